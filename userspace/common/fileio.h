@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LSC_FILEIO_H
+#define LSC_FILEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Reads a whole file (at most max bytes) into a malloc'd, NUL-terminated
+ * buffer.  Returns 0 or a negative errno (-EFBIG when over max). */
+int lsc_read_file(const char *path, size_t max, uint8_t **data, size_t *len);
+
+/*
+ * Replaces path with data so that a crash leaves either the old or the new
+ * file, never a torn one: a temporary file in the same directory, written
+ * and fsync'd with the final mode (0600 for keys), renamed over path, then
+ * the directory fsync'd.  Returns 0 or a negative errno.
+ */
+int lsc_write_file_atomic(const char *path, const void *data, size_t len,
+			  mode_t mode);
+
+#endif /* LSC_FILEIO_H */
