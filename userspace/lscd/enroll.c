@@ -580,7 +580,7 @@ static void job_reply(struct enroll_run *r, struct job *j, CURLcode code)
 	scep_request_free(&j->req);
 	if (st == SCEP_TXN_POLL_WAIT)
 		j->due_ms = now_ms() + scep_txn_poll_delay_ms(j->txn);
-	else if (st != SCEP_TXN_SEND)
+	else if (st == SCEP_TXN_ISSUED || st == SCEP_TXN_FAILED)
 		job_finish(r, j);
 }
 

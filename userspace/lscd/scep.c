@@ -284,6 +284,7 @@ const char *scep_txn_state_name(enum scep_txn_state state)
 {
 	switch (state) {
 	case SCEP_TXN_SEND: return "send";
+	case SCEP_TXN_AWAIT_REPLY: return "await-reply";
 	case SCEP_TXN_POLL_WAIT: return "poll-wait";
 	case SCEP_TXN_ISSUED: return "issued";
 	case SCEP_TXN_FAILED: return "failed";

@@ -10,6 +10,8 @@
  *   scep_txn_new()                  state SEND
  *   loop:
  *     scep_txn_next_request()       PKCSReq / RenewalReq, later CertPoll
+ *                                   state AWAIT_REPLY (resend the same
+ *                                   request on transport errors)
  *     ... HTTP ...
  *     scep_txn_handle_reply()       -> ISSUED      scep_txn_cert()
  *                                   -> FAILED      scep_txn_result/reason()
@@ -75,6 +77,7 @@ enum scep_fail_info {
 
 enum scep_txn_state {
 	SCEP_TXN_SEND,		/* a request is due now */
+	SCEP_TXN_AWAIT_REPLY,	/* a request went out; its reply is awaited */
 	SCEP_TXN_POLL_WAIT,	/* PENDING: poll after scep_txn_poll_delay_ms() */
 	SCEP_TXN_ISSUED,	/* certificate issued and checked */
 	SCEP_TXN_FAILED,	/* scep_txn_result() and scep_txn_reason() tell */

@@ -265,6 +265,7 @@ int scep_txn_next_request(struct scep_txn *txn, struct scep_request *req)
 		return rc;
 	}
 	txn->last_sent = txn->next_type;
+	txn->state = SCEP_TXN_AWAIT_REPLY;
 	if (txn->next_type == SCEP_MSG_CERTPOLL)
 		txn->polls++;
 
@@ -453,7 +454,7 @@ enum scep_txn_state scep_txn_handle_reply(struct scep_txn *txn,
 	enum scep_txn_state st;
 	int rc;
 
-	if (txn->state != SCEP_TXN_SEND)
+	if (txn->state != SCEP_TXN_AWAIT_REPLY)
 		return txn->state;
 	if (http_status != 200)
 		return scep_txn_fail(txn, CAPWAP_LSC_RESULT_ERROR,
