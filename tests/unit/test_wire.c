@@ -1,0 +1,1136 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Unit tests of the CAPWAP wire code (kmod/wire*.c) in userspace: the
+ * parser against hand-written good and bad packets, build/parse round
+ * trips of every sample, fragmentation and reassembly, and the LSC
+ * vendor payloads.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "wire.h"
+#include "wire_samples.h"
+
+#define V SAMPLE_VENDOR
+
+static u8 buf[70000], buf2[70000], obj[70000], out[70000];
+
+static size_t unhex(const char *s, u8 *p)
+{
+	size_t n = 0;
+	unsigned int v;
+
+	while (*s) {
+		if (*s == ' ') {
+			s++;
+			continue;
+		}
+		sscanf(s, "%2x", &v);
+		p[n++] = v;
+		s += 2;
+	}
+	return n;
+}
+
+/* ---- Parser table ------------------------------------------------- */
+
+#define H "00100200 00000000 "
+#define ECHO "0000000d 01 0003 00"
+#define GOOD(n, hex, st) { n, hex, st, 0 }
+#define BAD(n, hex, why) { n, hex, CAPWAP_PARSE_MALFORMED, why }
+
+static const struct {
+	const char *name;
+	const char *hex;
+	enum capwap_parse_status st;
+	enum capwap_lsc_malformed bad;
+} parse_cases[] = {
+	GOOD("echo_empty", H ECHO, CAPWAP_PARSE_OK),
+	GOOD("result_code", H "00000004 01 000b 00 0021 0004 00000000",
+	     CAPWAP_PARSE_OK),
+	GOOD("zero_length_unknown_elem", H "0000000d 01 0007 00 1234 0000",
+	     CAPWAP_PARSE_OK),
+	GOOD("vendor_message_type", H "007ed901 07 0003 00", CAPWAP_PARSE_OK),
+	GOOD("radio_mac_eui48", "00200210 00000000 06 001122334455 00" ECHO,
+	     CAPWAP_PARSE_OK),
+	GOOD("radio_mac_eui64",
+	     "00280210 00000000 08 0011223344556677 000000" ECHO,
+	     CAPWAP_PARSE_OK),
+	GOOD("wireless_info", "00200220 00000000 01 04 aabbccdd 0000" ECHO,
+	     CAPWAP_PARSE_OK),
+	GOOD("radio_mac_and_wireless_info",
+	     "00280230 00000000 06 001122334455 00 01 02 aabb" ECHO,
+	     CAPWAP_PARSE_OK),
+	GOOD("fragment_first", "00100280 00050000 0000000d 01 0020 00",
+	     CAPWAP_PARSE_FRAGMENT),
+	GOOD("fragment_last_odd", "001002c0 00050008 aabbcc",
+	     CAPWAP_PARSE_FRAGMENT),
+	{ "dtls", "01000000 16fefd00", CAPWAP_PARSE_DTLS, CAPWAP_LSC_BAD_DTLS },
+	BAD("truncated_empty", "", CAPWAP_LSC_BAD_TRUNCATED),
+	BAD("truncated_header", "001002", CAPWAP_LSC_BAD_TRUNCATED),
+	BAD("truncated_hlen", "00200210 00000000 0600",
+	    CAPWAP_LSC_BAD_TRUNCATED),
+	BAD("truncated_control", H "0000000d 01", CAPWAP_LSC_BAD_TRUNCATED),
+	BAD("truncated_elements", H "0000000d 01 0010 00",
+	    CAPWAP_LSC_BAD_TRUNCATED),
+	BAD("version_1", "10100200 00000000 " ECHO, CAPWAP_LSC_BAD_VERSION),
+	BAD("preamble_type_2", "02100200 00000000 " ECHO,
+	    CAPWAP_LSC_BAD_VERSION),
+	BAD("hlen_0", "00000200 00000000 " ECHO, CAPWAP_LSC_BAD_HEADER),
+	BAD("hlen_1", "00080200 00000000 " ECHO, CAPWAP_LSC_BAD_HEADER),
+	BAD("hlen_unannounced_word", "00180200 00000000 00000000 " ECHO,
+	    CAPWAP_LSC_BAD_HEADER),
+	BAD("header_reserved_bits", "00100200 00000001 " ECHO,
+	    CAPWAP_LSC_BAD_HEADER),
+	BAD("radio_mac_len_5", "00200210 00000000 05 0011223344 00 " ECHO,
+	    CAPWAP_LSC_BAD_HEADER),
+	BAD("radio_mac_over_hlen", "00180210 00000000 06 001122 " ECHO,
+	    CAPWAP_LSC_BAD_HEADER),
+	BAD("wireless_info_over_hlen",
+	    "00200220 00000000 01 08 aabbccdd 0000 " ECHO,
+	    CAPWAP_LSC_BAD_HEADER),
+	BAD("flag_t", "00100300 00000000 " ECHO, CAPWAP_LSC_BAD_FLAGS),
+	BAD("flag_k", "00100208 00000000 " ECHO, CAPWAP_LSC_BAD_FLAGS),
+	BAD("flag_l_without_f", "00100240 00000000 " ECHO,
+	    CAPWAP_LSC_BAD_FLAGS),
+	BAD("flag_reserved", "00100201 00000000 " ECHO, CAPWAP_LSC_BAD_FLAGS),
+	BAD("offset_without_f", "00100200 00000008 " ECHO,
+	    CAPWAP_LSC_BAD_FRAGMENT),
+	BAD("fragment_empty", "00100280 00050000", CAPWAP_LSC_BAD_FRAGMENT),
+	BAD("fragment_unaligned", "00100280 00050000 0102030405",
+	    CAPWAP_LSC_BAD_FRAGMENT),
+	BAD("control_flags", H "0000000d 01 0003 01",
+	    CAPWAP_LSC_BAD_CONTROL_HEADER),
+	BAD("control_type_0", H "00000000 01 0003 00",
+	    CAPWAP_LSC_BAD_CONTROL_HEADER),
+	BAD("control_length_2", H "0000000d 01 0002 00",
+	    CAPWAP_LSC_BAD_CONTROL_HEADER),
+	BAD("control_trailing_byte", H "0000000d 01 0003 00 00",
+	    CAPWAP_LSC_BAD_CONTROL_HEADER),
+	BAD("element_header_cut", H "0000000d 01 0006 00 002100",
+	    CAPWAP_LSC_BAD_ELEMENT),
+	BAD("element_overrun", H "0000000d 01 000b 00 0021 0005 00000000",
+	    CAPWAP_LSC_BAD_ELEMENT),
+	BAD("element_type_0", H "0000000d 01 0007 00 0000 0000",
+	    CAPWAP_LSC_BAD_ELEMENT),
+};
+
+static const char *run_parse_case(size_t i)
+{
+	struct capwap_packet pkt;
+	enum capwap_parse_status st;
+	size_t len = unhex(parse_cases[i].hex, buf);
+
+	st = capwap_parse(buf, len, &pkt);
+	CHECK(st == parse_cases[i].st, "status %d, want %d", st,
+	      parse_cases[i].st);
+	if (st == CAPWAP_PARSE_MALFORMED || st == CAPWAP_PARSE_DTLS)
+		CHECK(pkt.bad == parse_cases[i].bad, "reason %d, want %d",
+		      pkt.bad, parse_cases[i].bad);
+	return NULL;
+}
+
+static const char *t_parse_fields(void)
+{
+	struct capwap_packet pkt;
+	size_t len;
+
+	len = unhex("00280230 00000000 06 001122334455 00 01 02 aabb"
+		    "0000000d 2a 0003 00", buf);
+	CHECK(capwap_parse(buf, len, &pkt) == CAPWAP_PARSE_OK, "parse");
+	CHECK(pkt.hdr.hlen == 20 && pkt.hdr.wbid == 1 && pkt.hdr.rid == 0,
+	      "hlen %u wbid %u", pkt.hdr.hlen, pkt.hdr.wbid);
+	CHECK(pkt.hdr.radio_mac_len == 6 && pkt.hdr.radio_mac[5] == 0x55,
+	      "radio mac");
+	CHECK(pkt.hdr.wsi_id == 1 && pkt.hdr.wsi_len == 2 &&
+	      pkt.hdr.wsi[1] == 0xbb, "wireless info");
+	CHECK(pkt.msg.type == CAPWAP_MSG_ECHO_REQ && pkt.msg.seq == 0x2a &&
+	      pkt.msg.nelems == 0, "control header");
+
+	len = unhex("001002c0 00050008 aabbcc", buf);
+	CHECK(capwap_parse(buf, len, &pkt) == CAPWAP_PARSE_FRAGMENT, "frag");
+	CHECK(pkt.hdr.frag_id == 5 && pkt.hdr.frag_off == 8 &&
+	      pkt.payload_len == 3 && pkt.payload[0] == 0xaa,
+	      "fragment fields");
+	return NULL;
+}
+
+/* ---- Round trips -------------------------------------------------- */
+
+static const char *parse_sample(int k, struct capwap_packet *pkt)
+{
+	enum capwap_lsc_malformed bad;
+	int len = sample_build(k, buf, sizeof(buf));
+
+	CHECK(len > 0, "build %s: %d", sample_names[k], len);
+	CHECK(capwap_parse(buf, len, pkt) == CAPWAP_PARSE_OK,
+	      "parse %s: reason %d", sample_names[k], pkt->bad);
+	CHECK(!capwap_msg_check_mandatory(&pkt->msg, &bad),
+	      "mandatory elements of %s", sample_names[k]);
+	CHECK(!capwap_lsc_validate(&pkt->msg, V, &bad),
+	      "lsc validate %s: %d", sample_names[k], bad);
+	return NULL;
+}
+
+/* Parse every sample, then rebuild it from what was parsed: same bytes. */
+static const char *run_roundtrip(int k)
+{
+	struct capwap_elem_iter it;
+	struct capwap_packet pkt;
+	struct capwap_builder b;
+	struct capwap_elem e;
+	const char *why;
+	int len;
+
+	why = parse_sample(k, &pkt);
+	if (why)
+		return why;
+	CHECK(pkt.msg.type == sample_types[k] && pkt.msg.seq == k + 1,
+	      "type %u seq %u", pkt.msg.type, pkt.msg.seq);
+	capwap_build_init(&b, buf2, sizeof(buf2), pkt.msg.type, pkt.msg.seq);
+	capwap_for_each_elem(&pkt.msg, it, e)
+		capwap_put_elem(&b, e.type, e.val, e.len);
+	len = capwap_build_finish(&b);
+	CHECK(len == (int)(pkt.hdr.hlen + pkt.payload_len), "rebuilt %d", len);
+	CHECK(!memcmp(buf, buf2, len), "rebuilt bytes differ");
+	return NULL;
+}
+
+static const char *t_board_data(void)
+{
+	struct capwap_board_data bd;
+	struct capwap_packet pkt;
+	struct capwap_elem e;
+	const char *why = parse_sample(S_JOIN_REQ, &pkt);
+
+	if (why)
+		return why;
+	CHECK(!capwap_find_elem(&pkt.msg, CAPWAP_ELEM_WTP_BOARD_DATA, &e),
+	      "no board data");
+	CHECK(!capwap_parse_board_data(&e, &bd), "parse board data");
+	CHECK(bd.vendor_id == V && bd.model_len == 17 &&
+	      !memcmp(bd.model, "AIR-LAP1262N-A-K9", 17), "model");
+	CHECK(bd.serial_len == 11 && !memcmp(bd.serial, "FTX1433K60R", 11),
+	      "serial");
+	CHECK(bd.base_mac && !memcmp(bd.base_mac, sample_mac, 6), "mac");
+	return NULL;
+}
+
+static const char *board(const char *hex, int want)
+{
+	struct capwap_board_data bd;
+	struct capwap_elem e = { CAPWAP_ELEM_WTP_BOARD_DATA, 0, buf };
+
+	e.len = unhex(hex, buf);
+	CHECK(capwap_parse_board_data(&e, &bd) == want, "%s", hex);
+	return NULL;
+}
+
+static const char *t_board_data_bad(void)
+{
+	const char *w;
+
+	if ((w = board("00007ed9 0000 0001 41 0001 0001 53", 0)) ||
+	    (w = board("00007ed9 0000 0001 41", -EINVAL)) ||
+	    (w = board("00007ed9 0001 0001 53", -EINVAL)) ||
+	    (w = board("00007ed9 0000 0001 41 0000 0001 42 0001 0001 53",
+			-EINVAL)) ||
+	    (w = board("00007ed9 0000 0001 41 0001 0001 53 0004 0005 0102030405",
+			-EINVAL)) ||
+	    (w = board("00007ed9 0000 0001 41 0001 0001 53 00", -EINVAL)) ||
+	    (w = board("00007ed9 0000 0001 41 0001 0002 53", -EINVAL)) ||
+	    (w = board("00007e", -EINVAL)))
+		return w;
+	return NULL;
+}
+
+static const char *t_find_and_getters(void)
+{
+	struct capwap_packet pkt;
+	struct capwap_elem e;
+	const char *why = parse_sample(S_CHANGE_STATE_REQ, &pkt);
+	u32 rc = 1;
+	u8 v;
+
+	if (why)
+		return why;
+	CHECK(capwap_find_elem(&pkt.msg, CAPWAP_ELEM_AC_NAME, &e) == -ENOENT,
+	      "absent element found");
+	CHECK(!capwap_find_elem(&pkt.msg, CAPWAP_ELEM_RESULT_CODE, &e) &&
+	      !capwap_elem_get_u32(&e, &rc) && rc == 0, "result code");
+	CHECK(capwap_elem_get_u8(&e, &v) == -EINVAL, "u8 of a u32");
+	CHECK(capwap_msg_is_request(CAPWAP_MSG_ECHO_REQ) &&
+	      !capwap_msg_is_request(CAPWAP_MSG_ECHO_RESP), "request parity");
+	return NULL;
+}
+
+/* A hand-made message whose last element overruns: the iterator stops. */
+static const char *t_iter_defensive(void)
+{
+	static const u8 elems[] = { 0, 33, 0, 4, 0, 0, 0, 0, 0, 4, 0, 9, 1 };
+	struct capwap_msg msg = { .type = 1, .elems = elems,
+				  .elems_len = sizeof(elems) };
+	struct capwap_elem_iter it;
+	struct capwap_elem e;
+	int n = 0;
+
+	capwap_for_each_elem(&msg, it, e)
+		n++;
+	CHECK(n == 1, "%d elements", n);
+	return NULL;
+}
+
+static const char *t_missing_element(void)
+{
+	enum capwap_lsc_malformed bad = 0;
+	struct capwap_packet pkt;
+	struct capwap_builder b;
+	int len;
+
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_JOIN_REQ, 1);
+	capwap_put_location(&b, "x");
+	sample_wtp(&b);
+	capwap_put_wtp_name(&b, "ap");
+	capwap_put_local_ipv4(&b, sample_wtp_addr);
+	len = capwap_build_finish(&b);
+	CHECK(capwap_parse(buf, len, &pkt) == CAPWAP_PARSE_OK, "parse");
+	CHECK(capwap_msg_check_mandatory(&pkt.msg, &bad) == -EINVAL &&
+	      bad == CAPWAP_LSC_BAD_MISSING_ELEMENT, "no session id accepted");
+
+	/* The IPv6 twin stands in for the IPv4 address. */
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_DISCOVERY_RESP, 1);
+	sample_ac(&b);
+	capwap_put_elem(&b, CAPWAP_ELEM_CONTROL_IPV6, buf2, 18);
+	len = capwap_build_finish(&b);
+	CHECK(capwap_parse(buf, len, &pkt) == CAPWAP_PARSE_OK, "parse v6");
+	CHECK(!capwap_msg_check_mandatory(&pkt.msg, &bad), "ipv6 refused");
+	return NULL;
+}
+
+static const char *t_vsp_parse(void)
+{
+	struct capwap_elem e = { CAPWAP_ELEM_VENDOR_SPECIFIC, 0, buf };
+	struct capwap_vsp v;
+
+	memset(buf, 0, 6 + 2049);
+	put_unaligned_be32(V, buf);
+	put_unaligned_be16(7, buf + 4);
+	e.len = 6 + 2048;
+	CHECK(!capwap_parse_vsp(&e, &v) && v.vendor_id == V &&
+	      v.elem_id == 7 && v.len == 2048, "2048 bytes");
+	e.len = 6 + 2049;
+	CHECK(capwap_parse_vsp(&e, &v) == -EINVAL, "2049 bytes accepted");
+	e.len = 6;
+	CHECK(!capwap_parse_vsp(&e, &v) && v.len == 0, "empty data");
+	e.len = 5;
+	CHECK(capwap_parse_vsp(&e, &v) == -EINVAL, "5 bytes accepted");
+	e.type = CAPWAP_ELEM_RESULT_CODE;
+	e.len = 8;
+	CHECK(capwap_parse_vsp(&e, &v) == -EINVAL, "wrong type accepted");
+	return NULL;
+}
+
+/* ---- Builder ------------------------------------------------------ */
+
+static const char *t_build_enospc(void)
+{
+	struct capwap_builder b;
+
+	capwap_build_init(&b, buf, 15, CAPWAP_MSG_ECHO_REQ, 1);
+	CHECK(capwap_build_finish(&b) == -ENOSPC, "15-byte buffer");
+	capwap_build_init(&b, buf, 16, CAPWAP_MSG_ECHO_REQ, 1);
+	CHECK(capwap_build_finish(&b) == 16, "16-byte buffer");
+	capwap_build_init(&b, buf, 23, CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_put_result_code(&b, 0);
+	CHECK(capwap_build_finish(&b) == -ENOSPC, "element past the end");
+	capwap_build_init(&b, buf, 24, CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_put_result_code(&b, 0);
+	CHECK(capwap_build_finish(&b) == 24, "element to the end");
+	return NULL;
+}
+
+static const char *t_build_strings(void)
+{
+	static char s[CAPWAP_MAX_LOCATION_LEN + 2];
+	struct capwap_builder b;
+
+	memset(s, 'a', sizeof(s) - 1);
+	s[CAPWAP_MAX_NAME_LEN] = 0;
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_put_ac_name(&b, s);
+	CHECK(capwap_build_finish(&b) == 16 + 4 + 512, "512-byte name");
+	s[CAPWAP_MAX_NAME_LEN] = 'a';
+	s[CAPWAP_MAX_NAME_LEN + 1] = 0;
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_put_wtp_name(&b, s);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "513-byte name");
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_put_location(&b, "");
+	CHECK(capwap_build_finish(&b) == -EINVAL, "empty location");
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_put_board_data(&b, V, "m", NULL, NULL);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "board data without serial");
+	return NULL;
+}
+
+static const char *t_build_limits(void)
+{
+	struct capwap_builder b;
+
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_put_vsp(&b, V, 1, obj, CAPWAP_VSP_MAX_DATA);
+	CHECK(capwap_build_finish(&b) > 0, "2048-byte vendor data");
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_put_vsp(&b, V, 1, obj, CAPWAP_VSP_MAX_DATA + 1);
+	CHECK(capwap_build_finish(&b) == -EMSGSIZE, "2049-byte vendor data");
+	/* Message Element Length is 3 + elements and must fit 16 bits. */
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_put_elem(&b, 1000, obj, 0xffff - 3 - 4);
+	CHECK(capwap_build_finish(&b) == 8 + 5 + 0xffff, "largest message");
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_put_elem(&b, 1000, obj, 0xffff - 3 - 3);
+	CHECK(capwap_build_finish(&b) == -EMSGSIZE, "one byte too many");
+	return NULL;
+}
+
+static const char *t_build_misuse(void)
+{
+	struct capwap_packet pkt;
+	struct capwap_builder b;
+	int len;
+
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_elem_begin(&b, 1);
+	capwap_elem_begin(&b, 2);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "nested elements");
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_elem_end(&b);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "end without begin");
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_elem_begin(&b, 1);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "element left open");
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_build_set_radio(&b, 32, 1);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "radio id 32");
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_build_set_radio(&b, 3, 0);
+	len = capwap_build_finish(&b);
+	CHECK(capwap_parse(buf, len, &pkt) == CAPWAP_PARSE_OK &&
+	      pkt.hdr.rid == 3 && pkt.hdr.wbid == 0, "set radio");
+	return NULL;
+}
+
+/* ---- Fragmentation and reassembly -------------------------------- */
+
+#define MAX_FRAGS 64
+static u8 frags[MAX_FRAGS][2048];
+static int frag_len[MAX_FRAGS];
+
+static int fragment(const u8 *pkt, int len, size_t mtu, u16 id)
+{
+	struct capwap_fragmenter f;
+	int n = 0, l;
+
+	if (capwap_frag_init(&f, pkt, len, mtu, id))
+		return -1;
+	while ((l = capwap_frag_next(&f, frags[n], sizeof(frags[n]))) > 0)
+		frag_len[n++] = l;
+	return l < 0 ? l : n;
+}
+
+/* Feeds fragments in @order; the result of the last add. */
+static enum capwap_reasm_status feed(struct capwap_reasm *r, const int *order,
+				     int n, int *done_at)
+{
+	enum capwap_reasm_status st = CAPWAP_REASM_MORE;
+	enum capwap_lsc_malformed bad;
+	struct capwap_header h;
+	int i, k;
+
+	*done_at = -1;
+	for (i = 0; i < n; i++) {
+		k = order[i];
+		if (capwap_parse_header(frags[k], frag_len[k], &h, &bad) !=
+		    CAPWAP_PARSE_FRAGMENT)
+			return CAPWAP_REASM_BAD;
+		st = capwap_reasm_add(r, &h, frags[k] + h.hlen,
+				      frag_len[k] - h.hlen, 100 + i, &bad);
+		if (st == CAPWAP_REASM_DONE && *done_at < 0)
+			*done_at = i;
+		if (st == CAPWAP_REASM_BAD)
+			return st;
+	}
+	return st;
+}
+
+static struct capwap_reasm reasm;
+
+static const char *reasm_order(const char *kind)
+{
+	enum capwap_lsc_malformed bad;
+	int len = sample_build(S_UPDATE_CA, buf, sizeof(buf));
+	int n = fragment(buf, len, 1400, 77), order[MAX_FRAGS], i, done;
+	struct capwap_msg msg;
+
+	CHECK(n == 4, "%d fragments", n);
+	for (i = 0; i < n; i++) {
+		struct capwap_header h;
+
+		CHECK(frag_len[i] <= 1400, "fragment %d is %d bytes", i,
+		      frag_len[i]);
+		CHECK(capwap_parse_header(frags[i], frag_len[i], &h, &bad) ==
+		      CAPWAP_PARSE_FRAGMENT, "fragment %d header", i);
+		CHECK(h.frag_id == 77 && !!(h.flags & CAPWAP_F_L) == (i == n - 1),
+		      "fragment %d flags", i);
+		order[i] = !strcmp(kind, "reverse") ? n - 1 - i :
+			   !strcmp(kind, "shuffled") ? (i * 3 + 1) % n : i;
+	}
+	capwap_reasm_reset(&reasm);
+	CHECK(feed(&reasm, order, n, &done) == CAPWAP_REASM_DONE &&
+	      done == n - 1, "not done after all fragments (%d)", done);
+	CHECK(reasm.total == len - 8 && !memcmp(reasm.buf, buf + 8, len - 8),
+	      "reassembled bytes differ");
+	CHECK(!capwap_parse_control(reasm.buf, reasm.total, &msg, &bad) &&
+	      msg.type == CAPWAP_MSG_CONFIG_UPDATE_REQ, "parse reassembled");
+	CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_CA_CERT, 1, out,
+				    sizeof(out)) == SAMPLE_ROOT_LEN,
+	      "CA object after reassembly");
+	return NULL;
+}
+
+static const char *t_frag_in_order(void)
+{
+	return reasm_order("in_order");
+}
+
+static const char *t_frag_reverse(void)
+{
+	return reasm_order("reverse");
+}
+
+static const char *t_frag_shuffled(void)
+{
+	return reasm_order("shuffled");
+}
+
+static const char *t_frag_whole(void)
+{
+	struct capwap_packet pkt;
+	int len = sample_build(S_ECHO_REQ, buf, sizeof(buf));
+	int n = fragment(buf, len, len, 1);
+
+	CHECK(n == 1 && frag_len[0] == len && !memcmp(frags[0], buf, len),
+	      "small packet not passed whole");
+	CHECK(capwap_parse(frags[0], len, &pkt) == CAPWAP_PARSE_OK, "parse");
+	return NULL;
+}
+
+static const char *t_frag_errors(void)
+{
+	struct capwap_fragmenter f;
+	int len = sample_build(S_UPDATE_CA, buf, sizeof(buf));
+
+	CHECK(capwap_frag_init(&f, buf, len, 15, 1) == -EINVAL, "mtu 15");
+	CHECK(capwap_frag_init(&f, buf, 7, 1400, 1) == -EINVAL, "7 bytes");
+	CHECK(!capwap_frag_init(&f, buf, len, 16, 1), "mtu 16");
+	CHECK(capwap_frag_next(&f, out, 15) == -ENOSPC, "small out buffer");
+	CHECK(capwap_frag_next(&f, out, 16) == 16, "8-byte fragment");
+	CHECK(fragment(buf, len, 1400, 1) == 4, "fragment");
+	CHECK(capwap_frag_init(&f, frags[0], frag_len[0], 100, 1) == -EINVAL,
+	      "fragmenting a fragment");
+	return NULL;
+}
+
+/* Hand-made fragment of message @id at byte @off: the reassembly result. */
+static enum capwap_reasm_status add(u16 id, size_t off, size_t len,
+				    bool last, u8 fill, u64 now)
+{
+	enum capwap_lsc_malformed bad = 0;
+	struct capwap_header h = { .hlen = 8, .frag_id = id };
+	enum capwap_reasm_status st;
+
+	h.flags = CAPWAP_F_F | (last ? CAPWAP_F_L : 0);
+	h.frag_off = off;
+	memset(obj, fill, len);
+	st = capwap_reasm_add(&reasm, &h, obj, len, now, &bad);
+	if (st == CAPWAP_REASM_BAD && bad != CAPWAP_LSC_BAD_FRAGMENT)
+		return -1;
+	return st;
+}
+
+static const char *t_reasm_duplicate(void)
+{
+	capwap_reasm_reset(&reasm);
+	CHECK(add(1, 0, 16, false, 1, 0) == CAPWAP_REASM_MORE, "first");
+	CHECK(add(1, 0, 16, false, 1, 0) == CAPWAP_REASM_MORE, "repeat");
+	CHECK(add(1, 16, 5, true, 2, 0) == CAPWAP_REASM_DONE, "last");
+	CHECK(reasm.total == 21 && reasm.buf[15] == 1 && reasm.buf[20] == 2,
+	      "content");
+	return NULL;
+}
+
+static const char *t_reasm_overlap(void)
+{
+	capwap_reasm_reset(&reasm);
+	CHECK(add(1, 0, 16, false, 1, 0) == CAPWAP_REASM_MORE, "first");
+	CHECK(add(1, 8, 16, false, 1, 0) == CAPWAP_REASM_BAD, "overlap");
+	CHECK(!reasm.active, "context kept after overlap");
+	CHECK(add(1, 0, 16, false, 1, 0) == CAPWAP_REASM_MORE, "restart");
+	CHECK(add(1, 0, 16, false, 9, 0) == CAPWAP_REASM_BAD,
+	      "same range, other bytes");
+	return NULL;
+}
+
+static const char *t_reasm_ranges(void)
+{
+	capwap_reasm_reset(&reasm);
+	CHECK(add(1, CAPWAP_REASM_MAX_LEN - 8, 9, true, 1, 0) ==
+	      CAPWAP_REASM_BAD, "past the limit");
+	CHECK(add(1, 0, CAPWAP_REASM_MAX_LEN - 8, false, 1, 0) ==
+	      CAPWAP_REASM_MORE, "up to the limit");
+	CHECK(add(1, CAPWAP_REASM_MAX_LEN - 8, 8, true, 2, 0) ==
+	      CAPWAP_REASM_DONE, "exactly the limit");
+	CHECK(reasm.total == CAPWAP_REASM_MAX_LEN, "total");
+
+	capwap_reasm_reset(&reasm);
+	CHECK(add(1, 0, 12, false, 1, 0) == CAPWAP_REASM_BAD,
+	      "unaligned middle fragment");
+	CHECK(add(1, 16, 3, true, 1, 0) == CAPWAP_REASM_MORE, "last");
+	CHECK(add(1, 24, 8, false, 1, 0) == CAPWAP_REASM_BAD,
+	      "fragment past the last");
+	CHECK(add(1, 16, 3, true, 1, 0) == CAPWAP_REASM_MORE, "last again");
+	CHECK(add(1, 8, 4, true, 1, 0) == CAPWAP_REASM_BAD,
+	      "second, shorter last fragment");
+	CHECK(add(1, 32, 8, false, 1, 0) == CAPWAP_REASM_MORE, "middle");
+	CHECK(add(1, 8, 3, true, 1, 0) == CAPWAP_REASM_BAD,
+	      "last before a received fragment");
+	return NULL;
+}
+
+static const char *t_reasm_new_id(void)
+{
+	capwap_reasm_reset(&reasm);
+	CHECK(add(1, 0, 8, false, 1, 0) == CAPWAP_REASM_MORE, "old");
+	CHECK(add(2, 8, 8, true, 2, 0) == CAPWAP_REASM_MORE, "new");
+	CHECK(add(1, 8, 8, true, 1, 0) == CAPWAP_REASM_MORE, "old again");
+	CHECK(add(2, 0, 8, false, 2, 0) == CAPWAP_REASM_MORE,
+	      "old message completed by the new");
+	CHECK(add(2, 8, 8, true, 2, 0) == CAPWAP_REASM_DONE, "new message");
+	return NULL;
+}
+
+static const char *t_reasm_stale(void)
+{
+	capwap_reasm_reset(&reasm);
+	CHECK(!capwap_reasm_expire(&reasm, 1000, 5), "idle context expired");
+	CHECK(add(1, 0, 8, false, 1, 100) == CAPWAP_REASM_MORE, "first");
+	CHECK(!capwap_reasm_expire(&reasm, 105, 5), "expired too early");
+	CHECK(capwap_reasm_expire(&reasm, 106, 5), "not expired");
+	CHECK(add(1, 8, 8, true, 1, 106) == CAPWAP_REASM_MORE,
+	      "completed with a stale fragment");
+	return NULL;
+}
+
+static const char *t_reasm_4096(void)
+{
+	int i;
+
+	capwap_reasm_reset(&reasm);
+	for (i = 0; i < 4096 / 512 - 1; i++)
+		CHECK(add(9, i * 512, 512, false, i, 0) == CAPWAP_REASM_MORE,
+		      "fragment %d", i);
+	CHECK(add(9, i * 512, 512, true, i, 0) == CAPWAP_REASM_DONE, "last");
+	CHECK(reasm.total == 4096 && reasm.buf[4095] == 7, "content");
+	return NULL;
+}
+
+/* ---- LSC vendor payloads ------------------------------------------ */
+
+static const char *finish(struct capwap_builder *b, struct capwap_msg *msg)
+{
+	enum capwap_lsc_malformed bad;
+	int len = capwap_build_finish(b);
+
+	CHECK(len > 0, "build: %d", len);
+	CHECK(!capwap_parse_control(b->buf + 8, len - 8, msg, &bad),
+	      "parse: %d", bad);
+	return NULL;
+}
+
+#define BUILD(type)							\
+	capwap_build_init(&b, buf, sizeof(buf), (type), 1)
+#define DONE()								\
+	do {								\
+		const char *w_ = finish(&b, &msg);			\
+		if (w_)							\
+			return w_;					\
+	} while (0)
+
+static const char *t_lsc_cert_info(void)
+{
+	struct capwap_lsc_cert_info ci = { CAPWAP_LSC_CERT_SSC,
+					   CAPWAP_LSC_MODE_BRIDGE }, got;
+	struct capwap_builder b;
+	struct capwap_msg msg;
+	static const u8 bad_type[] = { 4, 0, 0, 0 }, bad_rsvd[] = { 1, 0, 0, 1 },
+			short3[] = { 1, 0, 0 };
+
+	BUILD(CAPWAP_MSG_JOIN_REQ);
+	capwap_lsc_put_cert_info(&b, V, &ci);
+	DONE();
+	CHECK(!capwap_lsc_get_cert_info(&msg, V, &got) &&
+	      got.cert_type == CAPWAP_LSC_CERT_SSC &&
+	      got.ap_mode == CAPWAP_LSC_MODE_BRIDGE, "round trip");
+	CHECK(capwap_lsc_get_cert_info(&msg, V + 1, &got) == -ENOENT,
+	      "other vendor");
+	BUILD(CAPWAP_MSG_JOIN_REQ);
+	capwap_put_vsp(&b, V, CAPWAP_LSC_VSP_CERT_INFO, bad_type, 4);
+	DONE();
+	CHECK(capwap_lsc_get_cert_info(&msg, V, &got) == -EINVAL, "type 4");
+	BUILD(CAPWAP_MSG_JOIN_REQ);
+	capwap_put_vsp(&b, V, CAPWAP_LSC_VSP_CERT_INFO, bad_rsvd, 4);
+	DONE();
+	CHECK(capwap_lsc_get_cert_info(&msg, V, &got) == -EINVAL, "reserved");
+	BUILD(CAPWAP_MSG_JOIN_REQ);
+	capwap_put_vsp(&b, V, CAPWAP_LSC_VSP_CERT_INFO, short3, 3);
+	DONE();
+	CHECK(capwap_lsc_get_cert_info(&msg, V, &got) == -EINVAL, "3 bytes");
+	BUILD(CAPWAP_MSG_JOIN_REQ);
+	capwap_lsc_put_cert_info(&b, V, &ci);
+	capwap_lsc_put_cert_info(&b, V, &ci);
+	DONE();
+	CHECK(capwap_lsc_get_cert_info(&msg, V, &got) == -EINVAL, "twice");
+	ci.ap_mode = __CAPWAP_LSC_MODE_MAX;
+	BUILD(CAPWAP_MSG_JOIN_REQ);
+	capwap_lsc_put_cert_info(&b, V, &ci);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "encoded a bad mode");
+	return NULL;
+}
+
+static const char *t_lsc_cert_params(void)
+{
+	struct capwap_lsc_cert_params p = {
+		.key_type = CAPWAP_LSC_KEY_EC, .attempts_left = 0,
+		.key_bits = 384, .validity_days = 0,
+		.flags = CAPWAP_LSC_PARAMS_RENEWAL,
+	}, got;
+	struct capwap_builder b;
+	struct capwap_msg msg;
+	static const char cn[] = "M\xc3\xbcnchen";
+
+	p.subject[CAPWAP_LSC_SUBJ_A_LOCALITY] = (const u8 *)cn;
+	p.subject_len[CAPWAP_LSC_SUBJ_A_LOCALITY] = sizeof(cn) - 1;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_cert_params(&b, V, &p);
+	DONE();
+	CHECK(!capwap_lsc_get_cert_params(&msg, V, &got), "decode");
+	CHECK(got.key_type == CAPWAP_LSC_KEY_EC && got.key_bits == 384 &&
+	      got.flags == CAPWAP_LSC_PARAMS_RENEWAL && !got.validity_days,
+	      "fixed fields");
+	CHECK(got.subject_len[CAPWAP_LSC_SUBJ_A_LOCALITY] == 8 &&
+	      !memcmp(got.subject[CAPWAP_LSC_SUBJ_A_LOCALITY], cn, 8) &&
+	      !got.subject[CAPWAP_LSC_SUBJ_A_COUNTRY], "subject");
+
+	p.key_bits = 521;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_cert_params(&b, V, &p);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "EC 521 encoded");
+	p.key_type = CAPWAP_LSC_KEY_RSA;
+	p.key_bits = 4096;
+	p.subject_len[CAPWAP_LSC_SUBJ_A_LOCALITY] = 0;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_cert_params(&b, V, &p);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "empty subject encoded");
+	return NULL;
+}
+
+static const char *params(const char *hex, int want)
+{
+	struct capwap_lsc_cert_params got;
+	struct capwap_builder b;
+	struct capwap_msg msg;
+	size_t n = unhex(hex, obj);
+
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_put_vsp(&b, V, CAPWAP_LSC_VSP_CERT_PARAMS, obj, n);
+	DONE();
+	CHECK(capwap_lsc_get_cert_params(&msg, V, &got) == want, "%s", hex);
+	return NULL;
+}
+
+static const char *t_lsc_cert_params_bad(void)
+{
+	const char *w;
+
+	if ((w = params("01 04 0800 0000016d 00 00", 0)) ||
+	    (w = params("01 04 0800 0000016d 00 00 01 02 5553", 0)) ||
+	    (w = params("01 04 0800 0000016d 00", -EINVAL)) ||
+	    (w = params("00 04 0800 0000016d 00 00", -EINVAL)) ||
+	    (w = params("03 04 0800 0000016d 00 00", -EINVAL)) ||
+	    (w = params("01 04 0100 0000016d 00 00", -EINVAL)) ||
+	    (w = params("01 04 0c00 0000016d 00 00", 0)) ||
+	    (w = params("01 04 0800 0000016d 02 00", -EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 01", -EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 00 02 5553", -EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 07 02 5553", -EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 01 02 5553 01 01 55",
+			-EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 01 00", -EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 01 03 5553", -EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 01", -EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 01 02 550a", -EINVAL)))
+		return w;
+	return NULL;
+}
+
+static const char *t_lsc_status(void)
+{
+	struct capwap_lsc_status s = {
+		.result = CAPWAP_LSC_RESULT_CERT_MISMATCH,
+		.state = CAPWAP_LSC_AP_REFUSED,
+		.reason = (const u8 *)"mesh AP", .reason_len = 7,
+	}, got;
+	struct capwap_builder b;
+	struct capwap_msg msg;
+
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_status(&b, V, CAPWAP_LSC_VSP_LSC_STATUS, &s);
+	DONE();
+	CHECK(!capwap_lsc_get_status(&msg, V, CAPWAP_LSC_VSP_LSC_STATUS,
+				     &got), "decode");
+	CHECK(got.result == s.result && got.state == s.state &&
+	      got.reason_len == 7 && !memcmp(got.reason, "mesh AP", 7),
+	      "fields");
+	CHECK(capwap_lsc_get_status(&msg, V, CAPWAP_LSC_VSP_INSTALL_RESULT,
+				    &got) == -ENOENT, "wrong element found");
+	CHECK(capwap_lsc_get_status(&msg, V, CAPWAP_LSC_VSP_CA_CERT,
+				    &got) == -EINVAL, "not a status element");
+
+	BUILD(CAPWAP_MSG_WTP_EVENT_REQ);
+	capwap_lsc_put_status(&b, V, CAPWAP_LSC_VSP_INSTALL_RESULT, &s);
+	DONE();
+	CHECK(!capwap_lsc_get_status(&msg, V, CAPWAP_LSC_VSP_INSTALL_RESULT,
+				     &got) && got.state == 0,
+	      "install result carries no state");
+
+	memset(obj, 'x', 260);
+	obj[0] = 0;
+	obj[1] = 0;
+	BUILD(CAPWAP_MSG_WTP_EVENT_REQ);
+	capwap_put_vsp(&b, V, CAPWAP_LSC_VSP_INSTALL_RESULT, obj, 2 + 255);
+	DONE();
+	CHECK(!capwap_lsc_get_status(&msg, V, CAPWAP_LSC_VSP_INSTALL_RESULT,
+				     &got) && got.reason_len == 255,
+	      "255-byte reason");
+	BUILD(CAPWAP_MSG_WTP_EVENT_REQ);
+	capwap_put_vsp(&b, V, CAPWAP_LSC_VSP_INSTALL_RESULT, obj, 2 + 256);
+	DONE();
+	CHECK(capwap_lsc_get_status(&msg, V, CAPWAP_LSC_VSP_INSTALL_RESULT,
+				    &got) == -EINVAL, "256-byte reason");
+	obj[1] = 1;
+	BUILD(CAPWAP_MSG_WTP_EVENT_REQ);
+	capwap_put_vsp(&b, V, CAPWAP_LSC_VSP_INSTALL_RESULT, obj, 2);
+	DONE();
+	CHECK(capwap_lsc_get_status(&msg, V, CAPWAP_LSC_VSP_INSTALL_RESULT,
+				    &got) == -EINVAL, "reserved byte");
+	obj[0] = __CAPWAP_LSC_RESULT_MAX;
+	obj[1] = 0;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_put_vsp(&b, V, CAPWAP_LSC_VSP_LSC_STATUS, obj, 2);
+	DONE();
+	CHECK(capwap_lsc_get_status(&msg, V, CAPWAP_LSC_VSP_LSC_STATUS,
+				    &got) == -EINVAL, "result out of range");
+	obj[0] = 0;
+	obj[1] = __CAPWAP_LSC_AP_STATE_MAX;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_put_vsp(&b, V, CAPWAP_LSC_VSP_LSC_STATUS, obj, 2);
+	DONE();
+	CHECK(capwap_lsc_get_status(&msg, V, CAPWAP_LSC_VSP_LSC_STATUS,
+				    &got) == -EINVAL, "state out of range");
+	obj[1] = 0;
+	obj[2] = 0xff;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_put_vsp(&b, V, CAPWAP_LSC_VSP_LSC_STATUS, obj, 3);
+	DONE();
+	CHECK(capwap_lsc_get_status(&msg, V, CAPWAP_LSC_VSP_LSC_STATUS,
+				    &got) == -EINVAL, "reason not UTF-8");
+	s.reason = (const u8 *)"a\0b";
+	s.reason_len = 3;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_status(&b, V, CAPWAP_LSC_VSP_LSC_STATUS, &s);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "NUL in reason encoded");
+	return NULL;
+}
+
+static const char *t_lsc_text(void)
+{
+	static const struct {
+		const char *s;
+		bool ok;
+	} t[] = {
+		{ "plain ASCII", true }, { "caf\xc3\xa9", true },
+		{ "\xe2\x82\xac 5", true }, { "\xf0\x9f\x94\x92", true },
+		{ "", true }, { "tab\there", false }, { "del\x7f", false },
+		{ "\xc0\x80", false }, { "\xc2\x80", false },
+		{ "\xed\xa0\x80", false }, { "\xe2\x82", false },
+		{ "\xf4\x90\x80\x80", false }, { "\xf5\x80\x80\x80", false },
+		{ "\x80", false }, { "\xe0\x80\xaf", false },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		CHECK(capwap_lsc_text_valid((const u8 *)t[i].s,
+					    strlen(t[i].s)) == t[i].ok,
+		      "case %zu", i);
+	return NULL;
+}
+
+static const char *t_lsc_object_big(void)
+{
+	struct capwap_builder b;
+	struct capwap_msg msg;
+	struct capwap_elem_iter it;
+	struct capwap_elem e;
+	int n = 0, len = 5000;
+
+	sample_object(obj, len, 9);
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_object(&b, V, CAPWAP_LSC_VSP_DEVICE_CERT, 0, 1, obj,
+			      len);
+	DONE();
+	capwap_for_each_elem(&msg, it, e)
+		n++;
+	CHECK(n == 3, "%d elements for 5000 bytes", n);
+	CHECK(capwap_lsc_object_count(&msg, V, CAPWAP_LSC_VSP_DEVICE_CERT) == 1,
+	      "count");
+	CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_DEVICE_CERT, 0,
+				    out, sizeof(out)) == len &&
+	      !memcmp(out, obj, len), "content");
+	CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_DEVICE_CERT, 0,
+				    out, len - 1) == -EMSGSIZE, "small buffer");
+	CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_DEVICE_CERT, 0,
+				    NULL, 0) == len, "check only");
+	CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_DEVICE_CERT, 1,
+				    out, sizeof(out)) == -ENOENT, "index 1");
+	CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_CA_CERT, 0, out,
+				    sizeof(out)) == -ENOENT, "CA absent");
+	CHECK(capwap_lsc_object_count(&msg, V, CAPWAP_LSC_VSP_CA_CERT) ==
+	      -ENOENT, "CA count");
+
+	/* One chunk of exactly 2042 bytes fills an element to 2048. */
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_object(&b, V, CAPWAP_LSC_VSP_DEVICE_CERT, 0, 1, obj,
+			      CAPWAP_LSC_CHUNK_MAX);
+	DONE();
+	CHECK(msg.nelems == 1, "%u elements for one full chunk", msg.nelems);
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_object(&b, V, CAPWAP_LSC_VSP_DEVICE_CERT, 0, 1, obj,
+			      CAPWAP_LSC_CHUNK_MAX + 1);
+	DONE();
+	CHECK(msg.nelems == 2, "%u elements for one byte more", msg.nelems);
+	CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_DEVICE_CERT, 0,
+				    out, sizeof(out)) ==
+	      CAPWAP_LSC_CHUNK_MAX + 1, "two chunks");
+
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_object(&b, V, CAPWAP_LSC_VSP_DEVICE_CERT, 1, 1, obj, 9);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "index 1 of 1 encoded");
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_object(&b, V, CAPWAP_LSC_VSP_DEVICE_CERT, 0, 1, obj, 0);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "empty object encoded");
+	return NULL;
+}
+
+static const char *t_lsc_chain(void)
+{
+	static const int lens[3] = { 3000, 10, 2042 };
+	struct capwap_builder b;
+	struct capwap_msg msg;
+	int i;
+
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	for (i = 0; i < 3; i++) {
+		sample_object(obj, lens[i], i);
+		capwap_lsc_put_object(&b, V, CAPWAP_LSC_VSP_CA_CERT, i, 3, obj,
+				      lens[i]);
+	}
+	DONE();
+	CHECK(capwap_lsc_object_count(&msg, V, CAPWAP_LSC_VSP_CA_CERT) == 3,
+	      "count");
+	for (i = 0; i < 3; i++) {
+		sample_object(obj, lens[i], i);
+		CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_CA_CERT, i,
+					    out, sizeof(out)) == lens[i] &&
+		      !memcmp(out, obj, lens[i]), "object %d", i);
+	}
+	return NULL;
+}
+
+static void put_chunk(struct capwap_builder *b, u8 idx, u8 count, u16 total,
+		      u16 off, size_t n)
+{
+	u8 c[CAPWAP_VSP_MAX_DATA];
+
+	c[0] = idx;
+	c[1] = count;
+	put_unaligned_be16(total, c + 2);
+	put_unaligned_be16(off, c + 4);
+	memset(c + 6, 0x5a, n);
+	capwap_put_vsp(b, V, CAPWAP_LSC_VSP_CA_CERT, c, 6 + n);
+}
+
+/* (idx count total off len) per chunk, then the index read and result. */
+static const struct {
+	const char *name;
+	int chunks[4][5];
+	int index;
+	int want;
+} chunk_cases[] = {
+	{ "chunk_ok", { { 0, 1, 150, 0, 100 }, { 0, 1, 150, 100, 50 } }, 0, 150 },
+	{ "chunk_gap", { { 0, 1, 150, 0, 100 }, { 0, 1, 150, 110, 40 } }, 0,
+	  -EINVAL },
+	{ "chunk_overlap", { { 0, 1, 150, 0, 100 }, { 0, 1, 150, 90, 60 } }, 0,
+	  -EINVAL },
+	{ "chunk_out_of_order",
+	  { { 0, 1, 150, 100, 50 }, { 0, 1, 150, 0, 100 } }, 0, -EINVAL },
+	{ "chunk_short", { { 0, 1, 150, 0, 100 } }, 0, -EINVAL },
+	{ "chunk_past_total", { { 0, 1, 150, 0, 151 } }, 0, -EINVAL },
+	{ "chunk_index_ge_count", { { 1, 1, 10, 0, 10 } }, 0, -EINVAL },
+	{ "chunk_count_0", { { 0, 0, 10, 0, 10 } }, 0, -EINVAL },
+	{ "chunk_total_mismatch",
+	  { { 0, 1, 150, 0, 100 }, { 0, 1, 151, 100, 50 } }, 0, -EINVAL },
+	{ "chunk_count_mismatch",
+	  { { 0, 2, 10, 0, 10 }, { 1, 3, 10, 0, 10 } }, 0, -EINVAL },
+	{ "chunk_empty", { { 0, 1, 10, 0, 0 } }, 0, -EINVAL },
+	{ "chunk_missing_object", { { 0, 2, 10, 0, 10 } }, 1, -EINVAL },
+	{ "chunk_index_past_count", { { 0, 2, 10, 0, 10 } }, 2, -ENOENT },
+	{ "chunk_interleaved",
+	  { { 0, 2, 20, 0, 10 }, { 1, 2, 5, 0, 5 }, { 0, 2, 20, 10, 10 } }, 0,
+	  20 },
+};
+
+static const char *run_chunk_case(size_t k)
+{
+	enum capwap_lsc_malformed bad;
+	struct capwap_builder b;
+	struct capwap_msg msg;
+	int i, ret;
+
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	for (i = 0; i < 4 && chunk_cases[k].chunks[i][1] >= 0; i++) {
+		const int *c = chunk_cases[k].chunks[i];
+
+		if (!c[0] && !c[1] && !c[2])
+			break;
+		put_chunk(&b, c[0], c[1], c[2], c[3], c[4]);
+	}
+	DONE();
+	ret = capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_CA_CERT,
+				    chunk_cases[k].index, out, sizeof(out));
+	CHECK(ret == chunk_cases[k].want, "got %d, want %d", ret,
+	      chunk_cases[k].want);
+	ret = capwap_lsc_validate(&msg, V, &bad);
+	CHECK(chunk_cases[k].want < 0 && chunk_cases[k].index == 0 ?
+	      ret == -EINVAL && bad == CAPWAP_LSC_BAD_VENDOR_PAYLOAD :
+	      chunk_cases[k].want >= 0 ? !ret : 1, "validate %d", ret);
+	return NULL;
+}
+
+static const char *t_lsc_validate(void)
+{
+	enum capwap_lsc_malformed bad = 0;
+	struct capwap_lsc_cert_params p = {
+		.key_type = CAPWAP_LSC_KEY_RSA, .key_bits = 2048,
+	};
+	struct capwap_builder b;
+	struct capwap_msg msg;
+	static const u8 four[4] = { 1, 2, 3, 4 };
+
+	BUILD(CAPWAP_MSG_WTP_EVENT_REQ);
+	capwap_lsc_put_cert_params(&b, V, &p);
+	DONE();
+	CHECK(capwap_lsc_validate(&msg, V, &bad) == -EINVAL &&
+	      bad == CAPWAP_LSC_BAD_UNEXPECTED, "params in a WTP event");
+	CHECK(!capwap_lsc_validate(&msg, V + 1, &bad), "other vendor checked");
+
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_put_vsp(&b, V, 99, four, 4);
+	DONE();
+	CHECK(capwap_lsc_validate(&msg, V, &bad) == -EINVAL &&
+	      bad == CAPWAP_LSC_BAD_VENDOR_PAYLOAD, "element id 99");
+
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_put_elem(&b, CAPWAP_ELEM_VENDOR_SPECIFIC, four, 4);
+	DONE();
+	CHECK(capwap_lsc_validate(&msg, V, &bad) == -EINVAL &&
+	      bad == CAPWAP_LSC_BAD_VENDOR_PAYLOAD, "4-byte vendor element");
+	CHECK(!capwap_lsc_has_elem(&msg, V, CAPWAP_LSC_VSP_CERT_PARAMS),
+	      "has_elem on a malformed element");
+
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_put_vsp(&b, V, CAPWAP_LSC_VSP_CERT_PARAMS, four, 4);
+	DONE();
+	CHECK(capwap_lsc_has_elem(&msg, V, CAPWAP_LSC_VSP_CERT_PARAMS),
+	      "has_elem");
+	CHECK(capwap_lsc_validate(&msg, V, &bad) == -EINVAL &&
+	      bad == CAPWAP_LSC_BAD_VENDOR_PAYLOAD, "4-byte params");
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	const char *(*fn)(void);
+} tests[] = {
+	{ "parse_fields", t_parse_fields },
+	{ "board_data", t_board_data },
+	{ "board_data_bad", t_board_data_bad },
+	{ "find_and_getters", t_find_and_getters },
+	{ "iter_defensive", t_iter_defensive },
+	{ "missing_element", t_missing_element },
+	{ "vsp_parse", t_vsp_parse },
+	{ "build_enospc", t_build_enospc },
+	{ "build_strings", t_build_strings },
+	{ "build_limits", t_build_limits },
+	{ "build_misuse", t_build_misuse },
+	{ "frag_in_order", t_frag_in_order },
+	{ "frag_reverse", t_frag_reverse },
+	{ "frag_shuffled", t_frag_shuffled },
+	{ "frag_whole", t_frag_whole },
+	{ "frag_errors", t_frag_errors },
+	{ "reasm_duplicate", t_reasm_duplicate },
+	{ "reasm_overlap", t_reasm_overlap },
+	{ "reasm_ranges", t_reasm_ranges },
+	{ "reasm_new_id", t_reasm_new_id },
+	{ "reasm_stale", t_reasm_stale },
+	{ "reasm_4096", t_reasm_4096 },
+	{ "lsc_cert_info", t_lsc_cert_info },
+	{ "lsc_cert_params", t_lsc_cert_params },
+	{ "lsc_cert_params_bad", t_lsc_cert_params_bad },
+	{ "lsc_status", t_lsc_status },
+	{ "lsc_text", t_lsc_text },
+	{ "lsc_object_big", t_lsc_object_big },
+	{ "lsc_chain", t_lsc_chain },
+	{ "lsc_validate", t_lsc_validate },
+};
+
+int main(void)
+{
+	char name[96];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(parse_cases); i++) {
+		snprintf(name, sizeof(name), "parse_%s", parse_cases[i].name);
+		tap_result(name, run_parse_case(i));
+	}
+	for (i = 0; i < S_COUNT; i++) {
+		snprintf(name, sizeof(name), "roundtrip_%s", sample_names[i]);
+		tap_result(name, run_roundtrip(i));
+	}
+	for (i = 0; i < ARRAY_SIZE(tests); i++)
+		tap_result(tests[i].name, tests[i].fn());
+	for (i = 0; i < ARRAY_SIZE(chunk_cases); i++)
+		tap_result(chunk_cases[i].name, run_chunk_case(i));
+	return tap_exit();
+}
