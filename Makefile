@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                 module and userspace programs
+# make module          kmod/capwap_lsc.ko against KDIR (or KVER)
+# make userspace       build/lscd, build/lscctl, build/lsc-wtp
+# make check           unit tests on the host, then the VM suite
+# make fuzz            the wire-code fuzzer over its corpus, bounded time
+# make bench           benchmarks (ratios against named baselines)
+# make install         programs, man pages, systemd unit, modprobe.d example
+# make dkms-install    register, build and install the module through DKMS
+
+VERSION := $(shell cat VERSION)
+
+# The running kernel's tree when it has one, else the newest Debian tree.
+KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
+	else ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||;s|/build||' | \
+	sort -V | tail -n 1; fi)
+KDIR ?= /lib/modules/$(KVER)/build
+
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= /lib/systemd/system
+DESTDIR ?=
+
+B := build
+PKGS := libnl-genl-3.0 libssl libcrypto libkmod libcurl libkeyutils
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-DCAPWAP_LSC_VERSION=\"$(VERSION)\" \
+	-Iinclude/uapi -Ikmod -Iuserspace/common
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WIRE_SRCS := $(filter-out %.mod.c,$(wildcard kmod/wire*.c))
+COMMON_SRCS := $(wildcard userspace/common/*.c)
+LSCD_SRCS := $(wildcard userspace/lscd/*.c)
+LSCCTL_SRCS := $(wildcard userspace/lscctl/*.c)
+WTP_SRCS := $(wildcard userspace/wtp/*.c)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+PROGS := $(B)/lscd $(B)/lscctl $(B)/lsc-wtp
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
+
+.PHONY: all module print-kver dkms-src test-modules userspace unit-tests check fuzz bench install \
+	module-install dkms-install clean style
+all: module userspace
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+print-kver:
+	@echo $(KVER)
+
+# Modules that only the VM tests load (harness and leak-check self-tests).
+test-modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/vm/kmods modules
+
+module-install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(KVER)
+
+userspace: $(PROGS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libwire.a: $(call obj,$(WIRE_SRCS))
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+$(B)/libcommon.a: $(call obj,$(COMMON_SRCS))
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(B)/lscd: $(call obj,$(LSCD_SRCS)) $(B)/libcommon.a $(B)/libwire.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+$(B)/lscctl: $(call obj,$(LSCCTL_SRCS)) $(B)/libcommon.a $(B)/libwire.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+$(B)/lsc-wtp: $(call obj,$(WTP_SRCS)) $(B)/libcommon.a $(B)/libwire.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# Each unit test links what the programs link, minus their main()s.
+LIB_OBJS = $(call obj,$(filter-out %/main.c,$(LSCD_SRCS) $(WTP_SRCS)))
+$(B)/tests/%: tests/unit/%.c $(B)/libcommon.a $(B)/libwire.a $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -Iuserspace/lscd -Iuserspace/wtp \
+		-o $@ $< $(LIB_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lpthread -lm
+
+# Single-file programs the tests drive (test peers, load generators).
+$(B)/tools/%: tests/tools/%.c $(B)/libcommon.a $(B)/libwire.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/tools -o $@ $< \
+		$(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lpthread -lm
+
+unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
+
+check: all unit-tests test-modules
+	tests/run
+
+fuzz:
+	tests/fuzz/run
+
+bench: all
+	tests/bench/run
+
+install: userspace
+	install -D -m 0755 $(B)/lscd $(DESTDIR)$(SBINDIR)/lscd
+	install -D -m 0755 $(B)/lscctl $(DESTDIR)$(SBINDIR)/lscctl
+	install -D -m 0755 $(B)/lsc-wtp $(DESTDIR)$(BINDIR)/lsc-wtp
+	for m in man/*.[0-9]; do \
+		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	install -D -m 0644 dist/lscd.service $(DESTDIR)$(SYSTEMDUNITDIR)/lscd.service
+	install -D -m 0644 dist/capwap-lsc.modprobe.conf \
+		$(DESTDIR)/etc/modprobe.d/capwap-lsc.conf.example
+	install -D -m 0644 dist/lscd.conf $(DESTDIR)/usr/share/doc/capwap-lsc/lscd.conf.example
+
+DKMS_SRC ?= /usr/src/capwap-lsc-$(VERSION)
+# The module's source as DKMS wants it: the Kbuild tree, no build output.
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r Kbuild VERSION kmod include $(DKMS_SRC)/
+	find $(DKMS_SRC) \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name 'modules.order' \) -delete
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-src
+	dkms add -m capwap-lsc -v $(VERSION)
+	dkms build -m capwap-lsc -v $(VERSION) -k $(KVER)
+	dkms install -m capwap-lsc -v $(VERSION) -k $(KVER)
+
+style:
+	$(KDIR)/scripts/checkpatch.pl --no-tree --terse -f kmod/*.c kmod/*.h \
+		include/uapi/linux/capwap_lsc.h || true
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/vm/kmods clean
+	rm -rf $(B)
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * capwap_lsc: Locally Significant Certificate provisioning for CAPWAP APs.
+ *
+ * The module owns the CAPWAP control port, runs each AP through LSC
+ * provisioning and asks a userspace helper (lscd) to enroll the AP's
+ * certificate request with the operator's CA.  This header is the whole
+ * contract between the module and userspace: the generic netlink family
+ * "capwap_lsc", its commands, attributes and the enumerations they carry.
+ *
+ * Family "capwap_lsc", version CAPWAP_LSC_GENL_VERSION, one multicast group
+ * "events".  Every command that changes state requires CAP_NET_ADMIN.
+ *
+ * CAPWAP_LSC_CMD_GET_CONFIG (doit): reply carries
+ *    CAPWAP_LSC_A_VERSION: NUL-terminated string, module version
+ *    CAPWAP_LSC_A_LSC_ENABLED: u8, 0 or 1
+ *    CAPWAP_LSC_A_PROVISION_MODE: u8, enum capwap_lsc_provision_mode
+ *    CAPWAP_LSC_A_PROVISION_LIST: nested, zero or more CAPWAP_LSC_A_MAC
+ *    CAPWAP_LSC_A_SUBJECT: nested, enum capwap_lsc_subject_attr strings
+ *    CAPWAP_LSC_A_KEY_TYPE: u8, enum capwap_lsc_key_type
+ *    CAPWAP_LSC_A_KEY_BITS: u16
+ *    CAPWAP_LSC_A_VALIDITY_DAYS: u32
+ *    CAPWAP_LSC_A_MAX_ATTEMPTS: u8, 0 means the AP never falls back
+ *    CAPWAP_LSC_A_VENDOR_ID: u32, vendor id of the LSC payload elements
+ *    CAPWAP_LSC_A_PORT: u16, the CAPWAP control UDP port
+ *    CAPWAP_LSC_A_CONTROLLER: nested, enum capwap_lsc_ctrl_attr
+ *
+ * CAPWAP_LSC_CMD_SET_CONFIG (doit, admin): any subset of
+ *    CAPWAP_LSC_A_LSC_ENABLED, CAPWAP_LSC_A_PROVISION_MODE,
+ *    CAPWAP_LSC_A_SUBJECT (replaces the whole subject),
+ *    CAPWAP_LSC_A_KEY_TYPE with CAPWAP_LSC_A_KEY_BITS,
+ *    CAPWAP_LSC_A_VALIDITY_DAYS, CAPWAP_LSC_A_MAX_ATTEMPTS,
+ *    CAPWAP_LSC_A_VENDOR_ID.  Nothing is changed unless all are valid.
+ *
+ * CAPWAP_LSC_CMD_PROVLIST_ADD, CAPWAP_LSC_CMD_PROVLIST_DEL (doit, admin):
+ *    CAPWAP_LSC_A_MAC
+ * CAPWAP_LSC_CMD_PROVLIST_FLUSH (doit, admin): no attributes
+ *
+ * CAPWAP_LSC_CMD_GET_AP (dump, resumable): one message per AP, each with
+ *    CAPWAP_LSC_A_AP: nested, enum capwap_lsc_ap_attr
+ *    A doit with CAPWAP_LSC_A_MAC returns that AP alone.
+ *
+ * CAPWAP_LSC_CMD_GET_STATS (doit): CAPWAP_LSC_A_STATS, nested,
+ *    enum capwap_lsc_stats_attr.
+ *
+ * CAPWAP_LSC_CMD_CERT_REQUEST (multicast on "events", never sent to the
+ *    kernel): an AP's certificate request waits.  Carries
+ *    CAPWAP_LSC_A_REQUEST_ID and CAPWAP_LSC_A_MAC.  It is a notification
+ *    only: the helper takes the work with CAPWAP_LSC_CMD_ACCEPT.  Requests
+ *    are queued (bounded) while no helper listens and announced again when
+ *    a listener joins the group.
+ *
+ * CAPWAP_LSC_CMD_ACCEPT (doit, admin): optional CAPWAP_LSC_A_REQUEST_ID;
+ *    without it the oldest waiting request is taken.  The reply carries
+ *    CAPWAP_LSC_A_REQUEST_ID, CAPWAP_LSC_A_MAC, CAPWAP_LSC_A_AP_MODEL,
+ *    CAPWAP_LSC_A_AP_SERIAL, CAPWAP_LSC_A_CSR (PKCS#10, DER),
+ *    CAPWAP_LSC_A_KEY_TYPE, CAPWAP_LSC_A_KEY_BITS and
+ *    CAPWAP_LSC_A_FLAGS (CAPWAP_LSC_F_RENEWAL).  -ENOENT when nothing
+ *    waits.  A request accepted by one netlink socket is owned by it; when
+ *    that socket closes before completing, the request waits again.
+ *
+ * CAPWAP_LSC_CMD_COMPLETE (doit, admin): CAPWAP_LSC_A_REQUEST_ID,
+ *    CAPWAP_LSC_A_RESULT (enum capwap_lsc_result) and, on success,
+ *    CAPWAP_LSC_A_CA_CHAIN (nested, CAPWAP_LSC_A_CERT entries, root last)
+ *    and CAPWAP_LSC_A_CERT (the AP's certificate, DER); on failure
+ *    CAPWAP_LSC_A_REASON (string shown to the operator and sent to the AP).
+ *
+ * CAPWAP_LSC_CMD_SET_CA (doit, admin): CAPWAP_LSC_A_CA_CHAIN.  The LSC CA
+ *    the module trusts for APs joining with an LSC; replaces the previous.
+ *
+ * CAPWAP_LSC_CMD_SET_CONTROLLER (doit, admin): CAPWAP_LSC_A_CONTROLLER,
+ *    what the helper knows of the controller's own CA and LSC, for status.
+ *
+ * CAPWAP_LSC_CMD_RENEW (doit, admin): CAPWAP_LSC_A_MAC for one AP, or
+ *    CAPWAP_LSC_A_FLAGS with CAPWAP_LSC_F_ALL for every AP in Run.
+ */
+#ifndef _UAPI_LINUX_CAPWAP_LSC_H
+#define _UAPI_LINUX_CAPWAP_LSC_H
+
+#define CAPWAP_LSC_GENL_NAME "capwap_lsc"
+#define CAPWAP_LSC_GENL_VERSION 1
+#define CAPWAP_LSC_MCGRP_EVENTS "events"
+
+#define CAPWAP_LSC_DEFAULT_PORT 5246
+/* IANA's enterprise number for documentation (RFC 5612); set your own. */
+#define CAPWAP_LSC_DEFAULT_VENDOR_ID 32473
+
+#define CAPWAP_LSC_MAC_LEN 6
+#define CAPWAP_LSC_SHA256_LEN 32
+
+enum capwap_lsc_cmd {
+	CAPWAP_LSC_CMD_UNSPEC,
+	CAPWAP_LSC_CMD_GET_CONFIG,
+	CAPWAP_LSC_CMD_SET_CONFIG,
+	CAPWAP_LSC_CMD_PROVLIST_ADD,
+	CAPWAP_LSC_CMD_PROVLIST_DEL,
+	CAPWAP_LSC_CMD_PROVLIST_FLUSH,
+	CAPWAP_LSC_CMD_GET_AP,
+	CAPWAP_LSC_CMD_GET_STATS,
+	CAPWAP_LSC_CMD_CERT_REQUEST,
+	CAPWAP_LSC_CMD_ACCEPT,
+	CAPWAP_LSC_CMD_COMPLETE,
+	CAPWAP_LSC_CMD_SET_CA,
+	CAPWAP_LSC_CMD_SET_CONTROLLER,
+	CAPWAP_LSC_CMD_RENEW,
+	__CAPWAP_LSC_CMD_MAX
+};
+#define CAPWAP_LSC_CMD_MAX (__CAPWAP_LSC_CMD_MAX - 1)
+
+enum capwap_lsc_attr {
+	CAPWAP_LSC_A_UNSPEC,
+	CAPWAP_LSC_A_VERSION,
+	CAPWAP_LSC_A_LSC_ENABLED,
+	CAPWAP_LSC_A_PROVISION_MODE,
+	CAPWAP_LSC_A_PROVISION_LIST,
+	CAPWAP_LSC_A_MAC,
+	CAPWAP_LSC_A_SUBJECT,
+	CAPWAP_LSC_A_KEY_TYPE,
+	CAPWAP_LSC_A_KEY_BITS,
+	CAPWAP_LSC_A_VALIDITY_DAYS,
+	CAPWAP_LSC_A_MAX_ATTEMPTS,
+	CAPWAP_LSC_A_VENDOR_ID,
+	CAPWAP_LSC_A_PORT,
+	CAPWAP_LSC_A_CONTROLLER,
+	CAPWAP_LSC_A_AP,
+	CAPWAP_LSC_A_STATS,
+	CAPWAP_LSC_A_REQUEST_ID,
+	CAPWAP_LSC_A_AP_MODEL,
+	CAPWAP_LSC_A_AP_SERIAL,
+	CAPWAP_LSC_A_CSR,
+	CAPWAP_LSC_A_FLAGS,
+	CAPWAP_LSC_A_RESULT,
+	CAPWAP_LSC_A_REASON,
+	CAPWAP_LSC_A_CA_CHAIN,
+	CAPWAP_LSC_A_CERT,
+	CAPWAP_LSC_A_PAD,
+	__CAPWAP_LSC_A_LAST
+};
+#define CAPWAP_LSC_A_MAX (__CAPWAP_LSC_A_LAST - 1)
+
+/* Largest DER object (CSR or certificate) carried in one attribute. */
+#define CAPWAP_LSC_MAX_DER_LEN 8192
+/* Most certificates in CAPWAP_LSC_A_CA_CHAIN. */
+#define CAPWAP_LSC_MAX_CHAIN 4
+/* Longest subject field and reason string, without the NUL. */
+#define CAPWAP_LSC_MAX_SUBJECT_LEN 64
+#define CAPWAP_LSC_MAX_REASON_LEN 255
+
+enum capwap_lsc_flag {
+	CAPWAP_LSC_F_RENEWAL = 1U << 0,
+	CAPWAP_LSC_F_ALL = 1U << 1,
+	__CAPWAP_LSC_F_ALL = CAPWAP_LSC_F_RENEWAL | CAPWAP_LSC_F_ALL
+};
+
+enum capwap_lsc_provision_mode {
+	CAPWAP_LSC_PROVISION_OFF,
+	CAPWAP_LSC_PROVISION_ALL,	/* every AP joined with a MIC or SSC */
+	CAPWAP_LSC_PROVISION_LIST,	/* only the MACs of the provision list */
+	__CAPWAP_LSC_PROVISION_MAX
+};
+
+enum capwap_lsc_key_type {
+	CAPWAP_LSC_KEY_NONE,
+	CAPWAP_LSC_KEY_RSA,
+	CAPWAP_LSC_KEY_EC,
+	__CAPWAP_LSC_KEY_MAX
+};
+
+/* Accepted RSA sizes: 384..2048 (the classic range), 3072 and 4096. */
+#define CAPWAP_LSC_RSA_MIN_BITS 384
+#define CAPWAP_LSC_RSA_MAX_BITS 4096
+/* EC key sizes name the curve: 256 is P-256, 384 is P-384. */
+
+enum capwap_lsc_subject_attr {
+	CAPWAP_LSC_SUBJ_A_UNSPEC,
+	CAPWAP_LSC_SUBJ_A_COUNTRY,
+	CAPWAP_LSC_SUBJ_A_STATE,
+	CAPWAP_LSC_SUBJ_A_LOCALITY,
+	CAPWAP_LSC_SUBJ_A_ORG,
+	CAPWAP_LSC_SUBJ_A_ORG_UNIT,
+	CAPWAP_LSC_SUBJ_A_EMAIL,
+	__CAPWAP_LSC_SUBJ_A_LAST
+};
+#define CAPWAP_LSC_SUBJ_A_MAX (__CAPWAP_LSC_SUBJ_A_LAST - 1)
+
+/* Certificate an AP joined with. */
+enum capwap_lsc_cert_type {
+	CAPWAP_LSC_CERT_NONE,
+	CAPWAP_LSC_CERT_MIC,
+	CAPWAP_LSC_CERT_SSC,
+	CAPWAP_LSC_CERT_LSC,
+	__CAPWAP_LSC_CERT_MAX
+};
+
+enum capwap_lsc_ap_mode {
+	CAPWAP_LSC_MODE_LOCAL,
+	CAPWAP_LSC_MODE_BRIDGE,
+	CAPWAP_LSC_MODE_MESH,
+	__CAPWAP_LSC_MODE_MAX
+};
+
+/* CAPWAP session state of an AP (RFC 5415 section 2.3, simplified). */
+enum capwap_lsc_session_state {
+	CAPWAP_LSC_SESSION_DISCOVERY,
+	CAPWAP_LSC_SESSION_JOIN,
+	CAPWAP_LSC_SESSION_CONFIGURE,
+	CAPWAP_LSC_SESSION_RUN,
+	CAPWAP_LSC_SESSION_DOWN,
+	__CAPWAP_LSC_SESSION_MAX
+};
+
+/* LSC provisioning state of an AP; docs/PROTOCOL.md draws the machine. */
+enum capwap_lsc_ap_state {
+	CAPWAP_LSC_AP_IDLE,
+	CAPWAP_LSC_AP_PARAMS_SENT,
+	CAPWAP_LSC_AP_CSR_RECEIVED,
+	CAPWAP_LSC_AP_ENROLLING,
+	CAPWAP_LSC_AP_CERT_READY,
+	CAPWAP_LSC_AP_DELIVERING,
+	CAPWAP_LSC_AP_INSTALLED,
+	CAPWAP_LSC_AP_FAILED,
+	CAPWAP_LSC_AP_FALLBACK,
+	CAPWAP_LSC_AP_REFUSED,
+	__CAPWAP_LSC_AP_STATE_MAX
+};
+
+/* Outcome of an enrollment or renewal, as the operator sees it. */
+enum capwap_lsc_result {
+	CAPWAP_LSC_RESULT_SUCCESS,
+	CAPWAP_LSC_RESULT_ERROR,
+	CAPWAP_LSC_RESULT_NOT_YET_VALID,
+	CAPWAP_LSC_RESULT_FAILED_TO_INSTALL,
+	CAPWAP_LSC_RESULT_FAILED_CA_SIGNING,
+	CAPWAP_LSC_RESULT_NO_RESPONSE,
+	CAPWAP_LSC_RESULT_TIMEOUT_CA_SIGNING,
+	CAPWAP_LSC_RESULT_BAD_REQUEST,
+	CAPWAP_LSC_RESULT_CERT_MISMATCH,
+	__CAPWAP_LSC_RESULT_MAX
+};
+
+enum capwap_lsc_ap_attr {
+	CAPWAP_LSC_AP_A_UNSPEC,
+	CAPWAP_LSC_AP_A_MAC,		/* binary, 6 bytes */
+	CAPWAP_LSC_AP_A_ADDR,		/* binary, struct sockaddr_in or _in6 */
+	CAPWAP_LSC_AP_A_MODEL,		/* string */
+	CAPWAP_LSC_AP_A_SERIAL,		/* string */
+	CAPWAP_LSC_AP_A_SESSION,	/* u8, enum capwap_lsc_session_state */
+	CAPWAP_LSC_AP_A_STATE,		/* u8, enum capwap_lsc_ap_state */
+	CAPWAP_LSC_AP_A_CERT_TYPE,	/* u8, enum capwap_lsc_cert_type */
+	CAPWAP_LSC_AP_A_MODE,		/* u8, enum capwap_lsc_ap_mode */
+	CAPWAP_LSC_AP_A_ATTEMPTS,	/* u8, failed attempts so far */
+	CAPWAP_LSC_AP_A_FALLBACKS,	/* u32, times it fell back to its MIC */
+	CAPWAP_LSC_AP_A_LAST_RESULT,	/* u8, enum capwap_lsc_result */
+	CAPWAP_LSC_AP_A_LAST_ERROR,	/* string */
+	CAPWAP_LSC_AP_A_JOINED_SINCE,	/* u64, seconds since the epoch */
+	CAPWAP_LSC_AP_A_CERT_EXPIRY,	/* u64, seconds since the epoch */
+	CAPWAP_LSC_AP_A_ISSUER_HASH,	/* binary, SHA-256 of the issuer name */
+	CAPWAP_LSC_AP_A_REQUEST_ID,	/* u64, current enrollment request */
+	CAPWAP_LSC_AP_A_PAD,
+	__CAPWAP_LSC_AP_A_LAST
+};
+#define CAPWAP_LSC_AP_A_MAX (__CAPWAP_LSC_AP_A_LAST - 1)
+
+/* What lscd reports of the controller's own certificates. */
+enum capwap_lsc_ctrl_attr {
+	CAPWAP_LSC_CTRL_A_UNSPEC,
+	CAPWAP_LSC_CTRL_A_CA_URL,	/* string */
+	CAPWAP_LSC_CTRL_A_CA_PRESENT,	/* u8 */
+	CAPWAP_LSC_CTRL_A_RA_PRESENT,	/* u8 */
+	CAPWAP_LSC_CTRL_A_CA_FINGERPRINT, /* binary, SHA-256 */
+	CAPWAP_LSC_CTRL_A_CA_EXPIRY,	/* u64, seconds since the epoch */
+	CAPWAP_LSC_CTRL_A_CERT_PRESENT,	/* u8 */
+	CAPWAP_LSC_CTRL_A_CERT_EXPIRY,	/* u64, seconds since the epoch */
+	CAPWAP_LSC_CTRL_A_PAD,
+	__CAPWAP_LSC_CTRL_A_LAST
+};
+#define CAPWAP_LSC_CTRL_A_MAX (__CAPWAP_LSC_CTRL_A_LAST - 1)
+
+/* Reasons a received packet was dropped as malformed. */
+enum capwap_lsc_malformed {
+	CAPWAP_LSC_BAD_TRUNCATED,
+	CAPWAP_LSC_BAD_VERSION,
+	CAPWAP_LSC_BAD_HEADER,
+	CAPWAP_LSC_BAD_FLAGS,
+	CAPWAP_LSC_BAD_FRAGMENT,
+	CAPWAP_LSC_BAD_CONTROL_HEADER,
+	CAPWAP_LSC_BAD_ELEMENT,
+	CAPWAP_LSC_BAD_MISSING_ELEMENT,
+	CAPWAP_LSC_BAD_VENDOR_PAYLOAD,
+	CAPWAP_LSC_BAD_UNEXPECTED,
+	CAPWAP_LSC_BAD_DTLS,
+	__CAPWAP_LSC_BAD_MAX
+};
+
+enum capwap_lsc_stats_attr {
+	CAPWAP_LSC_STATS_A_UNSPEC,
+	/* nested: attribute type = CAPWAP message type (1..26), u64 count */
+	CAPWAP_LSC_STATS_A_RX,
+	CAPWAP_LSC_STATS_A_TX,
+	/* nested: attribute type = enum capwap_lsc_malformed + 1, u64 */
+	CAPWAP_LSC_STATS_A_MALFORMED,
+	CAPWAP_LSC_STATS_A_RETRANSMITS,		/* u64 */
+	CAPWAP_LSC_STATS_A_DUPLICATES,		/* u64 */
+	CAPWAP_LSC_STATS_A_TIMEOUTS,		/* u64, sessions torn down */
+	CAPWAP_LSC_STATS_A_LSC_EVENTS,		/* u64, requests announced */
+	CAPWAP_LSC_STATS_A_CERTS_DELIVERED,	/* u64 */
+	CAPWAP_LSC_STATS_A_FALLBACKS,		/* u64 */
+	CAPWAP_LSC_STATS_A_REFUSED_BRIDGE,	/* u64 */
+	CAPWAP_LSC_STATS_A_REFUSED_MESH,	/* u64 */
+	CAPWAP_LSC_STATS_A_REFUSED_LSC,		/* u64, LSC did not verify */
+	CAPWAP_LSC_STATS_A_ENROLL_FAILURES,	/* u64 */
+	CAPWAP_LSC_STATS_A_APS,			/* u32, APs known */
+	CAPWAP_LSC_STATS_A_PAD,
+	__CAPWAP_LSC_STATS_A_LAST
+};
+#define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)
+
+#endif /* _UAPI_LINUX_CAPWAP_LSC_H */

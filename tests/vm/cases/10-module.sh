@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The module's lifecycle: modprobe pulls in udp_tunnel; the genl family,
+# the sysfs directory, the keyring and the UDP port appear with it and go
+# away with it; resolving the family loads the module; load/unload cycles
+# leak nothing.
+
+. tests/lib.sh
+
+port=5246
+port_hex=$(printf '%04X' $port)
+
+# "genl ctrl get" would load the module again: list the families instead.
+family_present() { genl ctrl list 2>/dev/null | grep -q 'Name: capwap_lsc$'; }
+sysfs_present() { [ -d /sys/kernel/capwap_lsc ]; }
+keyring_present() { grep -q ' keyring *\.capwap_lsc:' /proc/keys; }
+port_bound() { awk 'NR > 1 { split($2, a, ":"); print a[2] }' /proc/net/udp | grep -qx "$port_hex"; }
+module_loaded() { [ -d /sys/module/capwap_lsc ]; }
+
+all_gone() {
+	! module_loaded && ! family_present && ! sysfs_present &&
+		! keyring_present && ! port_bound
+}
+
+check "modprobe capwap_lsc" modprobe capwap_lsc
+check "udp_tunnel dependency loaded" test -d /sys/module/udp_tunnel
+check "genl family capwap_lsc resolves" family_present
+check "sysfs /sys/kernel/capwap_lsc exists" sysfs_present
+if [ "$(cat /sys/kernel/capwap_lsc/version 2>/dev/null)" = "$(cat VERSION)" ]; then
+	ok "sysfs version is $(cat VERSION)"
+else
+	not_ok "sysfs version: '$(cat /sys/kernel/capwap_lsc/version 2>&1)'"
+fi
+check "keyring .capwap_lsc exists" keyring_present
+check "UDP port $port bound" port_bound
+if { echo 1 > /sys/kernel/capwap_lsc/version; } 2>/dev/null; then
+	not_ok "sysfs is read-only: a write to version succeeded"
+else
+	ok "sysfs is read-only"
+fi
+keyring_id=$(awk '/ keyring *\.capwap_lsc:/ { print $1 }' /proc/keys)
+if as_nobody=$(setpriv --reuid=65534 --regid=65534 --clear-groups cat /proc/keys) &&
+   ! printf '%s\n' "$as_nobody" | grep -q '\.capwap_lsc' &&
+   ! setpriv --reuid=65534 --regid=65534 --clear-groups keyctl rdescribe "0x$keyring_id" >/dev/null 2>&1; then
+	ok "keyring invisible to an unprivileged user"
+else
+	not_ok "keyring invisible to an unprivileged user"
+fi
+
+check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
+if wait_until 10 all_gone; then
+	ok "unload removes family, sysfs, keyring and port"
+else
+	not_ok "unload removes everything: module=$(module_loaded && echo y) family=$(family_present && echo y) sysfs=$(sysfs_present && echo y) keyring=$(keyring_present && echo y) port=$(port_bound && echo y)"
+fi
+
+# Asking the kernel for the family name alone must load the module.
+genl ctrl get name capwap_lsc >/dev/null 2>&1
+if module_loaded && family_present; then
+	ok "resolving the genl family autoloads the module"
+else
+	not_ok "resolving the genl family autoloads the module"
+fi
+modprobe -r capwap_lsc
+
+check "port parameter honoured" sh -c 'modprobe capwap_lsc port=15246 &&
+	[ "$(cat /sys/kernel/capwap_lsc/port)" = 15246 ] &&
+	awk "NR > 1 { split(\$2, a, \":\"); print a[2] }" /proc/net/udp | grep -qx 3B8E'
+modprobe -r capwap_lsc 2>/dev/null
+if modprobe capwap_lsc port=0 2>/dev/null; then
+	not_ok "port=0 refused"
+	modprobe -r capwap_lsc
+else
+	ok "port=0 refused"
+fi
+
+# Leak check: the sum of live objects per slab cache and the number of
+# keys, after one warm-up cycle and again after 20 cycles.  A module that
+# leaks even one object per cycle grows some cache by 20 or more; other
+# activity in the guest moves the counts by a few.
+slab_snapshot() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	awk 'NR > 2 { print $1, $2 }' /proc/slabinfo | sort
+}
+
+# leak_cycles MODULE: prints "grown" lines for the caches (and keys) that
+# grew by 20 or more, "clean" when none did; anything else is an error.
+leak_cycles() {
+	local mod=$1 before after keys_before i
+	before=$(mktemp)
+	after=$(mktemp)
+	modprobe "$mod" && modprobe -r "$mod" || return 1
+	sleep 1
+	slab_snapshot > "$before"
+	keys_before=$(wc -l < /proc/keys)
+	for i in $(seq 20); do
+		modprobe "$mod" || return 1
+		modprobe -r "$mod" || return 1
+	done
+	wait_until 10 sh -c "[ \$(wc -l < /proc/keys) -le $keys_before ]" ||
+		echo "grown keys: $keys_before -> $(wc -l < /proc/keys)"
+	slab_snapshot > "$after"
+	join "$before" "$after" |
+		awk '$3 - $2 >= 20 { print "grown " $1 ": " $2 " -> " $3 }'
+	echo clean
+	rm -f "$before" "$after"
+}
+
+report=$(leak_cycles capwap_lsc 2>&1)
+if [ "$report" = clean ]; then
+	ok "20 load/unload cycles leak nothing"
+else
+	not_ok "20 load/unload cycles: $(echo $report)"
+fi
+
+# The same check must catch a module that leaks four objects per load.
+report=$(leak_cycles vm_leak 2>&1)
+if printf '%s\n' "$report" | grep -q '^grown kmalloc-192' &&
+   ! printf '%s\n' "$report" | grep -qv '^grown \|^clean$'; then
+	ok "leak check notices a leaking module ($(printf '%s\n' "$report" | grep '^grown' | head -n 3 | tr '\n' ' '))"
+else
+	not_ok "leak check notices a leaking module: $(echo $report)"
+fi
+
+finish
