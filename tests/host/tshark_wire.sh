@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# tshark decodes every packet the wire builder makes, with no expert
+# warning or error: one capture (written by tests/host/wire_gen.c) holds a
+# sample of each control message, the LSC vendor elements in their
+# carrier messages, and the large ones fragmented at a 1400-byte MTU.
+# A deliberately broken packet first proves the expert check can fail.
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+. tests/lib.sh
+
+if ! command -v tshark >/dev/null; then
+	not_ok "tshark: not installed (apt-get install tshark)"
+	exit 1
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+gen=$tmp/wire_gen
+pcap=$tmp/wire.pcap
+
+# shellcheck disable=SC2046
+check tshark_build_generator ${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -O2 \
+	-Iinclude/uapi -Ikmod -Itests/unit -o "$gen" tests/host/wire_gen.c \
+	$(ls kmod/wire*.c | grep -v '\.mod\.c$')
+[ -x "$gen" ] || exit 1
+check tshark_write_capture "$gen" pcap "$pcap"
+"$gen" pcap-bad "$tmp/bad.pcap" >/dev/null 2>&1
+
+ts() {
+	tshark -n -r "$@" 2>/dev/null
+}
+
+if ts "$tmp/bad.pcap" -q -z expert,warn | grep -q 'Result Code length'; then
+	ok tshark_negative_control
+else
+	not_ok "tshark_negative_control: a 2-byte Result Code went unflagged"
+fi
+
+expert=$(ts "$pcap" -q -z expert,warn)
+if [ -z "$(printf '%s' "$expert" | grep -E '^(Errors|Warnings) ')" ]; then
+	ok tshark_no_expert_warnings
+else
+	not_ok "tshark_no_expert_warnings: $(printf '%s' "$expert" | tr '\n' ' ')"
+fi
+
+# Message types of the complete (or reassembled) messages, in order.
+want="1 2 3 4 5 6 11 12 13 14 7 7 7 7 8 9 9 10 8313089 8313090"
+got=$(ts "$pcap" -T fields -e capwap.control.header.message_type |
+	grep -v '^$' | tr '\n' ' ' | sed 's/ $//')
+if [ "$got" = "$want" ]; then
+	ok tshark_message_types
+else
+	not_ok "tshark_message_types: got '$got', want '$want'"
+fi
+
+# LSC element ids under our vendor id, with how often each appears: the
+# CA chain (5) and the device certificate (6) only decode if tshark
+# reassembled their fragmented messages.
+want="1:1 2:1 3:1 4:1 5:3 6:2 7:1 8:1"
+got=$(ts "$pcap" -T fields -E occurrence=a -E aggregator=' ' \
+	-e capwap.control.message_element.vsp.vendor_identifier \
+	-e capwap.control.message_element.vsp.vendor_element_id |
+	awk -F'\t' '$1 != "" {
+		n = split($1, v, " "); split($2, id, " ");
+		for (i = 1; i <= n; i++) if (v[i] == 32473) c[id[i]]++
+	} END { for (k in c) printf "%s:%d\n", k, c[k] }' |
+	sort -n | tr '\n' ' ' | sed 's/ $//')
+if [ "$got" = "$want" ]; then
+	ok tshark_lsc_elements
+else
+	not_ok "tshark_lsc_elements: got '$got', want '$want'"
+fi
+
+if ts "$pcap" -Y 'capwap.message_element.type == 33 &&
+	capwap.control.message_element.result_code == 19' | grep -q .; then
+	ok tshark_result_code_19
+else
+	not_ok "tshark_result_code_19: no Result Code 19 response decoded"
+fi
+
+finish

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Writes the wire samples out for tools that look at them from outside:
+ *
+ *   wire_gen pcap FILE     every sample as IPv4/UDP to or from port 5246,
+ *                          fragmented at a 1400-byte MTU where larger, for
+ *                          tshark (tests/host/tshark_wire.sh)
+ *   wire_gen pcap-bad FILE an Echo Request with a 2-byte Result Code,
+ *                          which tshark must flag: proves the check can fail
+ *   wire_gen corpus DIR    fuzz seeds in the harness's record format
+ *                          (tests/fuzz/fuzz_wire.c)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire_samples.h"
+
+#define MTU 1400
+#define BUF 65536
+
+static u8 pkt[BUF], frag[BUF];
+
+static void put_le32(FILE *f, u32 v)
+{
+	u8 b[4] = { v, v >> 8, v >> 16, v >> 24 };
+
+	fwrite(b, 1, 4, f);
+}
+
+static u16 ip_csum(const u8 *p, size_t len)
+{
+	u32 sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += get_unaligned_be16(p + i);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+/* One LINKTYPE_RAW record: IPv4 + UDP (checksum 0 is legal on IPv4). */
+static void pcap_udp(FILE *f, unsigned int n, bool to_ac, const u8 *data,
+		     size_t len)
+{
+	u8 h[28] = { 0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 17 };
+	size_t tot = sizeof(h) + len;
+
+	put_unaligned_be16(tot, h + 2);
+	put_unaligned_be16(n, h + 4);
+	memcpy(h + 12, to_ac ? sample_wtp_addr : sample_ac_addr, 4);
+	memcpy(h + 16, to_ac ? sample_ac_addr : sample_wtp_addr, 4);
+	put_unaligned_be16(ip_csum(h, 20), h + 10);
+	put_unaligned_be16(to_ac ? 40000 : CAPWAP_CONTROL_PORT, h + 20);
+	put_unaligned_be16(to_ac ? CAPWAP_CONTROL_PORT : 40000, h + 22);
+	put_unaligned_be16(8 + len, h + 24);
+	put_le32(f, 1700000000 + n);
+	put_le32(f, 0);
+	put_le32(f, tot);
+	put_le32(f, tot);
+	fwrite(h, 1, sizeof(h), f);
+	fwrite(data, 1, len, f);
+}
+
+static int write_pcap(const char *path)
+{
+	struct capwap_fragmenter fr;
+	unsigned int n = 0;
+	int k, len, flen;
+	FILE *f = fopen(path, "wb");
+
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	put_le32(f, 0xa1b2c3d4);
+	put_le32(f, 0x00040002);
+	put_le32(f, 0);
+	put_le32(f, 0);
+	put_le32(f, 65535);
+	put_le32(f, 101);
+	for (k = 0; k < S_COUNT; k++) {
+		len = sample_build(k, pkt, sizeof(pkt));
+		if (len < 0 || capwap_frag_init(&fr, pkt, len, MTU, k + 1)) {
+			fprintf(stderr, "%s: cannot build\n", sample_names[k]);
+			return 1;
+		}
+		while ((flen = capwap_frag_next(&fr, frag, sizeof(frag))) > 0)
+			pcap_udp(f, ++n, !sample_from_ac[k], frag, flen);
+	}
+	return fclose(f) ? 1 : 0;
+}
+
+static int write_bad_pcap(const char *path)
+{
+	struct capwap_builder b;
+	FILE *f = fopen(path, "wb");
+	int len;
+
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	put_le32(f, 0xa1b2c3d4);
+	put_le32(f, 0x00040002);
+	put_le32(f, 0);
+	put_le32(f, 0);
+	put_le32(f, 65535);
+	put_le32(f, 101);
+	capwap_build_init(&b, pkt, sizeof(pkt), CAPWAP_MSG_ECHO_REQ, 1);
+	capwap_put_elem_u16(&b, CAPWAP_ELEM_RESULT_CODE, 0);
+	len = capwap_build_finish(&b);
+	if (len < 0)
+		return 1;
+	pcap_udp(f, 1, true, pkt, len);
+	return fclose(f) ? 1 : 0;
+}
+
+static int write_seed(const char *dir, const char *name, const u8 *rec,
+		      size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	fwrite(rec, 1, len, f);
+	return fclose(f) ? 1 : 0;
+}
+
+/* Records: u16 big-endian length, then that many bytes of datagram. */
+static size_t add_record(u8 *out, size_t at, const u8 *p, size_t len)
+{
+	put_unaligned_be16(len, out + at);
+	memcpy(out + 2 + at, p, len);
+	return at + 2 + len;
+}
+
+/* Header variants the builder does not make. */
+static const struct {
+	const char *name;
+	const char *hex;
+} raw_seeds[] = {
+	{ "radio_mac_wsi_echo",
+	  "00280230 00000000 06 001122334455 00 01 02 aabb 0000000d 01 0003 00" },
+	{ "radio_mac_eui64_echo",
+	  "00280210 00000000 08 0011223344556677 000000 0000000d 01 0003 00" },
+	{ "dtls", "01000000 16fefd00 00000000 000000" },
+};
+
+static size_t unhex(const char *s, u8 *p)
+{
+	size_t n = 0;
+	unsigned int v;
+
+	for (; *s; s++) {
+		if (*s == ' ')
+			continue;
+		sscanf(s, "%2x", &v);
+		p[n++] = v;
+		s++;
+	}
+	return n;
+}
+
+static int write_corpus(const char *dir)
+{
+	static u8 rec[2 * BUF];
+	struct capwap_fragmenter fr;
+	char name[64];
+	size_t at;
+	int k, len, flen, ret = 0;
+
+	for (k = 0; k < (int)ARRAY_SIZE(raw_seeds); k++) {
+		len = unhex(raw_seeds[k].hex, pkt);
+		at = add_record(rec, 0, pkt, len);
+		ret |= write_seed(dir, raw_seeds[k].name, rec, at);
+	}
+	for (k = 0; k < S_COUNT; k++) {
+		len = sample_build(k, pkt, sizeof(pkt));
+		if (len < 0)
+			return 1;
+		/* Big samples only as fragments: seeds stay small. */
+		if (len <= 1024) {
+			at = add_record(rec, 0, pkt, len);
+			snprintf(name, sizeof(name), "%s", sample_names[k]);
+			ret |= write_seed(dir, name, rec, at);
+			continue;
+		}
+		if (capwap_frag_init(&fr, pkt, len, 512, k + 1))
+			return 1;
+		at = 0;
+		while ((flen = capwap_frag_next(&fr, frag, sizeof(frag))) > 0)
+			at = add_record(rec, at, frag, flen);
+		snprintf(name, sizeof(name), "%s_frags", sample_names[k]);
+		ret |= write_seed(dir, name, rec, at);
+	}
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "pcap"))
+		return write_pcap(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "pcap-bad"))
+		return write_bad_pcap(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "corpus"))
+		return write_corpus(argv[2]);
+	fprintf(stderr, "usage: %s pcap FILE | pcap-bad FILE | corpus DIR\n", argv[0]);
+	return 2;
+}
