@@ -129,7 +129,7 @@ int capwap_parse_control(const u8 *buf, size_t len, struct capwap_msg *msg,
 		*bad = CAPWAP_LSC_BAD_CONTROL_HEADER;
 		return -EINVAL;
 	}
-	/* Message Element Length counts every byte after the sequence number. */
+	/* Message Element Length counts all bytes after the sequence number. */
 	if (mlen > len - 5) {
 		*bad = CAPWAP_LSC_BAD_TRUNCATED;
 		return -EINVAL;

@@ -19,7 +19,8 @@
 #define CAPWAP_PREAMBLE_HEADER		0
 #define CAPWAP_PREAMBLE_DTLS		1
 
-#define CAPWAP_HDR_LEN			8	/* without optional fields */
+/* CAPWAP header without its optional fields */
+#define CAPWAP_HDR_LEN			8
 #define CAPWAP_HDR_MAX_LEN		(31 * 4)
 #define CAPWAP_CTRL_HDR_LEN		8
 #define CAPWAP_ELEM_HDR_LEN		4
@@ -163,7 +164,7 @@ enum capwap_result_code {
 /* What capwap_parse() found; CAPWAP_PARSE_MALFORMED sets ->bad. */
 enum capwap_parse_status {
 	CAPWAP_PARSE_OK,	/* a whole control message */
-	CAPWAP_PARSE_FRAGMENT,	/* header valid, feed capwap_reasm_add() */
+	CAPWAP_PARSE_FRAGMENT,	/* valid header: to capwap_reasm_add() */
 	CAPWAP_PARSE_DTLS,	/* DTLS preamble: count and drop */
 	CAPWAP_PARSE_MALFORMED,
 };
@@ -222,8 +223,9 @@ enum capwap_parse_status capwap_parse(const u8 *buf, size_t len,
 void capwap_elem_iter_init(struct capwap_elem_iter *it,
 			   const struct capwap_msg *msg);
 bool capwap_elem_next(struct capwap_elem_iter *it, struct capwap_elem *e);
-#define capwap_for_each_elem(msg, it, e) \
-	for (capwap_elem_iter_init(&(it), (msg)); capwap_elem_next(&(it), &(e));)
+#define capwap_for_each_elem(msg, it, e)			\
+	for (capwap_elem_iter_init(&(it), (msg));		\
+	     capwap_elem_next(&(it), &(e));)
 int capwap_find_elem(const struct capwap_msg *msg, u16 type,
 		     struct capwap_elem *e);
 int capwap_msg_check_mandatory(const struct capwap_msg *msg,

@@ -255,7 +255,8 @@ int capwap_lsc_get_cert_info(const struct capwap_msg *msg, u32 vendor_id,
 	if (ret)
 		return ret;
 	if (v.len != CERT_INFO_LEN || v.data[0] >= __CAPWAP_LSC_CERT_MAX ||
-	    v.data[1] >= __CAPWAP_LSC_MODE_MAX || get_unaligned_be16(v.data + 2))
+	    v.data[1] >= __CAPWAP_LSC_MODE_MAX ||
+	    get_unaligned_be16(v.data + 2))
 		return -EINVAL;
 	ci->cert_type = v.data[0];
 	ci->ap_mode = v.data[1];
