@@ -24,6 +24,21 @@ static const struct scep_poll_policy poll_policy = {
 	.max_total_ms = 60000,
 };
 
+static const char *name_org = NULL;
+static bool name_org_first;
+
+static void fill_name(X509_NAME *n, const char *cn)
+{
+	if (name_org && name_org_first)
+		X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC,
+					   (const unsigned char *)name_org, -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
+				   (const unsigned char *)cn, -1, -1, 0);
+	if (name_org && !name_org_first)
+		X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
+					   (const unsigned char *)name_org, -1, -1, 0);
+}
+
 static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
 		       EVP_PKEY *issuer_key, bool ca, const char *ku)
 {
@@ -35,8 +50,7 @@ static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
 
 	X509_set_version(x, X509_VERSION_3);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
-				   (const unsigned char *)cn, -1, -1, 0);
+	fill_name(n, cn);
 	X509_set_subject_name(x, n);
 	X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : n);
 	X509_gmtime_adj(X509_getm_notBefore(x), -60);
@@ -65,8 +79,7 @@ static int make_csr(const char *cn, EVP_PKEY *key, const char *challenge,
 	unsigned char *p = NULL;
 	int l;
 
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
-				   (const unsigned char *)cn, -1, -1, 0);
+	fill_name(n, cn);
 	X509_REQ_set_subject_name(r, n);
 	X509_REQ_set_pubkey(r, key);
 	if (challenge)
@@ -666,6 +679,43 @@ static const char *mismatch_case(const char *req_cn, EVP_PKEY *req_key,
 	return NULL;
 }
 
+static const char *test_subject_reordered(void)
+{
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST);
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	struct seen s = { 0 };
+	struct scep_txn_status st;
+	struct scep_txn *t;
+	uint8_t *csr;
+	size_t csr_len;
+	const char *why;
+	int err;
+
+	/* CSR: CN then O (UTF8String); certificate: O (PrintableString), CN. */
+	name_org = "capwap-lsc";
+	name_org_first = false;
+	make_csr("AP-order", ap_key, NULL, &csr, &csr_len);
+	name_org_first = true;
+	sk_X509_push(certs, issue_for("AP-order", ap_key, &ca_id));
+	t = scep_txn_new(ca, &proxy_id, csr, csr_len, 0, &poll_policy, "ord", &err);
+	round_trip(t, &s, SCEP_STATUS_SUCCESS, -1, NULL, certs, NULL, NULL);
+	scep_txn_status(t, &st);
+	seen_release(&s);
+	sk_X509_pop_free(certs, X509_free);
+	scep_txn_free(t);
+	scep_ca_free(ca);
+	free(csr);
+	if (st.state != SCEP_TXN_ISSUED) {
+		name_org = NULL;
+		FAIL("reordered subject refused: %s", st.reason);
+	}
+	name_org_first = false;
+	why = mismatch_case("AP-order", ap_key, "AP-order2", ap_key, &ca_id);
+	name_org = NULL;
+	CHECK(!why, "changed CN with O present: %s", why);
+	return NULL;
+}
+
 static const char *test_cert_mismatch(void)
 {
 	const char *why;
@@ -719,6 +769,7 @@ int main(void)
 		{ "scep_failure_words", test_failure_words },
 		{ "scep_reply_checks", test_reply_checks },
 		{ "scep_cert_mismatch", test_cert_mismatch },
+		{ "scep_subject_reordered", test_subject_reordered },
 	};
 	size_t i;
 

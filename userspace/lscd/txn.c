@@ -348,6 +348,51 @@ out:
 	return r;
 }
 
+static bool entry_equal(const X509_NAME_ENTRY *a, const X509_NAME_ENTRY *b)
+{
+	unsigned char *ua = NULL, *ub = NULL;
+	int la, lb;
+	bool eq;
+
+	if (OBJ_cmp(X509_NAME_ENTRY_get_object(a), X509_NAME_ENTRY_get_object(b)))
+		return false;
+	la = ASN1_STRING_to_UTF8(&ua, X509_NAME_ENTRY_get_data(a));
+	lb = ASN1_STRING_to_UTF8(&ub, X509_NAME_ENTRY_get_data(b));
+	eq = la >= 0 && la == lb && !memcmp(ua, ub, (size_t)la);
+	OPENSSL_free(ua);
+	OPENSSL_free(ub);
+	return eq;
+}
+
+/*
+ * Same attributes with the same values, in any order and string type: CAs
+ * re-encode the subject (micromdm writes the RDNs in Go's fixed order, O
+ * before CN), which changes neither who the certificate names nor its use.
+ */
+static bool same_subject(const X509_NAME *issued, const X509_NAME *wanted)
+{
+	int n = X509_NAME_entry_count(wanted), i, j;
+	bool used[64] = { false };
+
+	if (!X509_NAME_cmp(issued, wanted))
+		return true;
+	if (n != X509_NAME_entry_count(issued) || n > 64)
+		return false;
+	for (i = 0; i < n; i++) {
+		const X509_NAME_ENTRY *w = X509_NAME_get_entry(wanted, i);
+
+		for (j = 0; j < n; j++) {
+			if (!used[j] && entry_equal(X509_NAME_get_entry(issued, j), w)) {
+				used[j] = true;
+				break;
+			}
+		}
+		if (j == n)
+			return false;
+	}
+	return true;
+}
+
 /* Decrypts the envelope, finds our certificate and checks it. */
 static enum scep_txn_state issued(struct scep_txn *t, const struct scep_msg *m)
 {
@@ -387,7 +432,7 @@ static enum scep_txn_state issued(struct scep_txn *t, const struct scep_msg *m)
 		return scep_txn_fail(t, CAPWAP_LSC_RESULT_CERT_MISMATCH,
 				     "no issued certificate carries the requested public key");
 	}
-	if (X509_NAME_cmp(X509_get_subject_name(cert),
+	if (!same_subject(X509_get_subject_name(cert),
 			  X509_REQ_get_subject_name(t->req))) {
 		char got[256], want[256];
 

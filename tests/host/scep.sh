@@ -1,0 +1,304 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lscd's SCEP client against Debian's real SCEP CA (micromdm scepserver).
+#
+#   network namespace "ns" (loopback only; scepserver binds every address)
+#   +--------------------------------------------------------------------+
+#   |  build/lscd ---> :8080 scepserver, RSA-2048 CA, -challenge sekrit   |
+#   |            ---> :8081 scepserver, RSA-4096 CA                       |
+#   |            ---> :8082 scepserver, RSA-2048 CA, -csrverifierexec     |
+#   |                       refuse.sh (always exit 1)                    |
+#   |            ---> :8091 scep-pending.py (PENDING x3) ---> :8081       |
+#   |            ---> :8092 scep-pending.py (PENDING forever) ---> :8081  |
+#   |            ---> :8099 nothing (the CA is down)                     |
+#   +--------------------------------------------------------------------+
+#
+# Every case enrolls fresh CNs: scepserver refuses a CN that already holds
+# a valid certificate.  Enrollments run one at a time, as scepserver's
+# file depot hands out duplicate serials under concurrent enrollments.
+
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+. tests/lib.sh
+
+LSCD=$PWD/build/lscd
+PEER=$PWD/tests/peers/scep-pending.py
+
+if [ "$(id -u)" != 0 ] || ! command -v scepserver >/dev/null || [ ! -x "$LSCD" ]; then
+	skip "scep: needs root, scepserver (Debian package scep) and build/lscd"
+	exit 0
+fi
+
+W=$(mktemp -d /tmp/lscd-scep.XXXXXX)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	umount "$W/ns" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+touch "$W/ns"
+unshare --net="$W/ns" true || { not_ok "scep_setup: cannot create a network namespace"; exit 1; }
+in_ns() { nsenter --net="$W/ns" "$@"; }
+in_ns ip link set lo up
+
+# serve NAME PORT ARGS...: scepserver on its own depot, inside the namespace.
+serve() {
+	local name=$1 port=$2
+	shift 2
+	in_ns scepserver -depot "$W/$name" -port "$port" "$@" >"$W/$name.log" 2>&1 &
+	pids+=($!)
+	wait_until 10 in_ns curl -sf "http://127.0.0.1:$port/scep?operation=GetCACaps"
+}
+
+# Key generation dominates the set-up: run it all at once.
+scepserver ca -init -keySize 2048 -depot "$W/ca2048" >/dev/null 2>&1 &
+scepserver ca -init -keySize 4096 -depot "$W/ca4096" >/dev/null 2>&1 &
+scepserver ca -init -keySize 2048 -depot "$W/careject" >/dev/null 2>&1 &
+# AP keys: RSA keygen is slow here, so a few keys serve many CNs.
+for k in 1 2 3; do
+	openssl genrsa -out "$W/k$k.pem" 2048 2>/dev/null &
+done
+wait
+printf '#!/bin/sh\ncat >/dev/null\nexit 1\n' >"$W/refuse.sh"
+chmod +x "$W/refuse.sh"
+
+serve ca2048 8080 -challenge sekrit &&
+serve ca4096 8081 &&
+serve careject 8082 -csrverifierexec "$W/refuse.sh" ||
+	{ not_ok "scep_setup: scepserver did not come up: $(tail -n 3 "$W"/*.log)"; exit 1; }
+for spec in "8091 3" "8092 1000000"; do
+	set -- $spec
+	in_ns python3 "$PEER" --port "$1" --upstream http://127.0.0.1:8081/scep \
+		--ca-cert "$W/ca4096/ca.pem" --ca-key "$W/ca4096/ca.key" --pending "$2" \
+		>"$W/pending-$1.log" 2>&1 &
+	pids+=($!)
+	wait_until 10 in_ns curl -sf "http://127.0.0.1:$1/scep?operation=GetCACaps" ||
+		{ not_ok "scep_setup: scep-pending.py did not come up"; exit 1; }
+done
+
+URL2048=http://127.0.0.1:8080/scep
+URL4096=http://127.0.0.1:8081/scep
+
+# csr NAME KEY CN [CHALLENGE]: a PEM PKCS#10 at $W/NAME.csr
+csr() {
+	local cfg=$W/$1.cnf
+	printf '[req]\nprompt = no\ndistinguished_name = dn\n' >"$cfg"
+	[ -n "${4:-}" ] && printf 'attributes = attrs\n' >>"$cfg"
+	printf '[dn]\nCN = %s\nO = capwap-lsc test\n' "$3" >>"$cfg"
+	[ -n "${4:-}" ] && printf '[attrs]\nchallengePassword = %s\n' "$4" >>"$cfg"
+	openssl req -new -key "$W/$2.pem" -config "$cfg" -out "$W/$1.csr"
+}
+
+# lscd_run NAME ARGS...: runs lscd in the namespace; output in $W/NAME.{out,err}
+lscd_run() {
+	local name=$1
+	shift
+	in_ns "$LSCD" "$@" >"$W/$name.out" 2>"$W/$name.err"
+}
+
+# cert_ok CRT CSR CAFILE: issued cert verifies, same key and subject as CSR.
+cert_ok() {
+	[ -s "$1" ] || { echo "no certificate $1"; return 1; }
+	openssl verify -CAfile "$3" "$1" >/dev/null || { echo "openssl verify failed"; return 1; }
+	[ "$(openssl x509 -in "$1" -noout -pubkey)" = "$(openssl req -in "$2" -noout -pubkey)" ] ||
+		{ echo "public key differs"; return 1; }
+	# scepserver writes the RDNs in its own order (O before CN): compare sets.
+	[ "$(openssl x509 -in "$1" -noout -subject -nameopt sep_multiline | sort)" = \
+		"$(openssl req -in "$2" -noout -subject -nameopt sep_multiline | sort)" ] ||
+		{ echo "subject differs"; return 1; }
+}
+
+fail_why() { tail -n 2 "$W/$1.err" | tr '\n' ' '; }
+
+fp2048=$(openssl x509 -in "$W/ca2048/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' |
+	tr A-F a-f)
+
+# --- getca ---------------------------------------------------------------
+if lscd_run getca getca --url "$URL2048" &&
+	grep -q "^Capabilities: .*POSTPKIOperation" "$W/getca.out" &&
+	grep -q "^CA fingerprint (SHA-256): $fp2048\$" "$W/getca.out" &&
+	grep -q "key usage:   keyCertSign,cRLSign" "$W/getca.out"; then
+	ok "scep_getca_caps_and_fingerprint"
+else
+	not_ok "scep_getca_caps_and_fingerprint: $(fail_why getca) $(head -n 3 "$W/getca.out" | tr '\n' ' ')"
+fi
+
+mkdir -p "$W/getca-out"
+if lscd_run getca_pin getca --url "$URL2048" --fingerprint "$fp2048" --out "$W/getca-out" &&
+	grep -q "matches the pinned one" "$W/getca_pin.out" &&
+	cmp -s <(openssl x509 -in "$W/getca-out/ca.pem" -outform DER) \
+		<(openssl x509 -in "$W/ca2048/ca.pem" -outform DER); then
+	ok "scep_getca_pin_right_writes_ca_pem"
+else
+	not_ok "scep_getca_pin_right_writes_ca_pem: $(fail_why getca_pin)"
+fi
+
+wrong=$(printf '%s' "$fp2048" | tr 0-9a-f 1-9a-f0)
+if ! lscd_run getca_pinbad getca --url "$URL2048" --fingerprint "$wrong" &&
+	grep -q "does not match the pinned" "$W/getca_pinbad.err"; then
+	ok "scep_getca_pin_wrong_refused"
+else
+	not_ok "scep_getca_pin_wrong_refused: accepted or no clear message: $(fail_why getca_pinbad)"
+fi
+
+csr pinned k1 AP-pinned sekrit
+mkdir -p "$W/o-pinbad"
+if ! lscd_run enroll_pinbad enroll --url "$URL2048" --fingerprint "$wrong" \
+	--csr "$W/pinned.csr" --out "$W/o-pinbad" && [ ! -e "$W/o-pinbad/pinned.crt" ]; then
+	ok "scep_enroll_pin_wrong_refused"
+else
+	not_ok "scep_enroll_pin_wrong_refused: enrolled with a wrong CA pin"
+fi
+
+# --- enrollment ----------------------------------------------------------
+csr ap2048 k1 AP3G1-f866f267577e sekrit
+mkdir -p "$W/o2048"
+if lscd_run enroll2048 enroll --url "$URL2048" --fingerprint "$fp2048" --challenge sekrit \
+	--csr "$W/ap2048.csr" --out "$W/o2048" --trace &&
+	why=$(cert_ok "$W/o2048/ap2048.crt" "$W/ap2048.csr" "$W/ca2048/ca.pem"); then
+	ok "scep_enroll_rsa2048_ca_challenge_right"
+else
+	not_ok "scep_enroll_rsa2048_ca_challenge_right: ${why:-} $(fail_why enroll2048)"
+fi
+
+missing=
+for want in "operation GetCACaps" "operation GetCACert" "HTTP status 200" \
+	"< Content-Type: application/x-pki-message" "MIME type application/x-pki-message" \
+	"messageType 19 (PKCSReq)" "messageType 3 (CertRep)" "transactionID [0-9a-f]\{64\}" \
+	"senderNonce [0-9a-f]\{32\}" "recipientNonce [0-9a-f]\{32\}" "pkiStatus: SUCCESS" \
+	"subject: .*SCEP CA" "key usage:" "AES-128-CBC + SHA256" "DES-CBC needs OpenSSL's legacy"; do
+	grep -q -- "$want" "$W/enroll2048.err" || missing="$missing [$want]"
+done
+if [ -z "$missing" ]; then
+	ok "scep_trace_fields"
+else
+	not_ok "scep_trace_fields: missing$missing"
+fi
+
+csr ap4096 k2 AP-4096-a
+openssl req -in "$W/ap4096.csr" -outform DER -out "$W/ap4096der.der"
+mkdir -p "$W/o4096"
+if lscd_run enroll4096 enroll --url "$URL4096" --csr "$W/ap4096der.der" --out "$W/o4096" &&
+	why=$(cert_ok "$W/o4096/ap4096der.crt" "$W/ap4096.csr" "$W/ca4096/ca.pem"); then
+	ok "scep_enroll_rsa4096_ca_der_csr"
+else
+	not_ok "scep_enroll_rsa4096_ca_der_csr: ${why:-} $(fail_why enroll4096)"
+fi
+
+csr wrongch k2 AP-wrong-challenge nottheone
+mkdir -p "$W/owrong"
+if ! lscd_run wrongch enroll --url "$URL2048" --challenge sekrit --csr "$W/wrongch.csr" \
+	--out "$W/owrong" &&
+	grep -q "failInfo badRequest: Transaction not permitted or supported" "$W/wrongch.err" &&
+	[ ! -e "$W/owrong/wrongch.crt" ]; then
+	ok "scep_enroll_challenge_wrong_badrequest_in_words"
+else
+	not_ok "scep_enroll_challenge_wrong_badrequest_in_words: $(fail_why wrongch)"
+fi
+
+csr noch k2 AP-no-challenge
+if ! lscd_run noch enroll --url "$URL2048" --challenge sekrit --csr "$W/noch.csr" \
+	--out "$W/owrong" && grep -q "carries no challengePassword" "$W/noch.err"; then
+	ok "scep_enroll_challenge_missing_from_csr_refused"
+else
+	not_ok "scep_enroll_challenge_missing_from_csr_refused: $(fail_why noch)"
+fi
+
+csr refused k3 AP-refused-by-policy
+mkdir -p "$W/orefused"
+if ! lscd_run refused enroll --url http://127.0.0.1:8082/scep --csr "$W/refused.csr" \
+	--out "$W/orefused" && grep -q "bad-request.*pkiStatus FAILURE, failInfo badRequest" \
+	"$W/refused.err"; then
+	ok "scep_enroll_csr_verifier_refuses"
+else
+	not_ok "scep_enroll_csr_verifier_refuses: $(fail_why refused)"
+fi
+
+# Two good requests and a bad one in one run: two certificates, exit 1.
+csr mix1 k1 AP-mix-1 sekrit
+csr mix2 k2 AP-mix-2 sekrit
+csr mix3 k3 AP-mix-3 wrong
+mkdir -p "$W/omix"
+lscd_run mix enroll --url "$URL2048" --challenge sekrit --out "$W/omix" \
+	--csr "$W/mix1.csr" "$W/mix2.csr" "$W/mix3.csr"
+rc=$?
+if [ "$rc" = 1 ] && [ -s "$W/omix/mix1.crt" ] && [ -s "$W/omix/mix2.crt" ] &&
+	[ ! -e "$W/omix/mix3.crt" ] && grep -q "mix3.csr: enrollment failed (bad-request)" "$W/mix.err" &&
+	grep -q "2 of 3 requests enrolled" "$W/mix.out"; then
+	ok "scep_enroll_several_exit_status_per_csr"
+else
+	not_ok "scep_enroll_several_exit_status_per_csr: rc=$rc $(fail_why mix)"
+fi
+
+# The controller's own identity signs the requests.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/ctl.key" -out "$W/ctl.pem" \
+	-subj "/CN=wlc-controller" -days 2 2>/dev/null
+csr withid k3 AP-with-controller-id
+mkdir -p "$W/oid"
+if lscd_run withid enroll --url "$URL4096" --key "$W/ctl.key" --cert "$W/ctl.pem" \
+	--csr "$W/withid.csr" --out "$W/oid" --trace &&
+	grep -q "from --key/--cert" "$W/withid.err" &&
+	why=$(cert_ok "$W/oid/withid.crt" "$W/withid.csr" "$W/ca4096/ca.pem"); then
+	ok "scep_enroll_signed_by_controller_key"
+else
+	not_ok "scep_enroll_signed_by_controller_key: ${why:-} $(fail_why withid)"
+fi
+
+# --- PENDING and CertPoll ------------------------------------------------
+csr pend k1 AP-pending-1
+mkdir -p "$W/opend"
+if lscd_run pend enroll --url http://127.0.0.1:8091/scep --csr "$W/pend.csr" --out "$W/opend" \
+	--poll-initial 0.1 --poll-factor 2 --poll-max-interval 0.5 --trace &&
+	[ "$(grep -c 'pkiStatus: PENDING' "$W/pend.err")" = 3 ] &&
+	[ "$(grep -c 'messageType 20 (CertPoll)' "$W/pend.err")" = 3 ] &&
+	[ "$(grep -o 'transactionID [0-9a-f]*' "$W/pend.err" | sort -u | wc -l)" = 1 ] &&
+	why=$(cert_ok "$W/opend/pend.crt" "$W/pend.csr" "$W/ca4096/ca.pem"); then
+	ok "scep_pending_certpoll_then_success"
+else
+	not_ok "scep_pending_certpoll_then_success: ${why:-} $(fail_why pend)"
+fi
+
+csr pendc1 k2 AP-pending-c1
+csr pendc2 k3 AP-pending-c2
+if lscd_run pendc enroll --url http://127.0.0.1:8091/scep --out "$W/opend" --concurrency 2 \
+	--poll-initial 0.1 --poll-max-interval 0.2 --csr "$W/pendc1.csr" "$W/pendc2.csr" &&
+	[ -s "$W/opend/pendc1.crt" ] && [ -s "$W/opend/pendc2.crt" ]; then
+	ok "scep_pending_two_concurrent"
+else
+	not_ok "scep_pending_two_concurrent: $(fail_why pendc)"
+fi
+
+csr slow k1 AP-pending-forever
+start=$(date +%s.%N)
+if ! lscd_run slow enroll --url http://127.0.0.1:8092/scep --csr "$W/slow.csr" --out "$W/opend" \
+	--poll-initial 0.2 --poll-max-interval 0.3 --poll-max-time 1.2 &&
+	grep -q "(timeout-ca-signing): CA left the request PENDING" "$W/slow.err" &&
+	awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { exit !(e - s < 10) }'; then
+	ok "scep_pending_gives_up_after_max_time"
+else
+	not_ok "scep_pending_gives_up_after_max_time: $(fail_why slow)"
+fi
+
+# --- CA down ---------------------------------------------------------------
+csr down k2 AP-ca-down
+start=$(date +%s.%N)
+if ! lscd_run down enroll --url http://127.0.0.1:8099/scep --csr "$W/down.csr" --out "$W/opend" \
+	--retries 2 --retry-delay 0.2 --trace &&
+	grep -q "CA unreachable: .*127.0.0.1.*8099.* after 3 attempts" "$W/down.err" &&
+	[ "$(grep -c 'retrying in' "$W/down.err")" = 2 ] &&
+	awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { exit !(e - s < 10) }'; then
+	ok "scep_ca_down_bounded_retries"
+else
+	not_ok "scep_ca_down_bounded_retries: $(fail_why down)"
+fi
+
+finish
