@@ -92,19 +92,46 @@ void wtp_lsc_joined(struct wtp_ap *ap)
 	}
 }
 
+static void fall_back(struct wtp_ap *ap)
+{
+	drop_lsc(ap);
+	ap->lsc = WTP_L_FALLBACK;
+	notify(ap, WTP_EV_FALLBACK);
+}
+
+/*
+ * A controller that refuses (or no longer answers) our LSC must not leave
+ * the AP unable to join anywhere: after --attempts such joins in a row it
+ * forgets the LSC and joins with its factory certificate.
+ */
 void wtp_lsc_join_failed(struct wtp_ap *ap)
 {
 	ap->lsc_join_failures++;
-	if (!ap->attempts_allowed ||
-	    ap->lsc_join_failures < ap->attempts_allowed)
+	if (!ap->sim->lsc_join_attempts ||
+	    ap->lsc_join_failures < ap->sim->lsc_join_attempts)
 		return;
 	snprintf(ap->reason, sizeof(ap->reason),
 		 "join with the LSC failed %d times: fell back to the %s",
 		 ap->lsc_join_failures,
 		 ap->factory_type == CAPWAP_LSC_CERT_SSC ? "SSC" : "MIC");
-	drop_lsc(ap);
-	ap->lsc = WTP_L_FALLBACK;
-	notify(ap, WTP_EV_FALLBACK);
+	fall_back(ap);
+}
+
+/*
+ * The mirror of the controller's attempt counter (docs/PROTOCOL.md 4):
+ * when the attempts CERT_PARAMS granted are used up without an installed
+ * LSC, the AP falls back by itself, so a controller that vanishes
+ * mid-exchange cannot leave it waiting.
+ */
+static void attempt_failed(struct wtp_ap *ap)
+{
+	ap->failures++;
+	ap->lsc = WTP_L_FAILED;
+	if (!ap->attempts_left || --ap->attempts_left)
+		return;
+	lsc_info("%s: no enrollment attempts left, keeping the %s", ap->cn,
+		 ap->factory_type == CAPWAP_LSC_CERT_SSC ? "SSC" : "MIC");
+	fall_back(ap);
 }
 
 static void set_reason(struct wtp_ap *ap, const uint8_t *s, size_t len)
@@ -141,9 +168,10 @@ static void take_status(struct wtp_ap *ap, const struct capwap_lsc_status *st)
 		notify(ap, WTP_EV_FALLBACK);
 		return;
 	case CAPWAP_LSC_AP_FAILED:
-		ap->failures++;
-		ap->lsc = WTP_L_FAILED;
-		break;
+		notify(ap, WTP_EV_LSC_STATUS);
+		if (ap->lsc != WTP_L_FAILED && ap->lsc != WTP_L_FALLBACK)
+			attempt_failed(ap);
+		return;
 	}
 	notify(ap, WTP_EV_LSC_STATUS);
 }
@@ -164,12 +192,11 @@ static void job_done(struct wtp_keyjob *job)
 	}
 	if (job->err[0]) {
 		snprintf(ap->reason, sizeof(ap->reason), "%s", job->err);
-		ap->failures++;
-		ap->lsc = WTP_L_FAILED;
 		pkt = wtp_msg_event_install(ap, CAPWAP_LSC_RESULT_ERROR,
 					    ap->reason, &len);
 		wtp_ap_request(ap, pkt, len, CAPWAP_MSG_WTP_EVENT_REQ);
 		notify(ap, WTP_EV_INSTALL_FAILED);
+		attempt_failed(ap);
 		wtp_keyjob_clear(job);
 		return;
 	}
@@ -208,8 +235,7 @@ static int start_enroll(struct wtp_ap *ap,
 	    snprintf(job->key_file, sizeof(job->key_file), "%s/%04u.key",
 		     ap->sim->keys_from, ap->index) >= (int)sizeof(job->key_file))
 		job->key_file[0] = '\0';
-	if (p->attempts_left)
-		ap->attempts_allowed = p->attempts_left;
+	ap->attempts_left = p->attempts_left;
 	if (!ap->t_params)
 		ap->t_params = wtp_now_ms();
 	sk_X509_pop_free(ap->new_cas, X509_free);
@@ -305,11 +331,10 @@ static int take_cert(struct wtp_ap *ap, const struct capwap_msg *msg)
 	if (res != CAPWAP_LSC_RESULT_SUCCESS) {
 		lsc_warn("%s: LSC refused: %s", ap->cn, ap->reason);
 		X509_free(cert);
-		ap->failures++;
 		ap->last_result = res;
-		ap->lsc = WTP_L_FAILED;
 		report_install(ap, res);
 		notify(ap, WTP_EV_INSTALL_FAILED);
+		attempt_failed(ap);
 		return CAPWAP_RESULT_CONFIG_FAILURE;
 	}
 	EVP_PKEY_free(ap->lsc_key);

@@ -500,7 +500,6 @@ int wtp_ap_start(struct wtp_ap *ap, uint64_t delay_ms)
 	ap->discovery_interval = ap->sim->discovery_interval ?
 				 ap->sim->discovery_interval :
 				 WTP_DISCOVERY_INTERVAL;
-	ap->attempts_allowed = ap->sim->default_attempts;
 	ap->echo_interval = WTP_ECHO_INTERVAL;
 	ap->seq = (uint8_t)random();
 	ap->t_start = wtp_now_ms();

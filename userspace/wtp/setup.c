@@ -60,7 +60,7 @@ int wtp_sim_init(struct wtp_sim *sim, const struct wtp_opts *o)
 	sim->vendor_id = o->vendor_id;
 	sim->retransmit_ms = o->retransmit_ms;
 	sim->discovery_interval = o->discovery_interval;
-	sim->default_attempts = o->attempts;
+	sim->lsc_join_attempts = o->attempts;
 	sim->mtu = WTP_MTU;
 	if (o->keys_from)
 		snprintf(sim->keys_from, sizeof(sim->keys_from), "%s",

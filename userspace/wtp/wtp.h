@@ -83,7 +83,7 @@ struct wtp_sim {
 	int mtu;
 	char keys_from[PATH_MAX];	/* "" when keys are generated */
 	uint8_t discovery_interval;	/* until the controller sets it */
-	uint8_t default_attempts;	/* LSC joins before falling back */
+	uint8_t lsc_join_attempts;	/* refused LSC joins before the MIC */
 	void (*notify)(struct wtp_ap *ap, enum wtp_event ev);
 	void *owner;
 };
@@ -140,8 +140,8 @@ struct wtp_ap {
 	bool job_busy;
 	EVP_PKEY *new_key;
 	STACK_OF(X509) *new_cas;
-	uint8_t attempts_allowed;	/* from CERT_PARAMS; 0: never fall back */
-	int lsc_join_failures;
+	uint8_t attempts_left;		/* from CERT_PARAMS; 0: unlimited */
+	int lsc_join_failures;		/* in a row, against --attempts */
 	int failures;			/* failed provisioning attempts */
 	int last_result;		/* enum capwap_lsc_result */
 	int join_result;		/* Result Code of a refused join */
