@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdbool.h>
+
+#include "genl.h"
+
+int lsc_genl_open(struct lsc_genl *g)
+{
+	int ret;
+
+	g->sock = nl_socket_alloc();
+	if (!g->sock)
+		return -ENOMEM;
+	if (genl_connect(g->sock) < 0) {
+		ret = -EIO;
+		goto err;
+	}
+	/* Resolving the name is what makes the kernel load capwap_lsc. */
+	g->family = genl_ctrl_resolve(g->sock, CAPWAP_LSC_GENL_NAME);
+	if (g->family < 0) {
+		ret = g->family == -NLE_OBJ_NOTFOUND ? -ENOENT : -EIO;
+		goto err;
+	}
+	return 0;
+err:
+	nl_socket_free(g->sock);
+	g->sock = NULL;
+	return ret;
+}
+
+void lsc_genl_close(struct lsc_genl *g)
+{
+	if (g->sock)
+		nl_socket_free(g->sock);
+	g->sock = NULL;
+}
+
+struct nl_msg *lsc_genl_msg(struct lsc_genl *g, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, g->family, 0,
+			 flags | NLM_F_REQUEST | NLM_F_ACK, cmd,
+			 CAPWAP_LSC_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+struct call_state {
+	lsc_genl_reply_fn reply;
+	void *arg;
+	int error;
+	bool done;
+};
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct call_state *st = arg;
+	struct nlattr *attrs[CAPWAP_LSC_A_MAX + 1];
+	int ret;
+
+	ret = genlmsg_parse(nlmsg_hdr(msg), 0, attrs, CAPWAP_LSC_A_MAX, NULL);
+	if (ret < 0) {
+		st->error = -EPROTO;
+		return NL_STOP;
+	}
+	if (st->reply) {
+		ret = st->reply(attrs, st->arg);
+		if (ret < 0) {
+			st->error = ret;
+			return NL_STOP;
+		}
+	}
+	return NL_OK;
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+{
+	struct call_state *st = arg;
+
+	(void)nla;
+	st->error = err->error;
+	st->done = true;
+	return NL_STOP;
+}
+
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct call_state *st = arg;
+
+	(void)msg;
+	st->done = true;
+	return NL_STOP;
+}
+
+int lsc_genl_call(struct lsc_genl *g, struct nl_msg *msg,
+		  lsc_genl_reply_fn reply, void *arg)
+{
+	struct call_state st = { .reply = reply, .arg = arg };
+	struct nl_cb *cb;
+	int ret;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &st);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_finish, &st);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &st);
+
+	ret = nl_send_auto(g->sock, msg);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		nl_cb_put(cb);
+		return -EIO;
+	}
+	while (!st.done && !st.error) {
+		ret = nl_recvmsgs(g->sock, cb);
+		if (ret < 0 && !st.error) {
+			st.error = ret == -NLE_PERM ? -EPERM : -EIO;
+			break;
+		}
+	}
+	nl_cb_put(cb);
+	return st.error;
+}
+
+int lsc_genl_subscribe_events(struct lsc_genl *g)
+{
+	int group;
+
+	group = genl_ctrl_resolve_grp(g->sock, CAPWAP_LSC_GENL_NAME,
+				      CAPWAP_LSC_MCGRP_EVENTS);
+	if (group < 0)
+		return -ENOENT;
+	return nl_socket_add_membership(g->sock, group) < 0 ? -EIO : 0;
+}
