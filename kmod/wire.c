@@ -783,3 +783,61 @@ void capwap_put_wtp_fallback(struct capwap_builder *b, u8 mode)
 {
 	capwap_put_elem_u8(b, CAPWAP_ELEM_WTP_FALLBACK, mode);
 }
+
+static const char *const msg_names[__CAPWAP_MSG_MAX] = {
+	[CAPWAP_MSG_DISCOVERY_REQ] = "discovery-request",
+	[CAPWAP_MSG_DISCOVERY_RESP] = "discovery-response",
+	[CAPWAP_MSG_JOIN_REQ] = "join-request",
+	[CAPWAP_MSG_JOIN_RESP] = "join-response",
+	[CAPWAP_MSG_CONFIG_STATUS_REQ] = "configuration-status-request",
+	[CAPWAP_MSG_CONFIG_STATUS_RESP] = "configuration-status-response",
+	[CAPWAP_MSG_CONFIG_UPDATE_REQ] = "configuration-update-request",
+	[CAPWAP_MSG_CONFIG_UPDATE_RESP] = "configuration-update-response",
+	[CAPWAP_MSG_WTP_EVENT_REQ] = "wtp-event-request",
+	[CAPWAP_MSG_WTP_EVENT_RESP] = "wtp-event-response",
+	[CAPWAP_MSG_CHANGE_STATE_REQ] = "change-state-event-request",
+	[CAPWAP_MSG_CHANGE_STATE_RESP] = "change-state-event-response",
+	[CAPWAP_MSG_ECHO_REQ] = "echo-request",
+	[CAPWAP_MSG_ECHO_RESP] = "echo-response",
+	[CAPWAP_MSG_IMAGE_DATA_REQ] = "image-data-request",
+	[CAPWAP_MSG_IMAGE_DATA_RESP] = "image-data-response",
+	[CAPWAP_MSG_RESET_REQ] = "reset-request",
+	[CAPWAP_MSG_RESET_RESP] = "reset-response",
+	[CAPWAP_MSG_PRIMARY_DISCOVERY_REQ] = "primary-discovery-request",
+	[CAPWAP_MSG_PRIMARY_DISCOVERY_RESP] = "primary-discovery-response",
+	[CAPWAP_MSG_DATA_TRANSFER_REQ] = "data-transfer-request",
+	[CAPWAP_MSG_DATA_TRANSFER_RESP] = "data-transfer-response",
+	[CAPWAP_MSG_CLEAR_CONFIG_REQ] = "clear-configuration-request",
+	[CAPWAP_MSG_CLEAR_CONFIG_RESP] = "clear-configuration-response",
+	[CAPWAP_MSG_STATION_CONFIG_REQ] = "station-configuration-request",
+	[CAPWAP_MSG_STATION_CONFIG_RESP] = "station-configuration-response",
+};
+
+/* For logs and the CLI: a stable name, "unknown" outside RFC 5415. */
+const char *capwap_msg_name(u32 type)
+{
+	if (type < __CAPWAP_MSG_MAX && msg_names[type])
+		return msg_names[type];
+	return "unknown";
+}
+
+static const char *const malformed_names[__CAPWAP_LSC_BAD_MAX] = {
+	[CAPWAP_LSC_BAD_TRUNCATED] = "truncated",
+	[CAPWAP_LSC_BAD_VERSION] = "version",
+	[CAPWAP_LSC_BAD_HEADER] = "header",
+	[CAPWAP_LSC_BAD_FLAGS] = "flags",
+	[CAPWAP_LSC_BAD_FRAGMENT] = "fragment",
+	[CAPWAP_LSC_BAD_CONTROL_HEADER] = "control-header",
+	[CAPWAP_LSC_BAD_ELEMENT] = "element",
+	[CAPWAP_LSC_BAD_MISSING_ELEMENT] = "missing-element",
+	[CAPWAP_LSC_BAD_VENDOR_PAYLOAD] = "vendor-payload",
+	[CAPWAP_LSC_BAD_UNEXPECTED] = "unexpected",
+	[CAPWAP_LSC_BAD_DTLS] = "dtls",
+};
+
+const char *capwap_malformed_name(enum capwap_lsc_malformed why)
+{
+	if ((unsigned int)why < __CAPWAP_LSC_BAD_MAX && malformed_names[why])
+		return malformed_names[why];
+	return "unknown";
+}

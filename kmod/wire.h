@@ -231,6 +231,9 @@ int capwap_find_elem(const struct capwap_msg *msg, u16 type,
 int capwap_msg_check_mandatory(const struct capwap_msg *msg,
 			       enum capwap_lsc_malformed *bad);
 
+const char *capwap_msg_name(u32 type);
+const char *capwap_malformed_name(enum capwap_lsc_malformed why);
+
 static inline bool capwap_msg_is_request(u32 type)
 {
 	return type & 1;

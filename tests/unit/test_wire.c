@@ -261,6 +261,14 @@ static const char *t_find_and_getters(void)
 	CHECK(!capwap_find_elem(&pkt.msg, CAPWAP_ELEM_RESULT_CODE, &e) &&
 	      !capwap_elem_get_u32(&e, &rc) && rc == 0, "result code");
 	CHECK(capwap_elem_get_u8(&e, &v) == -EINVAL, "u8 of a u32");
+	CHECK(!strcmp(capwap_msg_name(CAPWAP_MSG_JOIN_REQ), "join-request") &&
+	      !strcmp(capwap_msg_name(0), "unknown") &&
+	      !strcmp(capwap_msg_name(V << 8 | 1), "unknown"), "msg names");
+	for (v = 0; v < __CAPWAP_LSC_BAD_MAX; v++)
+		CHECK(strcmp(capwap_malformed_name(v), "unknown"),
+		      "no name for reason %u", v);
+	CHECK(!strcmp(capwap_malformed_name(__CAPWAP_LSC_BAD_MAX), "unknown"),
+	      "name past the end");
 	CHECK(capwap_msg_is_request(CAPWAP_MSG_ECHO_REQ) &&
 	      !capwap_msg_is_request(CAPWAP_MSG_ECHO_RESP), "request parity");
 	return NULL;
