@@ -11,6 +11,10 @@
 #include <linux/genetlink.h>
 
 #include "capwap_lsc.h"
+#include "ap.h"
+#include "control.h"
+#include "lsc.h"
+#include "verify.h"
 
 unsigned short capwap_lsc_port = CAPWAP_LSC_DEFAULT_PORT;
 module_param_named(port, capwap_lsc_port, ushort, 0444);
@@ -38,6 +42,22 @@ static int __init capwap_lsc_init(void)
 	if (ret)
 		goto err_sysfs;
 
+	ret = capwap_lsc_ap_init();
+	if (ret)
+		goto err_ap;
+
+	ret = capwap_lsc_control_init();
+	if (ret)
+		goto err_control;
+
+	ret = capwap_lsc_prov_init();
+	if (ret)
+		goto err_prov;
+
+	ret = capwap_lsc_verify_init();
+	if (ret)
+		goto err_verify;
+
 	ret = capwap_lsc_genl_init();
 	if (ret)
 		goto err_genl;
@@ -53,6 +73,14 @@ static int __init capwap_lsc_init(void)
 err_socket:
 	capwap_lsc_genl_uninit();
 err_genl:
+	capwap_lsc_verify_uninit();
+err_verify:
+	capwap_lsc_prov_uninit();
+err_prov:
+	capwap_lsc_control_uninit();
+err_control:
+	capwap_lsc_ap_uninit();
+err_ap:
 	capwap_lsc_sysfs_uninit();
 err_sysfs:
 	capwap_lsc_keys_uninit();
@@ -63,6 +91,10 @@ static void __exit capwap_lsc_exit(void)
 {
 	capwap_lsc_socket_uninit();
 	capwap_lsc_genl_uninit();
+	capwap_lsc_verify_uninit();
+	capwap_lsc_prov_uninit();
+	capwap_lsc_ap_uninit();
+	capwap_lsc_control_uninit();
 	capwap_lsc_sysfs_uninit();
 	capwap_lsc_keys_uninit();
 	pr_info("unloaded\n");

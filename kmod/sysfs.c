@@ -1,49 +1,70 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Read-only state under /sys/kernel/capwap_lsc/, one value per file.
- * Configuration goes through generic netlink only.
+ * Read-only state under /sys/kernel/capwap_lsc/, one value per file:
+ * the settings at the top, counters in stats/, one directory per AP in
+ * aps/<mac>/.  Configuration goes through generic netlink only.
  */
 
 #include <linux/kobject.h>
+#include <linux/slab.h>
 #include <linux/sysfs.h>
 
 #include "capwap_lsc.h"
+#include "ap.h"
+#include "control.h"
+#include "lsc.h"
+#include "stats.h"
+#include "sysfs.h"
+#include "verify.h"
 
 static struct kobject *capwap_lsc_kobj;
+static struct kobject *stats_kobj;
+static struct kobject *aps_kobj;
 
-static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
-{
-	return sysfs_emit(buf, "%s\n", CAPWAP_LSC_VERSION);
-}
-static struct kobj_attribute version_attr = __ATTR_RO(version);
+#define RO_ATTR(_name, _fmt, _expr)					\
+static ssize_t _name##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct capwap_lsc_config cfg;					\
+									\
+	capwap_lsc_config_get(&cfg);					\
+	(void)cfg;							\
+	return sysfs_emit(buf, _fmt "\n", _expr);			\
+}									\
+static struct kobj_attribute _name##_attr = __ATTR_RO(_name)
 
-static ssize_t port_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
-{
-	return sysfs_emit(buf, "%u\n", capwap_lsc_port);
-}
-static struct kobj_attribute port_attr = __ATTR_RO(port);
-
-static ssize_t vendor_id_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%u\n", READ_ONCE(capwap_lsc_vendor_id));
-}
-static struct kobj_attribute vendor_id_attr = __ATTR_RO(vendor_id);
-
-static ssize_t rx_packets_show(struct kobject *kobj,
-			       struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%llu\n", capwap_lsc_socket_rx_packets());
-}
-static struct kobj_attribute rx_packets_attr = __ATTR_RO(rx_packets);
+RO_ATTR(version, "%s", CAPWAP_LSC_VERSION);
+RO_ATTR(port, "%u", capwap_lsc_port);
+RO_ATTR(mtu, "%u", capwap_lsc_mtu);
+RO_ATTR(vendor_id, "%u", READ_ONCE(capwap_lsc_vendor_id));
+RO_ATTR(lsc_enabled, "%u", cfg.enabled);
+RO_ATTR(provision_mode, "%s",
+	cfg.mode == CAPWAP_LSC_PROVISION_ALL ? "all" :
+	cfg.mode == CAPWAP_LSC_PROVISION_LIST ? "list" : "off");
+RO_ATTR(key_type, "%s", cfg.key_type == CAPWAP_LSC_KEY_EC ? "ec" : "rsa");
+RO_ATTR(key_bits, "%u", cfg.key_bits);
+RO_ATTR(validity_days, "%u", cfg.validity_days);
+RO_ATTR(max_attempts, "%u", cfg.max_attempts);
+RO_ATTR(provision_list_size, "%u", capwap_lsc_provlist_count());
+RO_ATTR(ca_present, "%u", capwap_lsc_verify_ca_present());
+RO_ATTR(ap_count, "%u", capwap_lsc_ap_count());
+RO_ATTR(requests, "%u", capwap_lsc_req_waiting());
 
 static struct attribute *capwap_lsc_attrs[] = {
 	&version_attr.attr,
 	&port_attr.attr,
+	&mtu_attr.attr,
 	&vendor_id_attr.attr,
-	&rx_packets_attr.attr,
+	&lsc_enabled_attr.attr,
+	&provision_mode_attr.attr,
+	&key_type_attr.attr,
+	&key_bits_attr.attr,
+	&validity_days_attr.attr,
+	&max_attempts_attr.attr,
+	&provision_list_size_attr.attr,
+	&ca_present_attr.attr,
+	&ap_count_attr.attr,
+	&requests_attr.attr,
 	NULL,
 };
 
@@ -51,19 +72,269 @@ static const struct attribute_group capwap_lsc_attr_group = {
 	.attrs = capwap_lsc_attrs,
 };
 
+/* ---- stats/ ------------------------------------------------------- */
+
+static const char *const msg_names[CAPWAP_LSC_ST_MSG_SLOTS] = {
+	NULL, "discovery_req", "discovery_resp", "join_req", "join_resp",
+	"config_status_req", "config_status_resp", "config_update_req",
+	"config_update_resp", "wtp_event_req", "wtp_event_resp",
+	"change_state_req", "change_state_resp", "echo_req", "echo_resp",
+	"image_data_req", "image_data_resp", "reset_req", "reset_resp",
+	"primary_discovery_req", "primary_discovery_resp",
+	"data_transfer_req", "data_transfer_resp", "clear_config_req",
+	"clear_config_resp", "station_config_req", "station_config_resp",
+	"other",
+};
+
+static const char *const bad_names[__CAPWAP_LSC_BAD_MAX] = {
+	"truncated", "version", "header", "flags", "fragment",
+	"control_header", "element", "missing_element", "vendor_payload",
+	"unexpected", "dtls",
+};
+
+static const char *const scalar_names[] = {
+	[CAPWAP_LSC_ST_RX_PACKETS] = "rx_packets",
+	[CAPWAP_LSC_ST_FRAGMENTS] = "rx_fragments",
+	[CAPWAP_LSC_ST_REASSEMBLED] = "reassembled",
+	[CAPWAP_LSC_ST_DROPPED] = "dropped",
+	[CAPWAP_LSC_ST_RETRANSMITS] = "retransmits",
+	[CAPWAP_LSC_ST_DUPLICATES] = "duplicates",
+	[CAPWAP_LSC_ST_TIMEOUTS] = "timeouts",
+	[CAPWAP_LSC_ST_LSC_EVENTS] = "lsc_events",
+	[CAPWAP_LSC_ST_CERTS_DELIVERED] = "certs_delivered",
+	[CAPWAP_LSC_ST_FALLBACKS] = "fallbacks",
+	[CAPWAP_LSC_ST_REFUSED_BRIDGE] = "refused_bridge",
+	[CAPWAP_LSC_ST_REFUSED_MESH] = "refused_mesh",
+	[CAPWAP_LSC_ST_REFUSED_LSC] = "refused_lsc",
+	[CAPWAP_LSC_ST_ENROLL_FAILURES] = "enroll_failures",
+	[CAPWAP_LSC_ST_QUEUE_FULL] = "queue_full",
+	[CAPWAP_LSC_ST_TX_ERRORS] = "tx_errors",
+};
+
+struct stat_attr {
+	struct kobj_attribute ka;
+	unsigned int idx;
+	char name[32];
+};
+
+static struct stat_attr *stat_attrs;
+static struct attribute **stat_list;
+static struct attribute_group stat_group;
+
+static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct stat_attr *sa = container_of(attr, struct stat_attr, ka);
+
+	return sysfs_emit(buf, "%llu\n", capwap_lsc_stat_read(sa->idx));
+}
+
+static int stats_build(void)
+{
+	unsigned int i, n = 0;
+
+	stat_attrs = kcalloc(__CAPWAP_LSC_ST_MAX, sizeof(*stat_attrs),
+			     GFP_KERNEL);
+	stat_list = kcalloc(__CAPWAP_LSC_ST_MAX + 1, sizeof(*stat_list),
+			    GFP_KERNEL);
+	if (!stat_attrs || !stat_list)
+		return -ENOMEM;
+	for (i = 0; i < __CAPWAP_LSC_ST_MAX; i++) {
+		struct stat_attr *sa = &stat_attrs[n];
+
+		if (i < CAPWAP_LSC_ST_TX) {
+			if (!msg_names[i - CAPWAP_LSC_ST_RX])
+				continue;
+			snprintf(sa->name, sizeof(sa->name), "rx_%s",
+				 msg_names[i - CAPWAP_LSC_ST_RX]);
+		} else if (i < CAPWAP_LSC_ST_BAD) {
+			if (!msg_names[i - CAPWAP_LSC_ST_TX])
+				continue;
+			snprintf(sa->name, sizeof(sa->name), "tx_%s",
+				 msg_names[i - CAPWAP_LSC_ST_TX]);
+		} else if (i < CAPWAP_LSC_ST_RX_PACKETS) {
+			snprintf(sa->name, sizeof(sa->name), "malformed_%s",
+				 bad_names[i - CAPWAP_LSC_ST_BAD]);
+		} else {
+			strscpy(sa->name, scalar_names[i], sizeof(sa->name));
+		}
+		sysfs_attr_init(&sa->ka.attr);
+		sa->ka.attr.name = sa->name;
+		sa->ka.attr.mode = 0444;
+		sa->ka.show = stat_show;
+		sa->idx = i;
+		stat_list[n++] = &sa->ka.attr;
+	}
+	stat_group.attrs = stat_list;
+	return 0;
+}
+
+/* ---- aps/<mac>/ --------------------------------------------------- */
+
+struct capwap_lsc_ap_kobj {
+	struct kobject kobj;
+	struct capwap_lsc_ap *ap;
+};
+
+static const char *const session_names[__CAPWAP_LSC_SESSION_MAX] = {
+	"discovery", "join", "configure", "run", "down",
+};
+
+static ssize_t ap_attr_show(struct kobject *kobj, struct attribute *attr,
+			    char *buf)
+{
+	struct capwap_lsc_ap_kobj *ak = container_of(kobj,
+						     struct capwap_lsc_ap_kobj,
+						     kobj);
+	struct capwap_lsc_ap_record rec;
+	const char *name = attr->name;
+
+	capwap_lsc_ap_record(ak->ap, &rec);
+	if (!strcmp(name, "state"))
+		return sysfs_emit(buf, "%s\n", capwap_lsc_state_name(rec.state));
+	if (!strcmp(name, "session"))
+		return sysfs_emit(buf, "%s\n",
+				  rec.session < __CAPWAP_LSC_SESSION_MAX ?
+				  session_names[rec.session] : "?");
+	if (!strcmp(name, "cert_type"))
+		return sysfs_emit(buf, "%s\n",
+				  capwap_lsc_cert_name(rec.cert_type));
+	if (!strcmp(name, "attempts"))
+		return sysfs_emit(buf, "%u\n", rec.attempts);
+	if (!strcmp(name, "fallbacks"))
+		return sysfs_emit(buf, "%u\n", rec.fallbacks);
+	if (!strcmp(name, "last_error"))
+		return sysfs_emit(buf, "%s\n", rec.last_error);
+	if (!strcmp(name, "joined_since"))
+		return sysfs_emit(buf, "%llu\n", rec.joined_since);
+	if (!strcmp(name, "model"))
+		return sysfs_emit(buf, "%s\n", rec.model);
+	if (!strcmp(name, "serial"))
+		return sysfs_emit(buf, "%s\n", rec.serial);
+	if (!strcmp(name, "mode"))
+		return sysfs_emit(buf, "%s\n",
+				  rec.mode == CAPWAP_LSC_MODE_BRIDGE ? "bridge" :
+				  rec.mode == CAPWAP_LSC_MODE_MESH ? "mesh" :
+				  "local");
+	return -EIO;
+}
+
+static const struct sysfs_ops ap_sysfs_ops = {
+	.show = ap_attr_show,
+};
+
+#define AP_ATTR(_name) \
+	static struct attribute ap_attr_##_name = { .name = #_name, .mode = 0444 }
+AP_ATTR(state);
+AP_ATTR(session);
+AP_ATTR(cert_type);
+AP_ATTR(attempts);
+AP_ATTR(fallbacks);
+AP_ATTR(last_error);
+AP_ATTR(joined_since);
+AP_ATTR(model);
+AP_ATTR(serial);
+AP_ATTR(mode);
+
+static struct attribute *ap_attrs[] = {
+	&ap_attr_state, &ap_attr_session, &ap_attr_cert_type,
+	&ap_attr_attempts, &ap_attr_fallbacks, &ap_attr_last_error,
+	&ap_attr_joined_since, &ap_attr_model, &ap_attr_serial,
+	&ap_attr_mode, NULL,
+};
+ATTRIBUTE_GROUPS(ap);
+
+static void ap_kobj_release(struct kobject *kobj)
+{
+	struct capwap_lsc_ap_kobj *ak = container_of(kobj,
+						     struct capwap_lsc_ap_kobj,
+						     kobj);
+
+	capwap_lsc_ap_put(ak->ap);
+	kfree(ak);
+}
+
+static struct kobj_type ap_ktype = {
+	.release = ap_kobj_release,
+	.sysfs_ops = &ap_sysfs_ops,
+	.default_groups = ap_groups,
+};
+
+void capwap_lsc_sysfs_add_ap(struct capwap_lsc_ap *ap)
+{
+	struct capwap_lsc_ap_kobj *ak;
+
+	if (!aps_kobj)
+		return;
+	ak = kzalloc(sizeof(*ak), GFP_KERNEL);
+	if (!ak)
+		return;
+	capwap_lsc_ap_get(ap);
+	ak->ap = ap;
+	if (kobject_init_and_add(&ak->kobj, &ap_ktype, aps_kobj, "%pM",
+				 ap->mac)) {
+		kobject_put(&ak->kobj);
+		return;
+	}
+	ap->kobj = ak;
+}
+
+void capwap_lsc_sysfs_del_ap(struct capwap_lsc_ap *ap)
+{
+	if (!ap->kobj)
+		return;
+	kobject_del(&ap->kobj->kobj);
+	kobject_put(&ap->kobj->kobj);
+	ap->kobj = NULL;
+}
+
+static void stats_free(void)
+{
+	kfree(stat_list);
+	kfree(stat_attrs);
+	stat_list = NULL;
+	stat_attrs = NULL;
+}
+
 int capwap_lsc_sysfs_init(void)
 {
 	int ret;
 
+	ret = stats_build();
+	if (ret)
+		goto err_free;
+	ret = -ENOMEM;
 	capwap_lsc_kobj = kobject_create_and_add("capwap_lsc", kernel_kobj);
 	if (!capwap_lsc_kobj)
-		return -ENOMEM;
-
+		goto err_free;
 	ret = sysfs_create_group(capwap_lsc_kobj, &capwap_lsc_attr_group);
-	if (ret) {
-		kobject_put(capwap_lsc_kobj);
-		capwap_lsc_kobj = NULL;
-	}
+	if (ret)
+		goto err_top;
+	ret = -ENOMEM;
+	stats_kobj = kobject_create_and_add("stats", capwap_lsc_kobj);
+	if (!stats_kobj)
+		goto err_group;
+	ret = sysfs_create_group(stats_kobj, &stat_group);
+	if (ret)
+		goto err_stats;
+	ret = -ENOMEM;
+	aps_kobj = kobject_create_and_add("aps", capwap_lsc_kobj);
+	if (!aps_kobj)
+		goto err_stats_group;
+	return 0;
+
+err_stats_group:
+	sysfs_remove_group(stats_kobj, &stat_group);
+err_stats:
+	kobject_put(stats_kobj);
+	stats_kobj = NULL;
+err_group:
+	sysfs_remove_group(capwap_lsc_kobj, &capwap_lsc_attr_group);
+err_top:
+	kobject_put(capwap_lsc_kobj);
+	capwap_lsc_kobj = NULL;
+err_free:
+	stats_free();
 	return ret;
 }
 
@@ -71,7 +342,13 @@ void capwap_lsc_sysfs_uninit(void)
 {
 	if (!capwap_lsc_kobj)
 		return;
+	kobject_put(aps_kobj);
+	aps_kobj = NULL;
+	sysfs_remove_group(stats_kobj, &stat_group);
+	kobject_put(stats_kobj);
+	stats_kobj = NULL;
 	sysfs_remove_group(capwap_lsc_kobj, &capwap_lsc_attr_group);
 	kobject_put(capwap_lsc_kobj);
 	capwap_lsc_kobj = NULL;
+	stats_free();
 }

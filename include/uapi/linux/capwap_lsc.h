@@ -24,6 +24,8 @@
  *    CAPWAP_LSC_A_VENDOR_ID: u32, vendor id of the LSC payload elements
  *    CAPWAP_LSC_A_PORT: u16, the CAPWAP control UDP port
  *    CAPWAP_LSC_A_CONTROLLER: nested, enum capwap_lsc_ctrl_attr
+ *    CAPWAP_LSC_A_MTU: u16, largest datagram sent (module parameter)
+ *    CAPWAP_LSC_A_CA_PRESENT: u8, 1 once SET_CA installed an LSC CA
  *
  * CAPWAP_LSC_CMD_SET_CONFIG (doit, admin): any subset of
  *    CAPWAP_LSC_A_LSC_ENABLED, CAPWAP_LSC_A_PROVISION_MODE,
@@ -76,6 +78,8 @@
  */
 #ifndef _UAPI_LINUX_CAPWAP_LSC_H
 #define _UAPI_LINUX_CAPWAP_LSC_H
+
+#include <linux/types.h>
 
 #define CAPWAP_LSC_GENL_NAME "capwap_lsc"
 #define CAPWAP_LSC_GENL_VERSION 1
@@ -134,6 +138,8 @@ enum capwap_lsc_attr {
 	CAPWAP_LSC_A_CA_CHAIN,
 	CAPWAP_LSC_A_CERT,
 	CAPWAP_LSC_A_PAD,
+	CAPWAP_LSC_A_MTU,
+	CAPWAP_LSC_A_CA_PRESENT,
 	__CAPWAP_LSC_A_LAST
 };
 #define CAPWAP_LSC_A_MAX (__CAPWAP_LSC_A_LAST - 1)
@@ -276,6 +282,17 @@ enum capwap_lsc_ctrl_attr {
 };
 #define CAPWAP_LSC_CTRL_A_MAX (__CAPWAP_LSC_CTRL_A_LAST - 1)
 
+/*
+ * Every datagram lands in exactly one bucket, and so does every message
+ * completed from fragments:
+ *    RX_PACKETS + REASSEMBLED = sum(MALFORMED) + FRAGMENTS + sum(RX)
+ * RX and TX count messages by type; types outside 1..26 (and other
+ * enterprises) count under CAPWAP_LSC_STATS_MSG_OTHER.  DROPPED counts
+ * the well-formed messages (already in RX) that had no use, such as a
+ * request from an address without a session.
+ */
+#define CAPWAP_LSC_STATS_MSG_OTHER 27
+
 /* Reasons a received packet was dropped as malformed. */
 enum capwap_lsc_malformed {
 	CAPWAP_LSC_BAD_TRUNCATED,
@@ -311,8 +328,35 @@ enum capwap_lsc_stats_attr {
 	CAPWAP_LSC_STATS_A_ENROLL_FAILURES,	/* u64 */
 	CAPWAP_LSC_STATS_A_APS,			/* u32, APs known */
 	CAPWAP_LSC_STATS_A_PAD,
+	CAPWAP_LSC_STATS_A_RX_PACKETS,		/* u64, datagrams received */
+	CAPWAP_LSC_STATS_A_FRAGMENTS,		/* u64, fragments kept */
+	CAPWAP_LSC_STATS_A_REASSEMBLED,		/* u64, messages completed */
+	CAPWAP_LSC_STATS_A_DROPPED,		/* u64, valid but unwanted */
+	CAPWAP_LSC_STATS_A_QUEUE_FULL,		/* u64, requests refused */
+	CAPWAP_LSC_STATS_A_TX_ERRORS,		/* u64 */
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)
+
+/*
+ * What keyctl read returns for a key of type "capwap_lsc_ap" in the
+ * keyring ".capwap_lsc": one AP's provisioning record, host byte order,
+ * strings NUL-terminated (truncated when longer).
+ */
+struct capwap_lsc_ap_record {
+	__u8 mac[CAPWAP_LSC_MAC_LEN];
+	__u8 state;		/* enum capwap_lsc_ap_state */
+	__u8 session;		/* enum capwap_lsc_session_state */
+	__u8 cert_type;		/* enum capwap_lsc_cert_type */
+	__u8 mode;		/* enum capwap_lsc_ap_mode */
+	__u8 attempts;
+	__u8 last_result;	/* enum capwap_lsc_result */
+	__u32 fallbacks;
+	__u64 joined_since;	/* seconds since the epoch */
+	__u64 request_id;
+	char model[32];
+	char serial[32];
+	char last_error[64];
+};
 
 #endif /* _UAPI_LINUX_CAPWAP_LSC_H */

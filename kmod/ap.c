@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The AP tables.  Packets find their AP by source address and port; the
+ * provisioning state follows the AP across reboots and address changes,
+ * so a second table finds it by Ethernet MAC.  Readers (the receive path,
+ * timers, dumps) use RCU; writers serialise on one spinlock.  A record
+ * outlives its session: an AP that times out keeps its LSC history until
+ * the module goes away.
+ */
+
+#include <linux/hashtable.h>
+#include <linux/jhash.h>
+#include <linux/slab.h>
+#include <linux/random.h>
+#include <linux/etherdevice.h>
+
+#include "capwap_lsc.h"
+#include "ap.h"
+#include "control.h"
+#include "keys.h"
+#include "lsc.h"
+#include "sysfs.h"
+#include "verify.h"
+#include "wire.h"
+
+#define AP_HASH_BITS 14
+
+static DEFINE_HASHTABLE(ap_by_addr, AP_HASH_BITS);
+static DEFINE_HASHTABLE(ap_by_mac, AP_HASH_BITS);
+static DEFINE_SPINLOCK(ap_table_lock);
+static u32 ap_hash_seed __read_mostly;
+static unsigned int ap_count;
+static bool ap_dying;
+
+struct workqueue_struct *capwap_lsc_wq;
+
+static unsigned int max_aps = 65536;
+module_param(max_aps, uint, 0444);
+MODULE_PARM_DESC(max_aps, "Most AP records kept (default 65536)");
+
+static u32 addr_hash(const struct capwap_lsc_peer *p)
+{
+	return jhash_2words((__force u32)p->saddr, (__force u32)p->sport,
+			    ap_hash_seed);
+}
+
+static u32 mac_hash(const u8 *mac)
+{
+	return jhash(mac, CAPWAP_LSC_MAC_LEN, ap_hash_seed);
+}
+
+void capwap_lsc_ap_get(struct capwap_lsc_ap *ap)
+{
+	refcount_inc(&ap->ref);
+}
+
+static void ap_free_rcu(struct rcu_head *head)
+{
+	struct capwap_lsc_ap *ap = container_of(head, struct capwap_lsc_ap, rcu);
+
+	kfree(ap->resp);
+	kfree(ap->pending);
+	kfree(ap->reasm);
+	kfree(ap->csr);
+	kfree(ap->certs);
+	kfree(ap->join_cert);
+	kfree(ap);
+}
+
+void capwap_lsc_ap_put(struct capwap_lsc_ap *ap)
+{
+	if (refcount_dec_and_test(&ap->ref))
+		call_rcu(&ap->rcu, ap_free_rcu);
+}
+
+struct capwap_lsc_ap *capwap_lsc_ap_by_addr(const struct capwap_lsc_peer *p)
+{
+	struct capwap_lsc_ap *ap;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(ap_by_addr, ap, addr_node, addr_hash(p)) {
+		if (ap->peer.saddr == p->saddr && ap->peer.sport == p->sport &&
+		    refcount_inc_not_zero(&ap->ref)) {
+			rcu_read_unlock();
+			return ap;
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
+struct capwap_lsc_ap *capwap_lsc_ap_by_mac(const u8 *mac)
+{
+	struct capwap_lsc_ap *ap;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(ap_by_mac, ap, mac_node, mac_hash(mac)) {
+		if (ether_addr_equal(ap->mac, mac) &&
+		    refcount_inc_not_zero(&ap->ref)) {
+			rcu_read_unlock();
+			return ap;
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
+static void ap_work(struct work_struct *work);
+static void ap_rtx_timer(struct timer_list *t);
+
+/*
+ * The AP with @mac, now reached at @peer: an existing record moves to the
+ * new address (a rebooted AP), a new one is made.  Any other AP that was
+ * at that address lost its session there.  Returns a referenced AP, or
+ * NULL when out of memory or records.
+ */
+struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
+					 const struct capwap_lsc_peer *peer,
+					 capwap_lsc_send_t send)
+{
+	struct capwap_lsc_ap *ap, *old, *fresh = NULL;
+
+	ap = capwap_lsc_ap_by_mac(mac);
+	if (!ap) {
+		fresh = kzalloc(sizeof(*fresh), GFP_ATOMIC);
+		if (!fresh)
+			return NULL;
+		refcount_set(&fresh->ref, 2);
+		spin_lock_init(&fresh->lock);
+		ether_addr_copy(fresh->mac, mac);
+		fresh->session = CAPWAP_LSC_SESSION_DOWN;
+		fresh->state = CAPWAP_LSC_AP_IDLE;
+		timer_setup(&fresh->rtx_timer, ap_rtx_timer, 0);
+		INIT_WORK(&fresh->work, ap_work);
+	}
+
+	old = capwap_lsc_ap_by_addr(peer);
+	if (old && old != ap) {
+		capwap_lsc_control_teardown(old, false);
+		capwap_lsc_ap_unbind(old);
+	}
+	if (old)
+		capwap_lsc_ap_put(old);
+
+	spin_lock_bh(&ap_table_lock);
+	if (fresh) {
+		/* Another CPU may have made it meanwhile. */
+		ap = NULL;
+		hash_for_each_possible(ap_by_mac, old, mac_node, mac_hash(mac))
+			if (ether_addr_equal(old->mac, mac))
+				ap = old;
+		if (ap) {
+			capwap_lsc_ap_get(ap);
+		} else if (ap_dying || ap_count >= max_aps) {
+			spin_unlock_bh(&ap_table_lock);
+			kfree(fresh);
+			return NULL;
+		} else {
+			ap = fresh;
+			fresh = NULL;
+			hash_add_rcu(ap_by_mac, &ap->mac_node, mac_hash(mac));
+			ap_count++;
+		}
+	}
+	if (ap->in_addr_table)
+		hash_del_rcu(&ap->addr_node);
+	spin_lock(&ap->lock);
+	ap->peer = *peer;
+	ap->send = send;
+	spin_unlock(&ap->lock);
+	hash_add_rcu(ap_by_addr, &ap->addr_node, addr_hash(peer));
+	ap->in_addr_table = true;
+	spin_unlock_bh(&ap_table_lock);
+	kfree(fresh);
+
+	if (!ap->key)
+		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_PUBLISH);
+	return ap;
+}
+
+/* Forgets the AP's address: its session is over, its record stays. */
+void capwap_lsc_ap_unbind(struct capwap_lsc_ap *ap)
+{
+	spin_lock_bh(&ap_table_lock);
+	if (ap->in_addr_table) {
+		hash_del_rcu(&ap->addr_node);
+		ap->in_addr_table = false;
+	}
+	spin_unlock_bh(&ap_table_lock);
+}
+
+unsigned int capwap_lsc_ap_count(void)
+{
+	return READ_ONCE(ap_count);
+}
+
+void capwap_lsc_ap_schedule(struct capwap_lsc_ap *ap, int what)
+{
+	set_bit(what, &ap->work_flags);
+	if (READ_ONCE(ap_dying))
+		return;
+	capwap_lsc_ap_get(ap);
+	if (!queue_work(capwap_lsc_wq, &ap->work))
+		capwap_lsc_ap_put(ap);
+}
+
+/* Keys, sysfs directories and certificate checks all sleep: here. */
+static void ap_work(struct work_struct *work)
+{
+	struct capwap_lsc_ap *ap = container_of(work, struct capwap_lsc_ap,
+						work);
+
+	if (test_and_clear_bit(CAPWAP_LSC_WORK_PUBLISH, &ap->work_flags) &&
+	    !READ_ONCE(ap_dying)) {
+		if (!ap->key)
+			capwap_lsc_keys_add_ap(ap);
+		if (!ap->kobj)
+			capwap_lsc_sysfs_add_ap(ap);
+	}
+	if (test_and_clear_bit(CAPWAP_LSC_WORK_VERIFY, &ap->work_flags))
+		capwap_lsc_control_verify_join(ap);
+	capwap_lsc_ap_put(ap);
+}
+
+static void ap_rtx_timer(struct timer_list *t)
+{
+	struct capwap_lsc_ap *ap = from_timer(ap, t, rtx_timer);
+
+	if (!READ_ONCE(ap_dying))
+		capwap_lsc_control_retransmit(ap);
+}
+
+void capwap_lsc_ap_record(struct capwap_lsc_ap *ap,
+			  struct capwap_lsc_ap_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	spin_lock_bh(&ap->lock);
+	memcpy(rec->mac, ap->mac, sizeof(rec->mac));
+	rec->state = ap->state;
+	rec->session = ap->session;
+	rec->cert_type = ap->cert_type;
+	rec->mode = ap->mode;
+	rec->attempts = ap->attempts;
+	rec->last_result = ap->last_result;
+	rec->fallbacks = ap->fallbacks;
+	rec->joined_since = ap->joined_since;
+	rec->request_id = ap->request_id;
+	strscpy(rec->model, ap->model, sizeof(rec->model));
+	strscpy(rec->serial, ap->serial, sizeof(rec->serial));
+	strscpy(rec->last_error, ap->last_error, sizeof(rec->last_error));
+	spin_unlock_bh(&ap->lock);
+}
+
+int capwap_lsc_ap_walk(unsigned long *pos,
+		       int (*fn)(struct capwap_lsc_ap *ap, void *arg),
+		       void *arg)
+{
+	unsigned long bkt = *pos >> 32, idx = *pos & 0xffffffff, i;
+	struct capwap_lsc_ap *ap;
+	int ret = 0;
+
+	rcu_read_lock();
+	for (; bkt < HASH_SIZE(ap_by_mac); bkt++, idx = 0) {
+		i = 0;
+		hlist_for_each_entry_rcu(ap, &ap_by_mac[bkt], mac_node) {
+			if (i++ < idx)
+				continue;
+			ret = fn(ap, arg);
+			if (ret) {
+				*pos = bkt << 32 | (i - 1);
+				goto out;
+			}
+		}
+	}
+	*pos = bkt << 32;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+int capwap_lsc_ap_init(void)
+{
+	ap_hash_seed = get_random_u32();
+	ap_dying = false;
+	capwap_lsc_wq = alloc_workqueue("capwap_lsc", WQ_UNBOUND, 0);
+	return capwap_lsc_wq ? 0 : -ENOMEM;
+}
+
+/*
+ * Runs after the socket and the genl family are gone, so nothing adds
+ * APs or queues work any more: stop the timers, let the work finish,
+ * take down the sysfs directories and keys, then drop the tables' hold.
+ */
+void capwap_lsc_ap_uninit(void)
+{
+	struct capwap_lsc_ap *ap;
+	struct hlist_node *tmp;
+	unsigned int bkt;
+
+	WRITE_ONCE(ap_dying, true);
+	synchronize_rcu();
+	destroy_workqueue(capwap_lsc_wq);
+	capwap_lsc_wq = NULL;
+	hash_for_each(ap_by_mac, bkt, ap, mac_node)
+		del_timer_sync(&ap->rtx_timer);
+
+	hash_for_each_safe(ap_by_mac, bkt, tmp, ap, mac_node) {
+		capwap_lsc_sysfs_del_ap(ap);
+		capwap_lsc_keys_del_ap(ap);
+		spin_lock_bh(&ap_table_lock);
+		if (ap->in_addr_table)
+			hash_del_rcu(&ap->addr_node);
+		hash_del_rcu(&ap->mac_node);
+		ap_count--;
+		spin_unlock_bh(&ap_table_lock);
+		capwap_lsc_ap_put(ap);
+	}
+	rcu_barrier();
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CAPWAP_LSC_AP_H
+#define _CAPWAP_LSC_AP_H
+
+#include <linux/types.h>
+#include <linux/spinlock.h>
+#include <linux/refcount.h>
+#include <linux/rcupdate.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+#include <linux/capwap_lsc.h>
+
+struct capwap_reasm;
+struct key;
+struct capwap_lsc_ap_kobj;
+
+/* Where an AP is reached: its source address and the one it wrote to. */
+struct capwap_lsc_peer {
+	__be32 saddr;		/* the AP */
+	__be32 daddr;		/* our address it sent to */
+	__be16 sport;		/* the AP's port */
+};
+
+/*
+ * Sends one datagram to @peer.  Called in atomic context (softirq or with
+ * bottom halves off), so it must not sleep.  The skb path and, later, a
+ * userspace DTLS endpoint each bring their own.
+ */
+typedef int (*capwap_lsc_send_t)(const struct capwap_lsc_peer *peer,
+				 const u8 *pkt, size_t len);
+
+#define CAPWAP_LSC_MODEL_LEN	32
+#define CAPWAP_LSC_SERIAL_LEN	32
+#define CAPWAP_LSC_ERROR_LEN	64
+
+/* ap->work_flags */
+enum {
+	CAPWAP_LSC_WORK_PUBLISH,	/* create the key and sysfs directory */
+	CAPWAP_LSC_WORK_VERIFY,		/* check the LSC of a pending Join */
+	CAPWAP_LSC_WORK_UPDATE,		/* refresh the key's expiry view */
+};
+
+/*
+ * One AP.  The tables hold one reference, the key another, queued work a
+ * third; lookups run under RCU and take a reference before leaving it.
+ * ->lock (taken with bottom halves off) guards everything mutable.
+ */
+struct capwap_lsc_ap {
+	struct hlist_node addr_node;
+	struct hlist_node mac_node;
+	struct rcu_head rcu;
+	refcount_t ref;
+	spinlock_t lock;
+
+	struct capwap_lsc_peer peer;
+	capwap_lsc_send_t send;
+	bool in_addr_table;
+	u8 mac[CAPWAP_LSC_MAC_LEN];
+
+	u8 session;		/* enum capwap_lsc_session_state */
+	u8 state;		/* enum capwap_lsc_ap_state */
+	u8 cert_type;		/* enum capwap_lsc_cert_type */
+	u8 mode;		/* enum capwap_lsc_ap_mode */
+	u8 attempts;
+	u8 last_result;
+	bool renew;
+	bool status_pending;	/* an LSC_STATUS waits to go out */
+	bool ca_sent;
+	u32 fallbacks;
+	u64 joined_since;
+	u64 request_id;
+	char model[CAPWAP_LSC_MODEL_LEN];
+	char serial[CAPWAP_LSC_SERIAL_LEN];
+	char last_error[CAPWAP_LSC_ERROR_LEN];
+
+	/* the last request the AP sent, and our cached answer to it */
+	bool have_rx_seq;
+	u8 rx_seq;
+	u8 *resp;
+	u16 resp_len;
+
+	/* our outstanding request; retransmitted by ->rtx_timer */
+	u8 tx_seq;
+	u8 retries;
+	u32 pending_type;
+	u8 *pending;
+	u32 pending_len;
+	unsigned long rtx_interval;
+	struct timer_list rtx_timer;
+
+	struct capwap_reasm *reasm;
+	unsigned long reasm_started;
+	u16 frag_id;
+
+	/* LSC material in flight: the CSR, then the certificates */
+	u8 *csr;
+	u16 csr_len;
+	u8 *certs;		/* chain (root last) then device cert */
+	u32 cert_len[CAPWAP_LSC_MAX_CHAIN + 1];
+	u8 ncerts;		/* entries of cert_len in use, device last */
+
+	/* a Join waiting for certificate verification */
+	u8 *join_cert;
+	u16 join_cert_len;
+	u8 join_seq;
+
+	unsigned long work_flags;
+	struct work_struct work;
+	struct key *key;
+	struct capwap_lsc_ap_kobj *kobj;
+};
+
+int capwap_lsc_ap_init(void);
+void capwap_lsc_ap_uninit(void);
+
+struct capwap_lsc_ap *capwap_lsc_ap_by_addr(const struct capwap_lsc_peer *p);
+struct capwap_lsc_ap *capwap_lsc_ap_by_mac(const u8 *mac);
+struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
+					 const struct capwap_lsc_peer *peer,
+					 capwap_lsc_send_t send);
+void capwap_lsc_ap_unbind(struct capwap_lsc_ap *ap);
+void capwap_lsc_ap_get(struct capwap_lsc_ap *ap);
+void capwap_lsc_ap_put(struct capwap_lsc_ap *ap);
+void capwap_lsc_ap_schedule(struct capwap_lsc_ap *ap, int what);
+unsigned int capwap_lsc_ap_count(void);
+void capwap_lsc_ap_record(struct capwap_lsc_ap *ap,
+			  struct capwap_lsc_ap_record *rec);
+
+/*
+ * Walks every AP from cursor *pos (bucket and position in it, kept
+ * between calls), calling @fn under RCU; stops when @fn returns non-zero
+ * and leaves *pos at that AP, so the next walk starts with it again.
+ */
+int capwap_lsc_ap_walk(unsigned long *pos,
+		       int (*fn)(struct capwap_lsc_ap *ap, void *arg),
+		       void *arg);
+
+extern struct workqueue_struct *capwap_lsc_wq;
+
+#endif /* _CAPWAP_LSC_AP_H */

@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The CAPWAP control state machine (RFC 5415 sections 2.3 and 4.5).
+ *
+ * It sees datagrams, not skbs: capwap_lsc_control_input() takes a buffer,
+ * the peer's addresses and a send callback, so the UDP socket feeds it
+ * today and a userspace DTLS endpoint can feed it later.  Everything here
+ * runs in atomic context; what sleeps (keys, sysfs, certificate checks)
+ * goes to the AP's work item.
+ *
+ * Each AP has at most one request of ours outstanding, retransmitted
+ * from a timer, and remembers its own last request with our answer so a
+ * retransmitted request gets the same answer without being acted on
+ * twice.
+ */
+
+#include <linux/slab.h>
+#include <linux/percpu.h>
+#include <linux/jiffies.h>
+#include <linux/timekeeping.h>
+#include <linux/etherdevice.h>
+
+#include "capwap_lsc.h"
+#include "ap.h"
+#include "control.h"
+#include "lsc.h"
+#include "stats.h"
+#include "verify.h"
+#include "wire.h"
+
+unsigned int capwap_lsc_mtu = 1400;
+module_param_named(mtu, capwap_lsc_mtu, uint, 0444);
+MODULE_PARM_DESC(mtu, "Largest CAPWAP datagram sent, 576..9000 (default 1400)");
+
+static unsigned int rtx_ms = 3000;
+module_param(rtx_ms, uint, 0444);
+MODULE_PARM_DESC(rtx_ms, "First retransmission interval in ms, doubling (default 3000)");
+
+#define MAX_RETRANSMIT		5
+#define RESP_BUF_LEN		1024
+#define FRAG_BUF_LEN		9216
+#define REASM_SLOTS		64
+#define REASM_TIMEOUT		(5 * HZ)
+
+DEFINE_PER_CPU(struct capwap_lsc_stats, capwap_lsc_stats);
+
+u64 capwap_lsc_stat_read(unsigned int idx)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(capwap_lsc_stats, cpu).v[idx]);
+	return sum;
+}
+
+/* Scratch space: used with bottom halves off, so one per CPU suffices. */
+static DEFINE_PER_CPU(u8 *, resp_buf);
+static DEFINE_PER_CPU(u8 *, frag_buf);
+static DEFINE_PER_CPU(u8 *, reasm_out);
+
+/*
+ * Fragments in reassembly, keyed by sender: a fixed number of slots, each
+ * a bounded buffer allocated on first use, so memory is bounded per
+ * sender (one slot) and in total (REASM_SLOTS).  Join Requests may come
+ * in fragments before the sender has a session, hence not per AP.
+ */
+struct reasm_slot {
+	__be32 saddr;
+	__be16 sport;
+	unsigned long used;
+	struct capwap_reasm *r;
+};
+
+static struct reasm_slot reasm_slots[REASM_SLOTS];
+static DEFINE_SPINLOCK(reasm_lock);
+
+static void count_bad(enum capwap_lsc_malformed why)
+{
+	capwap_lsc_count(CAPWAP_LSC_ST_BAD + why);
+}
+
+/* Sends a built packet, in fragments when it exceeds the MTU. */
+static void xmit(const struct capwap_lsc_peer *peer, capwap_lsc_send_t send,
+		 const u8 *pkt, size_t len, u16 frag_id)
+{
+	struct capwap_fragmenter f;
+	unsigned int mtu = clamp(READ_ONCE(capwap_lsc_mtu), 576U, 9000U);
+	u8 *out;
+	int n;
+
+	if (len <= mtu) {
+		if (send(peer, pkt, len))
+			capwap_lsc_count(CAPWAP_LSC_ST_TX_ERRORS);
+		return;
+	}
+	if (capwap_frag_init(&f, pkt, len, mtu, frag_id)) {
+		capwap_lsc_count(CAPWAP_LSC_ST_TX_ERRORS);
+		return;
+	}
+	out = this_cpu_read(frag_buf);
+	while ((n = capwap_frag_next(&f, out, FRAG_BUF_LEN)) > 0) {
+		if (send(peer, out, n))
+			capwap_lsc_count(CAPWAP_LSC_ST_TX_ERRORS);
+	}
+	if (n < 0)
+		capwap_lsc_count(CAPWAP_LSC_ST_TX_ERRORS);
+}
+
+static void count_tx(const u8 *pkt)
+{
+	u32 type = get_unaligned_be32(pkt + CAPWAP_HDR_LEN);
+
+	capwap_lsc_count(CAPWAP_LSC_ST_TX + capwap_lsc_msg_slot(type));
+}
+
+static void put_ac_elems(struct capwap_builder *b,
+			 const struct capwap_lsc_peer *peer)
+{
+	struct capwap_ac_descriptor d = {
+		.active_wtps = min_t(unsigned int, capwap_lsc_ap_count(),
+				     0xffff),
+		.max_wtps = 0xffff,
+		.station_limit = 0xffff,
+		.security = CAPWAP_AC_SECURITY_X509,
+		.rmac = CAPWAP_AC_RMAC_UNSUPPORTED,
+		.dtls_policy = CAPWAP_DTLS_POLICY_CLEAR,
+		.vendor_id = READ_ONCE(capwap_lsc_vendor_id),
+		.hw_version = "capwap_lsc",
+		.sw_version = CAPWAP_LSC_VERSION,
+	};
+
+	capwap_put_ac_descriptor(b, &d);
+	capwap_put_ac_name(b, capwap_lsc_ac_name());
+	capwap_put_control_ipv4(b, &peer->daddr, d.active_wtps);
+}
+
+/* Stateless: Discovery needs no session and gets no cached answer. */
+static void handle_discovery(const struct capwap_msg *msg,
+			     const struct capwap_lsc_peer *peer,
+			     capwap_lsc_send_t send)
+{
+	struct capwap_builder b;
+	u8 *buf = this_cpu_read(resp_buf);
+	int len;
+
+	capwap_build_init(&b, buf, RESP_BUF_LEN, CAPWAP_MSG_DISCOVERY_RESP,
+			  msg->seq);
+	put_ac_elems(&b, peer);
+	len = capwap_build_finish(&b);
+	if (len < 0) {
+		capwap_lsc_count(CAPWAP_LSC_ST_TX_ERRORS);
+		return;
+	}
+	count_tx(buf);
+	xmit(peer, send, buf, len, 0);
+}
+
+/* Builds into the per-CPU buffer; returns the length or -errno. */
+static int build_simple_resp(u32 type, u8 seq, int result, bool join,
+			     const struct capwap_lsc_peer *peer)
+{
+	struct capwap_builder b;
+
+	capwap_build_init(&b, this_cpu_read(resp_buf), RESP_BUF_LEN, type,
+			  seq);
+	if (result >= 0)
+		capwap_put_result_code(&b, result);
+	if (join)
+		put_ac_elems(&b, peer);
+	if (type == CAPWAP_MSG_CONFIG_STATUS_RESP) {
+		capwap_put_timers(&b, 20, 30);
+		capwap_put_decrypt_err_period(&b, CAPWAP_RADIO_ID_WTP, 120);
+		capwap_put_idle_timeout(&b, 300);
+		capwap_put_wtp_fallback(&b, 1);
+	}
+	return capwap_build_finish(&b);
+}
+
+/*
+ * Answers the AP's current request, keeping the answer for duplicates.
+ * Called with ap->lock held.
+ */
+static void respond(struct capwap_lsc_ap *ap, const u8 *pkt, int len)
+{
+	if (len < 0) {
+		capwap_lsc_count(CAPWAP_LSC_ST_TX_ERRORS);
+		return;
+	}
+	kfree(ap->resp);
+	ap->resp = kmemdup(pkt, len, GFP_ATOMIC);
+	ap->resp_len = ap->resp ? len : 0;
+	count_tx(pkt);
+	xmit(&ap->peer, ap->send, pkt, len, ap->frag_id++);
+}
+
+static void respond_simple(struct capwap_lsc_ap *ap, u32 type, u8 seq,
+			   int result)
+{
+	respond(ap, this_cpu_read(resp_buf),
+		build_simple_resp(type, seq, result, false, &ap->peer));
+}
+
+u8 capwap_lsc_control_next_seq(struct capwap_lsc_ap *ap)
+{
+	return ++ap->tx_seq;
+}
+
+static unsigned long first_interval(void)
+{
+	return max(msecs_to_jiffies(READ_ONCE(rtx_ms)), 1UL);
+}
+
+int capwap_lsc_control_request(struct capwap_lsc_ap *ap, u8 *pkt,
+			       size_t len)
+{
+	if (ap->pending || ap->session == CAPWAP_LSC_SESSION_DOWN) {
+		kfree(pkt);
+		return -EBUSY;
+	}
+	ap->pending = pkt;
+	ap->pending_len = len;
+	ap->pending_type = get_unaligned_be32(pkt + CAPWAP_HDR_LEN);
+	ap->retries = 0;
+	ap->rtx_interval = first_interval();
+	count_tx(pkt);
+	xmit(&ap->peer, ap->send, pkt, len, ap->frag_id++);
+	mod_timer(&ap->rtx_timer, jiffies + ap->rtx_interval);
+	return 0;
+}
+
+static void drop_pending(struct capwap_lsc_ap *ap)
+{
+	kfree(ap->pending);
+	ap->pending = NULL;
+	ap->pending_len = 0;
+	ap->pending_type = 0;
+}
+
+/* Called with ap->lock held; the caller unbinds the address. */
+static void teardown_locked(struct capwap_lsc_ap *ap, bool timeout)
+{
+	drop_pending(ap);
+	del_timer(&ap->rtx_timer);
+	kfree(ap->resp);
+	ap->resp = NULL;
+	ap->resp_len = 0;
+	ap->have_rx_seq = false;
+	ap->session = CAPWAP_LSC_SESSION_DOWN;
+	if (timeout)
+		capwap_lsc_count(CAPWAP_LSC_ST_TIMEOUTS);
+	capwap_lsc_prov_session_down(ap);
+}
+
+void capwap_lsc_control_teardown(struct capwap_lsc_ap *ap, bool timeout)
+{
+	spin_lock_bh(&ap->lock);
+	teardown_locked(ap, timeout);
+	spin_unlock_bh(&ap->lock);
+}
+
+void capwap_lsc_control_retransmit(struct capwap_lsc_ap *ap)
+{
+	bool dead = false;
+
+	spin_lock_bh(&ap->lock);
+	if (!ap->pending)
+		goto out;
+	if (ap->retries >= MAX_RETRANSMIT) {
+		teardown_locked(ap, true);
+		dead = true;
+		goto out;
+	}
+	ap->retries++;
+	ap->rtx_interval *= 2;
+	capwap_lsc_count(CAPWAP_LSC_ST_RETRANSMITS);
+	xmit(&ap->peer, ap->send, ap->pending, ap->pending_len,
+	     ap->frag_id++);
+	mod_timer(&ap->rtx_timer, jiffies + ap->rtx_interval);
+out:
+	spin_unlock_bh(&ap->lock);
+	if (dead)
+		capwap_lsc_ap_unbind(ap);
+}
+
+static void copy_text(char *dst, size_t size, const u8 *src, size_t len)
+{
+	size_t i;
+
+	len = min(len, size - 1);
+	for (i = 0; i < len; i++)
+		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?';
+	dst[len] = '\0';
+}
+
+/*
+ * Join (RFC 5415 section 8.1): the AP is known by the base MAC of its
+ * Board Data; an AP presenting an LSC waits for the certificate check in
+ * process context, everyone else is answered now.
+ */
+static void handle_join(const struct capwap_msg *msg,
+			const struct capwap_lsc_peer *peer,
+			capwap_lsc_send_t send)
+{
+	struct capwap_lsc_cert_info ci = {
+		.cert_type = CAPWAP_LSC_CERT_MIC,
+		.ap_mode = CAPWAP_LSC_MODE_LOCAL,
+	};
+	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
+	struct capwap_board_data bd;
+	struct capwap_lsc_ap *ap;
+	struct capwap_elem e;
+	u8 *cert = NULL;
+	int len = 0, rlen;
+
+	if (capwap_find_elem(msg, CAPWAP_ELEM_WTP_BOARD_DATA, &e) ||
+	    capwap_parse_board_data(&e, &bd) || !bd.base_mac ||
+	    !is_valid_ether_addr(bd.base_mac)) {
+		rlen = build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq,
+					 CAPWAP_RESULT_JOIN_INCORRECT_DATA,
+					 true, peer);
+		if (rlen > 0) {
+			count_tx(this_cpu_read(resp_buf));
+			xmit(peer, send, this_cpu_read(resp_buf), rlen, 0);
+		}
+		return;
+	}
+	if (capwap_lsc_get_cert_info(msg, vendor_id, &ci) == -EINVAL) {
+		count_bad(CAPWAP_LSC_BAD_VENDOR_PAYLOAD);
+		return;
+	}
+	if (ci.cert_type == CAPWAP_LSC_CERT_LSC) {
+		cert = kmalloc(CAPWAP_LSC_MAX_DER_LEN, GFP_ATOMIC);
+		if (!cert) {
+			capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+			return;
+		}
+		len = capwap_lsc_get_object(msg, vendor_id,
+					    CAPWAP_LSC_VSP_AP_CERT, 0, cert,
+					    CAPWAP_LSC_MAX_DER_LEN);
+	}
+
+	ap = capwap_lsc_ap_join(bd.base_mac, peer, send);
+	if (!ap) {
+		kfree(cert);
+		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+		return;
+	}
+	spin_lock_bh(&ap->lock);
+	teardown_locked(ap, false);
+	ap->session = CAPWAP_LSC_SESSION_JOIN;
+	ap->cert_type = ci.cert_type;
+	ap->mode = ci.ap_mode;
+	ap->joined_since = ktime_get_real_seconds();
+	copy_text(ap->model, sizeof(ap->model), bd.model, bd.model_len);
+	copy_text(ap->serial, sizeof(ap->serial), bd.serial, bd.serial_len);
+	ap->have_rx_seq = true;
+	ap->rx_seq = msg->seq;
+	if (cert && len > 0) {
+		kfree(ap->join_cert);
+		ap->join_cert = cert;
+		ap->join_cert_len = len;
+		ap->join_seq = msg->seq;
+		spin_unlock_bh(&ap->lock);
+		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_VERIFY);
+		capwap_lsc_ap_put(ap);
+		return;
+	}
+	kfree(cert);
+	if (ci.cert_type == CAPWAP_LSC_CERT_LSC) {
+		/* An LSC join without the certificate cannot be checked. */
+		capwap_lsc_count(CAPWAP_LSC_ST_REFUSED_LSC);
+		strscpy(ap->last_error, "LSC join without certificate",
+			sizeof(ap->last_error));
+		respond(ap, this_cpu_read(resp_buf),
+			build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq,
+					  CAPWAP_RESULT_JOIN_FAILURE, true,
+					  peer));
+		ap->session = CAPWAP_LSC_SESSION_DOWN;
+		spin_unlock_bh(&ap->lock);
+		capwap_lsc_ap_unbind(ap);
+		capwap_lsc_ap_put(ap);
+		return;
+	}
+	respond(ap, this_cpu_read(resp_buf),
+		build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq,
+				  CAPWAP_RESULT_SUCCESS, true, peer));
+	spin_unlock_bh(&ap->lock);
+	capwap_lsc_ap_put(ap);
+}
+
+/* Process context, from the AP's work item. */
+void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap)
+{
+	u8 *cert;
+	u16 len;
+	int ret, result;
+	bool refused;
+
+	spin_lock_bh(&ap->lock);
+	cert = ap->join_cert;
+	len = ap->join_cert_len;
+	ap->join_cert = NULL;
+	spin_unlock_bh(&ap->lock);
+	if (!cert)
+		return;
+
+	ret = capwap_lsc_verify_cert(cert, len);
+	kfree(cert);
+	refused = ret != 0;
+	result = refused ? CAPWAP_RESULT_JOIN_FAILURE : CAPWAP_RESULT_SUCCESS;
+
+	local_bh_disable();
+	spin_lock(&ap->lock);
+	if (ap->session != CAPWAP_LSC_SESSION_JOIN || ap->resp ||
+	    ap->rx_seq != ap->join_seq) {
+		/* The AP moved on (rejoined or went away) meanwhile. */
+		spin_unlock(&ap->lock);
+		local_bh_enable();
+		return;
+	}
+	if (refused) {
+		capwap_lsc_count(CAPWAP_LSC_ST_REFUSED_LSC);
+		snprintf(ap->last_error, sizeof(ap->last_error),
+			 "LSC not verified by the LSC CA (%d)", ret);
+	}
+	respond(ap, this_cpu_read(resp_buf),
+		build_simple_resp(CAPWAP_MSG_JOIN_RESP, ap->join_seq, result,
+				  true, &ap->peer));
+	if (refused)
+		ap->session = CAPWAP_LSC_SESSION_DOWN;
+	spin_unlock(&ap->lock);
+	local_bh_enable();
+	if (refused)
+		capwap_lsc_ap_unbind(ap);
+}
+
+static bool session_at_least(struct capwap_lsc_ap *ap, u8 state)
+{
+	return ap->session != CAPWAP_LSC_SESSION_DOWN && ap->session >= state;
+}
+
+/* A response from the AP to our outstanding request. */
+static void handle_response(struct capwap_lsc_ap *ap,
+			    const struct capwap_msg *msg)
+{
+	struct capwap_elem e;
+	u32 result = CAPWAP_RESULT_SUCCESS;
+
+	if (!ap->pending || msg->type != ap->pending_type + 1 ||
+	    msg->seq != ap->tx_seq) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+		return;
+	}
+	if (!capwap_find_elem(msg, CAPWAP_ELEM_RESULT_CODE, &e))
+		capwap_elem_get_u32(&e, &result);
+	drop_pending(ap);
+	del_timer(&ap->rtx_timer);
+	capwap_lsc_prov_response(ap, msg->type, result);
+}
+
+/* A request from an AP with a session; ap->lock held. */
+static void handle_request(struct capwap_lsc_ap *ap,
+			   const struct capwap_msg *msg, bool *unbind)
+{
+	u32 resp_type = msg->type + 1;
+	int result = -1;
+
+	if (ap->have_rx_seq && msg->seq == ap->rx_seq) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DUPLICATES);
+		if (ap->resp) {
+			count_tx(ap->resp);
+			xmit(&ap->peer, ap->send, ap->resp, ap->resp_len,
+			     ap->frag_id++);
+		}
+		return;
+	}
+	ap->have_rx_seq = true;
+	ap->rx_seq = msg->seq;
+
+	switch (msg->type) {
+	case CAPWAP_MSG_CONFIG_STATUS_REQ:
+		if (!session_at_least(ap, CAPWAP_LSC_SESSION_JOIN)) {
+			result = CAPWAP_RESULT_UNEXPECTED_STATE;
+			break;
+		}
+		if (ap->session == CAPWAP_LSC_SESSION_JOIN)
+			ap->session = CAPWAP_LSC_SESSION_CONFIGURE;
+		break;
+	case CAPWAP_MSG_CHANGE_STATE_REQ:
+		if (!session_at_least(ap, CAPWAP_LSC_SESSION_CONFIGURE)) {
+			result = CAPWAP_RESULT_UNEXPECTED_STATE;
+			break;
+		}
+		result = CAPWAP_RESULT_SUCCESS;
+		respond_simple(ap, resp_type, msg->seq, result);
+		if (ap->session != CAPWAP_LSC_SESSION_RUN) {
+			ap->session = CAPWAP_LSC_SESSION_RUN;
+			capwap_lsc_prov_run(ap);
+		}
+		return;
+	case CAPWAP_MSG_ECHO_REQ:
+		if (ap->session != CAPWAP_LSC_SESSION_RUN)
+			result = CAPWAP_RESULT_UNEXPECTED_STATE;
+		break;
+	case CAPWAP_MSG_WTP_EVENT_REQ:
+		if (ap->session != CAPWAP_LSC_SESSION_RUN) {
+			result = CAPWAP_RESULT_UNEXPECTED_STATE;
+			break;
+		}
+		/* Answer first: the event may start a request of ours. */
+		respond_simple(ap, resp_type, msg->seq, -1);
+		capwap_lsc_prov_event(ap, msg);
+		return;
+	case CAPWAP_MSG_RESET_REQ:
+		/* The AP announces it is about to reboot: the session ends. */
+		result = CAPWAP_RESULT_SUCCESS;
+		respond_simple(ap, resp_type, msg->seq, result);
+		teardown_locked(ap, false);
+		*unbind = true;
+		return;
+	default:
+		result = CAPWAP_RESULT_UNRECOGNIZED_REQUEST;
+		break;
+	}
+	respond_simple(ap, resp_type, msg->seq, result);
+}
+
+static void handle_message(const struct capwap_msg *msg,
+			   const struct capwap_lsc_peer *peer,
+			   capwap_lsc_send_t send)
+{
+	enum capwap_lsc_malformed bad;
+	struct capwap_lsc_ap *ap;
+	bool unbind = false;
+	u32 type = msg->type;
+
+	if (capwap_msg_check_mandatory(msg, &bad) ||
+	    capwap_lsc_validate(msg, READ_ONCE(capwap_lsc_vendor_id), &bad)) {
+		count_bad(bad);
+		return;
+	}
+	capwap_lsc_count(CAPWAP_LSC_ST_RX + capwap_lsc_msg_slot(type));
+
+	if (type == CAPWAP_MSG_DISCOVERY_REQ) {
+		handle_discovery(msg, peer, send);
+		return;
+	}
+	ap = capwap_lsc_ap_by_addr(peer);
+	if (type == CAPWAP_MSG_JOIN_REQ) {
+		if (ap) {
+			spin_lock_bh(&ap->lock);
+			if (ap->have_rx_seq && ap->rx_seq == msg->seq &&
+			    ap->session == CAPWAP_LSC_SESSION_JOIN) {
+				capwap_lsc_count(CAPWAP_LSC_ST_DUPLICATES);
+				if (ap->resp) {
+					count_tx(ap->resp);
+					xmit(&ap->peer, ap->send, ap->resp,
+					     ap->resp_len, ap->frag_id++);
+				}
+				spin_unlock_bh(&ap->lock);
+				capwap_lsc_ap_put(ap);
+				return;
+			}
+			spin_unlock_bh(&ap->lock);
+			capwap_lsc_ap_put(ap);
+		}
+		handle_join(msg, peer, send);
+		return;
+	}
+	if (!ap) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+		return;
+	}
+	spin_lock_bh(&ap->lock);
+	if (ap->session == CAPWAP_LSC_SESSION_DOWN)
+		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+	else if (capwap_msg_is_request(type))
+		handle_request(ap, msg, &unbind);
+	else
+		handle_response(ap, msg);
+	spin_unlock_bh(&ap->lock);
+	if (unbind)
+		capwap_lsc_ap_unbind(ap);
+	capwap_lsc_ap_put(ap);
+}
+
+static struct reasm_slot *reasm_slot_get(const struct capwap_lsc_peer *peer)
+{
+	struct reasm_slot *s, *free = NULL, *stale = NULL;
+	unsigned int i;
+
+	for (i = 0; i < REASM_SLOTS; i++) {
+		s = &reasm_slots[i];
+		if (s->r && s->r->active && s->saddr == peer->saddr &&
+		    s->sport == peer->sport)
+			return s;
+		if (!s->r || !s->r->active)
+			free = free ?: s;
+		else if (time_after(jiffies, s->used + REASM_TIMEOUT))
+			stale = stale ?: s;
+	}
+	s = free ?: stale;
+	if (!s)
+		return NULL;
+	if (!s->r) {
+		s->r = kmalloc(sizeof(*s->r), GFP_ATOMIC | __GFP_NOWARN);
+		if (!s->r)
+			return NULL;
+	}
+	capwap_reasm_reset(s->r);
+	s->saddr = peer->saddr;
+	s->sport = peer->sport;
+	return s;
+}
+
+/* One fragment; returns the completed message's length in @out, or 0. */
+static size_t reassemble(const struct capwap_packet *pkt,
+			 const struct capwap_lsc_peer *peer, u8 *out)
+{
+	enum capwap_lsc_malformed bad;
+	enum capwap_reasm_status st;
+	struct reasm_slot *s;
+	size_t len = 0;
+
+	spin_lock_bh(&reasm_lock);
+	s = reasm_slot_get(peer);
+	if (!s) {
+		spin_unlock_bh(&reasm_lock);
+		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+		return 0;
+	}
+	if (capwap_reasm_expire(s->r, jiffies, REASM_TIMEOUT))
+		capwap_reasm_reset(s->r);
+	s->used = jiffies;
+	st = capwap_reasm_add(s->r, &pkt->hdr, pkt->payload,
+			      pkt->payload_len, jiffies, &bad);
+	if (st == CAPWAP_REASM_BAD) {
+		count_bad(bad);
+	} else if (st == CAPWAP_REASM_MORE) {
+		capwap_lsc_count(CAPWAP_LSC_ST_FRAGMENTS);
+	} else {
+		capwap_lsc_count(CAPWAP_LSC_ST_FRAGMENTS);
+		capwap_lsc_count(CAPWAP_LSC_ST_REASSEMBLED);
+		len = s->r->total;
+		memcpy(out, s->r->buf, len);
+	}
+	spin_unlock_bh(&reasm_lock);
+	return len;
+}
+
+void capwap_lsc_control_input(const u8 *buf, size_t len,
+			      const struct capwap_lsc_peer *peer,
+			      capwap_lsc_send_t send)
+{
+	enum capwap_lsc_malformed bad;
+	struct capwap_packet pkt;
+	struct capwap_msg msg;
+	u8 *out;
+
+	capwap_lsc_count(CAPWAP_LSC_ST_RX_PACKETS);
+	switch (capwap_parse(buf, len, &pkt)) {
+	case CAPWAP_PARSE_OK:
+		handle_message(&pkt.msg, peer, send);
+		return;
+	case CAPWAP_PARSE_FRAGMENT:
+		out = this_cpu_read(reasm_out);
+		len = reassemble(&pkt, peer, out);
+		if (!len)
+			return;
+		if (capwap_parse_control(out, len, &msg, &bad)) {
+			count_bad(bad);
+			return;
+		}
+		handle_message(&msg, peer, send);
+		return;
+	case CAPWAP_PARSE_DTLS:
+		/* This release keeps DTLS out of the kernel: count and drop. */
+	case CAPWAP_PARSE_MALFORMED:
+		count_bad(pkt.bad);
+		return;
+	}
+}
+
+static void free_bufs(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kfree(per_cpu(resp_buf, cpu));
+		kfree(per_cpu(frag_buf, cpu));
+		kfree(per_cpu(reasm_out, cpu));
+		per_cpu(resp_buf, cpu) = NULL;
+		per_cpu(frag_buf, cpu) = NULL;
+		per_cpu(reasm_out, cpu) = NULL;
+	}
+}
+
+int capwap_lsc_control_init(void)
+{
+	int cpu;
+
+	if (capwap_lsc_mtu < 576 || capwap_lsc_mtu > 9000) {
+		pr_err("mtu must be 576..9000\n");
+		return -EINVAL;
+	}
+	for_each_possible_cpu(cpu) {
+		per_cpu(resp_buf, cpu) = kmalloc(RESP_BUF_LEN, GFP_KERNEL);
+		per_cpu(frag_buf, cpu) = kmalloc(FRAG_BUF_LEN, GFP_KERNEL);
+		per_cpu(reasm_out, cpu) = kmalloc(CAPWAP_REASM_MAX_LEN,
+						  GFP_KERNEL);
+		if (!per_cpu(resp_buf, cpu) || !per_cpu(frag_buf, cpu) ||
+		    !per_cpu(reasm_out, cpu)) {
+			free_bufs();
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void capwap_lsc_control_uninit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < REASM_SLOTS; i++) {
+		kfree(reasm_slots[i].r);
+		reasm_slots[i].r = NULL;
+	}
+	free_bufs();
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CAPWAP_LSC_CONTROL_H
+#define _CAPWAP_LSC_CONTROL_H
+
+#include "ap.h"
+
+extern unsigned int capwap_lsc_mtu;
+
+int capwap_lsc_control_init(void);
+void capwap_lsc_control_uninit(void);
+
+/*
+ * The demux and state machine entry point: one received datagram, from
+ * the UDP socket or any other transport.  Atomic context; @buf is only
+ * read during the call.
+ */
+void capwap_lsc_control_input(const u8 *buf, size_t len,
+			      const struct capwap_lsc_peer *peer,
+			      capwap_lsc_send_t send);
+
+/* Called with ap->lock held; takes ownership of @pkt (kmalloc'd). */
+int capwap_lsc_control_request(struct capwap_lsc_ap *ap, u8 *pkt,
+			       size_t len);
+u8 capwap_lsc_control_next_seq(struct capwap_lsc_ap *ap);
+
+void capwap_lsc_control_retransmit(struct capwap_lsc_ap *ap);
+void capwap_lsc_control_teardown(struct capwap_lsc_ap *ap, bool timeout);
+void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap);
+
+#endif /* _CAPWAP_LSC_CONTROL_H */

@@ -1,0 +1,843 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The controller side of LSC provisioning (docs/KERNEL.md draws it): the
+ * operator's settings, the provision list, the per-AP state machine that
+ * drives the vendor payloads of docs/PROTOCOL.md, and the queue of
+ * certificate requests that lscd takes with ACCEPT and answers with
+ * COMPLETE.
+ *
+ * Per-AP hooks run with ap->lock held in atomic context.  Lock order:
+ * ap->lock, then cfg_lock or req_lock; never the other way round.
+ */
+
+#include <linux/slab.h>
+#include <linux/hashtable.h>
+#include <linux/jhash.h>
+#include <linux/etherdevice.h>
+#include <linux/list.h>
+#include <linux/workqueue.h>
+
+#include "capwap_lsc.h"
+#include "ap.h"
+#include "control.h"
+#include "lsc.h"
+#include "stats.h"
+#include "wire.h"
+
+#define REQ_QUEUE_MAX		4096
+#define PROVLIST_MAX		65536
+#define PROVLIST_BITS		10
+
+static DEFINE_SPINLOCK(cfg_lock);
+static struct capwap_lsc_config cfg = {
+	.mode = CAPWAP_LSC_PROVISION_OFF,
+	.key_type = CAPWAP_LSC_KEY_RSA,
+	.key_bits = 2048,
+	.max_attempts = 4,
+};
+static struct capwap_lsc_controller ctrl;
+
+struct prov_entry {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	u8 mac[CAPWAP_LSC_MAC_LEN];
+};
+
+static DEFINE_HASHTABLE(provlist, PROVLIST_BITS);
+static unsigned int provlist_n;
+
+struct lsc_req {
+	struct list_head node;
+	u64 id;
+	struct capwap_lsc_ap *ap;
+	u32 owner;		/* netlink portid once accepted */
+	bool renewal;
+};
+
+static DEFINE_SPINLOCK(req_lock);
+static LIST_HEAD(req_waiting);
+static LIST_HEAD(req_accepted);
+static unsigned int req_n;
+static u64 req_next_id;
+static bool req_dying;
+static void req_announce_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(req_announce_work, req_announce_fn);
+
+const char *capwap_lsc_ac_name(void)
+{
+	return "capwap_lsc";
+}
+
+void capwap_lsc_config_get(struct capwap_lsc_config *c)
+{
+	spin_lock_bh(&cfg_lock);
+	*c = cfg;
+	spin_unlock_bh(&cfg_lock);
+}
+
+void capwap_lsc_config_set(const struct capwap_lsc_config *c)
+{
+	spin_lock_bh(&cfg_lock);
+	cfg = *c;
+	spin_unlock_bh(&cfg_lock);
+}
+
+void capwap_lsc_controller_get(struct capwap_lsc_controller *c)
+{
+	spin_lock_bh(&cfg_lock);
+	*c = ctrl;
+	spin_unlock_bh(&cfg_lock);
+}
+
+void capwap_lsc_controller_set(const struct capwap_lsc_controller *c)
+{
+	spin_lock_bh(&cfg_lock);
+	ctrl = *c;
+	spin_unlock_bh(&cfg_lock);
+}
+
+static u32 prov_hash(const u8 *mac)
+{
+	return jhash(mac, CAPWAP_LSC_MAC_LEN, 0);
+}
+
+static struct prov_entry *prov_find(const u8 *mac)
+{
+	struct prov_entry *e;
+
+	hash_for_each_possible_rcu(provlist, e, node, prov_hash(mac))
+		if (ether_addr_equal(e->mac, mac))
+			return e;
+	return NULL;
+}
+
+static bool prov_listed(const u8 *mac)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = prov_find(mac);
+	rcu_read_unlock();
+	return found;
+}
+
+int capwap_lsc_provlist_add(const u8 *mac)
+{
+	struct prov_entry *e = kzalloc(sizeof(*e), GFP_KERNEL);
+
+	if (!e)
+		return -ENOMEM;
+	ether_addr_copy(e->mac, mac);
+	spin_lock_bh(&cfg_lock);
+	if (prov_find(mac)) {
+		spin_unlock_bh(&cfg_lock);
+		kfree(e);
+		return -EEXIST;
+	}
+	if (provlist_n >= PROVLIST_MAX) {
+		spin_unlock_bh(&cfg_lock);
+		kfree(e);
+		return -ENOSPC;
+	}
+	hash_add_rcu(provlist, &e->node, prov_hash(mac));
+	provlist_n++;
+	spin_unlock_bh(&cfg_lock);
+	return 0;
+}
+
+int capwap_lsc_provlist_del(const u8 *mac)
+{
+	struct prov_entry *e;
+
+	spin_lock_bh(&cfg_lock);
+	e = prov_find(mac);
+	if (e) {
+		hash_del_rcu(&e->node);
+		provlist_n--;
+	}
+	spin_unlock_bh(&cfg_lock);
+	if (!e)
+		return -ENOENT;
+	kfree_rcu(e, rcu);
+	return 0;
+}
+
+void capwap_lsc_provlist_flush(void)
+{
+	struct prov_entry *e;
+	struct hlist_node *tmp;
+	unsigned int bkt;
+
+	spin_lock_bh(&cfg_lock);
+	hash_for_each_safe(provlist, bkt, tmp, e, node) {
+		hash_del_rcu(&e->node);
+		kfree_rcu(e, rcu);
+	}
+	provlist_n = 0;
+	spin_unlock_bh(&cfg_lock);
+}
+
+unsigned int capwap_lsc_provlist_count(void)
+{
+	return READ_ONCE(provlist_n);
+}
+
+unsigned int capwap_lsc_provlist_copy(u8 (*macs)[CAPWAP_LSC_MAC_LEN],
+				      unsigned int max)
+{
+	struct prov_entry *e;
+	unsigned int bkt, n = 0;
+
+	rcu_read_lock();
+	hash_for_each_rcu(provlist, bkt, e, node) {
+		if (n >= max)
+			break;
+		ether_addr_copy(macs[n++], e->mac);
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/* ---- Building our requests ---------------------------------------- */
+
+static u8 *begin_update(struct capwap_lsc_ap *ap, struct capwap_builder *b,
+			size_t size)
+{
+	u8 *buf = kmalloc(size, GFP_ATOMIC);
+
+	if (buf)
+		capwap_build_init(b, buf, size, CAPWAP_MSG_CONFIG_UPDATE_REQ,
+				  capwap_lsc_control_next_seq(ap));
+	return buf;
+}
+
+static int send_update(struct capwap_lsc_ap *ap, struct capwap_builder *b,
+		       u8 *buf)
+{
+	int len = capwap_build_finish(b);
+
+	if (len < 0) {
+		kfree(buf);
+		capwap_lsc_count(CAPWAP_LSC_ST_TX_ERRORS);
+		return len;
+	}
+	return capwap_lsc_control_request(ap, buf, len);
+}
+
+static int send_params(struct capwap_lsc_ap *ap)
+{
+	struct capwap_lsc_cert_params p = { };
+	struct capwap_builder b;
+	unsigned int i;
+	u8 *buf;
+	int ret;
+
+	buf = begin_update(ap, &b, 512);
+	if (!buf)
+		return -ENOMEM;
+	spin_lock(&cfg_lock);
+	p.key_type = cfg.key_type;
+	p.key_bits = cfg.key_bits;
+	p.validity_days = cfg.validity_days;
+	p.attempts_left = cfg.max_attempts ?
+			  cfg.max_attempts - min(ap->attempts, cfg.max_attempts) :
+			  255;
+	p.flags = ap->renew ? CAPWAP_LSC_PARAMS_RENEWAL : 0;
+	for (i = 1; i <= CAPWAP_LSC_SUBJ_A_MAX; i++) {
+		if (!cfg.subject[i][0])
+			continue;
+		p.subject[i] = cfg.subject[i];
+		p.subject_len[i] = strlen(cfg.subject[i]);
+	}
+	capwap_lsc_put_cert_params(&b, READ_ONCE(capwap_lsc_vendor_id), &p);
+	spin_unlock(&cfg_lock);
+	ret = send_update(ap, &b, buf);
+	if (!ret)
+		ap->state = CAPWAP_LSC_AP_PARAMS_SENT;
+	return ret;
+}
+
+static int send_status(struct capwap_lsc_ap *ap)
+{
+	struct capwap_lsc_status s = {
+		.result = ap->last_result,
+		.state = ap->state,
+		.reason = ap->last_error,
+		.reason_len = strlen(ap->last_error),
+	};
+	struct capwap_builder b;
+	u8 *buf;
+
+	buf = begin_update(ap, &b, 256);
+	if (!buf)
+		return -ENOMEM;
+	capwap_lsc_put_status(&b, READ_ONCE(capwap_lsc_vendor_id),
+			      CAPWAP_LSC_VSP_LSC_STATUS, &s);
+	return send_update(ap, &b, buf);
+}
+
+/* The CA chain (every certificate but the last) or the device cert. */
+static int send_certs(struct capwap_lsc_ap *ap, bool device)
+{
+	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
+	unsigned int i, first, n, nchain = ap->ncerts - 1;
+	struct capwap_builder b;
+	size_t size = 64, off = 0;
+	u8 *buf;
+
+	for (i = 0; i < ap->ncerts; i++) {
+		if (device == (i == nchain))
+			size += ap->cert_len[i] + 64 +
+				ap->cert_len[i] / CAPWAP_LSC_CHUNK_MAX * 16;
+	}
+	buf = begin_update(ap, &b, size);
+	if (!buf)
+		return -ENOMEM;
+	first = device ? nchain : 0;
+	n = device ? 1 : nchain;
+	for (i = 0; i < ap->ncerts; i++) {
+		if (i >= first && i < first + n)
+			capwap_lsc_put_object(&b, vendor_id,
+					      device ? CAPWAP_LSC_VSP_DEVICE_CERT :
+					      CAPWAP_LSC_VSP_CA_CERT,
+					      i - first, n, ap->certs + off,
+					      ap->cert_len[i]);
+		off += ap->cert_len[i];
+	}
+	return send_update(ap, &b, buf);
+}
+
+/* ---- The per-AP machine ------------------------------------------- */
+
+static void set_error(struct capwap_lsc_ap *ap, u8 result, const char *why)
+{
+	ap->last_result = result;
+	strscpy(ap->last_error, why, sizeof(ap->last_error));
+}
+
+static void free_material(struct capwap_lsc_ap *ap)
+{
+	kfree(ap->csr);
+	ap->csr = NULL;
+	ap->csr_len = 0;
+	kfree(ap->certs);
+	ap->certs = NULL;
+	ap->ncerts = 0;
+}
+
+static void req_cancel(struct capwap_lsc_ap *ap);
+
+/* One attempt failed; after max_attempts the AP falls back to its MIC. */
+static void fail_attempt(struct capwap_lsc_ap *ap, u8 result, const char *why)
+{
+	u8 max;
+
+	spin_lock(&cfg_lock);
+	max = cfg.max_attempts;
+	spin_unlock(&cfg_lock);
+
+	req_cancel(ap);
+	free_material(ap);
+	set_error(ap, result, why);
+	capwap_lsc_count(CAPWAP_LSC_ST_ENROLL_FAILURES);
+	if (ap->attempts < 255)
+		ap->attempts++;
+	if (max && ap->attempts >= max) {
+		ap->state = CAPWAP_LSC_AP_FALLBACK;
+		ap->fallbacks++;
+		capwap_lsc_count(CAPWAP_LSC_ST_FALLBACKS);
+	} else {
+		ap->state = CAPWAP_LSC_AP_FAILED;
+	}
+	ap->status_pending = true;
+}
+
+enum eligibility { NOT_ELIGIBLE, ELIGIBLE, REFUSE_BRIDGE, REFUSE_MESH };
+
+static enum eligibility eligible(struct capwap_lsc_ap *ap)
+{
+	bool on, listed;
+
+	spin_lock(&cfg_lock);
+	on = cfg.enabled && cfg.mode != CAPWAP_LSC_PROVISION_OFF;
+	listed = cfg.mode == CAPWAP_LSC_PROVISION_ALL || prov_listed(ap->mac);
+	spin_unlock(&cfg_lock);
+
+	if (!on || !listed)
+		return NOT_ELIGIBLE;
+	if (!ap->renew && ap->cert_type != CAPWAP_LSC_CERT_MIC &&
+	    ap->cert_type != CAPWAP_LSC_CERT_SSC)
+		return NOT_ELIGIBLE;
+	if (ap->mode == CAPWAP_LSC_MODE_BRIDGE)
+		return REFUSE_BRIDGE;
+	if (ap->mode == CAPWAP_LSC_MODE_MESH)
+		return REFUSE_MESH;
+	return ELIGIBLE;
+}
+
+/* Sends whatever the AP's state asks for next, if nothing is in flight. */
+static void kick(struct capwap_lsc_ap *ap)
+{
+	if (ap->pending || ap->session != CAPWAP_LSC_SESSION_RUN)
+		return;
+	if (ap->status_pending) {
+		ap->status_pending = false;
+		send_status(ap);
+		return;
+	}
+	switch (ap->state) {
+	case CAPWAP_LSC_AP_IDLE:
+	case CAPWAP_LSC_AP_FAILED:
+	case CAPWAP_LSC_AP_REFUSED:
+		switch (eligible(ap)) {
+		case ELIGIBLE:
+			send_params(ap);
+			break;
+		case REFUSE_BRIDGE:
+		case REFUSE_MESH:
+			if (ap->state == CAPWAP_LSC_AP_REFUSED)
+				break;
+			capwap_lsc_count(ap->mode == CAPWAP_LSC_MODE_BRIDGE ?
+					 CAPWAP_LSC_ST_REFUSED_BRIDGE :
+					 CAPWAP_LSC_ST_REFUSED_MESH);
+			ap->state = CAPWAP_LSC_AP_REFUSED;
+			set_error(ap, CAPWAP_LSC_RESULT_ERROR,
+				  ap->mode == CAPWAP_LSC_MODE_BRIDGE ?
+				  "bridge-mode APs are not provisioned" :
+				  "mesh APs are not provisioned");
+			send_status(ap);
+			break;
+		case NOT_ELIGIBLE:
+			break;
+		}
+		break;
+	case CAPWAP_LSC_AP_CERT_READY:
+		if (!send_certs(ap, false)) {
+			ap->state = CAPWAP_LSC_AP_DELIVERING;
+			ap->ca_sent = false;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void capwap_lsc_prov_run(struct capwap_lsc_ap *ap)
+{
+	/* An exchange cut short by a lost session starts over. */
+	switch (ap->state) {
+	case CAPWAP_LSC_AP_PARAMS_SENT:
+	case CAPWAP_LSC_AP_DELIVERING:
+		ap->state = ap->ncerts ? CAPWAP_LSC_AP_CERT_READY :
+			    CAPWAP_LSC_AP_IDLE;
+		break;
+	case CAPWAP_LSC_AP_INSTALLED:
+		/* Installed, yet back with a MIC/SSC: it wants another. */
+		if (ap->cert_type != CAPWAP_LSC_CERT_LSC)
+			ap->state = CAPWAP_LSC_AP_IDLE;
+		break;
+	}
+	kick(ap);
+}
+
+void capwap_lsc_prov_session_down(struct capwap_lsc_ap *ap)
+{
+	ap->status_pending = false;
+}
+
+static void enqueue(struct capwap_lsc_ap *ap);
+
+/* WTP Event Request: the CSR, or the outcome of the installation. */
+void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
+			   const struct capwap_msg *msg)
+{
+	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
+	struct capwap_lsc_status st;
+	u8 *csr;
+	int len;
+
+	if (capwap_lsc_has_elem(msg, vendor_id, CAPWAP_LSC_VSP_CERT_REQUEST)) {
+		if (ap->state != CAPWAP_LSC_AP_PARAMS_SENT ||
+		    capwap_lsc_object_count(msg, vendor_id,
+					    CAPWAP_LSC_VSP_CERT_REQUEST) != 1) {
+			capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+			return;
+		}
+		csr = kmalloc(CAPWAP_LSC_MAX_DER_LEN, GFP_ATOMIC);
+		if (!csr)
+			return;
+		len = capwap_lsc_get_object(msg, vendor_id,
+					    CAPWAP_LSC_VSP_CERT_REQUEST, 0, csr,
+					    CAPWAP_LSC_MAX_DER_LEN);
+		if (len <= 0) {
+			kfree(csr);
+			fail_attempt(ap, CAPWAP_LSC_RESULT_BAD_REQUEST,
+				     "certificate request too large");
+			kick(ap);
+			return;
+		}
+		free_material(ap);
+		ap->csr = csr;
+		ap->csr_len = len;
+		ap->state = CAPWAP_LSC_AP_CSR_RECEIVED;
+		enqueue(ap);
+		kick(ap);
+		return;
+	}
+	if (!capwap_lsc_get_status(msg, vendor_id,
+				   CAPWAP_LSC_VSP_INSTALL_RESULT, &st)) {
+		if (ap->state != CAPWAP_LSC_AP_DELIVERING) {
+			capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+			return;
+		}
+		if (st.result == CAPWAP_LSC_RESULT_SUCCESS) {
+			ap->state = CAPWAP_LSC_AP_INSTALLED;
+			ap->attempts = 0;
+			ap->renew = false;
+			set_error(ap, CAPWAP_LSC_RESULT_SUCCESS, "");
+			free_material(ap);
+			capwap_lsc_count(CAPWAP_LSC_ST_CERTS_DELIVERED);
+		} else {
+			char why[CAPWAP_LSC_ERROR_LEN];
+			size_t n = min_t(size_t, st.reason_len, sizeof(why) - 1);
+
+			memcpy(why, st.reason, n);
+			why[n] = '\0';
+			fail_attempt(ap, st.result, n ? why :
+				     "AP failed to install the certificate");
+		}
+		kick(ap);
+	}
+}
+
+/* The AP answered our Configuration Update Request. */
+void capwap_lsc_prov_response(struct capwap_lsc_ap *ap, u32 type,
+			      u32 result)
+{
+	bool ok = result == CAPWAP_RESULT_SUCCESS;
+
+	if (type != CAPWAP_MSG_CONFIG_UPDATE_RESP)
+		return;
+	switch (ap->state) {
+	case CAPWAP_LSC_AP_PARAMS_SENT:
+		if (!ok)
+			fail_attempt(ap, CAPWAP_LSC_RESULT_ERROR,
+				     "AP rejected the certificate parameters");
+		break;
+	case CAPWAP_LSC_AP_DELIVERING:
+		if (!ok) {
+			fail_attempt(ap, CAPWAP_LSC_RESULT_FAILED_TO_INSTALL,
+				     "AP rejected the certificates");
+		} else if (!ap->ca_sent) {
+			ap->ca_sent = true;
+			send_certs(ap, true);
+			return;
+		}
+		break;
+	}
+	kick(ap);
+}
+
+/* ---- The request queue -------------------------------------------- */
+
+static void announce(u64 id, const u8 *mac, gfp_t gfp)
+{
+	if (!capwap_lsc_genl_announce(id, mac, gfp))
+		capwap_lsc_count(CAPWAP_LSC_ST_LSC_EVENTS);
+}
+
+/* ap->lock held.  Refuses, as a failed attempt, beyond REQ_QUEUE_MAX. */
+static void enqueue(struct capwap_lsc_ap *ap)
+{
+	struct lsc_req *r = kzalloc(sizeof(*r), GFP_ATOMIC);
+	u64 id;
+
+	spin_lock(&req_lock);
+	if (!r || req_n >= REQ_QUEUE_MAX || req_dying) {
+		spin_unlock(&req_lock);
+		kfree(r);
+		capwap_lsc_count(CAPWAP_LSC_ST_QUEUE_FULL);
+		fail_attempt(ap, CAPWAP_LSC_RESULT_NO_RESPONSE,
+			     "certificate request queue full");
+		return;
+	}
+	r->id = id = ++req_next_id;
+	r->ap = ap;
+	r->renewal = ap->renew;
+	capwap_lsc_ap_get(ap);
+	list_add_tail(&r->node, &req_waiting);
+	req_n++;
+	ap->request_id = id;
+	if (!capwap_lsc_genl_listening())
+		queue_delayed_work(system_wq, &req_announce_work, HZ / 5);
+	spin_unlock(&req_lock);
+	announce(id, ap->mac, GFP_ATOMIC);
+}
+
+/* ap->lock held: forget the AP's request wherever it is. */
+static void req_cancel(struct capwap_lsc_ap *ap)
+{
+	struct lsc_req *r, *tmp, *found = NULL;
+
+	spin_lock(&req_lock);
+	list_for_each_entry_safe(r, tmp, &req_waiting, node)
+		if (r->ap == ap)
+			found = r;
+	if (!found)
+		list_for_each_entry_safe(r, tmp, &req_accepted, node)
+			if (r->ap == ap)
+				found = r;
+	if (found) {
+		list_del(&found->node);
+		req_n--;
+	}
+	spin_unlock(&req_lock);
+	if (found) {
+		/* The table still holds the AP: this is never the last ref. */
+		capwap_lsc_ap_put(found->ap);
+		kfree(found);
+	}
+}
+
+static struct lsc_req *find_waiting(u64 id)
+{
+	struct lsc_req *r;
+
+	list_for_each_entry(r, &req_waiting, node)
+		if (!id || r->id == id)
+			return r;
+	return NULL;
+}
+
+int capwap_lsc_req_accept(u64 id, u32 portid,
+			  struct capwap_lsc_accepted *out)
+{
+	struct capwap_lsc_ap *ap;
+	struct lsc_req *r;
+	u64 want;
+	u8 *csr;
+
+	csr = kmalloc(CAPWAP_LSC_MAX_DER_LEN, GFP_KERNEL);
+	if (!csr)
+		return -ENOMEM;
+again:
+	spin_lock_bh(&req_lock);
+	r = find_waiting(id);
+	if (!r) {
+		spin_unlock_bh(&req_lock);
+		kfree(csr);
+		return -ENOENT;
+	}
+	ap = r->ap;
+	want = r->id;
+	capwap_lsc_ap_get(ap);
+	spin_unlock_bh(&req_lock);
+
+	/* Lock order is ap->lock first: look the request up again. */
+	spin_lock_bh(&ap->lock);
+	spin_lock(&req_lock);
+	r = find_waiting(want);
+	if (!r || r->id != want || ap->request_id != want || !ap->csr) {
+		/* Lost a race with another accept or a cancel. */
+		spin_unlock(&req_lock);
+		spin_unlock_bh(&ap->lock);
+		capwap_lsc_ap_put(ap);
+		if (!id)
+			goto again;
+		kfree(csr);
+		return -ENOENT;
+	}
+	list_move_tail(&r->node, &req_accepted);
+	r->owner = portid;
+	out->id = r->id;
+	out->renewal = r->renewal;
+	spin_unlock(&req_lock);
+
+	memcpy(out->mac, ap->mac, sizeof(out->mac));
+	strscpy(out->model, ap->model, sizeof(out->model));
+	strscpy(out->serial, ap->serial, sizeof(out->serial));
+	memcpy(csr, ap->csr, ap->csr_len);
+	out->csr = csr;
+	out->csr_len = ap->csr_len;
+	ap->state = CAPWAP_LSC_AP_ENROLLING;
+	spin_unlock_bh(&ap->lock);
+	capwap_lsc_ap_put(ap);
+	return 0;
+}
+
+int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
+			    const char *reason, const u8 *const *der,
+			    const u32 *len, unsigned int n)
+{
+	struct lsc_req *r, *found = NULL;
+	struct capwap_lsc_ap *ap;
+	size_t total = 0;
+	unsigned int i;
+	u8 *certs = NULL;
+
+	if (result == CAPWAP_LSC_RESULT_SUCCESS) {
+		if (n < 2)
+			return -EINVAL;
+		for (i = 0; i < n; i++)
+			total += len[i];
+		certs = kmalloc(total, GFP_KERNEL);
+		if (!certs)
+			return -ENOMEM;
+		for (i = 0, total = 0; i < n; i++) {
+			memcpy(certs + total, der[i], len[i]);
+			total += len[i];
+		}
+	}
+
+	spin_lock_bh(&req_lock);
+	list_for_each_entry(r, &req_accepted, node) {
+		if (r->id == id && r->owner == portid) {
+			found = r;
+			break;
+		}
+	}
+	if (!found) {
+		spin_unlock_bh(&req_lock);
+		kfree(certs);
+		return -ENOENT;
+	}
+	list_del_init(&found->node);
+	req_n--;
+	ap = found->ap;
+	spin_unlock_bh(&req_lock);
+	kfree(found);
+
+	spin_lock_bh(&ap->lock);
+	if (ap->request_id != id || ap->state != CAPWAP_LSC_AP_ENROLLING) {
+		spin_unlock_bh(&ap->lock);
+		capwap_lsc_ap_put(ap);
+		kfree(certs);
+		return -ESTALE;
+	}
+	if (result == CAPWAP_LSC_RESULT_SUCCESS) {
+		free_material(ap);
+		ap->certs = certs;
+		ap->ncerts = n;
+		for (i = 0; i < n; i++)
+			ap->cert_len[i] = len[i];
+		ap->state = CAPWAP_LSC_AP_CERT_READY;
+	} else {
+		fail_attempt(ap, result, reason && *reason ? reason :
+			     "enrollment failed");
+	}
+	kick(ap);
+	spin_unlock_bh(&ap->lock);
+	capwap_lsc_ap_put(ap);
+	return 0;
+}
+
+/* The owner's socket closed: its unfinished requests wait again. */
+void capwap_lsc_req_release(u32 portid)
+{
+	struct lsc_req *r, *tmp;
+	bool moved = false;
+
+	spin_lock_bh(&req_lock);
+	list_for_each_entry_safe(r, tmp, &req_accepted, node) {
+		if (r->owner != portid)
+			continue;
+		r->owner = 0;
+		list_move(&r->node, &req_waiting);
+		moved = true;
+	}
+	if (moved && !req_dying)
+		mod_delayed_work(system_wq, &req_announce_work, 0);
+	spin_unlock_bh(&req_lock);
+}
+
+/*
+ * Requests made while no helper listened are announced once one joins
+ * "events".  Linux 6.1 tells a genl family nothing when a socket joins
+ * one of its groups, so while requests wait unheard this looks for a
+ * listener a few times a second; it stops as soon as there is one or
+ * nothing waits.
+ */
+static void req_announce_fn(struct work_struct *work)
+{
+	struct lsc_req *r;
+	bool again;
+
+	spin_lock_bh(&req_lock);
+	if (req_dying || list_empty(&req_waiting)) {
+		spin_unlock_bh(&req_lock);
+		return;
+	}
+	again = !capwap_lsc_genl_listening();
+	if (!again)
+		list_for_each_entry(r, &req_waiting, node)
+			announce(r->id, r->ap->mac, GFP_ATOMIC);
+	else
+		queue_delayed_work(system_wq, &req_announce_work, HZ / 5);
+	spin_unlock_bh(&req_lock);
+}
+
+unsigned int capwap_lsc_req_waiting(void)
+{
+	return READ_ONCE(req_n);
+}
+
+static int renew_one(struct capwap_lsc_ap *ap, void *arg)
+{
+	spin_lock_bh(&ap->lock);
+	if (ap->session == CAPWAP_LSC_SESSION_RUN &&
+	    ap->cert_type == CAPWAP_LSC_CERT_LSC) {
+		ap->renew = true;
+		ap->attempts = 0;
+		ap->state = CAPWAP_LSC_AP_IDLE;
+		kick(ap);
+		(*(unsigned int *)arg)++;
+	}
+	spin_unlock_bh(&ap->lock);
+	return 0;
+}
+
+/* @mac NULL: every AP in Run with an LSC.  Returns how many, or -errno. */
+int capwap_lsc_renew(const u8 *mac)
+{
+	struct capwap_lsc_ap *ap;
+	unsigned long pos = 0;
+	unsigned int n = 0;
+
+	if (!mac) {
+		capwap_lsc_ap_walk(&pos, renew_one, &n);
+		return n;
+	}
+	ap = capwap_lsc_ap_by_mac(mac);
+	if (!ap)
+		return -ENOENT;
+	renew_one(ap, &n);
+	capwap_lsc_ap_put(ap);
+	return n ? 1 : -EAGAIN;
+}
+
+int capwap_lsc_prov_init(void)
+{
+	req_dying = false;
+	req_next_id = 0;
+	return 0;
+}
+
+void capwap_lsc_prov_uninit(void)
+{
+	struct lsc_req *r, *tmp;
+
+	spin_lock_bh(&req_lock);
+	req_dying = true;
+	spin_unlock_bh(&req_lock);
+	cancel_delayed_work_sync(&req_announce_work);
+
+	list_splice_init(&req_accepted, &req_waiting);
+	list_for_each_entry_safe(r, tmp, &req_waiting, node) {
+		list_del(&r->node);
+		capwap_lsc_ap_put(r->ap);
+		kfree(r);
+	}
+	req_n = 0;
+	capwap_lsc_provlist_flush();
+	rcu_barrier();
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CAPWAP_LSC_LSC_H
+#define _CAPWAP_LSC_LSC_H
+
+#include <linux/types.h>
+#include <linux/capwap_lsc.h>
+
+struct capwap_lsc_ap;
+struct capwap_msg;
+
+/* The operator's settings; netlink writes them, everyone reads. */
+struct capwap_lsc_config {
+	bool enabled;
+	u8 mode;		/* enum capwap_lsc_provision_mode */
+	u8 key_type;
+	u8 max_attempts;
+	u16 key_bits;
+	u32 validity_days;
+	char subject[__CAPWAP_LSC_SUBJ_A_LAST][CAPWAP_LSC_MAX_SUBJECT_LEN + 1];
+};
+
+/* What lscd reported about the controller's own certificates. */
+struct capwap_lsc_controller {
+	char ca_url[256];
+	u8 ca_present;
+	u8 ra_present;
+	u8 cert_present;
+	bool have_fp;
+	u8 ca_fingerprint[CAPWAP_LSC_SHA256_LEN];
+	u64 ca_expiry;
+	u64 cert_expiry;
+};
+
+int capwap_lsc_prov_init(void);
+void capwap_lsc_prov_uninit(void);
+
+const char *capwap_lsc_ac_name(void);
+void capwap_lsc_config_get(struct capwap_lsc_config *cfg);
+void capwap_lsc_config_set(const struct capwap_lsc_config *cfg);
+void capwap_lsc_controller_get(struct capwap_lsc_controller *c);
+void capwap_lsc_controller_set(const struct capwap_lsc_controller *c);
+
+int capwap_lsc_provlist_add(const u8 *mac);
+int capwap_lsc_provlist_del(const u8 *mac);
+void capwap_lsc_provlist_flush(void);
+unsigned int capwap_lsc_provlist_count(void);
+/* Fills up to @max MACs from *pos on; returns how many. */
+unsigned int capwap_lsc_provlist_copy(u8 (*macs)[CAPWAP_LSC_MAC_LEN],
+				      unsigned int max);
+
+/* Hooks from the control state machine, with ap->lock held. */
+void capwap_lsc_prov_run(struct capwap_lsc_ap *ap);
+void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
+			   const struct capwap_msg *msg);
+void capwap_lsc_prov_response(struct capwap_lsc_ap *ap, u32 type,
+			      u32 result);
+void capwap_lsc_prov_session_down(struct capwap_lsc_ap *ap);
+
+struct capwap_lsc_accepted {
+	u64 id;
+	u8 mac[CAPWAP_LSC_MAC_LEN];
+	char model[32];
+	char serial[32];
+	bool renewal;
+	u8 *csr;		/* kmalloc'd, the caller frees it */
+	u16 csr_len;
+};
+
+/* The request queue, driven by netlink. */
+int capwap_lsc_req_accept(u64 id, u32 portid,
+			  struct capwap_lsc_accepted *out);
+int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
+			    const char *reason, const u8 *const *der,
+			    const u32 *len, unsigned int n);
+void capwap_lsc_req_release(u32 portid);
+int capwap_lsc_renew(const u8 *mac);
+unsigned int capwap_lsc_req_waiting(void);
+
+#endif /* _CAPWAP_LSC_LSC_H */
