@@ -36,6 +36,7 @@ struct fleet {
 struct tally {
 	int joined, provisioning, lsc, failed, fallback, refused;
 	int expected, expected_lsc, terminal, waiting_failed;
+	int settled;	/* terminal, or not expected and failed once */
 };
 
 static bool expected(const struct wtp_ap *ap)
@@ -53,6 +54,9 @@ static void count(const struct fleet *f, struct tally *t)
 
 		t->joined += ap->state == WTP_S_RUN;
 		t->expected += expected(ap);
+		t->settled += ap->lsc == WTP_L_LSC || ap->lsc == WTP_L_REFUSED ||
+			      ap->lsc == WTP_L_FALLBACK ||
+			      (!expected(ap) && ap->failures);
 		switch (ap->lsc) {
 		case WTP_L_KEYGEN:
 		case WTP_L_CSR_SENT:
@@ -108,7 +112,12 @@ static void tick(struct wtp_timer *tm)
 
 	count(f, &t);
 	progress(f, &t, false);
-	if (t.terminal == f->n ||
+	/*
+	 * Done when every AP reached an outcome, where a deliberately broken
+	 * one has reached it at its first failure: a controller that grants
+	 * unlimited attempts would otherwise keep it going forever.
+	 */
+	if (t.terminal == f->n || t.settled == f->n ||
 	    (t.terminal + t.waiting_failed == f->n &&
 	     now - f->t_change >= (uint64_t)o->settle_s * 1000) ||
 	    (o->timeout_s > 0 && now - f->t0 >= (uint64_t)o->timeout_s * 1000)) {
@@ -219,7 +228,7 @@ struct summary {
 	struct tally t;
 	double wall_s, all_lsc_s;
 	double p50, p90, p99, max;
-	double keygen_s, keygen_mean_ms, keygen_share, csr_s;
+	double keygen_s, keygen_mean_ms, keygen_share, csr_s, install_s;
 	int keys_made, keys_pregenerated, threads;
 	uint64_t retransmits, duplicates, malformed;
 };
@@ -227,7 +236,7 @@ struct summary {
 static void summarize(struct fleet *f, struct summary *s)
 {
 	uint64_t *lat = calloc(f->n ? f->n : 1, sizeof(*lat)), last = 0;
-	uint64_t keygen = 0, csr = 0;
+	uint64_t keygen = 0, csr = 0, inst = 0;
 	int i, nl = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -242,6 +251,7 @@ static void summarize(struct fleet *f, struct summary *s)
 		s->malformed += ap->malformed;
 		keygen += ap->keygen_us;
 		csr += ap->csr_us;
+		inst += ap->install_us;
 		if (ap->keygen_us) {
 			s->keys_made++;
 			s->keys_pregenerated += ap->pregenerated;
@@ -263,6 +273,7 @@ static void summarize(struct fleet *f, struct summary *s)
 	s->max = nl ? (double)lat[nl - 1] : NAN;
 	s->keygen_s = keygen / 1e6;
 	s->csr_s = csr / 1e6;
+	s->install_s = inst / 1e6;
 	s->keygen_mean_ms = s->keys_made ? keygen / 1e3 / s->keys_made : 0;
 	s->keygen_share = s->wall_s > 0 && s->threads ?
 			  s->keygen_s / (s->wall_s * s->threads) : 0;
@@ -297,6 +308,7 @@ static void print_json(const struct summary *s, int n)
 	json_num("keygen_mean_ms", s->keygen_mean_ms, false);
 	json_num("keygen_share", s->keygen_share, false);
 	json_num("csr_cpu_s", s->csr_s, false);
+	json_num("install_s", s->install_s, false);
 	printf("  \"retransmissions\": %llu,\n  \"duplicates\": %llu,\n"
 	       "  \"malformed\": %llu\n}\n",
 	       (unsigned long long)s->retransmits,
@@ -320,9 +332,10 @@ static void print_text(const struct summary *s, int n)
 		"provisioning latency (params to LSC join): p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms\n",
 		s->p50, s->p90, s->p99, s->max);
 	fprintf(stderr,
-		"AP key generation: %d keys (%d pre-generated), %.2f s CPU, mean %.1f ms, %.0f%% of %d workers' time; CSR signing %.2f s\n",
+		"AP key generation: %d keys (%d pre-generated), %.2f s CPU, mean %.1f ms, %.0f%% of %d workers' time; CSR signing %.2f s; LSC install %.2f s\n",
 		s->keys_made, s->keys_pregenerated, s->keygen_s,
-		s->keygen_mean_ms, 100 * s->keygen_share, s->threads, s->csr_s);
+		s->keygen_mean_ms, 100 * s->keygen_share, s->threads, s->csr_s,
+		s->install_s);
 	fprintf(stderr, "retransmissions %llu, duplicate requests %llu, malformed %llu\n",
 		(unsigned long long)s->retransmits,
 		(unsigned long long)s->duplicates,

@@ -49,10 +49,23 @@ static EVP_PKEY *pregenerated(struct wtp_keyjob *job)
 	return NULL;
 }
 
+static void install_run(struct wtp_keyjob *job)
+{
+	uint64_t t0 = now_us();
+
+	job->install_err = wtp_store_install_lsc(job->dir, job->key, job->cert,
+						 job->cas);
+	job->install_us = now_us() - t0;
+}
+
 void wtp_keyjob_run(struct wtp_keyjob *job)
 {
 	uint64_t t0 = now_us(), t1;
 
+	if (job->kind == WTP_JOB_INSTALL) {
+		install_run(job);
+		return;
+	}
 	job->key = pregenerated(job);
 	job->pregenerated = job->key != NULL;
 	if (!job->key)
@@ -80,8 +93,13 @@ void wtp_keyjob_clear(struct wtp_keyjob *job)
 {
 	EVP_PKEY_free(job->key);
 	OPENSSL_free(job->csr);
+	X509_free(job->cert);
+	sk_X509_pop_free(job->cas, X509_free);
 	job->key = NULL;
 	job->csr = NULL;
+	job->cert = NULL;
+	job->cas = NULL;
+	job->install_err = 0;
 	job->csr_len = 0;
 	job->err[0] = '\0';
 }

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Key generation and CSR signing off the event loop: an RSA-2048 key
- * takes 0.1-0.7 s, which on the loop thread would stall every other AP's
- * timers.  Workers take jobs from a queue and hand them back through a
+ * Key generation, CSR signing and LSC installation off the event loop:
+ * an RSA-2048 key takes 0.1-0.7 s and an install three fsyncs, which on
+ * the loop thread would stall every other AP's timers.  Workers take jobs from a queue and hand them back through a
  * pipe the loop watches.  Keys can also come pre-generated from a
  * directory (NNNN.key), so a benchmark measures the controller, not us.
  */
 #ifndef WTP_KEYGEN_H
 #define WTP_KEYGEN_H
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,14 +27,26 @@ struct wtp_params {
 void wtp_params_copy(struct wtp_params *dst,
 		     const struct capwap_lsc_cert_params *src);
 
+enum wtp_job_kind {
+	WTP_JOB_KEY,		/* key (or pre-generated one) and CSR */
+	WTP_JOB_INSTALL,	/* write a checked LSC to the state dir */
+};
+
 struct wtp_keyjob {
 	/* filled by the submitter */
+	enum wtp_job_kind kind;
 	struct wtp_params params;
 	struct wtp_identity id;
 	char key_file[4096];	/* pre-generated key to try first, or "" */
 	bool corrupt;		/* damage the CSR's signature on purpose */
 	void (*done)(struct wtp_keyjob *job);
 	void *owner;
+	/* WTP_JOB_INSTALL: what to write where (key travels in ->key) */
+	char dir[PATH_MAX];
+	X509 *cert;
+	STACK_OF(X509) *cas;
+	int install_err;
+	uint64_t install_us;
 	/* filled by the worker */
 	EVP_PKEY *key;
 	uint8_t *csr;		/* OPENSSL_malloc'd DER */

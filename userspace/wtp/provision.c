@@ -225,6 +225,7 @@ static int start_enroll(struct wtp_ap *ap,
 	}
 	job = ap->job;
 	wtp_keyjob_clear(job);
+	job->kind = WTP_JOB_KEY;
 	wtp_params_copy(&job->params, p);
 	job->id = ap->id;
 	job->corrupt = ap->corrupt;
@@ -288,71 +289,112 @@ static void report_install(struct wtp_ap *ap, int result)
 	wtp_ap_request(ap, pkt, len, CAPWAP_MSG_WTP_EVENT_REQ);
 }
 
-static int install(struct wtp_ap *ap, X509 *cert)
+static struct wtp_keyjob *get_job(struct wtp_ap *ap)
 {
-	int res, err;
-
-	res = wtp_cert_check(ap->new_key, cert, ap->new_cas, &ap->id,
-			     ap->reason, sizeof(ap->reason));
-	if (res == CAPWAP_LSC_RESULT_SUCCESS) {
-		err = wtp_store_install_lsc(ap->dir, ap->new_key, cert,
-					    ap->new_cas);
-		if (err) {
-			res = CAPWAP_LSC_RESULT_FAILED_TO_INSTALL;
-			if (snprintf(ap->reason, sizeof(ap->reason),
-				     "cannot write the LSC: %s",
-				     strerror(-err)) < 0)
-				ap->reason[0] = '\0';
-		}
-	}
-	return res;
+	if (!ap->job)
+		ap->job = calloc(1, sizeof(*ap->job));
+	if (ap->job)
+		wtp_keyjob_clear(ap->job);
+	return ap->job;
 }
 
+static void refuse_cert(struct wtp_ap *ap, int res)
+{
+	lsc_warn("%s: LSC refused: %s", ap->cn, ap->reason);
+	ap->last_result = res;
+	report_install(ap, res);
+	notify(ap, WTP_EV_INSTALL_FAILED);
+	attempt_failed(ap);
+}
+
+static void adopt(struct wtp_ap *ap, struct wtp_keyjob *job)
+{
+	EVP_PKEY_free(ap->lsc_key);
+	X509_free(ap->lsc_cert);
+	sk_X509_pop_free(ap->lsc_cas, X509_free);
+	ap->lsc_key = job->key;
+	ap->lsc_cert = job->cert;
+	ap->lsc_cas = job->cas;
+	job->key = NULL;
+	job->cert = NULL;
+	job->cas = NULL;
+	ap->use_lsc = true;
+	ap->lsc_join_failures = 0;
+	ap->last_result = CAPWAP_LSC_RESULT_SUCCESS;
+	ap->lsc = WTP_L_INSTALLED;
+	snprintf(ap->reason, sizeof(ap->reason), "installed");
+}
+
+static void install_done(struct wtp_keyjob *job)
+{
+	struct wtp_ap *ap = job->owner;
+
+	ap->job_busy = false;
+	ap->install_us += job->install_us;
+	if (job->install_err) {
+		if (snprintf(ap->reason, sizeof(ap->reason),
+			     "cannot write the LSC: %s",
+			     strerror(-job->install_err)) < 0)
+			ap->reason[0] = '\0';
+		wtp_keyjob_clear(job);
+		if (ap->state == WTP_S_RUN)
+			refuse_cert(ap, CAPWAP_LSC_RESULT_FAILED_TO_INSTALL);
+		return;
+	}
+	adopt(ap, job);
+	/* On disk it is ours even if the session ended meanwhile. */
+	if (ap->state != WTP_S_RUN)
+		return;
+	report_install(ap, CAPWAP_LSC_RESULT_SUCCESS);
+	ap->reboot_after_event = true;
+	notify(ap, WTP_EV_INSTALLED);
+}
+
+/*
+ * The checks are quick and decide the Result Code; the install (three
+ * fsyncs) goes to a worker and its outcome to INSTALL_RESULT.
+ */
 static int take_cert(struct wtp_ap *ap, const struct capwap_msg *msg)
 {
 	X509 *cert = get_cert(msg, ap->sim->vendor_id,
 			      CAPWAP_LSC_VSP_DEVICE_CERT, 0);
+	struct wtp_keyjob *job;
 	int res;
 
 	if (!cert) {
 		ERR_clear_error();
 		snprintf(ap->reason, sizeof(ap->reason),
 			 "device certificate does not parse");
-		res = CAPWAP_LSC_RESULT_CERT_MISMATCH;
-	} else if (!ap->new_key || ap->lsc != WTP_L_CSR_SENT) {
+		refuse_cert(ap, CAPWAP_LSC_RESULT_CERT_MISMATCH);
+		return CAPWAP_RESULT_CONFIG_FAILURE;
+	}
+	if (!ap->new_key || ap->lsc != WTP_L_CSR_SENT || ap->job_busy) {
 		snprintf(ap->reason, sizeof(ap->reason),
 			 "device certificate with no request pending");
 		X509_free(cert);
 		report_install(ap, CAPWAP_LSC_RESULT_ERROR);
 		return CAPWAP_RESULT_UNEXPECTED_STATE;
-	} else {
-		res = install(ap, cert);
 	}
-	if (res != CAPWAP_LSC_RESULT_SUCCESS) {
-		lsc_warn("%s: LSC refused: %s", ap->cn, ap->reason);
+	res = wtp_cert_check(ap->new_key, cert, ap->new_cas, &ap->id,
+			     ap->reason, sizeof(ap->reason));
+	job = res == CAPWAP_LSC_RESULT_SUCCESS ? get_job(ap) : NULL;
+	if (!job) {
 		X509_free(cert);
-		ap->last_result = res;
-		report_install(ap, res);
-		notify(ap, WTP_EV_INSTALL_FAILED);
-		attempt_failed(ap);
+		refuse_cert(ap, res == CAPWAP_LSC_RESULT_SUCCESS ?
+			    CAPWAP_LSC_RESULT_ERROR : res);
 		return CAPWAP_RESULT_CONFIG_FAILURE;
 	}
-	EVP_PKEY_free(ap->lsc_key);
-	X509_free(ap->lsc_cert);
-	sk_X509_pop_free(ap->lsc_cas, X509_free);
-	ap->lsc_key = ap->new_key;
-	ap->lsc_cert = cert;
-	ap->lsc_cas = ap->new_cas;
+	job->kind = WTP_JOB_INSTALL;
+	job->owner = ap;
+	job->done = install_done;
+	snprintf(job->dir, sizeof(job->dir), "%s", ap->dir);
+	job->key = ap->new_key;
+	job->cert = cert;
+	job->cas = ap->new_cas;
 	ap->new_key = NULL;
 	ap->new_cas = NULL;
-	ap->use_lsc = true;
-	ap->lsc_join_failures = 0;
-	ap->last_result = CAPWAP_LSC_RESULT_SUCCESS;
-	ap->lsc = WTP_L_INSTALLED;
-	snprintf(ap->reason, sizeof(ap->reason), "installed");
-	report_install(ap, CAPWAP_LSC_RESULT_SUCCESS);
-	ap->reboot_after_event = true;
-	notify(ap, WTP_EV_INSTALLED);
+	ap->job_busy = true;
+	wtp_keypool_submit(&ap->sim->pool, job);
 	return CAPWAP_RESULT_SUCCESS;
 }
 

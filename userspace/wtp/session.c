@@ -205,6 +205,8 @@ static void timer_fire(struct wtp_timer *t)
 	}
 	ap->retransmits++;
 	ap->retransmitted++;
+	lsc_debug("%s: retransmitting message type %u (seq %u), try %d", ap->cn,
+		  ap->req.type, ap->req.seq, ap->retransmits);
 	send_pkt(ap, ap->req.data, ap->req.len);
 	wtp_timer_in(&ap->sim->loop, &ap->timer, rto(ap));
 }

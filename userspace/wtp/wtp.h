@@ -148,7 +148,7 @@ struct wtp_ap {
 	char reason[CAPWAP_LSC_MAX_REASON_LEN + 1];
 
 	uint64_t t_start, t_joined, t_params, t_lsc;
-	uint64_t keygen_us, csr_us;
+	uint64_t keygen_us, csr_us, install_us;
 	bool pregenerated;
 	uint64_t retransmitted, duplicates, malformed;
 };
