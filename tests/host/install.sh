@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make install puts programs, man pages, the systemd unit and the
+# modprobe.d example where a Debian system expects them.
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+. tests/lib.sh
+
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+
+check "make install DESTDIR" make -s install DESTDIR="$dest"
+for f in usr/sbin/lscd usr/sbin/lscctl usr/bin/lsc-wtp; do
+	check "installed $f, executable" test -x "$dest/$f"
+done
+for f in usr/share/man/man8/lscd.8 usr/share/man/man8/lscctl.8 \
+	 usr/share/man/man8/lsc-wtp.8 lib/systemd/system/lscd.service \
+	 etc/modprobe.d/capwap-lsc.conf.example; do
+	check "installed $f" test -s "$dest/$f"
+done
+for m in lscd lscctl lsc-wtp; do
+	check "man page $m renders without warnings" \
+		sh -c "! MANWIDTH=80 man --warnings -l '$dest/usr/share/man/man8/$m.8' 2>&1 >/dev/null | grep ."
+done
+if command -v systemd-analyze >/dev/null; then
+	# --man=no: the man page is installed under DESTDIR, not on this system.
+	verify=$(systemd-analyze verify --man=no "$dest/lib/systemd/system/lscd.service" 2>&1 |
+		grep -v '/usr/sbin/lscd')
+	if [ -z "$verify" ]; then
+		ok "lscd.service passes systemd-analyze verify"
+	else
+		not_ok "lscd.service: $verify"
+	fi
+fi
+
+finish
