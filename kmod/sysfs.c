@@ -16,6 +16,7 @@
 #include "stats.h"
 #include "sysfs.h"
 #include "verify.h"
+#include "wire.h"
 
 static struct kobject *capwap_lsc_kobj;
 static struct kobject *stats_kobj;
@@ -74,24 +75,6 @@ static const struct attribute_group capwap_lsc_attr_group = {
 
 /* ---- stats/ ------------------------------------------------------- */
 
-static const char *const msg_names[CAPWAP_LSC_ST_MSG_SLOTS] = {
-	NULL, "discovery_req", "discovery_resp", "join_req", "join_resp",
-	"config_status_req", "config_status_resp", "config_update_req",
-	"config_update_resp", "wtp_event_req", "wtp_event_resp",
-	"change_state_req", "change_state_resp", "echo_req", "echo_resp",
-	"image_data_req", "image_data_resp", "reset_req", "reset_resp",
-	"primary_discovery_req", "primary_discovery_resp",
-	"data_transfer_req", "data_transfer_resp", "clear_config_req",
-	"clear_config_resp", "station_config_req", "station_config_resp",
-	"other",
-};
-
-static const char *const bad_names[__CAPWAP_LSC_BAD_MAX] = {
-	"truncated", "version", "header", "flags", "fragment",
-	"control_header", "element", "missing_element", "vendor_payload",
-	"unexpected", "dtls",
-};
-
 static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_RX_PACKETS] = "rx_packets",
 	[CAPWAP_LSC_ST_FRAGMENTS] = "rx_fragments",
@@ -114,12 +97,19 @@ static const char *const scalar_names[] = {
 struct stat_attr {
 	struct kobj_attribute ka;
 	unsigned int idx;
-	char name[32];
+	char name[40];
+};
+
+/* stats/ and its rx/, tx/ and malformed/ directories. */
+enum { SG_TOP, SG_RX, SG_TX, SG_BAD, __SG_MAX };
+
+static const char *const sg_dir[__SG_MAX] = {
+	NULL, "rx", "tx", "malformed",
 };
 
 static struct stat_attr *stat_attrs;
-static struct attribute **stat_list;
-static struct attribute_group stat_group;
+static struct attribute **stat_list[__SG_MAX];
+static struct attribute_group stat_group[__SG_MAX];
 
 static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
@@ -129,32 +119,59 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%llu\n", capwap_lsc_stat_read(sa->idx));
 }
 
+/* The wire code's names, with '_' for '-' as file names go. */
+static void file_name(char *dst, size_t size, const char *name)
+{
+	char *p;
+
+	strscpy(dst, name, size);
+	for (p = dst; *p; p++)
+		if (*p == '-')
+			*p = '_';
+}
+
 static int stats_build(void)
 {
-	unsigned int i, n = 0;
+	unsigned int i, g, n[__SG_MAX] = { };
 
 	stat_attrs = kcalloc(__CAPWAP_LSC_ST_MAX, sizeof(*stat_attrs),
 			     GFP_KERNEL);
-	stat_list = kcalloc(__CAPWAP_LSC_ST_MAX + 1, sizeof(*stat_list),
-			    GFP_KERNEL);
-	if (!stat_attrs || !stat_list)
+	if (!stat_attrs)
 		return -ENOMEM;
+	for (g = 0; g < __SG_MAX; g++) {
+		stat_list[g] = kcalloc(__CAPWAP_LSC_ST_MAX + 1,
+				       sizeof(*stat_list[g]), GFP_KERNEL);
+		if (!stat_list[g])
+			return -ENOMEM;
+		stat_group[g].name = sg_dir[g];
+		stat_group[g].attrs = stat_list[g];
+	}
 	for (i = 0; i < __CAPWAP_LSC_ST_MAX; i++) {
-		struct stat_attr *sa = &stat_attrs[n];
+		struct stat_attr *sa = &stat_attrs[i];
 
 		if (i < CAPWAP_LSC_ST_TX) {
-			if (!msg_names[i - CAPWAP_LSC_ST_RX])
+			if (i == CAPWAP_LSC_ST_RX)
 				continue;
-			snprintf(sa->name, sizeof(sa->name), "rx_%s",
-				 msg_names[i - CAPWAP_LSC_ST_RX]);
+			g = SG_RX;
 		} else if (i < CAPWAP_LSC_ST_BAD) {
-			if (!msg_names[i - CAPWAP_LSC_ST_TX])
+			if (i == CAPWAP_LSC_ST_TX)
 				continue;
-			snprintf(sa->name, sizeof(sa->name), "tx_%s",
-				 msg_names[i - CAPWAP_LSC_ST_TX]);
+			g = SG_TX;
 		} else if (i < CAPWAP_LSC_ST_RX_PACKETS) {
-			snprintf(sa->name, sizeof(sa->name), "malformed_%s",
-				 bad_names[i - CAPWAP_LSC_ST_BAD]);
+			g = SG_BAD;
+		} else {
+			g = SG_TOP;
+		}
+		if (g == SG_RX || g == SG_TX) {
+			unsigned int t = i - (g == SG_RX ? CAPWAP_LSC_ST_RX :
+					      CAPWAP_LSC_ST_TX);
+
+			file_name(sa->name, sizeof(sa->name),
+				  t == CAPWAP_LSC_STATS_MSG_OTHER ? "other" :
+				  capwap_msg_name(t));
+		} else if (g == SG_BAD) {
+			file_name(sa->name, sizeof(sa->name),
+				  capwap_malformed_name(i - CAPWAP_LSC_ST_BAD));
 		} else {
 			strscpy(sa->name, scalar_names[i], sizeof(sa->name));
 		}
@@ -163,9 +180,8 @@ static int stats_build(void)
 		sa->ka.attr.mode = 0444;
 		sa->ka.show = stat_show;
 		sa->idx = i;
-		stat_list[n++] = &sa->ka.attr;
+		stat_list[g][n[g]++] = &sa->ka.attr;
 	}
-	stat_group.attrs = stat_list;
 	return 0;
 }
 
@@ -290,11 +306,20 @@ void capwap_lsc_sysfs_del_ap(struct capwap_lsc_ap *ap)
 
 static void stats_free(void)
 {
-	kfree(stat_list);
+	unsigned int g;
+
+	for (g = 0; g < __SG_MAX; g++) {
+		kfree(stat_list[g]);
+		stat_list[g] = NULL;
+	}
 	kfree(stat_attrs);
-	stat_list = NULL;
 	stat_attrs = NULL;
 }
+
+static const struct attribute_group *stat_groups[] = {
+	&stat_group[SG_TOP], &stat_group[SG_RX], &stat_group[SG_TX],
+	&stat_group[SG_BAD], NULL,
+};
 
 int capwap_lsc_sysfs_init(void)
 {
@@ -314,7 +339,7 @@ int capwap_lsc_sysfs_init(void)
 	stats_kobj = kobject_create_and_add("stats", capwap_lsc_kobj);
 	if (!stats_kobj)
 		goto err_group;
-	ret = sysfs_create_group(stats_kobj, &stat_group);
+	ret = sysfs_create_groups(stats_kobj, stat_groups);
 	if (ret)
 		goto err_stats;
 	ret = -ENOMEM;
@@ -324,7 +349,7 @@ int capwap_lsc_sysfs_init(void)
 	return 0;
 
 err_stats_group:
-	sysfs_remove_group(stats_kobj, &stat_group);
+	sysfs_remove_groups(stats_kobj, stat_groups);
 err_stats:
 	kobject_put(stats_kobj);
 	stats_kobj = NULL;
@@ -344,7 +369,7 @@ void capwap_lsc_sysfs_uninit(void)
 		return;
 	kobject_put(aps_kobj);
 	aps_kobj = NULL;
-	sysfs_remove_group(stats_kobj, &stat_group);
+	sysfs_remove_groups(stats_kobj, stat_groups);
 	kobject_put(stats_kobj);
 	stats_kobj = NULL;
 	sysfs_remove_group(capwap_lsc_kobj, &capwap_lsc_attr_group);

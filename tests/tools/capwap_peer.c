@@ -1,0 +1,1000 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * capwap_peer: plays CAPWAP APs over UDP and the LSC helper over generic
+ * netlink against capwap_lsc.ko, printing one "ok"/"not ok" line per
+ * check.  tests/vm/cases/2*.sh run it inside the test VM.
+ *
+ *   capwap_peer fastpath          every message the fast path handles
+ *   capwap_peer config            genl configuration and its validation
+ *   capwap_peer lsc DIR           the full exchange; DIR holds csr.der,
+ *                                 ca.der, ap.der, other.der (DER files)
+ *   capwap_peer fallback N        N failed enrollments, then fallback
+ *   capwap_peer provlist          provision-list filtering
+ *   capwap_peer refuse            bridge and mesh APs refused
+ *   capwap_peer lscjoin DIR       LSC joins verified against the CA
+ *   capwap_peer rtx               retransmission, then teardown
+ *   capwap_peer queue DIR         requests wait for a helper; owner loss
+ *   capwap_peer eperm             every change command (run unprivileged)
+ *   capwap_peer fuzz N            N malformed packets, counters add up
+ *   capwap_peer mkaps N [FIRST]   N APs join (for memory measurements)
+ */
+#include <fcntl.h>
+#include <time.h>
+#include <sys/stat.h>
+
+#include "capwap_peer.h"
+
+#define AC_PORT 5246
+
+static struct peer_nl nl;
+static unsigned int ap_index = 1;
+
+static struct peer_ap *new_ap(const char *ip)
+{
+	struct peer_ap *ap = calloc(1, sizeof(*ap));
+
+	if (!ap || peer_ap_open(ap, ip, AC_PORT, ap_index++)) {
+		perror("peer_ap_open");
+		exit(2);
+	}
+	return ap;
+}
+
+static void free_ap(struct peer_ap *ap)
+{
+	peer_ap_close(ap);
+	free(ap);
+}
+
+static u8 *read_file(const char *dir, const char *name, size_t *len)
+{
+	char path[512];
+	struct stat st;
+	u8 *buf;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st)) {
+		perror(path);
+		exit(2);
+	}
+	buf = malloc(st.st_size);
+	if (read(fd, buf, st.st_size) != st.st_size) {
+		perror(path);
+		exit(2);
+	}
+	close(fd);
+	*len = st.st_size;
+	return buf;
+}
+
+static int set_config(int enabled, int mode, int attempts)
+{
+	struct nl_msg *m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CONFIG, 0);
+
+	if (enabled >= 0)
+		nla_put_u8(m, CAPWAP_LSC_A_LSC_ENABLED, enabled);
+	if (mode >= 0)
+		nla_put_u8(m, CAPWAP_LSC_A_PROVISION_MODE, mode);
+	if (attempts >= 0)
+		nla_put_u8(m, CAPWAP_LSC_A_MAX_ATTEMPTS, attempts);
+	return peer_nl_do(&nl, m, NULL, NULL);
+}
+
+static bool has_elem(const struct capwap_msg *msg, u16 type)
+{
+	struct capwap_elem e;
+
+	return !capwap_find_elem(msg, type, &e);
+}
+
+/* ---- fastpath ------------------------------------------------------- */
+
+static int cmd_fastpath(void)
+{
+	struct peer_ap *ap = new_ap("127.0.0.2"), *ap2;
+	struct stats_ctx s0, s1;
+	u8 first[2048], buf[256];
+	size_t first_len;
+	struct capwap_builder b;
+	struct capwap_elem e;
+	int r, len;
+
+	peer_get_stats(&nl, &s0);
+	r = peer_request(ap, CAPWAP_MSG_DISCOVERY_REQ, 3000);
+	result(r == 1 && has_elem(&ap->msg, CAPWAP_ELEM_AC_DESCRIPTOR) &&
+	       has_elem(&ap->msg, CAPWAP_ELEM_AC_NAME) &&
+	       !capwap_find_elem(&ap->msg, CAPWAP_ELEM_CONTROL_IPV4, &e) &&
+	       e.len == 6 && e.val[0] == 127 && e.val[3] == 1 &&
+	       !capwap_msg_check_mandatory(&ap->msg, &(enum capwap_lsc_malformed){0}),
+	       "discovery response with AC descriptor, AC name, control IPv4",
+	       "r=%d", r);
+
+	r = peer_join(ap, 3000);
+	result(r == 0 && has_elem(&ap->msg, CAPWAP_ELEM_AC_DESCRIPTOR),
+	       "join response with result success", "r=%d", r);
+	memcpy(first, ap->rx, ap->rx_len);
+	first_len = ap->rx_len;
+
+	/* The same Join again (same sequence number): the cached answer. */
+	ap->seq--;
+	r = peer_join(ap, 3000);
+	result(r == 0 && ap->rx_len == first_len &&
+	       !memcmp(first, ap->rx, first_len),
+	       "duplicate join gets the cached response", "r=%d", r);
+
+	r = peer_request(ap, CAPWAP_MSG_CONFIG_STATUS_REQ, 3000);
+	result(r == 1 && has_elem(&ap->msg, CAPWAP_ELEM_TIMERS) &&
+	       has_elem(&ap->msg, CAPWAP_ELEM_IDLE_TIMEOUT),
+	       "configuration status response", "r=%d", r);
+	r = peer_request(ap, CAPWAP_MSG_CHANGE_STATE_REQ, 3000);
+	result(r == 1 && peer_result(&ap->msg) == 0,
+	       "change state event response (AP in Run)", "r=%d", r);
+	r = peer_request(ap, CAPWAP_MSG_ECHO_REQ, 3000);
+	result(r == 1, "echo response", "r=%d", r);
+	memcpy(first, ap->rx, ap->rx_len);
+	first_len = ap->rx_len;
+	ap->seq--;
+	r = peer_request(ap, CAPWAP_MSG_ECHO_REQ, 3000);
+	result(r == 1 && ap->rx_len == first_len &&
+	       !memcmp(first, ap->rx, first_len),
+	       "duplicate echo gets the cached response", "r=%d", r);
+
+	r = peer_request(ap, CAPWAP_MSG_IMAGE_DATA_REQ, 3000);
+	result(r == 1 && peer_result(&ap->msg) ==
+	       CAPWAP_RESULT_UNRECOGNIZED_REQUEST,
+	       "unhandled request gets result code 19", "r=%d res=%u", r,
+	       r == 1 ? peer_result(&ap->msg) : 0);
+	r = peer_request(ap, 201, 3000);
+	result(r == 1 && peer_result(&ap->msg) ==
+	       CAPWAP_RESULT_UNRECOGNIZED_REQUEST,
+	       "unknown message type gets result code 19", "r=%d", r);
+	r = peer_request(ap, CAPWAP_MSG_WTP_EVENT_REQ, 3000);
+	result(r == 1, "plain WTP event response", "r=%d", r);
+
+	/* A DTLS-framed datagram is counted and dropped. */
+	buf[0] = 0x01;
+	memset(buf + 1, 0, 31);
+	send(ap->fd, buf, 32, 0);
+	sendto(ap->fd, buf, 32, 0, (struct sockaddr *)&ap->ac, sizeof(ap->ac));
+
+	r = peer_request(ap, CAPWAP_MSG_RESET_REQ, 3000);
+	result(r == 1 && peer_result(&ap->msg) == 0, "reset response",
+	       "r=%d", r);
+	r = peer_request(ap, CAPWAP_MSG_ECHO_REQ, 1000);
+	result(r == 0, "no echo answer after reset (session ended)", "r=%d", r);
+
+	/* A response nobody asked for is dropped. */
+	capwap_build_init(&b, buf, sizeof(buf), CAPWAP_MSG_ECHO_RESP, 9);
+	len = capwap_build_finish(&b);
+	sendto(ap->fd, buf, len, 0, (struct sockaddr *)&ap->ac, sizeof(ap->ac));
+
+	/* A Join in fragments of at most 96 bytes is reassembled. */
+	ap2 = new_ap("127.0.0.3");
+	ap2->mtu = 96;
+	r = peer_join(ap2, 3000);
+	peer_get_stats(&nl, &s1);
+	result(r == 0 && s1.v[CAPWAP_LSC_STATS_A_REASSEMBLED] >
+	       s0.v[CAPWAP_LSC_STATS_A_REASSEMBLED],
+	       "fragmented join reassembled and answered", "r=%d", r);
+
+	usleep(200000);
+	peer_get_stats(&nl, &s1);
+	result(s1.v[CAPWAP_LSC_STATS_A_DUPLICATES] -
+	       s0.v[CAPWAP_LSC_STATS_A_DUPLICATES] == 2,
+	       "duplicates counted", "%llu",
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_DUPLICATES] -
+				    s0.v[CAPWAP_LSC_STATS_A_DUPLICATES]));
+	result(s1.bad[CAPWAP_LSC_BAD_DTLS + 1] > s0.bad[CAPWAP_LSC_BAD_DTLS + 1],
+	       "DTLS datagram counted as malformed/dtls", "%s", "counter did not move");
+	result(s1.rx[CAPWAP_MSG_ECHO_REQ] - s0.rx[CAPWAP_MSG_ECHO_REQ] == 3 &&
+	       s1.tx[CAPWAP_MSG_ECHO_RESP] - s0.tx[CAPWAP_MSG_ECHO_RESP] == 2 &&
+	       s1.rx[CAPWAP_LSC_STATS_MSG_OTHER] >
+	       s0.rx[CAPWAP_LSC_STATS_MSG_OTHER],
+	       "rx/tx counted per message type", "rx echo %llu tx echo %llu",
+	       (unsigned long long)(s1.rx[13] - s0.rx[13]),
+	       (unsigned long long)(s1.tx[14] - s0.tx[14]));
+	result(s1.v[CAPWAP_LSC_STATS_A_DROPPED] >
+	       s0.v[CAPWAP_LSC_STATS_A_DROPPED],
+	       "unsolicited and sessionless messages dropped and counted", "%s", "counter did not move");
+	free_ap(ap);
+	free_ap(ap2);
+	return 0;
+}
+
+/* ---- config --------------------------------------------------------- */
+
+static int key_cfg(int type, int bits)
+{
+	struct nl_msg *m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CONFIG, 0);
+
+	nla_put_u8(m, CAPWAP_LSC_A_KEY_TYPE, type);
+	if (bits)
+		nla_put_u16(m, CAPWAP_LSC_A_KEY_BITS, bits);
+	return peer_nl_do(&nl, m, NULL, NULL);
+}
+
+static int mac_cmd(int cmd, const u8 *mac)
+{
+	struct nl_msg *m = peer_nl_msg(&nl, cmd, 0);
+
+	if (mac)
+		nla_put(m, CAPWAP_LSC_A_MAC, 6, mac);
+	return peer_nl_do(&nl, m, NULL, NULL);
+}
+
+struct cfg_view {
+	int enabled, mode, key_type, key_bits, attempts, nlist;
+	u32 vendor;
+	char org[80];
+};
+
+static int cfg_cb(struct nl_msg *m, void *arg)
+{
+	struct nlattr *tb[CAPWAP_LSC_A_MAX + 1], *sub[CAPWAP_LSC_SUBJ_A_MAX + 1];
+	struct cfg_view *v = arg;
+	struct nlattr *a;
+	int rem;
+
+	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, CAPWAP_LSC_A_MAX, NULL))
+		return NL_SKIP;
+	v->enabled = nla_get_u8(tb[CAPWAP_LSC_A_LSC_ENABLED]);
+	v->mode = nla_get_u8(tb[CAPWAP_LSC_A_PROVISION_MODE]);
+	v->key_type = nla_get_u8(tb[CAPWAP_LSC_A_KEY_TYPE]);
+	v->key_bits = nla_get_u16(tb[CAPWAP_LSC_A_KEY_BITS]);
+	v->attempts = nla_get_u8(tb[CAPWAP_LSC_A_MAX_ATTEMPTS]);
+	v->vendor = nla_get_u32(tb[CAPWAP_LSC_A_VENDOR_ID]);
+	if (tb[CAPWAP_LSC_A_PROVISION_LIST])
+		nla_for_each_nested(a, tb[CAPWAP_LSC_A_PROVISION_LIST], rem)
+			v->nlist++;
+	if (tb[CAPWAP_LSC_A_SUBJECT] &&
+	    !nla_parse_nested(sub, CAPWAP_LSC_SUBJ_A_MAX,
+			      tb[CAPWAP_LSC_A_SUBJECT], NULL) &&
+	    sub[CAPWAP_LSC_SUBJ_A_ORG])
+		snprintf(v->org, sizeof(v->org), "%s",
+			 nla_get_string(sub[CAPWAP_LSC_SUBJ_A_ORG]));
+	return NL_OK;
+}
+
+static int cmd_config(void)
+{
+	static const struct { int type, bits, ok; } keys[] = {
+		{ CAPWAP_LSC_KEY_RSA, 384, 1 }, { CAPWAP_LSC_KEY_RSA, 1024, 1 },
+		{ CAPWAP_LSC_KEY_RSA, 2048, 1 }, { CAPWAP_LSC_KEY_RSA, 3072, 1 },
+		{ CAPWAP_LSC_KEY_RSA, 4096, 1 }, { CAPWAP_LSC_KEY_EC, 256, 1 },
+		{ CAPWAP_LSC_KEY_EC, 384, 1 }, { CAPWAP_LSC_KEY_RSA, 383, 0 },
+		{ CAPWAP_LSC_KEY_RSA, 2049, 0 }, { CAPWAP_LSC_KEY_RSA, 8192, 0 },
+		{ CAPWAP_LSC_KEY_EC, 521, 0 }, { 7, 2048, 0 },
+	};
+	u8 mac[6] = { 0x02, 0, 0, 0, 0, 1 }, mcast[6] = { 1, 0, 0, 0, 0, 1 };
+	struct cfg_view v = { 0 };
+	struct nl_msg *m;
+	struct nlattr *n;
+	unsigned int i;
+	int bad = 0, r;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		r = key_cfg(keys[i].type, keys[i].bits);
+		if ((r == 0) != keys[i].ok) {
+			printf("# key %d/%d -> %d\n", keys[i].type,
+			       keys[i].bits, r);
+			bad++;
+		}
+	}
+	result(!bad, "key types and sizes validated (RSA 384-2048/3072/4096, EC 256/384)",
+	       "%d wrong", bad);
+	key_cfg(CAPWAP_LSC_KEY_RSA, 2048);
+
+	m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CONFIG, 0);
+	nla_put_u8(m, CAPWAP_LSC_A_LSC_ENABLED, 2);
+	r = peer_nl_do(&nl, m, NULL, NULL);
+	m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CONFIG, 0);
+	nla_put_u8(m, CAPWAP_LSC_A_PROVISION_MODE, 3);
+	result(r < 0 && peer_nl_do(&nl, m, NULL, NULL) < 0,
+	       "out-of-range enable flag and mode rejected", "r=%d", r);
+
+	m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CONFIG, 0);
+	nla_put_u8(m, CAPWAP_LSC_A_LSC_ENABLED, 1);
+	nla_put_u8(m, CAPWAP_LSC_A_MAX_ATTEMPTS, 255);
+	nla_put_u32(m, CAPWAP_LSC_A_VENDOR_ID, PEER_VENDOR);
+	n = nla_nest_start(m, CAPWAP_LSC_A_SUBJECT);
+	nla_put_string(m, CAPWAP_LSC_SUBJ_A_COUNTRY, "US");
+	nla_put_string(m, CAPWAP_LSC_SUBJ_A_ORG, "Example Org");
+	nla_nest_end(m, n);
+	r = peer_nl_do(&nl, m, NULL, NULL);
+	result(r == 0, "set config (enable, attempts 255, subject)", "r=%d", r);
+
+	m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CONFIG, 0);
+	nla_put_u8(m, CAPWAP_LSC_A_LSC_ENABLED, 0);
+	n = nla_nest_start(m, CAPWAP_LSC_A_SUBJECT);
+	nla_put_string(m, CAPWAP_LSC_SUBJ_A_COUNTRY, "USA");
+	nla_nest_end(m, n);
+	r = peer_nl_do(&nl, m, NULL, NULL);
+	result(r == -EINVAL, "three-letter country rejected", "r=%d", r);
+
+	r = mac_cmd(CAPWAP_LSC_CMD_PROVLIST_ADD, mac);
+	result(r == 0 && mac_cmd(CAPWAP_LSC_CMD_PROVLIST_ADD, mac) == -EEXIST &&
+	       mac_cmd(CAPWAP_LSC_CMD_PROVLIST_ADD, mcast) == -EINVAL,
+	       "provision list add (duplicate and multicast refused)", "r=%d", r);
+	peer_nl_do(&nl, peer_nl_msg(&nl, CAPWAP_LSC_CMD_GET_CONFIG, 0), cfg_cb, &v);
+	result(v.enabled == 1 && v.attempts == 255 && v.key_bits == 2048 &&
+	       v.nlist == 1 && !strcmp(v.org, "Example Org") &&
+	       v.vendor == PEER_VENDOR,
+	       "get config reflects the changes, nothing from the refused set",
+	       "enabled=%d attempts=%d bits=%d list=%d org=%s", v.enabled,
+	       v.attempts, v.key_bits, v.nlist, v.org);
+	r = mac_cmd(CAPWAP_LSC_CMD_PROVLIST_DEL, mac);
+	result(r == 0 && mac_cmd(CAPWAP_LSC_CMD_PROVLIST_DEL, mac) == -ENOENT,
+	       "provision list delete", "r=%d", r);
+	mac_cmd(CAPWAP_LSC_CMD_PROVLIST_ADD, mac);
+	r = mac_cmd(CAPWAP_LSC_CMD_PROVLIST_FLUSH, NULL);
+	memset(&v, 0, sizeof(v));
+	peer_nl_do(&nl, peer_nl_msg(&nl, CAPWAP_LSC_CMD_GET_CONFIG, 0), cfg_cb, &v);
+	result(r == 0 && v.nlist == 0, "provision list flush", "r=%d", r);
+
+	m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CONTROLLER, 0);
+	n = nla_nest_start(m, CAPWAP_LSC_A_CONTROLLER);
+	nla_put_string(m, CAPWAP_LSC_CTRL_A_CA_URL, "http://ca.example/scep");
+	nla_put_u8(m, CAPWAP_LSC_CTRL_A_CA_PRESENT, 1);
+	nla_put(m, CAPWAP_LSC_CTRL_A_CA_FINGERPRINT, 31, mac);
+	nla_nest_end(m, n);
+	r = peer_nl_do(&nl, m, NULL, NULL);
+	result(r < 0, "controller fingerprint of the wrong length rejected",
+	       "r=%d", r);
+	return 0;
+}
+
+/* ---- LSC ------------------------------------------------------------ */
+
+struct accepted {
+	u64 id;
+	u8 mac[6];
+	u8 csr[CAPWAP_LSC_MAX_DER_LEN];
+	int csr_len;
+};
+
+static int accept_cb(struct nl_msg *m, void *arg)
+{
+	struct nlattr *tb[CAPWAP_LSC_A_MAX + 1];
+	struct accepted *a = arg;
+
+	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, CAPWAP_LSC_A_MAX, NULL) ||
+	    !tb[CAPWAP_LSC_A_REQUEST_ID] || !tb[CAPWAP_LSC_A_CSR])
+		return NL_SKIP;
+	a->id = nla_get_u64(tb[CAPWAP_LSC_A_REQUEST_ID]);
+	memcpy(a->mac, nla_data(tb[CAPWAP_LSC_A_MAC]), 6);
+	a->csr_len = nla_len(tb[CAPWAP_LSC_A_CSR]);
+	memcpy(a->csr, nla_data(tb[CAPWAP_LSC_A_CSR]), a->csr_len);
+	return NL_OK;
+}
+
+static int do_accept(struct peer_nl *n, u64 id, struct accepted *a)
+{
+	struct nl_msg *m = peer_nl_msg(n, CAPWAP_LSC_CMD_ACCEPT, 0);
+
+	memset(a, 0, sizeof(*a));
+	if (id)
+		nla_put_u64(m, CAPWAP_LSC_A_REQUEST_ID, id);
+	return peer_nl_do(n, m, accept_cb, a);
+}
+
+static int do_complete(struct peer_nl *n, u64 id, int res, const char *why,
+		       const u8 *ca, size_t ca_len, const u8 *cert,
+		       size_t cert_len)
+{
+	struct nl_msg *m = peer_nl_msg(n, CAPWAP_LSC_CMD_COMPLETE, 0);
+	struct nlattr *chain;
+
+	nla_put_u64(m, CAPWAP_LSC_A_REQUEST_ID, id);
+	nla_put_u8(m, CAPWAP_LSC_A_RESULT, res);
+	if (res == CAPWAP_LSC_RESULT_SUCCESS) {
+		chain = nla_nest_start(m, CAPWAP_LSC_A_CA_CHAIN);
+		nla_put(m, CAPWAP_LSC_A_CERT, ca_len, ca);
+		nla_nest_end(m, chain);
+		nla_put(m, CAPWAP_LSC_A_CERT, cert_len, cert);
+	} else if (why) {
+		nla_put_string(m, CAPWAP_LSC_A_REASON, why);
+	}
+	return peer_nl_do(n, m, NULL, NULL);
+}
+
+static bool lsc_elem(struct peer_ap *ap, u16 id)
+{
+	return capwap_lsc_has_elem(&ap->msg, peer_vendor, id);
+}
+
+/* Waits for a Configuration Update Request carrying LSC element @id. */
+static int wait_update(struct peer_ap *ap, u16 id, int timeout_ms)
+{
+	for (;;) {
+		int r = peer_recv(ap, timeout_ms);
+
+		if (r <= 0)
+			return r;
+		if (ap->msg.type != CAPWAP_MSG_CONFIG_UPDATE_REQ)
+			continue;
+		if (lsc_elem(ap, id))
+			return 1;
+		/* Something else: acknowledge it and keep waiting. */
+		peer_reply(ap, 0);
+	}
+}
+
+static int send_csr(struct peer_ap *ap, const u8 *csr, size_t len)
+{
+	return peer_event(ap, CAPWAP_LSC_VSP_CERT_REQUEST, csr, len, 0);
+}
+
+static int cmd_lsc(const char *dir)
+{
+	size_t csr_len, ca_len, cert_len;
+	u8 *csr = read_file(dir, "csr.der", &csr_len);
+	u8 *ca = read_file(dir, "ca.der", &ca_len);
+	u8 *cert = read_file(dir, "ap.der", &cert_len);
+	struct capwap_lsc_cert_params p;
+	struct peer_ap *ap = new_ap("127.0.0.4");
+	u8 obj[CAPWAP_LSC_MAX_DER_LEN], mac[6];
+	struct stats_ctx s0, s1;
+	struct accepted acc;
+	struct ap_info info;
+	u64 id = 0;
+	int r, n;
+
+	peer_get_stats(&nl, &s0);
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	r = peer_to_run(ap);
+	result(r == 0, "AP joins with a MIC and reaches Run", "r=%d", r);
+
+	r = wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	r = r == 1 ? capwap_lsc_get_cert_params(&ap->msg, peer_vendor, &p) : -1;
+	result(r == 0 && p.key_type == CAPWAP_LSC_KEY_RSA &&
+	       p.key_bits == 2048 && p.attempts_left == 3,
+	       "AP in Run gets the certificate parameters", "r=%d", r);
+	peer_reply(ap, 0);
+	r = send_csr(ap, csr, csr_len);
+	result(r == 0, "AP sends its PKCS#10 request", "r=%d", r);
+
+	r = peer_nl_event(&nl, &id, mac, 3000);
+	result(r == 1 && !memcmp(mac, ap->mac, 6),
+	       "CERT_REQUEST announced on the events group", "r=%d", r);
+	r = do_accept(&nl, id, &acc);
+	result(r == 0 && acc.id == id && acc.csr_len == (int)csr_len &&
+	       !memcmp(acc.csr, csr, csr_len),
+	       "ACCEPT returns the AP's CSR", "r=%d", r);
+	r = do_accept(&nl, id, &acc);
+	result(r == -ENOENT, "a request is accepted only once", "r=%d", r);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(info.state == CAPWAP_LSC_AP_ENROLLING, "AP state enrolling",
+	       "state=%d", info.state);
+
+	r = do_complete(&nl, id, CAPWAP_LSC_RESULT_SUCCESS, NULL, ca, ca_len,
+			cert, cert_len);
+	result(r == 0, "COMPLETE with CA chain and device certificate", "r=%d", r);
+
+	ap->frags_in = 0;
+	r = wait_update(ap, CAPWAP_LSC_VSP_CA_CERT, 3000);
+	n = r == 1 ? capwap_lsc_get_object(&ap->msg, peer_vendor,
+					   CAPWAP_LSC_VSP_CA_CERT, 0, obj,
+					   sizeof(obj)) : -1;
+	result(n == (int)ca_len && !memcmp(obj, ca, ca_len) &&
+	       !lsc_elem(ap, CAPWAP_LSC_VSP_DEVICE_CERT),
+	       "CA certificate delivered first, alone", "r=%d n=%d", r, n);
+	result(ap->frags_in > 0,
+	       "certificate delivery fragmented at the module's mtu",
+	       "%u fragments", ap->frags_in);
+	peer_reply(ap, 0);
+	r = wait_update(ap, CAPWAP_LSC_VSP_DEVICE_CERT, 3000);
+	n = r == 1 ? capwap_lsc_get_object(&ap->msg, peer_vendor,
+					   CAPWAP_LSC_VSP_DEVICE_CERT, 0, obj,
+					   sizeof(obj)) : -1;
+	result(n == (int)cert_len && !memcmp(obj, cert, cert_len),
+	       "device certificate delivered in a separate request",
+	       "r=%d n=%d", r, n);
+	peer_reply(ap, 0);
+	r = peer_event(ap, CAPWAP_LSC_VSP_INSTALL_RESULT, NULL, 0,
+		       CAPWAP_LSC_RESULT_SUCCESS);
+	usleep(100000);
+	peer_get_ap(&nl, ap->mac, &info);
+	peer_get_stats(&nl, &s1);
+	result(r == 0 && info.state == CAPWAP_LSC_AP_INSTALLED &&
+	       s1.v[CAPWAP_LSC_STATS_A_CERTS_DELIVERED] ==
+	       s0.v[CAPWAP_LSC_STATS_A_CERTS_DELIVERED] + 1,
+	       "install result: AP installed, delivery counted", "state=%d",
+	       info.state);
+
+	/* The AP reboots with its LSC: no further provisioning. */
+	ap->cert_type = CAPWAP_LSC_CERT_LSC;
+	ap->cert = cert;
+	ap->cert_len = cert_len;
+	r = peer_to_run(ap);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(r == 0 && info.cert_type == CAPWAP_LSC_CERT_LSC,
+	       "AP rejoins with its LSC (verified by the kernel)", "r=%d", r);
+	r = wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 1000);
+	result(r == 0, "an AP with an LSC is not provisioned again", "r=%d", r);
+
+	/* RENEW sends the parameters again, flagged as a renewal. */
+	{
+		struct nl_msg *m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_RENEW, 0);
+
+		nla_put(m, CAPWAP_LSC_A_MAC, 6, ap->mac);
+		r = peer_nl_do(&nl, m, NULL, NULL);
+	}
+	n = wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	result(r == 0 && n == 1 &&
+	       !capwap_lsc_get_cert_params(&ap->msg, peer_vendor, &p) &&
+	       (p.flags & CAPWAP_LSC_PARAMS_RENEWAL),
+	       "RENEW sends renewal parameters to an AP with an LSC",
+	       "r=%d n=%d", r, n);
+	peer_reply(ap, 0);
+	free_ap(ap);
+	return 0;
+}
+
+static int cmd_fallback(int attempts)
+{
+	struct peer_ap *ap = new_ap("127.0.0.5");
+	static const u8 csr[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
+	struct capwap_lsc_status st;
+	struct accepted acc;
+	struct ap_info info;
+	struct stats_ctx s0, s1;
+	int i, r, failed = 0;
+	u64 id;
+
+	peer_get_stats(&nl, &s0);
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, attempts);
+	r = peer_to_run(ap);
+	for (i = 0; i < attempts && !failed; i++) {
+		if (wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000) != 1) {
+			failed = 1;
+			break;
+		}
+		peer_reply(ap, 0);
+		send_csr(ap, csr, sizeof(csr));
+		if (peer_nl_event(&nl, &id, NULL, 3000) != 1 ||
+		    do_accept(&nl, id, &acc) ||
+		    do_complete(&nl, id, CAPWAP_LSC_RESULT_FAILED_CA_SIGNING,
+				"pkiStatus FAILURE: badRequest", NULL, 0, NULL,
+				0)) {
+			failed = 2;
+			break;
+		}
+		if (wait_update(ap, CAPWAP_LSC_VSP_LSC_STATUS, 3000) != 1 ||
+		    capwap_lsc_get_status(&ap->msg, peer_vendor,
+					  CAPWAP_LSC_VSP_LSC_STATUS, &st) ||
+		    st.result != CAPWAP_LSC_RESULT_FAILED_CA_SIGNING ||
+		    st.reason_len != strlen("pkiStatus FAILURE: badRequest")) {
+			failed = 3;
+			break;
+		}
+		peer_reply(ap, 0);
+		if (i < attempts - 1 && st.state != CAPWAP_LSC_AP_FAILED)
+			failed = 4;
+	}
+	result(r == 0 && !failed,
+	       "each failed enrollment reaches the AP as LSC_STATUS with the reason",
+	       "r=%d step=%d attempt=%d", r, failed, i);
+	result(!failed && st.state == CAPWAP_LSC_AP_FALLBACK,
+	       "after max_attempts the AP falls back to its MIC", "state=%d",
+	       st.state);
+	r = wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 1000);
+	peer_get_ap(&nl, ap->mac, &info);
+	peer_get_stats(&nl, &s1);
+	result(r == 0 && info.state == CAPWAP_LSC_AP_FALLBACK &&
+	       info.attempts == attempts && info.fallbacks == 1 &&
+	       !strcmp(info.last_error, "pkiStatus FAILURE: badRequest") &&
+	       s1.v[CAPWAP_LSC_STATS_A_FALLBACKS] ==
+	       s0.v[CAPWAP_LSC_STATS_A_FALLBACKS] + 1,
+	       "fallback is final, counted and visible with the last error",
+	       "r=%d state=%d attempts=%d err=%s", r, info.state,
+	       info.attempts, info.last_error);
+	free_ap(ap);
+	return 0;
+}
+
+static int cmd_provlist(void)
+{
+	struct peer_ap *a = new_ap("127.0.0.6"), *b = new_ap("127.0.0.7");
+	int r1, r2;
+
+	set_config(1, CAPWAP_LSC_PROVISION_LIST, 3);
+	mac_cmd(CAPWAP_LSC_CMD_PROVLIST_FLUSH, NULL);
+	mac_cmd(CAPWAP_LSC_CMD_PROVLIST_ADD, b->mac);
+	peer_to_run(a);
+	peer_to_run(b);
+	r1 = wait_update(a, CAPWAP_LSC_VSP_CERT_PARAMS, 1000);
+	r2 = wait_update(b, CAPWAP_LSC_VSP_CERT_PARAMS, 2000);
+	result(r1 == 0 && r2 == 1,
+	       "mode list: only the listed AP gets parameters", "r1=%d r2=%d",
+	       r1, r2);
+	peer_reply(b, 0);
+	set_config(-1, CAPWAP_LSC_PROVISION_ALL, -1);
+	peer_to_run(a);
+	r1 = wait_update(a, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	result(r1 == 1, "mode all: the unlisted AP gets parameters", "r=%d", r1);
+	peer_reply(a, 0);
+	set_config(-1, CAPWAP_LSC_PROVISION_OFF, -1);
+	free_ap(a);
+	free_ap(b);
+	return 0;
+}
+
+static int cmd_refuse(void)
+{
+	static const char *const names[] = { NULL, "bridge", "mesh" };
+	struct capwap_lsc_status st;
+	struct stats_ctx s0, s1;
+	int mode, r;
+
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	for (mode = CAPWAP_LSC_MODE_BRIDGE; mode <= CAPWAP_LSC_MODE_MESH;
+	     mode++) {
+		struct peer_ap *ap = new_ap(mode == 1 ? "127.0.0.8" :
+					    "127.0.0.9");
+		char name[64];
+
+		peer_get_stats(&nl, &s0);
+		ap->mode = mode;
+		peer_to_run(ap);
+		r = wait_update(ap, CAPWAP_LSC_VSP_LSC_STATUS, 3000);
+		r = r == 1 ? capwap_lsc_get_status(&ap->msg, peer_vendor,
+						   CAPWAP_LSC_VSP_LSC_STATUS,
+						   &st) : -1;
+		peer_reply(ap, 0);
+		peer_get_stats(&nl, &s1);
+		snprintf(name, sizeof(name),
+			 "%s AP refused with LSC_STATUS and counted",
+			 names[mode]);
+		result(r == 0 && st.state == CAPWAP_LSC_AP_REFUSED &&
+		       st.reason_len > 0 &&
+		       !lsc_elem(ap, CAPWAP_LSC_VSP_CERT_PARAMS) &&
+		       s1.v[mode == 1 ? CAPWAP_LSC_STATS_A_REFUSED_BRIDGE :
+			    CAPWAP_LSC_STATS_A_REFUSED_MESH] ==
+		       s0.v[mode == 1 ? CAPWAP_LSC_STATS_A_REFUSED_BRIDGE :
+			    CAPWAP_LSC_STATS_A_REFUSED_MESH] + 1,
+		       name, "r=%d", r);
+		free_ap(ap);
+	}
+	return 0;
+}
+
+static int cmd_lscjoin(const char *dir)
+{
+	size_t ca_len, cert_len, other_len;
+	u8 *ca = read_file(dir, "ca.der", &ca_len);
+	u8 *cert = read_file(dir, "ap.der", &cert_len);
+	u8 *other = read_file(dir, "other.der", &other_len);
+	struct peer_ap *ap = new_ap("127.0.0.10");
+	struct stats_ctx s0, s1;
+	struct nl_msg *m;
+	struct nlattr *n;
+	int r;
+
+	peer_get_stats(&nl, &s0);
+	ap->cert_type = CAPWAP_LSC_CERT_LSC;
+	ap->cert = cert;
+	ap->cert_len = cert_len;
+	r = peer_join(ap, 5000);
+	result(r == CAPWAP_RESULT_JOIN_FAILURE,
+	       "LSC join refused while no LSC CA is set", "r=%d", r);
+
+	m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CA, 0);
+	n = nla_nest_start(m, CAPWAP_LSC_A_CA_CHAIN);
+	nla_put(m, CAPWAP_LSC_A_CERT, ca_len, ca);
+	nla_nest_end(m, n);
+	r = peer_nl_do(&nl, m, NULL, NULL);
+	result(r == 0, "SET_CA installs the LSC CA", "r=%d", r);
+
+	r = peer_join(ap, 5000);
+	result(r == 0, "LSC join accepted: certificate chains to the CA",
+	       "r=%d", r);
+	ap->cert = other;
+	ap->cert_len = other_len;
+	r = peer_join(ap, 5000);
+	peer_get_stats(&nl, &s1);
+	result(r == CAPWAP_RESULT_JOIN_FAILURE &&
+	       s1.v[CAPWAP_LSC_STATS_A_REFUSED_LSC] ==
+	       s0.v[CAPWAP_LSC_STATS_A_REFUSED_LSC] + 2,
+	       "LSC join refused: certificate from another CA, counted",
+	       "r=%d", r);
+	m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CA, 0);
+	n = nla_nest_start(m, CAPWAP_LSC_A_CA_CHAIN);
+	nla_put(m, CAPWAP_LSC_A_CERT, 10, "not a cert");
+	nla_nest_end(m, n);
+	r = peer_nl_do(&nl, m, NULL, NULL);
+	result(r < 0, "SET_CA rejects garbage", "r=%d", r);
+	free_ap(ap);
+	return 0;
+}
+
+static int cmd_rtx(void)
+{
+	struct peer_ap *ap = new_ap("127.0.0.11");
+	struct stats_ctx s0, s1;
+	struct ap_info info;
+	int copies = 0, r;
+	u8 first[2048];
+	size_t first_len = 0;
+	bool same = true;
+
+	peer_get_stats(&nl, &s0);
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	peer_to_run(ap);
+	/* Never answer: the request comes 1 + 5 times, then the session ends. */
+	while ((r = peer_recv(ap, 5000)) == 1) {
+		if (ap->msg.type != CAPWAP_MSG_CONFIG_UPDATE_REQ)
+			continue;
+		if (!copies) {
+			first_len = ap->rx_len;
+			memcpy(first, ap->rx, ap->rx_len);
+		} else if (ap->rx_len != first_len ||
+			   memcmp(first, ap->rx, first_len)) {
+			same = false;
+		}
+		copies++;
+	}
+	peer_get_ap(&nl, ap->mac, &info);
+	peer_get_stats(&nl, &s1);
+	result(copies == 6 && same,
+	       "unanswered request retransmitted 5 times, unchanged",
+	       "copies=%d same=%d", copies, same);
+	result(info.session == CAPWAP_LSC_SESSION_DOWN &&
+	       s1.v[CAPWAP_LSC_STATS_A_TIMEOUTS] ==
+	       s0.v[CAPWAP_LSC_STATS_A_TIMEOUTS] + 1 &&
+	       s1.v[CAPWAP_LSC_STATS_A_RETRANSMITS] ==
+	       s0.v[CAPWAP_LSC_STATS_A_RETRANSMITS] + 5,
+	       "then the session is torn down and counted", "session=%d",
+	       info.session);
+	r = peer_request(ap, CAPWAP_MSG_ECHO_REQ, 1000);
+	result(r == 0, "echo after teardown unanswered", "r=%d", r);
+	free_ap(ap);
+	return 0;
+}
+
+static int cmd_queue(void)
+{
+	static const u8 csr[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
+	struct peer_ap *ap = new_ap("127.0.0.12");
+	struct peer_nl l1, l2;
+	struct accepted acc;
+	struct ap_info info;
+	u64 id = 0, id2 = 0;
+	int r;
+
+	/* No listener yet: nl was opened without the events group. */
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	peer_to_run(ap);
+	wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	peer_reply(ap, 0);
+	send_csr(ap, csr, sizeof(csr));
+	usleep(300000);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(info.state == CAPWAP_LSC_AP_CSR_RECEIVED,
+	       "request queued while no helper listens", "state=%d",
+	       info.state);
+
+	peer_nl_open(&l1, true);
+	r = peer_nl_event(&l1, &id, NULL, 3000);
+	result(r == 1, "queued request announced when a listener joins",
+	       "r=%d", r);
+	r = do_accept(&l1, id, &acc);
+	peer_nl_close(&l1);
+	peer_nl_open(&l2, true);
+	r = peer_nl_event(&l2, &id2, NULL, 3000);
+	result(r == 1 && id2 == id,
+	       "accepted request waits again when its owner closes",
+	       "r=%d id=%llu/%llu", r, (unsigned long long)id,
+	       (unsigned long long)id2);
+	r = do_accept(&l2, id2, &acc);
+	r = r ?: do_complete(&nl, id2, CAPWAP_LSC_RESULT_ERROR, "x", NULL, 0,
+			     NULL, 0);
+	result(r == -ENOENT, "only the owner may complete", "r=%d", r);
+	r = do_complete(&l2, id2, CAPWAP_LSC_RESULT_ERROR, "helper gave up",
+			NULL, 0, NULL, 0);
+	result(r == 0, "owner completes with a failure", "r=%d", r);
+	wait_update(ap, CAPWAP_LSC_VSP_LSC_STATUS, 3000);
+	peer_reply(ap, 0);
+	peer_nl_close(&l2);
+	set_config(-1, CAPWAP_LSC_PROVISION_OFF, -1);
+	free_ap(ap);
+	return 0;
+}
+
+static int cmd_eperm(void)
+{
+	static const int cmds[] = {
+		CAPWAP_LSC_CMD_SET_CONFIG, CAPWAP_LSC_CMD_PROVLIST_ADD,
+		CAPWAP_LSC_CMD_PROVLIST_DEL, CAPWAP_LSC_CMD_PROVLIST_FLUSH,
+		CAPWAP_LSC_CMD_ACCEPT, CAPWAP_LSC_CMD_COMPLETE,
+		CAPWAP_LSC_CMD_SET_CA, CAPWAP_LSC_CMD_SET_CONTROLLER,
+		CAPWAP_LSC_CMD_RENEW,
+	};
+	unsigned int i;
+	int bad = 0, r;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		r = peer_nl_do(&nl, peer_nl_msg(&nl, cmds[i], 0), NULL, NULL);
+		if (r != -EPERM) {
+			printf("# command %d -> %d\n", cmds[i], r);
+			bad++;
+		}
+	}
+	result(!bad, "unprivileged: EPERM on every change command",
+	       "%d commands not refused", bad);
+	r = peer_nl_do(&nl, peer_nl_msg(&nl, CAPWAP_LSC_CMD_GET_STATS, 0),
+		       NULL, NULL);
+	result(r == 0, "unprivileged: reading stats allowed", "r=%d", r);
+	return 0;
+}
+
+static u32 rnd_state = 12345;
+
+static u32 rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+static int cmd_fuzz(long n)
+{
+	struct peer_ap *aps[4];
+	struct stats_ctx s0, s1;
+	u8 valid[6][2048], pkt[2048];
+	int vlen[6], i, len;
+	long k;
+	u64 in, out;
+	static const u32 types[] = {
+		CAPWAP_MSG_DISCOVERY_REQ, CAPWAP_MSG_JOIN_REQ,
+		CAPWAP_MSG_CONFIG_STATUS_REQ, CAPWAP_MSG_CHANGE_STATE_REQ,
+		CAPWAP_MSG_ECHO_REQ, CAPWAP_MSG_WTP_EVENT_REQ,
+	};
+
+	for (i = 0; i < 4; i++) {
+		char ip[32];
+
+		snprintf(ip, sizeof(ip), "127.0.1.%d", i + 1);
+		aps[i] = new_ap(ip);
+		peer_to_run(aps[i]);
+	}
+	for (i = 0; i < 6; i++)
+		vlen[i] = build_request(aps[0], types[i], valid[i], 2048);
+	peer_get_stats(&nl, &s0);
+	for (k = 0; k < n; k++) {
+		struct peer_ap *ap = aps[k & 3];
+		u32 mode = rnd() % 4;
+
+		if (mode == 0) {
+			len = rnd() % 300;
+			for (i = 0; i < len; i++)
+				pkt[i] = rnd();
+			if (len)
+				pkt[0] &= 0x0f;
+		} else {
+			int v = rnd() % 6, flips = 1 + rnd() % 4;
+
+			len = vlen[v];
+			memcpy(pkt, valid[v], len);
+			for (i = 0; i < flips; i++) {
+				u32 what = rnd() % 4;
+
+				if (what == 0)
+					pkt[rnd() % len] = rnd();
+				else if (what == 1)
+					pkt[rnd() % 16] ^= 1 << (rnd() % 8);
+				else if (what == 2)
+					len = 1 + rnd() % len;
+				else
+					pkt[16 + rnd() % (len > 16 ? len - 16 : 1)] ^= 0xff;
+			}
+		}
+		sendto(ap->fd, pkt, len, 0, (struct sockaddr *)&ap->ac,
+		       sizeof(ap->ac));
+		if ((k & 255) == 0) {
+			/* Drain answers so the socket buffers never fill. */
+			for (i = 0; i < 4; i++)
+				while (recv(aps[i]->fd, pkt, sizeof(pkt),
+					    MSG_DONTWAIT) > 0)
+					;
+			usleep(1000);
+		}
+	}
+	usleep(500000);
+	peer_get_stats(&nl, &s1);
+	in = s1.v[CAPWAP_LSC_STATS_A_RX_PACKETS] -
+	     s0.v[CAPWAP_LSC_STATS_A_RX_PACKETS] +
+	     s1.v[CAPWAP_LSC_STATS_A_REASSEMBLED] -
+	     s0.v[CAPWAP_LSC_STATS_A_REASSEMBLED];
+	out = s1.bad_sum - s0.bad_sum + s1.rx_sum - s0.rx_sum +
+	      s1.v[CAPWAP_LSC_STATS_A_FRAGMENTS] -
+	      s0.v[CAPWAP_LSC_STATS_A_FRAGMENTS];
+	printf("# %ld sent: rx_packets %llu, malformed %llu, messages %llu, fragments %llu\n",
+	       n, (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_RX_PACKETS] -
+				       s0.v[CAPWAP_LSC_STATS_A_RX_PACKETS]),
+	       (unsigned long long)(s1.bad_sum - s0.bad_sum),
+	       (unsigned long long)(s1.rx_sum - s0.rx_sum),
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_FRAGMENTS] -
+				    s0.v[CAPWAP_LSC_STATS_A_FRAGMENTS]));
+	result(s1.v[CAPWAP_LSC_STATS_A_RX_PACKETS] -
+	       s0.v[CAPWAP_LSC_STATS_A_RX_PACKETS] >= (u64)n * 99 / 100 &&
+	       s1.bad_sum - s0.bad_sum >= (u64)n / 2,
+	       "malformed packets received and counted", "%s", "counter did not move");
+	result(in == out,
+	       "counters add up: rx_packets + reassembled = malformed + fragments + messages",
+	       "%llu != %llu", (unsigned long long)in, (unsigned long long)out);
+	for (i = 0; i < 4; i++)
+		free_ap(aps[i]);
+	return 0;
+}
+
+static int cmd_mkaps(long n, long first)
+{
+	struct peer_ap ap;
+	unsigned int got = 0;
+	char ip[32];
+	long i;
+	int ok = 0;
+
+	for (i = 0; i < n; i++) {
+		long k = first + i;
+
+		snprintf(ip, sizeof(ip), "127.%ld.%ld.%ld", 10 + k / 65536,
+			 (k / 256) % 256, k % 256);
+		if (peer_ap_open(&ap, ip, AC_PORT, 0x100000 + k))
+			continue;
+		if (peer_join(&ap, 2000) == 0)
+			ok++;
+		peer_ap_close(&ap);
+	}
+	peer_dump_count(&nl, &got);
+	printf("# %d of %ld joined, dump lists %u APs\n", ok, n, got);
+	result(ok == n && got >= (unsigned int)n,
+	       "APs joined and listed by a resumable dump", "ok=%d got=%u", ok,
+	       got);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	bool events = !strcmp(cmd, "lsc") || !strcmp(cmd, "fallback");
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (peer_nl_open(&nl, events)) {
+		printf("not ok %s: cannot open the capwap_lsc genl family\n", cmd);
+		return 1;
+	}
+	if (!strcmp(cmd, "fastpath"))
+		cmd_fastpath();
+	else if (!strcmp(cmd, "config"))
+		cmd_config();
+	else if (!strcmp(cmd, "lsc") && argc > 2)
+		cmd_lsc(argv[2]);
+	else if (!strcmp(cmd, "fallback") && argc > 2)
+		cmd_fallback(atoi(argv[2]));
+	else if (!strcmp(cmd, "provlist"))
+		cmd_provlist();
+	else if (!strcmp(cmd, "refuse"))
+		cmd_refuse();
+	else if (!strcmp(cmd, "lscjoin") && argc > 2)
+		cmd_lscjoin(argv[2]);
+	else if (!strcmp(cmd, "rtx"))
+		cmd_rtx();
+	else if (!strcmp(cmd, "queue"))
+		cmd_queue();
+	else if (!strcmp(cmd, "eperm"))
+		cmd_eperm();
+	else if (!strcmp(cmd, "fuzz") && argc > 2)
+		cmd_fuzz(atol(argv[2]));
+	else if (!strcmp(cmd, "mkaps") && argc > 2)
+		cmd_mkaps(atol(argv[2]), argc > 3 ? atol(argv[3]) : 0);
+	else {
+		fprintf(stderr, "usage: see the top of tests/tools/capwap_peer.c\n");
+		return 2;
+	}
+	peer_nl_close(&nl);
+	return tests_failed ? 1 : 0;
+}

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The control fast path against build/tools/capwap_peer: every message the
+# kernel answers, duplicates, unknown requests, DTLS and fragments; the
+# genl configuration; the per-AP sysfs directories and keys that appear
+# for the APs that joined.
+
+. tests/lib.sh
+
+peer=build/tools/capwap_peer
+if [ ! -x $peer ]; then
+	not_ok "fastpath: $peer missing (make build/tools/capwap_peer)"
+	exit 1
+fi
+
+modprobe capwap_lsc rtx_ms=100 mtu=576 || { not_ok "modprobe capwap_lsc"; exit 1; }
+
+$peer fastpath || true
+$peer config || true
+
+sys=/sys/kernel/capwap_lsc
+mac=02:ca:00:00:00:01
+ap_dir=$sys/aps/$mac
+if wait_until 5 test -d $ap_dir; then
+	ok "sysfs aps/$mac appears for a joined AP"
+else
+	not_ok "sysfs aps/$mac missing: $(ls $sys/aps | head -n 3 | tr '\n' ' ')"
+fi
+if [ "$(cat $ap_dir/session 2>/dev/null)" = down ] &&
+   [ "$(cat $ap_dir/cert_type 2>/dev/null)" = MIC ] &&
+   [ "$(cat $ap_dir/model 2>/dev/null)" = AIR-LAP1262N-A-K9 ] &&
+   [ "$(cat $ap_dir/serial 2>/dev/null)" = AP000001 ] &&
+   [ "$(cat $ap_dir/state 2>/dev/null)" = idle ] &&
+   [ "$(cat $ap_dir/joined_since 2>/dev/null)" -gt 1000000000 ]; then
+	ok "per-AP sysfs: session, cert_type, model, serial, state, joined_since"
+else
+	not_ok "per-AP sysfs: $(grep -H . $ap_dir/* 2>&1 | tr '\n' ' ')"
+fi
+if [ "$(cat $sys/stats/rx/echo_request)" -ge 3 ] &&
+   [ "$(cat $sys/stats/tx/discovery_response)" -ge 1 ] &&
+   [ "$(cat $sys/stats/malformed/dtls)" -ge 1 ] &&
+   [ "$(cat $sys/lsc_enabled)" = 1 ] && [ "$(cat $sys/mtu)" = 576 ] &&
+   [ "$(cat $sys/max_attempts)" = 255 ] && [ "$(cat $sys/key_bits)" = 2048 ]; then
+	ok "sysfs stats/rx, stats/tx, stats/malformed and settings"
+else
+	not_ok "sysfs stats: $(grep -r . $sys/stats | head -n 5 | tr '\n' ' ')"
+fi
+
+keyring=$(awk '/ keyring *\.capwap_lsc:/ { print $1 }' /proc/keys)
+# /proc/keys cuts the type name to 9 characters: match the description.
+key=$(awk -v m="$mac" '$8 == "capwap_ls" && $9 ~ "^"m { print $1 }' /proc/keys)
+if [ -n "$key" ] && keyctl rdescribe "0x$key" | grep -q "capwap_lsc_ap;.*;$mac" &&
+   grep "^$key " /proc/keys | grep -q "idle attempts=0 cert=MIC"; then
+	ok "AP key in .capwap_lsc describes MAC, state, attempts, cert type"
+else
+	not_ok "AP key: key=$key keyring=$keyring $(grep capwap_lsc_ap /proc/keys | head -n 2)"
+fi
+len=$(keyctl pipe "0x$key" 2>/dev/null | wc -c)
+if [ "$len" = 160 ] &&
+   keyctl pipe "0x$key" | head -c 6 | od -An -tx1 | tr -d ' \n' | grep -q '^02ca00000001$'; then
+	ok "AP key read returns the 160-byte struct capwap_lsc_ap_record"
+else
+	not_ok "AP key read: $len bytes"
+fi
+if ! setpriv --reuid=65534 --regid=65534 --clear-groups keyctl pipe "0x$key" >/dev/null 2>&1 &&
+   ! setpriv --reuid=65534 --regid=65534 --clear-groups keyctl rdescribe "0x$keyring" >/dev/null 2>&1; then
+	ok "unprivileged user can read neither the keyring nor an AP key"
+else
+	not_ok "unprivileged user reads the keyring or a key"
+fi
+if ! head -c 16 /dev/zero | keyctl padd capwap_lsc_ap 02:ca:00:00:00:99 @s >/dev/null 2>&1 &&
+   ! printf 'x' | keyctl padd capwap_lsc_ap forged @s >/dev/null 2>&1; then
+	ok "userspace cannot create capwap_lsc_ap keys"
+else
+	not_ok "userspace created a capwap_lsc_ap key"
+fi
+
+check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
+if wait_until 10 sh -c '! grep -q " capwap_ls .*02:ca:" /proc/keys'; then
+	ok "unload removes every AP key"
+else
+	not_ok "AP keys left after unload: $(grep -c ' capwap_ls .*02:ca:' /proc/keys)"
+fi
+finish
