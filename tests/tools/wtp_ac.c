@@ -449,7 +449,7 @@ static void on_event(struct peer *p, const struct capwap_msg *m)
 {
 	static uint8_t der[16384];
 	struct capwap_lsc_status s;
-	int rc = CAPWAP_RESULT_SUCCESS, n;
+	int n;
 
 	respond(p, m, NULL, NULL);
 	n = capwap_lsc_get_object(m, VENDOR, CAPWAP_LSC_VSP_CERT_REQUEST, 0,
@@ -466,12 +466,10 @@ static void on_event(struct peer *p, const struct capwap_msg *m)
 			enroll_failed(p, s.result, "the AP refused its certificate");
 		}
 	}
-	(void)rc;
 }
 
 static void on_request(struct peer *p, const struct capwap_msg *m)
 {
-	static const int ok = CAPWAP_RESULT_SUCCESS;
 	static const int unrec = CAPWAP_RESULT_UNRECOGNIZED_REQUEST;
 
 	if (p->have_last && p->last.seq == m->seq && p->last.type == m->type + 1) {
@@ -502,7 +500,6 @@ static void on_request(struct peer *p, const struct capwap_msg *m)
 		respond(p, m, fill_result, (void *)&unrec);
 		break;
 	}
-	(void)ok;
 }
 
 static int result_code(const struct capwap_msg *m)
