@@ -135,9 +135,12 @@ dkms-install: dkms-src
 	dkms build -m capwap-lsc -v $(VERSION) -k $(KVER)
 	dkms install -m capwap-lsc -v $(VERSION) -k $(KVER)
 
+# Debian's header packages carry no checkpatch.pl: point CHECKPATCH at a
+# kernel source tree's copy.
+CHECKPATCH ?= $(KDIR)/scripts/checkpatch.pl
 style:
-	$(KDIR)/scripts/checkpatch.pl --no-tree --terse -f kmod/*.c kmod/*.h \
-		include/uapi/linux/capwap_lsc.h || true
+	@test -x $(CHECKPATCH) || { echo "style: no $(CHECKPATCH); set CHECKPATCH=" >&2; exit 1; }
+	$(CHECKPATCH) --no-tree --terse -f kmod/*.c kmod/*.h include/uapi/linux/capwap_lsc.h
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
