@@ -962,6 +962,17 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : "";
 	bool events = !strcmp(cmd, "lsc") || !strcmp(cmd, "fallback");
 
+	static const struct { const char *name; unsigned int base; } bases[] = {
+		{ "lsc", 100 }, { "fallback", 200 }, { "provlist", 300 },
+		{ "refuse", 400 }, { "lscjoin", 500 }, { "rtx", 600 },
+		{ "queue", 700 }, { "fuzz", 800 },
+	};
+	unsigned int i;
+
+	/* Each scenario has its own APs (MACs), so records never mix. */
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (!strcmp(cmd, bases[i].name))
+			ap_index = bases[i].base;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (peer_nl_open(&nl, events)) {
 		printf("not ok %s: cannot open the capwap_lsc genl family\n", cmd);

@@ -1,0 +1,21 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What the module must survive: unanswered requests (retransmission, then
+# teardown), helpers that come late or die holding a request, callers
+# without CAP_NET_ADMIN, and 100,000 malformed datagrams (random and
+# mutated valid ones) after which every counter still adds up.
+
+. tests/lib.sh
+
+peer=build/tools/capwap_peer
+modprobe capwap_lsc rtx_ms=100 || { not_ok "modprobe capwap_lsc"; exit 1; }
+
+$peer rtx || true
+$peer queue || true
+setpriv --reuid=65534 --regid=65534 --clear-groups $peer eperm || true
+$peer fuzz 100000 || true
+
+check "module still answers after the fuzzing" sh -c "$peer fastpath | grep -q '^ok echo response'"
+check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
+finish
