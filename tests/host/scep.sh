@@ -54,7 +54,10 @@ in_ns ip link set lo up
 serve() {
 	local name=$1 port=$2
 	shift 2
-	in_ns scepserver -depot "$W/$name" -port "$port" "$@" >"$W/$name.log" 2>&1 &
+	# nsenter itself in the background (not a shell function), so that $!
+	# is the server's own PID once nsenter has exec'd it.
+	nsenter --net="$W/ns" scepserver -depot "$W/$name" -port "$port" "$@" \
+		>"$W/$name.log" 2>&1 &
 	pids+=($!)
 	wait_until 10 in_ns curl -sf "http://127.0.0.1:$port/scep?operation=GetCACaps"
 }
@@ -77,7 +80,7 @@ serve careject 8082 -csrverifierexec "$W/refuse.sh" ||
 	{ not_ok "scep_setup: scepserver did not come up: $(tail -n 3 "$W"/*.log)"; exit 1; }
 for spec in "8091 3" "8092 1000000"; do
 	set -- $spec
-	in_ns python3 "$PEER" --port "$1" --upstream http://127.0.0.1:8081/scep \
+	nsenter --net="$W/ns" python3 "$PEER" --port "$1" --upstream http://127.0.0.1:8081/scep \
 		--ca-cert "$W/ca4096/ca.pem" --ca-key "$W/ca4096/ca.key" --pending "$2" \
 		>"$W/pending-$1.log" 2>&1 &
 	pids+=($!)
@@ -299,6 +302,33 @@ if ! lscd_run down enroll --url http://127.0.0.1:8099/scep --csr "$W/down.csr" -
 	ok "scep_ca_down_bounded_retries"
 else
 	not_ok "scep_ca_down_bounded_retries: $(fail_why down)"
+fi
+
+# The CA goes away while a request is PENDING: the CertPoll is retried a
+# bounded number of times, then the request fails as no-response.
+nsenter --net="$W/ns" python3 "$PEER" --port 8093 --upstream http://127.0.0.1:8081/scep \
+	--ca-cert "$W/ca4096/ca.pem" --ca-key "$W/ca4096/ca.key" --pending 1000000 \
+	>"$W/pending-8093.log" 2>&1 &
+front=$!
+pids+=($front)
+csr gone k3 AP-ca-gone-while-pending
+if wait_until 10 in_ns curl -sf "http://127.0.0.1:8093/scep?operation=GetCACaps"; then
+	lscd_run gone enroll --url http://127.0.0.1:8093/scep --csr "$W/gone.csr" --out "$W/opend" \
+		--poll-initial 1 --poll-max-time 30 --retries 2 --retry-delay 0.2 --trace &
+	lscd_pid=$!
+	wait_until 10 grep -q "answering PENDING" "$W/pending-8093.log"
+	kill "$front"
+	wait "$front" 2>/dev/null
+	wait "$lscd_pid"
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q "(no-response): CA unreachable: .*8093.* after 3 attempts" "$W/gone.err" &&
+		grep -q "messageType 20 (CertPoll)" "$W/gone.err"; then
+		ok "scep_ca_down_while_pending_bounded_retries"
+	else
+		not_ok "scep_ca_down_while_pending_bounded_retries: rc=$rc $(fail_why gone)"
+	fi
+else
+	not_ok "scep_ca_down_while_pending_bounded_retries: front did not come up"
 fi
 
 finish
