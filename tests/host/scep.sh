@@ -11,6 +11,8 @@
 #   |                       refuse.sh (always exit 1)                    |
 #   |            ---> :8091 scep-pending.py (PENDING x3) ---> :8081       |
 #   |            ---> :8092 scep-pending.py (PENDING forever) ---> :8081  |
+#   |            ---> :8093 scep-pending.py, killed while PENDING         |
+#   |            ---> :8443 scep-pending.py as an HTTPS relay ---> :8081  |
 #   |            ---> :8099 nothing (the CA is down)                     |
 #   +--------------------------------------------------------------------+
 #
@@ -304,6 +306,45 @@ else
 	not_ok "scep_ca_down_bounded_retries: $(fail_why down)"
 fi
 
+# --- HTTPS: CA bundle and server key pinning --------------------------------
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/tls.key" -out "$W/tls.pem" -days 2 \
+	-subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/tls-other.key" -out "$W/tls-other.pem" \
+	-days 2 -subj "/CN=other" 2>/dev/null
+pin() { openssl x509 -in "$1" -pubkey -noout | openssl pkey -pubin -outform DER |
+	openssl dgst -sha256 -binary | base64; }
+nsenter --net="$W/ns" python3 "$PEER" --port 8443 --upstream http://127.0.0.1:8081/scep \
+	--ca-cert "$W/ca4096/ca.pem" --ca-key "$W/ca4096/ca.key" --pending 0 \
+	--tls-cert "$W/tls.pem" --tls-key "$W/tls.key" >"$W/tls-8443.log" 2>&1 &
+pids+=($!)
+URLTLS=https://127.0.0.1:8443/scep
+if wait_until 10 in_ns curl -sf --cacert "$W/tls.pem" "$URLTLS?operation=GetCACaps"; then
+	csr tls1 k1 AP-over-https
+	mkdir -p "$W/otls"
+	if lscd_run tls1 enroll --url "$URLTLS" --ca-bundle "$W/tls.pem" \
+		--pinned-pubkey "sha256//$(pin "$W/tls.pem")" --csr "$W/tls1.csr" --out "$W/otls" &&
+		why=$(cert_ok "$W/otls/tls1.crt" "$W/tls1.csr" "$W/ca4096/ca.pem"); then
+		ok "scep_https_ca_bundle_and_pinned_key"
+	else
+		not_ok "scep_https_ca_bundle_and_pinned_key: ${why:-} $(fail_why tls1)"
+	fi
+	if ! lscd_run tls2 getca --url "$URLTLS" --ca-bundle "$W/tls.pem" \
+		--pinned-pubkey "sha256//$(pin "$W/tls-other.pem")" --retries 0 &&
+		grep -q "GetCACaps failed: .*pinned public key.*https://127.0.0.1:8443" "$W/tls2.err"; then
+		ok "scep_https_wrong_pinned_key_refused"
+	else
+		not_ok "scep_https_wrong_pinned_key_refused: $(fail_why tls2)"
+	fi
+	if ! lscd_run tls3 getca --url "$URLTLS" --ca-bundle "$W/tls-other.pem" &&
+		grep -q "GetCACaps failed: .*certificate" "$W/tls3.err"; then
+		ok "scep_https_untrusted_server_refused"
+	else
+		not_ok "scep_https_untrusted_server_refused: $(fail_why tls3)"
+	fi
+else
+	not_ok "scep_https: the HTTPS relay did not come up"
+fi
+
 # The CA goes away while a request is PENDING: the CertPoll is retried a
 # bounded number of times, then the request fails as no-response.
 nsenter --net="$W/ns" python3 "$PEER" --port 8093 --upstream http://127.0.0.1:8081/scep \
@@ -316,7 +357,8 @@ if wait_until 10 in_ns curl -sf "http://127.0.0.1:8093/scep?operation=GetCACaps"
 	lscd_run gone enroll --url http://127.0.0.1:8093/scep --csr "$W/gone.csr" --out "$W/opend" \
 		--poll-initial 1 --poll-max-time 30 --retries 2 --retry-delay 0.2 --trace &
 	lscd_pid=$!
-	wait_until 10 grep -q "answering PENDING" "$W/pending-8093.log"
+	# Kill the front once lscd has its PENDING and waits to poll.
+	wait_until 10 grep -q "PENDING: CertPoll" "$W/gone.err"
 	kill "$front"
 	wait "$front" 2>/dev/null
 	wait "$lscd_pid"

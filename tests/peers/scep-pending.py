@@ -16,8 +16,13 @@ A FAILURE from scepserver is passed through unchanged.
 Only the standard library and the openssl command line (for the RSA
 signature) are used; the DER here is the few structures SCEP needs.
 
+With --pending 0 it is a plain relay, and with --tls-cert/--tls-key it
+speaks HTTPS: the client's CA bundle and key pinning are tested through it
+(scepserver itself has no TLS).
+
 usage: scep-pending.py --port P --upstream URL --ca-cert PEM --ca-key PEM
                        [--ca-pass PASS] [--pending N]
+                       [--tls-cert PEM --tls-key PEM]
 """
 
 import argparse
@@ -25,6 +30,7 @@ import base64
 import hashlib
 import http.server
 import os
+import ssl
 import subprocess
 import sys
 import threading
@@ -230,7 +236,7 @@ class Front(http.server.BaseHTTPRequestHandler):
             known = tid in state
         if mtype in (17, 19):
             status, ctype, body = self.upstream(query, msg)
-            if status != 200:
+            if status != 200 or self.server.pending == 0:
                 return self.reply(status, ctype, body)
             if message_attrs(body).get(OID_PKI_STATUS) != b"0":
                 return self.reply(status, ctype, body)
@@ -278,6 +284,8 @@ def main():
     ap.add_argument("--ca-key", required=True)
     ap.add_argument("--ca-pass", default="")
     ap.add_argument("--pending", type=int, default=3)
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     a = ap.parse_args()
     # Threads, so that one client's idle keep-alive connection does not
     # hold up another's request.
@@ -288,6 +296,10 @@ def main():
     srv.ca = CA(a.ca_cert, a.ca_key, a.ca_pass)
     srv.pending = a.pending
     srv.state = {}
+    if a.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     srv.serve_forever()
 
 

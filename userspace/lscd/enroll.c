@@ -273,8 +273,11 @@ static int ca_fetch(const struct ca_opts *o, struct scep_ca **out)
 	rc = lsc_http_fetch(&x, &o->http, url, NULL, NULL, 0, "GetCACaps");
 	free(url);
 	if (rc == -EHOSTUNREACH) {
+		/* Refused or timed out is "unreachable"; TLS trouble is not. */
 		lsc_http_xfer_error(&x, err, sizeof(err));
-		lsc_err("CA unreachable: %s", err);
+		lsc_err("%s: %s", lsc_http_xfer_retryable(&x) ? "CA unreachable" :
+			"GetCACaps failed", err);
+		lsc_http_xfer_cleanup(&x);
 		goto err;
 	} else if (rc) {
 		goto err;
@@ -570,8 +573,9 @@ static void job_reply(struct enroll_run *r, struct job *j, CURLcode code)
 	}
 	if (lsc_http_xfer_failed(&j->x)) {
 		lsc_http_xfer_error(&j->x, err, sizeof(err));
-		st = scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_NO_RESPONSE,
-				   "CA unreachable: %s", err);
+		st = scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_NO_RESPONSE, "%s: %s",
+				   lsc_http_xfer_retryable(&j->x) ? "CA unreachable" :
+				   "transfer failed", err);
 	} else {
 		st = scep_txn_handle_reply(j->txn, j->x.status, j->x.content_type,
 					   j->x.body, j->x.len);
