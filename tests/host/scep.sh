@@ -6,7 +6,7 @@
 #   network namespace "ns" (loopback only; scepserver binds every address)
 #   +--------------------------------------------------------------------+
 #   |  build/lscd ---> :8080 scepserver, RSA-2048 CA, -challenge sekrit   |
-#   |            ---> :8081 scepserver, RSA-4096 CA                       |
+#   |            ---> :8081 scepserver, RSA-4096 CA, -allowrenew 0        |
 #   |            ---> :8082 scepserver, RSA-2048 CA, -csrverifierexec     |
 #   |                       refuse.sh (always exit 1)                    |
 #   |            ---> :8091 scep-pending.py (PENDING x3) ---> :8081       |
@@ -77,7 +77,7 @@ printf '#!/bin/sh\ncat >/dev/null\nexit 1\n' >"$W/refuse.sh"
 chmod +x "$W/refuse.sh"
 
 serve ca2048 8080 -challenge sekrit &&
-serve ca4096 8081 &&
+serve ca4096 8081 -allowrenew 0 &&
 serve careject 8082 -csrverifierexec "$W/refuse.sh" ||
 	{ not_ok "scep_setup: scepserver did not come up: $(tail -n 3 "$W"/*.log)"; exit 1; }
 for spec in "8091 3" "8092 1000000"; do
@@ -256,6 +256,31 @@ if lscd_run withid enroll --url "$URL4096" --key "$W/ctl.key" --cert "$W/ctl.pem
 	ok "scep_enroll_signed_by_controller_key"
 else
 	not_ok "scep_enroll_signed_by_controller_key: ${why:-} $(fail_why withid)"
+fi
+
+csr viaget k1 AP-via-get
+mkdir -p "$W/oget"
+if lscd_run viaget enroll --url "$URL4096" --get --csr "$W/viaget.csr" --out "$W/oget" --trace &&
+	grep -q "> GET $URL4096?operation=PKIOperation&message=" "$W/viaget.err" &&
+	why=$(cert_ok "$W/oget/viaget.crt" "$W/viaget.csr" "$W/ca4096/ca.pem"); then
+	ok "scep_enroll_by_http_get"
+else
+	not_ok "scep_enroll_by_http_get: ${why:-} $(fail_why viaget)"
+fi
+
+# Renewal: a new key for the same CN, RenewalReq signed with the current
+# key and certificate.
+csr renew1 k2 AP-renewed
+csr renew2 k3 AP-renewed
+mkdir -p "$W/orenew"
+if lscd_run renew1 enroll --url "$URL4096" --csr "$W/renew1.csr" --out "$W/orenew" &&
+	lscd_run renew2 enroll --url "$URL4096" --renew --key "$W/k2.pem" \
+		--cert "$W/orenew/renew1.crt" --csr "$W/renew2.csr" --out "$W/orenew" --trace &&
+	grep -q "messageType 17 (RenewalReq)" "$W/renew2.err" &&
+	why=$(cert_ok "$W/orenew/renew2.crt" "$W/renew2.csr" "$W/ca4096/ca.pem"); then
+	ok "scep_renewal_req"
+else
+	not_ok "scep_renewal_req: ${why:-} $(fail_why renew1) $(fail_why renew2)"
 fi
 
 # --- PENDING and CertPoll ------------------------------------------------

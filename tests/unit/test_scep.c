@@ -16,7 +16,9 @@
 #include "scep.h"
 #include "tap.h"
 
-static struct scep_signer ca_id, ra_id, proxy_id, other_ca;
+static struct scep_signer ca_id, ra_id, ra_enc_id, proxy_id, other_ca;
+/* Who decrypts pkcsPKIEnvelope on the CA side: the CA, or its RA. */
+static const struct scep_signer *ca_decrypter = &ca_id;
 static EVP_PKEY *ap_key, *ap_key2;
 
 static const struct scep_poll_policy poll_policy = {
@@ -136,7 +138,7 @@ static int ca_receive(const struct scep_request *req, struct seen *s)
 	if (rc)
 		return rc;
 	return scep_envelope_decrypt(s->msg.content, s->msg.content_len,
-				     &ca_id, false, &s->data, &s->len, err,
+				     ca_decrypter, false, &s->data, &s->len, err,
 				     sizeof(err));
 }
 
@@ -523,6 +525,16 @@ static const char *test_pending_then_poll(void)
 	      SCEP_TXN_ISSUED, "issued after polling");
 	scep_txn_status(t, &st);
 	CHECK(st.polls == 2 && st.last_msg_type == SCEP_MSG_CERTPOLL, "polls %u", st.polls);
+	scep_txn_free(t);
+	seen_release(&s3);
+	/* After a restart: a new transaction for the same CSR polls at once. */
+	t = scep_txn_new(ca, &proxy_id, csr, csr_len, SCEP_TXN_F_RESUME_POLL,
+			 &poll_policy, "pend", &err);
+	CHECK(round_trip(t, &s3, SCEP_STATUS_SUCCESS, -1, NULL, certs, NULL, NULL) ==
+	      SCEP_TXN_ISSUED, "issued on resume");
+	CHECK(s3.msg.msg_type == SCEP_MSG_CERTPOLL &&
+	      !strcmp(s3.msg.transaction_id, s1.msg.transaction_id),
+	      "resume sends CertPoll with the same transactionID");
 	seen_release(&s1);
 	seen_release(&s2);
 	seen_release(&s3);
@@ -716,6 +728,127 @@ static const char *test_subject_reordered(void)
 	return NULL;
 }
 
+static struct scep_ca *make_ra_ca(void)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	struct scep_ca *ca = scep_ca_new("http://ca/scep");
+	uint8_t *der = NULL;
+	size_t len = 0;
+	char err[256];
+
+	sk_X509_push(sk, ca_id.cert);
+	sk_X509_push(sk, ra_id.cert);
+	sk_X509_push(sk, ra_enc_id.cert);
+	ca->caps = SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_AES | SCEP_CAP_SHA256;
+	if (scep_certs_to_pkcs7(sk, &der, &len) ||
+	    scep_ca_set_certs(ca, "application/x-x509-ca-ra-cert", der, len, err,
+			      sizeof(err))) {
+		scep_ca_free(ca);
+		ca = NULL;
+	}
+	free(der);
+	sk_X509_free(sk);
+	return ca;
+}
+
+static const char *test_ra_round_trip(void)
+{
+	struct scep_ca *ca = make_ra_ca();
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	struct seen s = { 0 };
+	struct scep_txn_status st;
+	struct scep_txn *t;
+	enum scep_txn_state r1, r2;
+	bool sig_reason;
+	uint8_t *csr;
+	size_t csr_len;
+	int err;
+
+	CHECK(ca && !X509_cmp(ca->ra_enc, ra_enc_id.cert) &&
+	      !X509_cmp(ca->ra_sign, ra_id.cert), "RA roles");
+	make_csr("AP-ra", ap_key, NULL, &csr, &csr_len);
+	sk_X509_push(certs, issue_for("AP-ra", ap_key, &ca_id));
+	/* The envelope must open with the RA encryption key only. */
+	ca_decrypter = &ra_enc_id;
+	t = scep_txn_new(ca, &proxy_id, csr, csr_len, 0, &poll_policy, "ra", &err);
+	r1 = round_trip(t, &s, SCEP_STATUS_SUCCESS, -1, NULL, certs, &ra_id, NULL);
+	seen_release(&s);
+	scep_txn_free(t);
+	/* A CertRep signed by the RA encryption certificate is not taken. */
+	t = scep_txn_new(ca, &proxy_id, csr, csr_len, 0, &poll_policy, "ra", &err);
+	r2 = round_trip(t, &s, SCEP_STATUS_SUCCESS, -1, NULL, certs, &ra_enc_id, NULL);
+	scep_txn_status(t, &st);
+	sig_reason = strstr(st.reason, "signature") != NULL;
+	ca_decrypter = &ca_id;
+	seen_release(&s);
+	scep_txn_free(t);
+	sk_X509_pop_free(certs, X509_free);
+	scep_ca_free(ca);
+	free(csr);
+	CHECK(r1 == SCEP_TXN_ISSUED, "CertRep by the RA signing cert: state %d", (int)r1);
+	CHECK(r2 == SCEP_TXN_FAILED && sig_reason,
+	      "CertRep by the RA encryption cert: state %d", (int)r2);
+	return NULL;
+}
+
+static uint8_t *next_ca_reply(const struct scep_signer *by, X509 *next, size_t *len)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	CMS_ContentInfo *cms;
+	uint8_t *p7 = NULL, *out = NULL;
+	unsigned char *der = NULL;
+	size_t p7_len = 0;
+	BIO *in;
+	int n;
+
+	sk_X509_push(sk, next);
+	scep_certs_to_pkcs7(sk, &p7, &p7_len);
+	in = BIO_new_mem_buf(p7, (int)p7_len);
+	cms = CMS_sign(by->cert, by->key, NULL, in, CMS_BINARY);
+	n = cms ? i2d_CMS_ContentInfo(cms, &der) : -1;
+	if (n > 0) {
+		out = malloc((size_t)n);
+		memcpy(out, der, (size_t)n);
+		*len = (size_t)n;
+	}
+	OPENSSL_free(der);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	free(p7);
+	sk_X509_free(sk);
+	return out;
+}
+
+static const char *test_get_next_ca_cert(void)
+{
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_GETNEXTCACERT);
+	X509 *next = make_cert("Test SCEP CA 2", other_ca.key, NULL, NULL, true,
+			       "keyCertSign,cRLSign");
+	STACK_OF(X509) *got = NULL;
+	uint8_t *reply;
+	size_t len = 0;
+	char err[256];
+	int rc;
+
+	reply = next_ca_reply(&ca_id, next, &len);
+	rc = reply ? scep_ca_parse_next(ca, reply, len, &got, err, sizeof(err)) : -1;
+	free(reply);
+	if (rc || sk_X509_num(got) != 1 || X509_cmp(sk_X509_value(got, 0), next)) {
+		X509_free(next);
+		scep_ca_free(ca);
+		FAIL("rollover certificate not returned: %d", rc);
+	}
+	sk_X509_pop_free(got, X509_free);
+	got = NULL;
+	reply = next_ca_reply(&other_ca, next, &len);
+	rc = scep_ca_parse_next(ca, reply, len, &got, err, sizeof(err));
+	free(reply);
+	X509_free(next);
+	scep_ca_free(ca);
+	CHECK(rc == -EKEYREJECTED, "GetNextCACert signed by a stranger: %d", rc);
+	return NULL;
+}
+
 static const char *test_cert_mismatch(void)
 {
 	const char *why;
@@ -742,6 +875,11 @@ static int setup(void)
 	other_ca.key = k;
 	other_ca.cert = make_cert("Test SCEP CA", k, NULL, NULL, true, "keyCertSign,cRLSign");
 	ra_id.key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+	ra_id.cert = make_cert("RA signing", ra_id.key, ca_id.cert, ca_id.key,
+			       false, "digitalSignature");
+	ra_enc_id.key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+	ra_enc_id.cert = make_cert("RA encryption", ra_enc_id.key, ca_id.cert,
+				   ca_id.key, false, "keyEncipherment");
 	if (scep_signer_generate(&proxy_id, "test proxy"))
 		return -1;
 	ap_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
@@ -770,6 +908,8 @@ int main(void)
 		{ "scep_reply_checks", test_reply_checks },
 		{ "scep_cert_mismatch", test_cert_mismatch },
 		{ "scep_subject_reordered", test_subject_reordered },
+		{ "scep_ra_round_trip", test_ra_round_trip },
+		{ "scep_get_next_ca_cert", test_get_next_ca_cert },
 	};
 	size_t i;
 
@@ -782,7 +922,8 @@ int main(void)
 	scep_signer_release(&ca_id);
 	scep_signer_release(&other_ca);
 	scep_signer_release(&proxy_id);
-	EVP_PKEY_free(ra_id.key);
+	scep_signer_release(&ra_id);
+	scep_signer_release(&ra_enc_id);
 	EVP_PKEY_free(ap_key);
 	EVP_PKEY_free(ap_key2);
 	scep_lib_exit();

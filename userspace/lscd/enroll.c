@@ -101,6 +101,7 @@ enum {
 	OPT_POLL_MAX_INTERVAL,
 	OPT_POLL_MAX_TIME,
 	OPT_RENEW,
+	OPT_GET,
 };
 
 #define CA_LONGOPTS \
@@ -714,7 +715,9 @@ static void enroll_usage(FILE *f)
 		"                        so it cannot be added here)\n"
 		"  --key K --cert C      controller key and certificate (PEM) that sign the\n"
 		"                        requests; default a one-run self-signed RSA-2048 one\n"
-		"  --renew               RenewalReq instead of PKCSReq when the CA has Renewal\n"
+		"  --renew               RenewalReq instead of PKCSReq when the CA has Renewal;\n"
+		"                        sign with the current key and certificate (--key/--cert)\n"
+		"  --get                 PKIOperation by HTTP GET even when POST is offered\n"
 		"  --concurrency N       requests in flight to this CA at once (default 1:\n"
 		"                        Debian's scepserver issues duplicate serial numbers\n"
 		"                        under concurrent enrollments)\n"
@@ -734,6 +737,7 @@ int lscd_cmd_enroll(int argc, char **argv)
 		{ "cert", required_argument, NULL, 'C' },
 		{ "concurrency", required_argument, NULL, 'n' },
 		{ "renew", no_argument, NULL, OPT_RENEW },
+		{ "get", no_argument, NULL, OPT_GET },
 		{ "poll-initial", required_argument, NULL, OPT_POLL_INITIAL },
 		{ "poll-factor", required_argument, NULL, OPT_POLL_FACTOR },
 		{ "poll-max-interval", required_argument, NULL, OPT_POLL_MAX_INTERVAL },
@@ -772,6 +776,7 @@ int lscd_cmd_enroll(int argc, char **argv)
 		case 'k': key = optarg; break;
 		case 'C': cert = optarg; break;
 		case OPT_RENEW: r.flags |= SCEP_TXN_F_RENEWAL; break;
+		case OPT_GET: r.flags |= SCEP_TXN_F_GET; break;
 		case 'n':
 			if (parse_uint(optarg, MAX_CONCURRENCY, &r.concurrency) ||
 			    !r.concurrency) {

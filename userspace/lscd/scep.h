@@ -87,6 +87,9 @@ enum scep_txn_state {
 enum scep_txn_flag {
 	SCEP_TXN_F_RENEWAL = 1U << 0,	/* RenewalReq when the CA has "Renewal" */
 	SCEP_TXN_F_TRACE = 1U << 1,	/* debug pki scep style trace */
+	SCEP_TXN_F_GET = 1U << 2,	/* GET even when POSTPKIOperation is offered */
+	/* The request went out before a restart and was left PENDING: poll. */
+	SCEP_TXN_F_RESUME_POLL = 1U << 3,
 };
 
 /* Back-off between CertPoll messages while the CA answers PENDING. */

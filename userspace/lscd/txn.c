@@ -172,6 +172,9 @@ struct scep_txn *scep_txn_new(const struct scep_ca *ca,
 			trace(t, "CA does not advertise Renewal, sending PKCSReq");
 		t->next_type = SCEP_MSG_PKCSREQ;
 	}
+	/* Same key, same transactionID: the CA finds the pending request. */
+	if (flags & SCEP_TXN_F_RESUME_POLL)
+		t->next_type = SCEP_MSG_CERTPOLL;
 	t->state = SCEP_TXN_SEND;
 	return t;
 err:
@@ -270,7 +273,8 @@ int scep_txn_next_request(struct scep_txn *txn, struct scep_request *req)
 		txn->polls++;
 
 	req->operation = "PKIOperation";
-	if (txn->ca->caps & (SCEP_CAP_POST | SCEP_CAP_STANDARD)) {
+	if ((txn->ca->caps & (SCEP_CAP_POST | SCEP_CAP_STANDARD)) &&
+	    !(txn->flags & SCEP_TXN_F_GET)) {
 		req->post = true;
 		req->url = scep_ca_url(txn->ca, "PKIOperation", NULL);
 		req->body = msg;
