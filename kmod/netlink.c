@@ -58,6 +58,11 @@ static const struct nla_policy chain_policy[CAPWAP_LSC_A_MAX + 1] = {
 				.len = CAPWAP_LSC_MAX_DER_LEN },
 };
 
+/* Beyond the s16 bounds of NLA_POLICY_MAX, which would warn at runtime. */
+static struct netlink_range_validation validity_range = {
+	.max = 36500,
+};
+
 static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
 	[CAPWAP_LSC_A_LSC_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[CAPWAP_LSC_A_PROVISION_MODE] =
@@ -69,7 +74,8 @@ static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
 				 __CAPWAP_LSC_KEY_MAX - 1),
 	[CAPWAP_LSC_A_KEY_BITS] =
 		NLA_POLICY_RANGE(NLA_U16, 256, CAPWAP_LSC_RSA_MAX_BITS),
-	[CAPWAP_LSC_A_VALIDITY_DAYS] = NLA_POLICY_MAX(NLA_U32, 36500),
+	[CAPWAP_LSC_A_VALIDITY_DAYS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &validity_range),
 	[CAPWAP_LSC_A_MAX_ATTEMPTS] = { .type = NLA_U8 },
 	[CAPWAP_LSC_A_VENDOR_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[CAPWAP_LSC_A_CONTROLLER] = NLA_POLICY_NESTED(ctrl_policy),
