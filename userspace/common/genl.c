@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
 
 #include "genl.h"
 
@@ -8,6 +11,7 @@ int lsc_genl_open(struct lsc_genl *g)
 {
 	int ret;
 
+	g->error_msg[0] = '\0';
 	g->sock = nl_socket_alloc();
 	if (!g->sock)
 		return -ENOMEM;
@@ -15,6 +19,9 @@ int lsc_genl_open(struct lsc_genl *g)
 		ret = -EIO;
 		goto err;
 	}
+	/* Ask for the kernel's reason along with its errno; best effort. */
+	setsockopt(nl_socket_get_fd(g->sock), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &(int){ 1 }, sizeof(int));
 	/* Resolving the name is what makes the kernel load capwap_lsc. */
 	g->family = genl_ctrl_resolve(g->sock, CAPWAP_LSC_GENL_NAME);
 	if (g->family < 0) {
@@ -51,6 +58,7 @@ struct nl_msg *lsc_genl_msg(struct lsc_genl *g, uint8_t cmd, int flags)
 }
 
 struct call_state {
+	struct lsc_genl *g;
 	lsc_genl_reply_fn reply;
 	void *arg;
 	int error;
@@ -78,11 +86,37 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* The NLMSGERR_ATTR_MSG string the kernel attached to an error, if any. */
+static void keep_extack_msg(struct lsc_genl *g, struct nlmsgerr *err)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t skip = sizeof(*err);
+	int len;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		skip += err->msg.nlmsg_len - NLMSG_HDRLEN;
+	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)skip;
+	if (len <= 0)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)err + NLMSG_ALIGN(skip)), len,
+		      NULL) < 0 || !tb[NLMSGERR_ATTR_MSG])
+		return;
+	snprintf(g->error_msg, sizeof(g->error_msg), "%.*s",
+		 (int)strnlen(nla_data(tb[NLMSGERR_ATTR_MSG]),
+			      nla_len(tb[NLMSGERR_ATTR_MSG])),
+		 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+}
+
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 {
 	struct call_state *st = arg;
 
 	(void)nla;
+	keep_extack_msg(st->g, err);
 	st->error = err->error;
 	st->done = true;
 	return NL_STOP;
@@ -100,7 +134,7 @@ static int on_finish(struct nl_msg *msg, void *arg)
 int lsc_genl_call(struct lsc_genl *g, struct nl_msg *msg,
 		  lsc_genl_reply_fn reply, void *arg)
 {
-	struct call_state st = { .reply = reply, .arg = arg };
+	struct call_state st = { .g = g, .reply = reply, .arg = arg };
 	struct nl_cb *cb;
 	int ret;
 
@@ -113,6 +147,7 @@ int lsc_genl_call(struct lsc_genl *g, struct nl_msg *msg,
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &st);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_finish, &st);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &st);
+	g->error_msg[0] = '\0';
 
 	ret = nl_send_auto(g->sock, msg);
 	nlmsg_free(msg);

@@ -16,6 +16,8 @@
 struct lsc_genl {
 	struct nl_sock *sock;
 	int family;
+	/* The kernel's extended-ack message for the last failed call. */
+	char error_msg[128];
 };
 
 int lsc_genl_open(struct lsc_genl *g);

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stddef.h>
+#include <strings.h>
+
+#include <linux/capwap_lsc.h>
+#include "names.h"
+#include "wire.h"
+
+#define NAME_OF(table, i) \
+	((i) >= 0 && (size_t)(i) < sizeof(table) / sizeof(table[0]) && \
+	 table[i] ? table[i] : "unknown")
+
+const char *lsc_result_name(int result)
+{
+	static const char *const names[__CAPWAP_LSC_RESULT_MAX] = {
+		[CAPWAP_LSC_RESULT_SUCCESS] = "success",
+		[CAPWAP_LSC_RESULT_ERROR] = "error",
+		[CAPWAP_LSC_RESULT_NOT_YET_VALID] = "not-yet-valid",
+		[CAPWAP_LSC_RESULT_FAILED_TO_INSTALL] = "failed-to-install",
+		[CAPWAP_LSC_RESULT_FAILED_CA_SIGNING] = "failed-ca-signing",
+		[CAPWAP_LSC_RESULT_NO_RESPONSE] = "no-response",
+		[CAPWAP_LSC_RESULT_TIMEOUT_CA_SIGNING] = "timeout-ca-signing",
+		[CAPWAP_LSC_RESULT_BAD_REQUEST] = "bad-request",
+		[CAPWAP_LSC_RESULT_CERT_MISMATCH] = "cert-mismatch",
+	};
+
+	return NAME_OF(names, result);
+}
+
+const char *lsc_ap_state_name(int state)
+{
+	static const char *const names[__CAPWAP_LSC_AP_STATE_MAX] = {
+		[CAPWAP_LSC_AP_IDLE] = "idle",
+		[CAPWAP_LSC_AP_PARAMS_SENT] = "params-sent",
+		[CAPWAP_LSC_AP_CSR_RECEIVED] = "csr-received",
+		[CAPWAP_LSC_AP_ENROLLING] = "enrolling",
+		[CAPWAP_LSC_AP_CERT_READY] = "cert-ready",
+		[CAPWAP_LSC_AP_DELIVERING] = "delivering",
+		[CAPWAP_LSC_AP_INSTALLED] = "installed",
+		[CAPWAP_LSC_AP_FAILED] = "failed",
+		[CAPWAP_LSC_AP_FALLBACK] = "fallback",
+		[CAPWAP_LSC_AP_REFUSED] = "refused",
+	};
+
+	return NAME_OF(names, state);
+}
+
+const char *lsc_session_name(int session)
+{
+	static const char *const names[__CAPWAP_LSC_SESSION_MAX] = {
+		[CAPWAP_LSC_SESSION_DISCOVERY] = "discovery",
+		[CAPWAP_LSC_SESSION_JOIN] = "join",
+		[CAPWAP_LSC_SESSION_CONFIGURE] = "configure",
+		[CAPWAP_LSC_SESSION_RUN] = "run",
+		[CAPWAP_LSC_SESSION_DOWN] = "down",
+	};
+
+	return NAME_OF(names, session);
+}
+
+const char *lsc_cert_type_name(int type)
+{
+	static const char *const names[__CAPWAP_LSC_CERT_MAX] = {
+		[CAPWAP_LSC_CERT_NONE] = "none",
+		[CAPWAP_LSC_CERT_MIC] = "MIC",
+		[CAPWAP_LSC_CERT_SSC] = "SSC",
+		[CAPWAP_LSC_CERT_LSC] = "LSC",
+	};
+
+	return NAME_OF(names, type);
+}
+
+const char *lsc_ap_mode_name(int mode)
+{
+	static const char *const names[__CAPWAP_LSC_MODE_MAX] = {
+		[CAPWAP_LSC_MODE_LOCAL] = "local",
+		[CAPWAP_LSC_MODE_BRIDGE] = "bridge",
+		[CAPWAP_LSC_MODE_MESH] = "mesh",
+	};
+
+	return NAME_OF(names, mode);
+}
+
+const char *lsc_key_type_name(int type)
+{
+	static const char *const names[__CAPWAP_LSC_KEY_MAX] = {
+		[CAPWAP_LSC_KEY_NONE] = "none",
+		[CAPWAP_LSC_KEY_RSA] = "RSA",
+		[CAPWAP_LSC_KEY_EC] = "EC",
+	};
+
+	return NAME_OF(names, type);
+}
+
+const char *lsc_provision_mode_text(int mode)
+{
+	static const char *const names[__CAPWAP_LSC_PROVISION_MAX] = {
+		[CAPWAP_LSC_PROVISION_OFF] = "Disabled",
+		[CAPWAP_LSC_PROVISION_ALL] = "Enabled, all APs joined with MIC or SSC",
+		[CAPWAP_LSC_PROVISION_LIST] = "Enabled, provision list only",
+	};
+
+	return NAME_OF(names, mode);
+}
+
+const char *lsc_msg_type_name(int type)
+{
+	if (type == CAPWAP_LSC_STATS_MSG_OTHER)
+		return "other";
+	return capwap_msg_name((u32)type);
+}
+
+const char *lsc_malformed_name(int why)
+{
+	if (why < 0 || why >= __CAPWAP_LSC_BAD_MAX)
+		return "unknown";
+	return capwap_malformed_name((enum capwap_lsc_malformed)why);
+}
+
+static const char *const subject_names[CAPWAP_LSC_SUBJ_A_MAX + 1] = {
+	[CAPWAP_LSC_SUBJ_A_COUNTRY] = "C",
+	[CAPWAP_LSC_SUBJ_A_STATE] = "ST",
+	[CAPWAP_LSC_SUBJ_A_LOCALITY] = "L",
+	[CAPWAP_LSC_SUBJ_A_ORG] = "O",
+	[CAPWAP_LSC_SUBJ_A_ORG_UNIT] = "OU",
+	[CAPWAP_LSC_SUBJ_A_EMAIL] = "emailAddress",
+};
+
+const char *lsc_subject_field_name(int field)
+{
+	if (field <= 0 || field > CAPWAP_LSC_SUBJ_A_MAX)
+		return NULL;
+	return subject_names[field];
+}
+
+int lsc_subject_field_parse(const char *name)
+{
+	int i;
+
+	if (!strcasecmp(name, "email"))
+		return CAPWAP_LSC_SUBJ_A_EMAIL;
+	for (i = 1; i <= CAPWAP_LSC_SUBJ_A_MAX; i++)
+		if (!strcasecmp(name, subject_names[i]))
+			return i;
+	return -1;
+}
