@@ -31,6 +31,8 @@ static DEFINE_SPINLOCK(ap_table_lock);
 static u32 ap_hash_seed __read_mostly;
 static unsigned int ap_count;
 static bool ap_dying;
+/* Its own cache: tens of thousands of APs, each exactly its size. */
+static struct kmem_cache *ap_cache;
 
 struct workqueue_struct *capwap_lsc_wq;
 
@@ -60,11 +62,10 @@ static void ap_free_rcu(struct rcu_head *head)
 
 	kfree(ap->resp);
 	kfree(ap->pending);
-	kfree(ap->reasm);
 	kfree(ap->csr);
 	kfree(ap->certs);
 	kfree(ap->join_cert);
-	kfree(ap);
+	kmem_cache_free(ap_cache, ap);
 }
 
 void capwap_lsc_ap_put(struct capwap_lsc_ap *ap)
@@ -122,7 +123,7 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 
 	ap = capwap_lsc_ap_by_mac(mac);
 	if (!ap) {
-		fresh = kzalloc(sizeof(*fresh), GFP_ATOMIC);
+		fresh = kmem_cache_zalloc(ap_cache, GFP_ATOMIC);
 		if (!fresh)
 			return NULL;
 		refcount_set(&fresh->ref, 2);
@@ -153,7 +154,7 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 			capwap_lsc_ap_get(ap);
 		} else if (ap_dying || ap_count >= max_aps) {
 			spin_unlock_bh(&ap_table_lock);
-			kfree(fresh);
+			kmem_cache_free(ap_cache, fresh);
 			return NULL;
 		} else {
 			ap = fresh;
@@ -171,7 +172,8 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 	hash_add_rcu(ap_by_addr, &ap->addr_node, addr_hash(peer));
 	ap->in_addr_table = true;
 	spin_unlock_bh(&ap_table_lock);
-	kfree(fresh);
+	if (fresh)
+		kmem_cache_free(ap_cache, fresh);
 
 	if (!ap->key)
 		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_PUBLISH);
@@ -282,8 +284,15 @@ int capwap_lsc_ap_init(void)
 {
 	ap_hash_seed = get_random_u32();
 	ap_dying = false;
+	ap_cache = KMEM_CACHE(capwap_lsc_ap, 0);
+	if (!ap_cache)
+		return -ENOMEM;
 	capwap_lsc_wq = alloc_workqueue("capwap_lsc", WQ_UNBOUND, 0);
-	return capwap_lsc_wq ? 0 : -ENOMEM;
+	if (!capwap_lsc_wq) {
+		kmem_cache_destroy(ap_cache);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /*
@@ -316,4 +325,14 @@ void capwap_lsc_ap_uninit(void)
 		capwap_lsc_ap_put(ap);
 	}
 	rcu_barrier();
+}
+
+/*
+ * The keys' last references go in unregister_key_type(), after
+ * capwap_lsc_ap_uninit(): the cache goes once they are all freed.
+ */
+void capwap_lsc_ap_cache_destroy(void)
+{
+	kmem_cache_destroy(ap_cache);
+	ap_cache = NULL;
 }

@@ -10,7 +10,6 @@
 #include <linux/workqueue.h>
 #include <linux/capwap_lsc.h>
 
-struct capwap_reasm;
 struct key;
 struct capwap_lsc_ap_kobj;
 
@@ -88,9 +87,7 @@ struct capwap_lsc_ap {
 	unsigned long rtx_interval;
 	struct timer_list rtx_timer;
 
-	struct capwap_reasm *reasm;
-	unsigned long reasm_started;
-	u16 frag_id;
+	u16 frag_id;		/* of the datagrams we fragment */
 
 	/* LSC material in flight: the CSR, then the certificates */
 	u8 *csr;
@@ -112,6 +109,7 @@ struct capwap_lsc_ap {
 
 int capwap_lsc_ap_init(void);
 void capwap_lsc_ap_uninit(void);
+void capwap_lsc_ap_cache_destroy(void);
 
 struct capwap_lsc_ap *capwap_lsc_ap_by_addr(const struct capwap_lsc_peer *p);
 struct capwap_lsc_ap *capwap_lsc_ap_by_mac(const u8 *mac);

@@ -251,6 +251,9 @@ static int send_params(struct capwap_lsc_ap *ap)
 	}
 	capwap_lsc_put_cert_params(&b, READ_ONCE(capwap_lsc_vendor_id), &p);
 	spin_unlock(&cfg_lock);
+	/* Radios stay off while the AP is provisioned (docs/PROTOCOL.md). */
+	capwap_put_radio_admin_state(&b, CAPWAP_RADIO_ID_WTP,
+				     CAPWAP_RADIO_DISABLED);
 	ret = send_update(ap, &b, buf);
 	if (!ret)
 		ap->state = CAPWAP_LSC_AP_PARAMS_SENT;

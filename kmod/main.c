@@ -84,6 +84,7 @@ err_ap:
 	capwap_lsc_sysfs_uninit();
 err_sysfs:
 	capwap_lsc_keys_uninit();
+	capwap_lsc_ap_cache_destroy();
 	return ret;
 }
 
@@ -97,6 +98,7 @@ static void __exit capwap_lsc_exit(void)
 	capwap_lsc_control_uninit();
 	capwap_lsc_sysfs_uninit();
 	capwap_lsc_keys_uninit();
+	capwap_lsc_ap_cache_destroy();
 	pr_info("unloaded\n");
 }
 

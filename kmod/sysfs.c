@@ -6,6 +6,7 @@
  */
 
 #include <linux/kobject.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
@@ -17,6 +18,11 @@
 #include "sysfs.h"
 #include "verify.h"
 #include "wire.h"
+
+static bool ap_sysfs = true;
+module_param(ap_sysfs, bool, 0444);
+MODULE_PARM_DESC(ap_sysfs,
+		 "Per-AP directories under aps/ (about 1.3 KiB per AP; default 1)");
 
 static struct kobject *capwap_lsc_kobj;
 static struct kobject *stats_kobj;
@@ -217,8 +223,6 @@ static ssize_t ap_attr_show(struct kobject *kobj, struct attribute *attr,
 				  capwap_lsc_cert_name(rec.cert_type));
 	if (!strcmp(name, "attempts"))
 		return sysfs_emit(buf, "%u\n", rec.attempts);
-	if (!strcmp(name, "fallbacks"))
-		return sysfs_emit(buf, "%u\n", rec.fallbacks);
 	if (!strcmp(name, "last_error"))
 		return sysfs_emit(buf, "%s\n", rec.last_error);
 	if (!strcmp(name, "joined_since"))
@@ -227,11 +231,6 @@ static ssize_t ap_attr_show(struct kobject *kobj, struct attribute *attr,
 		return sysfs_emit(buf, "%s\n", rec.model);
 	if (!strcmp(name, "serial"))
 		return sysfs_emit(buf, "%s\n", rec.serial);
-	if (!strcmp(name, "mode"))
-		return sysfs_emit(buf, "%s\n",
-				  rec.mode == CAPWAP_LSC_MODE_BRIDGE ? "bridge" :
-				  rec.mode == CAPWAP_LSC_MODE_MESH ? "mesh" :
-				  "local");
 	return -EIO;
 }
 
@@ -245,18 +244,15 @@ AP_ATTR(state);
 AP_ATTR(session);
 AP_ATTR(cert_type);
 AP_ATTR(attempts);
-AP_ATTR(fallbacks);
 AP_ATTR(last_error);
 AP_ATTR(joined_since);
 AP_ATTR(model);
 AP_ATTR(serial);
-AP_ATTR(mode);
 
 static struct attribute *ap_attrs[] = {
 	&ap_attr_state, &ap_attr_session, &ap_attr_cert_type,
-	&ap_attr_attempts, &ap_attr_fallbacks, &ap_attr_last_error,
-	&ap_attr_joined_since, &ap_attr_model, &ap_attr_serial,
-	&ap_attr_mode, NULL,
+	&ap_attr_attempts, &ap_attr_last_error, &ap_attr_joined_since,
+	&ap_attr_model, &ap_attr_serial, NULL,
 };
 ATTRIBUTE_GROUPS(ap);
 
@@ -280,7 +276,7 @@ void capwap_lsc_sysfs_add_ap(struct capwap_lsc_ap *ap)
 {
 	struct capwap_lsc_ap_kobj *ak;
 
-	if (!aps_kobj)
+	if (!aps_kobj || !ap_sysfs)
 		return;
 	ak = kzalloc(sizeof(*ak), GFP_KERNEL);
 	if (!ak)
