@@ -347,6 +347,21 @@ err:
 	return rc;
 }
 
+/* ca_fetch for the daemon, which keeps these settings in its config. */
+int lscd_ca_fetch(const char *url, const char *fingerprint,
+		  const struct lsc_http_cfg *http, bool trace,
+		  struct scep_ca **out)
+{
+	struct ca_opts o;
+
+	ca_opts_init(&o);
+	o.url = url;
+	o.fingerprint = fingerprint;
+	o.trace = trace;
+	o.http = *http;
+	return ca_fetch(&o, out);
+}
+
 static void getca_usage(FILE *f)
 {
 	fprintf(f, "Usage: lscd getca --url URL [options]\n"

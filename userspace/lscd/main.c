@@ -2,6 +2,7 @@
 /*
  * lscd: the capwap_lsc helper.  A table of subcommands, one function each.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,13 +18,16 @@ static const struct {
 } subcommands[] = {
 	{ "getca", lscd_cmd_getca, "show the CA's SCEP capabilities and certificates" },
 	{ "enroll", lscd_cmd_enroll, "enroll certificate requests with the CA over SCEP" },
+	{ "daemon", lscd_cmd_daemon, "run the helper (the default; see lscd --help)" },
+	{ "renew", lscd_cmd_renew, "renew one AP's, every AP's or the controller's LSC" },
 };
 
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: lscd <command> [<args>]\n\nCommands:\n");
+	fprintf(f, "Usage: lscd [--foreground] [options]   run the helper daemon\n"
+		"       lscd <command> [<args>]\n\nCommands:\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(f, "\n'lscd <command> --help' describes a command's options.\n");
@@ -35,21 +39,25 @@ int main(int argc, char **argv)
 	int rc;
 
 	lsc_log_init("lscd", LSC_LOG_INFO);
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	if (argc >= 2 && !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "--version")) {
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
 		printf("lscd %s\n", CAPWAP_LSC_VERSION);
 		return 0;
 	}
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		printf("\n");
+		return lscd_cmd_daemon(argc, argv);
+	}
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
-		if (strcmp(argv[1], subcommands[i].name))
+		/* No command, or options only: the daemon. */
+		bool daemon = (argc < 2 || argv[1][0] == '-') &&
+			      subcommands[i].fn == lscd_cmd_daemon;
+
+		if (!daemon && (argc < 2 || strcmp(argv[1], subcommands[i].name)))
 			continue;
 		if (scep_lib_init()) {
 			lsc_err("cannot set up OpenSSL's default provider");
@@ -60,7 +68,9 @@ int main(int argc, char **argv)
 			scep_lib_exit();
 			return 1;
 		}
-		rc = subcommands[i].fn(argc - 1, argv + 1);
+		/* The daemon's options follow the program name directly. */
+		rc = daemon ? subcommands[i].fn(argc, argv) :
+		     subcommands[i].fn(argc - 1, argv + 1);
 		lsc_http_global_cleanup();
 		scep_lib_exit();
 		return rc;

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/* lscd.conf parsing: keys, values, comments, errors with line numbers. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "fileio.h"
+#include "tap.h"
+
+static const char *test_defaults(void)
+{
+	struct lscd_config c;
+
+	lscd_config_defaults(&c);
+	CHECK(c.max_concurrent == 1, "default concurrency %u, want 1", c.max_concurrent);
+	CHECK(c.key_type == CAPWAP_LSC_KEY_RSA && c.key_bits == 2048, "default key");
+	CHECK(!strcmp(c.state_dir, LSCD_DEFAULT_STATE_DIR), "state dir %s", c.state_dir);
+	CHECK(!c.ca_url && !c.challenge && !c.trace, "nothing else set");
+	lscd_config_free(&c);
+	return NULL;
+}
+
+static const char *test_full_file(void)
+{
+	static const char text[] =
+		"# the CA\n"
+		"ca_url = http://ca.example:8080/scep   # trailing comment\n"
+		"\n"
+		"   ca_fingerprint=AA:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99\n"
+		"challenge = \" s p \"\n"
+		"subject_country = US\n"
+		"subject_org = Example Corp\n"
+		"key_type = ec\n"
+		"key_bits = 384\n"
+		"max_concurrent = 4\n"
+		"poll_initial = 1.5\n"
+		"poll_factor = 1.5\n"
+		"retries = 0\n"
+		"renew_days = 45\n"
+		"renew_stagger_days = 10\n"
+		"state_dir = /tmp/lscd-state\n"
+		"trace = yes\n";
+	struct lscd_config c;
+	char err[256] = "";
+	int rc;
+
+	lscd_config_defaults(&c);
+	rc = lscd_config_parse(&c, text, err, sizeof(err));
+	CHECK(!rc, "parse: %s", err);
+	CHECK(c.ca_url && !strcmp(c.ca_url, "http://ca.example:8080/scep"), "ca_url '%s'", c.ca_url);
+	CHECK(c.challenge && !strcmp(c.challenge, " s p "), "quoted challenge '%s'", c.challenge);
+	CHECK(c.subject[CAPWAP_LSC_SUBJ_A_ORG] &&
+	      !strcmp(c.subject[CAPWAP_LSC_SUBJ_A_ORG], "Example Corp"), "org");
+	CHECK(c.key_type == CAPWAP_LSC_KEY_EC && c.key_bits == 384, "EC P-384");
+	CHECK(c.max_concurrent == 4 && c.poll.initial_ms == 1500 && c.poll.factor == 1.5,
+	      "numbers");
+	CHECK(c.retries == 0 && c.renew_days == 45 && c.renew_stagger_days == 10, "renewal");
+	CHECK(!strcmp(c.state_dir, "/tmp/lscd-state") && c.trace, "state dir, trace");
+	lscd_config_free(&c);
+	return NULL;
+}
+
+static const char *test_errors(void)
+{
+	static const struct {
+		const char *text;
+		const char *want;
+	} bad[] = {
+		{ "ca_url = x\nbogus = 1\n", "line 2: unknown key 'bogus'" },
+		{ "\n\nmax_concurrent = 0\n", "line 3: invalid value '0' for max_concurrent" },
+		{ "max_concurrent = -1\n", "line 1: invalid value" },
+		{ "just words\n", "line 1: expected key = value" },
+		{ "subject_country = USA\n", "line 1: invalid value" },
+		{ "ca_fingerprint = 1234\n", "line 1: invalid value" },
+		{ "trace = maybe\n", "line 1: invalid value" },
+		{ "state_dir = relative/dir\n", "line 1: invalid value" },
+		{ "key_type = rsa\nkey_bits = 1024\n", "disagree" },
+		{ "key_type = ec\n", "disagree" },
+		{ "poll_factor = 0.5\n", "line 1: invalid value" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct lscd_config c;
+		char err[256] = "";
+		int rc;
+
+		lscd_config_defaults(&c);
+		rc = lscd_config_parse(&c, bad[i].text, err, sizeof(err));
+		lscd_config_free(&c);
+		CHECK(rc, "accepted: %s", bad[i].text);
+		CHECK(strstr(err, bad[i].want), "'%s': got '%s', want '%s'", bad[i].text,
+		      err, bad[i].want);
+	}
+	return NULL;
+}
+
+static const char *test_overrides_and_load(void)
+{
+	char path[] = "/tmp/lscd-conf-XXXXXX", err[256] = "";
+	struct lscd_config c;
+	int fd, rc;
+
+	fd = mkstemp(path);
+	CHECK(fd >= 0, "mkstemp");
+	close(fd);
+	CHECK(!lsc_write_file_atomic(path, "max_concurrent = 2\n", 19, 0600), "write");
+	lscd_config_defaults(&c);
+	rc = lscd_config_load(&c, path, false, err, sizeof(err));
+	unlink(path);
+	CHECK(!rc && c.max_concurrent == 2, "load: %s", err);
+	CHECK(!lscd_config_set(&c, "max_concurrent", "8") && c.max_concurrent == 8,
+	      "override after the file");
+	CHECK(lscd_config_set(&c, "nope", "1") == -ENOENT, "unknown key: -ENOENT");
+	CHECK(lscd_config_set(&c, "retries", "x") == -EINVAL, "bad value: -EINVAL");
+	CHECK(!lscd_config_set(&c, "challenge", "") && !c.challenge, "empty clears");
+	lscd_config_free(&c);
+
+	lscd_config_defaults(&c);
+	rc = lscd_config_load(&c, "/nonexistent/lscd.conf", true, err, sizeof(err));
+	CHECK(!rc, "missing file allowed: %s", err);
+	rc = lscd_config_load(&c, "/nonexistent/lscd.conf", false, err, sizeof(err));
+	CHECK(rc == -ENOENT && strstr(err, "No such file"), "missing file refused: %s", err);
+	lscd_config_free(&c);
+	return NULL;
+}
+
+int main(void)
+{
+	tap_result("lscd_config_defaults", test_defaults());
+	tap_result("lscd_config_full_file", test_full_file());
+	tap_result("lscd_config_errors_name_the_line", test_errors());
+	tap_result("lscd_config_overrides_and_load", test_overrides_and_load());
+	return tap_exit();
+}

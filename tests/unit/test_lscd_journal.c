@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The enrollment journal: round trip, atomic files, damage, matching keys. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "fileio.h"
+#include "journal.h"
+#include "tap.h"
+
+static char root[] = "/tmp/lscd-journal-XXXXXX";
+static char *jdir;
+
+static void fill(struct lscd_jentry *e, uint64_t id, uint8_t seed)
+{
+	static uint8_t csr[300], cert[500];
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	for (i = 0; i < sizeof(csr); i++)
+		csr[i] = (uint8_t)(i * 7 + seed);
+	for (i = 0; i < sizeof(cert); i++)
+		cert[i] = (uint8_t)(i * 13 + seed);
+	e->request_id = id;
+	memcpy(e->mac, (uint8_t[]){ 2, 0x4c, 0x53, 0, 0, seed }, 6);
+	e->csr = malloc(sizeof(csr));
+	memcpy(e->csr, csr, sizeof(csr));
+	e->csr_len = sizeof(csr);
+	lscd_csr_hash(e->csr, e->csr_len, e->csr_sha256);
+	snprintf(e->transaction_id, sizeof(e->transaction_id), "%064x", seed);
+	e->state = LSCD_J_ISSUED;
+	e->result = CAPWAP_LSC_RESULT_SUCCESS;
+	snprintf(e->reason, sizeof(e->reason), "line one\nline two");
+	e->cert = malloc(sizeof(cert));
+	memcpy(e->cert, cert, sizeof(cert));
+	e->cert_len = sizeof(cert);
+	e->renewal = true;
+}
+
+static const char *test_round_trip(void)
+{
+	struct lscd_jentry e, back;
+	char *text;
+	int rc;
+
+	fill(&e, 42, 1);
+	text = lscd_journal_format(&e);
+	CHECK(text, "format");
+	rc = lscd_journal_parse(text, &back);
+	free(text);
+	CHECK(!rc, "parse: %d", rc);
+	CHECK(back.request_id == 42 && !memcmp(back.mac, e.mac, 6) && back.renewal,
+	      "id, mac, renewal");
+	CHECK(back.state == LSCD_J_ISSUED && back.result == 0, "state");
+	CHECK(back.csr_len == e.csr_len && !memcmp(back.csr, e.csr, e.csr_len), "csr");
+	CHECK(back.cert_len == e.cert_len && !memcmp(back.cert, e.cert, e.cert_len), "cert");
+	CHECK(!strcmp(back.transaction_id, e.transaction_id), "transactionID");
+	CHECK(!strcmp(back.reason, "line one line two"), "reason kept on one line: '%s'",
+	      back.reason);
+	lscd_jentry_release(&e);
+	lscd_jentry_release(&back);
+	return NULL;
+}
+
+static const char *test_damage_refused(void)
+{
+	struct lscd_jentry e, back;
+	char *text, *p;
+
+	fill(&e, 7, 2);
+	text = lscd_journal_format(&e);
+	CHECK(text, "format");
+	/* A flipped CSR digit no longer matches the hash it is found by. */
+	p = strstr(text, "\ncsr = ");
+	CHECK(p, "csr line");
+	p[8] = p[8] == '0' ? '1' : '0';
+	CHECK(lscd_journal_parse(text, &back) == -EBADMSG, "damaged CSR refused");
+	free(text);
+	CHECK(lscd_journal_parse("request_id = 1\nstate = sent\n", &back) == -EBADMSG,
+	      "entry without CSR refused");
+	CHECK(lscd_journal_parse("garbage", &back) == -EINVAL, "garbage refused");
+	CHECK(lscd_journal_parse("state = exploded\n", &back) == -EINVAL, "unknown state");
+	e.state = LSCD_J_ISSUED;
+	free(e.cert);
+	e.cert = NULL;
+	e.cert_len = 0;
+	text = lscd_journal_format(&e);
+	CHECK(lscd_journal_parse(text, &back) == -EBADMSG, "issued without a cert refused");
+	free(text);
+	lscd_jentry_release(&e);
+	return NULL;
+}
+
+static const char *test_files(void)
+{
+	struct lscd_jentry a, b, *v = NULL;
+	size_t n = 0, i;
+	unsigned int bad = 0;
+	char *junk;
+	struct stat st;
+	char *path;
+
+	fill(&a, 1, 3);
+	fill(&b, 1, 4);		/* same id, another CSR: a reloaded module */
+	a.state = LSCD_J_PENDING;
+	b.state = LSCD_J_SENT;
+	CHECK(!lscd_journal_write(jdir, &a) && !lscd_journal_write(jdir, &b), "write");
+	CHECK(asprintf(&path, "%s/1-%.16s.txn", jdir, a.csr_sha256) > 0, "path");
+	CHECK(!stat(path, &st) && (st.st_mode & 0777) == 0600, "entry is 0600");
+	free(path);
+	a.state = LSCD_J_FAILED;
+	snprintf(a.reason, sizeof(a.reason), "badRequest");
+	CHECK(!lscd_journal_write(jdir, &a), "rewrite");
+	CHECK(asprintf(&junk, "%s/9-0000000000000000.txn", jdir) > 0, "junk path");
+	CHECK(!lsc_write_file_atomic(junk, "half a", 6, 0600), "junk");
+	free(junk);
+	CHECK(!lscd_journal_load(jdir, &v, &n, &bad), "load");
+	CHECK(n == 2 && bad == 1, "2 entries and 1 unreadable, got %zu and %u", n, bad);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(v[i].csr_sha256, a.csr_sha256))
+			CHECK(v[i].state == LSCD_J_FAILED && !strcmp(v[i].reason, "badRequest"),
+			      "latest state of a replaced entry");
+		else
+			CHECK(!strcmp(v[i].csr_sha256, b.csr_sha256) &&
+			      v[i].state == LSCD_J_SENT, "the other entry");
+		lscd_jentry_release(&v[i]);
+	}
+	free(v);
+	CHECK(!lscd_journal_remove(jdir, &a) && !lscd_journal_remove(jdir, &a),
+	      "remove twice is fine");
+	CHECK(!lscd_journal_load(jdir, &v, &n, &bad) && n == 1, "one left");
+	lscd_jentry_release(&v[0]);
+	free(v);
+	lscd_jentry_release(&a);
+	lscd_jentry_release(&b);
+	return NULL;
+}
+
+static const char *test_renew_stagger(void)
+{
+	uint8_t m1[6] = { 2, 0x4c, 0x53, 0, 0, 1 }, m2[6] = { 2, 0x4c, 0x53, 0, 0, 2 };
+	uint64_t exp = 2000000000ULL, d1, d2, lo, hi;
+
+	d1 = lscd_renew_due(exp, m1, 30, 7);
+	d2 = lscd_renew_due(exp, m2, 30, 7);
+	lo = exp - 30 * 86400ULL;
+	hi = lo + 7 * 86400ULL;
+	CHECK(d1 >= lo && d1 < hi && d2 >= lo && d2 < hi, "inside the window");
+	CHECK(d1 != d2, "two MACs, two points");
+	CHECK(d1 == lscd_renew_due(exp, m1, 30, 7), "deterministic");
+	CHECK(lscd_renew_due(exp, m1, 30, 0) == lo, "no stagger: the window start");
+	CHECK(lscd_renew_due(exp, m1, 0, 30) <= exp - 86400, "never within the last day");
+	return NULL;
+}
+
+int main(void)
+{
+	char *cmd;
+
+	if (!mkdtemp(root) || lscd_journal_init(root, &jdir)) {
+		tap_result("lscd_journal_setup", "cannot create a scratch directory");
+		return 1;
+	}
+	tap_result("lscd_journal_round_trip", test_round_trip());
+	tap_result("lscd_journal_damage_refused", test_damage_refused());
+	tap_result("lscd_journal_files_atomic_0600_replace_remove", test_files());
+	tap_result("lscd_renew_stagger_deterministic_per_mac", test_renew_stagger());
+	if (asprintf(&cmd, "rm -rf '%s'", root) > 0 && system(cmd))
+		fprintf(stderr, "cannot remove %s\n", root);
+	free(cmd);
+	free(jdir);
+	return tap_exit();
+}

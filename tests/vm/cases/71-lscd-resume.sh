@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Never lose work.  The CA sits behind tests/peers/scep-pending.py, which
+# answers PENDING three times per request before handing over what
+# scepserver issued.  lscd is killed with SIGKILL while requests are
+# PENDING, and later stopped with SIGTERM while others are; each time the
+# restarted lscd re-takes the requests the kernel queued again, matches
+# them to its journal and polls with the same transactionID.  Every AP
+# ends with its LSC, and the CA issued exactly one certificate per request.
+
+. tests/vm/cases/lscd-lib.bash
+
+lscd_setup lscd_resume --attempts 2
+ca_serve ca 8080 -allowrenew 0 || { not_ok "lscd_resume: scepserver did not start"; exit 1; }
+python3 tests/peers/scep-pending.py --port 8090 --upstream http://127.0.0.1:8080/scep \
+	--ca-cert "$tmp/ca/ca.pem" --ca-key "$tmp/ca/ca.key" --pending 3 \
+	>"$tmp/pending.log" 2>&1 &
+pids+=($!)
+wait_until 20 curl -sf "http://127.0.0.1:8090/scep?operation=GetCACaps" ||
+	{ not_ok "lscd_resume: scep-pending.py did not start"; exit 1; }
+
+start() {
+	lscd_start --url http://127.0.0.1:8090/scep --set poll_initial=2 \
+		--set poll_factor=1 "$@" ||
+		{ not_ok "lscd_resume: lscd did not start: $(lscd_tail)"; exit 1; }
+}
+pending_aps() {
+	[ "$(grep -c 'AP .*left transactionID .* PENDING' "$tmp/lscd.log")" -ge "$1" ]
+}
+
+start
+wait_until 120 test -s "$tmp/state/controller.crt" ||
+	{ not_ok "lscd_resume: the controller got no LSC: $(lscd_tail)"; exit 1; }
+
+# SIGKILL with requests PENDING at the CA.
+macs="02:4c:53:71:00:01 02:4c:53:71:00:02 02:4c:53:71:00:03"
+for m in $macs; do
+	ap_run "$m" AP3G1 --timeout 400
+done
+if wait_until 200 pending_aps 1; then
+	kill -KILL "$lscd_pid"
+	wait "$lscd_pid" 2>/dev/null
+	lscd_pid=
+	j=$(grep -l '^state = pending' "$tmp/state/journal"/*.txn 2>/dev/null | wc -l)
+	if [ "$j" -ge 1 ]; then
+		ok "lscd_resume: after SIGKILL the journal holds $j PENDING transaction(s)"
+	else
+		not_ok "lscd_resume: journal after SIGKILL: $(cat "$tmp/state/journal"/* 2>/dev/null | grep '^state' | tr '\n' ' ')"
+	fi
+	sleep 2
+	start
+else
+	not_ok "lscd_resume: no request went PENDING: $(lscd_tail)"
+fi
+failed=0
+for p in "${ap_pids[@]}"; do
+	wait "$p" || failed=$((failed + 1))
+done
+if [ $failed = 0 ] && grep -q 'resuming from the journal, state pending' "$tmp/lscd.log"; then
+	ok "lscd_resume: after SIGKILL and restart every AP got its LSC, resumed by CertPoll"
+else
+	not_ok "lscd_resume: $failed AP(s) failed: $(ap_log 02:4c:53:71:00:01) / $(grep -E 'resum|failed' "$tmp/lscd.log" | head -n 3 | tr '\n' ' ')"
+fi
+
+# SIGTERM drains: nothing on the wire is lost, PENDING work stays journaled.
+ap_pids=()
+macs2="02:4c:53:71:00:04 02:4c:53:71:00:05"
+for m in $macs2; do
+	ap_run "$m" AP3G1 --timeout 400
+done
+if wait_until 200 pending_aps 4; then
+	t0=$(date +%s)
+	if lscd_stop && [ $(( $(date +%s) - t0 )) -lt 30 ]; then
+		ok "lscd_resume: SIGTERM with requests PENDING: lscd exits 0 promptly"
+	else
+		not_ok "lscd_resume: SIGTERM: exit status or delay: $(lscd_tail 3)"
+	fi
+	if grep -q '^state = pending' "$tmp/state/journal"/*.txn 2>/dev/null; then
+		ok "lscd_resume: after SIGTERM the PENDING work is in the journal"
+	else
+		not_ok "lscd_resume: journal after SIGTERM: $(ls "$tmp/state/journal" | tr '\n' ' ')"
+	fi
+	start
+else
+	not_ok "lscd_resume: the second batch never went PENDING: $(lscd_tail)"
+fi
+failed=0
+for p in "${ap_pids[@]}"; do
+	wait "$p" || failed=$((failed + 1))
+done
+[ $failed = 0 ] && ok "lscd_resume: after SIGTERM and restart both APs got their LSC" ||
+	not_ok "lscd_resume: $failed AP(s) of the second batch failed: $(ap_log 02:4c:53:71:00:04)"
+
+bad=
+for m in $macs $macs2; do
+	openssl verify -CAfile "$tmp/ca/ca.pem" "$tmp/ap-${m//:/}/lsc.crt" >/dev/null 2>&1 ||
+		bad="$bad $m"
+done
+[ -z "$bad" ] && ok "lscd_resume: all 5 LSCs verify against the CA" ||
+	not_ok "lscd_resume: LSC missing or not from the CA:$bad"
+n=$(certs_issued ca)
+if [ "$n" = 6 ]; then
+	ok "lscd_resume: the CA issued exactly 6 certificates (5 APs, the controller): one per request"
+else
+	not_ok "lscd_resume: the CA issued $n certificates, expected 6: $(ls "$tmp/ca" | tr '\n' ' ')"
+fi
+lscd_stop || not_ok "lscd_resume: final SIGTERM: non-zero exit"
+[ -z "$(ls "$tmp/state/journal")" ] && ok "lscd_resume: journal empty at the end" ||
+	not_ok "lscd_resume: journal left: $(ls "$tmp/state/journal" | tr '\n' ' ')"
+finish

@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by the 7x-lscd-*.sh cases: lscd against capwap_lsc.ko and a real
+# Debian scepserver, with lsc-wtp as the APs.
+#
+#   guest, initial network namespace (only lo; nothing leaves the guest)
+#   +------------------------------------------------------------------+
+#   |  lsc-wtp APs --CAPWAP 127.0.0.1:5246--> capwap_lsc.ko             |
+#   |                                            | genl (init netns only)|
+#   |                                          lscd --HTTP--> scepserver |
+#   +------------------------------------------------------------------+
+#
+# The module's genl family is not netns-aware, so lscd must run in the
+# initial namespace, and so does the CA it talks to.  scepserver binds
+# every address, which is harmless here: the guest's initial namespace
+# has nothing but loopback.  On a host, run it in a namespace of its own
+# (tests/host/scep.sh).
+
+. tests/lib.sh
+
+wtp=build/lsc-wtp
+lscd=build/lscd
+helper=build/tools/lsc_test_helper
+sys=/sys/kernel/capwap_lsc
+tmp=$(mktemp -d)
+pids=()
+lscd_pid=
+
+lscd_cleanup() {
+	local p
+	[ -z "$lscd_pid" ] || kill "$lscd_pid" 2>/dev/null
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	modprobe -r capwap_lsc 2>/dev/null
+	rm -rf "$tmp"
+}
+trap lscd_cleanup EXIT
+
+# Keys and CAs are made on the host when the tests ran there first (RSA
+# key generation is ~30 times slower in the VM); made here when missing.
+lscd_fixtures() {
+	local d=build/fixtures/lscd
+	if [ ! -s $d/controller.key ] || [ ! -s $d/ca2048/ca.pem ]; then
+		mkdir -p $d 2>/dev/null && [ -w $d ] || d=$tmp/fixtures
+		mkdir -p "$d"
+		[ -s "$d/ca2048/ca.pem" ] ||
+			scepserver ca -init -keySize 2048 -depot "$d/ca2048" >/dev/null 2>&1 || return 1
+		[ -s "$d/controller.key" ] ||
+			openssl genrsa -out "$d/controller.key" 2048 2>/dev/null || return 1
+	fi
+	echo "$d"
+}
+
+# ca_serve NAME PORT ARGS...: scepserver on a fresh copy of the 2048 CA.
+ca_serve() {
+	local name=$1 port=$2
+	shift 2
+	[ -d "$tmp/$name" ] || cp -r "$fx/ca2048" "$tmp/$name"
+	scepserver -depot "$tmp/$name" -port "$port" "$@" >>"$tmp/$name.log" 2>&1 &
+	pids+=($!)
+	eval "ca_pid_$name=$!"
+	wait_until 20 curl -sf "http://127.0.0.1:$port/scep?operation=GetCACaps"
+}
+
+# certs_issued NAME: certificates the CA's depot holds (its own excluded).
+certs_issued() {
+	find "$tmp/$1" -maxdepth 1 -name '*.pem' ! -name ca.pem | wc -l
+}
+
+# lscd_setup NAME [HELPER_CONFIG_ARGS...]: the module loaded, provisioning
+# enabled for every AP, RSA AP keys (scepserver cannot issue for an EC
+# request: it signs with the request's signature algorithm, and its CA key
+# is RSA), 1024 bits unless the case asks for more (key generation is slow
+# in the VM).
+lscd_setup() {
+	local name=$1
+	shift
+	for b in $wtp $lscd $helper; do
+		[ -x $b ] || { not_ok "$name: build $b first"; exit 1; }
+	done
+	command -v scepserver >/dev/null || { skip "$name: needs scepserver (Debian package scep)"; exit 0; }
+	fx=$(lscd_fixtures) || { not_ok "$name: cannot make the fixtures"; exit 1; }
+	modprobe capwap_lsc || { not_ok "$name: modprobe capwap_lsc"; exit 1; }
+	if ! $helper config --ca "$fx/ca2048/ca.pem" --key-type rsa --bits 1024 "$@" \
+		>"$tmp/config.log" 2>&1; then
+		not_ok "$name: configuring the module: $(cat "$tmp/config.log")"
+		exit 1
+	fi
+	mkdir -p "$tmp/state"
+	chmod 700 "$tmp/state"
+	cp "$fx/controller.key" "$tmp/state/controller.key"
+	chmod 600 "$tmp/state/controller.key"
+}
+
+# lscd_start ARGS...: lscd in the foreground, logging to $tmp/lscd.log.
+lscd_start() {
+	$lscd --foreground --config /dev/null --state-dir "$tmp/state" \
+		--set controller_cn=wlc-test --set subject_org="capwap-lsc tests" "$@" \
+		>>"$tmp/lscd.log" 2>&1 &
+	lscd_pid=$!
+	wait_until 30 grep -q "lscd .* started" "$tmp/lscd.log"
+}
+
+lscd_stop() {
+	[ -n "$lscd_pid" ] || return 0
+	kill -TERM "$lscd_pid" 2>/dev/null
+	wait "$lscd_pid"
+	local rc=$?
+	lscd_pid=
+	return $rc
+}
+
+# ap_run MAC MODEL [ARGS...]: one lsc-wtp agent in the background.
+ap_pids=()
+ap_run() {
+	local mac=$1 model=$2
+	shift 2
+	timeout 600 $wtp --ac 127.0.0.1:5246 --mac "$mac" --model "$model" \
+		--serial "SIM${mac//:/}" --state-dir "$tmp/ap-${mac//:/}" "$@" \
+		>"$tmp/ap-${mac//:/}.log" 2>&1 &
+	ap_pids+=($!)
+}
+
+ap_attr() {
+	cat "$sys/aps/$1/$2" 2>/dev/null
+}
+
+ap_log() {
+	tail -n 3 "$tmp/ap-${1//:/}.log" 2>/dev/null | tr '\n' ' '
+}
+
+lscd_tail() {
+	tail -n "${1:-5}" "$tmp/lscd.log" | tr '\n' ' '
+}

@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Enrollment jobs: an AP's request taken from the kernel (or the
+ * controller's own), driven through its SCEP transaction on the shared
+ * curl multi handle, journaled at every step, and completed in the kernel.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "daemon.h"
+#include "hex.h"
+#include "log.h"
+
+struct lscd_job {
+	struct lscd_job *next;
+	bool controller;
+	struct lscd_jentry je;
+	char mac[18];
+	char tag[64];
+	struct scep_txn *txn;
+	struct scep_request req;
+	struct lsc_http_xfer x;
+	bool in_flight;
+	bool fallback_ok;	/* resumed from SENT: PKCSReq if the CA forgot it */
+	uint64_t due_ms;
+	uint64_t started_ms;
+};
+
+static void mac_str(const uint8_t *m, char out[18])
+{
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+		 m[3], m[4], m[5]);
+}
+
+static void journal(struct lscd *d, struct lscd_job *j)
+{
+	int rc;
+
+	if (j->controller)
+		return;
+	rc = lscd_journal_write(d->jdir, &j->je);
+	if (rc)
+		lsc_err("AP %s request %" PRIu64 ": cannot journal: %s", j->mac,
+			j->je.request_id, strerror(-rc));
+}
+
+static void unlink_job(struct lscd *d, struct lscd_job *j)
+{
+	struct lscd_job **p;
+
+	for (p = &d->jobs; *p; p = &(*p)->next)
+		if (*p == j) {
+			*p = j->next;
+			break;
+		}
+	if (!j->controller)
+		d->njobs--;
+	else
+		d->ctrl_job = false;
+	if (j->in_flight) {
+		curl_multi_remove_handle(d->multi, j->x.easy);
+		d->active--;
+	}
+	lsc_http_xfer_cleanup(&j->x);
+	scep_request_free(&j->req);
+	scep_txn_free(j->txn);
+	lscd_jentry_release(&j->je);
+	free(j);
+	/* A slot in the backlog opened: the kernel may have more waiting. */
+	d->need_accept = true;
+}
+
+static unsigned int txn_flags(const struct lscd *d)
+{
+	return (d->cfg.trace ? SCEP_TXN_F_TRACE : 0) |
+	       (d->cfg.use_get ? SCEP_TXN_F_GET : 0);
+}
+
+static int new_txn(struct lscd *d, struct lscd_job *j, unsigned int flags)
+{
+	struct scep_txn_status st;
+	int rc = 0;
+
+	scep_txn_free(j->txn);
+	j->txn = scep_txn_new(d->ca, d->ctrl.signer, j->je.csr, j->je.csr_len,
+			      txn_flags(d) | flags, &d->cfg.poll, j->tag, &rc);
+	if (!j->txn)
+		return rc ? rc : -ENOMEM;
+	scep_txn_status(j->txn, &st);
+	snprintf(j->je.transaction_id, sizeof(j->je.transaction_id), "%s",
+		 st.transaction_id);
+	return 0;
+}
+
+/* Hands the outcome to the kernel; the journal entry goes once it took it. */
+static void finish(struct lscd *d, struct lscd_job *j)
+{
+	uint64_t ms = lscd_now_ms() - j->started_ms;
+	int rc;
+
+	if (j->controller) {
+		X509 *cert = j->txn ? scep_txn_cert(j->txn) : NULL;
+
+		if (j->je.state == LSCD_J_ISSUED && cert) {
+			rc = lscd_ctrl_install(&d->ctrl, cert);
+			if (rc)
+				lsc_err("controller: certificate issued but not saved: %s",
+					strerror(-rc));
+			else
+				lsc_notice("controller: LSC installed, transactionID %s, expires %" PRIu64,
+					   j->je.transaction_id, lscd_cert_expiry(cert));
+			d->ctrl_retry_ms = 0;
+		} else {
+			lsc_err("controller: enrollment failed (%s): %s, transactionID %s",
+				scep_result_name(j->je.result), j->je.reason,
+				j->je.transaction_id);
+			d->ctrl_retry_ms = lscd_now_ms() + d->cfg.ca_retry_ms;
+		}
+		lscd_push_controller(d);
+		unlink_job(d, j);
+		return;
+	}
+	if (j->je.state == LSCD_J_ISSUED) {
+		rc = lscd_kernel_complete_ok(&d->cmd, j->je.request_id, d->chain,
+					     j->je.cert, j->je.cert_len);
+		if (!rc) {
+			const unsigned char *p = j->je.cert;
+			X509 *x = d2i_X509(NULL, &p, (long)j->je.cert_len);
+			char serial[80] = "?";
+
+			if (x) {
+				BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+				char *h = bn ? BN_bn2hex(bn) : NULL;
+
+				if (h)
+					snprintf(serial, sizeof(serial), "%s", h);
+				OPENSSL_free(h);
+				BN_free(bn);
+				X509_free(x);
+			}
+			lsc_notice("AP %s request %" PRIu64 ": %s issued, serial %s, transactionID %s, %" PRIu64 " ms",
+				   j->mac, j->je.request_id,
+				   j->je.renewal ? "renewal" : "certificate",
+				   serial, j->je.transaction_id, ms);
+			d->issued++;
+		}
+	} else {
+		rc = lscd_kernel_complete_fail(&d->cmd, j->je.request_id,
+					       j->je.result, j->je.reason);
+		if (!rc) {
+			lsc_notice("AP %s request %" PRIu64 ": failed (%s): %s, transactionID %s, %" PRIu64 " ms",
+				   j->mac, j->je.request_id,
+				   scep_result_name(j->je.result), j->je.reason,
+				   j->je.transaction_id[0] ? j->je.transaction_id : "-",
+				   ms);
+			d->failed++;
+		}
+	}
+	if (rc == -ENOENT || rc == -ESTALE) {
+		/* The AP went away or the module was reloaded: nobody to tell. */
+		lsc_warn("AP %s request %" PRIu64 ": the kernel no longer waits for it (%s); result dropped",
+			 j->mac, j->je.request_id, strerror(-rc));
+		rc = 0;
+	}
+	if (rc)
+		/* Kept in the journal: the next start re-takes and completes it. */
+		lsc_err("AP %s request %" PRIu64 ": COMPLETE failed: %s%s%s", j->mac,
+			j->je.request_id, strerror(-rc), d->cmd.error_msg[0] ? ": " : "",
+			d->cmd.error_msg);
+	else
+		lscd_journal_remove(d->jdir, &j->je);
+	unlink_job(d, j);
+}
+
+static void settle(struct lscd *d, struct lscd_job *j)
+{
+	struct scep_txn_status st;
+
+	scep_txn_status(j->txn, &st);
+	if (st.state == SCEP_TXN_ISSUED) {
+		X509 *cert = scep_txn_cert(j->txn);
+		unsigned char *der = NULL;
+		int n = i2d_X509(cert, &der);
+
+		free(j->je.cert);
+		j->je.cert = NULL;
+		j->je.cert_len = 0;
+		if (n > 0) {
+			j->je.cert = malloc((size_t)n);
+			if (j->je.cert) {
+				memcpy(j->je.cert, der, (size_t)n);
+				j->je.cert_len = (size_t)n;
+			}
+		}
+		OPENSSL_free(der);
+		if (!j->je.cert_len) {
+			j->je.state = LSCD_J_FAILED;
+			j->je.result = CAPWAP_LSC_RESULT_ERROR;
+			snprintf(j->je.reason, sizeof(j->je.reason), "out of memory");
+		} else {
+			j->je.state = LSCD_J_ISSUED;
+			j->je.result = CAPWAP_LSC_RESULT_SUCCESS;
+		}
+	} else {
+		j->je.state = LSCD_J_FAILED;
+		j->je.result = st.result;
+		snprintf(j->je.reason, sizeof(j->je.reason), "%s", st.reason);
+	}
+	journal(d, j);
+	finish(d, j);
+}
+
+static void job_start(struct lscd *d, struct lscd_job *j)
+{
+	struct scep_txn_status st;
+	int rc;
+
+	/* A transport retry resends the very same message (same nonce). */
+	if (!j->req.url) {
+		rc = scep_txn_next_request(j->txn, &j->req);
+		if (rc) {
+			if (scep_txn_state(j->txn) != SCEP_TXN_FAILED)
+				scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_ERROR,
+					      "cannot build the request: %s",
+					      strerror(-rc));
+			settle(d, j);
+			return;
+		}
+		j->x.attempt = 0;
+		scep_txn_status(j->txn, &st);
+		/* Written before it leaves: a crash from here on polls. */
+		if (st.last_msg_type != SCEP_MSG_CERTPOLL &&
+		    j->je.state != LSCD_J_SENT) {
+			j->je.state = LSCD_J_SENT;
+			journal(d, j);
+		}
+	}
+	rc = lsc_http_xfer_init(&j->x, &d->http, j->req.url, j->req.content_type,
+				j->req.post ? j->req.body : NULL, j->req.len,
+				j->tag);
+	if (!rc) {
+		curl_easy_setopt(j->x.easy, CURLOPT_PRIVATE, j);
+		if (curl_multi_add_handle(d->multi, j->x.easy) != CURLM_OK) {
+			lsc_http_xfer_cleanup(&j->x);
+			rc = -ENOMEM;
+		}
+	}
+	if (rc) {
+		scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_ERROR,
+			      "cannot start the transfer: %s", strerror(-rc));
+		settle(d, j);
+		return;
+	}
+	j->in_flight = true;
+	d->active++;
+}
+
+void lscd_jobs_reply(struct lscd *d, CURLMsg *m)
+{
+	struct lscd_job *j = NULL;
+	enum scep_txn_state st;
+	char err[512];
+
+	curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+	if (!j)
+		return;
+	curl_multi_remove_handle(d->multi, j->x.easy);
+	j->in_flight = false;
+	d->active--;
+	lsc_http_xfer_done(&j->x, m->data.result);
+	if (lsc_http_xfer_retryable(&j->x) && j->x.attempt <= d->http.retries) {
+		unsigned int delay = lsc_http_retry_delay_ms(&d->http, j->x.attempt);
+
+		lsc_info("%s: CA unreachable, attempt %u of %u, retrying in %u ms",
+			 j->tag, j->x.attempt, d->http.retries + 1, delay);
+		j->due_ms = lscd_now_ms() + delay;
+		lsc_http_xfer_reset(&j->x);
+		return;
+	}
+	if (lsc_http_xfer_failed(&j->x)) {
+		lsc_http_xfer_error(&j->x, err, sizeof(err));
+		st = scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_NO_RESPONSE,
+				   "%s after %u attempts: %s",
+				   lsc_http_xfer_retryable(&j->x) ? "CA unreachable" :
+				   "transfer failed", j->x.attempt, err);
+	} else {
+		st = scep_txn_handle_reply(j->txn, j->x.status, j->x.content_type,
+					   j->x.body, j->x.len);
+	}
+	lsc_http_xfer_cleanup(&j->x);
+	scep_request_free(&j->req);
+	if (st == SCEP_TXN_FAILED && j->fallback_ok) {
+		struct scep_txn_status s;
+
+		/*
+		 * Resumed after a crash between sending PKCSReq and reading
+		 * its reply, and the CA does not know the transaction: it
+		 * never got the request, so send it now.
+		 */
+		scep_txn_status(j->txn, &s);
+		j->fallback_ok = false;
+		lsc_info("%s: the CA does not answer CertPoll for transactionID %s (%s): sending the request again",
+			 j->tag, j->je.transaction_id, s.reason);
+		if (!new_txn(d, j, j->je.renewal ? SCEP_TXN_F_RENEWAL : 0)) {
+			j->je.state = LSCD_J_ACCEPTED;
+			j->due_ms = lscd_now_ms();
+			return;
+		}
+	}
+	if (st == SCEP_TXN_POLL_WAIT) {
+		j->fallback_ok = false;
+		j->due_ms = lscd_now_ms() + scep_txn_poll_delay_ms(j->txn);
+		if (j->je.state != LSCD_J_PENDING) {
+			j->je.state = LSCD_J_PENDING;
+			journal(d, j);
+			lsc_info("%s: the CA left transactionID %s PENDING", j->tag,
+				 j->je.transaction_id);
+		}
+	} else if (st == SCEP_TXN_ISSUED || st == SCEP_TXN_FAILED) {
+		settle(d, j);
+	}
+}
+
+void lscd_jobs_run(struct lscd *d, uint64_t now, uint64_t *next)
+{
+	struct lscd_job *j, *n;
+
+	for (j = d->jobs; j; j = n) {
+		n = j->next;
+		if (j->in_flight)
+			continue;
+		if (j->due_ms > now) {
+			if (j->due_ms < *next)
+				*next = j->due_ms;
+			continue;
+		}
+		/* Draining: only what is already on the wire finishes. */
+		if (d->stopping || d->active >= d->cfg.max_concurrent)
+			continue;
+		job_start(d, j);
+	}
+}
+
+void lscd_jobs_free(struct lscd *d)
+{
+	while (d->jobs)
+		unlink_job(d, d->jobs);
+}
+
+static struct lscd_job *job_new(struct lscd *d, bool controller)
+{
+	struct lscd_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->controller = controller;
+	j->started_ms = lscd_now_ms();
+	j->due_ms = j->started_ms;
+	j->next = d->jobs;
+	d->jobs = j;
+	if (controller)
+		d->ctrl_job = true;
+	else
+		d->njobs++;
+	return j;
+}
+
+static bool cn_matches(X509_REQ *req, const struct lscd_request *r,
+		       char *want, size_t size)
+{
+	X509_NAME *n = X509_REQ_get_subject_name(req);
+	char mac[13], have[256];
+	int len;
+
+	lsc_hex_encode(mac, r->mac, sizeof(r->mac));
+	snprintf(want, size, "C%s-%s", r->model, mac);
+	len = X509_NAME_get_text_by_NID(n, NID_commonName, have, sizeof(have));
+	return len > 0 && !strcmp(have, want) &&
+	       X509_NAME_get_index_by_NID(n, NID_commonName,
+					  X509_NAME_get_index_by_NID(n, NID_commonName, -1)) < 0;
+}
+
+int lscd_ap_check_csr(const struct lscd_request *r, unsigned int min_bits,
+		      char *why, size_t size)
+{
+	const unsigned char *p = r->csr;
+	X509_REQ *req = d2i_X509_REQ(NULL, &p, (long)r->csr_len);
+	EVP_PKEY *pub;
+	char cn[128];
+	unsigned int bits, want;
+	int rc = -EINVAL;
+
+	if (!req || p != r->csr + r->csr_len) {
+		snprintf(why, size, "the request is not a PKCS#10 CSR");
+		goto out;
+	}
+	pub = X509_REQ_get0_pubkey(req);
+	if (!pub || X509_REQ_verify(req, pub) != 1) {
+		snprintf(why, size, "the CSR's signature does not verify");
+		goto out;
+	}
+	if (!cn_matches(req, r, cn, sizeof(cn))) {
+		snprintf(why, size, "the CSR's CN is not %s (model and MAC of the AP)", cn);
+		goto out;
+	}
+	bits = (unsigned int)EVP_PKEY_get_bits(pub);
+	want = r->key_bits > min_bits ? r->key_bits : min_bits;
+	if (r->key_type == CAPWAP_LSC_KEY_EC && !EVP_PKEY_is_a(pub, "EC")) {
+		snprintf(why, size, "the CSR's key is not an EC key");
+		goto out;
+	}
+	if (r->key_type == CAPWAP_LSC_KEY_RSA && !EVP_PKEY_is_a(pub, "RSA")) {
+		snprintf(why, size, "the CSR's key is not an RSA key");
+		goto out;
+	}
+	if (bits < want) {
+		snprintf(why, size, "the CSR's key has %u bits, policy wants at least %u",
+			 bits, want);
+		goto out;
+	}
+	rc = 0;
+out:
+	X509_REQ_free(req);
+	ERR_clear_error();
+	return rc;
+}
+
+static struct lscd_jentry *find_resume(struct lscd *d, uint64_t id,
+				       const char *hash)
+{
+	size_t i;
+
+	for (i = 0; i < d->nresume; i++)
+		if (d->resume[i].request_id == id &&
+		    !strcmp(d->resume[i].csr_sha256, hash))
+			return &d->resume[i];
+	return NULL;
+}
+
+/* Takes ownership of r's CSR. */
+int lscd_ap_take(struct lscd *d, struct lscd_request *r)
+{
+	struct lscd_jentry *old;
+	struct lscd_job *j;
+	char hash[65], why[256];
+	unsigned int flags = 0;
+	int rc;
+
+	rc = lscd_csr_hash(r->csr, r->csr_len, hash);
+	if (rc)
+		return rc;
+	j = job_new(d, false);
+	if (!j)
+		return -ENOMEM;
+	mac_str(r->mac, j->mac);
+	snprintf(j->tag, sizeof(j->tag), "AP %s request %" PRIu64, j->mac, r->id);
+	old = find_resume(d, r->id, hash);
+	if (old) {
+		j->je = *old;
+		*old = d->resume[--d->nresume];
+		lscd_request_release(r);
+		lsc_notice("AP %s request %" PRIu64 ": resuming from the journal, state %s, transactionID %s",
+			   j->mac, j->je.request_id, lscd_jstate_name(j->je.state),
+			   j->je.transaction_id);
+		switch (j->je.state) {
+		case LSCD_J_ISSUED:
+		case LSCD_J_FAILED:
+			finish(d, j);
+			return 0;
+		case LSCD_J_SENT:
+			j->fallback_ok = true;
+			/* fall through */
+		case LSCD_J_PENDING:
+			flags |= SCEP_TXN_F_RESUME_POLL;
+			break;
+		default:
+			break;
+		}
+	} else {
+		j->je.request_id = r->id;
+		memcpy(j->je.mac, r->mac, sizeof(j->je.mac));
+		j->je.renewal = r->flags & CAPWAP_LSC_F_RENEWAL;
+		strcpy(j->je.csr_sha256, hash);
+		j->je.state = LSCD_J_ACCEPTED;
+		rc = lscd_ap_check_csr(r, d->cfg.min_ap_key_bits, why, sizeof(why));
+		j->je.csr = r->csr;
+		j->je.csr_len = r->csr_len;
+		r->csr = NULL;
+		if (rc) {
+			j->je.state = LSCD_J_FAILED;
+			j->je.result = CAPWAP_LSC_RESULT_BAD_REQUEST;
+			snprintf(j->je.reason, sizeof(j->je.reason), "%s", why);
+			lsc_notice("AP %s request %" PRIu64 ": refused: %s", j->mac,
+				   r->id, why);
+			journal(d, j);
+			finish(d, j);
+			return 0;
+		}
+	}
+	/*
+	 * An AP's renewal is a fresh PKCSReq: RenewalReq must be signed with
+	 * the AP's current key, which never leaves the AP.
+	 */
+	rc = new_txn(d, j, flags);
+	if (rc) {
+		j->je.state = LSCD_J_FAILED;
+		j->je.result = CAPWAP_LSC_RESULT_BAD_REQUEST;
+		snprintf(j->je.reason, sizeof(j->je.reason),
+			 "cannot start a SCEP transaction: %s", strerror(-rc));
+		journal(d, j);
+		finish(d, j);
+		return 0;
+	}
+	if (!old)
+		lsc_notice("AP %s request %" PRIu64 ": %s started, model %s, transactionID %s",
+			   j->mac, j->je.request_id,
+			   j->je.renewal ? "renewal" : "enrollment", r->model,
+			   j->je.transaction_id);
+	journal(d, j);
+	return 0;
+}
+
+int lscd_ctrl_enroll_start(struct lscd *d)
+{
+	struct lscd_job *j;
+	uint8_t *csr = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = lscd_ctrl_csr(&d->ctrl, &d->cfg, &csr, &len);
+	if (rc)
+		return rc;
+	j = job_new(d, true);
+	if (!j) {
+		free(csr);
+		return -ENOMEM;
+	}
+	snprintf(j->tag, sizeof(j->tag), "controller");
+	snprintf(j->mac, sizeof(j->mac), "controller");
+	j->je.csr = csr;
+	j->je.csr_len = len;
+	/* With an LSC already, RenewalReq signed by it (when the CA has it). */
+	rc = new_txn(d, j, d->ctrl.cert ? SCEP_TXN_F_RENEWAL : 0);
+	if (rc) {
+		lsc_err("controller: cannot start a SCEP transaction: %s", strerror(-rc));
+		unlink_job(d, j);
+		d->ctrl_retry_ms = lscd_now_ms() + d->cfg.ca_retry_ms;
+		return rc;
+	}
+	lsc_notice("controller: %s started, transactionID %s",
+		   d->ctrl.cert ? "renewal" : "enrollment", j->je.transaction_id);
+	return 0;
+}

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "fileio.h"
+
+/*
+ * One enrollment at a time by default: Debian's scepserver (micromdm) keeps
+ * its serial number in a file without locking and hands out duplicate
+ * serials, or fails with "file exists", under concurrent enrollments.
+ */
+#define DEFAULT_CONCURRENCY 1
+#define MAX_CONCURRENCY 256
+#define MAX_CONFIG_LEN (256 * 1024)
+
+void lscd_config_defaults(struct lscd_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->key_type = CAPWAP_LSC_KEY_RSA;
+	c->key_bits = 2048;
+	c->min_ap_key_bits = 0;
+	c->max_concurrent = DEFAULT_CONCURRENCY;
+	c->accept_backlog = 256;
+	c->poll.initial_ms = 10000;
+	c->poll.factor = 2.0;
+	c->poll.max_interval_ms = 300000;
+	c->poll.max_total_ms = 3600000;
+	c->connect_timeout_ms = 5000;
+	c->timeout_ms = 30000;
+	c->retries = 3;
+	c->retry_initial_ms = 500;
+	c->retry_max_ms = 8000;
+	c->ca_retry_ms = 30000;
+	c->renew_days = 30;
+	c->renew_stagger_days = 7;
+	c->renew_check_ms = 3600 * 1000;
+	c->drain_timeout_ms = 30000;
+	c->state_dir = strdup(LSCD_DEFAULT_STATE_DIR);
+}
+
+void lscd_config_free(struct lscd_config *c)
+{
+	int i;
+
+	free(c->ca_url);
+	free(c->ca_fingerprint);
+	free(c->ca_bundle);
+	free(c->ca_pinned_pubkey);
+	free(c->challenge);
+	free(c->controller_cn);
+	for (i = 0; i <= CAPWAP_LSC_SUBJ_A_MAX; i++)
+		free(c->subject[i]);
+	free(c->state_dir);
+	memset(c, 0, sizeof(*c));
+}
+
+static int set_str(char **dst, const char *v)
+{
+	char *s = NULL;
+
+	if (*v) {
+		s = strdup(v);
+		if (!s)
+			return -ENOMEM;
+	}
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int set_uint(unsigned int *dst, const char *v, unsigned long min,
+		    unsigned long max)
+{
+	unsigned long n;
+	char *end;
+
+	if (!isdigit((unsigned char)*v))
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return -EINVAL;
+	*dst = (unsigned int)n;
+	return 0;
+}
+
+/* Seconds, fractions allowed, into milliseconds. */
+static int set_secs(unsigned int *ms, const char *v, double max)
+{
+	char *end;
+	double d;
+
+	if (!isdigit((unsigned char)*v) && *v != '.')
+		return -EINVAL;
+	errno = 0;
+	d = strtod(v, &end);
+	if (errno || *end || d < 0 || d > max)
+		return -EINVAL;
+	*ms = (unsigned int)(d * 1000.0 + 0.5);
+	return 0;
+}
+
+static int set_bool(bool *dst, const char *v)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
+	    !strcasecmp(v, "on") || !strcmp(v, "1"))
+		*dst = true;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") ||
+		 !strcasecmp(v, "off") || !strcmp(v, "0"))
+		*dst = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static const struct {
+	const char *key;
+	int attr;
+} subject_keys[] = {
+	{ "subject_country", CAPWAP_LSC_SUBJ_A_COUNTRY },
+	{ "subject_state", CAPWAP_LSC_SUBJ_A_STATE },
+	{ "subject_locality", CAPWAP_LSC_SUBJ_A_LOCALITY },
+	{ "subject_org", CAPWAP_LSC_SUBJ_A_ORG },
+	{ "subject_org_unit", CAPWAP_LSC_SUBJ_A_ORG_UNIT },
+	{ "subject_email", CAPWAP_LSC_SUBJ_A_EMAIL },
+};
+
+static int set_key_bits(struct lscd_config *c, const char *v)
+{
+	unsigned int bits;
+
+	if (set_uint(&bits, v, 256, 8192))
+		return -EINVAL;
+	c->key_bits = bits;
+	return 0;
+}
+
+/* The key type and size must agree; checked once both are known. */
+static int check_key(const struct lscd_config *c)
+{
+	if (c->key_type == CAPWAP_LSC_KEY_EC)
+		return c->key_bits == 256 || c->key_bits == 384 ? 0 : -EINVAL;
+	return c->key_bits == 2048 || c->key_bits == 3072 ||
+	       c->key_bits == 4096 ? 0 : -EINVAL;
+}
+
+int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(subject_keys) / sizeof(subject_keys[0]); i++) {
+		if (strcmp(key, subject_keys[i].key))
+			continue;
+		if (strlen(v) > CAPWAP_LSC_MAX_SUBJECT_LEN ||
+		    (subject_keys[i].attr == CAPWAP_LSC_SUBJ_A_COUNTRY && *v &&
+		     strlen(v) != 2))
+			return -EINVAL;
+		return set_str(&c->subject[subject_keys[i].attr], v);
+	}
+	if (!strcmp(key, "ca_url"))
+		return set_str(&c->ca_url, v);
+	if (!strcmp(key, "ca_fingerprint")) {
+		size_t n = 0;
+
+		for (i = 0; v[i]; i++) {
+			if (v[i] == ':')
+				continue;
+			if (!isxdigit((unsigned char)v[i]))
+				return -EINVAL;
+			n++;
+		}
+		if (n && n != 64)
+			return -EINVAL;
+		return set_str(&c->ca_fingerprint, v);
+	}
+	if (!strcmp(key, "ca_bundle"))
+		return set_str(&c->ca_bundle, v);
+	if (!strcmp(key, "ca_pinned_pubkey"))
+		return set_str(&c->ca_pinned_pubkey, v);
+	if (!strcmp(key, "challenge"))
+		return set_str(&c->challenge, v);
+	if (!strcmp(key, "controller_cn"))
+		return set_str(&c->controller_cn, v);
+	if (!strcmp(key, "state_dir"))
+		return *v == '/' ? set_str(&c->state_dir, v) : -EINVAL;
+	if (!strcmp(key, "key_type")) {
+		if (!strcasecmp(v, "rsa"))
+			c->key_type = CAPWAP_LSC_KEY_RSA;
+		else if (!strcasecmp(v, "ec"))
+			c->key_type = CAPWAP_LSC_KEY_EC;
+		else
+			return -EINVAL;
+		return 0;
+	}
+	if (!strcmp(key, "key_bits"))
+		return set_key_bits(c, v);
+	if (!strcmp(key, "min_ap_key_bits"))
+		return set_uint(&c->min_ap_key_bits, v, 0, 8192);
+	if (!strcmp(key, "max_concurrent"))
+		return set_uint(&c->max_concurrent, v, 1, MAX_CONCURRENCY);
+	if (!strcmp(key, "accept_backlog"))
+		return set_uint(&c->accept_backlog, v, 1, 65536);
+	if (!strcmp(key, "poll_initial"))
+		return set_secs(&c->poll.initial_ms, v, 86400);
+	if (!strcmp(key, "poll_factor")) {
+		char *end;
+		double d = strtod(v, &end);
+
+		if (end == v || *end || d < 1.0 || d > 100.0)
+			return -EINVAL;
+		c->poll.factor = d;
+		return 0;
+	}
+	if (!strcmp(key, "poll_max_interval"))
+		return set_secs(&c->poll.max_interval_ms, v, 86400);
+	if (!strcmp(key, "poll_max_time"))
+		return set_secs(&c->poll.max_total_ms, v, 86400.0 * 30);
+	if (!strcmp(key, "connect_timeout"))
+		return set_secs(&c->connect_timeout_ms, v, 3600) ||
+		       !c->connect_timeout_ms ? -EINVAL : 0;
+	if (!strcmp(key, "timeout"))
+		return set_secs(&c->timeout_ms, v, 3600) || !c->timeout_ms ?
+		       -EINVAL : 0;
+	if (!strcmp(key, "retries"))
+		return set_uint(&c->retries, v, 0, 100);
+	if (!strcmp(key, "retry_delay"))
+		return set_secs(&c->retry_initial_ms, v, 3600);
+	if (!strcmp(key, "retry_max_delay"))
+		return set_secs(&c->retry_max_ms, v, 86400);
+	if (!strcmp(key, "ca_retry_interval"))
+		return set_secs(&c->ca_retry_ms, v, 86400) || !c->ca_retry_ms ?
+		       -EINVAL : 0;
+	if (!strcmp(key, "renew_days"))
+		return set_uint(&c->renew_days, v, 0, 3650);
+	if (!strcmp(key, "renew_stagger_days"))
+		return set_uint(&c->renew_stagger_days, v, 0, 365);
+	if (!strcmp(key, "renew_check_interval"))
+		return set_secs(&c->renew_check_ms, v, 86400) ||
+		       !c->renew_check_ms ? -EINVAL : 0;
+	if (!strcmp(key, "drain_timeout"))
+		return set_secs(&c->drain_timeout_ms, v, 3600);
+	if (!strcmp(key, "trace"))
+		return set_bool(&c->trace, v);
+	if (!strcmp(key, "http_get"))
+		return set_bool(&c->use_get, v);
+	if (!strcmp(key, "verbose"))
+		return set_bool(&c->verbose, v);
+	return -ENOENT;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int lscd_config_parse(struct lscd_config *c, const char *text, char *err,
+		      size_t errlen)
+{
+	char *copy = strdup(text), *line, *save = NULL, *key, *val, *eq, *hash;
+	unsigned int lineno = 0;
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	/* strtok_r would skip empty lines and so miscount them. */
+	for (line = copy; line; line = save) {
+		save = strchr(line, '\n');
+		if (save)
+			*save++ = '\0';
+		lineno++;
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		line = trim(line);
+		if (!*line)
+			continue;
+		eq = strchr(line, '=');
+		if (!eq) {
+			snprintf(err, errlen, "line %u: expected key = value", lineno);
+			rc = -EINVAL;
+			break;
+		}
+		*eq = '\0';
+		key = trim(line);
+		val = trim(eq + 1);
+		/* Quotes let a value keep leading or trailing spaces. */
+		if (strlen(val) >= 2 && val[0] == '"' && val[strlen(val) - 1] == '"') {
+			val[strlen(val) - 1] = '\0';
+			val++;
+		}
+		rc = lscd_config_set(c, key, val);
+		if (rc == -ENOENT) {
+			snprintf(err, errlen, "line %u: unknown key '%s'", lineno, key);
+			break;
+		}
+		if (rc) {
+			snprintf(err, errlen, "line %u: invalid value '%s' for %s",
+				 lineno, val, key);
+			break;
+		}
+	}
+	free(copy);
+	if (!rc && check_key(c)) {
+		snprintf(err, errlen, "key_type and key_bits disagree: RSA takes 2048, 3072 or 4096, EC 256 or 384");
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
+int lscd_config_load(struct lscd_config *c, const char *path, bool missing_ok,
+		     char *err, size_t errlen)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = lsc_read_file(path, MAX_CONFIG_LEN, &data, &len);
+	if (rc == -ENOENT && missing_ok)
+		return lscd_config_parse(c, "", err, errlen);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (memchr(data, '\0', len)) {
+		snprintf(err, errlen, "%s: not a text file", path);
+		free(data);
+		return -EINVAL;
+	}
+	rc = lscd_config_parse(c, (const char *)data, err, errlen);
+	free(data);
+	return rc;
+}

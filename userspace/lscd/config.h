@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LSCD_CONFIG_H
+#define LSCD_CONFIG_H
+
+/*
+ * lscd.conf: "key = value" lines, '#' starts a comment, blank lines are
+ * ignored.  Every key is documented in dist/lscd.conf.  Command-line
+ * overrides go through lscd_config_set with the same keys, so a reload
+ * re-reads the file and then applies them again.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scep.h"
+
+#define LSCD_DEFAULT_CONFIG "/etc/capwap-lsc/lscd.conf"
+#define LSCD_DEFAULT_STATE_DIR "/var/lib/capwap-lsc"
+
+struct lscd_config {
+	char *ca_url;
+	char *ca_fingerprint;		/* hex SHA-256 of the CA certificate */
+	char *ca_bundle;		/* https trust anchors */
+	char *ca_pinned_pubkey;		/* curl CURLOPT_PINNEDPUBLICKEY */
+	char *challenge;		/* put into the controller's own CSR */
+	char *controller_cn;		/* default: the host name */
+	char *subject[CAPWAP_LSC_SUBJ_A_MAX + 1];
+	unsigned int key_type;		/* enum capwap_lsc_key_type */
+	unsigned int key_bits;
+	unsigned int min_ap_key_bits;	/* on top of the kernel's policy */
+	unsigned int max_concurrent;	/* requests in flight to the CA */
+	unsigned int accept_backlog;	/* requests taken from the kernel */
+	struct scep_poll_policy poll;
+	unsigned int connect_timeout_ms;
+	unsigned int timeout_ms;
+	unsigned int retries;
+	unsigned int retry_initial_ms;
+	unsigned int retry_max_ms;
+	unsigned int ca_retry_ms;	/* next GetCACert after a failed one */
+	unsigned int renew_days;
+	unsigned int renew_stagger_days;
+	unsigned int renew_check_ms;
+	unsigned int drain_timeout_ms;
+	char *state_dir;
+	bool trace;
+	bool use_get;
+	bool verbose;
+};
+
+void lscd_config_defaults(struct lscd_config *c);
+void lscd_config_free(struct lscd_config *c);
+/* One key; -ENOENT for an unknown key, -EINVAL for a bad value. */
+int lscd_config_set(struct lscd_config *c, const char *key, const char *value);
+/* Whole text; on error err says which line and why. */
+int lscd_config_parse(struct lscd_config *c, const char *text, char *err,
+		      size_t errlen);
+/* A missing file is not an error when missing_ok. */
+int lscd_config_load(struct lscd_config *c, const char *path, bool missing_ok,
+		     char *err, size_t errlen);
+
+#endif /* LSCD_CONFIG_H */

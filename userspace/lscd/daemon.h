@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LSCD_DAEMON_H
+#define LSCD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "config.h"
+#include "controller.h"
+#include "genl.h"
+#include "http.h"
+#include "journal.h"
+#include "kernel.h"
+#include "scep.h"
+
+#define LSCD_MAX_OVERRIDES 64
+#define LSCD_MAX_RETIRED_CAS 16
+
+struct lscd_job;
+
+struct lscd_renew_mark {
+	uint8_t mac[CAPWAP_LSC_MAC_LEN];
+	uint64_t sent;			/* seconds since the epoch */
+};
+
+struct lscd {
+	struct lscd_config cfg;
+	const char *config_path;
+	bool config_missing_ok;
+	const char *ov_key[LSCD_MAX_OVERRIDES];
+	const char *ov_val[LSCD_MAX_OVERRIDES];
+	unsigned int nov;
+	bool load_module;
+
+	struct lsc_genl cmd, ev;
+	int sigfd;
+	CURLM *multi;
+	struct lsc_http_cfg http;
+	struct scep_ca *ca;
+	struct scep_ca *retired[LSCD_MAX_RETIRED_CAS];
+	unsigned int nretired;
+	STACK_OF(X509) *chain;		/* what APs get and the kernel trusts */
+	struct lscd_controller ctrl;
+	char *jdir;
+	struct lscd_jentry *resume;	/* journal entries not yet re-taken */
+	size_t nresume;
+
+	struct lscd_job *jobs;
+	unsigned int njobs;		/* AP jobs held */
+	unsigned int active;		/* requests in flight to the CA */
+	bool ctrl_job;
+	bool ctrl_renew;		/* forced by SIGUSR1 */
+	uint64_t ctrl_retry_ms;
+	bool need_accept;
+	bool stopping;
+	uint64_t stop_deadline_ms;
+	uint64_t ca_retry_ms;
+	uint64_t renew_check_ms;
+	struct lscd_renew_mark *marks;
+	size_t nmarks;
+	unsigned long issued, failed;
+};
+
+uint64_t lscd_now_ms(void);
+int lscd_run(struct lscd *d);
+/* Re-reads the config file and applies the command-line overrides. */
+int lscd_load_config(struct lscd *d, struct lscd_config *out);
+
+/* renew.c */
+uint64_t lscd_renew_due(uint64_t expiry, const uint8_t *mac,
+			unsigned int renew_days, unsigned int stagger_days);
+void lscd_renew_check(struct lscd *d);
+
+/* apenroll.c */
+int lscd_ap_take(struct lscd *d, struct lscd_request *r);
+int lscd_ap_check_csr(const struct lscd_request *r, unsigned int min_bits,
+		      char *why, size_t size);
+void lscd_jobs_run(struct lscd *d, uint64_t now, uint64_t *next);
+void lscd_jobs_reply(struct lscd *d, CURLMsg *m);
+void lscd_jobs_free(struct lscd *d);
+int lscd_ctrl_enroll_start(struct lscd *d);
+void lscd_push_controller(struct lscd *d);
+
+#endif /* LSCD_DAEMON_H */

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Renewal: every AP's LSC and the controller's own, some days before they
+ * expire.  Each AP gets its own point in a stagger window, derived from
+ * its MAC, so a fleet enrolled in one go does not return to the CA in one
+ * go, and a restarted lscd picks the same points again.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon.h"
+#include "fileio.h"
+#include "hex.h"
+#include "log.h"
+#include "lscd.h"
+
+/* FNV-1a: stable across builds and hosts, unlike anything seeded. */
+static uint64_t mac_hash(const uint8_t *mac)
+{
+	uint64_t h = 1469598103934665603ULL;
+	int i;
+
+	for (i = 0; i < CAPWAP_LSC_MAC_LEN; i++) {
+		h ^= mac[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+uint64_t lscd_renew_due(uint64_t expiry, const uint8_t *mac,
+			unsigned int renew_days, unsigned int stagger_days)
+{
+	uint64_t start = (uint64_t)renew_days * 86400;
+	uint64_t window = (uint64_t)stagger_days * 86400;
+	uint64_t due;
+
+	due = expiry > start ? expiry - start : 0;
+	if (window)
+		due += mac_hash(mac) % window;
+	/* Never later than a day before expiry, however the window was set. */
+	if (expiry > 86400 && due > expiry - 86400)
+		due = expiry - 86400;
+	return due;
+}
+
+static struct lscd_renew_mark *mark_of(struct lscd *d, const uint8_t *mac)
+{
+	struct lscd_renew_mark *m;
+	size_t i;
+
+	for (i = 0; i < d->nmarks; i++)
+		if (!memcmp(d->marks[i].mac, mac, CAPWAP_LSC_MAC_LEN))
+			return &d->marks[i];
+	m = realloc(d->marks, (d->nmarks + 1) * sizeof(*m));
+	if (!m)
+		return NULL;
+	d->marks = m;
+	m = &d->marks[d->nmarks++];
+	memcpy(m->mac, mac, CAPWAP_LSC_MAC_LEN);
+	m->sent = 0;
+	return m;
+}
+
+static void check_ap(const struct lscd_ap_info *ap, void *arg)
+{
+	struct lscd *d = arg;
+	struct lscd_renew_mark *m;
+	uint64_t now = (uint64_t)time(NULL), due;
+	int rc;
+
+	if (ap->cert_type != CAPWAP_LSC_CERT_LSC || !ap->cert_expiry ||
+	    ap->session != CAPWAP_LSC_SESSION_RUN)
+		return;
+	due = lscd_renew_due(ap->cert_expiry, ap->mac, d->cfg.renew_days,
+			     d->cfg.renew_stagger_days);
+	if (now < due)
+		return;
+	m = mark_of(d, ap->mac);
+	/* Once a day at most: the AP needs time to re-provision. */
+	if (!m || (m->sent && now < m->sent + 86400))
+		return;
+	m->sent = now;
+	rc = lscd_kernel_renew(&d->cmd, ap->mac);
+	lsc_notice("AP %02x:%02x:%02x:%02x:%02x:%02x: LSC expires at %" PRIu64 ", renewal %s%s",
+		   ap->mac[0], ap->mac[1], ap->mac[2], ap->mac[3], ap->mac[4],
+		   ap->mac[5], ap->cert_expiry, rc ? "not started: " : "started",
+		   rc ? strerror(-rc) : "");
+}
+
+void lscd_renew_check(struct lscd *d)
+{
+	const char *why;
+	int rc;
+
+	rc = lscd_kernel_ap_dump(&d->cmd, check_ap, d);
+	if (rc)
+		lsc_warn("cannot list the APs for renewal: %s", strerror(-rc));
+	if (d->ca && !d->ctrl_job && d->ctrl.cert &&
+	    lscd_ctrl_check(&d->ctrl, d->ca, &d->cfg, &why) == -ETIME) {
+		lsc_notice("controller: %s", why);
+		lscd_ctrl_enroll_start(d);
+	}
+}
+
+static void renew_usage(FILE *f)
+{
+	fprintf(f, "Usage: lscd renew --ap MAC | --all | --controller [--state-dir DIR]\n"
+		"  --ap MAC        re-provision one AP (RENEW to the kernel)\n"
+		"  --all           re-provision every AP in Run with an LSC\n"
+		"  --controller    ask the running lscd (SIGUSR1, pid in STATE_DIR/lscd.pid)\n"
+		"                  to renew the controller's own certificate\n");
+}
+
+static int renew_controller(const char *state_dir)
+{
+	char *path = NULL;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	long pid;
+	int rc;
+
+	if (asprintf(&path, "%s/lscd.pid", state_dir) < 0)
+		return 1;
+	rc = lsc_read_file(path, 64, &data, &len);
+	if (rc) {
+		lsc_err("%s: %s (is lscd running?)", path, strerror(-rc));
+		free(path);
+		return 1;
+	}
+	pid = strtol((const char *)data, NULL, 10);
+	free(data);
+	if (pid <= 1 || kill((pid_t)pid, SIGUSR1)) {
+		lsc_err("cannot signal lscd (pid %ld from %s): %s", pid, path,
+			strerror(errno));
+		free(path);
+		return 1;
+	}
+	free(path);
+	printf("asked lscd (pid %ld) to renew the controller's certificate\n", pid);
+	return 0;
+}
+
+int lscd_cmd_renew(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "ap", required_argument, NULL, 'a' },
+		{ "all", no_argument, NULL, 'A' },
+		{ "controller", no_argument, NULL, 'C' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *state_dir = LSCD_DEFAULT_STATE_DIR, *ap = NULL;
+	bool all = false, ctrl = false;
+	uint8_t mac[CAPWAP_LSC_MAC_LEN];
+	struct lsc_genl g = { 0 };
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "a:ACs:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': ap = optarg; break;
+		case 'A': all = true; break;
+		case 'C': ctrl = true; break;
+		case 's': state_dir = optarg; break;
+		case 'h': renew_usage(stdout); return 0;
+		default: renew_usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || (!!ap + all + ctrl) != 1) {
+		renew_usage(stderr);
+		return 2;
+	}
+	if (ctrl)
+		return renew_controller(state_dir);
+	if (ap && lsc_hex_decode(mac, sizeof(mac), ap) != CAPWAP_LSC_MAC_LEN) {
+		lsc_err("--ap: expected a MAC such as 02:4c:53:00:10:01");
+		return 2;
+	}
+	rc = lsc_genl_open(&g);
+	if (rc) {
+		lsc_err("genl family %s: %s", CAPWAP_LSC_GENL_NAME, strerror(-rc));
+		return 1;
+	}
+	rc = lscd_kernel_renew(&g, ap ? mac : NULL);
+	lsc_genl_close(&g);
+	if (rc == -EAGAIN) {
+		lsc_err("AP %s is not in Run with an LSC: nothing to renew", ap);
+		return 1;
+	}
+	if (rc) {
+		lsc_err("RENEW: %s", rc == -ENOENT ? "no such AP" : strerror(-rc));
+		return 1;
+	}
+	printf("renewal requested for %s\n", ap ? ap : "every AP in Run with an LSC");
+	return 0;
+}
