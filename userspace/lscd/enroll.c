@@ -535,36 +535,23 @@ static void job_finish(struct enroll_run *r, struct job *j)
 	r->remaining--;
 }
 
-/*
- * Builds the job's next SCEP message unless it holds one already (a
- * transport retry resends the very same message, same nonce).  Returns 0
- * with j->req ready, or 1 when the job failed and is finished.
- */
-static int job_build(struct enroll_run *r, struct job *j)
-{
-	int rc;
-
-	if (j->req.url)
-		return 0;
-	rc = scep_txn_next_request(j->txn, &j->req);
-	if (rc) {
-		if (scep_txn_state(j->txn) != SCEP_TXN_FAILED)
-			scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_ERROR,
-				      "cannot build the request: %s",
-				      strerror(-rc));
-		job_finish(r, j);
-		return 1;
-	}
-	j->x.attempt = 0;
-	return 0;
-}
-
 static int job_start(struct enroll_run *r, struct job *j)
 {
 	int rc;
 
-	if (job_build(r, j))
-		return 0;
+	/* A transport retry resends the very same message (same nonce). */
+	if (!j->req.url) {
+		rc = scep_txn_next_request(j->txn, &j->req);
+		if (rc) {
+			if (scep_txn_state(j->txn) != SCEP_TXN_FAILED)
+				scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_ERROR,
+					      "cannot build the request: %s",
+					      strerror(-rc));
+			job_finish(r, j);
+			return 0;
+		}
+		j->x.attempt = 0;
+	}
 	rc = lsc_http_xfer_init(&j->x, &r->o.http, j->req.url,
 				j->req.content_type,
 				j->req.post ? j->req.body : NULL, j->req.len,
@@ -581,22 +568,14 @@ static int job_start(struct enroll_run *r, struct job *j)
 	return 0;
 }
 
-/*
- * A transfer ended: frees its slot for the next request.  The job stays
- * in_flight (not to be started again) until job_reply() reads the reply.
- */
-static void job_detach(struct enroll_run *r, struct job *j)
-{
-	curl_multi_remove_handle(r->multi, j->x.easy);
-	r->active--;
-}
-
 static void job_reply(struct enroll_run *r, struct job *j, CURLcode code)
 {
 	enum scep_txn_state st;
 	char err[512];
 
+	curl_multi_remove_handle(r->multi, j->x.easy);
 	j->in_flight = false;
+	r->active--;
 	lsc_http_xfer_done(&j->x, code);
 	if (lsc_http_xfer_retryable(&j->x) && j->x.attempt <= r->o.http.retries) {
 		unsigned int d = lsc_http_retry_delay_ms(&r->o.http, j->x.attempt);
@@ -625,69 +604,27 @@ static void job_reply(struct enroll_run *r, struct job *j, CURLcode code)
 		job_finish(r, j);
 }
 
-/* Starts due jobs while slots are free; lowers *next to the next due time. */
-static int start_due(struct enroll_run *r, uint64_t now, uint64_t *next)
-{
-	unsigned int i;
-	int rc;
-
-	for (i = 0; i < r->njobs; i++) {
-		struct job *j = &r->jobs[i];
-
-		if (j->done || j->in_flight)
-			continue;
-		if (j->due_ms <= now && r->active < r->concurrency) {
-			rc = job_start(r, j);
-			if (rc)
-				return rc;
-		} else if (j->due_ms > now && j->due_ms < *next) {
-			*next = j->due_ms;
-		}
-	}
-	return 0;
-}
-
-/*
- * While every slot waits on the CA, build the message of the job that
- * starts next, so that its signing and encryption overlap the CA's work.
- */
-static void prebuild_next(struct enroll_run *r, uint64_t now)
-{
-	unsigned int i;
-
-	if (r->active < r->concurrency)
-		return;
-	for (i = 0; i < r->njobs; i++) {
-		struct job *j = &r->jobs[i];
-
-		if (j->done || j->in_flight || j->due_ms > now)
-			continue;
-		job_build(r, j);
-		if (!j->done)
-			return;
-	}
-}
-
-/*
- * With concurrency 1 (what Debian's scepserver needs) the CA would idle
- * while we read each reply: a finished transfer frees its slot, the next
- * (prebuilt) request goes out, and only then is the reply decrypted,
- * verified and saved, while the CA works on the next one.
- */
 static int run_jobs(struct enroll_run *r)
 {
-	struct job *ended[MAX_CONCURRENCY];
-	CURLcode codes[MAX_CONCURRENCY];
-
 	while (r->remaining) {
 		uint64_t now = now_ms(), next = now + 1000;
 		struct CURLMsg *m;
-		unsigned int i, nended = 0;
+		unsigned int i;
 		int running, q, rc;
 
-		rc = start_due(r, now, &next);
-		if (rc)
-			return rc;
+		for (i = 0; i < r->njobs; i++) {
+			struct job *j = &r->jobs[i];
+
+			if (j->done || j->in_flight)
+				continue;
+			if (j->due_ms <= now && r->active < r->concurrency) {
+				rc = job_start(r, j);
+				if (rc)
+					return rc;
+			} else if (j->due_ms > now && j->due_ms < next) {
+				next = j->due_ms;
+			}
+		}
 		if (curl_multi_perform(r->multi, &running) != CURLM_OK)
 			return -EIO;
 		while ((m = curl_multi_info_read(r->multi, &q))) {
@@ -697,24 +634,11 @@ static int run_jobs(struct enroll_run *r)
 				continue;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 					  (char **)&j);
-			codes[nended] = m->data.result;
-			job_detach(r, j);
-			ended[nended++] = j;
-		}
-		if (nended) {
-			now = now_ms();
-			rc = start_due(r, now, &next);
-			if (rc)
-				return rc;
-			if (curl_multi_perform(r->multi, &running) != CURLM_OK)
-				return -EIO;
-			for (i = 0; i < nended; i++)
-				job_reply(r, ended[i], codes[i]);
+			job_reply(r, j, m->data.result);
 		}
 		if (!r->remaining)
 			break;
 		now = now_ms();
-		prebuild_next(r, now);
 		for (i = 0; i < r->njobs; i++) {
 			struct job *j = &r->jobs[i];
 
