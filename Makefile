@@ -119,6 +119,7 @@ install: userspace
 	install -D -m 0644 dist/lscd.service $(DESTDIR)$(SYSTEMDUNITDIR)/lscd.service
 	install -D -m 0644 dist/capwap-lsc.modprobe.conf \
 		$(DESTDIR)/etc/modprobe.d/capwap-lsc.conf.example
+	install -D -m 0644 dist/lscd.conf $(DESTDIR)/etc/capwap-lsc/lscd.conf.example
 
 DKMS_SRC ?= /usr/src/capwap-lsc-$(VERSION)
 # The module's source as DKMS wants it: the Kbuild tree, no build output.

@@ -52,6 +52,7 @@ struct lscd {
 	unsigned int active;		/* requests in flight to the CA */
 	bool ctrl_job;
 	bool ctrl_renew;		/* forced by SIGUSR1 */
+	uint64_t ctrl_renewed;		/* last window renewal, epoch seconds */
 	uint64_t ctrl_retry_ms;
 	bool need_accept;
 	bool stopping;

@@ -101,9 +101,13 @@ void lscd_renew_check(struct lscd *d)
 	rc = lscd_kernel_ap_dump(&d->cmd, check_ap, d);
 	if (rc)
 		lsc_warn("cannot list the APs for renewal: %s", strerror(-rc));
+	/* Once a day at most, as for the APs: a short-lived certificate
+	 * issued inside the window must not renew in a loop. */
 	if (d->ca && !d->ctrl_job && d->ctrl.cert &&
+	    (!d->ctrl_renewed || (uint64_t)time(NULL) >= d->ctrl_renewed + 86400) &&
 	    lscd_ctrl_check(&d->ctrl, d->ca, &d->cfg, &why) == -ETIME) {
 		lsc_notice("controller: %s", why);
+		d->ctrl_renewed = (uint64_t)time(NULL);
 		lscd_ctrl_enroll_start(d);
 	}
 }

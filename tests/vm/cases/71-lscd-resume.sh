@@ -17,8 +17,9 @@ python3 tests/peers/scep-pending.py --port 8090 --upstream http://127.0.0.1:8080
 	--ca-cert "$tmp/ca/ca.pem" --ca-key "$tmp/ca/ca.key" --pending 3 \
 	>"$tmp/pending.log" 2>&1 &
 pids+=($!)
-wait_until 20 curl -sf "http://127.0.0.1:8090/scep?operation=GetCACaps" ||
-	{ not_ok "lscd_resume: scep-pending.py did not start"; exit 1; }
+# python3 behind pyenv's shim takes seconds to start in the VM.
+wait_until 120 curl -sf "http://127.0.0.1:8090/scep?operation=GetCACaps" ||
+	{ not_ok "lscd_resume: scep-pending.py did not start: $(tail -n 3 "$tmp/pending.log")"; exit 1; }
 
 start() {
 	lscd_start --url http://127.0.0.1:8090/scep --set poll_initial=2 \

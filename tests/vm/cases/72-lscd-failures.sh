@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What the CA says no to reaches the operator and the AP's record, in words:
+#   - a CA with a challenge: the controller's request with the wrong one is
+#     refused (badRequest); after SIGHUP with the right one it is issued;
+#     an AP's request (the AP signs it, without a challenge) is refused and
+#     the AP's record says why
+#   - a CA that refuses every CSR (-csrverifierexec): the AP's record says
+#     "Transaction not permitted or supported"
+#   - the CA goes down: bounded retries, then "CA unreachable" in the AP's
+#     record; when it comes back the AP's next attempt gets its LSC
+
+. tests/vm/cases/lscd-lib.bash
+
+lscd_setup lscd_failures --attempts 3
+printf '#!/bin/sh\ncat >/dev/null\nexit 1\n' >"$tmp/refuse.sh"
+chmod +x "$tmp/refuse.sh"
+ca_serve chal 8081 -challenge sekrit -allowrenew 0 &&
+ca_serve rej 8082 -csrverifierexec "$tmp/refuse.sh" &&
+ca_serve down 8083 -allowrenew 0 ||
+	{ not_ok "lscd_failures: scepserver did not start: $(tail -n 2 "$tmp"/*.log)"; exit 1; }
+
+# --- challenge -----------------------------------------------------------
+printf 'challenge = wrong\nretries = 2\nretry_delay = 0.3\n' >"$tmp/lscd.conf"
+lscd_start --config "$tmp/lscd.conf" --url http://127.0.0.1:8081/scep ||
+	{ not_ok "lscd_failures: lscd did not start: $(lscd_tail)"; exit 1; }
+if wait_until 60 grep -q 'controller: enrollment failed (bad-request): CA refused: pkiStatus FAILURE, failInfo badRequest' "$tmp/lscd.log"; then
+	ok "lscd_failures: wrong challenge: the controller's request is refused, failInfo badRequest in words"
+else
+	not_ok "lscd_failures: wrong challenge: $(lscd_tail)"
+fi
+mac=02:4c:53:72:00:01
+ap_run $mac AP3G1 --timeout 120 --attempts 1
+wait "${ap_pids[-1]}"
+err=$(ap_attr $mac last_error)
+case "$err" in
+*badRequest*) ok "lscd_failures: challenge CA: the AP's record reads '$err'" ;;
+*) not_ok "lscd_failures: challenge CA: AP last_error '$err', state '$(ap_attr $mac state)': $(lscd_tail 3)" ;;
+esac
+printf 'challenge = sekrit\nretries = 2\nretry_delay = 0.3\n' >"$tmp/lscd.conf"
+kill -HUP "$lscd_pid"
+if wait_until 60 grep -q 'controller: LSC installed' "$tmp/lscd.log" &&
+	grep -q 'configuration reloaded' "$tmp/lscd.log" &&
+	openssl verify -CAfile "$tmp/chal/ca.pem" "$tmp/state/controller.crt" >/dev/null 2>&1; then
+	ok "lscd_failures: SIGHUP with the right challenge: the controller's LSC is issued"
+else
+	not_ok "lscd_failures: right challenge after SIGHUP: $(lscd_tail)"
+fi
+lscd_stop || not_ok "lscd_failures: SIGTERM exit status"
+
+# --- the CA refuses the CSR -------------------------------------------------
+lscd_start --config "$tmp/lscd.conf" --url http://127.0.0.1:8082/scep ||
+	{ not_ok "lscd_failures: lscd did not start: $(lscd_tail)"; exit 1; }
+mac=02:4c:53:72:00:02
+ap_run $mac AP3G1 --timeout 120 --attempts 1
+wait "${ap_pids[-1]}"
+err=$(ap_attr $mac last_error)
+case "$err" in
+*"Transaction not permitted or supported"*|*badRequest*)
+	ok "lscd_failures: CA refuses the CSR: the AP's record reads '$err'" ;;
+*) not_ok "lscd_failures: refused CSR: AP last_error '$err': $(lscd_tail 3)" ;;
+esac
+[ "$(certs_issued rej)" = 0 ] && ok "lscd_failures: the refusing CA issued nothing" ||
+	not_ok "lscd_failures: the refusing CA issued $(certs_issued rej)"
+lscd_stop || not_ok "lscd_failures: SIGTERM exit status"
+
+# --- the CA goes down, then comes back ------------------------------------
+lscd_start --config "$tmp/lscd.conf" --url http://127.0.0.1:8083/scep ||
+	{ not_ok "lscd_failures: lscd did not start: $(lscd_tail)"; exit 1; }
+kill "$ca_pid_down"
+wait "$ca_pid_down" 2>/dev/null
+mac=02:4c:53:72:00:03
+ap_run $mac AP3G1 --timeout 300 --attempts 3
+if wait_until 120 grep -q "AP $mac request [0-9]*: failed (no-response): CA unreachable after 3 attempts" "$tmp/lscd.log"; then
+	ca_serve down 8083 -allowrenew 0
+	ok "lscd_failures: CA down: 3 attempts, then failed with 'CA unreachable'"
+else
+	ca_serve down 8083 -allowrenew 0
+	not_ok "lscd_failures: CA down: $(lscd_tail 3)"
+fi
+wait_until 30 grep -q . "$sys/aps/$mac/last_error"
+first_err=$(grep "AP $mac request [0-9]*: failed" "$tmp/lscd.log" | head -n 1)
+if wait "${ap_pids[-1]}"; then
+	ok "lscd_failures: the CA came back: the AP's next attempt got its LSC"
+else
+	not_ok "lscd_failures: after the CA came back: $(ap_log $mac) / $(lscd_tail 3)"
+fi
+case "$first_err" in
+*"CA unreachable"*) ok "lscd_failures: the failed attempt told the kernel 'CA unreachable'" ;;
+*) not_ok "lscd_failures: first failure: '$first_err'" ;;
+esac
+lscd_stop || not_ok "lscd_failures: SIGTERM exit status"
+finish

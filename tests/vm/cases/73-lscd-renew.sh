@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lscd loads the module itself, then renews certificates:
+#   - lscd renew --ap MAC: the module re-provisions the AP, which makes a
+#     new key; lscd enrolls it as a renewal and the AP installs a new LSC
+#   - automatic renewal: after SIGHUP with a renewal window that covers the
+#     AP's expiry, lscd sends RENEW on its own
+#   - lscd renew --controller: a RenewalReq signed with the controller's LSC
+
+. tests/vm/cases/lscd-lib.bash
+
+for b in $wtp $lscd $helper; do
+	[ -x $b ] || { not_ok "lscd_renew: build $b first"; exit 1; }
+done
+command -v scepserver >/dev/null || { skip "lscd_renew: needs scepserver"; exit 0; }
+fx=$(lscd_fixtures) || { not_ok "lscd_renew: cannot make the fixtures"; exit 1; }
+modprobe -r capwap_lsc 2>/dev/null
+mkdir -p "$tmp/state"
+cp "$fx/controller.key" "$tmp/state/controller.key"
+ca_serve ca 8080 -allowrenew 0 || { not_ok "lscd_renew: scepserver did not start"; exit 1; }
+: >"$tmp/lscd.conf"
+lscd_start --config "$tmp/lscd.conf" --url http://127.0.0.1:8080/scep ||
+	{ not_ok "lscd_renew: lscd did not start: $(lscd_tail)"; exit 1; }
+if [ -d $sys ]; then
+	ok "lscd_renew: lscd loaded capwap_lsc itself$(grep -q 'loaded the capwap_lsc module' "$tmp/lscd.log" && echo ' (libkmod)' || echo ' (genl family autoload)')"
+else
+	not_ok "lscd_renew: the module is not loaded: $(lscd_tail)"
+	exit 1
+fi
+wait_until 60 test -s "$tmp/state/controller.crt"
+$helper config --ca "$tmp/ca/ca.pem" --key-type rsa --bits 1024 --attempts 3 >"$tmp/config.log" 2>&1 ||
+	{ not_ok "lscd_renew: configuring the module: $(cat "$tmp/config.log")"; exit 1; }
+kill -HUP "$lscd_pid"	# SET_CA again: the helper replaced it with the same CA
+
+mac=02:4c:53:73:00:01
+d="$tmp/ap-${mac//:/}"
+ap_run $mac AP3G1 --daemon
+ap_pid=${ap_pids[-1]}
+serial() { openssl x509 -in "$d/lsc.crt" -noout -serial 2>/dev/null; }
+if wait_until 120 test "$(ap_attr $mac cert_type)" = LSC && wait_until 10 test -s "$d/lsc.crt"; then
+	ok "lscd_renew: the AP has its first LSC"
+else
+	not_ok "lscd_renew: no first LSC: $(ap_log $mac) / $(lscd_tail 3)"
+fi
+s1=$(serial)
+
+if $lscd renew --ap $mac >"$tmp/renew.out" 2>&1 &&
+	wait_until 120 grep -q "AP $mac request [0-9]*: renewal issued" "$tmp/lscd.log" &&
+	wait_until 60 sh -c "[ \"\$(openssl x509 -in '$d/lsc.crt' -noout -serial 2>/dev/null)\" != '$s1' ] && [ \"\$(cat $sys/aps/$mac/cert_type)\" = LSC ]"; then
+	ok "lscd_renew: lscd renew --ap: a renewal was issued and the AP installed a new LSC"
+else
+	not_ok "lscd_renew: forced renewal: $(cat "$tmp/renew.out") / $(lscd_tail 3) / $(ap_log $mac)"
+fi
+s2=$(serial)
+
+printf 'renew_days = 3650\nrenew_stagger_days = 0\nrenew_check_interval = 1\n' >"$tmp/lscd.conf"
+kill -HUP "$lscd_pid"
+if wait_until 120 grep -q "AP $mac: LSC expires at [0-9]*, renewal started" "$tmp/lscd.log" &&
+	wait_until 120 sh -c "[ \"\$(openssl x509 -in '$d/lsc.crt' -noout -serial 2>/dev/null)\" != '$s2' ]"; then
+	ok "lscd_renew: within the renewal window lscd renewed the AP on its own"
+else
+	not_ok "lscd_renew: automatic renewal: $(lscd_tail 4)"
+fi
+# The controller's LSC (a year) is now inside the window too: renewed once.
+c0=$(grep -c 'controller: LSC installed' "$tmp/lscd.log")
+if wait_until 60 sh -c "[ \$(grep -c 'controller: LSC installed' '$tmp/lscd.log') -gt $c0 ] || grep -q 'controller: renewal started' '$tmp/lscd.log'"; then
+	ok "lscd_renew: the controller's own LSC is renewed inside its window"
+else
+	not_ok "lscd_renew: controller renewal in window: $(grep controller "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ')"
+fi
+: >"$tmp/lscd.conf"
+kill -HUP "$lscd_pid"
+sleep 2
+c1=$(grep -c 'controller: LSC installed' "$tmp/lscd.log")
+if $lscd renew --controller --state-dir "$tmp/state" >"$tmp/renew.out" 2>&1 &&
+	wait_until 60 sh -c "[ \$(grep -c 'controller: LSC installed' '$tmp/lscd.log') -gt $c1 ]" &&
+	openssl verify -CAfile "$tmp/ca/ca.pem" "$tmp/state/controller.crt" >/dev/null 2>&1; then
+	ok "lscd_renew: lscd renew --controller: a new controller LSC from the CA"
+else
+	not_ok "lscd_renew: controller renewal: $(cat "$tmp/renew.out") / $(grep controller "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ')"
+fi
+kill "$ap_pid" 2>/dev/null
+wait "$ap_pid" 2>/dev/null
+lscd_stop && ok "lscd_renew: SIGTERM: exit 0" || not_ok "lscd_renew: SIGTERM: non-zero exit"
+finish
