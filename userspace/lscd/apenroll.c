@@ -142,6 +142,7 @@ static void finish(struct lscd *d, struct lscd_job *j)
 					snprintf(serial, sizeof(serial), "%s", h);
 				OPENSSL_free(h);
 				BN_free(bn);
+				lscd_issued_note(d, j->je.mac, lscd_cert_expiry(x));
 				X509_free(x);
 			}
 			lsc_notice("AP %s request %" PRIu64 ": %s issued, serial %s, transactionID %s, %" PRIu64 " ms",

@@ -282,6 +282,24 @@ static void load_journal(struct lscd *d)
 		lsc_err("cannot read the journal %s: %s", d->jdir, strerror(-rc));
 	if (bad)
 		lsc_warn("%u unreadable journal entries in %s skipped", bad, d->jdir);
+	/*
+	 * An entry nobody re-took for a week belongs to a request the kernel
+	 * forgot (module reloaded, AP gone, or completed just before a crash
+	 * could remove the entry).
+	 */
+	for (size_t i = 0; i < d->nresume;) {
+		struct lscd_jentry *e = &d->resume[i];
+
+		if (e->updated && e->updated + LSCD_JOURNAL_EXPIRY < time(NULL)) {
+			lsc_notice("journal: dropping request %" PRIu64 " (state %s, untouched for a week)",
+				   e->request_id, lscd_jstate_name(e->state));
+			lscd_journal_remove(d->jdir, e);
+			lscd_jentry_release(e);
+			*e = d->resume[--d->nresume];
+			continue;
+		}
+		i++;
+	}
 	if (d->nresume)
 		lsc_notice("journal: %zu enrollment(s) to resume", d->nresume);
 }
@@ -525,6 +543,13 @@ int lscd_cmd_daemon(int argc, char **argv)
 	if (optind != argc) {
 		daemon_usage(stderr);
 		return 2;
+	}
+	/* daemon() moves to "/": a reload must still find the file. */
+	if (d.config_path[0] != '/') {
+		static char abs[4096];
+
+		if (realpath(d.config_path, abs))
+			d.config_path = abs;
 	}
 	if (lscd_load_config(&d, &d.cfg))
 		return 2;

@@ -17,6 +17,7 @@
 
 #define LSCD_MAX_OVERRIDES 64
 #define LSCD_MAX_RETIRED_CAS 16
+#define LSCD_JOURNAL_EXPIRY (7 * 86400)
 
 struct lscd_job;
 
@@ -73,6 +74,7 @@ int lscd_load_config(struct lscd *d, struct lscd_config *out);
 uint64_t lscd_renew_due(uint64_t expiry, const uint8_t *mac,
 			unsigned int renew_days, unsigned int stagger_days);
 void lscd_renew_check(struct lscd *d);
+void lscd_issued_note(struct lscd *d, const uint8_t *mac, uint64_t expiry);
 
 /* apenroll.c */
 int lscd_ap_take(struct lscd *d, struct lscd_request *r);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "daemon.h"
@@ -67,17 +68,68 @@ static struct lscd_renew_mark *mark_of(struct lscd *d, const uint8_t *mac)
 	return m;
 }
 
+static char *issued_path(const struct lscd *d, const uint8_t *mac)
+{
+	char hex[2 * CAPWAP_LSC_MAC_LEN + 1], *p;
+
+	lsc_hex_encode(hex, mac, CAPWAP_LSC_MAC_LEN);
+	return asprintf(&p, "%s/issued/%s", d->cfg.state_dir, hex) < 0 ? NULL : p;
+}
+
+/*
+ * What lscd issued last to each AP, by MAC: the expiry to renew by when
+ * the module's AP dump does not carry CAPWAP_LSC_AP_A_CERT_EXPIRY.
+ */
+void lscd_issued_note(struct lscd *d, const uint8_t *mac, uint64_t expiry)
+{
+	char *dir = NULL, *path = issued_path(d, mac), buf[32];
+	int rc = -ENOMEM;
+
+	if (path && asprintf(&dir, "%s/issued", d->cfg.state_dir) > 0) {
+		if (mkdir(dir, 0700) && errno != EEXIST)
+			rc = -errno;
+		else
+			rc = lsc_write_file_atomic(path, buf,
+						   (size_t)snprintf(buf, sizeof(buf),
+								    "%" PRIu64 "\n", expiry),
+						   0600);
+	}
+	if (rc)
+		lsc_warn("cannot record the expiry of %s: %s", path ? path : "?",
+			 strerror(-rc));
+	free(dir);
+	free(path);
+}
+
+static uint64_t issued_expiry(const struct lscd *d, const uint8_t *mac)
+{
+	char *path = issued_path(d, mac);
+	uint8_t *data = NULL;
+	size_t len = 0;
+	uint64_t v = 0;
+
+	if (path && !lsc_read_file(path, 64, &data, &len))
+		v = strtoull((const char *)data, NULL, 10);
+	free(data);
+	free(path);
+	return v;
+}
+
 static void check_ap(const struct lscd_ap_info *ap, void *arg)
 {
 	struct lscd *d = arg;
 	struct lscd_renew_mark *m;
-	uint64_t now = (uint64_t)time(NULL), due;
+	uint64_t now = (uint64_t)time(NULL), due, expiry = ap->cert_expiry;
 	int rc;
 
-	if (ap->cert_type != CAPWAP_LSC_CERT_LSC || !ap->cert_expiry ||
+	if (ap->cert_type != CAPWAP_LSC_CERT_LSC ||
 	    ap->session != CAPWAP_LSC_SESSION_RUN)
 		return;
-	due = lscd_renew_due(ap->cert_expiry, ap->mac, d->cfg.renew_days,
+	if (!expiry)
+		expiry = issued_expiry(d, ap->mac);
+	if (!expiry)
+		return;
+	due = lscd_renew_due(expiry, ap->mac, d->cfg.renew_days,
 			     d->cfg.renew_stagger_days);
 	if (now < due)
 		return;
@@ -89,7 +141,7 @@ static void check_ap(const struct lscd_ap_info *ap, void *arg)
 	rc = lscd_kernel_renew(&d->cmd, ap->mac);
 	lsc_notice("AP %02x:%02x:%02x:%02x:%02x:%02x: LSC expires at %" PRIu64 ", renewal %s%s",
 		   ap->mac[0], ap->mac[1], ap->mac[2], ap->mac[3], ap->mac[4],
-		   ap->mac[5], ap->cert_expiry, rc ? "not started: " : "started",
+		   ap->mac[5], expiry, rc ? "not started: " : "started",
 		   rc ? strerror(-rc) : "");
 }
 

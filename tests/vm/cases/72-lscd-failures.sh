@@ -66,7 +66,8 @@ esac
 lscd_stop || not_ok "lscd_failures: SIGTERM exit status"
 
 # --- the CA goes down, then comes back ------------------------------------
-lscd_start --config "$tmp/lscd.conf" --url http://127.0.0.1:8083/scep ||
+# Slower back-off here, so that the CA restarts within the AP's next try.
+lscd_start --config "$tmp/lscd.conf" --url http://127.0.0.1:8083/scep --set retry_delay=2 ||
 	{ not_ok "lscd_failures: lscd did not start: $(lscd_tail)"; exit 1; }
 kill "$ca_pid_down"
 wait "$ca_pid_down" 2>/dev/null

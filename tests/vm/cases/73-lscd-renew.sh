@@ -38,7 +38,8 @@ d="$tmp/ap-${mac//:/}"
 ap_run $mac AP3G1 --daemon
 ap_pid=${ap_pids[-1]}
 serial() { openssl x509 -in "$d/lsc.crt" -noout -serial 2>/dev/null; }
-if wait_until 120 test "$(ap_attr $mac cert_type)" = LSC && wait_until 10 test -s "$d/lsc.crt"; then
+has_lsc() { [ "$(ap_attr $mac cert_type)" = LSC ] && [ -s "$d/lsc.crt" ]; }
+if wait_until 120 has_lsc; then
 	ok "lscd_renew: the AP has its first LSC"
 else
 	not_ok "lscd_renew: no first LSC: $(ap_log $mac) / $(lscd_tail 3)"
