@@ -330,11 +330,11 @@ int lscd_config_load(struct lscd_config *c, const char *path, bool missing_ok,
 	if (rc == -ENOENT && missing_ok)
 		return lscd_config_parse(c, "", err, errlen);
 	if (rc) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		snprintf(err, errlen, "%s", strerror(-rc));
 		return rc;
 	}
 	if (memchr(data, '\0', len)) {
-		snprintf(err, errlen, "%s: not a text file", path);
+		snprintf(err, errlen, "not a text file");
 		free(data);
 		return -EINVAL;
 	}

@@ -72,21 +72,24 @@ lscd_start --config "$tmp/lscd.conf" --url http://127.0.0.1:8083/scep --set retr
 kill "$ca_pid_down"
 wait "$ca_pid_down" 2>/dev/null
 mac=02:4c:53:72:00:03
-ap_run $mac AP3G1 --timeout 300 --attempts 3
+# --daemon: the AP keeps trying (an agent stops at its first outcome).
+ap_run $mac AP3G1 --daemon --attempts 3
+ap_pid=${ap_pids[-1]}
 if wait_until 120 grep -q "AP $mac request [0-9]*: failed (no-response): CA unreachable after 3 attempts" "$tmp/lscd.log"; then
-	ca_serve down 8083 -allowrenew 0
 	ok "lscd_failures: CA down: 3 attempts, then failed with 'CA unreachable'"
 else
-	ca_serve down 8083 -allowrenew 0
 	not_ok "lscd_failures: CA down: $(lscd_tail 3)"
 fi
-wait_until 30 grep -q . "$sys/aps/$mac/last_error"
 first_err=$(grep "AP $mac request [0-9]*: failed" "$tmp/lscd.log" | head -n 1)
-if wait "${ap_pids[-1]}"; then
+ca_serve down 8083 -allowrenew 0
+has_lsc() { [ "$(ap_attr $mac cert_type)" = LSC ]; }
+if wait_until 180 has_lsc; then
 	ok "lscd_failures: the CA came back: the AP's next attempt got its LSC"
 else
 	not_ok "lscd_failures: after the CA came back: $(ap_log $mac) / $(lscd_tail 3)"
 fi
+kill "$ap_pid" 2>/dev/null
+wait "$ap_pid" 2>/dev/null
 case "$first_err" in
 *"CA unreachable"*) ok "lscd_failures: the failed attempt told the kernel 'CA unreachable'" ;;
 *) not_ok "lscd_failures: first failure: '$first_err'" ;;
