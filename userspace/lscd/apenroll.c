@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -48,6 +49,21 @@ static void journal(struct lscd *d, struct lscd_job *j)
 	if (rc)
 		lsc_err("AP %s request %" PRIu64 ": cannot journal: %s", j->mac,
 			j->je.request_id, strerror(-rc));
+}
+
+/*
+ * Fault injection for the crash tests: LSCD_TEST_EXIT_AFTER=sent or
+ * =issued ends the process right after that state reached the journal,
+ * the only way to land a crash exactly between two steps.
+ */
+static void crash_point(const struct lscd_job *j, const char *state)
+{
+	const char *v = getenv("LSCD_TEST_EXIT_AFTER");
+
+	if (j->controller || !v || strcmp(v, state))
+		return;
+	lsc_warn("%s: LSCD_TEST_EXIT_AFTER=%s: exiting as if killed", j->tag, v);
+	_exit(137);
 }
 
 static void unlink_job(struct lscd *d, struct lscd_job *j)
@@ -214,6 +230,8 @@ static void settle(struct lscd *d, struct lscd_job *j)
 		snprintf(j->je.reason, sizeof(j->je.reason), "%s", st.reason);
 	}
 	journal(d, j);
+	if (j->je.state == LSCD_J_ISSUED)
+		crash_point(j, "issued");
 	finish(d, j);
 }
 
@@ -240,6 +258,7 @@ static void job_start(struct lscd *d, struct lscd_job *j)
 		    j->je.state != LSCD_J_SENT) {
 			j->je.state = LSCD_J_SENT;
 			journal(d, j);
+			crash_point(j, "sent");
 		}
 	}
 	rc = lsc_http_xfer_init(&j->x, &d->http, j->req.url, j->req.content_type,
