@@ -77,6 +77,7 @@ struct capwap_lsc_ap {
 	u8 rx_seq;
 	u8 *resp;
 	u16 resp_len;
+	u16 resp_cap;
 
 	/* our outstanding request; retransmitted by ->rtx_timer */
 	u8 tx_seq;

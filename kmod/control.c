@@ -38,6 +38,7 @@ MODULE_PARM_DESC(rtx_ms, "First retransmission interval in ms, doubling (default
 
 #define MAX_RETRANSMIT		5
 #define RESP_BUF_LEN		1024
+#define RESP_MIN_CAP		96
 #define FRAG_BUF_LEN		9216
 #define REASM_SLOTS		64
 #define REASM_TIMEOUT		(5 * HZ)
@@ -187,8 +188,20 @@ static void respond(struct capwap_lsc_ap *ap, const u8 *pkt, int len)
 		capwap_lsc_count(CAPWAP_LSC_ST_TX_ERRORS);
 		return;
 	}
-	kfree(ap->resp);
-	ap->resp = kmemdup(pkt, len, GFP_ATOMIC);
+	/*
+	 * The buffer is kept across requests: in Run an AP's answers (Echo,
+	 * events) are smaller than its Join Response, so the steady state
+	 * allocates nothing per message.
+	 */
+	if (!ap->resp || len > ap->resp_cap) {
+		kfree(ap->resp);
+		ap->resp_cap = max(len, RESP_MIN_CAP);
+		ap->resp = kmalloc(ap->resp_cap, GFP_ATOMIC);
+		if (!ap->resp)
+			ap->resp_cap = 0;
+	}
+	if (ap->resp)
+		memcpy(ap->resp, pkt, len);
 	ap->resp_len = ap->resp ? len : 0;
 	count_tx(pkt);
 	xmit(&ap->peer, ap->send, pkt, len, ap->frag_id++);
@@ -245,6 +258,7 @@ static void teardown_locked(struct capwap_lsc_ap *ap, bool timeout)
 	kfree(ap->resp);
 	ap->resp = NULL;
 	ap->resp_len = 0;
+	ap->resp_cap = 0;
 	ap->have_rx_seq = false;
 	ap->session = CAPWAP_LSC_SESSION_DOWN;
 	if (timeout)
@@ -325,8 +339,9 @@ static void handle_join(const struct capwap_msg *msg,
 		}
 		return;
 	}
+	/* capwap_lsc_validate() passed: CERT_INFO is absent or well-formed. */
 	if (capwap_lsc_get_cert_info(msg, vendor_id, &ci) == -EINVAL) {
-		count_bad(CAPWAP_LSC_BAD_VENDOR_PAYLOAD);
+		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
 		return;
 	}
 	if (ci.cert_type == CAPWAP_LSC_CERT_LSC) {
