@@ -14,6 +14,7 @@
 
 #include "hex.h"
 #include "scep.h"
+#include "names.h"
 #include "tap.h"
 
 static struct scep_signer ca_id, ra_id, ra_enc_id, proxy_id, other_ca;
@@ -682,7 +683,7 @@ static const char *mismatch_case(const char *req_cn, EVP_PKEY *req_key,
 	free(csr);
 	if (st.state != SCEP_TXN_FAILED || st.result != CAPWAP_LSC_RESULT_CERT_MISMATCH) {
 		snprintf(tap_why, sizeof(tap_why), "state %s result %s: %s",
-			 scep_txn_state_name(st.state), scep_result_name(st.result),
+			 scep_txn_state_name(st.state), lsc_result_name(st.result),
 			 st.reason);
 		scep_txn_free(t);
 		return tap_why;

@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "hex.h"
 #include "log.h"
+#include "names.h"
 
 struct lscd_job {
 	struct lscd_job *next;
@@ -134,7 +135,7 @@ static void finish(struct lscd *d, struct lscd_job *j)
 			d->ctrl_retry_ms = 0;
 		} else {
 			lsc_err("controller: enrollment failed (%s): %s, transactionID %s",
-				scep_result_name(j->je.result), j->je.reason,
+				lsc_result_name(j->je.result), j->je.reason,
 				j->je.transaction_id);
 			d->ctrl_retry_ms = lscd_now_ms() + d->cfg.ca_retry_ms;
 		}
@@ -173,7 +174,7 @@ static void finish(struct lscd *d, struct lscd_job *j)
 		if (!rc) {
 			lsc_notice("AP %s request %" PRIu64 ": failed (%s): %s, transactionID %s, %" PRIu64 " ms",
 				   j->mac, j->je.request_id,
-				   scep_result_name(j->je.result), j->je.reason,
+				   lsc_result_name(j->je.result), j->je.reason,
 				   j->je.transaction_id[0] ? j->je.transaction_id : "-",
 				   ms);
 			d->failed++;

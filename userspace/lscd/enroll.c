@@ -26,6 +26,7 @@
 #include "lscd.h"
 #include "log.h"
 #include "scep.h"
+#include "names.h"
 
 /*
  * One enrollment at a time by default: Debian's scepserver (micromdm) keeps
@@ -529,7 +530,7 @@ static void job_finish(struct enroll_run *r, struct job *j)
 		free(file);
 	} else {
 		lsc_err("%s: enrollment failed (%s): %s", j->path,
-			scep_result_name(st.result), st.reason);
+			lsc_result_name(st.result), st.reason);
 	}
 	j->done = true;
 	r->remaining--;

@@ -292,23 +292,6 @@ const char *scep_txn_state_name(enum scep_txn_state state)
 	return "unknown";
 }
 
-const char *scep_result_name(enum capwap_lsc_result result)
-{
-	switch (result) {
-	case CAPWAP_LSC_RESULT_SUCCESS: return "success";
-	case CAPWAP_LSC_RESULT_ERROR: return "error";
-	case CAPWAP_LSC_RESULT_NOT_YET_VALID: return "not-yet-valid";
-	case CAPWAP_LSC_RESULT_FAILED_TO_INSTALL: return "failed-to-install";
-	case CAPWAP_LSC_RESULT_FAILED_CA_SIGNING: return "failed-ca-signing";
-	case CAPWAP_LSC_RESULT_NO_RESPONSE: return "no-response";
-	case CAPWAP_LSC_RESULT_TIMEOUT_CA_SIGNING: return "timeout-ca-signing";
-	case CAPWAP_LSC_RESULT_BAD_REQUEST: return "bad-request";
-	case CAPWAP_LSC_RESULT_CERT_MISMATCH: return "cert-mismatch";
-	case __CAPWAP_LSC_RESULT_MAX: break;
-	}
-	return "unknown";
-}
-
 int scep_cert_fingerprint(X509 *cert, char hex[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];

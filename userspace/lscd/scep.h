@@ -155,7 +155,6 @@ const char *scep_fail_info_text(int fail_info);
 const char *scep_msg_type_name(int msg_type);
 const char *scep_pki_status_name(int status);
 const char *scep_txn_state_name(enum scep_txn_state state);
-const char *scep_result_name(enum capwap_lsc_result result);
 
 /* Algorithms chosen from capabilities (RFC 8894 sections 3.5.2, 2.9). */
 const char *scep_caps_cipher(unsigned int caps);

@@ -16,6 +16,7 @@
 
 #include "hex.h"
 #include "scep.h"
+#include "names.h"
 
 /* CertPoll's messageData (RFC 8894 section 3.3.3). */
 typedef struct {
@@ -97,7 +98,7 @@ static enum scep_txn_state fail(struct scep_txn *t, enum capwap_lsc_result r,
 	vsnprintf(t->reason, sizeof(t->reason), fmt, ap);
 	t->result = r;
 	t->state = SCEP_TXN_FAILED;
-	trace(t, "failed (%s): %s", scep_result_name(r), t->reason);
+	trace(t, "failed (%s): %s", lsc_result_name(r), t->reason);
 	return t->state;
 }
 

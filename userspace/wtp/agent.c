@@ -13,6 +13,7 @@
 #include "log.h"
 #include "sim.h"
 #include "store.h"
+#include "names.h"
 
 struct agent {
 	const struct wtp_opts *o;
@@ -69,7 +70,7 @@ static void agent_notify(struct wtp_ap *ap, enum wtp_event ev)
 		return;
 	case WTP_EV_INSTALL_FAILED:
 		snprintf(msg, sizeof(msg), "LSC not installed (%s): %s",
-			 wtp_result_name(ap->last_result), ap->reason);
+			 lsc_result_name(ap->last_result), ap->reason);
 		finish(ap, 1, msg);
 		return;
 	case WTP_EV_LSC_STATUS:
@@ -78,7 +79,7 @@ static void agent_notify(struct wtp_ap *ap, enum wtp_event ev)
 			return;
 		}
 		snprintf(msg, sizeof(msg), "controller reports %s: %s",
-			 wtp_result_name(ap->last_result), ap->reason);
+			 lsc_result_name(ap->last_result), ap->reason);
 		finish(ap, 1, msg);
 		return;
 	case WTP_EV_REFUSED:

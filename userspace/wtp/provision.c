@@ -15,6 +15,7 @@
 #include "log.h"
 #include "store.h"
 #include "wtp.h"
+#include "names.h"
 
 #define DER_MAX 16384
 
@@ -28,24 +29,6 @@ const char *wtp_lsc_phase_name(enum wtp_lsc_phase p)
 	};
 
 	return p <= WTP_L_FALLBACK ? names[p] : "?";
-}
-
-const char *wtp_result_name(int result)
-{
-	static const char *const names[] = {
-		[CAPWAP_LSC_RESULT_SUCCESS] = "success",
-		[CAPWAP_LSC_RESULT_ERROR] = "error",
-		[CAPWAP_LSC_RESULT_NOT_YET_VALID] = "not-yet-valid",
-		[CAPWAP_LSC_RESULT_FAILED_TO_INSTALL] = "failed-to-install",
-		[CAPWAP_LSC_RESULT_FAILED_CA_SIGNING] = "failed-ca-signing",
-		[CAPWAP_LSC_RESULT_NO_RESPONSE] = "no-response",
-		[CAPWAP_LSC_RESULT_TIMEOUT_CA_SIGNING] = "timeout-ca-signing",
-		[CAPWAP_LSC_RESULT_BAD_REQUEST] = "bad-request",
-		[CAPWAP_LSC_RESULT_CERT_MISMATCH] = "cert-mismatch",
-	};
-
-	return result >= 0 && result < __CAPWAP_LSC_RESULT_MAX ?
-	       names[result] : "?";
 }
 
 static void notify(struct wtp_ap *ap, enum wtp_event ev)
@@ -147,10 +130,10 @@ static void take_status(struct wtp_ap *ap, const struct capwap_lsc_status *st)
 	set_reason(ap, st->reason, st->reason_len);
 	if (!ap->reason[0])
 		snprintf(ap->reason, sizeof(ap->reason), "%s",
-			 wtp_result_name(st->result));
+			 lsc_result_name(st->result));
 	ap->last_result = st->result;
 	lsc_info("%s: controller reports %s: %s", ap->cn,
-		 wtp_result_name(st->result), ap->reason);
+		 lsc_result_name(st->result), ap->reason);
 	switch (st->state) {
 	case CAPWAP_LSC_AP_REFUSED:
 		ap->lsc = WTP_L_REFUSED;

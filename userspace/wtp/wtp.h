@@ -165,7 +165,6 @@ void wtp_ap_request(struct wtp_ap *ap, uint8_t *pkt, size_t len,
 		    uint32_t type);
 const char *wtp_state_name(enum wtp_state s);
 const char *wtp_lsc_phase_name(enum wtp_lsc_phase p);
-const char *wtp_result_name(int result);
 
 /* msg.c: each returns a malloc'd packet and its length, or NULL. */
 uint8_t *wtp_msg_discovery(struct wtp_ap *ap, size_t *len);
