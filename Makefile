@@ -107,8 +107,11 @@ check: all unit-tests test-modules
 fuzz:
 	tests/fuzz/run
 
-bench: all
+# Kernel fast path and memory per AP (in the VM), then SCEP enrollment
+# throughput and CPU of lscd against scepserver, scepclient and certmonger.
+bench: all unit-tests
 	tests/bench/run
+	tests/bench/scep-enroll.sh
 
 install: userspace
 	install -D -m 0755 $(B)/lscd $(DESTDIR)$(SBINDIR)/lscd

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# SCEP enrollment benchmark (issue 4, "lscd"): the same N requests enrolled
+# SCEP enrollment benchmark: the same N requests enrolled
 # against Debian's scepserver (micromdm) by
 #   - lscd enroll   (one process for all N requests, one kept-alive
 #                    connection, concurrency 1),
