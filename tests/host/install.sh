@@ -15,7 +15,7 @@ for f in usr/sbin/lscd usr/sbin/lscctl usr/bin/lsc-wtp; do
 done
 for f in usr/share/man/man8/lscd.8 usr/share/man/man8/lscctl.8 \
 	 usr/share/man/man8/lsc-wtp.8 lib/systemd/system/lscd.service \
-	 etc/modprobe.d/capwap-lsc.conf.example; do
+	 etc/modprobe.d/capwap-lsc.conf.example etc/capwap-lsc/lscd.conf.example; do
 	check "installed $f" test -s "$dest/$f"
 done
 for m in lscd lscctl lsc-wtp; do
