@@ -3,23 +3,13 @@
 #
 # An RSA-4096 CA (scepserver's default size): lscd enrolls itself and two
 # APs with RSA-2048 keys; the LSCs verify against the CA and the module
-# accepts them when the APs rejoin.  The CA is made on the host first when
-# possible (a 4096-bit key takes minutes in the VM).
+# accepts them when the APs rejoin.  The CA comes from
+# tests/vm/lscd-fixtures.sh (a 4096-bit key takes minutes in the VM).
 
 . tests/vm/cases/lscd-lib.bash
 
-ca4096() {
-	local d=build/fixtures/lscd
-	if [ ! -s $d/ca4096/ca.pem ]; then
-		[ -w $d ] || d=$tmp
-		scepserver ca -init -keySize 4096 -depot "$d/ca4096" >/dev/null 2>&1 || return 1
-	fi
-	echo "$d/ca4096"
-}
-
 lscd_setup lscd_rsa4096 --attempts 3 --bits 2048
-big=$(ca4096) || { not_ok "lscd_rsa4096: cannot make the RSA-4096 CA"; exit 1; }
-cp -r "$big" "$tmp/ca"
+cp -r "$fx/ca4096" "$tmp/ca"
 ca_serve ca 8080 -allowrenew 0 || { not_ok "lscd_rsa4096: scepserver did not start"; exit 1; }
 $helper config --ca "$tmp/ca/ca.pem" --key-type rsa --bits 2048 --attempts 3 >"$tmp/config.log" 2>&1 ||
 	{ not_ok "lscd_rsa4096: configuring the module: $(cat "$tmp/config.log")"; exit 1; }

@@ -37,17 +37,14 @@ lscd_cleanup() {
 }
 trap lscd_cleanup EXIT
 
-# Keys and CAs are made on the host when the tests ran there first (RSA
-# key generation is ~30 times slower in the VM); made here when missing.
+# Keys and CAs: tests/vm/lscd-fixtures.sh, on the host before the boot
+# when possible (RSA key generation is ~30 times slower in the VM); made
+# here when missing.
 lscd_fixtures() {
 	local d=build/fixtures/lscd
-	if [ ! -s $d/controller.key ] || [ ! -s $d/ca2048/ca.pem ]; then
+	if [ ! -s $d/controller.key ] || [ ! -s $d/ca2048/ca.pem ] || [ ! -s $d/ca4096/ca.pem ]; then
 		mkdir -p $d 2>/dev/null && [ -w $d ] || d=$tmp/fixtures
-		mkdir -p "$d"
-		[ -s "$d/ca2048/ca.pem" ] ||
-			scepserver ca -init -keySize 2048 -depot "$d/ca2048" >/dev/null 2>&1 || return 1
-		[ -s "$d/controller.key" ] ||
-			openssl genrsa -out "$d/controller.key" 2048 2>/dev/null || return 1
+		tests/vm/lscd-fixtures.sh "$d" >/dev/null || return 1
 	fi
 	echo "$d"
 }
