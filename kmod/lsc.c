@@ -580,26 +580,26 @@ static void enqueue(struct capwap_lsc_ap *ap)
 /* ap->lock held: forget the AP's request wherever it is. */
 static void req_cancel(struct capwap_lsc_ap *ap)
 {
-	struct lsc_req *r, *tmp, *found = NULL;
+	struct lsc_req *r, *tmp;
+	LIST_HEAD(gone);
 
+	/* Every entry: one left behind would be ACCEPTed for a dead CSR. */
 	spin_lock(&req_lock);
 	list_for_each_entry_safe(r, tmp, &req_waiting, node)
 		if (r->ap == ap)
-			found = r;
-	if (!found)
-		list_for_each_entry_safe(r, tmp, &req_accepted, node)
-			if (r->ap == ap)
-				found = r;
-	if (found) {
-		list_del(&found->node);
+			list_move(&r->node, &gone);
+	list_for_each_entry_safe(r, tmp, &req_accepted, node)
+		if (r->ap == ap)
+			list_move(&r->node, &gone);
+	list_for_each_entry(r, &gone, node)
 		req_n--;
-	}
 	spin_unlock(&req_lock);
-	if (found) {
+	list_for_each_entry_safe(r, tmp, &gone, node) {
 		/* The table still holds the AP: this is never the last ref. */
-		capwap_lsc_ap_put(found->ap);
-		kfree(found);
+		capwap_lsc_ap_put(r->ap);
+		kfree(r);
 	}
+	ap->request_id = 0;
 }
 
 static struct lsc_req *find_waiting(u64 id)
@@ -640,13 +640,29 @@ again:
 	spin_lock_bh(&ap->lock);
 	spin_lock(&req_lock);
 	r = find_waiting(want);
-	if (!r || r->id != want || ap->request_id != want || !ap->csr) {
+	if (r && (ap->request_id != want || !ap->csr)) {
+		/*
+		 * The AP no longer stands behind this request: drop it, or
+		 * an ACCEPT without id would pick it first forever.
+		 */
+		list_del(&r->node);
+		req_n--;
+		spin_unlock(&req_lock);
+		spin_unlock_bh(&ap->lock);
+		capwap_lsc_ap_put(r->ap);
+		kfree(r);
+		r = NULL;
+	} else if (!r) {
 		/* Lost a race with another accept or a cancel. */
 		spin_unlock(&req_lock);
 		spin_unlock_bh(&ap->lock);
+	}
+	if (!r) {
 		capwap_lsc_ap_put(ap);
-		if (!id)
+		if (!id) {
+			cond_resched();
 			goto again;
+		}
 		kfree(csr);
 		return -ENOENT;
 	}
@@ -789,6 +805,9 @@ static int renew_one(struct capwap_lsc_ap *ap, void *arg)
 	spin_lock_bh(&ap->lock);
 	if (ap->session == CAPWAP_LSC_SESSION_RUN &&
 	    ap->cert_type == CAPWAP_LSC_CERT_LSC) {
+		/* Starting over: a request still queued would go stale. */
+		req_cancel(ap);
+		free_material(ap);
 		ap->renew = true;
 		ap->attempts = 0;
 		ap->state = CAPWAP_LSC_AP_IDLE;
