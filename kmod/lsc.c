@@ -802,13 +802,18 @@ unsigned int capwap_lsc_req_waiting(void)
 
 static int renew_one(struct capwap_lsc_ap *ap, void *arg)
 {
+	bool lsc, gave_up;
+
 	spin_lock_bh(&ap->lock);
-	if (ap->session == CAPWAP_LSC_SESSION_RUN &&
-	    ap->cert_type == CAPWAP_LSC_CERT_LSC) {
+	lsc = ap->cert_type == CAPWAP_LSC_CERT_LSC;
+	/* RENEW is also how the operator retries an AP that gave up. */
+	gave_up = ap->state == CAPWAP_LSC_AP_FALLBACK ||
+		  ap->state == CAPWAP_LSC_AP_FAILED;
+	if (ap->session == CAPWAP_LSC_SESSION_RUN && (lsc || gave_up)) {
 		/* Starting over: a request still queued would go stale. */
 		req_cancel(ap);
 		free_material(ap);
-		ap->renew = true;
+		ap->renew = lsc;
 		ap->attempts = 0;
 		ap->state = CAPWAP_LSC_AP_IDLE;
 		kick(ap);
@@ -818,7 +823,10 @@ static int renew_one(struct capwap_lsc_ap *ap, void *arg)
 	return 0;
 }
 
-/* @mac NULL: every AP in Run with an LSC.  Returns how many, or -errno. */
+/*
+ * @mac NULL: every AP in Run with an LSC or in fallback.  Returns how
+ * many, or -errno.
+ */
 int capwap_lsc_renew(const u8 *mac)
 {
 	struct capwap_lsc_ap *ap;
