@@ -312,10 +312,34 @@ static int send_certs(struct capwap_lsc_ap *ap, bool device)
 
 /* ---- The per-AP machine ------------------------------------------- */
 
+/*
+ * The reason goes to the AP in LSC_STATUS, which carries only valid
+ * UTF-8 without control characters: a reason cut inside a character or
+ * holding a control character would make every LSC_STATUS fail to build.
+ * Bad bytes become '?', and a character that does not fit is left out.
+ */
 static void set_error(struct capwap_lsc_ap *ap, u8 result, const char *why)
 {
+	size_t i = 0, o = 0, n, len = strlen(why);
+	char *d = ap->last_error;
+	u8 c;
+
 	ap->last_result = result;
-	strscpy(ap->last_error, why, sizeof(ap->last_error));
+	while (i < len && o < sizeof(ap->last_error) - 1) {
+		c = why[i];
+		n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (n > len - i || !capwap_lsc_text_valid(why + i, n)) {
+			d[o++] = '?';
+			i++;
+			continue;
+		}
+		if (n > sizeof(ap->last_error) - 1 - o)
+			break;
+		memcpy(d + o, why + i, n);
+		o += n;
+		i += n;
+	}
+	d[o] = '\0';
 }
 
 static void free_material(struct capwap_lsc_ap *ap)
@@ -384,8 +408,9 @@ static void kick(struct capwap_lsc_ap *ap)
 	if (ap->pending || ap->session != CAPWAP_LSC_SESSION_RUN)
 		return;
 	if (ap->status_pending) {
-		ap->status_pending = false;
-		send_status(ap);
+		/* Kept on failure so the next kick tries again. */
+		if (!send_status(ap))
+			ap->status_pending = false;
 		return;
 	}
 	switch (ap->state) {
