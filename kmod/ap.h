@@ -101,6 +101,7 @@ struct capwap_lsc_ap {
 	u8 *join_cert;
 	u16 join_cert_len;
 	u8 join_seq;
+	bool join_verifying;	/* its other requests wait for the verdict */
 
 	unsigned long work_flags;
 	struct work_struct work;

@@ -261,6 +261,7 @@ static void teardown_locked(struct capwap_lsc_ap *ap, bool timeout)
 	ap->resp_cap = 0;
 	ap->have_rx_seq = false;
 	ap->session = CAPWAP_LSC_SESSION_DOWN;
+	ap->join_verifying = false;
 	if (timeout)
 		capwap_lsc_count(CAPWAP_LSC_ST_TIMEOUTS);
 	capwap_lsc_prov_session_down(ap);
@@ -376,6 +377,12 @@ static void handle_join(const struct capwap_msg *msg,
 		ap->join_cert = cert;
 		ap->join_cert_len = len;
 		ap->join_seq = msg->seq;
+		/*
+		 * Nothing else from this AP counts until the certificate is
+		 * checked: a Configuration Status now would walk it to Run
+		 * past the check.
+		 */
+		ap->join_verifying = true;
 		spin_unlock_bh(&ap->lock);
 		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_VERIFY);
 		capwap_lsc_ap_put(ap);
@@ -407,14 +414,16 @@ static void handle_join(const struct capwap_msg *msg,
 /* Process context, from the AP's work item. */
 void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap)
 {
-	u8 *cert;
+	u8 *cert, seq;
 	u16 len;
 	int ret, result;
 	bool refused;
 
+	/* The sequence number of the Join this certificate came with. */
 	spin_lock_bh(&ap->lock);
 	cert = ap->join_cert;
 	len = ap->join_cert_len;
+	seq = ap->join_seq;
 	ap->join_cert = NULL;
 	spin_unlock_bh(&ap->lock);
 	if (!cert)
@@ -427,9 +436,11 @@ void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap)
 
 	local_bh_disable();
 	spin_lock(&ap->lock);
-	if (ap->session != CAPWAP_LSC_SESSION_JOIN || ap->resp ||
-	    ap->rx_seq != ap->join_seq) {
-		/* The AP moved on (rejoined or went away) meanwhile. */
+	if (!ap->join_verifying || ap->join_cert || ap->join_seq != seq) {
+		/*
+		 * The AP went away or joined again meanwhile: a newer LSC
+		 * Join has its own check queued, any other was answered.
+		 */
 		spin_unlock(&ap->lock);
 		local_bh_enable();
 		return;
@@ -439,11 +450,17 @@ void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap)
 		snprintf(ap->last_error, sizeof(ap->last_error),
 			 "LSC not verified by the LSC CA (%d)", ret);
 	}
+	ap->join_verifying = false;
 	respond(ap, this_cpu_read(resp_buf),
-		build_simple_resp(CAPWAP_MSG_JOIN_RESP, ap->join_seq, result,
-				  true, &ap->peer));
-	if (refused)
+		build_simple_resp(CAPWAP_MSG_JOIN_RESP, seq, result, true,
+				  &ap->peer));
+	if (refused) {
+		/* Keep the answer for a retransmitted Join, end the rest. */
+		drop_pending(ap);
+		del_timer(&ap->rtx_timer);
 		ap->session = CAPWAP_LSC_SESSION_DOWN;
+		capwap_lsc_prov_session_down(ap);
+	}
 	spin_unlock(&ap->lock);
 	local_bh_enable();
 	if (refused)
@@ -588,7 +605,7 @@ static void handle_message(const struct capwap_msg *msg,
 		return;
 	}
 	spin_lock_bh(&ap->lock);
-	if (ap->session == CAPWAP_LSC_SESSION_DOWN)
+	if (ap->session == CAPWAP_LSC_SESSION_DOWN || ap->join_verifying)
 		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
 	else if (capwap_msg_is_request(type))
 		handle_request(ap, msg, &unbind);
