@@ -686,6 +686,9 @@ static int capwap_lsc_netlink_event(struct notifier_block *nb,
 {
 	struct netlink_notify *n = ptr;
 
+	/* The family lives in init_net; a portid elsewhere is not ours. */
+	if (!net_eq(n->net, &init_net))
+		return NOTIFY_DONE;
 	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
 	    n->portid)
 		capwap_lsc_req_release(n->portid);
