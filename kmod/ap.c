@@ -290,6 +290,8 @@ int capwap_lsc_ap_init(void)
 	capwap_lsc_wq = alloc_workqueue("capwap_lsc", WQ_UNBOUND, 0);
 	if (!capwap_lsc_wq) {
 		kmem_cache_destroy(ap_cache);
+		/* main.c's unwind destroys it again otherwise. */
+		ap_cache = NULL;
 		return -ENOMEM;
 	}
 	return 0;
