@@ -34,8 +34,9 @@ static DEFINE_PER_CPU(u8 *, rx_buf);
 static int capwap_lsc_socket_send(const struct capwap_lsc_peer *peer,
 				  const u8 *pkt, size_t len)
 {
-	struct sock *sk = READ_ONCE(capwap_lsc_sock) ?
-			  capwap_lsc_sock->sk : NULL;
+	/* One read: unload clears the pointer under us. */
+	struct socket *sock = READ_ONCE(capwap_lsc_sock);
+	struct sock *sk = sock ? sock->sk : NULL;
 	struct flowi4 fl4 = { };
 	struct sk_buff *skb;
 	struct rtable *rt;
