@@ -17,8 +17,11 @@
  *   capwap_peer eperm             every change command (run unprivileged)
  *   capwap_peer fuzz N            N malformed packets, counters add up
  *   capwap_peer mkaps N [FIRST]   N APs join (for memory measurements)
+ *   capwap_peer regress DIR       reviewed defects stay fixed (DIR as lsc;
+ *                                 run after lscjoin installed the CA)
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <time.h>
 #include <sys/stat.h>
 
@@ -930,6 +933,161 @@ static int cmd_fuzz(long n)
 	return 0;
 }
 
+/* ---- regressions ---------------------------------------------------- */
+
+static void regress_alarm(int sig)
+{
+	static const char msg[] =
+		"not ok ACCEPT without id returns while a stale request is queued # hung\n";
+
+	(void)sig;
+	if (write(1, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+/* Sends a request without waiting for its answer. */
+static int send_only(struct peer_ap *ap, u32 type)
+{
+	static u8 buf[16384];
+	int len = build_request(ap, type, buf, sizeof(buf));
+
+	return len < 0 ? len : peer_send(ap, buf, len) < 0 ? -EIO : 0;
+}
+
+static int renew_mac(const u8 *mac)
+{
+	struct nl_msg *m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_RENEW, 0);
+
+	nla_put(m, CAPWAP_LSC_A_MAC, 6, mac);
+	return peer_nl_do(&nl, m, NULL, NULL);
+}
+
+/* Parameters answered, CSR sent and announced: its id, or 0. */
+static u64 csr_round(struct peer_ap *ap, const u8 *csr, size_t len)
+{
+	u64 id = 0;
+
+	if (wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000) != 1)
+		return 0;
+	peer_reply(ap, 0);
+	if (send_csr(ap, csr, len) || peer_nl_event(&nl, &id, NULL, 3000) != 1)
+		return 0;
+	return id;
+}
+
+/* Fails the accepted request @id; returns the LSC_STATUS state or -1. */
+static int fail_round(struct peer_ap *ap, u64 id, const char *why,
+		      struct capwap_lsc_status *st)
+{
+	struct accepted acc;
+
+	if (!id || do_accept(&nl, id, &acc) ||
+	    do_complete(&nl, id, CAPWAP_LSC_RESULT_FAILED_CA_SIGNING, why,
+			NULL, 0, NULL, 0) ||
+	    wait_update(ap, CAPWAP_LSC_VSP_LSC_STATUS, 3000) != 1 ||
+	    capwap_lsc_get_status(&ap->msg, peer_vendor,
+				  CAPWAP_LSC_VSP_LSC_STATUS, st))
+		return -1;
+	peer_reply(ap, 0);
+	return st->state;
+}
+
+static int cmd_regress(const char *dir)
+{
+	static const u8 csr[] = { 0x30, 0x03, 0x02, 0x01, 0x02 };
+	static const char ctl[] = "bad\tCA: ";
+	size_t cert_len, other_len;
+	u8 *cert = read_file(dir, "ap.der", &cert_len);
+	u8 *other = read_file(dir, "other.der", &other_len);
+	struct peer_ap *ap = new_ap("127.0.0.20");
+	struct capwap_lsc_cert_params p;
+	struct capwap_lsc_status st;
+	struct stats_ctx s0, s1;
+	struct accepted acc;
+	struct ap_info info;
+	bool join_ok = false, run = false;
+	char why[128];
+	u64 id1, id2, got;
+	int i, r, n;
+
+	/* A reason cut inside a UTF-8 character, with a control character. */
+	strcpy(why, ctl);
+	for (i = 0; i < 40; i++)
+		strcat(why, "\xc3\xa9");
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 2);
+	r = peer_to_run(ap);
+	r = r ? r : fail_round(ap, csr_round(ap, csr, sizeof(csr)), why, &st);
+	result(r == CAPWAP_LSC_AP_FAILED && st.reason_len == 62 &&
+	       !memcmp(st.reason, "bad?CA: \xc3\xa9", 10) &&
+	       !memcmp(st.reason + 60, "\xc3\xa9", 2),
+	       "a reason cut mid-character or with control characters still reaches the AP",
+	       "r=%d len=%u", r, st.reason_len);
+
+	r = fail_round(ap, csr_round(ap, csr, sizeof(csr)), "no", &st);
+	n = wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 500);
+	result(r == CAPWAP_LSC_AP_FALLBACK && n == 0, "second failure: fallback",
+	       "r=%d n=%d", r, n);
+	r = renew_mac(ap->mac);
+	n = wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	result(r == 0 && n == 1 &&
+	       !capwap_lsc_get_cert_params(&ap->msg, peer_vendor, &p) &&
+	       p.attempts_left == 2 && !(p.flags & CAPWAP_LSC_PARAMS_RENEWAL),
+	       "RENEW provisions an AP in fallback again, attempts reset",
+	       "r=%d n=%d", r, n);
+	peer_reply(ap, 0);
+	free_ap(ap);
+
+	/* RENEW while a request waits, then ACCEPT without an id. */
+	ap = new_ap("127.0.0.21");
+	ap->cert_type = CAPWAP_LSC_CERT_LSC;
+	ap->cert = cert;
+	ap->cert_len = cert_len;
+	r = peer_to_run(ap);
+	id1 = r ? 0 : (renew_mac(ap->mac), csr_round(ap, csr, sizeof(csr)));
+	id2 = id1 ? (renew_mac(ap->mac), csr_round(ap, csr, sizeof(csr))) : 0;
+	signal(SIGALRM, regress_alarm);
+	alarm(20);
+	r = id2 ? do_accept(&nl, 0, &acc) : -1;
+	alarm(0);
+	got = acc.id;
+	n = do_accept(&nl, id1, &acc);
+	result(id1 && id2 && r == 0 && got == id2 && n == -ENOENT,
+	       "ACCEPT without id returns while a stale request is queued",
+	       "r=%d id1=%llu id2=%llu n=%d", r, (unsigned long long)id1,
+	       (unsigned long long)id2, n);
+	if (got == id2 && !do_complete(&nl, id2, CAPWAP_LSC_RESULT_ERROR,
+					"done", NULL, 0, NULL, 0) &&
+	    wait_update(ap, CAPWAP_LSC_VSP_LSC_STATUS, 3000) == 1)
+		peer_reply(ap, 0);
+	free_ap(ap);
+
+	/* Configuration Status and Change State right behind an LSC Join. */
+	ap = new_ap("127.0.0.22");
+	ap->cert_type = CAPWAP_LSC_CERT_LSC;
+	ap->cert = other;
+	ap->cert_len = other_len;
+	peer_get_stats(&nl, &s0);
+	send_only(ap, CAPWAP_MSG_JOIN_REQ);
+	send_only(ap, CAPWAP_MSG_CONFIG_STATUS_REQ);
+	send_only(ap, CAPWAP_MSG_CHANGE_STATE_REQ);
+	while (peer_recv(ap, 2000) == 1) {
+		if (ap->msg.type == CAPWAP_MSG_JOIN_RESP)
+			join_ok = peer_result(&ap->msg) == CAPWAP_RESULT_SUCCESS;
+		if (ap->msg.type == CAPWAP_MSG_CHANGE_STATE_RESP)
+			run = true;
+	}
+	peer_get_ap(&nl, ap->mac, &info);
+	peer_get_stats(&nl, &s1);
+	result(!join_ok && !run && info.session != CAPWAP_LSC_SESSION_RUN &&
+	       s1.v[CAPWAP_LSC_STATS_A_REFUSED_LSC] ==
+	       s0.v[CAPWAP_LSC_STATS_A_REFUSED_LSC] + 1,
+	       "requests racing an LSC Join's check do not bypass the refusal",
+	       "join_ok=%d run=%d session=%d", join_ok, run, info.session);
+	free_ap(ap);
+	return 0;
+}
+
 static int cmd_mkaps(long n, long first)
 {
 	struct peer_ap ap;
@@ -960,12 +1118,13 @@ static int cmd_mkaps(long n, long first)
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
-	bool events = !strcmp(cmd, "lsc") || !strcmp(cmd, "fallback");
+	bool events = !strcmp(cmd, "lsc") || !strcmp(cmd, "fallback") ||
+		      !strcmp(cmd, "regress");
 
 	static const struct { const char *name; unsigned int base; } bases[] = {
 		{ "lsc", 100 }, { "fallback", 200 }, { "provlist", 300 },
 		{ "refuse", 400 }, { "lscjoin", 500 }, { "rtx", 600 },
-		{ "queue", 700 }, { "fuzz", 800 },
+		{ "queue", 700 }, { "fuzz", 800 }, { "regress", 900 },
 	};
 	unsigned int i;
 
@@ -1000,6 +1159,8 @@ int main(int argc, char **argv)
 		cmd_eperm();
 	else if (!strcmp(cmd, "fuzz") && argc > 2)
 		cmd_fuzz(atol(argv[2]));
+	else if (!strcmp(cmd, "regress") && argc > 2)
+		cmd_regress(argv[2]);
 	else if (!strcmp(cmd, "mkaps") && argc > 2)
 		cmd_mkaps(atol(argv[2]), argc > 3 ? atol(argv[3]) : 0);
 	else {

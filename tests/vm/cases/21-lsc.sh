@@ -43,6 +43,9 @@ else
 	not_ok "sysfs LSC view: $(grep -r . $sys/stats/certs_delivered $sys/stats/fallbacks $sys/aps/02:ca:00:00:00:c8/state 2>&1 | tr '\n' ' ')"
 fi
 
+# After the sysfs check: these scenarios add failures and fallbacks.
+$peer regress "$fix" || true
+
 kill -INT $dumpcap_pid 2>/dev/null
 wait $dumpcap_pid 2>/dev/null
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
