@@ -57,7 +57,9 @@ struct lsc_req {
 static DEFINE_SPINLOCK(req_lock);
 static LIST_HEAD(req_waiting);
 static LIST_HEAD(req_accepted);
-static unsigned int req_n;
+/* Beyond REQ_QUEUE_MAX: admitted in order as slots free, not announced. */
+static LIST_HEAD(req_overflow);
+static unsigned int req_n;		/* waiting + accepted */
 static u64 req_next_id;
 static bool req_dying;
 static void req_announce_fn(struct work_struct *work);
@@ -574,28 +576,56 @@ static void announce(u64 id, const u8 *mac, gfp_t gfp)
 		capwap_lsc_count(CAPWAP_LSC_ST_LSC_EVENTS);
 }
 
-/* ap->lock held.  Refuses, as a failed attempt, beyond REQ_QUEUE_MAX. */
+/* req_lock held: requests kept out by a full queue take freed slots. */
+static void req_admit(void)
+{
+	struct lsc_req *r;
+
+	while (req_n < REQ_QUEUE_MAX && !list_empty(&req_overflow)) {
+		r = list_first_entry(&req_overflow, struct lsc_req, node);
+		list_move_tail(&r->node, &req_waiting);
+		req_n++;
+		if (req_dying)
+			continue;
+		if (capwap_lsc_genl_listening())
+			announce(r->id, r->ap->mac, GFP_ATOMIC);
+		else
+			queue_delayed_work(system_wq, &req_announce_work,
+					   HZ / 5);
+	}
+}
+
+/*
+ * ap->lock held.  Beyond REQ_QUEUE_MAX the request waits off the queue
+ * (the AP stays in csr-received): a fleet rejoining at once must not
+ * burn its attempts on our queue's size.
+ */
 static void enqueue(struct capwap_lsc_ap *ap)
 {
 	struct lsc_req *r = kzalloc(sizeof(*r), GFP_ATOMIC);
 	u64 id;
 
 	spin_lock(&req_lock);
-	if (!r || req_n >= REQ_QUEUE_MAX || req_dying) {
+	if (!r || req_dying) {
 		spin_unlock(&req_lock);
 		kfree(r);
-		capwap_lsc_count(CAPWAP_LSC_ST_QUEUE_FULL);
 		fail_attempt(ap, CAPWAP_LSC_RESULT_NO_RESPONSE,
-			     "certificate request queue full");
+			     "certificate request not queued");
 		return;
 	}
 	r->id = id = ++req_next_id;
 	r->ap = ap;
 	r->renewal = ap->renew;
 	capwap_lsc_ap_get(ap);
+	ap->request_id = id;
+	if (req_n >= REQ_QUEUE_MAX) {
+		list_add_tail(&r->node, &req_overflow);
+		spin_unlock(&req_lock);
+		capwap_lsc_count(CAPWAP_LSC_ST_QUEUE_FULL);
+		return;
+	}
 	list_add_tail(&r->node, &req_waiting);
 	req_n++;
-	ap->request_id = id;
 	if (!capwap_lsc_genl_listening())
 		queue_delayed_work(system_wq, &req_announce_work, HZ / 5);
 	spin_unlock(&req_lock);
@@ -618,6 +648,10 @@ static void req_cancel(struct capwap_lsc_ap *ap)
 			list_move(&r->node, &gone);
 	list_for_each_entry(r, &gone, node)
 		req_n--;
+	list_for_each_entry_safe(r, tmp, &req_overflow, node)
+		if (r->ap == ap)
+			list_move(&r->node, &gone);
+	req_admit();
 	spin_unlock(&req_lock);
 	list_for_each_entry_safe(r, tmp, &gone, node) {
 		/* The table still holds the AP: this is never the last ref. */
@@ -672,6 +706,7 @@ again:
 		 */
 		list_del(&r->node);
 		req_n--;
+		req_admit();
 		spin_unlock(&req_lock);
 		spin_unlock_bh(&ap->lock);
 		capwap_lsc_ap_put(r->ap);
@@ -747,6 +782,7 @@ int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 	}
 	list_del_init(&found->node);
 	req_n--;
+	req_admit();
 	ap = found->ap;
 	spin_unlock_bh(&req_lock);
 	kfree(found);
@@ -887,6 +923,7 @@ void capwap_lsc_prov_uninit(void)
 	cancel_delayed_work_sync(&req_announce_work);
 
 	list_splice_init(&req_accepted, &req_waiting);
+	list_splice_init(&req_overflow, &req_waiting);
 	list_for_each_entry_safe(r, tmp, &req_waiting, node) {
 		list_del(&r->node);
 		capwap_lsc_ap_put(r->ap);

@@ -441,7 +441,7 @@ static int stats_reply(struct nlattr **a, void *arg)
 		{ CAPWAP_LSC_STATS_A_TIMEOUTS, "Sessions timed out" },
 		{ CAPWAP_LSC_STATS_A_TX_ERRORS, "Transmit errors" },
 		{ CAPWAP_LSC_STATS_A_LSC_EVENTS, "LSC requests announced" },
-		{ CAPWAP_LSC_STATS_A_QUEUE_FULL, "LSC requests refused (queue full)" },
+		{ CAPWAP_LSC_STATS_A_QUEUE_FULL, "LSC requests held back (queue full)" },
 		{ CAPWAP_LSC_STATS_A_CERTS_DELIVERED, "Certificates delivered" },
 		{ CAPWAP_LSC_STATS_A_ENROLL_FAILURES, "Enrollment failures" },
 		{ CAPWAP_LSC_STATS_A_FALLBACKS, "Fallbacks to MIC" },
