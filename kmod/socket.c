@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <net/udp_tunnel.h>
 #include <net/route.h>
+#include <linux/inetdevice.h>
 #include <net/ip.h>
 
 #include "capwap_lsc.h"
@@ -71,14 +72,30 @@ static int capwap_lsc_socket_send(const struct capwap_lsc_peer *peer,
 static int capwap_lsc_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct capwap_lsc_peer peer;
+	struct rtable *rt;
 	const u8 *buf;
 	size_t len;
+	__be32 addr;
 
 	if (!pskb_may_pull(skb, sizeof(struct udphdr)))
 		goto drop;
 	peer.saddr = ip_hdr(skb)->saddr;
 	peer.daddr = ip_hdr(skb)->daddr;
 	peer.sport = udp_hdr(skb)->source;
+	/*
+	 * A Discovery sent to a broadcast or multicast address (RFC 5415
+	 * section 3.3) is answered from, and advertises, an address of the
+	 * interface it came in on: the group address is no source.  The
+	 * input route is still attached here, in the UDP receive path.
+	 */
+	rt = skb_rtable(skb);
+	if (rt && skb->dev &&
+	    (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))) {
+		addr = inet_select_addr(skb->dev, peer.saddr, RT_SCOPE_UNIVERSE);
+		if (!addr)
+			goto drop;
+		peer.daddr = addr;
+	}
 	len = skb->len - sizeof(struct udphdr);
 
 	if (len > RX_BUF_LEN) {
