@@ -44,7 +44,13 @@ void lsc_genl_close(struct lsc_genl *g)
 
 struct nl_msg *lsc_genl_msg(struct lsc_genl *g, uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	return lsc_genl_msg_sized(g, cmd, flags, 0);
+}
+
+struct nl_msg *lsc_genl_msg_sized(struct lsc_genl *g, uint8_t cmd, int flags,
+				  size_t size)
+{
+	struct nl_msg *msg = size ? nlmsg_alloc_size(size) : nlmsg_alloc();
 
 	if (!msg)
 		return NULL;

@@ -25,6 +25,9 @@ void lsc_genl_close(struct lsc_genl *g);
 
 /* A request for cmd; NLM_F_DUMP in flags asks for a dump. */
 struct nl_msg *lsc_genl_msg(struct lsc_genl *g, uint8_t cmd, int flags);
+/* The same with room for size bytes, for requests that carry certificates. */
+struct nl_msg *lsc_genl_msg_sized(struct lsc_genl *g, uint8_t cmd, int flags,
+				  size_t size);
 
 /*
  * Sends msg (and frees it), calls reply for every message that comes back

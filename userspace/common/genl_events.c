@@ -78,19 +78,3 @@ int lsc_genl_events_process(struct lsc_genl *ev, lsc_genl_event_fn fn,
 	nl_cb_put(cb);
 	return ret ? ret : st.n;
 }
-
-struct nl_msg *lsc_genl_msg_sized(struct lsc_genl *g, uint8_t cmd, int flags,
-				  size_t size)
-{
-	struct nl_msg *msg = nlmsg_alloc_size(size);
-
-	if (!msg)
-		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, g->family, 0,
-			 flags | NLM_F_REQUEST | NLM_F_ACK, cmd,
-			 CAPWAP_LSC_GENL_VERSION)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}

@@ -27,8 +27,4 @@ typedef void (*lsc_genl_event_fn)(uint8_t cmd, struct nlattr **attrs,
 int lsc_genl_events_process(struct lsc_genl *ev, lsc_genl_event_fn fn,
 			    void *arg);
 
-/* Same size rules as lsc_genl_msg, for requests that carry certificates. */
-struct nl_msg *lsc_genl_msg_sized(struct lsc_genl *g, uint8_t cmd, int flags,
-				  size_t size);
-
 #endif /* LSC_GENL_EVENTS_H */
