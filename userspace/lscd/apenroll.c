@@ -241,17 +241,12 @@ static void job_start(struct lscd *d, struct lscd_job *j)
 	struct scep_txn_status st;
 	int rc;
 
-	/* A transport retry resends the very same message (same nonce). */
-	if (!j->req.url) {
-		rc = scep_txn_next_request(j->txn, &j->req);
-		if (rc) {
-			if (scep_txn_state(j->txn) != SCEP_TXN_FAILED)
-				scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_ERROR,
-					      "cannot build the request: %s",
-					      strerror(-rc));
-			settle(d, j);
-			return;
-		}
+	rc = scep_txn_ensure_request(j->txn, &j->req);
+	if (rc < 0) {
+		settle(d, j);
+		return;
+	}
+	if (rc) {
 		j->x.attempt = 0;
 		scep_txn_status(j->txn, &st);
 		/* Written before it leaves: a crash from here on polls. */

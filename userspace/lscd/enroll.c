@@ -540,19 +540,13 @@ static int job_start(struct enroll_run *r, struct job *j)
 {
 	int rc;
 
-	/* A transport retry resends the very same message (same nonce). */
-	if (!j->req.url) {
-		rc = scep_txn_next_request(j->txn, &j->req);
-		if (rc) {
-			if (scep_txn_state(j->txn) != SCEP_TXN_FAILED)
-				scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_ERROR,
-					      "cannot build the request: %s",
-					      strerror(-rc));
-			job_finish(r, j);
-			return 0;
-		}
-		j->x.attempt = 0;
+	rc = scep_txn_ensure_request(j->txn, &j->req);
+	if (rc < 0) {
+		job_finish(r, j);
+		return 0;
 	}
+	if (rc)
+		j->x.attempt = 0;
 	rc = lsc_http_xfer_init(&j->x, &r->o.http, j->req.url,
 				j->req.content_type,
 				j->req.post ? j->req.body : NULL, j->req.len,

@@ -194,6 +194,13 @@ struct scep_txn *scep_txn_new(const struct scep_ca *ca,
 			      const char *tag, int *err);
 void scep_txn_free(struct scep_txn *txn);
 int scep_txn_next_request(struct scep_txn *txn, struct scep_request *req);
+/*
+ * The request to send now: req itself when it is already built (a
+ * transport retry resends the very same message, same nonce), else the
+ * transaction's next one.  Returns 1 when it built a new request, 0 for a
+ * retry, or a negative errno with the transaction failed.
+ */
+int scep_txn_ensure_request(struct scep_txn *t, struct scep_request *req);
 void scep_request_free(struct scep_request *req);
 enum scep_txn_state scep_txn_handle_reply(struct scep_txn *txn,
 					  long http_status,

@@ -304,6 +304,23 @@ int scep_txn_next_request(struct scep_txn *txn, struct scep_request *req)
 	return 0;
 }
 
+int scep_txn_ensure_request(struct scep_txn *t, struct scep_request *req)
+{
+	int rc;
+
+	if (req->url)
+		return 0;
+	rc = scep_txn_next_request(t, req);
+	if (rc) {
+		if (scep_txn_state(t) != SCEP_TXN_FAILED)
+			scep_txn_fail(t, CAPWAP_LSC_RESULT_ERROR,
+				      "cannot build the request: %s",
+				      strerror(-rc));
+		return rc;
+	}
+	return 1;
+}
+
 void scep_request_free(struct scep_request *req)
 {
 	free(req->url);
