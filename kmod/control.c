@@ -354,6 +354,17 @@ static void handle_join(const struct capwap_msg *msg,
 		len = capwap_lsc_get_object(msg, vendor_id,
 					    CAPWAP_LSC_VSP_AP_CERT, 0, cert,
 					    CAPWAP_LSC_MAX_DER_LEN);
+		/* Kept until the check runs: only what the certificate needs. */
+		if (len > 0) {
+			u8 *small = kmemdup(cert, len, GFP_ATOMIC);
+
+			kfree(cert);
+			cert = small;
+			if (!cert) {
+				capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+				return;
+			}
+		}
 	}
 
 	ap = capwap_lsc_ap_join(bd.base_mac, peer, send);

@@ -507,7 +507,15 @@ void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 			return;
 		}
 		free_material(ap);
-		ap->csr = csr;
+		/* Kept until enrolled: only what the request needs. */
+		ap->csr = kmemdup(csr, len, GFP_ATOMIC);
+		kfree(csr);
+		if (!ap->csr) {
+			fail_attempt(ap, CAPWAP_LSC_RESULT_ERROR,
+				     "out of memory for the certificate request");
+			kick(ap);
+			return;
+		}
 		ap->csr_len = len;
 		ap->state = CAPWAP_LSC_AP_CSR_RECEIVED;
 		enqueue(ap);
