@@ -8,6 +8,7 @@
 # make bench           benchmarks (ratios against named baselines)
 # make install         programs, man pages, systemd unit, modprobe.d example
 # make dkms-install    register, build and install the module through DKMS
+# make style           checkpatch.pl over the module and the UAPI header
 
 VERSION := $(shell cat VERSION)
 
@@ -49,7 +50,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all module print-kver dkms-src test-modules userspace unit-tests check fuzz bench install \
-	module-install dkms-install clean style
+	module-install dkms-install clean style print-checkpatch
 all: module userspace
 
 module:
@@ -139,12 +140,27 @@ dkms-install: dkms-src
 	dkms build -m capwap-lsc -v $(VERSION) -k $(KVER)
 	dkms install -m capwap-lsc -v $(VERSION) -k $(KVER)
 
-# Debian's header packages carry no checkpatch.pl: point CHECKPATCH at a
-# kernel source tree's copy.
-CHECKPATCH ?= $(KDIR)/scripts/checkpatch.pl
-style:
-	@test -x $(CHECKPATCH) || { echo "style: no $(CHECKPATCH); set CHECKPATCH=" >&2; exit 1; }
-	$(CHECKPATCH) --no-tree --terse -f kmod/*.c kmod/*.h include/uapi/linux/capwap_lsc.h
+# Debian's header packages carry no checkpatch.pl; the linux-source-6.1
+# package has it inside its tarball, from which the script and the data
+# files it reads next to itself are taken once.  CHECKPATCH= overrides.
+CHECKPATCH_TARBALL ?= $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
+CHECKPATCH ?= $(if $(wildcard $(KDIR)/scripts/checkpatch.pl),$(KDIR)/scripts/checkpatch.pl,$(B)/checkpatch/checkpatch.pl)
+STYLE_FILES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h) \
+	include/uapi/linux/capwap_lsc.h
+
+$(B)/checkpatch/checkpatch.pl:
+	@test -n "$(CHECKPATCH_TARBALL)" || { echo "style: no checkpatch.pl; apt-get install linux-source-6.1, or set CHECKPATCH=" >&2; exit 1; }
+	@mkdir -p $(@D)
+	tar -C $(@D) -xJf $(CHECKPATCH_TARBALL) --strip-components=2 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	@touch $@
+
+print-checkpatch:
+	@echo $(CHECKPATCH)
+
+style: $(CHECKPATCH)
+	$(CHECKPATCH) --no-tree --terse --show-types -f $(STYLE_FILES)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
