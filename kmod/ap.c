@@ -60,10 +60,10 @@ static void ap_free_rcu(struct rcu_head *head)
 {
 	struct capwap_lsc_ap *ap = container_of(head, struct capwap_lsc_ap, rcu);
 
+	/* First: it takes back a request it lent to ->pending. */
+	capwap_lsc_prov_free(ap);
 	kfree(ap->resp);
 	kfree(ap->pending);
-	kfree(ap->csr);
-	kfree(ap->certs);
 	kfree(ap->join_cert);
 	kmem_cache_free(ap_cache, ap);
 }

@@ -12,6 +12,7 @@
 
 struct key;
 struct capwap_lsc_ap_kobj;
+struct capwap_lsc_delivery;
 
 /* Where an AP is reached: its source address and the one it wrote to. */
 struct capwap_lsc_peer {
@@ -85,17 +86,16 @@ struct capwap_lsc_ap {
 	u32 pending_type;
 	u8 *pending;
 	u32 pending_len;
+	bool pending_lent;	/* ->pending belongs to ->delivery */
 	unsigned long rtx_interval;
 	struct timer_list rtx_timer;
 
 	u16 frag_id;		/* of the datagrams we fragment */
 
-	/* LSC material in flight: the CSR, then the certificates */
+	/* LSC material in flight: the CSR, then the delivery requests */
 	u8 *csr;
 	u16 csr_len;
-	u8 *certs;		/* chain (root last) then device cert */
-	u32 cert_len[CAPWAP_LSC_MAX_CHAIN + 1];
-	u8 ncerts;		/* entries of cert_len in use, device last */
+	struct capwap_lsc_delivery *delivery;
 
 	/* a Join waiting for certificate verification */
 	u8 *join_cert;

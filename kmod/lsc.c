@@ -16,6 +16,7 @@
 #include <linux/etherdevice.h>
 #include <linux/list.h>
 #include <linux/workqueue.h>
+#include <net/netlink.h>
 
 #include "capwap_lsc.h"
 #include "ap.h"
@@ -53,6 +54,18 @@ struct lsc_req {
 	u32 owner;		/* netlink portid once accepted */
 	bool renewal;
 };
+
+/*
+ * The certificates as the AP gets them: the CA_CERT request, then the
+ * DEVICE_CERT one, built by COMPLETE in process context and kept until
+ * the AP installed them, since a session lost on the way sends them again.
+ */
+struct capwap_lsc_delivery {
+	u8 *msg[2];
+	u16 len[2];
+};
+
+enum { DELIVER_CA, DELIVER_DEVICE };
 
 static DEFINE_SPINLOCK(req_lock);
 static LIST_HEAD(req_waiting);
@@ -281,35 +294,103 @@ static int send_status(struct capwap_lsc_ap *ap)
 	return send_update(ap, &b, buf);
 }
 
-/* The CA chain (every certificate but the last) or the device cert. */
-static int send_certs(struct capwap_lsc_ap *ap, bool device)
+static int send_delivery(struct capwap_lsc_ap *ap, unsigned int which)
+{
+	struct capwap_lsc_delivery *d = ap->delivery;
+
+	return capwap_lsc_control_request_lent(ap, d->msg[which],
+					       d->len[which]);
+}
+
+static void delivery_free(struct capwap_lsc_delivery *d)
+{
+	if (!d)
+		return;
+	kfree(d->msg[DELIVER_CA]);
+	kfree(d->msg[DELIVER_DEVICE]);
+	kfree(d);
+}
+
+static void drop_delivery(struct capwap_lsc_ap *ap)
+{
+	struct capwap_lsc_delivery *d = ap->delivery;
+
+	if (!d)
+		return;
+	capwap_lsc_control_release(ap, d->msg[DELIVER_CA]);
+	capwap_lsc_control_release(ap, d->msg[DELIVER_DEVICE]);
+	kfree(d);
+	ap->delivery = NULL;
+}
+
+/* Bytes of the elements that carry an object of @len bytes in chunks. */
+static size_t object_wire_len(size_t len)
+{
+	return len + DIV_ROUND_UP(len, CAPWAP_LSC_CHUNK_MAX) *
+		     (CAPWAP_ELEM_HDR_LEN + CAPWAP_VSP_HDR_LEN +
+		      CAPWAP_LSC_CHUNK_HDR_LEN);
+}
+
+/*
+ * One Configuration Update Request with @n objects of element @elem_id.
+ * What the AP reassembles is the message after the CAPWAP header, at
+ * most CAPWAP_REASM_MAX_LEN bytes: -EMSGSIZE beyond.
+ */
+static int build_objects(u16 elem_id, const u8 *const *der, const u32 *len,
+			 unsigned int n, u8 **out, u16 *out_len)
 {
 	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
-	unsigned int i, first, n, nchain = ap->ncerts - 1;
+	size_t size = CAPWAP_CTRL_HDR_LEN;
 	struct capwap_builder b;
-	size_t size = 64, off = 0;
+	unsigned int i;
 	u8 *buf;
+	int ret;
 
-	for (i = 0; i < ap->ncerts; i++) {
-		if (device == (i == nchain))
-			size += ap->cert_len[i] + 64 +
-				ap->cert_len[i] / CAPWAP_LSC_CHUNK_MAX * 16;
-	}
-	buf = begin_update(ap, &b, size);
+	for (i = 0; i < n; i++)
+		size += object_wire_len(len[i]);
+	if (size > CAPWAP_REASM_MAX_LEN)
+		return -EMSGSIZE;
+	size += CAPWAP_HDR_LEN;
+	buf = kmalloc(size, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	first = device ? nchain : 0;
-	n = device ? 1 : nchain;
-	for (i = 0; i < ap->ncerts; i++) {
-		if (i >= first && i < first + n)
-			capwap_lsc_put_object(&b, vendor_id,
-					      device ? CAPWAP_LSC_VSP_DEVICE_CERT :
-					      CAPWAP_LSC_VSP_CA_CERT,
-					      i - first, n, ap->certs + off,
-					      ap->cert_len[i]);
-		off += ap->cert_len[i];
+	/* The sequence number is set when it is sent. */
+	capwap_build_init(&b, buf, size, CAPWAP_MSG_CONFIG_UPDATE_REQ, 0);
+	for (i = 0; i < n; i++)
+		capwap_lsc_put_object(&b, vendor_id, elem_id, i, n, der[i],
+				      len[i]);
+	ret = capwap_build_finish(&b);
+	if (ret != size) {
+		kfree(buf);
+		return ret < 0 ? ret : -EINVAL;
 	}
-	return send_update(ap, &b, buf);
+	*out = buf;
+	*out_len = size;
+	return 0;
+}
+
+/* @der/@len: the chain, root last, then the AP's certificate. */
+static int build_delivery(const u8 *const *der, const u32 *len,
+			  unsigned int n, struct capwap_lsc_delivery **out)
+{
+	struct capwap_lsc_delivery *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	ret = build_objects(CAPWAP_LSC_VSP_CA_CERT, der, len, n - 1,
+			    &d->msg[DELIVER_CA], &d->len[DELIVER_CA]);
+	if (!ret)
+		ret = build_objects(CAPWAP_LSC_VSP_DEVICE_CERT, der + n - 1,
+				    len + n - 1, 1, &d->msg[DELIVER_DEVICE],
+				    &d->len[DELIVER_DEVICE]);
+	if (ret)
+		goto err;
+	*out = d;
+	return 0;
+err:
+	delivery_free(d);
+	return ret;
 }
 
 /* ---- The per-AP machine ------------------------------------------- */
@@ -349,9 +430,13 @@ static void free_material(struct capwap_lsc_ap *ap)
 	kfree(ap->csr);
 	ap->csr = NULL;
 	ap->csr_len = 0;
-	kfree(ap->certs);
-	ap->certs = NULL;
-	ap->ncerts = 0;
+	drop_delivery(ap);
+}
+
+/* The record is going away: what it still holds of the LSC exchange. */
+void capwap_lsc_prov_free(struct capwap_lsc_ap *ap)
+{
+	free_material(ap);
 }
 
 static void req_cancel(struct capwap_lsc_ap *ap);
@@ -442,7 +527,7 @@ static void kick(struct capwap_lsc_ap *ap)
 		}
 		break;
 	case CAPWAP_LSC_AP_CERT_READY:
-		if (!send_certs(ap, false)) {
+		if (!send_delivery(ap, DELIVER_CA)) {
 			ap->state = CAPWAP_LSC_AP_DELIVERING;
 			ap->ca_sent = false;
 		}
@@ -458,7 +543,7 @@ void capwap_lsc_prov_run(struct capwap_lsc_ap *ap)
 	switch (ap->state) {
 	case CAPWAP_LSC_AP_PARAMS_SENT:
 	case CAPWAP_LSC_AP_DELIVERING:
-		ap->state = ap->ncerts ? CAPWAP_LSC_AP_CERT_READY :
+		ap->state = ap->delivery ? CAPWAP_LSC_AP_CERT_READY :
 			    CAPWAP_LSC_AP_IDLE;
 		break;
 	case CAPWAP_LSC_AP_INSTALLED:
@@ -568,7 +653,7 @@ void capwap_lsc_prov_response(struct capwap_lsc_ap *ap, u32 type,
 				     "AP rejected the certificates");
 		} else if (!ap->ca_sent) {
 			ap->ca_sent = true;
-			send_certs(ap, true);
+			send_delivery(ap, DELIVER_DEVICE);
 			return;
 		}
 		break;
@@ -752,27 +837,29 @@ again:
 	return 0;
 }
 
+#define CHAIN_TOO_LARGE \
+	"CA chain too large for the AP: over 16384 bytes in one message"
+
 int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 			    const char *reason, const u8 *const *der,
-			    const u32 *len, unsigned int n)
+			    const u32 *len, unsigned int n,
+			    struct netlink_ext_ack *extack)
 {
+	struct capwap_lsc_delivery *d = NULL;
 	struct lsc_req *r, *found = NULL;
 	struct capwap_lsc_ap *ap;
-	size_t total = 0;
-	unsigned int i;
-	u8 *certs = NULL;
+	int refused = 0;
 
+	/* Built before any lock: up to 24 KiB, and allowed to sleep. */
 	if (result == CAPWAP_LSC_RESULT_SUCCESS) {
 		if (n < 2)
 			return -EINVAL;
-		for (i = 0; i < n; i++)
-			total += len[i];
-		certs = kmalloc(total, GFP_KERNEL);
-		if (!certs)
-			return -ENOMEM;
-		for (i = 0, total = 0; i < n; i++) {
-			memcpy(certs + total, der[i], len[i]);
-			total += len[i];
+		refused = build_delivery(der, len, n, &d);
+		if (refused && refused != -EMSGSIZE)
+			return refused;
+		if (refused) {
+			result = CAPWAP_LSC_RESULT_ERROR;
+			reason = CHAIN_TOO_LARGE;
 		}
 	}
 
@@ -785,7 +872,7 @@ int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 	}
 	if (!found) {
 		spin_unlock_bh(&req_lock);
-		kfree(certs);
+		delivery_free(d);
 		return -ENOENT;
 	}
 	list_del_init(&found->node);
@@ -797,17 +884,16 @@ int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 
 	spin_lock_bh(&ap->lock);
 	if (ap->request_id != id || ap->state != CAPWAP_LSC_AP_ENROLLING) {
+		/* RENEW, or the AP started over, while this was built. */
 		spin_unlock_bh(&ap->lock);
 		capwap_lsc_ap_put(ap);
-		kfree(certs);
+		delivery_free(d);
+		NL_SET_ERR_MSG(extack, "the AP no longer waits for this request");
 		return -ESTALE;
 	}
-	if (result == CAPWAP_LSC_RESULT_SUCCESS) {
+	if (d) {
 		free_material(ap);
-		ap->certs = certs;
-		ap->ncerts = n;
-		for (i = 0; i < n; i++)
-			ap->cert_len[i] = len[i];
+		ap->delivery = d;
 		ap->state = CAPWAP_LSC_AP_CERT_READY;
 	} else {
 		fail_attempt(ap, result, reason && *reason ? reason :
@@ -816,7 +902,9 @@ int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 	kick(ap);
 	spin_unlock_bh(&ap->lock);
 	capwap_lsc_ap_put(ap);
-	return 0;
+	if (refused)
+		NL_SET_ERR_MSG(extack, CHAIN_TOO_LARGE);
+	return refused;
 }
 
 /* The owner's socket closed: its unfinished requests wait again. */

@@ -7,6 +7,7 @@
 
 struct capwap_lsc_ap;
 struct capwap_msg;
+struct netlink_ext_ack;
 
 /* The operator's settings; netlink writes them, everyone reads. */
 struct capwap_lsc_config {
@@ -55,6 +56,8 @@ void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 void capwap_lsc_prov_response(struct capwap_lsc_ap *ap, u32 type,
 			      u32 result);
 void capwap_lsc_prov_session_down(struct capwap_lsc_ap *ap);
+/* From the record's last free, when nobody else can see it. */
+void capwap_lsc_prov_free(struct capwap_lsc_ap *ap);
 
 struct capwap_lsc_accepted {
 	u64 id;
@@ -71,7 +74,8 @@ int capwap_lsc_req_accept(u64 id, u32 portid,
 			  struct capwap_lsc_accepted *out);
 int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 			    const char *reason, const u8 *const *der,
-			    const u32 *len, unsigned int n);
+			    const u32 *len, unsigned int n,
+			    struct netlink_ext_ack *extack);
 void capwap_lsc_req_release(u32 portid);
 int capwap_lsc_renew(const u8 *mac);
 unsigned int capwap_lsc_req_waiting(void);

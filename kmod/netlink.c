@@ -605,7 +605,7 @@ static int capwap_lsc_complete(struct sk_buff *skb, struct genl_info *info)
 	}
 	return capwap_lsc_req_complete(nla_get_u64(a[CAPWAP_LSC_A_REQUEST_ID]),
 				       info->snd_portid, result, reason,
-				       der, len, n);
+				       der, len, n, info->extack);
 }
 
 static int capwap_lsc_set_ca(struct sk_buff *skb, struct genl_info *info)

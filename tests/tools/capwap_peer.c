@@ -19,6 +19,8 @@
  *   capwap_peer mkaps N [FIRST]   N APs join (for memory measurements)
  *   capwap_peer regress DIR       reviewed defects stay fixed (DIR as lsc;
  *                                 run after lscjoin installed the CA)
+ *   capwap_peer deliver           certificate delivery at the AP's
+ *                                 reassembly limit, and one byte past it
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -26,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "capwap_peer.h"
+#include "genl.h"
 
 #define AC_PORT 5246
 
@@ -1088,6 +1091,143 @@ static int cmd_regress(const char *dir)
 	return 0;
 }
 
+/* ---- deliver -------------------------------------------------------- */
+
+static int genl_accept_cb(struct nlattr **tb, void *arg)
+{
+	if (tb[CAPWAP_LSC_A_REQUEST_ID])
+		*(u64 *)arg = nla_get_u64(tb[CAPWAP_LSC_A_REQUEST_ID]);
+	return 0;
+}
+
+/*
+ * ACCEPT and COMPLETE through userspace/common/genl.c, which keeps the
+ * kernel's extended-ack message.  Returns COMPLETE's errno.
+ */
+static int complete_chain(struct lsc_genl *g, u64 id, const u32 *chain_len,
+			  unsigned int n, const u8 *filler, const u8 *cert,
+			  size_t cert_len)
+{
+	struct nl_msg *m = lsc_genl_msg(g, CAPWAP_LSC_CMD_ACCEPT, 0);
+	struct nlattr *nest;
+	u64 got = 0;
+	unsigned int i;
+	int r;
+
+	nla_put_u64(m, CAPWAP_LSC_A_REQUEST_ID, id);
+	r = lsc_genl_call(g, m, genl_accept_cb, &got);
+	if (r || got != id)
+		return r ? r : -EPROTO;
+	m = lsc_genl_msg_sized(g, CAPWAP_LSC_CMD_COMPLETE, 0, 65536);
+	nla_put_u64(m, CAPWAP_LSC_A_REQUEST_ID, id);
+	nla_put_u8(m, CAPWAP_LSC_A_RESULT, CAPWAP_LSC_RESULT_SUCCESS);
+	nest = nla_nest_start(m, CAPWAP_LSC_A_CA_CHAIN);
+	for (i = 0; i < n; i++)
+		nla_put(m, CAPWAP_LSC_A_CERT, chain_len[i], filler);
+	nla_nest_end(m, nest);
+	nla_put(m, CAPWAP_LSC_A_CERT, cert_len, cert);
+	return lsc_genl_call(g, m, NULL, NULL);
+}
+
+/*
+ * The CA chain travels in one message the AP must reassemble, at most
+ * 16384 bytes after the CAPWAP header: the control header (8) and, per
+ * chunk of up to 2042 bytes, 16 bytes of element, vendor and chunk
+ * headers.  A chain of 8192 + 8040 bytes makes a message of exactly
+ * 8 + (8192 + 5 * 16) + (8040 + 4 * 16) = 16384 bytes; one byte more and
+ * the AP could never take it.  The module does not parse the objects, so
+ * filler bytes stand in for certificates.
+ */
+static int cmd_deliver(void)
+{
+	static const u8 csr[] = { 0x30, 0x03, 0x02, 0x01, 0x03 };
+	static const u32 fits[] = { 8192, 8040 }, over[] = { 8192, 8041 };
+	static u8 filler[CAPWAP_LSC_MAX_DER_LEN], obj[CAPWAP_LSC_MAX_DER_LEN];
+	static const u8 cert[] = { 0x30, 0x03, 0x02, 0x01, 0x07 };
+	struct peer_ap *ap = new_ap("127.0.0.30");
+	struct capwap_lsc_status st;
+	struct lsc_genl g;
+	struct ap_info info;
+	unsigned int i;
+	int r, n0, n1;
+	u64 id;
+
+	for (i = 0; i < sizeof(filler); i++)
+		filler[i] = (u8)(i * 7 + 1);
+	if (lsc_genl_open(&g)) {
+		result(false, "deliver: genl socket", "cannot open");
+		return 0;
+	}
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 0);
+	r = peer_to_run(ap);
+	id = r ? 0 : csr_round(ap, csr, sizeof(csr));
+	r = id ? complete_chain(&g, id, over, 2, filler, cert, sizeof(cert)) :
+		 -ETIMEDOUT;
+	result(r == -EMSGSIZE && strstr(g.error_msg, "16384"),
+	       "COMPLETE with a CA chain one byte past the AP's reassembly limit is refused",
+	       "r=%d msg='%s'", r, g.error_msg);
+	r = wait_update(ap, CAPWAP_LSC_VSP_LSC_STATUS, 3000);
+	r = r == 1 ? capwap_lsc_get_status(&ap->msg, peer_vendor,
+					   CAPWAP_LSC_VSP_LSC_STATUS, &st) : -1;
+	peer_get_ap(&nl, ap->mac, &info);
+	result(r == 0 && st.state == CAPWAP_LSC_AP_FAILED &&
+	       lsc_elem(ap, CAPWAP_LSC_VSP_LSC_STATUS) &&
+	       !lsc_elem(ap, CAPWAP_LSC_VSP_CA_CERT) &&
+	       strstr(info.last_error, "too large"),
+	       "the AP's attempt fails with the reason instead of a message it cannot reassemble",
+	       "r=%d state=%d err='%s'", r, st.state, info.last_error);
+	peer_reply(ap, 0);
+
+	id = csr_round(ap, csr, sizeof(csr));
+	r = id ? complete_chain(&g, id, fits, 2, filler, cert, sizeof(cert)) :
+		 -ETIMEDOUT;
+	result(r == 0, "COMPLETE with a CA chain exactly at the limit",
+	       "r=%d msg='%s'", r, g.error_msg);
+	r = wait_update(ap, CAPWAP_LSC_VSP_CA_CERT, 5000);
+	n0 = r == 1 ? capwap_lsc_get_object(&ap->msg, peer_vendor,
+					    CAPWAP_LSC_VSP_CA_CERT, 0, obj,
+					    sizeof(obj)) : -1;
+	r = n0 == (int)fits[0] && !memcmp(obj, filler, fits[0]);
+	n1 = r ? capwap_lsc_get_object(&ap->msg, peer_vendor,
+				       CAPWAP_LSC_VSP_CA_CERT, 1, obj,
+				       sizeof(obj)) : -1;
+	result(r && n1 == (int)fits[1] && !memcmp(obj, filler, fits[1]) &&
+	       ap->msg.elems_len + CAPWAP_CTRL_HDR_LEN == CAPWAP_REASM_MAX_LEN,
+	       "a 16384-byte CA_CERT message reaches the AP whole",
+	       "n0=%d n1=%d elements=%u", n0, n1, ap->msg.elems_len);
+	peer_reply(ap, 0);
+	r = wait_update(ap, CAPWAP_LSC_VSP_DEVICE_CERT, 3000);
+	n0 = r == 1 ? capwap_lsc_get_object(&ap->msg, peer_vendor,
+					    CAPWAP_LSC_VSP_DEVICE_CERT, 0, obj,
+					    sizeof(obj)) : -1;
+	result(n0 == (int)sizeof(cert) && !memcmp(obj, cert, sizeof(cert)),
+	       "then the device certificate", "r=%d n=%d", r, n0);
+	peer_reply(ap, 0);
+
+	/* Lost session mid-delivery: the kept requests go out again. */
+	r = peer_to_run(ap);
+	r = r ? r : wait_update(ap, CAPWAP_LSC_VSP_CA_CERT, 5000);
+	n0 = r == 1 ? capwap_lsc_get_object(&ap->msg, peer_vendor,
+					    CAPWAP_LSC_VSP_CA_CERT, 1, obj,
+					    sizeof(obj)) : -1;
+	result(n0 == (int)fits[1] && !memcmp(obj, filler, fits[1]),
+	       "after a rejoin the delivery starts over from the CA chain",
+	       "r=%d n=%d", r, n0);
+	peer_reply(ap, 0);
+	r = wait_update(ap, CAPWAP_LSC_VSP_DEVICE_CERT, 3000);
+	peer_reply(ap, 0);
+	r = r == 1 ? peer_event(ap, CAPWAP_LSC_VSP_INSTALL_RESULT, NULL, 0,
+				CAPWAP_LSC_RESULT_SUCCESS) : -1;
+	usleep(100000);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(r == 0 && info.state == CAPWAP_LSC_AP_INSTALLED,
+	       "and the AP installs it", "r=%d state=%d", r, info.state);
+
+	lsc_genl_close(&g);
+	free_ap(ap);
+	return 0;
+}
+
 static int cmd_mkaps(long n, long first)
 {
 	struct peer_ap ap;
@@ -1119,12 +1259,13 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 	bool events = !strcmp(cmd, "lsc") || !strcmp(cmd, "fallback") ||
-		      !strcmp(cmd, "regress");
+		      !strcmp(cmd, "regress") || !strcmp(cmd, "deliver");
 
 	static const struct { const char *name; unsigned int base; } bases[] = {
 		{ "lsc", 100 }, { "fallback", 200 }, { "provlist", 300 },
 		{ "refuse", 400 }, { "lscjoin", 500 }, { "rtx", 600 },
 		{ "queue", 700 }, { "fuzz", 800 }, { "regress", 900 },
+		{ "deliver", 1000 },
 	};
 	unsigned int i;
 
@@ -1161,6 +1302,8 @@ int main(int argc, char **argv)
 		cmd_fuzz(atol(argv[2]));
 	else if (!strcmp(cmd, "regress") && argc > 2)
 		cmd_regress(argv[2]);
+	else if (!strcmp(cmd, "deliver"))
+		cmd_deliver();
 	else if (!strcmp(cmd, "mkaps") && argc > 2)
 		cmd_mkaps(atol(argv[2]), argc > 3 ? atol(argv[3]) : 0);
 	else {

@@ -66,6 +66,10 @@
  *    CAPWAP_LSC_A_CA_CHAIN (nested, CAPWAP_LSC_A_CERT entries, root last)
  *    and CAPWAP_LSC_A_CERT (the AP's certificate, DER); on failure
  *    CAPWAP_LSC_A_REASON (string shown to the operator and sent to the AP).
+ *    The kernel builds the AP's delivery at once: a chain that cannot
+ *    reach the AP in one message (docs/PROTOCOL.md, CA_CERT) fails with
+ *    -EMSGSIZE and an extended-ack message, and fails the AP's attempt.
+ *    -ESTALE when the AP no longer waits for the request.
  *
  * CAPWAP_LSC_CMD_SET_CA (doit, admin): CAPWAP_LSC_A_CA_CHAIN.  The LSC CA
  *    the module trusts for APs joining with an LSC; replaces the previous.
