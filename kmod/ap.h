@@ -31,7 +31,6 @@ typedef int (*capwap_lsc_send_t)(const struct capwap_lsc_peer *peer,
 
 #define CAPWAP_LSC_MODEL_LEN	32
 #define CAPWAP_LSC_SERIAL_LEN	32
-#define CAPWAP_LSC_ERROR_LEN	64
 
 /* ap->work_flags */
 enum {
@@ -71,7 +70,8 @@ struct capwap_lsc_ap {
 	u64 request_id;
 	char model[CAPWAP_LSC_MODEL_LEN];
 	char serial[CAPWAP_LSC_SERIAL_LEN];
-	char last_error[CAPWAP_LSC_ERROR_LEN];
+	/* kmalloc'd while there is an error to show, else NULL */
+	char *last_error;
 
 	/* the last request the AP sent, and our cached answer to it */
 	bool have_rx_seq;

@@ -431,8 +431,7 @@ static void handle_join(const struct capwap_msg *msg,
 	if (ci.cert_type == CAPWAP_LSC_CERT_LSC) {
 		/* An LSC join without the certificate cannot be checked. */
 		capwap_lsc_count(CAPWAP_LSC_ST_REFUSED_LSC);
-		strscpy(ap->last_error, "LSC join without certificate",
-			sizeof(ap->last_error));
+		capwap_lsc_prov_note_error(ap, "LSC join without certificate");
 		respond(ap, this_cpu_read(resp_buf),
 			build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq,
 					  CAPWAP_RESULT_JOIN_FAILURE, true,
@@ -486,8 +485,11 @@ void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap)
 	}
 	if (refused) {
 		capwap_lsc_count(CAPWAP_LSC_ST_REFUSED_LSC);
-		snprintf(ap->last_error, sizeof(ap->last_error),
-			 "LSC not verified by the LSC CA (%d)", ret);
+		char why[48];
+
+		snprintf(why, sizeof(why), "LSC not verified by the LSC CA (%d)",
+			 ret);
+		capwap_lsc_prov_note_error(ap, why);
 	}
 	ap->join_verifying = false;
 	respond(ap, this_cpu_read(resp_buf),

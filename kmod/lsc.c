@@ -280,13 +280,13 @@ static int send_status(struct capwap_lsc_ap *ap)
 	struct capwap_lsc_status s = {
 		.result = ap->last_result,
 		.state = ap->state,
-		.reason = ap->last_error,
-		.reason_len = strlen(ap->last_error),
+		.reason = capwap_lsc_prov_last_error(ap),
 	};
 	struct capwap_builder b;
 	u8 *buf;
 
-	buf = begin_update(ap, &b, 256);
+	s.reason_len = strlen(s.reason);
+	buf = begin_update(ap, &b, 64 + s.reason_len);
 	if (!buf)
 		return -ENOMEM;
 	capwap_lsc_put_status(&b, READ_ONCE(capwap_lsc_vendor_id),
@@ -396,33 +396,75 @@ err:
 /* ---- The per-AP machine ------------------------------------------- */
 
 /*
+ * Kept only while there is an error, so a fleet of healthy APs does not
+ * pay for 256 bytes of reason each.  When even that small allocation
+ * fails, the record says so rather than showing an older reason.
+ */
+static const char error_nomem[] = "(reason lost: out of memory)";
+
+static void error_free(struct capwap_lsc_ap *ap)
+{
+	if (ap->last_error != error_nomem)
+		kfree(ap->last_error);
+	ap->last_error = NULL;
+}
+
+/*
  * The reason goes to the AP in LSC_STATUS, which carries only valid
  * UTF-8 without control characters: a reason cut inside a character or
  * holding a control character would make every LSC_STATUS fail to build.
- * Bad bytes become '?', and a character that does not fit is left out.
+ * Bad bytes become '?', and a character cut short by @len is left out.
  */
-static void set_error(struct capwap_lsc_ap *ap, u8 result, const char *why)
+static void set_error_text(struct capwap_lsc_ap *ap, const char *why,
+			   size_t len)
 {
-	size_t i = 0, o = 0, n, len = strlen(why);
-	char *d = ap->last_error;
+	size_t i = 0, o = 0, n;
+	char *d;
 	u8 c;
 
-	ap->last_result = result;
-	while (i < len && o < sizeof(ap->last_error) - 1) {
+	error_free(ap);
+	len = min_t(size_t, len, CAPWAP_LSC_MAX_REASON_LEN);
+	if (!len)
+		return;
+	d = kmalloc(len + 1, GFP_ATOMIC);
+	if (!d) {
+		ap->last_error = (char *)error_nomem;
+		return;
+	}
+	while (i < len) {
 		c = why[i];
 		n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-		if (n > len - i || !capwap_lsc_text_valid(why + i, n)) {
+		if (n > len - i)
+			break;
+		if (!capwap_lsc_text_valid(why + i, n)) {
 			d[o++] = '?';
 			i++;
 			continue;
 		}
-		if (n > sizeof(ap->last_error) - 1 - o)
-			break;
 		memcpy(d + o, why + i, n);
 		o += n;
 		i += n;
 	}
 	d[o] = '\0';
+	ap->last_error = d;
+}
+
+static void set_error(struct capwap_lsc_ap *ap, u8 result, const char *why)
+{
+	ap->last_result = result;
+	set_error_text(ap, why, strlen(why));
+}
+
+/* ap->lock held: the reason shown for an AP, without touching its result. */
+void capwap_lsc_prov_note_error(struct capwap_lsc_ap *ap, const char *why)
+{
+	set_error_text(ap, why, strlen(why));
+}
+
+/* ap->lock held. */
+const char *capwap_lsc_prov_last_error(const struct capwap_lsc_ap *ap)
+{
+	return ap->last_error ?: "";
 }
 
 static void free_material(struct capwap_lsc_ap *ap)
@@ -436,13 +478,15 @@ static void free_material(struct capwap_lsc_ap *ap)
 /* The record is going away: what it still holds of the LSC exchange. */
 void capwap_lsc_prov_free(struct capwap_lsc_ap *ap)
 {
+	error_free(ap);
 	free_material(ap);
 }
 
 static void req_cancel(struct capwap_lsc_ap *ap);
 
 /* One attempt failed; after max_attempts the AP falls back to its MIC. */
-static void fail_attempt(struct capwap_lsc_ap *ap, u8 result, const char *why)
+static void fail_attempt_len(struct capwap_lsc_ap *ap, u8 result,
+			     const char *why, size_t len)
 {
 	u8 max;
 
@@ -452,7 +496,8 @@ static void fail_attempt(struct capwap_lsc_ap *ap, u8 result, const char *why)
 
 	req_cancel(ap);
 	free_material(ap);
-	set_error(ap, result, why);
+	ap->last_result = result;
+	set_error_text(ap, why, len);
 	capwap_lsc_count(CAPWAP_LSC_ST_ENROLL_FAILURES);
 	if (ap->attempts < 255)
 		ap->attempts++;
@@ -464,6 +509,11 @@ static void fail_attempt(struct capwap_lsc_ap *ap, u8 result, const char *why)
 		ap->state = CAPWAP_LSC_AP_FAILED;
 	}
 	ap->status_pending = true;
+}
+
+static void fail_attempt(struct capwap_lsc_ap *ap, u8 result, const char *why)
+{
+	fail_attempt_len(ap, result, why, strlen(why));
 }
 
 enum eligibility { NOT_ELIGIBLE, ELIGIBLE, REFUSE_BRIDGE, REFUSE_MESH };
@@ -620,13 +670,11 @@ void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 			set_error(ap, CAPWAP_LSC_RESULT_SUCCESS, "");
 			free_material(ap);
 			capwap_lsc_count(CAPWAP_LSC_ST_CERTS_DELIVERED);
+		} else if (st.reason_len) {
+			fail_attempt_len(ap, st.result, st.reason,
+					 st.reason_len);
 		} else {
-			char why[CAPWAP_LSC_ERROR_LEN];
-			size_t n = min_t(size_t, st.reason_len, sizeof(why) - 1);
-
-			memcpy(why, st.reason, n);
-			why[n] = '\0';
-			fail_attempt(ap, st.result, n ? why :
+			fail_attempt(ap, st.result,
 				     "AP failed to install the certificate");
 		}
 		kick(ap);

@@ -56,6 +56,8 @@ void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 void capwap_lsc_prov_response(struct capwap_lsc_ap *ap, u32 type,
 			      u32 result);
 void capwap_lsc_prov_session_down(struct capwap_lsc_ap *ap);
+void capwap_lsc_prov_note_error(struct capwap_lsc_ap *ap, const char *why);
+const char *capwap_lsc_prov_last_error(const struct capwap_lsc_ap *ap);
 /* From the record's last free, when nobody else can see it. */
 void capwap_lsc_prov_free(struct capwap_lsc_ap *ap);
 

@@ -287,6 +287,7 @@ static int capwap_lsc_provlist(struct sk_buff *skb, struct genl_info *info)
 
 static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 {
+	char last_error[CAPWAP_LSC_MAX_REASON_LEN + 1];
 	struct capwap_lsc_ap_record rec;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct nlattr *nest;
@@ -295,6 +296,8 @@ static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 	spin_lock_bh(&ap->lock);
 	sin.sin_addr.s_addr = ap->peer.saddr;
 	sin.sin_port = ap->peer.sport;
+	/* Whole: the record cuts it at 63 bytes. */
+	strscpy(last_error, capwap_lsc_prov_last_error(ap), sizeof(last_error));
 	spin_unlock_bh(&ap->lock);
 
 	nest = nla_nest_start(msg, CAPWAP_LSC_A_AP);
@@ -311,7 +314,7 @@ static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 	    nla_put_u8(msg, CAPWAP_LSC_AP_A_ATTEMPTS, rec.attempts) ||
 	    nla_put_u32(msg, CAPWAP_LSC_AP_A_FALLBACKS, rec.fallbacks) ||
 	    nla_put_u8(msg, CAPWAP_LSC_AP_A_LAST_RESULT, rec.last_result) ||
-	    nla_put_string(msg, CAPWAP_LSC_AP_A_LAST_ERROR, rec.last_error) ||
+	    nla_put_string(msg, CAPWAP_LSC_AP_A_LAST_ERROR, last_error) ||
 	    nla_put_u64_64bit(msg, CAPWAP_LSC_AP_A_JOINED_SINCE,
 			      rec.joined_since, CAPWAP_LSC_AP_A_PAD) ||
 	    nla_put_u64_64bit(msg, CAPWAP_LSC_AP_A_REQUEST_ID, rec.request_id,

@@ -1014,17 +1014,17 @@ static int cmd_regress(const char *dir)
 	u64 id1, id2, got;
 	int i, r, n;
 
-	/* A reason cut inside a UTF-8 character, with a control character. */
+	/* A long reason in two-byte characters, with a control character. */
 	strcpy(why, ctl);
 	for (i = 0; i < 40; i++)
 		strcat(why, "\xc3\xa9");
 	set_config(1, CAPWAP_LSC_PROVISION_ALL, 2);
 	r = peer_to_run(ap);
 	r = r ? r : fail_round(ap, csr_round(ap, csr, sizeof(csr)), why, &st);
-	result(r == CAPWAP_LSC_AP_FAILED && st.reason_len == 62 &&
+	result(r == CAPWAP_LSC_AP_FAILED && st.reason_len == 88 &&
 	       !memcmp(st.reason, "bad?CA: \xc3\xa9", 10) &&
-	       !memcmp(st.reason + 60, "\xc3\xa9", 2),
-	       "a reason cut mid-character or with control characters still reaches the AP",
+	       !memcmp(st.reason + 86, "\xc3\xa9", 2),
+	       "a reason with control characters reaches the AP whole and valid",
 	       "r=%d len=%u", r, st.reason_len);
 
 	r = fail_round(ap, csr_round(ap, csr, sizeof(csr)), "no", &st);
@@ -1130,6 +1130,47 @@ static int complete_chain(struct lsc_genl *g, u64 id, const u32 *chain_len,
 }
 
 /*
+ * A CA's failure text may take the whole 255 bytes COMPLETE allows; the
+ * AP's record keeps all of it (genl, sysfs) and LSC_STATUS carries it.
+ */
+static void long_reason_round(struct peer_ap *ap, u64 id)
+{
+	char why[CAPWAP_LSC_MAX_REASON_LEN + 1], path[96], shown[512] = "";
+	struct capwap_lsc_status st = { 0 };
+	struct ap_info info;
+	unsigned int i;
+	FILE *f;
+	int r;
+
+	for (i = 0; i < CAPWAP_LSC_MAX_REASON_LEN; i++)
+		why[i] = 'a' + i % 26;
+	/* Ends in a two-byte character: nothing may cut it in half. */
+	memcpy(why + CAPWAP_LSC_MAX_REASON_LEN - 2, "\xc3\xa9", 2);
+	why[CAPWAP_LSC_MAX_REASON_LEN] = '\0';
+	r = fail_round(ap, id, why, &st);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(r == CAPWAP_LSC_AP_FAILED && !strcmp(info.last_error, why) &&
+	       st.reason_len == CAPWAP_LSC_MAX_REASON_LEN &&
+	       !memcmp(st.reason, why, st.reason_len),
+	       "a 255-byte failure reason is kept whole in the AP dump and LSC_STATUS",
+	       "r=%d len=%zu status len=%u", r, strlen(info.last_error),
+	       st.reason_len);
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/capwap_lsc/aps/%02x:%02x:%02x:%02x:%02x:%02x/last_error",
+		 ap->mac[0], ap->mac[1], ap->mac[2], ap->mac[3], ap->mac[4],
+		 ap->mac[5]);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(shown, sizeof(shown), f))
+			shown[0] = '\0';
+		fclose(f);
+	}
+	shown[strcspn(shown, "\n")] = '\0';
+	result(!strcmp(shown, why), "and whole in sysfs", "len=%zu",
+	       strlen(shown));
+}
+
+/*
  * The CA chain travels in one message the AP must reassemble, at most
  * 16384 bytes after the CAPWAP header: the control header (8) and, per
  * chunk of up to 2042 bytes, 16 bytes of element, vendor and chunk
@@ -1161,6 +1202,9 @@ static int cmd_deliver(void)
 	set_config(1, CAPWAP_LSC_PROVISION_ALL, 0);
 	r = peer_to_run(ap);
 	id = r ? 0 : csr_round(ap, csr, sizeof(csr));
+	long_reason_round(ap, id);
+
+	id = csr_round(ap, csr, sizeof(csr));
 	r = id ? complete_chain(&g, id, over, 2, filler, cert, sizeof(cert)) :
 		 -ETIMEDOUT;
 	result(r == -EMSGSIZE && strstr(g.error_msg, "16384"),

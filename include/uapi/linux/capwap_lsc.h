@@ -261,7 +261,7 @@ enum capwap_lsc_ap_attr {
 	CAPWAP_LSC_AP_A_ATTEMPTS,	/* u8, failed attempts so far */
 	CAPWAP_LSC_AP_A_FALLBACKS,	/* u32, times it fell back to its MIC */
 	CAPWAP_LSC_AP_A_LAST_RESULT,	/* u8, enum capwap_lsc_result */
-	CAPWAP_LSC_AP_A_LAST_ERROR,	/* string */
+	CAPWAP_LSC_AP_A_LAST_ERROR,	/* string, up to 255 bytes */
 	CAPWAP_LSC_AP_A_JOINED_SINCE,	/* u64, seconds since the epoch */
 	CAPWAP_LSC_AP_A_CERT_EXPIRY,	/* u64, seconds since the epoch */
 	CAPWAP_LSC_AP_A_ISSUER_HASH,	/* binary, SHA-256 of the issuer name */
@@ -360,7 +360,7 @@ struct capwap_lsc_ap_record {
 	__u64 request_id;
 	char model[32];
 	char serial[32];
-	char last_error[64];
+	char last_error[64];	/* CAPWAP_LSC_AP_A_LAST_ERROR has it whole */
 };
 
 #endif /* _UAPI_LINUX_CAPWAP_LSC_H */
