@@ -13,6 +13,7 @@
 struct key;
 struct capwap_lsc_ap_kobj;
 struct capwap_lsc_delivery;
+struct capwap_lsc_issued;
 
 /* Where an AP is reached: its source address and the one it wrote to. */
 struct capwap_lsc_peer {
@@ -96,6 +97,8 @@ struct capwap_lsc_ap {
 	u8 *csr;
 	u16 csr_len;
 	struct capwap_lsc_delivery *delivery;
+	/* of the LSC it installed from us, when the helper told */
+	struct capwap_lsc_issued *issued;
 
 	/* a Join waiting for certificate verification */
 	u8 *join_cert;

@@ -63,6 +63,7 @@ struct lsc_req {
 struct capwap_lsc_delivery {
 	u8 *msg[2];
 	u16 len[2];
+	struct capwap_lsc_issued *issued;	/* the AP's once installed */
 };
 
 enum { DELIVER_CA, DELIVER_DEVICE };
@@ -308,6 +309,7 @@ static void delivery_free(struct capwap_lsc_delivery *d)
 		return;
 	kfree(d->msg[DELIVER_CA]);
 	kfree(d->msg[DELIVER_DEVICE]);
+	kfree(d->issued);
 	kfree(d);
 }
 
@@ -319,6 +321,7 @@ static void drop_delivery(struct capwap_lsc_ap *ap)
 		return;
 	capwap_lsc_control_release(ap, d->msg[DELIVER_CA]);
 	capwap_lsc_control_release(ap, d->msg[DELIVER_DEVICE]);
+	kfree(d->issued);
 	kfree(d);
 	ap->delivery = NULL;
 }
@@ -371,13 +374,19 @@ static int build_objects(u16 elem_id, const u8 *const *der, const u32 *len,
 
 /* @der/@len: the chain, root last, then the AP's certificate. */
 static int build_delivery(const u8 *const *der, const u32 *len,
-			  unsigned int n, struct capwap_lsc_delivery **out)
+			  unsigned int n, const struct capwap_lsc_issued *issued,
+			  struct capwap_lsc_delivery **out)
 {
 	struct capwap_lsc_delivery *d = kzalloc(sizeof(*d), GFP_KERNEL);
-	int ret;
+	int ret = -ENOMEM;
 
 	if (!d)
 		return -ENOMEM;
+	if (issued->expiry || issued->have_issuer) {
+		d->issued = kmemdup(issued, sizeof(*issued), GFP_KERNEL);
+		if (!d->issued)
+			goto err;
+	}
 	ret = build_objects(CAPWAP_LSC_VSP_CA_CERT, der, len, n - 1,
 			    &d->msg[DELIVER_CA], &d->len[DELIVER_CA]);
 	if (!ret)
@@ -467,6 +476,15 @@ const char *capwap_lsc_prov_last_error(const struct capwap_lsc_ap *ap)
 	return ap->last_error ?: "";
 }
 
+bool capwap_lsc_prov_issued(const struct capwap_lsc_ap *ap,
+			    struct capwap_lsc_issued *out)
+{
+	if (!ap->issued)
+		return false;
+	*out = *ap->issued;
+	return true;
+}
+
 static void free_material(struct capwap_lsc_ap *ap)
 {
 	kfree(ap->csr);
@@ -479,6 +497,8 @@ static void free_material(struct capwap_lsc_ap *ap)
 void capwap_lsc_prov_free(struct capwap_lsc_ap *ap)
 {
 	error_free(ap);
+	kfree(ap->issued);
+	ap->issued = NULL;
 	free_material(ap);
 }
 
@@ -598,8 +618,11 @@ void capwap_lsc_prov_run(struct capwap_lsc_ap *ap)
 		break;
 	case CAPWAP_LSC_AP_INSTALLED:
 		/* Installed, yet back with a MIC/SSC: it wants another. */
-		if (ap->cert_type != CAPWAP_LSC_CERT_LSC)
+		if (ap->cert_type != CAPWAP_LSC_CERT_LSC) {
 			ap->state = CAPWAP_LSC_AP_IDLE;
+			kfree(ap->issued);
+			ap->issued = NULL;
+		}
 		break;
 	}
 	kick(ap);
@@ -667,6 +690,11 @@ void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 			ap->state = CAPWAP_LSC_AP_INSTALLED;
 			ap->attempts = 0;
 			ap->renew = false;
+			/* What we knew of its previous LSC is now wrong. */
+			kfree(ap->issued);
+			ap->issued = ap->delivery ? ap->delivery->issued : NULL;
+			if (ap->delivery)
+				ap->delivery->issued = NULL;
 			set_error(ap, CAPWAP_LSC_RESULT_SUCCESS, "");
 			free_material(ap);
 			capwap_lsc_count(CAPWAP_LSC_ST_CERTS_DELIVERED);
@@ -891,6 +919,7 @@ again:
 int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 			    const char *reason, const u8 *const *der,
 			    const u32 *len, unsigned int n,
+			    const struct capwap_lsc_issued *issued,
 			    struct netlink_ext_ack *extack)
 {
 	struct capwap_lsc_delivery *d = NULL;
@@ -902,7 +931,7 @@ int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 	if (result == CAPWAP_LSC_RESULT_SUCCESS) {
 		if (n < 2)
 			return -EINVAL;
-		refused = build_delivery(der, len, n, &d);
+		refused = build_delivery(der, len, n, issued, &d);
 		if (refused && refused != -EMSGSIZE)
 			return refused;
 		if (refused) {

@@ -74,10 +74,21 @@ struct capwap_lsc_accepted {
 /* The request queue, driven by netlink. */
 int capwap_lsc_req_accept(u64 id, u32 portid,
 			  struct capwap_lsc_accepted *out);
+/* What the helper read in the certificate it completes a request with. */
+struct capwap_lsc_issued {
+	u64 expiry;		/* notAfter, seconds since the epoch; 0 unknown */
+	bool have_issuer;
+	u8 issuer_hash[CAPWAP_LSC_SHA256_LEN];
+};
+
 int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 			    const char *reason, const u8 *const *der,
 			    const u32 *len, unsigned int n,
+			    const struct capwap_lsc_issued *issued,
 			    struct netlink_ext_ack *extack);
+/* ap->lock held: false when nothing is known of the AP's LSC. */
+bool capwap_lsc_prov_issued(const struct capwap_lsc_ap *ap,
+			    struct capwap_lsc_issued *out);
 void capwap_lsc_req_release(u32 portid);
 int capwap_lsc_renew(const u8 *mac);
 unsigned int capwap_lsc_req_waiting(void);

@@ -88,6 +88,9 @@ static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
 	[CAPWAP_LSC_A_CA_CHAIN] = NLA_POLICY_NESTED(chain_policy),
 	[CAPWAP_LSC_A_CERT] = { .type = NLA_BINARY,
 				.len = CAPWAP_LSC_MAX_DER_LEN },
+	[CAPWAP_LSC_A_CERT_EXPIRY] = { .type = NLA_U64 },
+	[CAPWAP_LSC_A_ISSUER_HASH] =
+		NLA_POLICY_EXACT_LEN(CAPWAP_LSC_SHA256_LEN),
 };
 
 static struct genl_family capwap_lsc_genl_family;
@@ -290,7 +293,9 @@ static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 	char last_error[CAPWAP_LSC_MAX_REASON_LEN + 1];
 	struct capwap_lsc_ap_record rec;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct capwap_lsc_issued issued;
 	struct nlattr *nest;
+	bool have_issued;
 
 	capwap_lsc_ap_record(ap, &rec);
 	spin_lock_bh(&ap->lock);
@@ -298,6 +303,7 @@ static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 	sin.sin_port = ap->peer.sport;
 	/* Whole: the record cuts it at 63 bytes. */
 	strscpy(last_error, capwap_lsc_prov_last_error(ap), sizeof(last_error));
+	have_issued = capwap_lsc_prov_issued(ap, &issued);
 	spin_unlock_bh(&ap->lock);
 
 	nest = nla_nest_start(msg, CAPWAP_LSC_A_AP);
@@ -318,7 +324,13 @@ static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 	    nla_put_u64_64bit(msg, CAPWAP_LSC_AP_A_JOINED_SINCE,
 			      rec.joined_since, CAPWAP_LSC_AP_A_PAD) ||
 	    nla_put_u64_64bit(msg, CAPWAP_LSC_AP_A_REQUEST_ID, rec.request_id,
-			      CAPWAP_LSC_AP_A_PAD)) {
+			      CAPWAP_LSC_AP_A_PAD) ||
+	    (have_issued && issued.expiry &&
+	     nla_put_u64_64bit(msg, CAPWAP_LSC_AP_A_CERT_EXPIRY,
+			       issued.expiry, CAPWAP_LSC_AP_A_PAD)) ||
+	    (have_issued && issued.have_issuer &&
+	     nla_put(msg, CAPWAP_LSC_AP_A_ISSUER_HASH,
+		     sizeof(issued.issuer_hash), issued.issuer_hash))) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -582,6 +594,7 @@ static int capwap_lsc_complete(struct sk_buff *skb, struct genl_info *info)
 	u32 len[CAPWAP_LSC_MAX_CHAIN + 1];
 	struct nlattr **a = info->attrs;
 	char reason[CAPWAP_LSC_MAX_REASON_LEN + 1] = "";
+	struct capwap_lsc_issued issued = { };
 	int n = 0;
 	u8 result;
 
@@ -603,12 +616,20 @@ static int capwap_lsc_complete(struct sk_buff *skb, struct genl_info *info)
 		}
 		der[n] = nla_data(a[CAPWAP_LSC_A_CERT]);
 		len[n++] = nla_len(a[CAPWAP_LSC_A_CERT]);
+		if (a[CAPWAP_LSC_A_CERT_EXPIRY])
+			issued.expiry = nla_get_u64(a[CAPWAP_LSC_A_CERT_EXPIRY]);
+		if (a[CAPWAP_LSC_A_ISSUER_HASH]) {
+			nla_memcpy(issued.issuer_hash,
+				   a[CAPWAP_LSC_A_ISSUER_HASH],
+				   sizeof(issued.issuer_hash));
+			issued.have_issuer = true;
+		}
 	} else if (a[CAPWAP_LSC_A_REASON]) {
 		nla_strscpy(reason, a[CAPWAP_LSC_A_REASON], sizeof(reason));
 	}
 	return capwap_lsc_req_complete(nla_get_u64(a[CAPWAP_LSC_A_REQUEST_ID]),
 				       info->snd_portid, result, reason,
-				       der, len, n, info->extack);
+				       der, len, n, &issued, info->extack);
 }
 
 static int capwap_lsc_set_ca(struct sk_buff *skb, struct genl_info *info)

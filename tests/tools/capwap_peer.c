@@ -1100,6 +1100,9 @@ static int genl_accept_cb(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+/* What the helper says of the certificate it delivers. */
+#define DELIVER_EXPIRY 4102444800ULL	/* 2100-01-01 */
+
 /*
  * ACCEPT and COMPLETE through userspace/common/genl.c, which keeps the
  * kernel's extended-ack message.  Returns COMPLETE's errno.
@@ -1126,6 +1129,8 @@ static int complete_chain(struct lsc_genl *g, u64 id, const u32 *chain_len,
 		nla_put(m, CAPWAP_LSC_A_CERT, chain_len[i], filler);
 	nla_nest_end(m, nest);
 	nla_put(m, CAPWAP_LSC_A_CERT, cert_len, cert);
+	nla_put_u64(m, CAPWAP_LSC_A_CERT_EXPIRY, DELIVER_EXPIRY);
+	nla_put(m, CAPWAP_LSC_A_ISSUER_HASH, CAPWAP_LSC_SHA256_LEN, filler);
 	return lsc_genl_call(g, m, NULL, NULL);
 }
 
@@ -1247,6 +1252,10 @@ static int cmd_deliver(void)
 	result(n0 == (int)sizeof(cert) && !memcmp(obj, cert, sizeof(cert)),
 	       "then the device certificate", "r=%d n=%d", r, n0);
 	peer_reply(ap, 0);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(!info.cert_expiry && !info.issuer_hash_len,
+	       "expiry and issuer are not the AP's before it installs",
+	       "expiry=%llu", (unsigned long long)info.cert_expiry);
 
 	/* Lost session mid-delivery: the kept requests go out again. */
 	r = peer_to_run(ap);
@@ -1266,7 +1275,20 @@ static int cmd_deliver(void)
 	peer_get_ap(&nl, ap->mac, &info);
 	result(r == 0 && info.state == CAPWAP_LSC_AP_INSTALLED,
 	       "and the AP installs it", "r=%d state=%d", r, info.state);
+	result(info.cert_expiry == DELIVER_EXPIRY &&
+	       info.issuer_hash_len == CAPWAP_LSC_SHA256_LEN &&
+	       !memcmp(info.issuer_hash, filler, CAPWAP_LSC_SHA256_LEN),
+	       "the AP dump shows the installed LSC's expiry and issuer hash",
+	       "expiry=%llu issuer_len=%d",
+	       (unsigned long long)info.cert_expiry, info.issuer_hash_len);
 
+	/* Back with its MIC: what was said of the LSC no longer holds. */
+	r = peer_to_run(ap);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(r == 0 && !info.cert_expiry && !info.issuer_hash_len,
+	       "an AP that rejoins with its MIC has no LSC expiry", "r=%d", r);
+	wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	peer_reply(ap, 0);
 	lsc_genl_close(&g);
 	free_ap(ap);
 	return 0;

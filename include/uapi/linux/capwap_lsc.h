@@ -64,7 +64,11 @@
  * CAPWAP_LSC_CMD_COMPLETE (doit, admin): CAPWAP_LSC_A_REQUEST_ID,
  *    CAPWAP_LSC_A_RESULT (enum capwap_lsc_result) and, on success,
  *    CAPWAP_LSC_A_CA_CHAIN (nested, CAPWAP_LSC_A_CERT entries, root last)
- *    and CAPWAP_LSC_A_CERT (the AP's certificate, DER); on failure
+ *    and CAPWAP_LSC_A_CERT (the AP's certificate, DER), optionally with
+ *    what the helper read in that certificate: CAPWAP_LSC_A_CERT_EXPIRY
+ *    (u64, notAfter in seconds since the epoch) and CAPWAP_LSC_A_ISSUER_HASH
+ *    (binary, SHA-256 of the DER issuer name); the AP's record shows them
+ *    once the AP installed the certificate.  On failure
  *    CAPWAP_LSC_A_REASON (string shown to the operator and sent to the AP).
  *    The kernel builds the AP's delivery at once: a chain that cannot
  *    reach the AP in one message (docs/PROTOCOL.md, CA_CERT) fails with
@@ -144,6 +148,8 @@ enum capwap_lsc_attr {
 	CAPWAP_LSC_A_PAD,
 	CAPWAP_LSC_A_MTU,
 	CAPWAP_LSC_A_CA_PRESENT,
+	CAPWAP_LSC_A_CERT_EXPIRY,
+	CAPWAP_LSC_A_ISSUER_HASH,
 	__CAPWAP_LSC_A_LAST
 };
 #define CAPWAP_LSC_A_MAX (__CAPWAP_LSC_A_LAST - 1)
@@ -263,6 +269,7 @@ enum capwap_lsc_ap_attr {
 	CAPWAP_LSC_AP_A_LAST_RESULT,	/* u8, enum capwap_lsc_result */
 	CAPWAP_LSC_AP_A_LAST_ERROR,	/* string, up to 255 bytes */
 	CAPWAP_LSC_AP_A_JOINED_SINCE,	/* u64, seconds since the epoch */
+	/* of the LSC installed through this module, when the helper said */
 	CAPWAP_LSC_AP_A_CERT_EXPIRY,	/* u64, seconds since the epoch */
 	CAPWAP_LSC_AP_A_ISSUER_HASH,	/* binary, SHA-256 of the issuer name */
 	CAPWAP_LSC_AP_A_REQUEST_ID,	/* u64, current enrollment request */
