@@ -37,6 +37,11 @@ static struct capwap_lsc_config cfg = {
 	.max_attempts = 4,
 };
 static struct capwap_lsc_controller ctrl;
+/*
+ * The challenge password for the APs' requests, under cfg_lock; NULL for
+ * none.  Apart from cfg, which is copied onto stacks and into replies.
+ */
+static char *ap_challenge;
 
 struct prov_entry {
 	struct hlist_node node;
@@ -110,6 +115,23 @@ void capwap_lsc_controller_set(const struct capwap_lsc_controller *c)
 	spin_lock_bh(&cfg_lock);
 	ctrl = *c;
 	spin_unlock_bh(&cfg_lock);
+}
+
+/* Takes @c (kmalloc'd, or NULL for none). */
+void capwap_lsc_challenge_set(char *c)
+{
+	char *old;
+
+	spin_lock_bh(&cfg_lock);
+	old = ap_challenge;
+	ap_challenge = c;
+	spin_unlock_bh(&cfg_lock);
+	kfree_sensitive(old);
+}
+
+bool capwap_lsc_challenge_present(void)
+{
+	return READ_ONCE(ap_challenge);
 }
 
 static u32 prov_hash(const u8 *mac)
@@ -248,10 +270,15 @@ static int send_params(struct capwap_lsc_ap *ap)
 	u8 *buf;
 	int ret;
 
-	buf = begin_update(ap, &b, 512);
+	/* Six subject fields, the challenge and the radio state fit. */
+	buf = begin_update(ap, &b, 1024);
 	if (!buf)
 		return -ENOMEM;
 	spin_lock(&cfg_lock);
+	if (ap_challenge) {
+		p.challenge = ap_challenge;
+		p.challenge_len = strlen(ap_challenge);
+	}
 	p.key_type = cfg.key_type;
 	p.key_bits = cfg.key_bits;
 	p.validity_days = cfg.validity_days;
@@ -1104,5 +1131,6 @@ void capwap_lsc_prov_uninit(void)
 	}
 	req_n = 0;
 	capwap_lsc_provlist_flush();
+	capwap_lsc_challenge_set(NULL);
 	rcu_barrier();
 }

@@ -40,6 +40,8 @@ void capwap_lsc_config_get(struct capwap_lsc_config *cfg);
 void capwap_lsc_config_set(const struct capwap_lsc_config *cfg);
 void capwap_lsc_controller_get(struct capwap_lsc_controller *c);
 void capwap_lsc_controller_set(const struct capwap_lsc_controller *c);
+void capwap_lsc_challenge_set(char *c);
+bool capwap_lsc_challenge_present(void);
 
 int capwap_lsc_provlist_add(const u8 *mac);
 int capwap_lsc_provlist_del(const u8 *mac);

@@ -19,6 +19,7 @@
 #include "lsc.h"
 #include "stats.h"
 #include "verify.h"
+#include "wire.h"
 
 enum capwap_lsc_mcgrp {
 	CAPWAP_LSC_MCGRP_EVENTS_ID,
@@ -91,6 +92,8 @@ static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
 	[CAPWAP_LSC_A_CERT_EXPIRY] = { .type = NLA_U64 },
 	[CAPWAP_LSC_A_ISSUER_HASH] =
 		NLA_POLICY_EXACT_LEN(CAPWAP_LSC_SHA256_LEN),
+	[CAPWAP_LSC_A_AP_CHALLENGE] = { .type = NLA_NUL_STRING,
+					.len = CAPWAP_LSC_MAX_CHALLENGE_LEN },
 };
 
 static struct genl_family capwap_lsc_genl_family;
@@ -126,7 +129,9 @@ static int put_config(struct sk_buff *msg)
 	    nla_put_u16(msg, CAPWAP_LSC_A_PORT, capwap_lsc_port) ||
 	    nla_put_u16(msg, CAPWAP_LSC_A_MTU, capwap_lsc_mtu) ||
 	    nla_put_u8(msg, CAPWAP_LSC_A_CA_PRESENT,
-		       capwap_lsc_verify_ca_present()))
+		       capwap_lsc_verify_ca_present()) ||
+	    nla_put_u8(msg, CAPWAP_LSC_A_AP_CHALLENGE_SET,
+		       capwap_lsc_challenge_present()))
 		return -EMSGSIZE;
 
 	nest = nla_nest_start(msg, CAPWAP_LSC_A_SUBJECT);
@@ -199,17 +204,46 @@ static int capwap_lsc_get_config(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* The APs' challenge password: *out NULL when @a is empty (none). */
+static int get_challenge(const struct nlattr *a, char **out,
+			 struct netlink_ext_ack *extack)
+{
+	const char *s = nla_data(a);
+	size_t len = strnlen(s, nla_len(a));
+
+	*out = NULL;
+	if (!len)
+		return 0;
+	/* CERT_PARAMS carries it as text the AP can put in its request. */
+	if (!capwap_lsc_text_valid((const u8 *)s, len)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "challenge: UTF-8 without control characters");
+		return -EINVAL;
+	}
+	*out = kmemdup_nul(s, len, GFP_KERNEL);
+	return *out ? 0 : -ENOMEM;
+}
+
 static int capwap_lsc_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *sub[CAPWAP_LSC_SUBJ_A_MAX + 1];
 	struct nlattr **a = info->attrs;
 	struct capwap_lsc_config *cfg;
+	char *challenge = NULL;
 	unsigned int i;
 	int ret = 0;
 
+	if (a[CAPWAP_LSC_A_AP_CHALLENGE]) {
+		ret = get_challenge(a[CAPWAP_LSC_A_AP_CHALLENGE], &challenge,
+				    info->extack);
+		if (ret)
+			return ret;
+	}
 	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
-	if (!cfg)
+	if (!cfg) {
+		kfree_sensitive(challenge);
 		return -ENOMEM;
+	}
 	capwap_lsc_config_get(cfg);
 	if (a[CAPWAP_LSC_A_LSC_ENABLED])
 		cfg->enabled = nla_get_u8(a[CAPWAP_LSC_A_LSC_ENABLED]);
@@ -261,7 +295,12 @@ static int capwap_lsc_set_config(struct sk_buff *skb, struct genl_info *info)
 	if (a[CAPWAP_LSC_A_VENDOR_ID])
 		WRITE_ONCE(capwap_lsc_vendor_id,
 			   nla_get_u32(a[CAPWAP_LSC_A_VENDOR_ID]));
+	if (a[CAPWAP_LSC_A_AP_CHALLENGE]) {
+		capwap_lsc_challenge_set(challenge);
+		challenge = NULL;
+	}
 out:
+	kfree_sensitive(challenge);
 	kfree(cfg);
 	return ret;
 }

@@ -26,6 +26,7 @@
 #include <signal.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "capwap_peer.h"
 #include "genl.h"
@@ -1134,6 +1135,78 @@ static int complete_chain(struct lsc_genl *g, u64 id, const u32 *chain_len,
 	return lsc_genl_call(g, m, NULL, NULL);
 }
 
+#define DELIVER_CHALLENGE "peer-challenge-\xc3\xa9"
+
+struct challenge_view {
+	int set;		/* CAPWAP_LSC_A_AP_CHALLENGE_SET, -1 absent */
+	bool value_sent;	/* the attribute or its bytes in the reply */
+};
+
+static int challenge_cb(struct nl_msg *m, void *arg)
+{
+	struct nlattr *tb[CAPWAP_LSC_A_MAX + 1];
+	struct challenge_view *v = arg;
+	struct nlmsghdr *h = nlmsg_hdr(m);
+
+	v->set = -1;
+	v->value_sent = memmem(h, h->nlmsg_len, DELIVER_CHALLENGE,
+			       strlen(DELIVER_CHALLENGE)) != NULL;
+	if (genlmsg_parse(h, 0, tb, CAPWAP_LSC_A_MAX, NULL))
+		return NL_SKIP;
+	if (tb[CAPWAP_LSC_A_AP_CHALLENGE])
+		v->value_sent = true;
+	if (tb[CAPWAP_LSC_A_AP_CHALLENGE_SET])
+		v->set = nla_get_u8(tb[CAPWAP_LSC_A_AP_CHALLENGE_SET]);
+	return NL_OK;
+}
+
+static int set_challenge(const char *c)
+{
+	struct nl_msg *m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CONFIG, 0);
+
+	nla_put_string(m, CAPWAP_LSC_A_AP_CHALLENGE, c);
+	return peer_nl_do(&nl, m, NULL, NULL);
+}
+
+/*
+ * The APs' challenge password: validated, sent in CERT_PARAMS, and never
+ * shown, neither by GET_CONFIG nor in sysfs.  Leaves the AP in
+ * params-sent with the parameters answered.
+ */
+static void challenge_round(struct peer_ap *ap)
+{
+	char big[CAPWAP_LSC_MAX_CHALLENGE_LEN + 2];
+	struct capwap_lsc_cert_params p;
+	struct challenge_view v = { 0 };
+	int r, r_ctl, r_big, grep;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	r_ctl = set_challenge("tab\there");
+	r_big = set_challenge(big);
+	r = set_challenge(DELIVER_CHALLENGE);
+	peer_nl_do(&nl, peer_nl_msg(&nl, CAPWAP_LSC_CMD_GET_CONFIG, 0),
+		   challenge_cb, &v);
+	result(r == 0 && r_ctl == -EINVAL && r_big < 0 && v.set == 1 &&
+	       !v.value_sent,
+	       "AP challenge: set (control characters and 256 bytes refused), GET_CONFIG says only that there is one",
+	       "r=%d ctl=%d big=%d set=%d sent=%d", r, r_ctl, r_big, v.set,
+	       v.value_sent);
+	grep = system("grep -rqsF '" DELIVER_CHALLENGE "' /sys/kernel/capwap_lsc");
+	result(WIFEXITED(grep) && WEXITSTATUS(grep) == 1,
+	       "the AP challenge is nowhere in sysfs", "grep status %d", grep);
+
+	r = peer_to_run(ap);
+	r = r ? r : wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	r = r == 1 ? capwap_lsc_get_cert_params(&ap->msg, peer_vendor, &p) : -1;
+	result(r == 0 && p.challenge &&
+	       p.challenge_len == strlen(DELIVER_CHALLENGE) &&
+	       !memcmp(p.challenge, DELIVER_CHALLENGE, p.challenge_len),
+	       "CERT_PARAMS carries the AP challenge", "r=%d len=%u", r,
+	       p.challenge_len);
+	peer_reply(ap, 0);
+}
+
 /*
  * A CA's failure text may take the whole 255 bytes COMPLETE allows; the
  * AP's record keeps all of it (genl, sysfs) and LSC_STATUS carries it.
@@ -1191,6 +1264,7 @@ static int cmd_deliver(void)
 	static u8 filler[CAPWAP_LSC_MAX_DER_LEN], obj[CAPWAP_LSC_MAX_DER_LEN];
 	static const u8 cert[] = { 0x30, 0x03, 0x02, 0x01, 0x07 };
 	struct peer_ap *ap = new_ap("127.0.0.30");
+	struct capwap_lsc_cert_params params;
 	struct capwap_lsc_status st;
 	struct lsc_genl g;
 	struct ap_info info;
@@ -1205,8 +1279,10 @@ static int cmd_deliver(void)
 		return 0;
 	}
 	set_config(1, CAPWAP_LSC_PROVISION_ALL, 0);
-	r = peer_to_run(ap);
-	id = r ? 0 : csr_round(ap, csr, sizeof(csr));
+	challenge_round(ap);
+	id = 0;
+	if (!send_csr(ap, csr, sizeof(csr)))
+		peer_nl_event(&nl, &id, NULL, 3000);
 	long_reason_round(ap, id);
 
 	id = csr_round(ap, csr, sizeof(csr));
@@ -1283,11 +1359,17 @@ static int cmd_deliver(void)
 	       (unsigned long long)info.cert_expiry, info.issuer_hash_len);
 
 	/* Back with its MIC: what was said of the LSC no longer holds. */
-	r = peer_to_run(ap);
+	r = set_challenge("");
+	n0 = peer_to_run(ap);
 	peer_get_ap(&nl, ap->mac, &info);
-	result(r == 0 && !info.cert_expiry && !info.issuer_hash_len,
-	       "an AP that rejoins with its MIC has no LSC expiry", "r=%d", r);
-	wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	result(n0 == 0 && !info.cert_expiry && !info.issuer_hash_len,
+	       "an AP that rejoins with its MIC has no LSC expiry", "r=%d", n0);
+	n0 = wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	n0 = n0 == 1 ? capwap_lsc_get_cert_params(&ap->msg, peer_vendor,
+						  &params) : -1;
+	result(r == 0 && n0 == 0 && !params.challenge,
+	       "an empty AP challenge removes it from CERT_PARAMS", "r=%d n=%d",
+	       r, n0);
 	peer_reply(ap, 0);
 	lsc_genl_close(&g);
 	free_ap(ap);

@@ -171,6 +171,11 @@ static int show_summary_reply(struct nlattr **a, void *arg)
 	if (a[CAPWAP_LSC_A_CA_PRESENT])
 		print_row("LSC CA trusted for AP joins",
 			  nla_get_u8(a[CAPWAP_LSC_A_CA_PRESENT]) ? "Yes" : "No");
+	/* The module never hands the password itself back. */
+	if (a[CAPWAP_LSC_A_AP_CHALLENGE_SET])
+		print_row("AP challenge password",
+			  nla_get_u8(a[CAPWAP_LSC_A_AP_CHALLENGE_SET]) ?
+			  "Set" : "Not set");
 	if (a[CAPWAP_LSC_A_PROVISION_MODE])
 		print_row("AP LSC provisioning",
 			  lsc_provision_mode_text(nla_get_u8(a[CAPWAP_LSC_A_PROVISION_MODE])));

@@ -192,6 +192,19 @@ int lscd_kernel_complete_fail(struct lsc_genl *g, uint64_t id, int result,
 	return lsc_genl_call(g, msg, NULL, NULL);
 }
 
+int lscd_kernel_set_ap_challenge(struct lsc_genl *g, const char *challenge)
+{
+	struct nl_msg *msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_SET_CONFIG, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, CAPWAP_LSC_A_AP_CHALLENGE, challenge)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return lsc_genl_call(g, msg, NULL, NULL);
+}
+
 int lscd_kernel_set_ca(struct lsc_genl *g, STACK_OF(X509) *chain)
 {
 	struct nl_msg *msg = lsc_genl_msg_sized(g, CAPWAP_LSC_CMD_SET_CA, 0,

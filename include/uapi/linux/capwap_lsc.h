@@ -26,13 +26,19 @@
  *    CAPWAP_LSC_A_CONTROLLER: nested, enum capwap_lsc_ctrl_attr
  *    CAPWAP_LSC_A_MTU: u16, largest datagram sent (module parameter)
  *    CAPWAP_LSC_A_CA_PRESENT: u8, 1 once SET_CA installed an LSC CA
+ *    CAPWAP_LSC_A_AP_CHALLENGE_SET: u8, 1 when the APs get a challenge
+ *      password (its value is never sent back, to anyone)
  *
  * CAPWAP_LSC_CMD_SET_CONFIG (doit, admin): any subset of
  *    CAPWAP_LSC_A_LSC_ENABLED, CAPWAP_LSC_A_PROVISION_MODE,
  *    CAPWAP_LSC_A_SUBJECT (replaces the whole subject),
  *    CAPWAP_LSC_A_KEY_TYPE with CAPWAP_LSC_A_KEY_BITS,
  *    CAPWAP_LSC_A_VALIDITY_DAYS, CAPWAP_LSC_A_MAX_ATTEMPTS,
- *    CAPWAP_LSC_A_VENDOR_ID.  Nothing is changed unless all are valid.
+ *    CAPWAP_LSC_A_VENDOR_ID, CAPWAP_LSC_A_AP_CHALLENGE (NUL-terminated
+ *    UTF-8 without control characters, at most CAPWAP_LSC_MAX_CHALLENGE_LEN
+ *    bytes; empty removes it): the challenge password the APs put into
+ *    their PKCS#10 requests, sent to them in CERT_PARAMS.  Nothing is
+ *    changed unless all are valid.
  *
  * CAPWAP_LSC_CMD_PROVLIST_ADD, CAPWAP_LSC_CMD_PROVLIST_DEL (doit, admin):
  *    CAPWAP_LSC_A_MAC
@@ -150,6 +156,8 @@ enum capwap_lsc_attr {
 	CAPWAP_LSC_A_CA_PRESENT,
 	CAPWAP_LSC_A_CERT_EXPIRY,
 	CAPWAP_LSC_A_ISSUER_HASH,
+	CAPWAP_LSC_A_AP_CHALLENGE,
+	CAPWAP_LSC_A_AP_CHALLENGE_SET,
 	__CAPWAP_LSC_A_LAST
 };
 #define CAPWAP_LSC_A_MAX (__CAPWAP_LSC_A_LAST - 1)
@@ -161,6 +169,8 @@ enum capwap_lsc_attr {
 /* Longest subject field and reason string, without the NUL. */
 #define CAPWAP_LSC_MAX_SUBJECT_LEN 64
 #define CAPWAP_LSC_MAX_REASON_LEN 255
+/* Longest challenge password for the APs' requests, without the NUL. */
+#define CAPWAP_LSC_MAX_CHALLENGE_LEN 255
 
 enum capwap_lsc_flag {
 	CAPWAP_LSC_F_RENEWAL = 1U << 0,
