@@ -762,7 +762,12 @@ static struct notifier_block capwap_lsc_netlink_nb = {
 	.notifier_call = capwap_lsc_netlink_event,
 };
 
-#define ADMIN GENL_UNS_ADMIN_PERM
+/*
+ * CAP_NET_ADMIN in the initial user namespace: the family exists in
+ * init_net only (.netnsok = false), where GENL_UNS_ADMIN_PERM would check
+ * the very same thing, so the plain flag says what is meant.
+ */
+#define ADMIN GENL_ADMIN_PERM
 
 static const struct genl_small_ops capwap_lsc_genl_ops[] = {
 	{ .cmd = CAPWAP_LSC_CMD_GET_CONFIG, .doit = capwap_lsc_get_config },
