@@ -60,10 +60,10 @@ static void ap_free_rcu(struct rcu_head *head)
 {
 	struct capwap_lsc_ap *ap = container_of(head, struct capwap_lsc_ap, rcu);
 
+	/* First: it takes back a request it lent to ->pending. */
+	capwap_lsc_prov_free(ap);
 	kfree(ap->resp);
 	kfree(ap->pending);
-	kfree(ap->csr);
-	kfree(ap->certs);
 	kfree(ap->join_cert);
 	kmem_cache_free(ap_cache, ap);
 }
@@ -249,7 +249,8 @@ void capwap_lsc_ap_record(struct capwap_lsc_ap *ap,
 	rec->request_id = ap->request_id;
 	strscpy(rec->model, ap->model, sizeof(rec->model));
 	strscpy(rec->serial, ap->serial, sizeof(rec->serial));
-	strscpy(rec->last_error, ap->last_error, sizeof(rec->last_error));
+	strscpy(rec->last_error, capwap_lsc_prov_last_error(ap),
+		sizeof(rec->last_error));
 	spin_unlock_bh(&ap->lock);
 }
 

@@ -12,6 +12,8 @@
 
 struct key;
 struct capwap_lsc_ap_kobj;
+struct capwap_lsc_delivery;
+struct capwap_lsc_issued;
 
 /* Where an AP is reached: its source address and the one it wrote to. */
 struct capwap_lsc_peer {
@@ -30,7 +32,6 @@ typedef int (*capwap_lsc_send_t)(const struct capwap_lsc_peer *peer,
 
 #define CAPWAP_LSC_MODEL_LEN	32
 #define CAPWAP_LSC_SERIAL_LEN	32
-#define CAPWAP_LSC_ERROR_LEN	64
 
 /* ap->work_flags */
 enum {
@@ -70,7 +71,8 @@ struct capwap_lsc_ap {
 	u64 request_id;
 	char model[CAPWAP_LSC_MODEL_LEN];
 	char serial[CAPWAP_LSC_SERIAL_LEN];
-	char last_error[CAPWAP_LSC_ERROR_LEN];
+	/* kmalloc'd while there is an error to show, else NULL */
+	char *last_error;
 
 	/* the last request the AP sent, and our cached answer to it */
 	bool have_rx_seq;
@@ -85,17 +87,18 @@ struct capwap_lsc_ap {
 	u32 pending_type;
 	u8 *pending;
 	u32 pending_len;
+	bool pending_lent;	/* ->pending belongs to ->delivery */
 	unsigned long rtx_interval;
 	struct timer_list rtx_timer;
 
 	u16 frag_id;		/* of the datagrams we fragment */
 
-	/* LSC material in flight: the CSR, then the certificates */
+	/* LSC material in flight: the CSR, then the delivery requests */
 	u8 *csr;
 	u16 csr_len;
-	u8 *certs;		/* chain (root last) then device cert */
-	u32 cert_len[CAPWAP_LSC_MAX_CHAIN + 1];
-	u8 ncerts;		/* entries of cert_len in use, device last */
+	struct capwap_lsc_delivery *delivery;
+	/* of the LSC it installed from us, when the helper told */
+	struct capwap_lsc_issued *issued;
 
 	/* a Join waiting for certificate verification */
 	u8 *join_cert;

@@ -224,14 +224,15 @@ static unsigned long first_interval(void)
 	return max(msecs_to_jiffies(READ_ONCE(rtx_ms)), 1UL);
 }
 
-int capwap_lsc_control_request(struct capwap_lsc_ap *ap, u8 *pkt,
-			       size_t len)
+static int request(struct capwap_lsc_ap *ap, u8 *pkt, size_t len, bool lent)
 {
 	if (ap->pending || ap->session == CAPWAP_LSC_SESSION_DOWN) {
-		kfree(pkt);
+		if (!lent)
+			kfree(pkt);
 		return -EBUSY;
 	}
 	ap->pending = pkt;
+	ap->pending_lent = lent;
 	ap->pending_len = len;
 	ap->pending_type = get_unaligned_be32(pkt + CAPWAP_HDR_LEN);
 	ap->retries = 0;
@@ -242,9 +243,36 @@ int capwap_lsc_control_request(struct capwap_lsc_ap *ap, u8 *pkt,
 	return 0;
 }
 
+int capwap_lsc_control_request(struct capwap_lsc_ap *ap, u8 *pkt,
+			       size_t len)
+{
+	return request(ap, pkt, len, false);
+}
+
+/*
+ * A lent request goes out again, as is, on every session until its owner
+ * is done with it, so it takes the sequence number of each sending.
+ */
+int capwap_lsc_control_request_lent(struct capwap_lsc_ap *ap, u8 *pkt,
+				    size_t len)
+{
+	pkt[CAPWAP_HDR_LEN + 4] = capwap_lsc_control_next_seq(ap);
+	return request(ap, pkt, len, true);
+}
+
+void capwap_lsc_control_release(struct capwap_lsc_ap *ap, u8 *pkt)
+{
+	if (pkt && pkt == ap->pending)
+		ap->pending_lent = false;
+	else
+		kfree(pkt);
+}
+
 static void drop_pending(struct capwap_lsc_ap *ap)
 {
-	kfree(ap->pending);
+	if (!ap->pending_lent)
+		kfree(ap->pending);
+	ap->pending_lent = false;
 	ap->pending = NULL;
 	ap->pending_len = 0;
 	ap->pending_type = 0;
@@ -403,8 +431,7 @@ static void handle_join(const struct capwap_msg *msg,
 	if (ci.cert_type == CAPWAP_LSC_CERT_LSC) {
 		/* An LSC join without the certificate cannot be checked. */
 		capwap_lsc_count(CAPWAP_LSC_ST_REFUSED_LSC);
-		strscpy(ap->last_error, "LSC join without certificate",
-			sizeof(ap->last_error));
+		capwap_lsc_prov_note_error(ap, "LSC join without certificate");
 		respond(ap, this_cpu_read(resp_buf),
 			build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq,
 					  CAPWAP_RESULT_JOIN_FAILURE, true,
@@ -458,8 +485,11 @@ void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap)
 	}
 	if (refused) {
 		capwap_lsc_count(CAPWAP_LSC_ST_REFUSED_LSC);
-		snprintf(ap->last_error, sizeof(ap->last_error),
-			 "LSC not verified by the LSC CA (%d)", ret);
+		char why[48];
+
+		snprintf(why, sizeof(why), "LSC not verified by the LSC CA (%d)",
+			 ret);
+		capwap_lsc_prov_note_error(ap, why);
 	}
 	ap->join_verifying = false;
 	respond(ap, this_cpu_read(resp_buf),

@@ -21,6 +21,14 @@ void capwap_lsc_control_input(const u8 *buf, size_t len,
 /* Called with ap->lock held; takes ownership of @pkt (kmalloc'd). */
 int capwap_lsc_control_request(struct capwap_lsc_ap *ap, u8 *pkt,
 			       size_t len);
+/*
+ * Also with ap->lock held, for a request its caller keeps (and may send
+ * again): @pkt stays the caller's until capwap_lsc_control_release(),
+ * which frees it at once, or when it stops being the outstanding request.
+ */
+int capwap_lsc_control_request_lent(struct capwap_lsc_ap *ap, u8 *pkt,
+				    size_t len);
+void capwap_lsc_control_release(struct capwap_lsc_ap *ap, u8 *pkt);
 u8 capwap_lsc_control_next_seq(struct capwap_lsc_ap *ap);
 
 void capwap_lsc_control_retransmit(struct capwap_lsc_ap *ap);

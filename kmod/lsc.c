@@ -16,6 +16,7 @@
 #include <linux/etherdevice.h>
 #include <linux/list.h>
 #include <linux/workqueue.h>
+#include <net/netlink.h>
 
 #include "capwap_lsc.h"
 #include "ap.h"
@@ -36,6 +37,11 @@ static struct capwap_lsc_config cfg = {
 	.max_attempts = 4,
 };
 static struct capwap_lsc_controller ctrl;
+/*
+ * The challenge password for the APs' requests, under cfg_lock; NULL for
+ * none.  Apart from cfg, which is copied onto stacks and into replies.
+ */
+static char *ap_challenge;
 
 struct prov_entry {
 	struct hlist_node node;
@@ -53,6 +59,19 @@ struct lsc_req {
 	u32 owner;		/* netlink portid once accepted */
 	bool renewal;
 };
+
+/*
+ * The certificates as the AP gets them: the CA_CERT request, then the
+ * DEVICE_CERT one, built by COMPLETE in process context and kept until
+ * the AP installed them, since a session lost on the way sends them again.
+ */
+struct capwap_lsc_delivery {
+	u8 *msg[2];
+	u16 len[2];
+	struct capwap_lsc_issued *issued;	/* the AP's once installed */
+};
+
+enum { DELIVER_CA, DELIVER_DEVICE };
 
 static DEFINE_SPINLOCK(req_lock);
 static LIST_HEAD(req_waiting);
@@ -96,6 +115,23 @@ void capwap_lsc_controller_set(const struct capwap_lsc_controller *c)
 	spin_lock_bh(&cfg_lock);
 	ctrl = *c;
 	spin_unlock_bh(&cfg_lock);
+}
+
+/* Takes @c (kmalloc'd, or NULL for none). */
+void capwap_lsc_challenge_set(char *c)
+{
+	char *old;
+
+	spin_lock_bh(&cfg_lock);
+	old = ap_challenge;
+	ap_challenge = c;
+	spin_unlock_bh(&cfg_lock);
+	kfree_sensitive(old);
+}
+
+bool capwap_lsc_challenge_present(void)
+{
+	return READ_ONCE(ap_challenge);
 }
 
 static u32 prov_hash(const u8 *mac)
@@ -234,10 +270,15 @@ static int send_params(struct capwap_lsc_ap *ap)
 	u8 *buf;
 	int ret;
 
-	buf = begin_update(ap, &b, 512);
+	/* Six subject fields, the challenge and the radio state fit. */
+	buf = begin_update(ap, &b, 1024);
 	if (!buf)
 		return -ENOMEM;
 	spin_lock(&cfg_lock);
+	if (ap_challenge) {
+		p.challenge = ap_challenge;
+		p.challenge_len = strlen(ap_challenge);
+	}
 	p.key_type = cfg.key_type;
 	p.key_bits = cfg.key_bits;
 	p.validity_days = cfg.validity_days;
@@ -267,13 +308,13 @@ static int send_status(struct capwap_lsc_ap *ap)
 	struct capwap_lsc_status s = {
 		.result = ap->last_result,
 		.state = ap->state,
-		.reason = ap->last_error,
-		.reason_len = strlen(ap->last_error),
+		.reason = capwap_lsc_prov_last_error(ap),
 	};
 	struct capwap_builder b;
 	u8 *buf;
 
-	buf = begin_update(ap, &b, 256);
+	s.reason_len = strlen(s.reason);
+	buf = begin_update(ap, &b, 64 + s.reason_len);
 	if (!buf)
 		return -ENOMEM;
 	capwap_lsc_put_status(&b, READ_ONCE(capwap_lsc_vendor_id),
@@ -281,67 +322,194 @@ static int send_status(struct capwap_lsc_ap *ap)
 	return send_update(ap, &b, buf);
 }
 
-/* The CA chain (every certificate but the last) or the device cert. */
-static int send_certs(struct capwap_lsc_ap *ap, bool device)
+static int send_delivery(struct capwap_lsc_ap *ap, unsigned int which)
+{
+	struct capwap_lsc_delivery *d = ap->delivery;
+
+	return capwap_lsc_control_request_lent(ap, d->msg[which],
+					       d->len[which]);
+}
+
+static void delivery_free(struct capwap_lsc_delivery *d)
+{
+	if (!d)
+		return;
+	kfree(d->msg[DELIVER_CA]);
+	kfree(d->msg[DELIVER_DEVICE]);
+	kfree(d->issued);
+	kfree(d);
+}
+
+static void drop_delivery(struct capwap_lsc_ap *ap)
+{
+	struct capwap_lsc_delivery *d = ap->delivery;
+
+	if (!d)
+		return;
+	capwap_lsc_control_release(ap, d->msg[DELIVER_CA]);
+	capwap_lsc_control_release(ap, d->msg[DELIVER_DEVICE]);
+	kfree(d->issued);
+	kfree(d);
+	ap->delivery = NULL;
+}
+
+/* Bytes of the elements that carry an object of @len bytes in chunks. */
+static size_t object_wire_len(size_t len)
+{
+	return len + DIV_ROUND_UP(len, CAPWAP_LSC_CHUNK_MAX) *
+		     (CAPWAP_ELEM_HDR_LEN + CAPWAP_VSP_HDR_LEN +
+		      CAPWAP_LSC_CHUNK_HDR_LEN);
+}
+
+/*
+ * One Configuration Update Request with @n objects of element @elem_id.
+ * What the AP reassembles is the message after the CAPWAP header, at
+ * most CAPWAP_REASM_MAX_LEN bytes: -EMSGSIZE beyond.
+ */
+static int build_objects(u16 elem_id, const u8 *const *der, const u32 *len,
+			 unsigned int n, u8 **out, u16 *out_len)
 {
 	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
-	unsigned int i, first, n, nchain = ap->ncerts - 1;
+	size_t size = CAPWAP_CTRL_HDR_LEN;
 	struct capwap_builder b;
-	size_t size = 64, off = 0;
+	unsigned int i;
 	u8 *buf;
+	int ret;
 
-	for (i = 0; i < ap->ncerts; i++) {
-		if (device == (i == nchain))
-			size += ap->cert_len[i] + 64 +
-				ap->cert_len[i] / CAPWAP_LSC_CHUNK_MAX * 16;
-	}
-	buf = begin_update(ap, &b, size);
+	for (i = 0; i < n; i++)
+		size += object_wire_len(len[i]);
+	if (size > CAPWAP_REASM_MAX_LEN)
+		return -EMSGSIZE;
+	size += CAPWAP_HDR_LEN;
+	buf = kmalloc(size, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	first = device ? nchain : 0;
-	n = device ? 1 : nchain;
-	for (i = 0; i < ap->ncerts; i++) {
-		if (i >= first && i < first + n)
-			capwap_lsc_put_object(&b, vendor_id,
-					      device ? CAPWAP_LSC_VSP_DEVICE_CERT :
-					      CAPWAP_LSC_VSP_CA_CERT,
-					      i - first, n, ap->certs + off,
-					      ap->cert_len[i]);
-		off += ap->cert_len[i];
+	/* The sequence number is set when it is sent. */
+	capwap_build_init(&b, buf, size, CAPWAP_MSG_CONFIG_UPDATE_REQ, 0);
+	for (i = 0; i < n; i++)
+		capwap_lsc_put_object(&b, vendor_id, elem_id, i, n, der[i],
+				      len[i]);
+	ret = capwap_build_finish(&b);
+	if (ret != size) {
+		kfree(buf);
+		return ret < 0 ? ret : -EINVAL;
 	}
-	return send_update(ap, &b, buf);
+	*out = buf;
+	*out_len = size;
+	return 0;
+}
+
+/* @der/@len: the chain, root last, then the AP's certificate. */
+static int build_delivery(const u8 *const *der, const u32 *len,
+			  unsigned int n, const struct capwap_lsc_issued *issued,
+			  struct capwap_lsc_delivery **out)
+{
+	struct capwap_lsc_delivery *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	int ret = -ENOMEM;
+
+	if (!d)
+		return -ENOMEM;
+	if (issued->expiry || issued->have_issuer) {
+		d->issued = kmemdup(issued, sizeof(*issued), GFP_KERNEL);
+		if (!d->issued)
+			goto err;
+	}
+	ret = build_objects(CAPWAP_LSC_VSP_CA_CERT, der, len, n - 1,
+			    &d->msg[DELIVER_CA], &d->len[DELIVER_CA]);
+	if (!ret)
+		ret = build_objects(CAPWAP_LSC_VSP_DEVICE_CERT, der + n - 1,
+				    len + n - 1, 1, &d->msg[DELIVER_DEVICE],
+				    &d->len[DELIVER_DEVICE]);
+	if (ret)
+		goto err;
+	*out = d;
+	return 0;
+err:
+	delivery_free(d);
+	return ret;
 }
 
 /* ---- The per-AP machine ------------------------------------------- */
 
 /*
+ * Kept only while there is an error, so a fleet of healthy APs does not
+ * pay for 256 bytes of reason each.  When even that small allocation
+ * fails, the record says so rather than showing an older reason.
+ */
+static const char error_nomem[] = "(reason lost: out of memory)";
+
+static void error_free(struct capwap_lsc_ap *ap)
+{
+	if (ap->last_error != error_nomem)
+		kfree(ap->last_error);
+	ap->last_error = NULL;
+}
+
+/*
  * The reason goes to the AP in LSC_STATUS, which carries only valid
  * UTF-8 without control characters: a reason cut inside a character or
  * holding a control character would make every LSC_STATUS fail to build.
- * Bad bytes become '?', and a character that does not fit is left out.
+ * Bad bytes become '?', and a character cut short by @len is left out.
  */
-static void set_error(struct capwap_lsc_ap *ap, u8 result, const char *why)
+static void set_error_text(struct capwap_lsc_ap *ap, const char *why,
+			   size_t len)
 {
-	size_t i = 0, o = 0, n, len = strlen(why);
-	char *d = ap->last_error;
+	size_t i = 0, o = 0, n;
+	char *d;
 	u8 c;
 
-	ap->last_result = result;
-	while (i < len && o < sizeof(ap->last_error) - 1) {
+	error_free(ap);
+	len = min_t(size_t, len, CAPWAP_LSC_MAX_REASON_LEN);
+	if (!len)
+		return;
+	d = kmalloc(len + 1, GFP_ATOMIC);
+	if (!d) {
+		ap->last_error = (char *)error_nomem;
+		return;
+	}
+	while (i < len) {
 		c = why[i];
 		n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-		if (n > len - i || !capwap_lsc_text_valid(why + i, n)) {
+		if (n > len - i)
+			break;
+		if (!capwap_lsc_text_valid(why + i, n)) {
 			d[o++] = '?';
 			i++;
 			continue;
 		}
-		if (n > sizeof(ap->last_error) - 1 - o)
-			break;
 		memcpy(d + o, why + i, n);
 		o += n;
 		i += n;
 	}
 	d[o] = '\0';
+	ap->last_error = d;
+}
+
+static void set_error(struct capwap_lsc_ap *ap, u8 result, const char *why)
+{
+	ap->last_result = result;
+	set_error_text(ap, why, strlen(why));
+}
+
+/* ap->lock held: the reason shown for an AP, without touching its result. */
+void capwap_lsc_prov_note_error(struct capwap_lsc_ap *ap, const char *why)
+{
+	set_error_text(ap, why, strlen(why));
+}
+
+/* ap->lock held. */
+const char *capwap_lsc_prov_last_error(const struct capwap_lsc_ap *ap)
+{
+	return ap->last_error ?: "";
+}
+
+bool capwap_lsc_prov_issued(const struct capwap_lsc_ap *ap,
+			    struct capwap_lsc_issued *out)
+{
+	if (!ap->issued)
+		return false;
+	*out = *ap->issued;
+	return true;
 }
 
 static void free_material(struct capwap_lsc_ap *ap)
@@ -349,15 +517,23 @@ static void free_material(struct capwap_lsc_ap *ap)
 	kfree(ap->csr);
 	ap->csr = NULL;
 	ap->csr_len = 0;
-	kfree(ap->certs);
-	ap->certs = NULL;
-	ap->ncerts = 0;
+	drop_delivery(ap);
+}
+
+/* The record is going away: what it still holds of the LSC exchange. */
+void capwap_lsc_prov_free(struct capwap_lsc_ap *ap)
+{
+	error_free(ap);
+	kfree(ap->issued);
+	ap->issued = NULL;
+	free_material(ap);
 }
 
 static void req_cancel(struct capwap_lsc_ap *ap);
 
 /* One attempt failed; after max_attempts the AP falls back to its MIC. */
-static void fail_attempt(struct capwap_lsc_ap *ap, u8 result, const char *why)
+static void fail_attempt_len(struct capwap_lsc_ap *ap, u8 result,
+			     const char *why, size_t len)
 {
 	u8 max;
 
@@ -367,7 +543,8 @@ static void fail_attempt(struct capwap_lsc_ap *ap, u8 result, const char *why)
 
 	req_cancel(ap);
 	free_material(ap);
-	set_error(ap, result, why);
+	ap->last_result = result;
+	set_error_text(ap, why, len);
 	capwap_lsc_count(CAPWAP_LSC_ST_ENROLL_FAILURES);
 	if (ap->attempts < 255)
 		ap->attempts++;
@@ -379,6 +556,11 @@ static void fail_attempt(struct capwap_lsc_ap *ap, u8 result, const char *why)
 		ap->state = CAPWAP_LSC_AP_FAILED;
 	}
 	ap->status_pending = true;
+}
+
+static void fail_attempt(struct capwap_lsc_ap *ap, u8 result, const char *why)
+{
+	fail_attempt_len(ap, result, why, strlen(why));
 }
 
 enum eligibility { NOT_ELIGIBLE, ELIGIBLE, REFUSE_BRIDGE, REFUSE_MESH };
@@ -442,7 +624,7 @@ static void kick(struct capwap_lsc_ap *ap)
 		}
 		break;
 	case CAPWAP_LSC_AP_CERT_READY:
-		if (!send_certs(ap, false)) {
+		if (!send_delivery(ap, DELIVER_CA)) {
 			ap->state = CAPWAP_LSC_AP_DELIVERING;
 			ap->ca_sent = false;
 		}
@@ -458,13 +640,16 @@ void capwap_lsc_prov_run(struct capwap_lsc_ap *ap)
 	switch (ap->state) {
 	case CAPWAP_LSC_AP_PARAMS_SENT:
 	case CAPWAP_LSC_AP_DELIVERING:
-		ap->state = ap->ncerts ? CAPWAP_LSC_AP_CERT_READY :
+		ap->state = ap->delivery ? CAPWAP_LSC_AP_CERT_READY :
 			    CAPWAP_LSC_AP_IDLE;
 		break;
 	case CAPWAP_LSC_AP_INSTALLED:
 		/* Installed, yet back with a MIC/SSC: it wants another. */
-		if (ap->cert_type != CAPWAP_LSC_CERT_LSC)
+		if (ap->cert_type != CAPWAP_LSC_CERT_LSC) {
 			ap->state = CAPWAP_LSC_AP_IDLE;
+			kfree(ap->issued);
+			ap->issued = NULL;
+		}
 		break;
 	}
 	kick(ap);
@@ -532,16 +717,19 @@ void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 			ap->state = CAPWAP_LSC_AP_INSTALLED;
 			ap->attempts = 0;
 			ap->renew = false;
+			/* What we knew of its previous LSC is now wrong. */
+			kfree(ap->issued);
+			ap->issued = ap->delivery ? ap->delivery->issued : NULL;
+			if (ap->delivery)
+				ap->delivery->issued = NULL;
 			set_error(ap, CAPWAP_LSC_RESULT_SUCCESS, "");
 			free_material(ap);
 			capwap_lsc_count(CAPWAP_LSC_ST_CERTS_DELIVERED);
+		} else if (st.reason_len) {
+			fail_attempt_len(ap, st.result, st.reason,
+					 st.reason_len);
 		} else {
-			char why[CAPWAP_LSC_ERROR_LEN];
-			size_t n = min_t(size_t, st.reason_len, sizeof(why) - 1);
-
-			memcpy(why, st.reason, n);
-			why[n] = '\0';
-			fail_attempt(ap, st.result, n ? why :
+			fail_attempt(ap, st.result,
 				     "AP failed to install the certificate");
 		}
 		kick(ap);
@@ -568,7 +756,7 @@ void capwap_lsc_prov_response(struct capwap_lsc_ap *ap, u32 type,
 				     "AP rejected the certificates");
 		} else if (!ap->ca_sent) {
 			ap->ca_sent = true;
-			send_certs(ap, true);
+			send_delivery(ap, DELIVER_DEVICE);
 			return;
 		}
 		break;
@@ -752,27 +940,30 @@ again:
 	return 0;
 }
 
+#define CHAIN_TOO_LARGE \
+	"CA chain too large for the AP: over 16384 bytes in one message"
+
 int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 			    const char *reason, const u8 *const *der,
-			    const u32 *len, unsigned int n)
+			    const u32 *len, unsigned int n,
+			    const struct capwap_lsc_issued *issued,
+			    struct netlink_ext_ack *extack)
 {
+	struct capwap_lsc_delivery *d = NULL;
 	struct lsc_req *r, *found = NULL;
 	struct capwap_lsc_ap *ap;
-	size_t total = 0;
-	unsigned int i;
-	u8 *certs = NULL;
+	int refused = 0;
 
+	/* Built before any lock: up to 24 KiB, and allowed to sleep. */
 	if (result == CAPWAP_LSC_RESULT_SUCCESS) {
 		if (n < 2)
 			return -EINVAL;
-		for (i = 0; i < n; i++)
-			total += len[i];
-		certs = kmalloc(total, GFP_KERNEL);
-		if (!certs)
-			return -ENOMEM;
-		for (i = 0, total = 0; i < n; i++) {
-			memcpy(certs + total, der[i], len[i]);
-			total += len[i];
+		refused = build_delivery(der, len, n, issued, &d);
+		if (refused && refused != -EMSGSIZE)
+			return refused;
+		if (refused) {
+			result = CAPWAP_LSC_RESULT_ERROR;
+			reason = CHAIN_TOO_LARGE;
 		}
 	}
 
@@ -785,7 +976,7 @@ int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 	}
 	if (!found) {
 		spin_unlock_bh(&req_lock);
-		kfree(certs);
+		delivery_free(d);
 		return -ENOENT;
 	}
 	list_del_init(&found->node);
@@ -797,17 +988,16 @@ int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 
 	spin_lock_bh(&ap->lock);
 	if (ap->request_id != id || ap->state != CAPWAP_LSC_AP_ENROLLING) {
+		/* RENEW, or the AP started over, while this was built. */
 		spin_unlock_bh(&ap->lock);
 		capwap_lsc_ap_put(ap);
-		kfree(certs);
+		delivery_free(d);
+		NL_SET_ERR_MSG(extack, "the AP no longer waits for this request");
 		return -ESTALE;
 	}
-	if (result == CAPWAP_LSC_RESULT_SUCCESS) {
+	if (d) {
 		free_material(ap);
-		ap->certs = certs;
-		ap->ncerts = n;
-		for (i = 0; i < n; i++)
-			ap->cert_len[i] = len[i];
+		ap->delivery = d;
 		ap->state = CAPWAP_LSC_AP_CERT_READY;
 	} else {
 		fail_attempt(ap, result, reason && *reason ? reason :
@@ -816,7 +1006,9 @@ int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 	kick(ap);
 	spin_unlock_bh(&ap->lock);
 	capwap_lsc_ap_put(ap);
-	return 0;
+	if (refused)
+		NL_SET_ERR_MSG(extack, CHAIN_TOO_LARGE);
+	return refused;
 }
 
 /* The owner's socket closed: its unfinished requests wait again. */
@@ -939,5 +1131,6 @@ void capwap_lsc_prov_uninit(void)
 	}
 	req_n = 0;
 	capwap_lsc_provlist_flush();
+	capwap_lsc_challenge_set(NULL);
 	rcu_barrier();
 }

@@ -7,6 +7,7 @@
 
 struct capwap_lsc_ap;
 struct capwap_msg;
+struct netlink_ext_ack;
 
 /* The operator's settings; netlink writes them, everyone reads. */
 struct capwap_lsc_config {
@@ -39,6 +40,8 @@ void capwap_lsc_config_get(struct capwap_lsc_config *cfg);
 void capwap_lsc_config_set(const struct capwap_lsc_config *cfg);
 void capwap_lsc_controller_get(struct capwap_lsc_controller *c);
 void capwap_lsc_controller_set(const struct capwap_lsc_controller *c);
+void capwap_lsc_challenge_set(char *c);
+bool capwap_lsc_challenge_present(void);
 
 int capwap_lsc_provlist_add(const u8 *mac);
 int capwap_lsc_provlist_del(const u8 *mac);
@@ -55,6 +58,10 @@ void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 void capwap_lsc_prov_response(struct capwap_lsc_ap *ap, u32 type,
 			      u32 result);
 void capwap_lsc_prov_session_down(struct capwap_lsc_ap *ap);
+void capwap_lsc_prov_note_error(struct capwap_lsc_ap *ap, const char *why);
+const char *capwap_lsc_prov_last_error(const struct capwap_lsc_ap *ap);
+/* From the record's last free, when nobody else can see it. */
+void capwap_lsc_prov_free(struct capwap_lsc_ap *ap);
 
 struct capwap_lsc_accepted {
 	u64 id;
@@ -69,9 +76,21 @@ struct capwap_lsc_accepted {
 /* The request queue, driven by netlink. */
 int capwap_lsc_req_accept(u64 id, u32 portid,
 			  struct capwap_lsc_accepted *out);
+/* What the helper read in the certificate it completes a request with. */
+struct capwap_lsc_issued {
+	u64 expiry;		/* notAfter, seconds since the epoch; 0 unknown */
+	bool have_issuer;
+	u8 issuer_hash[CAPWAP_LSC_SHA256_LEN];
+};
+
 int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 			    const char *reason, const u8 *const *der,
-			    const u32 *len, unsigned int n);
+			    const u32 *len, unsigned int n,
+			    const struct capwap_lsc_issued *issued,
+			    struct netlink_ext_ack *extack);
+/* ap->lock held: false when nothing is known of the AP's LSC. */
+bool capwap_lsc_prov_issued(const struct capwap_lsc_ap *ap,
+			    struct capwap_lsc_issued *out);
 void capwap_lsc_req_release(u32 portid);
 int capwap_lsc_renew(const u8 *mac);
 unsigned int capwap_lsc_req_waiting(void);

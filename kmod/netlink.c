@@ -19,6 +19,7 @@
 #include "lsc.h"
 #include "stats.h"
 #include "verify.h"
+#include "wire.h"
 
 enum capwap_lsc_mcgrp {
 	CAPWAP_LSC_MCGRP_EVENTS_ID,
@@ -88,6 +89,11 @@ static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
 	[CAPWAP_LSC_A_CA_CHAIN] = NLA_POLICY_NESTED(chain_policy),
 	[CAPWAP_LSC_A_CERT] = { .type = NLA_BINARY,
 				.len = CAPWAP_LSC_MAX_DER_LEN },
+	[CAPWAP_LSC_A_CERT_EXPIRY] = { .type = NLA_U64 },
+	[CAPWAP_LSC_A_ISSUER_HASH] =
+		NLA_POLICY_EXACT_LEN(CAPWAP_LSC_SHA256_LEN),
+	[CAPWAP_LSC_A_AP_CHALLENGE] = { .type = NLA_NUL_STRING,
+					.len = CAPWAP_LSC_MAX_CHALLENGE_LEN },
 };
 
 static struct genl_family capwap_lsc_genl_family;
@@ -123,7 +129,9 @@ static int put_config(struct sk_buff *msg)
 	    nla_put_u16(msg, CAPWAP_LSC_A_PORT, capwap_lsc_port) ||
 	    nla_put_u16(msg, CAPWAP_LSC_A_MTU, capwap_lsc_mtu) ||
 	    nla_put_u8(msg, CAPWAP_LSC_A_CA_PRESENT,
-		       capwap_lsc_verify_ca_present()))
+		       capwap_lsc_verify_ca_present()) ||
+	    nla_put_u8(msg, CAPWAP_LSC_A_AP_CHALLENGE_SET,
+		       capwap_lsc_challenge_present()))
 		return -EMSGSIZE;
 
 	nest = nla_nest_start(msg, CAPWAP_LSC_A_SUBJECT);
@@ -196,17 +204,46 @@ static int capwap_lsc_get_config(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* The APs' challenge password: *out NULL when @a is empty (none). */
+static int get_challenge(const struct nlattr *a, char **out,
+			 struct netlink_ext_ack *extack)
+{
+	const char *s = nla_data(a);
+	size_t len = strnlen(s, nla_len(a));
+
+	*out = NULL;
+	if (!len)
+		return 0;
+	/* CERT_PARAMS carries it as text the AP can put in its request. */
+	if (!capwap_lsc_text_valid((const u8 *)s, len)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "challenge: UTF-8 without control characters");
+		return -EINVAL;
+	}
+	*out = kmemdup_nul(s, len, GFP_KERNEL);
+	return *out ? 0 : -ENOMEM;
+}
+
 static int capwap_lsc_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *sub[CAPWAP_LSC_SUBJ_A_MAX + 1];
 	struct nlattr **a = info->attrs;
 	struct capwap_lsc_config *cfg;
+	char *challenge = NULL;
 	unsigned int i;
 	int ret = 0;
 
+	if (a[CAPWAP_LSC_A_AP_CHALLENGE]) {
+		ret = get_challenge(a[CAPWAP_LSC_A_AP_CHALLENGE], &challenge,
+				    info->extack);
+		if (ret)
+			return ret;
+	}
 	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
-	if (!cfg)
+	if (!cfg) {
+		kfree_sensitive(challenge);
 		return -ENOMEM;
+	}
 	capwap_lsc_config_get(cfg);
 	if (a[CAPWAP_LSC_A_LSC_ENABLED])
 		cfg->enabled = nla_get_u8(a[CAPWAP_LSC_A_LSC_ENABLED]);
@@ -258,7 +295,12 @@ static int capwap_lsc_set_config(struct sk_buff *skb, struct genl_info *info)
 	if (a[CAPWAP_LSC_A_VENDOR_ID])
 		WRITE_ONCE(capwap_lsc_vendor_id,
 			   nla_get_u32(a[CAPWAP_LSC_A_VENDOR_ID]));
+	if (a[CAPWAP_LSC_A_AP_CHALLENGE]) {
+		capwap_lsc_challenge_set(challenge);
+		challenge = NULL;
+	}
 out:
+	kfree_sensitive(challenge);
 	kfree(cfg);
 	return ret;
 }
@@ -287,14 +329,20 @@ static int capwap_lsc_provlist(struct sk_buff *skb, struct genl_info *info)
 
 static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 {
+	char last_error[CAPWAP_LSC_MAX_REASON_LEN + 1];
 	struct capwap_lsc_ap_record rec;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct capwap_lsc_issued issued;
 	struct nlattr *nest;
+	bool have_issued;
 
 	capwap_lsc_ap_record(ap, &rec);
 	spin_lock_bh(&ap->lock);
 	sin.sin_addr.s_addr = ap->peer.saddr;
 	sin.sin_port = ap->peer.sport;
+	/* Whole: the record cuts it at 63 bytes. */
+	strscpy(last_error, capwap_lsc_prov_last_error(ap), sizeof(last_error));
+	have_issued = capwap_lsc_prov_issued(ap, &issued);
 	spin_unlock_bh(&ap->lock);
 
 	nest = nla_nest_start(msg, CAPWAP_LSC_A_AP);
@@ -311,11 +359,17 @@ static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 	    nla_put_u8(msg, CAPWAP_LSC_AP_A_ATTEMPTS, rec.attempts) ||
 	    nla_put_u32(msg, CAPWAP_LSC_AP_A_FALLBACKS, rec.fallbacks) ||
 	    nla_put_u8(msg, CAPWAP_LSC_AP_A_LAST_RESULT, rec.last_result) ||
-	    nla_put_string(msg, CAPWAP_LSC_AP_A_LAST_ERROR, rec.last_error) ||
+	    nla_put_string(msg, CAPWAP_LSC_AP_A_LAST_ERROR, last_error) ||
 	    nla_put_u64_64bit(msg, CAPWAP_LSC_AP_A_JOINED_SINCE,
 			      rec.joined_since, CAPWAP_LSC_AP_A_PAD) ||
 	    nla_put_u64_64bit(msg, CAPWAP_LSC_AP_A_REQUEST_ID, rec.request_id,
-			      CAPWAP_LSC_AP_A_PAD)) {
+			      CAPWAP_LSC_AP_A_PAD) ||
+	    (have_issued && issued.expiry &&
+	     nla_put_u64_64bit(msg, CAPWAP_LSC_AP_A_CERT_EXPIRY,
+			       issued.expiry, CAPWAP_LSC_AP_A_PAD)) ||
+	    (have_issued && issued.have_issuer &&
+	     nla_put(msg, CAPWAP_LSC_AP_A_ISSUER_HASH,
+		     sizeof(issued.issuer_hash), issued.issuer_hash))) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -579,6 +633,7 @@ static int capwap_lsc_complete(struct sk_buff *skb, struct genl_info *info)
 	u32 len[CAPWAP_LSC_MAX_CHAIN + 1];
 	struct nlattr **a = info->attrs;
 	char reason[CAPWAP_LSC_MAX_REASON_LEN + 1] = "";
+	struct capwap_lsc_issued issued = { };
 	int n = 0;
 	u8 result;
 
@@ -600,12 +655,20 @@ static int capwap_lsc_complete(struct sk_buff *skb, struct genl_info *info)
 		}
 		der[n] = nla_data(a[CAPWAP_LSC_A_CERT]);
 		len[n++] = nla_len(a[CAPWAP_LSC_A_CERT]);
+		if (a[CAPWAP_LSC_A_CERT_EXPIRY])
+			issued.expiry = nla_get_u64(a[CAPWAP_LSC_A_CERT_EXPIRY]);
+		if (a[CAPWAP_LSC_A_ISSUER_HASH]) {
+			nla_memcpy(issued.issuer_hash,
+				   a[CAPWAP_LSC_A_ISSUER_HASH],
+				   sizeof(issued.issuer_hash));
+			issued.have_issuer = true;
+		}
 	} else if (a[CAPWAP_LSC_A_REASON]) {
 		nla_strscpy(reason, a[CAPWAP_LSC_A_REASON], sizeof(reason));
 	}
 	return capwap_lsc_req_complete(nla_get_u64(a[CAPWAP_LSC_A_REQUEST_ID]),
 				       info->snd_portid, result, reason,
-				       der, len, n);
+				       der, len, n, &issued, info->extack);
 }
 
 static int capwap_lsc_set_ca(struct sk_buff *skb, struct genl_info *info)
@@ -699,7 +762,12 @@ static struct notifier_block capwap_lsc_netlink_nb = {
 	.notifier_call = capwap_lsc_netlink_event,
 };
 
-#define ADMIN GENL_UNS_ADMIN_PERM
+/*
+ * CAP_NET_ADMIN in the initial user namespace: the family exists in
+ * init_net only (.netnsok = false), where GENL_UNS_ADMIN_PERM would check
+ * the very same thing, so the plain flag says what is meant.
+ */
+#define ADMIN GENL_ADMIN_PERM
 
 static const struct genl_small_ops capwap_lsc_genl_ops[] = {
 	{ .cmd = CAPWAP_LSC_CMD_GET_CONFIG, .doit = capwap_lsc_get_config },

@@ -210,7 +210,15 @@ static ssize_t ap_attr_show(struct kobject *kobj, struct attribute *attr,
 						     kobj);
 	struct capwap_lsc_ap_record rec;
 	const char *name = attr->name;
+	ssize_t n;
 
+	if (!strcmp(name, "last_error")) {
+		/* Whole: the record cuts it at 63 bytes. */
+		spin_lock_bh(&ak->ap->lock);
+		n = sysfs_emit(buf, "%s\n", capwap_lsc_prov_last_error(ak->ap));
+		spin_unlock_bh(&ak->ap->lock);
+		return n;
+	}
 	capwap_lsc_ap_record(ak->ap, &rec);
 	if (!strcmp(name, "state"))
 		return sysfs_emit(buf, "%s\n", capwap_lsc_state_name(rec.state));
@@ -223,8 +231,6 @@ static ssize_t ap_attr_show(struct kobject *kobj, struct attribute *attr,
 				  capwap_lsc_cert_name(rec.cert_type));
 	if (!strcmp(name, "attempts"))
 		return sysfs_emit(buf, "%u\n", rec.attempts);
-	if (!strcmp(name, "last_error"))
-		return sysfs_emit(buf, "%s\n", rec.last_error);
 	if (!strcmp(name, "joined_since"))
 		return sysfs_emit(buf, "%llu\n", rec.joined_since);
 	if (!strcmp(name, "model"))

@@ -442,6 +442,11 @@ enum capwap_lsc_vsp_id {
 /* CERT_PARAMS flags */
 #define CAPWAP_LSC_PARAMS_RENEWAL	(1U << 0)
 #define __CAPWAP_LSC_PARAMS_ALL		CAPWAP_LSC_PARAMS_RENEWAL
+/*
+ * CERT_PARAMS field id of the challenge password, apart from the subject
+ * field ids (enum capwap_lsc_subject_attr) so that those can grow.
+ */
+#define CAPWAP_LSC_PARAMS_CHALLENGE	128
 
 struct capwap_lsc_cert_info {
 	u8 cert_type;		/* enum capwap_lsc_cert_type */
@@ -457,6 +462,9 @@ struct capwap_lsc_cert_params {
 	/* indexed by enum capwap_lsc_subject_attr; not NUL-terminated */
 	const u8 *subject[__CAPWAP_LSC_SUBJ_A_LAST];
 	u8 subject_len[__CAPWAP_LSC_SUBJ_A_LAST];
+	/* for the CSR's challengePassword; NULL: none.  Not NUL-terminated */
+	const u8 *challenge;
+	u8 challenge_len;	/* 1..CAPWAP_LSC_MAX_CHALLENGE_LEN */
 };
 
 /* INSTALL_RESULT (state unused, sent as 0) and LSC_STATUS. */

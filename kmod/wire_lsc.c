@@ -110,6 +110,13 @@ static bool subject_valid(const u8 *s, size_t len)
 	       capwap_lsc_text_valid(s, len);
 }
 
+/* PKCS#9 bounds a challengePassword to 255 characters; we count bytes. */
+static bool challenge_valid(const u8 *s, size_t len)
+{
+	return len && len <= CAPWAP_LSC_MAX_CHALLENGE_LEN &&
+	       capwap_lsc_text_valid(s, len);
+}
+
 void capwap_lsc_put_cert_params(struct capwap_builder *b, u32 vendor_id,
 				const struct capwap_lsc_cert_params *p)
 {
@@ -127,6 +134,10 @@ void capwap_lsc_put_cert_params(struct capwap_builder *b, u32 vendor_id,
 			return;
 		}
 	}
+	if (p->challenge && !challenge_valid(p->challenge, p->challenge_len)) {
+		set_err(b, -EINVAL);
+		return;
+	}
 	vsp_begin(b, vendor_id, CAPWAP_LSC_VSP_CERT_PARAMS);
 	capwap_put_u8(b, p->key_type);
 	capwap_put_u8(b, p->attempts_left);
@@ -140,6 +151,11 @@ void capwap_lsc_put_cert_params(struct capwap_builder *b, u32 vendor_id,
 		capwap_put_u8(b, i);
 		capwap_put_u8(b, p->subject_len[i]);
 		capwap_put_bytes(b, p->subject[i], p->subject_len[i]);
+	}
+	if (p->challenge) {
+		capwap_put_u8(b, CAPWAP_LSC_PARAMS_CHALLENGE);
+		capwap_put_u8(b, p->challenge_len);
+		capwap_put_bytes(b, p->challenge, p->challenge_len);
 	}
 	capwap_elem_end(b);
 }
@@ -293,8 +309,18 @@ int capwap_lsc_get_cert_params(const struct capwap_msg *msg, u32 vendor_id,
 		id = q[0];
 		len = q[1];
 		q += 2;
+		if (len > end - q)
+			return -EINVAL;
+		if (id == CAPWAP_LSC_PARAMS_CHALLENGE) {
+			if (p->challenge || !challenge_valid(q, len))
+				return -EINVAL;
+			p->challenge = q;
+			p->challenge_len = len;
+			q += len;
+			continue;
+		}
 		if (!id || id > CAPWAP_LSC_SUBJ_A_MAX || p->subject[id] ||
-		    len > end - q || !subject_valid(q, len))
+		    !subject_valid(q, len))
 			return -EINVAL;
 		p->subject[id] = q;
 		p->subject_len[id] = len;

@@ -19,13 +19,17 @@
  *   capwap_peer mkaps N [FIRST]   N APs join (for memory measurements)
  *   capwap_peer regress DIR       reviewed defects stay fixed (DIR as lsc;
  *                                 run after lscjoin installed the CA)
+ *   capwap_peer deliver           certificate delivery at the AP's
+ *                                 reassembly limit, and one byte past it
  */
 #include <fcntl.h>
 #include <signal.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "capwap_peer.h"
+#include "genl.h"
 
 #define AC_PORT 5246
 
@@ -1011,17 +1015,17 @@ static int cmd_regress(const char *dir)
 	u64 id1, id2, got;
 	int i, r, n;
 
-	/* A reason cut inside a UTF-8 character, with a control character. */
+	/* A long reason in two-byte characters, with a control character. */
 	strcpy(why, ctl);
 	for (i = 0; i < 40; i++)
 		strcat(why, "\xc3\xa9");
 	set_config(1, CAPWAP_LSC_PROVISION_ALL, 2);
 	r = peer_to_run(ap);
 	r = r ? r : fail_round(ap, csr_round(ap, csr, sizeof(csr)), why, &st);
-	result(r == CAPWAP_LSC_AP_FAILED && st.reason_len == 62 &&
+	result(r == CAPWAP_LSC_AP_FAILED && st.reason_len == 88 &&
 	       !memcmp(st.reason, "bad?CA: \xc3\xa9", 10) &&
-	       !memcmp(st.reason + 60, "\xc3\xa9", 2),
-	       "a reason cut mid-character or with control characters still reaches the AP",
+	       !memcmp(st.reason + 86, "\xc3\xa9", 2),
+	       "a reason with control characters reaches the AP whole and valid",
 	       "r=%d len=%u", r, st.reason_len);
 
 	r = fail_round(ap, csr_round(ap, csr, sizeof(csr)), "no", &st);
@@ -1088,6 +1092,290 @@ static int cmd_regress(const char *dir)
 	return 0;
 }
 
+/* ---- deliver -------------------------------------------------------- */
+
+static int genl_accept_cb(struct nlattr **tb, void *arg)
+{
+	if (tb[CAPWAP_LSC_A_REQUEST_ID])
+		*(u64 *)arg = nla_get_u64(tb[CAPWAP_LSC_A_REQUEST_ID]);
+	return 0;
+}
+
+/* What the helper says of the certificate it delivers. */
+#define DELIVER_EXPIRY 4102444800ULL	/* 2100-01-01 */
+
+/*
+ * ACCEPT and COMPLETE through userspace/common/genl.c, which keeps the
+ * kernel's extended-ack message.  Returns COMPLETE's errno.
+ */
+static int complete_chain(struct lsc_genl *g, u64 id, const u32 *chain_len,
+			  unsigned int n, const u8 *filler, const u8 *cert,
+			  size_t cert_len)
+{
+	struct nl_msg *m = lsc_genl_msg(g, CAPWAP_LSC_CMD_ACCEPT, 0);
+	struct nlattr *nest;
+	u64 got = 0;
+	unsigned int i;
+	int r;
+
+	nla_put_u64(m, CAPWAP_LSC_A_REQUEST_ID, id);
+	r = lsc_genl_call(g, m, genl_accept_cb, &got);
+	if (r || got != id)
+		return r ? r : -EPROTO;
+	m = lsc_genl_msg_sized(g, CAPWAP_LSC_CMD_COMPLETE, 0, 65536);
+	nla_put_u64(m, CAPWAP_LSC_A_REQUEST_ID, id);
+	nla_put_u8(m, CAPWAP_LSC_A_RESULT, CAPWAP_LSC_RESULT_SUCCESS);
+	nest = nla_nest_start(m, CAPWAP_LSC_A_CA_CHAIN);
+	for (i = 0; i < n; i++)
+		nla_put(m, CAPWAP_LSC_A_CERT, chain_len[i], filler);
+	nla_nest_end(m, nest);
+	nla_put(m, CAPWAP_LSC_A_CERT, cert_len, cert);
+	nla_put_u64(m, CAPWAP_LSC_A_CERT_EXPIRY, DELIVER_EXPIRY);
+	nla_put(m, CAPWAP_LSC_A_ISSUER_HASH, CAPWAP_LSC_SHA256_LEN, filler);
+	return lsc_genl_call(g, m, NULL, NULL);
+}
+
+#define DELIVER_CHALLENGE "peer-challenge-\xc3\xa9"
+
+struct challenge_view {
+	int set;		/* CAPWAP_LSC_A_AP_CHALLENGE_SET, -1 absent */
+	bool value_sent;	/* the attribute or its bytes in the reply */
+};
+
+static int challenge_cb(struct nl_msg *m, void *arg)
+{
+	struct nlattr *tb[CAPWAP_LSC_A_MAX + 1];
+	struct challenge_view *v = arg;
+	struct nlmsghdr *h = nlmsg_hdr(m);
+
+	v->set = -1;
+	v->value_sent = memmem(h, h->nlmsg_len, DELIVER_CHALLENGE,
+			       strlen(DELIVER_CHALLENGE)) != NULL;
+	if (genlmsg_parse(h, 0, tb, CAPWAP_LSC_A_MAX, NULL))
+		return NL_SKIP;
+	if (tb[CAPWAP_LSC_A_AP_CHALLENGE])
+		v->value_sent = true;
+	if (tb[CAPWAP_LSC_A_AP_CHALLENGE_SET])
+		v->set = nla_get_u8(tb[CAPWAP_LSC_A_AP_CHALLENGE_SET]);
+	return NL_OK;
+}
+
+static int set_challenge(const char *c)
+{
+	struct nl_msg *m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CONFIG, 0);
+
+	nla_put_string(m, CAPWAP_LSC_A_AP_CHALLENGE, c);
+	return peer_nl_do(&nl, m, NULL, NULL);
+}
+
+/*
+ * The APs' challenge password: validated, sent in CERT_PARAMS, and never
+ * shown, neither by GET_CONFIG nor in sysfs.  Leaves the AP in
+ * params-sent with the parameters answered.
+ */
+static void challenge_round(struct peer_ap *ap)
+{
+	char big[CAPWAP_LSC_MAX_CHALLENGE_LEN + 2];
+	struct capwap_lsc_cert_params p;
+	struct challenge_view v = { 0 };
+	int r, r_ctl, r_big, grep;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	r_ctl = set_challenge("tab\there");
+	r_big = set_challenge(big);
+	r = set_challenge(DELIVER_CHALLENGE);
+	peer_nl_do(&nl, peer_nl_msg(&nl, CAPWAP_LSC_CMD_GET_CONFIG, 0),
+		   challenge_cb, &v);
+	result(r == 0 && r_ctl == -EINVAL && r_big < 0 && v.set == 1 &&
+	       !v.value_sent,
+	       "AP challenge: set (control characters and 256 bytes refused), GET_CONFIG says only that there is one",
+	       "r=%d ctl=%d big=%d set=%d sent=%d", r, r_ctl, r_big, v.set,
+	       v.value_sent);
+	grep = system("grep -rqsF '" DELIVER_CHALLENGE "' /sys/kernel/capwap_lsc");
+	result(WIFEXITED(grep) && WEXITSTATUS(grep) == 1,
+	       "the AP challenge is nowhere in sysfs", "grep status %d", grep);
+
+	r = peer_to_run(ap);
+	r = r ? r : wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	r = r == 1 ? capwap_lsc_get_cert_params(&ap->msg, peer_vendor, &p) : -1;
+	result(r == 0 && p.challenge &&
+	       p.challenge_len == strlen(DELIVER_CHALLENGE) &&
+	       !memcmp(p.challenge, DELIVER_CHALLENGE, p.challenge_len),
+	       "CERT_PARAMS carries the AP challenge", "r=%d len=%u", r,
+	       p.challenge_len);
+	peer_reply(ap, 0);
+}
+
+/*
+ * A CA's failure text may take the whole 255 bytes COMPLETE allows; the
+ * AP's record keeps all of it (genl, sysfs) and LSC_STATUS carries it.
+ */
+static void long_reason_round(struct peer_ap *ap, u64 id)
+{
+	char why[CAPWAP_LSC_MAX_REASON_LEN + 1], path[96], shown[512] = "";
+	struct capwap_lsc_status st = { 0 };
+	struct ap_info info;
+	unsigned int i;
+	FILE *f;
+	int r;
+
+	for (i = 0; i < CAPWAP_LSC_MAX_REASON_LEN; i++)
+		why[i] = 'a' + i % 26;
+	/* Ends in a two-byte character: nothing may cut it in half. */
+	memcpy(why + CAPWAP_LSC_MAX_REASON_LEN - 2, "\xc3\xa9", 2);
+	why[CAPWAP_LSC_MAX_REASON_LEN] = '\0';
+	r = fail_round(ap, id, why, &st);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(r == CAPWAP_LSC_AP_FAILED && !strcmp(info.last_error, why) &&
+	       st.reason_len == CAPWAP_LSC_MAX_REASON_LEN &&
+	       !memcmp(st.reason, why, st.reason_len),
+	       "a 255-byte failure reason is kept whole in the AP dump and LSC_STATUS",
+	       "r=%d len=%zu status len=%u", r, strlen(info.last_error),
+	       st.reason_len);
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/capwap_lsc/aps/%02x:%02x:%02x:%02x:%02x:%02x/last_error",
+		 ap->mac[0], ap->mac[1], ap->mac[2], ap->mac[3], ap->mac[4],
+		 ap->mac[5]);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(shown, sizeof(shown), f))
+			shown[0] = '\0';
+		fclose(f);
+	}
+	shown[strcspn(shown, "\n")] = '\0';
+	result(!strcmp(shown, why), "and whole in sysfs", "len=%zu",
+	       strlen(shown));
+}
+
+/*
+ * The CA chain travels in one message the AP must reassemble, at most
+ * 16384 bytes after the CAPWAP header: the control header (8) and, per
+ * chunk of up to 2042 bytes, 16 bytes of element, vendor and chunk
+ * headers.  A chain of 8192 + 8040 bytes makes a message of exactly
+ * 8 + (8192 + 5 * 16) + (8040 + 4 * 16) = 16384 bytes; one byte more and
+ * the AP could never take it.  The module does not parse the objects, so
+ * filler bytes stand in for certificates.
+ */
+static int cmd_deliver(void)
+{
+	static const u8 csr[] = { 0x30, 0x03, 0x02, 0x01, 0x03 };
+	static const u32 fits[] = { 8192, 8040 }, over[] = { 8192, 8041 };
+	static u8 filler[CAPWAP_LSC_MAX_DER_LEN], obj[CAPWAP_LSC_MAX_DER_LEN];
+	static const u8 cert[] = { 0x30, 0x03, 0x02, 0x01, 0x07 };
+	struct peer_ap *ap = new_ap("127.0.0.30");
+	struct capwap_lsc_cert_params params;
+	struct capwap_lsc_status st;
+	struct lsc_genl g;
+	struct ap_info info;
+	unsigned int i;
+	int r, n0, n1;
+	u64 id;
+
+	for (i = 0; i < sizeof(filler); i++)
+		filler[i] = (u8)(i * 7 + 1);
+	if (lsc_genl_open(&g)) {
+		result(false, "deliver: genl socket", "cannot open");
+		return 0;
+	}
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 0);
+	challenge_round(ap);
+	id = 0;
+	if (!send_csr(ap, csr, sizeof(csr)))
+		peer_nl_event(&nl, &id, NULL, 3000);
+	long_reason_round(ap, id);
+
+	id = csr_round(ap, csr, sizeof(csr));
+	r = id ? complete_chain(&g, id, over, 2, filler, cert, sizeof(cert)) :
+		 -ETIMEDOUT;
+	result(r == -EMSGSIZE && strstr(g.error_msg, "16384"),
+	       "COMPLETE with a CA chain one byte past the AP's reassembly limit is refused",
+	       "r=%d msg='%s'", r, g.error_msg);
+	r = wait_update(ap, CAPWAP_LSC_VSP_LSC_STATUS, 3000);
+	r = r == 1 ? capwap_lsc_get_status(&ap->msg, peer_vendor,
+					   CAPWAP_LSC_VSP_LSC_STATUS, &st) : -1;
+	peer_get_ap(&nl, ap->mac, &info);
+	result(r == 0 && st.state == CAPWAP_LSC_AP_FAILED &&
+	       lsc_elem(ap, CAPWAP_LSC_VSP_LSC_STATUS) &&
+	       !lsc_elem(ap, CAPWAP_LSC_VSP_CA_CERT) &&
+	       strstr(info.last_error, "too large"),
+	       "the AP's attempt fails with the reason instead of a message it cannot reassemble",
+	       "r=%d state=%d err='%s'", r, st.state, info.last_error);
+	peer_reply(ap, 0);
+
+	id = csr_round(ap, csr, sizeof(csr));
+	r = id ? complete_chain(&g, id, fits, 2, filler, cert, sizeof(cert)) :
+		 -ETIMEDOUT;
+	result(r == 0, "COMPLETE with a CA chain exactly at the limit",
+	       "r=%d msg='%s'", r, g.error_msg);
+	r = wait_update(ap, CAPWAP_LSC_VSP_CA_CERT, 5000);
+	n0 = r == 1 ? capwap_lsc_get_object(&ap->msg, peer_vendor,
+					    CAPWAP_LSC_VSP_CA_CERT, 0, obj,
+					    sizeof(obj)) : -1;
+	r = n0 == (int)fits[0] && !memcmp(obj, filler, fits[0]);
+	n1 = r ? capwap_lsc_get_object(&ap->msg, peer_vendor,
+				       CAPWAP_LSC_VSP_CA_CERT, 1, obj,
+				       sizeof(obj)) : -1;
+	result(r && n1 == (int)fits[1] && !memcmp(obj, filler, fits[1]) &&
+	       ap->msg.elems_len + CAPWAP_CTRL_HDR_LEN == CAPWAP_REASM_MAX_LEN,
+	       "a 16384-byte CA_CERT message reaches the AP whole",
+	       "n0=%d n1=%d elements=%u", n0, n1, ap->msg.elems_len);
+	peer_reply(ap, 0);
+	r = wait_update(ap, CAPWAP_LSC_VSP_DEVICE_CERT, 3000);
+	n0 = r == 1 ? capwap_lsc_get_object(&ap->msg, peer_vendor,
+					    CAPWAP_LSC_VSP_DEVICE_CERT, 0, obj,
+					    sizeof(obj)) : -1;
+	result(n0 == (int)sizeof(cert) && !memcmp(obj, cert, sizeof(cert)),
+	       "then the device certificate", "r=%d n=%d", r, n0);
+	peer_reply(ap, 0);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(!info.cert_expiry && !info.issuer_hash_len,
+	       "expiry and issuer are not the AP's before it installs",
+	       "expiry=%llu", (unsigned long long)info.cert_expiry);
+
+	/* Lost session mid-delivery: the kept requests go out again. */
+	r = peer_to_run(ap);
+	r = r ? r : wait_update(ap, CAPWAP_LSC_VSP_CA_CERT, 5000);
+	n0 = r == 1 ? capwap_lsc_get_object(&ap->msg, peer_vendor,
+					    CAPWAP_LSC_VSP_CA_CERT, 1, obj,
+					    sizeof(obj)) : -1;
+	result(n0 == (int)fits[1] && !memcmp(obj, filler, fits[1]),
+	       "after a rejoin the delivery starts over from the CA chain",
+	       "r=%d n=%d", r, n0);
+	peer_reply(ap, 0);
+	r = wait_update(ap, CAPWAP_LSC_VSP_DEVICE_CERT, 3000);
+	peer_reply(ap, 0);
+	r = r == 1 ? peer_event(ap, CAPWAP_LSC_VSP_INSTALL_RESULT, NULL, 0,
+				CAPWAP_LSC_RESULT_SUCCESS) : -1;
+	usleep(100000);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(r == 0 && info.state == CAPWAP_LSC_AP_INSTALLED,
+	       "and the AP installs it", "r=%d state=%d", r, info.state);
+	result(info.cert_expiry == DELIVER_EXPIRY &&
+	       info.issuer_hash_len == CAPWAP_LSC_SHA256_LEN &&
+	       !memcmp(info.issuer_hash, filler, CAPWAP_LSC_SHA256_LEN),
+	       "the AP dump shows the installed LSC's expiry and issuer hash",
+	       "expiry=%llu issuer_len=%d",
+	       (unsigned long long)info.cert_expiry, info.issuer_hash_len);
+
+	/* Back with its MIC: what was said of the LSC no longer holds. */
+	r = set_challenge("");
+	n0 = peer_to_run(ap);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(n0 == 0 && !info.cert_expiry && !info.issuer_hash_len,
+	       "an AP that rejoins with its MIC has no LSC expiry", "r=%d", n0);
+	n0 = wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	n0 = n0 == 1 ? capwap_lsc_get_cert_params(&ap->msg, peer_vendor,
+						  &params) : -1;
+	result(r == 0 && n0 == 0 && !params.challenge,
+	       "an empty AP challenge removes it from CERT_PARAMS", "r=%d n=%d",
+	       r, n0);
+	peer_reply(ap, 0);
+	lsc_genl_close(&g);
+	free_ap(ap);
+	return 0;
+}
+
 static int cmd_mkaps(long n, long first)
 {
 	struct peer_ap ap;
@@ -1119,12 +1407,13 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 	bool events = !strcmp(cmd, "lsc") || !strcmp(cmd, "fallback") ||
-		      !strcmp(cmd, "regress");
+		      !strcmp(cmd, "regress") || !strcmp(cmd, "deliver");
 
 	static const struct { const char *name; unsigned int base; } bases[] = {
 		{ "lsc", 100 }, { "fallback", 200 }, { "provlist", 300 },
 		{ "refuse", 400 }, { "lscjoin", 500 }, { "rtx", 600 },
 		{ "queue", 700 }, { "fuzz", 800 }, { "regress", 900 },
+		{ "deliver", 1000 },
 	};
 	unsigned int i;
 
@@ -1161,6 +1450,8 @@ int main(int argc, char **argv)
 		cmd_fuzz(atol(argv[2]));
 	else if (!strcmp(cmd, "regress") && argc > 2)
 		cmd_regress(argv[2]);
+	else if (!strcmp(cmd, "deliver"))
+		cmd_deliver();
 	else if (!strcmp(cmd, "mkaps") && argc > 2)
 		cmd_mkaps(atol(argv[2]), argc > 3 ? atol(argv[3]) : 0);
 	else {

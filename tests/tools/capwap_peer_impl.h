@@ -474,6 +474,9 @@ struct ap_info {
 	u8 state, session, cert_type, attempts;
 	u32 fallbacks;
 	char last_error[256];
+	u64 cert_expiry;
+	int issuer_hash_len;
+	u8 issuer_hash[32];
 };
 
 static int ap_info_cb(struct nl_msg *m, void *arg)
@@ -496,6 +499,14 @@ static int ap_info_cb(struct nl_msg *m, void *arg)
 		i->attempts = nla_get_u8(a[CAPWAP_LSC_AP_A_ATTEMPTS]);
 	if (a[CAPWAP_LSC_AP_A_FALLBACKS])
 		i->fallbacks = nla_get_u32(a[CAPWAP_LSC_AP_A_FALLBACKS]);
+	if (a[CAPWAP_LSC_AP_A_CERT_EXPIRY])
+		i->cert_expiry = nla_get_u64(a[CAPWAP_LSC_AP_A_CERT_EXPIRY]);
+	if (a[CAPWAP_LSC_AP_A_ISSUER_HASH] &&
+	    nla_len(a[CAPWAP_LSC_AP_A_ISSUER_HASH]) <= (int)sizeof(i->issuer_hash)) {
+		i->issuer_hash_len = nla_len(a[CAPWAP_LSC_AP_A_ISSUER_HASH]);
+		memcpy(i->issuer_hash, nla_data(a[CAPWAP_LSC_AP_A_ISSUER_HASH]),
+		       i->issuer_hash_len);
+	}
 	if (a[CAPWAP_LSC_AP_A_LAST_ERROR])
 		snprintf(i->last_error, sizeof(i->last_error), "%s",
 			 nla_get_string(a[CAPWAP_LSC_AP_A_LAST_ERROR]));

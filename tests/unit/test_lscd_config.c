@@ -128,11 +128,50 @@ static const char *test_overrides_and_load(void)
 	return NULL;
 }
 
+static const char *ap_challenge_of(const char *text, char *err, size_t size)
+{
+	static char got[300];
+	struct lscd_config c;
+
+	lscd_config_defaults(&c);
+	if (lscd_config_parse(&c, text, err, size)) {
+		lscd_config_free(&c);
+		return NULL;
+	}
+	snprintf(got, sizeof(got), "%s", lscd_config_ap_challenge(&c));
+	lscd_config_free(&c);
+	return got;
+}
+
+/* The APs get the CA's challenge unless told otherwise, "none" included. */
+static const char *test_ap_challenge(void)
+{
+	char err[256] = "", big[400];
+	const char *got;
+
+	got = ap_challenge_of("", err, sizeof(err));
+	CHECK(got && !*got, "no challenge anywhere: '%s' %s", got, err);
+	got = ap_challenge_of("challenge = sekrit\n", err, sizeof(err));
+	CHECK(got && !strcmp(got, "sekrit"), "defaults to the CA's: '%s'", got);
+	got = ap_challenge_of("challenge = sekrit\nap_challenge = other\n", err,
+			      sizeof(err));
+	CHECK(got && !strcmp(got, "other"), "its own: '%s'", got);
+	got = ap_challenge_of("challenge = sekrit\nap_challenge =\n", err,
+			      sizeof(err));
+	CHECK(got && !*got, "set empty: none for the APs, not '%s'", got);
+	snprintf(big, sizeof(big), "ap_challenge = %0256d\n", 0);
+	got = ap_challenge_of(big, err, sizeof(err));
+	CHECK(!got && strstr(err, "invalid value"),
+	      "a 256-byte challenge accepted: %s", err);
+	return NULL;
+}
+
 int main(void)
 {
 	tap_result("lscd_config_defaults", test_defaults());
 	tap_result("lscd_config_full_file", test_full_file());
 	tap_result("lscd_config_errors_name_the_line", test_errors());
 	tap_result("lscd_config_overrides_and_load", test_overrides_and_load());
+	tap_result("lscd_config_ap_challenge_defaults_to_the_cas", test_ap_challenge());
 	return tap_exit();
 }

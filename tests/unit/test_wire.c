@@ -740,6 +740,28 @@ static const char *t_lsc_cert_params(void)
 	CHECK(got.subject_len[CAPWAP_LSC_SUBJ_A_LOCALITY] == 8 &&
 	      !memcmp(got.subject[CAPWAP_LSC_SUBJ_A_LOCALITY], cn, 8) &&
 	      !got.subject[CAPWAP_LSC_SUBJ_A_COUNTRY], "subject");
+	CHECK(!got.challenge, "a challenge nobody set");
+
+	p.challenge = (const u8 *)cn;
+	p.challenge_len = sizeof(cn) - 1;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_cert_params(&b, V, &p);
+	DONE();
+	CHECK(!capwap_lsc_get_cert_params(&msg, V, &got) &&
+	      got.challenge_len == 8 && !memcmp(got.challenge, cn, 8) &&
+	      got.subject_len[CAPWAP_LSC_SUBJ_A_LOCALITY] == 8,
+	      "challenge next to the subject");
+	p.challenge = (const u8 *)"a\tb";
+	p.challenge_len = 3;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_cert_params(&b, V, &p);
+	CHECK(capwap_build_finish(&b) == -EINVAL,
+	      "challenge with a control character encoded");
+	p.challenge_len = 0;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_cert_params(&b, V, &p);
+	CHECK(capwap_build_finish(&b) == -EINVAL, "empty challenge encoded");
+	p.challenge = NULL;
 
 	p.key_bits = 521;
 	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
@@ -788,7 +810,16 @@ static const char *t_lsc_cert_params_bad(void)
 	    (w = params("01 04 0800 0000016d 00 00 01 00", -EINVAL)) ||
 	    (w = params("01 04 0800 0000016d 00 00 01 03 5553", -EINVAL)) ||
 	    (w = params("01 04 0800 0000016d 00 00 01", -EINVAL)) ||
-	    (w = params("01 04 0800 0000016d 00 00 01 02 550a", -EINVAL)))
+	    (w = params("01 04 0800 0000016d 00 00 01 02 550a", -EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 80 02 6869", 0)) ||
+	    (w = params("01 04 0800 0000016d 00 00 80 02 6869 01 02 5553",
+			0)) ||
+	    (w = params("01 04 0800 0000016d 00 00 80 00", -EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 80 01 68 80 01 68",
+			-EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 80 02 680a", -EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 80 03 6869", -EINVAL)) ||
+	    (w = params("01 04 0800 0000016d 00 00 7f 02 6869", -EINVAL)))
 		return w;
 	return NULL;
 }

@@ -158,6 +158,64 @@ static const char *test_csr_ec(void)
 	return why;
 }
 
+/* The challengePassword the CSR carries, or "" without one. */
+static int csr_challenge(EVP_PKEY *key, const struct capwap_lsc_cert_params *p,
+			 char *buf, size_t size)
+{
+	const ASN1_STRING *v;
+	const ASN1_TYPE *t;
+	uint8_t *der = NULL;
+	size_t len = 0;
+	X509_REQ *req;
+	int i, ret = -1;
+
+	buf[0] = '\0';
+	if (wtp_csr_build(key, p, &ap_id, &der, &len))
+		return -1;
+	req = csr_parse(der, len);
+	OPENSSL_free(der);
+	if (!req || X509_REQ_verify(req, X509_REQ_get0_pubkey(req)) != 1)
+		goto out;
+	i = X509_REQ_get_attr_by_NID(req, NID_pkcs9_challengePassword, -1);
+	ret = 0;
+	if (i < 0)
+		goto out;
+	t = X509_ATTRIBUTE_get0_type(X509_REQ_get_attr(req, i), 0);
+	/* OpenSSL picks PrintableString when the text allows it. */
+	v = t && (t->type == V_ASN1_UTF8STRING ||
+		  t->type == V_ASN1_PRINTABLESTRING) ?
+	    t->value.asn1_string : NULL;
+	if (!v)
+		ret = -1;
+	else
+		snprintf(buf, size, "%.*s", ASN1_STRING_length(v),
+			 (const char *)ASN1_STRING_get0_data(v));
+out:
+	X509_REQ_free(req);
+	return ret;
+}
+
+static const char *test_csr_challenge(void)
+{
+	static const char secret[] = "s3cret-\xc3\xa9";
+	EVP_PKEY *key = wtp_keygen(CAPWAP_LSC_KEY_EC, 256);
+	struct capwap_lsc_cert_params p;
+	char got[300];
+	int r1, r2;
+
+	params_subject(&p);
+	r1 = csr_challenge(key, &p, got, sizeof(got));
+	CHECK(!r1 && !got[0], "challengePassword '%s' nobody asked for", got);
+	p.challenge = (const uint8_t *)secret;
+	p.challenge_len = sizeof(secret) - 1;
+	r2 = csr_challenge(key, &p, got, sizeof(got));
+	EVP_PKEY_free(key);
+	CHECK(!r2 && !strcmp(got, secret),
+	      "signed CSR carries challengePassword '%s', not the parameters'",
+	      got);
+	return NULL;
+}
+
 static const char *test_cert_accepted(void)
 {
 	STACK_OF(X509) *cas = chain_of(&ca);
@@ -473,6 +531,7 @@ int main(void)
 	} cases[] = {
 		{ "wtp_cn_format", test_cn_format },
 		{ "wtp_csr_rsa_subject_and_signature", test_csr_rsa },
+		{ "wtp_csr_challenge_password", test_csr_challenge },
 		{ "wtp_csr_ec_p256_p384", test_csr_ec },
 		{ "wtp_cert_accepted", test_cert_accepted },
 		{ "wtp_cert_refused_key_cn_chain", test_cert_refused },

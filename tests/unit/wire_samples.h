@@ -128,6 +128,8 @@ static inline int sample_build(int kind, u8 *buf, size_t size)
 	struct capwap_lsc_cert_params params = {
 		.key_type = CAPWAP_LSC_KEY_RSA, .attempts_left = 4,
 		.key_bits = 2048, .validity_days = 365,
+		.challenge = (const u8 *)"sample-challenge",
+		.challenge_len = sizeof("sample-challenge") - 1,
 	};
 	struct capwap_lsc_cert_info info = {
 		.cert_type = CAPWAP_LSC_CERT_MIC,

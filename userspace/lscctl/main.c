@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 
 #include "genl.h"
+#include "hex.h"
 #include "names.h"
 
 struct subcommand {
@@ -170,6 +171,11 @@ static int show_summary_reply(struct nlattr **a, void *arg)
 	if (a[CAPWAP_LSC_A_CA_PRESENT])
 		print_row("LSC CA trusted for AP joins",
 			  nla_get_u8(a[CAPWAP_LSC_A_CA_PRESENT]) ? "Yes" : "No");
+	/* The module never hands the password itself back. */
+	if (a[CAPWAP_LSC_A_AP_CHALLENGE_SET])
+		print_row("AP challenge password",
+			  nla_get_u8(a[CAPWAP_LSC_A_AP_CHALLENGE_SET]) ?
+			  "Set" : "Not set");
 	if (a[CAPWAP_LSC_A_PROVISION_MODE])
 		print_row("AP LSC provisioning",
 			  lsc_provision_mode_text(nla_get_u8(a[CAPWAP_LSC_A_PROVISION_MODE])));
@@ -264,6 +270,7 @@ struct ap_view {
 	uint8_t session, state, cert_type, mode, attempts, last_result;
 	uint32_t fallbacks;
 	uint64_t joined_since, cert_expiry, request_id;
+	char issuer_hash[2 * CAPWAP_LSC_SHA256_LEN + 1];
 };
 
 static int parse_ap(struct nlattr **a, struct ap_view *v)
@@ -309,6 +316,11 @@ static int parse_ap(struct nlattr **a, struct ap_view *v)
 		v->cert_expiry = nla_get_u64(ap[CAPWAP_LSC_AP_A_CERT_EXPIRY]);
 	if (ap[CAPWAP_LSC_AP_A_REQUEST_ID])
 		v->request_id = nla_get_u64(ap[CAPWAP_LSC_AP_A_REQUEST_ID]);
+	if (ap[CAPWAP_LSC_AP_A_ISSUER_HASH] &&
+	    nla_len(ap[CAPWAP_LSC_AP_A_ISSUER_HASH]) == CAPWAP_LSC_SHA256_LEN)
+		lsc_hex_encode(v->issuer_hash,
+			       nla_data(ap[CAPWAP_LSC_AP_A_ISSUER_HASH]),
+			       CAPWAP_LSC_SHA256_LEN);
 	return 0;
 }
 
@@ -365,6 +377,7 @@ static int ap_detail_reply(struct nlattr **a, void *arg)
 	print_row("Last error", v.last_error[0] ? v.last_error : "-");
 	format_time(buf, sizeof(buf), v.cert_expiry);
 	print_row("LSC expires", buf);
+	print_row("LSC issuer hash", v.issuer_hash[0] ? v.issuer_hash : "-");
 	if (v.request_id) {
 		snprintf(buf, sizeof(buf), "%" PRIu64, v.request_id);
 		print_row("Enrollment request", buf);

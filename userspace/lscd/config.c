@@ -43,6 +43,17 @@ void lscd_config_defaults(struct lscd_config *c)
 	c->state_dir = strdup(LSCD_DEFAULT_STATE_DIR);
 }
 
+/*
+ * A CA that wants a challenge wants it in every request, the APs' too, so
+ * without an ap_challenge of their own they get the controller's.
+ */
+const char *lscd_config_ap_challenge(const struct lscd_config *c)
+{
+	if (c->ap_challenge_set)
+		return c->ap_challenge ? c->ap_challenge : "";
+	return c->challenge ? c->challenge : "";
+}
+
 void lscd_config_free(struct lscd_config *c)
 {
 	int i;
@@ -52,6 +63,7 @@ void lscd_config_free(struct lscd_config *c)
 	free(c->ca_bundle);
 	free(c->ca_pinned_pubkey);
 	free(c->challenge);
+	free(c->ap_challenge);
 	free(c->controller_cn);
 	for (i = 0; i <= CAPWAP_LSC_SUBJ_A_MAX; i++)
 		free(c->subject[i]);
@@ -184,6 +196,12 @@ int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
 		return set_str(&c->ca_pinned_pubkey, v);
 	if (!strcmp(key, "challenge"))
 		return set_str(&c->challenge, v);
+	if (!strcmp(key, "ap_challenge")) {
+		if (strlen(v) > CAPWAP_LSC_MAX_CHALLENGE_LEN)
+			return -EINVAL;
+		c->ap_challenge_set = true;
+		return set_str(&c->ap_challenge, v);
+	}
 	if (!strcmp(key, "controller_cn"))
 		return set_str(&c->controller_cn, v);
 	if (!strcmp(key, "state_dir"))

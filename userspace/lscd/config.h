@@ -17,12 +17,19 @@
 #define LSCD_DEFAULT_CONFIG "/etc/capwap-lsc/lscd.conf"
 #define LSCD_DEFAULT_STATE_DIR "/var/lib/capwap-lsc"
 
+struct lscd_config;
+/* The challenge the APs put into their requests: "" for none. */
+const char *lscd_config_ap_challenge(const struct lscd_config *c);
+
 struct lscd_config {
 	char *ca_url;
 	char *ca_fingerprint;		/* hex SHA-256 of the CA certificate */
 	char *ca_bundle;		/* https trust anchors */
 	char *ca_pinned_pubkey;		/* curl CURLOPT_PINNEDPUBLICKEY */
 	char *challenge;		/* put into the controller's own CSR */
+	/* for the APs' CSRs, through the kernel; NULL: the challenge above */
+	char *ap_challenge;
+	bool ap_challenge_set;		/* ap_challenge given, even empty */
 	char *controller_cn;		/* default: the host name */
 	char *subject[CAPWAP_LSC_SUBJ_A_MAX + 1];
 	unsigned int key_type;		/* enum capwap_lsc_key_type */

@@ -88,6 +88,19 @@ void lscd_push_controller(struct lscd *d)
 		lsc_warn("SET_CONTROLLER: %s", strerror(-rc));
 }
 
+static void push_ap_challenge(struct lscd *d)
+{
+	const char *c = lscd_config_ap_challenge(&d->cfg);
+	int rc = lscd_kernel_set_ap_challenge(&d->cmd, c);
+
+	if (rc)
+		lsc_err("AP challenge not set: %s%s%s", strerror(-rc),
+			d->cmd.error_msg[0] ? ": " : "", d->cmd.error_msg);
+	else
+		lsc_info("APs put %s challenge password into their requests",
+			 *c ? "a" : "no");
+}
+
 static void retire_ca(struct lscd *d)
 {
 	if (!d->ca)
@@ -228,6 +241,7 @@ static void reload(struct lscd *d)
 	}
 	d->cfg = n;
 	apply_http(d);
+	push_ap_challenge(d);
 	if (ca_changed) {
 		lsc_notice("CA settings changed: fetching the CA again");
 		retire_ca(d);
@@ -383,6 +397,7 @@ int lscd_run(struct lscd *d)
 		   d->cfg.ca_url ? d->cfg.ca_url : "(none)", d->cfg.max_concurrent);
 	try_ca(d, true);
 	lscd_push_controller(d);
+	push_ap_challenge(d);
 	d->renew_check_ms = lscd_now_ms() + 1000;
 
 	for (;;) {

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include <libkmod.h>
+#include <openssl/evp.h>
 
+#include "controller.h"
 #include "genl_events.h"
 #include "kernel.h"
 #include "log.h"
@@ -123,6 +125,31 @@ static int put_chain(struct nl_msg *msg, STACK_OF(X509) *chain)
 	return 0;
 }
 
+/*
+ * The AP's record shows the expiry and issuer of its LSC once it installed
+ * it; the kernel does not parse certificates, so it takes them from here.
+ */
+static int put_issued(struct nl_msg *msg, const uint8_t *cert, size_t len)
+{
+	const unsigned char *p = cert, *der;
+	unsigned char hash[CAPWAP_LSC_SHA256_LEN];
+	X509 *x = d2i_X509(NULL, &p, (long)len);
+	uint64_t expiry = lscd_cert_expiry(x);
+	size_t der_len;
+	int rc = 0;
+
+	if (!x)
+		return 0;
+	if (expiry && nla_put_u64(msg, CAPWAP_LSC_A_CERT_EXPIRY, expiry))
+		rc = -EMSGSIZE;
+	if (!rc && X509_NAME_get0_der(X509_get_issuer_name(x), &der, &der_len) &&
+	    EVP_Digest(der, der_len, hash, NULL, EVP_sha256(), NULL) &&
+	    nla_put(msg, CAPWAP_LSC_A_ISSUER_HASH, sizeof(hash), hash))
+		rc = -EMSGSIZE;
+	X509_free(x);
+	return rc;
+}
+
 int lscd_kernel_complete_ok(struct lsc_genl *g, uint64_t id,
 			    STACK_OF(X509) *chain, const uint8_t *cert,
 			    size_t cert_len)
@@ -138,6 +165,8 @@ int lscd_kernel_complete_ok(struct lsc_genl *g, uint64_t id,
 	     -EMSGSIZE : put_chain(msg, chain);
 	if (!rc && nla_put(msg, CAPWAP_LSC_A_CERT, (int)cert_len, cert))
 		rc = -EMSGSIZE;
+	if (!rc)
+		rc = put_issued(msg, cert, cert_len);
 	if (rc) {
 		nlmsg_free(msg);
 		return rc;
@@ -157,6 +186,19 @@ int lscd_kernel_complete_fail(struct lsc_genl *g, uint64_t id, int result,
 	if (nla_put_u64(msg, CAPWAP_LSC_A_REQUEST_ID, id) ||
 	    nla_put_u8(msg, CAPWAP_LSC_A_RESULT, (uint8_t)result) ||
 	    nla_put_string(msg, CAPWAP_LSC_A_REASON, r)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return lsc_genl_call(g, msg, NULL, NULL);
+}
+
+int lscd_kernel_set_ap_challenge(struct lsc_genl *g, const char *challenge)
+{
+	struct nl_msg *msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_SET_CONFIG, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, CAPWAP_LSC_A_AP_CHALLENGE, challenge)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

@@ -59,6 +59,8 @@ int lscd_kernel_complete_ok(struct lsc_genl *g, uint64_t id,
 int lscd_kernel_complete_fail(struct lsc_genl *g, uint64_t id, int result,
 			      const char *reason);
 int lscd_kernel_set_ca(struct lsc_genl *g, STACK_OF(X509) *chain);
+/* The challenge password the APs put into their requests; "" for none. */
+int lscd_kernel_set_ap_challenge(struct lsc_genl *g, const char *challenge);
 int lscd_kernel_set_controller(struct lsc_genl *g,
 			       const struct lscd_ctrl_status *st);
 /* mac NULL: every AP in Run with an LSC. */

@@ -78,7 +78,10 @@ static char *issued_path(const struct lscd *d, const uint8_t *mac)
 
 /*
  * What lscd issued last to each AP, by MAC: the expiry to renew by when
- * the module's AP dump does not carry CAPWAP_LSC_AP_A_CERT_EXPIRY.
+ * the module's AP dump does not carry CAPWAP_LSC_AP_A_CERT_EXPIRY.  The
+ * module has it for every LSC installed since it was loaded (lscd sends
+ * it with COMPLETE); this note covers the APs that installed theirs
+ * before, whose records the module lost when it was unloaded.
  */
 void lscd_issued_note(struct lscd *d, const uint8_t *mac, uint64_t expiry)
 {

@@ -24,6 +24,10 @@ void wtp_params_copy(struct wtp_params *dst,
 		memcpy(dst->text[i], src->subject[i], src->subject_len[i]);
 		dst->p.subject[i] = dst->text[i];
 	}
+	if (src->challenge) {
+		memcpy(dst->challenge, src->challenge, src->challenge_len);
+		dst->p.challenge = dst->challenge;
+	}
 }
 
 static uint64_t now_us(void)

@@ -18,10 +18,11 @@
 #include "loop.h"
 #include "lsc.h"
 
-/* CERT_PARAMS with its subject strings copied out of the packet. */
+/* CERT_PARAMS with its subject strings and challenge copied out of the packet. */
 struct wtp_params {
 	struct capwap_lsc_cert_params p;
 	uint8_t text[__CAPWAP_LSC_SUBJ_A_LAST][CAPWAP_LSC_MAX_SUBJECT_LEN];
+	uint8_t challenge[CAPWAP_LSC_MAX_CHALLENGE_LEN];
 };
 
 void wtp_params_copy(struct wtp_params *dst,

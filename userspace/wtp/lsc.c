@@ -120,8 +120,15 @@ int wtp_csr_build(EVP_PKEY *key, const struct capwap_lsc_cert_params *params,
 
 	if (!req || !subj || !X509_REQ_set_version(req, X509_REQ_VERSION_1) ||
 	    !X509_REQ_set_subject_name(req, subj) ||
-	    !X509_REQ_set_pubkey(req, key) ||
-	    !X509_REQ_sign(req, key, EVP_sha256()))
+	    !X509_REQ_set_pubkey(req, key))
+		goto out;
+	/* A CA that wants a challenge finds it inside the request we sign. */
+	if (params && params->challenge &&
+	    !X509_REQ_add1_attr_by_NID(req, NID_pkcs9_challengePassword,
+				       MBSTRING_UTF8, params->challenge,
+				       params->challenge_len))
+		goto out;
+	if (!X509_REQ_sign(req, key, EVP_sha256()))
 		goto out;
 	n = i2d_X509_REQ(req, &out);
 	if (n <= 0)

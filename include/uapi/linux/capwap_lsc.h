@@ -26,13 +26,19 @@
  *    CAPWAP_LSC_A_CONTROLLER: nested, enum capwap_lsc_ctrl_attr
  *    CAPWAP_LSC_A_MTU: u16, largest datagram sent (module parameter)
  *    CAPWAP_LSC_A_CA_PRESENT: u8, 1 once SET_CA installed an LSC CA
+ *    CAPWAP_LSC_A_AP_CHALLENGE_SET: u8, 1 when the APs get a challenge
+ *      password (its value is never sent back, to anyone)
  *
  * CAPWAP_LSC_CMD_SET_CONFIG (doit, admin): any subset of
  *    CAPWAP_LSC_A_LSC_ENABLED, CAPWAP_LSC_A_PROVISION_MODE,
  *    CAPWAP_LSC_A_SUBJECT (replaces the whole subject),
  *    CAPWAP_LSC_A_KEY_TYPE with CAPWAP_LSC_A_KEY_BITS,
  *    CAPWAP_LSC_A_VALIDITY_DAYS, CAPWAP_LSC_A_MAX_ATTEMPTS,
- *    CAPWAP_LSC_A_VENDOR_ID.  Nothing is changed unless all are valid.
+ *    CAPWAP_LSC_A_VENDOR_ID, CAPWAP_LSC_A_AP_CHALLENGE (NUL-terminated
+ *    UTF-8 without control characters, at most CAPWAP_LSC_MAX_CHALLENGE_LEN
+ *    bytes; empty removes it): the challenge password the APs put into
+ *    their PKCS#10 requests, sent to them in CERT_PARAMS.  Nothing is
+ *    changed unless all are valid.
  *
  * CAPWAP_LSC_CMD_PROVLIST_ADD, CAPWAP_LSC_CMD_PROVLIST_DEL (doit, admin):
  *    CAPWAP_LSC_A_MAC
@@ -64,8 +70,16 @@
  * CAPWAP_LSC_CMD_COMPLETE (doit, admin): CAPWAP_LSC_A_REQUEST_ID,
  *    CAPWAP_LSC_A_RESULT (enum capwap_lsc_result) and, on success,
  *    CAPWAP_LSC_A_CA_CHAIN (nested, CAPWAP_LSC_A_CERT entries, root last)
- *    and CAPWAP_LSC_A_CERT (the AP's certificate, DER); on failure
+ *    and CAPWAP_LSC_A_CERT (the AP's certificate, DER), optionally with
+ *    what the helper read in that certificate: CAPWAP_LSC_A_CERT_EXPIRY
+ *    (u64, notAfter in seconds since the epoch) and CAPWAP_LSC_A_ISSUER_HASH
+ *    (binary, SHA-256 of the DER issuer name); the AP's record shows them
+ *    once the AP installed the certificate.  On failure
  *    CAPWAP_LSC_A_REASON (string shown to the operator and sent to the AP).
+ *    The kernel builds the AP's delivery at once: a chain that cannot
+ *    reach the AP in one message (docs/PROTOCOL.md, CA_CERT) fails with
+ *    -EMSGSIZE and an extended-ack message, and fails the AP's attempt.
+ *    -ESTALE when the AP no longer waits for the request.
  *
  * CAPWAP_LSC_CMD_SET_CA (doit, admin): CAPWAP_LSC_A_CA_CHAIN.  The LSC CA
  *    the module trusts for APs joining with an LSC; replaces the previous.
@@ -140,6 +154,10 @@ enum capwap_lsc_attr {
 	CAPWAP_LSC_A_PAD,
 	CAPWAP_LSC_A_MTU,
 	CAPWAP_LSC_A_CA_PRESENT,
+	CAPWAP_LSC_A_CERT_EXPIRY,
+	CAPWAP_LSC_A_ISSUER_HASH,
+	CAPWAP_LSC_A_AP_CHALLENGE,
+	CAPWAP_LSC_A_AP_CHALLENGE_SET,
 	__CAPWAP_LSC_A_LAST
 };
 #define CAPWAP_LSC_A_MAX (__CAPWAP_LSC_A_LAST - 1)
@@ -151,6 +169,8 @@ enum capwap_lsc_attr {
 /* Longest subject field and reason string, without the NUL. */
 #define CAPWAP_LSC_MAX_SUBJECT_LEN 64
 #define CAPWAP_LSC_MAX_REASON_LEN 255
+/* Longest challenge password for the APs' requests, without the NUL. */
+#define CAPWAP_LSC_MAX_CHALLENGE_LEN 255
 
 enum capwap_lsc_flag {
 	CAPWAP_LSC_F_RENEWAL = 1U << 0,
@@ -257,8 +277,9 @@ enum capwap_lsc_ap_attr {
 	CAPWAP_LSC_AP_A_ATTEMPTS,	/* u8, failed attempts so far */
 	CAPWAP_LSC_AP_A_FALLBACKS,	/* u32, times it fell back to its MIC */
 	CAPWAP_LSC_AP_A_LAST_RESULT,	/* u8, enum capwap_lsc_result */
-	CAPWAP_LSC_AP_A_LAST_ERROR,	/* string */
+	CAPWAP_LSC_AP_A_LAST_ERROR,	/* string, up to 255 bytes */
 	CAPWAP_LSC_AP_A_JOINED_SINCE,	/* u64, seconds since the epoch */
+	/* of the LSC installed through this module, when the helper said */
 	CAPWAP_LSC_AP_A_CERT_EXPIRY,	/* u64, seconds since the epoch */
 	CAPWAP_LSC_AP_A_ISSUER_HASH,	/* binary, SHA-256 of the issuer name */
 	CAPWAP_LSC_AP_A_REQUEST_ID,	/* u64, current enrollment request */
@@ -356,7 +377,7 @@ struct capwap_lsc_ap_record {
 	__u64 request_id;
 	char model[32];
 	char serial[32];
-	char last_error[64];
+	char last_error[64];	/* CAPWAP_LSC_AP_A_LAST_ERROR has it whole */
 };
 
 #endif /* _UAPI_LINUX_CAPWAP_LSC_H */

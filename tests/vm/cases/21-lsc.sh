@@ -45,6 +45,7 @@ fi
 
 # After the sysfs check: these scenarios add failures and fallbacks.
 $peer regress "$fix" || true
+$peer deliver || true
 
 kill -INT $dumpcap_pid 2>/dev/null
 wait $dumpcap_pid 2>/dev/null

@@ -3,9 +3,11 @@
 #
 # What the CA says no to reaches the operator and the AP's record, in words:
 #   - a CA with a challenge: the controller's request with the wrong one is
-#     refused (badRequest); after SIGHUP with the right one it is issued;
-#     an AP's request (the AP signs it, without a challenge) is refused and
-#     the AP's record says why
+#     refused (badRequest); so is an AP's, which carries the same wrong
+#     challenge (lscd's ap_challenge defaults to its challenge; the kernel
+#     sends it in CERT_PARAMS, the AP signs it into its CSR), and the AP's
+#     record says why; after SIGHUP with the right one the controller's
+#     request is issued, and so is a new AP's
 #   - a CA that refuses every CSR (-csrverifierexec): the AP's record says
 #     "Transaction not permitted or supported"
 #   - the CA goes down: bounded retries, then "CA unreachable" in the AP's
@@ -46,6 +48,14 @@ if wait_until 60 grep -q 'controller: LSC installed' "$tmp/lscd.log" &&
 	ok "lscd_failures: SIGHUP with the right challenge: the controller's LSC is issued"
 else
 	not_ok "lscd_failures: right challenge after SIGHUP: $(lscd_tail)"
+fi
+mac=02:4c:53:72:00:04
+ap_run $mac AP3G1 --timeout 120 --attempts 1
+wait "${ap_pids[-1]}"
+if [ "$(ap_attr $mac cert_type)" = LSC ] || [ "$(ap_attr $mac state)" = installed ]; then
+	ok "lscd_failures: challenge CA: with the right challenge in its CSR an AP gets its LSC"
+else
+	not_ok "lscd_failures: right challenge, AP $mac: state '$(ap_attr $mac state)', last_error '$(ap_attr $mac last_error)': $(lscd_tail 3)"
 fi
 lscd_stop || not_ok "lscd_failures: SIGTERM exit status"
 

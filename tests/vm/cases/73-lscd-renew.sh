@@ -4,8 +4,11 @@
 # lscd loads the module itself, then renews certificates:
 #   - lscd renew --ap MAC: the module re-provisions the AP, which makes a
 #     new key; lscd enrolls it as a renewal and the AP installs a new LSC
+#   - the AP's record carries its LSC's expiry and issuer hash, which lscd
+#     told the kernel with the certificate
 #   - automatic renewal: after SIGHUP with a renewal window that covers the
-#     AP's expiry, lscd sends RENEW on its own
+#     AP's expiry, lscd sends RENEW on its own, going by the kernel's
+#     record (its own note in STATE_DIR/issued is removed first)
 #   - lscd renew --controller: a RenewalReq signed with the controller's LSC
 
 . tests/vm/cases/lscd-lib.bash
@@ -55,6 +58,20 @@ else
 fi
 s2=$(serial)
 
+shown() { build/lscctl show ap $mac | sed -n "s/^$1  *//p"; }
+not_after=$(date -u -d "$(openssl x509 -in "$d/lsc.crt" -noout -enddate | cut -d= -f2)" '+%Y-%m-%d %H:%M:%S UTC')
+issuer=$(python3 -c 'import hashlib, sys
+from cryptography import x509
+c = x509.load_pem_x509_certificate(open(sys.argv[1], "rb").read())
+print(hashlib.sha256(c.issuer.public_bytes()).hexdigest())' "$d/lsc.crt")
+if [ "$(shown 'LSC expires')" = "$not_after" ] && [ "$(shown 'LSC issuer hash')" = "$issuer" ]; then
+	ok "lscd_renew: the AP's record shows its LSC's notAfter ($not_after) and issuer hash"
+else
+	not_ok "lscd_renew: AP record: expires '$(shown 'LSC expires')' (cert: $not_after), issuer '$(shown 'LSC issuer hash')' (cert: $issuer)"
+fi
+
+# The kernel's record alone must be enough to renew by.
+rm -rf "$tmp/state/issued"
 printf 'renew_days = 3650\nrenew_stagger_days = 0\nrenew_check_interval = 1\n' >"$tmp/lscd.conf"
 kill -HUP "$lscd_pid"
 if wait_until 120 grep -q "AP $mac: LSC expires at [0-9]*, renewal started" "$tmp/lscd.log" &&
