@@ -244,6 +244,23 @@ else
 	not_ok "scep_enroll_several_exit_status_per_csr: rc=$rc $(fail_why mix)"
 fi
 
+# One enrollment at a time, yet the CA never waits for us: the second
+# request leaves before the first reply is read (and once it has left, the
+# first reply is read before the second reply), each request exactly once.
+csr ovl1 k1 AP-overlap-1
+csr ovl2 k2 AP-overlap-2
+mkdir -p "$W/ovl"
+if lscd_run ovl enroll --url "$URL4096" --out "$W/ovl" --trace \
+	--csr "$W/ovl1.csr" "$W/ovl2.csr" &&
+	order=$(grep -n -e "ovl2: > POST" -e "ovl1: CertRep signed by" -e "ovl2: CertRep signed by" \
+		"$W/ovl.err" | sed 's/^[0-9]*:scep: //; s/ http.*//; s/ by .*//' | tr '\n' ';') &&
+	[ "$order" = "ovl2: > POST;ovl1: CertRep signed;ovl2: CertRep signed;" ] &&
+	[ -s "$W/ovl/ovl1.crt" ] && [ -s "$W/ovl/ovl2.crt" ]; then
+	ok "scep_enroll_next_request_leaves_before_the_reply_is_read"
+else
+	not_ok "scep_enroll_next_request_leaves_before_the_reply_is_read: order '${order:-}' $(fail_why ovl)"
+fi
+
 # The controller's own identity signs the requests.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/ctl.key" -out "$W/ctl.pem" \
 	-subj "/CN=wlc-controller" -days 2 2>/dev/null

@@ -536,17 +536,30 @@ static void job_finish(struct enroll_run *r, struct job *j)
 	r->remaining--;
 }
 
+/*
+ * Builds the job's next message unless it holds one already (a transport
+ * retry resends the very same message, same nonce).  Returns 0 with j->req
+ * ready, or 1 when the job failed and is finished.
+ */
+static int job_build(struct enroll_run *r, struct job *j)
+{
+	int rc = scep_txn_ensure_request(j->txn, &j->req);
+
+	if (rc < 0) {
+		job_finish(r, j);
+		return 1;
+	}
+	if (rc)
+		j->x.attempt = 0;
+	return 0;
+}
+
 static int job_start(struct enroll_run *r, struct job *j)
 {
 	int rc;
 
-	rc = scep_txn_ensure_request(j->txn, &j->req);
-	if (rc < 0) {
-		job_finish(r, j);
+	if (job_build(r, j))
 		return 0;
-	}
-	if (rc)
-		j->x.attempt = 0;
 	rc = lsc_http_xfer_init(&j->x, &r->o.http, j->req.url,
 				j->req.content_type,
 				j->req.post ? j->req.body : NULL, j->req.len,
@@ -563,14 +576,23 @@ static int job_start(struct enroll_run *r, struct job *j)
 	return 0;
 }
 
+/*
+ * A transfer ended: its slot is free for the next request at once.  The
+ * job stays in_flight (not to be started again) until job_reply() has
+ * read its reply.
+ */
+static void job_detach(struct enroll_run *r, struct job *j)
+{
+	curl_multi_remove_handle(r->multi, j->x.easy);
+	r->active--;
+}
+
 static void job_reply(struct enroll_run *r, struct job *j, CURLcode code)
 {
 	enum scep_txn_state st;
 	char err[512];
 
-	curl_multi_remove_handle(r->multi, j->x.easy);
 	j->in_flight = false;
-	r->active--;
 	lsc_http_xfer_done(&j->x, code);
 	if (lsc_http_xfer_retryable(&j->x) && j->x.attempt <= r->o.http.retries) {
 		unsigned int d = lsc_http_retry_delay_ms(&r->o.http, j->x.attempt);
@@ -599,50 +621,127 @@ static void job_reply(struct enroll_run *r, struct job *j, CURLcode code)
 		job_finish(r, j);
 }
 
+/* Starts due jobs while slots are free. */
+static int start_due(struct enroll_run *r)
+{
+	uint64_t now = now_ms();
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < r->njobs && r->active < r->concurrency; i++) {
+		struct job *j = &r->jobs[i];
+
+		if (j->done || j->in_flight || j->due_ms > now)
+			continue;
+		rc = job_start(r, j);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * While every slot waits on the CA, sign and encrypt the message of the
+ * job that starts next, so that it leaves the moment a slot frees.
+ */
+static void prebuild_next(struct enroll_run *r)
+{
+	uint64_t now = now_ms();
+	unsigned int i;
+
+	if (r->active < r->concurrency)
+		return;
+	for (i = 0; i < r->njobs; i++) {
+		struct job *j = &r->jobs[i];
+
+		if (j->done || j->in_flight || j->due_ms > now)
+			continue;
+		if (!job_build(r, j))
+			return;
+	}
+}
+
+/* How long to wait for curl before a job is due; at most a second. */
+static int wait_ms(const struct enroll_run *r)
+{
+	uint64_t now = now_ms(), next = now + 1000;
+	unsigned int i;
+
+	for (i = 0; i < r->njobs; i++) {
+		const struct job *j = &r->jobs[i];
+
+		if (j->done || j->in_flight)
+			continue;
+		if (j->due_ms <= now && r->active < r->concurrency)
+			return 0;
+		if (j->due_ms > now && j->due_ms < next)
+			next = j->due_ms;
+	}
+	return (int)(next - now);
+}
+
+/*
+ * Lets curl move, and detaches every transfer that ended, freeing its
+ * slot.  Every call drains curl's queue of finished transfers: one left
+ * there would hold its slot while curl_multi_poll() sleeps on a socket
+ * that has nothing more to say.
+ */
+static int perform_collect(struct enroll_run *r, struct job **ended,
+			   CURLcode *codes, unsigned int *nended)
+{
+	struct CURLMsg *m;
+	int running, q;
+
+	*nended = 0;
+	if (curl_multi_perform(r->multi, &running) != CURLM_OK)
+		return -EIO;
+	while ((m = curl_multi_info_read(r->multi, &q))) {
+		struct job *j = NULL;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+		codes[*nended] = m->data.result;
+		job_detach(r, j);
+		ended[(*nended)++] = j;
+	}
+	return 0;
+}
+
+/*
+ * One enrollment at a time must not mean a CA idling while we work: a
+ * finished transfer frees its slot, the next (prebuilt) request goes out
+ * at once, and only then is the reply decrypted, checked and saved, while
+ * the CA works on the next request.  Rounds repeat until no transfer ends,
+ * so a reply that arrived while we worked is taken before any wait.
+ */
 static int run_jobs(struct enroll_run *r)
 {
+	struct job *ended[MAX_CONCURRENCY];
+	CURLcode codes[MAX_CONCURRENCY];
+	unsigned int i, nended;
+	int rc, running, ms;
+
 	while (r->remaining) {
-		uint64_t now = now_ms(), next = now + 1000;
-		struct CURLMsg *m;
-		unsigned int i;
-		int running, q, rc;
-
-		for (i = 0; i < r->njobs; i++) {
-			struct job *j = &r->jobs[i];
-
-			if (j->done || j->in_flight)
-				continue;
-			if (j->due_ms <= now && r->active < r->concurrency) {
-				rc = job_start(r, j);
-				if (rc)
-					return rc;
-			} else if (j->due_ms > now && j->due_ms < next) {
-				next = j->due_ms;
+		do {
+			rc = start_due(r);
+			if (!rc)
+				rc = perform_collect(r, ended, codes, &nended);
+			if (!rc && nended) {
+				rc = start_due(r);
+				if (!rc && curl_multi_perform(r->multi, &running) != CURLM_OK)
+					rc = -EIO;
 			}
-		}
-		if (curl_multi_perform(r->multi, &running) != CURLM_OK)
-			return -EIO;
-		while ((m = curl_multi_info_read(r->multi, &q))) {
-			struct job *j = NULL;
-
-			if (m->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
-					  (char **)&j);
-			job_reply(r, j, m->data.result);
-		}
+			if (rc)
+				return rc;
+			for (i = 0; i < nended; i++)
+				job_reply(r, ended[i], codes[i]);
+		} while (nended && r->remaining);
 		if (!r->remaining)
 			break;
-		now = now_ms();
-		for (i = 0; i < r->njobs; i++) {
-			struct job *j = &r->jobs[i];
-
-			if (!j->done && !j->in_flight && j->due_ms <= now &&
-			    r->active < r->concurrency)
-				next = now;
-		}
-		if (next > now &&
-		    curl_multi_poll(r->multi, NULL, 0, (int)(next - now), NULL) != CURLM_OK)
+		prebuild_next(r);
+		ms = wait_ms(r);
+		if (ms && curl_multi_poll(r->multi, NULL, 0, ms, NULL) != CURLM_OK)
 			return -EIO;
 	}
 	return 0;

@@ -24,11 +24,23 @@
 #include "hex.h"
 #include "scep.h"
 
+/* Every algorithm SCEP may pick (scep_caps_cipher, scep_caps_digest). */
+static const char *const cipher_names[] = { "AES-128-CBC", "DES-EDE3-CBC", "DES-CBC" };
+static const char *const digest_names[] = { "SHA1", "SHA256", "SHA512" };
+#define N_CIPHERS (sizeof(cipher_names) / sizeof(cipher_names[0]))
+#define N_DIGESTS (sizeof(digest_names) / sizeof(digest_names[0]))
+
 /* The one piece of process-wide state, as the header promises. */
 static struct {
 	OSSL_LIB_CTX *libctx;
 	OSSL_PROVIDER *dflt;
 	OSSL_PROVIDER *legacy;
+	/* No algorithms at all: see strip_certs(). */
+	OSSL_LIB_CTX *bare;
+	OSSL_PROVIDER *null;
+	/* Fetched once, not per message; ciphers under lock (legacy loads late). */
+	EVP_CIPHER *ciphers[N_CIPHERS];
+	EVP_MD *digests[N_DIGESTS];
 	pthread_mutex_t lock;
 } scep_lib = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -43,30 +55,58 @@ static struct {
 
 int scep_lib_init(void)
 {
+	size_t i;
+
 	if (scep_lib.libctx)
 		return 0;
 	scep_lib.libctx = OSSL_LIB_CTX_new();
-	if (!scep_lib.libctx)
+	scep_lib.bare = OSSL_LIB_CTX_new();
+	if (!scep_lib.libctx || !scep_lib.bare) {
+		scep_lib_exit();
 		return -ENOMEM;
+	}
 	scep_lib.dflt = OSSL_PROVIDER_load(scep_lib.libctx, "default");
-	if (!scep_lib.dflt) {
-		OSSL_LIB_CTX_free(scep_lib.libctx);
-		scep_lib.libctx = NULL;
+	/* Loaded, "null" keeps OpenSSL from falling back to "default". */
+	scep_lib.null = OSSL_PROVIDER_load(scep_lib.bare, "null");
+	if (!scep_lib.dflt || !scep_lib.null) {
+		scep_lib_exit();
 		return -ENOENT;
 	}
+	/* Those the default provider lacks come with the legacy provider. */
+	ERR_set_mark();
+	for (i = 0; i < N_DIGESTS; i++)
+		scep_lib.digests[i] = EVP_MD_fetch(scep_lib.libctx, digest_names[i], NULL);
+	for (i = 0; i < N_CIPHERS; i++)
+		scep_lib.ciphers[i] = EVP_CIPHER_fetch(scep_lib.libctx, cipher_names[i], NULL);
+	ERR_pop_to_mark();
 	return 0;
 }
 
 void scep_lib_exit(void)
 {
+	size_t i;
+
+	for (i = 0; i < N_DIGESTS; i++) {
+		EVP_MD_free(scep_lib.digests[i]);
+		scep_lib.digests[i] = NULL;
+	}
+	for (i = 0; i < N_CIPHERS; i++) {
+		EVP_CIPHER_free(scep_lib.ciphers[i]);
+		scep_lib.ciphers[i] = NULL;
+	}
 	if (scep_lib.legacy)
 		OSSL_PROVIDER_unload(scep_lib.legacy);
 	if (scep_lib.dflt)
 		OSSL_PROVIDER_unload(scep_lib.dflt);
+	if (scep_lib.null)
+		OSSL_PROVIDER_unload(scep_lib.null);
 	OSSL_LIB_CTX_free(scep_lib.libctx);
+	OSSL_LIB_CTX_free(scep_lib.bare);
 	scep_lib.legacy = NULL;
 	scep_lib.dflt = NULL;
+	scep_lib.null = NULL;
 	scep_lib.libctx = NULL;
+	scep_lib.bare = NULL;
 }
 
 OSSL_LIB_CTX *scep_libctx(void)
@@ -74,24 +114,39 @@ OSSL_LIB_CTX *scep_libctx(void)
 	return scep_lib.libctx;
 }
 
+static int name_index(const char *const *names, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(names[i], name))
+			return (int)i;
+	return -1;
+}
+
+/* A digest SCEP uses, fetched at scep_lib_init(); NULL if unknown. */
+static const EVP_MD *lib_digest(const char *name)
+{
+	int i = name_index(digest_names, N_DIGESTS, name);
+
+	return i < 0 ? NULL : scep_lib.digests[i];
+}
+
 /*
- * Makes sure the cipher can be fetched, loading the legacy provider the
- * first time a cipher needs it: single DES is legacy in OpenSSL 3, and some
- * CAs (Debian's scepserver always) encrypt CertRep with it.  The legacy
- * provider is never loaded otherwise, so it cannot be picked by accident.
+ * Fetches a cipher, loading the legacy provider the first time a cipher
+ * needs it: single DES is legacy in OpenSSL 3, and some CAs (Debian's
+ * scepserver always) encrypt CertRep with it.  The legacy provider is
+ * never loaded otherwise, so it cannot be picked by accident.
  */
-int scep_lib_need_cipher(const char *name, bool trace)
+static EVP_CIPHER *fetch_cipher(const char *name, bool trace)
 {
 	EVP_CIPHER *c;
-	int err = 0;
 
 	ERR_set_mark();
 	c = EVP_CIPHER_fetch(scep_lib.libctx, name, NULL);
 	ERR_pop_to_mark();
-	if (c) {
-		EVP_CIPHER_free(c);
-		return 0;
-	}
+	if (c)
+		return c;
 	pthread_mutex_lock(&scep_lib.lock);
 	if (!scep_lib.legacy) {
 		if (trace)
@@ -101,14 +156,52 @@ int scep_lib_need_cipher(const char *name, bool trace)
 	}
 	pthread_mutex_unlock(&scep_lib.lock);
 	if (!scep_lib.legacy)
-		return -ENOTSUP;
+		return NULL;
 	ERR_set_mark();
 	c = EVP_CIPHER_fetch(scep_lib.libctx, name, NULL);
 	ERR_pop_to_mark();
+	return c;
+}
+
+/* One of the ciphers SCEP picks, fetched once; NULL if unavailable. */
+static const EVP_CIPHER *lib_cipher(const char *name, bool trace)
+{
+	int i = name_index(cipher_names, N_CIPHERS, name);
+	EVP_CIPHER *c;
+
+	if (i < 0)
+		return NULL;
+	pthread_mutex_lock(&scep_lib.lock);
+	c = scep_lib.ciphers[i];
+	pthread_mutex_unlock(&scep_lib.lock);
+	if (c)
+		return c;
+	c = fetch_cipher(name, trace);
 	if (!c)
-		err = -ENOTSUP;
+		return NULL;
+	pthread_mutex_lock(&scep_lib.lock);
+	if (scep_lib.ciphers[i]) {
+		/* Another thread was first. */
+		EVP_CIPHER_free(c);
+		c = scep_lib.ciphers[i];
+	} else {
+		scep_lib.ciphers[i] = c;
+	}
+	pthread_mutex_unlock(&scep_lib.lock);
+	return c;
+}
+
+/* Makes sure the cipher can be fetched, loading "legacy" if it must. */
+int scep_lib_need_cipher(const char *name, bool trace)
+{
+	EVP_CIPHER *c;
+
+	if (name_index(cipher_names, N_CIPHERS, name) >= 0)
+		return lib_cipher(name, trace) ? 0 : -ENOTSUP;
+	/* Another cipher a CA chose for its reply: checked, not kept. */
+	c = fetch_cipher(name, trace);
 	EVP_CIPHER_free(c);
-	return err;
+	return c ? 0 : -ENOTSUP;
 }
 
 /* Appends OpenSSL's first queued error, if any, to a message. */
@@ -297,7 +390,7 @@ int scep_cert_fingerprint(X509 *cert, char hex[65])
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
-	if (!X509_digest(cert, EVP_sha256(), md, &n) || n != 32)
+	if (!X509_digest(cert, lib_digest("SHA256"), md, &n) || n != 32)
 		return -EINVAL;
 	lsc_hex_encode(hex, md, n);
 	return 0;
@@ -420,13 +513,15 @@ int scep_csr_load(const uint8_t *data, size_t len, X509_REQ **req)
  */
 int scep_transaction_id(X509_REQ *req, char hex[65])
 {
-	EVP_PKEY *pk = X509_REQ_get0_pubkey(req);
 	unsigned char *der = NULL, md[32];
 	int n;
 
-	if (!pk)
-		return -EINVAL;
-	n = i2d_PUBKEY(pk, &der);
+	/*
+	 * The SubjectPublicKeyInfo as the request carries it: i2d_PUBKEY()
+	 * of the same key writes the same bytes, but through an OSSL_ENCODER
+	 * set up afresh each time (a sixth of an RSA signature's cost).
+	 */
+	n = i2d_X509_PUBKEY(X509_REQ_get_X509_PUBKEY(req), &der);
 	if (n <= 0)
 		return -EINVAL;
 	SHA256(der, (size_t)n, md);
@@ -854,22 +949,25 @@ int scep_envelope_encrypt(X509 *recipient, const char *cipher,
 			  size_t *out_len, char *err, size_t errlen)
 {
 	STACK_OF(X509) *rcpt = sk_X509_new_null();
-	EVP_CIPHER *c = NULL;
+	EVP_CIPHER *other = NULL;
+	const EVP_CIPHER *c;
 	CMS_ContentInfo *cms = NULL;
 	BIO *in = NULL;
 	int rc = -ENOMEM;
 
 	if (!rcpt || !sk_X509_push(rcpt, recipient))
 		goto out;
-	rc = scep_lib_need_cipher(cipher, false);
-	if (rc) {
+	c = lib_cipher(cipher, false);
+	if (!c)
+		c = other = fetch_cipher(cipher, false);
+	if (!c) {
 		set_err(err, errlen, "cipher %s unavailable", cipher);
+		rc = -ENOTSUP;
 		goto out;
 	}
 	rc = -EINVAL;
-	c = EVP_CIPHER_fetch(scep_lib.libctx, cipher, NULL);
 	in = BIO_new_mem_buf(data, (int)len);
-	if (!c || !in)
+	if (!in)
 		goto out;
 	cms = CMS_encrypt_ex(rcpt, in, c, CMS_BINARY, scep_lib.libctx, NULL);
 	if (!cms) {
@@ -880,7 +978,7 @@ int scep_envelope_encrypt(X509 *recipient, const char *cipher,
 out:
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
-	EVP_CIPHER_free(c);
+	EVP_CIPHER_free(other);
 	sk_X509_free(rcpt);
 	ERR_clear_error();
 	return rc;
@@ -911,14 +1009,13 @@ int scep_msg_build(const struct scep_signer *signer, const char *digest,
 		   size_t content_len, uint8_t **out, size_t *out_len,
 		   char *err, size_t errlen)
 {
+	const EVP_MD *md = lib_digest(digest);
 	CMS_ContentInfo *cms = NULL;
 	CMS_SignerInfo *si;
-	EVP_MD *md = NULL;
 	BIO *in = NULL;
 	char num[16];
 	int rc = -EINVAL;
 
-	md = EVP_MD_fetch(scep_lib.libctx, digest, NULL);
 	cms = CMS_sign_ex(NULL, NULL, NULL, NULL, CMS_PARTIAL | CMS_BINARY,
 			  scep_lib.libctx, NULL);
 	if (!md || !cms) {
@@ -971,7 +1068,6 @@ attr_err:
 out:
 	BIO_free(in);
 	CMS_ContentInfo_free(cms);
-	EVP_MD_free(md);
 	ERR_clear_error();
 	return rc;
 }
@@ -1047,6 +1143,41 @@ static int get_attr_nonce(CMS_SignerInfo *si, const char *oid, uint8_t out[16])
 }
 
 /*
+ * The certificates a pkiMessage brings along are never used (the signature
+ * is checked against the CA or RA certificates we hold, CMS_NOINTERN), yet
+ * OpenSSL 3.0 decodes each one's public key through an OSSL_DECODER set
+ * up afresh, about as costly as the rest of the message together (a
+ * CertRep from scepserver carries two).  So the message is read first as
+ * PKCS#7 in a library context with no algorithms, where that decoding is
+ * skipped, and written again without them.  PKCS#7 keeps the signed
+ * attributes in their order and CMS re-encodes them itself to verify, so
+ * what verifies is unchanged.  Returns 1 with *out set, 0 when the message
+ * is to be used as is (no certificates, or not PKCS#7's to read, e.g. a
+ * signer named by key identifier).
+ */
+static int strip_certs(const uint8_t *der, size_t len, unsigned char **out,
+		       long *out_len)
+{
+	const unsigned char *p = der;
+	PKCS7 *p7 = PKCS7_new_ex(scep_lib.bare, NULL);
+	int n = 0;
+
+	if (p7 && d2i_PKCS7(&p7, &p, (long)len) && PKCS7_type_is_signed(p7) &&
+	    p7->d.sign && sk_X509_num(p7->d.sign->cert) > 0) {
+		sk_X509_pop_free(p7->d.sign->cert, X509_free);
+		p7->d.sign->cert = NULL;
+		*out = NULL;
+		n = i2d_PKCS7(p7, out);
+	}
+	PKCS7_free(p7);
+	ERR_clear_error();
+	if (n <= 0)
+		return 0;
+	*out_len = n;
+	return 1;
+}
+
+/*
  * Verifies a pkiMessage against the given signer certificates only (never
  * certificates the message brings along) and reads its SCEP attributes.
  */
@@ -1057,7 +1188,9 @@ int scep_msg_parse(const uint8_t *der, size_t len, STACK_OF(X509) *signers,
 	STACK_OF(CMS_SignerInfo) *sis;
 	CMS_SignerInfo *si;
 	ASN1_OCTET_STRING **pos;
+	unsigned char *stripped = NULL;
 	const unsigned char *p = der;
+	long plen = (long)len;
 	BIO *dcont = NULL, *out = NULL;
 	X509 *sx = NULL;
 	int rc = -EBADMSG;
@@ -1065,10 +1198,16 @@ int scep_msg_parse(const uint8_t *der, size_t len, STACK_OF(X509) *signers,
 	memset(msg, 0, sizeof(*msg));
 	msg->pki_status = -1;
 	msg->fail_info = -1;
+	if (len > INT32_MAX)
+		return -EFBIG;
+	if (strip_certs(der, len, &stripped, &plen))
+		p = stripped;
 	cms = CMS_ContentInfo_new_ex(scep_lib.libctx, NULL);
-	if (!cms)
+	if (!cms) {
+		OPENSSL_free(stripped);
 		return -ENOMEM;
-	if (len > INT32_MAX || !d2i_CMS_ContentInfo(&cms, &p, (long)len)) {
+	}
+	if (!d2i_CMS_ContentInfo(&cms, &p, plen)) {
 		set_err(err, errlen, "not a PKCS#7/CMS message");
 		goto out;
 	}
@@ -1136,6 +1275,7 @@ out:
 	BIO_free(out);
 	BIO_free(dcont);
 	CMS_ContentInfo_free(cms);
+	OPENSSL_free(stripped);
 	ERR_clear_error();
 	return rc;
 }
