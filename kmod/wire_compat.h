@@ -14,9 +14,11 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/errno.h>
-#include <linux/version.h>
-/* Linux 6.12 moved the unaligned accessors; DKMS builds for both sides. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+/*
+ * Linux 6.12 moved the unaligned accessors; DKMS builds for both sides.
+ * The quoted form finds the same header and keeps checkpatch parsing.
+ */
+#if __has_include("linux/unaligned.h")
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
