@@ -46,6 +46,9 @@ static u32 addr_hash(const struct capwap_lsc_peer *p)
 			    ap_hash_seed);
 }
 
+static void ap_sweep_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ap_sweep_work, ap_sweep_fn);
+
 static u32 mac_hash(const u8 *mac)
 {
 	return jhash(mac, CAPWAP_LSC_MAC_LEN, ap_hash_seed);
@@ -131,6 +134,7 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 		ether_addr_copy(fresh->mac, mac);
 		fresh->session = CAPWAP_LSC_SESSION_DOWN;
 		fresh->state = CAPWAP_LSC_AP_IDLE;
+		fresh->last_heard = (u32)jiffies;
 		timer_setup(&fresh->rtx_timer, ap_rtx_timer, 0);
 		INIT_WORK(&fresh->work, ap_work);
 	}
@@ -232,6 +236,33 @@ static void ap_rtx_timer(struct timer_list *t)
 		capwap_lsc_control_retransmit(ap);
 }
 
+/*
+ * One periodic walk over all records instead of a timer per AP: a timer
+ * would add 40 bytes to every record, and the walk costs a few
+ * milliseconds per sweep for the largest fleets.
+ */
+static unsigned long ap_sweep_period(void)
+{
+	return max(capwap_lsc_control_dead_interval() / 4, HZ / 4UL);
+}
+
+static void ap_sweep_fn(struct work_struct *work)
+{
+	u32 now = (u32)jiffies;
+	struct capwap_lsc_ap *ap;
+	unsigned int bkt;
+
+	for (bkt = 0; bkt < HASH_SIZE(ap_by_mac); bkt++) {
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(ap, &ap_by_mac[bkt], mac_node)
+			capwap_lsc_control_expire_silent(ap, now);
+		rcu_read_unlock();
+		if (!(bkt % 256))
+			cond_resched();
+	}
+	queue_delayed_work(capwap_lsc_wq, &ap_sweep_work, ap_sweep_period());
+}
+
 void capwap_lsc_ap_record(struct capwap_lsc_ap *ap,
 			  struct capwap_lsc_ap_record *rec)
 {
@@ -294,6 +325,7 @@ int capwap_lsc_ap_init(void)
 		ap_cache = NULL;
 		return -ENOMEM;
 	}
+	queue_delayed_work(capwap_lsc_wq, &ap_sweep_work, ap_sweep_period());
 	return 0;
 }
 
@@ -308,6 +340,7 @@ void capwap_lsc_ap_uninit(void)
 	struct hlist_node *tmp;
 	unsigned int bkt;
 
+	cancel_delayed_work_sync(&ap_sweep_work);
 	WRITE_ONCE(ap_dying, true);
 	synchronize_rcu();
 	destroy_workqueue(capwap_lsc_wq);

@@ -66,6 +66,7 @@ struct capwap_lsc_ap {
 	bool status_pending;	/* an LSC_STATUS waits to go out */
 	bool ca_sent;
 	u32 fallbacks;
+	u32 last_heard;		/* low bits of jiffies at its last message */
 	u64 joined_since;
 	u64 request_id;
 	char model[CAPWAP_LSC_MODEL_LEN];

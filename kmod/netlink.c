@@ -415,6 +415,8 @@ static int put_stats(struct sk_buff *msg)
 		{ CAPWAP_LSC_STATS_A_DROPPED, CAPWAP_LSC_ST_DROPPED },
 		{ CAPWAP_LSC_STATS_A_QUEUE_FULL, CAPWAP_LSC_ST_QUEUE_FULL },
 		{ CAPWAP_LSC_STATS_A_TX_ERRORS, CAPWAP_LSC_ST_TX_ERRORS },
+		{ CAPWAP_LSC_STATS_A_SILENT_SESSIONS,
+		  CAPWAP_LSC_ST_SILENT_SESSIONS },
 	};
 	struct nlattr *stats, *nest;
 	unsigned int i;

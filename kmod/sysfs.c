@@ -98,6 +98,7 @@ static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_ENROLL_FAILURES] = "enroll_failures",
 	[CAPWAP_LSC_ST_QUEUE_FULL] = "queue_full",
 	[CAPWAP_LSC_ST_TX_ERRORS] = "tx_errors",
+	[CAPWAP_LSC_ST_SILENT_SESSIONS] = "silent_sessions",
 };
 
 struct stat_attr {

@@ -19,6 +19,8 @@
  *   capwap_peer mkaps N [FIRST]   N APs join (for memory measurements)
  *   capwap_peer regress DIR       reviewed defects stay fixed (DIR as lsc;
  *                                 run after lscjoin installed the CA)
+ *   capwap_peer silent S          silent sessions end, talking ones stay
+ *                                 (module loaded with echo_interval=S)
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -1088,6 +1090,92 @@ static int cmd_regress(const char *dir)
 	return 0;
 }
 
+/* ---- lifetime ------------------------------------------------------ */
+
+/* Polls GET_AP until @mac's session is @session: 1, or 0 after @secs. */
+static int wait_session(const u8 *mac, int session, int secs)
+{
+	struct ap_info info;
+	int i;
+
+	for (i = 0; i < secs * 10; i++) {
+		peer_get_ap(&nl, mac, &info);
+		if (info.found && info.session == session)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+static int cmd_silent(int echo_interval)
+{
+	struct peer_ap *quiet = new_ap("127.0.2.1");
+	struct peer_ap *joined = new_ap("127.0.2.2");
+	struct peer_ap *talker = new_ap("127.0.2.3");
+	struct stats_ctx s0, s1;
+	struct ap_info info;
+	struct capwap_elem e;
+	int r, echoes = 0, unanswered = 0, down = 0, i;
+
+	peer_get_stats(&nl, &s0);
+	r = peer_join(quiet, 3000);
+	r = r ?: peer_request(quiet, CAPWAP_MSG_CONFIG_STATUS_REQ, 3000) != 1;
+	result(r == 0 &&
+	       !capwap_find_elem(&quiet->msg, CAPWAP_ELEM_TIMERS, &e) &&
+	       e.len == 2 && e.val[1] == echo_interval,
+	       "the CAPWAP Timers element carries the module's echo_interval",
+	       "r=%d echo=%d", r, e.len == 2 ? e.val[1] : -1);
+	r = r ?: peer_request(quiet, CAPWAP_MSG_CHANGE_STATE_REQ, 3000) != 1;
+	r = r ?: peer_join(joined, 3000);
+	r = r ?: peer_to_run(talker);
+	result(r == 0, "three APs join, two reach Run", "r=%d", r);
+
+	/*
+	 * The talker echoes far more often than it was told to while the
+	 * other two stay silent; bounded by the wait, not by a deadline the
+	 * module must meet.
+	 */
+	for (i = 0; i < 600 && down < 2; i++) {
+		echoes++;
+		if (peer_request(talker, CAPWAP_MSG_ECHO_REQ, 2000) != 1)
+			unanswered++;
+		usleep(100000);
+		down = 0;
+		peer_get_ap(&nl, quiet->mac, &info);
+		down += info.session == CAPWAP_LSC_SESSION_DOWN;
+		peer_get_ap(&nl, joined->mac, &info);
+		down += info.session == CAPWAP_LSC_SESSION_DOWN;
+	}
+	peer_get_ap(&nl, talker->mac, &info);
+	peer_get_stats(&nl, &s1);
+	result(down == 2, "silent sessions in Run and in Join are torn down",
+	       "%d of 2 down after %d echoes", down, echoes);
+	result(info.session == CAPWAP_LSC_SESSION_RUN && !unanswered,
+	       "a session that keeps echoing stays in Run",
+	       "session=%d, %d of %d echoes unanswered", info.session,
+	       unanswered, echoes);
+	result(s1.v[CAPWAP_LSC_STATS_A_SILENT_SESSIONS] -
+	       s0.v[CAPWAP_LSC_STATS_A_SILENT_SESSIONS] == 2 &&
+	       s1.v[CAPWAP_LSC_STATS_A_TIMEOUTS] -
+	       s0.v[CAPWAP_LSC_STATS_A_TIMEOUTS] == 2,
+	       "silent teardowns counted as silent_sessions and timeouts",
+	       "silent %llu timeouts %llu",
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_SILENT_SESSIONS] -
+				    s0.v[CAPWAP_LSC_STATS_A_SILENT_SESSIONS]),
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_TIMEOUTS] -
+				    s0.v[CAPWAP_LSC_STATS_A_TIMEOUTS]));
+	r = peer_request(quiet, CAPWAP_MSG_ECHO_REQ, 1000);
+	result(r == 0, "an echo after the silent teardown is not answered",
+	       "r=%d", r);
+	r = peer_to_run(quiet);
+	result(r == 0 && wait_session(quiet->mac, CAPWAP_LSC_SESSION_RUN, 1),
+	       "the torn-down AP joins again", "r=%d", r);
+	free_ap(quiet);
+	free_ap(joined);
+	free_ap(talker);
+	return 0;
+}
+
 static int cmd_mkaps(long n, long first)
 {
 	struct peer_ap ap;
@@ -1125,6 +1213,7 @@ int main(int argc, char **argv)
 		{ "lsc", 100 }, { "fallback", 200 }, { "provlist", 300 },
 		{ "refuse", 400 }, { "lscjoin", 500 }, { "rtx", 600 },
 		{ "queue", 700 }, { "fuzz", 800 }, { "regress", 900 },
+		{ "silent", 1000 },
 	};
 	unsigned int i;
 
@@ -1161,6 +1250,8 @@ int main(int argc, char **argv)
 		cmd_fuzz(atol(argv[2]));
 	else if (!strcmp(cmd, "regress") && argc > 2)
 		cmd_regress(argv[2]);
+	else if (!strcmp(cmd, "silent") && argc > 2)
+		cmd_silent(atoi(argv[2]));
 	else if (!strcmp(cmd, "mkaps") && argc > 2)
 		cmd_mkaps(atol(argv[2]), argc > 3 ? atol(argv[3]) : 0);
 	else {
