@@ -37,6 +37,7 @@ enum {
 	CAPWAP_LSC_WORK_PUBLISH,	/* create the key and sysfs directory */
 	CAPWAP_LSC_WORK_VERIFY,		/* check the LSC of a pending Join */
 	CAPWAP_LSC_WORK_UPDATE,		/* refresh the key's expiry view */
+	CAPWAP_LSC_WORK_REMOVE,		/* drop the key and sysfs directory */
 };
 
 /*
@@ -76,6 +77,7 @@ struct capwap_lsc_ap {
 	/* the last request the AP sent, and our cached answer to it */
 	bool have_rx_seq;
 	u8 rx_seq;
+	bool removed;		/* out of the tables, under ap_table_lock */
 	u8 *resp;
 	u16 resp_len;
 	u16 resp_cap;

@@ -277,6 +277,11 @@ static void teardown_locked(struct capwap_lsc_ap *ap, bool timeout)
 	capwap_lsc_prov_session_down(ap);
 }
 
+void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap)
+{
+	teardown_locked(ap, false);
+}
+
 void capwap_lsc_control_teardown(struct capwap_lsc_ap *ap, bool timeout)
 {
 	spin_lock_bh(&ap->lock);

@@ -34,6 +34,8 @@ unsigned long capwap_lsc_control_dead_interval(void);
  */
 bool capwap_lsc_control_expire_silent(struct capwap_lsc_ap *ap, u32 now);
 void capwap_lsc_control_teardown(struct capwap_lsc_ap *ap, bool timeout);
+/* The same, uncounted, with ap->lock held. */
+void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap);
 void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap);
 
 #endif /* _CAPWAP_LSC_CONTROL_H */

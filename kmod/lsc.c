@@ -475,6 +475,24 @@ void capwap_lsc_prov_session_down(struct capwap_lsc_ap *ap)
 	ap->status_pending = false;
 }
 
+bool capwap_lsc_prov_busy(const struct capwap_lsc_ap *ap)
+{
+	switch (ap->state) {
+	case CAPWAP_LSC_AP_CSR_RECEIVED:
+	case CAPWAP_LSC_AP_ENROLLING:
+	case CAPWAP_LSC_AP_CERT_READY:
+	case CAPWAP_LSC_AP_DELIVERING:
+		return true;
+	}
+	return false;
+}
+
+void capwap_lsc_prov_forget(struct capwap_lsc_ap *ap)
+{
+	req_cancel(ap);
+	free_material(ap);
+}
+
 static void enqueue(struct capwap_lsc_ap *ap);
 
 /* WTP Event Request: the CSR, or the outcome of the installation. */

@@ -55,6 +55,10 @@ void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 void capwap_lsc_prov_response(struct capwap_lsc_ap *ap, u32 type,
 			      u32 result);
 void capwap_lsc_prov_session_down(struct capwap_lsc_ap *ap);
+/* An enrollment of the AP is queued, with lscd, or being delivered. */
+bool capwap_lsc_prov_busy(const struct capwap_lsc_ap *ap);
+/* The record goes away: no request, CSR or certificate of it remains. */
+void capwap_lsc_prov_forget(struct capwap_lsc_ap *ap);
 
 struct capwap_lsc_accepted {
 	u64 id;

@@ -21,6 +21,12 @@
  *                                 run after lscjoin installed the CA)
  *   capwap_peer silent S          silent sessions end, talking ones stay
  *                                 (module loaded with echo_interval=S)
+ *   capwap_peer evict N           spoofed Joins fill max_aps=N; real APs
+ *                                 still join, none in Run or enrolling
+ *                                 is evicted
+ *   capwap_peer expire            records without a session expire, one
+ *                                 with a queued request does not (module
+ *                                 loaded with record_idle_s=1)
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -1176,6 +1182,159 @@ static int cmd_silent(int echo_interval)
 	return 0;
 }
 
+/*
+ * An AP whose CSR waits in the queue (nobody listens on nl), then reboots:
+ * its session is down, its request must survive.
+ */
+static int queued_then_reset(struct peer_ap *ap)
+{
+	static const u8 csr[] = { 0x30, 0x03, 0x02, 0x01, 0x03 };
+	struct ap_info info;
+
+	if (peer_to_run(ap) ||
+	    wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000) != 1)
+		return -1;
+	peer_reply(ap, 0);
+	if (send_csr(ap, csr, sizeof(csr)) ||
+	    peer_request(ap, CAPWAP_MSG_RESET_REQ, 3000) != 1)
+		return -2;
+	peer_get_ap(&nl, ap->mac, &info);
+	return info.state == CAPWAP_LSC_AP_CSR_RECEIVED &&
+	       info.session == CAPWAP_LSC_SESSION_DOWN ? 0 : -3;
+}
+
+static int cmd_evict(int max_aps)
+{
+	struct peer_ap *runner = new_ap("127.0.3.1");
+	struct peer_ap *queued = new_ap("127.0.3.2");
+	struct peer_ap *real = new_ap("127.0.3.3");
+	struct peer_ap spoof;
+	struct stats_ctx s0, s1;
+	struct accepted acc;
+	struct ap_info info;
+	int i, r, joined = 0, spoofs = max_aps * 3;
+	char ip[32];
+
+	peer_get_stats(&nl, &s0);
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	r = queued_then_reset(queued);
+	set_config(0, -1, -1);
+	r = r ?: peer_to_run(runner);
+	result(r == 0, "an AP in Run and one with a queued request, then reset",
+	       "r=%d", r);
+
+	/* Joins from random-looking MACs that never go further. */
+	for (i = 0; i < spoofs; i++) {
+		snprintf(ip, sizeof(ip), "127.0.4.%d", i + 1);
+		if (peer_ap_open(&spoof, ip, AC_PORT, 0x5000 + i * 7919))
+			break;
+		joined += peer_join(&spoof, 3000) == 0;
+		peer_ap_close(&spoof);
+		if (peer_request(runner, CAPWAP_MSG_ECHO_REQ, 3000) != 1)
+			break;
+	}
+	result(joined == spoofs,
+	       "every spoofed Join is answered although the table is full",
+	       "%d of %d", joined, spoofs);
+
+	r = peer_to_run(real);
+	result(r == 0, "a real AP still joins and reaches Run", "r=%d", r);
+	r = peer_request(runner, CAPWAP_MSG_ECHO_REQ, 3000);
+	peer_get_ap(&nl, runner->mac, &info);
+	result(r == 1 && info.session == CAPWAP_LSC_SESSION_RUN,
+	       "the AP talking in Run was not evicted", "r=%d session=%d", r,
+	       info.session);
+	peer_get_ap(&nl, queued->mac, &info);
+	r = do_accept(&nl, 0, &acc);
+	result(info.found && info.state == CAPWAP_LSC_AP_CSR_RECEIVED &&
+	       r == 0 && !memcmp(acc.mac, queued->mac, 6),
+	       "the AP with a queued request was not evicted, its request waits",
+	       "found=%d state=%d accept=%d", info.found, info.state, r);
+	if (!r)
+		do_complete(&nl, acc.id, CAPWAP_LSC_RESULT_ERROR, "test done",
+			    NULL, 0, NULL, 0);
+
+	peer_get_stats(&nl, &s1);
+	/* Two slots held: every Join past the remaining ones evicted one. */
+	result(s1.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED] -
+	       s0.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED] ==
+	       (u64)(spoofs + 1 - (max_aps - 2)) &&
+	       s1.v[CAPWAP_LSC_STATS_A_APS] == (u64)max_aps,
+	       "evictions counted, the table stays at max_aps",
+	       "evicted %llu, %llu APs",
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED] -
+				    s0.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED]),
+	       (unsigned long long)s1.v[CAPWAP_LSC_STATS_A_APS]);
+	free_ap(runner);
+	free_ap(queued);
+	free_ap(real);
+	return 0;
+}
+
+/* Polls GET_AP until @mac is unknown: 1, or 0 after @secs. */
+static int wait_gone(const u8 *mac, int secs)
+{
+	struct ap_info info;
+	int i;
+
+	for (i = 0; i < secs * 10; i++) {
+		peer_get_ap(&nl, mac, &info);
+		if (!info.found)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+static int cmd_expire(void)
+{
+	struct peer_ap *idle = new_ap("127.0.5.1");
+	struct peer_ap *queued = new_ap("127.0.5.2");
+	struct stats_ctx s0, s1;
+	struct ap_info info;
+	char dir[80];
+	int i, r;
+
+	peer_get_stats(&nl, &s0);
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	r = queued_then_reset(queued);
+	set_config(0, -1, -1);
+	r = r ?: peer_to_run(idle);
+	r = r ?: peer_request(idle, CAPWAP_MSG_RESET_REQ, 3000) != 1;
+	result(r == 0, "an AP without a session, one with a queued request",
+	       "r=%d", r);
+	r = wait_gone(idle->mac, 60);
+	peer_get_ap(&nl, queued->mac, &info);
+	peer_get_stats(&nl, &s1);
+	result(r == 1 && s1.v[CAPWAP_LSC_STATS_A_RECORDS_EXPIRED] -
+	       s0.v[CAPWAP_LSC_STATS_A_RECORDS_EXPIRED] == 1,
+	       "an idle record without a session expires, counted",
+	       "gone=%d expired=%llu", r,
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_RECORDS_EXPIRED] -
+				    s0.v[CAPWAP_LSC_STATS_A_RECORDS_EXPIRED]));
+	result(info.found && info.state == CAPWAP_LSC_AP_CSR_RECEIVED,
+	       "a record with a queued request does not expire",
+	       "found=%d state=%d", info.found, info.state);
+	r = peer_to_run(idle);
+	result(r == 0, "the expired AP joins again as a new record", "r=%d", r);
+	/*
+	 * Its directory name was the expired record's until that one's work
+	 * item ran; echoing keeps the new session from going silent.
+	 */
+	snprintf(dir, sizeof(dir), "/sys/kernel/capwap_lsc/aps/%02x:%02x:%02x:%02x:%02x:%02x",
+		 idle->mac[0], idle->mac[1], idle->mac[2], idle->mac[3],
+		 idle->mac[4], idle->mac[5]);
+	for (i = 0; i < 100 && access(dir, F_OK); i++) {
+		peer_request(idle, CAPWAP_MSG_ECHO_REQ, 1000);
+		usleep(200000);
+	}
+	result(!access(dir, F_OK), "the new record gets the sysfs directory",
+	       "%s missing", dir);
+	free_ap(idle);
+	free_ap(queued);
+	return 0;
+}
+
 static int cmd_mkaps(long n, long first)
 {
 	struct peer_ap ap;
@@ -1213,7 +1372,7 @@ int main(int argc, char **argv)
 		{ "lsc", 100 }, { "fallback", 200 }, { "provlist", 300 },
 		{ "refuse", 400 }, { "lscjoin", 500 }, { "rtx", 600 },
 		{ "queue", 700 }, { "fuzz", 800 }, { "regress", 900 },
-		{ "silent", 1000 },
+		{ "silent", 1000 }, { "evict", 1100 }, { "expire", 1200 },
 	};
 	unsigned int i;
 
@@ -1252,6 +1411,10 @@ int main(int argc, char **argv)
 		cmd_regress(argv[2]);
 	else if (!strcmp(cmd, "silent") && argc > 2)
 		cmd_silent(atoi(argv[2]));
+	else if (!strcmp(cmd, "evict") && argc > 2)
+		cmd_evict(atoi(argv[2]));
+	else if (!strcmp(cmd, "expire"))
+		cmd_expire();
 	else if (!strcmp(cmd, "mkaps") && argc > 2)
 		cmd_mkaps(atol(argv[2]), argc > 3 ? atol(argv[3]) : 0);
 	else {

@@ -440,6 +440,8 @@ static int stats_reply(struct nlattr **a, void *arg)
 		{ CAPWAP_LSC_STATS_A_DUPLICATES, "Duplicate requests" },
 		{ CAPWAP_LSC_STATS_A_TIMEOUTS, "Sessions timed out" },
 		{ CAPWAP_LSC_STATS_A_SILENT_SESSIONS, "  of which silent (no echo)" },
+		{ CAPWAP_LSC_STATS_A_RECORDS_EVICTED, "AP records evicted (table full)" },
+		{ CAPWAP_LSC_STATS_A_RECORDS_EXPIRED, "AP records expired (idle)" },
 		{ CAPWAP_LSC_STATS_A_TX_ERRORS, "Transmit errors" },
 		{ CAPWAP_LSC_STATS_A_LSC_EVENTS, "LSC requests announced" },
 		{ CAPWAP_LSC_STATS_A_QUEUE_FULL, "LSC requests held back (queue full)" },
