@@ -78,6 +78,7 @@ struct capwap_lsc_ap {
 	bool have_rx_seq;
 	u8 rx_seq;
 	bool removed;		/* out of the tables, under ap_table_lock */
+	bool radios_off;	/* we disabled its radios for provisioning */
 	u8 *resp;
 	u16 resp_len;
 	u16 resp_cap;

@@ -257,9 +257,32 @@ static int send_params(struct capwap_lsc_ap *ap)
 	capwap_put_radio_admin_state(&b, CAPWAP_RADIO_ID_WTP,
 				     CAPWAP_RADIO_DISABLED);
 	ret = send_update(ap, &b, buf);
-	if (!ret)
+	if (!ret) {
 		ap->state = CAPWAP_LSC_AP_PARAMS_SENT;
+		ap->radios_off = true;
+	}
 	return ret;
+}
+
+/*
+ * Provisioning ended without an LSC (fallback, or the AP is no longer
+ * eligible): the radios CERT_PARAMS switched off go back on.  Kept set
+ * across sessions, as the AP may keep its administrative state.
+ */
+static void restore_radios(struct capwap_lsc_ap *ap)
+{
+	struct capwap_builder b;
+	u8 *buf;
+
+	if (!ap->radios_off)
+		return;
+	buf = begin_update(ap, &b, 64);
+	if (!buf)
+		return;
+	capwap_put_radio_admin_state(&b, CAPWAP_RADIO_ID_WTP,
+				     CAPWAP_RADIO_ENABLED);
+	if (!send_update(ap, &b, buf))
+		ap->radios_off = false;
 }
 
 static int send_status(struct capwap_lsc_ap *ap)
@@ -438,8 +461,12 @@ static void kick(struct capwap_lsc_ap *ap)
 			send_status(ap);
 			break;
 		case NOT_ELIGIBLE:
+			restore_radios(ap);
 			break;
 		}
+		break;
+	case CAPWAP_LSC_AP_FALLBACK:
+		restore_radios(ap);
 		break;
 	case CAPWAP_LSC_AP_CERT_READY:
 		if (!send_certs(ap, false)) {
@@ -550,6 +577,8 @@ void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 			ap->state = CAPWAP_LSC_AP_INSTALLED;
 			ap->attempts = 0;
 			ap->renew = false;
+			/* It reboots into its LSC, radios and all. */
+			ap->radios_off = false;
 			set_error(ap, CAPWAP_LSC_RESULT_SUCCESS, "");
 			free_material(ap);
 			capwap_lsc_count(CAPWAP_LSC_ST_CERTS_DELIVERED);

@@ -27,6 +27,8 @@
  *   capwap_peer expire            records without a session expire, one
  *                                 with a queued request does not (module
  *                                 loaded with record_idle_s=1)
+ *   capwap_peer radios            radios switched off for provisioning
+ *                                 come back on when it ends without LSC
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -1335,6 +1337,98 @@ static int cmd_expire(void)
 	return 0;
 }
 
+/* The Radio Administrative State of the whole WTP in ap->msg, or -1. */
+static int radio_admin(struct peer_ap *ap)
+{
+	struct capwap_elem e;
+
+	if (capwap_find_elem(&ap->msg, CAPWAP_ELEM_RADIO_ADMIN_STATE, &e) ||
+	    e.len != 2 || e.val[0] != CAPWAP_RADIO_ID_WTP)
+		return -1;
+	return e.val[1];
+}
+
+/*
+ * Answers every request until a Configuration Update switches the radios
+ * @state: 1, or 0 when none came.
+ */
+static int wait_radios(struct peer_ap *ap, int state, int timeout_ms)
+{
+	for (;;) {
+		int r = peer_recv(ap, timeout_ms);
+
+		if (r <= 0)
+			return r;
+		if (!capwap_msg_is_request(ap->msg.type))
+			continue;
+		peer_reply(ap, 0);
+		if (ap->msg.type == CAPWAP_MSG_CONFIG_UPDATE_REQ &&
+		    radio_admin(ap) == state)
+			return 1;
+	}
+}
+
+/* One attempt failed by the helper; returns the LSC_STATUS state or -1. */
+static int fail_once(struct peer_ap *ap, int *radios)
+{
+	static const u8 csr[] = { 0x30, 0x03, 0x02, 0x01, 0x04 };
+	struct capwap_lsc_status st;
+	struct accepted acc;
+	u64 id;
+
+	if (wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000) != 1)
+		return -1;
+	*radios = radio_admin(ap);
+	peer_reply(ap, 0);
+	if (send_csr(ap, csr, sizeof(csr)) ||
+	    peer_nl_event(&nl, &id, NULL, 3000) != 1 ||
+	    do_accept(&nl, id, &acc) ||
+	    do_complete(&nl, id, CAPWAP_LSC_RESULT_FAILED_CA_SIGNING,
+			"refused by the CA", NULL, 0, NULL, 0) ||
+	    wait_update(ap, CAPWAP_LSC_VSP_LSC_STATUS, 3000) != 1 ||
+	    capwap_lsc_get_status(&ap->msg, peer_vendor,
+				  CAPWAP_LSC_VSP_LSC_STATUS, &st))
+		return -1;
+	return st.state;
+}
+
+static int cmd_radios(void)
+{
+	struct peer_ap *ap = new_ap("127.0.6.1");
+	struct peer_ap *ap2 = new_ap("127.0.6.2");
+	int r, st, radios = -1;
+
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 1);
+	r = peer_to_run(ap);
+	st = r ? -1 : fail_once(ap, &radios);
+	result(radios == CAPWAP_RADIO_DISABLED,
+	       "certificate parameters switch the radios off", "radios=%d",
+	       radios);
+	result(st == CAPWAP_LSC_AP_FALLBACK, "one failed attempt: fallback",
+	       "r=%d state=%d", r, st);
+	peer_reply(ap, 0);
+	r = wait_radios(ap, CAPWAP_RADIO_ENABLED, 3000);
+	result(r == 1, "after the fallback the radios are switched back on",
+	       "r=%d", r);
+	r = wait_radios(ap, CAPWAP_RADIO_ENABLED, 500);
+	result(r == 0, "the radios are switched on only once", "r=%d", r);
+
+	/* A failed attempt, then LSC is switched off before the next. */
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	r = peer_to_run(ap2);
+	st = r ? -1 : fail_once(ap2, &radios);
+	set_config(0, -1, -1);
+	peer_reply(ap2, 0);
+	r = st == CAPWAP_LSC_AP_FAILED ?
+	    wait_radios(ap2, CAPWAP_RADIO_ENABLED, 3000) : -1;
+	result(r == 1,
+	       "an AP no longer eligible after a failed attempt gets its radios back",
+	       "state=%d r=%d", st, r);
+	free_ap(ap);
+	free_ap(ap2);
+	return 0;
+}
+
 static int cmd_mkaps(long n, long first)
 {
 	struct peer_ap ap;
@@ -1366,13 +1460,14 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 	bool events = !strcmp(cmd, "lsc") || !strcmp(cmd, "fallback") ||
-		      !strcmp(cmd, "regress");
+		      !strcmp(cmd, "regress") || !strcmp(cmd, "radios");
 
 	static const struct { const char *name; unsigned int base; } bases[] = {
 		{ "lsc", 100 }, { "fallback", 200 }, { "provlist", 300 },
 		{ "refuse", 400 }, { "lscjoin", 500 }, { "rtx", 600 },
 		{ "queue", 700 }, { "fuzz", 800 }, { "regress", 900 },
 		{ "silent", 1000 }, { "evict", 1100 }, { "expire", 1200 },
+		{ "radios", 1300 },
 	};
 	unsigned int i;
 
@@ -1415,6 +1510,8 @@ int main(int argc, char **argv)
 		cmd_evict(atoi(argv[2]));
 	else if (!strcmp(cmd, "expire"))
 		cmd_expire();
+	else if (!strcmp(cmd, "radios"))
+		cmd_radios();
 	else if (!strcmp(cmd, "mkaps") && argc > 2)
 		cmd_mkaps(atol(argv[2]), argc > 3 ? atol(argv[3]) : 0);
 	else {
