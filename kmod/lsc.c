@@ -77,11 +77,15 @@ void capwap_lsc_config_get(struct capwap_lsc_config *c)
 	spin_unlock_bh(&cfg_lock);
 }
 
+static void rekick_all(void);
+static void rekick_mac(const u8 *mac);
+
 void capwap_lsc_config_set(const struct capwap_lsc_config *c)
 {
 	spin_lock_bh(&cfg_lock);
 	cfg = *c;
 	spin_unlock_bh(&cfg_lock);
+	rekick_all();
 }
 
 void capwap_lsc_controller_get(struct capwap_lsc_controller *c)
@@ -144,6 +148,7 @@ int capwap_lsc_provlist_add(const u8 *mac)
 	hash_add_rcu(provlist, &e->node, prov_hash(mac));
 	provlist_n++;
 	spin_unlock_bh(&cfg_lock);
+	rekick_mac(mac);
 	return 0;
 }
 
@@ -161,6 +166,7 @@ int capwap_lsc_provlist_del(const u8 *mac)
 	if (!e)
 		return -ENOENT;
 	kfree_rcu(e, rcu);
+	rekick_mac(mac);
 	return 0;
 }
 
@@ -177,6 +183,7 @@ void capwap_lsc_provlist_flush(void)
 	}
 	provlist_n = 0;
 	spin_unlock_bh(&cfg_lock);
+	rekick_all();
 }
 
 unsigned int capwap_lsc_provlist_count(void)
@@ -959,6 +966,40 @@ int capwap_lsc_renew(const u8 *mac)
 	renew_one(ap, &n);
 	capwap_lsc_ap_put(ap);
 	return n ? 1 : -EAGAIN;
+}
+
+static int rekick_one(struct capwap_lsc_ap *ap, void *arg)
+{
+	spin_lock_bh(&ap->lock);
+	kick(ap);
+	spin_unlock_bh(&ap->lock);
+	return 0;
+}
+
+/*
+ * The settings changed: an AP in Run that became eligible gets its
+ * parameters now rather than at its next join, and one that is no longer
+ * gets its radios back.  Not while unloading: the socket is gone.
+ */
+static void rekick_all(void)
+{
+	unsigned long pos = 0;
+
+	if (!READ_ONCE(req_dying))
+		capwap_lsc_ap_walk(&pos, rekick_one, NULL);
+}
+
+static void rekick_mac(const u8 *mac)
+{
+	struct capwap_lsc_ap *ap;
+
+	if (READ_ONCE(req_dying))
+		return;
+	ap = capwap_lsc_ap_by_mac(mac);
+	if (ap) {
+		rekick_one(ap, NULL);
+		capwap_lsc_ap_put(ap);
+	}
 }
 
 int capwap_lsc_prov_init(void)

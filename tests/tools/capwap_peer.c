@@ -29,6 +29,8 @@
  *                                 loaded with record_idle_s=1)
  *   capwap_peer radios            radios switched off for provisioning
  *                                 come back on when it ends without LSC
+ *   capwap_peer rekick            APs in Run that become eligible through
+ *                                 a config change are provisioned at once
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -1429,6 +1431,42 @@ static int cmd_radios(void)
 	return 0;
 }
 
+static int cmd_rekick(void)
+{
+	struct peer_ap *a = new_ap("127.0.7.1"), *b = new_ap("127.0.7.2");
+	int r, n;
+
+	set_config(0, CAPWAP_LSC_PROVISION_OFF, 3);
+	r = peer_to_run(a);
+	n = r ? -1 : wait_update(a, CAPWAP_LSC_VSP_CERT_PARAMS, 500);
+	result(n == 0, "with LSC off an AP in Run gets no parameters",
+	       "r=%d n=%d", r, n);
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, -1);
+	n = wait_update(a, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	result(n == 1,
+	       "enabling LSC provisioning reaches an AP already in Run",
+	       "n=%d", n);
+	peer_reply(a, 0);
+
+	set_config(-1, CAPWAP_LSC_PROVISION_LIST, -1);
+	mac_cmd(CAPWAP_LSC_CMD_PROVLIST_FLUSH, NULL);
+	r = peer_to_run(b);
+	n = r ? -1 : wait_update(b, CAPWAP_LSC_VSP_CERT_PARAMS, 500);
+	result(n == 0, "an unlisted AP in Run gets no parameters", "r=%d n=%d",
+	       r, n);
+	r = mac_cmd(CAPWAP_LSC_CMD_PROVLIST_ADD, b->mac);
+	n = wait_update(b, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	result(r == 0 && n == 1,
+	       "adding an AP in Run to the provision list provisions it",
+	       "r=%d n=%d", r, n);
+	peer_reply(b, 0);
+	mac_cmd(CAPWAP_LSC_CMD_PROVLIST_FLUSH, NULL);
+	set_config(0, CAPWAP_LSC_PROVISION_OFF, -1);
+	free_ap(a);
+	free_ap(b);
+	return 0;
+}
+
 static int cmd_mkaps(long n, long first)
 {
 	struct peer_ap ap;
@@ -1467,7 +1505,7 @@ int main(int argc, char **argv)
 		{ "refuse", 400 }, { "lscjoin", 500 }, { "rtx", 600 },
 		{ "queue", 700 }, { "fuzz", 800 }, { "regress", 900 },
 		{ "silent", 1000 }, { "evict", 1100 }, { "expire", 1200 },
-		{ "radios", 1300 },
+		{ "radios", 1300 }, { "rekick", 1400 },
 	};
 	unsigned int i;
 
@@ -1512,6 +1550,8 @@ int main(int argc, char **argv)
 		cmd_expire();
 	else if (!strcmp(cmd, "radios"))
 		cmd_radios();
+	else if (!strcmp(cmd, "rekick"))
+		cmd_rekick();
 	else if (!strcmp(cmd, "mkaps") && argc > 2)
 		cmd_mkaps(atol(argv[2]), argc > 3 ? atol(argv[3]) : 0);
 	else {
