@@ -30,8 +30,8 @@
 #define AP_HASH_BITS 14
 /* Records looked at to find one to evict: bounded work in softirq. */
 #define EVICT_SAMPLE 64
-/* u32 jiffies differences stay exact for 49 days at HZ=1000. */
-#define RECORD_IDLE_MAX_S (30 * 24 * 3600)
+/* capwap_lsc_ap_silence() reaches 24.8 days at HZ=1000. */
+#define RECORD_IDLE_MAX_S (24 * 24 * 3600)
 
 static DEFINE_HASHTABLE(ap_by_addr, AP_HASH_BITS);
 static DEFINE_HASHTABLE(ap_by_mac, AP_HASH_BITS);
@@ -54,7 +54,7 @@ MODULE_PARM_DESC(max_aps, "Most AP records kept (default 65536)");
 static unsigned int record_idle_s = 7 * 24 * 3600;
 module_param(record_idle_s, uint, 0444);
 MODULE_PARM_DESC(record_idle_s,
-		 "Seconds a record without a session is kept after its AP's last message, 0 for ever, at most 30 days (default 7 days)");
+		 "Seconds a record without a session is kept after its AP's last message, 0 for ever, at most 24 days (default 7 days)");
 
 static u32 addr_hash(const struct capwap_lsc_peer *p)
 {
@@ -155,14 +155,16 @@ static bool ap_evictable(const struct capwap_lsc_ap *ap, u32 now)
 	if (capwap_lsc_prov_busy(ap))
 		return false;
 	return ap->session != CAPWAP_LSC_SESSION_RUN ||
-	       now - ap->last_heard > capwap_lsc_control_dead_interval();
+	       capwap_lsc_ap_silence(ap, now) >
+	       capwap_lsc_control_dead_interval();
 }
 
 static bool ap_expired(const struct capwap_lsc_ap *ap, u32 now,
 		       unsigned long idle)
 {
 	return ap->session == CAPWAP_LSC_SESSION_DOWN &&
-	       !capwap_lsc_prov_busy(ap) && now - ap->last_heard > idle;
+	       !capwap_lsc_prov_busy(ap) &&
+	       capwap_lsc_ap_silence(ap, now) > idle;
 }
 
 /*
@@ -183,8 +185,8 @@ static bool ap_evict_locked(u32 now)
 		hlist_for_each_entry(ap, &ap_by_mac[evict_cursor], mac_node) {
 			seen++;
 			if (ap_evictable(ap, now) &&
-			    (!victim || now - READ_ONCE(ap->last_heard) >
-					now - READ_ONCE(victim->last_heard)))
+			    (!victim || capwap_lsc_ap_silence(ap, now) >
+					capwap_lsc_ap_silence(victim, now)))
 				victim = ap;
 		}
 	}

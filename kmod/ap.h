@@ -117,6 +117,19 @@ int capwap_lsc_ap_init(void);
 void capwap_lsc_ap_uninit(void);
 void capwap_lsc_ap_cache_destroy(void);
 
+/*
+ * Jiffies since the AP's last message, at @now.  Receive may store a
+ * newer time than a @now sampled earlier; that reads as just heard, not
+ * as four billion ticks ago.
+ */
+static inline u32 capwap_lsc_ap_silence(const struct capwap_lsc_ap *ap,
+					u32 now)
+{
+	s32 d = now - READ_ONCE(ap->last_heard);
+
+	return d > 0 ? d : 0;
+}
+
 struct capwap_lsc_ap *capwap_lsc_ap_by_addr(const struct capwap_lsc_peer *p);
 struct capwap_lsc_ap *capwap_lsc_ap_by_mac(const u8 *mac);
 struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,

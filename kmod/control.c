@@ -304,7 +304,8 @@ bool capwap_lsc_control_expire_silent(struct capwap_lsc_ap *ap, u32 now)
 
 	spin_lock_bh(&ap->lock);
 	dead = ap->session != CAPWAP_LSC_SESSION_DOWN &&
-	       now - ap->last_heard > capwap_lsc_control_dead_interval();
+	       capwap_lsc_ap_silence(ap, now) >
+	       capwap_lsc_control_dead_interval();
 	if (dead) {
 		teardown_locked(ap, true);
 		capwap_lsc_count(CAPWAP_LSC_ST_SILENT_SESSIONS);

@@ -41,7 +41,7 @@ $peer expire || true
 check "modprobe -r capwap_lsc after expiry" modprobe -r capwap_lsc
 
 for bad in echo_interval=0 echo_interval=256 dead_echoes=1 dead_echoes=11 \
-	   record_idle_s=2592001; do
+	   record_idle_s=2073601; do
 	if modprobe capwap_lsc $bad 2>/dev/null; then
 		not_ok "modprobe capwap_lsc $bad refused"
 		modprobe -r capwap_lsc
