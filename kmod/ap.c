@@ -3,12 +3,15 @@
  * The AP tables.  Packets find their AP by source address and port; the
  * provisioning state follows the AP across reboots and address changes,
  * so a second table finds it by Ethernet MAC.  Readers (the receive path,
- * timers, dumps) use RCU; writers serialise on one spinlock.  A record
- * outlives its session: an AP that times out keeps its LSC history until
- * the module goes away.
+ * timers, dumps) use RCU; writers serialise on one spinlock, taken before
+ * any AP's lock.  A record outlives its session: an AP that times out
+ * keeps its LSC history.  Records go when the table is full and a new AP
+ * joins (the least recently heard of a sample that is neither talking in
+ * Run nor enrolling), or after record_idle_s without a session.
  */
 
 #include <linux/hashtable.h>
+#include <linux/mutex.h>
 #include <linux/jhash.h>
 #include <linux/slab.h>
 #include <linux/random.h>
@@ -19,11 +22,16 @@
 #include "control.h"
 #include "keys.h"
 #include "lsc.h"
+#include "stats.h"
 #include "sysfs.h"
 #include "verify.h"
 #include "wire.h"
 
 #define AP_HASH_BITS 14
+/* Records looked at to find one to evict: bounded work in softirq. */
+#define EVICT_SAMPLE 64
+/* capwap_lsc_ap_silence() reaches 24.8 days at HZ=1000. */
+#define RECORD_IDLE_MAX_S (24 * 24 * 3600)
 
 static DEFINE_HASHTABLE(ap_by_addr, AP_HASH_BITS);
 static DEFINE_HASHTABLE(ap_by_mac, AP_HASH_BITS);
@@ -31,6 +39,9 @@ static DEFINE_SPINLOCK(ap_table_lock);
 static u32 ap_hash_seed __read_mostly;
 static unsigned int ap_count;
 static bool ap_dying;
+static unsigned int evict_cursor;
+/* Orders a record's sysfs and key removal before its successor's. */
+static DEFINE_MUTEX(ap_publish_lock);
 /* Its own cache: tens of thousands of APs, each exactly its size. */
 static struct kmem_cache *ap_cache;
 
@@ -40,11 +51,19 @@ static unsigned int max_aps = 65536;
 module_param(max_aps, uint, 0444);
 MODULE_PARM_DESC(max_aps, "Most AP records kept (default 65536)");
 
+static unsigned int record_idle_s = 7 * 24 * 3600;
+module_param(record_idle_s, uint, 0444);
+MODULE_PARM_DESC(record_idle_s,
+		 "Seconds a record without a session is kept after its AP's last message, 0 for ever, at most 24 days (default 7 days)");
+
 static u32 addr_hash(const struct capwap_lsc_peer *p)
 {
 	return jhash_2words((__force u32)p->saddr, (__force u32)p->sport,
 			    ap_hash_seed);
 }
+
+static void ap_sweep_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ap_sweep_work, ap_sweep_fn);
 
 static u32 mac_hash(const u8 *mac)
 {
@@ -110,6 +129,104 @@ static void ap_work(struct work_struct *work);
 static void ap_rtx_timer(struct timer_list *t);
 
 /*
+ * ap_table_lock held: out of both tables for good.  The work item takes
+ * the key and the sysfs directory down; the tables' reference goes now.
+ */
+static void ap_retire_locked(struct capwap_lsc_ap *ap)
+{
+	if (ap->in_addr_table) {
+		hash_del_rcu(&ap->addr_node);
+		ap->in_addr_table = false;
+	}
+	hash_del_rcu(&ap->mac_node);
+	WRITE_ONCE(ap->removed, true);
+	ap_count--;
+	capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_REMOVE);
+	capwap_lsc_ap_put(ap);
+}
+
+/*
+ * A record may make room for another unless its AP talks to us in Run or
+ * has an enrollment in flight (queued, with lscd, or being delivered):
+ * those are the APs the table is for.  Spoofed Joins never get that far.
+ */
+static bool ap_evictable(const struct capwap_lsc_ap *ap, u32 now)
+{
+	if (capwap_lsc_prov_busy(ap))
+		return false;
+	return ap->session != CAPWAP_LSC_SESSION_RUN ||
+	       capwap_lsc_ap_silence(ap, now) >
+	       capwap_lsc_control_dead_interval();
+}
+
+static bool ap_expired(const struct capwap_lsc_ap *ap, u32 now,
+		       unsigned long idle)
+{
+	return ap->session == CAPWAP_LSC_SESSION_DOWN &&
+	       !capwap_lsc_prov_busy(ap) &&
+	       capwap_lsc_ap_silence(ap, now) > idle;
+}
+
+/*
+ * ap_table_lock held, table full: retires the least recently heard
+ * evictable record among the next EVICT_SAMPLE from a moving cursor.
+ * The choice reads the records unlocked; the victim is checked again
+ * under its lock, and its session ends there, so nothing the AP sends
+ * afterwards can queue work for a retired record.
+ */
+static bool ap_evict_locked(u32 now)
+{
+	struct capwap_lsc_ap *ap, *victim = NULL;
+	unsigned int n, seen = 0;
+	bool ok;
+
+	for (n = 0; n < HASH_SIZE(ap_by_mac) && seen < EVICT_SAMPLE; n++) {
+		evict_cursor = (evict_cursor + 1) % HASH_SIZE(ap_by_mac);
+		hlist_for_each_entry(ap, &ap_by_mac[evict_cursor], mac_node) {
+			seen++;
+			if (ap_evictable(ap, now) &&
+			    (!victim || capwap_lsc_ap_silence(ap, now) >
+					capwap_lsc_ap_silence(victim, now)))
+				victim = ap;
+		}
+	}
+	if (!victim)
+		return false;
+	spin_lock(&victim->lock);
+	ok = ap_evictable(victim, now);
+	if (ok) {
+		capwap_lsc_control_teardown_locked(victim);
+		capwap_lsc_prov_forget(victim);
+	}
+	spin_unlock(&victim->lock);
+	if (!ok)
+		return false;
+	ap_retire_locked(victim);
+	capwap_lsc_count(CAPWAP_LSC_ST_RECORDS_EVICTED);
+	return true;
+}
+
+/* From the sweep: a record without a session, idle for record_idle_s. */
+static void ap_expire(struct capwap_lsc_ap *ap, u32 now, unsigned long idle)
+{
+	bool ok = false;
+
+	spin_lock_bh(&ap_table_lock);
+	if (!ap->removed) {
+		spin_lock(&ap->lock);
+		ok = ap_expired(ap, now, idle);
+		if (ok)
+			capwap_lsc_prov_forget(ap);
+		spin_unlock(&ap->lock);
+	}
+	if (ok) {
+		ap_retire_locked(ap);
+		capwap_lsc_count(CAPWAP_LSC_ST_RECORDS_EXPIRED);
+	}
+	spin_unlock_bh(&ap_table_lock);
+}
+
+/*
  * The AP with @mac, now reached at @peer: an existing record moves to the
  * new address (a rebooted AP), a new one is made.  Any other AP that was
  * at that address lost its session there.  Returns a referenced AP, or
@@ -120,9 +237,11 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 					 capwap_lsc_send_t send)
 {
 	struct capwap_lsc_ap *ap, *old, *fresh = NULL;
+	bool retried = false;
 
+again:
 	ap = capwap_lsc_ap_by_mac(mac);
-	if (!ap) {
+	if (!ap && !fresh) {
 		fresh = kmem_cache_zalloc(ap_cache, GFP_ATOMIC);
 		if (!fresh)
 			return NULL;
@@ -131,6 +250,7 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 		ether_addr_copy(fresh->mac, mac);
 		fresh->session = CAPWAP_LSC_SESSION_DOWN;
 		fresh->state = CAPWAP_LSC_AP_IDLE;
+		fresh->last_heard = (u32)jiffies;
 		timer_setup(&fresh->rtx_timer, ap_rtx_timer, 0);
 		INIT_WORK(&fresh->work, ap_work);
 	}
@@ -144,18 +264,26 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 		capwap_lsc_ap_put(old);
 
 	spin_lock_bh(&ap_table_lock);
-	if (fresh) {
+	if (ap && ap->removed) {
+		/* Retired since the lookup: the AP gets a new record. */
+		spin_unlock_bh(&ap_table_lock);
+		capwap_lsc_ap_put(ap);
+		if (retried)
+			goto fail;
+		retried = true;
+		goto again;
+	}
+	if (!ap) {
 		/* Another CPU may have made it meanwhile. */
-		ap = NULL;
 		hash_for_each_possible(ap_by_mac, old, mac_node, mac_hash(mac))
 			if (ether_addr_equal(old->mac, mac))
 				ap = old;
 		if (ap) {
 			capwap_lsc_ap_get(ap);
-		} else if (ap_dying || ap_count >= max_aps) {
+		} else if (ap_dying || (ap_count >= max_aps &&
+					!ap_evict_locked((u32)jiffies))) {
 			spin_unlock_bh(&ap_table_lock);
-			kmem_cache_free(ap_cache, fresh);
-			return NULL;
+			goto fail;
 		} else {
 			ap = fresh;
 			fresh = NULL;
@@ -178,6 +306,11 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 	if (!ap->key)
 		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_PUBLISH);
 	return ap;
+
+fail:
+	if (fresh)
+		kmem_cache_free(ap_cache, fresh);
+	return NULL;
 }
 
 /* Forgets the AP's address: its session is over, its record stays. */
@@ -206,6 +339,27 @@ void capwap_lsc_ap_schedule(struct capwap_lsc_ap *ap, int what)
 		capwap_lsc_ap_put(ap);
 }
 
+/*
+ * A retired record: its session is over and nothing arms its timer again,
+ * so after del_timer_sync() no callback can still touch it.
+ */
+static void ap_unpublish(struct capwap_lsc_ap *ap)
+{
+	struct capwap_lsc_ap *next;
+
+	del_timer_sync(&ap->rtx_timer);
+	mutex_lock(&ap_publish_lock);
+	capwap_lsc_sysfs_del_ap(ap);
+	capwap_lsc_keys_del_ap(ap);
+	mutex_unlock(&ap_publish_lock);
+	/* A new record of the same AP found the directory name taken. */
+	next = capwap_lsc_ap_by_mac(ap->mac);
+	if (next) {
+		capwap_lsc_ap_schedule(next, CAPWAP_LSC_WORK_PUBLISH);
+		capwap_lsc_ap_put(next);
+	}
+}
+
 /* Keys, sysfs directories and certificate checks all sleep: here. */
 static void ap_work(struct work_struct *work)
 {
@@ -214,13 +368,19 @@ static void ap_work(struct work_struct *work)
 
 	if (test_and_clear_bit(CAPWAP_LSC_WORK_PUBLISH, &ap->work_flags) &&
 	    !READ_ONCE(ap_dying)) {
-		if (!ap->key)
-			capwap_lsc_keys_add_ap(ap);
-		if (!ap->kobj)
-			capwap_lsc_sysfs_add_ap(ap);
+		mutex_lock(&ap_publish_lock);
+		if (!READ_ONCE(ap->removed)) {
+			if (!ap->key)
+				capwap_lsc_keys_add_ap(ap);
+			if (!ap->kobj)
+				capwap_lsc_sysfs_add_ap(ap);
+		}
+		mutex_unlock(&ap_publish_lock);
 	}
 	if (test_and_clear_bit(CAPWAP_LSC_WORK_VERIFY, &ap->work_flags))
 		capwap_lsc_control_verify_join(ap);
+	if (test_and_clear_bit(CAPWAP_LSC_WORK_REMOVE, &ap->work_flags))
+		ap_unpublish(ap);
 	capwap_lsc_ap_put(ap);
 }
 
@@ -230,6 +390,39 @@ static void ap_rtx_timer(struct timer_list *t)
 
 	if (!READ_ONCE(ap_dying))
 		capwap_lsc_control_retransmit(ap);
+}
+
+/*
+ * One periodic walk over all records instead of a timer per AP: a timer
+ * would add 40 bytes to every record, and the walk costs a few
+ * milliseconds per sweep for the largest fleets.
+ */
+static unsigned long ap_sweep_period(void)
+{
+	return max(capwap_lsc_control_dead_interval() / 4, HZ / 4UL);
+}
+
+static void ap_sweep_fn(struct work_struct *work)
+{
+	unsigned long idle = (unsigned long)record_idle_s * HZ;
+	u32 now = (u32)jiffies;
+	struct capwap_lsc_ap *ap;
+	unsigned int bkt;
+
+	for (bkt = 0; bkt < HASH_SIZE(ap_by_mac); bkt++) {
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(ap, &ap_by_mac[bkt], mac_node) {
+			if (capwap_lsc_control_expire_silent(ap, now) || !idle)
+				continue;
+			/* Unlocked first look: most records are not due. */
+			if (ap_expired(ap, now, idle))
+				ap_expire(ap, now, idle);
+		}
+		rcu_read_unlock();
+		if (!(bkt % 256))
+			cond_resched();
+	}
+	queue_delayed_work(capwap_lsc_wq, &ap_sweep_work, ap_sweep_period());
 }
 
 void capwap_lsc_ap_record(struct capwap_lsc_ap *ap,
@@ -283,6 +476,10 @@ out:
 
 int capwap_lsc_ap_init(void)
 {
+	if (record_idle_s > RECORD_IDLE_MAX_S) {
+		pr_err("record_idle_s must be at most %u\n", RECORD_IDLE_MAX_S);
+		return -EINVAL;
+	}
 	ap_hash_seed = get_random_u32();
 	ap_dying = false;
 	ap_cache = KMEM_CACHE(capwap_lsc_ap, 0);
@@ -295,6 +492,7 @@ int capwap_lsc_ap_init(void)
 		ap_cache = NULL;
 		return -ENOMEM;
 	}
+	queue_delayed_work(capwap_lsc_wq, &ap_sweep_work, ap_sweep_period());
 	return 0;
 }
 
@@ -309,6 +507,7 @@ void capwap_lsc_ap_uninit(void)
 	struct hlist_node *tmp;
 	unsigned int bkt;
 
+	cancel_delayed_work_sync(&ap_sweep_work);
 	WRITE_ONCE(ap_dying, true);
 	synchronize_rcu();
 	destroy_workqueue(capwap_lsc_wq);

@@ -38,6 +38,7 @@ enum {
 	CAPWAP_LSC_WORK_PUBLISH,	/* create the key and sysfs directory */
 	CAPWAP_LSC_WORK_VERIFY,		/* check the LSC of a pending Join */
 	CAPWAP_LSC_WORK_UPDATE,		/* refresh the key's expiry view */
+	CAPWAP_LSC_WORK_REMOVE,		/* drop the key and sysfs directory */
 };
 
 /*
@@ -67,6 +68,7 @@ struct capwap_lsc_ap {
 	bool status_pending;	/* an LSC_STATUS waits to go out */
 	bool ca_sent;
 	u32 fallbacks;
+	u32 last_heard;		/* low bits of jiffies at its last message */
 	u64 joined_since;
 	u64 request_id;
 	char model[CAPWAP_LSC_MODEL_LEN];
@@ -77,6 +79,8 @@ struct capwap_lsc_ap {
 	/* the last request the AP sent, and our cached answer to it */
 	bool have_rx_seq;
 	u8 rx_seq;
+	bool removed;		/* out of the tables, under ap_table_lock */
+	bool radios_off;	/* we disabled its radios for provisioning */
 	u8 *resp;
 	u16 resp_len;
 	u16 resp_cap;
@@ -115,6 +119,19 @@ struct capwap_lsc_ap {
 int capwap_lsc_ap_init(void);
 void capwap_lsc_ap_uninit(void);
 void capwap_lsc_ap_cache_destroy(void);
+
+/*
+ * Jiffies since the AP's last message, at @now.  Receive may store a
+ * newer time than a @now sampled earlier; that reads as just heard, not
+ * as four billion ticks ago.
+ */
+static inline u32 capwap_lsc_ap_silence(const struct capwap_lsc_ap *ap,
+					u32 now)
+{
+	s32 d = now - READ_ONCE(ap->last_heard);
+
+	return d > 0 ? d : 0;
+}
 
 struct capwap_lsc_ap *capwap_lsc_ap_by_addr(const struct capwap_lsc_peer *p);
 struct capwap_lsc_ap *capwap_lsc_ap_by_mac(const u8 *mac);

@@ -36,6 +36,16 @@ static unsigned int rtx_ms = 3000;
 module_param(rtx_ms, uint, 0444);
 MODULE_PARM_DESC(rtx_ms, "First retransmission interval in ms, doubling (default 3000)");
 
+static unsigned int echo_interval = 30;
+module_param(echo_interval, uint, 0444);
+MODULE_PARM_DESC(echo_interval,
+		 "Echo Request interval in s told to APs (CAPWAP Timers), 1..255 (default 30)");
+
+static unsigned int dead_echoes = 3;
+module_param(dead_echoes, uint, 0444);
+MODULE_PARM_DESC(dead_echoes,
+		 "Echo intervals without a message after which a session ends, 2..10 (default 3)");
+
 #define MAX_RETRANSMIT		5
 #define RESP_BUF_LEN		1024
 #define RESP_MIN_CAP		96
@@ -170,7 +180,7 @@ static int build_simple_resp(u32 type, u8 seq, int result, bool join,
 	if (join)
 		put_ac_elems(&b, peer);
 	if (type == CAPWAP_MSG_CONFIG_STATUS_RESP) {
-		capwap_put_timers(&b, 20, 30);
+		capwap_put_timers(&b, 20, echo_interval);
 		capwap_put_decrypt_err_period(&b, CAPWAP_RADIO_ID_WTP, 120);
 		capwap_put_idle_timeout(&b, 300);
 		capwap_put_wtp_fallback(&b, 1);
@@ -295,11 +305,43 @@ static void teardown_locked(struct capwap_lsc_ap *ap, bool timeout)
 	capwap_lsc_prov_session_down(ap);
 }
 
+void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap)
+{
+	teardown_locked(ap, false);
+}
+
 void capwap_lsc_control_teardown(struct capwap_lsc_ap *ap, bool timeout)
 {
 	spin_lock_bh(&ap->lock);
 	teardown_locked(ap, timeout);
 	spin_unlock_bh(&ap->lock);
+}
+
+/*
+ * An AP in Run sends an Echo Request every echo_interval seconds, so a
+ * session silent for a few of them has lost its AP.
+ */
+unsigned long capwap_lsc_control_dead_interval(void)
+{
+	return (unsigned long)echo_interval * dead_echoes * HZ;
+}
+
+bool capwap_lsc_control_expire_silent(struct capwap_lsc_ap *ap, u32 now)
+{
+	bool dead;
+
+	spin_lock_bh(&ap->lock);
+	dead = ap->session != CAPWAP_LSC_SESSION_DOWN &&
+	       capwap_lsc_ap_silence(ap, now) >
+	       capwap_lsc_control_dead_interval();
+	if (dead) {
+		teardown_locked(ap, true);
+		capwap_lsc_count(CAPWAP_LSC_ST_SILENT_SESSIONS);
+	}
+	spin_unlock_bh(&ap->lock);
+	if (dead)
+		capwap_lsc_ap_unbind(ap);
+	return dead;
 }
 
 void capwap_lsc_control_retransmit(struct capwap_lsc_ap *ap)
@@ -404,6 +446,7 @@ static void handle_join(const struct capwap_msg *msg,
 	spin_lock_bh(&ap->lock);
 	teardown_locked(ap, false);
 	ap->session = CAPWAP_LSC_SESSION_JOIN;
+	ap->last_heard = (u32)jiffies;
 	ap->cert_type = ci.cert_type;
 	ap->mode = ci.ap_mode;
 	ap->joined_since = ktime_get_real_seconds();
@@ -646,6 +689,8 @@ static void handle_message(const struct capwap_msg *msg,
 		return;
 	}
 	spin_lock_bh(&ap->lock);
+	if (ap->session != CAPWAP_LSC_SESSION_DOWN)
+		ap->last_heard = (u32)jiffies;
 	if (ap->session == CAPWAP_LSC_SESSION_DOWN || ap->join_verifying)
 		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
 	else if (capwap_msg_is_request(type))
@@ -775,6 +820,15 @@ int capwap_lsc_control_init(void)
 
 	if (capwap_lsc_mtu < 576 || capwap_lsc_mtu > 9000) {
 		pr_err("mtu must be 576..9000\n");
+		return -EINVAL;
+	}
+	/* The Timers element carries the interval in one byte. */
+	if (!echo_interval || echo_interval > 255) {
+		pr_err("echo_interval must be 1..255\n");
+		return -EINVAL;
+	}
+	if (dead_echoes < 2 || dead_echoes > 10) {
+		pr_err("dead_echoes must be 2..10\n");
 		return -EINVAL;
 	}
 	for_each_possible_cpu(cpu) {

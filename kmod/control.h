@@ -32,7 +32,18 @@ void capwap_lsc_control_release(struct capwap_lsc_ap *ap, u8 *pkt);
 u8 capwap_lsc_control_next_seq(struct capwap_lsc_ap *ap);
 
 void capwap_lsc_control_retransmit(struct capwap_lsc_ap *ap);
+
+/* How long a session may go without a message from its AP. */
+unsigned long capwap_lsc_control_dead_interval(void);
+/*
+ * Ends @ap's session, counted like an unanswered request, when it has
+ * been silent for longer than the dead interval at jiffies @now (low 32
+ * bits).  Returns whether it did.
+ */
+bool capwap_lsc_control_expire_silent(struct capwap_lsc_ap *ap, u32 now);
 void capwap_lsc_control_teardown(struct capwap_lsc_ap *ap, bool timeout);
+/* The same, uncounted, with ap->lock held. */
+void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap);
 void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap);
 
 #endif /* _CAPWAP_LSC_CONTROL_H */

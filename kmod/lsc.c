@@ -96,11 +96,15 @@ void capwap_lsc_config_get(struct capwap_lsc_config *c)
 	spin_unlock_bh(&cfg_lock);
 }
 
+static void rekick_all(void);
+static void rekick_mac(const u8 *mac);
+
 void capwap_lsc_config_set(const struct capwap_lsc_config *c)
 {
 	spin_lock_bh(&cfg_lock);
 	cfg = *c;
 	spin_unlock_bh(&cfg_lock);
+	rekick_all();
 }
 
 void capwap_lsc_controller_get(struct capwap_lsc_controller *c)
@@ -180,6 +184,7 @@ int capwap_lsc_provlist_add(const u8 *mac)
 	hash_add_rcu(provlist, &e->node, prov_hash(mac));
 	provlist_n++;
 	spin_unlock_bh(&cfg_lock);
+	rekick_mac(mac);
 	return 0;
 }
 
@@ -197,6 +202,7 @@ int capwap_lsc_provlist_del(const u8 *mac)
 	if (!e)
 		return -ENOENT;
 	kfree_rcu(e, rcu);
+	rekick_mac(mac);
 	return 0;
 }
 
@@ -213,6 +219,7 @@ void capwap_lsc_provlist_flush(void)
 	}
 	provlist_n = 0;
 	spin_unlock_bh(&cfg_lock);
+	rekick_all();
 }
 
 unsigned int capwap_lsc_provlist_count(void)
@@ -298,9 +305,32 @@ static int send_params(struct capwap_lsc_ap *ap)
 	capwap_put_radio_admin_state(&b, CAPWAP_RADIO_ID_WTP,
 				     CAPWAP_RADIO_DISABLED);
 	ret = send_update(ap, &b, buf);
-	if (!ret)
+	if (!ret) {
 		ap->state = CAPWAP_LSC_AP_PARAMS_SENT;
+		ap->radios_off = true;
+	}
 	return ret;
+}
+
+/*
+ * Provisioning ended without an LSC (fallback, or the AP is no longer
+ * eligible): the radios CERT_PARAMS switched off go back on.  Kept set
+ * across sessions, as the AP may keep its administrative state.
+ */
+static void restore_radios(struct capwap_lsc_ap *ap)
+{
+	struct capwap_builder b;
+	u8 *buf;
+
+	if (!ap->radios_off)
+		return;
+	buf = begin_update(ap, &b, 64);
+	if (!buf)
+		return;
+	capwap_put_radio_admin_state(&b, CAPWAP_RADIO_ID_WTP,
+				     CAPWAP_RADIO_ENABLED);
+	if (!send_update(ap, &b, buf))
+		ap->radios_off = false;
 }
 
 static int send_status(struct capwap_lsc_ap *ap)
@@ -620,8 +650,12 @@ static void kick(struct capwap_lsc_ap *ap)
 			send_status(ap);
 			break;
 		case NOT_ELIGIBLE:
+			restore_radios(ap);
 			break;
 		}
+		break;
+	case CAPWAP_LSC_AP_FALLBACK:
+		restore_radios(ap);
 		break;
 	case CAPWAP_LSC_AP_CERT_READY:
 		if (!send_delivery(ap, DELIVER_CA)) {
@@ -658,6 +692,24 @@ void capwap_lsc_prov_run(struct capwap_lsc_ap *ap)
 void capwap_lsc_prov_session_down(struct capwap_lsc_ap *ap)
 {
 	ap->status_pending = false;
+}
+
+bool capwap_lsc_prov_busy(const struct capwap_lsc_ap *ap)
+{
+	switch (ap->state) {
+	case CAPWAP_LSC_AP_CSR_RECEIVED:
+	case CAPWAP_LSC_AP_ENROLLING:
+	case CAPWAP_LSC_AP_CERT_READY:
+	case CAPWAP_LSC_AP_DELIVERING:
+		return true;
+	}
+	return false;
+}
+
+void capwap_lsc_prov_forget(struct capwap_lsc_ap *ap)
+{
+	req_cancel(ap);
+	free_material(ap);
 }
 
 static void enqueue(struct capwap_lsc_ap *ap);
@@ -722,6 +774,8 @@ void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 			ap->issued = ap->delivery ? ap->delivery->issued : NULL;
 			if (ap->delivery)
 				ap->delivery->issued = NULL;
+			/* It reboots into its LSC, radios and all. */
+			ap->radios_off = false;
 			set_error(ap, CAPWAP_LSC_RESULT_SUCCESS, "");
 			free_material(ap);
 			capwap_lsc_count(CAPWAP_LSC_ST_CERTS_DELIVERED);
@@ -1104,6 +1158,40 @@ int capwap_lsc_renew(const u8 *mac)
 	renew_one(ap, &n);
 	capwap_lsc_ap_put(ap);
 	return n ? 1 : -EAGAIN;
+}
+
+static int rekick_one(struct capwap_lsc_ap *ap, void *arg)
+{
+	spin_lock_bh(&ap->lock);
+	kick(ap);
+	spin_unlock_bh(&ap->lock);
+	return 0;
+}
+
+/*
+ * The settings changed: an AP in Run that became eligible gets its
+ * parameters now rather than at its next join, and one that is no longer
+ * gets its radios back.  Not while unloading: the socket is gone.
+ */
+static void rekick_all(void)
+{
+	unsigned long pos = 0;
+
+	if (!READ_ONCE(req_dying))
+		capwap_lsc_ap_walk(&pos, rekick_one, NULL);
+}
+
+static void rekick_mac(const u8 *mac)
+{
+	struct capwap_lsc_ap *ap;
+
+	if (READ_ONCE(req_dying))
+		return;
+	ap = capwap_lsc_ap_by_mac(mac);
+	if (ap) {
+		rekick_one(ap, NULL);
+		capwap_lsc_ap_put(ap);
+	}
 }
 
 int capwap_lsc_prov_init(void)

@@ -62,6 +62,10 @@ void capwap_lsc_prov_note_error(struct capwap_lsc_ap *ap, const char *why);
 const char *capwap_lsc_prov_last_error(const struct capwap_lsc_ap *ap);
 /* From the record's last free, when nobody else can see it. */
 void capwap_lsc_prov_free(struct capwap_lsc_ap *ap);
+/* An enrollment of the AP is queued, with lscd, or being delivered. */
+bool capwap_lsc_prov_busy(const struct capwap_lsc_ap *ap);
+/* The record goes away: no request, CSR or certificate of it remains. */
+void capwap_lsc_prov_forget(struct capwap_lsc_ap *ap);
 
 struct capwap_lsc_accepted {
 	u64 id;

@@ -98,6 +98,9 @@ static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_ENROLL_FAILURES] = "enroll_failures",
 	[CAPWAP_LSC_ST_QUEUE_FULL] = "queue_full",
 	[CAPWAP_LSC_ST_TX_ERRORS] = "tx_errors",
+	[CAPWAP_LSC_ST_SILENT_SESSIONS] = "silent_sessions",
+	[CAPWAP_LSC_ST_RECORDS_EVICTED] = "records_evicted",
+	[CAPWAP_LSC_ST_RECORDS_EXPIRED] = "records_expired",
 };
 
 struct stat_attr {
@@ -281,16 +284,28 @@ static struct kobj_type ap_ktype = {
 void capwap_lsc_sysfs_add_ap(struct capwap_lsc_ap *ap)
 {
 	struct capwap_lsc_ap_kobj *ak;
+	struct kernfs_node *taken;
+	char name[18];
 
 	if (!aps_kobj || !ap_sysfs)
 		return;
+	/*
+	 * A retired record of the same MAC whose directory is not gone yet:
+	 * its removal publishes this one (ap.c), and a duplicate name here
+	 * would only fill the kernel log.
+	 */
+	snprintf(name, sizeof(name), "%pM", ap->mac);
+	taken = sysfs_get_dirent(aps_kobj->sd, name);
+	if (taken) {
+		sysfs_put(taken);
+		return;
+	}
 	ak = kzalloc(sizeof(*ak), GFP_KERNEL);
 	if (!ak)
 		return;
 	capwap_lsc_ap_get(ap);
 	ak->ap = ap;
-	if (kobject_init_and_add(&ak->kobj, &ap_ktype, aps_kobj, "%pM",
-				 ap->mac)) {
+	if (kobject_init_and_add(&ak->kobj, &ap_ktype, aps_kobj, "%s", name)) {
 		kobject_put(&ak->kobj);
 		return;
 	}

@@ -21,6 +21,18 @@
  *                                 run after lscjoin installed the CA)
  *   capwap_peer deliver           certificate delivery at the AP's
  *                                 reassembly limit, and one byte past it
+ *   capwap_peer silent S          silent sessions end, talking ones stay
+ *                                 (module loaded with echo_interval=S)
+ *   capwap_peer evict N           spoofed Joins fill max_aps=N; real APs
+ *                                 still join, none in Run or enrolling
+ *                                 is evicted
+ *   capwap_peer expire            records without a session expire, one
+ *                                 with a queued request does not (module
+ *                                 loaded with record_idle_s=1)
+ *   capwap_peer radios            radios switched off for provisioning
+ *                                 come back on when it ends without LSC
+ *   capwap_peer rekick            APs in Run that become eligible through
+ *                                 a config change are provisioned at once
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -1376,6 +1388,373 @@ static int cmd_deliver(void)
 	return 0;
 }
 
+/* ---- lifetime ------------------------------------------------------ */
+
+/* Polls GET_AP until @mac's session is @session: 1, or 0 after @secs. */
+static int wait_session(const u8 *mac, int session, int secs)
+{
+	struct ap_info info;
+	int i;
+
+	for (i = 0; i < secs * 10; i++) {
+		peer_get_ap(&nl, mac, &info);
+		if (info.found && info.session == session)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+static int cmd_silent(int echo_interval)
+{
+	struct peer_ap *quiet = new_ap("127.0.2.1");
+	struct peer_ap *joined = new_ap("127.0.2.2");
+	struct peer_ap *talker = new_ap("127.0.2.3");
+	struct stats_ctx s0, s1;
+	struct ap_info info;
+	struct capwap_elem e;
+	int r, echoes = 0, unanswered = 0, down = 0, i;
+
+	peer_get_stats(&nl, &s0);
+	r = peer_join(quiet, 3000);
+	r = r ?: peer_request(quiet, CAPWAP_MSG_CONFIG_STATUS_REQ, 3000) != 1;
+	result(r == 0 &&
+	       !capwap_find_elem(&quiet->msg, CAPWAP_ELEM_TIMERS, &e) &&
+	       e.len == 2 && e.val[1] == echo_interval,
+	       "the CAPWAP Timers element carries the module's echo_interval",
+	       "r=%d echo=%d", r, e.len == 2 ? e.val[1] : -1);
+	r = r ?: peer_request(quiet, CAPWAP_MSG_CHANGE_STATE_REQ, 3000) != 1;
+	r = r ?: peer_join(joined, 3000);
+	r = r ?: peer_to_run(talker);
+	result(r == 0, "three APs join, two reach Run", "r=%d", r);
+
+	/*
+	 * The talker echoes far more often than it was told to while the
+	 * other two stay silent; bounded by the wait, not by a deadline the
+	 * module must meet.
+	 */
+	for (i = 0; i < 600 && down < 2; i++) {
+		echoes++;
+		if (peer_request(talker, CAPWAP_MSG_ECHO_REQ, 2000) != 1)
+			unanswered++;
+		usleep(100000);
+		down = 0;
+		peer_get_ap(&nl, quiet->mac, &info);
+		down += info.session == CAPWAP_LSC_SESSION_DOWN;
+		peer_get_ap(&nl, joined->mac, &info);
+		down += info.session == CAPWAP_LSC_SESSION_DOWN;
+	}
+	peer_get_ap(&nl, talker->mac, &info);
+	peer_get_stats(&nl, &s1);
+	result(down == 2, "silent sessions in Run and in Join are torn down",
+	       "%d of 2 down after %d echoes", down, echoes);
+	result(info.session == CAPWAP_LSC_SESSION_RUN && !unanswered,
+	       "a session that keeps echoing stays in Run",
+	       "session=%d, %d of %d echoes unanswered", info.session,
+	       unanswered, echoes);
+	result(s1.v[CAPWAP_LSC_STATS_A_SILENT_SESSIONS] -
+	       s0.v[CAPWAP_LSC_STATS_A_SILENT_SESSIONS] == 2 &&
+	       s1.v[CAPWAP_LSC_STATS_A_TIMEOUTS] -
+	       s0.v[CAPWAP_LSC_STATS_A_TIMEOUTS] == 2,
+	       "silent teardowns counted as silent_sessions and timeouts",
+	       "silent %llu timeouts %llu",
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_SILENT_SESSIONS] -
+				    s0.v[CAPWAP_LSC_STATS_A_SILENT_SESSIONS]),
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_TIMEOUTS] -
+				    s0.v[CAPWAP_LSC_STATS_A_TIMEOUTS]));
+	r = peer_request(quiet, CAPWAP_MSG_ECHO_REQ, 1000);
+	result(r == 0, "an echo after the silent teardown is not answered",
+	       "r=%d", r);
+	r = peer_to_run(quiet);
+	result(r == 0 && wait_session(quiet->mac, CAPWAP_LSC_SESSION_RUN, 1),
+	       "the torn-down AP joins again", "r=%d", r);
+	free_ap(quiet);
+	free_ap(joined);
+	free_ap(talker);
+	return 0;
+}
+
+/*
+ * An AP whose CSR waits in the queue (nobody listens on nl), then reboots:
+ * its session is down, its request must survive.
+ */
+static int queued_then_reset(struct peer_ap *ap)
+{
+	static const u8 csr[] = { 0x30, 0x03, 0x02, 0x01, 0x03 };
+	struct ap_info info;
+
+	if (peer_to_run(ap) ||
+	    wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000) != 1)
+		return -1;
+	peer_reply(ap, 0);
+	if (send_csr(ap, csr, sizeof(csr)) ||
+	    peer_request(ap, CAPWAP_MSG_RESET_REQ, 3000) != 1)
+		return -2;
+	peer_get_ap(&nl, ap->mac, &info);
+	return info.state == CAPWAP_LSC_AP_CSR_RECEIVED &&
+	       info.session == CAPWAP_LSC_SESSION_DOWN ? 0 : -3;
+}
+
+static int cmd_evict(int max_aps)
+{
+	struct peer_ap *runner = new_ap("127.0.3.1");
+	struct peer_ap *queued = new_ap("127.0.3.2");
+	struct peer_ap *real = new_ap("127.0.3.3");
+	struct peer_ap spoof;
+	struct stats_ctx s0, s1;
+	struct accepted acc;
+	struct ap_info info;
+	int i, r, joined = 0, spoofs = max_aps * 3;
+	char ip[32];
+
+	peer_get_stats(&nl, &s0);
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	r = queued_then_reset(queued);
+	set_config(0, -1, -1);
+	r = r ?: peer_to_run(runner);
+	result(r == 0, "an AP in Run and one with a queued request, then reset",
+	       "r=%d", r);
+
+	/* Joins from random-looking MACs that never go further. */
+	for (i = 0; i < spoofs; i++) {
+		snprintf(ip, sizeof(ip), "127.0.4.%d", i + 1);
+		if (peer_ap_open(&spoof, ip, AC_PORT, 0x5000 + i * 7919))
+			break;
+		joined += peer_join(&spoof, 3000) == 0;
+		peer_ap_close(&spoof);
+		if (peer_request(runner, CAPWAP_MSG_ECHO_REQ, 3000) != 1)
+			break;
+	}
+	result(joined == spoofs,
+	       "every spoofed Join is answered although the table is full",
+	       "%d of %d", joined, spoofs);
+
+	r = peer_to_run(real);
+	result(r == 0, "a real AP still joins and reaches Run", "r=%d", r);
+	r = peer_request(runner, CAPWAP_MSG_ECHO_REQ, 3000);
+	peer_get_ap(&nl, runner->mac, &info);
+	result(r == 1 && info.session == CAPWAP_LSC_SESSION_RUN,
+	       "the AP talking in Run was not evicted", "r=%d session=%d", r,
+	       info.session);
+	peer_get_ap(&nl, queued->mac, &info);
+	r = do_accept(&nl, 0, &acc);
+	result(info.found && info.state == CAPWAP_LSC_AP_CSR_RECEIVED &&
+	       r == 0 && !memcmp(acc.mac, queued->mac, 6),
+	       "the AP with a queued request was not evicted, its request waits",
+	       "found=%d state=%d accept=%d", info.found, info.state, r);
+	if (!r)
+		do_complete(&nl, acc.id, CAPWAP_LSC_RESULT_ERROR, "test done",
+			    NULL, 0, NULL, 0);
+
+	peer_get_stats(&nl, &s1);
+	/* Two slots held: every Join past the remaining ones evicted one. */
+	result(s1.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED] -
+	       s0.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED] ==
+	       (u64)(spoofs + 1 - (max_aps - 2)) &&
+	       s1.v[CAPWAP_LSC_STATS_A_APS] == (u64)max_aps,
+	       "evictions counted, the table stays at max_aps",
+	       "evicted %llu, %llu APs",
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED] -
+				    s0.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED]),
+	       (unsigned long long)s1.v[CAPWAP_LSC_STATS_A_APS]);
+	free_ap(runner);
+	free_ap(queued);
+	free_ap(real);
+	return 0;
+}
+
+/* Polls GET_AP until @mac is unknown: 1, or 0 after @secs. */
+static int wait_gone(const u8 *mac, int secs)
+{
+	struct ap_info info;
+	int i;
+
+	for (i = 0; i < secs * 10; i++) {
+		peer_get_ap(&nl, mac, &info);
+		if (!info.found)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+static int cmd_expire(void)
+{
+	struct peer_ap *idle = new_ap("127.0.5.1");
+	struct peer_ap *queued = new_ap("127.0.5.2");
+	struct stats_ctx s0, s1;
+	struct ap_info info;
+	char dir[80];
+	int i, r;
+
+	peer_get_stats(&nl, &s0);
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	r = queued_then_reset(queued);
+	set_config(0, -1, -1);
+	r = r ?: peer_to_run(idle);
+	r = r ?: peer_request(idle, CAPWAP_MSG_RESET_REQ, 3000) != 1;
+	result(r == 0, "an AP without a session, one with a queued request",
+	       "r=%d", r);
+	r = wait_gone(idle->mac, 60);
+	peer_get_ap(&nl, queued->mac, &info);
+	peer_get_stats(&nl, &s1);
+	result(r == 1 && s1.v[CAPWAP_LSC_STATS_A_RECORDS_EXPIRED] -
+	       s0.v[CAPWAP_LSC_STATS_A_RECORDS_EXPIRED] == 1,
+	       "an idle record without a session expires, counted",
+	       "gone=%d expired=%llu", r,
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_RECORDS_EXPIRED] -
+				    s0.v[CAPWAP_LSC_STATS_A_RECORDS_EXPIRED]));
+	result(info.found && info.state == CAPWAP_LSC_AP_CSR_RECEIVED,
+	       "a record with a queued request does not expire",
+	       "found=%d state=%d", info.found, info.state);
+	r = peer_to_run(idle);
+	result(r == 0, "the expired AP joins again as a new record", "r=%d", r);
+	/*
+	 * Its directory name was the expired record's until that one's work
+	 * item ran; echoing keeps the new session from going silent.
+	 */
+	snprintf(dir, sizeof(dir), "/sys/kernel/capwap_lsc/aps/%02x:%02x:%02x:%02x:%02x:%02x",
+		 idle->mac[0], idle->mac[1], idle->mac[2], idle->mac[3],
+		 idle->mac[4], idle->mac[5]);
+	for (i = 0; i < 100 && access(dir, F_OK); i++) {
+		peer_request(idle, CAPWAP_MSG_ECHO_REQ, 1000);
+		usleep(200000);
+	}
+	result(!access(dir, F_OK), "the new record gets the sysfs directory",
+	       "%s missing", dir);
+	free_ap(idle);
+	free_ap(queued);
+	return 0;
+}
+
+/* The Radio Administrative State of the whole WTP in ap->msg, or -1. */
+static int radio_admin(struct peer_ap *ap)
+{
+	struct capwap_elem e;
+
+	if (capwap_find_elem(&ap->msg, CAPWAP_ELEM_RADIO_ADMIN_STATE, &e) ||
+	    e.len != 2 || e.val[0] != CAPWAP_RADIO_ID_WTP)
+		return -1;
+	return e.val[1];
+}
+
+/*
+ * Answers every request until a Configuration Update switches the radios
+ * @state: 1, or 0 when none came.
+ */
+static int wait_radios(struct peer_ap *ap, int state, int timeout_ms)
+{
+	for (;;) {
+		int r = peer_recv(ap, timeout_ms);
+
+		if (r <= 0)
+			return r;
+		if (!capwap_msg_is_request(ap->msg.type))
+			continue;
+		peer_reply(ap, 0);
+		if (ap->msg.type == CAPWAP_MSG_CONFIG_UPDATE_REQ &&
+		    radio_admin(ap) == state)
+			return 1;
+	}
+}
+
+/* One attempt failed by the helper; returns the LSC_STATUS state or -1. */
+static int fail_once(struct peer_ap *ap, int *radios)
+{
+	static const u8 csr[] = { 0x30, 0x03, 0x02, 0x01, 0x04 };
+	struct capwap_lsc_status st;
+	struct accepted acc;
+	u64 id;
+
+	if (wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000) != 1)
+		return -1;
+	*radios = radio_admin(ap);
+	peer_reply(ap, 0);
+	if (send_csr(ap, csr, sizeof(csr)) ||
+	    peer_nl_event(&nl, &id, NULL, 3000) != 1 ||
+	    do_accept(&nl, id, &acc) ||
+	    do_complete(&nl, id, CAPWAP_LSC_RESULT_FAILED_CA_SIGNING,
+			"refused by the CA", NULL, 0, NULL, 0) ||
+	    wait_update(ap, CAPWAP_LSC_VSP_LSC_STATUS, 3000) != 1 ||
+	    capwap_lsc_get_status(&ap->msg, peer_vendor,
+				  CAPWAP_LSC_VSP_LSC_STATUS, &st))
+		return -1;
+	return st.state;
+}
+
+static int cmd_radios(void)
+{
+	struct peer_ap *ap = new_ap("127.0.6.1");
+	struct peer_ap *ap2 = new_ap("127.0.6.2");
+	int r, st, radios = -1;
+
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 1);
+	r = peer_to_run(ap);
+	st = r ? -1 : fail_once(ap, &radios);
+	result(radios == CAPWAP_RADIO_DISABLED,
+	       "certificate parameters switch the radios off", "radios=%d",
+	       radios);
+	result(st == CAPWAP_LSC_AP_FALLBACK, "one failed attempt: fallback",
+	       "r=%d state=%d", r, st);
+	peer_reply(ap, 0);
+	r = wait_radios(ap, CAPWAP_RADIO_ENABLED, 3000);
+	result(r == 1, "after the fallback the radios are switched back on",
+	       "r=%d", r);
+	r = wait_radios(ap, CAPWAP_RADIO_ENABLED, 500);
+	result(r == 0, "the radios are switched on only once", "r=%d", r);
+
+	/* A failed attempt, then LSC is switched off before the next. */
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	r = peer_to_run(ap2);
+	st = r ? -1 : fail_once(ap2, &radios);
+	set_config(0, -1, -1);
+	peer_reply(ap2, 0);
+	r = st == CAPWAP_LSC_AP_FAILED ?
+	    wait_radios(ap2, CAPWAP_RADIO_ENABLED, 3000) : -1;
+	result(r == 1,
+	       "an AP no longer eligible after a failed attempt gets its radios back",
+	       "state=%d r=%d", st, r);
+	free_ap(ap);
+	free_ap(ap2);
+	return 0;
+}
+
+static int cmd_rekick(void)
+{
+	struct peer_ap *a = new_ap("127.0.7.1"), *b = new_ap("127.0.7.2");
+	int r, n;
+
+	set_config(0, CAPWAP_LSC_PROVISION_OFF, 3);
+	r = peer_to_run(a);
+	n = r ? -1 : wait_update(a, CAPWAP_LSC_VSP_CERT_PARAMS, 500);
+	result(n == 0, "with LSC off an AP in Run gets no parameters",
+	       "r=%d n=%d", r, n);
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, -1);
+	n = wait_update(a, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	result(n == 1,
+	       "enabling LSC provisioning reaches an AP already in Run",
+	       "n=%d", n);
+	peer_reply(a, 0);
+
+	set_config(-1, CAPWAP_LSC_PROVISION_LIST, -1);
+	mac_cmd(CAPWAP_LSC_CMD_PROVLIST_FLUSH, NULL);
+	r = peer_to_run(b);
+	n = r ? -1 : wait_update(b, CAPWAP_LSC_VSP_CERT_PARAMS, 500);
+	result(n == 0, "an unlisted AP in Run gets no parameters", "r=%d n=%d",
+	       r, n);
+	r = mac_cmd(CAPWAP_LSC_CMD_PROVLIST_ADD, b->mac);
+	n = wait_update(b, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
+	result(r == 0 && n == 1,
+	       "adding an AP in Run to the provision list provisions it",
+	       "r=%d n=%d", r, n);
+	peer_reply(b, 0);
+	mac_cmd(CAPWAP_LSC_CMD_PROVLIST_FLUSH, NULL);
+	set_config(0, CAPWAP_LSC_PROVISION_OFF, -1);
+	free_ap(a);
+	free_ap(b);
+	return 0;
+}
+
 static int cmd_mkaps(long n, long first)
 {
 	struct peer_ap ap;
@@ -1407,13 +1786,16 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 	bool events = !strcmp(cmd, "lsc") || !strcmp(cmd, "fallback") ||
-		      !strcmp(cmd, "regress") || !strcmp(cmd, "deliver");
+		      !strcmp(cmd, "regress") || !strcmp(cmd, "deliver") ||
+		      !strcmp(cmd, "radios");
 
 	static const struct { const char *name; unsigned int base; } bases[] = {
 		{ "lsc", 100 }, { "fallback", 200 }, { "provlist", 300 },
 		{ "refuse", 400 }, { "lscjoin", 500 }, { "rtx", 600 },
 		{ "queue", 700 }, { "fuzz", 800 }, { "regress", 900 },
-		{ "deliver", 1000 },
+		{ "deliver", 1500 },
+		{ "silent", 1000 }, { "evict", 1100 }, { "expire", 1200 },
+		{ "radios", 1300 }, { "rekick", 1400 },
 	};
 	unsigned int i;
 
@@ -1452,6 +1834,16 @@ int main(int argc, char **argv)
 		cmd_regress(argv[2]);
 	else if (!strcmp(cmd, "deliver"))
 		cmd_deliver();
+	else if (!strcmp(cmd, "silent") && argc > 2)
+		cmd_silent(atoi(argv[2]));
+	else if (!strcmp(cmd, "evict") && argc > 2)
+		cmd_evict(atoi(argv[2]));
+	else if (!strcmp(cmd, "expire"))
+		cmd_expire();
+	else if (!strcmp(cmd, "radios"))
+		cmd_radios();
+	else if (!strcmp(cmd, "rekick"))
+		cmd_rekick();
 	else if (!strcmp(cmd, "mkaps") && argc > 2)
 		cmd_mkaps(atol(argv[2]), argc > 3 ? atol(argv[3]) : 0);
 	else {

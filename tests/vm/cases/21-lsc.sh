@@ -5,8 +5,10 @@
 # APs (UDP) and lscd (genl): LSC joins checked by the kernel against the
 # LSC CA, parameters, CSR, ACCEPT/COMPLETE, CA then device certificate
 # (fragmented at mtu=576), install, renewal; fallback after N failures;
-# provision-list filtering; bridge/mesh refusal.  Everything the module
-# sends is captured and must decode in tshark without expert warnings.
+# provision-list filtering; bridge/mesh refusal; radios back on when
+# provisioning ends without an LSC; configuration changes reaching APs
+# already in Run.  Everything the module sends is captured and must
+# decode in tshark without expert warnings.
 
 . tests/lib.sh
 . tests/vm/cases/lsc-fixtures.bash
@@ -46,6 +48,8 @@ fi
 # After the sysfs check: these scenarios add failures and fallbacks.
 $peer regress "$fix" || true
 $peer deliver || true
+$peer radios || true
+$peer rekick || true
 
 kill -INT $dumpcap_pid 2>/dev/null
 wait $dumpcap_pid 2>/dev/null
