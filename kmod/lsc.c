@@ -227,8 +227,7 @@ unsigned int capwap_lsc_provlist_count(void)
 	return READ_ONCE(provlist_n);
 }
 
-unsigned int capwap_lsc_provlist_copy(u8 (*macs)[CAPWAP_LSC_MAC_LEN],
-				      unsigned int max)
+unsigned int capwap_lsc_provlist_copy(u8 *macs, unsigned int max)
 {
 	struct prov_entry *e;
 	unsigned int bkt, n = 0;
@@ -237,7 +236,7 @@ unsigned int capwap_lsc_provlist_copy(u8 (*macs)[CAPWAP_LSC_MAC_LEN],
 	hash_for_each_rcu(provlist, bkt, e, node) {
 		if (n >= max)
 			break;
-		ether_addr_copy(macs[n++], e->mac);
+		ether_addr_copy(macs + n++ * CAPWAP_LSC_MAC_LEN, e->mac);
 	}
 	rcu_read_unlock();
 	return n;
@@ -593,7 +592,8 @@ static void fail_attempt(struct capwap_lsc_ap *ap, u8 result, const char *why)
 	fail_attempt_len(ap, result, why, strlen(why));
 }
 
-enum eligibility { NOT_ELIGIBLE, ELIGIBLE, REFUSE_BRIDGE, REFUSE_MESH };
+enum eligibility { PROV_NOT_ELIGIBLE, PROV_ELIGIBLE, PROV_REFUSE_BRIDGE,
+		   PROV_REFUSE_MESH };
 
 static enum eligibility eligible(struct capwap_lsc_ap *ap)
 {
@@ -605,15 +605,15 @@ static enum eligibility eligible(struct capwap_lsc_ap *ap)
 	spin_unlock(&cfg_lock);
 
 	if (!on || !listed)
-		return NOT_ELIGIBLE;
+		return PROV_NOT_ELIGIBLE;
 	if (!ap->renew && ap->cert_type != CAPWAP_LSC_CERT_MIC &&
 	    ap->cert_type != CAPWAP_LSC_CERT_SSC)
-		return NOT_ELIGIBLE;
+		return PROV_NOT_ELIGIBLE;
 	if (ap->mode == CAPWAP_LSC_MODE_BRIDGE)
-		return REFUSE_BRIDGE;
+		return PROV_REFUSE_BRIDGE;
 	if (ap->mode == CAPWAP_LSC_MODE_MESH)
-		return REFUSE_MESH;
-	return ELIGIBLE;
+		return PROV_REFUSE_MESH;
+	return PROV_ELIGIBLE;
 }
 
 /* Sends whatever the AP's state asks for next, if nothing is in flight. */
@@ -632,11 +632,11 @@ static void kick(struct capwap_lsc_ap *ap)
 	case CAPWAP_LSC_AP_FAILED:
 	case CAPWAP_LSC_AP_REFUSED:
 		switch (eligible(ap)) {
-		case ELIGIBLE:
+		case PROV_ELIGIBLE:
 			send_params(ap);
 			break;
-		case REFUSE_BRIDGE:
-		case REFUSE_MESH:
+		case PROV_REFUSE_BRIDGE:
+		case PROV_REFUSE_MESH:
 			if (ap->state == CAPWAP_LSC_AP_REFUSED)
 				break;
 			capwap_lsc_count(ap->mode == CAPWAP_LSC_MODE_BRIDGE ?
@@ -649,7 +649,7 @@ static void kick(struct capwap_lsc_ap *ap)
 				  "mesh APs are not provisioned");
 			send_status(ap);
 			break;
-		case NOT_ELIGIBLE:
+		case PROV_NOT_ELIGIBLE:
 			restore_radios(ap);
 			break;
 		}

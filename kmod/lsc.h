@@ -47,9 +47,8 @@ int capwap_lsc_provlist_add(const u8 *mac);
 int capwap_lsc_provlist_del(const u8 *mac);
 void capwap_lsc_provlist_flush(void);
 unsigned int capwap_lsc_provlist_count(void);
-/* Fills up to @max MACs from *pos on; returns how many. */
-unsigned int capwap_lsc_provlist_copy(u8 (*macs)[CAPWAP_LSC_MAC_LEN],
-				      unsigned int max);
+/* Fills @macs with up to @max MACs, back to back; returns how many. */
+unsigned int capwap_lsc_provlist_copy(u8 *macs, unsigned int max);
 
 /* Hooks from the control state machine, with ap->lock held. */
 void capwap_lsc_prov_run(struct capwap_lsc_ap *ap);

@@ -110,7 +110,7 @@ static int put_config(struct sk_buff *msg)
 {
 	struct capwap_lsc_controller c;
 	struct capwap_lsc_config cfg;
-	u8 (*macs)[CAPWAP_LSC_MAC_LEN];
+	u8 *macs;
 	struct nlattr *nest;
 	unsigned int i, n;
 	int ret = -EMSGSIZE;
@@ -163,7 +163,7 @@ static int put_config(struct sk_buff *msg)
 
 	/* The list is bounded by what fits; the count is in sysfs. */
 	n = min(capwap_lsc_provlist_count() + 16, 4096U);
-	macs = kvmalloc_array(n, sizeof(*macs), GFP_KERNEL);
+	macs = kvmalloc_array(n, CAPWAP_LSC_MAC_LEN, GFP_KERNEL);
 	if (!macs)
 		return -ENOMEM;
 	n = capwap_lsc_provlist_copy(macs, n);
@@ -171,7 +171,8 @@ static int put_config(struct sk_buff *msg)
 	if (!nest)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (nla_put(msg, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN, macs[i]))
+		if (nla_put(msg, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN,
+			    macs + i * CAPWAP_LSC_MAC_LEN))
 			goto out;
 	nla_nest_end(msg, nest);
 	ret = 0;

@@ -355,12 +355,12 @@ enum capwap_lsc_stats_attr {
 	CAPWAP_LSC_STATS_A_DROPPED,		/* u64, valid but unwanted */
 	CAPWAP_LSC_STATS_A_QUEUE_FULL,		/* u64, requests refused */
 	CAPWAP_LSC_STATS_A_TX_ERRORS,		/* u64 */
-	CAPWAP_LSC_STATS_A_SILENT_SESSIONS,	/* u64, of TIMEOUTS: no message
-						 * for the dead interval */
-	CAPWAP_LSC_STATS_A_RECORDS_EVICTED,	/* u64, AP records dropped to
-						 * make room for a Join */
-	CAPWAP_LSC_STATS_A_RECORDS_EXPIRED,	/* u64, AP records dropped
-						 * after long without a session */
+	/* u64, of TIMEOUTS: no message for the dead interval */
+	CAPWAP_LSC_STATS_A_SILENT_SESSIONS,
+	/* u64, AP records dropped to make room for a Join */
+	CAPWAP_LSC_STATS_A_RECORDS_EVICTED,
+	/* u64, AP records dropped after long without a session */
+	CAPWAP_LSC_STATS_A_RECORDS_EXPIRED,
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)
