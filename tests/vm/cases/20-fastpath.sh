@@ -27,13 +27,13 @@ if wait_until 5 test -d $ap_dir; then
 else
 	not_ok "sysfs aps/$mac missing: $(ls $sys/aps | head -n 3 | tr '\n' ' ')"
 fi
-if [ "$(cat $ap_dir/session 2>/dev/null)" = down ] &&
-   [ "$(cat $ap_dir/cert_type 2>/dev/null)" = MIC ] &&
-   [ "$(cat $ap_dir/model 2>/dev/null)" = AIR-LAP1262N-A-K9 ] &&
-   [ "$(cat $ap_dir/serial 2>/dev/null)" = AP000001 ] &&
+if [ "$(cat $ap_dir/cert_type 2>/dev/null)" = MIC ] &&
    [ "$(cat $ap_dir/state 2>/dev/null)" = idle ] &&
-   [ "$(cat $ap_dir/joined_since 2>/dev/null)" -gt 1000000000 ]; then
-	ok "per-AP sysfs: session, cert_type, model, serial, state, joined_since"
+   [ "$(cat $ap_dir/attempts 2>/dev/null)" = 0 ] &&
+   [ -z "$(cat $ap_dir/last_error 2>/dev/null)" ] &&
+   [ "$(cat $ap_dir/joined_since 2>/dev/null)" -gt 1000000000 ] &&
+   [ "$(ls $ap_dir | sort | tr '\n' ' ')" = "attempts cert_type joined_since last_error state " ]; then
+	ok "per-AP sysfs: state, cert_type, attempts, last_error, joined_since and nothing else"
 else
 	not_ok "per-AP sysfs: $(grep -H . $ap_dir/* 2>&1 | tr '\n' ' ')"
 fi
@@ -57,9 +57,13 @@ else
 	not_ok "AP key: key=$key keyring=$keyring $(grep capwap_lsc_ap /proc/keys | head -n 2)"
 fi
 len=$(keyctl pipe "0x$key" 2>/dev/null | wc -c)
+# The session, model and serial have no sysfs files: the record has them.
 if [ "$len" = 160 ] &&
-   keyctl pipe "0x$key" | head -c 6 | od -An -tx1 | tr -d ' \n' | grep -q '^02ca00000001$'; then
-	ok "AP key read returns the 160-byte struct capwap_lsc_ap_record"
+   keyctl pipe "0x$key" | head -c 6 | od -An -tx1 | tr -d ' \n' | grep -q '^02ca00000001$' &&
+   [ "$(keyctl pipe "0x$key" | od -An -tu1 -j7 -N1 | tr -d ' ')" = 4 ] &&
+   keyctl pipe "0x$key" | tr '\0' '\n' | grep -qx AIR-LAP1262N-A-K9 &&
+   keyctl pipe "0x$key" | tr '\0' '\n' | grep -qx AP000001; then
+	ok "AP key read returns the 160-byte struct capwap_lsc_ap_record (session down, model, serial)"
 else
 	not_ok "AP key read: $len bytes"
 fi
