@@ -80,6 +80,41 @@ else
 	not_ok "userspace created a capwap_lsc_ap key"
 fi
 
+# Answers leave in the skbs their requests came in.  While anyone asks for
+# receive timestamps, such an skb carries its arrival time (wall clock);
+# fq reads skb->tstamp as a departure time, and drops an answer that kept
+# it as beyond its horizon: APs would never reach Run.
+load=build/tools/capwap_load
+if [ -x $load ] && modprobe sch_fq && tc qdisc replace dev lo root fq; then
+	stamp_log=$(mktemp)
+	# Debian's python3 itself: pyenv's shim takes long to start in the VM.
+	py=/usr/bin/python3
+	[ -x $py ] || py=python3
+	$py -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 29, 1)  # SO_TIMESTAMP
+print("stamping", flush=True)
+time.sleep(120)' > "$stamp_log" 2>&1 &
+	stamper=$!
+	if wait_until 120 grep -q stamping "$stamp_log"; then
+		sleep 1
+		out=$($load 5246 echo 1 2>&1)
+		drops=$(tc -s qdisc show dev lo | grep -o 'horizon_drops [0-9]*')
+		if printf '%s\n' "$out" | grep -q '^answers [1-9]'; then
+			ok "answers sent through fq while receive timestamps are on"
+		else
+			not_ok "answers through fq with receive timestamps: $out ($drops)"
+		fi
+	else
+		not_ok "no socket with SO_TIMESTAMP: $(cat "$stamp_log")"
+	fi
+	kill $stamper
+	rm -f "$stamp_log"
+	tc qdisc del dev lo root
+else
+	not_ok "fq on lo: $load missing, or no sch_fq"
+fi
+
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
 if wait_until 10 sh -c '! grep -q " capwap_ls .*02:ca:" /proc/keys'; then
 	ok "unload removes every AP key"
