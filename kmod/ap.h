@@ -45,20 +45,30 @@ enum {
  * One AP.  The tables hold one reference, the key another, queued work a
  * third; lookups run under RCU and take a reference before leaving it.
  * ->lock (taken with bottom halves off) guards everything mutable.
+ *
+ * Tens of thousands of these live at once: members are ordered so that
+ * nothing pads between them (pahole), and what an Echo or a duplicate
+ * touches shares the first cache line.
  */
 struct capwap_lsc_ap {
+	/* the receive path: lookup, duplicate check, cached answer */
 	struct hlist_node addr_node;
-	struct hlist_node mac_node;
-	struct rcu_head rcu;
 	refcount_t ref;
 	spinlock_t lock;
-
 	struct capwap_lsc_peer peer;
-	capwap_lsc_send_t send;
-	bool in_addr_table;
-	u8 mac[CAPWAP_LSC_MAC_LEN];
-
 	u8 session;		/* enum capwap_lsc_session_state */
+	bool have_rx_seq;	/* rx_seq is the AP's last request */
+	u8 rx_seq;
+	bool join_verifying;	/* its other requests wait for the verdict */
+	capwap_lsc_send_t send;
+	u8 *resp;		/* our answer to that request */
+	u16 resp_len;
+	u16 resp_cap;
+	u32 last_heard;		/* low bits of jiffies at its last message */
+
+	struct hlist_node mac_node;
+	struct rcu_head rcu;
+	u8 mac[CAPWAP_LSC_MAC_LEN];
 	u8 state;		/* enum capwap_lsc_ap_state */
 	u8 cert_type;		/* enum capwap_lsc_cert_type */
 	u8 mode;		/* enum capwap_lsc_ap_mode */
@@ -67,53 +77,41 @@ struct capwap_lsc_ap {
 	bool renew;
 	bool status_pending;	/* an LSC_STATUS waits to go out */
 	bool ca_sent;
+	u8 retries;
+	bool removed;		/* out of the tables, under ap_table_lock */
+	bool in_addr_table;
+	u8 tx_seq;		/* of our outstanding request */
+	u16 frag_id;		/* of the datagrams we fragment */
 	u32 fallbacks;
-	u32 last_heard;		/* low bits of jiffies at its last message */
+	u32 pending_type;
+	u32 pending_len;
 	u64 joined_since;
 	u64 request_id;
-	char model[CAPWAP_LSC_MODEL_LEN];
-	char serial[CAPWAP_LSC_SERIAL_LEN];
-	/* kmalloc'd while there is an error to show, else NULL */
-	char *last_error;
-
-	/* the last request the AP sent, and our cached answer to it */
-	bool have_rx_seq;
-	u8 rx_seq;
-	bool removed;		/* out of the tables, under ap_table_lock */
-	bool radios_off;	/* we disabled its radios for provisioning */
-	u8 *resp;
-	u16 resp_len;
-	u16 resp_cap;
 
 	/* our outstanding request; retransmitted by ->rtx_timer */
-	u8 tx_seq;
-	u8 retries;
-	u32 pending_type;
 	u8 *pending;
-	u32 pending_len;
+	/* LSC material in flight: the CSR, then the delivery requests */
+	u16 csr_len;
+	u16 join_cert_len;
+	u8 join_seq;		/* of the Join waiting for verification */
+	bool radios_off;	/* we disabled its radios for provisioning */
 	bool pending_lent;	/* ->pending belongs to ->delivery */
 	unsigned long rtx_interval;
 	struct timer_list rtx_timer;
-
-	u16 frag_id;		/* of the datagrams we fragment */
-
-	/* LSC material in flight: the CSR, then the delivery requests */
 	u8 *csr;
-	u16 csr_len;
 	struct capwap_lsc_delivery *delivery;
 	/* of the LSC it installed from us, when the helper told */
 	struct capwap_lsc_issued *issued;
-
-	/* a Join waiting for certificate verification */
-	u8 *join_cert;
-	u16 join_cert_len;
-	u8 join_seq;
-	bool join_verifying;	/* its other requests wait for the verdict */
+	u8 *join_cert;		/* the certificate that Join presented */
 
 	unsigned long work_flags;
 	struct work_struct work;
 	struct key *key;
 	struct capwap_lsc_ap_kobj *kobj;
+	/* kmalloc'd while there is an error to show, else NULL */
+	char *last_error;
+	char model[CAPWAP_LSC_MODEL_LEN];
+	char serial[CAPWAP_LSC_SERIAL_LEN];
 };
 
 int capwap_lsc_ap_init(void);

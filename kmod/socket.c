@@ -10,11 +10,17 @@
  * reorders replies against the requests they answer.  The route lookup
  * is per reply; CAPWAP control traffic is small enough that no cache is
  * worth its invalidation rules.
+ *
+ * Most datagrams get exactly one answer.  That answer goes out in the
+ * received skb itself, written over the request once the state machine
+ * is done with the request's bytes: one skb allocated and freed less per
+ * message, and the answer leaves after the AP's lock is released.
  */
 
 #include <linux/skbuff.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/if_vlan.h>
 #include <net/udp_tunnel.h>
 #include <net/route.h>
 #include <linux/inetdevice.h>
@@ -32,8 +38,60 @@ static struct socket *capwap_lsc_sock;
 static DEFINE_PER_CPU(u8 *, rx_buf);
 #define RX_BUF_LEN	CAPWAP_REASM_MAX_LEN
 
-static int capwap_lsc_socket_send(const struct capwap_lsc_peer *peer,
-				  const u8 *pkt, size_t len)
+/*
+ * The answer to the datagram capwap_lsc_encap_rcv() is handling on this
+ * CPU, held until the state machine returns: the datagram's bytes may be
+ * read after the answer is sent (a WTP Event is acted on after it is
+ * answered), so they cannot be overwritten any earlier.  Receive softirqs
+ * do not nest on one CPU, and every sender runs with bottom halves off,
+ * so one per CPU suffices.
+ */
+#define HELD_REPLY_MAX	512
+
+struct held_reply {
+	bool receiving;			/* inside capwap_lsc_encap_rcv() */
+	struct capwap_lsc_peer peer;
+	u16 len;			/* 0: nothing held */
+	u8 buf[HELD_REPLY_MAX];
+};
+
+static struct held_reply __percpu *held_replies;
+
+/*
+ * Makes the received @skb, its data at the UDP payload, ready to carry
+ * @len bytes to @rt: private, linear, with room for the headers the
+ * tunnel code pushes.  Whatever the receive path left in it that a new
+ * skb would not have goes: iptunnel_xmit() counts tunnel statistics on a
+ * non-NULL skb->dev, and an egress fq qdisc takes a receive timestamp for
+ * a departure time.
+ */
+static bool turn_around(struct sk_buff *skb, const struct rtable *rt,
+			size_t len)
+{
+	unsigned int head = LL_RESERVED_SPACE(rt->dst.dev) +
+			    sizeof(struct iphdr) + sizeof(struct udphdr);
+
+	if (skb_shared(skb) || skb_is_nonlinear(skb) || skb_is_gso(skb) ||
+	    skb_cow_head(skb, head) ||
+	    (size_t)(skb_end_pointer(skb) - skb->data) < len)
+		return false;
+	skb_orphan(skb);
+	skb_dst_drop(skb);
+	skb->dev = NULL;
+	skb_set_delivery_time(skb, 0, false);
+	skb->mark = 0;
+	skb->priority = 0;
+	skb->encapsulation = 0;
+	__vlan_hwaccel_clear_tag(skb);
+	skb_clear_hash(skb);
+	skb->ip_summed = CHECKSUM_NONE;
+	__skb_trim(skb, 0);
+	return true;
+}
+
+/* Sends @pkt to @peer in @reuse when it can carry it, else in a new skb. */
+static int send_skb(const struct capwap_lsc_peer *peer, const u8 *pkt,
+		    size_t len, struct sk_buff *reuse)
 {
 	/* One read: unload clears the pointer under us. */
 	struct socket *sock = READ_ONCE(capwap_lsc_sock);
@@ -43,15 +101,10 @@ static int capwap_lsc_socket_send(const struct capwap_lsc_peer *peer,
 	struct rtable *rt;
 	unsigned int head;
 
-	if (!sk)
+	if (!sk) {
+		kfree_skb(reuse);
 		return -ENOTCONN;
-	head = LL_MAX_HEADER + sizeof(struct iphdr) + sizeof(struct udphdr);
-	skb = alloc_skb(head + len, GFP_ATOMIC);
-	if (!skb)
-		return -ENOMEM;
-	skb_reserve(skb, head);
-	skb_put_data(skb, pkt, len);
-
+	}
 	fl4.daddr = peer->saddr;
 	fl4.saddr = peer->daddr;
 	fl4.fl4_dport = peer->sport;
@@ -59,9 +112,23 @@ static int capwap_lsc_socket_send(const struct capwap_lsc_peer *peer,
 	fl4.flowi4_proto = IPPROTO_UDP;
 	rt = ip_route_output_flow(sock_net(sk), &fl4, sk);
 	if (IS_ERR(rt)) {
-		kfree_skb(skb);
+		kfree_skb(reuse);
 		return PTR_ERR(rt);
 	}
+	if (reuse && turn_around(reuse, rt, len)) {
+		skb = reuse;
+	} else {
+		consume_skb(reuse);
+		head = LL_MAX_HEADER + sizeof(struct iphdr) +
+		       sizeof(struct udphdr);
+		skb = alloc_skb(head + len, GFP_ATOMIC);
+		if (!skb) {
+			ip_rt_put(rt);
+			return -ENOMEM;
+		}
+		skb_reserve(skb, head);
+	}
+	skb_put_data(skb, pkt, len);
 	skb->ignore_df = 1;
 	udp_tunnel_xmit_skb(rt, sk, skb, fl4.saddr, fl4.daddr, 0,
 			    ip4_dst_hoplimit(&rt->dst), 0, fl4.fl4_sport,
@@ -69,9 +136,41 @@ static int capwap_lsc_socket_send(const struct capwap_lsc_peer *peer,
 	return 0;
 }
 
+static void send_held(struct held_reply *h, struct sk_buff *reuse)
+{
+	if (send_skb(&h->peer, h->buf, h->len, reuse))
+		capwap_lsc_count(CAPWAP_LSC_ST_TX_ERRORS);
+	h->len = 0;
+}
+
+/*
+ * The send callback of the state machine.  Inside encap_rcv the latest
+ * answer is held back for the received skb and the one before it, if
+ * any, leaves now: datagrams still go out in the order they were sent.
+ */
+static int capwap_lsc_socket_send(const struct capwap_lsc_peer *peer,
+				  const u8 *pkt, size_t len)
+{
+	struct held_reply *h;
+
+	/* Unload frees the held replies after clearing the socket. */
+	if (!READ_ONCE(capwap_lsc_sock))
+		return -ENOTCONN;
+	h = this_cpu_ptr(held_replies);
+	if (!h->receiving || len > sizeof(h->buf))
+		return send_skb(peer, pkt, len, NULL);
+	if (h->len)
+		send_held(h, NULL);
+	memcpy(h->buf, pkt, len);
+	h->len = len;
+	h->peer = *peer;
+	return 0;
+}
+
 static int capwap_lsc_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct capwap_lsc_peer peer;
+	struct held_reply *h;
 	struct rtable *rt;
 	const u8 *buf;
 	size_t len;
@@ -110,8 +209,16 @@ static int capwap_lsc_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		if (skb_copy_bits(skb, sizeof(struct udphdr), (u8 *)buf, len))
 			goto drop;
 	}
+	h = this_cpu_ptr(held_replies);
+	h->receiving = true;
 	capwap_lsc_control_input(buf, len, &peer, capwap_lsc_socket_send);
-	consume_skb(skb);
+	h->receiving = false;
+	if (h->len) {
+		__skb_pull(skb, sizeof(struct udphdr));
+		send_held(h, skb);
+	} else {
+		consume_skb(skb);
+	}
 	return 0;
 drop:
 	kfree_skb(skb);
@@ -126,6 +233,8 @@ static void free_bufs(void)
 		kfree(per_cpu(rx_buf, cpu));
 		per_cpu(rx_buf, cpu) = NULL;
 	}
+	free_percpu(held_replies);
+	held_replies = NULL;
 }
 
 int capwap_lsc_socket_init(void)
@@ -142,6 +251,9 @@ int capwap_lsc_socket_init(void)
 	struct socket *sock;
 	int cpu, ret;
 
+	held_replies = alloc_percpu(struct held_reply);
+	if (!held_replies)
+		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
 		per_cpu(rx_buf, cpu) = kmalloc(RX_BUF_LEN, GFP_KERNEL);
 		if (!per_cpu(rx_buf, cpu)) {

@@ -29,29 +29,36 @@ busy_ticks() {
 	awk '/^cpu1 / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
 }
 
-# measure PORT KIND: "throughput capacity", where capacity is answers per
-# second of CPU 1 busy time: what one CPU sustains when the responder
-# (softirq or process) is what saturates it.
+# measure PORT KIND: "throughput capacity busy", where capacity is answers
+# per second of CPU 1 busy time (what one CPU sustains when the responder,
+# softirq or process, is what saturates it) and busy CPU 1's busy share in
+# percent: below 100 the load generator, not the responder, set the pace.
 measure() {
 	local b0 b1 out
 	b0=$(busy_ticks)
 	out=$($load "$1" "$2" "$secs")
 	b1=$(busy_ticks)
-	printf '%s\n' "$out" | awk -v t=$((b1 - b0)) '
+	printf '%s\n' "$out" | awk -v t=$((b1 - b0)) -v s="$secs" '
 		/^rate/ { r = $2 } /^answers/ { a = $2 }
-		END { printf "%d %d\n", r, (t > 0 ? a * 100 / t : 0) }'
+		END { printf "%d %d %d\n", r, (t > 0 ? a * 100 / t : 0), t / s }'
 }
 
 echo "# control messages per second, median of $runs runs of ${secs}s, 4 APs x 32 in flight;"
 echo "# load on CPU 0, responder (softirq or process) on CPU 1.  'per CPU-second' divides"
-echo "# the answers by CPU 1's busy time: the responder's capacity on one CPU."
+echo "# the answers by CPU 1's busy time: the responder's capacity on one CPU.  Kernel"
+echo "# and userspace runs alternate, so a change in the host's load hits both alike."
 for kind in echo discovery; do
-	for r in $(seq "$runs"); do measure 5246 $kind; done > /tmp/k
-	for r in $(seq "$runs"); do measure 15246 $kind; done > /tmp/u
+	: > /tmp/k
+	: > /tmp/u
+	for r in $(seq "$runs"); do
+		measure 5246 $kind >> /tmp/k
+		measure 15246 $kind >> /tmp/u
+	done
 	kt=$(cut -d' ' -f1 /tmp/k | median); kc=$(cut -d' ' -f2 /tmp/k | median)
 	ut=$(cut -d' ' -f1 /tmp/u | median); uc=$(cut -d' ' -f2 /tmp/u | median)
-	printf '%-10s kernel %7s/s (%7s per CPU-second)  userspace %7s/s (%7s per CPU-second)\n' \
-		"$kind" "$kt" "$kc" "$ut" "$uc"
+	kb=$(cut -d' ' -f3 /tmp/k | median); ub=$(cut -d' ' -f3 /tmp/u | median)
+	printf '%-10s kernel %7s/s (%7s per CPU-second, CPU 1 %3s%% busy)  userspace %7s/s (%7s per CPU-second, CPU 1 %3s%% busy)\n' \
+		"$kind" "$kt" "$kc" "$kb" "$ut" "$uc" "$ub"
 	awk -v k="$kc" -v u="$uc" -v n="$kind" 'BEGIN {
 		if (u > 0) printf "%-10s kernel/userspace %.2f\n", n, k / u }'
 done
