@@ -2,6 +2,8 @@
 #include <stddef.h>
 #include <strings.h>
 
+#include <openssl/obj_mac.h>
+
 #include <linux/capwap_lsc.h>
 #include "names.h"
 #include "wire.h"
@@ -117,20 +119,30 @@ const char *lsc_malformed_name(int why)
 	return capwap_malformed_name((enum capwap_lsc_malformed)why);
 }
 
-static const char *const subject_names[CAPWAP_LSC_SUBJ_A_MAX + 1] = {
-	[CAPWAP_LSC_SUBJ_A_COUNTRY] = "C",
-	[CAPWAP_LSC_SUBJ_A_STATE] = "ST",
-	[CAPWAP_LSC_SUBJ_A_LOCALITY] = "L",
-	[CAPWAP_LSC_SUBJ_A_ORG] = "O",
-	[CAPWAP_LSC_SUBJ_A_ORG_UNIT] = "OU",
-	[CAPWAP_LSC_SUBJ_A_EMAIL] = "emailAddress",
+static const struct {
+	const char *name;
+	int nid;
+} subject_fields[CAPWAP_LSC_SUBJ_A_MAX + 1] = {
+	[CAPWAP_LSC_SUBJ_A_COUNTRY] = { "C", NID_countryName },
+	[CAPWAP_LSC_SUBJ_A_STATE] = { "ST", NID_stateOrProvinceName },
+	[CAPWAP_LSC_SUBJ_A_LOCALITY] = { "L", NID_localityName },
+	[CAPWAP_LSC_SUBJ_A_ORG] = { "O", NID_organizationName },
+	[CAPWAP_LSC_SUBJ_A_ORG_UNIT] = { "OU", NID_organizationalUnitName },
+	[CAPWAP_LSC_SUBJ_A_EMAIL] = { "emailAddress", NID_pkcs9_emailAddress },
 };
 
 const char *lsc_subject_field_name(int field)
 {
 	if (field <= 0 || field > CAPWAP_LSC_SUBJ_A_MAX)
 		return NULL;
-	return subject_names[field];
+	return subject_fields[field].name;
+}
+
+int lsc_subject_field_nid(int field)
+{
+	if (field <= 0 || field > CAPWAP_LSC_SUBJ_A_MAX)
+		return NID_undef;
+	return subject_fields[field].nid;
 }
 
 int lsc_subject_field_parse(const char *name)
@@ -140,7 +152,7 @@ int lsc_subject_field_parse(const char *name)
 	if (!strcasecmp(name, "email"))
 		return CAPWAP_LSC_SUBJ_A_EMAIL;
 	for (i = 1; i <= CAPWAP_LSC_SUBJ_A_MAX; i++)
-		if (!strcasecmp(name, subject_names[i]))
+		if (!strcasecmp(name, subject_fields[i].name))
 			return i;
 	return -1;
 }

@@ -19,6 +19,8 @@ const char *lsc_malformed_name(int why);
 
 /* "C", "ST", "L", "O", "OU", "emailAddress" for enum capwap_lsc_subject_attr */
 const char *lsc_subject_field_name(int field);
+/* Its OpenSSL NID (NID_countryName, ...), or NID_undef. */
+int lsc_subject_field_nid(int field);
 /* The field for a name as operators write it ("C", "email", ...), or -1. */
 int lsc_subject_field_parse(const char *name);
 

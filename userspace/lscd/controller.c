@@ -16,6 +16,7 @@
 #include "fileio.h"
 #include "hex.h"
 #include "log.h"
+#include "names.h"
 
 static char *path_of(const char *dir, const char *name)
 {
@@ -248,15 +249,6 @@ void lscd_ctrl_release(struct lscd_controller *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static const int subject_nid[CAPWAP_LSC_SUBJ_A_MAX + 1] = {
-	[CAPWAP_LSC_SUBJ_A_COUNTRY] = NID_countryName,
-	[CAPWAP_LSC_SUBJ_A_STATE] = NID_stateOrProvinceName,
-	[CAPWAP_LSC_SUBJ_A_LOCALITY] = NID_localityName,
-	[CAPWAP_LSC_SUBJ_A_ORG] = NID_organizationName,
-	[CAPWAP_LSC_SUBJ_A_ORG_UNIT] = NID_organizationalUnitName,
-	[CAPWAP_LSC_SUBJ_A_EMAIL] = NID_pkcs9_emailAddress,
-};
-
 int lscd_ctrl_csr(const struct lscd_controller *c,
 		  const struct lscd_config *cfg, uint8_t **der, size_t *len)
 {
@@ -270,7 +262,8 @@ int lscd_ctrl_csr(const struct lscd_controller *c,
 		goto out;
 	for (i = 1; i <= CAPWAP_LSC_SUBJ_A_MAX; i++)
 		if (cfg->subject[i] &&
-		    !X509_NAME_add_entry_by_NID(n, subject_nid[i], MBSTRING_UTF8,
+		    !X509_NAME_add_entry_by_NID(n, lsc_subject_field_nid(i),
+						MBSTRING_UTF8,
 						(const unsigned char *)cfg->subject[i],
 						-1, -1, 0))
 			goto out;

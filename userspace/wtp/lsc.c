@@ -7,6 +7,7 @@
 
 #include "hex.h"
 #include "lsc.h"
+#include "names.h"
 
 void wtp_cn(const struct wtp_identity *id, char cn[WTP_CN_MAX])
 {
@@ -70,15 +71,6 @@ int wtp_key_matches(EVP_PKEY *key, uint8_t key_type, uint16_t bits)
 	return 0;
 }
 
-static const int subject_nid[__CAPWAP_LSC_SUBJ_A_LAST] = {
-	[CAPWAP_LSC_SUBJ_A_COUNTRY] = NID_countryName,
-	[CAPWAP_LSC_SUBJ_A_STATE] = NID_stateOrProvinceName,
-	[CAPWAP_LSC_SUBJ_A_LOCALITY] = NID_localityName,
-	[CAPWAP_LSC_SUBJ_A_ORG] = NID_organizationName,
-	[CAPWAP_LSC_SUBJ_A_ORG_UNIT] = NID_organizationalUnitName,
-	[CAPWAP_LSC_SUBJ_A_EMAIL] = NID_pkcs9_emailAddress,
-};
-
 static int name_add(X509_NAME *n, int nid, const void *v, int len)
 {
 	return X509_NAME_add_entry_by_NID(n, nid, MBSTRING_UTF8, v, len, -1, 0);
@@ -95,7 +87,7 @@ static X509_NAME *csr_subject(const struct capwap_lsc_cert_params *params,
 		return NULL;
 	for (i = 1; i <= CAPWAP_LSC_SUBJ_A_MAX; i++) {
 		if (params && params->subject[i] &&
-		    !name_add(n, subject_nid[i], params->subject[i],
+		    !name_add(n, lsc_subject_field_nid(i), params->subject[i],
 			      params->subject_len[i]))
 			goto fail;
 	}
