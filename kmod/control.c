@@ -266,7 +266,7 @@ int capwap_lsc_control_request(struct capwap_lsc_ap *ap, u8 *pkt,
 int capwap_lsc_control_request_lent(struct capwap_lsc_ap *ap, u8 *pkt,
 				    size_t len)
 {
-	pkt[CAPWAP_HDR_LEN + 4] = capwap_lsc_control_next_seq(ap);
+	capwap_built_set_seq(pkt, capwap_lsc_control_next_seq(ap));
 	return request(ap, pkt, len, true);
 }
 

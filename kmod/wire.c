@@ -123,7 +123,7 @@ int capwap_parse_control(const u8 *buf, size_t len, struct capwap_msg *msg,
 		return -EINVAL;
 	}
 	msg->type = get_unaligned_be32(buf);
-	msg->seq = buf[4];
+	msg->seq = buf[CAPWAP_CTRL_SEQ_OFF];
 	mlen = get_unaligned_be16(buf + 5);
 	if (!msg->type || buf[7] || mlen < CAPWAP_CTRL_LEN_BIAS) {
 		*bad = CAPWAP_LSC_BAD_CONTROL_HEADER;
@@ -405,9 +405,16 @@ void capwap_build_init(struct capwap_builder *b, u8 *buf, size_t size,
 	put_unaligned_be32(2U << 19 | CAPWAP_WBID_IEEE80211 << 9, p);
 	put_unaligned_be32(0, p + 4);
 	put_unaligned_be32(msg_type, p + 8);
-	p[12] = seq;
+	p[CAPWAP_HDR_LEN + CAPWAP_CTRL_SEQ_OFF] = seq;
 	put_unaligned_be16(CAPWAP_CTRL_LEN_BIAS, p + 13);
 	p[15] = 0;
+}
+
+void capwap_built_set_seq(u8 *pkt, u8 seq)
+{
+	unsigned int hlen = ((get_unaligned_be32(pkt) >> 19) & 0x1f) * 4;
+
+	pkt[hlen + CAPWAP_CTRL_SEQ_OFF] = seq;
 }
 
 void capwap_build_set_radio(struct capwap_builder *b, u8 rid, u8 wbid)

@@ -23,6 +23,8 @@
 #define CAPWAP_HDR_LEN			8
 #define CAPWAP_HDR_MAX_LEN		(31 * 4)
 #define CAPWAP_CTRL_HDR_LEN		8
+/* Where the Sequence Number sits in the control header. */
+#define CAPWAP_CTRL_SEQ_OFF		4
 #define CAPWAP_ELEM_HDR_LEN		4
 /* Message Element Length counts itself and the flags byte (3 bytes). */
 #define CAPWAP_CTRL_LEN_BIAS		3
@@ -312,6 +314,8 @@ struct capwap_reboot_stats {
 
 void capwap_build_init(struct capwap_builder *b, u8 *buf, size_t size,
 		       u32 msg_type, u8 seq);
+/* Renumbers a message we built, to send it again as a new request. */
+void capwap_built_set_seq(u8 *pkt, u8 seq);
 void capwap_build_set_radio(struct capwap_builder *b, u8 rid, u8 wbid);
 int capwap_build_finish(struct capwap_builder *b);
 
