@@ -17,15 +17,12 @@
 #include <linux/random.h>
 #include <linux/etherdevice.h>
 
-#include "capwap_lsc.h"
 #include "ap.h"
 #include "control.h"
 #include "keys.h"
 #include "lsc.h"
 #include "stats.h"
 #include "sysfs.h"
-#include "verify.h"
-#include "wire.h"
 
 #define AP_HASH_BITS 14
 /* Records looked at to find one to evict: bounded work in softirq. */
@@ -45,7 +42,7 @@ static DEFINE_MUTEX(ap_publish_lock);
 /* Its own cache: tens of thousands of APs, each exactly its size. */
 static struct kmem_cache *ap_cache;
 
-struct workqueue_struct *capwap_lsc_wq;
+static struct workqueue_struct *capwap_lsc_wq;
 
 static unsigned int max_aps = 65536;
 module_param(max_aps, uint, 0444);

@@ -153,6 +153,4 @@ int capwap_lsc_ap_walk(unsigned long *pos,
 		       int (*fn)(struct capwap_lsc_ap *ap, void *arg),
 		       void *arg);
 
-extern struct workqueue_struct *capwap_lsc_wq;
-
 #endif /* _CAPWAP_LSC_AP_H */

@@ -20,13 +20,15 @@
 #include <linux/timekeeping.h>
 #include <linux/etherdevice.h>
 
-#include "capwap_lsc.h"
 #include "ap.h"
+#include "config.h"
 #include "control.h"
 #include "lsc.h"
 #include "stats.h"
 #include "verify.h"
 #include "wire.h"
+
+#include "capwap_lsc.h"
 
 unsigned int capwap_lsc_mtu = 1400;
 module_param_named(mtu, capwap_lsc_mtu, uint, 0444);
@@ -52,18 +54,6 @@ MODULE_PARM_DESC(dead_echoes,
 #define FRAG_BUF_LEN		9216
 #define REASM_SLOTS		64
 #define REASM_TIMEOUT		(5 * HZ)
-
-DEFINE_PER_CPU(struct capwap_lsc_stats, capwap_lsc_stats);
-
-u64 capwap_lsc_stat_read(unsigned int idx)
-{
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu(capwap_lsc_stats, cpu).v[idx]);
-	return sum;
-}
 
 /* Scratch space: used with bottom halves off, so one per CPU suffices. */
 static DEFINE_PER_CPU(u8 *, resp_buf);
@@ -379,6 +369,29 @@ static void copy_text(char *dst, size_t size, const u8 *src, size_t len)
 }
 
 /*
+ * The certificate an LSC Join presents, in an allocation of its own size:
+ * its length, 0 when the Join carries none that reads, -ENOMEM.
+ */
+static int join_cert(const struct capwap_msg *msg, u32 vendor_id, u8 **out)
+{
+	u8 *buf = kmalloc(CAPWAP_LSC_MAX_DER_LEN, GFP_ATOMIC);
+	int len;
+
+	*out = NULL;
+	if (!buf)
+		return -ENOMEM;
+	len = capwap_lsc_get_object(msg, vendor_id, CAPWAP_LSC_VSP_AP_CERT, 0,
+				    buf, CAPWAP_LSC_MAX_DER_LEN);
+	/* Kept until the check runs: only what the certificate needs. */
+	if (len > 0)
+		*out = kmemdup(buf, len, GFP_ATOMIC);
+	kfree(buf);
+	if (len <= 0)
+		return 0;
+	return *out ? len : -ENOMEM;
+}
+
+/*
  * Join (RFC 5415 section 8.1): the AP is known by the base MAC of its
  * Board Data; an AP presenting an LSC waits for the certificate check in
  * process context, everyone else is answered now.
@@ -392,6 +405,7 @@ static void handle_join(const struct capwap_msg *msg,
 		.ap_mode = CAPWAP_LSC_MODE_LOCAL,
 	};
 	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
+	bool verify = false, unbind = false;
 	struct capwap_board_data bd;
 	struct capwap_lsc_ap *ap;
 	struct capwap_elem e;
@@ -411,38 +425,17 @@ static void handle_join(const struct capwap_msg *msg,
 		return;
 	}
 	/* capwap_lsc_validate() passed: CERT_INFO is absent or well-formed. */
-	if (capwap_lsc_get_cert_info(msg, vendor_id, &ci) == -EINVAL) {
-		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
-		return;
-	}
+	if (capwap_lsc_get_cert_info(msg, vendor_id, &ci) == -EINVAL)
+		goto drop;
 	if (ci.cert_type == CAPWAP_LSC_CERT_LSC) {
-		cert = kmalloc(CAPWAP_LSC_MAX_DER_LEN, GFP_ATOMIC);
-		if (!cert) {
-			capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
-			return;
-		}
-		len = capwap_lsc_get_object(msg, vendor_id,
-					    CAPWAP_LSC_VSP_AP_CERT, 0, cert,
-					    CAPWAP_LSC_MAX_DER_LEN);
-		/* Kept until the check runs: only what the certificate needs. */
-		if (len > 0) {
-			u8 *small = kmemdup(cert, len, GFP_ATOMIC);
-
-			kfree(cert);
-			cert = small;
-			if (!cert) {
-				capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
-				return;
-			}
-		}
+		len = join_cert(msg, vendor_id, &cert);
+		if (len < 0)
+			goto drop;
 	}
 
 	ap = capwap_lsc_ap_join(bd.base_mac, peer, send);
-	if (!ap) {
-		kfree(cert);
-		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
-		return;
-	}
+	if (!ap)
+		goto drop;
 	spin_lock_bh(&ap->lock);
 	teardown_locked(ap, false);
 	ap->session = CAPWAP_LSC_SESSION_JOIN;
@@ -454,7 +447,7 @@ static void handle_join(const struct capwap_msg *msg,
 	copy_text(ap->serial, sizeof(ap->serial), bd.serial, bd.serial_len);
 	ap->have_rx_seq = true;
 	ap->rx_seq = msg->seq;
-	if (cert && len > 0) {
+	if (cert) {
 		kfree(ap->join_cert);
 		ap->join_cert = cert;
 		ap->join_cert_len = len;
@@ -465,13 +458,8 @@ static void handle_join(const struct capwap_msg *msg,
 		 * past the check.
 		 */
 		ap->join_verifying = true;
-		spin_unlock_bh(&ap->lock);
-		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_VERIFY);
-		capwap_lsc_ap_put(ap);
-		return;
-	}
-	kfree(cert);
-	if (ci.cert_type == CAPWAP_LSC_CERT_LSC) {
+		verify = true;
+	} else if (ci.cert_type == CAPWAP_LSC_CERT_LSC) {
 		/* An LSC join without the certificate cannot be checked. */
 		capwap_lsc_count(CAPWAP_LSC_ST_REFUSED_LSC);
 		capwap_lsc_prov_note_error(ap, "LSC join without certificate");
@@ -480,16 +468,23 @@ static void handle_join(const struct capwap_msg *msg,
 					  CAPWAP_RESULT_JOIN_FAILURE, true,
 					  peer));
 		ap->session = CAPWAP_LSC_SESSION_DOWN;
-		spin_unlock_bh(&ap->lock);
-		capwap_lsc_ap_unbind(ap);
-		capwap_lsc_ap_put(ap);
-		return;
+		unbind = true;
+	} else {
+		respond(ap, this_cpu_read(resp_buf),
+			build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq,
+					  CAPWAP_RESULT_SUCCESS, true, peer));
 	}
-	respond(ap, this_cpu_read(resp_buf),
-		build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq,
-				  CAPWAP_RESULT_SUCCESS, true, peer));
 	spin_unlock_bh(&ap->lock);
+	if (verify)
+		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_VERIFY);
+	if (unbind)
+		capwap_lsc_ap_unbind(ap);
 	capwap_lsc_ap_put(ap);
+	return;
+
+drop:
+	kfree(cert);
+	capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
 }
 
 /* Process context, from the AP's work item. */

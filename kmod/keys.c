@@ -20,7 +20,6 @@
 #include <linux/seq_file.h>
 #include <linux/rcupdate.h>
 
-#include "capwap_lsc.h"
 #include "ap.h"
 #include "keys.h"
 

@@ -10,11 +10,18 @@
 #include <linux/moduleparam.h>
 #include <linux/genetlink.h>
 
-#include "capwap_lsc.h"
 #include "ap.h"
+#include "config.h"
 #include "control.h"
-#include "lsc.h"
+#include "keys.h"
+#include "netlink.h"
+#include "provlist.h"
+#include "queue.h"
+#include "socket.h"
+#include "sysfs.h"
 #include "verify.h"
+
+#include "capwap_lsc.h"
 
 unsigned short capwap_lsc_port = CAPWAP_LSC_DEFAULT_PORT;
 module_param_named(port, capwap_lsc_port, ushort, 0444);
@@ -50,9 +57,7 @@ static int __init capwap_lsc_init(void)
 	if (ret)
 		goto err_control;
 
-	ret = capwap_lsc_prov_init();
-	if (ret)
-		goto err_prov;
+	capwap_lsc_queue_init();
 
 	ret = capwap_lsc_verify_init();
 	if (ret)
@@ -75,8 +80,9 @@ err_socket:
 err_genl:
 	capwap_lsc_verify_uninit();
 err_verify:
-	capwap_lsc_prov_uninit();
-err_prov:
+	capwap_lsc_queue_uninit();
+	capwap_lsc_provlist_uninit();
+	capwap_lsc_config_uninit();
 	capwap_lsc_control_uninit();
 err_control:
 	capwap_lsc_ap_uninit();
@@ -93,7 +99,9 @@ static void __exit capwap_lsc_exit(void)
 	capwap_lsc_socket_uninit();
 	capwap_lsc_genl_uninit();
 	capwap_lsc_verify_uninit();
-	capwap_lsc_prov_uninit();
+	capwap_lsc_queue_uninit();
+	capwap_lsc_provlist_uninit();
+	capwap_lsc_config_uninit();
 	capwap_lsc_ap_uninit();
 	capwap_lsc_control_uninit();
 	capwap_lsc_sysfs_uninit();

@@ -13,13 +13,19 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
-#include "capwap_lsc.h"
 #include "ap.h"
+#include "config.h"
 #include "control.h"
 #include "lsc.h"
+#include "netlink.h"
+#include "provlist.h"
+#include "queue.h"
 #include "stats.h"
+#include "update.h"
 #include "verify.h"
 #include "wire.h"
+
+#include "capwap_lsc.h"
 
 enum capwap_lsc_mcgrp {
 	CAPWAP_LSC_MCGRP_EVENTS_ID,
@@ -293,6 +299,7 @@ static int capwap_lsc_set_config(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	capwap_lsc_config_set(cfg);
+	capwap_lsc_rekick(NULL);
 	if (a[CAPWAP_LSC_A_VENDOR_ID])
 		WRITE_ONCE(capwap_lsc_vendor_id,
 			   nla_get_u32(a[CAPWAP_LSC_A_VENDOR_ID]));
@@ -310,9 +317,11 @@ static int capwap_lsc_provlist(struct sk_buff *skb, struct genl_info *info)
 {
 	u8 cmd = info->genlhdr->cmd;
 	const u8 *mac;
+	int ret;
 
 	if (cmd == CAPWAP_LSC_CMD_PROVLIST_FLUSH) {
 		capwap_lsc_provlist_flush();
+		capwap_lsc_rekick(NULL);
 		return 0;
 	}
 	if (GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_MAC))
@@ -324,8 +333,12 @@ static int capwap_lsc_provlist(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	if (cmd == CAPWAP_LSC_CMD_PROVLIST_ADD)
-		return capwap_lsc_provlist_add(mac);
-	return capwap_lsc_provlist_del(mac);
+		ret = capwap_lsc_provlist_add(mac);
+	else
+		ret = capwap_lsc_provlist_del(mac);
+	if (!ret)
+		capwap_lsc_rekick(mac);
+	return ret;
 }
 
 static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)

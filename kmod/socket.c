@@ -26,11 +26,13 @@
 #include <linux/inetdevice.h>
 #include <net/ip.h>
 
-#include "capwap_lsc.h"
 #include "ap.h"
 #include "control.h"
+#include "socket.h"
 #include "stats.h"
 #include "wire.h"
+
+#include "capwap_lsc.h"
 
 static struct socket *capwap_lsc_sock;
 

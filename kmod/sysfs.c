@@ -10,14 +10,19 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
-#include "capwap_lsc.h"
 #include "ap.h"
+#include "config.h"
 #include "control.h"
+#include "keys.h"
 #include "lsc.h"
+#include "provlist.h"
+#include "queue.h"
 #include "stats.h"
 #include "sysfs.h"
 #include "verify.h"
 #include "wire.h"
+
+#include "capwap_lsc.h"
 
 static bool ap_sysfs = true;
 module_param(ap_sysfs, bool, 0444);

@@ -4,6 +4,9 @@
 
 struct capwap_lsc_ap;
 
+int capwap_lsc_sysfs_init(void);
+void capwap_lsc_sysfs_uninit(void);
+
 /* Process context only: kobjects sleep. */
 void capwap_lsc_sysfs_add_ap(struct capwap_lsc_ap *ap);
 void capwap_lsc_sysfs_del_ap(struct capwap_lsc_ap *ap);

@@ -13,7 +13,6 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
-#include "capwap_lsc.h"
 #include "verify.h"
 
 static DEFINE_MUTEX(ca_mutex);

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CAPWAP_LSC_NETLINK_H
+#define _CAPWAP_LSC_NETLINK_H
+
+#include <linux/types.h>
+#include <linux/gfp.h>
+
+int capwap_lsc_genl_init(void);
+void capwap_lsc_genl_uninit(void);
+/* Someone listens on "events". */
+bool capwap_lsc_genl_listening(void);
+/* Multicasts CERT_REQUEST on "events"; -ESRCH when nobody listens. */
+int capwap_lsc_genl_announce(u64 id, const u8 *mac, gfp_t gfp);
+
+#endif /* _CAPWAP_LSC_NETLINK_H */
