@@ -38,6 +38,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "clock.h"
 #include "wire.h"
 
 #define VENDOR CAPWAP_LSC_DEFAULT_VENDOR_ID
@@ -91,14 +92,6 @@ static EVP_PKEY *ca_key, *other_key;
 static X509 *ca_cert, *other_ca;
 static uint16_t frag_id;
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void die(const char *what)
 {
 	fprintf(stderr, "wtp_ac: %s\n", what);
@@ -113,7 +106,7 @@ static X509 *issue(EVP_PKEY *sign_key, X509 *issuer, EVP_PKEY *pub,
 	X509V3_CTX ctx;
 	X509_EXTENSION *ext;
 
-	ASN1_INTEGER_set(X509_get_serialNumber(x), (long)(now_ms() ^ random()));
+	ASN1_INTEGER_set(X509_get_serialNumber(x), (long)(lsc_now_ms() ^ random()));
 	X509_set_version(x, X509_VERSION_3);
 	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
 	X509_gmtime_adj(X509_getm_notAfter(x), 365L * 86400);
@@ -176,7 +169,7 @@ static void send_next(struct peer *p)
 	p->out = p->q[0];
 	memmove(p->q, p->q + 1, --p->nq * sizeof(p->q[0]));
 	p->retries = 0;
-	p->due = now_ms() + opt.rto;
+	p->due = lsc_now_ms() + opt.rto;
 	send_raw(p, p->out.data, p->out.len);
 }
 
@@ -246,7 +239,7 @@ static void enroll_failed(struct peer *p, int result, const char *reason)
 		return;
 	}
 	send_status(p, result, CAPWAP_LSC_AP_FAILED, reason);
-	p->params_due = now_ms() + 200;
+	p->params_due = lsc_now_ms() + 200;
 }
 
 static void fill_object(struct capwap_builder *b, void *arg)
@@ -575,7 +568,7 @@ static void on_datagram(struct peer *p, const uint8_t *d, size_t len)
 			capwap_reasm_reset(p->reasm);
 		}
 		if (capwap_reasm_add(p->reasm, &pk.hdr, pk.payload,
-				     pk.payload_len, now_ms(), &bad) !=
+				     pk.payload_len, lsc_now_ms(), &bad) !=
 		    CAPWAP_REASM_DONE ||
 		    capwap_parse_control(p->reasm->buf, p->reasm->total, &m, &bad))
 			return;
@@ -599,7 +592,7 @@ static void on_datagram(struct peer *p, const uint8_t *d, size_t len)
 
 static void timers(void)
 {
-	uint64_t now = now_ms();
+	uint64_t now = lsc_now_ms();
 	int i;
 
 	for (i = 0; i < npeers; i++) {
@@ -684,15 +677,15 @@ int main(int argc, char **argv)
 	if (sock < 0 || bind(sock, (struct sockaddr *)&sa, sizeof(sa)))
 		die(strerror(errno));
 	fprintf(stderr, "wtp_ac: listening on 127.0.0.1:%d\n", opt.port);
-	deadline = now_ms() + (uint64_t)opt.timeout * 1000;
+	deadline = lsc_now_ms() + (uint64_t)opt.timeout * 1000;
 	pfd.fd = sock;
 	pfd.events = POLLIN;
-	while (now_ms() < deadline) {
+	while (lsc_now_ms() < deadline) {
 		if (opt.exit_after && st.done >= (unsigned long)opt.exit_after) {
 			if (!done_at)
-				done_at = now_ms();
+				done_at = lsc_now_ms();
 			/* Let the last responses and echoes go out. */
-			if (now_ms() - done_at > 1500) {
+			if (lsc_now_ms() - done_at > 1500) {
 				status = 0;
 				break;
 			}

@@ -13,8 +13,14 @@
 #include <openssl/x509v3.h>
 
 #include "hex.h"
-#include "scep.h"
 #include "names.h"
+#include "scep_ca.h"
+#include "scep_cert.h"
+#include "scep_crypto.h"
+#include "scep_msg.h"
+#include "scep_names.h"
+#include "scep_signer.h"
+#include "scep_txn.h"
 #include "tap.h"
 
 static struct scep_signer ca_id, ra_id, ra_enc_id, proxy_id, other_ca;

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "mic.h"
+#include "pem.h"
 #include "store.h"
 #include "tap.h"
 #include "wtp.h"
@@ -333,7 +334,7 @@ static const char *test_install_atomic(void)
 	sk_X509_pop_free(got_cas, X509_free);
 
 	/* A torn install (another key next to the certificate) reads as none. */
-	CHECK(!wtp_store_write_key(path, stranger_key), "rewrite key");
+	CHECK(!lsc_pem_write_key(path, stranger_key), "rewrite key");
 	CHECK(wtp_store_load_lsc(dir, &ap_id, &got_key, &got, &got_cas),
 	      "a key that does not match the certificate was accepted");
 

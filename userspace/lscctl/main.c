@@ -17,7 +17,9 @@
 
 #include "genl.h"
 #include "hex.h"
+#include "mac.h"
 #include "names.h"
+#include "numparse.h"
 
 struct subcommand {
 	const char *name;
@@ -41,58 +43,17 @@ static void format_time(char *buf, size_t size, uint64_t secs)
 		strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm);
 }
 
+/* An attribute's MAC as operators read it, "?" when it is not one. */
 static void format_mac(char *buf, size_t size, const struct nlattr *a)
 {
-	const uint8_t *m = nla_data(a);
+	char mac[LSC_MAC_STR_LEN];
 
 	if (nla_len(a) != CAPWAP_LSC_MAC_LEN) {
 		snprintf(buf, size, "?");
 		return;
 	}
-	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-/* Accepts aa:bb:cc:dd:ee:ff, aa-bb-..., aabb.ccdd.eeff and aabbccddeeff. */
-static int parse_mac(const char *s, uint8_t mac[CAPWAP_LSC_MAC_LEN])
-{
-	unsigned int n = 0, nibble = 0;
-	uint8_t v = 0;
-
-	for (; *s; s++) {
-		int d;
-
-		if (*s == ':' || *s == '-' || *s == '.')
-			continue;
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			return -EINVAL;
-		if (n == CAPWAP_LSC_MAC_LEN)
-			return -EINVAL;
-		v = (uint8_t)(v << 4 | d);
-		if (++nibble == 2) {
-			mac[n++] = v;
-			nibble = 0;
-			v = 0;
-		}
-	}
-	return n == CAPWAP_LSC_MAC_LEN && !nibble ? 0 : -EINVAL;
-}
-
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || *out > max)
-		return -EINVAL;
-	return 0;
+	lsc_mac_format(mac, nla_data(a));
+	snprintf(buf, size, "%s", mac);
 }
 
 static void print_subject(struct nlattr *nest)
@@ -408,7 +369,7 @@ static int show_ap(struct lsc_genl *g, const char *mac_text)
 	uint8_t mac[CAPWAP_LSC_MAC_LEN];
 	struct nl_msg *msg;
 
-	if (parse_mac(mac_text, mac)) {
+	if (lsc_mac_parse(mac_text, mac)) {
 		fprintf(stderr, "lscctl: '%s' is not a MAC address\n", mac_text);
 		return -EINVAL;
 	}
@@ -596,7 +557,7 @@ static int add_key(struct nl_msg *msg, int argc, char **argv)
 	unsigned long bits;
 	uint8_t type;
 
-	if (argc != 3 || parse_uint(argv[2], 65535, &bits))
+	if (argc != 3 || lsc_parse_uint(argv[2], 0, 65535, &bits))
 		return -EINVAL;
 	if (!strcmp(argv[1], "rsa"))
 		type = CAPWAP_LSC_KEY_RSA;
@@ -617,17 +578,17 @@ static int add_number(struct nl_msg *msg, int argc, char **argv)
 	if (argc != 2)
 		return -EINVAL;
 	if (!strcmp(argv[0], "validity")) {
-		if (parse_uint(argv[1], UINT32_MAX, &v))
+		if (lsc_parse_uint(argv[1], 0, UINT32_MAX, &v))
 			return -EINVAL;
 		return nla_put_u32(msg, CAPWAP_LSC_A_VALIDITY_DAYS, v) < 0 ? -ENOMEM : 0;
 	}
 	if (!strcmp(argv[0], "attempts")) {
-		if (parse_uint(argv[1], 255, &v))
+		if (lsc_parse_uint(argv[1], 0, 255, &v))
 			return -EINVAL;
 		return nla_put_u8(msg, CAPWAP_LSC_A_MAX_ATTEMPTS, v) < 0 ? -ENOMEM : 0;
 	}
 	if (!strcmp(argv[0], "vendor-id")) {
-		if (parse_uint(argv[1], UINT32_MAX, &v))
+		if (lsc_parse_uint(argv[1], 0, UINT32_MAX, &v))
 			return -EINVAL;
 		return nla_put_u32(msg, CAPWAP_LSC_A_VENDOR_ID, v) < 0 ? -ENOMEM : 0;
 	}
@@ -653,7 +614,7 @@ static int provision_list_change(struct lsc_genl *g, int argc, char **argv)
 	else
 		return -EINVAL;
 	for (i = 2; i < argc; i++) {
-		if (parse_mac(argv[i], mac)) {
+		if (lsc_mac_parse(argv[i], mac)) {
 			fprintf(stderr, "lscctl: '%s' is not a MAC address\n", argv[i]);
 			return -EINVAL;
 		}
@@ -709,7 +670,7 @@ static int cmd_renew(struct lsc_genl *g, int argc, char **argv)
 	if (!strcmp(argv[1], "all")) {
 		if (nla_put_u32(msg, CAPWAP_LSC_A_FLAGS, CAPWAP_LSC_F_ALL) < 0)
 			goto nomem;
-	} else if (!parse_mac(argv[1], mac)) {
+	} else if (!lsc_mac_parse(argv[1], mac)) {
 		if (nla_put(msg, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN, mac) < 0)
 			goto nomem;
 	} else {

@@ -14,31 +14,22 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "clock.h"
 #include "daemon.h"
 #include "hex.h"
 #include "log.h"
+#include "mac.h"
 #include "names.h"
+#include "scep_names.h"
 
 struct lscd_job {
-	struct lscd_job *next;
+	struct scep_job sj;	/* its transaction, request and transfer */
 	bool controller;
 	struct lscd_jentry je;
-	char mac[18];
-	char tag[64];
-	struct scep_txn *txn;
-	struct scep_request req;
-	struct lsc_http_xfer x;
-	bool in_flight;
+	char mac[LSC_MAC_STR_LEN];
 	bool fallback_ok;	/* resumed from SENT: PKCSReq if the CA forgot it */
-	uint64_t due_ms;
 	uint64_t started_ms;
 };
-
-static void mac_str(const uint8_t *m, char out[18])
-{
-	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-		 m[3], m[4], m[5]);
-}
 
 static void journal(struct lscd *d, struct lscd_job *j)
 {
@@ -63,30 +54,18 @@ static void crash_point(const struct lscd_job *j, const char *state)
 
 	if (j->controller || !v || strcmp(v, state))
 		return;
-	lsc_warn("%s: LSCD_TEST_EXIT_AFTER=%s: exiting as if killed", j->tag, v);
+	lsc_warn("%s: LSCD_TEST_EXIT_AFTER=%s: exiting as if killed", j->sj.tag, v);
 	_exit(137);
 }
 
 static void unlink_job(struct lscd *d, struct lscd_job *j)
 {
-	struct lscd_job **p;
-
-	for (p = &d->jobs; *p; p = &(*p)->next)
-		if (*p == j) {
-			*p = j->next;
-			break;
-		}
+	scep_jobs_remove(&d->jobs, &j->sj);
 	if (!j->controller)
 		d->njobs--;
 	else
 		d->ctrl_job = false;
-	if (j->in_flight) {
-		curl_multi_remove_handle(d->multi, j->x.easy);
-		d->active--;
-	}
-	lsc_http_xfer_cleanup(&j->x);
-	scep_request_free(&j->req);
-	scep_txn_free(j->txn);
+	scep_txn_free(j->sj.txn);
 	lscd_jentry_release(&j->je);
 	free(j);
 	/* A slot in the backlog opened: the kernel may have more waiting. */
@@ -104,12 +83,12 @@ static int new_txn(struct lscd *d, struct lscd_job *j, unsigned int flags)
 	struct scep_txn_status st;
 	int rc = 0;
 
-	scep_txn_free(j->txn);
-	j->txn = scep_txn_new(d->ca, d->ctrl.signer, j->je.csr, j->je.csr_len,
-			      txn_flags(d) | flags, &d->cfg.poll, j->tag, &rc);
-	if (!j->txn)
+	scep_txn_free(j->sj.txn);
+	j->sj.txn = scep_txn_new(d->ca, d->ctrl.signer, j->je.csr, j->je.csr_len,
+				 txn_flags(d) | flags, &d->cfg.poll, j->sj.tag, &rc);
+	if (!j->sj.txn)
 		return rc ? rc : -ENOMEM;
-	scep_txn_status(j->txn, &st);
+	scep_txn_status(j->sj.txn, &st);
 	snprintf(j->je.transaction_id, sizeof(j->je.transaction_id), "%s",
 		 st.transaction_id);
 	return 0;
@@ -118,11 +97,11 @@ static int new_txn(struct lscd *d, struct lscd_job *j, unsigned int flags)
 /* Hands the outcome to the kernel; the journal entry goes once it took it. */
 static void finish(struct lscd *d, struct lscd_job *j)
 {
-	uint64_t ms = lscd_now_ms() - j->started_ms;
+	uint64_t ms = lsc_now_ms() - j->started_ms;
 	int rc;
 
 	if (j->controller) {
-		X509 *cert = j->txn ? scep_txn_cert(j->txn) : NULL;
+		X509 *cert = j->sj.txn ? scep_txn_cert(j->sj.txn) : NULL;
 
 		if (j->je.state == LSCD_J_ISSUED && cert) {
 			rc = lscd_ctrl_install(&d->ctrl, cert);
@@ -137,7 +116,7 @@ static void finish(struct lscd *d, struct lscd_job *j)
 			lsc_err("controller: enrollment failed (%s): %s, transactionID %s",
 				lsc_result_name(j->je.result), j->je.reason,
 				j->je.transaction_id);
-			d->ctrl_retry_ms = lscd_now_ms() + d->cfg.ca_retry_ms;
+			d->ctrl_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 		}
 		lscd_push_controller(d);
 		unlink_job(d, j);
@@ -200,9 +179,9 @@ static void settle(struct lscd *d, struct lscd_job *j)
 {
 	struct scep_txn_status st;
 
-	scep_txn_status(j->txn, &st);
+	scep_txn_status(j->sj.txn, &st);
 	if (st.state == SCEP_TXN_ISSUED) {
-		X509 *cert = scep_txn_cert(j->txn);
+		X509 *cert = scep_txn_cert(j->sj.txn);
 		unsigned char *der = NULL;
 		int n = i2d_X509(cert, &der);
 
@@ -236,81 +215,35 @@ static void settle(struct lscd *d, struct lscd_job *j)
 	finish(d, j);
 }
 
-static void job_start(struct lscd *d, struct lscd_job *j)
+/* Written before it leaves: a crash from here on polls. */
+static int on_sending(struct scep_jobs *js, struct scep_job *sj)
 {
+	struct lscd *d = container_of(js, struct lscd, jobs);
+	struct lscd_job *j = container_of(sj, struct lscd_job, sj);
 	struct scep_txn_status st;
-	int rc;
 
-	rc = scep_txn_ensure_request(j->txn, &j->req);
-	if (rc < 0) {
-		settle(d, j);
-		return;
+	scep_txn_status(sj->txn, &st);
+	if (st.last_msg_type != SCEP_MSG_CERTPOLL && j->je.state != LSCD_J_SENT) {
+		j->je.state = LSCD_J_SENT;
+		journal(d, j);
+		crash_point(j, "sent");
 	}
-	if (rc) {
-		j->x.attempt = 0;
-		scep_txn_status(j->txn, &st);
-		/* Written before it leaves: a crash from here on polls. */
-		if (st.last_msg_type != SCEP_MSG_CERTPOLL &&
-		    j->je.state != LSCD_J_SENT) {
-			j->je.state = LSCD_J_SENT;
-			journal(d, j);
-			crash_point(j, "sent");
-		}
-	}
-	rc = lsc_http_xfer_init(&j->x, &d->http, j->req.url, j->req.content_type,
-				j->req.post ? j->req.body : NULL, j->req.len,
-				j->tag);
-	if (!rc) {
-		curl_easy_setopt(j->x.easy, CURLOPT_PRIVATE, j);
-		if (curl_multi_add_handle(d->multi, j->x.easy) != CURLM_OK) {
-			lsc_http_xfer_cleanup(&j->x);
-			rc = -ENOMEM;
-		}
-	}
-	if (rc) {
-		scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_ERROR,
-			      "cannot start the transfer: %s", strerror(-rc));
-		settle(d, j);
-		return;
-	}
-	j->in_flight = true;
-	d->active++;
+	return 0;
 }
 
-void lscd_jobs_reply(struct lscd *d, CURLMsg *m)
+static void on_retrying(struct scep_jobs *js, struct scep_job *sj,
+			unsigned int delay_ms)
 {
-	struct lscd_job *j = NULL;
-	enum scep_txn_state st;
-	char err[512];
+	lsc_info("%s: CA unreachable, attempt %u of %u, retrying in %u ms",
+		 sj->tag, sj->x.attempt, js->http->retries + 1, delay_ms);
+}
 
-	curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
-	if (!j)
-		return;
-	curl_multi_remove_handle(d->multi, j->x.easy);
-	j->in_flight = false;
-	d->active--;
-	lsc_http_xfer_done(&j->x, m->data.result);
-	if (lsc_http_xfer_retryable(&j->x) && j->x.attempt <= d->http.retries) {
-		unsigned int delay = lsc_http_retry_delay_ms(&d->http, j->x.attempt);
+static void on_settled(struct scep_jobs *js, struct scep_job *sj,
+		       enum scep_txn_state st)
+{
+	struct lscd *d = container_of(js, struct lscd, jobs);
+	struct lscd_job *j = container_of(sj, struct lscd_job, sj);
 
-		lsc_info("%s: CA unreachable, attempt %u of %u, retrying in %u ms",
-			 j->tag, j->x.attempt, d->http.retries + 1, delay);
-		j->due_ms = lscd_now_ms() + delay;
-		lsc_http_xfer_reset(&j->x);
-		return;
-	}
-	if (lsc_http_xfer_failed(&j->x)) {
-		lsc_http_xfer_error(&j->x, err, sizeof(err));
-		st = scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_NO_RESPONSE,
-				   "%s after %u attempts: %s",
-				   lsc_http_xfer_retryable(&j->x) ? "CA unreachable" :
-				   "transfer failed", j->x.attempt, err);
-	} else {
-		st = scep_txn_handle_reply(j->txn, j->x.status, j->x.content_type,
-					   j->x.body, j->x.len);
-	}
-	lsc_http_xfer_cleanup(&j->x);
-	scep_request_free(&j->req);
 	if (st == SCEP_TXN_FAILED && j->fallback_ok) {
 		struct scep_txn_status s;
 
@@ -319,23 +252,22 @@ void lscd_jobs_reply(struct lscd *d, CURLMsg *m)
 		 * its reply, and the CA does not know the transaction: it
 		 * never got the request, so send it now.
 		 */
-		scep_txn_status(j->txn, &s);
+		scep_txn_status(sj->txn, &s);
 		j->fallback_ok = false;
 		lsc_info("%s: the CA does not answer CertPoll for transactionID %s (%s): sending the request again",
-			 j->tag, j->je.transaction_id, s.reason);
+			 sj->tag, j->je.transaction_id, s.reason);
 		if (!new_txn(d, j, j->je.renewal ? SCEP_TXN_F_RENEWAL : 0)) {
 			j->je.state = LSCD_J_ACCEPTED;
-			j->due_ms = lscd_now_ms();
+			sj->due_ms = lsc_now_ms();
 			return;
 		}
 	}
 	if (st == SCEP_TXN_POLL_WAIT) {
 		j->fallback_ok = false;
-		j->due_ms = lscd_now_ms() + scep_txn_poll_delay_ms(j->txn);
 		if (j->je.state != LSCD_J_PENDING) {
 			j->je.state = LSCD_J_PENDING;
 			journal(d, j);
-			lsc_info("%s: the CA left transactionID %s PENDING", j->tag,
+			lsc_info("%s: the CA left transactionID %s PENDING", sj->tag,
 				 j->je.transaction_id);
 		}
 	} else if (st == SCEP_TXN_ISSUED || st == SCEP_TXN_FAILED) {
@@ -343,30 +275,16 @@ void lscd_jobs_reply(struct lscd *d, CURLMsg *m)
 	}
 }
 
-void lscd_jobs_run(struct lscd *d, uint64_t now, uint64_t *next)
-{
-	struct lscd_job *j, *n;
-
-	for (j = d->jobs; j; j = n) {
-		n = j->next;
-		if (j->in_flight)
-			continue;
-		if (j->due_ms > now) {
-			if (j->due_ms < *next)
-				*next = j->due_ms;
-			continue;
-		}
-		/* Draining: only what is already on the wire finishes. */
-		if (d->stopping || d->active >= d->cfg.max_concurrent)
-			continue;
-		job_start(d, j);
-	}
-}
+const struct scep_jobs_ops lscd_job_ops = {
+	.sending = on_sending,
+	.retrying = on_retrying,
+	.settled = on_settled,
+};
 
 void lscd_jobs_free(struct lscd *d)
 {
-	while (d->jobs)
-		unlink_job(d, d->jobs);
+	while (d->jobs.head)
+		unlink_job(d, container_of(d->jobs.head, struct lscd_job, sj));
 }
 
 static struct lscd_job *job_new(struct lscd *d, bool controller)
@@ -376,10 +294,8 @@ static struct lscd_job *job_new(struct lscd *d, bool controller)
 	if (!j)
 		return NULL;
 	j->controller = controller;
-	j->started_ms = lscd_now_ms();
-	j->due_ms = j->started_ms;
-	j->next = d->jobs;
-	d->jobs = j;
+	j->started_ms = lsc_now_ms();
+	j->sj.due_ms = j->started_ms;
 	if (controller)
 		d->ctrl_job = true;
 	else
@@ -474,8 +390,8 @@ int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 	j = job_new(d, false);
 	if (!j)
 		return -ENOMEM;
-	mac_str(r->mac, j->mac);
-	snprintf(j->tag, sizeof(j->tag), "AP %s request %" PRIu64, j->mac, r->id);
+	lsc_mac_format(j->mac, r->mac);
+	snprintf(j->sj.tag, sizeof(j->sj.tag), "AP %s request %" PRIu64, j->mac, r->id);
 	old = find_resume(d, r->id, hash);
 	if (old) {
 		j->je = *old;
@@ -539,6 +455,7 @@ int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 			   j->je.renewal ? "renewal" : "enrollment", r->model,
 			   j->je.transaction_id);
 	journal(d, j);
+	scep_jobs_add(&d->jobs, &j->sj);
 	return 0;
 }
 
@@ -557,7 +474,7 @@ int lscd_ctrl_enroll_start(struct lscd *d)
 		free(csr);
 		return -ENOMEM;
 	}
-	snprintf(j->tag, sizeof(j->tag), "controller");
+	snprintf(j->sj.tag, sizeof(j->sj.tag), "controller");
 	snprintf(j->mac, sizeof(j->mac), "controller");
 	j->je.csr = csr;
 	j->je.csr_len = len;
@@ -566,10 +483,11 @@ int lscd_ctrl_enroll_start(struct lscd *d)
 	if (rc) {
 		lsc_err("controller: cannot start a SCEP transaction: %s", strerror(-rc));
 		unlink_job(d, j);
-		d->ctrl_retry_ms = lscd_now_ms() + d->cfg.ca_retry_ms;
+		d->ctrl_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 		return rc;
 	}
 	lsc_notice("controller: %s started, transactionID %s",
 		   d->ctrl.cert ? "renewal" : "enrollment", j->je.transaction_id);
+	scep_jobs_add(&d->jobs, &j->sj);
 	return 0;
 }

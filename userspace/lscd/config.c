@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "fileio.h"
+#include "numparse.h"
 
 /*
  * One enrollment at a time by default: Debian's scepserver (micromdm) keeps
@@ -89,31 +90,10 @@ static int set_uint(unsigned int *dst, const char *v, unsigned long min,
 		    unsigned long max)
 {
 	unsigned long n;
-	char *end;
 
-	if (!isdigit((unsigned char)*v))
-		return -EINVAL;
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	if (errno || *end || n < min || n > max)
+	if (lsc_parse_uint(v, min, max, &n))
 		return -EINVAL;
 	*dst = (unsigned int)n;
-	return 0;
-}
-
-/* Seconds, fractions allowed, into milliseconds. */
-static int set_secs(unsigned int *ms, const char *v, double max)
-{
-	char *end;
-	double d;
-
-	if (!isdigit((unsigned char)*v) && *v != '.')
-		return -EINVAL;
-	errno = 0;
-	d = strtod(v, &end);
-	if (errno || *end || d < 0 || d > max)
-		return -EINVAL;
-	*ms = (unsigned int)(d * 1000.0 + 0.5);
 	return 0;
 }
 
@@ -224,44 +204,37 @@ int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
 	if (!strcmp(key, "accept_backlog"))
 		return set_uint(&c->accept_backlog, v, 1, 65536);
 	if (!strcmp(key, "poll_initial"))
-		return set_secs(&c->poll.initial_ms, v, 86400);
-	if (!strcmp(key, "poll_factor")) {
-		char *end;
-		double d = strtod(v, &end);
-
-		if (end == v || *end || d < 1.0 || d > 100.0)
-			return -EINVAL;
-		c->poll.factor = d;
-		return 0;
-	}
+		return lsc_parse_secs(v, 86400, &c->poll.initial_ms);
+	if (!strcmp(key, "poll_factor"))
+		return lsc_parse_double(v, 1.0, 100.0, &c->poll.factor);
 	if (!strcmp(key, "poll_max_interval"))
-		return set_secs(&c->poll.max_interval_ms, v, 86400);
+		return lsc_parse_secs(v, 86400, &c->poll.max_interval_ms);
 	if (!strcmp(key, "poll_max_time"))
-		return set_secs(&c->poll.max_total_ms, v, 86400.0 * 30);
+		return lsc_parse_secs(v, 86400.0 * 30, &c->poll.max_total_ms);
 	if (!strcmp(key, "connect_timeout"))
-		return set_secs(&c->connect_timeout_ms, v, 3600) ||
+		return lsc_parse_secs(v, 3600, &c->connect_timeout_ms) ||
 		       !c->connect_timeout_ms ? -EINVAL : 0;
 	if (!strcmp(key, "timeout"))
-		return set_secs(&c->timeout_ms, v, 3600) || !c->timeout_ms ?
+		return lsc_parse_secs(v, 3600, &c->timeout_ms) || !c->timeout_ms ?
 		       -EINVAL : 0;
 	if (!strcmp(key, "retries"))
 		return set_uint(&c->retries, v, 0, 100);
 	if (!strcmp(key, "retry_delay"))
-		return set_secs(&c->retry_initial_ms, v, 3600);
+		return lsc_parse_secs(v, 3600, &c->retry_initial_ms);
 	if (!strcmp(key, "retry_max_delay"))
-		return set_secs(&c->retry_max_ms, v, 86400);
+		return lsc_parse_secs(v, 86400, &c->retry_max_ms);
 	if (!strcmp(key, "ca_retry_interval"))
-		return set_secs(&c->ca_retry_ms, v, 86400) || !c->ca_retry_ms ?
+		return lsc_parse_secs(v, 86400, &c->ca_retry_ms) || !c->ca_retry_ms ?
 		       -EINVAL : 0;
 	if (!strcmp(key, "renew_days"))
 		return set_uint(&c->renew_days, v, 0, 3650);
 	if (!strcmp(key, "renew_stagger_days"))
 		return set_uint(&c->renew_stagger_days, v, 0, 365);
 	if (!strcmp(key, "renew_check_interval"))
-		return set_secs(&c->renew_check_ms, v, 86400) ||
+		return lsc_parse_secs(v, 86400, &c->renew_check_ms) ||
 		       !c->renew_check_ms ? -EINVAL : 0;
 	if (!strcmp(key, "drain_timeout"))
-		return set_secs(&c->drain_timeout_ms, v, 3600);
+		return lsc_parse_secs(v, 3600, &c->drain_timeout_ms);
 	if (!strcmp(key, "trace"))
 		return set_bool(&c->trace, v);
 	if (!strcmp(key, "http_get"))

@@ -12,7 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scep.h"
+#include <linux/capwap_lsc.h>
+
+#include "scep_txn.h"
 
 #define LSCD_DEFAULT_CONFIG "/etc/capwap-lsc/lscd.conf"
 #define LSCD_DEFAULT_STATE_DIR "/var/lib/capwap-lsc"

@@ -17,6 +17,10 @@
 #include "hex.h"
 #include "log.h"
 #include "names.h"
+#include "pem.h"
+#include "scep_crypto.h"
+#include "scep_msg.h"
+#include "scep_names.h"
 
 static char *path_of(const char *dir, const char *name)
 {
@@ -33,40 +37,6 @@ static EVP_PKEY *keygen(const struct lscd_config *cfg)
 		return EVP_PKEY_Q_keygen(lc, NULL, "EC",
 					 cfg->key_bits == 384 ? "P-384" : "P-256");
 	return EVP_PKEY_Q_keygen(lc, NULL, "RSA", (size_t)cfg->key_bits);
-}
-
-static int write_key(const char *path, EVP_PKEY *key)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	char *p;
-	long l;
-	int rc = -ENOMEM;
-
-	if (b && PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL)) {
-		l = BIO_get_mem_data(b, &p);
-		rc = lsc_write_file_atomic(path, p, (size_t)l, 0600);
-	}
-	BIO_free_all(b);
-	return rc;
-}
-
-static int write_certs(const char *path, X509 *const *v, int n)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	char *p;
-	long l;
-	int i, rc = -ENOMEM;
-
-	if (!b)
-		return rc;
-	for (i = 0; i < n; i++)
-		if (!PEM_write_bio_X509(b, v[i]))
-			goto out;
-	l = BIO_get_mem_data(b, &p);
-	rc = lsc_write_file_atomic(path, p, (size_t)l, 0644);
-out:
-	BIO_free_all(b);
-	return rc;
 }
 
 static X509 *read_cert(const char *path)
@@ -182,7 +152,7 @@ int lscd_ctrl_load(struct lscd_controller *c, const struct lscd_config *cfg)
 			rc = -ENOMEM;
 			goto out;
 		}
-		rc = write_key(kpath, c->key);
+		rc = lsc_pem_write_key(kpath, c->key);
 		if (rc) {
 			lsc_err("cannot write %s: %s", kpath, strerror(-rc));
 			goto out;
@@ -217,7 +187,7 @@ int lscd_ctrl_load(struct lscd_controller *c, const struct lscd_config *cfg)
 		}
 		if (!self && spath) {
 			self = self_signed(c->key, cn_of(cfg, host, sizeof(host)));
-			if (self && write_certs(spath, &self, 1))
+			if (self && lsc_pem_write_certs(spath, self, NULL, 0644))
 				lsc_warn("cannot write %s", spath);
 		}
 		free(spath);
@@ -306,7 +276,7 @@ int lscd_ctrl_install(struct lscd_controller *c, X509 *cert)
 
 	if (!path)
 		return -ENOMEM;
-	rc = write_certs(path, &cert, 1);
+	rc = lsc_pem_write_certs(path, cert, NULL, 0644);
 	free(path);
 	if (rc)
 		return rc;
@@ -391,7 +361,7 @@ int lscd_ca_cache_save(const char *dir, const struct scep_ca *ca)
 		rc = lsc_write_file_atomic(cp, caps, strlen(caps), 0644);
 	}
 	if (!rc)
-		rc = write_certs(pem, &ca->ca, 1);
+		rc = lsc_pem_write_certs(pem, ca->ca, NULL, 0644);
 out:
 	free(der);
 	free(p7);

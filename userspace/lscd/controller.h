@@ -18,7 +18,8 @@
 
 #include "config.h"
 #include "kernel.h"
-#include "scep.h"
+#include "scep_ca.h"
+#include "scep_signer.h"
 
 #define LSCD_MAX_SIGNERS 16
 

@@ -19,19 +19,14 @@
 
 #include <openssl/x509.h>
 
+#include "cafetch.h"
+#include "clock.h"
 #include "daemon.h"
 #include "fileio.h"
 #include "genl_events.h"
 #include "log.h"
 #include "lscd.h"
-
-uint64_t lscd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
+#include "scep_cert.h"
 
 int lscd_load_config(struct lscd *d, struct lscd_config *out)
 {
@@ -75,6 +70,7 @@ static void apply_http(struct lscd *d)
 	lsc_log_set_level(d->cfg.verbose ? LSC_LOG_DEBUG : LSC_LOG_INFO);
 	curl_multi_setopt(d->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 			  (long)d->cfg.max_concurrent);
+	d->jobs.max_active = d->cfg.max_concurrent;
 }
 
 void lscd_push_controller(struct lscd *d)
@@ -151,7 +147,7 @@ static void try_ca(struct lscd *d, bool first)
 	if (!d->cfg.ca_url) {
 		if (first)
 			lsc_err("no CA URL: set ca_url in %s or use --url", d->config_path);
-		d->ca_retry_ms = lscd_now_ms() + d->cfg.ca_retry_ms;
+		d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 		return;
 	}
 	rc = lscd_ca_fetch(d->cfg.ca_url, d->cfg.ca_fingerprint, &d->http,
@@ -171,7 +167,7 @@ static void try_ca(struct lscd *d, bool first)
 	}
 	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
 		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
-	d->ca_retry_ms = lscd_now_ms() + d->cfg.ca_retry_ms;
+	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 }
 
 static void accept_all(struct lscd *d)
@@ -254,7 +250,7 @@ static void reload(struct lscd *d)
 	}
 	/* A new challenge or subject deserves an attempt now. */
 	d->ctrl_retry_ms = 0;
-	d->renew_check_ms = lscd_now_ms();
+	d->renew_check_ms = lsc_now_ms();
 	d->need_accept = true;
 	lsc_notice("configuration reloaded: max_concurrent %u, renew_days %u, trace %s",
 		   d->cfg.max_concurrent, d->cfg.renew_days, d->cfg.trace ? "on" : "off");
@@ -270,9 +266,9 @@ static void on_signals(struct lscd *d)
 		case SIGINT:
 			if (!d->stopping) {
 				lsc_notice("%s: draining %u request(s) in flight, %u journaled",
-					   strsignal((int)si.ssi_signo), d->active, d->njobs);
+					   strsignal((int)si.ssi_signo), d->jobs.active, d->njobs);
 				d->stopping = true;
-				d->stop_deadline_ms = lscd_now_ms() + d->cfg.drain_timeout_ms;
+				d->stop_deadline_ms = lsc_now_ms() + d->cfg.drain_timeout_ms;
 			}
 			break;
 		case SIGHUP:
@@ -344,8 +340,7 @@ int lscd_run(struct lscd *d)
 {
 	struct curl_waitfd wfd[2];
 	sigset_t mask;
-	CURLMsg *m;
-	int running, q, rc;
+	int rc;
 	FILE *pf;
 	char *pid_path = NULL;
 
@@ -360,6 +355,8 @@ int lscd_run(struct lscd *d)
 	d->multi = curl_multi_init();
 	if (d->sigfd < 0 || !d->multi)
 		return -ENOMEM;
+	scep_jobs_init(&d->jobs, d->multi, &d->http, &lscd_job_ops,
+		       d->cfg.max_concurrent);
 	apply_http(d);
 
 	rc = lscd_ctrl_load(&d->ctrl, &d->cfg);
@@ -398,16 +395,16 @@ int lscd_run(struct lscd *d)
 	try_ca(d, true);
 	lscd_push_controller(d);
 	push_ap_challenge(d);
-	d->renew_check_ms = lscd_now_ms() + 1000;
+	d->renew_check_ms = lsc_now_ms() + 1000;
 
 	for (;;) {
-		uint64_t now = lscd_now_ms(), next = now + 5000;
+		uint64_t now = lsc_now_ms(), next = now + 5000;
 		int timeout;
 
-		if (d->stopping && !d->active)
+		if (d->stopping && !d->jobs.active)
 			break;
 		if (d->stopping && now >= d->stop_deadline_ms) {
-			lsc_warn("drain timeout: %u request(s) left to the journal", d->active);
+			lsc_warn("drain timeout: %u request(s) left to the journal", d->jobs.active);
 			break;
 		}
 		if (!d->ca && !d->stopping && now >= d->ca_retry_ms)
@@ -421,15 +418,15 @@ int lscd_run(struct lscd *d)
 				d->renew_check_ms = now + d->cfg.renew_check_ms;
 			}
 		}
-		lscd_jobs_run(d, now, &next);
-		if (curl_multi_perform(d->multi, &running) != CURLM_OK) {
-			rc = -EIO;
+		/* Draining: only what is already on the wire finishes. */
+		d->jobs.hold = d->stopping;
+		scep_jobs_start_due(&d->jobs);
+		rc = scep_jobs_perform(&d->jobs);
+		if (rc)
 			break;
-		}
-		while ((m = curl_multi_info_read(d->multi, &q)))
-			if (m->msg == CURLMSG_DONE)
-				lscd_jobs_reply(d, m);
-		now = lscd_now_ms();
+		scep_jobs_prebuild(&d->jobs);
+		now = lsc_now_ms();
+		next = scep_jobs_wake_ms(&d->jobs, now, next);
 		if (!d->ca && d->ca_retry_ms < next)
 			next = d->ca_retry_ms;
 		if (d->ca && d->renew_check_ms < next)

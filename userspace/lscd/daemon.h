@@ -13,13 +13,12 @@
 #include "http.h"
 #include "journal.h"
 #include "kernel.h"
-#include "scep.h"
+#include "scep_ca.h"
+#include "scep_job.h"
 
 #define LSCD_MAX_OVERRIDES 64
 #define LSCD_MAX_RETIRED_CAS 16
 #define LSCD_JOURNAL_EXPIRY (7 * 86400)
-
-struct lscd_job;
 
 struct lscd_renew_mark {
 	uint8_t mac[CAPWAP_LSC_MAC_LEN];
@@ -48,9 +47,8 @@ struct lscd {
 	struct lscd_jentry *resume;	/* journal entries not yet re-taken */
 	size_t nresume;
 
-	struct lscd_job *jobs;
+	struct scep_jobs jobs;		/* AP and controller enrollments */
 	unsigned int njobs;		/* AP jobs held */
-	unsigned int active;		/* requests in flight to the CA */
 	bool ctrl_job;
 	bool ctrl_renew;		/* forced by SIGUSR1 */
 	uint64_t ctrl_renewed;		/* last window renewal, epoch seconds */
@@ -65,7 +63,6 @@ struct lscd {
 	unsigned long issued, failed;
 };
 
-uint64_t lscd_now_ms(void);
 int lscd_run(struct lscd *d);
 /* Re-reads the config file and applies the command-line overrides. */
 int lscd_load_config(struct lscd *d, struct lscd_config *out);
@@ -80,8 +77,7 @@ void lscd_issued_note(struct lscd *d, const uint8_t *mac, uint64_t expiry);
 int lscd_ap_take(struct lscd *d, struct lscd_request *r);
 int lscd_ap_check_csr(const struct lscd_request *r, unsigned int min_bits,
 		      char *why, size_t size);
-void lscd_jobs_run(struct lscd *d, uint64_t now, uint64_t *next);
-void lscd_jobs_reply(struct lscd *d, CURLMsg *m);
+extern const struct scep_jobs_ops lscd_job_ops;
 void lscd_jobs_free(struct lscd *d);
 int lscd_ctrl_enroll_start(struct lscd *d);
 void lscd_push_controller(struct lscd *d);

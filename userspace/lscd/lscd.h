@@ -9,13 +9,6 @@
 int lscd_cmd_getca(int argc, char **argv);
 int lscd_cmd_enroll(int argc, char **argv);
 
-struct lsc_http_cfg;
-struct scep_ca;
-/* GetCACaps and GetCACert, checked against the pinned fingerprint. */
-int lscd_ca_fetch(const char *url, const char *fingerprint,
-		  const struct lsc_http_cfg *http, bool trace,
-		  struct scep_ca **out);
-
 int lscd_cmd_daemon(int argc, char **argv);
 int lscd_cmd_renew(int argc, char **argv);
 

@@ -9,7 +9,7 @@
 #include "http.h"
 #include "log.h"
 #include "lscd.h"
-#include "scep.h"
+#include "scep_crypto.h"
 
 static const struct {
 	const char *name;

@@ -20,6 +20,7 @@
 #include "hex.h"
 #include "log.h"
 #include "lscd.h"
+#include "mac.h"
 
 /* FNV-1a: stable across builds and hosts, unlike anything seeded. */
 static uint64_t mac_hash(const uint8_t *mac)
@@ -123,6 +124,7 @@ static void check_ap(const struct lscd_ap_info *ap, void *arg)
 	struct lscd *d = arg;
 	struct lscd_renew_mark *m;
 	uint64_t now = (uint64_t)time(NULL), due, expiry = ap->cert_expiry;
+	char mac[LSC_MAC_STR_LEN];
 	int rc;
 
 	if (ap->cert_type != CAPWAP_LSC_CERT_LSC ||
@@ -142,10 +144,9 @@ static void check_ap(const struct lscd_ap_info *ap, void *arg)
 		return;
 	m->sent = now;
 	rc = lscd_kernel_renew(&d->cmd, ap->mac);
-	lsc_notice("AP %02x:%02x:%02x:%02x:%02x:%02x: LSC expires at %" PRIu64 ", renewal %s%s",
-		   ap->mac[0], ap->mac[1], ap->mac[2], ap->mac[3], ap->mac[4],
-		   ap->mac[5], expiry, rc ? "not started: " : "started",
-		   rc ? strerror(-rc) : "");
+	lsc_mac_format(mac, ap->mac);
+	lsc_notice("AP %s: LSC expires at %" PRIu64 ", renewal %s%s", mac, expiry,
+		   rc ? "not started: " : "started", rc ? strerror(-rc) : "");
 }
 
 void lscd_renew_check(struct lscd *d)
@@ -237,7 +238,7 @@ int lscd_cmd_renew(int argc, char **argv)
 	}
 	if (ctrl)
 		return renew_controller(state_dir);
-	if (ap && lsc_hex_decode(mac, sizeof(mac), ap) != CAPWAP_LSC_MAC_LEN) {
+	if (ap && lsc_mac_parse(ap, mac)) {
 		lsc_err("--ap: expected a MAC such as 02:4c:53:00:10:01");
 		return 2;
 	}

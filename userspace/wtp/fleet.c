@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "sim.h"
 #include "store.h"
@@ -93,9 +94,9 @@ static void progress(struct fleet *f, const struct tally *t, bool final)
 	snprintf(line, sizeof(line),
 		 "joined %d  provisioning %d  LSC %d/%d  failed %d  fell back %d  refused %d  %.1fs",
 		 t->joined, t->provisioning, t->lsc, f->n, t->failed,
-		 t->fallback, t->refused, (wtp_now_ms() - f->t0) / 1000.0);
+		 t->fallback, t->refused, (lsc_now_ms() - f->t0) / 1000.0);
 	if (strcmp(line, f->last_line)) {
-		f->t_change = wtp_now_ms();
+		f->t_change = lsc_now_ms();
 		snprintf(f->last_line, sizeof(f->last_line), "%s", line);
 	}
 	if (f->tty)
@@ -107,7 +108,7 @@ static void tick(struct wtp_timer *tm)
 	struct fleet *f = (struct fleet *)((char *)tm -
 				offsetof(struct fleet, tick));
 	const struct wtp_opts *o = f->o;
-	uint64_t now = wtp_now_ms();
+	uint64_t now = lsc_now_ms();
 	struct tally t;
 
 	count(f, &t);
@@ -241,7 +242,7 @@ static void summarize(struct fleet *f, struct summary *s)
 
 	memset(s, 0, sizeof(*s));
 	count(f, &s->t);
-	s->wall_s = (wtp_now_ms() - f->t0) / 1000.0;
+	s->wall_s = (lsc_now_ms() - f->t0) / 1000.0;
 	s->threads = f->sim.pool.nthreads;
 	for (i = 0; i < f->n; i++) {
 		struct wtp_ap *ap = &f->aps[i];
@@ -378,7 +379,7 @@ int wtp_fleet_run(const struct wtp_opts *o)
 	f.tty = isatty(STDERR_FILENO);
 	if (prepare(&f))
 		goto out;
-	f.t0 = f.t_change = wtp_now_ms();
+	f.t0 = f.t_change = lsc_now_ms();
 	f.tick.fire = tick;
 	wtp_timer_in(&f.sim.loop, &f.tick, TICK_MS);
 	if (start_all(&f))

@@ -8,8 +8,10 @@
 #include <unistd.h>
 #include <openssl/err.h>
 
+#include "clock.h"
 #include "keygen.h"
 #include "log.h"
+#include "pem.h"
 #include "store.h"
 
 void wtp_params_copy(struct wtp_params *dst,
@@ -30,14 +32,6 @@ void wtp_params_copy(struct wtp_params *dst,
 	}
 }
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 static EVP_PKEY *pregenerated(struct wtp_keyjob *job)
 {
 	EVP_PKEY *key;
@@ -55,16 +49,16 @@ static EVP_PKEY *pregenerated(struct wtp_keyjob *job)
 
 static void install_run(struct wtp_keyjob *job)
 {
-	uint64_t t0 = now_us();
+	uint64_t t0 = lsc_now_us();
 
 	job->install_err = wtp_store_install_lsc(job->dir, job->key, job->cert,
 						 job->cas);
-	job->install_us = now_us() - t0;
+	job->install_us = lsc_now_us() - t0;
 }
 
 void wtp_keyjob_run(struct wtp_keyjob *job)
 {
-	uint64_t t0 = now_us(), t1;
+	uint64_t t0 = lsc_now_us(), t1;
 
 	if (job->kind == WTP_JOB_INSTALL) {
 		install_run(job);
@@ -75,7 +69,7 @@ void wtp_keyjob_run(struct wtp_keyjob *job)
 	if (!job->key)
 		job->key = wtp_keygen(job->params.p.key_type,
 				      job->params.p.key_bits);
-	t1 = now_us();
+	t1 = lsc_now_us();
 	job->keygen_us = t1 - t0;
 	if (!job->key) {
 		snprintf(job->err, sizeof(job->err), "key generation: %s",
@@ -90,7 +84,7 @@ void wtp_keyjob_run(struct wtp_keyjob *job)
 	/* The last byte is the signature's: the CSR still parses, but fails. */
 	if (job->corrupt)
 		job->csr[job->csr_len - 1] ^= 0x5a;
-	job->csr_us = now_us() - t1;
+	job->csr_us = lsc_now_us() - t1;
 }
 
 void wtp_keyjob_clear(struct wtp_keyjob *job)
@@ -233,7 +227,7 @@ static void *genkeys_worker(void *arg)
 			return NULL;
 		key = wtp_keygen(g->type, g->bits);
 		snprintf(path, sizeof(path), "%s/%04d.key", g->dir, i);
-		ret = key ? wtp_store_write_key(path, key) : -EINVAL;
+		ret = key ? lsc_pem_write_key(path, key) : -EINVAL;
 		EVP_PKEY_free(key);
 		if (ret) {
 			lsc_err("%s: %s", path, key ? strerror(-ret) :

@@ -3,19 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "loop.h"
-
-uint64_t wtp_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 int wtp_loop_init(struct wtp_loop *l)
 {
@@ -124,12 +116,12 @@ void wtp_timer_at(struct wtp_loop *l, struct wtp_timer *t, uint64_t due)
 
 void wtp_timer_in(struct wtp_loop *l, struct wtp_timer *t, uint64_t ms)
 {
-	wtp_timer_at(l, t, wtp_now_ms() + ms);
+	wtp_timer_at(l, t, lsc_now_ms() + ms);
 }
 
 static void run_timers(struct wtp_loop *l)
 {
-	uint64_t now = wtp_now_ms();
+	uint64_t now = lsc_now_ms();
 
 	while (l->n && l->heap[0]->due <= now && !l->stop) {
 		struct wtp_timer *t = l->heap[0];
@@ -150,7 +142,7 @@ int wtp_loop_run(struct wtp_loop *l)
 			break;
 		timeout = -1;
 		if (l->n) {
-			uint64_t now = wtp_now_ms(), due = l->heap[0]->due;
+			uint64_t now = lsc_now_ms(), due = l->heap[0]->due;
 
 			timeout = due > now ? (int)(due - now) : 0;
 		}

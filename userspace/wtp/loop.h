@@ -19,7 +19,7 @@ struct wtp_io {
 };
 
 struct wtp_timer {
-	uint64_t due;		/* wtp_now_ms() clock */
+	uint64_t due;		/* lsc_now_ms() clock */
 	size_t slot;		/* heap index + 1, 0 when not armed */
 	void (*fire)(struct wtp_timer *t);
 };
@@ -31,7 +31,6 @@ struct wtp_loop {
 	bool stop;
 };
 
-uint64_t wtp_now_ms(void);
 
 int wtp_loop_init(struct wtp_loop *l);
 void wtp_loop_free(struct wtp_loop *l);

@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hex.h"
 #include "keygen.h"
 #include "log.h"
+#include "mac.h"
+#include "numparse.h"
 #include "sim.h"
 
 static void usage(FILE *f)
@@ -80,22 +81,20 @@ static const struct option options[] = {
 
 static long num(const char *opt, const char *s, long min, long max)
 {
-	char *end;
-	long v = strtol(s, &end, 0);
+	unsigned long v;
 
-	if (!*s || *end || v < min || v > max) {
+	if (lsc_parse_uint(s, (unsigned long)min, (unsigned long)max, &v)) {
 		lsc_err("--%s %s: want a number from %ld to %ld", opt, s, min, max);
 		exit(2);
 	}
-	return v;
+	return (long)v;
 }
 
 static double fraction(const char *opt, const char *s)
 {
-	char *end;
-	double v = strtod(s, &end);
+	double v;
 
-	if (!*s || *end || v < 0 || v > 1) {
+	if (lsc_parse_double(s, 0, 1, &v)) {
 		lsc_err("--%s %s: want a fraction from 0 to 1", opt, s);
 		exit(2);
 	}
@@ -158,8 +157,8 @@ int main(int argc, char **argv)
 		switch (c) {
 		case OPT_AC: o.ac = optarg; break;
 		case OPT_MAC:
-			if (lsc_hex_decode(o.id.mac, sizeof(o.id.mac), optarg) != 6) {
-				lsc_err("--mac %s: want 6 bytes of hex", optarg);
+			if (lsc_mac_parse(optarg, o.id.mac)) {
+				lsc_err("--mac %s: want a MAC such as 02:4c:53:00:10:01", optarg);
 				return 2;
 			}
 			have_mac = true;

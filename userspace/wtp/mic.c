@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "mic.h"
+#include "pem.h"
 #include "store.h"
 
 /*
@@ -118,9 +119,9 @@ static int create_pair(const char *keypath, const char *certpath,
 			wtp_ssl_error());
 		goto fail;
 	}
-	ret = wtp_store_write_key(keypath, key);
+	ret = lsc_pem_write_key(keypath, key);
 	if (!ret)
-		ret = wtp_store_write_certs(certpath, cert, NULL);
+		ret = lsc_pem_write_certs(certpath, cert, NULL, 0644);
 	if (ret) {
 		lsc_err("%s: cannot write: %s", certpath, strerror(-ret));
 		goto fail;

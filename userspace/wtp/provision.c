@@ -12,6 +12,7 @@
 #include <string.h>
 #include <openssl/err.h>
 
+#include "clock.h"
 #include "log.h"
 #include "store.h"
 #include "wtp.h"
@@ -70,7 +71,7 @@ void wtp_lsc_joined(struct wtp_ap *ap)
 	ap->lsc_join_failures = 0;
 	if (ap->lsc != WTP_L_LSC) {
 		ap->lsc = WTP_L_LSC;
-		ap->t_lsc = wtp_now_ms();
+		ap->t_lsc = lsc_now_ms();
 		snprintf(ap->reason, sizeof(ap->reason), "joined with its LSC");
 	}
 }
@@ -221,7 +222,7 @@ static int start_enroll(struct wtp_ap *ap,
 		job->key_file[0] = '\0';
 	ap->attempts_left = p->attempts_left;
 	if (!ap->t_params)
-		ap->t_params = wtp_now_ms();
+		ap->t_params = lsc_now_ms();
 	sk_X509_pop_free(ap->new_cas, X509_free);
 	ap->new_cas = NULL;
 	ap->lsc = WTP_L_KEYGEN;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "log.h"
 #include "wtp.h"
 
@@ -199,7 +200,7 @@ static void timer_fire(struct wtp_timer *t)
 	if (!ap->req.data)
 		return;
 	if (ap->retransmits >= WTP_MAX_RETRANSMIT ||
-	    (ap->state == WTP_S_JOIN && wtp_now_ms() >= ap->req_deadline)) {
+	    (ap->state == WTP_S_JOIN && lsc_now_ms() >= ap->req_deadline)) {
 		give_up(ap);
 		return;
 	}
@@ -264,7 +265,7 @@ static void start_join(struct wtp_ap *ap)
 		return;
 	}
 	ap->state = WTP_S_JOIN;
-	ap->req_deadline = wtp_now_ms() + WTP_WAIT_JOIN * 1000;
+	ap->req_deadline = lsc_now_ms() + WTP_WAIT_JOIN * 1000;
 	send_request(ap, pkt, len, CAPWAP_MSG_JOIN_REQ);
 }
 
@@ -322,7 +323,7 @@ static void config_status_response(struct wtp_ap *ap,
 static void enter_run(struct wtp_ap *ap)
 {
 	ap->state = WTP_S_RUN;
-	ap->t_joined = wtp_now_ms();
+	ap->t_joined = lsc_now_ms();
 	wtp_timer_in(&ap->sim->loop, &ap->echo,
 		     (uint64_t)ap->echo_interval * 1000);
 	wtp_lsc_joined(ap);
@@ -454,7 +455,7 @@ static void handle_datagram(struct wtp_ap *ap, const uint8_t *buf, size_t len)
 		capwap_reasm_reset(ap->reasm);
 	}
 	if (capwap_reasm_add(ap->reasm, &pkt.hdr, pkt.payload, pkt.payload_len,
-			     wtp_now_ms(), &bad) != CAPWAP_REASM_DONE)
+			     lsc_now_ms(), &bad) != CAPWAP_REASM_DONE)
 		return;
 	if (capwap_parse_control(ap->reasm->buf, ap->reasm->total, &msg, &bad)) {
 		ap->malformed++;
@@ -504,7 +505,7 @@ int wtp_ap_start(struct wtp_ap *ap, uint64_t delay_ms)
 				 WTP_DISCOVERY_INTERVAL;
 	ap->echo_interval = WTP_ECHO_INTERVAL;
 	ap->seq = (uint8_t)random();
-	ap->t_start = wtp_now_ms();
+	ap->t_start = lsc_now_ms();
 	if (wtp_loop_add(&ap->sim->loop, &ap->io)) {
 		int err = -errno;
 

@@ -11,6 +11,7 @@
 
 #include "fileio.h"
 #include "log.h"
+#include "pem.h"
 #include "store.h"
 
 int wtp_store_mkdir(const char *path)
@@ -30,43 +31,6 @@ int wtp_store_mkdir(const char *path)
 	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
-}
-
-static int write_bio(const char *path, BIO *bio, mode_t mode)
-{
-	char *data;
-	long len = BIO_get_mem_data(bio, &data);
-
-	return lsc_write_file_atomic(path, data, (size_t)len, mode);
-}
-
-int wtp_store_write_key(const char *path, EVP_PKEY *key)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	int ret = -ENOMEM;
-
-	if (bio && PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL))
-		ret = write_bio(path, bio, 0600);
-	BIO_free(bio);
-	return ret;
-}
-
-int wtp_store_write_certs(const char *path, X509 *first, STACK_OF(X509) *rest)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	int i, ret = -ENOMEM;
-
-	if (!bio)
-		return ret;
-	if (first && !PEM_write_bio_X509(bio, first))
-		goto out;
-	for (i = 0; rest && i < sk_X509_num(rest); i++)
-		if (!PEM_write_bio_X509(bio, sk_X509_value(rest, i)))
-			goto out;
-	ret = write_bio(path, bio, 0644);
-out:
-	BIO_free(bio);
-	return ret;
 }
 
 EVP_PKEY *wtp_store_read_key(const char *path)
@@ -125,15 +89,15 @@ int wtp_store_install_lsc(const char *dir, EVP_PKEY *key, X509 *cert,
 	int ret;
 
 	join(path, sizeof(path), dir, WTP_LSC_CA);
-	ret = wtp_store_write_certs(path, NULL, cas);
+	ret = lsc_pem_write_certs(path, NULL, cas, 0644);
 	if (ret)
 		return ret;
 	join(path, sizeof(path), dir, WTP_LSC_KEY);
-	ret = wtp_store_write_key(path, key);
+	ret = lsc_pem_write_key(path, key);
 	if (ret)
 		return ret;
 	join(path, sizeof(path), dir, WTP_LSC_CERT);
-	return wtp_store_write_certs(path, cert, NULL);
+	return lsc_pem_write_certs(path, cert, NULL, 0644);
 }
 
 int wtp_store_load_lsc(const char *dir, const struct wtp_identity *id,

@@ -18,9 +18,6 @@
 /* mkdir -p with mode 0700; 0 or a negative errno. */
 int wtp_store_mkdir(const char *path);
 
-int wtp_store_write_key(const char *path, EVP_PKEY *key);
-int wtp_store_write_certs(const char *path, X509 *first,
-			  STACK_OF(X509) *rest);
 EVP_PKEY *wtp_store_read_key(const char *path);
 X509 *wtp_store_read_cert(const char *path);
 STACK_OF(X509) *wtp_store_read_certs(const char *path);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One SCEP enrollment as a state machine without I/O (see scep.h): it
+ * One SCEP enrollment as a state machine without I/O (see scep_txn.h): it
  * builds PKCSReq/RenewalReq and CertPoll messages, checks every CertRep and
  * the issued certificate, and keeps what a journal needs to resume it.
  */
@@ -8,15 +8,19 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/asn1t.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "hex.h"
-#include "scep.h"
 #include "names.h"
+#include "scep_cert.h"
+#include "scep_crypto.h"
+#include "scep_msg.h"
+#include "scep_names.h"
+#include "scep_txn.h"
 
 /* CertPoll's messageData (RFC 8894 section 3.3.3). */
 typedef struct {
@@ -55,14 +59,6 @@ struct scep_txn {
 	char reason[CAPWAP_LSC_MAX_REASON_LEN + 1];
 	X509 *cert;
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void trace(const struct scep_txn *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -486,7 +482,7 @@ static enum scep_txn_state issued(struct scep_txn *t, const struct scep_msg *m)
 
 static enum scep_txn_state pending(struct scep_txn *t)
 {
-	uint64_t now = now_ms(), waited;
+	uint64_t now = lsc_now_ms(), waited;
 
 	if (!t->pending_since_ms) {
 		t->pending_since_ms = now;
@@ -631,4 +627,16 @@ X509 *scep_txn_cert(const struct scep_txn *txn)
 X509_REQ *scep_txn_csr(const struct scep_txn *txn)
 {
 	return txn->req;
+}
+
+const char *scep_txn_state_name(enum scep_txn_state state)
+{
+	switch (state) {
+	case SCEP_TXN_SEND: return "send";
+	case SCEP_TXN_AWAIT_REPLY: return "await-reply";
+	case SCEP_TXN_POLL_WAIT: return "poll-wait";
+	case SCEP_TXN_ISSUED: return "issued";
+	case SCEP_TXN_FAILED: return "failed";
+	}
+	return "unknown";
 }

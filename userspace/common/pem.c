@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "fileio.h"
+#include "pem.h"
+
+static int bio_text(BIO *b, char **out, size_t *len)
+{
+	char *p;
+	long l = BIO_get_mem_data(b, &p);
+
+	if (l < 0)
+		return -EIO;
+	*out = malloc((size_t)l + 1);
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, p, (size_t)l);
+	(*out)[l] = '\0';
+	*len = (size_t)l;
+	return 0;
+}
+
+int lsc_pem_certs(X509 *first, const STACK_OF(X509) *rest, char **pem,
+		  size_t *len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int i, rc = -ENOMEM;
+
+	if (!b)
+		return rc;
+	if (first && !PEM_write_bio_X509(b, first))
+		goto out;
+	for (i = 0; rest && i < sk_X509_num(rest); i++)
+		if (!PEM_write_bio_X509(b, sk_X509_value(rest, i)))
+			goto out;
+	rc = bio_text(b, pem, len);
+out:
+	BIO_free(b);
+	ERR_clear_error();
+	return rc;
+}
+
+int lsc_pem_write_certs(const char *path, X509 *first,
+			const STACK_OF(X509) *rest, mode_t mode)
+{
+	char *pem = NULL;
+	size_t len = 0;
+	int rc = lsc_pem_certs(first, rest, &pem, &len);
+
+	if (!rc)
+		rc = lsc_write_file_atomic(path, pem, len, mode);
+	free(pem);
+	return rc;
+}
+
+int lsc_pem_write_key(const char *path, EVP_PKEY *key)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p;
+	long l;
+	int rc = -ENOMEM;
+
+	if (b && PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL)) {
+		l = BIO_get_mem_data(b, &p);
+		rc = lsc_write_file_atomic(path, p, (size_t)l, 0600);
+	}
+	BIO_free(b);
+	ERR_clear_error();
+	return rc;
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_ca.h"
+#include "log.h"
+#include "numparse.h"
+#include "pem.h"
+
+void lscd_ca_opts_init(struct lscd_ca_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->http.connect_timeout_ms = 5000;
+	o->http.timeout_ms = 30000;
+	o->http.retries = 3;
+	o->http.retry_initial_ms = 500;
+	o->http.retry_max_ms = 8000;
+}
+
+int lscd_ca_opt(struct lscd_ca_opts *o, int c, const char *arg)
+{
+	unsigned long n;
+	unsigned int v;
+
+	switch (c) {
+	case 'u': o->url = arg; return 1;
+	case 'f': o->fingerprint = arg; return 1;
+	case 'o': o->out_dir = arg; return 1;
+	case 't': o->trace = true; o->http.trace = true; return 1;
+	case LSCD_OPT_CA_BUNDLE: o->http.ca_bundle = arg; return 1;
+	case LSCD_OPT_PINNED_PUBKEY: o->http.pinned_pubkey = arg; return 1;
+	case LSCD_OPT_CONNECT_TIMEOUT:
+		if (lsc_parse_secs(arg, 86400.0 * 30, &v) || !v)
+			goto bad;
+		o->http.connect_timeout_ms = v;
+		return 1;
+	case LSCD_OPT_TIMEOUT:
+		if (lsc_parse_secs(arg, 86400.0 * 30, &v) || !v)
+			goto bad;
+		o->http.timeout_ms = v;
+		return 1;
+	case LSCD_OPT_RETRIES:
+		if (lsc_parse_uint(arg, 0, 100, &n))
+			goto bad;
+		o->http.retries = (unsigned int)n;
+		return 1;
+	case LSCD_OPT_RETRY_DELAY:
+		if (lsc_parse_secs(arg, 86400.0 * 30, &v))
+			goto bad;
+		o->http.retry_initial_ms = v;
+		if (o->http.retry_max_ms < v)
+			o->http.retry_max_ms = v;
+		return 1;
+	}
+	return 0;
+bad:
+	lsc_err("invalid value '%s'", arg);
+	return -1;
+}
+
+int lscd_write_pem(const char *dir, const char *name, X509 *first,
+		   const STACK_OF(X509) *rest)
+{
+	char *path = NULL;
+	int rc;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return -ENOMEM;
+	rc = lsc_pem_write_certs(path, first, rest, 0644);
+	if (rc)
+		lsc_err("cannot write %s: %s", path, strerror(-rc));
+	free(path);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a CA is known by: its URL, its capabilities and its certificates,
+ * with the CA, RA encryption and RA signing roles told apart from what
+ * GetCACert returned (RFC 8894 section 3.5).
+ */
+#ifndef LSCD_SCEP_CA_H
+#define LSCD_SCEP_CA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <openssl/x509.h>
+
+struct scep_ca {
+	char *url;
+	unsigned int caps;		/* enum scep_cap */
+	X509 *ca;			/* issuing CA; pinned by fingerprint */
+	X509 *ra_enc;			/* pkcsPKIEnvelope recipient (RA or CA) */
+	X509 *ra_sign;			/* CertRep signer (RA or CA) */
+	STACK_OF(X509) *certs;		/* everything GetCACert returned */
+};
+
+struct scep_ca *scep_ca_new(const char *url);
+void scep_ca_free(struct scep_ca *ca);
+int scep_ca_set_certs(struct scep_ca *ca, const char *content_type,
+		      const uint8_t *body, size_t len, char *err, size_t errlen);
+int scep_ca_check_fingerprint(const struct scep_ca *ca, const char *hex);
+int scep_ca_parse_next(const struct scep_ca *ca, const uint8_t *body,
+		       size_t len, STACK_OF(X509) **certs, char *err,
+		       size_t errlen);
+/* URL of an operation, with the message percent-encoded when given. */
+char *scep_ca_url(const struct scep_ca *ca, const char *operation,
+		  const char *message);
+/* Every certificate GetCACert returned, with its role. */
+void scep_ca_describe(const struct scep_ca *ca, const char *indent, FILE *out);
+
+#endif /* LSCD_SCEP_CA_H */

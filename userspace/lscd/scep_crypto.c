@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * OpenSSL's providers for SCEP, the algorithms fetched once, and which of
+ * them a CA's capabilities call for.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/err.h>
+#include <openssl/provider.h>
+
+#include "scep_crypto.h"
+#include "scep_names.h"
+
+/* Every algorithm SCEP may pick (scep_caps_cipher, scep_caps_digest). */
+static const char *const cipher_names[] = { "AES-128-CBC", "DES-EDE3-CBC", "DES-CBC" };
+static const char *const digest_names[] = { "SHA1", "SHA256", "SHA512" };
+#define N_CIPHERS (sizeof(cipher_names) / sizeof(cipher_names[0]))
+#define N_DIGESTS (sizeof(digest_names) / sizeof(digest_names[0]))
+
+/* The one piece of process-wide state, as scep_crypto.h says. */
+static struct {
+	OSSL_LIB_CTX *libctx;
+	OSSL_PROVIDER *dflt;
+	OSSL_PROVIDER *legacy;
+	/* No algorithms at all: see strip_certs() in scep_msg.c. */
+	OSSL_LIB_CTX *bare;
+	OSSL_PROVIDER *null;
+	/* Fetched once, not per message; ciphers under lock (legacy loads late). */
+	EVP_CIPHER *ciphers[N_CIPHERS];
+	EVP_MD *digests[N_DIGESTS];
+	pthread_mutex_t lock;
+} scep_lib = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+int scep_lib_init(void)
+{
+	size_t i;
+
+	if (scep_lib.libctx)
+		return 0;
+	scep_lib.libctx = OSSL_LIB_CTX_new();
+	scep_lib.bare = OSSL_LIB_CTX_new();
+	if (!scep_lib.libctx || !scep_lib.bare) {
+		scep_lib_exit();
+		return -ENOMEM;
+	}
+	scep_lib.dflt = OSSL_PROVIDER_load(scep_lib.libctx, "default");
+	/* Loaded, "null" keeps OpenSSL from falling back to "default". */
+	scep_lib.null = OSSL_PROVIDER_load(scep_lib.bare, "null");
+	if (!scep_lib.dflt || !scep_lib.null) {
+		scep_lib_exit();
+		return -ENOENT;
+	}
+	/* Those the default provider lacks come with the legacy provider. */
+	ERR_set_mark();
+	for (i = 0; i < N_DIGESTS; i++)
+		scep_lib.digests[i] = EVP_MD_fetch(scep_lib.libctx, digest_names[i], NULL);
+	for (i = 0; i < N_CIPHERS; i++)
+		scep_lib.ciphers[i] = EVP_CIPHER_fetch(scep_lib.libctx, cipher_names[i], NULL);
+	ERR_pop_to_mark();
+	return 0;
+}
+
+void scep_lib_exit(void)
+{
+	size_t i;
+
+	for (i = 0; i < N_DIGESTS; i++) {
+		EVP_MD_free(scep_lib.digests[i]);
+		scep_lib.digests[i] = NULL;
+	}
+	for (i = 0; i < N_CIPHERS; i++) {
+		EVP_CIPHER_free(scep_lib.ciphers[i]);
+		scep_lib.ciphers[i] = NULL;
+	}
+	if (scep_lib.legacy)
+		OSSL_PROVIDER_unload(scep_lib.legacy);
+	if (scep_lib.dflt)
+		OSSL_PROVIDER_unload(scep_lib.dflt);
+	if (scep_lib.null)
+		OSSL_PROVIDER_unload(scep_lib.null);
+	OSSL_LIB_CTX_free(scep_lib.libctx);
+	OSSL_LIB_CTX_free(scep_lib.bare);
+	scep_lib.legacy = NULL;
+	scep_lib.dflt = NULL;
+	scep_lib.null = NULL;
+	scep_lib.libctx = NULL;
+	scep_lib.bare = NULL;
+}
+
+OSSL_LIB_CTX *scep_libctx(void)
+{
+	return scep_lib.libctx;
+}
+
+OSSL_LIB_CTX *scep_lib_bare(void)
+{
+	return scep_lib.bare;
+}
+
+static int name_index(const char *const *names, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(names[i], name))
+			return (int)i;
+	return -1;
+}
+
+const EVP_MD *scep_lib_digest(const char *name)
+{
+	int i = name_index(digest_names, N_DIGESTS, name);
+
+	return i < 0 ? NULL : scep_lib.digests[i];
+}
+
+/*
+ * Fetches a cipher, loading the legacy provider the first time a cipher
+ * needs it: single DES is legacy in OpenSSL 3, and some CAs (Debian's
+ * scepserver always) encrypt CertRep with it.  The legacy provider is
+ * never loaded otherwise, so it cannot be picked by accident.
+ */
+EVP_CIPHER *scep_lib_fetch_cipher(const char *name, bool trace)
+{
+	EVP_CIPHER *c;
+
+	ERR_set_mark();
+	c = EVP_CIPHER_fetch(scep_lib.libctx, name, NULL);
+	ERR_pop_to_mark();
+	if (c)
+		return c;
+	pthread_mutex_lock(&scep_lib.lock);
+	if (!scep_lib.legacy) {
+		if (trace)
+			fprintf(stderr, "scep: cipher %s needs OpenSSL's legacy provider, loading it\n",
+				name);
+		scep_lib.legacy = OSSL_PROVIDER_load(scep_lib.libctx, "legacy");
+	}
+	pthread_mutex_unlock(&scep_lib.lock);
+	if (!scep_lib.legacy)
+		return NULL;
+	ERR_set_mark();
+	c = EVP_CIPHER_fetch(scep_lib.libctx, name, NULL);
+	ERR_pop_to_mark();
+	return c;
+}
+
+const EVP_CIPHER *scep_lib_cipher(const char *name, bool trace)
+{
+	int i = name_index(cipher_names, N_CIPHERS, name);
+	EVP_CIPHER *c;
+
+	if (i < 0)
+		return NULL;
+	pthread_mutex_lock(&scep_lib.lock);
+	c = scep_lib.ciphers[i];
+	pthread_mutex_unlock(&scep_lib.lock);
+	if (c)
+		return c;
+	c = scep_lib_fetch_cipher(name, trace);
+	if (!c)
+		return NULL;
+	pthread_mutex_lock(&scep_lib.lock);
+	if (scep_lib.ciphers[i]) {
+		/* Another thread was first. */
+		EVP_CIPHER_free(c);
+		c = scep_lib.ciphers[i];
+	} else {
+		scep_lib.ciphers[i] = c;
+	}
+	pthread_mutex_unlock(&scep_lib.lock);
+	return c;
+}
+
+int scep_lib_need_cipher(const char *name, bool trace)
+{
+	EVP_CIPHER *c;
+
+	if (name_index(cipher_names, N_CIPHERS, name) >= 0)
+		return scep_lib_cipher(name, trace) ? 0 : -ENOTSUP;
+	/* Another cipher a CA chose for its reply: checked, not kept. */
+	c = scep_lib_fetch_cipher(name, trace);
+	EVP_CIPHER_free(c);
+	return c ? 0 : -ENOTSUP;
+}
+
+/*
+ * AES and SHA-256 whenever the CA says so ("SCEPStandard" implies both).
+ * A CA that did not answer GetCACaps gets 3DES and SHA-1, which every CA
+ * since Windows 2003's NDES accepts; single DES only when the CA lists
+ * capabilities and none better.  MD5 is never used.
+ */
+const char *scep_caps_cipher(unsigned int caps)
+{
+	if (caps & (SCEP_CAP_AES | SCEP_CAP_STANDARD))
+		return "AES-128-CBC";
+	if ((caps & SCEP_CAP_DES3) || !(caps & SCEP_CAPS_KNOWN))
+		return "DES-EDE3-CBC";
+	return "DES-CBC";
+}
+
+const char *scep_caps_digest(unsigned int caps)
+{
+	if (caps & (SCEP_CAP_SHA256 | SCEP_CAP_STANDARD))
+		return "SHA256";
+	if ((caps & SCEP_CAP_SHA512) && !(caps & SCEP_CAP_SHA1))
+		return "SHA512";
+	return "SHA1";
+}
+
+void scep_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	unsigned long e = ERR_peek_error();
+	va_list ap;
+	int n;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	if (e && n >= 0 && (size_t)n < errlen) {
+		char buf[256];
+
+		ERR_error_string_n(e, buf, sizeof(buf));
+		snprintf(err + n, errlen - (size_t)n, " (%s)", buf);
+	}
+	ERR_clear_error();
+}

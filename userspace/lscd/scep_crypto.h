@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The OpenSSL side of SCEP: one library context with the "default"
+ * provider ("legacy" loaded only when a CA's reply needs it), the ciphers
+ * and digests SCEP picks, fetched once, and the choice among them from a
+ * CA's capabilities.  This library context is the only process-wide
+ * state of the SCEP engine; everything else is reentrant.
+ */
+#ifndef LSCD_SCEP_CRYPTO_H
+#define LSCD_SCEP_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <openssl/evp.h>
+
+int scep_lib_init(void);
+void scep_lib_exit(void);
+OSSL_LIB_CTX *scep_libctx(void);
+/* A library context with no algorithms at all (the "null" provider). */
+OSSL_LIB_CTX *scep_lib_bare(void);
+
+/* A digest SCEP uses, fetched at scep_lib_init(); NULL if unknown. */
+const EVP_MD *scep_lib_digest(const char *name);
+/* One of the ciphers SCEP picks, fetched once; NULL if unavailable. */
+const EVP_CIPHER *scep_lib_cipher(const char *name, bool trace);
+/* Any cipher, loading "legacy" if it must; the caller frees it. */
+EVP_CIPHER *scep_lib_fetch_cipher(const char *name, bool trace);
+/* Makes sure the cipher can be fetched, loading "legacy" if it must. */
+int scep_lib_need_cipher(const char *name, bool trace);
+
+/* Algorithms chosen from capabilities (RFC 8894 sections 3.5.2, 2.9). */
+const char *scep_caps_cipher(unsigned int caps);
+const char *scep_caps_digest(unsigned int caps);
+
+/* printf into err, with OpenSSL's first queued error appended. */
+void scep_set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* LSCD_SCEP_CRYPTO_H */
