@@ -23,14 +23,14 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
+plan 23
 
 LSCD=$PWD/build/lscd
 PEER=$PWD/tests/peers/scep-pending.py
 
-if [ "$(id -u)" != 0 ] || ! command -v scepserver >/dev/null || [ ! -x "$LSCD" ]; then
-	skip "scep: needs root, scepserver (Debian package scep) and build/lscd"
-	exit 0
-fi
+need scepserver scep
+[ -x "$LSCD" ] || { not_ok "scep: $LSCD is not built (make userspace)"; exit 1; }
+[ "$(id -u)" = 0 ] || { not_ok "scep: network namespaces need root"; exit 1; }
 
 W=$(mktemp -d /tmp/lscd-scep.XXXXXX)
 pids=()

@@ -9,11 +9,8 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-
-if ! command -v tshark >/dev/null; then
-	not_ok "tshark: not installed (apt-get install tshark)"
-	exit 1
-fi
+plan 7
+need tshark tshark
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

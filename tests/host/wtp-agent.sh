@@ -8,6 +8,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
+plan 16
 
 PORT=15346
 wtp=build/lsc-wtp

@@ -9,17 +9,14 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
+plan 16
 
 PORT=15246
 wtp=build/lsc-wtp
 ac=build/tools/wtp_ac
 
-for t in tshark dumpcap; do
-	if ! command -v $t >/dev/null; then
-		not_ok "wtp_wire: $t not installed (apt-get install tshark)"
-		exit 1
-	fi
-done
+need tshark tshark
+need dumpcap tshark
 if [ ! -x $wtp ] || [ ! -x $ac ]; then
 	not_ok "wtp_wire: build $wtp and $ac first"
 	exit 1

@@ -1159,6 +1159,8 @@ int main(void)
 	char name[96];
 	size_t i;
 
+	tap_plan(ARRAY_SIZE(parse_cases) + S_COUNT + ARRAY_SIZE(tests) +
+		 ARRAY_SIZE(chunk_cases));
 	for (i = 0; i < ARRAY_SIZE(parse_cases); i++) {
 		snprintf(name, sizeof(name), "parse_%s", parse_cases[i].name);
 		tap_result(name, run_parse_case(i));

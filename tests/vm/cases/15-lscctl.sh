@@ -6,6 +6,7 @@
 # users can look but not change, and joined APs are listed.
 
 . tests/lib.sh
+plan 37
 
 lscctl=build/lscctl
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }

@@ -7,6 +7,7 @@
 # for the APs that joined.
 
 . tests/lib.sh
+plan 36
 
 peer=build/tools/capwap_peer
 if [ ! -x $peer ]; then

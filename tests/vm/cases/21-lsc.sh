@@ -11,6 +11,7 @@
 # decode in tshark without expert warnings.
 
 . tests/lib.sh
+plan 60 600
 . tests/vm/cases/lsc-fixtures.bash
 
 peer=build/tools/capwap_peer

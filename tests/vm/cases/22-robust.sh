@@ -7,6 +7,7 @@
 # mutated valid ones) after which every counter still adds up.
 
 . tests/lib.sh
+plan 14
 
 peer=build/tools/capwap_peer
 modprobe capwap_lsc rtx_ms=100 || { not_ok "modprobe capwap_lsc"; exit 1; }

@@ -8,6 +8,7 @@
 # less.
 
 . tests/lib.sh
+plan 4
 
 peer=build/tools/capwap_peer
 n=2000

@@ -9,6 +9,7 @@
 # the parameters are validated at load.
 
 . tests/lib.sh
+plan 28
 
 peer=build/tools/capwap_peer
 

@@ -9,6 +9,8 @@
 # them to its journal and polls with the same transactionID.  Every AP
 # ends with its LSC, and the CA issued exactly one certificate per request.
 
+. tests/lib.sh
+plan 8 600
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_resume --attempts 2

@@ -13,6 +13,8 @@
 #   - the CA goes down: bounded retries, then "CA unreachable" in the AP's
 #     record; when it comes back the AP's next attempt gets its LSC
 
+. tests/lib.sh
+plan 9
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_failures --attempts 3

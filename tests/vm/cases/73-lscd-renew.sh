@@ -11,12 +11,14 @@
 #     record (its own note in STATE_DIR/issued is removed first)
 #   - lscd renew --controller: a RenewalReq signed with the controller's LSC
 
+. tests/lib.sh
+plan 8
 . tests/vm/cases/lscd-lib.bash
 
 for b in $wtp $lscd $helper; do
 	[ -x $b ] || { not_ok "lscd_renew: build $b first"; exit 1; }
 done
-command -v scepserver >/dev/null || { skip "lscd_renew: needs scepserver"; exit 0; }
+need scepserver scep
 fx=$(lscd_fixtures) || { not_ok "lscd_renew: cannot make the fixtures"; exit 1; }
 modprobe -r capwap_lsc 2>/dev/null
 mkdir -p "$tmp/state"

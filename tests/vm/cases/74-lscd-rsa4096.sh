@@ -6,6 +6,8 @@
 # accepts them when the APs rejoin.  The CA comes from
 # tests/vm/lscd-fixtures.sh (a 4096-bit key takes minutes in the VM).
 
+. tests/lib.sh
+plan 4
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_rsa4096 --attempts 3 --bits 2048

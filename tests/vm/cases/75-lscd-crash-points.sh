@@ -12,6 +12,8 @@
 # Either way the AP ends with its LSC and the CA issued one certificate for
 # it (scepserver, no front).
 
+. tests/lib.sh
+plan 7
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_crash --attempts 3

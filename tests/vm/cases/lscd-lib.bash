@@ -76,7 +76,7 @@ lscd_setup() {
 	for b in $wtp $lscd $helper; do
 		[ -x $b ] || { not_ok "$name: build $b first"; exit 1; }
 	done
-	command -v scepserver >/dev/null || { skip "$name: needs scepserver (Debian package scep)"; exit 0; }
+	need scepserver scep
 	fx=$(lscd_fixtures) || { not_ok "$name: cannot make the fixtures"; exit 1; }
 	modprobe capwap_lsc || { not_ok "$name: modprobe capwap_lsc"; exit 1; }
 	if ! $helper config --ca "$fx/ca2048/ca.pem" --key-type rsa --bits 1024 "$@" \
