@@ -3,8 +3,8 @@
 # makes of it (tests/README.md has the whole convention):
 #
 #   plan N [SECONDS]  first, before the test does anything else: it reports
-#                     exactly N checks.  A VM case may add how long it may
-#                     run (default 300 s); tests/vm/suite kills it then.
+#                     exactly N checks, and may run SECONDS (default 600);
+#                     then it is killed (tests/run, tests/vm/suite).
 #   ok NAME           one check passed.
 #   not_ok NAME: WHY  one check failed, and why.
 #   check NAME CMD... one check: passes when CMD succeeds.

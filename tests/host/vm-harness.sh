@@ -10,7 +10,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 10
+plan 10 1800
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

@@ -7,7 +7,7 @@
 # leak nothing.
 
 . tests/lib.sh
-plan 16 600
+plan 16 900
 
 port=5246
 port_hex=$(printf '%04X' $port)

@@ -11,7 +11,7 @@
 # decode in tshark without expert warnings.
 
 . tests/lib.sh
-plan 60 600
+plan 60 900
 . tests/vm/cases/lsc-fixtures.bash
 
 peer=build/tools/capwap_peer

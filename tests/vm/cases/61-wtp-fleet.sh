@@ -6,7 +6,7 @@
 # guest's slow key generation does not dominate.
 
 . tests/lib.sh
-plan 2
+plan 2 900
 . tests/vm/cases/wtp-lib.bash
 
 wtp_setup wtp_fleet --attempts 4 --key-type ec --bits 256
