@@ -6,7 +6,7 @@
 # users can look but not change, and joined APs are listed.
 
 . tests/lib.sh
-plan 37
+plan 38
 
 lscctl=build/lscctl
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
@@ -79,7 +79,7 @@ expect_fail "unprivileged user cannot change" "Operation not permitted.*CAP_NET_
 expect_fail "unprivileged user cannot renew" "Operation not permitted" nobody $lscctl renew all
 
 check "config provision off" $lscctl config provision off
-build/tools/capwap_peer mkaps 3 > /dev/null 2>&1
+checks 1 "capwap_peer mkaps" build/tools/capwap_peer mkaps 3
 expect_out "show aps lists joined APs" "^3 APs: 0 LSC, [0-9]+ MIC" $lscctl show aps
 mac=$($lscctl show aps | awk 'NR == 2 { print $1 }')
 expect_out "show ap MAC in detail" "AP Ethernet MAC +$mac" $lscctl show ap "$mac"

@@ -17,8 +17,8 @@ fi
 
 modprobe capwap_lsc rtx_ms=100 mtu=576 || { not_ok "modprobe capwap_lsc"; exit 1; }
 
-$peer fastpath || true
-$peer config || true
+checks 17 "capwap_peer fastpath" $peer fastpath
+checks 9 "capwap_peer config" $peer config
 
 sys=/sys/kernel/capwap_lsc
 mac=02:ca:00:00:00:01

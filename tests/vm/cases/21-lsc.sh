@@ -26,11 +26,11 @@ dumpcap_pid=$!
 wait_until 30 grep -q 'Capturing on' "$out/dumpcap.log" ||
 	wait_until 5 test -s "$pcap"
 
-$peer lscjoin "$fix" || true
-$peer lsc "$fix" || true
-$peer fallback 3 || true
-$peer provlist || true
-$peer refuse || true
+checks 5 "capwap_peer lscjoin" $peer lscjoin "$fix"
+checks 15 "capwap_peer lsc" $peer lsc "$fix"
+checks 3 "capwap_peer fallback" $peer fallback 3
+checks 2 "capwap_peer provlist" $peer provlist
+checks 2 "capwap_peer refuse" $peer refuse
 
 sys=/sys/kernel/capwap_lsc
 if [ "$(cat $sys/stats/certs_delivered)" = 1 ] &&

@@ -74,6 +74,6 @@ if lscd_stop; then
 else
 	not_ok "lscd_enroll: lscd exited non-zero on SIGTERM: $(lscd_tail)"
 fi
-[ -z "$(ls "$tmp/state/journal")" ] && ok "lscd_enroll: journal empty after every request completed" ||
-	not_ok "lscd_enroll: journal left: $(ls "$tmp/state/journal")"
+journal_empty && ok "lscd_enroll: journal empty after every request completed" ||
+	not_ok "lscd_enroll: journal left: $(ls -A "$tmp/state/journal" 2>&1 | tr '\n' ' ')"
 finish

@@ -127,6 +127,12 @@ ap_log() {
 	tail -n 3 "$tmp/ap-${1//:/}.log" 2>/dev/null | tr '\n' ' '
 }
 
+# journal_empty: lscd's journal exists and holds nothing (a missing
+# directory is no proof that nothing was left).
+journal_empty() {
+	[ -d "$tmp/state/journal" ] && [ -z "$(ls -A "$tmp/state/journal")" ]
+}
+
 lscd_tail() {
 	tail -n "${1:-5}" "$tmp/lscd.log" | tr '\n' ' '
 }
