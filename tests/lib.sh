@@ -93,6 +93,16 @@ need() {
 	exit 1
 }
 
+# tshark_findings CAPTURE [TSHARK_OPTION...]: tshark's expert findings of
+# warning level and worse, one section per level ("Errors (1)", "Warns
+# (2)" in tshark 4.0: any such heading counts); nothing when none.
+tshark_findings() {
+	local capture=$1
+	shift
+	tshark -n -r "$capture" "$@" -q -z expert,warn 2>&1 |
+		sed -n '/^[A-Z][a-z]* ([0-9][0-9]*)$/,$p'
+}
+
 # wait_until SECONDS COMMAND...: poll COMMAND every 0.2 s until it succeeds.
 wait_until() {
 	local deadline=$(( $(date +%s) + $1 ))

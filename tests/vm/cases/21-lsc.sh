@@ -47,20 +47,20 @@ else
 fi
 
 # After the sysfs check: these scenarios add failures and fallbacks.
-$peer regress "$fix" || true
-$peer deliver || true
-$peer radios || true
-$peer rekick || true
+checks 5 "capwap_peer regress" $peer regress "$fix"
+checks 16 "capwap_peer deliver" $peer deliver
+checks 5 "capwap_peer radios" $peer radios
+checks 4 "capwap_peer rekick" $peer rekick
 
 kill -INT $dumpcap_pid 2>/dev/null
 wait $dumpcap_pid 2>/dev/null
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
 
 frames=$(tshark -r "$pcap" -q -z io,stat,0 2>/dev/null | awk '/<>/ { print $6; exit }')
-expert=$(tshark -n -r "$pcap" -q -z expert,warn 2>/dev/null | grep -E '^(Errors|Warnings) ')
-if [ -s "$pcap" ] && [ -z "$expert" ] && [ "${frames:-0}" -gt 10 ]; then
+found=$(tshark_findings "$pcap")
+if [ -s "$pcap" ] && [ -z "$found" ] && [ "${frames:-0}" -gt 10 ]; then
 	ok "tshark decodes the $frames datagrams the module sent without expert warnings"
 else
-	not_ok "tshark expert on the module's datagrams ($frames frames): $(tshark -n -r "$pcap" -q -z expert,warn 2>&1 | head -n 12 | tr '\n' ' ')"
+	not_ok "tshark expert on the module's datagrams ($frames frames): $(printf '%s\n' "$found" | head -n 12 | tr '\n' ' ')"
 fi
 finish
