@@ -93,6 +93,14 @@ need() {
 	exit 1
 }
 
+# private_netns FILE: a network namespace of the test's own, held by
+# FILE, with only lo up, so that its ports meet no one else's.  Run in it
+# with `nsenter --net=FILE CMD` (nsenter execs CMD: `$!` of a background
+# one is CMD's own PID); `umount FILE` when done.
+private_netns() {
+	touch "$1" && unshare --net="$1" true && nsenter --net="$1" ip link set lo up
+}
+
 # tshark_findings CAPTURE [TSHARK_OPTION...]: tshark's expert findings of
 # warning level and worse, one section per level ("Errors (1)", "Warns
 # (2)" in tshark 4.0: any such heading counts); nothing when none.

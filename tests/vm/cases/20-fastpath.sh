@@ -98,7 +98,6 @@ print("stamping", flush=True)
 time.sleep(120)' > "$stamp_log" 2>&1 &
 	stamper=$!
 	if wait_until 120 grep -q stamping "$stamp_log"; then
-		sleep 1
 		out=$($load 5246 echo 1 2>&1)
 		drops=$(tc -s qdisc show dev lo | grep -o 'horizon_drops [0-9]*')
 		if printf '%s\n' "$out" | grep -q '^answers [1-9]'; then

@@ -23,12 +23,15 @@ helper=build/tools/lsc_test_helper
 sys=/sys/kernel/capwap_lsc
 tmp=$(mktemp -d)
 pids=()
+ap_pids=()
 lscd_pid=
 
+# Everything the case started goes, APs included: a case that stops
+# early must not wait for its APs' own timeouts.
 lscd_cleanup() {
 	local p
 	[ -z "$lscd_pid" ] || kill "$lscd_pid" 2>/dev/null
-	for p in "${pids[@]}"; do
+	for p in "${pids[@]}" "${ap_pids[@]}"; do
 		kill "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
@@ -109,7 +112,6 @@ lscd_stop() {
 }
 
 # ap_run MAC MODEL [ARGS...]: one lsc-wtp agent in the background.
-ap_pids=()
 ap_run() {
 	local mac=$1 model=$2
 	shift 2
