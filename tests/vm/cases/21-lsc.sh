@@ -7,11 +7,12 @@
 # (fragmented at mtu=576), install, renewal; fallback after N failures;
 # provision-list filtering; bridge/mesh refusal; radios back on when
 # provisioning ends without an LSC; configuration changes reaching APs
-# already in Run.  Everything the module sends is captured and must
-# decode in tshark without expert warnings.
+# already in Run; COMPLETE of a request RENEW cancelled.  Everything the
+# module sends is captured and must decode in tshark without expert
+# warnings.
 
 . tests/lib.sh
-plan 60 900
+plan 64 900
 . tests/vm/cases/lsc-fixtures.bash
 
 peer=build/tools/capwap_peer
@@ -51,6 +52,7 @@ checks 5 "capwap_peer regress" $peer regress "$fix"
 checks 16 "capwap_peer deliver" $peer deliver
 checks 5 "capwap_peer radios" $peer radios
 checks 4 "capwap_peer rekick" $peer rekick
+checks 4 "capwap_peer stale" $peer stale "$fix"
 
 kill -INT $dumpcap_pid 2>/dev/null
 wait $dumpcap_pid 2>/dev/null

@@ -108,11 +108,7 @@ if [ "$n" = 6 ]; then
 else
 	not_ok "lscd_resume: the CA issued $n certificates, expected 6: $(ls "$tmp/ca" | tr '\n' ' ')"
 fi
-if lscd_stop; then
-	ok "lscd_resume: final SIGTERM: lscd exits 0"
-else
-	not_ok "lscd_resume: final SIGTERM: lscd exited non-zero: $(lscd_tail 3)"
-fi
+lscd_stop_ok "lscd_resume: final"
 journal_empty && ok "lscd_resume: journal empty at the end" ||
 	not_ok "lscd_resume: journal left: $(ls -A "$tmp/state/journal" 2>&1 | tr '\n' ' ')"
 finish

@@ -62,11 +62,7 @@ if [ "$(ap_attr $mac cert_type)" = LSC ] && [ "$(ap_attr $mac state)" = installe
 else
 	not_ok "lscd_failures: right challenge, AP $mac: state '$(ap_attr $mac state)', last_error '$(ap_attr $mac last_error)': $(lscd_tail 3)"
 fi
-if lscd_stop; then
-	ok "lscd_failures: SIGTERM: lscd exits 0"
-else
-	not_ok "lscd_failures: SIGTERM: lscd exited non-zero: $(lscd_tail 3)"
-fi
+lscd_stop_ok "lscd_failures"
 
 # --- the CA refuses the CSR -------------------------------------------------
 lscd_start --config "$tmp/lscd.conf" --url http://127.0.0.1:8082/scep ||
@@ -89,11 +85,7 @@ case "$err" in
 esac
 [ "$(certs_issued rej)" = 0 ] && ok "lscd_failures: the refusing CA issued nothing" ||
 	not_ok "lscd_failures: the refusing CA issued $(certs_issued rej)"
-if lscd_stop; then
-	ok "lscd_failures: SIGTERM: lscd exits 0"
-else
-	not_ok "lscd_failures: SIGTERM: lscd exited non-zero: $(lscd_tail 3)"
-fi
+lscd_stop_ok "lscd_failures"
 
 # --- the CA goes down, then comes back ------------------------------------
 # Slower back-off here, so that the CA restarts within the AP's next try.
@@ -124,9 +116,5 @@ case "$first_err" in
 *"CA unreachable"*) ok "lscd_failures: the failed attempt told the kernel 'CA unreachable'" ;;
 *) not_ok "lscd_failures: first failure: '$first_err'" ;;
 esac
-if lscd_stop; then
-	ok "lscd_failures: SIGTERM: lscd exits 0"
-else
-	not_ok "lscd_failures: SIGTERM: lscd exited non-zero: $(lscd_tail 3)"
-fi
+lscd_stop_ok "lscd_failures"
 finish

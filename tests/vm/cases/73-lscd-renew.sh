@@ -110,5 +110,5 @@ else
 fi
 kill "$ap_pid" 2>/dev/null
 wait "$ap_pid" 2>/dev/null
-lscd_stop && ok "lscd_renew: SIGTERM: exit 0" || not_ok "lscd_renew: SIGTERM: non-zero exit"
+lscd_stop_ok lscd_renew
 finish

@@ -46,5 +46,5 @@ if openssl verify -CAfile "$tmp/ca/ca.pem" "$tmp/state/controller.crt" >/dev/nul
 else
 	not_ok "lscd_rsa4096: controller or count: $(certs_issued ca) issued: $(lscd_tail 3)"
 fi
-lscd_stop && ok "lscd_rsa4096: SIGTERM: exit 0" || not_ok "lscd_rsa4096: SIGTERM: non-zero exit"
+lscd_stop_ok lscd_rsa4096
 finish

@@ -52,11 +52,7 @@ crash_case() {
 	else
 		not_ok "lscd_crash: $name: the CA issued $(( $(certs_issued ca) - n0 )) certificates for it"
 	fi
-	if lscd_stop; then
-		ok "lscd_crash: $name: SIGTERM: lscd exits 0"
-	else
-		not_ok "lscd_crash: $name: SIGTERM: lscd exited non-zero: $(lscd_tail 3)"
-	fi
+	lscd_stop_ok "lscd_crash: $name"
 }
 
 # The controller enrolls first (the crash points spare it).

@@ -93,13 +93,16 @@ lscd_setup() {
 	chmod 600 "$tmp/state/controller.key"
 }
 
-# lscd_start ARGS...: lscd in the foreground, logging to $tmp/lscd.log.
+# lscd_start ARGS...: lscd in the foreground, logging to $tmp/lscd.log;
+# returns once this lscd (not an earlier one in the same log) started.
 lscd_start() {
+	local n
+	n=$(grep -c "lscd .* started" "$tmp/lscd.log" 2>/dev/null)
 	$lscd --foreground --config /dev/null --state-dir "$tmp/state" \
 		--set controller_cn=wlc-test --set subject_org="capwap-lsc tests" "$@" \
 		>>"$tmp/lscd.log" 2>&1 &
 	lscd_pid=$!
-	wait_until 30 grep -q "lscd .* started" "$tmp/lscd.log"
+	wait_until 30 sh -c "[ \$(grep -c 'lscd .* started' '$tmp/lscd.log') -gt ${n:-0} ]"
 }
 
 lscd_stop() {
@@ -109,6 +112,16 @@ lscd_stop() {
 	local rc=$?
 	lscd_pid=
 	return $rc
+}
+
+# lscd_stop_ok NAME: stops lscd; one check that it exited 0.  (Not through
+# `check`, whose command substitution could not wait for lscd.)
+lscd_stop_ok() {
+	if lscd_stop; then
+		ok "$1: SIGTERM: lscd exits 0"
+	else
+		not_ok "$1: SIGTERM: lscd exited non-zero: $(lscd_tail 3)"
+	fi
 }
 
 # ap_run MAC MODEL [ARGS...]: one lsc-wtp agent in the background.
