@@ -125,7 +125,8 @@ install: userspace
 		$(DESTDIR)/etc/modprobe.d/capwap-lsc.conf.example
 	install -D -m 0644 dist/lscd.conf $(DESTDIR)/etc/capwap-lsc/lscd.conf.example
 
-DKMS_SRC ?= /usr/src/capwap-lsc-$(VERSION)
+DKMS_VERSION ?= $(VERSION)
+DKMS_SRC ?= /usr/src/capwap-lsc-$(DKMS_VERSION)
 # The module's source as DKMS wants it: the Kbuild tree, no build output.
 dkms-src:
 	rm -rf $(DKMS_SRC)
@@ -133,7 +134,7 @@ dkms-src:
 	cp -r Kbuild VERSION kmod include $(DKMS_SRC)/
 	find $(DKMS_SRC) \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
 		-o -name '.*.cmd' -o -name 'modules.order' \) -delete
-	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+	sed 's/@VERSION@/$(DKMS_VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
 
 dkms-install: dkms-src
 	dkms add -m capwap-lsc -v $(VERSION)

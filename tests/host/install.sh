@@ -5,6 +5,8 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
+plan 14
+need systemd-analyze systemd
 
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
@@ -22,15 +24,13 @@ for m in lscd lscctl lsc-wtp; do
 	check "man page $m renders without warnings" \
 		sh -c "! MANWIDTH=80 man --warnings -l '$dest/usr/share/man/man8/$m.8' 2>&1 >/dev/null | grep ."
 done
-if command -v systemd-analyze >/dev/null; then
-	# --man=no: the man page is installed under DESTDIR, not on this system.
-	verify=$(systemd-analyze verify --man=no "$dest/lib/systemd/system/lscd.service" 2>&1 |
-		grep -v '/usr/sbin/lscd')
-	if [ -z "$verify" ]; then
-		ok "lscd.service passes systemd-analyze verify"
-	else
-		not_ok "lscd.service: $verify"
-	fi
+# --man=no: the man page is installed under DESTDIR, not on this system.
+verify=$(systemd-analyze verify --man=no "$dest/lib/systemd/system/lscd.service" 2>&1 |
+	grep -v '/usr/sbin/lscd')
+if [ -z "$verify" ]; then
+	ok "lscd.service passes systemd-analyze verify"
+else
+	not_ok "lscd.service: $verify"
 fi
 
 finish

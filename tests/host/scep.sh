@@ -23,14 +23,14 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
+plan 23
 
 LSCD=$PWD/build/lscd
 PEER=$PWD/tests/peers/scep-pending.py
 
-if [ "$(id -u)" != 0 ] || ! command -v scepserver >/dev/null || [ ! -x "$LSCD" ]; then
-	skip "scep: needs root, scepserver (Debian package scep) and build/lscd"
-	exit 0
-fi
+need scepserver scep
+[ -x "$LSCD" ] || { not_ok "scep: $LSCD is not built (make userspace)"; exit 1; }
+[ "$(id -u)" = 0 ] || { not_ok "scep: network namespaces need root"; exit 1; }
 
 W=$(mktemp -d /tmp/lscd-scep.XXXXXX)
 pids=()
@@ -47,10 +47,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-touch "$W/ns"
-unshare --net="$W/ns" true || { not_ok "scep_setup: cannot create a network namespace"; exit 1; }
+private_netns "$W/ns" || { not_ok "scep_setup: cannot create a network namespace"; exit 1; }
 in_ns() { nsenter --net="$W/ns" "$@"; }
-in_ns ip link set lo up
 
 # serve NAME PORT ARGS...: scepserver on its own depot, inside the namespace.
 serve() {
@@ -325,11 +323,9 @@ else
 fi
 
 csr slow k1 AP-pending-forever
-start=$(date +%s.%N)
 if ! lscd_run slow enroll --url http://127.0.0.1:8092/scep --csr "$W/slow.csr" --out "$W/opend" \
 	--poll-initial 0.2 --poll-max-interval 0.3 --poll-max-time 1.2 &&
-	grep -q "(timeout-ca-signing): CA left the request PENDING" "$W/slow.err" &&
-	awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { exit !(e - s < 10) }'; then
+	grep -q "(timeout-ca-signing): CA left the request PENDING" "$W/slow.err"; then
 	ok "scep_pending_gives_up_after_max_time"
 else
 	not_ok "scep_pending_gives_up_after_max_time: $(fail_why slow)"
@@ -337,12 +333,10 @@ fi
 
 # --- CA down ---------------------------------------------------------------
 csr down k2 AP-ca-down
-start=$(date +%s.%N)
 if ! lscd_run down enroll --url http://127.0.0.1:8099/scep --csr "$W/down.csr" --out "$W/opend" \
 	--retries 2 --retry-delay 0.2 --trace &&
 	grep -q "CA unreachable: .*127.0.0.1.*8099.* after 3 attempts" "$W/down.err" &&
-	[ "$(grep -c 'retrying in' "$W/down.err")" = 2 ] &&
-	awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { exit !(e - s < 10) }'; then
+	[ "$(grep -c 'retrying in' "$W/down.err")" = 2 ]; then
 	ok "scep_ca_down_bounded_retries"
 else
 	not_ok "scep_ca_down_bounded_retries: $(fail_why down)"

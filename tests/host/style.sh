@@ -7,6 +7,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
+plan 2
 
 if ! out=$(make -s --no-print-directory style 2>&1); then
 	not_ok "checkpatch clean: $(printf '%s\n' "$out" | grep -E 'ERROR|WARNING|style:' | head -n 8 | tr '\n' ' ')"

@@ -5,15 +5,13 @@
 # warning or error: one capture (written by tests/host/wire_gen.c) holds a
 # sample of each control message, the LSC vendor elements in their
 # carrier messages, and the large ones fragmented at a 1400-byte MTU.
-# A deliberately broken packet first proves the expert check can fail.
+# Two deliberately broken packets first prove the expert check can fail,
+# one on an error-level finding and one on a warning-level one.
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-
-if ! command -v tshark >/dev/null; then
-	not_ok "tshark: not installed (apt-get install tshark)"
-	exit 1
-fi
+plan 8
+need tshark tshark
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -27,22 +25,31 @@ check tshark_build_generator ${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -O2 \
 [ -x "$gen" ] || exit 1
 check tshark_write_capture "$gen" pcap "$pcap"
 "$gen" pcap-bad "$tmp/bad.pcap" >/dev/null 2>&1
+"$gen" pcap-warn "$tmp/warn.pcap" >/dev/null 2>&1
 
 ts() {
 	tshark -n -r "$@" 2>/dev/null
 }
 
-if ts "$tmp/bad.pcap" -q -z expert,warn | grep -q 'Result Code length'; then
-	ok tshark_negative_control
+found=$(tshark_findings "$tmp/bad.pcap")
+if printf '%s\n' "$found" | grep -q 'Result Code length'; then
+	ok "tshark_negative_control_error: $(printf '%s\n' "$found" | head -n 1)"
 else
-	not_ok "tshark_negative_control: a 2-byte Result Code went unflagged"
+	not_ok "tshark_negative_control_error: a 2-byte Result Code went unflagged: '$found'"
+fi
+found=$(tshark_findings "$tmp/warn.pcap")
+if printf '%s\n' "$found" | grep -q '^Warns (1)$' &&
+   ! printf '%s\n' "$found" | grep -q '^Errors'; then
+	ok "tshark_negative_control_warning: $(printf '%s\n' "$found" | head -n 1)"
+else
+	not_ok "tshark_negative_control_warning: a header length with 4 bytes unaccounted for went unflagged: '$found'"
 fi
 
-expert=$(ts "$pcap" -q -z expert,warn)
-if [ -z "$(printf '%s' "$expert" | grep -E '^(Errors|Warnings) ')" ]; then
+found=$(tshark_findings "$pcap")
+if [ -z "$found" ]; then
 	ok tshark_no_expert_warnings
 else
-	not_ok "tshark_no_expert_warnings: $(printf '%s' "$expert" | tr '\n' ' ')"
+	not_ok "tshark_no_expert_warnings: $(printf '%s' "$found" | tr '\n' ' ')"
 fi
 
 # Message types of the complete (or reassembled) messages, in order.

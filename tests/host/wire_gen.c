@@ -6,7 +6,11 @@
  *                          fragmented at a 1400-byte MTU where larger, for
  *                          tshark (tests/host/tshark_wire.sh)
  *   wire_gen pcap-bad FILE an Echo Request with a 2-byte Result Code,
- *                          which tshark must flag: proves the check can fail
+ *                          which tshark flags as an error: proves the check
+ *                          can fail
+ *   wire_gen pcap-warn FILE an Echo Request whose header length counts four
+ *                          bytes no header field accounts for, which tshark
+ *                          flags as a warning (and nothing worse)
  *   wire_gen corpus DIR    fuzz seeds in the harness's record format
  *                          (tests/fuzz/fuzz_wire.c)
  */
@@ -92,11 +96,10 @@ static int write_pcap(const char *path)
 	return fclose(f) ? 1 : 0;
 }
 
-static int write_bad_pcap(const char *path)
+/* A capture of one datagram from the AP to port 5246. */
+static int write_one_pcap(const char *path, const u8 *dgram, size_t len)
 {
-	struct capwap_builder b;
 	FILE *f = fopen(path, "wb");
-	int len;
 
 	if (!f) {
 		perror(path);
@@ -108,13 +111,37 @@ static int write_bad_pcap(const char *path)
 	put_le32(f, 0);
 	put_le32(f, 65535);
 	put_le32(f, 101);
+	pcap_udp(f, 1, true, dgram, len);
+	return fclose(f) ? 1 : 0;
+}
+
+static int write_bad_pcap(const char *path)
+{
+	struct capwap_builder b;
+	int len;
+
 	capwap_build_init(&b, pkt, sizeof(pkt), CAPWAP_MSG_ECHO_REQ, 1);
 	capwap_put_elem_u16(&b, CAPWAP_ELEM_RESULT_CODE, 0);
 	len = capwap_build_finish(&b);
-	if (len < 0)
+	return len < 0 ? 1 : write_one_pcap(path, pkt, len);
+}
+
+static int write_warn_pcap(const char *path)
+{
+	struct capwap_builder b;
+	static u8 odd[BUF];
+	int len;
+
+	capwap_build_init(&b, pkt, sizeof(pkt), CAPWAP_MSG_ECHO_REQ, 1);
+	len = capwap_build_finish(&b);
+	if (len < 8)
 		return 1;
-	pcap_udp(f, 1, true, pkt, len);
-	return fclose(f) ? 1 : 0;
+	/* HLEN 3 words, but neither the M nor the W flag is set. */
+	memcpy(odd, pkt, 8);
+	odd[1] = (u8)((3 << 3) | (odd[1] & 0x07));
+	memset(odd + 8, 0, 4);
+	memcpy(odd + 12, pkt + 8, len - 8);
+	return write_one_pcap(path, odd, len + 4);
 }
 
 static int write_seed(const char *dir, const char *name, const u8 *rec,
@@ -209,8 +236,10 @@ int main(int argc, char **argv)
 		return write_pcap(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "pcap-bad"))
 		return write_bad_pcap(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "pcap-warn"))
+		return write_warn_pcap(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "corpus"))
 		return write_corpus(argv[2]);
-	fprintf(stderr, "usage: %s pcap FILE | pcap-bad FILE | corpus DIR\n", argv[0]);
+	fprintf(stderr, "usage: %s pcap FILE | pcap-bad FILE | pcap-warn FILE | corpus DIR\n", argv[0]);
 	return 2;
 }

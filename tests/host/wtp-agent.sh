@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # lsc-wtp's outcomes against tests/tools/wtp_ac (the scripted test
-# controller) on a scratch port: the single-AP agent's exit status and
-# message for success and for every failure it must report, and the
-# fleet simulator's counts, fallback and pre-generated keys.
+# controller), both in a network namespace of the test's own: the
+# single-AP agent's exit status and message for success and for every
+# failure it must report, and the fleet simulator's counts, fallback and
+# pre-generated keys.
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
+plan 16
 
 PORT=15346
 wtp=build/lsc-wtp
@@ -23,15 +25,21 @@ acpid=
 cleanup() {
 	[ -z "$acpid" ] || kill "$acpid" 2>/dev/null
 	wait 2>/dev/null
+	umount "$tmp/ns" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+private_netns "$tmp/ns" || { not_ok "wtp_agent: cannot create a network namespace"; exit 1; }
+# $ac starts as `nsenter ... $ac &`, not through a shell function, so
+# that $! is its own PID.
+in_ns() { nsenter --net="$tmp/ns" "$@"; }
 
 start_ac() {
-	$ac --port $PORT --echo 5 --key-type ec --bits 256 --timeout 120 "$@" \
+	nsenter --net="$tmp/ns" $ac --port $PORT --echo 5 --key-type ec --bits 256 --timeout 120 "$@" \
 		>"$tmp/ac.out" 2>"$tmp/ac.err" &
 	acpid=$!
-	sleep 0.3
+	wait_until 30 grep -q "listening on" "$tmp/ac.err" ||
+		echo "# wtp_ac did not start: $(cat "$tmp/ac.err")"
 }
 
 stop_ac() {
@@ -44,7 +52,7 @@ stop_ac() {
 agent() {
 	local name=$1 dir=$2
 	shift 2
-	timeout 60 $wtp --ac 127.0.0.1:$PORT --mac f8:66:f2:67:57:7e \
+	in_ns timeout 60 $wtp --ac 127.0.0.1:$PORT --mac f8:66:f2:67:57:7e \
 		--model AP3G1 --serial FTX1433K60R --state-dir "$dir" "$@" \
 		>"$tmp/$name.log" 2>&1
 }
@@ -117,7 +125,7 @@ expect_fail wtp_agent_unreachable "unreachable" --discovery-interval 1
 fleet() {
 	local name=$1
 	shift
-	timeout 120 $wtp --ac 127.0.0.1:$PORT --state-dir "$tmp/fleet" --json \
+	in_ns timeout 120 $wtp --ac 127.0.0.1:$PORT --state-dir "$tmp/fleet" --json \
 		--settle 3 --timeout 90 "$@" >"$tmp/$name.json" 2>"$tmp/$name.log"
 }
 

@@ -18,10 +18,13 @@ signature) are used; the DER here is the few structures SCEP needs.
 
 With --pending 0 it is a plain relay, and with --tls-cert/--tls-key it
 speaks HTTPS: the client's CA bundle and key pinning are tested through it
-(scepserver itself has no TLS).
+(scepserver itself has no TLS).  --hold S keeps every PKIOperation S
+seconds before answering it, as a slow CA does (a CA that hangs: a large
+S); the front logs how many it holds at once ("in flight N"), which is how
+the client's concurrency shows.
 
 usage: scep-pending.py --port P --upstream URL --ca-cert PEM --ca-key PEM
-                       [--ca-pass PASS] [--pending N]
+                       [--ca-pass PASS] [--pending N] [--hold S]
                        [--tls-cert PEM --tls-key PEM]
 """
 
@@ -34,6 +37,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -261,19 +265,31 @@ class Front(http.server.BaseHTTPRequestHandler):
                               self.server.ca.certrep(0, tid, nonce, st["envelope"]))
         return self.reply(400, "text/plain", b"unexpected messageType\n")
 
+    def held(self, msg, query):
+        srv = self.server
+        with srv.lock:
+            srv.in_flight += 1
+            self.log_message("in flight %d", srv.in_flight)
+        try:
+            time.sleep(srv.hold)
+            return self.pki_operation(msg, query)
+        finally:
+            with srv.lock:
+                srv.in_flight -= 1
+
     def do_GET(self):
         query = urllib.parse.urlparse(self.path).query
         params = urllib.parse.parse_qs(query)
         if params.get("operation") == ["PKIOperation"]:
             msg = base64.b64decode(params["message"][0])
-            return self.pki_operation(msg, "operation=PKIOperation")
+            return self.held(msg, "operation=PKIOperation")
         status, ctype, body = self.upstream(query)
         self.reply(status, ctype, body)
 
     def do_POST(self):
         query = urllib.parse.urlparse(self.path).query
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        self.pki_operation(body, query)
+        self.held(body, query)
 
 
 def main():
@@ -284,6 +300,7 @@ def main():
     ap.add_argument("--ca-key", required=True)
     ap.add_argument("--ca-pass", default="")
     ap.add_argument("--pending", type=int, default=3)
+    ap.add_argument("--hold", type=float, default=0)
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
     a = ap.parse_args()
@@ -295,6 +312,8 @@ def main():
     srv.upstream = a.upstream
     srv.ca = CA(a.ca_cert, a.ca_key, a.ca_pass)
     srv.pending = a.pending
+    srv.hold = a.hold
+    srv.in_flight = 0
     srv.state = {}
     if a.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

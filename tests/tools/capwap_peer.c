@@ -33,6 +33,13 @@
  *                                 come back on when it ends without LSC
  *   capwap_peer rekick            APs in Run that become eligible through
  *                                 a config change are provisioned at once
+ *   capwap_peer stale DIR         COMPLETE of a request RENEW cancelled:
+ *                                 "no longer waits", nothing delivered;
+ *                                 then the same, racing (DIR as lsc)
+ *   capwap_peer apcsr N FILE      only an AP (MAC 02:ca + N as 32 bits):
+ *                                 to Run, answers CERT_PARAMS with the CSR
+ *                                 in FILE (DER), and reports the LSC_STATUS
+ *                                 that comes back; lscd plays the helper
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -616,23 +623,27 @@ static int cmd_fallback(int attempts)
 static int cmd_provlist(void)
 {
 	struct peer_ap *a = new_ap("127.0.0.6"), *b = new_ap("127.0.0.7");
-	int r1, r2;
+	int cfg, run_a, run_b, r1, r2;
 
-	set_config(1, CAPWAP_LSC_PROVISION_LIST, 3);
-	mac_cmd(CAPWAP_LSC_CMD_PROVLIST_FLUSH, NULL);
-	mac_cmd(CAPWAP_LSC_CMD_PROVLIST_ADD, b->mac);
-	peer_to_run(a);
-	peer_to_run(b);
+	/* Silence from the unlisted AP means something only if it is in Run. */
+	cfg = set_config(1, CAPWAP_LSC_PROVISION_LIST, 3) ||
+	      mac_cmd(CAPWAP_LSC_CMD_PROVLIST_FLUSH, NULL) ||
+	      mac_cmd(CAPWAP_LSC_CMD_PROVLIST_ADD, b->mac);
+	run_a = peer_to_run(a);
+	run_b = peer_to_run(b);
 	r1 = wait_update(a, CAPWAP_LSC_VSP_CERT_PARAMS, 1000);
 	r2 = wait_update(b, CAPWAP_LSC_VSP_CERT_PARAMS, 2000);
-	result(r1 == 0 && r2 == 1,
-	       "mode list: only the listed AP gets parameters", "r1=%d r2=%d",
+	result(!cfg && !run_a && !run_b && r1 == 0 && r2 == 1,
+	       "mode list: only the listed AP gets parameters",
+	       "config=%d run_a=%d run_b=%d r1=%d r2=%d", cfg, run_a, run_b,
 	       r1, r2);
 	peer_reply(b, 0);
-	set_config(-1, CAPWAP_LSC_PROVISION_ALL, -1);
-	peer_to_run(a);
+	cfg = set_config(-1, CAPWAP_LSC_PROVISION_ALL, -1);
+	run_a = peer_to_run(a);
 	r1 = wait_update(a, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
-	result(r1 == 1, "mode all: the unlisted AP gets parameters", "r=%d", r1);
+	result(!cfg && !run_a && r1 == 1,
+	       "mode all: the unlisted AP gets parameters",
+	       "config=%d run=%d r=%d", cfg, run_a, r1);
 	peer_reply(a, 0);
 	set_config(-1, CAPWAP_LSC_PROVISION_OFF, -1);
 	free_ap(a);
@@ -971,12 +982,17 @@ static int send_only(struct peer_ap *ap, u32 type)
 	return len < 0 ? len : peer_send(ap, buf, len) < 0 ? -EIO : 0;
 }
 
-static int renew_mac(const u8 *mac)
+static int renew_mac_on(struct peer_nl *n, const u8 *mac)
 {
-	struct nl_msg *m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_RENEW, 0);
+	struct nl_msg *m = peer_nl_msg(n, CAPWAP_LSC_CMD_RENEW, 0);
 
 	nla_put(m, CAPWAP_LSC_A_MAC, 6, mac);
-	return peer_nl_do(&nl, m, NULL, NULL);
+	return peer_nl_do(n, m, NULL, NULL);
+}
+
+static int renew_mac(const u8 *mac)
+{
+	return renew_mac_on(&nl, mac);
 }
 
 /* Parameters answered, CSR sent and announced: its id, or 0. */
@@ -1755,6 +1771,164 @@ static int cmd_rekick(void)
 	return 0;
 }
 
+/* ---- stale completions ---------------------------------------------- */
+
+static int install_ca(const u8 *ca, size_t ca_len)
+{
+	struct nl_msg *m = peer_nl_msg(&nl, CAPWAP_LSC_CMD_SET_CA, 0);
+	struct nlattr *n = nla_nest_start(m, CAPWAP_LSC_A_CA_CHAIN);
+
+	nla_put(m, CAPWAP_LSC_A_CERT, ca_len, ca);
+	nla_nest_end(m, n);
+	return peer_nl_do(&nl, m, NULL, NULL);
+}
+
+/*
+ * Parameters (acknowledged), then the CSR, announced and accepted: the
+ * request's id, or 0.  Updates other than CERT_PARAMS (a delivery that
+ * won a race) are acknowledged on the way.
+ */
+static u64 renewal_round(struct peer_ap *ap, const u8 *csr, size_t len)
+{
+	struct accepted acc;
+	u64 id = 0;
+
+	if (wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 5000) != 1)
+		return 0;
+	peer_reply(ap, 0);
+	if (send_csr(ap, csr, len) || peer_nl_event(&nl, &id, NULL, 5000) != 1 ||
+	    do_accept(&nl, id, &acc))
+		return 0;
+	return id;
+}
+
+static int cmd_stale(const char *dir)
+{
+	size_t csr_len, ca_len, cert_len;
+	u8 *csr = read_file(dir, "csr.der", &csr_len);
+	u8 *ca = read_file(dir, "ca.der", &ca_len);
+	u8 *cert = read_file(dir, "ap.der", &cert_len);
+	struct peer_ap *ap = new_ap("127.0.0.11");
+	int n_ok = 0, n_enoent = 0, n_estale = 0, n_other = 0, lost = 0;
+	struct ap_info info;
+	u64 id, id2;
+	int r, rr, i;
+
+	ap->cert_type = CAPWAP_LSC_CERT_LSC;
+	ap->cert = cert;
+	ap->cert_len = cert_len;
+	r = set_config(1, CAPWAP_LSC_PROVISION_ALL, 0) || install_ca(ca, ca_len);
+	rr = r ? r : peer_to_run(ap);
+	id = rr ? 0 : (renew_mac(ap->mac) ? 0 : renewal_round(ap, csr, csr_len));
+	result(id != 0, "an AP with an LSC renews: its request is accepted",
+	       "config=%d run=%d", r, rr);
+
+	/* RENEW again while the helper holds the request: it is cancelled. */
+	r = renew_mac(ap->mac);
+	rr = do_complete(&nl, id, CAPWAP_LSC_RESULT_SUCCESS, NULL, ca, ca_len,
+			 cert, cert_len);
+	result(!r && (rr == -ENOENT || rr == -ESTALE),
+	       "COMPLETE of a request RENEW cancelled: the AP no longer waits for it",
+	       "renew=%d complete=%d", r, rr);
+	printf("# the stale COMPLETE returned %s\n", strerror(-rr));
+
+	id2 = renewal_round(ap, csr, csr_len);
+	peer_get_ap(&nl, ap->mac, &info);
+	result(id2 && id2 != id && info.state == CAPWAP_LSC_AP_ENROLLING,
+	       "nothing was delivered for it: the AP's new request is the one enrolling",
+	       "id=%llu id2=%llu state=%d", (unsigned long long)id,
+	       (unsigned long long)id2, info.state);
+
+	/*
+	 * The same, racing: a child process sends RENEW while this one
+	 * completes.  Whichever wins, COMPLETE answers 0 or "no longer
+	 * waits" (-ENOENT once the request is gone, -ESTALE when RENEW came
+	 * between its lookup and the AP's lock), and the AP goes on.
+	 */
+	id = id2;
+	for (i = 0; i < 40 && id; i++) {
+		pid_t child = fork();
+
+		if (child == 0) {
+			struct peer_nl n2;
+
+			if (peer_nl_open(&n2, false))
+				_exit(2);
+			usleep((unsigned int)(i % 8) * 50);
+			_exit(renew_mac_on(&n2, ap->mac) ? 1 : 0);
+		}
+		rr = do_complete(&nl, id, CAPWAP_LSC_RESULT_SUCCESS, NULL, ca,
+				 ca_len, cert, cert_len);
+		waitpid(child, &r, 0);
+		if (rr == 0)
+			n_ok++;
+		else if (rr == -ENOENT)
+			n_enoent++;
+		else if (rr == -ESTALE)
+			n_estale++;
+		else
+			n_other++;
+		/* RENEW lands after a won COMPLETE too: parameters follow. */
+		id = renewal_round(ap, csr, csr_len);
+		if (!id)
+			lost = i + 1;
+	}
+	printf("# racing COMPLETE against RENEW: %d delivered, %d -ENOENT, %d -ESTALE, %d other\n",
+	       n_ok, n_enoent, n_estale, n_other);
+	result(i == 40 && !n_other && !lost,
+	       "COMPLETE racing RENEW: 40 rounds, each answered 0 or \"no longer waits\", the AP always goes on",
+	       "rounds=%d other=%d stuck after round %d", i, n_other, lost);
+	set_config(-1, CAPWAP_LSC_PROVISION_OFF, -1);
+	free_ap(ap);
+	return 0;
+}
+
+/* ---- an AP for lscd ------------------------------------------------- */
+
+static int cmd_apcsr(unsigned int index, const char *file)
+{
+	struct capwap_lsc_status st = { 0 };
+	u8 *csr;
+	size_t csr_len;
+	struct peer_ap ap;
+	char reason[300] = "";
+	int r;
+
+	if (peer_ap_open(&ap, "127.0.0.12", AC_PORT, index)) {
+		perror("peer_ap_open");
+		exit(2);
+	}
+	csr = read_file(file[0] == '/' ? "" : ".", file, &csr_len);
+	r = peer_to_run(&ap);
+	if (!r)
+		r = wait_update(&ap, CAPWAP_LSC_VSP_CERT_PARAMS, 10000) == 1 ?
+		    0 : -ETIMEDOUT;
+	if (!r) {
+		peer_reply(&ap, 0);
+		r = send_csr(&ap, csr, csr_len);
+	}
+	/* lscd has a minute to look at the request and say no. */
+	if (!r)
+		r = wait_update(&ap, CAPWAP_LSC_VSP_LSC_STATUS, 60000) == 1 ?
+		    capwap_lsc_get_status(&ap.msg, peer_vendor,
+					  CAPWAP_LSC_VSP_LSC_STATUS, &st) :
+		    -ETIMEDOUT;
+	if (!r) {
+		snprintf(reason, sizeof(reason), "%.*s", (int)st.reason_len,
+			 (const char *)st.reason);
+		peer_reply(&ap, 0);
+	}
+	result(!r && st.state == CAPWAP_LSC_AP_FAILED &&
+	       st.result == CAPWAP_LSC_RESULT_BAD_REQUEST,
+	       "the AP's request is refused, the AP told why",
+	       "r=%d state=%d result=%d reason '%s'", r, st.state, st.result,
+	       reason);
+	printf("# LSC_STATUS reason: %s\n", reason);
+	peer_ap_close(&ap);
+	free(csr);
+	return 0;
+}
+
 static int cmd_mkaps(long n, long first)
 {
 	struct peer_ap ap;
@@ -1787,7 +1961,7 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : "";
 	bool events = !strcmp(cmd, "lsc") || !strcmp(cmd, "fallback") ||
 		      !strcmp(cmd, "regress") || !strcmp(cmd, "deliver") ||
-		      !strcmp(cmd, "radios");
+		      !strcmp(cmd, "radios") || !strcmp(cmd, "stale");
 
 	static const struct { const char *name; unsigned int base; } bases[] = {
 		{ "lsc", 100 }, { "fallback", 200 }, { "provlist", 300 },
@@ -1795,7 +1969,7 @@ int main(int argc, char **argv)
 		{ "queue", 700 }, { "fuzz", 800 }, { "regress", 900 },
 		{ "deliver", 1500 },
 		{ "silent", 1000 }, { "evict", 1100 }, { "expire", 1200 },
-		{ "radios", 1300 }, { "rekick", 1400 },
+		{ "radios", 1300 }, { "rekick", 1400 }, { "stale", 1600 },
 	};
 	unsigned int i;
 
@@ -1844,6 +2018,10 @@ int main(int argc, char **argv)
 		cmd_radios();
 	else if (!strcmp(cmd, "rekick"))
 		cmd_rekick();
+	else if (!strcmp(cmd, "stale") && argc > 2)
+		cmd_stale(argv[2]);
+	else if (!strcmp(cmd, "apcsr") && argc > 3)
+		cmd_apcsr((unsigned int)strtoul(argv[2], NULL, 0), argv[3]);
 	else if (!strcmp(cmd, "mkaps") && argc > 2)
 		cmd_mkaps(atol(argv[2]), argc > 3 ? atol(argv[3]) : 0);
 	else {

@@ -168,10 +168,15 @@ static const char *test_ap_challenge(void)
 
 int main(void)
 {
-	tap_result("lscd_config_defaults", test_defaults());
-	tap_result("lscd_config_full_file", test_full_file());
-	tap_result("lscd_config_errors_name_the_line", test_errors());
-	tap_result("lscd_config_overrides_and_load", test_overrides_and_load());
-	tap_result("lscd_config_ap_challenge_defaults_to_the_cas", test_ap_challenge());
+	static const struct tap_case cases[] = {
+		{ "lscd_config_defaults", test_defaults },
+		{ "lscd_config_full_file", test_full_file },
+		{ "lscd_config_errors_name_the_line", test_errors },
+		{ "lscd_config_overrides_and_load", test_overrides_and_load },
+		{ "lscd_config_ap_challenge_defaults_to_the_cas", test_ap_challenge },
+	};
+
+	tap_plan(TAP_COUNT(cases));
+	tap_run(cases, TAP_COUNT(cases));
 	return tap_exit();
 }

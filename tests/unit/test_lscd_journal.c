@@ -160,16 +160,20 @@ static const char *test_renew_stagger(void)
 
 int main(void)
 {
+	static const struct tap_case cases[] = {
+		{ "lscd_journal_round_trip", test_round_trip },
+		{ "lscd_journal_damage_refused", test_damage_refused },
+		{ "lscd_journal_files_atomic_0600_replace_remove", test_files },
+		{ "lscd_renew_stagger_deterministic_per_mac", test_renew_stagger },
+	};
 	char *cmd;
 
+	tap_plan(TAP_COUNT(cases));
 	if (!mkdtemp(root) || lscd_journal_init(root, &jdir)) {
 		tap_result("lscd_journal_setup", "cannot create a scratch directory");
 		return 1;
 	}
-	tap_result("lscd_journal_round_trip", test_round_trip());
-	tap_result("lscd_journal_damage_refused", test_damage_refused());
-	tap_result("lscd_journal_files_atomic_0600_replace_remove", test_files());
-	tap_result("lscd_renew_stagger_deterministic_per_mac", test_renew_stagger());
+	tap_run(cases, TAP_COUNT(cases));
 	if (asprintf(&cmd, "rm -rf '%s'", root) > 0 && system(cmd))
 		fprintf(stderr, "cannot remove %s\n", root);
 	free(cmd);

@@ -896,10 +896,7 @@ static int setup(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		const char *(*fn)(void);
-	} cases[] = {
+	static const struct tap_case cases[] = {
 		{ "scep_caps_parse", test_caps_parse },
 		{ "scep_caps_algorithms", test_caps_algorithms },
 		{ "scep_fail_info_words", test_fail_info_words },
@@ -918,14 +915,13 @@ int main(void)
 		{ "scep_ra_round_trip", test_ra_round_trip },
 		{ "scep_get_next_ca_cert", test_get_next_ca_cert },
 	};
-	size_t i;
 
+	tap_plan(TAP_COUNT(cases));
 	if (setup()) {
 		tap_result("scep_setup", "cannot create test keys and certificates");
 		return 1;
 	}
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		tap_result(cases[i].name, cases[i].fn());
+	tap_run(cases, TAP_COUNT(cases));
 	scep_signer_release(&ca_id);
 	scep_signer_release(&other_ca);
 	scep_signer_release(&proxy_id);

@@ -526,10 +526,7 @@ static int setup(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		const char *(*fn)(void);
-	} cases[] = {
+	static const struct tap_case cases[] = {
 		{ "wtp_cn_format", test_cn_format },
 		{ "wtp_csr_rsa_subject_and_signature", test_csr_rsa },
 		{ "wtp_csr_challenge_password", test_csr_challenge },
@@ -541,16 +538,15 @@ int main(void)
 		{ "wtp_attempts_fall_back", test_attempts_fall_back },
 		{ "wtp_install_atomic_0600", test_install_atomic },
 	};
-	size_t i;
 	char cmd[300];
 
+	tap_plan(TAP_COUNT(cases));
 	lsc_log_init("test_wtp", LSC_LOG_ERR);
 	if (setup()) {
 		tap_result("wtp_setup", "cannot create test keys and certificates");
 		return 1;
 	}
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		tap_result(cases[i].name, cases[i].fn());
+	tap_run(cases, TAP_COUNT(cases));
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd))
 		fprintf(stderr, "test_wtp: cannot remove %s\n", tmpdir);

@@ -741,6 +741,8 @@ int main(int argc, char **argv)
 		if (ret == -EINVAL && !g.error_msg[0]) {
 			fprintf(stderr, "lscctl %s: invalid arguments\nusage:\n  %s\n",
 				argv[1], subcommands[i].usage);
+			lsc_genl_close(&g);
+			return 2;
 		} else if (ret) {
 			fprintf(stderr, "lscctl %s: %s%s%s%s\n", argv[1], strerror(-ret),
 				g.error_msg[0] ? ": " : "", g.error_msg,

@@ -79,7 +79,10 @@
  *    The kernel builds the AP's delivery at once: a chain that cannot
  *    reach the AP in one message (docs/PROTOCOL.md, CA_CERT) fails with
  *    -EMSGSIZE and an extended-ack message, and fails the AP's attempt.
- *    -ESTALE when the AP no longer waits for the request.
+ *    When the AP no longer waits for the request: -ENOENT when it started
+ *    over before the COMPLETE came (RENEW or a failed attempt cancel the
+ *    request: it is unknown from then on), -ESTALE when it did so while
+ *    the COMPLETE was being handled.
  *
  * CAPWAP_LSC_CMD_SET_CA (doit, admin): CAPWAP_LSC_A_CA_CHAIN.  The LSC CA
  *    the module trusts for APs joining with an LSC; replaces the previous.

@@ -6,6 +6,7 @@
 # users can look but not change, and joined APs are listed.
 
 . tests/lib.sh
+plan 44
 
 lscctl=build/lscctl
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
@@ -77,8 +78,28 @@ expect_fail "unprivileged user cannot change" "Operation not permitted.*CAP_NET_
 	nobody $lscctl config lsc disable
 expect_fail "unprivileged user cannot renew" "Operation not permitted" nobody $lscctl renew all
 
+# expect_status NAME STATUS COMMAND...: COMMAND exits with STATUS.
+expect_status() {
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want" ]; then
+		ok "$name: exit status $rc"
+	else
+		not_ok "$name: exit status $rc, $want expected: $(printf '%s' "$out" | tail -n 2 | tr '\n' ' ')"
+	fi
+}
+# 2: the command line is wrong; 1: the module refused (lscctl(8)).
+expect_status "unknown command" 2 $lscctl frobnicate
+expect_status "config lsc with a word it does not know" 2 $lscctl config lsc maybe
+expect_status "renew with something not a MAC" 2 $lscctl renew not-a-mac
+expect_status "attempts out of range" 2 $lscctl config attempts 256
+expect_status "a key size the module refuses" 1 $lscctl config key rsa 3000
+expect_status "a change without CAP_NET_ADMIN" 1 nobody $lscctl config lsc disable
+
 check "config provision off" $lscctl config provision off
-build/tools/capwap_peer mkaps 3 > /dev/null 2>&1
+checks 1 "capwap_peer mkaps" build/tools/capwap_peer mkaps 3
 expect_out "show aps lists joined APs" "^3 APs: 0 LSC, [0-9]+ MIC" $lscctl show aps
 mac=$($lscctl show aps | awk 'NR == 2 { print $1 }')
 expect_out "show ap MAC in detail" "AP Ethernet MAC +$mac" $lscctl show ap "$mac"

@@ -7,6 +7,7 @@
 # for the APs that joined.
 
 . tests/lib.sh
+plan 36
 
 peer=build/tools/capwap_peer
 if [ ! -x $peer ]; then
@@ -16,8 +17,8 @@ fi
 
 modprobe capwap_lsc rtx_ms=100 mtu=576 || { not_ok "modprobe capwap_lsc"; exit 1; }
 
-$peer fastpath || true
-$peer config || true
+checks 17 "capwap_peer fastpath" $peer fastpath
+checks 9 "capwap_peer config" $peer config
 
 sys=/sys/kernel/capwap_lsc
 mac=02:ca:00:00:00:01
@@ -97,7 +98,6 @@ print("stamping", flush=True)
 time.sleep(120)' > "$stamp_log" 2>&1 &
 	stamper=$!
 	if wait_until 120 grep -q stamping "$stamp_log"; then
-		sleep 1
 		out=$($load 5246 echo 1 2>&1)
 		drops=$(tc -s qdisc show dev lo | grep -o 'horizon_drops [0-9]*')
 		if printf '%s\n' "$out" | grep -q '^answers [1-9]'; then

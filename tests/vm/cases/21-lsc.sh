@@ -7,10 +7,12 @@
 # (fragmented at mtu=576), install, renewal; fallback after N failures;
 # provision-list filtering; bridge/mesh refusal; radios back on when
 # provisioning ends without an LSC; configuration changes reaching APs
-# already in Run.  Everything the module sends is captured and must
-# decode in tshark without expert warnings.
+# already in Run; COMPLETE of a request RENEW cancelled.  Everything the
+# module sends is captured and must decode in tshark without expert
+# warnings.
 
 . tests/lib.sh
+plan 64 900
 . tests/vm/cases/lsc-fixtures.bash
 
 peer=build/tools/capwap_peer
@@ -25,11 +27,11 @@ dumpcap_pid=$!
 wait_until 30 grep -q 'Capturing on' "$out/dumpcap.log" ||
 	wait_until 5 test -s "$pcap"
 
-$peer lscjoin "$fix" || true
-$peer lsc "$fix" || true
-$peer fallback 3 || true
-$peer provlist || true
-$peer refuse || true
+checks 5 "capwap_peer lscjoin" $peer lscjoin "$fix"
+checks 15 "capwap_peer lsc" $peer lsc "$fix"
+checks 3 "capwap_peer fallback" $peer fallback 3
+checks 2 "capwap_peer provlist" $peer provlist
+checks 2 "capwap_peer refuse" $peer refuse
 
 sys=/sys/kernel/capwap_lsc
 if [ "$(cat $sys/stats/certs_delivered)" = 1 ] &&
@@ -46,20 +48,21 @@ else
 fi
 
 # After the sysfs check: these scenarios add failures and fallbacks.
-$peer regress "$fix" || true
-$peer deliver || true
-$peer radios || true
-$peer rekick || true
+checks 5 "capwap_peer regress" $peer regress "$fix"
+checks 16 "capwap_peer deliver" $peer deliver
+checks 5 "capwap_peer radios" $peer radios
+checks 4 "capwap_peer rekick" $peer rekick
+checks 4 "capwap_peer stale" $peer stale "$fix"
 
 kill -INT $dumpcap_pid 2>/dev/null
 wait $dumpcap_pid 2>/dev/null
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
 
 frames=$(tshark -r "$pcap" -q -z io,stat,0 2>/dev/null | awk '/<>/ { print $6; exit }')
-expert=$(tshark -n -r "$pcap" -q -z expert,warn 2>/dev/null | grep -E '^(Errors|Warnings) ')
-if [ -s "$pcap" ] && [ -z "$expert" ] && [ "${frames:-0}" -gt 10 ]; then
+found=$(tshark_findings "$pcap")
+if [ -s "$pcap" ] && [ -z "$found" ] && [ "${frames:-0}" -gt 10 ]; then
 	ok "tshark decodes the $frames datagrams the module sent without expert warnings"
 else
-	not_ok "tshark expert on the module's datagrams ($frames frames): $(tshark -n -r "$pcap" -q -z expert,warn 2>&1 | head -n 12 | tr '\n' ' ')"
+	not_ok "tshark expert on the module's datagrams ($frames frames): $(printf '%s\n' "$found" | head -n 12 | tr '\n' ' ')"
 fi
 finish

@@ -7,14 +7,15 @@
 # mutated valid ones) after which every counter still adds up.
 
 . tests/lib.sh
+plan 14
 
 peer=build/tools/capwap_peer
 modprobe capwap_lsc rtx_ms=100 || { not_ok "modprobe capwap_lsc"; exit 1; }
 
-$peer rtx || true
-$peer queue || true
-setpriv --reuid=65534 --regid=65534 --clear-groups $peer eperm || true
-$peer fuzz 100000 || true
+checks 3 "capwap_peer rtx" $peer rtx
+checks 5 "capwap_peer queue" $peer queue
+checks 2 "capwap_peer eperm" setpriv --reuid=65534 --regid=65534 --clear-groups $peer eperm
+checks 2 "capwap_peer fuzz" $peer fuzz 100000
 
 check "module still answers after the fuzzing" sh -c "$peer fastpath | grep -q '^ok echo response'"
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc

@@ -5,6 +5,8 @@
 # gets an RSA-2048 LSC through the module and the test helper, rejoins
 # with it and exits 0; the module then shows it installed, with an LSC.
 
+. tests/lib.sh
+plan 3
 . tests/vm/cases/wtp-lib.bash
 
 wtp_setup wtp_one --attempts 4 --key-type rsa --bits 2048

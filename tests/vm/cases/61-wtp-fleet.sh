@@ -5,6 +5,8 @@
 # goes MIC -> LSC -> rejoin with the LSC.  EC P-256 keys, so that the
 # guest's slow key generation does not dominate.
 
+. tests/lib.sh
+plan 2 900
 . tests/vm/cases/wtp-lib.bash
 
 wtp_setup wtp_fleet --attempts 4 --key-type ec --bits 256

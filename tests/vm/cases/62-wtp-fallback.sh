@@ -5,6 +5,8 @@
 # module and the AP both fall back to the MIC; the agent reports the CA's
 # reason and exits 1.
 
+. tests/lib.sh
+plan 3
 . tests/vm/cases/wtp-lib.bash
 
 reason="CA refused: Transaction not permitted or supported"

@@ -4,6 +4,8 @@
 # Bridge and mesh APs are refused by the module with a reason; the local
 # ones of the same fleet are provisioned.
 
+. tests/lib.sh
+plan 2
 . tests/vm/cases/wtp-lib.bash
 
 wtp_setup wtp_refused --attempts 4 --key-type ec --bits 256

@@ -6,6 +6,8 @@
 # behalf; each AP rejoins with its LSC, which verifies against the CA, and
 # the CA issued exactly one certificate per request.
 
+. tests/lib.sh
+plan 8
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_enroll --attempts 3 --bits 2048
@@ -48,14 +50,12 @@ if openssl verify -CAfile "$tmp/ca/ca.pem" "$tmp/state/controller.crt" >/dev/nul
 else
 	not_ok "lscd_enroll: controller state: $(ls -l "$tmp/state" | tr '\n' ' ') $(lscd_tail)"
 fi
-if [ -x build/lscctl ]; then
-	build/lscctl show summary >"$tmp/summary" 2>&1
-	if grep -q "Controller LSC.*Present" "$tmp/summary" &&
-		grep -q "CA certificate.*Present" "$tmp/summary"; then
-		ok "lscd_enroll: SET_CONTROLLER: lscctl shows the CA and the controller's LSC present"
-	else
-		not_ok "lscd_enroll: lscctl show summary: $(tr '\n' ' ' <"$tmp/summary")"
-	fi
+build/lscctl show summary >"$tmp/summary" 2>&1
+if grep -q "Controller LSC.*Present" "$tmp/summary" &&
+	grep -q "CA certificate.*Present" "$tmp/summary"; then
+	ok "lscd_enroll: SET_CONTROLLER: lscctl shows the CA and the controller's LSC present"
+else
+	not_ok "lscd_enroll: lscctl show summary: $(tr '\n' ' ' <"$tmp/summary")"
 fi
 n=$(certs_issued ca)
 if [ "$n" = 4 ]; then
@@ -74,6 +74,6 @@ if lscd_stop; then
 else
 	not_ok "lscd_enroll: lscd exited non-zero on SIGTERM: $(lscd_tail)"
 fi
-[ -z "$(ls "$tmp/state/journal")" ] && ok "lscd_enroll: journal empty after every request completed" ||
-	not_ok "lscd_enroll: journal left: $(ls "$tmp/state/journal")"
+journal_empty && ok "lscd_enroll: journal empty after every request completed" ||
+	not_ok "lscd_enroll: journal left: $(ls -A "$tmp/state/journal" 2>&1 | tr '\n' ' ')"
 finish

@@ -13,10 +13,14 @@
 #   - the CA goes down: bounded retries, then "CA unreachable" in the AP's
 #     record; when it comes back the AP's next attempt gets its LSC
 
+. tests/lib.sh
+plan 12
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_failures --attempts 3
-printf '#!/bin/sh\ncat >/dev/null\nexit 1\n' >"$tmp/refuse.sh"
+# The refusing CA's verifier keeps each CSR it refused, so that the test
+# knows the CA itself, and not lscd, said no to the AP's request.
+printf '#!/bin/sh\ncat >"%s/refused-$$.der"\nexit 1\n' "$tmp" >"$tmp/refuse.sh"
 chmod +x "$tmp/refuse.sh"
 ca_serve chal 8081 -challenge sekrit -allowrenew 0 &&
 ca_serve rej 8082 -csrverifierexec "$tmp/refuse.sh" &&
@@ -52,12 +56,13 @@ fi
 mac=02:4c:53:72:00:04
 ap_run $mac AP3G1 --timeout 120 --attempts 1
 wait "${ap_pids[-1]}"
-if [ "$(ap_attr $mac cert_type)" = LSC ] || [ "$(ap_attr $mac state)" = installed ]; then
-	ok "lscd_failures: challenge CA: with the right challenge in its CSR an AP gets its LSC"
+if [ "$(ap_attr $mac cert_type)" = LSC ] && [ "$(ap_attr $mac state)" = installed ] &&
+	openssl verify -CAfile "$tmp/chal/ca.pem" "$tmp/ap-${mac//:/}/lsc.crt" >/dev/null 2>&1; then
+	ok "lscd_failures: challenge CA: with the right challenge in its CSR an AP gets its LSC, installed, from that CA"
 else
 	not_ok "lscd_failures: right challenge, AP $mac: state '$(ap_attr $mac state)', last_error '$(ap_attr $mac last_error)': $(lscd_tail 3)"
 fi
-lscd_stop || not_ok "lscd_failures: SIGTERM exit status"
+lscd_stop_ok "lscd_failures"
 
 # --- the CA refuses the CSR -------------------------------------------------
 lscd_start --config "$tmp/lscd.conf" --url http://127.0.0.1:8082/scep ||
@@ -66,14 +71,21 @@ mac=02:4c:53:72:00:02
 ap_run $mac AP3G1 --timeout 120 --attempts 1
 wait "${ap_pids[-1]}"
 err=$(ap_attr $mac last_error)
+refused=$(for f in "$tmp"/refused-*.der; do
+	openssl req -inform DER -in "$f" -noout -subject 2>/dev/null
+done)
 case "$err" in
-*"Transaction not permitted or supported"*|*badRequest*)
-	ok "lscd_failures: CA refuses the CSR: the AP's record reads '$err'" ;;
+*"failInfo badRequest"*)
+	if printf '%s\n' "$refused" | grep -q "CN = CAP3G1-${mac//:/}"; then
+		ok "lscd_failures: CA refuses the CSR: its verifier refused the AP's request, and the AP's record reads '$err'"
+	else
+		not_ok "lscd_failures: refused CSR: the CA's verifier never saw the AP's request (it saw: $(echo $refused)); record '$err'"
+	fi ;;
 *) not_ok "lscd_failures: refused CSR: AP last_error '$err': $(lscd_tail 3)" ;;
 esac
 [ "$(certs_issued rej)" = 0 ] && ok "lscd_failures: the refusing CA issued nothing" ||
 	not_ok "lscd_failures: the refusing CA issued $(certs_issued rej)"
-lscd_stop || not_ok "lscd_failures: SIGTERM exit status"
+lscd_stop_ok "lscd_failures"
 
 # --- the CA goes down, then comes back ------------------------------------
 # Slower back-off here, so that the CA restarts within the AP's next try.
@@ -104,5 +116,5 @@ case "$first_err" in
 *"CA unreachable"*) ok "lscd_failures: the failed attempt told the kernel 'CA unreachable'" ;;
 *) not_ok "lscd_failures: first failure: '$first_err'" ;;
 esac
-lscd_stop || not_ok "lscd_failures: SIGTERM exit status"
+lscd_stop_ok "lscd_failures"
 finish

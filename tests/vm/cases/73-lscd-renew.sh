@@ -11,12 +11,14 @@
 #     record (its own note in STATE_DIR/issued is removed first)
 #   - lscd renew --controller: a RenewalReq signed with the controller's LSC
 
+. tests/lib.sh
+plan 8
 . tests/vm/cases/lscd-lib.bash
 
 for b in $wtp $lscd $helper; do
 	[ -x $b ] || { not_ok "lscd_renew: build $b first"; exit 1; }
 done
-command -v scepserver >/dev/null || { skip "lscd_renew: needs scepserver"; exit 0; }
+need scepserver scep
 fx=$(lscd_fixtures) || { not_ok "lscd_renew: cannot make the fixtures"; exit 1; }
 modprobe -r capwap_lsc 2>/dev/null
 mkdir -p "$tmp/state"
@@ -71,6 +73,8 @@ else
 fi
 
 # The kernel's record alone must be enough to renew by.
+ctrl_serial() { openssl x509 -in "$tmp/state/controller.crt" -noout -serial 2>/dev/null; }
+ctrl0=$(ctrl_serial)
 rm -rf "$tmp/state/issued"
 printf 'renew_days = 3650\nrenew_stagger_days = 0\nrenew_check_interval = 1\n' >"$tmp/lscd.conf"
 kill -HUP "$lscd_pid"
@@ -80,25 +84,31 @@ if wait_until 120 grep -q "AP $mac: LSC expires at [0-9]*, renewal started" "$tm
 else
 	not_ok "lscd_renew: automatic renewal: $(lscd_tail 4)"
 fi
-# The controller's LSC (a year) is now inside the window too: renewed once.
-c0=$(grep -c 'controller: LSC installed' "$tmp/lscd.log")
-if wait_until 60 sh -c "[ \$(grep -c 'controller: LSC installed' '$tmp/lscd.log') -gt $c0 ] || grep -q 'controller: renewal started' '$tmp/lscd.log'"; then
-	ok "lscd_renew: the controller's own LSC is renewed inside its window"
+# The controller's LSC (a year) is now inside the window too: a new one
+# from the CA replaces it.
+new_ctrl() {
+	[ -n "$(ctrl_serial)" ] && [ "$(ctrl_serial)" != "$ctrl0" ] &&
+		openssl verify -CAfile "$tmp/ca/ca.pem" "$tmp/state/controller.crt"
+}
+if [ -n "$ctrl0" ] && wait_until 120 new_ctrl; then
+	ok "lscd_renew: the controller's own LSC is renewed inside its window ($ctrl0 -> $(ctrl_serial))"
 else
-	not_ok "lscd_renew: controller renewal in window: $(grep controller "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ')"
+	not_ok "lscd_renew: controller renewal in window: serial '$ctrl0' -> '$(ctrl_serial)': $(grep controller "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ')"
 fi
 : >"$tmp/lscd.conf"
+reloads=$(grep -c 'configuration reloaded' "$tmp/lscd.log")
 kill -HUP "$lscd_pid"
-sleep 2
-c1=$(grep -c 'controller: LSC installed' "$tmp/lscd.log")
+wait_until 30 sh -c "[ \$(grep -c 'configuration reloaded' '$tmp/lscd.log') -gt $reloads ]"
+ctrl0=$(ctrl_serial)
+asked=$(grep -c "SIGUSR1: renewing the controller's certificate" "$tmp/lscd.log")
 if $lscd renew --controller --state-dir "$tmp/state" >"$tmp/renew.out" 2>&1 &&
-	wait_until 60 sh -c "[ \$(grep -c 'controller: LSC installed' '$tmp/lscd.log') -gt $c1 ]" &&
-	openssl verify -CAfile "$tmp/ca/ca.pem" "$tmp/state/controller.crt" >/dev/null 2>&1; then
-	ok "lscd_renew: lscd renew --controller: a new controller LSC from the CA"
+	wait_until 30 sh -c "[ \$(grep -c \"SIGUSR1: renewing the controller's certificate\" '$tmp/lscd.log') -gt $asked ]" &&
+	wait_until 60 new_ctrl; then
+	ok "lscd_renew: lscd renew --controller: a new controller LSC from the CA ($ctrl0 -> $(ctrl_serial))"
 else
 	not_ok "lscd_renew: controller renewal: $(cat "$tmp/renew.out") / $(grep controller "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ')"
 fi
 kill "$ap_pid" 2>/dev/null
 wait "$ap_pid" 2>/dev/null
-lscd_stop && ok "lscd_renew: SIGTERM: exit 0" || not_ok "lscd_renew: SIGTERM: non-zero exit"
+lscd_stop_ok lscd_renew
 finish

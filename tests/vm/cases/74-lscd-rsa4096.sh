@@ -6,6 +6,8 @@
 # accepts them when the APs rejoin.  The CA comes from
 # tests/vm/lscd-fixtures.sh (a 4096-bit key takes minutes in the VM).
 
+. tests/lib.sh
+plan 4
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_rsa4096 --attempts 3 --bits 2048
@@ -44,5 +46,5 @@ if openssl verify -CAfile "$tmp/ca/ca.pem" "$tmp/state/controller.crt" >/dev/nul
 else
 	not_ok "lscd_rsa4096: controller or count: $(certs_issued ca) issued: $(lscd_tail 3)"
 fi
-lscd_stop && ok "lscd_rsa4096: SIGTERM: exit 0" || not_ok "lscd_rsa4096: SIGTERM: non-zero exit"
+lscd_stop_ok lscd_rsa4096
 finish

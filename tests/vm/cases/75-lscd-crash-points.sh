@@ -12,6 +12,8 @@
 # Either way the AP ends with its LSC and the CA issued one certificate for
 # it (scepserver, no front).
 
+. tests/lib.sh
+plan 9
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_crash --attempts 3
@@ -50,7 +52,7 @@ crash_case() {
 	else
 		not_ok "lscd_crash: $name: the CA issued $(( $(certs_issued ca) - n0 )) certificates for it"
 	fi
-	lscd_stop || not_ok "lscd_crash: $name: SIGTERM: non-zero exit"
+	lscd_stop_ok "lscd_crash: $name"
 }
 
 # The controller enrolls first (the crash points spare it).
@@ -59,6 +61,6 @@ lscd_start --url http://127.0.0.1:8080/scep &&
 	{ not_ok "lscd_crash: the controller got no LSC: $(lscd_tail)"; exit 1; }
 crash_case "crash after issue" 02:4c:53:75:00:01 issued
 crash_case "crash before send" 02:4c:53:75:00:02 sent
-[ -z "$(ls "$tmp/state/journal")" ] && ok "lscd_crash: journal empty at the end" ||
-	not_ok "lscd_crash: journal left: $(ls "$tmp/state/journal" | tr '\n' ' ')"
+journal_empty && ok "lscd_crash: journal empty at the end" ||
+	not_ok "lscd_crash: journal left: $(ls -A "$tmp/state/journal" 2>&1 | tr '\n' ' ')"
 finish

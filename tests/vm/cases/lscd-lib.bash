@@ -23,12 +23,15 @@ helper=build/tools/lsc_test_helper
 sys=/sys/kernel/capwap_lsc
 tmp=$(mktemp -d)
 pids=()
+ap_pids=()
 lscd_pid=
 
+# Everything the case started goes, APs included: a case that stops
+# early must not wait for its APs' own timeouts.
 lscd_cleanup() {
 	local p
 	[ -z "$lscd_pid" ] || kill "$lscd_pid" 2>/dev/null
-	for p in "${pids[@]}"; do
+	for p in "${pids[@]}" "${ap_pids[@]}"; do
 		kill "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
@@ -76,7 +79,7 @@ lscd_setup() {
 	for b in $wtp $lscd $helper; do
 		[ -x $b ] || { not_ok "$name: build $b first"; exit 1; }
 	done
-	command -v scepserver >/dev/null || { skip "$name: needs scepserver (Debian package scep)"; exit 0; }
+	need scepserver scep
 	fx=$(lscd_fixtures) || { not_ok "$name: cannot make the fixtures"; exit 1; }
 	modprobe capwap_lsc || { not_ok "$name: modprobe capwap_lsc"; exit 1; }
 	if ! $helper config --ca "$fx/ca2048/ca.pem" --key-type rsa --bits 1024 "$@" \
@@ -90,13 +93,16 @@ lscd_setup() {
 	chmod 600 "$tmp/state/controller.key"
 }
 
-# lscd_start ARGS...: lscd in the foreground, logging to $tmp/lscd.log.
+# lscd_start ARGS...: lscd in the foreground, logging to $tmp/lscd.log;
+# returns once this lscd (not an earlier one in the same log) started.
 lscd_start() {
+	local n
+	n=$(grep -c "lscd .* started" "$tmp/lscd.log" 2>/dev/null)
 	$lscd --foreground --config /dev/null --state-dir "$tmp/state" \
 		--set controller_cn=wlc-test --set subject_org="capwap-lsc tests" "$@" \
 		>>"$tmp/lscd.log" 2>&1 &
 	lscd_pid=$!
-	wait_until 30 grep -q "lscd .* started" "$tmp/lscd.log"
+	wait_until 30 sh -c "[ \$(grep -c 'lscd .* started' '$tmp/lscd.log') -gt ${n:-0} ]"
 }
 
 lscd_stop() {
@@ -108,8 +114,17 @@ lscd_stop() {
 	return $rc
 }
 
+# lscd_stop_ok NAME: stops lscd; one check that it exited 0.  (Not through
+# `check`, whose command substitution could not wait for lscd.)
+lscd_stop_ok() {
+	if lscd_stop; then
+		ok "$1: SIGTERM: lscd exits 0"
+	else
+		not_ok "$1: SIGTERM: lscd exited non-zero: $(lscd_tail 3)"
+	fi
+}
+
 # ap_run MAC MODEL [ARGS...]: one lsc-wtp agent in the background.
-ap_pids=()
 ap_run() {
 	local mac=$1 model=$2
 	shift 2
@@ -125,6 +140,12 @@ ap_attr() {
 
 ap_log() {
 	tail -n 3 "$tmp/ap-${1//:/}.log" 2>/dev/null | tr '\n' ' '
+}
+
+# journal_empty: lscd's journal exists and holds nothing (a missing
+# directory is no proof that nothing was left).
+journal_empty() {
+	[ -d "$tmp/state/journal" ] && [ -z "$(ls -A "$tmp/state/journal")" ]
 }
 
 lscd_tail() {
