@@ -87,11 +87,13 @@ $(B)/lscctl: $(call obj,$(LSCCTL_SRCS)) $(B)/libcommon.a $(B)/libwire.a
 $(B)/lsc-wtp: $(call obj,$(WTP_SRCS)) $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-# Each unit test links what the programs link, minus their main()s.
+# Each unit test links what the programs link, minus their main()s.  Their
+# own directories come first: kmod/ has headers of the same names
+# (config.h, lsc.h) that are the module's, not the programs'.
 LIB_OBJS = $(call obj,$(filter-out %/main.c,$(LSCD_SRCS) $(WTP_SRCS)))
 $(B)/tests/%: tests/unit/%.c $(B)/libcommon.a $(B)/libwire.a $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -Iuserspace/lscd -Iuserspace/wtp \
+	$(CC) -Itests/unit -Iuserspace/lscd -Iuserspace/wtp $(CFLAGS) $(PKG_CFLAGS) \
 		-o $@ $< $(LIB_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lpthread -lm
 
 # Single-file programs the tests drive (test peers, load generators).
