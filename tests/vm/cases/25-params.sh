@@ -42,7 +42,9 @@ check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
 # --- ap_sysfs=0 -------------------------------------------------------------
 check "modprobe capwap_lsc ap_sysfs=0" modprobe capwap_lsc ap_sysfs=0
 checks 1 "capwap_peer mkaps" $peer mkaps 5
-if [ -z "$(ls -A $sys/aps 2>/dev/null)" ] &&
+# aps/ itself is there (a missing one would be empty too), and empty.
+if [ -d $sys/aps ] && [ -z "$(ls -A $sys/aps)" ] &&
+	[ "$(cat /sys/module/capwap_lsc/parameters/ap_sysfs)" = N ] &&
 	build/lscctl show aps | grep -q '^5 APs' &&
 	[ "$(grep -c ' capwap_ls .*02:ca:' /proc/keys)" = 5 ]; then
 	ok "ap_sysfs=0: no per-AP directories; genl lists the 5 APs, each has its key"
