@@ -117,6 +117,37 @@ static bool has_elem(const struct capwap_msg *msg, u16 type)
 
 /* ---- fastpath ------------------------------------------------------- */
 
+/*
+ * What the module counts or records for a datagram is not always done when
+ * its answer arrives: these poll for it, for up to five seconds, rather
+ * than sleep a fixed time, and leave the last reading for the check.
+ */
+static void wait_ap_state(const u8 *mac, int state, struct ap_info *info)
+{
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		peer_get_ap(&nl, mac, info);
+		if (info->found && info->state == state)
+			return;
+		usleep(100000);
+	}
+}
+
+/* Until counter @a has moved by @want since @s0. */
+static void wait_stat(const struct stats_ctx *s0, int a, u64 want,
+		      struct stats_ctx *s)
+{
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		peer_get_stats(&nl, s);
+		if (s->v[a] - s0->v[a] >= want)
+			return;
+		usleep(100000);
+	}
+}
+
 static int cmd_fastpath(void)
 {
 	struct peer_ap *ap = new_ap("127.0.0.2"), *ap2;
@@ -205,8 +236,7 @@ static int cmd_fastpath(void)
 	       s0.v[CAPWAP_LSC_STATS_A_REASSEMBLED],
 	       "fragmented join reassembled and answered", "r=%d", r);
 
-	usleep(200000);
-	peer_get_stats(&nl, &s1);
+	wait_stat(&s0, CAPWAP_LSC_STATS_A_DUPLICATES, 2, &s1);
 	result(s1.v[CAPWAP_LSC_STATS_A_DUPLICATES] -
 	       s0.v[CAPWAP_LSC_STATS_A_DUPLICATES] == 2,
 	       "duplicates counted", "%llu",
@@ -799,8 +829,7 @@ static int cmd_queue(void)
 	wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000);
 	peer_reply(ap, 0);
 	send_csr(ap, csr, sizeof(csr));
-	usleep(300000);
-	peer_get_ap(&nl, ap->mac, &info);
+	wait_ap_state(ap->mac, CAPWAP_LSC_AP_CSR_RECEIVED, &info);
 	result(info.state == CAPWAP_LSC_AP_CSR_RECEIVED,
 	       "request queued while no helper listens", "state=%d",
 	       info.state);
@@ -932,8 +961,19 @@ static int cmd_fuzz(long n)
 			usleep(1000);
 		}
 	}
-	usleep(500000);
+	/* The module is through the flood once its counters stop moving. */
 	peer_get_stats(&nl, &s1);
+	for (i = 0; i < 60; i++) {
+		struct stats_ctx s2;
+
+		usleep(500000);
+		peer_get_stats(&nl, &s2);
+		if (s2.v[CAPWAP_LSC_STATS_A_RX_PACKETS] ==
+		    s1.v[CAPWAP_LSC_STATS_A_RX_PACKETS] &&
+		    s2.bad_sum == s1.bad_sum && s2.rx_sum == s1.rx_sum)
+			break;
+		s1 = s2;
+	}
 	in = s1.v[CAPWAP_LSC_STATS_A_RX_PACKETS] -
 	     s0.v[CAPWAP_LSC_STATS_A_RX_PACKETS] +
 	     s1.v[CAPWAP_LSC_STATS_A_REASSEMBLED] -
