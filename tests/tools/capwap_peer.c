@@ -550,8 +550,7 @@ static int cmd_lsc(const char *dir)
 	peer_reply(ap, 0);
 	r = peer_event(ap, CAPWAP_LSC_VSP_INSTALL_RESULT, NULL, 0,
 		       CAPWAP_LSC_RESULT_SUCCESS);
-	usleep(100000);
-	peer_get_ap(&nl, ap->mac, &info);
+	wait_ap_state(ap->mac, CAPWAP_LSC_AP_INSTALLED, &info);
 	peer_get_stats(&nl, &s1);
 	result(r == 0 && info.state == CAPWAP_LSC_AP_INSTALLED &&
 	       s1.v[CAPWAP_LSC_STATS_A_CERTS_DELIVERED] ==
@@ -1415,8 +1414,7 @@ static int cmd_deliver(void)
 	peer_reply(ap, 0);
 	r = r == 1 ? peer_event(ap, CAPWAP_LSC_VSP_INSTALL_RESULT, NULL, 0,
 				CAPWAP_LSC_RESULT_SUCCESS) : -1;
-	usleep(100000);
-	peer_get_ap(&nl, ap->mac, &info);
+	wait_ap_state(ap->mac, CAPWAP_LSC_AP_INSTALLED, &info);
 	result(r == 0 && info.state == CAPWAP_LSC_AP_INSTALLED,
 	       "and the AP installs it", "r=%d state=%d", r, info.state);
 	result(info.cert_expiry == DELIVER_EXPIRY &&
