@@ -31,8 +31,10 @@ enum capwap_lsc_mcgrp {
 	CAPWAP_LSC_MCGRP_EVENTS_ID,
 };
 
+/* Its messages name APs and the requests lscd may ACCEPT. */
 static const struct genl_multicast_group capwap_lsc_mcgrps[] = {
-	[CAPWAP_LSC_MCGRP_EVENTS_ID] = { .name = CAPWAP_LSC_MCGRP_EVENTS },
+	[CAPWAP_LSC_MCGRP_EVENTS_ID] = { .name = CAPWAP_LSC_MCGRP_EVENTS,
+					 .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static const struct nla_policy subject_policy[CAPWAP_LSC_SUBJ_A_MAX + 1] = {
@@ -783,14 +785,18 @@ static struct notifier_block capwap_lsc_netlink_nb = {
 };
 
 /*
- * CAP_NET_ADMIN in the initial user namespace: the family exists in
- * init_net only (.netnsok = false), where GENL_UNS_ADMIN_PERM would check
- * the very same thing, so the plain flag says what is meant.
+ * Every command, reading ones included: the replies name APs, their
+ * addresses, serials and errors, the provision list and the request ids
+ * lscd works on.  CAP_NET_ADMIN in the initial user namespace: the
+ * family exists in init_net only (.netnsok = false), where
+ * GENL_UNS_ADMIN_PERM would check the very same thing, so the plain flag
+ * says what is meant.  The flag covers an op's dumpit as well.
  */
 #define ADMIN GENL_ADMIN_PERM
 
 static const struct genl_small_ops capwap_lsc_genl_ops[] = {
-	{ .cmd = CAPWAP_LSC_CMD_GET_CONFIG, .doit = capwap_lsc_get_config },
+	{ .cmd = CAPWAP_LSC_CMD_GET_CONFIG, .doit = capwap_lsc_get_config,
+	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_SET_CONFIG, .doit = capwap_lsc_set_config,
 	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_PROVLIST_ADD, .doit = capwap_lsc_provlist,
@@ -800,8 +806,9 @@ static const struct genl_small_ops capwap_lsc_genl_ops[] = {
 	{ .cmd = CAPWAP_LSC_CMD_PROVLIST_FLUSH, .doit = capwap_lsc_provlist,
 	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_GET_AP, .doit = capwap_lsc_get_ap,
-	  .dumpit = capwap_lsc_dump_ap },
-	{ .cmd = CAPWAP_LSC_CMD_GET_STATS, .doit = capwap_lsc_get_stats },
+	  .dumpit = capwap_lsc_dump_ap, .flags = ADMIN },
+	{ .cmd = CAPWAP_LSC_CMD_GET_STATS, .doit = capwap_lsc_get_stats,
+	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_ACCEPT, .doit = capwap_lsc_accept,
 	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_COMPLETE, .doit = capwap_lsc_complete,

@@ -14,7 +14,6 @@
  *   capwap_peer lscjoin DIR       LSC joins verified against the CA
  *   capwap_peer rtx               retransmission, then teardown
  *   capwap_peer queue DIR         requests wait for a helper; owner loss
- *   capwap_peer eperm             every change command (run unprivileged)
  *   capwap_peer fuzz N            N malformed packets, counters add up
  *   capwap_peer mkaps N [FIRST]   N APs join (for memory measurements)
  *   capwap_peer regress DIR       reviewed defects stay fixed (DIR as lsc;
@@ -829,33 +828,6 @@ static int cmd_queue(void)
 	peer_nl_close(&l2);
 	set_config(-1, CAPWAP_LSC_PROVISION_OFF, -1);
 	free_ap(ap);
-	return 0;
-}
-
-static int cmd_eperm(void)
-{
-	static const int cmds[] = {
-		CAPWAP_LSC_CMD_SET_CONFIG, CAPWAP_LSC_CMD_PROVLIST_ADD,
-		CAPWAP_LSC_CMD_PROVLIST_DEL, CAPWAP_LSC_CMD_PROVLIST_FLUSH,
-		CAPWAP_LSC_CMD_ACCEPT, CAPWAP_LSC_CMD_COMPLETE,
-		CAPWAP_LSC_CMD_SET_CA, CAPWAP_LSC_CMD_SET_CONTROLLER,
-		CAPWAP_LSC_CMD_RENEW,
-	};
-	unsigned int i;
-	int bad = 0, r;
-
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		r = peer_nl_do(&nl, peer_nl_msg(&nl, cmds[i], 0), NULL, NULL);
-		if (r != -EPERM) {
-			printf("# command %d -> %d\n", cmds[i], r);
-			bad++;
-		}
-	}
-	result(!bad, "unprivileged: EPERM on every change command",
-	       "%d commands not refused", bad);
-	r = peer_nl_do(&nl, peer_nl_msg(&nl, CAPWAP_LSC_CMD_GET_STATS, 0),
-		       NULL, NULL);
-	result(r == 0, "unprivileged: reading stats allowed", "r=%d", r);
 	return 0;
 }
 
@@ -2000,8 +1972,6 @@ int main(int argc, char **argv)
 		cmd_rtx();
 	else if (!strcmp(cmd, "queue"))
 		cmd_queue();
-	else if (!strcmp(cmd, "eperm"))
-		cmd_eperm();
 	else if (!strcmp(cmd, "fuzz") && argc > 2)
 		cmd_fuzz(atol(argv[2]));
 	else if (!strcmp(cmd, "regress") && argc > 2)
