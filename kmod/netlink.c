@@ -426,6 +426,7 @@ out:
 struct dump_ctx {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
+	unsigned int n;			/* APs put in this round */
 };
 
 static int dump_one(struct capwap_lsc_ap *ap, void *arg)
@@ -443,24 +444,27 @@ static int dump_one(struct capwap_lsc_ap *ap, void *arg)
 		return -EMSGSIZE;
 	}
 	genlmsg_end(d->skb, hdr);
-	/* Past this AP for the next round. */
-	d->cb->args[1]++;
+	d->n++;
 	return 0;
 }
 
 /*
- * cb->args[0] is the table cursor of the next AP, so a dump of tens of
- * thousands of APs goes out in as many rounds as it takes.
+ * cb->args[0] and [1] are the table cursor of the next AP (bucket,
+ * position in it), so a dump of tens of thousands of APs goes out in as
+ * many rounds as it takes.
  */
 static int capwap_lsc_dump_ap(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct dump_ctx d = { .skb = skb, .cb = cb };
-	unsigned long pos = cb->args[0];
+	struct capwap_lsc_ap_cursor pos = {
+		.bkt = cb->args[0],
+		.idx = cb->args[1],
+	};
 
-	cb->args[1] = 0;
 	capwap_lsc_ap_walk(&pos, dump_one, &d);
-	cb->args[0] = pos;
-	return cb->args[1] ? skb->len : 0;
+	cb->args[0] = pos.bkt;
+	cb->args[1] = pos.idx;
+	return d.n ? skb->len : 0;
 }
 
 static int put_stats(struct sk_buff *msg)
