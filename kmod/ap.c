@@ -444,11 +444,11 @@ void capwap_lsc_ap_record(struct capwap_lsc_ap *ap,
 	spin_unlock_bh(&ap->lock);
 }
 
-int capwap_lsc_ap_walk(unsigned long *pos,
+int capwap_lsc_ap_walk(struct capwap_lsc_ap_cursor *pos,
 		       int (*fn)(struct capwap_lsc_ap *ap, void *arg),
 		       void *arg)
 {
-	unsigned long bkt = *pos >> 32, idx = *pos & 0xffffffff, i;
+	unsigned int bkt = pos->bkt, idx = pos->idx, i;
 	struct capwap_lsc_ap *ap;
 	int ret = 0;
 
@@ -460,12 +460,14 @@ int capwap_lsc_ap_walk(unsigned long *pos,
 				continue;
 			ret = fn(ap, arg);
 			if (ret) {
-				*pos = bkt << 32 | (i - 1);
+				pos->bkt = bkt;
+				pos->idx = i - 1;
 				goto out;
 			}
 		}
 	}
-	*pos = bkt << 32;
+	pos->bkt = bkt;
+	pos->idx = 0;
 out:
 	rcu_read_unlock();
 	return ret;

@@ -145,11 +145,21 @@ void capwap_lsc_ap_record(struct capwap_lsc_ap *ap,
 			  struct capwap_lsc_ap_record *rec);
 
 /*
- * Walks every AP from cursor *pos (bucket and position in it, kept
- * between calls), calling @fn under RCU; stops when @fn returns non-zero
- * and leaves *pos at that AP, so the next walk starts with it again.
+ * Where a walk stopped: the bucket and the position in it.  Two fields,
+ * not one packed word, so that it means the same on 32-bit kernels; a
+ * netlink dump keeps them in two cb->args.
  */
-int capwap_lsc_ap_walk(unsigned long *pos,
+struct capwap_lsc_ap_cursor {
+	unsigned int bkt;
+	unsigned int idx;
+};
+
+/*
+ * Walks every AP from cursor *pos (kept between calls; zeroed to start),
+ * calling @fn under RCU; stops when @fn returns non-zero and leaves *pos
+ * at that AP, so the next walk starts with it again.
+ */
+int capwap_lsc_ap_walk(struct capwap_lsc_ap_cursor *pos,
 		       int (*fn)(struct capwap_lsc_ap *ap, void *arg),
 		       void *arg);
 

@@ -444,7 +444,7 @@ static int renew_one(struct capwap_lsc_ap *ap, void *arg)
 int capwap_lsc_renew(const u8 *mac)
 {
 	struct capwap_lsc_ap *ap;
-	unsigned long pos = 0;
+	struct capwap_lsc_ap_cursor pos = { };
 	unsigned int n = 0;
 
 	if (!mac) {
@@ -475,7 +475,7 @@ static int rekick_one(struct capwap_lsc_ap *ap, void *arg)
 void capwap_lsc_rekick(const u8 *mac)
 {
 	struct capwap_lsc_ap *ap;
-	unsigned long pos = 0;
+	struct capwap_lsc_ap_cursor pos = { };
 
 	if (capwap_lsc_queue_dying())
 		return;

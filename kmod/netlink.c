@@ -31,8 +31,10 @@ enum capwap_lsc_mcgrp {
 	CAPWAP_LSC_MCGRP_EVENTS_ID,
 };
 
+/* Its messages name APs and the requests lscd may ACCEPT. */
 static const struct genl_multicast_group capwap_lsc_mcgrps[] = {
-	[CAPWAP_LSC_MCGRP_EVENTS_ID] = { .name = CAPWAP_LSC_MCGRP_EVENTS },
+	[CAPWAP_LSC_MCGRP_EVENTS_ID] = { .name = CAPWAP_LSC_MCGRP_EVENTS,
+					 .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static const struct nla_policy subject_policy[CAPWAP_LSC_SUBJ_A_MAX + 1] = {
@@ -424,6 +426,7 @@ out:
 struct dump_ctx {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
+	unsigned int n;			/* APs put in this round */
 };
 
 static int dump_one(struct capwap_lsc_ap *ap, void *arg)
@@ -441,24 +444,27 @@ static int dump_one(struct capwap_lsc_ap *ap, void *arg)
 		return -EMSGSIZE;
 	}
 	genlmsg_end(d->skb, hdr);
-	/* Past this AP for the next round. */
-	d->cb->args[1]++;
+	d->n++;
 	return 0;
 }
 
 /*
- * cb->args[0] is the table cursor of the next AP, so a dump of tens of
- * thousands of APs goes out in as many rounds as it takes.
+ * cb->args[0] and [1] are the table cursor of the next AP (bucket,
+ * position in it), so a dump of tens of thousands of APs goes out in as
+ * many rounds as it takes.
  */
 static int capwap_lsc_dump_ap(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct dump_ctx d = { .skb = skb, .cb = cb };
-	unsigned long pos = cb->args[0];
+	struct capwap_lsc_ap_cursor pos = {
+		.bkt = cb->args[0],
+		.idx = cb->args[1],
+	};
 
-	cb->args[1] = 0;
 	capwap_lsc_ap_walk(&pos, dump_one, &d);
-	cb->args[0] = pos;
-	return cb->args[1] ? skb->len : 0;
+	cb->args[0] = pos.bkt;
+	cb->args[1] = pos.idx;
+	return d.n ? skb->len : 0;
 }
 
 static int put_stats(struct sk_buff *msg)
@@ -783,14 +789,18 @@ static struct notifier_block capwap_lsc_netlink_nb = {
 };
 
 /*
- * CAP_NET_ADMIN in the initial user namespace: the family exists in
- * init_net only (.netnsok = false), where GENL_UNS_ADMIN_PERM would check
- * the very same thing, so the plain flag says what is meant.
+ * Every command, reading ones included: the replies name APs, their
+ * addresses, serials and errors, the provision list and the request ids
+ * lscd works on.  CAP_NET_ADMIN in the initial user namespace: the
+ * family exists in init_net only (.netnsok = false), where
+ * GENL_UNS_ADMIN_PERM would check the very same thing, so the plain flag
+ * says what is meant.  The flag covers an op's dumpit as well.
  */
 #define ADMIN GENL_ADMIN_PERM
 
 static const struct genl_small_ops capwap_lsc_genl_ops[] = {
-	{ .cmd = CAPWAP_LSC_CMD_GET_CONFIG, .doit = capwap_lsc_get_config },
+	{ .cmd = CAPWAP_LSC_CMD_GET_CONFIG, .doit = capwap_lsc_get_config,
+	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_SET_CONFIG, .doit = capwap_lsc_set_config,
 	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_PROVLIST_ADD, .doit = capwap_lsc_provlist,
@@ -800,8 +810,9 @@ static const struct genl_small_ops capwap_lsc_genl_ops[] = {
 	{ .cmd = CAPWAP_LSC_CMD_PROVLIST_FLUSH, .doit = capwap_lsc_provlist,
 	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_GET_AP, .doit = capwap_lsc_get_ap,
-	  .dumpit = capwap_lsc_dump_ap },
-	{ .cmd = CAPWAP_LSC_CMD_GET_STATS, .doit = capwap_lsc_get_stats },
+	  .dumpit = capwap_lsc_dump_ap, .flags = ADMIN },
+	{ .cmd = CAPWAP_LSC_CMD_GET_STATS, .doit = capwap_lsc_get_stats,
+	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_ACCEPT, .doit = capwap_lsc_accept,
 	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_COMPLETE, .doit = capwap_lsc_complete,

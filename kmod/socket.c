@@ -131,7 +131,12 @@ static int send_skb(const struct capwap_lsc_peer *peer, const u8 *pkt,
 		skb_reserve(skb, head);
 	}
 	skb_put_data(skb, pkt, len);
-	skb->ignore_df = 1;
+	/*
+	 * df 0: DF stays clear, so a datagram longer than the route's MTU
+	 * (the mtu parameter above the link's) leaves in IP fragments
+	 * rather than being dropped.  skb->ignore_df could not say so:
+	 * iptunnel_xmit() scrubs it.
+	 */
 	udp_tunnel_xmit_skb(rt, sk, skb, fl4.saddr, fl4.daddr, 0,
 			    ip4_dst_hoplimit(&rt->dst), 0, fl4.fl4_sport,
 			    fl4.fl4_dport, false, false);

@@ -2,7 +2,9 @@
 /*
  * Read-only state under /sys/kernel/capwap_lsc/, one value per file:
  * the settings at the top, counters in stats/, one directory per AP in
- * aps/<mac>/.  Configuration goes through generic netlink only.
+ * aps/<mac>/.  Configuration goes through generic netlink only.  The
+ * settings and counters are world-readable; the files of aps/ are
+ * root's, like every genl command.
  */
 
 #include <linux/kobject.h>
@@ -240,8 +242,12 @@ static const struct sysfs_ops ap_sysfs_ops = {
 	.show = ap_attr_show,
 };
 
+/*
+ * Root only: a file here names the AP and tells its state and errors.
+ * The settings and counters above name no AP and stay world-readable.
+ */
 #define AP_ATTR(_name) \
-	static struct attribute ap_attr_##_name = { .name = #_name, .mode = 0444 }
+	static struct attribute ap_attr_##_name = { .name = #_name, .mode = 0400 }
 AP_ATTR(state);
 AP_ATTR(cert_type);
 AP_ATTR(attempts);

@@ -2,8 +2,8 @@
 /*
  * lscctl: configure capwap_lsc and show its state, in the words of the
  * controller's "show certificate lsc" commands.  One function per
- * subcommand; changes go through generic netlink, which needs
- * CAP_NET_ADMIN.
+ * subcommand; everything goes through generic netlink, whose every
+ * command needs CAP_NET_ADMIN.
  */
 
 #include <errno.h>
@@ -626,11 +626,12 @@ static int provision_list_change(struct lsc_genl *g, int argc, char **argv)
 			return -ENOMEM;
 		}
 		ret = lsc_genl_call(g, msg, NULL, NULL);
-		if (ret) {
+		/* main() explains a refusal for want of privilege. */
+		if (ret && ret != -EPERM)
 			fprintf(stderr, "lscctl: %s %s: %s\n", argv[1], argv[i],
 				strerror(-ret));
+		if (ret)
 			return ret;
-		}
 	}
 	return 0;
 }
@@ -743,10 +744,13 @@ int main(int argc, char **argv)
 				argv[1], subcommands[i].usage);
 			lsc_genl_close(&g);
 			return 2;
+		} else if (ret == -EPERM) {
+			/* The module answers only administrators, reading too. */
+			fprintf(stderr, "lscctl %s: %s: needs CAP_NET_ADMIN (run as root)\n",
+				argv[1], strerror(-ret));
 		} else if (ret) {
-			fprintf(stderr, "lscctl %s: %s%s%s%s\n", argv[1], strerror(-ret),
-				g.error_msg[0] ? ": " : "", g.error_msg,
-				ret == -EPERM ? " (changes need CAP_NET_ADMIN)" : "");
+			fprintf(stderr, "lscctl %s: %s%s%s\n", argv[1], strerror(-ret),
+				g.error_msg[0] ? ": " : "", g.error_msg);
 		}
 		lsc_genl_close(&g);
 		return ret ? 1 : 0;

@@ -9,9 +9,10 @@
  * "capwap_lsc", its commands, attributes and the enumerations they carry.
  *
  * Family "capwap_lsc", version CAPWAP_LSC_GENL_VERSION, one multicast group
- * "events".  Every command that changes state requires CAP_NET_ADMIN.
+ * "events".  Every command (doit and dump, reading ones included) and
+ * joining "events" require CAP_NET_ADMIN; without it they fail with EPERM.
  *
- * CAPWAP_LSC_CMD_GET_CONFIG (doit): reply carries
+ * CAPWAP_LSC_CMD_GET_CONFIG (doit, admin): reply carries
  *    CAPWAP_LSC_A_VERSION: NUL-terminated string, module version
  *    CAPWAP_LSC_A_LSC_ENABLED: u8, 0 or 1
  *    CAPWAP_LSC_A_PROVISION_MODE: u8, enum capwap_lsc_provision_mode
@@ -44,11 +45,11 @@
  *    CAPWAP_LSC_A_MAC
  * CAPWAP_LSC_CMD_PROVLIST_FLUSH (doit, admin): no attributes
  *
- * CAPWAP_LSC_CMD_GET_AP (dump, resumable): one message per AP, each with
- *    CAPWAP_LSC_A_AP: nested, enum capwap_lsc_ap_attr
+ * CAPWAP_LSC_CMD_GET_AP (dump, resumable, admin): one message per AP,
+ *    each with CAPWAP_LSC_A_AP: nested, enum capwap_lsc_ap_attr
  *    A doit with CAPWAP_LSC_A_MAC returns that AP alone.
  *
- * CAPWAP_LSC_CMD_GET_STATS (doit): CAPWAP_LSC_A_STATS, nested,
+ * CAPWAP_LSC_CMD_GET_STATS (doit, admin): CAPWAP_LSC_A_STATS, nested,
  *    enum capwap_lsc_stats_attr.
  *
  * CAPWAP_LSC_CMD_CERT_REQUEST (multicast on "events", never sent to the

@@ -3,10 +3,10 @@
 #
 # lscctl against the module: every config change shows up in "show" and
 # in sysfs, bad values are refused with the kernel's reason, unprivileged
-# users can look but not change, and joined APs are listed.
+# users are told they need CAP_NET_ADMIN, and joined APs are listed.
 
 . tests/lib.sh
-plan 44
+plan 47
 
 lscctl=build/lscctl
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
@@ -73,10 +73,16 @@ expect_fail "attempts 256 refused" "invalid arguments" $lscctl config attempts 2
 check "config provision-list flush" $lscctl config provision-list flush
 expect_out "flushed list shows empty" "Provision list +Not configured" $lscctl show summary
 
-expect_out "unprivileged user can show" "LSC enabled" nobody $lscctl show
-expect_fail "unprivileged user cannot change" "Operation not permitted.*CAP_NET_ADMIN" \
+expect_fail "unprivileged user cannot show" "^lscctl show: .*needs CAP_NET_ADMIN \(run as root\)$" \
+	nobody $lscctl show
+expect_fail "unprivileged user cannot list the APs" "needs CAP_NET_ADMIN \(run as root\)" \
+	nobody $lscctl show aps
+expect_fail "unprivileged user cannot change" "Operation not permitted.*needs CAP_NET_ADMIN \(run as root\)" \
 	nobody $lscctl config lsc disable
-expect_fail "unprivileged user cannot renew" "Operation not permitted" nobody $lscctl renew all
+expect_fail "unprivileged user cannot change the provision list" \
+	"^lscctl config: .*needs CAP_NET_ADMIN \(run as root\)$" \
+	nobody $lscctl config provision-list add f8:66:f2:67:57:7e
+expect_fail "unprivileged user cannot renew" "needs CAP_NET_ADMIN \(run as root\)" nobody $lscctl renew all
 
 # expect_status NAME STATUS COMMAND...: COMMAND exits with STATUS.
 expect_status() {
@@ -97,6 +103,7 @@ expect_status "renew with something not a MAC" 2 $lscctl renew not-a-mac
 expect_status "attempts out of range" 2 $lscctl config attempts 256
 expect_status "a key size the module refuses" 1 $lscctl config key rsa 3000
 expect_status "a change without CAP_NET_ADMIN" 1 nobody $lscctl config lsc disable
+expect_status "show without CAP_NET_ADMIN" 1 nobody $lscctl show
 
 check "config provision off" $lscctl config provision off
 checks 1 "capwap_peer mkaps" build/tools/capwap_peer mkaps 3

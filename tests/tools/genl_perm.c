@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * genl_perm: who may use the capwap_lsc genl family.  Every command of
+ * the family is sent as a doit and as a dump, and every multicast group
+ * is joined; the family's own list (from the genl controller) must be
+ * exactly the commands and groups below, so that a new one is not
+ * forgotten here.
+ *
+ *   genl_perm refused   run without CAP_NET_ADMIN: every command and
+ *                       every group fails with EPERM (15 checks)
+ *   genl_perm allowed   run as root: no command fails with EPERM and the
+ *                       groups can be joined (2 checks), which shows the
+ *                       requests above fail for want of privilege only
+ */
+#include <linux/genetlink.h>
+
+#include "capwap_peer.h"
+
+static const struct {
+	int cmd;
+	const char *name;
+} cmds[] = {
+	{ CAPWAP_LSC_CMD_GET_CONFIG, "GET_CONFIG" },
+	{ CAPWAP_LSC_CMD_SET_CONFIG, "SET_CONFIG" },
+	{ CAPWAP_LSC_CMD_PROVLIST_ADD, "PROVLIST_ADD" },
+	{ CAPWAP_LSC_CMD_PROVLIST_DEL, "PROVLIST_DEL" },
+	{ CAPWAP_LSC_CMD_PROVLIST_FLUSH, "PROVLIST_FLUSH" },
+	{ CAPWAP_LSC_CMD_GET_AP, "GET_AP" },
+	{ CAPWAP_LSC_CMD_GET_STATS, "GET_STATS" },
+	{ CAPWAP_LSC_CMD_ACCEPT, "ACCEPT" },
+	{ CAPWAP_LSC_CMD_COMPLETE, "COMPLETE" },
+	{ CAPWAP_LSC_CMD_SET_CA, "SET_CA" },
+	{ CAPWAP_LSC_CMD_SET_CONTROLLER, "SET_CONTROLLER" },
+	{ CAPWAP_LSC_CMD_RENEW, "RENEW" },
+};
+
+#define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static const char *const groups[] = { CAPWAP_LSC_MCGRP_EVENTS };
+
+#define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
+
+/* What the controller says about the family. */
+struct family_info {
+	unsigned int n_ops, n_groups;
+	int op_id[64];
+	unsigned int op_flags[64];
+	int grp_id[16];
+	char grp_name[16][GENL_NAMSIZ];
+};
+
+static int family_cb(struct nl_msg *m, void *arg)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1], *one[CTRL_ATTR_MAX + 1], *a;
+	struct family_info *f = arg;
+	int rem;
+
+	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, CTRL_ATTR_MAX, NULL))
+		return NL_SKIP;
+	if (tb[CTRL_ATTR_OPS])
+		nla_for_each_nested(a, tb[CTRL_ATTR_OPS], rem) {
+			if (f->n_ops >= 64 ||
+			    nla_parse_nested(one, CTRL_ATTR_MAX, a, NULL) ||
+			    !one[CTRL_ATTR_OP_ID])
+				continue;
+			f->op_id[f->n_ops] = nla_get_u32(one[CTRL_ATTR_OP_ID]);
+			f->op_flags[f->n_ops++] = one[CTRL_ATTR_OP_FLAGS] ?
+				nla_get_u32(one[CTRL_ATTR_OP_FLAGS]) : 0;
+		}
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		nla_for_each_nested(a, tb[CTRL_ATTR_MCAST_GROUPS], rem) {
+			if (f->n_groups >= 16 ||
+			    nla_parse_nested(one, CTRL_ATTR_MAX, a, NULL) ||
+			    !one[CTRL_ATTR_MCAST_GRP_ID] ||
+			    !one[CTRL_ATTR_MCAST_GRP_NAME])
+				continue;
+			f->grp_id[f->n_groups] =
+				nla_get_u32(one[CTRL_ATTR_MCAST_GRP_ID]);
+			snprintf(f->grp_name[f->n_groups++], GENL_NAMSIZ, "%s",
+				 nla_get_string(one[CTRL_ATTR_MCAST_GRP_NAME]));
+		}
+	return NL_OK;
+}
+
+static int get_family(struct peer_nl *nl, struct family_info *f)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	memset(f, 0, sizeof(*f));
+	if (!m)
+		return -ENOMEM;
+	if (!genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0, 0,
+			 CTRL_CMD_GETFAMILY, 1) ||
+	    nla_put_string(m, CTRL_ATTR_FAMILY_NAME, CAPWAP_LSC_GENL_NAME)) {
+		nlmsg_free(m);
+		return -ENOMEM;
+	}
+	return peer_nl_do(nl, m, family_cb, f);
+}
+
+/* A request with no attributes, as a doit and as a dump. */
+static void try_cmd(struct peer_nl *nl, int cmd, int *doit, int *dump)
+{
+	*doit = peer_nl_do(nl, peer_nl_msg(nl, cmd, 0), NULL, NULL);
+	*dump = peer_nl_do(nl, peer_nl_msg(nl, cmd, NLM_F_DUMP), NULL, NULL);
+}
+
+/* The controller's list is exactly cmds[] and groups[]. */
+static void check_listing(const struct family_info *f, bool want_admin)
+{
+	char why[512] = "";
+	unsigned int i, j, unflagged = 0;
+	bool same = f->n_ops == N_CMDS && f->n_groups == N_GROUPS;
+
+	for (i = 0; i < f->n_ops; i++) {
+		for (j = 0; j < N_CMDS && cmds[j].cmd != f->op_id[i]; j++)
+			;
+		if (j == N_CMDS) {
+			same = false;
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 "unknown command %d; ", f->op_id[i]);
+		}
+		if (!(f->op_flags[i] & GENL_ADMIN_PERM)) {
+			unflagged++;
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 "command %d without GENL_ADMIN_PERM; ",
+				 f->op_id[i]);
+		}
+	}
+	for (i = 0; i < f->n_groups; i++) {
+		for (j = 0; j < N_GROUPS && strcmp(groups[j], f->grp_name[i]); j++)
+			;
+		if (j == N_GROUPS) {
+			same = false;
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 "unknown group %s; ", f->grp_name[i]);
+		}
+	}
+	if (!same && !why[0])
+		snprintf(why, sizeof(why), "%u commands, %u groups", f->n_ops,
+			 f->n_groups);
+	result(same, "the controller lists exactly the family's 12 commands and its group",
+	       "%s", why);
+	if (want_admin)
+		result(!unflagged, "the controller shows every command as GENL_ADMIN_PERM",
+		       "%s", why);
+}
+
+static int join(struct nl_sock *sk, int grp)
+{
+	int r = nl_socket_add_membership(sk, grp);
+
+	if (!r)
+		nl_socket_drop_membership(sk, grp);
+	/* libnl maps EPERM to NLE_PERM, EACCES to NLE_NOACCESS. */
+	return r == 0 ? 0 : r == -NLE_PERM ? -EPERM : -EIO;
+}
+
+static void refused(struct peer_nl *nl, const struct family_info *f)
+{
+	char name[128];
+	unsigned int i;
+	int r, d;
+
+	check_listing(f, true);
+	for (i = 0; i < N_CMDS; i++) {
+		try_cmd(nl, cmds[i].cmd, &r, &d);
+		snprintf(name, sizeof(name),
+			 "uid %u: %s refused with EPERM, doit and dump",
+			 (unsigned int)getuid(), cmds[i].name);
+		result(r == -EPERM && d == -EPERM, name, "doit %s, dump %s",
+		       strerror(-r), strerror(-d));
+	}
+	for (i = 0; i < N_GROUPS; i++) {
+		unsigned int j;
+
+		for (j = 0; j < f->n_groups && strcmp(f->grp_name[j], groups[i]);
+		     j++)
+			;
+		snprintf(name, sizeof(name),
+			 "uid %u: joining group %s refused with EPERM",
+			 (unsigned int)getuid(), groups[i]);
+		if (j == f->n_groups) {
+			result(false, name, "the family has no such group");
+			continue;
+		}
+		r = join(nl->sk, f->grp_id[j]);
+		result(r == -EPERM, name, "joining: %s",
+		       r ? strerror(-r) : "succeeded");
+	}
+}
+
+static void allowed(struct peer_nl *nl, const struct family_info *f)
+{
+	char why[512] = "";
+	unsigned int i, bad = 0;
+	int r, d;
+
+	for (i = 0; i < N_CMDS; i++) {
+		try_cmd(nl, cmds[i].cmd, &r, &d);
+		if (r == -EPERM || d == -EPERM) {
+			bad++;
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 "%s: doit %d dump %d; ", cmds[i].name, r, d);
+		}
+	}
+	result(!bad, "root: no command refused with EPERM", "%s", why);
+	why[0] = '\0';
+	bad = f->n_groups ? 0 : 1;
+	for (i = 0; i < f->n_groups; i++) {
+		r = join(nl->sk, f->grp_id[i]);
+		if (r) {
+			bad++;
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 "%s: %s; ", f->grp_name[i], strerror(-r));
+		}
+	}
+	result(!bad, "root: every group can be joined", "%s",
+	       why[0] ? why : "no groups");
+}
+
+static struct peer_nl nl;
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	struct family_info f;
+	int r;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strcmp(mode, "refused") && strcmp(mode, "allowed")) {
+		fprintf(stderr, "usage: genl_perm refused|allowed\n");
+		return 2;
+	}
+	/* Resolving a family is open to everyone, as it must stay. */
+	r = peer_nl_open(&nl, false);
+	if (!r)
+		r = get_family(&nl, &f);
+	if (r) {
+		printf("not ok genl_perm: family %s not found (%d)\n",
+		       CAPWAP_LSC_GENL_NAME, r);
+		peer_nl_close(&nl);
+		return 1;
+	}
+	if (!strcmp(mode, "allowed"))
+		allowed(&nl, &f);
+	else
+		refused(&nl, &f);
+	peer_nl_close(&nl);
+	return tests_failed ? 1 : 0;
+}
