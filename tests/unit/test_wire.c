@@ -1293,13 +1293,22 @@ static const char *t_lsc_chain(void)
 	struct capwap_msg msg;
 	int i;
 
+	enum capwap_lsc_malformed bad = 0;
+
+	/* Chunks of another id in between, as validation must allow. */
 	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
 	for (i = 0; i < 3; i++) {
 		sample_object(obj, lens[i], i);
 		capwap_lsc_put_object(&b, V, CAPWAP_LSC_VSP_CA_CERT, i, 3, obj,
 				      lens[i]);
+		if (i == 1)
+			capwap_lsc_put_object(&b, V,
+					      CAPWAP_LSC_VSP_DEVICE_CERT, 0, 1,
+					      obj, 4100);
 	}
 	DONE();
+	CHECK(msg.nelems == 2 + 1 + 3 + 1, "%u elements", msg.nelems);
+	CHECK(!capwap_lsc_validate(&msg, V, &bad), "refused: %d", bad);
 	CHECK(capwap_lsc_object_count(&msg, V, CAPWAP_LSC_VSP_CA_CERT) == 3,
 	      "count");
 	for (i = 0; i < 3; i++) {
@@ -1352,6 +1361,12 @@ static const struct {
 	{ "chunk_interleaved",
 	  { { 0, 2, 20, 0, 10 }, { 1, 2, 5, 0, 5 }, { 0, 2, 20, 10, 10 } }, 0,
 	  20 },
+	{ "chunk_count_above_max",
+	  { { 0, CAPWAP_LSC_MAX_OBJECTS + 1, 10, 0, 10 } }, 0, -EINVAL },
+	{ "chunk_count_255", { { 0, 255, 10, 0, 10 } }, 0, -EINVAL },
+	{ "chunk_count_max",
+	  { { 0, 4, 10, 0, 10 }, { 1, 4, 7, 0, 7 }, { 2, 4, 3, 0, 3 },
+	    { 3, 4, 5, 0, 5 } }, 3, 5 },
 };
 
 static const char *run_chunk_case(size_t k)
@@ -1378,6 +1393,88 @@ static const char *run_chunk_case(size_t k)
 	CHECK(chunk_cases[k].want < 0 && chunk_cases[k].index == 0 ?
 	      ret == -EINVAL && bad == CAPWAP_LSC_BAD_VENDOR_PAYLOAD :
 	      chunk_cases[k].want >= 0 ? !ret : 1, "validate %d", ret);
+	return NULL;
+}
+
+/*
+ * The flood of issue 11 from its bytes (docs/PROTOCOL.md): VSP element
+ * 37, vendor id, LSC element id 5 (CA_CERT), then index, count, total
+ * and offset, then the data.  A count of 255 must be refused at the first
+ * chunk; count 4 is the most allowed.
+ */
+static const char *t_lsc_chunk_flood(void)
+{
+	static const u8 chunk[] = {
+		0x00, 0x00, 0x7e, 0xd9,	/* vendor 32473 */
+		0x00, 0x05,		/* CA_CERT */
+		0x00, 0xff,		/* index 0 of 255 */
+		0x00, 0x05,		/* total 5 */
+		0x00, 0x00,		/* offset 0 */
+		'a', 'b', 'c', 'd', 'e',
+	};
+	enum capwap_lsc_malformed bad = 0;
+	struct capwap_builder b;
+	struct capwap_msg msg;
+	u8 c[sizeof(chunk)];
+	int i, n = 0;
+
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	for (i = 0; i < 960; i++) {
+		memcpy(c, chunk, sizeof(c));
+		c[6] = i % 255;
+		capwap_put_elem(&b, CAPWAP_ELEM_VENDOR_SPECIFIC, c, sizeof(c));
+	}
+	DONE();
+	n = msg.nelems;
+	CHECK(n == 960, "%d elements", n);
+	CHECK(capwap_lsc_object_count(&msg, V, CAPWAP_LSC_VSP_CA_CERT) ==
+	      -EINVAL, "count 255 counted");
+	CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_CA_CERT, 0, out,
+				    sizeof(out)) == -EINVAL, "object read");
+	CHECK(capwap_lsc_validate(&msg, V, &bad) == -EINVAL &&
+	      bad == CAPWAP_LSC_BAD_VENDOR_PAYLOAD, "flood validated");
+
+	/* The same bytes with count 4 and index 0..3 make a valid message. */
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	for (i = 0; i < 4; i++) {
+		memcpy(c, chunk, sizeof(c));
+		c[6] = i;
+		c[7] = 4;
+		capwap_put_elem(&b, CAPWAP_ELEM_VENDOR_SPECIFIC, c, sizeof(c));
+	}
+	DONE();
+	CHECK(!capwap_lsc_validate(&msg, V, &bad), "count 4 refused");
+	CHECK(capwap_lsc_object_count(&msg, V, CAPWAP_LSC_VSP_CA_CERT) == 4,
+	      "count 4");
+	CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_CA_CERT, 3, out,
+				    sizeof(out)) == 5 && !memcmp(out, "abcde", 5),
+	      "object 3");
+	/* A fifth object of the same count is past the announced count. */
+	memcpy(c, chunk, sizeof(c));
+	c[6] = 4;
+	c[7] = 4;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_put_elem(&b, CAPWAP_ELEM_VENDOR_SPECIFIC, c, sizeof(c));
+	DONE();
+	CHECK(capwap_lsc_validate(&msg, V, &bad) == -EINVAL, "index 4 of 4");
+	return NULL;
+}
+
+/* One-pass validation keeps each element id's objects apart. */
+static const char *t_lsc_validate_multi(void)
+{
+	enum capwap_lsc_malformed bad = 0;
+	struct capwap_builder b;
+	struct capwap_msg msg;
+
+	/* A whole object of one id does not make up for a short one. */
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_object(&b, V, CAPWAP_LSC_VSP_DEVICE_CERT, 0, 1, obj,
+			      4100);
+	put_chunk(&b, 0, 1, 150, 0, 100);
+	DONE();
+	CHECK(capwap_lsc_validate(&msg, V, &bad) == -EINVAL &&
+	      bad == CAPWAP_LSC_BAD_VENDOR_PAYLOAD, "short CA object");
 	return NULL;
 }
 
@@ -1462,6 +1559,8 @@ static const struct tap_case tests[] = {
 	{ "lsc_object_big", t_lsc_object_big },
 	{ "lsc_chain", t_lsc_chain },
 	{ "lsc_validate", t_lsc_validate },
+	{ "lsc_chunk_flood", t_lsc_chunk_flood },
+	{ "lsc_validate_multi", t_lsc_validate_multi },
 };
 
 int main(void)
