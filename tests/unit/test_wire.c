@@ -777,7 +777,10 @@ static enum capwap_reasm_status feed(struct capwap_reasm *r, const int *order,
 	return st;
 }
 
-static struct capwap_reasm reasm;
+static u8 reasm_buf[CAPWAP_REASM_MAX_LEN];
+static struct capwap_reasm reasm = {
+	.buf = reasm_buf, .cap = sizeof(reasm_buf),
+};
 
 static const char *reasm_order(const char *kind)
 {
@@ -942,6 +945,51 @@ static const char *t_reasm_stale(void)
 	CHECK(capwap_reasm_expire(&reasm, 106, 5), "not expired");
 	CHECK(add(1, 8, 8, true, 1, 106) == CAPWAP_REASM_MORE,
 	      "completed with a stale fragment");
+	return NULL;
+}
+
+/*
+ * The kernel sizes ->buf to the fragments it has seen: one reaching past
+ * ->cap is refused, and capwap_reasm_extent() says what it needs.
+ */
+static const char *t_reasm_cap(void)
+{
+	struct capwap_header h = { .flags = CAPWAP_F_F, .frag_id = 3 };
+	static u8 small[1024];
+	enum capwap_lsc_malformed bad = 0;
+	u8 *big;
+
+	capwap_reasm_init(&reasm, small, sizeof(small));
+	h.frag_off = 512;
+	CHECK(capwap_reasm_extent(&h, 512) == 1024, "extent");
+	CHECK(capwap_reasm_add(&reasm, &h, obj, 512, 0, &bad) ==
+	      CAPWAP_REASM_MORE, "fragment to the end of the buffer");
+	h.frag_off = 1024;
+	h.flags |= CAPWAP_F_L;
+	CHECK(capwap_reasm_extent(&h, 1) == 1025, "extent past");
+	CHECK(capwap_reasm_add(&reasm, &h, obj, 1, 0, &bad) ==
+	      CAPWAP_REASM_BAD && bad == CAPWAP_LSC_BAD_FRAGMENT,
+	      "fragment past the buffer");
+	CHECK(!reasm.active, "context kept");
+
+	/* Grown as the kernel does, the content survives. */
+	h.flags = CAPWAP_F_F;
+	h.frag_off = 0;
+	sample_object(obj, 2048, 5);
+	CHECK(capwap_reasm_add(&reasm, &h, obj, 1024, 0, &bad) ==
+	      CAPWAP_REASM_MORE, "first kilobyte");
+	big = malloc(2048);
+	CHECK(big, "malloc");
+	memcpy(big, small, sizeof(small));
+	reasm.buf = big;
+	reasm.cap = 2048;
+	h.frag_off = 1024;
+	h.flags |= CAPWAP_F_L;
+	CHECK(capwap_reasm_add(&reasm, &h, obj + 1024, 1024, 0, &bad) ==
+	      CAPWAP_REASM_DONE && reasm.total == 2048 &&
+	      !memcmp(reasm.buf, obj, 2048), "grown");
+	free(big);
+	capwap_reasm_init(&reasm, reasm_buf, sizeof(reasm_buf));
 	return NULL;
 }
 
@@ -1551,6 +1599,7 @@ static const struct tap_case tests[] = {
 	{ "reasm_new_id", t_reasm_new_id },
 	{ "reasm_stale", t_reasm_stale },
 	{ "reasm_4096", t_reasm_4096 },
+	{ "reasm_cap", t_reasm_cap },
 	{ "lsc_cert_info", t_lsc_cert_info },
 	{ "lsc_cert_params", t_lsc_cert_params },
 	{ "lsc_cert_params_bad", t_lsc_cert_params_bad },
