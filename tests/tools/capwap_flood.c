@@ -52,6 +52,10 @@ static unsigned long long softirq_ticks(void)
 	return v[6];
 }
 
+/*
+ * Waits until counter @which (a STATS_A attribute, or minus the
+ * attribute of a malformed reason, which is the reason + 1) reaches @want.
+ */
 static bool stats_reach(u64 want, int which, int timeout_ms)
 {
 	struct stats_ctx s;
@@ -115,8 +119,8 @@ static int cmd_chunks(int seconds)
 	peer_get_stats(&nl, &s0);
 	sendto(ap->fd, pkt, len, 0, (struct sockaddr *)&ap->ac,
 	       sizeof(ap->ac));
-	result(stats_reach(s0.bad[CAPWAP_LSC_BAD_VENDOR_PAYLOAD] + 1,
-			   -CAPWAP_LSC_BAD_VENDOR_PAYLOAD, 10000),
+	result(stats_reach(s0.bad[CAPWAP_LSC_BAD_VENDOR_PAYLOAD + 1] + 1,
+			   -(CAPWAP_LSC_BAD_VENDOR_PAYLOAD + 1), 10000),
 	       "chunk flood refused as a malformed vendor payload",
 	       "not counted so within 10 s");
 
@@ -139,13 +143,13 @@ static int cmd_chunks(int seconds)
 	got -= s0.v[CAPWAP_LSC_STATS_A_RX_PACKETS];
 	result(got > 1 && got <= (u64)n, "flood datagrams reached the module",
 	       "%llu of %ld", (unsigned long long)got, n);
-	result(s1.bad[CAPWAP_LSC_BAD_VENDOR_PAYLOAD] -
-	       s0.bad[CAPWAP_LSC_BAD_VENDOR_PAYLOAD] == got &&
+	result(s1.bad[CAPWAP_LSC_BAD_VENDOR_PAYLOAD + 1] -
+	       s0.bad[CAPWAP_LSC_BAD_VENDOR_PAYLOAD + 1] == got &&
 	       s1.rx_sum == s0.rx_sum,
 	       "every flood datagram counted as malformed, none handled",
 	       "malformed +%llu of %llu, handled +%llu",
-	       (unsigned long long)(s1.bad[CAPWAP_LSC_BAD_VENDOR_PAYLOAD] -
-				    s0.bad[CAPWAP_LSC_BAD_VENDOR_PAYLOAD]),
+	       (unsigned long long)(s1.bad[CAPWAP_LSC_BAD_VENDOR_PAYLOAD + 1] -
+				    s0.bad[CAPWAP_LSC_BAD_VENDOR_PAYLOAD + 1]),
 	       (unsigned long long)got,
 	       (unsigned long long)(s1.rx_sum - s0.rx_sum));
 	r = peer_recv(ap, 200);
