@@ -53,7 +53,9 @@ MODULE_PARM_DESC(dead_echoes,
 #define RESP_MIN_CAP		96
 #define FRAG_BUF_LEN		9216
 #define REASM_SLOTS		64
+#define REASM_PER_ADDR		4
 #define REASM_TIMEOUT		(5 * HZ)
+#define REASM_MIN_BUF		2048
 
 /* Scratch space: used with bottom halves off, so one per CPU suffices. */
 static DEFINE_PER_CPU(u8 *, resp_buf);
@@ -61,16 +63,19 @@ static DEFINE_PER_CPU(u8 *, frag_buf);
 static DEFINE_PER_CPU(u8 *, reasm_out);
 
 /*
- * Fragments in reassembly, keyed by sender: a fixed number of slots, each
- * a bounded buffer allocated on first use, so memory is bounded per
- * sender (one slot) and in total (REASM_SLOTS).  Join Requests may come
- * in fragments before the sender has a session, hence not per AP.
+ * Fragments in reassembly, keyed by sender: Join Requests may come in
+ * fragments before the sender has a session, hence not per AP.  Memory
+ * is bounded in total (REASM_SLOTS, each buffer at most
+ * CAPWAP_REASM_MAX_LEN) and fairly shared: one address holds at most
+ * REASM_PER_ADDR slots, whatever its ports, and when the table is full
+ * the message whose first fragment is oldest gives way.  Nothing a sender
+ * repeats makes its slot younger, so a few slow senders cannot hold the
+ * table against a message that arrives whole within a moment.
  */
 struct reasm_slot {
 	__be32 saddr;
 	__be16 sport;
-	unsigned long used;
-	struct capwap_reasm *r;
+	struct capwap_reasm r;
 };
 
 static struct reasm_slot reasm_slots[REASM_SLOTS];
@@ -698,33 +703,71 @@ static void handle_message(const struct capwap_msg *msg,
 	capwap_lsc_ap_put(ap);
 }
 
-static struct reasm_slot *reasm_slot_get(const struct capwap_lsc_peer *peer)
+/* An idle slot holds no buffer: it is sized again by the next message. */
+static void reasm_slot_free(struct reasm_slot *s)
 {
-	struct reasm_slot *s, *free = NULL, *stale = NULL;
-	unsigned int i;
+	kfree(s->r.buf);
+	capwap_reasm_init(&s->r, NULL, 0);
+}
+
+static bool older(const struct reasm_slot *a, const struct reasm_slot *b)
+{
+	return !b || a->r.started < b->r.started;
+}
+
+static struct reasm_slot *reasm_slot_get(const struct capwap_lsc_peer *peer,
+					 u64 now)
+{
+	struct reasm_slot *s, *free = NULL, *oldest = NULL, *own = NULL;
+	unsigned int i, n_own = 0;
 
 	for (i = 0; i < REASM_SLOTS; i++) {
 		s = &reasm_slots[i];
-		if (s->r && s->r->active && s->saddr == peer->saddr &&
-		    s->sport == peer->sport)
-			return s;
-		if (!s->r || !s->r->active)
+		if (capwap_reasm_expire(&s->r, now, REASM_TIMEOUT))
+			reasm_slot_free(s);
+		if (!s->r.active) {
 			free = free ?: s;
-		else if (time_after(jiffies, s->used + REASM_TIMEOUT))
-			stale = stale ?: s;
+			continue;
+		}
+		if (s->saddr == peer->saddr) {
+			if (s->sport == peer->sport)
+				return s;
+			n_own++;
+			if (older(s, own))
+				own = s;
+		}
+		if (older(s, oldest))
+			oldest = s;
 	}
-	s = free ?: stale;
-	if (!s)
-		return NULL;
-	if (!s->r) {
-		s->r = kmalloc(sizeof(*s->r), GFP_ATOMIC | __GFP_NOWARN);
-		if (!s->r)
-			return NULL;
+	s = n_own >= REASM_PER_ADDR ? own : free ?: oldest;
+	if (s->r.active) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+		reasm_slot_free(s);
 	}
-	capwap_reasm_reset(s->r);
 	s->saddr = peer->saddr;
 	s->sport = peer->sport;
 	return s;
+}
+
+/*
+ * Buffers grow in powers of two with the furthest fragment: a message
+ * that fits one datagram's worth never costs more than REASM_MIN_BUF,
+ * and only one near CAPWAP_REASM_MAX_LEN costs a higher-order page.
+ */
+static int reasm_grow(struct capwap_reasm *r, size_t end)
+{
+	size_t cap;
+	u8 *buf;
+
+	if (end <= r->cap || end > CAPWAP_REASM_MAX_LEN)
+		return 0;
+	cap = max_t(size_t, roundup_pow_of_two(end), REASM_MIN_BUF);
+	buf = krealloc(r->buf, cap, GFP_ATOMIC | __GFP_NOWARN);
+	if (!buf)
+		return -ENOMEM;
+	r->buf = buf;
+	r->cap = cap;
+	return 0;
 }
 
 /* One fragment; returns the completed message's length in @out, or 0. */
@@ -733,21 +776,21 @@ static size_t reassemble(const struct capwap_packet *pkt,
 {
 	enum capwap_lsc_malformed bad;
 	enum capwap_reasm_status st;
+	u64 now = get_jiffies_64();
 	struct reasm_slot *s;
 	size_t len = 0;
 
 	spin_lock_bh(&reasm_lock);
-	s = reasm_slot_get(peer);
-	if (!s) {
-		spin_unlock_bh(&reasm_lock);
+	s = reasm_slot_get(peer, now);
+	if (reasm_grow(&s->r, capwap_reasm_extent(&pkt->hdr,
+						  pkt->payload_len))) {
+		/* Still one fragment received, for the counters to add up. */
+		capwap_lsc_count(CAPWAP_LSC_ST_FRAGMENTS);
 		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
-		return 0;
+		goto out;
 	}
-	if (capwap_reasm_expire(s->r, jiffies, REASM_TIMEOUT))
-		capwap_reasm_reset(s->r);
-	s->used = jiffies;
-	st = capwap_reasm_add(s->r, &pkt->hdr, pkt->payload,
-			      pkt->payload_len, jiffies, &bad);
+	st = capwap_reasm_add(&s->r, &pkt->hdr, pkt->payload,
+			      pkt->payload_len, now, &bad);
 	if (st == CAPWAP_REASM_BAD) {
 		count_bad(bad);
 	} else if (st == CAPWAP_REASM_MORE) {
@@ -755,9 +798,12 @@ static size_t reassemble(const struct capwap_packet *pkt,
 	} else {
 		capwap_lsc_count(CAPWAP_LSC_ST_FRAGMENTS);
 		capwap_lsc_count(CAPWAP_LSC_ST_REASSEMBLED);
-		len = s->r->total;
-		memcpy(out, s->r->buf, len);
+		len = s->r.total;
+		memcpy(out, s->r.buf, len);
 	}
+out:
+	if (!s->r.active)
+		reasm_slot_free(s);
 	spin_unlock_bh(&reasm_lock);
 	return len;
 }
@@ -844,9 +890,7 @@ void capwap_lsc_control_uninit(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < REASM_SLOTS; i++) {
-		kfree(reasm_slots[i].r);
-		reasm_slots[i].r = NULL;
-	}
+	for (i = 0; i < REASM_SLOTS; i++)
+		reasm_slot_free(&reasm_slots[i]);
 	free_bufs();
 }

@@ -401,12 +401,14 @@ enum capwap_reasm_status {
 };
 
 /*
- * One message being reassembled.  About 16.7 KiB: the kernel keeps it
- * per AP off the stack.  Times are in the caller's clock (jiffies,
- * milliseconds...), only compared against each other.
+ * One message being reassembled.  Times are in the caller's clock
+ * (jiffies, milliseconds...), only compared against each other.  The
+ * caller owns ->buf: it must hold the extent of every fragment before it
+ * is added (capwap_reasm_extent()), so that the kernel can size it to
+ * the message instead of to CAPWAP_REASM_MAX_LEN.
  */
 struct capwap_reasm {
-	u64 started;
+	u64 started;		/* when the first fragment seen arrived */
 	u16 frag_id;
 	u16 total;		/* known once the last fragment arrived */
 	u16 units;		/* 8-byte units received */
@@ -414,10 +416,13 @@ struct capwap_reasm {
 	bool active;
 	bool have_last;
 	u8 map[CAPWAP_REASM_UNITS / 8];
-	u8 buf[CAPWAP_REASM_MAX_LEN];
+	u32 cap;		/* bytes at ->buf */
+	u8 *buf;
 };
 
+void capwap_reasm_init(struct capwap_reasm *r, u8 *buf, size_t cap);
 void capwap_reasm_reset(struct capwap_reasm *r);
+size_t capwap_reasm_extent(const struct capwap_header *hdr, size_t len);
 enum capwap_reasm_status capwap_reasm_add(struct capwap_reasm *r,
 					  const struct capwap_header *hdr,
 					  const u8 *payload, size_t len,

@@ -73,6 +73,14 @@ int capwap_frag_next(struct capwap_fragmenter *f, u8 *out, size_t size)
 	return f->hlen + n;
 }
 
+/* @buf of @cap bytes, kept by resets; the caller frees it. */
+void capwap_reasm_init(struct capwap_reasm *r, u8 *buf, size_t cap)
+{
+	r->buf = buf;
+	r->cap = cap;
+	capwap_reasm_reset(r);
+}
+
 void capwap_reasm_reset(struct capwap_reasm *r)
 {
 	r->active = false;
@@ -96,6 +104,12 @@ static enum capwap_reasm_status reasm_bad(struct capwap_reasm *r,
 	return CAPWAP_REASM_BAD;
 }
 
+/* The bytes of message a fragment reaches to, which ->buf must hold. */
+size_t capwap_reasm_extent(const struct capwap_header *hdr, size_t len)
+{
+	return (size_t)hdr->frag_off + len;
+}
+
 /*
  * Adds one fragment (header from capwap_parse_header(), payload after it).
  * A fragment with a new fragment ID abandons the message in progress: a
@@ -114,7 +128,7 @@ enum capwap_reasm_status capwap_reasm_add(struct capwap_reasm *r,
 	size_t u, u0 = off / 8, u1 = (end + 7) / 8, have = 0;
 
 	if (!(hdr->flags & CAPWAP_F_F) || !len ||
-	    end > CAPWAP_REASM_MAX_LEN || (!last && len % 8))
+	    end > CAPWAP_REASM_MAX_LEN || (!last && len % 8) || end > r->cap)
 		return reasm_bad(r, bad);
 	if (r->active && r->frag_id != hdr->frag_id)
 		capwap_reasm_reset(r);

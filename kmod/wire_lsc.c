@@ -261,6 +261,18 @@ bool capwap_lsc_has_elem(const struct capwap_msg *msg, u32 vendor_id,
 	return next_vsp(&it, vendor_id, elem_id, &v) > 0;
 }
 
+static int decode_cert_info(const struct capwap_vsp *v,
+			    struct capwap_lsc_cert_info *ci)
+{
+	if (v->len != CERT_INFO_LEN || v->data[0] >= __CAPWAP_LSC_CERT_MAX ||
+	    v->data[1] >= __CAPWAP_LSC_MODE_MAX ||
+	    get_unaligned_be16(v->data + 2))
+		return -EINVAL;
+	ci->cert_type = v->data[0];
+	ci->ap_mode = v->data[1];
+	return 0;
+}
+
 int capwap_lsc_get_cert_info(const struct capwap_msg *msg, u32 vendor_id,
 			     struct capwap_lsc_cert_info *ci)
 {
@@ -268,41 +280,28 @@ int capwap_lsc_get_cert_info(const struct capwap_msg *msg, u32 vendor_id,
 	int ret;
 
 	ret = find_one(msg, vendor_id, CAPWAP_LSC_VSP_CERT_INFO, &v);
-	if (ret)
-		return ret;
-	if (v.len != CERT_INFO_LEN || v.data[0] >= __CAPWAP_LSC_CERT_MAX ||
-	    v.data[1] >= __CAPWAP_LSC_MODE_MAX ||
-	    get_unaligned_be16(v.data + 2))
-		return -EINVAL;
-	ci->cert_type = v.data[0];
-	ci->ap_mode = v.data[1];
-	return 0;
+	return ret ? ret : decode_cert_info(&v, ci);
 }
 
-int capwap_lsc_get_cert_params(const struct capwap_msg *msg, u32 vendor_id,
-			       struct capwap_lsc_cert_params *p)
+static int decode_cert_params(const struct capwap_vsp *v,
+			      struct capwap_lsc_cert_params *p)
 {
 	const u8 *q, *end;
-	struct capwap_vsp v;
 	u8 id, len;
-	int ret;
 
-	ret = find_one(msg, vendor_id, CAPWAP_LSC_VSP_CERT_PARAMS, &v);
-	if (ret)
-		return ret;
-	if (v.len < CERT_PARAMS_FIXED)
+	if (v->len < CERT_PARAMS_FIXED)
 		return -EINVAL;
 	memset(p, 0, sizeof(*p));
-	p->key_type = v.data[0];
-	p->attempts_left = v.data[1];
-	p->key_bits = get_unaligned_be16(v.data + 2);
-	p->validity_days = get_unaligned_be32(v.data + 4);
-	p->flags = v.data[8];
+	p->key_type = v->data[0];
+	p->attempts_left = v->data[1];
+	p->key_bits = get_unaligned_be16(v->data + 2);
+	p->validity_days = get_unaligned_be32(v->data + 4);
+	p->flags = v->data[8];
 	if (!key_valid(p->key_type, p->key_bits) ||
-	    (p->flags & ~__CAPWAP_LSC_PARAMS_ALL) || v.data[9])
+	    (p->flags & ~__CAPWAP_LSC_PARAMS_ALL) || v->data[9])
 		return -EINVAL;
-	q = v.data + CERT_PARAMS_FIXED;
-	end = v.data + v.len;
+	q = v->data + CERT_PARAMS_FIXED;
+	end = v->data + v->len;
 	while (q < end) {
 		if (end - q < 2)
 			return -EINVAL;
@@ -329,6 +328,35 @@ int capwap_lsc_get_cert_params(const struct capwap_msg *msg, u32 vendor_id,
 	return 0;
 }
 
+int capwap_lsc_get_cert_params(const struct capwap_msg *msg, u32 vendor_id,
+			       struct capwap_lsc_cert_params *p)
+{
+	struct capwap_vsp v;
+	int ret;
+
+	ret = find_one(msg, vendor_id, CAPWAP_LSC_VSP_CERT_PARAMS, &v);
+	return ret ? ret : decode_cert_params(&v, p);
+}
+
+static int decode_status(const struct capwap_vsp *v,
+			 struct capwap_lsc_status *s)
+{
+	if (v->len < STATUS_FIXED ||
+	    v->len - STATUS_FIXED > CAPWAP_LSC_MAX_REASON_LEN ||
+	    v->data[0] >= __CAPWAP_LSC_RESULT_MAX)
+		return -EINVAL;
+	if (v->elem_id == CAPWAP_LSC_VSP_INSTALL_RESULT ? v->data[1] :
+	    v->data[1] >= __CAPWAP_LSC_AP_STATE_MAX)
+		return -EINVAL;
+	s->result = v->data[0];
+	s->state = v->data[1];
+	s->reason = v->data + STATUS_FIXED;
+	s->reason_len = v->len - STATUS_FIXED;
+	if (!capwap_lsc_text_valid(s->reason, s->reason_len))
+		return -EINVAL;
+	return 0;
+}
+
 int capwap_lsc_get_status(const struct capwap_msg *msg, u32 vendor_id,
 			  u16 elem_id, struct capwap_lsc_status *s)
 {
@@ -339,22 +367,7 @@ int capwap_lsc_get_status(const struct capwap_msg *msg, u32 vendor_id,
 	    elem_id != CAPWAP_LSC_VSP_LSC_STATUS)
 		return -EINVAL;
 	ret = find_one(msg, vendor_id, elem_id, &v);
-	if (ret)
-		return ret;
-	if (v.len < STATUS_FIXED ||
-	    v.len - STATUS_FIXED > CAPWAP_LSC_MAX_REASON_LEN ||
-	    v.data[0] >= __CAPWAP_LSC_RESULT_MAX)
-		return -EINVAL;
-	if (elem_id == CAPWAP_LSC_VSP_INSTALL_RESULT ? v.data[1] :
-	    v.data[1] >= __CAPWAP_LSC_AP_STATE_MAX)
-		return -EINVAL;
-	s->result = v.data[0];
-	s->state = v.data[1];
-	s->reason = v.data + STATUS_FIXED;
-	s->reason_len = v.len - STATUS_FIXED;
-	if (!capwap_lsc_text_valid(s->reason, s->reason_len))
-		return -EINVAL;
-	return 0;
+	return ret ? ret : decode_status(&v, s);
 }
 
 struct chunk {
@@ -377,8 +390,12 @@ static int parse_chunk(const struct capwap_vsp *v, struct chunk *c)
 	c->off = get_unaligned_be16(v->data + 4);
 	c->len = v->len - CAPWAP_LSC_CHUNK_HDR_LEN;
 	c->data = v->data + CAPWAP_LSC_CHUNK_HDR_LEN;
-	if (!c->count || c->index >= c->count ||
-	    (size_t)c->off + c->len > c->total)
+	/*
+	 * The count bounds the work of every later pass over the chunks, so
+	 * it is checked here, before anything trusts it.
+	 */
+	if (!c->count || c->count > CAPWAP_LSC_MAX_OBJECTS ||
+	    c->index >= c->count || (size_t)c->off + c->len > c->total)
 		return -EINVAL;
 	return 0;
 }
@@ -460,49 +477,74 @@ static const u8 lsc_carrier[__CAPWAP_LSC_VSP_MAX] = {
 	[CAPWAP_LSC_VSP_LSC_STATUS] = CAPWAP_MSG_CONFIG_UPDATE_REQ,
 };
 
-static int check_lsc_elem(const struct capwap_msg *msg, u32 vendor_id,
-			  u16 id)
+/* What the single validation pass knows of one chunked element id. */
+struct objs_seen {
+	u8 count;			/* 0: no chunk met yet */
+	u16 total[CAPWAP_LSC_MAX_OBJECTS];
+	u16 got[CAPWAP_LSC_MAX_OBJECTS];
+};
+
+/* The rules of capwap_lsc_get_object(), applied one chunk at a time. */
+static int check_chunk(struct objs_seen *o, const struct capwap_vsp *v)
+{
+	struct chunk c;
+
+	if (parse_chunk(v, &c) || (o->count && c.count != o->count))
+		return -EINVAL;
+	o->count = c.count;
+	if (!o->got[c.index])
+		o->total[c.index] = c.total;
+	else if (c.total != o->total[c.index])
+		return -EINVAL;
+	if (c.off != o->got[c.index])
+		return -EINVAL;
+	o->got[c.index] += c.len;
+	return 0;
+}
+
+static int check_single(const struct capwap_vsp *v)
 {
 	struct capwap_lsc_cert_params params;
 	struct capwap_lsc_cert_info info;
 	struct capwap_lsc_status status;
-	int count, i, ret;
 
-	switch (id) {
+	switch (v->elem_id) {
 	case CAPWAP_LSC_VSP_CERT_INFO:
-		return capwap_lsc_get_cert_info(msg, vendor_id, &info);
+		return decode_cert_info(v, &info);
 	case CAPWAP_LSC_VSP_CERT_PARAMS:
-		return capwap_lsc_get_cert_params(msg, vendor_id, &params);
-	case CAPWAP_LSC_VSP_INSTALL_RESULT:
-	case CAPWAP_LSC_VSP_LSC_STATUS:
-		return capwap_lsc_get_status(msg, vendor_id, id, &status);
+		return decode_cert_params(v, &params);
+	default:
+		return decode_status(v, &status);
 	}
-	count = capwap_lsc_object_count(msg, vendor_id, id);
-	if (count < 0)
-		return count;
-	for (i = 0; i < count; i++) {
-		ret = capwap_lsc_get_object(msg, vendor_id, id, i, NULL, 0);
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
+}
+
+static bool is_chunked(u16 id)
+{
+	return id == CAPWAP_LSC_VSP_AP_CERT ||
+	       id == CAPWAP_LSC_VSP_CERT_REQUEST ||
+	       id == CAPWAP_LSC_VSP_CA_CERT ||
+	       id == CAPWAP_LSC_VSP_DEVICE_CERT;
 }
 
 /*
- * Checks every LSC element of @msg once, so that the state machine can
- * then decode them without meeting a malformed one: 0, or -EINVAL with
- * *bad set (CAPWAP_LSC_BAD_UNEXPECTED for an element in a message that
- * must not carry it).
+ * Checks every LSC element of @msg in one pass over its elements (this
+ * runs in softirq for any sender, before its session is looked up), so
+ * that the state machine can then decode them without meeting a
+ * malformed one: 0, or -EINVAL with *bad set (CAPWAP_LSC_BAD_UNEXPECTED
+ * for an element in a message that must not carry it).
  */
 int capwap_lsc_validate(const struct capwap_msg *msg, u32 vendor_id,
 			enum capwap_lsc_malformed *bad)
 {
+	struct objs_seen objs[__CAPWAP_LSC_VSP_MAX];
 	struct capwap_elem_iter it;
 	struct capwap_elem e;
 	struct capwap_vsp v;
 	u32 seen = 0;
 	u16 id;
+	u8 i;
 
+	memset(objs, 0, sizeof(objs));
 	capwap_for_each_elem(msg, it, e) {
 		if (e.type != CAPWAP_ELEM_VENDOR_SPECIFIC)
 			continue;
@@ -516,11 +558,20 @@ int capwap_lsc_validate(const struct capwap_msg *msg, u32 vendor_id,
 			*bad = CAPWAP_LSC_BAD_UNEXPECTED;
 			return -EINVAL;
 		}
+		if (is_chunked(v.elem_id)) {
+			if (check_chunk(&objs[v.elem_id], &v))
+				goto malformed;
+		} else if ((seen & (1U << v.elem_id)) || check_single(&v)) {
+			goto malformed;
+		}
 		seen |= 1U << v.elem_id;
 	}
+	/* Every object announced is there, and whole. */
 	for (id = 1; id < __CAPWAP_LSC_VSP_MAX; id++)
-		if ((seen & (1U << id)) && check_lsc_elem(msg, vendor_id, id))
-			goto malformed;
+		for (i = 0; i < objs[id].count; i++)
+			if (!objs[id].got[i] ||
+			    objs[id].got[i] != objs[id].total[i])
+				goto malformed;
 	return 0;
 malformed:
 	*bad = CAPWAP_LSC_BAD_VENDOR_PAYLOAD;

@@ -22,6 +22,7 @@
 #define VENDOR CAPWAP_LSC_DEFAULT_VENDOR_ID
 
 static struct capwap_reasm reasm, reasm2;
+static u8 reasm_buf[CAPWAP_REASM_MAX_LEN], reasm2_buf[CAPWAP_REASM_MAX_LEN];
 static u8 object[65536];
 static u8 rebuilt[70000];
 static u8 frag[70000];
@@ -98,7 +99,7 @@ static void check_roundtrip(const struct capwap_msg *msg, const u8 *payload,
 	/* An MTU from the sequence number, so the fuzzer can vary it. */
 	if (capwap_frag_init(&f, rebuilt, total, 16 + msg->seq * 8, msg->seq))
 		abort();
-	capwap_reasm_reset(&reasm2);
+	capwap_reasm_init(&reasm2, reasm2_buf, sizeof(reasm2_buf));
 	while ((n = capwap_frag_next(&f, frag, sizeof(frag))) > 0) {
 		if (capwap_parse_header(frag, n, &h, &bad) == CAPWAP_PARSE_OK)
 			st = n == total ? CAPWAP_REASM_DONE : CAPWAP_REASM_BAD;
@@ -175,7 +176,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	size_t len;
 	u8 *copy;
 
-	capwap_reasm_reset(&reasm);
+	capwap_reasm_init(&reasm, reasm_buf, sizeof(reasm_buf));
 	while (size >= 2) {
 		len = get_unaligned_be16(data);
 		data += 2;

@@ -41,6 +41,7 @@ struct peer_ap {
 	u16 frag_id;
 	unsigned int frags_in;	/* fragments received so far */
 	struct capwap_reasm reasm;
+	u8 reasm_buf[CAPWAP_REASM_MAX_LEN];
 	u8 rx[CAPWAP_REASM_MAX_LEN];
 	size_t rx_len;		/* last whole packet (header + message) */
 	u8 msg_buf[CAPWAP_REASM_MAX_LEN];

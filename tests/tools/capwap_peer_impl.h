@@ -14,6 +14,7 @@ static int peer_ap_open(struct peer_ap *ap, const char *local_ip,
 	struct sockaddr_in me = { .sin_family = AF_INET };
 
 	memset(ap, 0, sizeof(*ap));
+	capwap_reasm_init(&ap->reasm, ap->reasm_buf, sizeof(ap->reasm_buf));
 	ap->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (ap->fd < 0)
 		return -errno;

@@ -564,8 +564,12 @@ static void on_datagram(struct peer *p, const uint8_t *d, size_t len)
 		break;
 	case CAPWAP_PARSE_FRAGMENT:
 		if (!p->reasm) {
-			p->reasm = calloc(1, sizeof(*p->reasm));
-			capwap_reasm_reset(p->reasm);
+			p->reasm = malloc(sizeof(*p->reasm) +
+					  CAPWAP_REASM_MAX_LEN);
+			if (!p->reasm)
+				return;
+			capwap_reasm_init(p->reasm, (u8 *)(p->reasm + 1),
+					  CAPWAP_REASM_MAX_LEN);
 		}
 		if (capwap_reasm_add(p->reasm, &pk.hdr, pk.payload,
 				     pk.payload_len, lsc_now_ms(), &bad) !=

@@ -777,7 +777,10 @@ static enum capwap_reasm_status feed(struct capwap_reasm *r, const int *order,
 	return st;
 }
 
-static struct capwap_reasm reasm;
+static u8 reasm_buf[CAPWAP_REASM_MAX_LEN];
+static struct capwap_reasm reasm = {
+	.buf = reasm_buf, .cap = sizeof(reasm_buf),
+};
 
 static const char *reasm_order(const char *kind)
 {
@@ -942,6 +945,51 @@ static const char *t_reasm_stale(void)
 	CHECK(capwap_reasm_expire(&reasm, 106, 5), "not expired");
 	CHECK(add(1, 8, 8, true, 1, 106) == CAPWAP_REASM_MORE,
 	      "completed with a stale fragment");
+	return NULL;
+}
+
+/*
+ * The kernel sizes ->buf to the fragments it has seen: one reaching past
+ * ->cap is refused, and capwap_reasm_extent() says what it needs.
+ */
+static const char *t_reasm_cap(void)
+{
+	struct capwap_header h = { .flags = CAPWAP_F_F, .frag_id = 3 };
+	static u8 small[1024];
+	enum capwap_lsc_malformed bad = 0;
+	u8 *big;
+
+	capwap_reasm_init(&reasm, small, sizeof(small));
+	h.frag_off = 512;
+	CHECK(capwap_reasm_extent(&h, 512) == 1024, "extent");
+	CHECK(capwap_reasm_add(&reasm, &h, obj, 512, 0, &bad) ==
+	      CAPWAP_REASM_MORE, "fragment to the end of the buffer");
+	h.frag_off = 1024;
+	h.flags |= CAPWAP_F_L;
+	CHECK(capwap_reasm_extent(&h, 1) == 1025, "extent past");
+	CHECK(capwap_reasm_add(&reasm, &h, obj, 1, 0, &bad) ==
+	      CAPWAP_REASM_BAD && bad == CAPWAP_LSC_BAD_FRAGMENT,
+	      "fragment past the buffer");
+	CHECK(!reasm.active, "context kept");
+
+	/* Grown as the kernel does, the content survives. */
+	h.flags = CAPWAP_F_F;
+	h.frag_off = 0;
+	sample_object(obj, 2048, 5);
+	CHECK(capwap_reasm_add(&reasm, &h, obj, 1024, 0, &bad) ==
+	      CAPWAP_REASM_MORE, "first kilobyte");
+	big = malloc(2048);
+	CHECK(big, "malloc");
+	memcpy(big, small, sizeof(small));
+	reasm.buf = big;
+	reasm.cap = 2048;
+	h.frag_off = 1024;
+	h.flags |= CAPWAP_F_L;
+	CHECK(capwap_reasm_add(&reasm, &h, obj + 1024, 1024, 0, &bad) ==
+	      CAPWAP_REASM_DONE && reasm.total == 2048 &&
+	      !memcmp(reasm.buf, obj, 2048), "grown");
+	free(big);
+	capwap_reasm_init(&reasm, reasm_buf, sizeof(reasm_buf));
 	return NULL;
 }
 
@@ -1293,13 +1341,22 @@ static const char *t_lsc_chain(void)
 	struct capwap_msg msg;
 	int i;
 
+	enum capwap_lsc_malformed bad = 0;
+
+	/* Chunks of another id in between, as validation must allow. */
 	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
 	for (i = 0; i < 3; i++) {
 		sample_object(obj, lens[i], i);
 		capwap_lsc_put_object(&b, V, CAPWAP_LSC_VSP_CA_CERT, i, 3, obj,
 				      lens[i]);
+		if (i == 1)
+			capwap_lsc_put_object(&b, V,
+					      CAPWAP_LSC_VSP_DEVICE_CERT, 0, 1,
+					      obj, 4100);
 	}
 	DONE();
+	CHECK(msg.nelems == 2 + 1 + 3 + 1, "%u elements", msg.nelems);
+	CHECK(!capwap_lsc_validate(&msg, V, &bad), "refused: %d", bad);
 	CHECK(capwap_lsc_object_count(&msg, V, CAPWAP_LSC_VSP_CA_CERT) == 3,
 	      "count");
 	for (i = 0; i < 3; i++) {
@@ -1352,6 +1409,12 @@ static const struct {
 	{ "chunk_interleaved",
 	  { { 0, 2, 20, 0, 10 }, { 1, 2, 5, 0, 5 }, { 0, 2, 20, 10, 10 } }, 0,
 	  20 },
+	{ "chunk_count_above_max",
+	  { { 0, CAPWAP_LSC_MAX_OBJECTS + 1, 10, 0, 10 } }, 0, -EINVAL },
+	{ "chunk_count_255", { { 0, 255, 10, 0, 10 } }, 0, -EINVAL },
+	{ "chunk_count_max",
+	  { { 0, 4, 10, 0, 10 }, { 1, 4, 7, 0, 7 }, { 2, 4, 3, 0, 3 },
+	    { 3, 4, 5, 0, 5 } }, 3, 5 },
 };
 
 static const char *run_chunk_case(size_t k)
@@ -1378,6 +1441,88 @@ static const char *run_chunk_case(size_t k)
 	CHECK(chunk_cases[k].want < 0 && chunk_cases[k].index == 0 ?
 	      ret == -EINVAL && bad == CAPWAP_LSC_BAD_VENDOR_PAYLOAD :
 	      chunk_cases[k].want >= 0 ? !ret : 1, "validate %d", ret);
+	return NULL;
+}
+
+/*
+ * The flood of issue 11 from its bytes (docs/PROTOCOL.md): VSP element
+ * 37, vendor id, LSC element id 5 (CA_CERT), then index, count, total
+ * and offset, then the data.  A count of 255 must be refused at the first
+ * chunk; count 4 is the most allowed.
+ */
+static const char *t_lsc_chunk_flood(void)
+{
+	static const u8 chunk[] = {
+		0x00, 0x00, 0x7e, 0xd9,	/* vendor 32473 */
+		0x00, 0x05,		/* CA_CERT */
+		0x00, 0xff,		/* index 0 of 255 */
+		0x00, 0x05,		/* total 5 */
+		0x00, 0x00,		/* offset 0 */
+		'a', 'b', 'c', 'd', 'e',
+	};
+	enum capwap_lsc_malformed bad = 0;
+	struct capwap_builder b;
+	struct capwap_msg msg;
+	u8 c[sizeof(chunk)];
+	int i, n = 0;
+
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	for (i = 0; i < 960; i++) {
+		memcpy(c, chunk, sizeof(c));
+		c[6] = i % 255;
+		capwap_put_elem(&b, CAPWAP_ELEM_VENDOR_SPECIFIC, c, sizeof(c));
+	}
+	DONE();
+	n = msg.nelems;
+	CHECK(n == 960, "%d elements", n);
+	CHECK(capwap_lsc_object_count(&msg, V, CAPWAP_LSC_VSP_CA_CERT) ==
+	      -EINVAL, "count 255 counted");
+	CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_CA_CERT, 0, out,
+				    sizeof(out)) == -EINVAL, "object read");
+	CHECK(capwap_lsc_validate(&msg, V, &bad) == -EINVAL &&
+	      bad == CAPWAP_LSC_BAD_VENDOR_PAYLOAD, "flood validated");
+
+	/* The same bytes with count 4 and index 0..3 make a valid message. */
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	for (i = 0; i < 4; i++) {
+		memcpy(c, chunk, sizeof(c));
+		c[6] = i;
+		c[7] = 4;
+		capwap_put_elem(&b, CAPWAP_ELEM_VENDOR_SPECIFIC, c, sizeof(c));
+	}
+	DONE();
+	CHECK(!capwap_lsc_validate(&msg, V, &bad), "count 4 refused");
+	CHECK(capwap_lsc_object_count(&msg, V, CAPWAP_LSC_VSP_CA_CERT) == 4,
+	      "count 4");
+	CHECK(capwap_lsc_get_object(&msg, V, CAPWAP_LSC_VSP_CA_CERT, 3, out,
+				    sizeof(out)) == 5 && !memcmp(out, "abcde", 5),
+	      "object 3");
+	/* A fifth object of the same count is past the announced count. */
+	memcpy(c, chunk, sizeof(c));
+	c[6] = 4;
+	c[7] = 4;
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_put_elem(&b, CAPWAP_ELEM_VENDOR_SPECIFIC, c, sizeof(c));
+	DONE();
+	CHECK(capwap_lsc_validate(&msg, V, &bad) == -EINVAL, "index 4 of 4");
+	return NULL;
+}
+
+/* One-pass validation keeps each element id's objects apart. */
+static const char *t_lsc_validate_multi(void)
+{
+	enum capwap_lsc_malformed bad = 0;
+	struct capwap_builder b;
+	struct capwap_msg msg;
+
+	/* A whole object of one id does not make up for a short one. */
+	BUILD(CAPWAP_MSG_CONFIG_UPDATE_REQ);
+	capwap_lsc_put_object(&b, V, CAPWAP_LSC_VSP_DEVICE_CERT, 0, 1, obj,
+			      4100);
+	put_chunk(&b, 0, 1, 150, 0, 100);
+	DONE();
+	CHECK(capwap_lsc_validate(&msg, V, &bad) == -EINVAL &&
+	      bad == CAPWAP_LSC_BAD_VENDOR_PAYLOAD, "short CA object");
 	return NULL;
 }
 
@@ -1454,6 +1599,7 @@ static const struct tap_case tests[] = {
 	{ "reasm_new_id", t_reasm_new_id },
 	{ "reasm_stale", t_reasm_stale },
 	{ "reasm_4096", t_reasm_4096 },
+	{ "reasm_cap", t_reasm_cap },
 	{ "lsc_cert_info", t_lsc_cert_info },
 	{ "lsc_cert_params", t_lsc_cert_params },
 	{ "lsc_cert_params_bad", t_lsc_cert_params_bad },
@@ -1462,6 +1608,8 @@ static const struct tap_case tests[] = {
 	{ "lsc_object_big", t_lsc_object_big },
 	{ "lsc_chain", t_lsc_chain },
 	{ "lsc_validate", t_lsc_validate },
+	{ "lsc_chunk_flood", t_lsc_chunk_flood },
+	{ "lsc_validate_multi", t_lsc_validate_multi },
 };
 
 int main(void)

@@ -449,10 +449,11 @@ static void handle_datagram(struct wtp_ap *ap, const uint8_t *buf, size_t len)
 		return;
 	}
 	if (!ap->reasm) {
-		ap->reasm = malloc(sizeof(*ap->reasm));
+		ap->reasm = malloc(sizeof(*ap->reasm) + CAPWAP_REASM_MAX_LEN);
 		if (!ap->reasm)
 			return;
-		capwap_reasm_reset(ap->reasm);
+		capwap_reasm_init(ap->reasm, (u8 *)(ap->reasm + 1),
+				  CAPWAP_REASM_MAX_LEN);
 	}
 	if (capwap_reasm_add(ap->reasm, &pkt.hdr, pkt.payload, pkt.payload_len,
 			     lsc_now_ms(), &bad) != CAPWAP_REASM_DONE)
