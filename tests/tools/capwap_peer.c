@@ -44,6 +44,9 @@
  *                                 a real AP still joins
  *   capwap_peer joinlimit         Joins from one address past join_burst
  *                                 are dropped (join_rate=1 join_burst=5)
+ *   capwap_peer rebind N          N times a Reset and a Join of one AP at
+ *                                 once: a Join answered last keeps its
+ *                                 address binding
  *   capwap_peer churn S           for S seconds APs join, send a CSR and
  *                                 reset (load for the unload race)
  *   capwap_peer apcsr N FILE      only an AP (MAC 02:ca + N as 32 bits):
@@ -2098,9 +2101,9 @@ static int cmd_flood(int n)
 		} else {
 			free_ap(ap);
 		}
-		if (first && !(i % 16))
+		if (first && !(i % 4))
 			echo_nowait(first);
-		if (refused && !(i % 16))
+		if (refused && !(i % 4))
 			echo_nowait(refused);
 	}
 	slab1 = slab_active("kmalloc-4k");
@@ -2260,9 +2263,10 @@ static int cmd_joinlimit(void)
 }
 
 /*
- * For the unload race: for up to @secs, APs join, send a CSR and reset,
- * so records with queued requests keep appearing and expiring.  Stops
- * at the first AP that gets no answer (the module went away).
+ * For the unload race: for up to @secs, APs join, every other one sends
+ * a CSR, and reset, so records with and without queued requests keep
+ * appearing and expiring.  Stops at the first AP that gets no answer
+ * (the module went away).
  */
 static int cmd_churn(int secs)
 {
@@ -2284,11 +2288,76 @@ static int cmd_churn(int secs)
 			break;
 		}
 		peer_reply(&ap, 0);
-		send_csr(&ap, csr, sizeof(csr));
+		if (i % 2)
+			send_csr(&ap, csr, sizeof(csr));
 		peer_request(&ap, CAPWAP_MSG_RESET_REQ, 3000);
 		peer_ap_close(&ap);
 	}
 	printf("# churn: %u APs\n", i);
+	return 0;
+}
+
+/*
+ * Reset and a new Join of the same AP, from one socket, sent at the
+ * same moment by two processes, @n times.  When the Join is answered
+ * after the Reset, the session it opened must keep its address binding:
+ * the Reset's late unbind must not take it.
+ */
+static int cmd_rebind(int n)
+{
+	struct peer_ap *ap = new_ap("127.0.60.1");
+	u8 reset[512], join[2048], go;
+	int i, rlen, jlen, second = 0, kept = 0, r, p[2];
+	bool got_reset, got_join, join_last;
+	pid_t pid;
+
+	for (i = 0; i < n; i++) {
+		if (peer_to_run(ap))
+			break;
+		rlen = build_request(ap, CAPWAP_MSG_RESET_REQ, reset,
+				     sizeof(reset));
+		jlen = build_request(ap, CAPWAP_MSG_JOIN_REQ, join,
+				     sizeof(join));
+		if (pipe(p))
+			break;
+		pid = fork();
+		if (!pid) {
+			if (read(p[0], &go, 1) == 1)
+				send(ap->fd, reset, rlen, 0);
+			_exit(0);
+		}
+		connect(ap->fd, (struct sockaddr *)&ap->ac, sizeof(ap->ac));
+		go = 1;
+		if (write(p[1], &go, 1) != 1)
+			break;
+		send(ap->fd, join, jlen, 0);
+		waitpid(pid, NULL, 0);
+		close(p[0]);
+		close(p[1]);
+		got_reset = got_join = join_last = false;
+		while ((!got_reset || !got_join) && peer_recv(ap, 3000) == 1) {
+			if (ap->msg.type == CAPWAP_MSG_RESET_RESP) {
+				got_reset = true;
+				join_last = false;
+			} else if (ap->msg.type == CAPWAP_MSG_JOIN_RESP) {
+				got_join = true;
+				join_last = true;
+			}
+		}
+		if (!got_join || !join_last)
+			continue;
+		/* The Join came second: its session must still be there. */
+		second++;
+		r = peer_request(ap, CAPWAP_MSG_CONFIG_STATUS_REQ, 1000);
+		kept += r == 1;
+		peer_request(ap, CAPWAP_MSG_RESET_REQ, 1000);
+	}
+	printf("# %d rounds, the Join answered second in %d, binding kept in %d\n",
+	       i, second, kept);
+	result(i == n && second > 0 && kept == second,
+	       "a Join racing a Reset keeps its address binding",
+	       "rounds=%d second=%d kept=%d", i, second, kept);
+	free_ap(ap);
 	return 0;
 }
 
@@ -2307,7 +2376,7 @@ int main(int argc, char **argv)
 		{ "silent", 1000 }, { "evict", 1100 }, { "expire", 1200 },
 		{ "radios", 1300 }, { "rekick", 1400 }, { "stale", 1600 },
 		{ "flood", 1700 }, { "blind", 0x10000 }, { "joinlimit", 3000 },
-		{ "churn", 0x20000 },
+		{ "churn", 0x20000 }, { "rebind", 3100 },
 	};
 	unsigned int i;
 
@@ -2366,6 +2435,8 @@ int main(int argc, char **argv)
 		cmd_blind(atoi(argv[2]));
 	else if (!strcmp(cmd, "joinlimit"))
 		cmd_joinlimit();
+	else if (!strcmp(cmd, "rebind") && argc > 2)
+		cmd_rebind(atoi(argv[2]));
 	else if (!strcmp(cmd, "churn") && argc > 2)
 		cmd_churn(atoi(argv[2]));
 	else if (!strcmp(cmd, "mkaps") && argc > 2)

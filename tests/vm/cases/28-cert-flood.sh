@@ -14,9 +14,9 @@ plan 10
 peer=build/tools/capwap_peer
 sys=/sys/kernel/capwap_lsc
 
-check "modprobe capwap_lsc max_pending_requests=16 request_timeout_s=20" \
-	modprobe capwap_lsc max_pending_requests=16 request_timeout_s=20 \
-	echo_interval=2 dead_echoes=5
+check "modprobe capwap_lsc max_pending_requests=16 request_timeout_s=60" \
+	modprobe capwap_lsc max_pending_requests=16 request_timeout_s=60 \
+	echo_interval=2 dead_echoes=10
 if [ "$(cat $sys/max_pending_requests 2>/dev/null)" = 16 ]; then
 	ok "sysfs max_pending_requests"
 else
