@@ -553,14 +553,17 @@ int capwap_lsc_ap_init(void)
 /*
  * Before anything else goes: the sweep ends sessions, expires records and
  * requests, and so walks the request queue and the tables that the rest
- * of the unload takes apart.  Once dying, nothing requeues it.
+ * of the unload takes apart.  It is cancelled before the tables are
+ * marked dying: a sweep still running retires records, and a retired
+ * record needs its work item (queued only while not dying) to drop its
+ * key and sysfs directory.
  */
 void capwap_lsc_ap_stop(void)
 {
+	cancel_delayed_work_sync(&ap_sweep_work);
 	spin_lock_bh(&ap_table_lock);
 	WRITE_ONCE(ap_dying, true);
 	spin_unlock_bh(&ap_table_lock);
-	cancel_delayed_work_sync(&ap_sweep_work);
 }
 
 /*

@@ -6,12 +6,11 @@
 # records with queued requests and resetting while the module is removed,
 # many times.  A sweep that outlived the request queue or the tables would
 # touch freed memory, which slub_debug poisons: the guest oopses and the
-# run fails.  Then a load that fails late (the port is taken) unwinds the
-# same way and leaves nothing behind.
+# run fails.
 
 . tests/lib.sh
 rounds=8
-plan $((rounds * 2 + 3))
+plan $((rounds * 2))
 
 peer=build/tools/capwap_peer
 sys=/sys/kernel/capwap_lsc
@@ -38,21 +37,4 @@ for i in $(seq 1 $rounds); do
 	wait $churn 2>/dev/null
 done
 
-python3 -c 'import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 5246))
-time.sleep(60)' &
-holder=$!
-wait_until 20 sh -c "grep -q ':147E ' /proc/net/udp" ||
-	echo "# the port holder did not bind"
-if modprobe capwap_lsc 2>/dev/null; then
-	not_ok "modprobe capwap_lsc fails while UDP 5246 is taken"
-	modprobe -r capwap_lsc
-else
-	ok "modprobe capwap_lsc fails while UDP 5246 is taken"
-fi
-kill $holder
-wait $holder 2>/dev/null
-check "then it loads" modprobe capwap_lsc
-check "and unloads" modprobe -r capwap_lsc
 finish
