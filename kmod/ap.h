@@ -89,6 +89,8 @@ struct capwap_lsc_ap {
 	bool authenticated;
 	/* Counts its bindings to an address; under both locks. */
 	u16 binding;
+	/* The binding its current session began with; under ->lock. */
+	u16 session_binding;
 	u8 tx_seq;		/* of our outstanding request */
 	u16 frag_id;		/* of the datagrams we fragment */
 	u32 fallbacks;
@@ -153,13 +155,14 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 /*
  * Forgets the AP's address after its session ended, unless it joined
  * again since: @binding is capwap_lsc_ap_binding() read with the session's
- * end, under ap->lock.
+ * end, under ap->lock: the binding that session began with, so a Join
+ * that rebound the AP before that end keeps its binding.
  */
 void capwap_lsc_ap_unbind(struct capwap_lsc_ap *ap, u16 binding);
 
 static inline u16 capwap_lsc_ap_binding(const struct capwap_lsc_ap *ap)
 {
-	return ap->binding;
+	return ap->session_binding;
 }
 void capwap_lsc_ap_get(struct capwap_lsc_ap *ap);
 void capwap_lsc_ap_put(struct capwap_lsc_ap *ap);

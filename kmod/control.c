@@ -457,6 +457,7 @@ static void handle_join(const struct capwap_msg *msg,
 	spin_lock_bh(&ap->lock);
 	teardown_locked(ap, false);
 	ap->session = CAPWAP_LSC_SESSION_JOIN;
+	ap->session_binding = ap->binding;
 	/* Clear text: nothing here has authenticated the AP. */
 	WRITE_ONCE(ap->authenticated, false);
 	ap->last_heard = (u32)jiffies;
