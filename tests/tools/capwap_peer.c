@@ -2348,8 +2348,15 @@ static int cmd_rebind(int n)
 			continue;
 		/* The Join came second: its session must still be there. */
 		second++;
-		r = peer_request(ap, CAPWAP_MSG_CONFIG_STATUS_REQ, 1000);
+		r = peer_request(ap, CAPWAP_MSG_CONFIG_STATUS_REQ, 3000);
 		kept += r == 1;
+		if (r != 1) {
+			struct ap_info info;
+
+			peer_get_ap(&nl, ap->mac, &info);
+			printf("# round %d: Config Status unanswered, session %d\n",
+			       i, info.session);
+		}
 		peer_request(ap, CAPWAP_MSG_RESET_REQ, 1000);
 	}
 	printf("# %d rounds, the Join answered second in %d, binding kept in %d\n",
