@@ -6,8 +6,13 @@
  * timers, dumps) use RCU; writers serialise on one spinlock, taken before
  * any AP's lock.  A record outlives its session: an AP that times out
  * keeps its LSC history.  Records go when the table is full and a new AP
- * joins (the least recently heard of a sample that is neither talking in
- * Run nor enrolling), or after record_idle_s without a session.
+ * joins (the least recently heard of a sample; see ap_evict_locked()), or
+ * after record_idle_s without a session.
+ *
+ * An AP moves between address buckets when it joins from a new address,
+ * possibly while a reader walks its old bucket: the address table is an
+ * hlist_nulls, whose end marker tells a reader that it ended up in
+ * another bucket and must start over.
  */
 
 #include <linux/hashtable.h>
@@ -16,11 +21,13 @@
 #include <linux/slab.h>
 #include <linux/random.h>
 #include <linux/etherdevice.h>
+#include <linux/rculist_nulls.h>
 
 #include "ap.h"
 #include "control.h"
 #include "keys.h"
 #include "lsc.h"
+#include "queue.h"
 #include "stats.h"
 #include "sysfs.h"
 
@@ -30,7 +37,9 @@
 /* capwap_lsc_ap_silence() reaches 24.8 days at HZ=1000. */
 #define RECORD_IDLE_MAX_S (24 * 24 * 3600)
 
-static DEFINE_HASHTABLE(ap_by_addr, AP_HASH_BITS);
+#define AP_ADDR_SIZE (1U << AP_HASH_BITS)
+
+static struct hlist_nulls_head ap_by_addr[AP_ADDR_SIZE];
 static DEFINE_HASHTABLE(ap_by_mac, AP_HASH_BITS);
 static DEFINE_SPINLOCK(ap_table_lock);
 static u32 ap_hash_seed __read_mostly;
@@ -53,10 +62,10 @@ module_param(record_idle_s, uint, 0444);
 MODULE_PARM_DESC(record_idle_s,
 		 "Seconds a record without a session is kept after its AP's last message, 0 for ever, at most 24 days (default 7 days)");
 
-static u32 addr_hash(const struct capwap_lsc_peer *p)
+static u32 addr_slot(const struct capwap_lsc_peer *p)
 {
 	return jhash_2words((__force u32)p->saddr, (__force u32)p->sport,
-			    ap_hash_seed);
+			    ap_hash_seed) & (AP_ADDR_SIZE - 1);
 }
 
 static void ap_sweep_fn(struct work_struct *work);
@@ -92,16 +101,22 @@ void capwap_lsc_ap_put(struct capwap_lsc_ap *ap)
 
 struct capwap_lsc_ap *capwap_lsc_ap_by_addr(const struct capwap_lsc_peer *p)
 {
+	u32 slot = addr_slot(p);
+	struct hlist_nulls_node *n;
 	struct capwap_lsc_ap *ap;
 
 	rcu_read_lock();
-	hash_for_each_possible_rcu(ap_by_addr, ap, addr_node, addr_hash(p)) {
+again:
+	hlist_nulls_for_each_entry_rcu(ap, n, &ap_by_addr[slot], addr_node) {
 		if (ap->peer.saddr == p->saddr && ap->peer.sport == p->sport &&
 		    refcount_inc_not_zero(&ap->ref)) {
 			rcu_read_unlock();
 			return ap;
 		}
 	}
+	/* Followed a record that moved to another bucket meanwhile. */
+	if (get_nulls_value(n) != slot)
+		goto again;
 	rcu_read_unlock();
 	return NULL;
 }
@@ -129,12 +144,17 @@ static void ap_rtx_timer(struct timer_list *t);
  * ap_table_lock held: out of both tables for good.  The work item takes
  * the key and the sysfs directory down; the tables' reference goes now.
  */
-static void ap_retire_locked(struct capwap_lsc_ap *ap)
+static void addr_del_locked(struct capwap_lsc_ap *ap)
 {
 	if (ap->in_addr_table) {
-		hash_del_rcu(&ap->addr_node);
+		hlist_nulls_del_rcu(&ap->addr_node);
 		ap->in_addr_table = false;
 	}
+}
+
+static void ap_retire_locked(struct capwap_lsc_ap *ap)
+{
+	addr_del_locked(ap);
 	hash_del_rcu(&ap->mac_node);
 	WRITE_ONCE(ap->removed, true);
 	ap_count--;
@@ -143,17 +163,32 @@ static void ap_retire_locked(struct capwap_lsc_ap *ap)
 }
 
 /*
- * A record may make room for another unless its AP talks to us in Run or
- * has an enrollment in flight (queued, with lscd, or being delivered):
- * those are the APs the table is for.  Spoofed Joins never get that far.
+ * An AP that talks to us in Run or has an enrollment in flight (queued,
+ * with lscd, or being delivered) is what the table is for.  Yet in clear
+ * text a blind sender reaches Run with spoofed addresses and keeps it
+ * with spoofed Echo Requests, so that alone protects nothing: it only
+ * makes such a record the last choice.  A record is kept for sure only
+ * when its session was authenticated.
  */
-static bool ap_evictable(const struct capwap_lsc_ap *ap, u32 now)
+static bool ap_active(const struct capwap_lsc_ap *ap, u32 now)
 {
 	if (capwap_lsc_prov_busy(ap))
-		return false;
-	return ap->session != CAPWAP_LSC_SESSION_RUN ||
-	       capwap_lsc_ap_silence(ap, now) >
+		return true;
+	return ap->session == CAPWAP_LSC_SESSION_RUN &&
+	       capwap_lsc_ap_silence(ap, now) <=
 	       capwap_lsc_control_dead_interval();
+}
+
+static bool ap_evictable(const struct capwap_lsc_ap *ap, u32 now)
+{
+	return !(READ_ONCE(ap->authenticated) && ap_active(ap, now));
+}
+
+static bool quieter(const struct capwap_lsc_ap *a,
+		    const struct capwap_lsc_ap *b, u32 now)
+{
+	return !b || capwap_lsc_ap_silence(a, now) >
+		     capwap_lsc_ap_silence(b, now);
 }
 
 static bool ap_expired(const struct capwap_lsc_ap *ap, u32 now,
@@ -165,15 +200,16 @@ static bool ap_expired(const struct capwap_lsc_ap *ap, u32 now,
 }
 
 /*
- * ap_table_lock held, table full: retires the least recently heard
- * evictable record among the next EVICT_SAMPLE from a moving cursor.
- * The choice reads the records unlocked; the victim is checked again
- * under its lock, and its session ends there, so nothing the AP sends
- * afterwards can queue work for a retired record.
+ * ap_table_lock held, table full: retires a record among the next
+ * EVICT_SAMPLE from a moving cursor: the least recently heard of those
+ * neither active nor authenticated, else the least recently heard
+ * unauthenticated one.  The choice reads the records unlocked; the
+ * victim is checked again under its lock, and its session ends there, so
+ * nothing the AP sends afterwards can queue work for a retired record.
  */
 static bool ap_evict_locked(u32 now)
 {
-	struct capwap_lsc_ap *ap, *victim = NULL;
+	struct capwap_lsc_ap *ap, *idle = NULL, *active = NULL, *victim;
 	unsigned int n, seen = 0;
 	bool ok;
 
@@ -181,12 +217,17 @@ static bool ap_evict_locked(u32 now)
 		evict_cursor = (evict_cursor + 1) % HASH_SIZE(ap_by_mac);
 		hlist_for_each_entry(ap, &ap_by_mac[evict_cursor], mac_node) {
 			seen++;
-			if (ap_evictable(ap, now) &&
-			    (!victim || capwap_lsc_ap_silence(ap, now) >
-					capwap_lsc_ap_silence(victim, now)))
-				victim = ap;
+			if (!ap_evictable(ap, now))
+				continue;
+			if (!ap_active(ap, now)) {
+				if (quieter(ap, idle, now))
+					idle = ap;
+			} else if (quieter(ap, active, now)) {
+				active = ap;
+			}
 		}
 	}
+	victim = idle ?: active;
 	if (!victim)
 		return false;
 	spin_lock(&victim->lock);
@@ -235,6 +276,7 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 {
 	struct capwap_lsc_ap *ap, *old, *fresh = NULL;
 	bool retried = false;
+	u32 slot;
 
 again:
 	ap = capwap_lsc_ap_by_mac(mac);
@@ -253,10 +295,8 @@ again:
 	}
 
 	old = capwap_lsc_ap_by_addr(peer);
-	if (old && old != ap) {
+	if (old && old != ap)
 		capwap_lsc_control_teardown(old, false);
-		capwap_lsc_ap_unbind(old);
-	}
 	if (old)
 		capwap_lsc_ap_put(old);
 
@@ -288,13 +328,18 @@ again:
 			ap_count++;
 		}
 	}
-	if (ap->in_addr_table)
-		hash_del_rcu(&ap->addr_node);
+	/*
+	 * The node goes straight into its new bucket: a reader still on it
+	 * in the old one reaches the new bucket's end marker and starts over.
+	 */
+	addr_del_locked(ap);
 	spin_lock(&ap->lock);
 	ap->peer = *peer;
 	ap->send = send;
+	ap->binding++;
 	spin_unlock(&ap->lock);
-	hash_add_rcu(ap_by_addr, &ap->addr_node, addr_hash(peer));
+	slot = addr_slot(peer);
+	hlist_nulls_add_head_rcu(&ap->addr_node, &ap_by_addr[slot]);
 	ap->in_addr_table = true;
 	spin_unlock_bh(&ap_table_lock);
 	if (fresh)
@@ -310,14 +355,19 @@ fail:
 	return NULL;
 }
 
-/* Forgets the AP's address: its session is over, its record stays. */
-void capwap_lsc_ap_unbind(struct capwap_lsc_ap *ap)
+/*
+ * Its session is over, its record stays.  The session ended under
+ * ap->lock, which cannot be held while taking the table lock: by the time
+ * we have both, the AP may have joined again, and that binding stays.
+ */
+void capwap_lsc_ap_unbind(struct capwap_lsc_ap *ap, u16 binding)
 {
 	spin_lock_bh(&ap_table_lock);
-	if (ap->in_addr_table) {
-		hash_del_rcu(&ap->addr_node);
-		ap->in_addr_table = false;
-	}
+	spin_lock(&ap->lock);
+	if (ap->binding == binding &&
+	    ap->session == CAPWAP_LSC_SESSION_DOWN)
+		addr_del_locked(ap);
+	spin_unlock(&ap->lock);
 	spin_unlock_bh(&ap_table_lock);
 }
 
@@ -419,7 +469,10 @@ static void ap_sweep_fn(struct work_struct *work)
 		if (!(bkt % 256))
 			cond_resched();
 	}
-	queue_delayed_work(capwap_lsc_wq, &ap_sweep_work, ap_sweep_period());
+	capwap_lsc_req_expire();
+	if (!READ_ONCE(ap_dying))
+		queue_delayed_work(capwap_lsc_wq, &ap_sweep_work,
+				   ap_sweep_period());
 }
 
 void capwap_lsc_ap_record(struct capwap_lsc_ap *ap,
@@ -475,12 +528,16 @@ out:
 
 int capwap_lsc_ap_init(void)
 {
+	unsigned int n;
+
 	if (record_idle_s > RECORD_IDLE_MAX_S) {
 		pr_err("record_idle_s must be at most %u\n", RECORD_IDLE_MAX_S);
 		return -EINVAL;
 	}
 	ap_hash_seed = get_random_u32();
 	ap_dying = false;
+	for (n = 0; n < AP_ADDR_SIZE; n++)
+		INIT_HLIST_NULLS_HEAD(&ap_by_addr[n], n);
 	ap_cache = KMEM_CACHE(capwap_lsc_ap, 0);
 	if (!ap_cache)
 		return -ENOMEM;
@@ -496,6 +553,22 @@ int capwap_lsc_ap_init(void)
 }
 
 /*
+ * Before anything else goes: the sweep ends sessions, expires records and
+ * requests, and so walks the request queue and the tables that the rest
+ * of the unload takes apart.  It is cancelled before the tables are
+ * marked dying: a sweep still running retires records, and a retired
+ * record needs its work item (queued only while not dying) to drop its
+ * key and sysfs directory.
+ */
+void capwap_lsc_ap_stop(void)
+{
+	cancel_delayed_work_sync(&ap_sweep_work);
+	spin_lock_bh(&ap_table_lock);
+	WRITE_ONCE(ap_dying, true);
+	spin_unlock_bh(&ap_table_lock);
+}
+
+/*
  * Runs after the socket and the genl family are gone, so nothing adds
  * APs or queues work any more: stop the timers, let the work finish,
  * take down the sysfs directories and keys, then drop the tables' hold.
@@ -506,8 +579,7 @@ void capwap_lsc_ap_uninit(void)
 	struct hlist_node *tmp;
 	unsigned int bkt;
 
-	cancel_delayed_work_sync(&ap_sweep_work);
-	WRITE_ONCE(ap_dying, true);
+	capwap_lsc_ap_stop();
 	synchronize_rcu();
 	destroy_workqueue(capwap_lsc_wq);
 	capwap_lsc_wq = NULL;
@@ -518,8 +590,7 @@ void capwap_lsc_ap_uninit(void)
 		capwap_lsc_sysfs_del_ap(ap);
 		capwap_lsc_keys_del_ap(ap);
 		spin_lock_bh(&ap_table_lock);
-		if (ap->in_addr_table)
-			hash_del_rcu(&ap->addr_node);
+		addr_del_locked(ap);
 		hash_del_rcu(&ap->mac_node);
 		ap_count--;
 		spin_unlock_bh(&ap_table_lock);

@@ -6,6 +6,7 @@
 #include <linux/spinlock.h>
 #include <linux/refcount.h>
 #include <linux/rcupdate.h>
+#include <linux/list_nulls.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 #include <linux/capwap_lsc.h>
@@ -52,7 +53,7 @@ enum {
  */
 struct capwap_lsc_ap {
 	/* the receive path: lookup, duplicate check, cached answer */
-	struct hlist_node addr_node;
+	struct hlist_nulls_node addr_node;
 	refcount_t ref;
 	spinlock_t lock;
 	struct capwap_lsc_peer peer;
@@ -80,6 +81,16 @@ struct capwap_lsc_ap {
 	u8 retries;
 	bool removed;		/* out of the tables, under ap_table_lock */
 	bool in_addr_table;
+	/*
+	 * Its session was authenticated (DTLS with a verified certificate):
+	 * only such a record is kept when the table is full.  No clear-text
+	 * path sets it.
+	 */
+	bool authenticated;
+	/* Counts its bindings to an address; under both locks. */
+	u16 binding;
+	/* The binding its current session began with; under ->lock. */
+	u16 session_binding;
 	u8 tx_seq;		/* of our outstanding request */
 	u16 frag_id;		/* of the datagrams we fragment */
 	u32 fallbacks;
@@ -115,6 +126,11 @@ struct capwap_lsc_ap {
 };
 
 int capwap_lsc_ap_init(void);
+/*
+ * First step of unloading: no record is added, no work queued, and the
+ * sweep has stopped when this returns.
+ */
+void capwap_lsc_ap_stop(void);
 void capwap_lsc_ap_uninit(void);
 void capwap_lsc_ap_cache_destroy(void);
 
@@ -136,7 +152,18 @@ struct capwap_lsc_ap *capwap_lsc_ap_by_mac(const u8 *mac);
 struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 					 const struct capwap_lsc_peer *peer,
 					 capwap_lsc_send_t send);
-void capwap_lsc_ap_unbind(struct capwap_lsc_ap *ap);
+/*
+ * Forgets the AP's address after its session ended, unless it joined
+ * again since: @binding is capwap_lsc_ap_binding() read with the session's
+ * end, under ap->lock: the binding that session began with, so a Join
+ * that rebound the AP before that end keeps its binding.
+ */
+void capwap_lsc_ap_unbind(struct capwap_lsc_ap *ap, u16 binding);
+
+static inline u16 capwap_lsc_ap_binding(const struct capwap_lsc_ap *ap)
+{
+	return ap->session_binding;
+}
 void capwap_lsc_ap_get(struct capwap_lsc_ap *ap);
 void capwap_lsc_ap_put(struct capwap_lsc_ap *ap);
 void capwap_lsc_ap_schedule(struct capwap_lsc_ap *ap, int what);

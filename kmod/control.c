@@ -24,6 +24,7 @@
 #include "config.h"
 #include "control.h"
 #include "lsc.h"
+#include "srclimit.h"
 #include "stats.h"
 #include "verify.h"
 #include "wire.h"
@@ -307,9 +308,13 @@ void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap)
 
 void capwap_lsc_control_teardown(struct capwap_lsc_ap *ap, bool timeout)
 {
+	u16 binding;
+
 	spin_lock_bh(&ap->lock);
 	teardown_locked(ap, timeout);
+	binding = capwap_lsc_ap_binding(ap);
 	spin_unlock_bh(&ap->lock);
+	capwap_lsc_ap_unbind(ap, binding);
 }
 
 /*
@@ -323,6 +328,7 @@ unsigned long capwap_lsc_control_dead_interval(void)
 
 bool capwap_lsc_control_expire_silent(struct capwap_lsc_ap *ap, u32 now)
 {
+	u16 binding = 0;
 	bool dead;
 
 	spin_lock_bh(&ap->lock);
@@ -331,23 +337,26 @@ bool capwap_lsc_control_expire_silent(struct capwap_lsc_ap *ap, u32 now)
 	       capwap_lsc_control_dead_interval();
 	if (dead) {
 		teardown_locked(ap, true);
+		binding = capwap_lsc_ap_binding(ap);
 		capwap_lsc_count(CAPWAP_LSC_ST_SILENT_SESSIONS);
 	}
 	spin_unlock_bh(&ap->lock);
 	if (dead)
-		capwap_lsc_ap_unbind(ap);
+		capwap_lsc_ap_unbind(ap, binding);
 	return dead;
 }
 
 void capwap_lsc_control_retransmit(struct capwap_lsc_ap *ap)
 {
 	bool dead = false;
+	u16 binding = 0;
 
 	spin_lock_bh(&ap->lock);
 	if (!ap->pending)
 		goto out;
 	if (ap->retries >= MAX_RETRANSMIT) {
 		teardown_locked(ap, true);
+		binding = capwap_lsc_ap_binding(ap);
 		dead = true;
 		goto out;
 	}
@@ -360,7 +369,7 @@ void capwap_lsc_control_retransmit(struct capwap_lsc_ap *ap)
 out:
 	spin_unlock_bh(&ap->lock);
 	if (dead)
-		capwap_lsc_ap_unbind(ap);
+		capwap_lsc_ap_unbind(ap, binding);
 }
 
 static void copy_text(char *dst, size_t size, const u8 *src, size_t len)
@@ -396,6 +405,20 @@ static int join_cert(const struct capwap_msg *msg, u32 vendor_id, u8 **out)
 	return *out ? len : -ENOMEM;
 }
 
+/* A Join refused before any record is made, with @result. */
+static void refuse_join(const struct capwap_msg *msg,
+			const struct capwap_lsc_peer *peer,
+			capwap_lsc_send_t send, int result)
+{
+	int rlen = build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq, result,
+				     true, peer);
+
+	if (rlen > 0) {
+		count_tx(this_cpu_read(resp_buf));
+		xmit(peer, send, this_cpu_read(resp_buf), rlen, 0);
+	}
+}
+
 /*
  * Join (RFC 5415 section 8.1): the AP is known by the base MAC of its
  * Board Data; an AP presenting an LSC waits for the certificate check in
@@ -410,23 +433,18 @@ static void handle_join(const struct capwap_msg *msg,
 		.ap_mode = CAPWAP_LSC_MODE_LOCAL,
 	};
 	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
-	bool verify = false, unbind = false;
 	struct capwap_board_data bd;
 	struct capwap_lsc_ap *ap;
 	struct capwap_elem e;
+	bool refused = false;
 	u8 *cert = NULL;
-	int len = 0, rlen;
+	u16 binding = 0;
+	int len = 0;
 
 	if (capwap_find_elem(msg, CAPWAP_ELEM_WTP_BOARD_DATA, &e) ||
 	    capwap_parse_board_data(&e, &bd) || !bd.base_mac ||
 	    !is_valid_ether_addr(bd.base_mac)) {
-		rlen = build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq,
-					 CAPWAP_RESULT_JOIN_INCORRECT_DATA,
-					 true, peer);
-		if (rlen > 0) {
-			count_tx(this_cpu_read(resp_buf));
-			xmit(peer, send, this_cpu_read(resp_buf), rlen, 0);
-		}
+		refuse_join(msg, peer, send, CAPWAP_RESULT_JOIN_INCORRECT_DATA);
 		return;
 	}
 	/* capwap_lsc_validate() passed: CERT_INFO is absent or well-formed. */
@@ -444,6 +462,9 @@ static void handle_join(const struct capwap_msg *msg,
 	spin_lock_bh(&ap->lock);
 	teardown_locked(ap, false);
 	ap->session = CAPWAP_LSC_SESSION_JOIN;
+	ap->session_binding = ap->binding;
+	/* Clear text: nothing here has authenticated the AP. */
+	WRITE_ONCE(ap->authenticated, false);
 	ap->last_heard = (u32)jiffies;
 	ap->cert_type = ci.cert_type;
 	ap->mode = ci.ap_mode;
@@ -455,6 +476,7 @@ static void handle_join(const struct capwap_msg *msg,
 	if (cert) {
 		kfree(ap->join_cert);
 		ap->join_cert = cert;
+		cert = NULL;
 		ap->join_cert_len = len;
 		ap->join_seq = msg->seq;
 		/*
@@ -463,27 +485,28 @@ static void handle_join(const struct capwap_msg *msg,
 		 * past the check.
 		 */
 		ap->join_verifying = true;
-		verify = true;
-	} else if (ci.cert_type == CAPWAP_LSC_CERT_LSC) {
+		spin_unlock_bh(&ap->lock);
+		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_VERIFY);
+		goto out_put;
+	}
+	if (ci.cert_type == CAPWAP_LSC_CERT_LSC) {
 		/* An LSC join without the certificate cannot be checked. */
 		capwap_lsc_count(CAPWAP_LSC_ST_REFUSED_LSC);
 		capwap_lsc_prov_note_error(ap, "LSC join without certificate");
-		respond(ap, this_cpu_read(resp_buf),
-			build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq,
-					  CAPWAP_RESULT_JOIN_FAILURE, true,
-					  peer));
+		refused = true;
+	}
+	respond(ap, this_cpu_read(resp_buf),
+		build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq,
+				  refused ? CAPWAP_RESULT_JOIN_FAILURE :
+				  CAPWAP_RESULT_SUCCESS, true, peer));
+	if (refused) {
 		ap->session = CAPWAP_LSC_SESSION_DOWN;
-		unbind = true;
-	} else {
-		respond(ap, this_cpu_read(resp_buf),
-			build_simple_resp(CAPWAP_MSG_JOIN_RESP, msg->seq,
-					  CAPWAP_RESULT_SUCCESS, true, peer));
+		binding = capwap_lsc_ap_binding(ap);
 	}
 	spin_unlock_bh(&ap->lock);
-	if (verify)
-		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_VERIFY);
-	if (unbind)
-		capwap_lsc_ap_unbind(ap);
+	if (refused)
+		capwap_lsc_ap_unbind(ap, binding);
+out_put:
 	capwap_lsc_ap_put(ap);
 	return;
 
@@ -495,8 +518,8 @@ drop:
 /* Process context, from the AP's work item. */
 void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap)
 {
+	u16 len, binding = 0;
 	u8 *cert, seq;
-	u16 len;
 	int ret, result;
 	bool refused;
 
@@ -544,11 +567,12 @@ void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap)
 		del_timer(&ap->rtx_timer);
 		ap->session = CAPWAP_LSC_SESSION_DOWN;
 		capwap_lsc_prov_session_down(ap);
+		binding = capwap_lsc_ap_binding(ap);
 	}
 	spin_unlock(&ap->lock);
 	local_bh_enable();
 	if (refused)
-		capwap_lsc_ap_unbind(ap);
+		capwap_lsc_ap_unbind(ap, binding);
 }
 
 static bool session_at_least(struct capwap_lsc_ap *ap, u8 state)
@@ -624,9 +648,13 @@ static void handle_request(struct capwap_lsc_ap *ap,
 			result = CAPWAP_RESULT_UNEXPECTED_STATE;
 			break;
 		}
-		/* Answer first: the event may start a request of ours. */
-		respond_simple(ap, resp_type, msg->seq, -1);
-		capwap_lsc_prov_event(ap, msg);
+		/*
+		 * The answer carries a refusal of its CSR, and goes first:
+		 * the event may start a request of ours.
+		 */
+		result = capwap_lsc_prov_event(ap, msg);
+		respond_simple(ap, resp_type, msg->seq, result);
+		capwap_lsc_prov_kick(ap);
 		return;
 	case CAPWAP_MSG_RESET_REQ:
 		/* The AP announces it is about to reboot: the session ends. */
@@ -650,6 +678,7 @@ static void handle_message(const struct capwap_msg *msg,
 	struct capwap_lsc_ap *ap;
 	bool unbind = false;
 	u32 type = msg->type;
+	u16 binding = 0;
 
 	if (capwap_msg_check_mandatory(msg, &bad) ||
 	    capwap_lsc_validate(msg, READ_ONCE(capwap_lsc_vendor_id), &bad)) {
@@ -681,6 +710,10 @@ static void handle_message(const struct capwap_msg *msg,
 			spin_unlock_bh(&ap->lock);
 			capwap_lsc_ap_put(ap);
 		}
+		if (!capwap_lsc_srclimit_join(peer->saddr)) {
+			capwap_lsc_count(CAPWAP_LSC_ST_JOINS_LIMITED);
+			return;
+		}
 		handle_join(msg, peer, send);
 		return;
 	}
@@ -697,9 +730,11 @@ static void handle_message(const struct capwap_msg *msg,
 		handle_request(ap, msg, &unbind);
 	else
 		handle_response(ap, msg);
+	if (unbind)
+		binding = capwap_lsc_ap_binding(ap);
 	spin_unlock_bh(&ap->lock);
 	if (unbind)
-		capwap_lsc_ap_unbind(ap);
+		capwap_lsc_ap_unbind(ap, binding);
 	capwap_lsc_ap_put(ap);
 }
 

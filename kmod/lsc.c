@@ -287,58 +287,99 @@ void capwap_lsc_prov_forget(struct capwap_lsc_ap *ap)
 	free_material(ap);
 }
 
+void capwap_lsc_prov_kick(struct capwap_lsc_ap *ap)
+{
+	kick(ap);
+}
+
+#define REFUSED_FULL \
+	"certificate request refused: too many requests wait for a certificate"
+
+/*
+ * The CSR of an AP that was sent CERT_PARAMS.  When max_pending_requests
+ * already wait, it is refused with Result Code 4 (Resource Depletion) in
+ * the response: the AP keeps its attempts and sends it again later, and
+ * its record stays evictable meanwhile.
+ */
+static int take_csr(struct capwap_lsc_ap *ap, const struct capwap_msg *msg,
+		    u32 vendor_id)
+{
+	u8 *buf, *csr;
+	int len, ret;
+
+	if (ap->state != CAPWAP_LSC_AP_PARAMS_SENT ||
+	    capwap_lsc_object_count(msg, vendor_id,
+				    CAPWAP_LSC_VSP_CERT_REQUEST) != 1) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+		return -1;
+	}
+	buf = kmalloc(CAPWAP_LSC_MAX_DER_LEN, GFP_ATOMIC);
+	if (!buf)
+		return -1;
+	len = capwap_lsc_get_object(msg, vendor_id,
+				    CAPWAP_LSC_VSP_CERT_REQUEST, 0, buf,
+				    CAPWAP_LSC_MAX_DER_LEN);
+	/* Kept until enrolled: only what the request needs. */
+	csr = len > 0 ? kmemdup(buf, len, GFP_ATOMIC) : NULL;
+	kfree(buf);
+	if (len <= 0) {
+		fail_attempt(ap, CAPWAP_LSC_RESULT_BAD_REQUEST,
+			     "certificate request too large");
+		return -1;
+	}
+	if (!csr) {
+		fail_attempt(ap, CAPWAP_LSC_RESULT_ERROR,
+			     "out of memory for the certificate request");
+		return -1;
+	}
+	ret = capwap_lsc_req_enqueue(ap);
+	if (ret == -ENOSPC) {
+		kfree(csr);
+		capwap_lsc_prov_note_error(ap, REFUSED_FULL);
+		return CAPWAP_RESULT_JOIN_RESOURCE;
+	}
+	if (ret) {
+		kfree(csr);
+		fail_attempt(ap, CAPWAP_LSC_RESULT_NO_RESPONSE,
+			     "certificate request not queued");
+		return -1;
+	}
+	free_material(ap);
+	ap->csr = csr;
+	ap->csr_len = len;
+	ap->state = CAPWAP_LSC_AP_CSR_RECEIVED;
+	return -1;
+}
+
+bool capwap_lsc_prov_expire(struct capwap_lsc_ap *ap, u64 id,
+			    unsigned int secs)
+{
+	char why[80];
+
+	if (ap->request_id != id || ap->state != CAPWAP_LSC_AP_CSR_RECEIVED)
+		return false;
+	snprintf(why, sizeof(why),
+		 "no certificate helper took the request within %u s", secs);
+	fail_attempt(ap, CAPWAP_LSC_RESULT_NO_RESPONSE, why);
+	capwap_lsc_count(CAPWAP_LSC_ST_REQUESTS_EXPIRED);
+	kick(ap);
+	return true;
+}
+
 /* WTP Event Request: the CSR, or the outcome of the installation. */
-void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
-			   const struct capwap_msg *msg)
+int capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
+			  const struct capwap_msg *msg)
 {
 	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
 	struct capwap_lsc_status st;
-	u8 *csr;
-	int len;
 
-	if (capwap_lsc_has_elem(msg, vendor_id, CAPWAP_LSC_VSP_CERT_REQUEST)) {
-		if (ap->state != CAPWAP_LSC_AP_PARAMS_SENT ||
-		    capwap_lsc_object_count(msg, vendor_id,
-					    CAPWAP_LSC_VSP_CERT_REQUEST) != 1) {
-			capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
-			return;
-		}
-		csr = kmalloc(CAPWAP_LSC_MAX_DER_LEN, GFP_ATOMIC);
-		if (!csr)
-			return;
-		len = capwap_lsc_get_object(msg, vendor_id,
-					    CAPWAP_LSC_VSP_CERT_REQUEST, 0, csr,
-					    CAPWAP_LSC_MAX_DER_LEN);
-		if (len <= 0) {
-			kfree(csr);
-			fail_attempt(ap, CAPWAP_LSC_RESULT_BAD_REQUEST,
-				     "certificate request too large");
-			kick(ap);
-			return;
-		}
-		free_material(ap);
-		/* Kept until enrolled: only what the request needs. */
-		ap->csr = kmemdup(csr, len, GFP_ATOMIC);
-		kfree(csr);
-		if (!ap->csr) {
-			fail_attempt(ap, CAPWAP_LSC_RESULT_ERROR,
-				     "out of memory for the certificate request");
-			kick(ap);
-			return;
-		}
-		ap->csr_len = len;
-		ap->state = CAPWAP_LSC_AP_CSR_RECEIVED;
-		if (capwap_lsc_req_enqueue(ap))
-			fail_attempt(ap, CAPWAP_LSC_RESULT_NO_RESPONSE,
-				     "certificate request not queued");
-		kick(ap);
-		return;
-	}
+	if (capwap_lsc_has_elem(msg, vendor_id, CAPWAP_LSC_VSP_CERT_REQUEST))
+		return take_csr(ap, msg, vendor_id);
 	if (!capwap_lsc_get_status(msg, vendor_id,
 				   CAPWAP_LSC_VSP_INSTALL_RESULT, &st)) {
 		if (ap->state != CAPWAP_LSC_AP_DELIVERING) {
 			capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
-			return;
+			return -1;
 		}
 		if (st.result == CAPWAP_LSC_RESULT_SUCCESS) {
 			ap->state = CAPWAP_LSC_AP_INSTALLED;
@@ -359,8 +400,8 @@ void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 			fail_attempt(ap, st.result,
 				     "AP failed to install the certificate");
 		}
-		kick(ap);
 	}
+	return -1;
 }
 
 /* The AP answered our Configuration Update Request. */

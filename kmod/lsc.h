@@ -11,8 +11,21 @@ struct capwap_msg;
 
 /* Hooks from the control state machine, with ap->lock held. */
 void capwap_lsc_prov_run(struct capwap_lsc_ap *ap);
-void capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
-			   const struct capwap_msg *msg);
+/*
+ * A WTP Event Request in Run: the Result Code its response must carry
+ * (a refused CSR), or -1 for none.  Call capwap_lsc_prov_kick() once the
+ * response is out.
+ */
+int capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
+			  const struct capwap_msg *msg);
+/* Sends whatever the AP's state asks for next, if nothing is in flight. */
+void capwap_lsc_prov_kick(struct capwap_lsc_ap *ap);
+/*
+ * From the queue: no helper took the AP's request @id within @secs.
+ * False when the AP no longer waits for it.
+ */
+bool capwap_lsc_prov_expire(struct capwap_lsc_ap *ap, u64 id,
+			    unsigned int secs);
 void capwap_lsc_prov_response(struct capwap_lsc_ap *ap, u32 type,
 			      u32 result);
 void capwap_lsc_prov_session_down(struct capwap_lsc_ap *ap);

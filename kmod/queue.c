@@ -8,8 +8,15 @@
  *
  * Requests are queued from softirq with the AP's lock held: lock order is
  * ap->lock, then req_lock.  Each request holds a reference to its AP.
+ *
+ * A request pins its AP's record and CSR (up to 8 KiB) until lscd is done
+ * with it, so at most max_pending_requests exist: a CSR beyond that is
+ * refused (lsc.c tells the AP), not kept.  One that no lscd accepted
+ * within request_timeout_s fails, from the AP table's sweep.
  */
 
+#include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
@@ -23,12 +30,24 @@
 #include "stats.h"
 #include "update.h"
 
-#define REQ_QUEUE_MAX		4096
+#define REQ_PENDING_MAX		65536
+#define REQ_TIMEOUT_MAX_S	(24 * 3600)
+
+static unsigned int max_pending_requests = 1024;
+module_param(max_pending_requests, uint, 0444);
+MODULE_PARM_DESC(max_pending_requests,
+		 "Certificate requests that may wait for or be with lscd, 1..65536 (default 1024)");
+
+static unsigned int request_timeout_s = 600;
+module_param(request_timeout_s, uint, 0444);
+MODULE_PARM_DESC(request_timeout_s,
+		 "Seconds a certificate request may wait for lscd to accept it, 1..86400 (default 600)");
 
 struct lsc_req {
 	struct list_head node;
 	u64 id;
 	struct capwap_lsc_ap *ap;
+	unsigned long since;	/* jiffies when it last began to wait */
 	u32 owner;		/* netlink portid once accepted */
 	bool renewal;
 };
@@ -36,8 +55,6 @@ struct lsc_req {
 static DEFINE_SPINLOCK(req_lock);
 static LIST_HEAD(req_waiting);
 static LIST_HEAD(req_accepted);
-/* Beyond REQ_QUEUE_MAX: admitted in order as slots free, not announced. */
-static LIST_HEAD(req_overflow);
 static unsigned int req_n;		/* waiting + accepted */
 static u64 req_next_id;
 static bool req_dying;
@@ -50,36 +67,18 @@ static void announce(u64 id, const u8 *mac, gfp_t gfp)
 		capwap_lsc_count(CAPWAP_LSC_ST_LSC_EVENTS);
 }
 
-/* req_lock held: requests kept out by a full queue take freed slots. */
-static void req_admit(void)
-{
-	struct lsc_req *r;
-
-	while (req_n < REQ_QUEUE_MAX && !list_empty(&req_overflow)) {
-		r = list_first_entry(&req_overflow, struct lsc_req, node);
-		list_move_tail(&r->node, &req_waiting);
-		req_n++;
-		if (req_dying)
-			continue;
-		if (capwap_lsc_genl_listening())
-			announce(r->id, r->ap->mac, GFP_ATOMIC);
-		else
-			queue_delayed_work(system_wq, &req_announce_work,
-					   HZ / 5);
-	}
-}
-
-/*
- * Beyond REQ_QUEUE_MAX the request waits off the queue (the AP stays in
- * csr-received): a fleet rejoining at once must not burn its attempts on
- * our queue's size.
- */
 int capwap_lsc_req_enqueue(struct capwap_lsc_ap *ap)
 {
-	struct lsc_req *r = kzalloc(sizeof(*r), GFP_ATOMIC);
+	struct lsc_req *r;
 	u64 id;
 
 	spin_lock(&req_lock);
+	if (req_n >= max_pending_requests) {
+		spin_unlock(&req_lock);
+		capwap_lsc_count(CAPWAP_LSC_ST_QUEUE_FULL);
+		return -ENOSPC;
+	}
+	r = kzalloc(sizeof(*r), GFP_ATOMIC);
 	if (!r || req_dying) {
 		spin_unlock(&req_lock);
 		kfree(r);
@@ -88,14 +87,9 @@ int capwap_lsc_req_enqueue(struct capwap_lsc_ap *ap)
 	r->id = id = ++req_next_id;
 	r->ap = ap;
 	r->renewal = ap->renew;
+	r->since = jiffies;
 	capwap_lsc_ap_get(ap);
 	ap->request_id = id;
-	if (req_n >= REQ_QUEUE_MAX) {
-		list_add_tail(&r->node, &req_overflow);
-		spin_unlock(&req_lock);
-		capwap_lsc_count(CAPWAP_LSC_ST_QUEUE_FULL);
-		return 0;
-	}
 	list_add_tail(&r->node, &req_waiting);
 	req_n++;
 	if (!capwap_lsc_genl_listening())
@@ -120,10 +114,6 @@ void capwap_lsc_req_cancel(struct capwap_lsc_ap *ap)
 			list_move(&r->node, &gone);
 	list_for_each_entry(r, &gone, node)
 		req_n--;
-	list_for_each_entry_safe(r, tmp, &req_overflow, node)
-		if (r->ap == ap)
-			list_move(&r->node, &gone);
-	req_admit();
 	spin_unlock(&req_lock);
 	list_for_each_entry_safe(r, tmp, &gone, node) {
 		/* The table still holds the AP: this is never the last ref. */
@@ -178,7 +168,6 @@ again:
 		 */
 		list_del(&r->node);
 		req_n--;
-		req_admit();
 		spin_unlock(&req_lock);
 		spin_unlock_bh(&ap->lock);
 		capwap_lsc_ap_put(r->ap);
@@ -257,7 +246,6 @@ int capwap_lsc_req_complete(u64 id, u32 portid, u8 result,
 	}
 	list_del_init(&found->node);
 	req_n--;
-	req_admit();
 	ap = found->ap;
 	spin_unlock_bh(&req_lock);
 	kfree(found);
@@ -286,6 +274,7 @@ void capwap_lsc_req_release(u32 portid)
 		if (r->owner != portid)
 			continue;
 		r->owner = 0;
+		r->since = jiffies;
 		list_move(&r->node, &req_waiting);
 		moved = true;
 	}
@@ -330,27 +319,104 @@ bool capwap_lsc_queue_dying(void)
 	return READ_ONCE(req_dying);
 }
 
-void capwap_lsc_queue_init(void)
+/*
+ * One waiting request older than request_timeout_s fails: true when there
+ * was one, so the caller looks again.
+ */
+static bool expire_one(void)
 {
-	req_dying = false;
-	req_next_id = 0;
+	unsigned long age = (unsigned long)request_timeout_s * HZ;
+	struct lsc_req *r, *found = NULL;
+	struct capwap_lsc_ap *ap;
+	u64 id;
+
+	spin_lock_bh(&req_lock);
+	list_for_each_entry(r, &req_waiting, node) {
+		if (time_after(jiffies, r->since + age)) {
+			found = r;
+			break;
+		}
+	}
+	if (!found || req_dying) {
+		spin_unlock_bh(&req_lock);
+		return false;
+	}
+	ap = found->ap;
+	id = found->id;
+	capwap_lsc_ap_get(ap);
+	spin_unlock_bh(&req_lock);
+
+	/* Lock order is ap->lock first: look the request up again. */
+	spin_lock_bh(&ap->lock);
+	if (!capwap_lsc_prov_expire(ap, id, request_timeout_s)) {
+		/* The AP no longer stands behind it: it goes all the same. */
+		spin_lock(&req_lock);
+		r = find_waiting(id);
+		if (r) {
+			list_del(&r->node);
+			req_n--;
+		}
+		spin_unlock(&req_lock);
+		if (r) {
+			/* The caller's reference keeps the AP: not the last. */
+			capwap_lsc_ap_put(r->ap);
+			kfree(r);
+		}
+	}
+	spin_unlock_bh(&ap->lock);
+	capwap_lsc_ap_put(ap);
+	return true;
 }
 
+void capwap_lsc_req_expire(void)
+{
+	while (expire_one())
+		cond_resched();
+}
+
+int capwap_lsc_queue_init(void)
+{
+	if (!max_pending_requests || max_pending_requests > REQ_PENDING_MAX) {
+		pr_err("max_pending_requests must be 1..%u\n", REQ_PENDING_MAX);
+		return -EINVAL;
+	}
+	if (!request_timeout_s || request_timeout_s > REQ_TIMEOUT_MAX_S) {
+		pr_err("request_timeout_s must be 1..%u\n", REQ_TIMEOUT_MAX_S);
+		return -EINVAL;
+	}
+	req_dying = false;
+	req_next_id = 0;
+	return 0;
+}
+
+/*
+ * After capwap_lsc_ap_stop(), so the sweep no longer expires requests or
+ * records; the lists are still taken under req_lock, as timers and the
+ * last netlink calls may yet cancel a request.
+ */
 void capwap_lsc_queue_uninit(void)
 {
 	struct lsc_req *r, *tmp;
+	LIST_HEAD(gone);
 
 	spin_lock_bh(&req_lock);
 	req_dying = true;
 	spin_unlock_bh(&req_lock);
 	cancel_delayed_work_sync(&req_announce_work);
 
-	list_splice_init(&req_accepted, &req_waiting);
-	list_splice_init(&req_overflow, &req_waiting);
-	list_for_each_entry_safe(r, tmp, &req_waiting, node) {
+	spin_lock_bh(&req_lock);
+	list_splice_init(&req_accepted, &gone);
+	list_splice_init(&req_waiting, &gone);
+	req_n = 0;
+	spin_unlock_bh(&req_lock);
+	list_for_each_entry_safe(r, tmp, &gone, node) {
 		list_del(&r->node);
 		capwap_lsc_ap_put(r->ap);
 		kfree(r);
 	}
-	req_n = 0;
+}
+
+unsigned int capwap_lsc_req_max(void)
+{
+	return max_pending_requests;
 }

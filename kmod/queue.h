@@ -9,14 +9,19 @@ struct capwap_lsc_ap;
 struct capwap_lsc_issued;
 struct netlink_ext_ack;
 
-void capwap_lsc_queue_init(void);
+int capwap_lsc_queue_init(void);
 void capwap_lsc_queue_uninit(void);
+/* Process context: fails requests no lscd accepted in time. */
+void capwap_lsc_req_expire(void);
+/* The most requests that may wait for or be with lscd at once. */
+unsigned int capwap_lsc_req_max(void);
 /* Unloading: nothing is announced or sent to the APs any more. */
 bool capwap_lsc_queue_dying(void);
 
 /*
  * ap->lock held: queues the AP's CSR for lscd and announces it; sets
- * ap->request_id.  -errno when it cannot be queued at all.
+ * ap->request_id.  -ENOSPC when max_pending_requests already are, other
+ * -errno when it cannot be queued at all.
  */
 int capwap_lsc_req_enqueue(struct capwap_lsc_ap *ap);
 /* ap->lock held: forgets the AP's request wherever it is. */

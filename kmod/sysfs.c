@@ -63,6 +63,7 @@ RO_ATTR(provision_list_size, "%u", capwap_lsc_provlist_count());
 RO_ATTR(ca_present, "%u", capwap_lsc_verify_ca_present());
 RO_ATTR(ap_count, "%u", capwap_lsc_ap_count());
 RO_ATTR(requests, "%u", capwap_lsc_req_waiting());
+RO_ATTR(max_pending_requests, "%u", capwap_lsc_req_max());
 
 static struct attribute *capwap_lsc_attrs[] = {
 	&version_attr.attr,
@@ -79,6 +80,7 @@ static struct attribute *capwap_lsc_attrs[] = {
 	&ca_present_attr.attr,
 	&ap_count_attr.attr,
 	&requests_attr.attr,
+	&max_pending_requests_attr.attr,
 	NULL,
 };
 
@@ -108,6 +110,8 @@ static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_SILENT_SESSIONS] = "silent_sessions",
 	[CAPWAP_LSC_ST_RECORDS_EVICTED] = "records_evicted",
 	[CAPWAP_LSC_ST_RECORDS_EXPIRED] = "records_expired",
+	[CAPWAP_LSC_ST_REQUESTS_EXPIRED] = "requests_expired",
+	[CAPWAP_LSC_ST_JOINS_LIMITED] = "joins_rate_limited",
 };
 
 struct stat_attr {

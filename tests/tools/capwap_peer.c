@@ -36,6 +36,19 @@
  *   capwap_peer stale DIR         COMPLETE of a request RENEW cancelled:
  *                                 "no longer waits", nothing delivered;
  *                                 then the same, racing (DIR as lsc)
+ *   capwap_peer flood N           N CSRs while no helper listens: those
+ *                                 past max_pending_requests are refused
+ *                                 (Result Code 4), the rest expire after
+ *                                 request_timeout_s
+ *   capwap_peer blind N           spoofed sessions in Run fill max_aps=N;
+ *                                 a real AP still joins
+ *   capwap_peer joinlimit         Joins from one address past join_burst
+ *                                 are dropped (join_rate=1 join_burst=5)
+ *   capwap_peer rebind N          N times a Reset and a Join of one AP at
+ *                                 once: a Join answered last keeps its
+ *                                 address binding
+ *   capwap_peer churn S           for S seconds APs join, send a CSR and
+ *                                 reset (load for the unload race)
  *   capwap_peer apcsr N FILE      only an AP (MAC 02:ca + N as 32 bits):
  *                                 to Run, answers CERT_PARAMS with the CSR
  *                                 in FILE (DER), and reports the LSC_STATUS
@@ -458,6 +471,11 @@ static int do_complete(struct peer_nl *n, u64 id, int res, const char *why,
 static bool lsc_elem(struct peer_ap *ap, u16 id)
 {
 	return capwap_lsc_has_elem(&ap->msg, peer_vendor, id);
+}
+
+static bool ap_is_update_with(struct peer_ap *ap, u16 id)
+{
+	return ap->msg.type == CAPWAP_MSG_CONFIG_UPDATE_REQ && lsc_elem(ap, id);
 }
 
 /* Waits for a Configuration Update Request carrying LSC element @id. */
@@ -2016,6 +2034,400 @@ static int cmd_mkaps(long n, long first)
 	return 0;
 }
 
+/* ---- kernel hardening: pinned requests, eviction, rebinding ---------- */
+
+/* Active objects of slab cache @name, or -1. */
+static long slab_active(const char *name)
+{
+	FILE *f = fopen("/proc/slabinfo", "r");
+	char line[512], n[64];
+	long active = -1, v;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", n, &v) == 2 && !strcmp(n, name))
+			active = v;
+	fclose(f);
+	return active;
+}
+
+static unsigned int sysfs_uint(const char *name)
+{
+	char path[128];
+	unsigned int v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/capwap_lsc/%s", name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%u", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+/* Sends an Echo Request and does not wait: what keeps a session alive. */
+static void echo_nowait(struct peer_ap *ap)
+{
+	u8 buf[512];
+	int len = build_request(ap, CAPWAP_MSG_ECHO_REQ, buf, sizeof(buf));
+
+	if (len > 0)
+		peer_send(ap, buf, len);
+}
+
+/*
+ * Keeps @a and @b talking until a Configuration Update with an
+ * LSC_STATUS reaches @a: 1 and the status in @st, 0 after @secs.
+ */
+static int wait_status_echoing(struct peer_ap *a, struct peer_ap *b,
+			       int secs, struct capwap_lsc_status *st)
+{
+	int i, r;
+
+	for (i = 0; i < secs; i++) {
+		echo_nowait(a);
+		echo_nowait(b);
+		while ((r = peer_recv(a, 1000)) == 1) {
+			if (ap_is_update_with(a, CAPWAP_LSC_VSP_LSC_STATUS)) {
+				capwap_lsc_get_status(&a->msg, peer_vendor,
+						      CAPWAP_LSC_VSP_LSC_STATUS,
+						      st);
+				peer_reply(a, 0);
+				return 1;
+			}
+			if (a->msg.type == CAPWAP_MSG_CONFIG_UPDATE_REQ)
+				peer_reply(a, 0);
+		}
+		while (peer_recv(b, 0) == 1)
+			if (b->msg.type == CAPWAP_MSG_CONFIG_UPDATE_REQ)
+				peer_reply(b, 0);
+	}
+	return 0;
+}
+
+/*
+ * N APs each send a CSR of 3000 bytes while no helper listens: the first
+ * max_pending_requests wait, the rest are refused at once and cost the
+ * module nothing; the waiting ones expire after request_timeout_s (module
+ * loaded with a short one) and their APs hear why.
+ */
+static int cmd_flood(int n)
+{
+	static u8 csr[3000];
+	unsigned int cap = sysfs_uint("max_pending_requests");
+	struct peer_ap *first = NULL, *refused = NULL, *ap;
+	struct capwap_lsc_status st = { 0 };
+	long slab0, slab1, slab2;
+	int i, r, ran = 0, queued = 0, nrefused = 0, other = 0;
+	struct stats_ctx s0, s1;
+	struct ap_info info = { 0 };
+	char ip[32];
+	u32 rc;
+
+	memset(csr, 0x5a, sizeof(csr));
+	csr[0] = 0x30;
+	peer_get_stats(&nl, &s0);
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	slab0 = slab_active("kmalloc-4k");
+	for (i = 0; i < n; i++) {
+		snprintf(ip, sizeof(ip), "127.0.%d.%d", 20 + i / 200,
+			 i % 200 + 1);
+		ap = new_ap(ip);
+		if (peer_to_run(ap) ||
+		    wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000) != 1) {
+			free_ap(ap);
+			continue;
+		}
+		ran++;
+		peer_reply(ap, 0);
+		if (send_csr(ap, csr, sizeof(csr))) {
+			free_ap(ap);
+			continue;
+		}
+		rc = peer_result(&ap->msg);
+		if (rc == 0xffffffff)
+			queued++;
+		else if (rc == CAPWAP_RESULT_JOIN_RESOURCE)
+			nrefused++;
+		else
+			other++;
+		if (!first) {
+			first = ap;
+		} else if (rc == CAPWAP_RESULT_JOIN_RESOURCE && !refused) {
+			refused = ap;
+		} else {
+			free_ap(ap);
+		}
+		if (first && !(i % 4))
+			echo_nowait(first);
+		if (refused && !(i % 4))
+			echo_nowait(refused);
+	}
+	slab1 = slab_active("kmalloc-4k");
+	peer_get_stats(&nl, &s1);
+	printf("# %d APs in Run sent a CSR: %d queued, %d refused (Result Code 4), %d other; max_pending_requests %u\n",
+	       ran, queued, nrefused, other, cap);
+	result(ran == n && cap && queued == (int)cap &&
+	       nrefused == n - (int)cap && refused,
+	       "CSRs beyond max_pending_requests are refused with Result Code 4",
+	       "ran=%d queued=%d refused=%d other=%d cap=%u", ran, queued,
+	       nrefused, other, cap);
+	result(s1.v[CAPWAP_LSC_STATS_A_QUEUE_FULL] -
+	       s0.v[CAPWAP_LSC_STATS_A_QUEUE_FULL] == (u64)nrefused &&
+	       nrefused && sysfs_uint("requests") == cap,
+	       "refusals counted in queue_full; sysfs requests stays at the cap",
+	       "queue_full +%llu, requests %u",
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_QUEUE_FULL] -
+				    s0.v[CAPWAP_LSC_STATS_A_QUEUE_FULL]),
+	       sysfs_uint("requests"));
+	printf("# kmalloc-4k active objects: %ld before, %ld with %d CSRs sent\n",
+	       slab0, slab1, n);
+	result(slab0 > 0 && slab1 - slab0 < n / 2,
+	       "refused CSRs hold no memory (kmalloc-4k)",
+	       "kmalloc-4k grew by %ld for %d CSRs", slab1 - slab0, n);
+	if (refused)
+		peer_get_ap(&nl, refused->mac, &info);
+	result(refused && info.found &&
+	       info.state == CAPWAP_LSC_AP_PARAMS_SENT && !info.attempts &&
+	       strstr(info.last_error, "too many"),
+	       "a refused AP keeps its attempts, its record says why",
+	       "state=%d attempts=%d error=%s", info.state, info.attempts,
+	       info.last_error);
+
+	r = first && refused ? wait_status_echoing(first, refused, 90, &st) : 0;
+	peer_get_stats(&nl, &s1);
+	printf("# LSC_STATUS after expiry: %.*s\n", (int)st.reason_len,
+	       st.reason);
+	result(r == 1 && st.reason_len &&
+	       memmem(st.reason, st.reason_len, "no certificate helper", 21) &&
+	       s1.v[CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED] -
+	       s0.v[CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED] == cap &&
+	       sysfs_uint("requests") == 0,
+	       "requests no helper accepted expire; the AP is told why",
+	       "status=%d expired=%llu requests=%u", r,
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED] -
+				    s0.v[CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED]),
+	       sysfs_uint("requests"));
+	slab2 = slab_active("kmalloc-4k");
+	printf("# kmalloc-4k active objects after expiry: %ld\n", slab2);
+	result(slab2 - slab0 < (long)cap,
+	       "expired requests free their CSRs (kmalloc-4k)",
+	       "kmalloc-4k %ld before, %ld after expiry", slab0, slab2);
+
+	r = refused ? send_csr(refused, csr, sizeof(csr)) : -1;
+	if (refused)
+		peer_get_ap(&nl, refused->mac, &info);
+	result(r == 0 && peer_result(&refused->msg) == 0xffffffff &&
+	       info.state == CAPWAP_LSC_AP_CSR_RECEIVED,
+	       "the refused AP's CSR is queued once there is room",
+	       "r=%d state=%d", r, info.state);
+	set_config(0, -1, -1);
+	if (first)
+		free_ap(first);
+	if (refused)
+		free_ap(refused);
+	return 0;
+}
+
+/*
+ * A blind sender fills max_aps=N with spoofed sessions it walks to Run
+ * and keeps there with Echo Requests (the AC's answers need not reach
+ * it: clear-text CAPWAP has no cookie).  None of those sessions is
+ * authenticated, so a new real AP still gets a record.
+ */
+static int cmd_blind(int n)
+{
+	struct peer_ap *fake = calloc(n, sizeof(*fake));
+	struct peer_ap *real = new_ap("127.0.30.1");
+	struct stats_ctx s0, s1;
+	int i, r, ran = 0;
+	char ip[32];
+
+	peer_get_stats(&nl, &s0);
+	for (i = 0; i < n; i++) {
+		snprintf(ip, sizeof(ip), "127.0.%d.%d", 31 + i / 200,
+			 i % 200 + 1);
+		if (peer_ap_open(&fake[i], ip, AC_PORT, 0x7000 + i * 131))
+			break;
+		ran += peer_to_run(&fake[i]) == 0;
+	}
+	/* Fresh spoofed Echo Requests: every session talks. */
+	for (i = 0; i < n; i++)
+		r = peer_request(&fake[i], CAPWAP_MSG_ECHO_REQ, 3000);
+	result(ran == n && sysfs_uint("ap_count") == (unsigned int)n,
+	       "spoofed sessions fill max_aps, all in Run and echoing",
+	       "ran=%d of %d, ap_count=%u", ran, n, sysfs_uint("ap_count"));
+	r = peer_to_run(real);
+	peer_get_stats(&nl, &s1);
+	result(r == 0, "a new real AP still joins and reaches Run", "r=%d", r);
+	result(s1.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED] -
+	       s0.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED] == 1 &&
+	       sysfs_uint("ap_count") == (unsigned int)n,
+	       "one unauthenticated session evicted for it, the table stays at max_aps",
+	       "evicted %llu, ap_count %u",
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED] -
+				    s0.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED]),
+	       sysfs_uint("ap_count"));
+	for (i = 0; i < n; i++)
+		peer_ap_close(&fake[i]);
+	free(fake);
+	free_ap(real);
+	return 0;
+}
+
+/*
+ * Module loaded with join_rate=1 join_burst=5: 20 Joins sent at once from
+ * one address get join_burst answers (and what refills meanwhile), the
+ * rest are dropped and counted; another address is not held.
+ */
+static int cmd_joinlimit(void)
+{
+	struct peer_ap aps[20], *other = new_ap("127.0.40.2");
+	u8 buf[2048];
+	int i, len, answered = 0;
+	struct stats_ctx s0, s1;
+	u64 limited;
+
+	peer_get_stats(&nl, &s0);
+	for (i = 0; i < 20; i++) {
+		if (peer_ap_open(&aps[i], "127.0.40.1", AC_PORT, 0x8000 + i)) {
+			perror("peer_ap_open");
+			exit(2);
+		}
+		len = build_request(&aps[i], CAPWAP_MSG_JOIN_REQ, buf,
+				    sizeof(buf));
+		peer_send(&aps[i], buf, len);
+	}
+	for (i = 0; i < 20; i++)
+		answered += peer_recv(&aps[i], i ? 200 : 3000) == 1 &&
+			    aps[i].msg.type == CAPWAP_MSG_JOIN_RESP;
+	peer_get_stats(&nl, &s1);
+	limited = s1.v[CAPWAP_LSC_STATS_A_JOINS_LIMITED] -
+		  s0.v[CAPWAP_LSC_STATS_A_JOINS_LIMITED];
+	printf("# 20 Joins from one address: %d answered, %llu dropped by the limit\n",
+	       answered, (unsigned long long)limited);
+	result(answered >= 5 && answered < 20 &&
+	       limited == (u64)(20 - answered),
+	       "Joins from one address beyond join_burst are dropped and counted",
+	       "answered=%d limited=%llu", answered,
+	       (unsigned long long)limited);
+	i = peer_join(other, 3000);
+	result(i == 0, "a Join from another address is answered", "r=%d", i);
+	for (i = 0; i < 20; i++)
+		peer_ap_close(&aps[i]);
+	free_ap(other);
+	return 0;
+}
+
+/*
+ * For the unload race: for up to @secs, APs join, every other one sends
+ * a CSR, and reset, so records with and without queued requests keep
+ * appearing and expiring.  Stops at the first AP that gets no answer
+ * (the module went away).
+ */
+static int cmd_churn(int secs)
+{
+	static const u8 csr[] = { 0x30, 0x03, 0x02, 0x01, 0x05 };
+	time_t end = time(NULL) + secs;
+	struct peer_ap ap;
+	unsigned int i;
+	char ip[32];
+
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 255);
+	for (i = 0; time(NULL) < end; i++) {
+		snprintf(ip, sizeof(ip), "127.0.%u.%u", 50 + i / 200 % 50,
+			 i % 200 + 1);
+		if (peer_ap_open(&ap, ip, AC_PORT, 0x9000 + i))
+			break;
+		if (peer_to_run(&ap) ||
+		    wait_update(&ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000) != 1) {
+			peer_ap_close(&ap);
+			break;
+		}
+		peer_reply(&ap, 0);
+		if (i % 2)
+			send_csr(&ap, csr, sizeof(csr));
+		peer_request(&ap, CAPWAP_MSG_RESET_REQ, 3000);
+		peer_ap_close(&ap);
+	}
+	printf("# churn: %u APs\n", i);
+	return 0;
+}
+
+/*
+ * Reset and a new Join of the same AP, from one socket, sent at the
+ * same moment by two processes, @n times.  When the Join is answered
+ * after the Reset, the session it opened must keep its address binding:
+ * the Reset's late unbind must not take it.
+ */
+static int cmd_rebind(int n)
+{
+	struct peer_ap *ap = new_ap("127.0.60.1");
+	u8 reset[512], join[2048], go;
+	int i, rlen, jlen, second = 0, kept = 0, r, p[2];
+	bool got_reset, got_join, join_last;
+	pid_t pid;
+
+	for (i = 0; i < n; i++) {
+		if (peer_to_run(ap))
+			break;
+		rlen = build_request(ap, CAPWAP_MSG_RESET_REQ, reset,
+				     sizeof(reset));
+		jlen = build_request(ap, CAPWAP_MSG_JOIN_REQ, join,
+				     sizeof(join));
+		if (pipe(p))
+			break;
+		pid = fork();
+		if (!pid) {
+			if (read(p[0], &go, 1) == 1)
+				send(ap->fd, reset, rlen, 0);
+			_exit(0);
+		}
+		connect(ap->fd, (struct sockaddr *)&ap->ac, sizeof(ap->ac));
+		go = 1;
+		if (write(p[1], &go, 1) != 1)
+			break;
+		send(ap->fd, join, jlen, 0);
+		waitpid(pid, NULL, 0);
+		close(p[0]);
+		close(p[1]);
+		got_reset = got_join = join_last = false;
+		while ((!got_reset || !got_join) && peer_recv(ap, 3000) == 1) {
+			if (ap->msg.type == CAPWAP_MSG_RESET_RESP) {
+				got_reset = true;
+				join_last = false;
+			} else if (ap->msg.type == CAPWAP_MSG_JOIN_RESP) {
+				got_join = true;
+				join_last = true;
+			}
+		}
+		if (!got_join || !join_last)
+			continue;
+		/* The Join came second: its session must still be there. */
+		second++;
+		r = peer_request(ap, CAPWAP_MSG_CONFIG_STATUS_REQ, 3000);
+		kept += r == 1;
+		if (r != 1) {
+			struct ap_info info;
+
+			peer_get_ap(&nl, ap->mac, &info);
+			printf("# round %d: Config Status unanswered, session %d\n",
+			       i, info.session);
+		}
+		peer_request(ap, CAPWAP_MSG_RESET_REQ, 1000);
+	}
+	printf("# %d rounds, the Join answered second in %d, binding kept in %d\n",
+	       i, second, kept);
+	result(i == n && second > 0 && kept == second,
+	       "a Join racing a Reset keeps its address binding",
+	       "rounds=%d second=%d kept=%d", i, second, kept);
+	free_ap(ap);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -2030,6 +2442,8 @@ int main(int argc, char **argv)
 		{ "deliver", 1500 },
 		{ "silent", 1000 }, { "evict", 1100 }, { "expire", 1200 },
 		{ "radios", 1300 }, { "rekick", 1400 }, { "stale", 1600 },
+		{ "flood", 1700 }, { "blind", 0x10000 }, { "joinlimit", 3000 },
+		{ "churn", 0x20000 }, { "rebind", 3100 },
 	};
 	unsigned int i;
 
@@ -2080,6 +2494,16 @@ int main(int argc, char **argv)
 		cmd_stale(argv[2]);
 	else if (!strcmp(cmd, "apcsr") && argc > 3)
 		cmd_apcsr((unsigned int)strtoul(argv[2], NULL, 0), argv[3]);
+	else if (!strcmp(cmd, "flood") && argc > 2)
+		cmd_flood(atoi(argv[2]));
+	else if (!strcmp(cmd, "blind") && argc > 2)
+		cmd_blind(atoi(argv[2]));
+	else if (!strcmp(cmd, "joinlimit"))
+		cmd_joinlimit();
+	else if (!strcmp(cmd, "rebind") && argc > 2)
+		cmd_rebind(atoi(argv[2]));
+	else if (!strcmp(cmd, "churn") && argc > 2)
+		cmd_churn(atoi(argv[2]));
 	else if (!strcmp(cmd, "mkaps") && argc > 2)
 		cmd_mkaps(atol(argv[2]), argc > 3 ? atol(argv[3]) : 0);
 	else {

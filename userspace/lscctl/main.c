@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,8 +120,25 @@ static void print_controller(struct nlattr *nest)
 	}
 }
 
+/* An aggregate the module shows in sysfs only; false when unreadable. */
+static bool sysfs_uint(const char *name, unsigned int *v)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/sys/kernel/capwap_lsc/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	ok = fscanf(f, "%u", v) == 1;
+	fclose(f);
+	return ok;
+}
+
 static int show_summary_reply(struct nlattr **a, void *arg)
 {
+	unsigned int pending, max_pending;
 	char buf[64];
 
 	(void)arg;
@@ -177,6 +195,12 @@ static int show_summary_reply(struct nlattr **a, void *arg)
 		else
 			snprintf(buf, sizeof(buf), "unlimited, never fall back");
 		print_row("Provisioning attempts", buf);
+	}
+	if (sysfs_uint("requests", &pending) &&
+	    sysfs_uint("max_pending_requests", &max_pending)) {
+		snprintf(buf, sizeof(buf), "%u of at most %u", pending,
+			 max_pending);
+		print_row("Certificate requests pending", buf);
 	}
 	if (a[CAPWAP_LSC_A_VERSION])
 		print_row("Module version", nla_get_string(a[CAPWAP_LSC_A_VERSION]));
@@ -416,9 +440,11 @@ static int stats_reply(struct nlattr **a, void *arg)
 		{ CAPWAP_LSC_STATS_A_SILENT_SESSIONS, "  of which silent (no echo)" },
 		{ CAPWAP_LSC_STATS_A_RECORDS_EVICTED, "AP records evicted (table full)" },
 		{ CAPWAP_LSC_STATS_A_RECORDS_EXPIRED, "AP records expired (idle)" },
+		{ CAPWAP_LSC_STATS_A_JOINS_LIMITED, "Joins dropped (per-source limit)" },
 		{ CAPWAP_LSC_STATS_A_TX_ERRORS, "Transmit errors" },
 		{ CAPWAP_LSC_STATS_A_LSC_EVENTS, "LSC requests announced" },
-		{ CAPWAP_LSC_STATS_A_QUEUE_FULL, "LSC requests held back (queue full)" },
+		{ CAPWAP_LSC_STATS_A_QUEUE_FULL, "LSC requests refused (too many pending)" },
+		{ CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED, "LSC requests expired (no helper)" },
 		{ CAPWAP_LSC_STATS_A_CERTS_DELIVERED, "Certificates delivered" },
 		{ CAPWAP_LSC_STATS_A_ENROLL_FAILURES, "Enrollment failures" },
 		{ CAPWAP_LSC_STATS_A_FALLBACKS, "Fallbacks to MIC" },

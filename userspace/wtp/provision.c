@@ -188,6 +188,12 @@ static void job_done(struct wtp_keyjob *job)
 	ap->new_key = job->key;
 	job->key = NULL;
 	pkt = wtp_msg_event_csr(ap, job->csr, job->csr_len, &len);
+	free(ap->csr);
+	ap->csr = malloc(job->csr_len);
+	ap->csr_len = ap->csr ? job->csr_len : 0;
+	if (ap->csr)
+		memcpy(ap->csr, job->csr, job->csr_len);
+	ap->csr_again = false;
 	wtp_keyjob_clear(job);
 	wtp_ap_request(ap, pkt, len, CAPWAP_MSG_WTP_EVENT_REQ);
 	ap->lsc = WTP_L_CSR_SENT;
@@ -401,6 +407,44 @@ int wtp_lsc_config_update(struct wtp_ap *ap, const struct capwap_msg *msg)
 	    capwap_lsc_has_elem(msg, vendor, CAPWAP_LSC_VSP_DEVICE_CERT))
 		rc = take_cert(ap, msg);
 	return rc;
+}
+
+/*
+ * The controller takes only so many certificate requests at once and
+ * refuses the rest with Result Code 4 (Resource Depletion): the attempt
+ * does not count, the same CSR goes again with the next Echo.
+ */
+void wtp_lsc_event_refused(struct wtp_ap *ap, int rc)
+{
+	if (ap->lsc != WTP_L_CSR_SENT || !ap->csr)
+		return;
+	if (rc == CAPWAP_RESULT_JOIN_RESOURCE)
+		snprintf(ap->reason, sizeof(ap->reason),
+			 "controller refused the certificate request: too many requests pending (Result Code 4)");
+	else
+		snprintf(ap->reason, sizeof(ap->reason),
+			 "controller refused the certificate request (Result Code %d)",
+			 rc);
+	lsc_warn("%s: %s; sending it again in %u s", ap->cn, ap->reason,
+		 ap->echo_interval);
+	ap->csr_again = true;
+	notify(ap, WTP_EV_LSC_STATUS);
+}
+
+bool wtp_lsc_resend_csr(struct wtp_ap *ap)
+{
+	uint8_t *pkt;
+	size_t len;
+
+	if (!ap->csr_again || ap->lsc != WTP_L_CSR_SENT || !ap->csr)
+		return false;
+	ap->csr_again = false;
+	pkt = wtp_msg_event_csr(ap, ap->csr, ap->csr_len, &len);
+	if (!pkt)
+		return false;
+	lsc_info("%s: sending the certificate request again", ap->cn);
+	wtp_ap_request(ap, pkt, len, CAPWAP_MSG_WTP_EVENT_REQ);
+	return true;
 }
 
 void wtp_lsc_event_done(struct wtp_ap *ap, bool ok)

@@ -226,6 +226,12 @@ static void echo_fire(struct wtp_timer *t)
 		wtp_timer_in(&ap->sim->loop, &ap->echo, 1000);
 		return;
 	}
+	/* The event keeps the session alive as an Echo would. */
+	if (wtp_lsc_resend_csr(ap)) {
+		wtp_timer_in(&ap->sim->loop, &ap->echo,
+			     (uint64_t)ap->echo_interval * 1000);
+		return;
+	}
 	pkt = wtp_msg_echo(ap, &len);
 	if (pkt)
 		send_request(ap, pkt, len, CAPWAP_MSG_ECHO_REQ);
@@ -361,6 +367,8 @@ static void handle_response(struct wtp_ap *ap, const struct capwap_msg *msg)
 			     (uint64_t)ap->echo_interval * 1000);
 		break;
 	case CAPWAP_MSG_WTP_EVENT_RESP:
+		if (result_code(msg) > 0)
+			wtp_lsc_event_refused(ap, result_code(msg));
 		wtp_lsc_event_done(ap, result_code(msg) <= 0);
 		break;
 	}
@@ -540,6 +548,8 @@ void wtp_ap_free(struct wtp_ap *ap)
 	EVP_PKEY_free(ap->lsc_key);
 	X509_free(ap->lsc_cert);
 	sk_X509_pop_free(ap->lsc_cas, X509_free);
+	free(ap->csr);
+	ap->csr = NULL;
 	EVP_PKEY_free(ap->new_key);
 	sk_X509_pop_free(ap->new_cas, X509_free);
 	ap->factory_key = ap->lsc_key = ap->new_key = NULL;

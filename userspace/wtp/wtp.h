@@ -140,6 +140,9 @@ struct wtp_ap {
 	bool job_busy;
 	EVP_PKEY *new_key;
 	STACK_OF(X509) *new_cas;
+	uint8_t *csr;			/* DER, sent again when refused */
+	size_t csr_len;
+	bool csr_again;			/* with the next Echo */
 	uint8_t attempts_left;		/* from CERT_PARAMS; 0: unlimited */
 	int lsc_join_failures;		/* in a row, against --attempts */
 	int failures;			/* failed provisioning attempts */
@@ -184,6 +187,10 @@ uint8_t *wtp_msg_response(uint32_t type, uint8_t seq, int result_code,
 int wtp_lsc_config_update(struct wtp_ap *ap, const struct capwap_msg *msg);
 /* A WTP Event Response arrived (@ok) or the request was given up. */
 void wtp_lsc_event_done(struct wtp_ap *ap, bool ok);
+/* The WTP Event Response carried Result Code @rc (not success). */
+void wtp_lsc_event_refused(struct wtp_ap *ap, int rc);
+/* Sends a refused CSR again, if one waits: true when it did. */
+bool wtp_lsc_resend_csr(struct wtp_ap *ap);
 /* Session in Run; @refused: the join was refused (Result Code). */
 void wtp_lsc_joined(struct wtp_ap *ap);
 void wtp_lsc_join_failed(struct wtp_ap *ap);

@@ -357,7 +357,8 @@ enum capwap_lsc_stats_attr {
 	CAPWAP_LSC_STATS_A_FRAGMENTS,		/* u64, fragments kept */
 	CAPWAP_LSC_STATS_A_REASSEMBLED,		/* u64, messages completed */
 	CAPWAP_LSC_STATS_A_DROPPED,		/* u64, valid but unwanted */
-	CAPWAP_LSC_STATS_A_QUEUE_FULL,		/* u64, requests refused */
+	/* u64, CSRs refused: max_pending_requests were waiting */
+	CAPWAP_LSC_STATS_A_QUEUE_FULL,
 	CAPWAP_LSC_STATS_A_TX_ERRORS,		/* u64 */
 	/* u64, of TIMEOUTS: no message for the dead interval */
 	CAPWAP_LSC_STATS_A_SILENT_SESSIONS,
@@ -365,6 +366,10 @@ enum capwap_lsc_stats_attr {
 	CAPWAP_LSC_STATS_A_RECORDS_EVICTED,
 	/* u64, AP records dropped after long without a session */
 	CAPWAP_LSC_STATS_A_RECORDS_EXPIRED,
+	/* u64, requests no helper accepted within request_timeout_s */
+	CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED,
+	/* u64, Joins dropped by the per-source rate limit */
+	CAPWAP_LSC_STATS_A_JOINS_LIMITED,
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)

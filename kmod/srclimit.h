@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CAPWAP_LSC_SRCLIMIT_H
+#define _CAPWAP_LSC_SRCLIMIT_H
+
+#include <linux/types.h>
+
+int capwap_lsc_srclimit_init(void);
+/* Atomic context: whether a Join from @saddr may be handled now. */
+bool capwap_lsc_srclimit_join(__be32 saddr);
+
+#endif /* _CAPWAP_LSC_SRCLIMIT_H */

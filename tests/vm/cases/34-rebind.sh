@@ -1,0 +1,16 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Teardown and rebinding: an AP's Reset and its next Join reach the
+# module at the same moment from two processes on one socket, many
+# times.  Whenever the Join is answered last, its session must keep the
+# address binding that the Reset's unbind (which runs after the AP's lock
+# is released) would otherwise take.
+
+. tests/lib.sh
+plan 3
+
+check "modprobe capwap_lsc" modprobe capwap_lsc
+checks 1 "capwap_peer rebind" build/tools/capwap_peer rebind 300
+check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
+finish
