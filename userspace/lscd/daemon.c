@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -336,12 +338,69 @@ static void maybe_ctrl(struct lscd *d, uint64_t now)
 	}
 }
 
+/*
+ * One daemon per state directory: two would share the journal and the
+ * controller key.  The lock lives as long as the descriptor, so a daemon
+ * killed with -9 leaves a file nobody holds, never a false owner.
+ */
+static int lock_pid_file(const char *state_dir, char **path, int *fdp)
+{
+	char buf[32];
+	long owner;
+	ssize_t n;
+	int fd, len;
+
+	*fdp = -1;
+	if (mkdir(state_dir, 0700) && errno != EEXIST) {
+		lsc_err("cannot create %s: %s", state_dir, strerror(errno));
+		return -errno;
+	}
+	if (asprintf(path, "%s/lscd.pid", state_dir) < 0) {
+		*path = NULL;
+		return -ENOMEM;
+	}
+again:
+	fd = open(*path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		lsc_err("%s: %s", *path, strerror(errno));
+		return -errno;
+	}
+	if (!flock(fd, LOCK_EX | LOCK_NB)) {
+		struct stat a, b;
+
+		/* A daemon exiting unlinks the file it held: lock the live one. */
+		if (fstat(fd, &a) || stat(*path, &b) || a.st_ino != b.st_ino ||
+		    a.st_dev != b.st_dev) {
+			close(fd);
+			goto again;
+		}
+	} else {
+		int err = errno;
+
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		owner = strtol(buf, NULL, 10);
+		close(fd);
+		if (err == EWOULDBLOCK) {
+			lsc_err("another lscd (pid %ld) already runs on %s: it holds %s",
+				owner, state_dir, *path);
+			return -EBUSY;
+		}
+		lsc_err("cannot lock %s: %s", *path, strerror(err));
+		return -err;
+	}
+	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, buf, (size_t)len, 0) != len)
+		lsc_warn("cannot write %s: %s", *path, strerror(errno));
+	*fdp = fd;
+	return 0;
+}
+
 int lscd_run(struct lscd *d)
 {
 	struct curl_waitfd wfd[2];
 	sigset_t mask;
-	int rc;
-	FILE *pf;
+	int rc, pid_fd = -1;
 	char *pid_path = NULL;
 
 	sigemptyset(&mask);
@@ -359,19 +418,19 @@ int lscd_run(struct lscd *d)
 		       d->cfg.max_concurrent);
 	apply_http(d);
 
+	rc = lock_pid_file(d->cfg.state_dir, &pid_path, &pid_fd);
+	if (rc) {
+		free(pid_path);
+		return rc;
+	}
 	rc = lscd_ctrl_load(&d->ctrl, &d->cfg);
 	if (rc)
-		return rc;
+		goto out_pid;
 	rc = lscd_journal_init(d->cfg.state_dir, &d->jdir);
 	if (rc) {
 		lsc_err("cannot create the journal under %s: %s", d->cfg.state_dir,
 			strerror(-rc));
-		return rc;
-	}
-	if (asprintf(&pid_path, "%s/lscd.pid", d->cfg.state_dir) > 0 &&
-	    (pf = fopen(pid_path, "w"))) {
-		fprintf(pf, "%d\n", (int)getpid());
-		fclose(pf);
+		goto out_pid;
 	}
 	load_journal(d);
 
@@ -462,10 +521,11 @@ out:
 	lsc_genl_close(&d->ev);
 	/* Closing the command socket hands what we accepted back to the queue. */
 	lsc_genl_close(&d->cmd);
-	if (pid_path) {
-		unlink(pid_path);
-		free(pid_path);
-	}
+out_pid:
+	/* Unlinked while still locked: a new daemon cannot lock the old inode. */
+	unlink(pid_path);
+	free(pid_path);
+	close(pid_fd);
 	return rc;
 }
 
