@@ -123,8 +123,14 @@ static void finish(struct lscd *d, struct lscd_job *j)
 		return;
 	}
 	if (j->je.state == LSCD_J_ISSUED) {
-		rc = lscd_kernel_complete_ok(&d->cmd, j->je.request_id, d->chain,
-					     j->je.cert, j->je.cert_len);
+		/* The chain of the CA that issued it, whatever a reload did since. */
+		STACK_OF(X509) *chain = j->sj.txn ? scep_txn_ca(j->sj.txn)->chain : NULL;
+
+		if (!chain)
+			chain = d->chain;
+		rc = chain ? lscd_kernel_complete_ok(&d->cmd, j->je.request_id, chain,
+						     j->je.cert, j->je.cert_len) :
+		     -ENODATA;
 		if (!rc) {
 			const unsigned char *p = j->je.cert;
 			X509 *x = d2i_X509(NULL, &p, (long)j->je.cert_len);

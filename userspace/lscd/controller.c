@@ -102,13 +102,8 @@ static int set_signer(struct lscd_controller *c, X509 *cert)
 	s->key = c->key;
 	s->cert = cert;
 	if (c->signer) {
-		if (c->nold == LSCD_MAX_SIGNERS) {
-			/* The oldest has long finished its transactions. */
-			scep_signer_release(c->old[0]);
-			free(c->old[0]);
-			memmove(c->old, c->old + 1, sizeof(c->old[0]) * --c->nold);
-		}
-		c->old[c->nold++] = c->signer;
+		scep_signer_release(c->signer);
+		free(c->signer);
 	}
 	c->signer = s;
 	return 0;
@@ -203,12 +198,6 @@ out:
 
 void lscd_ctrl_release(struct lscd_controller *c)
 {
-	unsigned int i;
-
-	for (i = 0; i < c->nold; i++) {
-		scep_signer_release(c->old[i]);
-		free(c->old[i]);
-	}
 	if (c->signer) {
 		scep_signer_release(c->signer);
 		free(c->signer);

@@ -21,15 +21,12 @@
 #include "scep_ca.h"
 #include "scep_signer.h"
 
-#define LSCD_MAX_SIGNERS 16
-
 struct lscd_controller {
 	char *dir;
 	EVP_PKEY *key;
 	X509 *cert;			/* the LSC, or NULL */
-	struct scep_signer *signer;	/* current: key with LSC or self-signed */
-	struct scep_signer *old[LSCD_MAX_SIGNERS];
-	unsigned int nold;
+	/* Key with LSC or self-signed; transactions hold their own refs. */
+	struct scep_signer *signer;
 };
 
 int lscd_ctrl_load(struct lscd_controller *c, const struct lscd_config *cfg);

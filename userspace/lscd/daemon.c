@@ -99,16 +99,11 @@ static void push_ap_challenge(struct lscd *d)
 			 *c ? "a" : "no");
 }
 
+/* Transactions hold their own reference: it lives until the last ends. */
 static void retire_ca(struct lscd *d)
 {
-	if (!d->ca)
-		return;
-	/* Transactions still hold it; it goes at exit. */
-	if (d->nretired == LSCD_MAX_RETIRED_CAS)
-		scep_ca_free(d->retired[--d->nretired]);
-	d->retired[d->nretired++] = d->ca;
+	scep_ca_free(d->ca);
 	d->ca = NULL;
-	sk_X509_pop_free(d->chain, X509_free);
 	d->chain = NULL;
 }
 
@@ -119,9 +114,15 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 
 	retire_ca(d);
 	d->ca = ca;
-	d->chain = sk_X509_new_null();
-	if (!d->chain || !X509_up_ref(ca->ca) || !sk_X509_push(d->chain, ca->ca))
+	/* Owned by the CA, so a request sent to it completes with its chain. */
+	ca->chain = sk_X509_new_null();
+	if (!ca->chain || !X509_up_ref(ca->ca))
 		return -ENOMEM;
+	if (!sk_X509_push(ca->chain, ca->ca)) {
+		X509_free(ca->ca);
+		return -ENOMEM;
+	}
+	d->chain = ca->chain;
 	scep_cert_fingerprint(ca->ca, fp);
 	lsc_notice("CA %s: %s, fingerprint (SHA-256) %s", d->cfg.ca_url,
 		   fresh ? "certificates fetched" : "certificates from the state directory (CA unreachable)",
@@ -632,8 +633,6 @@ int lscd_cmd_daemon(int argc, char **argv)
 	rc = lscd_run(&d);
 	lscd_ctrl_release(&d.ctrl);
 	retire_ca(&d);
-	while (d.nretired)
-		scep_ca_free(d.retired[--d.nretired]);
 	if (d.multi)
 		curl_multi_cleanup(d.multi);
 	if (d.sigfd >= 0)

@@ -17,7 +17,6 @@
 #include "scep_job.h"
 
 #define LSCD_MAX_OVERRIDES 64
-#define LSCD_MAX_RETIRED_CAS 16
 #define LSCD_JOURNAL_EXPIRY (7 * 86400)
 
 struct lscd_renew_mark {
@@ -39,9 +38,7 @@ struct lscd {
 	CURLM *multi;
 	struct lsc_http_cfg http;
 	struct scep_ca *ca;
-	struct scep_ca *retired[LSCD_MAX_RETIRED_CAS];
-	unsigned int nretired;
-	STACK_OF(X509) *chain;		/* what APs get and the kernel trusts */
+	STACK_OF(X509) *chain;		/* d->ca's: what the kernel trusts */
 	struct lscd_controller ctrl;
 	char *jdir;
 	struct lscd_jentry *resume;	/* journal entries not yet re-taken */
