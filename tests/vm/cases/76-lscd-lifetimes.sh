@@ -4,9 +4,11 @@
 # What a PENDING request uses outlives reloads.  lscd built with
 # AddressSanitizer (build/lscd-asan) enrolls an AP through
 # tests/peers/scep-pending.py, which keeps it PENDING until the test
-# releases it (SIGUSR1).  Meanwhile 17 SIGHUPs change the CA settings (the
-# URL's path, which the front ignores, and the fingerprint's colons), one
-# more than lscd ever kept retired CAs for, and a last one points ca_url at
+# releases it (SIGUSR1).  15 SIGHUPs that change the CA settings (the
+# URL's path, which the front ignores, and the fingerprint's colons) come
+# before the request, 17 more while it is PENDING: lscd once kept 16
+# retired CAs and freed the newest of them, which was the request's CA.
+# A last SIGHUP points ca_url at
 # a port where nothing answers, so that lscd holds no CA and no chain.  The
 # CertPolls after each still work, and once released the AP gets its LSC
 # with the chain of the CA that issued it.
@@ -36,6 +38,27 @@ polls() { grep -c 'poll [0-9]*, PENDING' "$tmp/pending.log"; }
 reloads() { grep -c 'configuration reloaded' "$tmp/lscd.log"; }
 held() { [ "$(grep -c 'answering PENDING' "$tmp/pending.log")" -ge "$1" ]; }
 
+# reload_ca N: N reloads, each changing the CA settings, each answered.
+n=0
+reload_ca() {
+	local i r
+	for i in $(seq 1 "$1"); do
+		r=$(reloads)
+		if [ $(((n + i) % 2)) = 1 ]; then
+			conf http://127.0.0.1:8090/cgi-bin/pkiclient.exe "${fp//:/}"
+		else
+			conf http://127.0.0.1:8090/scep "$fp"
+		fi
+		kill -HUP "$lscd_pid"
+		wait_until 60 sh -c "[ \$(grep -c 'configuration reloaded' '$tmp/lscd.log') -gt $r ]" ||
+			return 1
+		# The AP's request must go to the CA fetched last.
+		wait_until 60 sh -c "[ \$(grep -c 'certificates fetched' '$tmp/lscd.log') -gt $((n + i)) ]" ||
+			return 1
+	done
+	n=$((n + $1))
+}
+
 conf http://127.0.0.1:8090/scep "$fp"
 lscd_start --config "$tmp/lscd.conf" ||
 	{ not_ok "lscd_lifetimes: lscd did not start: $(lscd_tail)"; exit 1; }
@@ -47,6 +70,7 @@ else
 	not_ok "lscd_lifetimes: the controller got no LSC: $(lscd_tail)"
 fi
 
+reload_ca 15
 mac=02:4c:53:76:00:01
 ap_run $mac AP3G1 --timeout 500 --attempts 1
 ap=${ap_pids[0]}
@@ -55,22 +79,10 @@ if wait_until 200 held 2; then
 else
 	not_ok "lscd_lifetimes: the AP's request never went PENDING: $(lscd_tail)"
 fi
-
-n=0
-for i in $(seq 1 17); do
-	r=$(reloads)
-	if [ $((i % 2)) = 1 ]; then
-		conf http://127.0.0.1:8090/cgi-bin/pkiclient.exe "${fp//:/}"
-	else
-		conf http://127.0.0.1:8090/scep "$fp"
-	fi
-	kill -HUP "$lscd_pid"
-	wait_until 60 sh -c "[ \$(grep -c 'configuration reloaded' '$tmp/lscd.log') -gt $r ]" || break
-	n=$i
-done
+reload_ca 17
 changed=$(grep -c 'CA settings changed' "$tmp/lscd.log")
-if [ $n = 17 ] && [ "$changed" -ge 17 ]; then
-	ok "lscd_lifetimes: 17 reloads changed the CA settings while the request was PENDING"
+if [ $n = 32 ] && [ "$changed" -ge 32 ]; then
+	ok "lscd_lifetimes: 15 reloads before and 17 while the request was PENDING changed the CA settings"
 else
 	not_ok "lscd_lifetimes: $n reloads done, $changed changed the CA: $(lscd_tail)"
 fi
