@@ -102,7 +102,16 @@ $(B)/tools/%: tests/tools/%.c $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/tools -o $@ $< \
 		$(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lpthread -lm
 
-unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
+# lscd under AddressSanitizer, for the tests of what outlives a reload.
+ASAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer
+asan_obj = $(patsubst %.c,$(B)/asan/%.o,$(1))
+$(B)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+$(B)/lscd-asan: $(call asan_obj,$(LSCD_SRCS) $(COMMON_SRCS) $(WIRE_SRCS))
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+unit-tests: $(UNIT_TESTS) $(TEST_TOOLS) $(B)/lscd-asan
 
 check: all unit-tests test-modules
 	tests/run
@@ -170,4 +179,4 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/vm/kmods clean
 	rm -rf $(B)
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/asan -name '*.d' 2>/dev/null)

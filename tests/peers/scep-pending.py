@@ -21,7 +21,9 @@ speaks HTTPS: the client's CA bundle and key pinning are tested through it
 (scepserver itself has no TLS).  --hold S keeps every PKIOperation S
 seconds before answering it, as a slow CA does (a CA that hangs: a large
 S); the front logs how many it holds at once ("in flight N"), which is how
-the client's concurrency shows.
+the client's concurrency shows.  SIGUSR1 releases the transactions held
+at that moment: their next CertPoll gets SUCCESS whatever --pending says,
+so a test decides when a request stops being PENDING.
 
 usage: scep-pending.py --port P --upstream URL --ca-cert PEM --ca-key PEM
                        [--ca-pass PASS] [--pending N] [--hold S]
@@ -33,6 +35,7 @@ import base64
 import hashlib
 import http.server
 import os
+import signal
 import ssl
 import subprocess
 import sys
@@ -254,6 +257,8 @@ class Front(http.server.BaseHTTPRequestHandler):
                 st = state[tid]
                 st["polls"] += 1
                 polls = st["polls"]
+                if st.get("released"):
+                    polls = max(polls, self.server.pending)
                 if polls >= self.server.pending:
                     del state[tid]
             if polls < self.server.pending:
@@ -315,6 +320,14 @@ def main():
     srv.hold = a.hold
     srv.in_flight = 0
     srv.state = {}
+
+    def release(_sig, _frame):
+        with srv.lock:
+            for st in srv.state.values():
+                st["released"] = True
+        sys.stderr.write("scep-pending: released %d transaction(s)\n" % len(srv.state))
+
+    signal.signal(signal.SIGUSR1, release)
     if a.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls_cert, a.tls_key)

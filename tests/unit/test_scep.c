@@ -552,6 +552,50 @@ static const char *test_pending_then_poll(void)
 	return NULL;
 }
 
+/*
+ * A transaction holds its own references: the daemon drops its CA on a
+ * reload and its signer on a new controller certificate while requests
+ * are PENDING.  Their CertPoll, and the chain the AP gets, must not care.
+ */
+static const char *test_txn_holds_references(void)
+{
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_AES | SCEP_CAP_POST);
+	struct scep_signer mine = { proxy_id.key, proxy_id.cert };
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	struct seen s1 = { 0 }, s2 = { 0 };
+	struct scep_ca *held;
+	struct scep_txn *t;
+	uint8_t *csr;
+	size_t csr_len;
+	int err;
+
+	CHECK(ca && certs && EVP_PKEY_up_ref(mine.key) && X509_up_ref(mine.cert),
+	      "set-up");
+	ca->chain = sk_X509_new_null();
+	CHECK(ca->chain && X509_up_ref(ca->ca) && sk_X509_push(ca->chain, ca->ca),
+	      "chain");
+	make_csr("AP-held", ap_key2, NULL, &csr, &csr_len);
+	t = scep_txn_new(ca, &mine, csr, csr_len, 0, &poll_policy, "held", &err);
+	CHECK(t, "scep_txn_new: %d", err);
+	scep_signer_release(&mine);
+	scep_ca_free(ca);
+	CHECK(round_trip(t, &s1, SCEP_STATUS_PENDING, -1, NULL, NULL, NULL, NULL) ==
+	      SCEP_TXN_POLL_WAIT, "PENDING after the caller let go of CA and signer");
+	sk_X509_push(certs, issue_for("AP-held", ap_key2, &ca_id));
+	CHECK(round_trip(t, &s2, SCEP_STATUS_SUCCESS, -1, NULL, certs, NULL, NULL) ==
+	      SCEP_TXN_ISSUED, "CertPoll issued after the caller let go");
+	held = scep_txn_ca(t);
+	CHECK(held->chain && sk_X509_num(held->chain) == 1 &&
+	      !X509_cmp(sk_X509_value(held->chain, 0), ca_id.cert),
+	      "the transaction's CA still has its chain");
+	seen_release(&s1);
+	seen_release(&s2);
+	sk_X509_pop_free(certs, X509_free);
+	scep_txn_free(t);
+	free(csr);
+	return NULL;
+}
+
 static const char *test_poll_timeout(void)
 {
 	struct scep_poll_policy quick = { .initial_ms = 10, .factor = 1,
@@ -908,6 +952,7 @@ int main(void)
 		{ "scep_renewal_and_get", test_renewal_and_get },
 		{ "scep_pending_then_poll", test_pending_then_poll },
 		{ "scep_poll_timeout", test_poll_timeout },
+		{ "scep_txn_holds_references", test_txn_holds_references },
 		{ "scep_failure_words", test_failure_words },
 		{ "scep_reply_checks", test_reply_checks },
 		{ "scep_cert_mismatch", test_cert_mismatch },

@@ -29,6 +29,7 @@ struct lscd_job {
 	char mac[LSC_MAC_STR_LEN];
 	bool fallback_ok;	/* resumed from SENT: PKCSReq if the CA forgot it */
 	uint64_t started_ms;
+	unsigned int kgen;	/* d->kgen when the kernel handed it over */
 };
 
 static void journal(struct lscd *d, struct lscd_job *j)
@@ -105,10 +106,17 @@ static void finish(struct lscd *d, struct lscd_job *j)
 
 		if (j->je.state == LSCD_J_ISSUED && cert) {
 			rc = lscd_ctrl_install(&d->ctrl, cert);
-			if (rc)
-				lsc_err("controller: certificate issued but not saved: %s",
+			if (rc && d->ctrl.cert == cert) {
+				d->ctrl_save_delay_ms = d->cfg.ca_retry_ms > 1000 ?
+							d->cfg.ca_retry_ms : 1000;
+				d->ctrl_save_ms = lsc_now_ms() + d->ctrl_save_delay_ms;
+				lsc_err("controller: LSC issued and in use, but not saved to %s/controller.crt: %s; saving again in %u s",
+					d->cfg.state_dir, strerror(-rc),
+					d->ctrl_save_delay_ms / 1000);
+			} else if (rc) {
+				lsc_err("controller: certificate issued but not taken into use: %s",
 					strerror(-rc));
-			else
+			} else
 				lsc_notice("controller: LSC installed, transactionID %s, expires %" PRIu64,
 					   j->je.transaction_id, lscd_cert_expiry(cert));
 			d->ctrl_retry_ms = 0;
@@ -122,9 +130,26 @@ static void finish(struct lscd *d, struct lscd_job *j)
 		unlink_job(d, j);
 		return;
 	}
+	if (j->kgen != d->kgen) {
+		/*
+		 * Taken from a module since unloaded: the request ids start
+		 * over in the new one, so this id may name another AP's.
+		 */
+		lsc_warn("AP %s request %" PRIu64 ": the module was reloaded since it was taken; result (%s) dropped",
+			 j->mac, j->je.request_id, lscd_jstate_name(j->je.state));
+		lscd_journal_remove(d->jdir, &j->je);
+		unlink_job(d, j);
+		return;
+	}
 	if (j->je.state == LSCD_J_ISSUED) {
-		rc = lscd_kernel_complete_ok(&d->cmd, j->je.request_id, d->chain,
-					     j->je.cert, j->je.cert_len);
+		/* The chain of the CA that issued it, whatever a reload did since. */
+		STACK_OF(X509) *chain = j->sj.txn ? scep_txn_ca(j->sj.txn)->chain : NULL;
+
+		if (!chain)
+			chain = d->chain;
+		rc = chain ? lscd_kernel_complete_ok(&d->cmd, j->je.request_id, chain,
+						     j->je.cert, j->je.cert_len) :
+		     -ENODATA;
 		if (!rc) {
 			const unsigned char *p = j->je.cert;
 			X509 *x = d2i_X509(NULL, &p, (long)j->je.cert_len);
@@ -275,9 +300,25 @@ static void on_settled(struct scep_jobs *js, struct scep_job *sj,
 	}
 }
 
+/*
+ * No answer is no refusal: the request waits, unchanged, and costs its AP
+ * no attempt.  Until the CA answers again lscd holds every job and takes
+ * no new request (daemon.c probes the CA).
+ */
+static bool on_unreachable(struct scep_jobs *js, struct scep_job *sj)
+{
+	struct lscd *d = container_of(js, struct lscd, jobs);
+
+	lsc_warn("%s: CA unreachable after %u attempts: held until it answers again",
+		 sj->tag, sj->x.attempt);
+	lscd_ca_down(d);
+	return true;
+}
+
 const struct scep_jobs_ops lscd_job_ops = {
 	.sending = on_sending,
 	.retrying = on_retrying,
+	.unreachable = on_unreachable,
 	.settled = on_settled,
 };
 
@@ -294,6 +335,7 @@ static struct lscd_job *job_new(struct lscd *d, bool controller)
 	if (!j)
 		return NULL;
 	j->controller = controller;
+	j->kgen = d->kgen;
 	j->started_ms = lsc_now_ms();
 	j->sj.due_ms = j->started_ms;
 	if (controller)

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,17 +99,44 @@ static void push_ap_challenge(struct lscd *d)
 			 *c ? "a" : "no");
 }
 
+/* Transactions hold their own reference: it lives until the last ends. */
 static void retire_ca(struct lscd *d)
 {
-	if (!d->ca)
-		return;
-	/* Transactions still hold it; it goes at exit. */
-	if (d->nretired == LSCD_MAX_RETIRED_CAS)
-		scep_ca_free(d->retired[--d->nretired]);
-	d->retired[d->nretired++] = d->ca;
+	scep_ca_free(d->ca);
 	d->ca = NULL;
-	sk_X509_pop_free(d->chain, X509_free);
 	d->chain = NULL;
+}
+
+void lscd_ca_down(struct lscd *d)
+{
+	d->jobs.hold = true;
+	if (d->ca_down)
+		return;
+	d->ca_down = true;
+	d->ca_probe_delay_ms = d->cfg.retry_initial_ms > 1000 ? d->cfg.retry_initial_ms : 1000;
+	d->ca_probe_ms = lsc_now_ms() + d->ca_probe_delay_ms;
+	lsc_err("CA %s unreachable: %u AP request(s) held, no new ones taken, until it answers again; next probe in %u s",
+		d->cfg.ca_url ? d->cfg.ca_url : "?", d->njobs, d->ca_probe_delay_ms / 1000);
+}
+
+static void ca_back(struct lscd *d)
+{
+	if (!d->ca_down)
+		return;
+	d->ca_down = false;
+	d->need_accept = true;
+	lsc_notice("CA %s answers again: resuming %u held AP request(s)",
+		   d->cfg.ca_url ? d->cfg.ca_url : "?", d->njobs);
+}
+
+static void probe_failed(struct lscd *d)
+{
+	d->ca_probe_delay_ms *= 2;
+	if (d->ca_probe_delay_ms > d->cfg.ca_retry_ms)
+		d->ca_probe_delay_ms = d->cfg.ca_retry_ms > 1000 ? d->cfg.ca_retry_ms : 1000;
+	d->ca_probe_ms = lsc_now_ms() + d->ca_probe_delay_ms;
+	lsc_warn("CA %s still unreachable: %u AP request(s) held; next probe in %u s",
+		 d->cfg.ca_url ? d->cfg.ca_url : "?", d->njobs, d->ca_probe_delay_ms / 1000);
 }
 
 static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
@@ -117,9 +146,15 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 
 	retire_ca(d);
 	d->ca = ca;
-	d->chain = sk_X509_new_null();
-	if (!d->chain || !X509_up_ref(ca->ca) || !sk_X509_push(d->chain, ca->ca))
+	/* Owned by the CA, so a request sent to it completes with its chain. */
+	ca->chain = sk_X509_new_null();
+	if (!ca->chain || !X509_up_ref(ca->ca))
 		return -ENOMEM;
+	if (!sk_X509_push(ca->chain, ca->ca)) {
+		X509_free(ca->ca);
+		return -ENOMEM;
+	}
+	d->chain = ca->chain;
 	scep_cert_fingerprint(ca->ca, fp);
 	lsc_notice("CA %s: %s, fingerprint (SHA-256) %s", d->cfg.ca_url,
 		   fresh ? "certificates fetched" : "certificates from the state directory (CA unreachable)",
@@ -135,27 +170,16 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 			d->cmd.error_msg);
 	lscd_push_controller(d);
 	d->need_accept = true;
+	if (fresh)
+		ca_back(d);
 	return 0;
 }
 
-/* GetCACaps/GetCACert; when the CA is down, the cached copy of its certs. */
-static void try_ca(struct lscd *d, bool first)
+/* The fetch failed; at start, the cached copy of the CA's certificates. */
+static void ca_fetch_failed(struct lscd *d, int rc, bool first)
 {
 	struct scep_ca *ca = NULL;
-	int rc;
 
-	if (!d->cfg.ca_url) {
-		if (first)
-			lsc_err("no CA URL: set ca_url in %s or use --url", d->config_path);
-		d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
-		return;
-	}
-	rc = lscd_ca_fetch(d->cfg.ca_url, d->cfg.ca_fingerprint, &d->http,
-			   d->cfg.trace, &ca);
-	if (!rc) {
-		install_ca(d, ca, true);
-		return;
-	}
 	if (rc != -EPERM && first &&
 	    !lscd_ca_cache_load(d->cfg.state_dir, d->cfg.ca_url, &ca)) {
 		if (!d->cfg.ca_fingerprint ||
@@ -170,25 +194,67 @@ static void try_ca(struct lscd *d, bool first)
 	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 }
 
-static void accept_all(struct lscd *d)
+/*
+ * GetCACaps/GetCACert on the multi handle: the loop goes on meanwhile,
+ * and on_ca_fetched() takes the outcome.
+ */
+static void try_ca(struct lscd *d, bool first)
 {
-	struct lscd_request r;
 	int rc;
 
-	d->need_accept = false;
-	while (d->njobs < d->cfg.accept_backlog) {
-		rc = lscd_kernel_accept(&d->cmd, 0, &r);
-		if (rc == -ENOENT)
-			return;
-		if (rc) {
-			lsc_err("ACCEPT: %s", strerror(-rc));
-			return;
-		}
-		rc = lscd_ap_take(d, &r);
-		lscd_request_release(&r);
-		if (rc)
-			lsc_err("AP request %" PRIu64 ": %s", r.id, strerror(-rc));
+	lscd_cafetch_cancel(&d->caf);
+	d->caf_probe = false;
+	if (!d->cfg.ca_url) {
+		if (first)
+			lsc_err("no CA URL: set ca_url in %s or use --url", d->config_path);
+		d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
+		return;
 	}
+	d->caf_first = first;
+	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url,
+				d->cfg.ca_fingerprint, &d->http, d->cfg.trace);
+	if (rc)
+		ca_fetch_failed(d, rc, first);
+}
+
+static void probe_ca(struct lscd *d)
+{
+	int rc;
+
+	lsc_info("probing the CA %s", d->cfg.ca_url);
+	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url,
+				d->cfg.ca_fingerprint, &d->http, d->cfg.trace);
+	if (rc)
+		probe_failed(d);
+	else
+		d->caf_probe = true;
+}
+
+static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
+{
+	struct lscd *d = arg;
+	struct scep_ca *ca = NULL;
+	int rc;
+
+	if (!lscd_cafetch_owns(&d->caf, easy))
+		return;
+	rc = lscd_cafetch_done(&d->caf, code, &ca);
+	if (rc == -EINPROGRESS)
+		return;
+	if (d->caf_probe) {
+		/* Any answer will do: what it says is the transactions' to judge. */
+		d->caf_probe = false;
+		scep_ca_free(ca);
+		if (rc == -EHOSTUNREACH)
+			probe_failed(d);
+		else
+			ca_back(d);
+		return;
+	}
+	if (!rc)
+		install_ca(d, ca, true);
+	else
+		ca_fetch_failed(d, rc, d->caf_first);
 }
 
 static void on_event(uint8_t cmd, struct nlattr **attrs, void *arg)
@@ -198,6 +264,99 @@ static void on_event(uint8_t cmd, struct nlattr **attrs, void *arg)
 	(void)attrs;
 	if (cmd == CAPWAP_LSC_CMD_CERT_REQUEST)
 		d->need_accept = true;
+}
+
+/*
+ * The module came back (rmmod; modprobe): a fresh instance knows nothing,
+ * so it gets again everything lscd ever told the old one.
+ */
+static void kernel_back(struct lscd *d)
+{
+	int rc;
+
+	rc = lsc_genl_resolve(&d->cmd);
+	if (rc) {
+		lsc_err("genl family %s: registered but not found: %s",
+			CAPWAP_LSC_GENL_NAME, strerror(-rc));
+		return;
+	}
+	d->kernel_gone = false;
+	d->kgen++;
+	lsc_notice("genl family %s is back (id %d): module reloaded, telling it everything again",
+		   CAPWAP_LSC_GENL_NAME, d->cmd.family);
+	rc = lsc_genl_events_rejoin(&d->ev, &d->cmd);
+	if (rc)
+		lsc_err("cannot join the %s events group again: %s; requests are taken at each check",
+			CAPWAP_LSC_GENL_NAME, strerror(-rc));
+	else
+		lsc_info("module reload: joined the events group again");
+	if (d->chain) {
+		rc = lscd_kernel_set_ca(&d->cmd, d->chain);
+		if (rc)
+			lsc_err("module reload: SET_CA: %s%s%s", strerror(-rc),
+				d->cmd.error_msg[0] ? ": " : "", d->cmd.error_msg);
+		else
+			lsc_info("module reload: CA certificates set");
+	}
+	lscd_push_controller(d);
+	lsc_info("module reload: controller status set");
+	push_ap_challenge(d);
+	d->renew_check_ms = lsc_now_ms();
+	d->need_accept = true;
+}
+
+static void on_family(bool present, void *arg)
+{
+	struct lscd *d = arg;
+
+	if (present) {
+		kernel_back(d);
+		return;
+	}
+	if (d->kernel_gone)
+		return;
+	d->kernel_gone = true;
+	d->kgen++;
+	lsc_warn("genl family %s removed (module unloaded): %u request(s) in flight will not be delivered; waiting for it to come back",
+		 CAPWAP_LSC_GENL_NAME, d->njobs);
+}
+
+/*
+ * When notifications may have been lost (the events socket overflowed),
+ * the family's id tells whether it went away or came back unseen.
+ */
+static void check_family(struct lscd *d)
+{
+	int old = d->cmd.family, rc = lsc_genl_resolve(&d->cmd);
+
+	if (rc == -ENOENT)
+		on_family(false, d);
+	else if (!rc && (d->kernel_gone || d->cmd.family != old))
+		kernel_back(d);
+}
+
+static void accept_all(struct lscd *d)
+{
+	struct lscd_request r;
+	int rc;
+
+	d->need_accept = false;
+	while (d->njobs < d->cfg.accept_backlog) {
+		rc = lscd_kernel_accept(&d->cmd, 0, &r);
+		if (rc == -ENOENT) {
+			/* "Nothing waits", or no such family: ask which. */
+			check_family(d);
+			return;
+		}
+		if (rc) {
+			lsc_err("ACCEPT: %s", strerror(-rc));
+			return;
+		}
+		rc = lscd_ap_take(d, &r);
+		lscd_request_release(&r);
+		if (rc)
+			lsc_err("AP request %" PRIu64 ": %s", r.id, strerror(-rc));
+	}
 }
 
 static void reload(struct lscd *d)
@@ -319,6 +478,18 @@ static void maybe_ctrl(struct lscd *d, uint64_t now)
 	const char *why = NULL;
 	int rc;
 
+	if (d->ctrl.unsaved && now >= d->ctrl_save_ms) {
+		rc = lscd_ctrl_save(&d->ctrl);
+		if (!rc) {
+			lsc_notice("controller: LSC saved to %s/controller.crt", d->cfg.state_dir);
+		} else {
+			if (d->ctrl_save_delay_ms < 3600 * 1000)
+				d->ctrl_save_delay_ms *= 2;
+			d->ctrl_save_ms = now + d->ctrl_save_delay_ms;
+			lsc_err("controller: LSC still not saved to %s/controller.crt: %s; in use from memory, next try in %u s",
+				d->cfg.state_dir, strerror(-rc), d->ctrl_save_delay_ms / 1000);
+		}
+	}
 	if (!d->ca || d->ctrl_job || d->stopping)
 		return;
 	if (d->ctrl_renew) {
@@ -336,12 +507,69 @@ static void maybe_ctrl(struct lscd *d, uint64_t now)
 	}
 }
 
+/*
+ * One daemon per state directory: two would share the journal and the
+ * controller key.  The lock lives as long as the descriptor, so a daemon
+ * killed with -9 leaves a file nobody holds, never a false owner.
+ */
+static int lock_pid_file(const char *state_dir, char **path, int *fdp)
+{
+	char buf[32];
+	long owner;
+	ssize_t n;
+	int fd, len;
+
+	*fdp = -1;
+	if (mkdir(state_dir, 0700) && errno != EEXIST) {
+		lsc_err("cannot create %s: %s", state_dir, strerror(errno));
+		return -errno;
+	}
+	if (asprintf(path, "%s/lscd.pid", state_dir) < 0) {
+		*path = NULL;
+		return -ENOMEM;
+	}
+again:
+	fd = open(*path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		lsc_err("%s: %s", *path, strerror(errno));
+		return -errno;
+	}
+	if (!flock(fd, LOCK_EX | LOCK_NB)) {
+		struct stat a, b;
+
+		/* A daemon exiting unlinks the file it held: lock the live one. */
+		if (fstat(fd, &a) || stat(*path, &b) || a.st_ino != b.st_ino ||
+		    a.st_dev != b.st_dev) {
+			close(fd);
+			goto again;
+		}
+	} else {
+		int err = errno;
+
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		owner = strtol(buf, NULL, 10);
+		close(fd);
+		if (err == EWOULDBLOCK) {
+			lsc_err("another lscd (pid %ld) already runs on %s: it holds %s",
+				owner, state_dir, *path);
+			return -EBUSY;
+		}
+		lsc_err("cannot lock %s: %s", *path, strerror(err));
+		return -err;
+	}
+	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, buf, (size_t)len, 0) != len)
+		lsc_warn("cannot write %s: %s", *path, strerror(errno));
+	*fdp = fd;
+	return 0;
+}
+
 int lscd_run(struct lscd *d)
 {
 	struct curl_waitfd wfd[2];
 	sigset_t mask;
-	int rc;
-	FILE *pf;
+	int rc, pid_fd = -1;
 	char *pid_path = NULL;
 
 	sigemptyset(&mask);
@@ -357,21 +585,23 @@ int lscd_run(struct lscd *d)
 		return -ENOMEM;
 	scep_jobs_init(&d->jobs, d->multi, &d->http, &lscd_job_ops,
 		       d->cfg.max_concurrent);
+	d->jobs.other_done = on_ca_fetched;
+	d->jobs.owner = d;
 	apply_http(d);
 
+	rc = lock_pid_file(d->cfg.state_dir, &pid_path, &pid_fd);
+	if (rc) {
+		free(pid_path);
+		return rc;
+	}
 	rc = lscd_ctrl_load(&d->ctrl, &d->cfg);
 	if (rc)
-		return rc;
+		goto out_pid;
 	rc = lscd_journal_init(d->cfg.state_dir, &d->jdir);
 	if (rc) {
 		lsc_err("cannot create the journal under %s: %s", d->cfg.state_dir,
 			strerror(-rc));
-		return rc;
-	}
-	if (asprintf(&pid_path, "%s/lscd.pid", d->cfg.state_dir) > 0 &&
-	    (pf = fopen(pid_path, "w"))) {
-		fprintf(pf, "%d\n", (int)getpid());
-		fclose(pf);
+		goto out_pid;
 	}
 	load_journal(d);
 
@@ -407,19 +637,27 @@ int lscd_run(struct lscd *d)
 			lsc_warn("drain timeout: %u request(s) left to the journal", d->jobs.active);
 			break;
 		}
-		if (!d->ca && !d->stopping && now >= d->ca_retry_ms)
+		if (!d->ca && !d->caf.busy && !d->stopping && now >= d->ca_retry_ms)
 			try_ca(d, false);
-		if (d->ca && !d->stopping) {
+		if (d->ca_down && d->ca && d->cfg.ca_url && !d->caf.busy &&
+		    !d->stopping && now >= d->ca_probe_ms)
+			probe_ca(d);
+		if (!d->stopping && now >= d->family_check_ms) {
+			check_family(d);
+			d->family_check_ms = now + LSCD_FAMILY_CHECK_MS;
+		}
+		if (!d->stopping)
+			maybe_ctrl(d, now);
+		if (d->ca && !d->stopping && !d->kernel_gone && !d->ca_down) {
 			if (d->need_accept)
 				accept_all(d);
-			maybe_ctrl(d, now);
 			if (now >= d->renew_check_ms) {
 				lscd_renew_check(d);
 				d->renew_check_ms = now + d->cfg.renew_check_ms;
 			}
 		}
 		/* Draining: only what is already on the wire finishes. */
-		d->jobs.hold = d->stopping;
+		d->jobs.hold = d->stopping || d->ca_down;
 		scep_jobs_start_due(&d->jobs);
 		rc = scep_jobs_perform(&d->jobs);
 		if (rc)
@@ -427,15 +665,21 @@ int lscd_run(struct lscd *d)
 		scep_jobs_prebuild(&d->jobs);
 		now = lsc_now_ms();
 		next = scep_jobs_wake_ms(&d->jobs, now, next);
-		if (!d->ca && d->ca_retry_ms < next)
+		if (!d->ca && !d->caf.busy && d->ca_retry_ms < next)
 			next = d->ca_retry_ms;
+		if (d->ca_down && d->ca && !d->caf.busy && d->ca_probe_ms < next)
+			next = d->ca_probe_ms;
 		if (d->ca && d->renew_check_ms < next)
 			next = d->renew_check_ms;
-		if (d->need_accept && d->ca && !d->stopping &&
+		if (d->family_check_ms < next)
+			next = d->family_check_ms;
+		if (d->need_accept && d->ca && !d->stopping && !d->kernel_gone && !d->ca_down &&
 		    d->njobs < d->cfg.accept_backlog)
 			next = now;
 		if (d->ctrl_retry_ms && d->ctrl_retry_ms < next)
 			next = d->ctrl_retry_ms;
+		if (d->ctrl.unsaved && d->ctrl_save_ms < next)
+			next = d->ctrl_save_ms;
 		timeout = next > now ? (int)(next - now) : 0;
 		if (d->stopping && timeout > 200)
 			timeout = 200;
@@ -449,7 +693,9 @@ int lscd_run(struct lscd *d)
 		if (wfd[0].revents)
 			on_signals(d);
 		if (wfd[1].revents) {
-			rc = lsc_genl_events_process(&d->ev, on_event, d);
+			rc = lsc_genl_events_process(&d->ev, on_event, on_family, d);
+			if (rc == -ENOBUFS)
+				check_family(d);
 			if (rc == -ENOBUFS || rc > 0)
 				d->need_accept = true;
 			rc = 0;
@@ -458,14 +704,16 @@ int lscd_run(struct lscd *d)
 	lsc_notice("lscd stopping: %lu issued, %lu failed, %u enrollment(s) left in the journal",
 		   d->issued, d->failed, d->njobs);
 out:
+	lscd_cafetch_cancel(&d->caf);
 	lscd_jobs_free(d);
 	lsc_genl_close(&d->ev);
 	/* Closing the command socket hands what we accepted back to the queue. */
 	lsc_genl_close(&d->cmd);
-	if (pid_path) {
-		unlink(pid_path);
-		free(pid_path);
-	}
+out_pid:
+	/* Unlinked while still locked: a new daemon cannot lock the old inode. */
+	unlink(pid_path);
+	free(pid_path);
+	close(pid_fd);
 	return rc;
 }
 
@@ -572,8 +820,6 @@ int lscd_cmd_daemon(int argc, char **argv)
 	rc = lscd_run(&d);
 	lscd_ctrl_release(&d.ctrl);
 	retire_ca(&d);
-	while (d.nretired)
-		scep_ca_free(d.retired[--d.nretired]);
 	if (d.multi)
 		curl_multi_cleanup(d.multi);
 	if (d.sigfd >= 0)

@@ -33,13 +33,21 @@ struct scep_ca *scep_ca_new(const char *url)
 		free(ca);
 		return NULL;
 	}
+	ca->refs = 1;
+	return ca;
+}
+
+struct scep_ca *scep_ca_ref(struct scep_ca *ca)
+{
+	ca->refs++;
 	return ca;
 }
 
 void scep_ca_free(struct scep_ca *ca)
 {
-	if (!ca)
+	if (!ca || --ca->refs)
 		return;
+	sk_X509_pop_free(ca->chain, X509_free);
 	X509_free(ca->ca);
 	X509_free(ca->ra_enc);
 	X509_free(ca->ra_sign);

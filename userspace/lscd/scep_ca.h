@@ -20,9 +20,16 @@ struct scep_ca {
 	X509 *ra_enc;			/* pkcsPKIEnvelope recipient (RA or CA) */
 	X509 *ra_sign;			/* CertRep signer (RA or CA) */
 	STACK_OF(X509) *certs;		/* everything GetCACert returned */
+	/* What APs get and the kernel trusts with this CA; set by lscd. */
+	STACK_OF(X509) *chain;
+	/* Transactions hold a reference: a CA retired by a reload stays
+	 * alive until the last one that uses it ends. */
+	unsigned int refs;
 };
 
+/* One reference, the caller's; scep_ca_free() drops one. */
 struct scep_ca *scep_ca_new(const char *url);
+struct scep_ca *scep_ca_ref(struct scep_ca *ca);
 void scep_ca_free(struct scep_ca *ca);
 int scep_ca_set_certs(struct scep_ca *ca, const char *content_type,
 		      const uint8_t *body, size_t len, char *err, size_t errlen);

@@ -34,8 +34,8 @@ ASN1_SEQUENCE(SCEP_ISSUER_AND_SUBJECT) = {
 } static_ASN1_SEQUENCE_END(SCEP_ISSUER_AND_SUBJECT)
 
 struct scep_txn {
-	const struct scep_ca *ca;
-	const struct scep_signer *signer;
+	struct scep_ca *ca;		/* a reference of its own */
+	struct scep_signer signer;	/* key and certificate up-referenced */
 	X509_REQ *req;
 	uint8_t *csr_der;
 	size_t csr_len;
@@ -110,7 +110,7 @@ enum scep_txn_state scep_txn_fail(struct scep_txn *txn,
 	return txn->state;
 }
 
-struct scep_txn *scep_txn_new(const struct scep_ca *ca,
+struct scep_txn *scep_txn_new(struct scep_ca *ca,
 			      const struct scep_signer *signer,
 			      const uint8_t *csr_der, size_t csr_len,
 			      unsigned int flags,
@@ -131,8 +131,23 @@ struct scep_txn *scep_txn_new(const struct scep_ca *ca,
 		*err = -ENOMEM;
 		return NULL;
 	}
-	t->ca = ca;
-	t->signer = signer;
+	/*
+	 * Its own references: a reload or a new controller certificate may
+	 * replace both while this request is PENDING at the CA.
+	 */
+	if (!EVP_PKEY_up_ref(signer->key)) {
+		free(t);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (!X509_up_ref(signer->cert)) {
+		EVP_PKEY_free(signer->key);
+		free(t);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	t->ca = scep_ca_ref(ca);
+	t->signer = *signer;
 	t->flags = flags;
 	t->poll = *poll;
 	if (t->poll.factor < 1.0)
@@ -187,6 +202,8 @@ void scep_txn_free(struct scep_txn *txn)
 	X509_REQ_free(txn->req);
 	X509_free(txn->cert);
 	free(txn->csr_der);
+	scep_signer_release(&txn->signer);
+	scep_ca_free(txn->ca);
 	free(txn);
 }
 
@@ -257,7 +274,7 @@ int scep_txn_next_request(struct scep_txn *txn, struct scep_request *req)
 		 txn->tid);
 	memcpy(attrs.sender_nonce, txn->nonce, 16);
 	attrs.has_sender_nonce = true;
-	rc = scep_msg_build(txn->signer, digest, &attrs, env, env_len, &msg,
+	rc = scep_msg_build(&txn->signer, digest, &attrs, env, env_len, &msg,
 			    &msg_len, err, sizeof(err));
 	free(env);
 	if (rc) {
@@ -425,7 +442,7 @@ static enum scep_txn_state issued(struct scep_txn *t, const struct scep_msg *m)
 	if (!m->content || !m->content_len)
 		return scep_txn_fail(t, CAPWAP_LSC_RESULT_ERROR,
 				     "CertRep SUCCESS without pkcsPKIEnvelope");
-	rc = scep_envelope_decrypt(m->content, m->content_len, t->signer,
+	rc = scep_envelope_decrypt(m->content, m->content_len, &t->signer,
 				   t->flags & SCEP_TXN_F_TRACE, &inner,
 				   &inner_len, err, sizeof(err));
 	if (rc)
@@ -639,4 +656,9 @@ const char *scep_txn_state_name(enum scep_txn_state state)
 	case SCEP_TXN_FAILED: return "failed";
 	}
 	return "unknown";
+}
+
+struct scep_ca *scep_txn_ca(const struct scep_txn *txn)
+{
+	return txn->ca;
 }
