@@ -11,6 +11,7 @@
 #include "cafetch.h"
 #include "log.h"
 #include "scep_cert.h"
+#include "scep_crypto.h"
 #include "scep_names.h"
 
 void lscd_trace_op(bool trace, const char *url, const char *op)
@@ -19,13 +20,35 @@ void lscd_trace_op(bool trace, const char *url, const char *op)
 		fprintf(stderr, "scep: %s: operation %s, URL %s\n", op, op, url);
 }
 
-int lscd_ca_fetch(const char *ca_url, const char *fingerprint,
+void lscd_ca_policy_init(struct lscd_ca_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->min_cipher = SCEP_CIPHER_AES128;
+	p->min_digest = SCEP_DIGEST_SHA256;
+}
+
+int lscd_ca_apply_policy(struct scep_ca *ca, const struct lscd_ca_policy *pol)
+{
+	char err[512];
+	int rc;
+
+	rc = scep_caps_pick(ca->caps, pol->min_cipher, pol->min_digest,
+			    &ca->cipher, &ca->digest, err, sizeof(err));
+	if (!rc)
+		rc = scep_ca_build_chain(ca, pol->root_file, err, sizeof(err));
+	if (rc)
+		lsc_err("CA %s: %s", ca->url, err);
+	return rc;
+}
+
+int lscd_ca_fetch(const char *ca_url, const struct lscd_ca_policy *pol,
 		  const struct lsc_http_cfg *http, bool trace,
-		  struct scep_ca **out)
+		  struct scep_ca **out, char seen[65])
 {
 	struct lsc_http_xfer x = { 0 };
 	struct scep_ca *ca;
 	char err[512], caps[256], fp[65], *url;
+	const char *fingerprint = pol->fingerprint;
 	int rc;
 
 	ca = scep_ca_new(ca_url);
@@ -100,12 +123,22 @@ int lscd_ca_fetch(const char *ca_url, const char *fingerprint,
 		if (rc) {
 			lsc_err("CA certificate fingerprint %s does not match the pinned %s: refusing this CA",
 				fp, fingerprint);
+			if (seen)
+				memcpy(seen, fp, sizeof(fp));
 			rc = -EPERM;
 			goto err;
 		}
 		if (trace)
 			fprintf(stderr, "scep: CA fingerprint matches the pinned one\n");
 	}
+	if (seen)
+		memcpy(seen, fp, sizeof(fp));
+	rc = lscd_ca_apply_policy(ca, pol);
+	if (rc)
+		goto err;
+	if (trace)
+		fprintf(stderr, "scep: requests use %s and %s; CA chain of %d certificate(s) up to the root\n",
+			ca->cipher, ca->digest, sk_X509_num(ca->chain));
 	*out = ca;
 	return 0;
 err:

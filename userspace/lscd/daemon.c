@@ -27,6 +27,7 @@
 #include "log.h"
 #include "lscd.h"
 #include "scep_cert.h"
+#include "trust.h"
 
 int lscd_load_config(struct lscd *d, struct lscd_config *out)
 {
@@ -117,13 +118,17 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 
 	retire_ca(d);
 	d->ca = ca;
-	d->chain = sk_X509_new_null();
-	if (!d->chain || !X509_up_ref(ca->ca) || !sk_X509_push(d->chain, ca->ca))
+	/* From the issuing CA up to the root: an AP verifies its LSC so. */
+	d->chain = sk_X509_dup(ca->chain);
+	if (!d->chain)
 		return -ENOMEM;
+	for (int i = 0; i < sk_X509_num(d->chain); i++)
+		X509_up_ref(sk_X509_value(d->chain, i));
 	scep_cert_fingerprint(ca->ca, fp);
-	lsc_notice("CA %s: %s, fingerprint (SHA-256) %s", d->cfg.ca_url,
+	lsc_notice("CA %s: %s, fingerprint (SHA-256) %s, chain of %d up to the root, requests use %s and %s",
+		   d->cfg.ca_url,
 		   fresh ? "certificates fetched" : "certificates from the state directory (CA unreachable)",
-		   fp);
+		   fp, sk_X509_num(d->chain), ca->cipher, ca->digest);
 	if (fresh) {
 		rc = lscd_ca_cache_save(d->cfg.state_dir, ca);
 		if (rc)
@@ -138,10 +143,39 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 	return 0;
 }
 
+/*
+ * The CA lscd trusts: ca_fingerprint when configured, else the one
+ * recorded in the state directory (trust on first use); "" when neither.
+ */
+static void trusted_fp(const struct lscd *d, char fp[65], const char **from)
+{
+	fp[0] = '\0';
+	*from = NULL;
+	if (d->cfg.ca_fingerprint) {
+		snprintf(fp, 65, "%s", d->cfg.ca_fingerprint);
+		*from = "ca_fingerprint";
+	} else if (!lscd_pin_load(d->cfg.state_dir, fp)) {
+		*from = LSCD_PIN_FILE;
+	}
+}
+
+static void ca_policy(const struct lscd *d, const char *fp,
+		      struct lscd_ca_policy *pol)
+{
+	lscd_ca_policy_init(pol);
+	pol->fingerprint = *fp ? fp : NULL;
+	pol->root_file = d->cfg.ca_root;
+	pol->min_cipher = d->cfg.min_cipher;
+	pol->min_digest = d->cfg.min_digest;
+}
+
 /* GetCACaps/GetCACert; when the CA is down, the cached copy of its certs. */
 static void try_ca(struct lscd *d, bool first)
 {
+	struct lscd_ca_policy pol;
 	struct scep_ca *ca = NULL;
+	char fp[65], seen[65] = "";
+	const char *from;
 	int rc;
 
 	if (!d->cfg.ca_url) {
@@ -150,21 +184,41 @@ static void try_ca(struct lscd *d, bool first)
 		d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 		return;
 	}
-	rc = lscd_ca_fetch(d->cfg.ca_url, d->cfg.ca_fingerprint, &d->http,
-			   d->cfg.trace, &ca);
+	trusted_fp(d, fp, &from);
+	ca_policy(d, fp, &pol);
+	rc = lscd_ca_fetch(d->cfg.ca_url, &pol, &d->http, d->cfg.trace, &ca, seen);
+	if (!rc && !from) {
+		rc = lscd_pin_save(d->cfg.state_dir, seen);
+		if (rc) {
+			/* Unrecorded, the next start would trust any CA again. */
+			lsc_err("cannot record the CA in %s/%s: %s; not using it",
+				d->cfg.state_dir, LSCD_PIN_FILE, strerror(-rc));
+			scep_ca_free(ca);
+			goto retry;
+		}
+		lsc_notice("CA %s trusted on first use: fingerprint (SHA-256) %s, recorded in %s/%s",
+			   d->cfg.ca_url, seen, d->cfg.state_dir, LSCD_PIN_FILE);
+	}
 	if (!rc) {
 		install_ca(d, ca, true);
 		return;
 	}
-	if (rc != -EPERM && first &&
+	if (rc == -EPERM) {
+		lsc_err("CA %s refused: its certificate's fingerprint %s is not the trusted %s (%s); if the CA changed on purpose, run: lscd ca accept %s",
+			d->cfg.ca_url, seen, fp, from, seen);
+		goto retry;
+	}
+	if (rc == -EHOSTUNREACH && first &&
 	    !lscd_ca_cache_load(d->cfg.state_dir, d->cfg.ca_url, &ca)) {
-		if (!d->cfg.ca_fingerprint ||
-		    !scep_ca_check_fingerprint(ca, d->cfg.ca_fingerprint)) {
+		/* The cache sits in the same directory: pinned all the same. */
+		if ((!*fp || !scep_ca_check_fingerprint(ca, fp)) &&
+		    !lscd_ca_apply_policy(ca, &pol)) {
 			install_ca(d, ca, false);
 			return;
 		}
 		scep_ca_free(ca);
 	}
+retry:
 	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
 		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
 	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
@@ -220,7 +274,10 @@ static void reload(struct lscd *d)
 	ca_changed = !n.ca_url != !d->cfg.ca_url ||
 		     (n.ca_url && strcmp(n.ca_url, d->cfg.ca_url)) ||
 		     !n.ca_fingerprint != !d->cfg.ca_fingerprint ||
-		     (n.ca_fingerprint && strcmp(n.ca_fingerprint, d->cfg.ca_fingerprint));
+		     (n.ca_fingerprint && strcmp(n.ca_fingerprint, d->cfg.ca_fingerprint)) ||
+		     !n.ca_root != !d->cfg.ca_root ||
+		     (n.ca_root && strcmp(n.ca_root, d->cfg.ca_root)) ||
+		     n.min_cipher != d->cfg.min_cipher || n.min_digest != d->cfg.min_digest;
 	/*
 	 * Transfers in flight point at the old strings (bundle, pin): keep
 	 * the old config alive until exit rather than free it under them.
