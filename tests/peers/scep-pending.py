@@ -21,11 +21,13 @@ speaks HTTPS: the client's CA bundle and key pinning are tested through it
 (scepserver itself has no TLS).  --hold S keeps every PKIOperation S
 seconds before answering it, as a slow CA does (a CA that hangs: a large
 S); the front logs how many it holds at once ("in flight N"), which is how
-the client's concurrency shows.
+the client's concurrency shows.  --caps TEXT answers GetCACaps with TEXT
+(one capability per line, or comma-separated) instead of the upstream's,
+as a man in the middle would: the client's downgrade refusal is tested so.
 
 usage: scep-pending.py --port P --upstream URL --ca-cert PEM --ca-key PEM
                        [--ca-pass PASS] [--pending N] [--hold S]
-                       [--tls-cert PEM --tls-key PEM]
+                       [--tls-cert PEM --tls-key PEM] [--caps TEXT]
 """
 
 import argparse
@@ -283,6 +285,8 @@ class Front(http.server.BaseHTTPRequestHandler):
         if params.get("operation") == ["PKIOperation"]:
             msg = base64.b64decode(params["message"][0])
             return self.held(msg, "operation=PKIOperation")
+        if params.get("operation") == ["GetCACaps"] and self.server.caps is not None:
+            return self.reply(200, "text/plain", self.server.caps)
         status, ctype, body = self.upstream(query)
         self.reply(status, ctype, body)
 
@@ -303,6 +307,7 @@ def main():
     ap.add_argument("--hold", type=float, default=0)
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
+    ap.add_argument("--caps")
     a = ap.parse_args()
     # Threads, so that one client's idle keep-alive connection does not
     # hold up another's request.
@@ -315,6 +320,7 @@ def main():
     srv.hold = a.hold
     srv.in_flight = 0
     srv.state = {}
+    srv.caps = a.caps.replace(",", "\n").encode() if a.caps is not None else None
     if a.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls_cert, a.tls_key)

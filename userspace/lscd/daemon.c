@@ -230,6 +230,13 @@ static void accept_all(struct lscd *d)
 	int rc;
 
 	d->need_accept = false;
+	/* The module's subject may have changed since the last batch. */
+	rc = lscd_kernel_get_subject(&d->cmd, d->csr_pol.subject);
+	if (rc)
+		lsc_warn("GET_CONFIG: %s: AP requests are held to an empty subject",
+			 strerror(-rc));
+	d->csr_pol.allow_extensions = d->cfg.csr_allow_extensions;
+	lscd_csr_policy_keys(&d->csr_pol, d->cfg.min_ap_key_bits);
 	while (d->njobs < d->cfg.accept_backlog) {
 		rc = lscd_kernel_accept(&d->cmd, 0, &r);
 		if (rc == -ENOENT)
