@@ -36,6 +36,10 @@ int lscd_ca_apply_policy(struct scep_ca *ca, const struct lscd_ca_policy *pol)
 			    &ca->cipher, &ca->digest, err, sizeof(err));
 	if (!rc)
 		rc = scep_ca_build_chain(ca, pol->root_file, err, sizeof(err));
+	if (rc && pol->show_only) {
+		lsc_warn("CA %s: %s (lscd would refuse it)", ca->url, err);
+		return 0;
+	}
 	if (rc)
 		lsc_err("CA %s: %s", ca->url, err);
 	return rc;
@@ -136,7 +140,7 @@ int lscd_ca_fetch(const char *ca_url, const struct lscd_ca_policy *pol,
 	rc = lscd_ca_apply_policy(ca, pol);
 	if (rc)
 		goto err;
-	if (trace)
+	if (trace && ca->chain)
 		fprintf(stderr, "scep: requests use %s and %s; CA chain of %d certificate(s) up to the root\n",
 			ca->cipher, ca->digest, sk_X509_num(ca->chain));
 	*out = ca;

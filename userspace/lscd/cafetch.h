@@ -14,6 +14,9 @@ struct lscd_ca_policy {
 	const char *root_file;		/* ca_root: roots GetCACert lacks */
 	unsigned int min_cipher;	/* enum scep_alg_rank */
 	unsigned int min_digest;
+	/* getca only shows the CA: a missing root or weak algorithms are
+	 * said, not refused. */
+	bool show_only;
 };
 
 /* The defaults: AES-128 and SHA-256 at least, no pin, no extra root. */

@@ -51,6 +51,7 @@ int lscd_cmd_getca(int argc, char **argv)
 		return 2;
 	}
 	o.pol.fingerprint = o.fingerprint;
+	o.pol.show_only = true;
 	rc = lscd_ca_fetch(o.url, &o.pol, &o.http, o.trace, &ca, NULL);
 	if (rc)
 		return 1;
