@@ -285,6 +285,13 @@ static void reload(struct lscd *d)
 		     !n.ca_root != !d->cfg.ca_root ||
 		     (n.ca_root && strcmp(n.ca_root, d->cfg.ca_root)) ||
 		     n.min_cipher != d->cfg.min_cipher || n.min_digest != d->cfg.min_digest;
+	/* "lscd ca accept" changed the recorded CA: fetch it again. */
+	if (!ca_changed && d->ca && !n.ca_fingerprint) {
+		char pin[65];
+
+		ca_changed = !lscd_pin_load(n.state_dir, pin) &&
+			     scep_ca_check_fingerprint(d->ca, pin);
+	}
 	/*
 	 * Transfers in flight point at the old strings (bundle, pin): keep
 	 * the old config alive until exit rather than free it under them.
