@@ -208,7 +208,9 @@ static void try_ca(struct lscd *d, bool first)
 			d->cfg.ca_url, seen, fp, from, seen);
 		goto retry;
 	}
-	if (rc == -EHOSTUNREACH && first &&
+	/* A CA refused on policy stays refused; one that did not answer
+	 * (or answered badly) is replaced by its cached copy at start. */
+	if (rc != -ENOTSUP && rc != -EKEYREJECTED && first &&
 	    !lscd_ca_cache_load(d->cfg.state_dir, d->cfg.ca_url, &ca)) {
 		/* The cache sits in the same directory: pinned all the same. */
 		if ((!*fp || !scep_ca_check_fingerprint(ca, fp)) &&
