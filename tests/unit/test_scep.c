@@ -3,6 +3,7 @@
  * The SCEP engine's pure pieces, and whole transactions against a CA made
  * up in memory: the test plays the CA with the engine's message layer.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,17 @@ static int make_csr(const char *cn, EVP_PKEY *key, const char *challenge,
 	return 0;
 }
 
+/* Chain and algorithms, as lscd's policy sets them; the weakest minimums
+ * lscd may be told to accept, so every cap set the tests use works. */
+static int ca_ready(struct scep_ca *ca)
+{
+	char err[256];
+
+	return scep_ca_build_chain(ca, NULL, err, sizeof(err)) ||
+	       scep_caps_pick(ca->caps, SCEP_CIPHER_DES3, SCEP_DIGEST_SHA1,
+			      &ca->cipher, &ca->digest, err, sizeof(err));
+}
+
 static struct scep_ca *make_ca(unsigned int caps)
 {
 	struct scep_ca *ca = scep_ca_new("http://ca.example/cgi-bin/scep");
@@ -117,7 +129,7 @@ static struct scep_ca *make_ca(unsigned int caps)
 
 	ca->caps = caps;
 	if (scep_ca_set_certs(ca, "application/x-x509-ca-cert", der, (size_t)l,
-			      err, sizeof(err))) {
+			      err, sizeof(err)) || ca_ready(ca)) {
 		scep_ca_free(ca);
 		ca = NULL;
 	}
@@ -214,18 +226,59 @@ static const char *test_caps_parse(void)
 	return NULL;
 }
 
+/* Cipher and digest picked for caps and minimums, or NULL when refused. */
+static const char *pick(unsigned int caps, unsigned int mc, unsigned int md,
+			bool want_digest, char *err, size_t errlen)
+{
+	const char *c = NULL, *d = NULL;
+
+	if (scep_caps_pick(caps, mc, md, &c, &d, err, errlen))
+		return NULL;
+	return want_digest ? d : c;
+}
+
 static const char *test_caps_algorithms(void)
 {
-	CHECK(!strcmp(scep_caps_cipher(SCEP_CAPS_KNOWN | SCEP_CAP_AES), "AES-128-CBC"), "AES");
-	CHECK(!strcmp(scep_caps_cipher(SCEP_CAPS_KNOWN | SCEP_CAP_STANDARD), "AES-128-CBC"),
-	      "SCEPStandard implies AES");
-	CHECK(!strcmp(scep_caps_cipher(SCEP_CAPS_KNOWN | SCEP_CAP_DES3), "DES-EDE3-CBC"), "DES3");
-	CHECK(!strcmp(scep_caps_cipher(0), "DES-EDE3-CBC"), "no caps: 3DES");
-	CHECK(!strcmp(scep_caps_cipher(SCEP_CAPS_KNOWN | SCEP_CAP_POST), "DES-CBC"),
-	      "caps without ciphers: DES");
-	CHECK(!strcmp(scep_caps_digest(SCEP_CAPS_KNOWN | SCEP_CAP_SHA256), "SHA256"), "SHA-256");
-	CHECK(!strcmp(scep_caps_digest(0), "SHA1"), "no caps: SHA-1");
-	CHECK(!strcmp(scep_caps_digest(SCEP_CAPS_KNOWN | SCEP_CAP_SHA512), "SHA512"), "SHA-512");
+	const unsigned int K = SCEP_CAPS_KNOWN, A = SCEP_CIPHER_AES128,
+			   D3 = SCEP_CIPHER_DES3, S1 = SCEP_DIGEST_SHA1,
+			   S256 = SCEP_DIGEST_SHA256;
+	const char *r;
+	char err[256];
+	unsigned int rank;
+
+	r = pick(K | SCEP_CAP_AES, A, S1, false, err, sizeof(err));
+	CHECK(r && !strcmp(r, "AES-128-CBC"), "AES");
+	r = pick(K | SCEP_CAP_STANDARD, A, S256, false, err, sizeof(err));
+	CHECK(r && !strcmp(r, "AES-128-CBC"), "SCEPStandard implies AES");
+	r = pick(K | SCEP_CAP_DES3, D3, S1, false, err, sizeof(err));
+	CHECK(r && !strcmp(r, "DES-EDE3-CBC"), "DES3 when min_cipher allows it");
+	r = pick(0, D3, S1, false, err, sizeof(err));
+	CHECK(r && !strcmp(r, "DES-EDE3-CBC"), "no caps: 3DES when allowed");
+	/* A forged "POSTPKIOperation" alone: single DES is never used. */
+	r = pick(K | SCEP_CAP_POST, D3, S1, false, err, sizeof(err));
+	CHECK(!r && strstr(err, "single DES"), "caps without ciphers: refused (%s)",
+	      r ? r : err);
+	r = pick(K | SCEP_CAP_DES3 | SCEP_CAP_SHA256, A, S256, false, err, sizeof(err));
+	CHECK(!r && strstr(err, "min_cipher aes128"), "3DES below min_cipher: %s",
+	      r ? r : err);
+	r = pick(0, A, S256, false, err, sizeof(err));
+	CHECK(!r && strstr(err, "did not answer GetCACaps"),
+	      "no caps with the defaults: refused (%s)", r ? r : err);
+	r = pick(K | SCEP_CAP_AES | SCEP_CAP_SHA256, A, S256, true, err, sizeof(err));
+	CHECK(r && !strcmp(r, "SHA256"), "SHA-256");
+	r = pick(K | SCEP_CAP_AES, A, S256, true, err, sizeof(err));
+	CHECK(!r && strstr(err, "min_digest sha256"), "SHA-1 only below min_digest: %s",
+	      r ? r : err);
+	r = pick(0, D3, S1, true, err, sizeof(err));
+	CHECK(r && !strcmp(r, "SHA1"), "no caps: SHA-1 when allowed");
+	r = pick(K | SCEP_CAP_AES | SCEP_CAP_SHA512, A, S256, true, err, sizeof(err));
+	CHECK(r && !strcmp(r, "SHA512"), "SHA-512");
+	r = pick(K | SCEP_CAP_AES | SCEP_CAP_SHA256, A, SCEP_DIGEST_SHA512, true,
+		 err, sizeof(err));
+	CHECK(!r, "SHA-256 below min_digest sha512");
+	CHECK(!scep_cipher_rank("AES128", &rank) && rank == A, "aes128 rank");
+	CHECK(scep_cipher_rank("des", &rank) == -EINVAL, "single DES has no rank");
+	CHECK(scep_digest_rank("md5", &rank) == -EINVAL, "MD5 has no rank");
 	return NULL;
 }
 
@@ -600,7 +653,7 @@ static const char *test_poll_timeout(void)
 {
 	struct scep_poll_policy quick = { .initial_ms = 10, .factor = 1,
 					  .max_interval_ms = 10, .max_total_ms = 0 };
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_DES3);
 	struct seen s = { 0 };
 	struct scep_txn_status st;
 	struct scep_txn *t;
@@ -623,7 +676,7 @@ static const char *test_poll_timeout(void)
 
 static const char *test_failure_words(void)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_DES3);
 	struct seen s = { 0 };
 	struct scep_txn_status st;
 	struct scep_txn *t;
@@ -659,7 +712,7 @@ static const char *test_failure_words(void)
 
 static const char *test_reply_checks(void)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_DES3);
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	uint8_t bad_nonce[16] = { 1, 2, 3 };
 	struct seen s = { 0 };
@@ -713,7 +766,7 @@ static const char *mismatch_case(const char *req_cn, EVP_PKEY *req_key,
 				 const char *cert_cn, EVP_PKEY *cert_key,
 				 const struct scep_signer *issuer)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_DES3);
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	struct seen s = { 0 };
 	struct scep_txn_status st;
@@ -744,7 +797,7 @@ static const char *mismatch_case(const char *req_cn, EVP_PKEY *req_key,
 
 static const char *test_subject_reordered(void)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_DES3);
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	struct seen s = { 0 };
 	struct scep_txn_status st;
@@ -793,7 +846,7 @@ static struct scep_ca *make_ra_ca(void)
 	ca->caps = SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_AES | SCEP_CAP_SHA256;
 	if (scep_certs_to_pkcs7(sk, &der, &len) ||
 	    scep_ca_set_certs(ca, "application/x-x509-ca-ra-cert", der, len, err,
-			      sizeof(err))) {
+			      sizeof(err)) || ca_ready(ca)) {
 		scep_ca_free(ca);
 		ca = NULL;
 	}
@@ -872,7 +925,7 @@ static uint8_t *next_ca_reply(const struct scep_signer *by, X509 *next, size_t *
 
 static const char *test_get_next_ca_cert(void)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_GETNEXTCACERT);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_GETNEXTCACERT | SCEP_CAP_AES);
 	X509 *next = make_cert("Test SCEP CA 2", other_ca.key, NULL, NULL, true,
 			       "keyCertSign,cRLSign");
 	STACK_OF(X509) *got = NULL;

@@ -360,14 +360,14 @@ static bool cn_matches(X509_REQ *req, const struct lscd_request *r,
 					  X509_NAME_get_index_by_NID(n, NID_commonName, -1)) < 0;
 }
 
-int lscd_ap_check_csr(const struct lscd_request *r, unsigned int min_bits,
-		      char *why, size_t size)
+int lscd_ap_check_csr(const struct lscd_request *r,
+		      const struct lscd_csr_policy *pol, char *why, size_t size)
 {
 	const unsigned char *p = r->csr;
 	X509_REQ *req = d2i_X509_REQ(NULL, &p, (long)r->csr_len);
 	EVP_PKEY *pub;
 	char cn[128];
-	unsigned int bits, want;
+	unsigned int bits;
 	int rc = -EINVAL;
 
 	if (!req || p != r->csr + r->csr_len) {
@@ -384,7 +384,6 @@ int lscd_ap_check_csr(const struct lscd_request *r, unsigned int min_bits,
 		goto out;
 	}
 	bits = (unsigned int)EVP_PKEY_get_bits(pub);
-	want = r->key_bits > min_bits ? r->key_bits : min_bits;
 	if (r->key_type == CAPWAP_LSC_KEY_EC && !EVP_PKEY_is_a(pub, "EC")) {
 		snprintf(why, size, "the CSR's key is not an EC key");
 		goto out;
@@ -393,12 +392,12 @@ int lscd_ap_check_csr(const struct lscd_request *r, unsigned int min_bits,
 		snprintf(why, size, "the CSR's key is not an RSA key");
 		goto out;
 	}
-	if (bits < want) {
-		snprintf(why, size, "the CSR's key has %u bits, policy wants at least %u",
-			 bits, want);
+	if (bits < r->key_bits) {
+		snprintf(why, size, "the CSR's key has %u bits, the module's policy wants %u",
+			 bits, r->key_bits);
 		goto out;
 	}
-	rc = 0;
+	rc = lscd_csr_policy_check(req, pol, why, size);
 out:
 	X509_REQ_free(req);
 	ERR_clear_error();
@@ -462,7 +461,7 @@ int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 		j->je.renewal = r->flags & CAPWAP_LSC_F_RENEWAL;
 		strcpy(j->je.csr_sha256, hash);
 		j->je.state = LSCD_J_ACCEPTED;
-		rc = lscd_ap_check_csr(r, d->cfg.min_ap_key_bits, why, sizeof(why));
+		rc = lscd_ap_check_csr(r, &d->csr_pol, why, sizeof(why));
 		j->je.csr = r->csr;
 		j->je.csr_len = r->csr_len;
 		r->csr = NULL;

@@ -11,6 +11,7 @@
 #include "cafetch.h"
 #include "log.h"
 #include "scep_cert.h"
+#include "scep_crypto.h"
 #include "scep_names.h"
 
 void lscd_trace_op(bool trace, const char *url, const char *op)
@@ -47,8 +48,9 @@ static int caps_failed(struct lsc_http_xfer *x)
 
 /* GetCACert's answer (rc is the transfer's), checked against the pin. */
 static int cert_result(struct scep_ca *ca, struct lsc_http_xfer *x, int rc,
-		       const char *fingerprint, bool trace)
+		       const struct lscd_ca_policy *pol, char seen[65], bool trace)
 {
+	const char *fingerprint = pol->fingerprint;
 	char err[512], fp[65];
 
 	if (rc || x->status != 200) {
@@ -80,17 +82,52 @@ static int cert_result(struct scep_ca *ca, struct lsc_http_xfer *x, int rc,
 		if (rc) {
 			lsc_err("CA certificate fingerprint %s does not match the pinned %s: refusing this CA",
 				fp, fingerprint);
+			if (seen)
+				memcpy(seen, fp, sizeof(fp));
 			return -EPERM;
 		}
 		if (trace)
 			fprintf(stderr, "scep: CA fingerprint matches the pinned one\n");
 	}
+	if (seen)
+		memcpy(seen, fp, sizeof(fp));
+	rc = lscd_ca_apply_policy(ca, pol);
+	if (rc)
+		return rc;
+	if (trace && ca->chain)
+		fprintf(stderr, "scep: requests use %s and %s; CA chain of %d certificate(s) up to the root\n",
+			ca->cipher, ca->digest, sk_X509_num(ca->chain));
 	return 0;
 }
 
-int lscd_ca_fetch(const char *ca_url, const char *fingerprint,
+void lscd_ca_policy_init(struct lscd_ca_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->min_cipher = SCEP_CIPHER_AES128;
+	p->min_digest = SCEP_DIGEST_SHA256;
+}
+
+int lscd_ca_apply_policy(struct scep_ca *ca, const struct lscd_ca_policy *pol)
+{
+	char err[512];
+	int rc;
+
+	rc = scep_caps_pick(ca->caps, pol->min_cipher, pol->min_digest,
+			    &ca->cipher, &ca->digest, err, sizeof(err));
+	if (!rc)
+		rc = scep_ca_build_chain(ca, pol->root_file, err, sizeof(err));
+	if (rc && pol->show_only) {
+		lsc_warn("CA %s: %s (lscd would refuse it)", ca->url, err);
+		return 0;
+	}
+	if (rc)
+		lsc_err("CA %s: %s", ca->url, err);
+	return rc;
+}
+
+int lscd_ca_fetch(const char *ca_url, const struct lscd_ca_policy *pol,
 		  const struct lsc_http_cfg *http, bool trace,
-		  struct scep_ca **out)
+		  struct scep_ca **out, char seen[65])
 {
 	struct lsc_http_xfer x = { 0 };
 	struct scep_ca *ca;
@@ -126,7 +163,7 @@ int lscd_ca_fetch(const char *ca_url, const char *fingerprint,
 	lscd_trace_op(trace, ca_url, "GetCACert");
 	rc = lsc_http_fetch(&x, http, url, NULL, NULL, 0, "GetCACert");
 	free(url);
-	rc = cert_result(ca, &x, rc, fingerprint, trace);
+	rc = cert_result(ca, &x, rc, pol, seen, trace);
 	lsc_http_xfer_cleanup(&x);
 	if (rc)
 		goto err;
@@ -165,19 +202,34 @@ static int cafetch_step(struct lscd_cafetch *f, const char *op)
 	return 0;
 }
 
-int lscd_cafetch_start(struct lscd_cafetch *f, CURLM *multi, const char *url,
-		       const char *fingerprint, const struct lsc_http_cfg *http,
-		       bool trace)
+static char *dup_or_null(const char *s, bool *oom)
 {
+	char *d = s ? strdup(s) : NULL;
+
+	if (s && !d)
+		*oom = true;
+	return d;
+}
+
+int lscd_cafetch_start(struct lscd_cafetch *f, CURLM *multi, const char *url,
+		       const struct lscd_ca_policy *pol,
+		       const struct lsc_http_cfg *http, bool trace)
+{
+	bool oom = false;
 	int rc;
 
 	lscd_cafetch_cancel(f);
 	f->multi = multi;
 	f->http = http;
 	f->trace = trace;
+	f->seen[0] = '\0';
+	f->pinned = pol->fingerprint;
 	f->ca = scep_ca_new(url);
-	f->fingerprint = fingerprint ? strdup(fingerprint) : NULL;
-	if (!f->ca || (fingerprint && !f->fingerprint)) {
+	f->pol = *pol;
+	/* The caller's strings may not outlive this call (a SIGHUP). */
+	f->pol.fingerprint = dup_or_null(pol->fingerprint, &oom);
+	f->pol.root_file = dup_or_null(pol->root_file, &oom);
+	if (!f->ca || oom) {
 		lscd_cafetch_cancel(f);
 		return -ENOMEM;
 	}
@@ -214,7 +266,7 @@ int lscd_cafetch_done(struct lscd_cafetch *f, CURLcode code, struct scep_ca **ou
 				return -EINPROGRESS;
 		}
 	} else {
-		rc = cert_result(f->ca, &f->x, rc, f->fingerprint, f->trace);
+		rc = cert_result(f->ca, &f->x, rc, &f->pol, f->seen, f->trace);
 		lsc_http_xfer_cleanup(&f->x);
 	}
 	if (!rc) {
@@ -234,6 +286,8 @@ void lscd_cafetch_cancel(struct lscd_cafetch *f)
 	}
 	scep_ca_free(f->ca);
 	f->ca = NULL;
-	free(f->fingerprint);
-	f->fingerprint = NULL;
+	free((char *)f->pol.fingerprint);
+	free((char *)f->pol.root_file);
+	f->pol.fingerprint = NULL;
+	f->pol.root_file = NULL;
 }

@@ -9,6 +9,8 @@
 #include "config.h"
 #include "fileio.h"
 #include "numparse.h"
+#include "scep_crypto.h"
+#include "trust.h"
 
 /*
  * One enrollment at a time by default: Debian's scepserver (micromdm) keeps
@@ -24,7 +26,9 @@ void lscd_config_defaults(struct lscd_config *c)
 	memset(c, 0, sizeof(*c));
 	c->key_type = CAPWAP_LSC_KEY_RSA;
 	c->key_bits = 2048;
-	c->min_ap_key_bits = 0;
+	c->min_ap_key_bits = 2048;
+	c->min_cipher = SCEP_CIPHER_AES128;
+	c->min_digest = SCEP_DIGEST_SHA256;
 	c->max_concurrent = DEFAULT_CONCURRENCY;
 	c->accept_backlog = 256;
 	c->poll.initial_ms = 10000;
@@ -61,6 +65,7 @@ void lscd_config_free(struct lscd_config *c)
 
 	free(c->ca_url);
 	free(c->ca_fingerprint);
+	free(c->ca_root);
 	free(c->ca_bundle);
 	free(c->ca_pinned_pubkey);
 	free(c->challenge);
@@ -157,19 +162,23 @@ int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
 	if (!strcmp(key, "ca_url"))
 		return set_str(&c->ca_url, v);
 	if (!strcmp(key, "ca_fingerprint")) {
-		size_t n = 0;
+		char norm[65];
 
-		for (i = 0; v[i]; i++) {
-			if (v[i] == ':')
-				continue;
-			if (!isxdigit((unsigned char)v[i]))
-				return -EINVAL;
-			n++;
-		}
-		if (n && n != 64)
-			return -EINVAL;
-		return set_str(&c->ca_fingerprint, v);
+		if (!*v)
+			return set_str(&c->ca_fingerprint, v);
+		/* One spelling: a reload changing only colons or case changes
+		 * nothing. */
+		return lscd_fp_normalize(v, norm) ? -EINVAL :
+		       set_str(&c->ca_fingerprint, norm);
 	}
+	if (!strcmp(key, "ca_root"))
+		return *v && *v != '/' ? -EINVAL : set_str(&c->ca_root, v);
+	if (!strcmp(key, "min_cipher"))
+		return scep_cipher_rank(v, &c->min_cipher);
+	if (!strcmp(key, "min_digest"))
+		return scep_digest_rank(v, &c->min_digest);
+	if (!strcmp(key, "csr_allow_extensions"))
+		return set_bool(&c->csr_allow_extensions, v);
 	if (!strcmp(key, "ca_bundle"))
 		return set_str(&c->ca_bundle, v);
 	if (!strcmp(key, "ca_pinned_pubkey"))

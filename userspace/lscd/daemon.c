@@ -29,6 +29,7 @@
 #include "log.h"
 #include "lscd.h"
 #include "scep_cert.h"
+#include "trust.h"
 
 int lscd_load_config(struct lscd *d, struct lscd_config *out)
 {
@@ -146,19 +147,14 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 
 	retire_ca(d);
 	d->ca = ca;
-	/* Owned by the CA, so a request sent to it completes with its chain. */
-	ca->chain = sk_X509_new_null();
-	if (!ca->chain || !X509_up_ref(ca->ca))
-		return -ENOMEM;
-	if (!sk_X509_push(ca->chain, ca->ca)) {
-		X509_free(ca->ca);
-		return -ENOMEM;
-	}
+	/* From the issuing CA up to the root, built at fetch and owned by the
+	 * CA, so a request sent to it completes with that chain. */
 	d->chain = ca->chain;
 	scep_cert_fingerprint(ca->ca, fp);
-	lsc_notice("CA %s: %s, fingerprint (SHA-256) %s", d->cfg.ca_url,
+	lsc_notice("CA %s: %s, fingerprint (SHA-256) %s, chain of %d up to the root, requests use %s and %s",
+		   d->cfg.ca_url,
 		   fresh ? "certificates fetched" : "certificates from the state directory (CA unreachable)",
-		   fp);
+		   fp, sk_X509_num(d->chain), ca->cipher, ca->digest);
 	if (fresh) {
 		rc = lscd_ca_cache_save(d->cfg.state_dir, ca);
 		if (rc)
@@ -175,20 +171,63 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 	return 0;
 }
 
-/* The fetch failed; at start, the cached copy of the CA's certificates. */
-static void ca_fetch_failed(struct lscd *d, int rc, bool first)
+/*
+ * The CA lscd trusts: ca_fingerprint when configured, else the one
+ * recorded in the state directory (trust on first use); "" when neither.
+ */
+static void trusted_fp(const struct lscd *d, char fp[65], const char **from)
 {
-	struct scep_ca *ca = NULL;
+	fp[0] = '\0';
+	*from = NULL;
+	if (d->cfg.ca_fingerprint) {
+		snprintf(fp, 65, "%s", d->cfg.ca_fingerprint);
+		*from = "ca_fingerprint";
+	} else if (!lscd_pin_load(d->cfg.state_dir, fp)) {
+		*from = LSCD_PIN_FILE;
+	}
+}
 
-	if (rc != -EPERM && first &&
+static void ca_policy(const struct lscd *d, const char *fp,
+		      struct lscd_ca_policy *pol)
+{
+	lscd_ca_policy_init(pol);
+	pol->fingerprint = *fp ? fp : NULL;
+	pol->root_file = d->cfg.ca_root;
+	pol->min_cipher = d->cfg.min_cipher;
+	pol->min_digest = d->cfg.min_digest;
+}
+
+/*
+ * The fetch failed (seen: the fingerprint of the CA that answered, if
+ * any); at start, the cached copy of the CA's certificates.
+ */
+static void ca_fetch_failed(struct lscd *d, int rc, bool first, const char *seen)
+{
+	struct lscd_ca_policy pol;
+	struct scep_ca *ca = NULL;
+	char fp[65];
+	const char *from;
+
+	trusted_fp(d, fp, &from);
+	ca_policy(d, fp, &pol);
+	if (rc == -EPERM) {
+		lsc_err("CA %s refused: its certificate's fingerprint %s is not the trusted %s (%s); if the CA changed on purpose, run: lscd ca accept %s",
+			d->cfg.ca_url, seen, fp, from, seen);
+		goto retry;
+	}
+	/* A CA refused on policy stays refused; one that did not answer
+	 * (or answered badly) is replaced by its cached copy at start. */
+	if (rc != -ENOTSUP && rc != -EKEYREJECTED && first &&
 	    !lscd_ca_cache_load(d->cfg.state_dir, d->cfg.ca_url, &ca)) {
-		if (!d->cfg.ca_fingerprint ||
-		    !scep_ca_check_fingerprint(ca, d->cfg.ca_fingerprint)) {
+		/* The cache sits in the same directory: pinned all the same. */
+		if ((!*fp || !scep_ca_check_fingerprint(ca, fp)) &&
+		    !lscd_ca_apply_policy(ca, &pol)) {
 			install_ca(d, ca, false);
 			return;
 		}
 		scep_ca_free(ca);
 	}
+retry:
 	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
 		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
 	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
@@ -200,6 +239,9 @@ static void ca_fetch_failed(struct lscd *d, int rc, bool first)
  */
 static void try_ca(struct lscd *d, bool first)
 {
+	struct lscd_ca_policy pol;
+	const char *from;
+	char fp[65];
 	int rc;
 
 	lscd_cafetch_cancel(&d->caf);
@@ -210,20 +252,27 @@ static void try_ca(struct lscd *d, bool first)
 		d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 		return;
 	}
+	trusted_fp(d, fp, &from);
+	ca_policy(d, fp, &pol);
 	d->caf_first = first;
-	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url,
-				d->cfg.ca_fingerprint, &d->http, d->cfg.trace);
+	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url, &pol,
+				&d->http, d->cfg.trace);
 	if (rc)
-		ca_fetch_failed(d, rc, first);
+		ca_fetch_failed(d, rc, first, "");
 }
 
 static void probe_ca(struct lscd *d)
 {
+	struct lscd_ca_policy pol;
+	const char *from;
+	char fp[65];
 	int rc;
 
 	lsc_info("probing the CA %s", d->cfg.ca_url);
-	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url,
-				d->cfg.ca_fingerprint, &d->http, d->cfg.trace);
+	trusted_fp(d, fp, &from);
+	ca_policy(d, fp, &pol);
+	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url, &pol,
+				&d->http, d->cfg.trace);
 	if (rc)
 		probe_failed(d);
 	else
@@ -251,10 +300,23 @@ static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
 			ca_back(d);
 		return;
 	}
+	if (!rc && !d->caf.pinned) {
+		rc = lscd_pin_save(d->cfg.state_dir, d->caf.seen);
+		if (rc) {
+			/* Unrecorded, the next start would trust any CA again. */
+			lsc_err("cannot record the CA in %s/%s: %s; not using it",
+				d->cfg.state_dir, LSCD_PIN_FILE, strerror(-rc));
+			scep_ca_free(ca);
+			d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
+			return;
+		}
+		lsc_notice("CA %s trusted on first use: fingerprint (SHA-256) %s, recorded in %s/%s",
+			   d->cfg.ca_url, d->caf.seen, d->cfg.state_dir, LSCD_PIN_FILE);
+	}
 	if (!rc)
 		install_ca(d, ca, true);
 	else
-		ca_fetch_failed(d, rc, d->caf_first);
+		ca_fetch_failed(d, rc, d->caf_first, d->caf.seen);
 }
 
 static void on_event(uint8_t cmd, struct nlattr **attrs, void *arg)
@@ -341,6 +403,13 @@ static void accept_all(struct lscd *d)
 	int rc;
 
 	d->need_accept = false;
+	/* The module's subject may have changed since the last batch. */
+	rc = lscd_kernel_get_subject(&d->cmd, d->csr_pol.subject);
+	if (rc)
+		lsc_warn("GET_CONFIG: %s: AP requests are held to an empty subject",
+			 strerror(-rc));
+	d->csr_pol.allow_extensions = d->cfg.csr_allow_extensions;
+	lscd_csr_policy_keys(&d->csr_pol, d->cfg.min_ap_key_bits);
 	while (d->njobs < d->cfg.accept_backlog) {
 		rc = lscd_kernel_accept(&d->cmd, 0, &r);
 		if (rc == -ENOENT) {
@@ -379,7 +448,17 @@ static void reload(struct lscd *d)
 	ca_changed = !n.ca_url != !d->cfg.ca_url ||
 		     (n.ca_url && strcmp(n.ca_url, d->cfg.ca_url)) ||
 		     !n.ca_fingerprint != !d->cfg.ca_fingerprint ||
-		     (n.ca_fingerprint && strcmp(n.ca_fingerprint, d->cfg.ca_fingerprint));
+		     (n.ca_fingerprint && strcmp(n.ca_fingerprint, d->cfg.ca_fingerprint)) ||
+		     !n.ca_root != !d->cfg.ca_root ||
+		     (n.ca_root && strcmp(n.ca_root, d->cfg.ca_root)) ||
+		     n.min_cipher != d->cfg.min_cipher || n.min_digest != d->cfg.min_digest;
+	/* "lscd ca accept" changed the recorded CA: fetch it again. */
+	if (!ca_changed && d->ca && !n.ca_fingerprint) {
+		char pin[65];
+
+		ca_changed = !lscd_pin_load(n.state_dir, pin) &&
+			     scep_ca_check_fingerprint(d->ca, pin);
+	}
 	/*
 	 * Transfers in flight point at the old strings (bundle, pin): keep
 	 * the old config alive until exit rather than free it under them.

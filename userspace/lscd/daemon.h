@@ -10,6 +10,7 @@
 #include "cafetch.h"
 #include "config.h"
 #include "controller.h"
+#include "csr_policy.h"
 #include "genl.h"
 #include "http.h"
 #include "journal.h"
@@ -43,6 +44,7 @@ struct lscd {
 	struct scep_ca *ca;
 	STACK_OF(X509) *chain;		/* d->ca's: what the kernel trusts */
 	struct lscd_controller ctrl;
+	struct lscd_csr_policy csr_pol;	/* what AP requests may ask for */
 	char *jdir;
 	struct lscd_jentry *resume;	/* journal entries not yet re-taken */
 	size_t nresume;
@@ -86,8 +88,8 @@ void lscd_issued_note(struct lscd *d, const uint8_t *mac, uint64_t expiry);
 
 /* apenroll.c */
 int lscd_ap_take(struct lscd *d, struct lscd_request *r);
-int lscd_ap_check_csr(const struct lscd_request *r, unsigned int min_bits,
-		      char *why, size_t size);
+int lscd_ap_check_csr(const struct lscd_request *r,
+		      const struct lscd_csr_policy *pol, char *why, size_t size);
 extern const struct scep_jobs_ops lscd_job_ops;
 void lscd_jobs_free(struct lscd *d);
 int lscd_ctrl_enroll_start(struct lscd *d);

@@ -271,6 +271,7 @@ int lscd_cmd_enroll(int argc, char **argv)
 	const char **csrs = NULL;
 	const char *key = NULL, *cert = NULL;
 	unsigned int ncsrs = 0, i, ok = 0;
+	char seen[65] = "";
 	unsigned long n;
 	int c, rc, status = 1;
 
@@ -357,8 +358,20 @@ int lscd_cmd_enroll(int argc, char **argv)
 		scep_cert_describe(r.signer.cert, "scep:   ", stderr);
 		funlockfile(stderr);
 	}
-	if (lscd_ca_fetch(r.o.url, r.o.fingerprint, &r.o.http, r.o.trace, &r.ca))
+	r.o.pol.fingerprint = r.o.fingerprint;
+	if (lscd_ca_fetch(r.o.url, &r.o.pol, &r.o.http, r.o.trace, &r.ca, seen))
 		goto out;
+	/*
+	 * Whoever answers the plain-HTTP GetCACert would otherwise choose
+	 * the CA: the operator checks the fingerprint and pins it (sscep's -c).
+	 */
+	if (!r.o.fingerprint) {
+		printf("CA fingerprint (SHA-256): %s\n", seen);
+		lsc_err("not enrolling with a CA nobody pinned: check the fingerprint above and run again with --fingerprint %s (or --ca-file FILE)",
+			seen);
+		status = 2;
+		goto out;
+	}
 
 	r.jobs = calloc(ncsrs, sizeof(*r.jobs));
 	r.multi = curl_multi_init();
