@@ -31,16 +31,17 @@ struct lscd_job {
 	uint64_t started_ms;
 };
 
-static void journal(struct lscd *d, struct lscd_job *j)
+static int journal(struct lscd *d, struct lscd_job *j)
 {
 	int rc;
 
 	if (j->controller)
-		return;
+		return 0;
 	rc = lscd_journal_write(d->jdir, &j->je);
 	if (rc)
 		lsc_err("AP %s request %" PRIu64 ": cannot journal: %s", j->mac,
 			j->je.request_id, strerror(-rc));
+	return rc;
 }
 
 /*
@@ -215,17 +216,30 @@ static void settle(struct lscd *d, struct lscd_job *j)
 	finish(d, j);
 }
 
-/* Written before it leaves: a crash from here on polls. */
+/*
+ * Written before it leaves: a crash from here on polls.  A request whose
+ * SENT state did not reach the disk is not sent: after a crash lscd would
+ * not know it ever went, and would make the CA issue a second certificate.
+ */
 static int on_sending(struct scep_jobs *js, struct scep_job *sj)
 {
 	struct lscd *d = container_of(js, struct lscd, jobs);
 	struct lscd_job *j = container_of(sj, struct lscd_job, sj);
 	struct scep_txn_status st;
+	enum lscd_jstate was = j->je.state;
+	int rc;
 
 	scep_txn_status(sj->txn, &st);
 	if (st.last_msg_type != SCEP_MSG_CERTPOLL && j->je.state != LSCD_J_SENT) {
 		j->je.state = LSCD_J_SENT;
-		journal(d, j);
+		rc = journal(d, j);
+		if (rc) {
+			j->je.state = was;
+			scep_txn_fail(sj->txn, CAPWAP_LSC_RESULT_ERROR,
+				      "not sent: the journal cannot record it (%s)",
+				      strerror(-rc));
+			return rc;
+		}
 		crash_point(j, "sent");
 	}
 	return 0;

@@ -291,7 +291,7 @@ static void load_journal(struct lscd *d)
 	if (rc)
 		lsc_err("cannot read the journal %s: %s", d->jdir, strerror(-rc));
 	if (bad)
-		lsc_warn("%u unreadable journal entries in %s skipped", bad, d->jdir);
+		lsc_warn("%u unreadable journal entries in %s put aside as *.bad", bad, d->jdir);
 	/*
 	 * An entry nobody re-took for a week belongs to a request the kernel
 	 * forgot (module reloaded, AP gone, or completed just before a crash
