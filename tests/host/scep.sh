@@ -276,23 +276,20 @@ fi
 # An --out the certificates cannot reach: refused before the CA sees a request.
 issued() { find "$W/ca4096" -maxdepth 1 -name '*.pem' ! -name ca.pem | wc -l; }
 csr noout k1 AP-no-out-dir
-n0=$(issued)
-if ! lscd_run noout enroll --url "$URL4096" --csr "$W/noout.csr" --out "$W/no/such/dir" &&
-	grep -q -- "--out $W/no/such/dir: No such file or directory" "$W/noout.err" &&
-	[ "$(issued)" = "$n0" ]; then
-	ok "scep_enroll_out_missing_refused_before_any_request"
-else
-	not_ok "scep_enroll_out_missing_refused_before_any_request: issued $n0 -> $(issued) $(fail_why noout)"
-fi
-mkdir -p "$W/ro" && touch "$W/ro/file"
-n0=$(issued)
-if ! lscd_run noout2 enroll --url "$URL4096" --csr "$W/noout.csr" --out "$W/ro/file" &&
-	grep -q -- "--out $W/ro/file: not a directory" "$W/noout2.err" &&
-	[ "$(issued)" = "$n0" ]; then
-	ok "scep_enroll_out_not_a_directory_refused_before_any_request"
-else
-	not_ok "scep_enroll_out_not_a_directory_refused_before_any_request: issued $n0 -> $(issued) $(fail_why noout2)"
-fi
+# out_refused CHECK OUT MESSAGE
+out_refused() {
+	local n0
+	n0=$(issued)
+	if ! lscd_run "$1" enroll --url "$URL4096" --csr "$W/noout.csr" --out "$2" &&
+		grep -q -- "--out $2: $3" "$W/$1.err" && [ "$(issued)" = "$n0" ]; then
+		ok "scep_enroll_out_${1}_refused_before_any_request"
+	else
+		not_ok "scep_enroll_out_${1}_refused_before_any_request: issued $n0 -> $(issued) $(fail_why "$1")"
+	fi
+}
+out_refused missing "$W/no/such/dir" "No such file or directory"
+touch "$W/file"
+out_refused not_a_directory "$W/file" "not a directory"
 
 # The controller's own identity signs the requests.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/ctl.key" -out "$W/ctl.pem" \
