@@ -125,7 +125,12 @@ install: userspace
 	install -D -m 0644 dist/lscd.service $(DESTDIR)$(SYSTEMDUNITDIR)/lscd.service
 	install -D -m 0644 dist/capwap-lsc.modprobe.conf \
 		$(DESTDIR)/etc/modprobe.d/capwap-lsc.conf.example
-	install -D -m 0644 dist/lscd.conf $(DESTDIR)/etc/capwap-lsc/lscd.conf.example
+	# Challenges and keys' whereabouts: readable by root alone.  An
+	# lscd.conf the operator has is never replaced.
+	install -d -m 0700 $(DESTDIR)/etc/capwap-lsc
+	install -m 0600 dist/lscd.conf $(DESTDIR)/etc/capwap-lsc/lscd.conf.example
+	test -e $(DESTDIR)/etc/capwap-lsc/lscd.conf || \
+		install -m 0600 dist/lscd.conf $(DESTDIR)/etc/capwap-lsc/lscd.conf
 
 DKMS_VERSION ?= $(VERSION)
 DKMS_SRC ?= /usr/src/capwap-lsc-$(DKMS_VERSION)

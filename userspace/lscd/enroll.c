@@ -44,6 +44,7 @@ enum {
 	OPT_RENEW,
 	OPT_GET,
 	OPT_SIGNER_DIR,
+	OPT_CHALLENGE_FILE,
 };
 
 struct enroll_job {
@@ -237,6 +238,8 @@ static void enroll_usage(FILE *f)
 		"  --challenge S         the CA wants a challenge password: the CSR must carry\n"
 		"                        it as challengePassword (the requester signs the CSR,\n"
 		"                        so it cannot be added here)\n"
+		"  --challenge-file F    the same, read from F (first line): not shown in\n"
+		"                        /proc/PID/cmdline as --challenge is\n"
 		"  --key K --cert C      controller key and certificate (PEM) that sign the\n"
 		"                        requests; default a self-signed RSA-2048 one kept in\n"
 		"                        the --signer-dir for the next runs\n"
@@ -267,6 +270,7 @@ int lscd_cmd_enroll(int argc, char **argv)
 		{ "renew", no_argument, NULL, OPT_RENEW },
 		{ "get", no_argument, NULL, OPT_GET },
 		{ "signer-dir", required_argument, NULL, OPT_SIGNER_DIR },
+		{ "challenge-file", required_argument, NULL, OPT_CHALLENGE_FILE },
 		{ "poll-initial", required_argument, NULL, OPT_POLL_INITIAL },
 		{ "poll-factor", required_argument, NULL, OPT_POLL_FACTOR },
 		{ "poll-max-interval", required_argument, NULL, OPT_POLL_MAX_INTERVAL },
@@ -276,7 +280,8 @@ int lscd_cmd_enroll(int argc, char **argv)
 	struct enroll_run r = { 0 };
 	const char **csrs = NULL;
 	const char *key = NULL, *cert = NULL, *signer_dir = NULL;
-	char *default_dir = NULL;
+	char *default_dir = NULL, *challenge = NULL;
+	size_t clen = 0;
 	bool made = true;
 	unsigned int ncsrs = 0, i, ok = 0;
 	unsigned long n;
@@ -309,6 +314,16 @@ int lscd_cmd_enroll(int argc, char **argv)
 		case OPT_RENEW: r.flags |= SCEP_TXN_F_RENEWAL; break;
 		case OPT_GET: r.flags |= SCEP_TXN_F_GET; break;
 		case OPT_SIGNER_DIR: signer_dir = optarg; break;
+		case OPT_CHALLENGE_FILE:
+			free(challenge);
+			rc = lsc_read_file(optarg, 4096, (uint8_t **)&challenge, &clen);
+			if (rc) {
+				lsc_err("--challenge-file %s: %s", optarg, strerror(-rc));
+				goto usage_err;
+			}
+			challenge[strcspn(challenge, "\r\n")] = '\0';
+			r.challenge = challenge;
+			break;
 		case 'n':
 			if (lsc_parse_uint(optarg, 1, MAX_CONCURRENCY, &n)) {
 				lsc_err("--concurrency: 1 to %d", MAX_CONCURRENCY);
@@ -443,15 +458,20 @@ out:
 	scep_ca_free(r.ca);
 	scep_signer_release(&r.signer);
 	free(default_dir);
+	if (challenge)
+		OPENSSL_cleanse(challenge, clen);
+	free(challenge);
 	free(csrs);
 	return status;
 bad_value:
 	lsc_err("invalid value '%s'", optarg);
 usage_err:
+	free(challenge);
 	free(csrs);
 	return 2;
 usage:
 	enroll_usage(stderr);
+	free(challenge);
 	free(csrs);
 	return 2;
 }
