@@ -110,11 +110,13 @@ check: all unit-tests test-modules
 fuzz:
 	tests/fuzz/run
 
-# Kernel fast path and memory per AP (in the VM), then SCEP enrollment
-# throughput and CPU of lscd against scepserver, scepclient and certmonger.
+# Kernel fast path and memory per AP (in the VM), SCEP enrollment
+# throughput and CPU of lscd against scepserver, scepclient and certmonger,
+# then the daemon's CPU per AP enrollment (in the VM).
 bench: all unit-tests
 	tests/bench/run
 	tests/bench/scep-enroll.sh
+	tests/bench/lscd-cpu.sh
 
 install: userspace
 	install -D -m 0755 $(B)/lscd $(DESTDIR)$(SBINDIR)/lscd
