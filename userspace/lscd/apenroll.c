@@ -47,7 +47,9 @@ static int journal(struct lscd *d, struct lscd_job *j)
 /*
  * Fault injection for the crash tests: LSCD_TEST_EXIT_AFTER=sent or
  * =issued ends the process right after that state reached the journal,
- * the only way to land a crash exactly between two steps.
+ * =answered right after the CA's certificate arrived and before anything
+ * of it was journaled: the only way to land a crash exactly between two
+ * steps.
  */
 static void crash_point(const struct lscd_job *j, const char *state)
 {
@@ -258,6 +260,8 @@ static void on_settled(struct scep_jobs *js, struct scep_job *sj,
 	struct lscd *d = container_of(js, struct lscd, jobs);
 	struct lscd_job *j = container_of(sj, struct lscd_job, sj);
 
+	if (st == SCEP_TXN_ISSUED)
+		crash_point(j, "answered");
 	if (st == SCEP_TXN_FAILED && j->fallback_ok) {
 		struct scep_txn_status s;
 
