@@ -126,6 +126,8 @@ fail_why() { tail -n 2 "$W/$1.err" | tr '\n' ' '; }
 
 fp2048=$(openssl x509 -in "$W/ca2048/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' |
 	tr A-F a-f)
+fp4096=$(openssl x509 -in "$W/ca4096/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' |
+	tr A-F a-f)
 
 # --- getca ---------------------------------------------------------------
 if lscd_run getca getca --url "$URL2048" &&
@@ -280,7 +282,8 @@ csr noout k1 AP-no-out-dir
 out_refused() {
 	local n0
 	n0=$(issued)
-	if ! lscd_run "$1" enroll --url "$URL4096" --csr "$W/noout.csr" --out "$2" &&
+	if ! lscd_run "$1" enroll --url "$URL4096" --fingerprint "$fp4096" \
+		--csr "$W/noout.csr" --out "$2" &&
 		grep -q -- "--out $2: $3" "$W/$1.err" && [ "$(issued)" = "$n0" ]; then
 		ok "scep_enroll_out_${1}_refused_before_any_request"
 	else
