@@ -472,7 +472,12 @@ int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 			   j->mac, j->je.request_id,
 			   j->je.renewal ? "renewal" : "enrollment", r->model,
 			   j->je.transaction_id);
-	journal(d, j);
+	/*
+	 * A new request reaches the journal when it is about to be sent
+	 * (SENT): until then a crash loses nothing, since the kernel gives
+	 * the request back and it starts afresh.  One atomic write (two
+	 * fsyncs) less per AP.
+	 */
 	scep_jobs_add(&d->jobs, &j->sj);
 	return 0;
 }
