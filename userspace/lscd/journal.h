@@ -30,7 +30,7 @@
 #include <linux/capwap_lsc.h>
 
 enum lscd_jstate {
-	LSCD_J_ACCEPTED,	/* nothing sent yet: written only on a failure */
+	LSCD_J_ACCEPTED,	/* nothing sent yet; in memory only: entries start at SENT */
 	LSCD_J_SENT,		/* PKCSReq went out; its reply was not seen */
 	LSCD_J_PENDING,		/* the CA answered PENDING: CertPoll */
 	LSCD_J_ISSUED,		/* certificate issued and checked */

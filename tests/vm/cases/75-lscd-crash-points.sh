@@ -17,9 +17,11 @@
 #           request again (two certificates, the first never delivered)
 # Either way the AP ends with its LSC; the CA issued one certificate for it
 # in the first two cases, and the number the test prints in the third.
+# Last, a journal that cannot take the SENT state (mounted read-only): the
+# request fails in words and never reaches the CA.
 
 . tests/lib.sh
-plan 13
+plan 15
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_crash --attempts 3
@@ -75,6 +77,24 @@ lscd_start --url http://127.0.0.1:8080/scep &&
 crash_case "crash after issue" 02:4c:53:75:00:01 issued
 crash_case "crash before send" 02:4c:53:75:00:02 sent
 crash_case "crash after the CA answered" 02:4c:53:75:00:03 answered sent
+n0=$(certs_issued ca)
+if lscd_start --url http://127.0.0.1:8080/scep &&
+	mount --bind "$tmp/state/journal" "$tmp/state/journal" &&
+	mount -o remount,bind,ro "$tmp/state/journal"; then
+	ap_run 02:4c:53:75:00:04 AP3G1 --timeout 300
+	if wait_until 120 grep -q "AP 02:4c:53:75:00:04 request [0-9]*: failed (.*): not sent: the journal cannot record it (Read-only file system)" "$tmp/lscd.log" &&
+		[ "$(certs_issued ca)" = "$n0" ]; then
+		ok "lscd_crash: read-only journal: the request is not sent, the AP is told why"
+	else
+		not_ok "lscd_crash: read-only journal: CA issued $(( $(certs_issued ca) - n0 )); $(lscd_tail 3)"
+	fi
+	kill "${ap_pids[-1]}" 2>/dev/null
+	wait "${ap_pids[-1]}" 2>/dev/null
+	umount "$tmp/state/journal"
+else
+	not_ok "lscd_crash: read-only journal: set-up failed: $(lscd_tail 3)"
+fi
+lscd_stop_ok "lscd_crash: read-only journal"
 journal_empty && ok "lscd_crash: journal empty at the end" ||
 	not_ok "lscd_crash: journal left: $(ls -A "$tmp/state/journal" 2>&1 | tr '\n' ' ')"
 finish
