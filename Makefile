@@ -119,11 +119,13 @@ check: all unit-tests test-modules
 fuzz:
 	tests/fuzz/run
 
-# Kernel fast path and memory per AP (in the VM), then SCEP enrollment
-# throughput and CPU of lscd against scepserver, scepclient and certmonger.
+# Kernel fast path and memory per AP (in the VM), SCEP enrollment
+# throughput and CPU of lscd against scepserver, scepclient and certmonger,
+# then the daemon's CPU per AP enrollment (in the VM).
 bench: all unit-tests
 	tests/bench/run
 	tests/bench/scep-enroll.sh
+	tests/bench/lscd-cpu.sh
 
 install: userspace
 	install -D -m 0755 $(B)/lscd $(DESTDIR)$(SBINDIR)/lscd
@@ -134,7 +136,12 @@ install: userspace
 	install -D -m 0644 dist/lscd.service $(DESTDIR)$(SYSTEMDUNITDIR)/lscd.service
 	install -D -m 0644 dist/capwap-lsc.modprobe.conf \
 		$(DESTDIR)/etc/modprobe.d/capwap-lsc.conf.example
-	install -D -m 0644 dist/lscd.conf $(DESTDIR)/etc/capwap-lsc/lscd.conf.example
+	# Challenges and keys' whereabouts: readable by root alone.  An
+	# lscd.conf the operator has is never replaced.
+	install -d -m 0700 $(DESTDIR)/etc/capwap-lsc
+	install -m 0600 dist/lscd.conf $(DESTDIR)/etc/capwap-lsc/lscd.conf.example
+	test -e $(DESTDIR)/etc/capwap-lsc/lscd.conf || \
+		install -m 0600 dist/lscd.conf $(DESTDIR)/etc/capwap-lsc/lscd.conf
 
 DKMS_VERSION ?= $(VERSION)
 DKMS_SRC ?= /usr/src/capwap-lsc-$(DKMS_VERSION)

@@ -23,7 +23,7 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 27
+plan 30
 
 LSCD=$PWD/build/lscd
 PEER=$PWD/tests/peers/scep-pending.py
@@ -33,6 +33,8 @@ need scepserver scep
 [ "$(id -u)" = 0 ] || { not_ok "scep: network namespaces need root"; exit 1; }
 
 W=$(mktemp -d /tmp/lscd-scep.XXXXXX)
+# lscd enroll keeps its self-signed signer there between runs.
+export XDG_CACHE_HOME=$W/cache
 pids=()
 cleanup() {
 	local p
@@ -126,6 +128,8 @@ fp2048=$(openssl x509 -in "$W/ca2048/ca.pem" -noout -fingerprint -sha256 | sed '
 	tr A-F a-f)
 # The same fingerprint as openssl prints it: upper case, with colons.
 fp2048colons=$(openssl x509 -in "$W/ca2048/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+fp4096=$(openssl x509 -in "$W/ca4096/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' |
+	tr A-F a-f)
 
 # --- getca ---------------------------------------------------------------
 if lscd_run getca getca --url "$URL2048" &&
@@ -274,6 +278,37 @@ if lscd_run ovl enroll --url "$URL4096" --ca-file "$W/ca4096/ca.pem" --out "$W/o
 else
 	not_ok "scep_enroll_next_request_leaves_before_the_reply_is_read: order '${order:-}' $(fail_why ovl)"
 fi
+
+# The self-signed signer of the first run serves the runs after it.
+if [ "$(stat -c %a "$W/cache/lscd/signer.key" 2>/dev/null)" = 600 ] &&
+	[ "$(grep -l "signing identity (self-signed, new)" "$W"/*.err | wc -l)" -le 1 ] &&
+	grep -q "signing identity (self-signed, kept from an earlier run)" "$W/ovl.err" &&
+	a=$(openssl x509 -in "$W/cache/lscd/signer.crt" -noout -fingerprint -sha256 |
+		sed 's/.*=//; s/://g' | tr A-F a-f) &&
+	grep -A7 'signing identity' "$W/ovl.err" | grep -qi "SHA-256: *$a"; then
+	ok "scep_enroll_signer_kept_across_runs_key_0600"
+else
+	not_ok "scep_enroll_signer_kept_across_runs_key_0600: $(ls -l "$W/cache/lscd" 2>&1 | tr '\n' ' ') $(grep -h 'signing identity' "$W"/*.err | sort | uniq -c | tr '\n' ' ')"
+fi
+
+# An --out the certificates cannot reach: refused before the CA sees a request.
+issued() { find "$W/ca4096" -maxdepth 1 -name '*.pem' ! -name ca.pem | wc -l; }
+csr noout k1 AP-no-out-dir
+# out_refused CHECK OUT MESSAGE
+out_refused() {
+	local n0
+	n0=$(issued)
+	if ! lscd_run "$1" enroll --url "$URL4096" --fingerprint "$fp4096" \
+		--csr "$W/noout.csr" --out "$2" &&
+		grep -q -- "--out $2: $3" "$W/$1.err" && [ "$(issued)" = "$n0" ]; then
+		ok "scep_enroll_out_${1}_refused_before_any_request"
+	else
+		not_ok "scep_enroll_out_${1}_refused_before_any_request: issued $n0 -> $(issued) $(fail_why "$1")"
+	fi
+}
+out_refused missing "$W/no/such/dir" "No such file or directory"
+touch "$W/file"
+out_refused not_a_directory "$W/file" "not a directory"
 
 # The controller's own identity signs the requests.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/ctl.key" -out "$W/ctl.pem" \

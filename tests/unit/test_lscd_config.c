@@ -218,6 +218,41 @@ static const char *test_trust(void)
 	return NULL;
 }
 
+static const char *test_challenge_file(void)
+{
+	char path[] = "/tmp/lscd-challenge-XXXXXX", text[128], err[256] = "";
+	struct lscd_config c;
+	int fd, rc;
+
+	fd = mkstemp(path);
+	CHECK(fd >= 0 && write(fd, "from-a-file\nsecond line\n", 24) == 24,
+	      "scratch file");
+	close(fd);
+	lscd_config_defaults(&c);
+	snprintf(text, sizeof(text), "challenge = inline\nchallenge_file = %s\n", path);
+	rc = lscd_config_parse(&c, text, err, sizeof(err));
+	CHECK(!rc && !strcmp(c.challenge, "from-a-file"),
+	      "challenge_file: rc %d '%s' %s", rc, c.challenge, err);
+	CHECK(!strcmp(lscd_config_ap_challenge(&c), "from-a-file"),
+	      "the APs get it too");
+	CHECK(!lscd_config_set(&c, "ap_challenge_file", path) &&
+	      !strcmp(c.ap_challenge, "from-a-file"), "ap_challenge_file");
+	lscd_config_free(&c);
+	unlink(path);
+
+	lscd_config_defaults(&c);
+	snprintf(text, sizeof(text), "\nchallenge_file = %s\n", path);
+	rc = lscd_config_parse(&c, text, err, sizeof(err));
+	CHECK(rc && strstr(err, "line 2: challenge_file: ") &&
+	      strstr(err, "No such file or directory"), "a missing file: %s", err);
+	lscd_config_free(&c);
+	lscd_config_defaults(&c);
+	rc = lscd_config_parse(&c, "challenge_file = relative\n", err, sizeof(err));
+	CHECK(rc && strstr(err, "not an absolute path"), "a relative path: %s", err);
+	lscd_config_free(&c);
+	return NULL;
+}
+
 int main(void)
 {
 	static const struct tap_case cases[] = {
@@ -227,6 +262,7 @@ int main(void)
 		{ "lscd_config_overrides_and_load", test_overrides_and_load },
 		{ "lscd_config_ap_challenge_defaults_to_the_cas", test_ap_challenge },
 		{ "lscd_trust_pin_spelling_and_file", test_trust },
+		{ "lscd_config_challenge_file", test_challenge_file },
 	};
 
 	tap_plan(TAP_COUNT(cases));

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/cms.h>
 #include <openssl/err.h>
@@ -15,6 +16,7 @@
 
 #include "hex.h"
 #include "names.h"
+#include "pem.h"
 #include "scep_ca.h"
 #include "scep_cert.h"
 #include "scep_crypto.h"
@@ -966,6 +968,40 @@ static const char *test_cert_mismatch(void)
 	return NULL;
 }
 
+/*
+ * The private parts of the keys lscd makes and reads live in OpenSSL's
+ * secure heap, which scep_lib_init() set up.
+ */
+static const char *test_keys_in_secure_heap(void)
+{
+	char kpath[] = "/tmp/test_scep_key.XXXXXX", cpath[64];
+	struct scep_signer made = { 0 }, read = { 0 };
+	size_t u0, u1, u2, u3;
+	int fd;
+
+	CHECK(CRYPTO_secure_malloc_initialized(), "no secure heap after scep_lib_init");
+	u0 = CRYPTO_secure_used();
+	CHECK(!scep_signer_generate(&made, "secure heap test"), "generate");
+	u1 = CRYPTO_secure_used();
+	CHECK(u1 > u0, "a generated RSA key took no secure memory (%zu -> %zu)", u0, u1);
+	fd = mkstemp(kpath);
+	CHECK(fd >= 0, "scratch file");
+	close(fd);
+	snprintf(cpath, sizeof(cpath), "%s.crt", kpath);
+	CHECK(!lsc_pem_write_key(kpath, made.key) &&
+	      !lsc_pem_write_certs(cpath, made.cert, NULL, 0644), "write the pair");
+	u2 = CRYPTO_secure_used();
+	CHECK(!scep_signer_load(&read, kpath, cpath), "load");
+	u3 = CRYPTO_secure_used();
+	unlink(kpath);
+	unlink(cpath);
+	CHECK(u3 > u2, "a key read from PEM took no secure memory (%zu -> %zu)", u2, u3);
+	scep_signer_release(&read);
+	scep_signer_release(&made);
+	CHECK(CRYPTO_secure_used() < u3, "freeing the keys gave nothing back");
+	return NULL;
+}
+
 static int setup(void)
 {
 	EVP_PKEY *k;
@@ -995,6 +1031,7 @@ int main(void)
 {
 	static const struct tap_case cases[] = {
 		{ "scep_caps_parse", test_caps_parse },
+		{ "scep_keys_in_secure_heap", test_keys_in_secure_heap },
 		{ "scep_caps_algorithms", test_caps_algorithms },
 		{ "scep_fail_info_words", test_fail_info_words },
 		{ "scep_transaction_id", test_transaction_id },

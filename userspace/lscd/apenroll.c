@@ -32,22 +32,25 @@ struct lscd_job {
 	unsigned int kgen;	/* d->kgen when the kernel handed it over */
 };
 
-static void journal(struct lscd *d, struct lscd_job *j)
+static int journal(struct lscd *d, struct lscd_job *j)
 {
 	int rc;
 
 	if (j->controller)
-		return;
+		return 0;
 	rc = lscd_journal_write(d->jdir, &j->je);
 	if (rc)
 		lsc_err("AP %s request %" PRIu64 ": cannot journal: %s", j->mac,
 			j->je.request_id, strerror(-rc));
+	return rc;
 }
 
 /*
  * Fault injection for the crash tests: LSCD_TEST_EXIT_AFTER=sent or
  * =issued ends the process right after that state reached the journal,
- * the only way to land a crash exactly between two steps.
+ * =answered right after the CA's certificate arrived and before anything
+ * of it was journaled: the only way to land a crash exactly between two
+ * steps.
  */
 static void crash_point(const struct lscd_job *j, const char *state)
 {
@@ -240,17 +243,30 @@ static void settle(struct lscd *d, struct lscd_job *j)
 	finish(d, j);
 }
 
-/* Written before it leaves: a crash from here on polls. */
+/*
+ * Written before it leaves: a crash from here on polls.  A request whose
+ * SENT state did not reach the disk is not sent: after a crash lscd would
+ * not know it ever went, and would make the CA issue a second certificate.
+ */
 static int on_sending(struct scep_jobs *js, struct scep_job *sj)
 {
 	struct lscd *d = container_of(js, struct lscd, jobs);
 	struct lscd_job *j = container_of(sj, struct lscd_job, sj);
 	struct scep_txn_status st;
+	enum lscd_jstate was = j->je.state;
+	int rc;
 
 	scep_txn_status(sj->txn, &st);
 	if (st.last_msg_type != SCEP_MSG_CERTPOLL && j->je.state != LSCD_J_SENT) {
 		j->je.state = LSCD_J_SENT;
-		journal(d, j);
+		rc = journal(d, j);
+		if (rc) {
+			j->je.state = was;
+			scep_txn_fail(sj->txn, CAPWAP_LSC_RESULT_ERROR,
+				      "not sent: the journal cannot record it (%s)",
+				      strerror(-rc));
+			return rc;
+		}
 		crash_point(j, "sent");
 	}
 	return 0;
@@ -269,6 +285,8 @@ static void on_settled(struct scep_jobs *js, struct scep_job *sj,
 	struct lscd *d = container_of(js, struct lscd, jobs);
 	struct lscd_job *j = container_of(sj, struct lscd_job, sj);
 
+	if (st == SCEP_TXN_ISSUED)
+		crash_point(j, "answered");
 	if (st == SCEP_TXN_FAILED && j->fallback_ok) {
 		struct scep_txn_status s;
 
@@ -495,7 +513,12 @@ int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 			   j->mac, j->je.request_id,
 			   j->je.renewal ? "renewal" : "enrollment", r->model,
 			   j->je.transaction_id);
-	journal(d, j);
+	/*
+	 * A new request reaches the journal when it is about to be sent
+	 * (SENT): until then a crash loses nothing, since the kernel gives
+	 * the request back and it starts afresh.  One atomic write (two
+	 * fsyncs) less per AP.
+	 */
 	scep_jobs_add(&d->jobs, &j->sj);
 	return 0;
 }

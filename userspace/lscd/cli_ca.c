@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_ca.h"
 #include "log.h"
@@ -113,5 +115,35 @@ int lscd_write_pem(const char *dir, const char *name, X509 *first,
 	if (rc)
 		lsc_err("cannot write %s: %s", path, strerror(-rc));
 	free(path);
+	return rc;
+}
+
+int lscd_check_out_dir(const char *dir)
+{
+	struct stat st;
+	char *probe = NULL;
+	int fd, rc = 0;
+
+	if (stat(dir, &st)) {
+		rc = -errno;
+		lsc_err("--out %s: %s", dir, strerror(errno));
+		return rc;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		lsc_err("--out %s: not a directory", dir);
+		return -ENOTDIR;
+	}
+	/* Writing is the only test that holds for root and read-only mounts. */
+	if (asprintf(&probe, "%s/.lscd-probe.XXXXXX", dir) < 0)
+		return -ENOMEM;
+	fd = mkstemp(probe);
+	if (fd < 0) {
+		rc = -errno;
+		lsc_err("--out %s: cannot write there: %s", dir, strerror(errno));
+	} else {
+		close(fd);
+		unlink(probe);
+	}
+	free(probe);
 	return rc;
 }

@@ -81,5 +81,7 @@ int lscd_ca_opt(struct lscd_ca_opts *o, int c, const char *arg);
 /* DIR/NAME with first and rest as PEM; says why on failure. */
 int lscd_write_pem(const char *dir, const char *name, X509 *first,
 		   const STACK_OF(X509) *rest);
+/* DIR is a directory we can create files in; says why not. */
+int lscd_check_out_dir(const char *dir);
 
 #endif /* LSCD_CLI_CA_H */

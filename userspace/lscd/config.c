@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
 #include "config.h"
 #include "fileio.h"
 #include "numparse.h"
@@ -20,6 +22,7 @@
 #define DEFAULT_CONCURRENCY 1
 #define MAX_CONCURRENCY 256
 #define MAX_CONFIG_LEN (256 * 1024)
+#define MAX_SECRET_FILE_LEN 4096
 
 void lscd_config_defaults(struct lscd_config *c)
 {
@@ -146,9 +149,45 @@ static int check_key(const struct lscd_config *c)
 	       c->key_bits == 4096 ? 0 : -EINVAL;
 }
 
+/*
+ * A challenge kept in a file of its own (0600, owned by root) rather than
+ * on the command line, where /proc/PID/cmdline shows it to every user, or
+ * in the main file.  Its first line, without the line end.
+ */
+static int set_from_file(struct lscd_config *c, const char *key,
+			 const char *path)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (*path != '/') {
+		snprintf(c->why, sizeof(c->why), "%s: not an absolute path", path);
+		return -EINVAL;
+	}
+	rc = lsc_read_file(path, MAX_SECRET_FILE_LEN, &data, &len);
+	if (rc) {
+		snprintf(c->why, sizeof(c->why), "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	data[strcspn((char *)data, "\r\n")] = '\0';
+	rc = lscd_config_set(c, key, (char *)data);
+	if (rc == -EINVAL)
+		snprintf(c->why, sizeof(c->why), "%s: the challenge is too long", path);
+	OPENSSL_cleanse(data, len);
+	free(data);
+	return rc;
+}
+
 int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
 {
 	size_t i;
+
+	c->why[0] = '\0';
+	if (!strcmp(key, "challenge_file"))
+		return set_from_file(c, "challenge", v);
+	if (!strcmp(key, "ap_challenge_file"))
+		return set_from_file(c, "ap_challenge", v);
 
 	for (i = 0; i < sizeof(subject_keys) / sizeof(subject_keys[0]); i++) {
 		if (strcmp(key, subject_keys[i].key))
@@ -301,6 +340,10 @@ int lscd_config_parse(struct lscd_config *c, const char *text, char *err,
 			val++;
 		}
 		rc = lscd_config_set(c, key, val);
+		if (rc && c->why[0]) {
+			snprintf(err, errlen, "line %u: %s: %s", lineno, key, c->why);
+			break;
+		}
 		if (rc == -ENOENT) {
 			snprintf(err, errlen, "line %u: unknown key '%s'", lineno, key);
 			break;

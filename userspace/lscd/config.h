@@ -59,11 +59,16 @@ struct lscd_config {
 	bool trace;
 	bool use_get;
 	bool verbose;
+	char why[192];			/* what the last lscd_config_set refused, if told */
 };
 
 void lscd_config_defaults(struct lscd_config *c);
 void lscd_config_free(struct lscd_config *c);
-/* One key; -ENOENT for an unknown key, -EINVAL for a bad value. */
+/*
+ * One key; -ENOENT for an unknown key, -EINVAL for a bad value, or for
+ * challenge_file and ap_challenge_file the errno of reading the file,
+ * with why set.
+ */
 int lscd_config_set(struct lscd_config *c, const char *key, const char *value);
 /* Whole text; on error err says which line and why. */
 int lscd_config_parse(struct lscd_config *c, const char *text, char *err,

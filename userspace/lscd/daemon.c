@@ -49,7 +49,8 @@ int lscd_load_config(struct lscd *d, struct lscd_config *out)
 		rc = lscd_config_set(out, d->ov_key[i], d->ov_val[i]);
 		if (rc) {
 			lsc_err("%s %s: %s", d->ov_key[i], d->ov_val[i],
-				rc == -ENOENT ? "unknown setting" : "invalid value");
+				out->why[0] ? out->why : rc == -ENOENT ?
+				"unknown setting" : "invalid value");
 			lscd_config_free(out);
 			return rc;
 		}
@@ -529,7 +530,7 @@ static void load_journal(struct lscd *d)
 	if (rc)
 		lsc_err("cannot read the journal %s: %s", d->jdir, strerror(-rc));
 	if (bad)
-		lsc_warn("%u unreadable journal entries in %s skipped", bad, d->jdir);
+		lsc_warn("%u unreadable journal entries in %s put aside as *.bad", bad, d->jdir);
 	/*
 	 * An entry nobody re-took for a week belongs to a request the kernel
 	 * forgot (module reloaded, AP gone, or completed just before a crash
@@ -808,6 +809,8 @@ static void daemon_usage(FILE *f)
 		"  -u, --url URL         SCEP URL of the CA (ca_url)\n"
 		"      --fingerprint HEX SHA-256 pin of the CA certificate (ca_fingerprint)\n"
 		"      --challenge S     challenge password for the controller's request\n"
+		"      --challenge-file F  the same, read from F (challenge_file): unlike\n"
+		"                        --challenge, not shown in /proc/PID/cmdline\n"
 		"  -n, --concurrency N   requests in flight to the CA (max_concurrent, 1)\n"
 		"  -t, --trace           SCEP trace on stderr (trace = yes)\n"
 		"  -v, --verbose         debug messages\n"
@@ -826,6 +829,7 @@ int lscd_cmd_daemon(int argc, char **argv)
 		{ "url", required_argument, NULL, 'u' },
 		{ "fingerprint", required_argument, NULL, 'F' },
 		{ "challenge", required_argument, NULL, 'p' },
+		{ "challenge-file", required_argument, NULL, 'P' },
 		{ "concurrency", required_argument, NULL, 'n' },
 		{ "trace", no_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -853,6 +857,15 @@ int lscd_cmd_daemon(int argc, char **argv)
 		case 'u': key = "ca_url"; break;
 		case 'F': key = "ca_fingerprint"; break;
 		case 'p': key = "challenge"; break;
+		case 'P':
+			/* Read again at each reload, after daemon() moved to "/". */
+			key = "challenge_file";
+			val = realpath(optarg, NULL);
+			if (!val) {
+				lsc_err("--challenge-file %s: %s", optarg, strerror(errno));
+				return 2;
+			}
+			break;
 		case 'n': key = "max_concurrent"; break;
 		case 't': key = "trace"; val = "yes"; break;
 		case 'v': key = "verbose"; val = "yes"; break;

@@ -10,9 +10,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/provider.h>
 
+#include "log.h"
 #include "scep_crypto.h"
 #include "scep_names.h"
 
@@ -36,12 +38,40 @@ static struct {
 	pthread_mutex_t lock;
 } scep_lib = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
+/*
+ * Private keys in OpenSSL's secure heap: mlock'ed (never swapped out),
+ * guarded by inaccessible pages, wiped when freed.  Once the heap is set
+ * up, OpenSSL 3 allocates the private parts there by itself: the BIGNUMs
+ * of an RSA or EC key the default provider generates (BN_secure_new), and
+ * those decoded from a PEM or DER private key (the CBIGNUM ASN.1 type),
+ * as CRYPTO_secure_used() shows (tests/unit/test_scep.c).  It must exist
+ * before the first key.  1 MiB holds a few hundred RSA-4096 keys; a full
+ * heap makes OpenSSL fail the allocation rather than fall back.
+ */
+#define SECURE_HEAP_SIZE (1024 * 1024)
+#define SECURE_HEAP_MIN 16
+
+static void secure_heap_init(void)
+{
+	int rc;
+
+	if (CRYPTO_secure_malloc_initialized())
+		return;
+	rc = CRYPTO_secure_malloc_init(SECURE_HEAP_SIZE, SECURE_HEAP_MIN);
+	if (!rc)
+		lsc_warn("OpenSSL's secure heap cannot be set up: private keys stay in ordinary memory");
+	else if (rc == 2)
+		lsc_warn("OpenSSL's secure heap could not be locked in memory (RLIMIT_MEMLOCK below %d KiB?): private keys may be swapped out",
+			 SECURE_HEAP_SIZE / 1024);
+}
+
 int scep_lib_init(void)
 {
 	size_t i;
 
 	if (scep_lib.libctx)
 		return 0;
+	secure_heap_init();
 	scep_lib.libctx = OSSL_LIB_CTX_new();
 	scep_lib.bare = OSSL_LIB_CTX_new();
 	if (!scep_lib.libctx || !scep_lib.bare) {

@@ -92,8 +92,13 @@ static void start(struct scep_jobs *js, struct scep_job *j)
 	if (j->fresh) {
 		j->fresh = false;
 		if (js->ops->sending && js->ops->sending(js, j)) {
-			scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_ERROR,
-				      "request held back before sending");
+			struct scep_txn_status st;
+
+			/* The owner's own reason, when it gave one, stands. */
+			scep_txn_status(j->txn, &st);
+			if (st.state != SCEP_TXN_FAILED)
+				scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_ERROR,
+					      "request held back before sending");
 			settle(js, j, SCEP_TXN_FAILED);
 			return;
 		}
