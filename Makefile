@@ -111,10 +111,12 @@ fuzz:
 	tests/fuzz/run
 
 # Kernel fast path and memory per AP (in the VM), then SCEP enrollment
-# throughput and CPU of lscd against scepserver, scepclient and certmonger.
+# throughput and CPU of lscd against scepserver, scepclient and certmonger,
+# then a fleet of 100 and of 500 APs against the CA (in the VM).
 bench: all unit-tests
 	tests/bench/run
 	tests/bench/scep-enroll.sh
+	tests/bench/fleet.sh
 
 install: userspace
 	install -D -m 0755 $(B)/lscd $(DESTDIR)$(SBINDIR)/lscd
