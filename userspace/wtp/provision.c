@@ -79,6 +79,7 @@ void wtp_lsc_joined(struct wtp_ap *ap)
 static void fall_back(struct wtp_ap *ap)
 {
 	drop_lsc(ap);
+	ap->fallbacks++;
 	ap->lsc = WTP_L_FALLBACK;
 	notify(ap, WTP_EV_FALLBACK);
 }
@@ -148,6 +149,7 @@ static void take_status(struct wtp_ap *ap, const struct capwap_lsc_status *st)
 		} else {
 			drop_lsc(ap);
 		}
+		ap->fallbacks++;
 		ap->lsc = WTP_L_FALLBACK;
 		notify(ap, WTP_EV_FALLBACK);
 		return;
