@@ -23,6 +23,11 @@ struct csr_spec {
 	bool two_cn;
 	const char *ext;	/* "NAME:VALUE" extension requested */
 	bool extra_attr;	/* an unstructuredName attribute */
+	/* An empty extensionRequest (or msExtReq) added before ext's: the
+	 * attribute OpenSSL's X509_REQ_get_extensions() reads, while the CA
+	 * may read them all. */
+	int decoy_nid;
+	bool decoy_same_attr;	/* ext's SEQUENCE as a second value of it */
 };
 
 static X509_REQ *make_csr(const struct csr_spec *s)
@@ -49,6 +54,9 @@ static X509_REQ *make_csr(const struct csr_spec *s)
 	if (s->extra_attr)
 		X509_REQ_add1_attr_by_NID(req, NID_pkcs9_unstructuredName, MBSTRING_UTF8,
 					  (const unsigned char *)"x", -1);
+	if (s->decoy_nid)
+		X509_REQ_add1_attr_by_NID(req, s->decoy_nid, V_ASN1_SEQUENCE,
+					  (const unsigned char *)"\x30\x00", 2);
 	if (s->ext) {
 		STACK_OF(X509_EXTENSION) *exts = sk_X509_EXTENSION_new_null();
 		char name[64];
@@ -58,7 +66,28 @@ static X509_REQ *make_csr(const struct csr_spec *s)
 		snprintf(name, sizeof(name), "%.*s", (int)(colon - s->ext), s->ext);
 		e = X509V3_EXT_conf(NULL, NULL, name, colon + 1);
 		sk_X509_EXTENSION_push(exts, e);
-		X509_REQ_add_extensions(req, exts);
+		if (s->decoy_nid) {
+			/* OpenSSL merges or refuses a second extensionRequest:
+			 * add it under another type, then retype it. */
+			unsigned char *der = NULL;
+			int len = i2d_X509_EXTENSIONS(exts, &der);
+			X509_ATTRIBUTE *a;
+
+			if (s->decoy_same_attr) {
+				a = X509_REQ_get_attr(req,
+					X509_REQ_get_attr_by_NID(req, s->decoy_nid, -1));
+			} else {
+				X509_REQ_add1_attr_by_NID(req, NID_pkcs9_unstructuredName,
+							  V_ASN1_SEQUENCE, der, len);
+				a = X509_REQ_get_attr(req, X509_REQ_get_attr_count(req) - 1);
+				X509_ATTRIBUTE_set1_object(a, OBJ_nid2obj(NID_ext_req));
+			}
+			if (s->decoy_same_attr)
+				X509_ATTRIBUTE_set1_data(a, V_ASN1_SEQUENCE, der, len);
+			OPENSSL_free(der);
+		} else {
+			X509_REQ_add_extensions(req, exts);
+		}
 		sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
 	}
 	X509_REQ_sign(req, s->key, EVP_sha256());
@@ -142,6 +171,39 @@ static const char *test_extensions(void)
 	return NULL;
 }
 
+/*
+ * The extensions hidden behind an empty extensionRequest: in a second
+ * extensionRequest, in an msExtReq, or as a second value of the first.
+ * A CA that reads every one (Go's crypto/x509 does) would copy them.
+ */
+static const char *test_hidden_extensions(void)
+{
+	struct lscd_csr_policy p;
+	struct csr_spec s = { .key = rsa2048, .org = "Example",
+			      .ext = "subjectAltName:DNS:wlc1.example.net",
+			      .decoy_nid = NID_ext_req };
+	int rc;
+
+	policy(&p, 2048, false);
+	rc = verdict(&s, &p);
+	CHECK(rc == -EPERM && strstr(why, "extensionRequest"),
+	      "SAN in a second extensionRequest: %d %s", rc, why);
+	s.decoy_nid = NID_ms_ext_req;
+	rc = verdict(&s, &p);
+	CHECK(rc == -EPERM && strstr(why, "extensionRequest"),
+	      "SAN in an extensionRequest behind an msExtReq: %d %s", rc, why);
+	s.decoy_nid = NID_ext_req;
+	s.decoy_same_attr = true;
+	rc = verdict(&s, &p);
+	CHECK(rc == -EPERM && strstr(why, "extensionRequest"),
+	      "SAN as a second value of the extensionRequest: %d %s", rc, why);
+	s.ext = NULL;
+	s.decoy_same_attr = false;
+	rc = verdict(&s, &p);
+	CHECK(!rc, "one empty extensionRequest refused: %s", why);
+	return NULL;
+}
+
 static const char *test_attributes(void)
 {
 	struct lscd_csr_policy p;
@@ -184,6 +246,7 @@ int main(void)
 		{ "csr_policy_plain_request", test_plain_request },
 		{ "csr_policy_subject", test_subject },
 		{ "csr_policy_extensions", test_extensions },
+		{ "csr_policy_hidden_extensions", test_hidden_extensions },
 		{ "csr_policy_attributes", test_attributes },
 		{ "csr_policy_key_sizes", test_key_sizes },
 	};
