@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 
 #include "csr_policy.h"
+#include "daemon.h"
 #include "tap.h"
 
 static EVP_PKEY *rsa2048, *rsa1024, *p256, *p224;
@@ -21,6 +22,7 @@ struct csr_spec {
 	const char *org;	/* NULL: no O */
 	const char *ou;
 	bool two_cn;
+	const char *cn_tail;	/* after a NUL in the CN */
 	const char *ext;	/* "NAME:VALUE" extension requested */
 	bool extra_attr;	/* an unstructuredName attribute */
 	/* An empty extensionRequest (or msExtReq) added before ext's: the
@@ -41,8 +43,16 @@ static X509_REQ *make_csr(const struct csr_spec *s)
 	if (s->ou)
 		X509_NAME_add_entry_by_txt(n, "OU", MBSTRING_UTF8,
 					   (const unsigned char *)s->ou, -1, -1, 0);
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
-				   (const unsigned char *)"CAP-1-024c53000001", -1, -1, 0);
+	if (s->cn_tail) {
+		char cn[128];
+		int len = snprintf(cn, sizeof(cn), "CAP-1-024c53000001%c%s", 0, s->cn_tail);
+
+		X509_NAME_add_entry_by_txt(n, "CN", V_ASN1_UTF8STRING,
+					   (const unsigned char *)cn, len, -1, 0);
+	} else {
+		X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
+					   (const unsigned char *)"CAP-1-024c53000001", -1, -1, 0);
+	}
 	if (s->two_cn)
 		X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
 					   (const unsigned char *)"wlc1.example.net", -1, -1, 0);
@@ -204,6 +214,41 @@ static const char *test_hidden_extensions(void)
 	return NULL;
 }
 
+/* The whole request check, CN against the AP's model and MAC included. */
+static int ap_verdict(const struct csr_spec *s, const struct lscd_csr_policy *p)
+{
+	struct lscd_request r = { .mac = { 0x02, 0x4c, 0x53, 0, 0, 1 },
+				  .model = "AP-1", .key_type = CAPWAP_LSC_KEY_RSA,
+				  .key_bits = 2048 };
+	X509_REQ *req = make_csr(s);
+	unsigned char *der = NULL;
+	int len = req ? i2d_X509_REQ(req, &der) : -1, rc;
+
+	X509_REQ_free(req);
+	if (len <= 0)
+		return -ENOMEM;
+	r.csr = der;
+	r.csr_len = (size_t)len;
+	rc = lscd_ap_check_csr(&r, p, why, sizeof(why));
+	OPENSSL_free(der);
+	return rc;
+}
+
+static const char *test_cn_with_nul(void)
+{
+	struct lscd_csr_policy p;
+	struct csr_spec s = { .key = rsa2048, .org = "Example" };
+	int rc;
+
+	policy(&p, 2048, false);
+	rc = ap_verdict(&s, &p);
+	CHECK(!rc, "the AP's own CN refused: %s", why);
+	s.cn_tail = "wlc1.example.net";
+	rc = ap_verdict(&s, &p);
+	CHECK(rc && strstr(why, "CN"), "CN with a NUL and more after it: %d %s", rc, why);
+	return NULL;
+}
+
 static const char *test_attributes(void)
 {
 	struct lscd_csr_policy p;
@@ -248,6 +293,7 @@ int main(void)
 		{ "csr_policy_extensions", test_extensions },
 		{ "csr_policy_hidden_extensions", test_hidden_extensions },
 		{ "csr_policy_attributes", test_attributes },
+		{ "csr_policy_cn_with_nul", test_cn_with_nul },
 		{ "csr_policy_key_sizes", test_key_sizes },
 	};
 
