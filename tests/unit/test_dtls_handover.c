@@ -12,8 +12,9 @@
  *   - a record with a flipped bit and a replayed record are refused, and
  *     the refused forgery does not move the replay window.
  * Each runs with ECDHE-ECDSA-AES128-GCM-SHA256 and with
- * ECDHE-ECDSA-AES256-GCM-SHA384 (whose PRF is SHA-384), and the CBC
- * suite's keys are held to a record OpenSSL's client wrote.
+ * ECDHE-ECDSA-AES256-GCM-SHA384 (whose PRF is SHA-384).  The keys of
+ * the CBC suite ECDHE-ECDSA-AES128-SHA are held to a record OpenSSL's
+ * client wrote, MAC-then-encrypt and encrypt-then-MAC.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,9 +39,7 @@ struct pipe {
 	u8 data[PIPE_DEPTH][DGRAM_MAX];
 	size_t len[PIPE_DEPTH];
 	int head, count;
-	/* The highest epoch-1 sequence number that went through. */
-	bool seen_epoch1;
-	u64 last_seq;
+	struct lscd_dtls_seq_watch epoch1;
 	u16 first_version;	/* of the first record */
 };
 
@@ -48,16 +47,9 @@ static BIO_METHOD *pipe_method;
 
 static void pipe_observe(struct pipe *p, const u8 *d, size_t len)
 {
-	struct capwap_dtls_record r;
-
-	while (capwap_dtls_next_record(&d, &len, &r) == 1) {
-		if (!p->first_version)
-			p->first_version = r.version;
-		if (r.epoch == 1 && (!p->seen_epoch1 || r.seq > p->last_seq)) {
-			p->seen_epoch1 = true;
-			p->last_seq = r.seq;
-		}
-	}
+	if (!p->first_version && len >= 3)
+		p->first_version = get_unaligned_be16(d + 1);
+	lscd_dtls_seq_watch(&p->epoch1, 1, d, len);
 }
 
 static int pipe_push(struct pipe *p, const u8 *d, size_t len)
@@ -239,7 +231,7 @@ static const char *handshake(struct peers *p, long options)
 	CHECK(p->c2s.first_version == CAPWAP_DTLS_VERSION_1_0,
 	      "the ClientHello record is version %04x, not DTLS 1.0's",
 	      p->c2s.first_version);
-	CHECK(p->c2s.seen_epoch1 && p->s2c.seen_epoch1,
+	CHECK(p->c2s.epoch1.seen && p->s2c.epoch1.seen,
 	      "no epoch-1 record (Finished) seen in the pipes");
 	p->up = true;
 	return NULL;
@@ -255,14 +247,20 @@ static const char *handshake(struct peers *p, long options)
 static const char *derive(struct peers *p, u8 cipher, u16 suite)
 {
 	struct lscd_dtls_handover h = { .epoch = 1 };
+	struct lscd_dtls_seq_watch w;
 	struct capwap_dtls_keys ck;
 	u8 block[CAPWAP_DTLS_KEYS_LEN];
 	char why[256];
 	int ret;
 
 	CHECK(p->up, "no handshake");
-	h.rx_seq = p->c2s.last_seq + 1;
-	h.tx_seq = p->s2c.last_seq + TX_GAP;
+	/* A datagram that is not DTLS does not move the watch. */
+	w = p->c2s.epoch1;
+	lscd_dtls_seq_watch(&w, 1, (const u8 *)"\x17\xfe\xfd\x00\x01\xff\xff"
+			    "\xff\xff\xff\xff\x00\x05", 13);
+	CHECK(w.last_seq == p->c2s.epoch1.last_seq, "a truncated record counted");
+	h.rx_seq = p->c2s.epoch1.last_seq + 1;
+	h.tx_seq = p->s2c.epoch1.last_seq + TX_GAP;
 	ret = lscd_dtls_derive_keys(p->server, &h, &p->keys, why, sizeof(why));
 	CHECK(!ret, "server side: %s", why);
 	CHECK(p->keys.cipher == cipher && p->keys.suite == suite &&
@@ -443,8 +441,8 @@ static const char *sealed_read(struct peers *p,
 /* Under the AP's keys, far above its sequence numbers: its server reads. */
 static const char *kernel_to_server(struct peers *p)
 {
-	return sealed_read(p, &p->keys.rx, p->c2s.last_seq + TX_GAP, &p->c2s,
-			   p->server, "sealed with the AP's write keys");
+	return sealed_read(p, &p->keys.rx, p->c2s.epoch1.last_seq + TX_GAP,
+			   &p->c2s, p->server, "sealed with the AP's write keys");
 }
 
 /* The kernel's own send direction: server keys, to the AP's OpenSSL. */
@@ -516,61 +514,100 @@ static void peers_free(struct peers *p)
 	OPENSSL_cleanse(&p->keys, sizeof(p->keys));
 }
 
-/* ---- CBC: MAC-then-encrypt (RFC 5246 6.2.3.2), keys held to OpenSSL -- */
+/* ---- CBC: keys held to a record of OpenSSL's client ---------------- */
 
-static const char *cbc_client_record(void)
+static bool hmac_sha1_ok(const u8 *key, const u8 *aad, const u8 *data,
+			 size_t len, const u8 *want)
+{
+	static u8 in[CAPWAP_DTLS_AAD_LEN + DGRAM_MAX];
+	u8 mac[EVP_MAX_MD_SIZE];
+	size_t mlen;
+
+	memcpy(in, aad, CAPWAP_DTLS_AAD_LEN);
+	memcpy(in + CAPWAP_DTLS_AAD_LEN, data, len);
+	return EVP_Q_mac(NULL, "HMAC", NULL, "SHA1", NULL, key, 20, in,
+			 CAPWAP_DTLS_AAD_LEN + len, mac, sizeof(mac), &mlen) &&
+	       mlen == 20 && !memcmp(mac, want, 20);
+}
+
+/* AES-128-CBC without padding removal; the caller checks the padding. */
+static bool cbc_decrypt(const u8 *key, const u8 *iv, const u8 *in,
+			size_t len, u8 *out)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int n, m, ok;
+
+	ok = c && len && !(len % 16) &&
+	     EVP_DecryptInit_ex(c, EVP_aes_128_cbc(), NULL, key, iv) &&
+	     EVP_CIPHER_CTX_set_padding(c, 0) &&
+	     EVP_DecryptUpdate(c, out, &n, in, len) &&
+	     EVP_DecryptFinal_ex(c, out + n, &m);
+	EVP_CIPHER_CTX_free(c);
+	return ok;
+}
+
+/*
+ * MAC-then-encrypt (RFC 5246 6.2.3.2): body = IV || CBC(plaintext ||
+ * HMAC || padding), the HMAC over the additional data of 6.3 and the
+ * plaintext.  Encrypt-then-MAC (RFC 7366): body = IV || CBC(plaintext ||
+ * padding) || HMAC, the HMAC over the same 13 bytes with the length of
+ * IV and ciphertext, then IV and ciphertext.
+ */
+static const char *cbc_open(const struct capwap_dtls_keys *k,
+			    const struct capwap_dtls_record *r, bool etm,
+			    const char *msg, size_t msg_len)
+{
+	u8 plain[DGRAM_MAX], aad[CAPWAP_DTLS_AAD_LEN];
+	size_t ct_len = r->len - 16 - (etm ? 20 : 0);
+	int n, pad;
+
+	CHECK(r->len > 16 + 20, "record too short for CBC");
+	if (etm) {
+		capwap_dtls_aad(aad, r, r->len - 20);
+		CHECK(hmac_sha1_ok(k->rx.mac_key, aad, r->body, r->len - 20,
+				   r->body + r->len - 20),
+		      "encrypt-then-MAC: the HMAC differs");
+	}
+	CHECK(cbc_decrypt(k->rx.key, r->body, r->body + 16, ct_len, plain),
+	      "CBC decryption failed");
+	pad = plain[ct_len - 1];
+	n = ct_len - 1 - pad - (etm ? 0 : 20);
+	CHECK(n >= 0, "padding %d longer than the record", pad);
+	if (!etm) {
+		capwap_dtls_aad(aad, r, n);
+		CHECK(hmac_sha1_ok(k->rx.mac_key, aad, plain, n, plain + n),
+		      "MAC-then-encrypt: the HMAC differs");
+	}
+	CHECK((size_t)n == msg_len && !memcmp(plain, msg, n),
+	      "plaintext differs");
+	return NULL;
+}
+
+static const char *cbc_client_record(bool etm)
 {
 	static const char msg[] = "Join Request over AES-128-CBC";
 	struct peers *p = calloc(1, sizeof(*p));
-	struct lscd_dtls_handover h = { .epoch = 1 };
-	u8 dgram[DGRAM_MAX], plain[DGRAM_MAX], mac[EVP_MAX_MD_SIZE];
-	u8 mac_in[CAPWAP_DTLS_AAD_LEN + DGRAM_MAX];
+	struct lscd_dtls_handover h = { .epoch = 1, .etm = etm };
 	struct capwap_dtls_record r;
-	const char *why;
 	static char reason[256];
-	size_t mlen;
-	int n, m, pad, ok;
-	EVP_CIPHER_CTX *c;
+	u8 dgram[DGRAM_MAX];
+	const char *why;
 
 	CHECK(p, "out of memory");
 	p->suite = "ECDHE-ECDSA-AES128-SHA";
-	why = handshake(p, SSL_OP_NO_ENCRYPT_THEN_MAC);
+	why = handshake(p, etm ? 0 : SSL_OP_NO_ENCRYPT_THEN_MAC);
 	if (!why && lscd_dtls_derive_keys(p->server, &h, &p->keys, reason,
 					  sizeof(reason)))
 		why = reason;
 	if (!why && (p->keys.cipher != CAPWAP_DTLS_CIPHER_AES_128_CBC_SHA1 ||
-		     p->keys.suite != 0xc009))
-		why = "not AES-128-CBC-SHA1 / 0xc009";
+		     p->keys.suite != 0xc009 ||
+		     p->keys.flags != (etm ? CAPWAP_DTLS_KEYS_F_ETM : 0)))
+		why = "not AES-128-CBC-SHA1 / 0xc009 with the right flags";
 	if (!why && (SSL_write(p->client, msg, sizeof(msg)) != sizeof(msg) ||
 		     take_record(&p->c2s, dgram, &r)))
 		why = "no record from the client";
-	if (!why) {
-		/* body = IV || CBC(plaintext || HMAC-SHA1 || padding) */
-		c = EVP_CIPHER_CTX_new();
-		ok = c && r.len > 16 && !(r.len % 16) &&
-		     EVP_DecryptInit_ex(c, EVP_aes_128_cbc(), NULL,
-					p->keys.rx.key, r.body) &&
-		     EVP_CIPHER_CTX_set_padding(c, 0) &&
-		     EVP_DecryptUpdate(c, plain, &n, r.body + 16, r.len - 16) &&
-		     EVP_DecryptFinal_ex(c, plain + n, &m);
-		EVP_CIPHER_CTX_free(c);
-		pad = ok ? plain[r.len - 17] : 0;
-		n = r.len - 16 - pad - 1 - 20;
-		if (!ok || n < 0)
-			why = "CBC decryption failed";
-	}
-	if (!why) {
-		/* The MAC covers the AAD's 13 bytes, then the plaintext. */
-		capwap_dtls_aad(mac_in, &r, n);
-		memcpy(mac_in + CAPWAP_DTLS_AAD_LEN, plain, n);
-		if (!EVP_Q_mac(NULL, "HMAC", NULL, "SHA1", NULL,
-			       p->keys.rx.mac_key, 20, mac_in,
-			       CAPWAP_DTLS_AAD_LEN + n, mac, sizeof(mac),
-			       &mlen) ||
-		    n != sizeof(msg) || memcmp(plain, msg, n) ||
-		    memcmp(plain + n, mac, 20))
-			why = "plaintext or MAC differs";
-	}
+	if (!why)
+		why = cbc_open(&p->keys, &r, etm, msg, sizeof(msg));
 	peers_free(p);
 	free(p);
 	return why;
@@ -610,7 +647,7 @@ int main(void)
 {
 	size_t i;
 
-	tap_plan(TAP_COUNT(suites) * NSTEPS + 1);
+	tap_plan(TAP_COUNT(suites) * NSTEPS + 2);
 	pipe_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
 				   "datagram pipe");
 	if (!pipe_method || !BIO_meth_set_write(pipe_method, pipe_write) ||
@@ -637,7 +674,10 @@ int main(void)
 		peers_free(p);
 		free(p);
 	}
-	tap_result("aes128cbc_sha1_openssl_record_opens", cbc_client_record());
+	tap_result("aes128cbc_sha1_mac_then_encrypt_record_opens",
+		   cbc_client_record(false));
+	tap_result("aes128cbc_sha1_encrypt_then_mac_record_opens",
+		   cbc_client_record(true));
 	wtp_ca_free(&ca);
 	EVP_PKEY_free(server_key);
 	EVP_PKEY_free(client_key);

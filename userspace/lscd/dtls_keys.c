@@ -83,6 +83,22 @@ static int key_expansion(const char *digest, const uint8_t *master,
 	return ok == 1 ? 0 : -EIO;
 }
 
+void lscd_dtls_seq_watch(struct lscd_dtls_seq_watch *w, uint16_t epoch,
+			 const uint8_t *dgram, size_t len)
+{
+	struct lscd_dtls_seq_watch next = *w;
+	struct capwap_dtls_record r;
+	int ret;
+
+	while ((ret = capwap_dtls_next_record(&dgram, &len, &r)) == 1)
+		if (r.epoch == epoch && (!next.seen || r.seq > next.last_seq)) {
+			next.seen = true;
+			next.last_seq = r.seq;
+		}
+	if (!ret)
+		*w = next;
+}
+
 int lscd_dtls_derive_keys(SSL *ssl, const struct lscd_dtls_handover *h,
 			  struct capwap_dtls_keys *k, char *why, size_t size)
 {

@@ -24,8 +24,31 @@ struct lscd_dtls_handover {
 	uint16_t epoch;		/* 1 after the first handshake */
 	uint64_t rx_seq;	/* lowest peer sequence number the kernel takes */
 	uint64_t tx_seq;	/* first sequence number the kernel sends */
-	bool etm;		/* encrypt-then-MAC negotiated (CBC suites) */
+	/*
+	 * Encrypt-then-MAC negotiated (CBC suites).  OpenSSL 3.0 has no
+	 * getter: it holds when the ClientHello offered extension 22
+	 * (TLSEXT_TYPE_encrypt_then_mac) and lscd did not set
+	 * SSL_OP_NO_ENCRYPT_THEN_MAC.
+	 */
+	bool etm;
 };
+
+/*
+ * The sequence state of one direction, read from the records OpenSSL
+ * writes to or reads from its BIOs (OpenSSL has no getter for it).
+ */
+struct lscd_dtls_seq_watch {
+	bool seen;		/* a record of the watched epoch went through */
+	uint64_t last_seq;	/* the highest sequence number among them */
+};
+
+/*
+ * Notes the records of @epoch in one datagram of DTLS records (after the
+ * CAPWAP DTLS header).  A datagram that does not parse is ignored: it is
+ * not one OpenSSL wrote or will read.
+ */
+void lscd_dtls_seq_watch(struct lscd_dtls_seq_watch *w, uint16_t epoch,
+			 const uint8_t *dgram, size_t len);
 
 /*
  * Fills @k for the side @ssl plays: rx holds the peer's write keys, tx
