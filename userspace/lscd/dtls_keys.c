@@ -124,7 +124,7 @@ int lscd_dtls_derive_keys(SSL *ssl, const struct lscd_dtls_handover *h,
 	}
 	cipher = suite_cipher(c);
 	if (cipher < 0) {
-		snprintf(why, size, "cipher suite %s has no kernel record layer",
+		snprintf(why, size, "cipher suite %s cannot be handed over",
 			 SSL_CIPHER_get_name(c));
 		return cipher;
 	}
@@ -144,6 +144,7 @@ int lscd_dtls_derive_keys(SSL *ssl, const struct lscd_dtls_handover *h,
 	}
 	if (SSL_SESSION_get_master_key(sess, master, sizeof(master)) !=
 	    MASTER_LEN) {
+		OPENSSL_cleanse(master, sizeof(master));
 		snprintf(why, size, "the session has no 48-byte master secret");
 		return -EINVAL;
 	}
