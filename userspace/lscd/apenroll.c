@@ -326,7 +326,19 @@ static void on_settled(struct scep_jobs *js, struct scep_job *sj,
 static bool on_unreachable(struct scep_jobs *js, struct scep_job *sj)
 {
 	struct lscd *d = container_of(js, struct lscd, jobs);
+	const char *url = scep_txn_ca(sj->txn)->url;
 
+	/*
+	 * A CA a reload replaced is not waited for: held, its requests would
+	 * never end and would hold every other one at each retry.  This one
+	 * fails as it did before holds existed; its AP asks again, and its
+	 * new request goes to the CA configured now.
+	 */
+	if (!d->cfg.ca_url || strcmp(url, d->cfg.ca_url)) {
+		lsc_warn("%s: CA %s unreachable after %u attempts, and no longer the configured CA: the request fails",
+			 sj->tag, url, sj->x.attempt);
+		return false;
+	}
 	lsc_warn("%s: CA unreachable after %u attempts: held until it answers again",
 		 sj->tag, sj->x.attempt);
 	lscd_ca_down(d);

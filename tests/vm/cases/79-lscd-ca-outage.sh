@@ -7,9 +7,13 @@
 # new one and probes the CA with back-off.  After more failed probes than
 # an AP has attempts, no AP has spent one; once the CA is back, every AP
 # enrolls and none fell back.
+#
+# A CA that a reload replaced is not waited for: a request PENDING at it
+# when it goes away fails (its AP asks again, and gets its LSC from the CA
+# configured now) instead of holding every request, at each retry, for ever.
 
 . tests/lib.sh
-plan 5 600
+plan 7 600
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_outage --attempts 4
@@ -61,4 +65,39 @@ else
 	not_ok "lscd_outage: $failed AP(s) failed, fallbacks ${fb:-?}, $(certs_issued ca) issued: $(lscd_tail)"
 fi
 lscd_stop_ok lscd_outage
+
+# --- a replaced CA goes away while a request is PENDING there ---------------
+python3 tests/peers/scep-pending.py --port 8090 --upstream http://127.0.0.1:8080/scep \
+	--ca-cert "$tmp/ca/ca.pem" --ca-key "$tmp/ca/ca.key" --pending 1000000 \
+	>"$tmp/pending.log" 2>&1 &
+front=$!
+pids+=($front)
+wait_until 120 curl -sf "http://127.0.0.1:8090/scep?operation=GetCACaps" ||
+	{ not_ok "lscd_outage: scep-pending.py did not start: $(tail -n 3 "$tmp/pending.log")"; exit 1; }
+conf() {
+	printf 'ca_url = %s\nca_retry_interval = 2\nretries = 1\npoll_initial = 2\npoll_factor = 1\n' \
+		"$1" >"$tmp/lscd.conf"
+}
+conf http://127.0.0.1:8090/scep
+lscd_start --config "$tmp/lscd.conf" ||
+	{ not_ok "lscd_outage: lscd did not restart: $(lscd_tail)"; exit 1; }
+m=02:4c:53:79:00:04
+ap_run $m AP3G1 --daemon
+pending() { grep -q 'answering PENDING' "$tmp/pending.log"; }
+wait_until 200 pending ||
+	{ not_ok "lscd_outage: the AP's request never went PENDING: $(lscd_tail)"; exit 1; }
+r=$(grep -c 'configuration reloaded' "$tmp/lscd.log")
+conf http://127.0.0.1:8080/scep
+kill -HUP "$lscd_pid"
+wait_until 60 sh -c "[ \$(grep -c 'configuration reloaded' '$tmp/lscd.log') -gt $r ]"
+kill "$front"
+wait "$front" 2>/dev/null
+has_lsc() { [ "$(ap_attr $m cert_type)" = LSC ]; }
+if wait_until 240 has_lsc &&
+	grep -q 'CA http://127.0.0.1:8090/scep unreachable after .* no longer the configured CA: the request fails' "$tmp/lscd.log"; then
+	ok "lscd_outage: a request PENDING at a CA a reload replaced fails when it goes away; its AP enrolls with the new one"
+else
+	not_ok "lscd_outage: AP $(ap_attr $m state)/$(ap_attr $m cert_type): $(lscd_tail 3)"
+fi
+lscd_stop_ok lscd_outage_replaced
 finish
