@@ -21,12 +21,7 @@ lscd=build/lscd-asan
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0
 lscd_setup lscd_lifetimes --attempts 1
 ca_serve ca 8080 -allowrenew 0 || { not_ok "lscd_lifetimes: scepserver did not start"; exit 1; }
-python3 tests/peers/scep-pending.py --port 8090 --upstream http://127.0.0.1:8080/scep \
-	--ca-cert "$tmp/ca/ca.pem" --ca-key "$tmp/ca/ca.key" --pending 1000000 \
-	>"$tmp/pending.log" 2>&1 &
-front=$!
-pids+=($front)
-wait_until 120 curl -sf "http://127.0.0.1:8090/scep?operation=GetCACaps" ||
+pending_front 8090 ca "$tmp/pending.log" --pending 1000000 ||
 	{ not_ok "lscd_lifetimes: scep-pending.py did not start: $(tail -n 3 "$tmp/pending.log")"; exit 1; }
 
 fp=$(openssl x509 -in "$tmp/ca/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//')

@@ -67,12 +67,7 @@ fi
 lscd_stop_ok lscd_outage
 
 # --- a replaced CA goes away while a request is PENDING there ---------------
-python3 tests/peers/scep-pending.py --port 8090 --upstream http://127.0.0.1:8080/scep \
-	--ca-cert "$tmp/ca/ca.pem" --ca-key "$tmp/ca/ca.key" --pending 1000000 \
-	>"$tmp/pending.log" 2>&1 &
-front=$!
-pids+=($front)
-wait_until 120 curl -sf "http://127.0.0.1:8090/scep?operation=GetCACaps" ||
+pending_front 8090 ca "$tmp/pending.log" --pending 1000000 ||
 	{ not_ok "lscd_outage: scep-pending.py did not start: $(tail -n 3 "$tmp/pending.log")"; exit 1; }
 conf() {
 	printf 'ca_url = %s\nca_retry_interval = 2\nretries = 1\npoll_initial = 2\npoll_factor = 1\n' \

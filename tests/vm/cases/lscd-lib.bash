@@ -63,6 +63,19 @@ ca_serve() {
 	wait_until 20 curl -sf "http://127.0.0.1:$port/scep?operation=GetCACaps"
 }
 
+# pending_front PORT CA LOG ARGS...: tests/peers/scep-pending.py on PORT in
+# front of the scepserver on 8080 serving $tmp/CA, logging to LOG; its pid
+# in $front.  Returns once it answers.
+pending_front() {
+	local port=$1 ca=$2 log=$3
+	shift 3
+	python3 tests/peers/scep-pending.py --port "$port" --upstream http://127.0.0.1:8080/scep \
+		--ca-cert "$tmp/$ca/ca.pem" --ca-key "$tmp/$ca/ca.key" "$@" >"$log" 2>&1 &
+	front=$!
+	pids+=($front)
+	wait_until 120 curl -sf "http://127.0.0.1:$port/scep?operation=GetCACaps"
+}
+
 # certs_issued NAME: certificates the CA's depot holds (its own excluded).
 certs_issued() {
 	find "$tmp/$1" -maxdepth 1 -name '*.pem' ! -name ca.pem | wc -l
