@@ -28,20 +28,26 @@ URL=http://127.0.0.1:8090/scep
 front_pid=
 
 # front CA ARGS...: the front on :8090 over scepserver CA (caa or cab).
+# One process for the whole case, told at SIGHUP (python is slow to start
+# in the VM).
 front() {
-	local ca=$1 port
+	local ca=$1 port n args
 	shift
 	[ "$ca" = caa ] && port=8080 || port=8081
-	if [ -n "$front_pid" ]; then
-		kill "$front_pid" 2>/dev/null
-		wait "$front_pid" 2>/dev/null
+	args=(--pending 0 --upstream "http://127.0.0.1:$port/scep" --ca-cert "$tmp/$ca/ca.pem"
+	      --ca-key "$tmp/$ca/ca.key" "$@")
+	printf '%q ' "${args[@]}" >"$tmp/front.args"
+	if [ -z "$front_pid" ]; then
+		python3 tests/peers/scep-pending.py --port 8090 --args-file "$tmp/front.args" \
+			"${args[@]}" >>"$tmp/front.log" 2>&1 &
+		front_pid=$!
+		pids+=($front_pid)
+		wait_until 180 curl -sf "$URL?operation=GetCACaps"
+		return
 	fi
-	python3 tests/peers/scep-pending.py --port 8090 --pending 0 \
-		--upstream "http://127.0.0.1:$port/scep" --ca-cert "$tmp/$ca/ca.pem" \
-		--ca-key "$tmp/$ca/ca.key" "$@" >>"$tmp/front.log" 2>&1 &
-	front_pid=$!
-	pids+=($front_pid)
-	wait_until 120 curl -sf "$URL?operation=GetCACaps"
+	n=$(grep -c "reloaded" "$tmp/front.log")
+	kill -HUP "$front_pid" &&
+		wait_until 60 sh -c "[ \$(grep -c reloaded '$tmp/front.log') -gt $n ]"
 }
 
 front caa --next-ca "$tmp/cab/ca.pem" --next-ca-signer "$tmp/caa/ca.key" ||
