@@ -102,7 +102,16 @@ $(B)/tools/%: tests/tools/%.c $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/tools -o $@ $< \
 		$(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lpthread -lm
 
-unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
+# lscd under AddressSanitizer, for the tests of what outlives a reload.
+ASAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer
+asan_obj = $(patsubst %.c,$(B)/asan/%.o,$(1))
+$(B)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+$(B)/lscd-asan: $(call asan_obj,$(LSCD_SRCS) $(COMMON_SRCS) $(WIRE_SRCS))
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+unit-tests: $(UNIT_TESTS) $(TEST_TOOLS) $(B)/lscd-asan
 
 check: all unit-tests test-modules
 	tests/run
@@ -110,11 +119,15 @@ check: all unit-tests test-modules
 fuzz:
 	tests/fuzz/run
 
-# Kernel fast path and memory per AP (in the VM), then SCEP enrollment
-# throughput and CPU of lscd against scepserver, scepclient and certmonger.
+# Kernel fast path and memory per AP (in the VM), SCEP enrollment
+# throughput and CPU of lscd against scepserver, scepclient and certmonger,
+# the daemon's CPU per AP enrollment (in the VM), then a fleet of 100 and
+# of 500 APs against the CA (in the VM).
 bench: all unit-tests
 	tests/bench/run
 	tests/bench/scep-enroll.sh
+	tests/bench/lscd-cpu.sh
+	tests/bench/fleet.sh
 
 install: userspace
 	install -D -m 0755 $(B)/lscd $(DESTDIR)$(SBINDIR)/lscd
@@ -125,7 +138,12 @@ install: userspace
 	install -D -m 0644 dist/lscd.service $(DESTDIR)$(SYSTEMDUNITDIR)/lscd.service
 	install -D -m 0644 dist/capwap-lsc.modprobe.conf \
 		$(DESTDIR)/etc/modprobe.d/capwap-lsc.conf.example
-	install -D -m 0644 dist/lscd.conf $(DESTDIR)/etc/capwap-lsc/lscd.conf.example
+	# Challenges and keys' whereabouts: readable by root alone.  An
+	# lscd.conf the operator has is never replaced.
+	install -d -m 0700 $(DESTDIR)/etc/capwap-lsc
+	install -m 0600 dist/lscd.conf $(DESTDIR)/etc/capwap-lsc/lscd.conf.example
+	test -e $(DESTDIR)/etc/capwap-lsc/lscd.conf || \
+		install -m 0600 dist/lscd.conf $(DESTDIR)/etc/capwap-lsc/lscd.conf
 
 DKMS_VERSION ?= $(VERSION)
 DKMS_SRC ?= /usr/src/capwap-lsc-$(DKMS_VERSION)
@@ -170,4 +188,4 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/vm/kmods clean
 	rm -rf $(B)
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/asan -name '*.d' 2>/dev/null)

@@ -207,12 +207,12 @@ run_lscd() {
 	# The loop shell's "times" children line: lscd's user+system.
 	"${CLIENT_ON[@]}" nsenter --net="$W/ns" bash -c '
 		t0=$EPOCHREALTIME
-		"$1" enroll --url "$2" --out "$3" --key "$4" --cert "$5" --csr "${@:6}" \
-			>"$3.log" 2>&1
+		"$1" enroll --url "$2" --ca-file "$6" --out "$3" --key "$4" --cert "$5" \
+			--csr "${@:7}" >"$3.log" 2>&1
 		t1=$EPOCHREALTIME
 		echo "$t0 $t1"
 		times' bench "$LSCD" "$URL" "$out" "$W/proxy.key" "$W/proxy.crt" \
-		"$W"/csr/*.csr >"$W/run.txt"
+		"$W/ca0/ca.pem" "$W"/csr/*.csr >"$W/run.txt"
 	echo "0" >"$W/extra.txt"
 }
 

@@ -5,7 +5,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 14
+plan 18
 need systemd-analyze systemd
 
 dest=$(mktemp -d)
@@ -20,6 +20,14 @@ for f in usr/share/man/man8/lscd.8 usr/share/man/man8/lscctl.8 \
 	 etc/modprobe.d/capwap-lsc.conf.example etc/capwap-lsc/lscd.conf.example; do
 	check "installed $f" test -s "$dest/$f"
 done
+for f in etc/capwap-lsc/lscd.conf.example etc/capwap-lsc/lscd.conf; do
+	check "installed $f, 0600" test "$(stat -c %a "$dest/$f")" = 600
+done
+check "etc/capwap-lsc is 0700" test "$(stat -c %a "$dest/etc/capwap-lsc")" = 700
+echo "ca_url = http://ca.example/scep" >"$dest/etc/capwap-lsc/lscd.conf"
+make -s install DESTDIR="$dest" >/dev/null 2>&1
+check "a second make install keeps the operator's lscd.conf" \
+	grep -q "^ca_url = http://ca.example/scep" "$dest/etc/capwap-lsc/lscd.conf"
 for m in lscd lscctl lsc-wtp; do
 	check "man page $m renders without warnings" \
 		sh -c "! MANWIDTH=80 man --warnings -l '$dest/usr/share/man/man8/$m.8' 2>&1 >/dev/null | grep ."

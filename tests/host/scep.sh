@@ -23,7 +23,7 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 23
+plan 30
 
 LSCD=$PWD/build/lscd
 PEER=$PWD/tests/peers/scep-pending.py
@@ -33,6 +33,8 @@ need scepserver scep
 [ "$(id -u)" = 0 ] || { not_ok "scep: network namespaces need root"; exit 1; }
 
 W=$(mktemp -d /tmp/lscd-scep.XXXXXX)
+# lscd enroll keeps its self-signed signer there between runs.
+export XDG_CACHE_HOME=$W/cache
 pids=()
 cleanup() {
 	local p
@@ -124,6 +126,10 @@ fail_why() { tail -n 2 "$W/$1.err" | tr '\n' ' '; }
 
 fp2048=$(openssl x509 -in "$W/ca2048/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' |
 	tr A-F a-f)
+# The same fingerprint as openssl prints it: upper case, with colons.
+fp2048colons=$(openssl x509 -in "$W/ca2048/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+fp4096=$(openssl x509 -in "$W/ca4096/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' |
+	tr A-F a-f)
 
 # --- getca ---------------------------------------------------------------
 if lscd_run getca getca --url "$URL2048" &&
@@ -162,10 +168,23 @@ else
 	not_ok "scep_enroll_pin_wrong_refused: enrolled with a wrong CA pin"
 fi
 
+# Whoever answers GetCACert must not choose the CA: no pin, no enrollment.
+csr nopin k1 AP-no-pin sekrit
+mkdir -p "$W/o-nopin"
+lscd_run nopin enroll --url "$URL2048" --challenge sekrit --csr "$W/nopin.csr" --out "$W/o-nopin"
+rc=$?
+if [ "$rc" = 2 ] && [ ! -e "$W/o-nopin/nopin.crt" ] &&
+	grep -q "^CA fingerprint (SHA-256): $fp2048\$" "$W/nopin.out" &&
+	grep -q "not enrolling with a CA nobody pinned.*--fingerprint $fp2048" "$W/nopin.err"; then
+	ok "scep_enroll_without_pin_refused_exit_2"
+else
+	not_ok "scep_enroll_without_pin_refused_exit_2: rc=$rc $(fail_why nopin)"
+fi
+
 # --- enrollment ----------------------------------------------------------
 csr ap2048 k1 AP3G1-f866f267577e sekrit
 mkdir -p "$W/o2048"
-if lscd_run enroll2048 enroll --url "$URL2048" --fingerprint "$fp2048" --challenge sekrit \
+if lscd_run enroll2048 enroll --url "$URL2048" --fingerprint "$fp2048colons" --challenge sekrit \
 	--csr "$W/ap2048.csr" --out "$W/o2048" --trace &&
 	why=$(cert_ok "$W/o2048/ap2048.crt" "$W/ap2048.csr" "$W/ca2048/ca.pem"); then
 	ok "scep_enroll_rsa2048_ca_challenge_right"
@@ -178,7 +197,8 @@ for want in "operation GetCACaps" "operation GetCACert" "HTTP status 200" \
 	"< Content-Type: application/x-pki-message" "MIME type application/x-pki-message" \
 	"messageType 19 (PKCSReq)" "messageType 3 (CertRep)" "transactionID [0-9a-f]\{64\}" \
 	"senderNonce [0-9a-f]\{32\}" "recipientNonce [0-9a-f]\{32\}" "pkiStatus: SUCCESS" \
-	"subject: .*SCEP CA" "key usage:" "AES-128-CBC + SHA256" "DES-CBC needs OpenSSL's legacy"; do
+	"subject: .*SCEP CA" "key usage:" "AES-128-CBC + SHA256" "DES-CBC needs OpenSSL's legacy" \
+	"requests use AES-128-CBC and SHA256; CA chain of 1"; do
 	grep -q -- "$want" "$W/enroll2048.err" || missing="$missing [$want]"
 done
 if [ -z "$missing" ]; then
@@ -190,7 +210,7 @@ fi
 csr ap4096 k2 AP-4096-a
 openssl req -in "$W/ap4096.csr" -outform DER -out "$W/ap4096der.der"
 mkdir -p "$W/o4096"
-if lscd_run enroll4096 enroll --url "$URL4096" --csr "$W/ap4096der.der" --out "$W/o4096" &&
+if lscd_run enroll4096 enroll --url "$URL4096" --ca-file "$W/ca4096/ca.pem" --csr "$W/ap4096der.der" --out "$W/o4096" &&
 	why=$(cert_ok "$W/o4096/ap4096der.crt" "$W/ap4096.csr" "$W/ca4096/ca.pem"); then
 	ok "scep_enroll_rsa4096_ca_der_csr"
 else
@@ -199,7 +219,7 @@ fi
 
 csr wrongch k2 AP-wrong-challenge nottheone
 mkdir -p "$W/owrong"
-if ! lscd_run wrongch enroll --url "$URL2048" --challenge sekrit --csr "$W/wrongch.csr" \
+if ! lscd_run wrongch enroll --url "$URL2048" --ca-file "$W/ca2048/ca.pem" --challenge sekrit --csr "$W/wrongch.csr" \
 	--out "$W/owrong" &&
 	grep -q "failInfo badRequest: Transaction not permitted or supported" "$W/wrongch.err" &&
 	[ ! -e "$W/owrong/wrongch.crt" ]; then
@@ -209,7 +229,7 @@ else
 fi
 
 csr noch k2 AP-no-challenge
-if ! lscd_run noch enroll --url "$URL2048" --challenge sekrit --csr "$W/noch.csr" \
+if ! lscd_run noch enroll --url "$URL2048" --ca-file "$W/ca2048/ca.pem" --challenge sekrit --csr "$W/noch.csr" \
 	--out "$W/owrong" && grep -q "carries no challengePassword" "$W/noch.err"; then
 	ok "scep_enroll_challenge_missing_from_csr_refused"
 else
@@ -218,7 +238,7 @@ fi
 
 csr refused k3 AP-refused-by-policy
 mkdir -p "$W/orefused"
-if ! lscd_run refused enroll --url http://127.0.0.1:8082/scep --csr "$W/refused.csr" \
+if ! lscd_run refused enroll --url http://127.0.0.1:8082/scep --ca-file "$W/careject/ca.pem" --csr "$W/refused.csr" \
 	--out "$W/orefused" && grep -q "bad-request.*pkiStatus FAILURE, failInfo badRequest" \
 	"$W/refused.err"; then
 	ok "scep_enroll_csr_verifier_refuses"
@@ -231,7 +251,7 @@ csr mix1 k1 AP-mix-1 sekrit
 csr mix2 k2 AP-mix-2 sekrit
 csr mix3 k3 AP-mix-3 wrong
 mkdir -p "$W/omix"
-lscd_run mix enroll --url "$URL2048" --challenge sekrit --out "$W/omix" \
+lscd_run mix enroll --url "$URL2048" --ca-file "$W/ca2048/ca.pem" --challenge sekrit --out "$W/omix" \
 	--csr "$W/mix1.csr" "$W/mix2.csr" "$W/mix3.csr"
 rc=$?
 if [ "$rc" = 1 ] && [ -s "$W/omix/mix1.crt" ] && [ -s "$W/omix/mix2.crt" ] &&
@@ -248,7 +268,7 @@ fi
 csr ovl1 k1 AP-overlap-1
 csr ovl2 k2 AP-overlap-2
 mkdir -p "$W/ovl"
-if lscd_run ovl enroll --url "$URL4096" --out "$W/ovl" --trace \
+if lscd_run ovl enroll --url "$URL4096" --ca-file "$W/ca4096/ca.pem" --out "$W/ovl" --trace \
 	--csr "$W/ovl1.csr" "$W/ovl2.csr" &&
 	order=$(grep -n -e "ovl2: > POST" -e "ovl1: CertRep signed by" -e "ovl2: CertRep signed by" \
 		"$W/ovl.err" | sed 's/^[0-9]*:scep: //; s/ http.*//; s/ by .*//' | tr '\n' ';') &&
@@ -259,12 +279,43 @@ else
 	not_ok "scep_enroll_next_request_leaves_before_the_reply_is_read: order '${order:-}' $(fail_why ovl)"
 fi
 
+# The self-signed signer of the first run serves the runs after it.
+if [ "$(stat -c %a "$W/cache/lscd/signer.key" 2>/dev/null)" = 600 ] &&
+	[ "$(grep -l "signing identity (self-signed, new)" "$W"/*.err | wc -l)" -le 1 ] &&
+	grep -q "signing identity (self-signed, kept from an earlier run)" "$W/ovl.err" &&
+	a=$(openssl x509 -in "$W/cache/lscd/signer.crt" -noout -fingerprint -sha256 |
+		sed 's/.*=//; s/://g' | tr A-F a-f) &&
+	grep -A7 'signing identity' "$W/ovl.err" | grep -qi "SHA-256: *$a"; then
+	ok "scep_enroll_signer_kept_across_runs_key_0600"
+else
+	not_ok "scep_enroll_signer_kept_across_runs_key_0600: $(ls -l "$W/cache/lscd" 2>&1 | tr '\n' ' ') $(grep -h 'signing identity' "$W"/*.err | sort | uniq -c | tr '\n' ' ')"
+fi
+
+# An --out the certificates cannot reach: refused before the CA sees a request.
+issued() { find "$W/ca4096" -maxdepth 1 -name '*.pem' ! -name ca.pem | wc -l; }
+csr noout k1 AP-no-out-dir
+# out_refused CHECK OUT MESSAGE
+out_refused() {
+	local n0
+	n0=$(issued)
+	if ! lscd_run "$1" enroll --url "$URL4096" --fingerprint "$fp4096" \
+		--csr "$W/noout.csr" --out "$2" &&
+		grep -q -- "--out $2: $3" "$W/$1.err" && [ "$(issued)" = "$n0" ]; then
+		ok "scep_enroll_out_${1}_refused_before_any_request"
+	else
+		not_ok "scep_enroll_out_${1}_refused_before_any_request: issued $n0 -> $(issued) $(fail_why "$1")"
+	fi
+}
+out_refused missing "$W/no/such/dir" "No such file or directory"
+touch "$W/file"
+out_refused not_a_directory "$W/file" "not a directory"
+
 # The controller's own identity signs the requests.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/ctl.key" -out "$W/ctl.pem" \
 	-subj "/CN=wlc-controller" -days 2 2>/dev/null
 csr withid k3 AP-with-controller-id
 mkdir -p "$W/oid"
-if lscd_run withid enroll --url "$URL4096" --key "$W/ctl.key" --cert "$W/ctl.pem" \
+if lscd_run withid enroll --url "$URL4096" --ca-file "$W/ca4096/ca.pem" --key "$W/ctl.key" --cert "$W/ctl.pem" \
 	--csr "$W/withid.csr" --out "$W/oid" --trace &&
 	grep -q "from --key/--cert" "$W/withid.err" &&
 	why=$(cert_ok "$W/oid/withid.crt" "$W/withid.csr" "$W/ca4096/ca.pem"); then
@@ -275,7 +326,7 @@ fi
 
 csr viaget k1 AP-via-get
 mkdir -p "$W/oget"
-if lscd_run viaget enroll --url "$URL4096" --get --csr "$W/viaget.csr" --out "$W/oget" --trace &&
+if lscd_run viaget enroll --url "$URL4096" --ca-file "$W/ca4096/ca.pem" --get --csr "$W/viaget.csr" --out "$W/oget" --trace &&
 	grep -q "> GET $URL4096?operation=PKIOperation&message=" "$W/viaget.err" &&
 	why=$(cert_ok "$W/oget/viaget.crt" "$W/viaget.csr" "$W/ca4096/ca.pem"); then
 	ok "scep_enroll_by_http_get"
@@ -288,8 +339,8 @@ fi
 csr renew1 k2 AP-renewed
 csr renew2 k3 AP-renewed
 mkdir -p "$W/orenew"
-if lscd_run renew1 enroll --url "$URL4096" --csr "$W/renew1.csr" --out "$W/orenew" &&
-	lscd_run renew2 enroll --url "$URL4096" --renew --key "$W/k2.pem" \
+if lscd_run renew1 enroll --url "$URL4096" --ca-file "$W/ca4096/ca.pem" --csr "$W/renew1.csr" --out "$W/orenew" &&
+	lscd_run renew2 enroll --url "$URL4096" --ca-file "$W/ca4096/ca.pem" --renew --key "$W/k2.pem" \
 		--cert "$W/orenew/renew1.crt" --csr "$W/renew2.csr" --out "$W/orenew" --trace &&
 	grep -q "messageType 17 (RenewalReq)" "$W/renew2.err" &&
 	why=$(cert_ok "$W/orenew/renew2.crt" "$W/renew2.csr" "$W/ca4096/ca.pem"); then
@@ -301,7 +352,7 @@ fi
 # --- PENDING and CertPoll ------------------------------------------------
 csr pend k1 AP-pending-1
 mkdir -p "$W/opend"
-if lscd_run pend enroll --url http://127.0.0.1:8091/scep --csr "$W/pend.csr" --out "$W/opend" \
+if lscd_run pend enroll --url http://127.0.0.1:8091/scep --ca-file "$W/ca4096/ca.pem" --csr "$W/pend.csr" --out "$W/opend" \
 	--poll-initial 0.1 --poll-factor 2 --poll-max-interval 0.5 --trace &&
 	[ "$(grep -c 'pkiStatus: PENDING' "$W/pend.err")" = 3 ] &&
 	[ "$(grep -c 'messageType 20 (CertPoll)' "$W/pend.err")" = 3 ] &&
@@ -314,7 +365,7 @@ fi
 
 csr pendc1 k2 AP-pending-c1
 csr pendc2 k3 AP-pending-c2
-if lscd_run pendc enroll --url http://127.0.0.1:8091/scep --out "$W/opend" --concurrency 2 \
+if lscd_run pendc enroll --url http://127.0.0.1:8091/scep --ca-file "$W/ca4096/ca.pem" --out "$W/opend" --concurrency 2 \
 	--poll-initial 0.1 --poll-max-interval 0.2 --csr "$W/pendc1.csr" "$W/pendc2.csr" &&
 	[ -s "$W/opend/pendc1.crt" ] && [ -s "$W/opend/pendc2.crt" ]; then
 	ok "scep_pending_two_concurrent"
@@ -323,7 +374,7 @@ else
 fi
 
 csr slow k1 AP-pending-forever
-if ! lscd_run slow enroll --url http://127.0.0.1:8092/scep --csr "$W/slow.csr" --out "$W/opend" \
+if ! lscd_run slow enroll --url http://127.0.0.1:8092/scep --ca-file "$W/ca4096/ca.pem" --csr "$W/slow.csr" --out "$W/opend" \
 	--poll-initial 0.2 --poll-max-interval 0.3 --poll-max-time 1.2 &&
 	grep -q "(timeout-ca-signing): CA left the request PENDING" "$W/slow.err"; then
 	ok "scep_pending_gives_up_after_max_time"
@@ -333,7 +384,7 @@ fi
 
 # --- CA down ---------------------------------------------------------------
 csr down k2 AP-ca-down
-if ! lscd_run down enroll --url http://127.0.0.1:8099/scep --csr "$W/down.csr" --out "$W/opend" \
+if ! lscd_run down enroll --url http://127.0.0.1:8099/scep --ca-file "$W/ca4096/ca.pem" --csr "$W/down.csr" --out "$W/opend" \
 	--retries 2 --retry-delay 0.2 --trace &&
 	grep -q "CA unreachable: .*127.0.0.1.*8099.* after 3 attempts" "$W/down.err" &&
 	[ "$(grep -c 'retrying in' "$W/down.err")" = 2 ]; then
@@ -357,7 +408,7 @@ URLTLS=https://127.0.0.1:8443/scep
 if wait_until 10 in_ns curl -sf --cacert "$W/tls.pem" "$URLTLS?operation=GetCACaps"; then
 	csr tls1 k1 AP-over-https
 	mkdir -p "$W/otls"
-	if lscd_run tls1 enroll --url "$URLTLS" --ca-bundle "$W/tls.pem" \
+	if lscd_run tls1 enroll --url "$URLTLS" --ca-file "$W/ca4096/ca.pem" --ca-bundle "$W/tls.pem" \
 		--pinned-pubkey "sha256//$(pin "$W/tls.pem")" --csr "$W/tls1.csr" --out "$W/otls" &&
 		why=$(cert_ok "$W/otls/tls1.crt" "$W/tls1.csr" "$W/ca4096/ca.pem"); then
 		ok "scep_https_ca_bundle_and_pinned_key"
@@ -390,7 +441,7 @@ front=$!
 pids+=($front)
 csr gone k3 AP-ca-gone-while-pending
 if wait_until 10 in_ns curl -sf "http://127.0.0.1:8093/scep?operation=GetCACaps"; then
-	lscd_run gone enroll --url http://127.0.0.1:8093/scep --csr "$W/gone.csr" --out "$W/opend" \
+	lscd_run gone enroll --url http://127.0.0.1:8093/scep --ca-file "$W/ca4096/ca.pem" --csr "$W/gone.csr" --out "$W/opend" \
 		--poll-initial 1 --poll-max-time 30 --retries 2 --retry-delay 0.2 --trace &
 	lscd_pid=$!
 	# Kill the front once lscd has its PENDING and waits to poll.
@@ -407,6 +458,54 @@ if wait_until 10 in_ns curl -sf "http://127.0.0.1:8093/scep?operation=GetCACaps"
 	fi
 else
 	not_ok "scep_ca_down_while_pending_bounded_retries: front did not come up"
+fi
+
+# --- no downgrade: GetCACaps forged on the path ---------------------------
+# "POSTPKIOperation" alone says "single DES only": never used, whatever the
+# minimums; 3DES is refused below min_cipher aes128 and taken when lowered.
+downgrade_front() {
+	nsenter --net="$W/ns" python3 "$PEER" --port "$1" --upstream http://127.0.0.1:8081/scep \
+		--ca-cert "$W/ca4096/ca.pem" --ca-key "$W/ca4096/ca.key" --pending 0 \
+		--caps "$2" >"$W/front-$1.log" 2>&1 &
+	pids+=($!)
+	wait_until 10 in_ns curl -sf "http://127.0.0.1:$1/scep?operation=GetCACaps"
+}
+mkdir -p "$W/odown"
+if downgrade_front 8094 "POSTPKIOperation" && downgrade_front 8095 "POSTPKIOperation,DES3,SHA-256"; then
+	csr down1 k1 AP-downgrade-des
+	lscd_run down1 enroll --url http://127.0.0.1:8094/scep --ca-file "$W/ca4096/ca.pem" \
+		--min-cipher des3 --min-digest sha1 --csr "$W/down1.csr" --out "$W/odown"
+	rc=$?
+	if [ "$rc" = 1 ] && [ ! -e "$W/odown/down1.crt" ] &&
+		grep -q "CA refused: its GetCACaps lists no cipher but single DES.*single DES is never used" "$W/down1.err" &&
+		! grep -q '"POST ' "$W/front-8094.log"; then
+		ok "scep_downgrade_single_des_never_used"
+	else
+		not_ok "scep_downgrade_single_des_never_used: rc=$rc $(fail_why down1) $(grep -c POST "$W/front-8094.log") POST(s)"
+	fi
+	csr down2 k1 AP-downgrade-3des
+	lscd_run down2 enroll --url http://127.0.0.1:8095/scep --ca-file "$W/ca4096/ca.pem" \
+		--csr "$W/down2.csr" --out "$W/odown"
+	rc=$?
+	if [ "$rc" = 1 ] && [ ! -e "$W/odown/down2.crt" ] &&
+		grep -q "CA refused: its GetCACaps lists 3DES at best, below min_cipher aes128" "$W/down2.err" &&
+		! grep -q '"POST ' "$W/front-8095.log"; then
+		ok "scep_downgrade_3des_below_min_cipher_refused"
+	else
+		not_ok "scep_downgrade_3des_below_min_cipher_refused: rc=$rc $(fail_why down2)"
+	fi
+	if lscd_run down3 enroll --url http://127.0.0.1:8095/scep --ca-file "$W/ca4096/ca.pem" \
+		--min-cipher des3 --csr "$W/down2.csr" --out "$W/odown" --trace &&
+		grep -q "requests use DES-EDE3-CBC and SHA256" "$W/down3.err" &&
+		why=$(cert_ok "$W/odown/down2.crt" "$W/down2.csr" "$W/ca4096/ca.pem"); then
+		ok "scep_downgrade_3des_taken_when_min_cipher_lowered"
+	else
+		not_ok "scep_downgrade_3des_taken_when_min_cipher_lowered: ${why:-} $(fail_why down3)"
+	fi
+else
+	not_ok "scep_downgrade: the forging fronts did not come up"
+	not_ok "scep_downgrade_3des_below_min_cipher_refused: no front"
+	not_ok "scep_downgrade_3des_taken_when_min_cipher_lowered: no front"
 fi
 
 finish

@@ -71,7 +71,7 @@ expect_fail() {
 }
 
 start_ac
-if agent wtp_agent_lsc "$tmp/ap" && [ "$(stat -c %a "$tmp/ap/lsc.key")" = 600 ] &&
+if agent wtp_agent_lsc "$tmp/ap" && [ "$(stat -L -c %a "$tmp/ap/lsc.key")" = 600 ] &&
 	openssl x509 -in "$tmp/ap/lsc.crt" -noout -subject |
 	grep -q 'CN = CAP3G1-f866f267577e'; then
 	ok wtp_agent_lsc

@@ -21,11 +21,16 @@ speaks HTTPS: the client's CA bundle and key pinning are tested through it
 (scepserver itself has no TLS).  --hold S keeps every PKIOperation S
 seconds before answering it, as a slow CA does (a CA that hangs: a large
 S); the front logs how many it holds at once ("in flight N"), which is how
-the client's concurrency shows.
+the client's concurrency shows.  SIGUSR1 releases the transactions held
+at that moment: their next CertPoll gets SUCCESS whatever --pending says,
+so a test decides when a request stops being PENDING.  --caps TEXT
+answers GetCACaps with TEXT (one capability per line, or comma-separated)
+instead of the upstream's, as a man in the middle would: the client's
+downgrade refusal is tested so.
 
 usage: scep-pending.py --port P --upstream URL --ca-cert PEM --ca-key PEM
                        [--ca-pass PASS] [--pending N] [--hold S]
-                       [--tls-cert PEM --tls-key PEM]
+                       [--tls-cert PEM --tls-key PEM] [--caps TEXT]
 """
 
 import argparse
@@ -33,6 +38,7 @@ import base64
 import hashlib
 import http.server
 import os
+import signal
 import ssl
 import subprocess
 import sys
@@ -254,6 +260,8 @@ class Front(http.server.BaseHTTPRequestHandler):
                 st = state[tid]
                 st["polls"] += 1
                 polls = st["polls"]
+                if st.get("released"):
+                    polls = max(polls, self.server.pending)
                 if polls >= self.server.pending:
                     del state[tid]
             if polls < self.server.pending:
@@ -283,6 +291,8 @@ class Front(http.server.BaseHTTPRequestHandler):
         if params.get("operation") == ["PKIOperation"]:
             msg = base64.b64decode(params["message"][0])
             return self.held(msg, "operation=PKIOperation")
+        if params.get("operation") == ["GetCACaps"] and self.server.caps is not None:
+            return self.reply(200, "text/plain", self.server.caps)
         status, ctype, body = self.upstream(query)
         self.reply(status, ctype, body)
 
@@ -303,6 +313,7 @@ def main():
     ap.add_argument("--hold", type=float, default=0)
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
+    ap.add_argument("--caps")
     a = ap.parse_args()
     # Threads, so that one client's idle keep-alive connection does not
     # hold up another's request.
@@ -315,6 +326,15 @@ def main():
     srv.hold = a.hold
     srv.in_flight = 0
     srv.state = {}
+
+    def release(_sig, _frame):
+        with srv.lock:
+            for st in srv.state.values():
+                st["released"] = True
+        sys.stderr.write("scep-pending: released %d transaction(s)\n" % len(srv.state))
+
+    signal.signal(signal.SIGUSR1, release)
+    srv.caps = a.caps.replace(",", "\n").encode() if a.caps is not None else None
     if a.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls_cert, a.tls_key)

@@ -9,6 +9,8 @@
  *   lsc_test_helper config --ca CA.pem [--attempts N] [--key-type rsa|ec]
  *                   [--bits B]      enable provisioning for every AP, set
  *                                   the key and attempts, trust CA.pem
+ *                                   (without --ca: no SET_CA, for tests
+ *                                   where lscd sets the CA)
  *   lsc_test_helper serve --ca CA.pem --ca-key CA.key [--fail REASON]
  *                                   ACCEPT every request and COMPLETE it
  *                                   (or fail it with REASON) until SIGTERM;
@@ -166,6 +168,8 @@ static int cmd_config(uint8_t attempts, uint8_t key_type, uint16_t bits)
 		fprintf(stderr, "lsc_test_helper: SET_CONFIG: %s\n", strerror(-r));
 		return 1;
 	}
+	if (!ca)
+		return 0;
 	m = msg(CAPWAP_LSC_CMD_SET_CA);
 	put_chain(m);
 	r = call(m, NULL, NULL);
@@ -368,7 +372,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!strcmp(argv[1], "config")) {
-		load_ca(cert, NULL);
+		if (cert)
+			load_ca(cert, NULL);
 		open_nl(false);
 		return cmd_config(attempts, type, bits);
 	}

@@ -4,11 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "fileio.h"
+#include "scep_crypto.h"
 #include "tap.h"
+#include "trust.h"
 
 static const char *test_defaults(void)
 {
@@ -166,6 +169,90 @@ static const char *test_ap_challenge(void)
 	return NULL;
 }
 
+/* The CA pin: one spelling whatever the case and colons, kept 0600. */
+static const char *test_trust(void)
+{
+	static const char lower[] =
+		"3fa29c0011223344556677889900aabbccddeeff00112233445566778899aabb";
+	char upper_colons[96] = "", got[65], dir[] = "/tmp/lscd-pin.XXXXXX", path[64];
+	struct lscd_config c;
+	struct stat st;
+	size_t i, n = 0;
+	FILE *f;
+	int rc;
+
+	for (i = 0; i < 64; i += 2)
+		n += (size_t)snprintf(upper_colons + n, sizeof(upper_colons) - n,
+				      "%s%c%c", i ? ":" : "", lower[i] - (lower[i] >= 'a' ? 32 : 0),
+				      lower[i + 1] - (lower[i + 1] >= 'a' ? 32 : 0));
+	lscd_config_defaults(&c);
+	rc = lscd_config_set(&c, "ca_fingerprint", upper_colons);
+	CHECK(!rc && c.ca_fingerprint && !strcmp(c.ca_fingerprint, lower),
+	      "ca_fingerprint %s kept as '%s'", upper_colons, c.ca_fingerprint);
+	CHECK(c.min_ap_key_bits == 2048 && c.min_cipher == SCEP_CIPHER_AES128 &&
+	      c.min_digest == SCEP_DIGEST_SHA256 && !c.csr_allow_extensions,
+	      "defaults: min_ap_key_bits %u, min_cipher %u, min_digest %u",
+	      c.min_ap_key_bits, c.min_cipher, c.min_digest);
+	CHECK(lscd_config_set(&c, "min_cipher", "des") == -EINVAL, "min_cipher des accepted");
+	CHECK(lscd_config_set(&c, "min_digest", "md5") == -EINVAL, "min_digest md5 accepted");
+	CHECK(lscd_config_set(&c, "ca_root", "relative.pem") == -EINVAL, "relative ca_root");
+	lscd_config_free(&c);
+
+	CHECK(mkdtemp(dir), "mkdtemp");
+	CHECK(lscd_pin_load(dir, got) == -ENOENT, "a pin before any was recorded");
+	rc = lscd_pin_save(dir, upper_colons);
+	snprintf(path, sizeof(path), "%s/%s", dir, LSCD_PIN_FILE);
+	CHECK(!rc && !stat(path, &st) && (st.st_mode & 07777) == 0600,
+	      "pin saved: rc %d, mode %o", rc, (unsigned int)(st.st_mode & 07777));
+	rc = lscd_pin_load(dir, got);
+	CHECK(!rc && !strcmp(got, lower), "pin read back: %d '%s'", rc, got);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("3fa2\n", f);
+		fclose(f);
+	}
+	rc = lscd_pin_load(dir, got);
+	unlink(path);
+	rmdir(dir);
+	CHECK(rc == -EINVAL, "a torn pin file taken: %d", rc);
+	return NULL;
+}
+
+static const char *test_challenge_file(void)
+{
+	char path[] = "/tmp/lscd-challenge-XXXXXX", text[128], err[256] = "";
+	struct lscd_config c;
+	int fd, rc;
+
+	fd = mkstemp(path);
+	CHECK(fd >= 0 && write(fd, "from-a-file\nsecond line\n", 24) == 24,
+	      "scratch file");
+	close(fd);
+	lscd_config_defaults(&c);
+	snprintf(text, sizeof(text), "challenge = inline\nchallenge_file = %s\n", path);
+	rc = lscd_config_parse(&c, text, err, sizeof(err));
+	CHECK(!rc && !strcmp(c.challenge, "from-a-file"),
+	      "challenge_file: rc %d '%s' %s", rc, c.challenge, err);
+	CHECK(!strcmp(lscd_config_ap_challenge(&c), "from-a-file"),
+	      "the APs get it too");
+	CHECK(!lscd_config_set(&c, "ap_challenge_file", path) &&
+	      !strcmp(c.ap_challenge, "from-a-file"), "ap_challenge_file");
+	lscd_config_free(&c);
+	unlink(path);
+
+	lscd_config_defaults(&c);
+	snprintf(text, sizeof(text), "\nchallenge_file = %s\n", path);
+	rc = lscd_config_parse(&c, text, err, sizeof(err));
+	CHECK(rc && strstr(err, "line 2: challenge_file: ") &&
+	      strstr(err, "No such file or directory"), "a missing file: %s", err);
+	lscd_config_free(&c);
+	lscd_config_defaults(&c);
+	rc = lscd_config_parse(&c, "challenge_file = relative\n", err, sizeof(err));
+	CHECK(rc && strstr(err, "not an absolute path"), "a relative path: %s", err);
+	lscd_config_free(&c);
+	return NULL;
+}
+
 int main(void)
 {
 	static const struct tap_case cases[] = {
@@ -174,6 +261,8 @@ int main(void)
 		{ "lscd_config_errors_name_the_line", test_errors },
 		{ "lscd_config_overrides_and_load", test_overrides_and_load },
 		{ "lscd_config_ap_challenge_defaults_to_the_cas", test_ap_challenge },
+		{ "lscd_trust_pin_spelling_and_file", test_trust },
+		{ "lscd_config_challenge_file", test_challenge_file },
 	};
 
 	tap_plan(TAP_COUNT(cases));

@@ -119,8 +119,19 @@ static const char *test_files(void)
 	CHECK(asprintf(&junk, "%s/9-0000000000000000.txn", jdir) > 0, "junk path");
 	CHECK(!lsc_write_file_atomic(junk, "half a", 6, 0600), "junk");
 	free(junk);
+	CHECK(asprintf(&junk, "%s/1-%.16s.txn.tmp.Ab3xYz", jdir, a.csr_sha256) > 0,
+	      "temp path");
+	CHECK(!lsc_write_file_atomic(junk, "torn", 4, 0600), "stale temp");
 	CHECK(!lscd_journal_load(jdir, &v, &n, &bad), "load");
 	CHECK(n == 2 && bad == 1, "2 entries and 1 unreadable, got %zu and %u", n, bad);
+	CHECK(stat(junk, &st) && errno == ENOENT, "stale temp file removed");
+	free(junk);
+	CHECK(asprintf(&junk, "%s/9-0000000000000000.txn", jdir) > 0, "junk path");
+	CHECK(stat(junk, &st) && errno == ENOENT, "unreadable entry no longer a .txn");
+	free(junk);
+	CHECK(asprintf(&junk, "%s/9-0000000000000000.txn.bad", jdir) > 0, "bad path");
+	CHECK(!stat(junk, &st), "unreadable entry put aside as .bad");
+	free(junk);
 	for (i = 0; i < n; i++) {
 		if (!strcmp(v[i].csr_sha256, a.csr_sha256))
 			CHECK(v[i].state == LSCD_J_FAILED && !strcmp(v[i].reason, "badRequest"),
@@ -133,7 +144,8 @@ static const char *test_files(void)
 	free(v);
 	CHECK(!lscd_journal_remove(jdir, &a) && !lscd_journal_remove(jdir, &a),
 	      "remove twice is fine");
-	CHECK(!lscd_journal_load(jdir, &v, &n, &bad) && n == 1, "one left");
+	CHECK(!lscd_journal_load(jdir, &v, &n, &bad) && n == 1 && !bad,
+	      "one left, and the entry put aside is not read again");
 	lscd_jentry_release(&v[0]);
 	free(v);
 	lscd_jentry_release(&a);

@@ -3,8 +3,10 @@
  * The SCEP engine's pure pieces, and whole transactions against a CA made
  * up in memory: the test plays the CA with the engine's message layer.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/cms.h>
 #include <openssl/err.h>
@@ -14,6 +16,7 @@
 
 #include "hex.h"
 #include "names.h"
+#include "pem.h"
 #include "scep_ca.h"
 #include "scep_cert.h"
 #include "scep_crypto.h"
@@ -108,6 +111,17 @@ static int make_csr(const char *cn, EVP_PKEY *key, const char *challenge,
 	return 0;
 }
 
+/* Chain and algorithms, as lscd's policy sets them; the weakest minimums
+ * lscd may be told to accept, so every cap set the tests use works. */
+static int ca_ready(struct scep_ca *ca)
+{
+	char err[256];
+
+	return scep_ca_build_chain(ca, NULL, err, sizeof(err)) ||
+	       scep_caps_pick(ca->caps, SCEP_CIPHER_DES3, SCEP_DIGEST_SHA1,
+			      &ca->cipher, &ca->digest, err, sizeof(err));
+}
+
 static struct scep_ca *make_ca(unsigned int caps)
 {
 	struct scep_ca *ca = scep_ca_new("http://ca.example/cgi-bin/scep");
@@ -117,7 +131,7 @@ static struct scep_ca *make_ca(unsigned int caps)
 
 	ca->caps = caps;
 	if (scep_ca_set_certs(ca, "application/x-x509-ca-cert", der, (size_t)l,
-			      err, sizeof(err))) {
+			      err, sizeof(err)) || ca_ready(ca)) {
 		scep_ca_free(ca);
 		ca = NULL;
 	}
@@ -214,18 +228,59 @@ static const char *test_caps_parse(void)
 	return NULL;
 }
 
+/* Cipher and digest picked for caps and minimums, or NULL when refused. */
+static const char *pick(unsigned int caps, unsigned int mc, unsigned int md,
+			bool want_digest, char *err, size_t errlen)
+{
+	const char *c = NULL, *d = NULL;
+
+	if (scep_caps_pick(caps, mc, md, &c, &d, err, errlen))
+		return NULL;
+	return want_digest ? d : c;
+}
+
 static const char *test_caps_algorithms(void)
 {
-	CHECK(!strcmp(scep_caps_cipher(SCEP_CAPS_KNOWN | SCEP_CAP_AES), "AES-128-CBC"), "AES");
-	CHECK(!strcmp(scep_caps_cipher(SCEP_CAPS_KNOWN | SCEP_CAP_STANDARD), "AES-128-CBC"),
-	      "SCEPStandard implies AES");
-	CHECK(!strcmp(scep_caps_cipher(SCEP_CAPS_KNOWN | SCEP_CAP_DES3), "DES-EDE3-CBC"), "DES3");
-	CHECK(!strcmp(scep_caps_cipher(0), "DES-EDE3-CBC"), "no caps: 3DES");
-	CHECK(!strcmp(scep_caps_cipher(SCEP_CAPS_KNOWN | SCEP_CAP_POST), "DES-CBC"),
-	      "caps without ciphers: DES");
-	CHECK(!strcmp(scep_caps_digest(SCEP_CAPS_KNOWN | SCEP_CAP_SHA256), "SHA256"), "SHA-256");
-	CHECK(!strcmp(scep_caps_digest(0), "SHA1"), "no caps: SHA-1");
-	CHECK(!strcmp(scep_caps_digest(SCEP_CAPS_KNOWN | SCEP_CAP_SHA512), "SHA512"), "SHA-512");
+	const unsigned int K = SCEP_CAPS_KNOWN, A = SCEP_CIPHER_AES128,
+			   D3 = SCEP_CIPHER_DES3, S1 = SCEP_DIGEST_SHA1,
+			   S256 = SCEP_DIGEST_SHA256;
+	const char *r;
+	char err[256];
+	unsigned int rank;
+
+	r = pick(K | SCEP_CAP_AES, A, S1, false, err, sizeof(err));
+	CHECK(r && !strcmp(r, "AES-128-CBC"), "AES");
+	r = pick(K | SCEP_CAP_STANDARD, A, S256, false, err, sizeof(err));
+	CHECK(r && !strcmp(r, "AES-128-CBC"), "SCEPStandard implies AES");
+	r = pick(K | SCEP_CAP_DES3, D3, S1, false, err, sizeof(err));
+	CHECK(r && !strcmp(r, "DES-EDE3-CBC"), "DES3 when min_cipher allows it");
+	r = pick(0, D3, S1, false, err, sizeof(err));
+	CHECK(r && !strcmp(r, "DES-EDE3-CBC"), "no caps: 3DES when allowed");
+	/* A forged "POSTPKIOperation" alone: single DES is never used. */
+	r = pick(K | SCEP_CAP_POST, D3, S1, false, err, sizeof(err));
+	CHECK(!r && strstr(err, "single DES"), "caps without ciphers: refused (%s)",
+	      r ? r : err);
+	r = pick(K | SCEP_CAP_DES3 | SCEP_CAP_SHA256, A, S256, false, err, sizeof(err));
+	CHECK(!r && strstr(err, "min_cipher aes128"), "3DES below min_cipher: %s",
+	      r ? r : err);
+	r = pick(0, A, S256, false, err, sizeof(err));
+	CHECK(!r && strstr(err, "did not answer GetCACaps"),
+	      "no caps with the defaults: refused (%s)", r ? r : err);
+	r = pick(K | SCEP_CAP_AES | SCEP_CAP_SHA256, A, S256, true, err, sizeof(err));
+	CHECK(r && !strcmp(r, "SHA256"), "SHA-256");
+	r = pick(K | SCEP_CAP_AES, A, S256, true, err, sizeof(err));
+	CHECK(!r && strstr(err, "min_digest sha256"), "SHA-1 only below min_digest: %s",
+	      r ? r : err);
+	r = pick(0, D3, S1, true, err, sizeof(err));
+	CHECK(r && !strcmp(r, "SHA1"), "no caps: SHA-1 when allowed");
+	r = pick(K | SCEP_CAP_AES | SCEP_CAP_SHA512, A, S256, true, err, sizeof(err));
+	CHECK(r && !strcmp(r, "SHA512"), "SHA-512");
+	r = pick(K | SCEP_CAP_AES | SCEP_CAP_SHA256, A, SCEP_DIGEST_SHA512, true,
+		 err, sizeof(err));
+	CHECK(!r, "SHA-256 below min_digest sha512");
+	CHECK(!scep_cipher_rank("AES128", &rank) && rank == A, "aes128 rank");
+	CHECK(scep_cipher_rank("des", &rank) == -EINVAL, "single DES has no rank");
+	CHECK(scep_digest_rank("md5", &rank) == -EINVAL, "MD5 has no rank");
 	return NULL;
 }
 
@@ -552,11 +607,55 @@ static const char *test_pending_then_poll(void)
 	return NULL;
 }
 
+/*
+ * A transaction holds its own references: the daemon drops its CA on a
+ * reload and its signer on a new controller certificate while requests
+ * are PENDING.  Their CertPoll, and the chain the AP gets, must not care.
+ */
+static const char *test_txn_holds_references(void)
+{
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_AES | SCEP_CAP_POST);
+	struct scep_signer mine = { proxy_id.key, proxy_id.cert };
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	struct seen s1 = { 0 }, s2 = { 0 };
+	struct scep_ca *held;
+	struct scep_txn *t;
+	uint8_t *csr;
+	size_t csr_len;
+	int err;
+
+	CHECK(ca && certs && EVP_PKEY_up_ref(mine.key) && X509_up_ref(mine.cert),
+	      "set-up");
+	ca->chain = sk_X509_new_null();
+	CHECK(ca->chain && X509_up_ref(ca->ca) && sk_X509_push(ca->chain, ca->ca),
+	      "chain");
+	make_csr("AP-held", ap_key2, NULL, &csr, &csr_len);
+	t = scep_txn_new(ca, &mine, csr, csr_len, 0, &poll_policy, "held", &err);
+	CHECK(t, "scep_txn_new: %d", err);
+	scep_signer_release(&mine);
+	scep_ca_free(ca);
+	CHECK(round_trip(t, &s1, SCEP_STATUS_PENDING, -1, NULL, NULL, NULL, NULL) ==
+	      SCEP_TXN_POLL_WAIT, "PENDING after the caller let go of CA and signer");
+	sk_X509_push(certs, issue_for("AP-held", ap_key2, &ca_id));
+	CHECK(round_trip(t, &s2, SCEP_STATUS_SUCCESS, -1, NULL, certs, NULL, NULL) ==
+	      SCEP_TXN_ISSUED, "CertPoll issued after the caller let go");
+	held = scep_txn_ca(t);
+	CHECK(held->chain && sk_X509_num(held->chain) == 1 &&
+	      !X509_cmp(sk_X509_value(held->chain, 0), ca_id.cert),
+	      "the transaction's CA still has its chain");
+	seen_release(&s1);
+	seen_release(&s2);
+	sk_X509_pop_free(certs, X509_free);
+	scep_txn_free(t);
+	free(csr);
+	return NULL;
+}
+
 static const char *test_poll_timeout(void)
 {
 	struct scep_poll_policy quick = { .initial_ms = 10, .factor = 1,
 					  .max_interval_ms = 10, .max_total_ms = 0 };
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_DES3);
 	struct seen s = { 0 };
 	struct scep_txn_status st;
 	struct scep_txn *t;
@@ -579,7 +678,7 @@ static const char *test_poll_timeout(void)
 
 static const char *test_failure_words(void)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_DES3);
 	struct seen s = { 0 };
 	struct scep_txn_status st;
 	struct scep_txn *t;
@@ -615,7 +714,7 @@ static const char *test_failure_words(void)
 
 static const char *test_reply_checks(void)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_DES3);
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	uint8_t bad_nonce[16] = { 1, 2, 3 };
 	struct seen s = { 0 };
@@ -669,7 +768,7 @@ static const char *mismatch_case(const char *req_cn, EVP_PKEY *req_key,
 				 const char *cert_cn, EVP_PKEY *cert_key,
 				 const struct scep_signer *issuer)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_DES3);
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	struct seen s = { 0 };
 	struct scep_txn_status st;
@@ -700,7 +799,7 @@ static const char *mismatch_case(const char *req_cn, EVP_PKEY *req_key,
 
 static const char *test_subject_reordered(void)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_DES3);
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	struct seen s = { 0 };
 	struct scep_txn_status st;
@@ -749,7 +848,7 @@ static struct scep_ca *make_ra_ca(void)
 	ca->caps = SCEP_CAPS_KNOWN | SCEP_CAP_POST | SCEP_CAP_AES | SCEP_CAP_SHA256;
 	if (scep_certs_to_pkcs7(sk, &der, &len) ||
 	    scep_ca_set_certs(ca, "application/x-x509-ca-ra-cert", der, len, err,
-			      sizeof(err))) {
+			      sizeof(err)) || ca_ready(ca)) {
 		scep_ca_free(ca);
 		ca = NULL;
 	}
@@ -828,7 +927,7 @@ static uint8_t *next_ca_reply(const struct scep_signer *by, X509 *next, size_t *
 
 static const char *test_get_next_ca_cert(void)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_GETNEXTCACERT);
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_GETNEXTCACERT | SCEP_CAP_AES);
 	X509 *next = make_cert("Test SCEP CA 2", other_ca.key, NULL, NULL, true,
 			       "keyCertSign,cRLSign");
 	STACK_OF(X509) *got = NULL;
@@ -869,6 +968,40 @@ static const char *test_cert_mismatch(void)
 	return NULL;
 }
 
+/*
+ * The private parts of the keys lscd makes and reads live in OpenSSL's
+ * secure heap, which scep_lib_init() set up.
+ */
+static const char *test_keys_in_secure_heap(void)
+{
+	char kpath[] = "/tmp/test_scep_key.XXXXXX", cpath[64];
+	struct scep_signer made = { 0 }, read = { 0 };
+	size_t u0, u1, u2, u3;
+	int fd;
+
+	CHECK(CRYPTO_secure_malloc_initialized(), "no secure heap after scep_lib_init");
+	u0 = CRYPTO_secure_used();
+	CHECK(!scep_signer_generate(&made, "secure heap test"), "generate");
+	u1 = CRYPTO_secure_used();
+	CHECK(u1 > u0, "a generated RSA key took no secure memory (%zu -> %zu)", u0, u1);
+	fd = mkstemp(kpath);
+	CHECK(fd >= 0, "scratch file");
+	close(fd);
+	snprintf(cpath, sizeof(cpath), "%s.crt", kpath);
+	CHECK(!lsc_pem_write_key(kpath, made.key) &&
+	      !lsc_pem_write_certs(cpath, made.cert, NULL, 0644), "write the pair");
+	u2 = CRYPTO_secure_used();
+	CHECK(!scep_signer_load(&read, kpath, cpath), "load");
+	u3 = CRYPTO_secure_used();
+	unlink(kpath);
+	unlink(cpath);
+	CHECK(u3 > u2, "a key read from PEM took no secure memory (%zu -> %zu)", u2, u3);
+	scep_signer_release(&read);
+	scep_signer_release(&made);
+	CHECK(CRYPTO_secure_used() < u3, "freeing the keys gave nothing back");
+	return NULL;
+}
+
 static int setup(void)
 {
 	EVP_PKEY *k;
@@ -898,6 +1031,7 @@ int main(void)
 {
 	static const struct tap_case cases[] = {
 		{ "scep_caps_parse", test_caps_parse },
+		{ "scep_keys_in_secure_heap", test_keys_in_secure_heap },
 		{ "scep_caps_algorithms", test_caps_algorithms },
 		{ "scep_fail_info_words", test_fail_info_words },
 		{ "scep_transaction_id", test_transaction_id },
@@ -908,6 +1042,7 @@ int main(void)
 		{ "scep_renewal_and_get", test_renewal_and_get },
 		{ "scep_pending_then_poll", test_pending_then_poll },
 		{ "scep_poll_timeout", test_poll_timeout },
+		{ "scep_txn_holds_references", test_txn_holds_references },
 		{ "scep_failure_words", test_failure_words },
 		{ "scep_reply_checks", test_reply_checks },
 		{ "scep_cert_mismatch", test_cert_mismatch },

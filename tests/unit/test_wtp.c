@@ -307,48 +307,112 @@ static int dir_entries(const char *dir, bool *temp)
 	return n;
 }
 
+/* Loads @dir's LSC and says whether it is @want (with its key @key). */
+static const char *loads_as(const char *dir, X509 *want)
+{
+	STACK_OF(X509) *got_cas = NULL;
+	EVP_PKEY *got_key = NULL;
+	X509 *got = NULL;
+	int same;
+
+	CHECK(!wtp_store_load_lsc(dir, &ap_id, &got_key, &got, &got_cas),
+	      "the installed LSC does not load");
+	same = !X509_cmp(got, want);
+	EVP_PKEY_free(got_key);
+	X509_free(got);
+	sk_X509_pop_free(got_cas, X509_free);
+	CHECK(same, "another certificate loaded");
+	return NULL;
+}
+
 static const char *test_install_atomic(void)
 {
-	char dir[256], path[300];
-	STACK_OF(X509) *cas = chain_of(&ca), *got_cas = NULL;
-	X509 *cert = issue_for(&ca, ap_key, "CAP3G1-f866f267577e"), *got = NULL;
-	EVP_PKEY *got_key = NULL;
+	char dir[256], path[600], torn[300];
+	STACK_OF(X509) *cas = chain_of(&ca);
+	X509 *cert = issue_for(&ca, ap_key, "CAP3G1-f866f267577e");
+	const char *why;
 	struct stat stt;
 	bool temp;
 	int n, ret;
 
 	snprintf(dir, sizeof(dir), "%s/install", tmpdir);
 	CHECK(!wtp_store_mkdir(dir), "mkdir %s", dir);
-	ret = wtp_store_install_lsc(dir, ap_key, cert, cas);
+	ret = wtp_store_install_lsc(dir, ap_key, cert, false, cas);
 	CHECK(!ret, "install: %s", strerror(-ret));
+	/* lsc, one lsc-set.*, and the three names leading into it. */
 	n = dir_entries(dir, &temp);
-	CHECK(n == 3 && !temp, "%d files after install, temp files left: %d", n, temp);
+	CHECK(n == 5 && !temp, "%d entries after install, temp files left: %d", n, temp);
 	snprintf(path, sizeof(path), "%s/%s", dir, WTP_LSC_KEY);
 	CHECK(!stat(path, &stt) && (stt.st_mode & 0777) == 0600,
 	      "key mode %o", stt.st_mode & 0777);
-	CHECK(!wtp_store_load_lsc(dir, &ap_id, &got_key, &got, &got_cas),
-	      "installed LSC does not load");
-	CHECK(!X509_cmp(got, cert), "loaded another certificate");
-	EVP_PKEY_free(got_key);
-	X509_free(got);
-	sk_X509_pop_free(got_cas, X509_free);
+	why = loads_as(dir, cert);
+	if (why)
+		return why;
 
-	/* A torn install (another key next to the certificate) reads as none. */
-	CHECK(!lsc_pem_write_key(path, stranger_key), "rewrite key");
-	CHECK(wtp_store_load_lsc(dir, &ap_id, &got_key, &got, &got_cas),
-	      "a key that does not match the certificate was accepted");
+	/*
+	 * A crash mid-renewal: a new set half written, its key another one.
+	 * The set in use still loads, and the next install clears the debris.
+	 */
+	snprintf(torn, sizeof(torn), "%s/" WTP_LSC_SET_PREFIX "crash1", dir);
+	CHECK(!mkdir(torn, 0700), "mkdir %s", torn);
+	snprintf(path, sizeof(path), "%s/%s", torn, WTP_LSC_KEY);
+	CHECK(!lsc_pem_write_key(path, stranger_key), "torn key");
+	why = loads_as(dir, cert);
+	if (why)
+		return why;
 
-	/* A failed write leaves no partial file behind. */
-	snprintf(path, sizeof(path), "%s/%s", dir, WTP_LSC_CERT);
-	unlink(path);
-	CHECK(!mkdir(path, 0700), "mkdir %s", path);
-	ret = wtp_store_install_lsc(dir, ap_key, cert, cas);
-	CHECK(ret, "install over a directory succeeded");
+	/* A renewal is one swap: the new certificate, and one set left. */
+	X509 *renewed = issue_for(&ca, ap_key, "CAP3G1-f866f267577e");
+
+	ret = wtp_store_install_lsc(dir, ap_key, renewed, true, cas);
+	CHECK(!ret, "renewal install: %s", strerror(-ret));
+	why = loads_as(dir, renewed);
+	if (why)
+		return why;
 	n = dir_entries(dir, &temp);
-	CHECK(!temp, "temp files left after a failed install");
-	rmdir(path);
+	CHECK(n == 5 && !temp && stat(torn, &stt), "%d entries after the renewal", n);
+
+	/* A renewal whose chain ends at another CA: refused, the LSC stays. */
+	STACK_OF(X509) *other = chain_of(&other_ca);
+	X509 *foreign = issue_for(&other_ca, ap_key, "CAP3G1-f866f267577e");
+
+	ret = wtp_store_install_lsc(dir, ap_key, foreign, true, other);
+	CHECK(ret == -EPERM, "a chain to another root was installed (%d)", ret);
+	why = loads_as(dir, renewed);
+	if (why)
+		return why;
+	/* Joined with its MIC, the AP takes a new CA: a first enrollment. */
+	ret = wtp_store_install_lsc(dir, ap_key, foreign, false, other);
+	CHECK(!ret, "first enrollment under another CA: %s", strerror(-ret));
+	why = loads_as(dir, foreign);
+	X509_free(foreign);
+	sk_X509_pop_free(other, X509_free);
+	if (why)
+		return why;
+
+	wtp_store_remove_lsc(dir);
+	n = dir_entries(dir, &temp);
+	CHECK(!n, "%d entries left after remove", n);
+	X509_free(renewed);
 	X509_free(cert);
 	sk_X509_pop_free(cas, X509_free);
+	return NULL;
+}
+
+/* On renewal, a chain to another root is refused; the same root passes. */
+static const char *test_renewal_keeps_root(void)
+{
+	STACK_OF(X509) *mine = chain_of(&ca), *theirs = chain_of(&other_ca);
+	char why[256] = "";
+	int a, b;
+
+	a = wtp_chain_keeps_root(mine, mine, why, sizeof(why));
+	b = wtp_chain_keeps_root(theirs, mine, why, sizeof(why));
+	sk_X509_pop_free(mine, X509_free);
+	sk_X509_pop_free(theirs, X509_free);
+	CHECK(a == CAPWAP_LSC_RESULT_SUCCESS, "the same root refused");
+	CHECK(b == CAPWAP_LSC_RESULT_CERT_MISMATCH && strstr(why, "not at the LSC CA installed"),
+	      "another root: result %d, '%s'", b, why);
 	return NULL;
 }
 
@@ -536,7 +600,8 @@ int main(void)
 		{ "wtp_cert_not_yet_valid", test_cert_not_yet_valid },
 		{ "wtp_refused_and_reported", test_refused_and_reported },
 		{ "wtp_attempts_fall_back", test_attempts_fall_back },
-		{ "wtp_install_atomic_0600", test_install_atomic },
+		{ "wtp_install_one_set_0600_crash_renewal", test_install_atomic },
+		{ "wtp_renewal_keeps_root", test_renewal_keeps_root },
 	};
 	char cmd[300];
 

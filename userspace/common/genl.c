@@ -23,16 +23,24 @@ int lsc_genl_open(struct lsc_genl *g)
 	setsockopt(nl_socket_get_fd(g->sock), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &(int){ 1 }, sizeof(int));
 	/* Resolving the name is what makes the kernel load capwap_lsc. */
-	g->family = genl_ctrl_resolve(g->sock, CAPWAP_LSC_GENL_NAME);
-	if (g->family < 0) {
-		ret = g->family == -NLE_OBJ_NOTFOUND ? -ENOENT : -EIO;
+	ret = lsc_genl_resolve(g);
+	if (ret)
 		goto err;
-	}
 	return 0;
 err:
 	nl_socket_free(g->sock);
 	g->sock = NULL;
 	return ret;
+}
+
+int lsc_genl_resolve(struct lsc_genl *g)
+{
+	int id = genl_ctrl_resolve(g->sock, CAPWAP_LSC_GENL_NAME);
+
+	if (id < 0)
+		return id == -NLE_OBJ_NOTFOUND ? -ENOENT : -EIO;
+	g->family = id;
+	return 0;
 }
 
 void lsc_genl_close(struct lsc_genl *g)

@@ -21,6 +21,11 @@ struct lsc_genl {
 };
 
 int lsc_genl_open(struct lsc_genl *g);
+/*
+ * Looks the family's id up again on an open socket (the module was
+ * reloaded): 0, -ENOENT while the family is not registered, or -EIO.
+ */
+int lsc_genl_resolve(struct lsc_genl *g);
 void lsc_genl_close(struct lsc_genl *g);
 
 /* A request for cmd; NLM_F_DUMP in flags asks for a dump. */

@@ -10,9 +10,17 @@
  * handles whatever is queued and returns.
  */
 
+#include <stdbool.h>
+
 #include "genl.h"
 
+/*
+ * Also joins nlctrl's "notify" group, so that the family's registration
+ * and removal (the module loaded or unloaded) are seen as they happen.
+ */
 int lsc_genl_events_open(struct lsc_genl *ev);
+/* After the family came back: its events group again, looked up on cmd. */
+int lsc_genl_events_rejoin(struct lsc_genl *ev, struct lsc_genl *cmd);
 int lsc_genl_events_fd(const struct lsc_genl *ev);
 
 /*
@@ -24,7 +32,9 @@ int lsc_genl_events_fd(const struct lsc_genl *ev);
  */
 typedef void (*lsc_genl_event_fn)(uint8_t cmd, struct nlattr **attrs,
 				  void *arg);
+/* The family was registered (present) or removed. */
+typedef void (*lsc_genl_family_fn)(bool present, void *arg);
 int lsc_genl_events_process(struct lsc_genl *ev, lsc_genl_event_fn fn,
-			    void *arg);
+			    lsc_genl_family_fn family_fn, void *arg);
 
 #endif /* LSC_GENL_EVENTS_H */

@@ -29,24 +29,28 @@ struct lscd_job {
 	char mac[LSC_MAC_STR_LEN];
 	bool fallback_ok;	/* resumed from SENT: PKCSReq if the CA forgot it */
 	uint64_t started_ms;
+	unsigned int kgen;	/* d->kgen when the kernel handed it over */
 };
 
-static void journal(struct lscd *d, struct lscd_job *j)
+static int journal(struct lscd *d, struct lscd_job *j)
 {
 	int rc;
 
 	if (j->controller)
-		return;
+		return 0;
 	rc = lscd_journal_write(d->jdir, &j->je);
 	if (rc)
 		lsc_err("AP %s request %" PRIu64 ": cannot journal: %s", j->mac,
 			j->je.request_id, strerror(-rc));
+	return rc;
 }
 
 /*
  * Fault injection for the crash tests: LSCD_TEST_EXIT_AFTER=sent or
  * =issued ends the process right after that state reached the journal,
- * the only way to land a crash exactly between two steps.
+ * =answered right after the CA's certificate arrived and before anything
+ * of it was journaled: the only way to land a crash exactly between two
+ * steps.
  */
 static void crash_point(const struct lscd_job *j, const char *state)
 {
@@ -105,10 +109,17 @@ static void finish(struct lscd *d, struct lscd_job *j)
 
 		if (j->je.state == LSCD_J_ISSUED && cert) {
 			rc = lscd_ctrl_install(&d->ctrl, cert);
-			if (rc)
-				lsc_err("controller: certificate issued but not saved: %s",
+			if (rc && d->ctrl.cert == cert) {
+				d->ctrl_save_delay_ms = d->cfg.ca_retry_ms > 1000 ?
+							d->cfg.ca_retry_ms : 1000;
+				d->ctrl_save_ms = lsc_now_ms() + d->ctrl_save_delay_ms;
+				lsc_err("controller: LSC issued and in use, but not saved to %s/controller.crt: %s; saving again in %u s",
+					d->cfg.state_dir, strerror(-rc),
+					d->ctrl_save_delay_ms / 1000);
+			} else if (rc) {
+				lsc_err("controller: certificate issued but not taken into use: %s",
 					strerror(-rc));
-			else
+			} else
 				lsc_notice("controller: LSC installed, transactionID %s, expires %" PRIu64,
 					   j->je.transaction_id, lscd_cert_expiry(cert));
 			d->ctrl_retry_ms = 0;
@@ -122,9 +133,26 @@ static void finish(struct lscd *d, struct lscd_job *j)
 		unlink_job(d, j);
 		return;
 	}
+	if (j->kgen != d->kgen) {
+		/*
+		 * Taken from a module since unloaded: the request ids start
+		 * over in the new one, so this id may name another AP's.
+		 */
+		lsc_warn("AP %s request %" PRIu64 ": the module was reloaded since it was taken; result (%s) dropped",
+			 j->mac, j->je.request_id, lscd_jstate_name(j->je.state));
+		lscd_journal_remove(d->jdir, &j->je);
+		unlink_job(d, j);
+		return;
+	}
 	if (j->je.state == LSCD_J_ISSUED) {
-		rc = lscd_kernel_complete_ok(&d->cmd, j->je.request_id, d->chain,
-					     j->je.cert, j->je.cert_len);
+		/* The chain of the CA that issued it, whatever a reload did since. */
+		STACK_OF(X509) *chain = j->sj.txn ? scep_txn_ca(j->sj.txn)->chain : NULL;
+
+		if (!chain)
+			chain = d->chain;
+		rc = chain ? lscd_kernel_complete_ok(&d->cmd, j->je.request_id, chain,
+						     j->je.cert, j->je.cert_len) :
+		     -ENODATA;
 		if (!rc) {
 			const unsigned char *p = j->je.cert;
 			X509 *x = d2i_X509(NULL, &p, (long)j->je.cert_len);
@@ -215,17 +243,30 @@ static void settle(struct lscd *d, struct lscd_job *j)
 	finish(d, j);
 }
 
-/* Written before it leaves: a crash from here on polls. */
+/*
+ * Written before it leaves: a crash from here on polls.  A request whose
+ * SENT state did not reach the disk is not sent: after a crash lscd would
+ * not know it ever went, and would make the CA issue a second certificate.
+ */
 static int on_sending(struct scep_jobs *js, struct scep_job *sj)
 {
 	struct lscd *d = container_of(js, struct lscd, jobs);
 	struct lscd_job *j = container_of(sj, struct lscd_job, sj);
 	struct scep_txn_status st;
+	enum lscd_jstate was = j->je.state;
+	int rc;
 
 	scep_txn_status(sj->txn, &st);
 	if (st.last_msg_type != SCEP_MSG_CERTPOLL && j->je.state != LSCD_J_SENT) {
 		j->je.state = LSCD_J_SENT;
-		journal(d, j);
+		rc = journal(d, j);
+		if (rc) {
+			j->je.state = was;
+			scep_txn_fail(sj->txn, CAPWAP_LSC_RESULT_ERROR,
+				      "not sent: the journal cannot record it (%s)",
+				      strerror(-rc));
+			return rc;
+		}
 		crash_point(j, "sent");
 	}
 	return 0;
@@ -244,6 +285,8 @@ static void on_settled(struct scep_jobs *js, struct scep_job *sj,
 	struct lscd *d = container_of(js, struct lscd, jobs);
 	struct lscd_job *j = container_of(sj, struct lscd_job, sj);
 
+	if (st == SCEP_TXN_ISSUED)
+		crash_point(j, "answered");
 	if (st == SCEP_TXN_FAILED && j->fallback_ok) {
 		struct scep_txn_status s;
 
@@ -275,9 +318,25 @@ static void on_settled(struct scep_jobs *js, struct scep_job *sj,
 	}
 }
 
+/*
+ * No answer is no refusal: the request waits, unchanged, and costs its AP
+ * no attempt.  Until the CA answers again lscd holds every job and takes
+ * no new request (daemon.c probes the CA).
+ */
+static bool on_unreachable(struct scep_jobs *js, struct scep_job *sj)
+{
+	struct lscd *d = container_of(js, struct lscd, jobs);
+
+	lsc_warn("%s: CA unreachable after %u attempts: held until it answers again",
+		 sj->tag, sj->x.attempt);
+	lscd_ca_down(d);
+	return true;
+}
+
 const struct scep_jobs_ops lscd_job_ops = {
 	.sending = on_sending,
 	.retrying = on_retrying,
+	.unreachable = on_unreachable,
 	.settled = on_settled,
 };
 
@@ -294,6 +353,7 @@ static struct lscd_job *job_new(struct lscd *d, bool controller)
 	if (!j)
 		return NULL;
 	j->controller = controller;
+	j->kgen = d->kgen;
 	j->started_ms = lsc_now_ms();
 	j->sj.due_ms = j->started_ms;
 	if (controller)
@@ -318,14 +378,14 @@ static bool cn_matches(X509_REQ *req, const struct lscd_request *r,
 					  X509_NAME_get_index_by_NID(n, NID_commonName, -1)) < 0;
 }
 
-int lscd_ap_check_csr(const struct lscd_request *r, unsigned int min_bits,
-		      char *why, size_t size)
+int lscd_ap_check_csr(const struct lscd_request *r,
+		      const struct lscd_csr_policy *pol, char *why, size_t size)
 {
 	const unsigned char *p = r->csr;
 	X509_REQ *req = d2i_X509_REQ(NULL, &p, (long)r->csr_len);
 	EVP_PKEY *pub;
 	char cn[128];
-	unsigned int bits, want;
+	unsigned int bits;
 	int rc = -EINVAL;
 
 	if (!req || p != r->csr + r->csr_len) {
@@ -342,7 +402,6 @@ int lscd_ap_check_csr(const struct lscd_request *r, unsigned int min_bits,
 		goto out;
 	}
 	bits = (unsigned int)EVP_PKEY_get_bits(pub);
-	want = r->key_bits > min_bits ? r->key_bits : min_bits;
 	if (r->key_type == CAPWAP_LSC_KEY_EC && !EVP_PKEY_is_a(pub, "EC")) {
 		snprintf(why, size, "the CSR's key is not an EC key");
 		goto out;
@@ -351,12 +410,12 @@ int lscd_ap_check_csr(const struct lscd_request *r, unsigned int min_bits,
 		snprintf(why, size, "the CSR's key is not an RSA key");
 		goto out;
 	}
-	if (bits < want) {
-		snprintf(why, size, "the CSR's key has %u bits, policy wants at least %u",
-			 bits, want);
+	if (bits < r->key_bits) {
+		snprintf(why, size, "the CSR's key has %u bits, the module's policy wants %u",
+			 bits, r->key_bits);
 		goto out;
 	}
-	rc = 0;
+	rc = lscd_csr_policy_check(req, pol, why, size);
 out:
 	X509_REQ_free(req);
 	ERR_clear_error();
@@ -420,7 +479,7 @@ int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 		j->je.renewal = r->flags & CAPWAP_LSC_F_RENEWAL;
 		strcpy(j->je.csr_sha256, hash);
 		j->je.state = LSCD_J_ACCEPTED;
-		rc = lscd_ap_check_csr(r, d->cfg.min_ap_key_bits, why, sizeof(why));
+		rc = lscd_ap_check_csr(r, &d->csr_pol, why, sizeof(why));
 		j->je.csr = r->csr;
 		j->je.csr_len = r->csr_len;
 		r->csr = NULL;
@@ -454,7 +513,12 @@ int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 			   j->mac, j->je.request_id,
 			   j->je.renewal ? "renewal" : "enrollment", r->model,
 			   j->je.transaction_id);
-	journal(d, j);
+	/*
+	 * A new request reaches the journal when it is about to be sent
+	 * (SENT): until then a crash loses nothing, since the kernel gives
+	 * the request back and it starts afresh.  One atomic write (two
+	 * fsyncs) less per AP.
+	 */
 	scep_jobs_add(&d->jobs, &j->sj);
 	return 0;
 }

@@ -11,11 +11,14 @@
 
 #include <openssl/x509.h>
 
+#include "cafetch.h"
 #include "http.h"
 
 struct lscd_ca_opts {
 	const char *url;
-	const char *fingerprint;
+	const char *fingerprint;	/* --fingerprint, or --ca-file's */
+	char pin[65];
+	struct lscd_ca_policy pol;
 	const char *out_dir;
 	bool trace;
 	struct lsc_http_cfg http;
@@ -28,6 +31,10 @@ enum {
 	LSCD_OPT_TIMEOUT,
 	LSCD_OPT_RETRIES,
 	LSCD_OPT_RETRY_DELAY,
+	LSCD_OPT_CA_FILE,
+	LSCD_OPT_CA_ROOT,
+	LSCD_OPT_MIN_CIPHER,
+	LSCD_OPT_MIN_DIGEST,
 	/* Each command's own options number from here. */
 	LSCD_OPT_CMD,
 };
@@ -43,11 +50,20 @@ enum {
 	{ "timeout", required_argument, NULL, LSCD_OPT_TIMEOUT }, \
 	{ "retries", required_argument, NULL, LSCD_OPT_RETRIES }, \
 	{ "retry-delay", required_argument, NULL, LSCD_OPT_RETRY_DELAY }, \
+	{ "ca-file", required_argument, NULL, LSCD_OPT_CA_FILE }, \
+	{ "ca-root", required_argument, NULL, LSCD_OPT_CA_ROOT }, \
+	{ "min-cipher", required_argument, NULL, LSCD_OPT_MIN_CIPHER }, \
+	{ "min-digest", required_argument, NULL, LSCD_OPT_MIN_DIGEST }, \
 	{ "help", no_argument, NULL, 'h' }
 
 #define LSCD_CA_USAGE \
 	"  --url URL             SCEP URL of the CA, e.g. http://ca.example/scep\n" \
 	"  --fingerprint HEX     refuse a CA certificate whose SHA-256 differs\n" \
+	"                        (the issuing CA's; case and colons do not matter)\n" \
+	"  --ca-file FILE        the same, the CA certificate given as PEM\n" \
+	"  --ca-root FILE        root CA(s), PEM, when GetCACert lacks the root\n" \
+	"  --min-cipher C        weakest cipher for requests: aes128 (default), des3\n" \
+	"  --min-digest D        weakest digest: sha256 (default), sha1, sha512\n" \
 	"  --out DIR             where to write certificates\n" \
 	"  --trace               SCEP trace on stderr (like debug pki scep)\n" \
 	"  --ca-bundle FILE      CA certificates for an https URL\n" \
@@ -65,5 +81,7 @@ int lscd_ca_opt(struct lscd_ca_opts *o, int c, const char *arg);
 /* DIR/NAME with first and rest as PEM; says why on failure. */
 int lscd_write_pem(const char *dir, const char *name, X509 *first,
 		   const STACK_OF(X509) *rest);
+/* DIR is a directory we can create files in; says why not. */
+int lscd_check_out_dir(const char *dir);
 
 #endif /* LSCD_CLI_CA_H */

@@ -6,9 +6,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
 #include "config.h"
 #include "fileio.h"
 #include "numparse.h"
+#include "scep_crypto.h"
+#include "trust.h"
 
 /*
  * One enrollment at a time by default: Debian's scepserver (micromdm) keeps
@@ -18,13 +22,16 @@
 #define DEFAULT_CONCURRENCY 1
 #define MAX_CONCURRENCY 256
 #define MAX_CONFIG_LEN (256 * 1024)
+#define MAX_SECRET_FILE_LEN 4096
 
 void lscd_config_defaults(struct lscd_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->key_type = CAPWAP_LSC_KEY_RSA;
 	c->key_bits = 2048;
-	c->min_ap_key_bits = 0;
+	c->min_ap_key_bits = 2048;
+	c->min_cipher = SCEP_CIPHER_AES128;
+	c->min_digest = SCEP_DIGEST_SHA256;
 	c->max_concurrent = DEFAULT_CONCURRENCY;
 	c->accept_backlog = 256;
 	c->poll.initial_ms = 10000;
@@ -61,6 +68,7 @@ void lscd_config_free(struct lscd_config *c)
 
 	free(c->ca_url);
 	free(c->ca_fingerprint);
+	free(c->ca_root);
 	free(c->ca_bundle);
 	free(c->ca_pinned_pubkey);
 	free(c->challenge);
@@ -141,9 +149,45 @@ static int check_key(const struct lscd_config *c)
 	       c->key_bits == 4096 ? 0 : -EINVAL;
 }
 
+/*
+ * A challenge kept in a file of its own (0600, owned by root) rather than
+ * on the command line, where /proc/PID/cmdline shows it to every user, or
+ * in the main file.  Its first line, without the line end.
+ */
+static int set_from_file(struct lscd_config *c, const char *key,
+			 const char *path)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (*path != '/') {
+		snprintf(c->why, sizeof(c->why), "%s: not an absolute path", path);
+		return -EINVAL;
+	}
+	rc = lsc_read_file(path, MAX_SECRET_FILE_LEN, &data, &len);
+	if (rc) {
+		snprintf(c->why, sizeof(c->why), "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	data[strcspn((char *)data, "\r\n")] = '\0';
+	rc = lscd_config_set(c, key, (char *)data);
+	if (rc == -EINVAL)
+		snprintf(c->why, sizeof(c->why), "%s: the challenge is too long", path);
+	OPENSSL_cleanse(data, len);
+	free(data);
+	return rc;
+}
+
 int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
 {
 	size_t i;
+
+	c->why[0] = '\0';
+	if (!strcmp(key, "challenge_file"))
+		return set_from_file(c, "challenge", v);
+	if (!strcmp(key, "ap_challenge_file"))
+		return set_from_file(c, "ap_challenge", v);
 
 	for (i = 0; i < sizeof(subject_keys) / sizeof(subject_keys[0]); i++) {
 		if (strcmp(key, subject_keys[i].key))
@@ -157,19 +201,23 @@ int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
 	if (!strcmp(key, "ca_url"))
 		return set_str(&c->ca_url, v);
 	if (!strcmp(key, "ca_fingerprint")) {
-		size_t n = 0;
+		char norm[65];
 
-		for (i = 0; v[i]; i++) {
-			if (v[i] == ':')
-				continue;
-			if (!isxdigit((unsigned char)v[i]))
-				return -EINVAL;
-			n++;
-		}
-		if (n && n != 64)
-			return -EINVAL;
-		return set_str(&c->ca_fingerprint, v);
+		if (!*v)
+			return set_str(&c->ca_fingerprint, v);
+		/* One spelling: a reload changing only colons or case changes
+		 * nothing. */
+		return lscd_fp_normalize(v, norm) ? -EINVAL :
+		       set_str(&c->ca_fingerprint, norm);
 	}
+	if (!strcmp(key, "ca_root"))
+		return *v && *v != '/' ? -EINVAL : set_str(&c->ca_root, v);
+	if (!strcmp(key, "min_cipher"))
+		return scep_cipher_rank(v, &c->min_cipher);
+	if (!strcmp(key, "min_digest"))
+		return scep_digest_rank(v, &c->min_digest);
+	if (!strcmp(key, "csr_allow_extensions"))
+		return set_bool(&c->csr_allow_extensions, v);
 	if (!strcmp(key, "ca_bundle"))
 		return set_str(&c->ca_bundle, v);
 	if (!strcmp(key, "ca_pinned_pubkey"))
@@ -292,6 +340,10 @@ int lscd_config_parse(struct lscd_config *c, const char *text, char *err,
 			val++;
 		}
 		rc = lscd_config_set(c, key, val);
+		if (rc && c->why[0]) {
+			snprintf(err, errlen, "line %u: %s: %s", lineno, key, c->why);
+			break;
+		}
 		if (rc == -ENOENT) {
 			snprintf(err, errlen, "line %u: unknown key '%s'", lineno, key);
 			break;

@@ -36,7 +36,12 @@ struct lscd_config {
 	char *subject[CAPWAP_LSC_SUBJ_A_MAX + 1];
 	unsigned int key_type;		/* enum capwap_lsc_key_type */
 	unsigned int key_bits;
-	unsigned int min_ap_key_bits;	/* on top of the kernel's policy */
+	/* RSA floor for AP keys; EC keys need P-256 unless it is below 2048 */
+	unsigned int min_ap_key_bits;
+	bool csr_allow_extensions;	/* forward an AP's extensionRequest */
+	char *ca_root;			/* PEM root(s) when GetCACert lacks it */
+	unsigned int min_cipher;	/* enum scep_alg_rank */
+	unsigned int min_digest;	/* enum scep_alg_rank */
 	unsigned int max_concurrent;	/* requests in flight to the CA */
 	unsigned int accept_backlog;	/* requests taken from the kernel */
 	struct scep_poll_policy poll;
@@ -54,11 +59,16 @@ struct lscd_config {
 	bool trace;
 	bool use_get;
 	bool verbose;
+	char why[192];			/* what the last lscd_config_set refused, if told */
 };
 
 void lscd_config_defaults(struct lscd_config *c);
 void lscd_config_free(struct lscd_config *c);
-/* One key; -ENOENT for an unknown key, -EINVAL for a bad value. */
+/*
+ * One key; -ENOENT for an unknown key, -EINVAL for a bad value, or for
+ * challenge_file and ap_challenge_file the errno of reading the file,
+ * with why set.
+ */
 int lscd_config_set(struct lscd_config *c, const char *key, const char *value);
 /* Whole text; on error err says which line and why. */
 int lscd_config_parse(struct lscd_config *c, const char *text, char *err,

@@ -102,13 +102,8 @@ static int set_signer(struct lscd_controller *c, X509 *cert)
 	s->key = c->key;
 	s->cert = cert;
 	if (c->signer) {
-		if (c->nold == LSCD_MAX_SIGNERS) {
-			/* The oldest has long finished its transactions. */
-			scep_signer_release(c->old[0]);
-			free(c->old[0]);
-			memmove(c->old, c->old + 1, sizeof(c->old[0]) * --c->nold);
-		}
-		c->old[c->nold++] = c->signer;
+		scep_signer_release(c->signer);
+		free(c->signer);
 	}
 	c->signer = s;
 	return 0;
@@ -203,12 +198,6 @@ out:
 
 void lscd_ctrl_release(struct lscd_controller *c)
 {
-	unsigned int i;
-
-	for (i = 0; i < c->nold; i++) {
-		scep_signer_release(c->old[i]);
-		free(c->old[i]);
-	}
 	if (c->signer) {
 		scep_signer_release(c->signer);
 		free(c->signer);
@@ -269,25 +258,43 @@ out:
 	return rc;
 }
 
-int lscd_ctrl_install(struct lscd_controller *c, X509 *cert)
+int lscd_ctrl_save(struct lscd_controller *c)
 {
 	char *path = path_of(c->dir, "controller.crt");
 	int rc;
 
 	if (!path)
 		return -ENOMEM;
-	rc = lsc_pem_write_certs(path, cert, NULL, 0644);
+	rc = lsc_pem_write_certs(path, c->cert, NULL, 0644);
 	free(path);
-	if (rc)
-		return rc;
-	if (!X509_up_ref(cert) || !X509_up_ref(cert))
+	c->unsaved = rc != 0;
+	return rc;
+}
+
+int lscd_ctrl_install(struct lscd_controller *c, X509 *cert)
+{
+	int rc;
+
+	/*
+	 * In use before it is on disk: a certificate the CA issued is not
+	 * thrown away for a full disk, which would enroll again and again.
+	 */
+	if (!X509_up_ref(cert))
 		return -ENOMEM;
+	if (!X509_up_ref(cert)) {
+		X509_free(cert);
+		return -ENOMEM;
+	}
+	/* One reference for the signer, one for c->cert. */
+	rc = set_signer(c, cert);
+	if (rc) {
+		X509_free(cert);
+		X509_free(cert);
+		return rc;
+	}
 	X509_free(c->cert);
 	c->cert = cert;
-	rc = set_signer(c, cert);
-	if (rc)
-		X509_free(cert);
-	return rc;
+	return lscd_ctrl_save(c);
 }
 
 uint64_t lscd_cert_expiry(X509 *x)

@@ -21,15 +21,13 @@
 #include "scep_ca.h"
 #include "scep_signer.h"
 
-#define LSCD_MAX_SIGNERS 16
-
 struct lscd_controller {
 	char *dir;
 	EVP_PKEY *key;
 	X509 *cert;			/* the LSC, or NULL */
-	struct scep_signer *signer;	/* current: key with LSC or self-signed */
-	struct scep_signer *old[LSCD_MAX_SIGNERS];
-	unsigned int nold;
+	/* Key with LSC or self-signed; transactions hold their own refs. */
+	struct scep_signer *signer;
+	bool unsaved;			/* cert is not in controller.crt yet */
 };
 
 int lscd_ctrl_load(struct lscd_controller *c, const struct lscd_config *cfg);
@@ -37,7 +35,10 @@ void lscd_ctrl_release(struct lscd_controller *c);
 /* A PKCS#10 request with the configured subject and challenge. */
 int lscd_ctrl_csr(const struct lscd_controller *c,
 		  const struct lscd_config *cfg, uint8_t **der, size_t *len);
+/* Takes cert into use, then saves it: an error means "in use, not saved". */
 int lscd_ctrl_install(struct lscd_controller *c, X509 *cert);
+/* Writes the certificate in use to controller.crt. */
+int lscd_ctrl_save(struct lscd_controller *c);
 /* 0 when the LSC is present, from ca, and not within renew_days. */
 int lscd_ctrl_check(const struct lscd_controller *c, const struct scep_ca *ca,
 		    const struct lscd_config *cfg, const char **why);

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +29,7 @@
 #include "log.h"
 #include "lscd.h"
 #include "scep_cert.h"
+#include "trust.h"
 
 int lscd_load_config(struct lscd *d, struct lscd_config *out)
 {
@@ -46,7 +49,8 @@ int lscd_load_config(struct lscd *d, struct lscd_config *out)
 		rc = lscd_config_set(out, d->ov_key[i], d->ov_val[i]);
 		if (rc) {
 			lsc_err("%s %s: %s", d->ov_key[i], d->ov_val[i],
-				rc == -ENOENT ? "unknown setting" : "invalid value");
+				out->why[0] ? out->why : rc == -ENOENT ?
+				"unknown setting" : "invalid value");
 			lscd_config_free(out);
 			return rc;
 		}
@@ -97,17 +101,44 @@ static void push_ap_challenge(struct lscd *d)
 			 *c ? "a" : "no");
 }
 
+/* Transactions hold their own reference: it lives until the last ends. */
 static void retire_ca(struct lscd *d)
 {
-	if (!d->ca)
-		return;
-	/* Transactions still hold it; it goes at exit. */
-	if (d->nretired == LSCD_MAX_RETIRED_CAS)
-		scep_ca_free(d->retired[--d->nretired]);
-	d->retired[d->nretired++] = d->ca;
+	scep_ca_free(d->ca);
 	d->ca = NULL;
-	sk_X509_pop_free(d->chain, X509_free);
 	d->chain = NULL;
+}
+
+void lscd_ca_down(struct lscd *d)
+{
+	d->jobs.hold = true;
+	if (d->ca_down)
+		return;
+	d->ca_down = true;
+	d->ca_probe_delay_ms = d->cfg.retry_initial_ms > 1000 ? d->cfg.retry_initial_ms : 1000;
+	d->ca_probe_ms = lsc_now_ms() + d->ca_probe_delay_ms;
+	lsc_err("CA %s unreachable: %u AP request(s) held, no new ones taken, until it answers again; next probe in %u s",
+		d->cfg.ca_url ? d->cfg.ca_url : "?", d->njobs, d->ca_probe_delay_ms / 1000);
+}
+
+static void ca_back(struct lscd *d)
+{
+	if (!d->ca_down)
+		return;
+	d->ca_down = false;
+	d->need_accept = true;
+	lsc_notice("CA %s answers again: resuming %u held AP request(s)",
+		   d->cfg.ca_url ? d->cfg.ca_url : "?", d->njobs);
+}
+
+static void probe_failed(struct lscd *d)
+{
+	d->ca_probe_delay_ms *= 2;
+	if (d->ca_probe_delay_ms > d->cfg.ca_retry_ms)
+		d->ca_probe_delay_ms = d->cfg.ca_retry_ms > 1000 ? d->cfg.ca_retry_ms : 1000;
+	d->ca_probe_ms = lsc_now_ms() + d->ca_probe_delay_ms;
+	lsc_warn("CA %s still unreachable: %u AP request(s) held; next probe in %u s",
+		 d->cfg.ca_url ? d->cfg.ca_url : "?", d->njobs, d->ca_probe_delay_ms / 1000);
 }
 
 static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
@@ -117,13 +148,14 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 
 	retire_ca(d);
 	d->ca = ca;
-	d->chain = sk_X509_new_null();
-	if (!d->chain || !X509_up_ref(ca->ca) || !sk_X509_push(d->chain, ca->ca))
-		return -ENOMEM;
+	/* From the issuing CA up to the root, built at fetch and owned by the
+	 * CA, so a request sent to it completes with that chain. */
+	d->chain = ca->chain;
 	scep_cert_fingerprint(ca->ca, fp);
-	lsc_notice("CA %s: %s, fingerprint (SHA-256) %s", d->cfg.ca_url,
+	lsc_notice("CA %s: %s, fingerprint (SHA-256) %s, chain of %d up to the root, requests use %s and %s",
+		   d->cfg.ca_url,
 		   fresh ? "certificates fetched" : "certificates from the state directory (CA unreachable)",
-		   fp);
+		   fp, sk_X509_num(d->chain), ca->cipher, ca->digest);
 	if (fresh) {
 		rc = lscd_ca_cache_save(d->cfg.state_dir, ca);
 		if (rc)
@@ -135,60 +167,157 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 			d->cmd.error_msg);
 	lscd_push_controller(d);
 	d->need_accept = true;
+	if (fresh)
+		ca_back(d);
 	return 0;
 }
 
-/* GetCACaps/GetCACert; when the CA is down, the cached copy of its certs. */
+/*
+ * The CA lscd trusts: ca_fingerprint when configured, else the one
+ * recorded in the state directory (trust on first use); "" when neither.
+ */
+static void trusted_fp(const struct lscd *d, char fp[65], const char **from)
+{
+	fp[0] = '\0';
+	*from = NULL;
+	if (d->cfg.ca_fingerprint) {
+		snprintf(fp, 65, "%s", d->cfg.ca_fingerprint);
+		*from = "ca_fingerprint";
+	} else if (!lscd_pin_load(d->cfg.state_dir, fp)) {
+		*from = LSCD_PIN_FILE;
+	}
+}
+
+static void ca_policy(const struct lscd *d, const char *fp,
+		      struct lscd_ca_policy *pol)
+{
+	lscd_ca_policy_init(pol);
+	pol->fingerprint = *fp ? fp : NULL;
+	pol->root_file = d->cfg.ca_root;
+	pol->min_cipher = d->cfg.min_cipher;
+	pol->min_digest = d->cfg.min_digest;
+}
+
+/*
+ * The fetch failed (seen: the fingerprint of the CA that answered, if
+ * any); at start, the cached copy of the CA's certificates.
+ */
+static void ca_fetch_failed(struct lscd *d, int rc, bool first, const char *seen)
+{
+	struct lscd_ca_policy pol;
+	struct scep_ca *ca = NULL;
+	char fp[65];
+	const char *from;
+
+	trusted_fp(d, fp, &from);
+	ca_policy(d, fp, &pol);
+	if (rc == -EPERM) {
+		lsc_err("CA %s refused: its certificate's fingerprint %s is not the trusted %s (%s); if the CA changed on purpose, run: lscd ca accept %s",
+			d->cfg.ca_url, seen, fp, from, seen);
+		goto retry;
+	}
+	/* A CA refused on policy stays refused; one that did not answer
+	 * (or answered badly) is replaced by its cached copy at start. */
+	if (rc != -ENOTSUP && rc != -EKEYREJECTED && first &&
+	    !lscd_ca_cache_load(d->cfg.state_dir, d->cfg.ca_url, &ca)) {
+		/* The cache sits in the same directory: pinned all the same. */
+		if ((!*fp || !scep_ca_check_fingerprint(ca, fp)) &&
+		    !lscd_ca_apply_policy(ca, &pol)) {
+			install_ca(d, ca, false);
+			return;
+		}
+		scep_ca_free(ca);
+	}
+retry:
+	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
+		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
+	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
+}
+
+/*
+ * GetCACaps/GetCACert on the multi handle: the loop goes on meanwhile,
+ * and on_ca_fetched() takes the outcome.
+ */
 static void try_ca(struct lscd *d, bool first)
 {
-	struct scep_ca *ca = NULL;
+	struct lscd_ca_policy pol;
+	const char *from;
+	char fp[65];
 	int rc;
 
+	lscd_cafetch_cancel(&d->caf);
+	d->caf_probe = false;
 	if (!d->cfg.ca_url) {
 		if (first)
 			lsc_err("no CA URL: set ca_url in %s or use --url", d->config_path);
 		d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 		return;
 	}
-	rc = lscd_ca_fetch(d->cfg.ca_url, d->cfg.ca_fingerprint, &d->http,
-			   d->cfg.trace, &ca);
-	if (!rc) {
-		install_ca(d, ca, true);
-		return;
-	}
-	if (rc != -EPERM && first &&
-	    !lscd_ca_cache_load(d->cfg.state_dir, d->cfg.ca_url, &ca)) {
-		if (!d->cfg.ca_fingerprint ||
-		    !scep_ca_check_fingerprint(ca, d->cfg.ca_fingerprint)) {
-			install_ca(d, ca, false);
-			return;
-		}
-		scep_ca_free(ca);
-	}
-	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
-		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
-	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
+	trusted_fp(d, fp, &from);
+	ca_policy(d, fp, &pol);
+	d->caf_first = first;
+	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url, &pol,
+				&d->http, d->cfg.trace);
+	if (rc)
+		ca_fetch_failed(d, rc, first, "");
 }
 
-static void accept_all(struct lscd *d)
+static void probe_ca(struct lscd *d)
 {
-	struct lscd_request r;
+	struct lscd_ca_policy pol;
+	const char *from;
+	char fp[65];
 	int rc;
 
-	d->need_accept = false;
-	while (d->njobs < d->cfg.accept_backlog) {
-		rc = lscd_kernel_accept(&d->cmd, 0, &r);
-		if (rc == -ENOENT)
-			return;
+	lsc_info("probing the CA %s", d->cfg.ca_url);
+	trusted_fp(d, fp, &from);
+	ca_policy(d, fp, &pol);
+	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url, &pol,
+				&d->http, d->cfg.trace);
+	if (rc)
+		probe_failed(d);
+	else
+		d->caf_probe = true;
+}
+
+static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
+{
+	struct lscd *d = arg;
+	struct scep_ca *ca = NULL;
+	int rc;
+
+	if (!lscd_cafetch_owns(&d->caf, easy))
+		return;
+	rc = lscd_cafetch_done(&d->caf, code, &ca);
+	if (rc == -EINPROGRESS)
+		return;
+	if (d->caf_probe) {
+		/* Any answer will do: what it says is the transactions' to judge. */
+		d->caf_probe = false;
+		scep_ca_free(ca);
+		if (rc == -EHOSTUNREACH)
+			probe_failed(d);
+		else
+			ca_back(d);
+		return;
+	}
+	if (!rc && !d->caf.pinned) {
+		rc = lscd_pin_save(d->cfg.state_dir, d->caf.seen);
 		if (rc) {
-			lsc_err("ACCEPT: %s", strerror(-rc));
+			/* Unrecorded, the next start would trust any CA again. */
+			lsc_err("cannot record the CA in %s/%s: %s; not using it",
+				d->cfg.state_dir, LSCD_PIN_FILE, strerror(-rc));
+			scep_ca_free(ca);
+			d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 			return;
 		}
-		rc = lscd_ap_take(d, &r);
-		lscd_request_release(&r);
-		if (rc)
-			lsc_err("AP request %" PRIu64 ": %s", r.id, strerror(-rc));
+		lsc_notice("CA %s trusted on first use: fingerprint (SHA-256) %s, recorded in %s/%s",
+			   d->cfg.ca_url, d->caf.seen, d->cfg.state_dir, LSCD_PIN_FILE);
 	}
+	if (!rc)
+		install_ca(d, ca, true);
+	else
+		ca_fetch_failed(d, rc, d->caf_first, d->caf.seen);
 }
 
 static void on_event(uint8_t cmd, struct nlattr **attrs, void *arg)
@@ -198,6 +327,106 @@ static void on_event(uint8_t cmd, struct nlattr **attrs, void *arg)
 	(void)attrs;
 	if (cmd == CAPWAP_LSC_CMD_CERT_REQUEST)
 		d->need_accept = true;
+}
+
+/*
+ * The module came back (rmmod; modprobe): a fresh instance knows nothing,
+ * so it gets again everything lscd ever told the old one.
+ */
+static void kernel_back(struct lscd *d)
+{
+	int rc;
+
+	rc = lsc_genl_resolve(&d->cmd);
+	if (rc) {
+		lsc_err("genl family %s: registered but not found: %s",
+			CAPWAP_LSC_GENL_NAME, strerror(-rc));
+		return;
+	}
+	d->kernel_gone = false;
+	d->kgen++;
+	lsc_notice("genl family %s is back (id %d): module reloaded, telling it everything again",
+		   CAPWAP_LSC_GENL_NAME, d->cmd.family);
+	rc = lsc_genl_events_rejoin(&d->ev, &d->cmd);
+	if (rc)
+		lsc_err("cannot join the %s events group again: %s; requests are taken at each check",
+			CAPWAP_LSC_GENL_NAME, strerror(-rc));
+	else
+		lsc_info("module reload: joined the events group again");
+	if (d->chain) {
+		rc = lscd_kernel_set_ca(&d->cmd, d->chain);
+		if (rc)
+			lsc_err("module reload: SET_CA: %s%s%s", strerror(-rc),
+				d->cmd.error_msg[0] ? ": " : "", d->cmd.error_msg);
+		else
+			lsc_info("module reload: CA certificates set");
+	}
+	lscd_push_controller(d);
+	lsc_info("module reload: controller status set");
+	push_ap_challenge(d);
+	d->renew_check_ms = lsc_now_ms();
+	d->need_accept = true;
+}
+
+static void on_family(bool present, void *arg)
+{
+	struct lscd *d = arg;
+
+	if (present) {
+		kernel_back(d);
+		return;
+	}
+	if (d->kernel_gone)
+		return;
+	d->kernel_gone = true;
+	d->kgen++;
+	lsc_warn("genl family %s removed (module unloaded): %u request(s) in flight will not be delivered; waiting for it to come back",
+		 CAPWAP_LSC_GENL_NAME, d->njobs);
+}
+
+/*
+ * When notifications may have been lost (the events socket overflowed),
+ * the family's id tells whether it went away or came back unseen.
+ */
+static void check_family(struct lscd *d)
+{
+	int old = d->cmd.family, rc = lsc_genl_resolve(&d->cmd);
+
+	if (rc == -ENOENT)
+		on_family(false, d);
+	else if (!rc && (d->kernel_gone || d->cmd.family != old))
+		kernel_back(d);
+}
+
+static void accept_all(struct lscd *d)
+{
+	struct lscd_request r;
+	int rc;
+
+	d->need_accept = false;
+	/* The module's subject may have changed since the last batch. */
+	rc = lscd_kernel_get_subject(&d->cmd, d->csr_pol.subject);
+	if (rc)
+		lsc_warn("GET_CONFIG: %s: AP requests are held to an empty subject",
+			 strerror(-rc));
+	d->csr_pol.allow_extensions = d->cfg.csr_allow_extensions;
+	lscd_csr_policy_keys(&d->csr_pol, d->cfg.min_ap_key_bits);
+	while (d->njobs < d->cfg.accept_backlog) {
+		rc = lscd_kernel_accept(&d->cmd, 0, &r);
+		if (rc == -ENOENT) {
+			/* "Nothing waits", or no such family: ask which. */
+			check_family(d);
+			return;
+		}
+		if (rc) {
+			lsc_err("ACCEPT: %s", strerror(-rc));
+			return;
+		}
+		rc = lscd_ap_take(d, &r);
+		lscd_request_release(&r);
+		if (rc)
+			lsc_err("AP request %" PRIu64 ": %s", r.id, strerror(-rc));
+	}
 }
 
 static void reload(struct lscd *d)
@@ -220,7 +449,17 @@ static void reload(struct lscd *d)
 	ca_changed = !n.ca_url != !d->cfg.ca_url ||
 		     (n.ca_url && strcmp(n.ca_url, d->cfg.ca_url)) ||
 		     !n.ca_fingerprint != !d->cfg.ca_fingerprint ||
-		     (n.ca_fingerprint && strcmp(n.ca_fingerprint, d->cfg.ca_fingerprint));
+		     (n.ca_fingerprint && strcmp(n.ca_fingerprint, d->cfg.ca_fingerprint)) ||
+		     !n.ca_root != !d->cfg.ca_root ||
+		     (n.ca_root && strcmp(n.ca_root, d->cfg.ca_root)) ||
+		     n.min_cipher != d->cfg.min_cipher || n.min_digest != d->cfg.min_digest;
+	/* "lscd ca accept" changed the recorded CA: fetch it again. */
+	if (!ca_changed && d->ca && !n.ca_fingerprint) {
+		char pin[65];
+
+		ca_changed = !lscd_pin_load(n.state_dir, pin) &&
+			     scep_ca_check_fingerprint(d->ca, pin);
+	}
 	/*
 	 * Transfers in flight point at the old strings (bundle, pin): keep
 	 * the old config alive until exit rather than free it under them.
@@ -291,7 +530,7 @@ static void load_journal(struct lscd *d)
 	if (rc)
 		lsc_err("cannot read the journal %s: %s", d->jdir, strerror(-rc));
 	if (bad)
-		lsc_warn("%u unreadable journal entries in %s skipped", bad, d->jdir);
+		lsc_warn("%u unreadable journal entries in %s put aside as *.bad", bad, d->jdir);
 	/*
 	 * An entry nobody re-took for a week belongs to a request the kernel
 	 * forgot (module reloaded, AP gone, or completed just before a crash
@@ -319,6 +558,18 @@ static void maybe_ctrl(struct lscd *d, uint64_t now)
 	const char *why = NULL;
 	int rc;
 
+	if (d->ctrl.unsaved && now >= d->ctrl_save_ms) {
+		rc = lscd_ctrl_save(&d->ctrl);
+		if (!rc) {
+			lsc_notice("controller: LSC saved to %s/controller.crt", d->cfg.state_dir);
+		} else {
+			if (d->ctrl_save_delay_ms < 3600 * 1000)
+				d->ctrl_save_delay_ms *= 2;
+			d->ctrl_save_ms = now + d->ctrl_save_delay_ms;
+			lsc_err("controller: LSC still not saved to %s/controller.crt: %s; in use from memory, next try in %u s",
+				d->cfg.state_dir, strerror(-rc), d->ctrl_save_delay_ms / 1000);
+		}
+	}
 	if (!d->ca || d->ctrl_job || d->stopping)
 		return;
 	if (d->ctrl_renew) {
@@ -336,12 +587,69 @@ static void maybe_ctrl(struct lscd *d, uint64_t now)
 	}
 }
 
+/*
+ * One daemon per state directory: two would share the journal and the
+ * controller key.  The lock lives as long as the descriptor, so a daemon
+ * killed with -9 leaves a file nobody holds, never a false owner.
+ */
+static int lock_pid_file(const char *state_dir, char **path, int *fdp)
+{
+	char buf[32];
+	long owner;
+	ssize_t n;
+	int fd, len;
+
+	*fdp = -1;
+	if (mkdir(state_dir, 0700) && errno != EEXIST) {
+		lsc_err("cannot create %s: %s", state_dir, strerror(errno));
+		return -errno;
+	}
+	if (asprintf(path, "%s/lscd.pid", state_dir) < 0) {
+		*path = NULL;
+		return -ENOMEM;
+	}
+again:
+	fd = open(*path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		lsc_err("%s: %s", *path, strerror(errno));
+		return -errno;
+	}
+	if (!flock(fd, LOCK_EX | LOCK_NB)) {
+		struct stat a, b;
+
+		/* A daemon exiting unlinks the file it held: lock the live one. */
+		if (fstat(fd, &a) || stat(*path, &b) || a.st_ino != b.st_ino ||
+		    a.st_dev != b.st_dev) {
+			close(fd);
+			goto again;
+		}
+	} else {
+		int err = errno;
+
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		owner = strtol(buf, NULL, 10);
+		close(fd);
+		if (err == EWOULDBLOCK) {
+			lsc_err("another lscd (pid %ld) already runs on %s: it holds %s",
+				owner, state_dir, *path);
+			return -EBUSY;
+		}
+		lsc_err("cannot lock %s: %s", *path, strerror(err));
+		return -err;
+	}
+	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, buf, (size_t)len, 0) != len)
+		lsc_warn("cannot write %s: %s", *path, strerror(errno));
+	*fdp = fd;
+	return 0;
+}
+
 int lscd_run(struct lscd *d)
 {
 	struct curl_waitfd wfd[2];
 	sigset_t mask;
-	int rc;
-	FILE *pf;
+	int rc, pid_fd = -1;
 	char *pid_path = NULL;
 
 	sigemptyset(&mask);
@@ -357,21 +665,23 @@ int lscd_run(struct lscd *d)
 		return -ENOMEM;
 	scep_jobs_init(&d->jobs, d->multi, &d->http, &lscd_job_ops,
 		       d->cfg.max_concurrent);
+	d->jobs.other_done = on_ca_fetched;
+	d->jobs.owner = d;
 	apply_http(d);
 
+	rc = lock_pid_file(d->cfg.state_dir, &pid_path, &pid_fd);
+	if (rc) {
+		free(pid_path);
+		return rc;
+	}
 	rc = lscd_ctrl_load(&d->ctrl, &d->cfg);
 	if (rc)
-		return rc;
+		goto out_pid;
 	rc = lscd_journal_init(d->cfg.state_dir, &d->jdir);
 	if (rc) {
 		lsc_err("cannot create the journal under %s: %s", d->cfg.state_dir,
 			strerror(-rc));
-		return rc;
-	}
-	if (asprintf(&pid_path, "%s/lscd.pid", d->cfg.state_dir) > 0 &&
-	    (pf = fopen(pid_path, "w"))) {
-		fprintf(pf, "%d\n", (int)getpid());
-		fclose(pf);
+		goto out_pid;
 	}
 	load_journal(d);
 
@@ -407,19 +717,27 @@ int lscd_run(struct lscd *d)
 			lsc_warn("drain timeout: %u request(s) left to the journal", d->jobs.active);
 			break;
 		}
-		if (!d->ca && !d->stopping && now >= d->ca_retry_ms)
+		if (!d->ca && !d->caf.busy && !d->stopping && now >= d->ca_retry_ms)
 			try_ca(d, false);
-		if (d->ca && !d->stopping) {
+		if (d->ca_down && d->ca && d->cfg.ca_url && !d->caf.busy &&
+		    !d->stopping && now >= d->ca_probe_ms)
+			probe_ca(d);
+		if (!d->stopping && now >= d->family_check_ms) {
+			check_family(d);
+			d->family_check_ms = now + LSCD_FAMILY_CHECK_MS;
+		}
+		if (!d->stopping)
+			maybe_ctrl(d, now);
+		if (d->ca && !d->stopping && !d->kernel_gone && !d->ca_down) {
 			if (d->need_accept)
 				accept_all(d);
-			maybe_ctrl(d, now);
 			if (now >= d->renew_check_ms) {
 				lscd_renew_check(d);
 				d->renew_check_ms = now + d->cfg.renew_check_ms;
 			}
 		}
 		/* Draining: only what is already on the wire finishes. */
-		d->jobs.hold = d->stopping;
+		d->jobs.hold = d->stopping || d->ca_down;
 		scep_jobs_start_due(&d->jobs);
 		rc = scep_jobs_perform(&d->jobs);
 		if (rc)
@@ -427,15 +745,21 @@ int lscd_run(struct lscd *d)
 		scep_jobs_prebuild(&d->jobs);
 		now = lsc_now_ms();
 		next = scep_jobs_wake_ms(&d->jobs, now, next);
-		if (!d->ca && d->ca_retry_ms < next)
+		if (!d->ca && !d->caf.busy && d->ca_retry_ms < next)
 			next = d->ca_retry_ms;
+		if (d->ca_down && d->ca && !d->caf.busy && d->ca_probe_ms < next)
+			next = d->ca_probe_ms;
 		if (d->ca && d->renew_check_ms < next)
 			next = d->renew_check_ms;
-		if (d->need_accept && d->ca && !d->stopping &&
+		if (d->family_check_ms < next)
+			next = d->family_check_ms;
+		if (d->need_accept && d->ca && !d->stopping && !d->kernel_gone && !d->ca_down &&
 		    d->njobs < d->cfg.accept_backlog)
 			next = now;
 		if (d->ctrl_retry_ms && d->ctrl_retry_ms < next)
 			next = d->ctrl_retry_ms;
+		if (d->ctrl.unsaved && d->ctrl_save_ms < next)
+			next = d->ctrl_save_ms;
 		timeout = next > now ? (int)(next - now) : 0;
 		if (d->stopping && timeout > 200)
 			timeout = 200;
@@ -449,7 +773,9 @@ int lscd_run(struct lscd *d)
 		if (wfd[0].revents)
 			on_signals(d);
 		if (wfd[1].revents) {
-			rc = lsc_genl_events_process(&d->ev, on_event, d);
+			rc = lsc_genl_events_process(&d->ev, on_event, on_family, d);
+			if (rc == -ENOBUFS)
+				check_family(d);
 			if (rc == -ENOBUFS || rc > 0)
 				d->need_accept = true;
 			rc = 0;
@@ -458,14 +784,16 @@ int lscd_run(struct lscd *d)
 	lsc_notice("lscd stopping: %lu issued, %lu failed, %u enrollment(s) left in the journal",
 		   d->issued, d->failed, d->njobs);
 out:
+	lscd_cafetch_cancel(&d->caf);
 	lscd_jobs_free(d);
 	lsc_genl_close(&d->ev);
 	/* Closing the command socket hands what we accepted back to the queue. */
 	lsc_genl_close(&d->cmd);
-	if (pid_path) {
-		unlink(pid_path);
-		free(pid_path);
-	}
+out_pid:
+	/* Unlinked while still locked: a new daemon cannot lock the old inode. */
+	unlink(pid_path);
+	free(pid_path);
+	close(pid_fd);
 	return rc;
 }
 
@@ -481,6 +809,8 @@ static void daemon_usage(FILE *f)
 		"  -u, --url URL         SCEP URL of the CA (ca_url)\n"
 		"      --fingerprint HEX SHA-256 pin of the CA certificate (ca_fingerprint)\n"
 		"      --challenge S     challenge password for the controller's request\n"
+		"      --challenge-file F  the same, read from F (challenge_file): unlike\n"
+		"                        --challenge, not shown in /proc/PID/cmdline\n"
 		"  -n, --concurrency N   requests in flight to the CA (max_concurrent, 1)\n"
 		"  -t, --trace           SCEP trace on stderr (trace = yes)\n"
 		"  -v, --verbose         debug messages\n"
@@ -499,6 +829,7 @@ int lscd_cmd_daemon(int argc, char **argv)
 		{ "url", required_argument, NULL, 'u' },
 		{ "fingerprint", required_argument, NULL, 'F' },
 		{ "challenge", required_argument, NULL, 'p' },
+		{ "challenge-file", required_argument, NULL, 'P' },
 		{ "concurrency", required_argument, NULL, 'n' },
 		{ "trace", no_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -526,6 +857,15 @@ int lscd_cmd_daemon(int argc, char **argv)
 		case 'u': key = "ca_url"; break;
 		case 'F': key = "ca_fingerprint"; break;
 		case 'p': key = "challenge"; break;
+		case 'P':
+			/* Read again at each reload, after daemon() moved to "/". */
+			key = "challenge_file";
+			val = realpath(optarg, NULL);
+			if (!val) {
+				lsc_err("--challenge-file %s: %s", optarg, strerror(errno));
+				return 2;
+			}
+			break;
 		case 'n': key = "max_concurrent"; break;
 		case 't': key = "trace"; val = "yes"; break;
 		case 'v': key = "verbose"; val = "yes"; break;
@@ -572,8 +912,6 @@ int lscd_cmd_daemon(int argc, char **argv)
 	rc = lscd_run(&d);
 	lscd_ctrl_release(&d.ctrl);
 	retire_ca(&d);
-	while (d.nretired)
-		scep_ca_free(d.retired[--d.nretired]);
 	if (d.multi)
 		curl_multi_cleanup(d.multi);
 	if (d.sigfd >= 0)

@@ -7,8 +7,10 @@
 
 #include <curl/curl.h>
 
+#include "cafetch.h"
 #include "config.h"
 #include "controller.h"
+#include "csr_policy.h"
 #include "genl.h"
 #include "http.h"
 #include "journal.h"
@@ -17,8 +19,9 @@
 #include "scep_job.h"
 
 #define LSCD_MAX_OVERRIDES 64
-#define LSCD_MAX_RETIRED_CAS 16
 #define LSCD_JOURNAL_EXPIRY (7 * 86400)
+/* Looks the family up now and then, in case its notifications were lost. */
+#define LSCD_FAMILY_CHECK_MS 60000
 
 struct lscd_renew_mark {
 	uint8_t mac[CAPWAP_LSC_MAC_LEN];
@@ -39,10 +42,9 @@ struct lscd {
 	CURLM *multi;
 	struct lsc_http_cfg http;
 	struct scep_ca *ca;
-	struct scep_ca *retired[LSCD_MAX_RETIRED_CAS];
-	unsigned int nretired;
-	STACK_OF(X509) *chain;		/* what APs get and the kernel trusts */
+	STACK_OF(X509) *chain;		/* d->ca's: what the kernel trusts */
 	struct lscd_controller ctrl;
+	struct lscd_csr_policy csr_pol;	/* what AP requests may ask for */
 	char *jdir;
 	struct lscd_jentry *resume;	/* journal entries not yet re-taken */
 	size_t nresume;
@@ -53,10 +55,21 @@ struct lscd {
 	bool ctrl_renew;		/* forced by SIGUSR1 */
 	uint64_t ctrl_renewed;		/* last window renewal, epoch seconds */
 	uint64_t ctrl_retry_ms;
+	uint64_t ctrl_save_ms;		/* next try to save an unsaved LSC */
+	unsigned int ctrl_save_delay_ms;
 	bool need_accept;
+	bool kernel_gone;		/* the genl family is not registered */
+	uint64_t family_check_ms;
+	unsigned int kgen;		/* the family's registrations seen */
 	bool stopping;
 	uint64_t stop_deadline_ms;
 	uint64_t ca_retry_ms;
+	struct lscd_cafetch caf;	/* GetCACaps/GetCACert in progress */
+	bool caf_first;			/* that fetch is the one at start */
+	bool caf_probe;			/* that fetch asks if the CA is back */
+	bool ca_down;			/* jobs held until the CA answers */
+	uint64_t ca_probe_ms;
+	unsigned int ca_probe_delay_ms;
 	uint64_t renew_check_ms;
 	struct lscd_renew_mark *marks;
 	size_t nmarks;
@@ -75,11 +88,13 @@ void lscd_issued_note(struct lscd *d, const uint8_t *mac, uint64_t expiry);
 
 /* apenroll.c */
 int lscd_ap_take(struct lscd *d, struct lscd_request *r);
-int lscd_ap_check_csr(const struct lscd_request *r, unsigned int min_bits,
-		      char *why, size_t size);
+int lscd_ap_check_csr(const struct lscd_request *r,
+		      const struct lscd_csr_policy *pol, char *why, size_t size);
 extern const struct scep_jobs_ops lscd_job_ops;
 void lscd_jobs_free(struct lscd *d);
 int lscd_ctrl_enroll_start(struct lscd *d);
 void lscd_push_controller(struct lscd *d);
+/* A transfer found the CA unreachable: hold everything, probe it. */
+void lscd_ca_down(struct lscd *d);
 
 #endif /* LSCD_DAEMON_H */

@@ -43,6 +43,8 @@ enum {
 	OPT_POLL_MAX_TIME,
 	OPT_RENEW,
 	OPT_GET,
+	OPT_SIGNER_DIR,
+	OPT_CHALLENGE_FILE,
 };
 
 struct enroll_job {
@@ -236,8 +238,14 @@ static void enroll_usage(FILE *f)
 		"  --challenge S         the CA wants a challenge password: the CSR must carry\n"
 		"                        it as challengePassword (the requester signs the CSR,\n"
 		"                        so it cannot be added here)\n"
+		"  --challenge-file F    the same, read from F (first line): not shown in\n"
+		"                        /proc/PID/cmdline as --challenge is\n"
 		"  --key K --cert C      controller key and certificate (PEM) that sign the\n"
-		"                        requests; default a one-run self-signed RSA-2048 one\n"
+		"                        requests; default a self-signed RSA-2048 one kept in\n"
+		"                        the --signer-dir for the next runs\n"
+		"  --signer-dir DIR      where that one is kept (default\n"
+		"                        $XDG_CACHE_HOME/lscd or ~/.cache/lscd); 'none' makes\n"
+		"                        a new one for this run only\n"
 		"  --renew               RenewalReq instead of PKCSReq when the CA has Renewal;\n"
 		"                        sign with the current key and certificate (--key/--cert)\n"
 		"  --get                 PKIOperation by HTTP GET even when POST is offered\n"
@@ -261,6 +269,8 @@ int lscd_cmd_enroll(int argc, char **argv)
 		{ "concurrency", required_argument, NULL, 'n' },
 		{ "renew", no_argument, NULL, OPT_RENEW },
 		{ "get", no_argument, NULL, OPT_GET },
+		{ "signer-dir", required_argument, NULL, OPT_SIGNER_DIR },
+		{ "challenge-file", required_argument, NULL, OPT_CHALLENGE_FILE },
 		{ "poll-initial", required_argument, NULL, OPT_POLL_INITIAL },
 		{ "poll-factor", required_argument, NULL, OPT_POLL_FACTOR },
 		{ "poll-max-interval", required_argument, NULL, OPT_POLL_MAX_INTERVAL },
@@ -269,8 +279,12 @@ int lscd_cmd_enroll(int argc, char **argv)
 	};
 	struct enroll_run r = { 0 };
 	const char **csrs = NULL;
-	const char *key = NULL, *cert = NULL;
+	const char *key = NULL, *cert = NULL, *signer_dir = NULL;
+	char *default_dir = NULL, *challenge = NULL;
+	size_t clen = 0;
+	bool made = true;
 	unsigned int ncsrs = 0, i, ok = 0;
+	char seen[65] = "";
 	unsigned long n;
 	int c, rc, status = 1;
 
@@ -300,6 +314,17 @@ int lscd_cmd_enroll(int argc, char **argv)
 		case 'C': cert = optarg; break;
 		case OPT_RENEW: r.flags |= SCEP_TXN_F_RENEWAL; break;
 		case OPT_GET: r.flags |= SCEP_TXN_F_GET; break;
+		case OPT_SIGNER_DIR: signer_dir = optarg; break;
+		case OPT_CHALLENGE_FILE:
+			free(challenge);
+			rc = lsc_read_file(optarg, 4096, (uint8_t **)&challenge, &clen);
+			if (rc) {
+				lsc_err("--challenge-file %s: %s", optarg, strerror(-rc));
+				goto usage_err;
+			}
+			challenge[strcspn(challenge, "\r\n")] = '\0';
+			r.challenge = challenge;
+			break;
 		case 'n':
 			if (lsc_parse_uint(optarg, 1, MAX_CONCURRENCY, &n)) {
 				lsc_err("--concurrency: 1 to %d", MAX_CONCURRENCY);
@@ -335,6 +360,22 @@ int lscd_cmd_enroll(int argc, char **argv)
 	if (r.o.trace)
 		r.flags |= SCEP_TXN_F_TRACE;
 
+	/* Before any request: the CA would issue certificates we cannot save. */
+	if (lscd_check_out_dir(r.o.out_dir))
+		goto out;
+	if (!key && !signer_dir) {
+		const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+		if (xdg && *xdg)
+			rc = asprintf(&default_dir, "%s/lscd", xdg);
+		else if (home && *home)
+			rc = asprintf(&default_dir, "%s/.cache/lscd", home);
+		else
+			rc = 0;
+		if (rc < 0)
+			goto out;
+		signer_dir = default_dir;
+	}
 	if (key) {
 		rc = scep_signer_load(&r.signer, key, cert);
 		if (rc) {
@@ -343,6 +384,19 @@ int lscd_cmd_enroll(int argc, char **argv)
 				"cannot read them (PEM expected)");
 			goto out;
 		}
+	} else if (signer_dir && strcmp(signer_dir, "none")) {
+		/*
+		 * An RSA-2048 key costs more CPU than a whole enrollment with
+		 * the CA: made once, used by the runs that follow.
+		 */
+		rc = scep_signer_cached(&r.signer, signer_dir, "lscd SCEP proxy", &made);
+		if (rc < 0) {
+			lsc_err("cannot generate the signing identity");
+			goto out;
+		}
+		if (rc)
+			lsc_warn("--signer-dir %s: cannot keep the signing identity there; it serves this run only",
+				 signer_dir);
 	} else {
 		rc = scep_signer_generate(&r.signer, "lscd SCEP proxy");
 		if (rc) {
@@ -353,12 +407,25 @@ int lscd_cmd_enroll(int argc, char **argv)
 	if (r.o.trace) {
 		flockfile(stderr);
 		fprintf(stderr, "scep: signing identity (%s):\n",
-			key ? "from --key/--cert" : "transient, self-signed");
+			key ? "from --key/--cert" : made ?
+			"self-signed, new" : "self-signed, kept from an earlier run");
 		scep_cert_describe(r.signer.cert, "scep:   ", stderr);
 		funlockfile(stderr);
 	}
-	if (lscd_ca_fetch(r.o.url, r.o.fingerprint, &r.o.http, r.o.trace, &r.ca))
+	r.o.pol.fingerprint = r.o.fingerprint;
+	if (lscd_ca_fetch(r.o.url, &r.o.pol, &r.o.http, r.o.trace, &r.ca, seen))
 		goto out;
+	/*
+	 * Whoever answers the plain-HTTP GetCACert would otherwise choose
+	 * the CA: the operator checks the fingerprint and pins it (sscep's -c).
+	 */
+	if (!r.o.fingerprint) {
+		printf("CA fingerprint (SHA-256): %s\n", seen);
+		lsc_err("not enrolling with a CA nobody pinned: check the fingerprint above and run again with --fingerprint %s (or --ca-file FILE)",
+			seen);
+		status = 2;
+		goto out;
+	}
 
 	r.jobs = calloc(ncsrs, sizeof(*r.jobs));
 	r.multi = curl_multi_init();
@@ -403,15 +470,21 @@ out:
 	free(r.jobs);
 	scep_ca_free(r.ca);
 	scep_signer_release(&r.signer);
+	free(default_dir);
+	if (challenge)
+		OPENSSL_cleanse(challenge, clen);
+	free(challenge);
 	free(csrs);
 	return status;
 bad_value:
 	lsc_err("invalid value '%s'", optarg);
 usage_err:
+	free(challenge);
 	free(csrs);
 	return 2;
 usage:
 	enroll_usage(stderr);
+	free(challenge);
 	free(csrs);
 	return 2;
 }

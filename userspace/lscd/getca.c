@@ -50,7 +50,9 @@ int lscd_cmd_getca(int argc, char **argv)
 		getca_usage(stderr);
 		return 2;
 	}
-	rc = lscd_ca_fetch(o.url, o.fingerprint, &o.http, o.trace, &ca);
+	o.pol.fingerprint = o.fingerprint;
+	o.pol.show_only = true;
+	rc = lscd_ca_fetch(o.url, &o.pol, &o.http, o.trace, &ca, NULL);
 	if (rc)
 		return 1;
 	scep_caps_format(ca->caps, caps, sizeof(caps));

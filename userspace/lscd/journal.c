@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "fileio.h"
 #include "hex.h"
 #include "journal.h"
+#include "log.h"
 
 #define MAX_ENTRY_LEN (64 * 1024)
 
@@ -278,6 +280,38 @@ int lscd_journal_remove(const char *dir, const struct lscd_jentry *e)
 	return rc;
 }
 
+/*
+ * An entry we cannot read is renamed to <name>.bad rather than skipped at
+ * every start: the operator sees it once, in the log and in the folder, and
+ * the journal holds only what will be resumed.
+ */
+static void quarantine(const char *dir, const char *name, int why)
+{
+	char *from = NULL, *to = NULL;
+
+	if (asprintf(&from, "%s/%s", dir, name) < 0 ||
+	    asprintf(&to, "%s/%s.bad", dir, name) < 0) {
+		free(from);
+		return;
+	}
+	if (rename(from, to))
+		lsc_err("journal: %s is unreadable (%s) and cannot be put aside: %s",
+			from, strerror(-why), strerror(errno));
+	else
+		lsc_warn("journal: %s is unreadable (%s); put aside as %s",
+			 from, strerror(-why), to);
+	free(from);
+	free(to);
+}
+
+/* lsc_write_file_atomic's "<name>.tmp.XXXXXX", left by a crash mid-write. */
+static bool is_temp(const char *name)
+{
+	const char *t = strstr(name, ".txn.tmp.");
+
+	return t && strlen(t) == strlen(".txn.tmp.XXXXXX");
+}
+
 int lscd_journal_load(const char *dir, struct lscd_jentry **entries,
 		      size_t *n, unsigned int *bad)
 {
@@ -287,6 +321,8 @@ int lscd_journal_load(const char *dir, struct lscd_jentry **entries,
 	DIR *d;
 
 	*bad = 0;
+	*entries = NULL;
+	*n = 0;
 	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
@@ -296,20 +332,29 @@ int lscd_journal_load(const char *dir, struct lscd_jentry **entries,
 		size_t len = 0;
 		char *path;
 		struct lscd_jentry e, *nv;
+		int rc;
 
+		if (is_temp(de->d_name)) {
+			/* Never renamed into place: the entry it was to replace is whole. */
+			if (unlinkat(dirfd(d), de->d_name, 0) && errno != ENOENT)
+				lsc_warn("journal: cannot remove the stale %s/%s: %s",
+					 dir, de->d_name, strerror(errno));
+			continue;
+		}
 		if (l < 5 || strcmp(de->d_name + l - 4, ".txn"))
 			continue;
 		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0)
 			break;
-		if (lsc_read_file(path, MAX_ENTRY_LEN, &data, &len) ||
-		    lscd_journal_parse((const char *)data, &e)) {
-			(*bad)++;
-			free(data);
-			free(path);
-			continue;
-		}
+		rc = lsc_read_file(path, MAX_ENTRY_LEN, &data, &len);
+		if (!rc)
+			rc = lscd_journal_parse((const char *)data, &e);
 		free(data);
 		free(path);
+		if (rc) {
+			(*bad)++;
+			quarantine(dir, de->d_name, rc);
+			continue;
+		}
 		nv = realloc(v, (cnt + 1) * sizeof(*v));
 		if (!nv) {
 			lscd_jentry_release(&e);

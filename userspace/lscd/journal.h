@@ -30,7 +30,7 @@
 #include <linux/capwap_lsc.h>
 
 enum lscd_jstate {
-	LSCD_J_ACCEPTED,	/* taken from the kernel, nothing sent yet */
+	LSCD_J_ACCEPTED,	/* nothing sent yet; in memory only: entries start at SENT */
 	LSCD_J_SENT,		/* PKCSReq went out; its reply was not seen */
 	LSCD_J_PENDING,		/* the CA answered PENDING: CertPoll */
 	LSCD_J_ISSUED,		/* certificate issued and checked */
@@ -68,7 +68,10 @@ void lscd_jentry_release(struct lscd_jentry *e);
 int lscd_journal_init(const char *state_dir, char **dir);
 int lscd_journal_write(const char *dir, struct lscd_jentry *e);
 int lscd_journal_remove(const char *dir, const struct lscd_jentry *e);
-/* Every readable entry; unreadable files are skipped and counted. */
+/*
+ * Every readable entry.  Unreadable ones are renamed to <name>.bad (logged)
+ * and counted in *bad; temporary files a crash left mid-write are removed.
+ */
 int lscd_journal_load(const char *dir, struct lscd_jentry **entries,
 		      size_t *n, unsigned int *bad);
 

@@ -205,6 +205,39 @@ int lscd_kernel_set_ap_challenge(struct lsc_genl *g, const char *challenge)
 	return lsc_genl_call(g, msg, NULL, NULL);
 }
 
+static int subject_reply(struct nlattr **a, void *arg)
+{
+	char (*subject)[CAPWAP_LSC_MAX_SUBJECT_LEN + 1] = arg;
+	struct nlattr *f;
+	int rem;
+
+	if (!a[CAPWAP_LSC_A_SUBJECT])
+		return 0;
+	nla_for_each_nested(f, a[CAPWAP_LSC_A_SUBJECT], rem) {
+		int t = nla_type(f);
+		size_t len = strnlen(nla_data(f), (size_t)nla_len(f));
+
+		if (t < 1 || t > CAPWAP_LSC_SUBJ_A_MAX || len > CAPWAP_LSC_MAX_SUBJECT_LEN)
+			continue;
+		memcpy(subject[t], nla_data(f), len);
+		subject[t][len] = '\0';
+	}
+	return 0;
+}
+
+int lscd_kernel_get_subject(struct lsc_genl *g,
+			    char subject[][CAPWAP_LSC_MAX_SUBJECT_LEN + 1])
+{
+	struct nl_msg *msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_GET_CONFIG, 0);
+	int i;
+
+	for (i = 0; i <= CAPWAP_LSC_SUBJ_A_MAX; i++)
+		subject[i][0] = '\0';
+	if (!msg)
+		return -ENOMEM;
+	return lsc_genl_call(g, msg, subject_reply, subject);
+}
+
 int lscd_kernel_set_ca(struct lsc_genl *g, STACK_OF(X509) *chain)
 {
 	struct nl_msg *msg = lsc_genl_msg_sized(g, CAPWAP_LSC_CMD_SET_CA, 0,

@@ -58,6 +58,9 @@ int lscd_kernel_complete_ok(struct lsc_genl *g, uint64_t id,
 			    size_t cert_len);
 int lscd_kernel_complete_fail(struct lsc_genl *g, uint64_t id, int result,
 			      const char *reason);
+/* The subject the module tells APs to use, by field ("" when unset). */
+int lscd_kernel_get_subject(struct lsc_genl *g,
+			    char subject[][CAPWAP_LSC_MAX_SUBJECT_LEN + 1]);
 int lscd_kernel_set_ca(struct lsc_genl *g, STACK_OF(X509) *chain);
 /* The challenge password the APs put into their requests; "" for none. */
 int lscd_kernel_set_ap_challenge(struct lsc_genl *g, const char *challenge);

@@ -11,5 +11,6 @@ int lscd_cmd_enroll(int argc, char **argv);
 
 int lscd_cmd_daemon(int argc, char **argv);
 int lscd_cmd_renew(int argc, char **argv);
+int lscd_cmd_ca(int argc, char **argv);
 
 #endif /* LSCD_LSCD_H */

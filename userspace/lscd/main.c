@@ -19,6 +19,7 @@ static const struct {
 	{ "getca", lscd_cmd_getca, "show the CA's SCEP capabilities and certificates" },
 	{ "enroll", lscd_cmd_enroll, "enroll certificate requests with the CA over SCEP" },
 	{ "daemon", lscd_cmd_daemon, "run the helper (the default; see lscd --help)" },
+	{ "ca", lscd_cmd_ca, "show or accept the CA lscd trusts" },
 	{ "renew", lscd_cmd_renew, "renew one AP's, every AP's or the controller's LSC" },
 };
 

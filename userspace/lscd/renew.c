@@ -6,14 +6,17 @@
  * go, and a restarted lscd picks the same points again.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon.h"
 #include "fileio.h"
@@ -177,33 +180,69 @@ static void renew_usage(FILE *f)
 		"                  to renew the controller's own certificate\n");
 }
 
+/* Is PID this program?  Compared by executable, as a pid is recycled. */
+static bool is_lscd(long pid)
+{
+	char self[4096], other[4096], link[64];
+	ssize_t a, b;
+
+	snprintf(link, sizeof(link), "/proc/%ld/exe", pid);
+	a = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	b = readlink(link, other, sizeof(other) - 1);
+	if (a <= 0 || b <= 0)
+		return false;
+	self[a] = other[b] = '\0';
+	/* An upgrade replaces the file under the running daemon. */
+	if (b > 10 && !strcmp(other + b - 10, " (deleted)"))
+		other[b - 10] = '\0';
+	if (!strcmp(self, other))
+		return true;
+	return !strcmp(strrchr(other, '/') ? strrchr(other, '/') + 1 : other, "lscd");
+}
+
 static int renew_controller(const char *state_dir)
 {
-	char *path = NULL;
-	uint8_t *data = NULL;
-	size_t len = 0;
+	char *path = NULL, buf[32];
 	long pid;
-	int rc;
+	ssize_t n;
+	int fd, rc = 1;
 
 	if (asprintf(&path, "%s/lscd.pid", state_dir) < 0)
 		return 1;
-	rc = lsc_read_file(path, 64, &data, &len);
-	if (rc) {
-		lsc_err("%s: %s (is lscd running?)", path, strerror(-rc));
-		free(path);
-		return 1;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		lsc_err("%s: %s (is lscd running?)", path, strerror(errno));
+		goto out;
 	}
-	pid = strtol((const char *)data, NULL, 10);
-	free(data);
-	if (pid <= 1 || kill((pid_t)pid, SIGUSR1)) {
+	/* The daemon holds the lock for its whole life; if we get it, none runs. */
+	if (!flock(fd, LOCK_SH | LOCK_NB)) {
+		lsc_err("lscd is not running: nobody holds %s (left by a daemon that was killed)",
+			path);
+		goto out;
+	}
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	pid = strtol(buf, NULL, 10);
+	if (pid <= 1) {
+		lsc_err("%s: no pid in it", path);
+		goto out;
+	}
+	if (!is_lscd(pid)) {
+		lsc_err("pid %ld from %s is not lscd: not signalled", pid, path);
+		goto out;
+	}
+	if (kill((pid_t)pid, SIGUSR1)) {
 		lsc_err("cannot signal lscd (pid %ld from %s): %s", pid, path,
 			strerror(errno));
-		free(path);
-		return 1;
+		goto out;
 	}
-	free(path);
 	printf("asked lscd (pid %ld) to renew the controller's certificate\n", pid);
-	return 0;
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return rc;
 }
 
 int lscd_cmd_renew(int argc, char **argv)

@@ -33,17 +33,25 @@ struct scep_ca *scep_ca_new(const char *url)
 		free(ca);
 		return NULL;
 	}
+	ca->refs = 1;
+	return ca;
+}
+
+struct scep_ca *scep_ca_ref(struct scep_ca *ca)
+{
+	ca->refs++;
 	return ca;
 }
 
 void scep_ca_free(struct scep_ca *ca)
 {
-	if (!ca)
+	if (!ca || --ca->refs)
 		return;
 	X509_free(ca->ca);
 	X509_free(ca->ra_enc);
 	X509_free(ca->ra_sign);
 	sk_X509_pop_free(ca->certs, X509_free);
+	sk_X509_pop_free(ca->chain, X509_free);
 	free(ca->url);
 	free(ca);
 }
@@ -186,6 +194,106 @@ int scep_ca_set_certs(struct scep_ca *ca, const char *content_type,
 	ca->ra_sign = sig;
 	ca->certs = certs;
 	return 0;
+}
+
+static bool self_signed(X509 *x)
+{
+	return X509_check_issued(x, x) == X509_V_OK &&
+	       X509_verify(x, X509_get0_pubkey(x)) == 1;
+}
+
+static int add_roots(X509_STORE *store, const char *path, char *err,
+		     size_t errlen)
+{
+	BIO *b = BIO_new_file(path, "r");
+	X509 *x;
+	int n = 0, rc = 0;
+
+	if (!b) {
+		scep_set_err(err, errlen, "ca_root %s: cannot read it", path);
+		return -ENOENT;
+	}
+	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL))) {
+		if (!self_signed(x)) {
+			scep_set_err(err, errlen,
+				     "ca_root %s: certificate %d is not a self-signed root",
+				     path, n + 1);
+			rc = -EINVAL;
+		} else if (!X509_STORE_add_cert(store, x)) {
+			rc = -ENOMEM;
+		}
+		X509_free(x);
+		if (rc)
+			break;
+		n++;
+	}
+	ERR_clear_error();
+	BIO_free(b);
+	if (!rc && !n) {
+		scep_set_err(err, errlen, "ca_root %s: no PEM certificate in it", path);
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
+int scep_ca_build_chain(struct scep_ca *ca, const char *root_pem, char *err,
+			size_t errlen)
+{
+	X509_STORE *store = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new_ex(scep_libctx(), NULL);
+	STACK_OF(X509) *chain = NULL;
+	X509 *top;
+	int i, rc = -ENOMEM;
+
+	if (!store || !ctx || !ca->ca)
+		goto out;
+	/*
+	 * A root GetCACert returned counts: the pinned issuing CA must carry
+	 * its signature, which nobody on the path can forge.
+	 */
+	for (i = 0; i < sk_X509_num(ca->certs); i++) {
+		X509 *x = sk_X509_value(ca->certs, i);
+
+		if (X509_check_ca(x) > 0 && self_signed(x) &&
+		    !X509_STORE_add_cert(store, x))
+			goto out;
+	}
+	ERR_clear_error();
+	if (root_pem) {
+		rc = add_roots(store, root_pem, err, errlen);
+		if (rc)
+			goto out;
+	}
+	rc = -ENOMEM;
+	if (!X509_STORE_CTX_init(ctx, store, ca->ca, ca->certs))
+		goto out;
+	if (X509_verify_cert(ctx) != 1) {
+		int e = X509_STORE_CTX_get_error(ctx);
+
+		ERR_clear_error();
+		scep_set_err(err, errlen,
+			     "the CA certificate does not chain to a root: %s%s",
+			     X509_verify_cert_error_string(e),
+			     root_pem ? "" : " (GetCACert returned no root: set ca_root to the root CA's PEM file)");
+		rc = -EKEYREJECTED;
+		goto out;
+	}
+	chain = X509_STORE_CTX_get1_chain(ctx);
+	top = chain ? sk_X509_value(chain, sk_X509_num(chain) - 1) : NULL;
+	if (!top || !self_signed(top)) {
+		scep_set_err(err, errlen, "the CA chain does not end at a self-signed root");
+		sk_X509_pop_free(chain, X509_free);
+		rc = -EKEYREJECTED;
+		goto out;
+	}
+	sk_X509_pop_free(ca->chain, X509_free);
+	ca->chain = chain;
+	rc = 0;
+out:
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	ERR_clear_error();
+	return rc;
 }
 
 int scep_ca_check_fingerprint(const struct scep_ca *ca, const char *hex)

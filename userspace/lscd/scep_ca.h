@@ -20,12 +20,34 @@ struct scep_ca {
 	X509 *ra_enc;			/* pkcsPKIEnvelope recipient (RA or CA) */
 	X509 *ra_sign;			/* CertRep signer (RA or CA) */
 	STACK_OF(X509) *certs;		/* everything GetCACert returned */
+	/*
+	 * The issuing CA up to its root, verified (scep_ca_build_chain): what
+	 * the kernel and the APs trust, and what issued certificates are
+	 * checked against.
+	 */
+	STACK_OF(X509) *chain;
+	/* For requests (scep_caps_pick); NULL until picked. */
+	const char *cipher;
+	const char *digest;
+	/* Transactions hold a reference: a CA retired by a reload stays
+	 * alive until the last one that uses it ends. */
+	unsigned int refs;
 };
 
+/* One reference, the caller's; scep_ca_free() drops one. */
 struct scep_ca *scep_ca_new(const char *url);
+struct scep_ca *scep_ca_ref(struct scep_ca *ca);
 void scep_ca_free(struct scep_ca *ca);
 int scep_ca_set_certs(struct scep_ca *ca, const char *content_type,
 		      const uint8_t *body, size_t len, char *err, size_t errlen);
+/*
+ * Builds ca->chain from the issuing CA to a self-signed root, from the
+ * certificates GetCACert returned and the roots in root_pem (a PEM file,
+ * may be NULL): step-ca, for one, returns only its intermediate.  Every
+ * signature and validity is checked, and no partial chain is accepted.
+ */
+int scep_ca_build_chain(struct scep_ca *ca, const char *root_pem, char *err,
+			size_t errlen);
 int scep_ca_check_fingerprint(const struct scep_ca *ca, const char *hex);
 int scep_ca_parse_next(const struct scep_ca *ca, const uint8_t *body,
 		       size_t len, STACK_OF(X509) **certs, char *err,

@@ -10,9 +10,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/provider.h>
 
+#include "log.h"
 #include "scep_crypto.h"
 #include "scep_names.h"
 
@@ -36,12 +38,40 @@ static struct {
 	pthread_mutex_t lock;
 } scep_lib = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
+/*
+ * Private keys in OpenSSL's secure heap: mlock'ed (never swapped out),
+ * guarded by inaccessible pages, wiped when freed.  Once the heap is set
+ * up, OpenSSL 3 allocates the private parts there by itself: the BIGNUMs
+ * of an RSA or EC key the default provider generates (BN_secure_new), and
+ * those decoded from a PEM or DER private key (the CBIGNUM ASN.1 type),
+ * as CRYPTO_secure_used() shows (tests/unit/test_scep.c).  It must exist
+ * before the first key.  1 MiB holds a few hundred RSA-4096 keys; a full
+ * heap makes OpenSSL fail the allocation rather than fall back.
+ */
+#define SECURE_HEAP_SIZE (1024 * 1024)
+#define SECURE_HEAP_MIN 16
+
+static void secure_heap_init(void)
+{
+	int rc;
+
+	if (CRYPTO_secure_malloc_initialized())
+		return;
+	rc = CRYPTO_secure_malloc_init(SECURE_HEAP_SIZE, SECURE_HEAP_MIN);
+	if (!rc)
+		lsc_warn("OpenSSL's secure heap cannot be set up: private keys stay in ordinary memory");
+	else if (rc == 2)
+		lsc_warn("OpenSSL's secure heap could not be locked in memory (RLIMIT_MEMLOCK below %d KiB?): private keys may be swapped out",
+			 SECURE_HEAP_SIZE / 1024);
+}
+
 int scep_lib_init(void)
 {
 	size_t i;
 
 	if (scep_lib.libctx)
 		return 0;
+	secure_heap_init();
 	scep_lib.libctx = OSSL_LIB_CTX_new();
 	scep_lib.bare = OSSL_LIB_CTX_new();
 	if (!scep_lib.libctx || !scep_lib.bare) {
@@ -189,28 +219,74 @@ int scep_lib_need_cipher(const char *name, bool trace)
 	return c ? 0 : -ENOTSUP;
 }
 
-/*
- * AES and SHA-256 whenever the CA says so ("SCEPStandard" implies both).
- * A CA that did not answer GetCACaps gets 3DES and SHA-1, which every CA
- * since Windows 2003's NDES accepts; single DES only when the CA lists
- * capabilities and none better.  MD5 is never used.
- */
-const char *scep_caps_cipher(unsigned int caps)
+int scep_cipher_rank(const char *name, unsigned int *rank)
 {
-	if (caps & (SCEP_CAP_AES | SCEP_CAP_STANDARD))
-		return "AES-128-CBC";
-	if ((caps & SCEP_CAP_DES3) || !(caps & SCEP_CAPS_KNOWN))
-		return "DES-EDE3-CBC";
-	return "DES-CBC";
+	if (!strcasecmp(name, "des3"))
+		*rank = SCEP_CIPHER_DES3;
+	else if (!strcasecmp(name, "aes128") || !strcasecmp(name, "aes"))
+		*rank = SCEP_CIPHER_AES128;
+	else
+		return -EINVAL;
+	return 0;
 }
 
-const char *scep_caps_digest(unsigned int caps)
+int scep_digest_rank(const char *name, unsigned int *rank)
 {
-	if (caps & (SCEP_CAP_SHA256 | SCEP_CAP_STANDARD))
-		return "SHA256";
-	if ((caps & SCEP_CAP_SHA512) && !(caps & SCEP_CAP_SHA1))
-		return "SHA512";
-	return "SHA1";
+	if (!strcasecmp(name, "sha1"))
+		*rank = SCEP_DIGEST_SHA1;
+	else if (!strcasecmp(name, "sha256"))
+		*rank = SCEP_DIGEST_SHA256;
+	else if (!strcasecmp(name, "sha512"))
+		*rank = SCEP_DIGEST_SHA512;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * AES and SHA-256 whenever the CA says so ("SCEPStandard" implies both).
+ * A CA that did not answer GetCACaps implies 3DES and SHA-1 (every CA
+ * since Windows 2003's NDES takes them).  A CA listing capabilities but
+ * neither AES nor DES3 offers only single DES, which lscd never uses:
+ * GetCACaps is unauthenticated, so trusting it down to DES would let
+ * anyone on the path read the challenge password.
+ */
+int scep_caps_pick(unsigned int caps, unsigned int min_cipher,
+		   unsigned int min_digest, const char **cipher,
+		   const char **digest, char *err, size_t errlen)
+{
+	bool known = caps & SCEP_CAPS_KNOWN;
+	bool aes = caps & (SCEP_CAP_AES | SCEP_CAP_STANDARD);
+	bool des3 = (caps & SCEP_CAP_DES3) || !known;
+	bool sha256 = caps & (SCEP_CAP_SHA256 | SCEP_CAP_STANDARD);
+	bool sha512 = caps & SCEP_CAP_SHA512;
+	const char *why = known ? "its GetCACaps lists" :
+			  "it did not answer GetCACaps, which implies";
+
+	if (aes)
+		*cipher = "AES-128-CBC";
+	else if (des3 && min_cipher <= SCEP_CIPHER_DES3)
+		*cipher = "DES-EDE3-CBC";
+	else {
+		snprintf(err, errlen,
+			 "CA refused: %s %s, below min_cipher %s (single DES is never used)",
+			 why, des3 ? "3DES at best" : "no cipher but single DES",
+			 min_cipher == SCEP_CIPHER_AES128 ? "aes128" : "des3");
+		return -ENOTSUP;
+	}
+	if (sha256 && min_digest <= SCEP_DIGEST_SHA256)
+		*digest = "SHA256";
+	else if (sha512)
+		*digest = "SHA512";
+	else if (min_digest <= SCEP_DIGEST_SHA1)
+		*digest = "SHA1";
+	else {
+		snprintf(err, errlen, "CA refused: %s %s, below min_digest %s",
+			 why, sha256 ? "SHA-256 at best" : "SHA-1 at best",
+			 min_digest == SCEP_DIGEST_SHA512 ? "sha512" : "sha256");
+		return -ENOTSUP;
+	}
+	return 0;
 }
 
 void scep_set_err(char *err, size_t errlen, const char *fmt, ...)

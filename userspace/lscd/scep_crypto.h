@@ -29,9 +29,29 @@ EVP_CIPHER *scep_lib_fetch_cipher(const char *name, bool trace);
 /* Makes sure the cipher can be fetched, loading "legacy" if it must. */
 int scep_lib_need_cipher(const char *name, bool trace);
 
-/* Algorithms chosen from capabilities (RFC 8894 sections 3.5.2, 2.9). */
-const char *scep_caps_cipher(unsigned int caps);
-const char *scep_caps_digest(unsigned int caps);
+/*
+ * The weakest algorithms lscd may use for a request, in order of strength.
+ * Single DES and MD5 have no rank: they are never used.
+ */
+enum scep_alg_rank {
+	SCEP_CIPHER_DES3 = 1,
+	SCEP_CIPHER_AES128,
+	SCEP_DIGEST_SHA1 = 1,
+	SCEP_DIGEST_SHA256,
+	SCEP_DIGEST_SHA512,
+};
+/* "des3", "aes128" / "sha1", "sha256", "sha512"; -EINVAL otherwise. */
+int scep_cipher_rank(const char *name, unsigned int *rank);
+int scep_digest_rank(const char *name, unsigned int *rank);
+
+/*
+ * Algorithms for requests from a CA's capabilities (RFC 8894 sections
+ * 3.5.2, 2.9), no weaker than the minimum ranks: OpenSSL names, or
+ * -ENOTSUP with err saying what the CA offers and what was wanted.
+ */
+int scep_caps_pick(unsigned int caps, unsigned int min_cipher,
+		   unsigned int min_digest, const char **cipher,
+		   const char **digest, char *err, size_t errlen);
 
 /* printf into err, with OpenSSL's first queued error appended. */
 void scep_set_err(char *err, size_t errlen, const char *fmt, ...)

@@ -92,8 +92,13 @@ static void start(struct scep_jobs *js, struct scep_job *j)
 	if (j->fresh) {
 		j->fresh = false;
 		if (js->ops->sending && js->ops->sending(js, j)) {
-			scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_ERROR,
-				      "request held back before sending");
+			struct scep_txn_status st;
+
+			/* The owner's own reason, when it gave one, stands. */
+			scep_txn_status(j->txn, &st);
+			if (st.state != SCEP_TXN_FAILED)
+				scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_ERROR,
+					      "request held back before sending");
 			settle(js, j, SCEP_TXN_FAILED);
 			return;
 		}
@@ -160,6 +165,13 @@ static void reply(struct scep_jobs *js, struct scep_job *j, CURLcode code)
 		lsc_http_xfer_reset(&j->x);
 		return;
 	}
+	if (lsc_http_xfer_retryable(&j->x) && js->ops->unreachable &&
+	    js->ops->unreachable(js, j)) {
+		lsc_http_xfer_reset(&j->x);
+		j->x.attempt = 0;
+		j->due_ms = lsc_now_ms();
+		return;
+	}
 	if (lsc_http_xfer_failed(&j->x)) {
 		lsc_http_xfer_error(&j->x, err, sizeof(err));
 		st = scep_txn_fail(j->txn, CAPWAP_LSC_RESULT_NO_RESPONSE, "%s: %s",
@@ -186,23 +198,34 @@ static int collect(struct scep_jobs *js, struct scep_job **ended,
 		   CURLcode *codes, unsigned int *nended)
 {
 	struct CURLMsg *m;
+	CURL *other[MAX_ENDED];
+	CURLcode other_code[MAX_ENDED];
+	unsigned int nother = 0, i;
 	int running, q;
 
 	*nended = 0;
 	if (curl_multi_perform(js->multi, &running) != CURLM_OK)
 		return -EIO;
-	while (*nended < MAX_ENDED && (m = curl_multi_info_read(js->multi, &q))) {
+	while (*nended < MAX_ENDED && nother < MAX_ENDED &&
+	       (m = curl_multi_info_read(js->multi, &q))) {
 		struct scep_job *j = NULL;
 
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
-		if (!j)
+		if (!j) {
+			other[nother] = m->easy_handle;
+			other_code[nother++] = m->data.result;
 			continue;
+		}
 		codes[*nended] = m->data.result;
 		detach(js, j);
 		ended[(*nended)++] = j;
 	}
+	/* After the loop: the owner may add and remove transfers. */
+	for (i = 0; i < nother; i++)
+		if (js->other_done)
+			js->other_done(js->owner, other[i], other_code[i]);
 	return 0;
 }
 

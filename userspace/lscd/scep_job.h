@@ -12,6 +12,9 @@
  *   sending    a new message (not a retry) is about to leave; non-zero
  *              holds it back and fails the transaction
  *   retrying   the CA was unreachable; the same message goes again later
+ *   unreachable  the retries are spent and the CA still unreachable; true
+ *              keeps the job (same message, no failure) for the owner to
+ *              hold until the CA answers again
  *   settled    a reply moved the transaction (POLL_WAIT, ISSUED, FAILED);
  *              on ISSUED and FAILED the owner removes the job, or gives
  *              it a new transaction and a due time to go on
@@ -54,6 +57,7 @@ struct scep_jobs_ops {
 	int (*sending)(struct scep_jobs *js, struct scep_job *j);
 	void (*retrying)(struct scep_jobs *js, struct scep_job *j,
 			 unsigned int delay_ms);
+	bool (*unreachable)(struct scep_jobs *js, struct scep_job *j);
 	void (*settled)(struct scep_jobs *js, struct scep_job *j,
 			enum scep_txn_state st);
 };
@@ -65,6 +69,12 @@ struct scep_jobs {
 	unsigned int max_active;
 	unsigned int active;		/* transfers in flight */
 	bool hold;			/* start nothing new (draining) */
+	/*
+	 * The owner's own transfers on the same multi handle carry no
+	 * CURLOPT_PRIVATE; each that ends is handed back here.
+	 */
+	void (*other_done)(void *owner, CURL *easy, CURLcode code);
+	void *owner;
 	struct scep_job *head, *tail;
 };
 

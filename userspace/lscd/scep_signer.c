@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -8,6 +13,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "pem.h"
 #include "scep_crypto.h"
 #include "scep_signer.h"
 
@@ -88,4 +94,81 @@ void scep_signer_release(struct scep_signer *signer)
 	X509_free(signer->cert);
 	signer->key = NULL;
 	signer->cert = NULL;
+}
+
+/* Good for at least another day, so that no run starts with it expiring. */
+static bool fresh_enough(X509 *x)
+{
+	time_t t = time(NULL) + 86400;
+
+	return X509_cmp_time(X509_get0_notAfter(x), &t) > 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char *copy = strdup(dir), *p, c;
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (p = copy + 1; ; p++) {
+		if (*p && *p != '/')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(copy, 0700) && errno != EEXIST) {
+			rc = -errno;
+			break;
+		}
+		if (!c)
+			break;
+		*p = c;
+	}
+	free(copy);
+	return rc;
+}
+
+int scep_signer_cached(struct scep_signer *signer, const char *dir,
+		       const char *cn, bool *made)
+{
+	char *kpath = NULL, *cpath = NULL;
+	int rc;
+
+	*made = false;
+	if (asprintf(&kpath, "%s/signer.key", dir) < 0)
+		return -ENOMEM;
+	if (asprintf(&cpath, "%s/signer.crt", dir) < 0) {
+		free(kpath);
+		return -ENOMEM;
+	}
+	if (!scep_signer_load(signer, kpath, cpath)) {
+		if (fresh_enough(signer->cert))
+			goto out;
+		scep_signer_release(signer);
+	}
+	rc = scep_signer_generate(signer, cn);
+	if (rc)
+		goto fail;
+	*made = true;
+	/* Certificate last: a key without it is remade, never half used. */
+	rc = mkdir_p(dir);
+	if (!rc)
+		rc = lsc_pem_write_key(kpath, signer->key);
+	if (!rc)
+		rc = lsc_pem_write_certs(cpath, signer->cert, NULL, 0644);
+	if (rc) {
+		/* The identity still serves this run. */
+		rc = 1;
+		goto out_rc;
+	}
+out:
+	rc = 0;
+out_rc:
+	free(kpath);
+	free(cpath);
+	return rc;
+fail:
+	free(kpath);
+	free(cpath);
+	return rc;
 }

@@ -34,8 +34,8 @@ ASN1_SEQUENCE(SCEP_ISSUER_AND_SUBJECT) = {
 } static_ASN1_SEQUENCE_END(SCEP_ISSUER_AND_SUBJECT)
 
 struct scep_txn {
-	const struct scep_ca *ca;
-	const struct scep_signer *signer;
+	struct scep_ca *ca;		/* a reference of its own */
+	struct scep_signer signer;	/* key and certificate up-referenced */
 	X509_REQ *req;
 	uint8_t *csr_der;
 	size_t csr_len;
@@ -110,7 +110,7 @@ enum scep_txn_state scep_txn_fail(struct scep_txn *txn,
 	return txn->state;
 }
 
-struct scep_txn *scep_txn_new(const struct scep_ca *ca,
+struct scep_txn *scep_txn_new(struct scep_ca *ca,
 			      const struct scep_signer *signer,
 			      const uint8_t *csr_der, size_t csr_len,
 			      unsigned int flags,
@@ -131,8 +131,23 @@ struct scep_txn *scep_txn_new(const struct scep_ca *ca,
 		*err = -ENOMEM;
 		return NULL;
 	}
-	t->ca = ca;
-	t->signer = signer;
+	/*
+	 * Its own references: a reload or a new controller certificate may
+	 * replace both while this request is PENDING at the CA.
+	 */
+	if (!EVP_PKEY_up_ref(signer->key)) {
+		free(t);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (!X509_up_ref(signer->cert)) {
+		EVP_PKEY_free(signer->key);
+		free(t);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	t->ca = scep_ca_ref(ca);
+	t->signer = *signer;
 	t->flags = flags;
 	t->poll = *poll;
 	if (t->poll.factor < 1.0)
@@ -187,6 +202,8 @@ void scep_txn_free(struct scep_txn *txn)
 	X509_REQ_free(txn->req);
 	X509_free(txn->cert);
 	free(txn->csr_der);
+	scep_signer_release(&txn->signer);
+	scep_ca_free(txn->ca);
 	free(txn);
 }
 
@@ -216,8 +233,7 @@ static int issuer_and_subject(const struct scep_txn *t, uint8_t **out,
 
 int scep_txn_next_request(struct scep_txn *txn, struct scep_request *req)
 {
-	const char *cipher = scep_caps_cipher(txn->ca->caps);
-	const char *digest = scep_caps_digest(txn->ca->caps);
+	const char *cipher = txn->ca->cipher, *digest = txn->ca->digest;
 	struct scep_msg attrs;
 	uint8_t *data = NULL, *env = NULL, *msg = NULL;
 	size_t data_len = 0, env_len = 0, msg_len = 0;
@@ -225,6 +241,11 @@ int scep_txn_next_request(struct scep_txn *txn, struct scep_request *req)
 	int rc;
 
 	memset(req, 0, sizeof(*req));
+	if (!cipher || !digest) {
+		scep_txn_fail(txn, CAPWAP_LSC_RESULT_ERROR,
+			      "no algorithms agreed with the CA");
+		return -ENOTSUP;
+	}
 	if (txn->state == SCEP_TXN_POLL_WAIT)
 		txn->state = SCEP_TXN_SEND;
 	if (txn->state != SCEP_TXN_SEND)
@@ -257,7 +278,7 @@ int scep_txn_next_request(struct scep_txn *txn, struct scep_request *req)
 		 txn->tid);
 	memcpy(attrs.sender_nonce, txn->nonce, 16);
 	attrs.has_sender_nonce = true;
-	rc = scep_msg_build(txn->signer, digest, &attrs, env, env_len, &msg,
+	rc = scep_msg_build(&txn->signer, digest, &attrs, env, env_len, &msg,
 			    &msg_len, err, sizeof(err));
 	free(env);
 	if (rc) {
@@ -331,21 +352,41 @@ static enum capwap_lsc_result verify_issued(struct scep_txn *t, X509 *cert,
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new_ex(scep_libctx(), NULL);
 	STACK_OF(X509) *untrusted = sk_X509_new_null();
 	enum capwap_lsc_result r = CAPWAP_LSC_RESULT_ERROR;
+	X509 *root = t->ca->chain ?
+		     sk_X509_value(t->ca->chain, sk_X509_num(t->ca->chain) - 1) : NULL;
 	int i, e;
 
-	if (!store || !ctx || !untrusted || !X509_STORE_add_cert(store, t->ca->ca))
+	/* Up to the root: the APs check it so, and an intermediate alone
+	 * would pass a certificate its root never vouched for. */
+	if (!root) {
+		snprintf(t->reason, sizeof(t->reason),
+			 "no verified CA chain to check the certificate against");
+		r = CAPWAP_LSC_RESULT_CERT_MISMATCH;
+		goto fail;
+	}
+	if (!store || !ctx || !untrusted || !X509_STORE_add_cert(store, root))
 		goto out;
+	for (i = 0; i < sk_X509_num(t->ca->chain); i++)
+		if (!sk_X509_push(untrusted, sk_X509_value(t->ca->chain, i)))
+			goto out;
 	for (i = 0; i < sk_X509_num(t->ca->certs); i++)
 		if (!sk_X509_push(untrusted, sk_X509_value(t->ca->certs, i)))
 			goto out;
 	for (i = 0; extra && i < sk_X509_num(extra); i++)
 		if (!sk_X509_push(untrusted, sk_X509_value(extra, i)))
 			goto out;
-	/* The CA we pinned may itself be an intermediate: trust it as is. */
-	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
 	if (!X509_STORE_CTX_init(ctx, store, cert, untrusted))
 		goto out;
 	if (X509_verify_cert(ctx) == 1) {
+		STACK_OF(X509) *got = X509_STORE_CTX_get0_chain(ctx);
+
+		/* Issued by this CA, not by a sibling under the same root. */
+		if (sk_X509_num(got) < 2 || X509_cmp(sk_X509_value(got, 1), t->ca->ca)) {
+			snprintf(t->reason, sizeof(t->reason),
+				 "issued certificate was not issued by the CA");
+			r = CAPWAP_LSC_RESULT_CERT_MISMATCH;
+			goto fail;
+		}
 		r = CAPWAP_LSC_RESULT_SUCCESS;
 		goto out;
 	}
@@ -359,6 +400,7 @@ out:
 	if (r == CAPWAP_LSC_RESULT_ERROR)
 		snprintf(t->reason, sizeof(t->reason),
 			 "cannot set up certificate verification");
+fail:
 	sk_X509_free(untrusted);
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
@@ -425,7 +467,7 @@ static enum scep_txn_state issued(struct scep_txn *t, const struct scep_msg *m)
 	if (!m->content || !m->content_len)
 		return scep_txn_fail(t, CAPWAP_LSC_RESULT_ERROR,
 				     "CertRep SUCCESS without pkcsPKIEnvelope");
-	rc = scep_envelope_decrypt(m->content, m->content_len, t->signer,
+	rc = scep_envelope_decrypt(m->content, m->content_len, &t->signer,
 				   t->flags & SCEP_TXN_F_TRACE, &inner,
 				   &inner_len, err, sizeof(err));
 	if (rc)
@@ -639,4 +681,9 @@ const char *scep_txn_state_name(enum scep_txn_state state)
 	case SCEP_TXN_FAILED: return "failed";
 	}
 	return "unknown";
+}
+
+struct scep_ca *scep_txn_ca(const struct scep_txn *txn)
+{
+	return txn->ca;
 }

@@ -86,7 +86,8 @@ struct scep_request {
 
 const char *scep_txn_state_name(enum scep_txn_state state);
 
-struct scep_txn *scep_txn_new(const struct scep_ca *ca,
+/* The transaction holds references to ca and to signer's key and cert. */
+struct scep_txn *scep_txn_new(struct scep_ca *ca,
 			      const struct scep_signer *signer,
 			      const uint8_t *csr_der, size_t csr_len,
 			      unsigned int flags,
@@ -114,6 +115,8 @@ enum scep_txn_state scep_txn_state(const struct scep_txn *txn);
 unsigned int scep_txn_poll_delay_ms(const struct scep_txn *txn);
 void scep_txn_status(const struct scep_txn *txn, struct scep_txn_status *st);
 X509 *scep_txn_cert(const struct scep_txn *txn);
+/* The CA this transaction talks to, and its chain for the APs. */
+struct scep_ca *scep_txn_ca(const struct scep_txn *txn);
 X509_REQ *scep_txn_csr(const struct scep_txn *txn);
 
 #endif /* LSCD_SCEP_TXN_H */

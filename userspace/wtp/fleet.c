@@ -7,6 +7,7 @@
  * how much of that was our own key generation.
  */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,16 @@ struct tally {
 	int expected, expected_lsc, terminal, waiting_failed;
 	int settled;	/* terminal, or not expected and failed once */
 };
+
+static struct wtp_loop *stop_loop;
+
+/* SIGINT or SIGTERM ends the run early, with its summary. */
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (stop_loop)
+		stop_loop->stop = true;
+}
 
 static bool expected(const struct wtp_ap *ap)
 {
@@ -116,11 +127,15 @@ static void tick(struct wtp_timer *tm)
 	/*
 	 * Done when every AP reached an outcome, where a deliberately broken
 	 * one has reached it at its first failure: a controller that grants
-	 * unlimited attempts would otherwise keep it going forever.
+	 * unlimited attempts would otherwise keep it going forever.  With
+	 * --hold the APs stay in their sessions after their outcome, for
+	 * what the controller does next (a renewal, a new CA), until the
+	 * timeout or a signal.
 	 */
-	if (t.terminal == f->n || t.settled == f->n ||
-	    (t.terminal + t.waiting_failed == f->n &&
-	     now - f->t_change >= (uint64_t)o->settle_s * 1000) ||
+	if ((!o->hold &&
+	     (t.terminal == f->n || t.settled == f->n ||
+	      (t.terminal + t.waiting_failed == f->n &&
+	       now - f->t_change >= (uint64_t)o->settle_s * 1000))) ||
 	    (o->timeout_s > 0 && now - f->t0 >= (uint64_t)o->timeout_s * 1000)) {
 		f->sim.loop.stop = true;
 		return;
@@ -231,6 +246,7 @@ struct summary {
 	double p50, p90, p99, max;
 	double keygen_s, keygen_mean_ms, keygen_share, csr_s, install_s;
 	int keys_made, keys_pregenerated, threads;
+	int fell_back;		/* APs that fell back at least once */
 	uint64_t retransmits, duplicates, malformed;
 };
 
@@ -250,6 +266,7 @@ static void summarize(struct fleet *f, struct summary *s)
 		s->retransmits += ap->retransmitted;
 		s->duplicates += ap->duplicates;
 		s->malformed += ap->malformed;
+		s->fell_back += ap->fallbacks > 0;
 		keygen += ap->keygen_us;
 		csr += ap->csr_us;
 		inst += ap->install_us;
@@ -293,9 +310,11 @@ static void print_json(const struct summary *s, int n)
 {
 	printf("{\n  \"aps\": %d,\n  \"expected_lsc\": %d,\n  \"lsc\": %d,\n"
 	       "  \"lsc_expected\": %d,\n  \"failed\": %d,\n  \"fallback\": %d,\n"
+	       "  \"fell_back\": %d,\n"
 	       "  \"refused\": %d,\n  \"provisioning\": %d,\n  \"joined\": %d,\n",
 	       n, s->t.expected, s->t.lsc, s->t.expected_lsc, s->t.failed,
-	       s->t.fallback, s->t.refused, s->t.provisioning, s->t.joined);
+	       s->t.fallback, s->fell_back, s->t.refused, s->t.provisioning,
+	       s->t.joined);
 	json_num("wall_s", s->wall_s, false);
 	json_num("time_to_all_lsc_s", s->all_lsc_s, false);
 	json_num("latency_p50_ms", s->p50, false);
@@ -320,9 +339,9 @@ static void print_json(const struct summary *s, int n)
 static void print_text(const struct summary *s, int n)
 {
 	fprintf(stderr,
-		"APs %d: LSC %d (%d of %d expected), failed %d, fell back %d, refused %d, still provisioning %d\n",
+		"APs %d: LSC %d (%d of %d expected), failed %d, fell back %d (%d at some point), refused %d, still provisioning %d\n",
 		n, s->t.lsc, s->t.expected_lsc, s->t.expected, s->t.failed,
-		s->t.fallback, s->t.refused, s->t.provisioning);
+		s->t.fallback, s->fell_back, s->t.refused, s->t.provisioning);
 	if (isnan(s->all_lsc_s))
 		fprintf(stderr, "not every expected AP holds an LSC after %.1f s\n",
 			s->wall_s);
@@ -379,6 +398,9 @@ int wtp_fleet_run(const struct wtp_opts *o)
 	f.tty = isatty(STDERR_FILENO);
 	if (prepare(&f))
 		goto out;
+	stop_loop = &f.sim.loop;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	f.t0 = f.t_change = lsc_now_ms();
 	f.tick.fire = tick;
 	wtp_timer_in(&f.sim.loop, &f.tick, TICK_MS);
@@ -393,6 +415,7 @@ int wtp_fleet_run(const struct wtp_opts *o)
 		print_text(&s, f.n);
 	status = s.t.expected_lsc == s.t.expected ? 0 : 1;
 out:
+	stop_loop = NULL;
 	for (i = 0; i < f.n; i++)
 		wtp_ap_stop(&f.aps[i]);
 	wtp_sim_free(&f.sim);

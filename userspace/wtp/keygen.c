@@ -51,7 +51,7 @@ static void install_run(struct wtp_keyjob *job)
 {
 	uint64_t t0 = lsc_now_us();
 
-	job->install_err = wtp_store_install_lsc(job->dir, job->key, job->cert,
+	job->install_err = wtp_store_install_lsc(job->dir, job->key, job->cert, job->renewal,
 						 job->cas);
 	job->install_us = lsc_now_us() - t0;
 }

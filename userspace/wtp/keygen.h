@@ -46,6 +46,7 @@ struct wtp_keyjob {
 	char dir[PATH_MAX];
 	X509 *cert;
 	STACK_OF(X509) *cas;
+	bool renewal;		/* replaces an LSC in use: keep its root */
 	int install_err;
 	uint64_t install_us;
 	/* filled by the worker */

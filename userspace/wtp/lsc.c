@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <openssl/err.h>
@@ -263,4 +264,33 @@ int wtp_cert_check(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *cas,
 		return CAPWAP_LSC_RESULT_CERT_MISMATCH;
 	}
 	return chain_check(cert, cas, why, whylen);
+}
+
+static bool among(X509 *x, STACK_OF(X509) *sk)
+{
+	int i;
+
+	for (i = 0; i < sk_X509_num(sk); i++)
+		if (!X509_cmp(x, sk_X509_value(sk, i)))
+			return true;
+	return false;
+}
+
+int wtp_chain_keeps_root(STACK_OF(X509) *cas, STACK_OF(X509) *installed,
+			 char *why, size_t whylen)
+{
+	char subj[256];
+	int i;
+
+	for (i = 0; i < sk_X509_num(cas); i++) {
+		X509 *ca = sk_X509_value(cas, i);
+
+		if (!self_signed(ca) || among(ca, installed))
+			continue;
+		X509_NAME_oneline(X509_get_subject_name(ca), subj, sizeof(subj));
+		snprintf(why, whylen,
+			 "the new CA chain ends at %s, not at the LSC CA installed", subj);
+		return CAPWAP_LSC_RESULT_CERT_MISMATCH;
+	}
+	return CAPWAP_LSC_RESULT_SUCCESS;
 }

@@ -52,6 +52,14 @@ int wtp_csr_build(EVP_PKEY *key, const struct capwap_lsc_cert_params *params,
 int wtp_cert_check(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *cas,
 		   const struct wtp_identity *id, char *why, size_t whylen);
 
+/*
+ * On a renewal: every root of @cas is one of @installed, the chain of the
+ * LSC in use, so a renewal can never move the AP to another CA.  Returns
+ * an enum capwap_lsc_result, and why in @why.
+ */
+int wtp_chain_keeps_root(STACK_OF(X509) *cas, STACK_OF(X509) *installed,
+			 char *why, size_t whylen);
+
 X509 *wtp_x509_from_der(const uint8_t *der, size_t len);
 int wtp_x509_to_der(X509 *cert, uint8_t **der, size_t *len);
 /* The CN of @cert into @out; 0, or -1 when it has none that fits. */

@@ -23,7 +23,7 @@ static void usage(FILE *f)
 "       lsc-wtp --ac ADDR[:PORT] --count N [--state-dir DIR] [--ramp RATE]\n"
 "               [--bridge-fraction F] [--mesh-fraction F] [--corrupt-fraction F]\n"
 "               [--keys-from DIR] [--json] [--timeout S] [--settle S]\n"
-"               [--keep-lsc]                       a simulated fleet\n"
+"               [--keep-lsc] [--hold]              a simulated fleet\n"
 "       lsc-wtp genkeys --count N [--type rsa|ec] --bits B --out DIR\n"
 "\n"
 "common: --cert-type mic|ssc (simulated factory certificate, default mic)\n"
@@ -38,7 +38,7 @@ enum {
 	OPT_AC = 256, OPT_MAC, OPT_MODEL, OPT_SERIAL, OPT_STATE_DIR,
 	OPT_MIC_KEY, OPT_MIC_CERT, OPT_MODE, OPT_DAEMON, OPT_ONCE,
 	OPT_TIMEOUT, OPT_COUNT, OPT_RAMP, OPT_BRIDGE, OPT_MESH, OPT_CORRUPT_F,
-	OPT_KEYS_FROM, OPT_JSON, OPT_SETTLE, OPT_KEEP_LSC, OPT_CERT_TYPE,
+	OPT_KEYS_FROM, OPT_JSON, OPT_SETTLE, OPT_KEEP_LSC, OPT_HOLD, OPT_CERT_TYPE,
 	OPT_VENDOR, OPT_ATTEMPTS, OPT_THREADS, OPT_RETRANSMIT, OPT_DISCOVERY,
 	OPT_CORRUPT, OPT_TYPE, OPT_BITS, OPT_OUT,
 };
@@ -64,6 +64,7 @@ static const struct option options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "settle", required_argument, NULL, OPT_SETTLE },
 	{ "keep-lsc", no_argument, NULL, OPT_KEEP_LSC },
+	{ "hold", no_argument, NULL, OPT_HOLD },
 	{ "cert-type", required_argument, NULL, OPT_CERT_TYPE },
 	{ "vendor-id", required_argument, NULL, OPT_VENDOR },
 	{ "attempts", required_argument, NULL, OPT_ATTEMPTS },
@@ -194,6 +195,7 @@ int main(int argc, char **argv)
 		case OPT_JSON: o.json = true; break;
 		case OPT_SETTLE: o.settle_s = num("settle", optarg, 1, 3600); break;
 		case OPT_KEEP_LSC: o.keep_lsc = true; break;
+		case OPT_HOLD: o.hold = true; break;
 		case OPT_CERT_TYPE:
 			if (!strcmp(optarg, "mic"))
 				o.cert_type = CAPWAP_LSC_CERT_MIC;

@@ -79,6 +79,7 @@ void wtp_lsc_joined(struct wtp_ap *ap)
 static void fall_back(struct wtp_ap *ap)
 {
 	drop_lsc(ap);
+	ap->fallbacks++;
 	ap->lsc = WTP_L_FALLBACK;
 	notify(ap, WTP_EV_FALLBACK);
 }
@@ -148,6 +149,7 @@ static void take_status(struct wtp_ap *ap, const struct capwap_lsc_status *st)
 		} else {
 			drop_lsc(ap);
 		}
+		ap->fallbacks++;
 		ap->lsc = WTP_L_FALLBACK;
 		notify(ap, WTP_EV_FALLBACK);
 		return;
@@ -341,8 +343,8 @@ static void install_done(struct wtp_keyjob *job)
 }
 
 /*
- * The checks are quick and decide the Result Code; the install (three
- * fsyncs) goes to a worker and its outcome to INSTALL_RESULT.
+ * The checks are quick and decide the Result Code; the install (a set of
+ * three files and a link swap, each fsync'd) goes to a worker and its outcome to INSTALL_RESULT.
  */
 static int take_cert(struct wtp_ap *ap, const struct capwap_msg *msg)
 {
@@ -367,6 +369,10 @@ static int take_cert(struct wtp_ap *ap, const struct capwap_msg *msg)
 	}
 	res = wtp_cert_check(ap->new_key, cert, ap->new_cas, &ap->id,
 			     ap->reason, sizeof(ap->reason));
+	/* A renewal stays with the CA of the LSC in use. */
+	if (res == CAPWAP_LSC_RESULT_SUCCESS && ap->lsc_cas)
+		res = wtp_chain_keeps_root(ap->new_cas, ap->lsc_cas, ap->reason,
+					   sizeof(ap->reason));
 	job = res == CAPWAP_LSC_RESULT_SUCCESS ? get_job(ap) : NULL;
 	if (!job) {
 		X509_free(cert);
@@ -381,6 +387,7 @@ static int take_cert(struct wtp_ap *ap, const struct capwap_msg *msg)
 	job->key = ap->new_key;
 	job->cert = cert;
 	job->cas = ap->new_cas;
+	job->renewal = ap->lsc_cas != NULL;
 	ap->new_key = NULL;
 	ap->new_cas = NULL;
 	ap->job_busy = true;

@@ -26,6 +26,7 @@ struct wtp_opts {
 	double bridge_fraction, mesh_fraction, corrupt_fraction;
 	int settle_s;
 	bool keep_lsc;
+	bool hold;			/* run on after every outcome */
 	/* agent */
 	struct wtp_identity id;
 	uint8_t mode;

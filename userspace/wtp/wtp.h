@@ -146,6 +146,7 @@ struct wtp_ap {
 	uint8_t attempts_left;		/* from CERT_PARAMS; 0: unlimited */
 	int lsc_join_failures;		/* in a row, against --attempts */
 	int failures;			/* failed provisioning attempts */
+	int fallbacks;			/* times it went back to its MIC/SSC */
 	int last_result;		/* enum capwap_lsc_result */
 	int join_result;		/* Result Code of a refused join */
 	char reason[CAPWAP_LSC_MAX_REASON_LEN + 1];

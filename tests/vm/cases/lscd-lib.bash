@@ -99,7 +99,8 @@ lscd_start() {
 	local n
 	n=$(grep -c "lscd .* started" "$tmp/lscd.log" 2>/dev/null)
 	$lscd --foreground --config /dev/null --state-dir "$tmp/state" \
-		--set controller_cn=wlc-test --set subject_org="capwap-lsc tests" "$@" \
+		--set controller_cn=wlc-test --set subject_org="capwap-lsc tests" \
+		--set min_ap_key_bits=1024 "$@" \
 		>>"$tmp/lscd.log" 2>&1 &
 	lscd_pid=$!
 	wait_until 30 sh -c "[ \$(grep -c 'lscd .* started' '$tmp/lscd.log') -gt ${n:-0} ]"

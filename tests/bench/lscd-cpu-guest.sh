@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Inside the VM of tests/bench/lscd-cpu.sh: see there.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+aps=${BENCH_LSCD_APS:-30}
+rounds=${BENCH_LSCD_ROUNDS:-3}
+fx=build/fixtures/demo
+tck=$(getconf CLK_TCK)
+work=$(mktemp -d)
+pids=()
+on0=() on1=()
+if [ "$(nproc)" -ge 2 ]; then
+	on0=(taskset -c 0)
+	on1=(taskset -c 1)
+fi
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	modprobe -r capwap_lsc 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+sticks() { awk '{ print $15 }' "/proc/$1/stat"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+cp -r "$fx/ca" "$work/ca"
+"${on1[@]}" scepserver -depot "$work/ca" -port 8080 -allowrenew 0 >"$work/ca.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+	curl -sf 'http://127.0.0.1:8080/scep?operation=GetCACaps' >/dev/null && break
+	sleep 0.2
+done
+
+: >"$work/per_ap" ; : >"$work/rsa" ; : >"$work/ratio"
+for r in $(seq "$rounds"); do
+	modprobe capwap_lsc
+	build/lscctl config subject C=CN ST=BJ L=BJ O=Example OU=Wireless >/dev/null
+	build/lscctl config key rsa 2048 >/dev/null
+	build/lscctl config provision all >/dev/null
+	build/lscctl config lsc enable >/dev/null
+	st=$work/state$r
+	mkdir -m 0700 "$st"
+	install -m 0600 "$fx/controller.key" "$st/controller.key"
+	"${on0[@]}" build/lscd --foreground --config /dev/null --state-dir "$st" \
+		--url http://127.0.0.1:8080/scep --set controller_cn=wlc-bench \
+		--set subject_org=Example >"$work/lscd$r.log" 2>&1 &
+	lscd=$!
+	for _ in $(seq 600); do
+		[ -s "$st/controller.crt" ] && break
+		sleep 0.2
+	done
+	t0=$(ticks "$lscd")
+	s0=$(sticks "$lscd")
+	"${on1[@]}" build/lsc-wtp --ac 127.0.0.1:5246 --count "$aps" --keys-from "$fx/keys" \
+		--state-dir "$work/aps$r" --timeout 900 --json </dev/null >"$work/fleet$r.json" 2>/dev/null
+	rc=$?
+	t1=$(ticks "$lscd")
+	s1=$(sticks "$lscd")
+	kill "$lscd"
+	wait "$lscd" 2>/dev/null
+	modprobe -r capwap_lsc
+	got=$(grep -o '"lsc": *[0-9]*' "$work/fleet$r.json" | grep -o '[0-9]*$')
+	if [ "$rc" != 0 ] || [ "${got:-0}" != "$aps" ]; then
+		echo "round $r: the fleet did not finish (exit $rc, ${got:-0} of $aps LSCs): $(tail -n 3 "$work/lscd$r.log")"
+		continue
+	fi
+	# One private-key operation, the median speed of this round's run.
+	op=$("${on0[@]}" openssl speed -seconds 2 rsa2048 2>/dev/null |
+		awk '/^rsa 2048 bits/ { sub(/s$/, "", $4); print $4 * 1000 }')
+	per_ap=$(awk -v t=$((t1 - t0)) -v hz="$tck" -v n="$aps" 'BEGIN { print t * 1000 / hz / n }')
+	sys_ap=$(awk -v t=$((s1 - s0)) -v hz="$tck" -v n="$aps" 'BEGIN { print t * 1000 / hz / n }')
+	echo "$per_ap" >>"$work/per_ap"
+	echo "$op" >>"$work/rsa"
+	awk -v a="$per_ap" -v o="$op" 'BEGIN { print a / (2 * o) }' >>"$work/ratio"
+	printf 'round %d: %d APs, lscd %.1f ms CPU per AP (%.1f ms of it in the kernel), RSA-2048 private op %.2f ms, ratio %.2f\n' \
+		"$r" "$aps" "$per_ap" "$sys_ap" "$op" "$(tail -n 1 "$work/ratio")"
+done
+[ -s "$work/ratio" ] || { echo "lscd-cpu: no round finished"; exit 1; }
+printf 'lscd CPU per AP enrollment: median %.1f ms; RSA-2048 private-key op: median %.2f ms\n' \
+	"$(median <"$work/per_ap")" "$(median <"$work/rsa")"
+printf 'lscd CPU per AP / two RSA-2048 private-key ops: median %.2f (goal <= 1.5), %d rounds\n' \
+	"$(median <"$work/ratio")" "$(wc -l <"$work/ratio")"

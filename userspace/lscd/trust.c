@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "fileio.h"
+#include "log.h"
+#include "lscd.h"
+#include "trust.h"
+
+int lscd_fp_normalize(const char *in, char out[65])
+{
+	size_t n = 0;
+
+	for (; *in; in++) {
+		if (*in == ':')
+			continue;
+		if (!isxdigit((unsigned char)*in) || n == 64)
+			return -EINVAL;
+		out[n++] = (char)tolower((unsigned char)*in);
+	}
+	out[n] = '\0';
+	return n == 64 ? 0 : -EINVAL;
+}
+
+static char *pin_path(const char *dir)
+{
+	char *p;
+
+	return asprintf(&p, "%s/%s", dir, LSCD_PIN_FILE) < 0 ? NULL : p;
+}
+
+int lscd_pin_load(const char *state_dir, char hex[65])
+{
+	char *path = pin_path(state_dir);
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = lsc_read_file(path, 256, &data, &len);
+	if (!rc) {
+		/* One line; a torn or edited file is refused, not half-read. */
+		char *nl = strchr((char *)data, '\n');
+
+		if (nl)
+			*nl = '\0';
+		rc = lscd_fp_normalize((char *)data, hex);
+		if (rc)
+			lsc_err("%s: not a SHA-256 fingerprint; remove it or run lscd ca accept",
+				path);
+	}
+	free(data);
+	free(path);
+	return rc;
+}
+
+int lscd_pin_save(const char *state_dir, const char *fp)
+{
+	char *path = pin_path(state_dir), hex[66];
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = lscd_fp_normalize(fp, hex);
+	if (!rc) {
+		hex[64] = '\n';
+		rc = lsc_write_file_atomic(path, hex, 65, 0600);
+	}
+	free(path);
+	return rc;
+}
+
+static void ca_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: lscd ca show [--config FILE] [--state-dir DIR]\n"
+		"       lscd ca accept [--config FILE] [--state-dir DIR] FINGERPRINT\n"
+		"show: the CA fingerprint lscd trusts, and where that comes from.\n"
+		"accept: trust from now on the CA whose certificate has this SHA-256\n"
+		"fingerprint (case and colons do not matter), replacing the one lscd\n"
+		"recorded; a running lscd takes it at its next CA attempt\n"
+		"(ca_retry_interval) or at SIGHUP.  ca_fingerprint in the\n"
+		"configuration, when set, wins over it.\n");
+}
+
+int lscd_cmd_ca(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *config = LSCD_DEFAULT_CONFIG, *state = NULL, *what;
+	bool config_given = false;
+	struct lscd_config cfg;
+	char err[256], fp[65];
+	int c, rc, status = 1;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:s:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; config_given = true; break;
+		case 's': state = optarg; break;
+		case 'h': ca_usage(stdout); return 0;
+		default: ca_usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		ca_usage(stderr);
+		return 2;
+	}
+	what = argv[optind++];
+	lscd_config_defaults(&cfg);
+	if (lscd_config_load(&cfg, config, !config_given, err, sizeof(err))) {
+		lsc_err("%s: %s", config, err);
+		goto out;
+	}
+	if (state && lscd_config_set(&cfg, "state_dir", state)) {
+		lsc_err("--state-dir: an absolute path is expected");
+		status = 2;
+		goto out;
+	}
+	if (!strcmp(what, "show") && optind == argc) {
+		rc = lscd_pin_load(cfg.state_dir, fp);
+		if (cfg.ca_fingerprint)
+			printf("CA pinned by ca_fingerprint in %s: %s\n", config,
+			       cfg.ca_fingerprint);
+		if (!rc)
+			printf("CA recorded in %s/%s: %s%s\n", cfg.state_dir, LSCD_PIN_FILE,
+			       fp, cfg.ca_fingerprint ? " (ca_fingerprint wins)" : "");
+		else if (rc == -ENOENT)
+			printf("No CA recorded in %s yet: lscd trusts the first one it sees\n",
+			       cfg.state_dir);
+		status = rc && rc != -ENOENT ? 1 : 0;
+	} else if (!strcmp(what, "accept") && optind + 1 == argc) {
+		if (lscd_fp_normalize(argv[optind], fp)) {
+			lsc_err("%s: expected a SHA-256 fingerprint (64 hex digits, colons allowed)",
+				argv[optind]);
+			status = 2;
+			goto out;
+		}
+		rc = lscd_pin_save(cfg.state_dir, fp);
+		if (rc) {
+			lsc_err("cannot write %s/%s: %s", cfg.state_dir, LSCD_PIN_FILE,
+				strerror(-rc));
+			goto out;
+		}
+		printf("CA %s accepted: recorded in %s/%s\n", fp, cfg.state_dir,
+		       LSCD_PIN_FILE);
+		if (cfg.ca_fingerprint && strcmp(cfg.ca_fingerprint, fp))
+			printf("note: ca_fingerprint in %s (%s) still wins; change it there\n",
+			       config, cfg.ca_fingerprint);
+		status = 0;
+	} else {
+		ca_usage(stderr);
+		status = 2;
+	}
+out:
+	lscd_config_free(&cfg);
+	return status;
+}
