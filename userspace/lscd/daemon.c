@@ -175,17 +175,32 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 /*
  * The CA lscd trusts: ca_fingerprint when configured, else the one
  * recorded in the state directory (trust on first use); "" when neither.
+ * A record that exists but cannot be read is an error, never "none": that
+ * would trust whichever CA answers next and write it over the record.
  */
-static void trusted_fp(const struct lscd *d, char fp[65], const char **from)
+static int trusted_fp(const struct lscd *d, char fp[65], const char **from)
 {
+	int rc;
+
 	fp[0] = '\0';
 	*from = NULL;
 	if (d->cfg.ca_fingerprint) {
 		snprintf(fp, 65, "%s", d->cfg.ca_fingerprint);
 		*from = "ca_fingerprint";
-	} else if (!lscd_pin_load(d->cfg.state_dir, fp)) {
-		*from = LSCD_PIN_FILE;
+		return 0;
 	}
+	rc = lscd_pin_load(d->cfg.state_dir, fp);
+	if (!rc) {
+		*from = LSCD_PIN_FILE;
+		return 0;
+	}
+	fp[0] = '\0';
+	if (rc == -ENOENT)
+		return 0;
+	lsc_err("CA %s not trusted: %s/%s cannot be read (%s); run: lscd ca accept FINGERPRINT",
+		d->cfg.ca_url ? d->cfg.ca_url : "?", d->cfg.state_dir, LSCD_PIN_FILE,
+		strerror(-rc));
+	return rc;
 }
 
 static void ca_policy(const struct lscd *d, const char *fp,
@@ -198,6 +213,13 @@ static void ca_policy(const struct lscd *d, const char *fp,
 	pol->min_digest = d->cfg.min_digest;
 }
 
+static void ca_retry(struct lscd *d)
+{
+	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
+		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
+	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
+}
+
 /*
  * The fetch failed (seen: the fingerprint of the CA that answered, if
  * any); at start, the cached copy of the CA's certificates.
@@ -208,9 +230,17 @@ static void ca_fetch_failed(struct lscd *d, int rc, bool first, const char *seen
 	struct scep_ca *ca = NULL;
 	char fp[65];
 	const char *from;
+	bool unreadable = trusted_fp(d, fp, &from) != 0;
 
-	trusted_fp(d, fp, &from);
 	ca_policy(d, fp, &pol);
+	if (unreadable)
+		goto retry;
+	if (rc == -EPERM && d->cfg.ca_fingerprint) {
+		/* "lscd ca accept" would not help: the configuration wins. */
+		lsc_err("CA %s refused: its certificate's fingerprint %s is not the trusted %s (ca_fingerprint); if the CA changed on purpose, set ca_fingerprint = %s in %s (or --fingerprint) and reload",
+			d->cfg.ca_url, seen, fp, seen, d->config_path);
+		goto retry;
+	}
 	if (rc == -EPERM) {
 		lsc_err("CA %s refused: its certificate's fingerprint %s is not the trusted %s (%s); if the CA changed on purpose, run: lscd ca accept %s",
 			d->cfg.ca_url, seen, fp, from, seen);
@@ -229,9 +259,7 @@ static void ca_fetch_failed(struct lscd *d, int rc, bool first, const char *seen
 		scep_ca_free(ca);
 	}
 retry:
-	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
-		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
-	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
+	ca_retry(d);
 }
 
 /*
@@ -253,7 +281,10 @@ static void try_ca(struct lscd *d, bool first)
 		d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 		return;
 	}
-	trusted_fp(d, fp, &from);
+	if (trusted_fp(d, fp, &from)) {
+		ca_retry(d);
+		return;
+	}
 	ca_policy(d, fp, &pol);
 	d->caf_first = first;
 	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url, &pol,
@@ -270,6 +301,7 @@ static void probe_ca(struct lscd *d)
 	int rc;
 
 	lsc_info("probing the CA %s", d->cfg.ca_url);
+	/* Any answer will do: without a readable pin, the probe takes none. */
 	trusted_fp(d, fp, &from);
 	ca_policy(d, fp, &pol);
 	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url, &pol,
@@ -284,6 +316,8 @@ static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
 {
 	struct lscd *d = arg;
 	struct scep_ca *ca = NULL;
+	const char *from;
+	char now[65] = "";
 	int rc;
 
 	if (!lscd_cafetch_owns(&d->caf, easy))
@@ -301,7 +335,15 @@ static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
 			ca_back(d);
 		return;
 	}
-	if (!rc && !d->caf.pinned) {
+	/* "lscd ca accept" may have recorded a CA while this fetch ran:
+	 * that one rules, and is not written over. */
+	if (!rc && !d->caf.pinned &&
+	    (trusted_fp(d, now, &from) || (*now && scep_ca_check_fingerprint(ca, now)))) {
+		scep_ca_free(ca);
+		ca_fetch_failed(d, -EPERM, d->caf_first, d->caf.seen);
+		return;
+	}
+	if (!rc && !d->caf.pinned && !*now) {
 		rc = lscd_pin_save(d->cfg.state_dir, d->caf.seen);
 		if (rc) {
 			/* Unrecorded, the next start would trust any CA again. */
