@@ -176,17 +176,32 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 /*
  * The CA lscd trusts: ca_fingerprint when configured, else the one
  * recorded in the state directory (trust on first use); "" when neither.
+ * A record that exists but cannot be read is an error, never "none": that
+ * would trust whichever CA answers next and write it over the record.
  */
-static void trusted_fp(const struct lscd *d, char fp[65], const char **from)
+static int trusted_fp(const struct lscd *d, char fp[65], const char **from)
 {
+	int rc;
+
 	fp[0] = '\0';
 	*from = NULL;
 	if (d->cfg.ca_fingerprint) {
 		snprintf(fp, 65, "%s", d->cfg.ca_fingerprint);
 		*from = "ca_fingerprint";
-	} else if (!lscd_pin_load(d->cfg.state_dir, fp)) {
-		*from = LSCD_PIN_FILE;
+		return 0;
 	}
+	rc = lscd_pin_load(d->cfg.state_dir, fp);
+	if (!rc) {
+		*from = LSCD_PIN_FILE;
+		return 0;
+	}
+	fp[0] = '\0';
+	if (rc == -ENOENT)
+		return 0;
+	lsc_err("CA %s not trusted: %s/%s cannot be read (%s); run: lscd ca accept FINGERPRINT",
+		d->cfg.ca_url ? d->cfg.ca_url : "?", d->cfg.state_dir, LSCD_PIN_FILE,
+		strerror(-rc));
+	return rc;
 }
 
 /*
@@ -243,6 +258,24 @@ static void note_next(struct lscd *d, const char *cur, const char *next)
 			   d->cfg.ca_url, next, cur, d->cfg.state_dir, LSCD_NEXT_FILE);
 }
 
+/* The next fetch, or, on a refresh, the next check of the CA in use. */
+static void ca_retry(struct lscd *d)
+{
+	char fp[65];
+
+	if (d->ca) {
+		/* A refresh: what worked before goes on. */
+		scep_cert_fingerprint(d->ca->ca, fp);
+		lsc_warn("CA %s: check failed; the CA fetched before (%s) stays in use, next check in %u s",
+			 d->cfg.ca_url, fp, d->cfg.ca_refresh_ms / 1000);
+		d->ca_refresh_ms = lsc_now_ms() + d->cfg.ca_refresh_ms;
+		return;
+	}
+	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
+		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
+	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
+}
+
 /*
  * The fetch failed (seen: the fingerprint of the CA that answered, if
  * any); at start, the cached copy of the CA's certificates.
@@ -253,14 +286,22 @@ static void ca_fetch_failed(struct lscd *d, int rc, bool first, const char *seen
 	struct scep_ca *ca = NULL;
 	char fp[65], next[65], by[65];
 	const char *from;
+	bool unreadable = trusted_fp(d, fp, &from) != 0;
 
-	trusted_fp(d, fp, &from);
 	ca_policy(d, fp, from, next, &pol);
+	if (unreadable)
+		goto retry;
 	if (rc == -EPERM && d->cfg.ca_fingerprint &&
 	    !lscd_next_load(d->cfg.state_dir, next, by) && !strcmp(next, seen) &&
 	    !strcmp(by, fp)) {
 		lsc_err("CA %s refused: it rolled over to %s, which the previous CA %s announced (GetNextCACert, signed by it), but ca_fingerprint pins %s: change ca_fingerprint to %s and reload",
 			d->cfg.ca_url, seen, fp, fp, seen);
+		goto retry;
+	}
+	if (rc == -EPERM && d->cfg.ca_fingerprint) {
+		/* "lscd ca accept" would not help: the configuration wins. */
+		lsc_err("CA %s refused: its certificate's fingerprint %s is not the trusted %s (ca_fingerprint); if the CA changed on purpose, set ca_fingerprint = %s in %s (or --fingerprint) and reload",
+			d->cfg.ca_url, seen, fp, seen, d->config_path);
 		goto retry;
 	}
 	if (rc == -EPERM) {
@@ -281,17 +322,7 @@ static void ca_fetch_failed(struct lscd *d, int rc, bool first, const char *seen
 		scep_ca_free(ca);
 	}
 retry:
-	if (d->ca) {
-		/* A refresh: what worked before goes on. */
-		scep_cert_fingerprint(d->ca->ca, fp);
-		lsc_warn("CA %s: check failed; the CA fetched before (%s) stays in use, next check in %u s",
-			 d->cfg.ca_url, fp, d->cfg.ca_refresh_ms / 1000);
-		d->ca_refresh_ms = lsc_now_ms() + d->cfg.ca_refresh_ms;
-		return;
-	}
-	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
-		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
-	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
+	ca_retry(d);
 }
 
 /*
@@ -314,7 +345,10 @@ static void try_ca(struct lscd *d, bool first)
 		d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 		return;
 	}
-	trusted_fp(d, fp, &from);
+	if (trusted_fp(d, fp, &from)) {
+		ca_retry(d);
+		return;
+	}
 	ca_policy(d, fp, from, next, &pol);
 	pol.want_next = true;
 	d->caf_first = first;
@@ -332,6 +366,7 @@ static void probe_ca(struct lscd *d)
 	int rc;
 
 	lsc_info("probing the CA %s", d->cfg.ca_url);
+	/* Any answer will do: without a readable pin, the probe takes none. */
 	trusted_fp(d, fp, &from);
 	ca_policy(d, fp, from, next, &pol);
 	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url, &pol,
@@ -346,6 +381,8 @@ static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
 {
 	struct lscd *d = arg;
 	struct scep_ca *ca = NULL;
+	const char *from;
+	char now[65] = "";
 	int rc;
 
 	if (!lscd_cafetch_owns(&d->caf, easy))
@@ -363,9 +400,16 @@ static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
 			ca_back(d);
 		return;
 	}
+	/* "lscd ca accept" may have recorded a CA while this fetch ran:
+	 * that one rules, and is not written over. */
+	if (!rc && !d->caf.pinned &&
+	    (trusted_fp(d, now, &from) || (*now && scep_ca_check_fingerprint(ca, now)))) {
+		scep_ca_free(ca);
+		ca_fetch_failed(d, -EPERM, d->caf_first, d->caf.seen);
+		return;
+	}
 	if (!rc && d->caf.rolled) {
 		char old[65];
-		const char *from;
 
 		trusted_fp(d, old, &from);
 		rc = lscd_pin_save(d->cfg.state_dir, d->caf.seen);
@@ -381,7 +425,7 @@ static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
 		lsc_notice("CA %s rolled over: now %s, announced by the previous CA %s (GetNextCACert, signed by it); recorded in %s/%s",
 			   d->cfg.ca_url, d->caf.seen, old, d->cfg.state_dir, LSCD_PIN_FILE);
 	}
-	if (!rc && !d->caf.pinned) {
+	if (!rc && !d->caf.pinned && !*now) {
 		rc = lscd_pin_save(d->cfg.state_dir, d->caf.seen);
 		if (rc) {
 			/* Unrecorded, the next start would trust any CA again. */
