@@ -506,6 +506,54 @@ static const char *test_pkcsreq_round_trip(void)
 	return NULL;
 }
 
+/*
+ * A request the caller parsed already (lscd's CSR check) makes the same
+ * transaction as its DER, uses that very object, and is freed with the
+ * transaction, or at once when the transaction cannot start.
+ */
+static const char *test_txn_from_parsed_request(void)
+{
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_STANDARD);
+	struct scep_signer none = { 0 };
+	struct scep_txn_status a, b;
+	struct scep_txn *t1, *t2;
+	struct seen s = { 0 };
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	X509 *issued = issue_for("AP-parsed", ap_key, &ca_id);
+	X509_REQ *req = NULL, *bad = NULL;
+	uint8_t *csr;
+	size_t csr_len;
+	int err = 0;
+
+	CHECK(ca && certs && issued, "set-up");
+	make_csr("AP-parsed", ap_key, NULL, &csr, &csr_len);
+	CHECK(!scep_csr_load(csr, csr_len, &req) && !scep_csr_load(csr, csr_len, &bad),
+	      "CSR parses");
+	t1 = scep_txn_new(ca, &proxy_id, csr, csr_len, 0, &poll_policy, "der", &err);
+	t2 = scep_txn_new_req(ca, &proxy_id, req, 0, &poll_policy, "parsed", &err);
+	CHECK(t1 && t2, "transactions: %d", err);
+	CHECK(scep_txn_csr(t2) == req, "the parsed request is not the one used");
+	scep_txn_status(t1, &a);
+	scep_txn_status(t2, &b);
+	CHECK(!strcmp(a.transaction_id, b.transaction_id), "transactionID %s, from DER %s",
+	      b.transaction_id, a.transaction_id);
+	sk_X509_push(certs, issued);
+	CHECK(round_trip(t2, &s, SCEP_STATUS_SUCCESS, -1, NULL, certs, NULL, NULL) ==
+	      SCEP_TXN_ISSUED, "not issued: %s", (scep_txn_status(t2, &b), b.reason));
+	CHECK(s.len == csr_len && !memcmp(s.data, csr, csr_len),
+	      "messageData is not the CSR's DER");
+	/* No signer: refused, and the request freed with it. */
+	CHECK(!scep_txn_new_req(ca, &none, bad, 0, &poll_policy, "none", &err) &&
+	      err == -EINVAL, "a transaction without a signer: %d", err);
+	seen_release(&s);
+	scep_txn_free(t1);
+	scep_txn_free(t2);
+	sk_X509_pop_free(certs, X509_free);
+	scep_ca_free(ca);
+	free(csr);
+	return NULL;
+}
+
 static const char *test_renewal_and_get(void)
 {
 	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_RENEWAL | SCEP_CAP_DES3);
@@ -1081,6 +1129,7 @@ int main(void)
 		{ "scep_hex_and_url", test_hex_and_url },
 		{ "scep_ca_ra_selection", test_ca_ra_selection },
 		{ "scep_pkcsreq_round_trip", test_pkcsreq_round_trip },
+		{ "scep_txn_from_parsed_request", test_txn_from_parsed_request },
 		{ "scep_renewal_and_get", test_renewal_and_get },
 		{ "scep_pending_then_poll", test_pending_then_poll },
 		{ "scep_poll_timeout", test_poll_timeout },

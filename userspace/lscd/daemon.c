@@ -480,6 +480,7 @@ static void kernel_back(struct lscd *d)
 	lsc_notice("genl family %s is back (id %d): module reloaded, telling it everything again",
 		   CAPWAP_LSC_GENL_NAME, d->cmd.family);
 	rc = lsc_genl_events_rejoin(&d->ev, &d->cmd);
+	d->events_lost = rc != 0;
 	if (rc)
 		lsc_err("cannot join the %s events group again: %s; requests are taken at each check",
 			CAPWAP_LSC_GENL_NAME, strerror(-rc));
@@ -530,20 +531,31 @@ static void check_family(struct lscd *d)
 		kernel_back(d);
 }
 
-static void accept_all(struct lscd *d)
+/* The module's subject may have changed since the last batch. */
+static void load_csr_policy(struct lscd *d)
 {
-	struct lscd_request r;
-	int rc;
+	int rc = lscd_kernel_get_subject(&d->cmd, d->csr_pol.subject);
 
-	d->need_accept = false;
-	/* The module's subject may have changed since the last batch. */
-	rc = lscd_kernel_get_subject(&d->cmd, d->csr_pol.subject);
 	if (rc)
 		lsc_warn("GET_CONFIG: %s: AP requests are held to an empty subject",
 			 strerror(-rc));
 	d->csr_pol.allow_extensions = d->cfg.csr_allow_extensions;
 	lscd_csr_policy_keys(&d->csr_pol, d->cfg.min_ap_key_bits);
-	while (d->njobs < d->cfg.accept_backlog) {
+}
+
+static void accept_all(struct lscd *d)
+{
+	struct lscd_request r;
+	bool policy = false;
+	int rc;
+
+	d->need_accept = false;
+	d->unaccepted = false;
+	for (;;) {
+		if (d->njobs >= d->cfg.accept_backlog) {
+			d->unaccepted = true;
+			return;
+		}
 		rc = lscd_kernel_accept(&d->cmd, 0, &r);
 		if (rc == -ENOENT) {
 			/* "Nothing waits", or no such family: ask which. */
@@ -552,7 +564,13 @@ static void accept_all(struct lscd *d)
 		}
 		if (rc) {
 			lsc_err("ACCEPT: %s", strerror(-rc));
+			d->unaccepted = true;
 			return;
+		}
+		/* Once a batch, and only for one that has a request. */
+		if (!policy) {
+			load_csr_policy(d);
+			policy = true;
 		}
 		rc = lscd_ap_take(d, &r);
 		lscd_request_release(&r);
@@ -859,6 +877,9 @@ int lscd_run(struct lscd *d)
 			try_ca(d, false);
 		if (!d->stopping && now >= d->family_check_ms) {
 			check_family(d);
+			/* Without announcements, this is when requests are taken. */
+			if (d->events_lost)
+				d->need_accept = true;
 			d->family_check_ms = now + LSCD_FAMILY_CHECK_MS;
 		}
 		if (!d->stopping)
