@@ -74,7 +74,7 @@ ca_start() {
 	"$@" scepserver -depot "$depot" -port 8080 -allowrenew 0 >>"$depot.log" 2>&1 &
 	ca_pid=$!
 	fleet_pids+=("$ca_pid")
-	wait_until 30 curl -sf "$fleet_ca_url?operation=GetCACaps"
+	wait_until 120 curl -sf "$fleet_ca_url?operation=GetCACaps"
 }
 
 ca_stop() {
@@ -110,7 +110,7 @@ lscd_start() {
 		--set subject_org=Example >>"$fleet_work/lscd.log" 2>&1 &
 	lscd_pid=$!
 	fleet_pids+=("$lscd_pid")
-	wait_until 30 sh -c "[ \$(grep -c 'lscd .* started' '$fleet_work/lscd.log') -gt $n ]"
+	wait_until 120 sh -c "[ \$(grep -c 'lscd .* started' '$fleet_work/lscd.log') -gt $n ]"
 }
 
 # lscd_kill SIGNAL: stops lscd with SIGNAL and reaps it.

@@ -28,9 +28,21 @@ answers GetCACaps with TEXT (one capability per line, or comma-separated)
 instead of the upstream's, as a man in the middle would: the client's
 downgrade refusal is tested so.
 
+--next-ca PEM announces a CA rollover, which neither scepserver nor
+step-ca implements (RFC 8894 section 4.7): GetCACaps gains GetNextCACert,
+and GetNextCACert answers with the certificates of PEM in a certs-only
+PKCS#7, wrapped in a CMS SignedData by --next-ca-signer KEY (with
+--next-ca-signer-cert PEM, default --ca-cert) -- or bare, unsigned, when
+no signer is given, as a forger without the CA's key would send it.
+With --args-file F, SIGHUP replaces every option but --port and --tls-* by
+those in F (the CA "switches" without a new process, which is slow to start
+in the VM), and logs "reloaded N".
+
 usage: scep-pending.py --port P --upstream URL --ca-cert PEM --ca-key PEM
                        [--ca-pass PASS] [--pending N] [--hold S]
                        [--tls-cert PEM --tls-key PEM] [--caps TEXT]
+                       [--next-ca PEM [--next-ca-signer KEY
+                        [--next-ca-signer-cert PEM]]] [--args-file F]
 """
 
 import argparse
@@ -38,6 +50,7 @@ import base64
 import hashlib
 import http.server
 import os
+import shlex
 import signal
 import ssl
 import subprocess
@@ -293,13 +306,43 @@ class Front(http.server.BaseHTTPRequestHandler):
             return self.held(msg, "operation=PKIOperation")
         if params.get("operation") == ["GetCACaps"] and self.server.caps is not None:
             return self.reply(200, "text/plain", self.server.caps)
+        if params.get("operation") == ["GetNextCACert"] and self.server.next_ca:
+            return self.reply(200, "application/x-x509-next-ca-cert",
+                              self.server.next_ca)
         status, ctype, body = self.upstream(query)
+        if params.get("operation") == ["GetCACaps"] and self.server.next_ca \
+                and status == 200:
+            body = body.rstrip(b"\r\n") + b"\nGetNextCACert"
         self.reply(status, ctype, body)
 
     def do_POST(self):
         query = urllib.parse.urlparse(self.path).query
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         self.held(body, query)
+
+
+def next_ca_reply(a):
+    """GetNextCACert's answer, made once with the openssl command line."""
+    p7 = subprocess.run(
+        ["openssl", "crl2pkcs7", "-nocrl", "-certfile", a.next_ca,
+         "-outform", "DER"], stdout=subprocess.PIPE, check=True).stdout
+    if not a.next_ca_signer:
+        return p7
+    return subprocess.run(
+        ["openssl", "cms", "-sign", "-binary", "-nodetach", "-md", "sha256",
+         "-outform", "DER", "-signer", a.next_ca_signer_cert or a.ca_cert,
+         "-inkey", a.next_ca_signer, "-passin", "pass:" + a.ca_pass],
+        input=p7, stdout=subprocess.PIPE, check=True).stdout
+
+
+def configure(srv, a):
+    """What a SIGHUP may change: the upstream and what the front adds."""
+    srv.upstream = a.upstream
+    srv.ca = CA(a.ca_cert, a.ca_key, a.ca_pass)
+    srv.pending = a.pending
+    srv.hold = a.hold
+    srv.caps = a.caps.replace(",", "\n").encode() if a.caps is not None else None
+    srv.next_ca = next_ca_reply(a) if a.next_ca else None
 
 
 def main():
@@ -314,16 +357,17 @@ def main():
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
     ap.add_argument("--caps")
+    ap.add_argument("--next-ca")
+    ap.add_argument("--next-ca-signer")
+    ap.add_argument("--next-ca-signer-cert")
+    ap.add_argument("--args-file")
     a = ap.parse_args()
     # Threads, so that one client's idle keep-alive connection does not
     # hold up another's request.
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Front)
     srv.daemon_threads = True
     srv.lock = threading.Lock()
-    srv.upstream = a.upstream
-    srv.ca = CA(a.ca_cert, a.ca_key, a.ca_pass)
-    srv.pending = a.pending
-    srv.hold = a.hold
+    configure(srv, a)
     srv.in_flight = 0
     srv.state = {}
 
@@ -333,8 +377,18 @@ def main():
                 st["released"] = True
         sys.stderr.write("scep-pending: released %d transaction(s)\n" % len(srv.state))
 
+    def reload(_sig, _frame):
+        with open(a.args_file) as f:
+            b = ap.parse_args(["--port", str(a.port)] + shlex.split(f.read()))
+        with srv.lock:
+            configure(srv, b)
+            srv.reloads += 1
+        sys.stderr.write("scep-pending: reloaded %d: %s\n" % (srv.reloads, b.upstream))
+
     signal.signal(signal.SIGUSR1, release)
-    srv.caps = a.caps.replace(",", "\n").encode() if a.caps is not None else None
+    srv.reloads = 0
+    if a.args_file:
+        signal.signal(signal.SIGHUP, reload)
     if a.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls_cert, a.tls_key)

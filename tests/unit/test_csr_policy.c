@@ -229,7 +229,7 @@ static int ap_verdict(const struct csr_spec *s, const struct lscd_csr_policy *p)
 		return -ENOMEM;
 	r.csr = der;
 	r.csr_len = (size_t)len;
-	rc = lscd_ap_check_csr(&r, p, why, sizeof(why));
+	rc = lscd_ap_check_csr(&r, p, why, sizeof(why), NULL);
 	OPENSSL_free(der);
 	return rc;
 }

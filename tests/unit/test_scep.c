@@ -506,6 +506,54 @@ static const char *test_pkcsreq_round_trip(void)
 	return NULL;
 }
 
+/*
+ * A request the caller parsed already (lscd's CSR check) makes the same
+ * transaction as its DER, uses that very object, and is freed with the
+ * transaction, or at once when the transaction cannot start.
+ */
+static const char *test_txn_from_parsed_request(void)
+{
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_STANDARD);
+	struct scep_signer none = { 0 };
+	struct scep_txn_status a, b;
+	struct scep_txn *t1, *t2;
+	struct seen s = { 0 };
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	X509 *issued = issue_for("AP-parsed", ap_key, &ca_id);
+	X509_REQ *req = NULL, *bad = NULL;
+	uint8_t *csr;
+	size_t csr_len;
+	int err = 0;
+
+	CHECK(ca && certs && issued, "set-up");
+	make_csr("AP-parsed", ap_key, NULL, &csr, &csr_len);
+	CHECK(!scep_csr_load(csr, csr_len, &req) && !scep_csr_load(csr, csr_len, &bad),
+	      "CSR parses");
+	t1 = scep_txn_new(ca, &proxy_id, csr, csr_len, 0, &poll_policy, "der", &err);
+	t2 = scep_txn_new_req(ca, &proxy_id, req, 0, &poll_policy, "parsed", &err);
+	CHECK(t1 && t2, "transactions: %d", err);
+	CHECK(scep_txn_csr(t2) == req, "the parsed request is not the one used");
+	scep_txn_status(t1, &a);
+	scep_txn_status(t2, &b);
+	CHECK(!strcmp(a.transaction_id, b.transaction_id), "transactionID %s, from DER %s",
+	      b.transaction_id, a.transaction_id);
+	sk_X509_push(certs, issued);
+	CHECK(round_trip(t2, &s, SCEP_STATUS_SUCCESS, -1, NULL, certs, NULL, NULL) ==
+	      SCEP_TXN_ISSUED, "not issued: %s", (scep_txn_status(t2, &b), b.reason));
+	CHECK(s.len == csr_len && !memcmp(s.data, csr, csr_len),
+	      "messageData is not the CSR's DER");
+	/* No signer: refused, and the request freed with it. */
+	CHECK(!scep_txn_new_req(ca, &none, bad, 0, &poll_policy, "none", &err) &&
+	      err == -EINVAL, "a transaction without a signer: %d", err);
+	seen_release(&s);
+	scep_txn_free(t1);
+	scep_txn_free(t2);
+	sk_X509_pop_free(certs, X509_free);
+	scep_ca_free(ca);
+	free(csr);
+	return NULL;
+}
+
 static const char *test_renewal_and_get(void)
 {
 	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_RENEWAL | SCEP_CAP_DES3);
@@ -897,7 +945,8 @@ static const char *test_ra_round_trip(void)
 	return NULL;
 }
 
-static uint8_t *next_ca_reply(const struct scep_signer *by, X509 *next, size_t *len)
+/* A GetNextCACert reply with next inside: signed by cert/key, or bare. */
+static uint8_t *next_ca_reply(X509 *cert, EVP_PKEY *key, X509 *next, size_t *len)
 {
 	STACK_OF(X509) *sk = sk_X509_new_null();
 	CMS_ContentInfo *cms;
@@ -909,8 +958,13 @@ static uint8_t *next_ca_reply(const struct scep_signer *by, X509 *next, size_t *
 
 	sk_X509_push(sk, next);
 	scep_certs_to_pkcs7(sk, &p7, &p7_len);
+	sk_X509_free(sk);
+	if (!cert) {
+		*len = p7_len;
+		return p7;
+	}
 	in = BIO_new_mem_buf(p7, (int)p7_len);
-	cms = CMS_sign(by->cert, by->key, NULL, in, CMS_BINARY);
+	cms = CMS_sign(cert, key, NULL, in, CMS_BINARY);
 	n = cms ? i2d_CMS_ContentInfo(cms, &der) : -1;
 	if (n > 0) {
 		out = malloc((size_t)n);
@@ -921,37 +975,73 @@ static uint8_t *next_ca_reply(const struct scep_signer *by, X509 *next, size_t *
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
 	free(p7);
-	sk_X509_free(sk);
 	return out;
 }
 
-static const char *test_get_next_ca_cert(void)
+/* rc of scep_ca_next on that reply; fp gets what it names. */
+static int next_case(struct scep_ca *ca, X509 *cert, EVP_PKEY *key, X509 *next,
+		     char fp[65], struct scep_ca **got)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_GETNEXTCACERT | SCEP_CAP_AES);
-	X509 *next = make_cert("Test SCEP CA 2", other_ca.key, NULL, NULL, true,
-			       "keyCertSign,cRLSign");
-	STACK_OF(X509) *got = NULL;
 	uint8_t *reply;
 	size_t len = 0;
 	char err[256];
 	int rc;
 
-	reply = next_ca_reply(&ca_id, next, &len);
-	rc = reply ? scep_ca_parse_next(ca, reply, len, &got, err, sizeof(err)) : -1;
+	reply = next_ca_reply(cert, key, next, &len);
+	if (!reply)
+		return -1000;
+	*got = NULL;
+	rc = scep_ca_next(ca, reply, len, got, fp, err, sizeof(err));
 	free(reply);
-	if (rc || sk_X509_num(got) != 1 || X509_cmp(sk_X509_value(got, 0), next)) {
-		X509_free(next);
-		scep_ca_free(ca);
-		FAIL("rollover certificate not returned: %d", rc);
-	}
-	sk_X509_pop_free(got, X509_free);
+	return rc;
+}
+
+/*
+ * A rollover is taken only when the current CA signed it: not unsigned,
+ * not by another CA, not by a certificate that borrows the current CA's
+ * name and serial number with another key.
+ */
+static const char *test_get_next_ca_cert(void)
+{
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_GETNEXTCACERT | SCEP_CAP_AES);
+	X509 *next = make_cert("Test SCEP CA 2", other_ca.key, NULL, NULL, true,
+			       "keyCertSign,cRLSign");
+	X509 *forged = X509_dup(ca_id.cert);
+	struct scep_ca *got = NULL;
+	char fp[65], want[65], err[256];
+	static const uint8_t garbage[] = "\x30\x03\x02\x01\x00 not CMS";
+	int rc, r_other, r_forged, r_bare, r_junk;
+	char fp_other[65], fp_bare[65], fp_junk[65];
+	bool taken;
+
+	X509_set_pubkey(forged, other_ca.key);
+	X509_sign(forged, other_ca.key, EVP_sha256());
+	scep_cert_fingerprint(next, want);
+	rc = next_case(ca, ca_id.cert, ca_id.key, next, fp, &got);
+	taken = !rc && got && !X509_cmp(got->ca, next) && !strcmp(fp, want) &&
+		sk_X509_num(got->certs) == 1 && !strcmp(got->url, ca->url);
+	scep_ca_free(got);
+	r_other = next_case(ca, other_ca.cert, other_ca.key, next, fp_other, &got);
+	scep_ca_free(got);
+	r_forged = next_case(ca, forged, other_ca.key, next, fp, &got);
+	scep_ca_free(got);
+	r_bare = next_case(ca, NULL, NULL, next, fp_bare, &got);
+	scep_ca_free(got);
 	got = NULL;
-	reply = next_ca_reply(&other_ca, next, &len);
-	rc = scep_ca_parse_next(ca, reply, len, &got, err, sizeof(err));
-	free(reply);
+	r_junk = scep_ca_next(ca, garbage, sizeof(garbage), &got, fp_junk, err,
+			      sizeof(err));
+	X509_free(forged);
 	X509_free(next);
 	scep_ca_free(ca);
-	CHECK(rc == -EKEYREJECTED, "GetNextCACert signed by a stranger: %d", rc);
+	CHECK(taken, "rollover signed by the current CA not taken: %d", rc);
+	CHECK(r_other == -EKEYREJECTED && !strcmp(fp_other, want),
+	      "signed by another CA: %d, named '%s'", r_other, fp_other);
+	CHECK(r_forged == -EKEYREJECTED,
+	      "signed by another key under the CA's name and serial: %d", r_forged);
+	CHECK(r_bare == -EKEYREJECTED && !strcmp(fp_bare, want),
+	      "unsigned certs-only PKCS#7: %d, named '%s'", r_bare, fp_bare);
+	CHECK(r_junk == -EBADMSG && !fp_junk[0] && !got,
+	      "garbage: %d '%s'", r_junk, fp_junk);
 	return NULL;
 }
 
@@ -1039,6 +1129,7 @@ int main(void)
 		{ "scep_hex_and_url", test_hex_and_url },
 		{ "scep_ca_ra_selection", test_ca_ra_selection },
 		{ "scep_pkcsreq_round_trip", test_pkcsreq_round_trip },
+		{ "scep_txn_from_parsed_request", test_txn_from_parsed_request },
 		{ "scep_renewal_and_get", test_renewal_and_get },
 		{ "scep_pending_then_poll", test_pending_then_poll },
 		{ "scep_poll_timeout", test_poll_timeout },

@@ -72,8 +72,12 @@ static void unlink_job(struct lscd *d, struct lscd_job *j)
 	scep_txn_free(j->sj.txn);
 	lscd_jentry_release(&j->je);
 	free(j);
-	/* A slot in the backlog opened: the kernel may have more waiting. */
-	d->need_accept = true;
+	/*
+	 * A slot in the backlog opened: worth an ACCEPT when requests may
+	 * wait that no announcement brings again (daemon.h).
+	 */
+	if (d->unaccepted || d->events_lost)
+		d->need_accept = true;
 }
 
 static unsigned int txn_flags(const struct lscd *d)
@@ -82,14 +86,22 @@ static unsigned int txn_flags(const struct lscd *d)
 	       (d->cfg.use_get ? SCEP_TXN_F_GET : 0);
 }
 
-static int new_txn(struct lscd *d, struct lscd_job *j, unsigned int flags)
+/* req: the CSR already parsed, taken; NULL to parse j->je.csr. */
+static int new_txn(struct lscd *d, struct lscd_job *j, unsigned int flags,
+		   X509_REQ *req)
 {
 	struct scep_txn_status st;
 	int rc = 0;
 
 	scep_txn_free(j->sj.txn);
-	j->sj.txn = scep_txn_new(d->ca, d->ctrl.signer, j->je.csr, j->je.csr_len,
-				 txn_flags(d) | flags, &d->cfg.poll, j->sj.tag, &rc);
+	if (req)
+		j->sj.txn = scep_txn_new_req(d->ca, d->ctrl.signer, req,
+					     txn_flags(d) | flags, &d->cfg.poll,
+					     j->sj.tag, &rc);
+	else
+		j->sj.txn = scep_txn_new(d->ca, d->ctrl.signer, j->je.csr,
+					 j->je.csr_len, txn_flags(d) | flags,
+					 &d->cfg.poll, j->sj.tag, &rc);
 	if (!j->sj.txn)
 		return rc ? rc : -ENOMEM;
 	scep_txn_status(j->sj.txn, &st);
@@ -147,15 +159,26 @@ static void finish(struct lscd *d, struct lscd_job *j)
 	if (j->je.state == LSCD_J_ISSUED) {
 		/* The chain of the CA that issued it, whatever a reload did since. */
 		STACK_OF(X509) *chain = j->sj.txn ? scep_txn_ca(j->sj.txn)->chain : NULL;
+		X509 *x = j->sj.txn ? scep_txn_cert(j->sj.txn) : NULL;
 
+		/*
+		 * The transaction's own copy when it has one: decoding a
+		 * certificate again costs a third of an RSA-2048 signature
+		 * (OpenSSL 3.0 sets up a decoder for its key each time).
+		 */
+		if (x) {
+			X509_up_ref(x);
+		} else {
+			const unsigned char *p = j->je.cert;
+
+			x = d2i_X509(NULL, &p, (long)j->je.cert_len);
+		}
 		if (!chain)
 			chain = d->chain;
 		rc = chain ? lscd_kernel_complete_ok(&d->cmd, j->je.request_id, chain,
-						     j->je.cert, j->je.cert_len) :
+						     x, j->je.cert, j->je.cert_len) :
 		     -ENODATA;
 		if (!rc) {
-			const unsigned char *p = j->je.cert;
-			X509 *x = d2i_X509(NULL, &p, (long)j->je.cert_len);
 			char serial[80] = "?";
 
 			if (x) {
@@ -167,7 +190,6 @@ static void finish(struct lscd *d, struct lscd_job *j)
 				OPENSSL_free(h);
 				BN_free(bn);
 				lscd_issued_note(d, j->je.mac, lscd_cert_expiry(x));
-				X509_free(x);
 			}
 			lsc_notice("AP %s request %" PRIu64 ": %s issued, serial %s, transactionID %s, %" PRIu64 " ms",
 				   j->mac, j->je.request_id,
@@ -175,6 +197,7 @@ static void finish(struct lscd *d, struct lscd_job *j)
 				   serial, j->je.transaction_id, ms);
 			d->issued++;
 		}
+		X509_free(x);
 	} else {
 		rc = lscd_kernel_complete_fail(&d->cmd, j->je.request_id,
 					       j->je.result, j->je.reason);
@@ -299,7 +322,7 @@ static void on_settled(struct scep_jobs *js, struct scep_job *sj,
 		j->fallback_ok = false;
 		lsc_info("%s: the CA does not answer CertPoll for transactionID %s (%s): sending the request again",
 			 sj->tag, j->je.transaction_id, s.reason);
-		if (!new_txn(d, j, j->je.renewal ? SCEP_TXN_F_RENEWAL : 0)) {
+		if (!new_txn(d, j, j->je.renewal ? SCEP_TXN_F_RENEWAL : 0, NULL)) {
 			j->je.state = LSCD_J_ACCEPTED;
 			sj->due_ms = lsc_now_ms();
 			return;
@@ -392,7 +415,8 @@ static bool cn_matches(X509_REQ *req, const struct lscd_request *r,
 }
 
 int lscd_ap_check_csr(const struct lscd_request *r,
-		      const struct lscd_csr_policy *pol, char *why, size_t size)
+		      const struct lscd_csr_policy *pol, char *why, size_t size,
+		      X509_REQ **out)
 {
 	const unsigned char *p = r->csr;
 	X509_REQ *req = d2i_X509_REQ(NULL, &p, (long)r->csr_len);
@@ -429,6 +453,10 @@ int lscd_ap_check_csr(const struct lscd_request *r,
 		goto out;
 	}
 	rc = lscd_csr_policy_check(req, pol, why, size);
+	if (!rc && out) {
+		*out = req;
+		req = NULL;
+	}
 out:
 	X509_REQ_free(req);
 	ERR_clear_error();
@@ -452,6 +480,7 @@ int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 {
 	struct lscd_jentry *old;
 	struct lscd_job *j;
+	X509_REQ *req = NULL;
 	char hash[65], why[256];
 	unsigned int flags = 0;
 	int rc;
@@ -492,7 +521,7 @@ int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 		j->je.renewal = r->flags & CAPWAP_LSC_F_RENEWAL;
 		strcpy(j->je.csr_sha256, hash);
 		j->je.state = LSCD_J_ACCEPTED;
-		rc = lscd_ap_check_csr(r, &d->csr_pol, why, sizeof(why));
+		rc = lscd_ap_check_csr(r, &d->csr_pol, why, sizeof(why), &req);
 		j->je.csr = r->csr;
 		j->je.csr_len = r->csr_len;
 		r->csr = NULL;
@@ -511,7 +540,7 @@ int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 	 * An AP's renewal is a fresh PKCSReq: RenewalReq must be signed with
 	 * the AP's current key, which never leaves the AP.
 	 */
-	rc = new_txn(d, j, flags);
+	rc = new_txn(d, j, flags, req);
 	if (rc) {
 		j->je.state = LSCD_J_FAILED;
 		j->je.result = CAPWAP_LSC_RESULT_BAD_REQUEST;
@@ -556,7 +585,7 @@ int lscd_ctrl_enroll_start(struct lscd *d)
 	j->je.csr = csr;
 	j->je.csr_len = len;
 	/* With an LSC already, RenewalReq signed by it (when the CA has it). */
-	rc = new_txn(d, j, d->ctrl.cert ? SCEP_TXN_F_RENEWAL : 0);
+	rc = new_txn(d, j, d->ctrl.cert ? SCEP_TXN_F_RENEWAL : 0, NULL);
 	if (rc) {
 		lsc_err("controller: cannot start a SCEP transaction: %s", strerror(-rc));
 		unlink_job(d, j);

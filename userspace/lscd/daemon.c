@@ -169,6 +169,7 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 	d->need_accept = true;
 	if (fresh)
 		ca_back(d);
+	d->ca_refresh_ms = lsc_now_ms() + d->cfg.ca_refresh_ms;
 	return 0;
 }
 
@@ -203,18 +204,73 @@ static int trusted_fp(const struct lscd *d, char fp[65], const char **from)
 	return rc;
 }
 
-static void ca_policy(const struct lscd *d, const char *fp,
-		      struct lscd_ca_policy *pol)
+/*
+ * next: the CA the recorded one announced, taken in its place (a rollover
+ * the pinned CA signed); "" when there is none, or when ca_fingerprint
+ * pins the CA: a configured pin changes only in the configuration.
+ */
+static void ca_policy(const struct lscd *d, const char *fp, const char *from,
+		      char next[65], struct lscd_ca_policy *pol)
 {
+	char by[65];
+
 	lscd_ca_policy_init(pol);
 	pol->fingerprint = *fp ? fp : NULL;
 	pol->root_file = d->cfg.ca_root;
 	pol->min_cipher = d->cfg.min_cipher;
 	pol->min_digest = d->cfg.min_digest;
+	next[0] = '\0';
+	if (from && !strcmp(from, LSCD_PIN_FILE) &&
+	    !lscd_next_load(d->cfg.state_dir, next, by) && !strcmp(by, fp))
+		pol->next_fingerprint = next;
+	else
+		next[0] = '\0';
 }
 
+/*
+ * GetNextCACert announced a next CA, signed by the current one (cur):
+ * recorded, so that lscd takes it when GetCACert returns it.
+ */
+static void note_next(struct lscd *d, const char *cur, const char *next)
+{
+	char have[65], by[65];
+	bool known;
+	int rc;
+
+	if (!strcmp(cur, next))
+		return;
+	known = !lscd_next_load(d->cfg.state_dir, have, by) &&
+		!strcmp(have, next) && !strcmp(by, cur);
+	if (!known) {
+		rc = lscd_next_save(d->cfg.state_dir, next, cur);
+		if (rc) {
+			lsc_err("CA %s announces its next CA %s, but %s/%s cannot be written: %s; lscd will refuse the next CA",
+				d->cfg.ca_url, next, d->cfg.state_dir, LSCD_NEXT_FILE,
+				strerror(-rc));
+			return;
+		}
+	}
+	if (d->cfg.ca_fingerprint && !known)
+		lsc_warn("CA %s announces its next CA %s (GetNextCACert, signed by the current CA %s); ca_fingerprint pins the current one, so lscd will refuse the next CA until ca_fingerprint is changed to %s",
+			 d->cfg.ca_url, next, cur, next);
+	else if (!known)
+		lsc_notice("CA %s announces its next CA %s (GetNextCACert, signed by the current CA %s): recorded in %s/%s; lscd will trust it when GetCACert returns it",
+			   d->cfg.ca_url, next, cur, d->cfg.state_dir, LSCD_NEXT_FILE);
+}
+
+/* The next fetch, or, on a refresh, the next check of the CA in use. */
 static void ca_retry(struct lscd *d)
 {
+	char fp[65];
+
+	if (d->ca) {
+		/* A refresh: what worked before goes on. */
+		scep_cert_fingerprint(d->ca->ca, fp);
+		lsc_warn("CA %s: check failed; the CA fetched before (%s) stays in use, next check in %u s",
+			 d->cfg.ca_url, fp, d->cfg.ca_refresh_ms / 1000);
+		d->ca_refresh_ms = lsc_now_ms() + d->cfg.ca_refresh_ms;
+		return;
+	}
 	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
 		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
 	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
@@ -228,13 +284,20 @@ static void ca_fetch_failed(struct lscd *d, int rc, bool first, const char *seen
 {
 	struct lscd_ca_policy pol;
 	struct scep_ca *ca = NULL;
-	char fp[65];
+	char fp[65], next[65], by[65];
 	const char *from;
 	bool unreadable = trusted_fp(d, fp, &from) != 0;
 
-	ca_policy(d, fp, &pol);
+	ca_policy(d, fp, from, next, &pol);
 	if (unreadable)
 		goto retry;
+	if (rc == -EPERM && d->cfg.ca_fingerprint &&
+	    !lscd_next_load(d->cfg.state_dir, next, by) && !strcmp(next, seen) &&
+	    !strcmp(by, fp)) {
+		lsc_err("CA %s refused: it rolled over to %s, which the previous CA %s announced (GetNextCACert, signed by it), but ca_fingerprint pins %s: change ca_fingerprint to %s and reload",
+			d->cfg.ca_url, seen, fp, fp, seen);
+		goto retry;
+	}
 	if (rc == -EPERM && d->cfg.ca_fingerprint) {
 		/* "lscd ca accept" would not help: the configuration wins. */
 		lsc_err("CA %s refused: its certificate's fingerprint %s is not the trusted %s (ca_fingerprint); if the CA changed on purpose, set ca_fingerprint = %s in %s (or --fingerprint) and reload",
@@ -270,11 +333,12 @@ static void try_ca(struct lscd *d, bool first)
 {
 	struct lscd_ca_policy pol;
 	const char *from;
-	char fp[65];
+	char fp[65], next[65];
 	int rc;
 
 	lscd_cafetch_cancel(&d->caf);
 	d->caf_probe = false;
+	d->caf_refresh = d->ca != NULL;
 	if (!d->cfg.ca_url) {
 		if (first)
 			lsc_err("no CA URL: set ca_url in %s or use --url", d->config_path);
@@ -285,7 +349,8 @@ static void try_ca(struct lscd *d, bool first)
 		ca_retry(d);
 		return;
 	}
-	ca_policy(d, fp, &pol);
+	ca_policy(d, fp, from, next, &pol);
+	pol.want_next = true;
 	d->caf_first = first;
 	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url, &pol,
 				&d->http, d->cfg.trace);
@@ -297,13 +362,13 @@ static void probe_ca(struct lscd *d)
 {
 	struct lscd_ca_policy pol;
 	const char *from;
-	char fp[65];
+	char fp[65], next[65];
 	int rc;
 
 	lsc_info("probing the CA %s", d->cfg.ca_url);
 	/* Any answer will do: without a readable pin, the probe takes none. */
 	trusted_fp(d, fp, &from);
-	ca_policy(d, fp, &pol);
+	ca_policy(d, fp, from, next, &pol);
 	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url, &pol,
 				&d->http, d->cfg.trace);
 	if (rc)
@@ -343,6 +408,23 @@ static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
 		ca_fetch_failed(d, -EPERM, d->caf_first, d->caf.seen);
 		return;
 	}
+	if (!rc && d->caf.rolled) {
+		char old[65];
+
+		trusted_fp(d, old, &from);
+		rc = lscd_pin_save(d->cfg.state_dir, d->caf.seen);
+		if (rc) {
+			lsc_err("CA %s rolled over to %s, but %s/%s cannot be written: %s; not using it",
+				d->cfg.ca_url, d->caf.seen, d->cfg.state_dir, LSCD_PIN_FILE,
+				strerror(-rc));
+			scep_ca_free(ca);
+			ca_fetch_failed(d, -EIO, false, d->caf.seen);
+			return;
+		}
+		lscd_next_clear(d->cfg.state_dir);
+		lsc_notice("CA %s rolled over: now %s, announced by the previous CA %s (GetNextCACert, signed by it); recorded in %s/%s",
+			   d->cfg.ca_url, d->caf.seen, old, d->cfg.state_dir, LSCD_PIN_FILE);
+	}
 	if (!rc && !d->caf.pinned && !*now) {
 		rc = lscd_pin_save(d->cfg.state_dir, d->caf.seen);
 		if (rc) {
@@ -356,10 +438,18 @@ static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
 		lsc_notice("CA %s trusted on first use: fingerprint (SHA-256) %s, recorded in %s/%s",
 			   d->cfg.ca_url, d->caf.seen, d->cfg.state_dir, LSCD_PIN_FILE);
 	}
-	if (!rc)
+	if (!rc && d->caf.next)
+		note_next(d, d->caf.seen, d->caf.next_fp);
+	if (!rc && d->caf_refresh && d->ca &&
+	    !scep_ca_check_fingerprint(d->ca, d->caf.seen)) {
+		/* The same CA: the transactions keep theirs, nothing to push. */
+		scep_ca_free(ca);
+		d->ca_refresh_ms = lsc_now_ms() + d->cfg.ca_refresh_ms;
+	} else if (!rc) {
 		install_ca(d, ca, true);
-	else
+	} else {
 		ca_fetch_failed(d, rc, d->caf_first, d->caf.seen);
+	}
 }
 
 static void on_event(uint8_t cmd, struct nlattr **attrs, void *arg)
@@ -390,6 +480,7 @@ static void kernel_back(struct lscd *d)
 	lsc_notice("genl family %s is back (id %d): module reloaded, telling it everything again",
 		   CAPWAP_LSC_GENL_NAME, d->cmd.family);
 	rc = lsc_genl_events_rejoin(&d->ev, &d->cmd);
+	d->events_lost = rc != 0;
 	if (rc)
 		lsc_err("cannot join the %s events group again: %s; requests are taken at each check",
 			CAPWAP_LSC_GENL_NAME, strerror(-rc));
@@ -440,20 +531,31 @@ static void check_family(struct lscd *d)
 		kernel_back(d);
 }
 
-static void accept_all(struct lscd *d)
+/* The module's subject may have changed since the last batch. */
+static void load_csr_policy(struct lscd *d)
 {
-	struct lscd_request r;
-	int rc;
+	int rc = lscd_kernel_get_subject(&d->cmd, d->csr_pol.subject);
 
-	d->need_accept = false;
-	/* The module's subject may have changed since the last batch. */
-	rc = lscd_kernel_get_subject(&d->cmd, d->csr_pol.subject);
 	if (rc)
 		lsc_warn("GET_CONFIG: %s: AP requests are held to an empty subject",
 			 strerror(-rc));
 	d->csr_pol.allow_extensions = d->cfg.csr_allow_extensions;
 	lscd_csr_policy_keys(&d->csr_pol, d->cfg.min_ap_key_bits);
-	while (d->njobs < d->cfg.accept_backlog) {
+}
+
+static void accept_all(struct lscd *d)
+{
+	struct lscd_request r;
+	bool policy = false;
+	int rc;
+
+	d->need_accept = false;
+	d->unaccepted = false;
+	for (;;) {
+		if (d->njobs >= d->cfg.accept_backlog) {
+			d->unaccepted = true;
+			return;
+		}
 		rc = lscd_kernel_accept(&d->cmd, 0, &r);
 		if (rc == -ENOENT) {
 			/* "Nothing waits", or no such family: ask which. */
@@ -462,7 +564,13 @@ static void accept_all(struct lscd *d)
 		}
 		if (rc) {
 			lsc_err("ACCEPT: %s", strerror(-rc));
+			d->unaccepted = true;
 			return;
+		}
+		/* Once a batch, and only for one that has a request. */
+		if (!policy) {
+			load_csr_policy(d);
+			policy = true;
 		}
 		rc = lscd_ap_take(d, &r);
 		lscd_request_release(&r);
@@ -764,8 +872,14 @@ int lscd_run(struct lscd *d)
 		if (d->ca_down && d->ca && d->cfg.ca_url && !d->caf.busy &&
 		    !d->stopping && now >= d->ca_probe_ms)
 			probe_ca(d);
+		if (d->ca && !d->ca_down && d->cfg.ca_refresh_ms && !d->caf.busy &&
+		    !d->stopping && now >= d->ca_refresh_ms)
+			try_ca(d, false);
 		if (!d->stopping && now >= d->family_check_ms) {
 			check_family(d);
+			/* Without announcements, this is when requests are taken. */
+			if (d->events_lost)
+				d->need_accept = true;
 			d->family_check_ms = now + LSCD_FAMILY_CHECK_MS;
 		}
 		if (!d->stopping)
@@ -791,6 +905,9 @@ int lscd_run(struct lscd *d)
 			next = d->ca_retry_ms;
 		if (d->ca_down && d->ca && !d->caf.busy && d->ca_probe_ms < next)
 			next = d->ca_probe_ms;
+		if (d->ca && !d->ca_down && d->cfg.ca_refresh_ms && !d->caf.busy &&
+		    d->ca_refresh_ms < next)
+			next = d->ca_refresh_ms;
 		if (d->ca && d->renew_check_ms < next)
 			next = d->renew_check_ms;
 		if (d->family_check_ms < next)

@@ -58,6 +58,14 @@ struct lscd {
 	uint64_t ctrl_save_ms;		/* next try to save an unsaved LSC */
 	unsigned int ctrl_save_delay_ms;
 	bool need_accept;
+	/*
+	 * The kernel announces every new request, so a finished job calls
+	 * for an ACCEPT only when requests may wait that no announcement
+	 * brings again: the backlog was full or ACCEPT failed (unaccepted),
+	 * or the announcements do not reach us (events_lost).
+	 */
+	bool unaccepted;
+	bool events_lost;		/* rejoining the events group failed */
 	bool kernel_gone;		/* the genl family is not registered */
 	uint64_t family_check_ms;
 	unsigned int kgen;		/* the family's registrations seen */
@@ -67,6 +75,8 @@ struct lscd {
 	struct lscd_cafetch caf;	/* GetCACaps/GetCACert in progress */
 	bool caf_first;			/* that fetch is the one at start */
 	bool caf_probe;			/* that fetch asks if the CA is back */
+	bool caf_refresh;		/* that fetch checks the CA in use */
+	uint64_t ca_refresh_ms;		/* next such check */
 	bool ca_down;			/* jobs held until the CA answers */
 	uint64_t ca_probe_ms;
 	unsigned int ca_probe_delay_ms;
@@ -88,8 +98,10 @@ void lscd_issued_note(struct lscd *d, const uint8_t *mac, uint64_t expiry);
 
 /* apenroll.c */
 int lscd_ap_take(struct lscd *d, struct lscd_request *r);
+/* On success, *out (when not NULL) takes the parsed request. */
 int lscd_ap_check_csr(const struct lscd_request *r,
-		      const struct lscd_csr_policy *pol, char *why, size_t size);
+		      const struct lscd_csr_policy *pol, char *why, size_t size,
+		      X509_REQ **out);
 extern const struct scep_jobs_ops lscd_job_ops;
 void lscd_jobs_free(struct lscd *d);
 int lscd_ctrl_enroll_start(struct lscd *d);

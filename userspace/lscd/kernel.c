@@ -129,30 +129,27 @@ static int put_chain(struct nl_msg *msg, STACK_OF(X509) *chain)
  * The AP's record shows the expiry and issuer of its LSC once it installed
  * it; the kernel does not parse certificates, so it takes them from here.
  */
-static int put_issued(struct nl_msg *msg, const uint8_t *cert, size_t len)
+static int put_issued(struct nl_msg *msg, X509 *x)
 {
-	const unsigned char *p = cert, *der;
+	const unsigned char *der;
 	unsigned char hash[CAPWAP_LSC_SHA256_LEN];
-	X509 *x = d2i_X509(NULL, &p, (long)len);
 	uint64_t expiry = lscd_cert_expiry(x);
 	size_t der_len;
-	int rc = 0;
 
 	if (!x)
 		return 0;
 	if (expiry && nla_put_u64(msg, CAPWAP_LSC_A_CERT_EXPIRY, expiry))
-		rc = -EMSGSIZE;
-	if (!rc && X509_NAME_get0_der(X509_get_issuer_name(x), &der, &der_len) &&
+		return -EMSGSIZE;
+	if (X509_NAME_get0_der(X509_get_issuer_name(x), &der, &der_len) &&
 	    EVP_Digest(der, der_len, hash, NULL, EVP_sha256(), NULL) &&
 	    nla_put(msg, CAPWAP_LSC_A_ISSUER_HASH, sizeof(hash), hash))
-		rc = -EMSGSIZE;
-	X509_free(x);
-	return rc;
+		return -EMSGSIZE;
+	return 0;
 }
 
 int lscd_kernel_complete_ok(struct lsc_genl *g, uint64_t id,
-			    STACK_OF(X509) *chain, const uint8_t *cert,
-			    size_t cert_len)
+			    STACK_OF(X509) *chain, X509 *x,
+			    const uint8_t *cert, size_t cert_len)
 {
 	struct nl_msg *msg = lsc_genl_msg_sized(g, CAPWAP_LSC_CMD_COMPLETE, 0,
 						CERT_MSG_SIZE);
@@ -166,7 +163,7 @@ int lscd_kernel_complete_ok(struct lsc_genl *g, uint64_t id,
 	if (!rc && nla_put(msg, CAPWAP_LSC_A_CERT, (int)cert_len, cert))
 		rc = -EMSGSIZE;
 	if (!rc)
-		rc = put_issued(msg, cert, cert_len);
+		rc = put_issued(msg, x);
 	if (rc) {
 		nlmsg_free(msg);
 		return rc;

@@ -53,9 +53,10 @@ int lscd_kernel_open(struct lsc_genl *g, bool load);
 int lscd_kernel_accept(struct lsc_genl *g, uint64_t id, struct lscd_request *r);
 void lscd_request_release(struct lscd_request *r);
 
+/* cert is x as DER: both, so that neither is converted again. */
 int lscd_kernel_complete_ok(struct lsc_genl *g, uint64_t id,
-			    STACK_OF(X509) *chain, const uint8_t *cert,
-			    size_t cert_len);
+			    STACK_OF(X509) *chain, X509 *x,
+			    const uint8_t *cert, size_t cert_len);
 int lscd_kernel_complete_fail(struct lsc_genl *g, uint64_t id, int result,
 			      const char *reason);
 /* The subject the module tells APs to use, by field ("" when unset). */

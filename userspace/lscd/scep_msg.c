@@ -430,7 +430,7 @@ out:
 	return rc;
 }
 
-/* The content-encryption algorithm's name, to load its provider first. */
+/* The content-encryption algorithm's name, for traces and errors. */
 static const char *envelope_cipher(const uint8_t *der, size_t len)
 {
 	const unsigned char *p = der;
@@ -445,36 +445,20 @@ static const char *envelope_cipher(const uint8_t *der, size_t len)
 	return name;
 }
 
-int scep_envelope_decrypt(const uint8_t *der, size_t len,
-			  const struct scep_signer *recipient, bool trace,
-			  uint8_t **out, size_t *out_len, char *err,
-			  size_t errlen)
+static int decrypt_once(const uint8_t *der, size_t len,
+			const struct scep_signer *recipient, uint8_t **out,
+			size_t *out_len, char *err, size_t errlen)
 {
 	const unsigned char *p = der;
-	const char *cipher;
-	CMS_ContentInfo *cms;
+	CMS_ContentInfo *cms = CMS_ContentInfo_new_ex(scep_libctx(), NULL);
 	BIO *b = NULL;
 	int rc = -EBADMSG;
 
-	if (len > INT32_MAX)
-		return -EFBIG;
-	cipher = envelope_cipher(der, len);
-	if (!cipher) {
-		scep_set_err(err, errlen, "pkcsPKIEnvelope is not an EnvelopedData");
-		return -EBADMSG;
-	}
-	if (trace)
-		fprintf(stderr, "scep: pkcsPKIEnvelope encrypted with %s\n", cipher);
-	if (scep_lib_need_cipher(cipher, trace)) {
-		scep_set_err(err, errlen, "pkcsPKIEnvelope cipher %s unavailable",
-			     cipher);
-		return -ENOTSUP;
-	}
-	cms = CMS_ContentInfo_new_ex(scep_libctx(), NULL);
 	if (!cms)
 		return -ENOMEM;
-	if (!d2i_CMS_ContentInfo(&cms, &p, (long)len)) {
-		scep_set_err(err, errlen, "pkcsPKIEnvelope does not parse");
+	if (!d2i_CMS_ContentInfo(&cms, &p, (long)len) ||
+	    OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_enveloped) {
+		scep_set_err(err, errlen, "pkcsPKIEnvelope is not an EnvelopedData");
 		goto out;
 	}
 	b = BIO_new(BIO_s_mem());
@@ -486,6 +470,7 @@ int scep_envelope_decrypt(const uint8_t *der, size_t len,
 			CMS_BINARY) != 1) {
 		scep_set_err(err, errlen,
 			     "pkcsPKIEnvelope does not decrypt with our key");
+		rc = -EKEYREJECTED;
 		goto out;
 	}
 	rc = bio_take(b, out, out_len);
@@ -494,6 +479,43 @@ out:
 	CMS_ContentInfo_free(cms);
 	ERR_clear_error();
 	return rc;
+}
+
+/*
+ * Decrypted first, and the envelope read again for its cipher only when
+ * that fails (or for a trace): a cipher of OpenSSL's legacy provider
+ * (single DES, which Debian's scepserver always uses) fails until the
+ * provider is loaded, once, and the reply is then decrypted again.
+ */
+int scep_envelope_decrypt(const uint8_t *der, size_t len,
+			  const struct scep_signer *recipient, bool trace,
+			  uint8_t **out, size_t *out_len, char *err,
+			  size_t errlen)
+{
+	const char *cipher = NULL;
+	int rc;
+
+	if (len > INT32_MAX)
+		return -EFBIG;
+	if (trace) {
+		cipher = envelope_cipher(der, len);
+		fprintf(stderr, "scep: pkcsPKIEnvelope encrypted with %s\n",
+			cipher ? cipher : "(unknown)");
+	}
+	rc = decrypt_once(der, len, recipient, out, out_len, err, errlen);
+	if (rc != -EKEYREJECTED)
+		return rc;
+	if (!cipher)
+		cipher = envelope_cipher(der, len);
+	if (!cipher)
+		return rc;
+	if (scep_lib_need_cipher(cipher, trace)) {
+		scep_set_err(err, errlen, "pkcsPKIEnvelope cipher %s unavailable",
+			     cipher);
+		return -ENOTSUP;
+	}
+	rc = decrypt_once(der, len, recipient, out, out_len, err, errlen);
+	return rc == -EKEYREJECTED ? -EBADMSG : rc;
 }
 
 int scep_certs_from_pkcs7(const uint8_t *der, size_t len,

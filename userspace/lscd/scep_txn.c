@@ -117,32 +117,51 @@ struct scep_txn *scep_txn_new(struct scep_ca *ca,
 			      const struct scep_poll_policy *poll,
 			      const char *tag, int *err)
 {
+	X509_REQ *req;
+	int rc = scep_csr_load(csr_der, csr_len, &req);
+
+	if (rc) {
+		*err = rc;
+		return NULL;
+	}
+	return scep_txn_new_req(ca, signer, req, flags, poll, tag, err);
+}
+
+struct scep_txn *scep_txn_new_req(struct scep_ca *ca,
+				  const struct scep_signer *signer,
+				  X509_REQ *req, unsigned int flags,
+				  const struct scep_poll_policy *poll,
+				  const char *tag, int *err)
+{
 	struct scep_txn *t;
 	unsigned char *der = NULL;
 	int n, rc;
 
 	if (!ca->ca || !ca->ra_enc || !ca->ra_sign || !signer->key ||
 	    !signer->cert) {
+		X509_REQ_free(req);
 		*err = -EINVAL;
 		return NULL;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t) {
+		X509_REQ_free(req);
 		*err = -ENOMEM;
 		return NULL;
 	}
+	t->req = req;
 	/*
 	 * Its own references: a reload or a new controller certificate may
 	 * replace both while this request is PENDING at the CA.
 	 */
 	if (!EVP_PKEY_up_ref(signer->key)) {
-		free(t);
+		scep_txn_free(t);
 		*err = -ENOMEM;
 		return NULL;
 	}
 	if (!X509_up_ref(signer->cert)) {
 		EVP_PKEY_free(signer->key);
-		free(t);
+		scep_txn_free(t);
 		*err = -ENOMEM;
 		return NULL;
 	}
@@ -156,9 +175,6 @@ struct scep_txn *scep_txn_new(struct scep_ca *ca,
 	t->last_status = -1;
 	t->last_fail = -1;
 	t->result = CAPWAP_LSC_RESULT_ERROR;
-	rc = scep_csr_load(csr_der, csr_len, &t->req);
-	if (rc)
-		goto err;
 	/* Keep the request as DER whatever form it came in. */
 	n = i2d_X509_REQ(t->req, &der);
 	if (n <= 0) {

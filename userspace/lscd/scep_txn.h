@@ -93,6 +93,16 @@ struct scep_txn *scep_txn_new(struct scep_ca *ca,
 			      unsigned int flags,
 			      const struct scep_poll_policy *poll,
 			      const char *tag, int *err);
+/*
+ * The same with the request already parsed (and checked) by the caller,
+ * which saves decoding its public key again: the transaction takes req,
+ * also when it fails.
+ */
+struct scep_txn *scep_txn_new_req(struct scep_ca *ca,
+				  const struct scep_signer *signer,
+				  X509_REQ *req, unsigned int flags,
+				  const struct scep_poll_policy *poll,
+				  const char *tag, int *err);
 void scep_txn_free(struct scep_txn *txn);
 int scep_txn_next_request(struct scep_txn *txn, struct scep_request *req);
 /*

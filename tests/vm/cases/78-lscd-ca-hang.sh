@@ -7,7 +7,7 @@
 # of ten minutes.
 
 . tests/lib.sh
-plan 4 300
+plan 4 600
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_ca_hang --attempts 1
@@ -21,7 +21,7 @@ print("listening", flush=True)
 time.sleep(3600)
 ' >"$tmp/hang.log" 2>&1 &
 pids+=($!)
-wait_until 120 grep -q listening "$tmp/hang.log" ||
+wait_until 300 grep -q listening "$tmp/hang.log" ||
 	{ not_ok "lscd_ca_hang: the listener did not start"; exit 1; }
 
 # One connection to the listener that stays open: the fetch is under way.

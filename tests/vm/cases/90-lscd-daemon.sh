@@ -59,7 +59,7 @@ refused() {
 }
 refused 0x9001 "$tmp/badsig.der" "the CSR's signature does not verify"
 refused 0x9002 "$tmp/wrongcn.der" "the CSR's CN is not $(cn_of 0x9002)"
-refused 0x9003 "$tmp/small.der" "the CSR's key has 768 bits, policy wants at least 1024"
+refused 0x9003 "$tmp/small.der" "the CSR's key has 768 bits, the module's policy wants 1024"
 if [ "$(certs_issued ca)" = 1 ]; then
 	ok "lscd_daemon: the CA issued nothing for the refused requests (only the controller's)"
 else

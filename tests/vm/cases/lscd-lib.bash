@@ -116,7 +116,7 @@ lscd_start() {
 		--set min_ap_key_bits=1024 "$@" \
 		>>"$tmp/lscd.log" 2>&1 &
 	lscd_pid=$!
-	wait_until 30 sh -c "[ \$(grep -c 'lscd .* started' '$tmp/lscd.log') -gt ${n:-0} ]"
+	wait_until 120 sh -c "[ \$(grep -c 'lscd .* started' '$tmp/lscd.log') -gt ${n:-0} ]"
 }
 
 lscd_stop() {
