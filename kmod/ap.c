@@ -34,6 +34,12 @@
 #define AP_HASH_BITS 14
 /* Records looked at to find one to evict: bounded work in softirq. */
 #define EVICT_SAMPLE 64
+/*
+ * Retired records whose work item has yet to take their key and sysfs
+ * directory down, beyond which a Join evicts nothing: evictions in
+ * softirq must not outrun that work, which is far slower.
+ */
+#define RETIRING_MAX 256
 /* capwap_lsc_ap_silence() reaches 24.8 days at HZ=1000. */
 #define RECORD_IDLE_MAX_S (24 * 24 * 3600)
 
@@ -44,6 +50,8 @@ static DEFINE_HASHTABLE(ap_by_mac, AP_HASH_BITS);
 static DEFINE_SPINLOCK(ap_table_lock);
 static u32 ap_hash_seed __read_mostly;
 static unsigned int ap_count;
+/* Retired, their work item not yet run; under ap_table_lock. */
+static unsigned int ap_retiring;
 static bool ap_dying;
 static unsigned int evict_cursor;
 /* Orders a record's sysfs and key removal before its successor's. */
@@ -158,6 +166,7 @@ static void ap_retire_locked(struct capwap_lsc_ap *ap)
 	hash_del_rcu(&ap->mac_node);
 	WRITE_ONCE(ap->removed, true);
 	ap_count--;
+	ap_retiring++;
 	capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_REMOVE);
 	capwap_lsc_ap_put(ap);
 }
@@ -318,7 +327,8 @@ again:
 		if (ap) {
 			capwap_lsc_ap_get(ap);
 		} else if (ap_dying || (ap_count >= max_aps &&
-					!ap_evict_locked((u32)jiffies))) {
+					(ap_retiring >= RETIRING_MAX ||
+					 !ap_evict_locked((u32)jiffies)))) {
 			spin_unlock_bh(&ap_table_lock);
 			goto fail;
 		} else {
@@ -376,6 +386,11 @@ unsigned int capwap_lsc_ap_count(void)
 	return READ_ONCE(ap_count);
 }
 
+unsigned int capwap_lsc_ap_retiring(void)
+{
+	return READ_ONCE(ap_retiring);
+}
+
 void capwap_lsc_ap_schedule(struct capwap_lsc_ap *ap, int what)
 {
 	set_bit(what, &ap->work_flags);
@@ -399,6 +414,9 @@ static void ap_unpublish(struct capwap_lsc_ap *ap)
 	capwap_lsc_sysfs_del_ap(ap);
 	capwap_lsc_keys_del_ap(ap);
 	mutex_unlock(&ap_publish_lock);
+	spin_lock_bh(&ap_table_lock);
+	ap_retiring--;
+	spin_unlock_bh(&ap_table_lock);
 	/* A new record of the same AP found the directory name taken. */
 	next = capwap_lsc_ap_by_mac(ap->mac);
 	if (next) {
@@ -536,6 +554,7 @@ int capwap_lsc_ap_init(void)
 	}
 	ap_hash_seed = get_random_u32();
 	ap_dying = false;
+	ap_retiring = 0;
 	for (n = 0; n < AP_ADDR_SIZE; n++)
 		INIT_HLIST_NULLS_HEAD(&ap_by_addr[n], n);
 	ap_cache = KMEM_CACHE(capwap_lsc_ap, 0);

@@ -168,6 +168,8 @@ void capwap_lsc_ap_get(struct capwap_lsc_ap *ap);
 void capwap_lsc_ap_put(struct capwap_lsc_ap *ap);
 void capwap_lsc_ap_schedule(struct capwap_lsc_ap *ap, int what);
 unsigned int capwap_lsc_ap_count(void);
+/* Records out of the tables whose key and sysfs directory are not gone yet. */
+unsigned int capwap_lsc_ap_retiring(void);
 void capwap_lsc_ap_record(struct capwap_lsc_ap *ap,
 			  struct capwap_lsc_ap_record *rec);
 

@@ -356,7 +356,13 @@ bool capwap_lsc_prov_expire(struct capwap_lsc_ap *ap, u64 id,
 {
 	char why[80];
 
-	if (ap->request_id != id || ap->state != CAPWAP_LSC_AP_CSR_RECEIVED)
+	/*
+	 * A helper that accepted the request and went away left the AP in
+	 * enrolling while the request waits again: it fails the same way.
+	 */
+	if (ap->request_id != id ||
+	    (ap->state != CAPWAP_LSC_AP_CSR_RECEIVED &&
+	     ap->state != CAPWAP_LSC_AP_ENROLLING))
 		return false;
 	snprintf(why, sizeof(why),
 		 "no certificate helper took the request within %u s", secs);

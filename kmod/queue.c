@@ -346,9 +346,16 @@ static bool expire_one(void)
 	capwap_lsc_ap_get(ap);
 	spin_unlock_bh(&req_lock);
 
-	/* Lock order is ap->lock first: look the request up again. */
+	/*
+	 * Lock order is ap->lock first: look the request up again.  Only an
+	 * ACCEPT takes it out of the waiting list, and that needs ap->lock:
+	 * still waiting now, it still waits when it fails.
+	 */
 	spin_lock_bh(&ap->lock);
-	if (!capwap_lsc_prov_expire(ap, id, request_timeout_s)) {
+	spin_lock(&req_lock);
+	r = find_waiting(id);
+	spin_unlock(&req_lock);
+	if (r && !capwap_lsc_prov_expire(ap, id, request_timeout_s)) {
 		/* The AP no longer stands behind it: it goes all the same. */
 		spin_lock(&req_lock);
 		r = find_waiting(id);

@@ -62,6 +62,7 @@ RO_ATTR(max_attempts, "%u", cfg.max_attempts);
 RO_ATTR(provision_list_size, "%u", capwap_lsc_provlist_count());
 RO_ATTR(ca_present, "%u", capwap_lsc_verify_ca_present());
 RO_ATTR(ap_count, "%u", capwap_lsc_ap_count());
+RO_ATTR(records_retiring, "%u", capwap_lsc_ap_retiring());
 RO_ATTR(requests, "%u", capwap_lsc_req_waiting());
 RO_ATTR(max_pending_requests, "%u", capwap_lsc_req_max());
 
@@ -79,6 +80,7 @@ static struct attribute *capwap_lsc_attrs[] = {
 	&provision_list_size_attr.attr,
 	&ca_present_attr.attr,
 	&ap_count_attr.attr,
+	&records_retiring_attr.attr,
 	&requests_attr.attr,
 	&max_pending_requests_attr.attr,
 	NULL,

@@ -70,6 +70,12 @@ static inline void put_unaligned_be32(u32 v, void *p)
 	b[3] = v;
 }
 
+/* Keys are wiped with what the compiler may not drop as a dead store. */
+static inline void memzero_explicit(void *p, size_t n)
+{
+	explicit_bzero(p, n);
+}
+
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif

@@ -12,12 +12,19 @@
  *   - a message the LSC validator accepts decodes without error;
  *   - a parsed message rebuilt element by element is byte-identical;
  *   - that message fragmented and reassembled comes back unchanged.
+ * Every datagram also goes through the DTLS side (kmod/wire_dtls.c): the
+ * CAPWAP DTLS header, every record in it, and, when it has the length of
+ * one, the key block, with these properties:
+ *   - a DTLS 1.2 record header rebuilt from its fields is byte-identical;
+ *   - a record's sequence number, once authenticated, is a replay;
+ *   - a key block that parses is written back byte for byte.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wire.h"
+#include "wire_dtls.h"
 
 #define VENDOR CAPWAP_LSC_DEFAULT_VENDOR_ID
 
@@ -148,6 +155,53 @@ static void check_msg(const struct capwap_msg *msg, const u8 *payload,
 	check_roundtrip(msg, payload, len);
 }
 
+static void check_dtls_record(const struct capwap_dtls_record *r,
+			      struct capwap_dtls_replay *w)
+{
+	u8 hdr[CAPWAP_DTLS_REC_HDR_LEN], aad[CAPWAP_DTLS_AAD_LEN];
+	int plain;
+
+	if (r->version == CAPWAP_DTLS_VERSION_1_2 &&
+	    (capwap_dtls_put_record_header(hdr, r->type, r->epoch, r->seq,
+					   r->len) != CAPWAP_DTLS_REC_HDR_LEN ||
+	     memcmp(hdr, r->hdr, sizeof(hdr))))
+		abort();
+	plain = capwap_dtls_gcm_plain_len(r);
+	if (plain >= 0) {
+		if (plain + CAPWAP_DTLS_GCM_OVERHEAD != r->len)
+			abort();
+		capwap_dtls_aad(aad, r, plain);
+	}
+	if (!capwap_dtls_replay_check(w, r->seq)) {
+		capwap_dtls_replay_update(w, r->seq);
+		if (capwap_dtls_replay_check(w, r->seq) != -EALREADY)
+			abort();
+	}
+}
+
+static void one_dtls(const u8 *p, size_t len)
+{
+	struct capwap_dtls_replay w;
+	struct capwap_dtls_keys k;
+	struct capwap_dtls_record r;
+	u8 back[CAPWAP_DTLS_KEYS_LEN];
+	size_t left;
+	int off;
+
+	if (len == CAPWAP_DTLS_KEYS_LEN && !capwap_dtls_keys_parse(p, len, &k) &&
+	    (capwap_dtls_keys_put(&k, back, sizeof(back)) != (int)len ||
+	     memcmp(back, p, len)))
+		abort();
+	off = capwap_dtls_parse_header(p, len);
+	if (off < 0)
+		return;
+	p += off;
+	left = len - off;
+	capwap_dtls_replay_init(&w, len > 8 ? get_unaligned_be32(p) : 0);
+	while (capwap_dtls_next_record(&p, &left, &r) == 1)
+		check_dtls_record(&r, &w);
+}
+
 static void one_datagram(const u8 *p, size_t len, u64 now)
 {
 	enum capwap_lsc_malformed bad;
@@ -168,6 +222,7 @@ static void one_datagram(const u8 *p, size_t len, u64 now)
 	default:
 		break;
 	}
+	one_dtls(p, len);
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)

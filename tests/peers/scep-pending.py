@@ -28,9 +28,18 @@ answers GetCACaps with TEXT (one capability per line, or comma-separated)
 instead of the upstream's, as a man in the middle would: the client's
 downgrade refusal is tested so.
 
+--next-ca PEM announces a CA rollover, which neither scepserver nor
+step-ca implements (RFC 8894 section 4.7): GetCACaps gains GetNextCACert,
+and GetNextCACert answers with the certificates of PEM in a certs-only
+PKCS#7, wrapped in a CMS SignedData by --next-ca-signer KEY (with
+--next-ca-signer-cert PEM, default --ca-cert) -- or bare, unsigned, when
+no signer is given, as a forger without the CA's key would send it.
+
 usage: scep-pending.py --port P --upstream URL --ca-cert PEM --ca-key PEM
                        [--ca-pass PASS] [--pending N] [--hold S]
                        [--tls-cert PEM --tls-key PEM] [--caps TEXT]
+                       [--next-ca PEM [--next-ca-signer KEY
+                        [--next-ca-signer-cert PEM]]]
 """
 
 import argparse
@@ -293,13 +302,33 @@ class Front(http.server.BaseHTTPRequestHandler):
             return self.held(msg, "operation=PKIOperation")
         if params.get("operation") == ["GetCACaps"] and self.server.caps is not None:
             return self.reply(200, "text/plain", self.server.caps)
+        if params.get("operation") == ["GetNextCACert"] and self.server.next_ca:
+            return self.reply(200, "application/x-x509-next-ca-cert",
+                              self.server.next_ca)
         status, ctype, body = self.upstream(query)
+        if params.get("operation") == ["GetCACaps"] and self.server.next_ca \
+                and status == 200:
+            body = body.rstrip(b"\r\n") + b"\nGetNextCACert"
         self.reply(status, ctype, body)
 
     def do_POST(self):
         query = urllib.parse.urlparse(self.path).query
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         self.held(body, query)
+
+
+def next_ca_reply(a):
+    """GetNextCACert's answer, made once with the openssl command line."""
+    p7 = subprocess.run(
+        ["openssl", "crl2pkcs7", "-nocrl", "-certfile", a.next_ca,
+         "-outform", "DER"], stdout=subprocess.PIPE, check=True).stdout
+    if not a.next_ca_signer:
+        return p7
+    return subprocess.run(
+        ["openssl", "cms", "-sign", "-binary", "-nodetach", "-md", "sha256",
+         "-outform", "DER", "-signer", a.next_ca_signer_cert or a.ca_cert,
+         "-inkey", a.next_ca_signer, "-passin", "pass:" + a.ca_pass],
+        input=p7, stdout=subprocess.PIPE, check=True).stdout
 
 
 def main():
@@ -314,6 +343,9 @@ def main():
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
     ap.add_argument("--caps")
+    ap.add_argument("--next-ca")
+    ap.add_argument("--next-ca-signer")
+    ap.add_argument("--next-ca-signer-cert")
     a = ap.parse_args()
     # Threads, so that one client's idle keep-alive connection does not
     # hold up another's request.
@@ -335,6 +367,7 @@ def main():
 
     signal.signal(signal.SIGUSR1, release)
     srv.caps = a.caps.replace(",", "\n").encode() if a.caps is not None else None
+    srv.next_ca = next_ca_reply(a) if a.next_ca else None
     if a.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls_cert, a.tls_key)

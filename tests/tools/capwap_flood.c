@@ -15,6 +15,13 @@
  *                                 4 ports each of 40 addresses, each port
  *                                 one every 4 s; meanwhile a fragmented
  *                                 LSC Join must be answered
+ *   capwap_flood evict N          N Joins of new MACs sent at once into a
+ *                                 full table (module loaded with
+ *                                 max_aps=16 join_rate=0): each evicts a
+ *                                 record, and the records retired whose
+ *                                 work item has yet to take their sysfs
+ *                                 directory and key down stay bounded
+ *                                 (sysfs records_retiring)
  */
 #include <time.h>
 #include <sys/wait.h>
@@ -336,6 +343,84 @@ static int cmd_frags(void)
 	return 0;
 }
 
+/* A number from /sys/kernel/capwap_lsc/@name, or -1. */
+static long sysfs_long(const char *name)
+{
+	char path[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/capwap_lsc/%s", name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+#define EVICT_MAX_APS	16
+/* The module's RETIRING_MAX. */
+#define RETIRING_BOUND	256
+
+/*
+ * Joins of new MACs, sent without waiting for an answer, into a table
+ * already full: each evicts a record in softirq, while the work item that
+ * takes a retired record's sysfs directory and key down (under one
+ * mutex) runs far slower.  The retired records waiting for it must stay
+ * bounded all the same (sysfs records_retiring, sampled).
+ */
+static int cmd_evict(int n)
+{
+	struct peer_ap *ap = calloc(1, sizeof(*ap));
+	long peak = -1, cur;
+	struct stats_ctx s0, s1;
+	int i, len, sent = 0;
+	u64 evicted;
+	u8 buf[1024];
+
+	if (!ap || peer_ap_open(ap, "127.0.0.41", AC_PORT, 0x50000)) {
+		printf("not ok evict flood: no socket\n");
+		return 1;
+	}
+	peer_get_stats(&nl, &s0);
+	for (i = 0; i < n; i++) {
+		ap->mac[2] = (0x50000 + i) >> 16;
+		ap->mac[3] = (0x50000 + i) >> 8;
+		ap->mac[4] = i >> 8;
+		ap->mac[5] = i;
+		len = build_request(ap, CAPWAP_MSG_JOIN_REQ, buf, sizeof(buf));
+		if (len > 0 && sendto(ap->fd, buf, len, 0,
+				      (struct sockaddr *)&ap->ac,
+				      sizeof(ap->ac)) == len)
+			sent++;
+		if (!(i % 64)) {
+			cur = sysfs_long("records_retiring");
+			if (cur > peak)
+				peak = cur;
+		}
+	}
+	peer_get_stats(&nl, &s1);
+	evicted = s1.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED] -
+		  s0.v[CAPWAP_LSC_STATS_A_RECORDS_EVICTED];
+	printf("# %d Joins sent, %llu records evicted, %llu dropped; records_retiring at most %ld\n",
+	       sent, (unsigned long long)evicted,
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_DROPPED] -
+				    s0.v[CAPWAP_LSC_STATS_A_DROPPED]), peak);
+	result(sent == n && evicted >= EVICT_MAX_APS,
+	       "Joins of new MACs into a full table evict records",
+	       "sent %d of %d, evicted %llu", sent, n,
+	       (unsigned long long)evicted);
+	result(peak >= 0 && peak <= RETIRING_BOUND,
+	       "evicted records waiting for their work item stay bounded",
+	       "records_retiring reached %ld, bound %d", peak,
+	       RETIRING_BOUND);
+	peer_ap_close(ap);
+	free(ap);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -349,6 +434,8 @@ int main(int argc, char **argv)
 		cmd_chunks(atoi(argv[2]));
 	} else if (!strcmp(cmd, "frags")) {
 		cmd_frags();
+	} else if (!strcmp(cmd, "evict") && argc > 2) {
+		cmd_evict(atoi(argv[2]));
 	} else {
 		fprintf(stderr, "usage: see the top of tests/tools/capwap_flood.c\n");
 		return 2;

@@ -40,6 +40,8 @@
  *                                 past max_pending_requests are refused
  *                                 (Result Code 4), the rest expire after
  *                                 request_timeout_s
+ *   capwap_peer released          a request a helper accepted and let go
+ *                                 expires after request_timeout_s too
  *   capwap_peer blind N           spoofed sessions in Run fill max_aps=N;
  *                                 a real AP still joins
  *   capwap_peer joinlimit         Joins from one address past join_burst
@@ -2283,6 +2285,67 @@ static int cmd_blind(int n)
  * one address get join_burst answers (and what refills meanwhile), the
  * rest are dropped and counted; another address is not held.
  */
+/*
+ * A helper ACCEPTs an AP's request and its socket closes without a
+ * COMPLETE: the request waits again, and when no helper takes it within
+ * request_timeout_s (module loaded with a short one) it fails like any
+ * other, although the AP had reached enrolling: the AP hears why and its
+ * record no longer pins the CSR.
+ */
+static int cmd_released(void)
+{
+	static const u8 csr[] = { 0x30, 0x03, 0x02, 0x01, 0x07 };
+	struct peer_ap *ap = new_ap("127.0.6.1");
+	struct capwap_lsc_status st = { 0 };
+	struct stats_ctx s0, s1;
+	struct ap_info info = { 0 };
+	struct peer_nl helper;
+	struct accepted *a = calloc(1, sizeof(*a));
+	int r;
+
+	peer_get_stats(&nl, &s0);
+	set_config(1, CAPWAP_LSC_PROVISION_ALL, 3);
+	r = a ? 0 : -1;
+	r = r ?: peer_to_run(ap);
+	r = r ?: wait_update(ap, CAPWAP_LSC_VSP_CERT_PARAMS, 3000) != 1;
+	if (!r)
+		peer_reply(ap, 0);
+	r = r ?: send_csr(ap, csr, sizeof(csr));
+	r = r ?: peer_nl_open(&helper, false);
+	r = r ?: do_accept(&helper, 0, a);
+	if (!r)
+		peer_get_ap(&nl, ap->mac, &info);
+	result(r == 0 && a->id && !memcmp(a->mac, ap->mac, 6) &&
+	       info.state == CAPWAP_LSC_AP_ENROLLING,
+	       "a helper accepts the AP's request (enrolling)",
+	       "r=%d state=%d", r, info.state);
+	peer_nl_close(&helper);
+
+	r = r ? 0 : wait_status_echoing(ap, ap, 60, &st);
+	peer_get_stats(&nl, &s1);
+	printf("# LSC_STATUS after the helper left: %.*s\n",
+	       (int)st.reason_len, st.reason);
+	result(r == 1 && st.reason_len &&
+	       memmem(st.reason, st.reason_len, "no certificate helper", 21) &&
+	       s1.v[CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED] -
+	       s0.v[CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED] == 1,
+	       "a request its helper let go expires; the AP is told why",
+	       "status=%d expired=%llu", r,
+	       (unsigned long long)(s1.v[CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED] -
+				    s0.v[CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED]));
+	memset(&info, 0, sizeof(info));
+	peer_get_ap(&nl, ap->mac, &info);
+	result(info.found && info.state != CAPWAP_LSC_AP_ENROLLING &&
+	       info.attempts == 1 && sysfs_uint("requests") == 0,
+	       "its record left enrolling, one attempt charged, queue empty",
+	       "state=%d attempts=%d requests=%u", info.state, info.attempts,
+	       sysfs_uint("requests"));
+	set_config(0, -1, -1);
+	free(a);
+	free_ap(ap);
+	return 0;
+}
+
 static int cmd_joinlimit(void)
 {
 	struct peer_ap aps[20], *other = new_ap("127.0.40.2");
@@ -2443,7 +2506,7 @@ int main(int argc, char **argv)
 		{ "silent", 1000 }, { "evict", 1100 }, { "expire", 1200 },
 		{ "radios", 1300 }, { "rekick", 1400 }, { "stale", 1600 },
 		{ "flood", 1700 }, { "blind", 0x10000 }, { "joinlimit", 3000 },
-		{ "churn", 0x20000 }, { "rebind", 3100 },
+		{ "churn", 0x20000 }, { "rebind", 3100 }, { "released", 3200 },
 	};
 	unsigned int i;
 
@@ -2500,6 +2563,8 @@ int main(int argc, char **argv)
 		cmd_blind(atoi(argv[2]));
 	else if (!strcmp(cmd, "joinlimit"))
 		cmd_joinlimit();
+	else if (!strcmp(cmd, "released"))
+		cmd_released();
 	else if (!strcmp(cmd, "rebind") && argc > 2)
 		cmd_rebind(atoi(argv[2]));
 	else if (!strcmp(cmd, "churn") && argc > 2)

@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 
 #include "csr_policy.h"
+#include "daemon.h"
 #include "tap.h"
 
 static EVP_PKEY *rsa2048, *rsa1024, *p256, *p224;
@@ -21,8 +22,14 @@ struct csr_spec {
 	const char *org;	/* NULL: no O */
 	const char *ou;
 	bool two_cn;
+	const char *cn_tail;	/* after a NUL in the CN */
 	const char *ext;	/* "NAME:VALUE" extension requested */
 	bool extra_attr;	/* an unstructuredName attribute */
+	/* An empty extensionRequest (or msExtReq) added before ext's: the
+	 * attribute OpenSSL's X509_REQ_get_extensions() reads, while the CA
+	 * may read them all. */
+	int decoy_nid;
+	bool decoy_same_attr;	/* ext's SEQUENCE as a second value of it */
 };
 
 static X509_REQ *make_csr(const struct csr_spec *s)
@@ -36,8 +43,16 @@ static X509_REQ *make_csr(const struct csr_spec *s)
 	if (s->ou)
 		X509_NAME_add_entry_by_txt(n, "OU", MBSTRING_UTF8,
 					   (const unsigned char *)s->ou, -1, -1, 0);
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
-				   (const unsigned char *)"CAP-1-024c53000001", -1, -1, 0);
+	if (s->cn_tail) {
+		char cn[128];
+		int len = snprintf(cn, sizeof(cn), "CAP-1-024c53000001%c%s", 0, s->cn_tail);
+
+		X509_NAME_add_entry_by_txt(n, "CN", V_ASN1_UTF8STRING,
+					   (const unsigned char *)cn, len, -1, 0);
+	} else {
+		X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
+					   (const unsigned char *)"CAP-1-024c53000001", -1, -1, 0);
+	}
 	if (s->two_cn)
 		X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
 					   (const unsigned char *)"wlc1.example.net", -1, -1, 0);
@@ -49,6 +64,9 @@ static X509_REQ *make_csr(const struct csr_spec *s)
 	if (s->extra_attr)
 		X509_REQ_add1_attr_by_NID(req, NID_pkcs9_unstructuredName, MBSTRING_UTF8,
 					  (const unsigned char *)"x", -1);
+	if (s->decoy_nid)
+		X509_REQ_add1_attr_by_NID(req, s->decoy_nid, V_ASN1_SEQUENCE,
+					  (const unsigned char *)"\x30\x00", 2);
 	if (s->ext) {
 		STACK_OF(X509_EXTENSION) *exts = sk_X509_EXTENSION_new_null();
 		char name[64];
@@ -58,7 +76,28 @@ static X509_REQ *make_csr(const struct csr_spec *s)
 		snprintf(name, sizeof(name), "%.*s", (int)(colon - s->ext), s->ext);
 		e = X509V3_EXT_conf(NULL, NULL, name, colon + 1);
 		sk_X509_EXTENSION_push(exts, e);
-		X509_REQ_add_extensions(req, exts);
+		if (s->decoy_nid) {
+			/* OpenSSL merges or refuses a second extensionRequest:
+			 * add it under another type, then retype it. */
+			unsigned char *der = NULL;
+			int len = i2d_X509_EXTENSIONS(exts, &der);
+			X509_ATTRIBUTE *a;
+
+			if (s->decoy_same_attr) {
+				a = X509_REQ_get_attr(req,
+					X509_REQ_get_attr_by_NID(req, s->decoy_nid, -1));
+			} else {
+				X509_REQ_add1_attr_by_NID(req, NID_pkcs9_unstructuredName,
+							  V_ASN1_SEQUENCE, der, len);
+				a = X509_REQ_get_attr(req, X509_REQ_get_attr_count(req) - 1);
+				X509_ATTRIBUTE_set1_object(a, OBJ_nid2obj(NID_ext_req));
+			}
+			if (s->decoy_same_attr)
+				X509_ATTRIBUTE_set1_data(a, V_ASN1_SEQUENCE, der, len);
+			OPENSSL_free(der);
+		} else {
+			X509_REQ_add_extensions(req, exts);
+		}
 		sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
 	}
 	X509_REQ_sign(req, s->key, EVP_sha256());
@@ -142,6 +181,74 @@ static const char *test_extensions(void)
 	return NULL;
 }
 
+/*
+ * The extensions hidden behind an empty extensionRequest: in a second
+ * extensionRequest, in an msExtReq, or as a second value of the first.
+ * A CA that reads every one (Go's crypto/x509 does) would copy them.
+ */
+static const char *test_hidden_extensions(void)
+{
+	struct lscd_csr_policy p;
+	struct csr_spec s = { .key = rsa2048, .org = "Example",
+			      .ext = "subjectAltName:DNS:wlc1.example.net",
+			      .decoy_nid = NID_ext_req };
+	int rc;
+
+	policy(&p, 2048, false);
+	rc = verdict(&s, &p);
+	CHECK(rc == -EPERM && strstr(why, "extensionRequest"),
+	      "SAN in a second extensionRequest: %d %s", rc, why);
+	s.decoy_nid = NID_ms_ext_req;
+	rc = verdict(&s, &p);
+	CHECK(rc == -EPERM && strstr(why, "extensionRequest"),
+	      "SAN in an extensionRequest behind an msExtReq: %d %s", rc, why);
+	s.decoy_nid = NID_ext_req;
+	s.decoy_same_attr = true;
+	rc = verdict(&s, &p);
+	CHECK(rc == -EPERM && strstr(why, "extensionRequest"),
+	      "SAN as a second value of the extensionRequest: %d %s", rc, why);
+	s.ext = NULL;
+	s.decoy_same_attr = false;
+	rc = verdict(&s, &p);
+	CHECK(!rc, "one empty extensionRequest refused: %s", why);
+	return NULL;
+}
+
+/* The whole request check, CN against the AP's model and MAC included. */
+static int ap_verdict(const struct csr_spec *s, const struct lscd_csr_policy *p)
+{
+	struct lscd_request r = { .mac = { 0x02, 0x4c, 0x53, 0, 0, 1 },
+				  .model = "AP-1", .key_type = CAPWAP_LSC_KEY_RSA,
+				  .key_bits = 2048 };
+	X509_REQ *req = make_csr(s);
+	unsigned char *der = NULL;
+	int len = req ? i2d_X509_REQ(req, &der) : -1, rc;
+
+	X509_REQ_free(req);
+	if (len <= 0)
+		return -ENOMEM;
+	r.csr = der;
+	r.csr_len = (size_t)len;
+	rc = lscd_ap_check_csr(&r, p, why, sizeof(why));
+	OPENSSL_free(der);
+	return rc;
+}
+
+static const char *test_cn_with_nul(void)
+{
+	struct lscd_csr_policy p;
+	struct csr_spec s = { .key = rsa2048, .org = "Example" };
+	int rc;
+
+	policy(&p, 2048, false);
+	rc = ap_verdict(&s, &p);
+	CHECK(!rc, "the AP's own CN refused: %s", why);
+	s.cn_tail = "wlc1.example.net";
+	rc = ap_verdict(&s, &p);
+	CHECK(rc && strstr(why, "CN"), "CN with a NUL and more after it: %d %s", rc, why);
+	return NULL;
+}
+
 static const char *test_attributes(void)
 {
 	struct lscd_csr_policy p;
@@ -184,7 +291,9 @@ int main(void)
 		{ "csr_policy_plain_request", test_plain_request },
 		{ "csr_policy_subject", test_subject },
 		{ "csr_policy_extensions", test_extensions },
+		{ "csr_policy_hidden_extensions", test_hidden_extensions },
 		{ "csr_policy_attributes", test_attributes },
+		{ "csr_policy_cn_with_nul", test_cn_with_nul },
 		{ "csr_policy_key_sizes", test_key_sizes },
 	};
 

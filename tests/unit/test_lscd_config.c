@@ -174,7 +174,10 @@ static const char *test_trust(void)
 {
 	static const char lower[] =
 		"3fa29c0011223344556677889900aabbccddeeff00112233445566778899aabb";
-	char upper_colons[96] = "", got[65], dir[] = "/tmp/lscd-pin.XXXXXX", path[64];
+	static const char other[] =
+		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	char upper_colons[96] = "", got[65], by[65], dir[] = "/tmp/lscd-pin.XXXXXX",
+	     path[64];
 	struct lscd_config c;
 	struct stat st;
 	size_t i, n = 0;
@@ -213,8 +216,27 @@ static const char *test_trust(void)
 	}
 	rc = lscd_pin_load(dir, got);
 	unlink(path);
-	rmdir(dir);
 	CHECK(rc == -EINVAL, "a torn pin file taken: %d", rc);
+
+	/* The announced next CA: next, then who announced it. */
+	CHECK(lscd_next_load(dir, got, by) == -ENOENT, "a next CA before any");
+	rc = lscd_next_save(dir, upper_colons, other);
+	snprintf(path, sizeof(path), "%s/%s", dir, LSCD_NEXT_FILE);
+	CHECK(!rc && !stat(path, &st) && (st.st_mode & 07777) == 0600,
+	      "next CA saved: rc %d", rc);
+	rc = lscd_next_load(dir, got, by);
+	CHECK(!rc && !strcmp(got, lower) && !strcmp(by, other),
+	      "next CA read back: %d '%s' '%s'", rc, got, by);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%s\n", lower);
+		fclose(f);
+	}
+	rc = lscd_next_load(dir, got, by);
+	CHECK(rc == -EINVAL, "a next CA without its announcer taken: %d", rc);
+	lscd_next_clear(dir);
+	CHECK(stat(path, &st) && errno == ENOENT, "ca.next not removed");
+	rmdir(dir);
 	return NULL;
 }
 

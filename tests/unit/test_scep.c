@@ -897,7 +897,8 @@ static const char *test_ra_round_trip(void)
 	return NULL;
 }
 
-static uint8_t *next_ca_reply(const struct scep_signer *by, X509 *next, size_t *len)
+/* A GetNextCACert reply with next inside: signed by cert/key, or bare. */
+static uint8_t *next_ca_reply(X509 *cert, EVP_PKEY *key, X509 *next, size_t *len)
 {
 	STACK_OF(X509) *sk = sk_X509_new_null();
 	CMS_ContentInfo *cms;
@@ -909,8 +910,13 @@ static uint8_t *next_ca_reply(const struct scep_signer *by, X509 *next, size_t *
 
 	sk_X509_push(sk, next);
 	scep_certs_to_pkcs7(sk, &p7, &p7_len);
+	sk_X509_free(sk);
+	if (!cert) {
+		*len = p7_len;
+		return p7;
+	}
 	in = BIO_new_mem_buf(p7, (int)p7_len);
-	cms = CMS_sign(by->cert, by->key, NULL, in, CMS_BINARY);
+	cms = CMS_sign(cert, key, NULL, in, CMS_BINARY);
 	n = cms ? i2d_CMS_ContentInfo(cms, &der) : -1;
 	if (n > 0) {
 		out = malloc((size_t)n);
@@ -921,37 +927,73 @@ static uint8_t *next_ca_reply(const struct scep_signer *by, X509 *next, size_t *
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
 	free(p7);
-	sk_X509_free(sk);
 	return out;
 }
 
-static const char *test_get_next_ca_cert(void)
+/* rc of scep_ca_next on that reply; fp gets what it names. */
+static int next_case(struct scep_ca *ca, X509 *cert, EVP_PKEY *key, X509 *next,
+		     char fp[65], struct scep_ca **got)
 {
-	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_GETNEXTCACERT | SCEP_CAP_AES);
-	X509 *next = make_cert("Test SCEP CA 2", other_ca.key, NULL, NULL, true,
-			       "keyCertSign,cRLSign");
-	STACK_OF(X509) *got = NULL;
 	uint8_t *reply;
 	size_t len = 0;
 	char err[256];
 	int rc;
 
-	reply = next_ca_reply(&ca_id, next, &len);
-	rc = reply ? scep_ca_parse_next(ca, reply, len, &got, err, sizeof(err)) : -1;
+	reply = next_ca_reply(cert, key, next, &len);
+	if (!reply)
+		return -1000;
+	*got = NULL;
+	rc = scep_ca_next(ca, reply, len, got, fp, err, sizeof(err));
 	free(reply);
-	if (rc || sk_X509_num(got) != 1 || X509_cmp(sk_X509_value(got, 0), next)) {
-		X509_free(next);
-		scep_ca_free(ca);
-		FAIL("rollover certificate not returned: %d", rc);
-	}
-	sk_X509_pop_free(got, X509_free);
+	return rc;
+}
+
+/*
+ * A rollover is taken only when the current CA signed it: not unsigned,
+ * not by another CA, not by a certificate that borrows the current CA's
+ * name and serial number with another key.
+ */
+static const char *test_get_next_ca_cert(void)
+{
+	struct scep_ca *ca = make_ca(SCEP_CAPS_KNOWN | SCEP_CAP_GETNEXTCACERT | SCEP_CAP_AES);
+	X509 *next = make_cert("Test SCEP CA 2", other_ca.key, NULL, NULL, true,
+			       "keyCertSign,cRLSign");
+	X509 *forged = X509_dup(ca_id.cert);
+	struct scep_ca *got = NULL;
+	char fp[65], want[65], err[256];
+	static const uint8_t garbage[] = "\x30\x03\x02\x01\x00 not CMS";
+	int rc, r_other, r_forged, r_bare, r_junk;
+	char fp_other[65], fp_bare[65], fp_junk[65];
+	bool taken;
+
+	X509_set_pubkey(forged, other_ca.key);
+	X509_sign(forged, other_ca.key, EVP_sha256());
+	scep_cert_fingerprint(next, want);
+	rc = next_case(ca, ca_id.cert, ca_id.key, next, fp, &got);
+	taken = !rc && got && !X509_cmp(got->ca, next) && !strcmp(fp, want) &&
+		sk_X509_num(got->certs) == 1 && !strcmp(got->url, ca->url);
+	scep_ca_free(got);
+	r_other = next_case(ca, other_ca.cert, other_ca.key, next, fp_other, &got);
+	scep_ca_free(got);
+	r_forged = next_case(ca, forged, other_ca.key, next, fp, &got);
+	scep_ca_free(got);
+	r_bare = next_case(ca, NULL, NULL, next, fp_bare, &got);
+	scep_ca_free(got);
 	got = NULL;
-	reply = next_ca_reply(&other_ca, next, &len);
-	rc = scep_ca_parse_next(ca, reply, len, &got, err, sizeof(err));
-	free(reply);
+	r_junk = scep_ca_next(ca, garbage, sizeof(garbage), &got, fp_junk, err,
+			      sizeof(err));
+	X509_free(forged);
 	X509_free(next);
 	scep_ca_free(ca);
-	CHECK(rc == -EKEYREJECTED, "GetNextCACert signed by a stranger: %d", rc);
+	CHECK(taken, "rollover signed by the current CA not taken: %d", rc);
+	CHECK(r_other == -EKEYREJECTED && !strcmp(fp_other, want),
+	      "signed by another CA: %d, named '%s'", r_other, fp_other);
+	CHECK(r_forged == -EKEYREJECTED,
+	      "signed by another key under the CA's name and serial: %d", r_forged);
+	CHECK(r_bare == -EKEYREJECTED && !strcmp(fp_bare, want),
+	      "unsigned certs-only PKCS#7: %d, named '%s'", r_bare, fp_bare);
+	CHECK(r_junk == -EBADMSG && !fp_junk[0] && !got,
+	      "garbage: %d '%s'", r_junk, fp_junk);
 	return NULL;
 }
 

@@ -7,6 +7,16 @@
 
 #include "genl.h"
 
+/*
+ * Any local process may unicast to this socket: a reply or an ack is the
+ * kernel's, or it is dropped before it is read as one.
+ */
+static int from_kernel(struct nl_msg *msg, void *arg)
+{
+	(void)arg;
+	return nlmsg_get_src(msg)->nl_pid ? NL_SKIP : NL_OK;
+}
+
 int lsc_genl_open(struct lsc_genl *g)
 {
 	int ret;
@@ -22,6 +32,12 @@ int lsc_genl_open(struct lsc_genl *g)
 	/* Ask for the kernel's reason along with its errno; best effort. */
 	setsockopt(nl_socket_get_fd(g->sock), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &(int){ 1 }, sizeof(int));
+	/* libnl's own calls on it (the family and group lookups) too. */
+	if (nl_socket_modify_cb(g->sock, NL_CB_MSG_IN, NL_CB_CUSTOM, from_kernel,
+				NULL) < 0) {
+		ret = -ENOMEM;
+		goto err;
+	}
 	/* Resolving the name is what makes the kernel load capwap_lsc. */
 	ret = lsc_genl_resolve(g);
 	if (ret)
@@ -157,6 +173,7 @@ int lsc_genl_call(struct lsc_genl *g, struct nl_msg *msg,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
+	nl_cb_set(cb, NL_CB_MSG_IN, NL_CB_CUSTOM, from_kernel, NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &st);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_finish, &st);

@@ -86,7 +86,11 @@ static int on_event(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct genlmsghdr *gh;
 
-	if (!genlmsg_valid_hdr(nlh, 0))
+	/*
+	 * Any local process may unicast to this socket: only the kernel's
+	 * word counts, or anyone could announce the module gone.
+	 */
+	if (nlmsg_get_src(msg)->nl_pid != 0 || !genlmsg_valid_hdr(nlh, 0))
 		return NL_SKIP;
 	gh = nlmsg_data(nlh);
 	if (nlh->nlmsg_type == GENL_ID_CTRL)

@@ -407,7 +407,8 @@ static bool cn_matches(X509_REQ *req, const struct lscd_request *r,
 	lsc_hex_encode(mac, r->mac, sizeof(r->mac));
 	snprintf(want, size, "C%s-%s", r->model, mac);
 	len = X509_NAME_get_text_by_NID(n, NID_commonName, have, sizeof(have));
-	return len > 0 && !strcmp(have, want) &&
+	/* By length too: a NUL inside the CN would end strcmp() early. */
+	return len > 0 && (size_t)len == strlen(want) && !strcmp(have, want) &&
 	       X509_NAME_get_index_by_NID(n, NID_commonName,
 					  X509_NAME_get_index_by_NID(n, NID_commonName, -1)) < 0;
 }

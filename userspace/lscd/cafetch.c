@@ -48,7 +48,8 @@ static int caps_failed(struct lsc_http_xfer *x)
 
 /* GetCACert's answer (rc is the transfer's), checked against the pin. */
 static int cert_result(struct scep_ca *ca, struct lsc_http_xfer *x, int rc,
-		       const struct lscd_ca_policy *pol, char seen[65], bool trace)
+		       const struct lscd_ca_policy *pol, char seen[65],
+		       bool *rolled, bool trace)
 {
 	const char *fingerprint = pol->fingerprint;
 	char err[512], fp[65];
@@ -79,6 +80,11 @@ static int cert_result(struct scep_ca *ca, struct lsc_http_xfer *x, int rc,
 			lsc_err("--fingerprint: expected 64 hex digits (SHA-256)");
 			return rc;
 		}
+		if (rc && pol->next_fingerprint && rolled &&
+		    !scep_ca_check_fingerprint(ca, pol->next_fingerprint)) {
+			*rolled = true;
+			rc = 0;
+		}
 		if (rc) {
 			lsc_err("CA certificate fingerprint %s does not match the pinned %s: refusing this CA",
 				fp, fingerprint);
@@ -87,7 +93,9 @@ static int cert_result(struct scep_ca *ca, struct lsc_http_xfer *x, int rc,
 			return -EPERM;
 		}
 		if (trace)
-			fprintf(stderr, "scep: CA fingerprint matches the pinned one\n");
+			fprintf(stderr, "scep: CA fingerprint matches the %s\n",
+				rolled && *rolled ? "next CA the pinned one announced" :
+				"pinned one");
 	}
 	if (seen)
 		memcpy(seen, fp, sizeof(fp));
@@ -163,7 +171,7 @@ int lscd_ca_fetch(const char *ca_url, const struct lscd_ca_policy *pol,
 	lscd_trace_op(trace, ca_url, "GetCACert");
 	rc = lsc_http_fetch(&x, http, url, NULL, NULL, 0, "GetCACert");
 	free(url);
-	rc = cert_result(ca, &x, rc, pol, seen, trace);
+	rc = cert_result(ca, &x, rc, pol, seen, NULL, trace);
 	lsc_http_xfer_cleanup(&x);
 	if (rc)
 		goto err;
@@ -173,6 +181,8 @@ err:
 	scep_ca_free(ca);
 	return rc;
 }
+
+static void cafetch_stop(struct lscd_cafetch *f);
 
 /*
  * The daemon's fetch: the same two operations on its curl multi handle,
@@ -223,12 +233,16 @@ int lscd_cafetch_start(struct lscd_cafetch *f, CURLM *multi, const char *url,
 	f->http = http;
 	f->trace = trace;
 	f->seen[0] = '\0';
+	f->next_fp[0] = '\0';
+	f->rolled = false;
+	f->next_step = false;
 	f->pinned = pol->fingerprint;
 	f->ca = scep_ca_new(url);
 	f->pol = *pol;
 	/* The caller's strings may not outlive this call (a SIGHUP). */
 	f->pol.fingerprint = dup_or_null(pol->fingerprint, &oom);
 	f->pol.root_file = dup_or_null(pol->root_file, &oom);
+	f->pol.next_fingerprint = dup_or_null(pol->next_fingerprint, &oom);
 	if (!f->ca || oom) {
 		lscd_cafetch_cancel(f);
 		return -ENOMEM;
@@ -238,6 +252,37 @@ int lscd_cafetch_start(struct lscd_cafetch *f, CURLM *multi, const char *url,
 	if (rc)
 		lscd_cafetch_cancel(f);
 	return rc;
+}
+
+/*
+ * GetNextCACert's answer: a failure or a refusal costs the fetch nothing,
+ * the current CA stays; only a rollover that CA signed is kept.
+ */
+static void next_result(struct lscd_cafetch *f, int rc)
+{
+	char err[512], cur[65];
+
+	if (rc || f->x.status != 200) {
+		lsc_http_xfer_error(&f->x, err, sizeof(err));
+		lsc_info("CA %s: GetNextCACert: %s: no next CA announced", f->ca->url, err);
+		return;
+	}
+	scep_cert_fingerprint(f->ca->ca, cur);
+	rc = scep_ca_next(f->ca, f->x.body, f->x.len, &f->next, f->next_fp,
+			  err, sizeof(err));
+	if (rc) {
+		lsc_err("CA %s: next CA %s refused: %s (current CA %s)", f->ca->url,
+			f->next_fp[0] ? f->next_fp : "(unreadable)", err, cur);
+		f->next_fp[0] = '\0';
+		return;
+	}
+	if (f->trace) {
+		flockfile(stderr);
+		fprintf(stderr, "scep: GetNextCACert: %d certificate(s), signed by the current CA %s\n",
+			sk_X509_num(f->next->certs), cur);
+		scep_ca_describe(f->next, "scep:   ", stderr);
+		funlockfile(stderr);
+	}
 }
 
 bool lscd_cafetch_owns(const struct lscd_cafetch *f, CURL *easy)
@@ -265,19 +310,33 @@ int lscd_cafetch_done(struct lscd_cafetch *f, CURLcode code, struct scep_ca **ou
 			if (!rc)
 				return -EINPROGRESS;
 		}
-	} else {
-		rc = cert_result(f->ca, &f->x, rc, &f->pol, f->seen, f->trace);
+	} else if (!f->next_step) {
+		rc = cert_result(f->ca, &f->x, rc, &f->pol, f->seen, &f->rolled,
+				 f->trace);
 		lsc_http_xfer_cleanup(&f->x);
+		if (!rc && f->pol.want_next &&
+		    (f->ca->caps & SCEP_CAP_GETNEXTCACERT)) {
+			f->next_step = true;
+			rc = cafetch_step(f, "GetNextCACert");
+			if (!rc)
+				return -EINPROGRESS;
+			rc = 0;		/* the CA itself is fine */
+		}
+	} else {
+		next_result(f, rc);
+		lsc_http_xfer_cleanup(&f->x);
+		rc = 0;
 	}
 	if (!rc) {
 		*out = f->ca;
 		f->ca = NULL;
 	}
-	lscd_cafetch_cancel(f);
+	cafetch_stop(f);
 	return rc;
 }
 
-void lscd_cafetch_cancel(struct lscd_cafetch *f)
+/* Ends the transfer and frees what the fetch holds; f->next stays. */
+static void cafetch_stop(struct lscd_cafetch *f)
 {
 	if (f->busy) {
 		curl_multi_remove_handle(f->multi, f->x.easy);
@@ -288,6 +347,15 @@ void lscd_cafetch_cancel(struct lscd_cafetch *f)
 	f->ca = NULL;
 	free((char *)f->pol.fingerprint);
 	free((char *)f->pol.root_file);
+	free((char *)f->pol.next_fingerprint);
 	f->pol.fingerprint = NULL;
 	f->pol.root_file = NULL;
+	f->pol.next_fingerprint = NULL;
+}
+
+void lscd_cafetch_cancel(struct lscd_cafetch *f)
+{
+	cafetch_stop(f);
+	scep_ca_free(f->next);
+	f->next = NULL;
 }

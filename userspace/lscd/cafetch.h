@@ -16,6 +16,13 @@ struct lscd_ca_policy {
 	const char *root_file;		/* ca_root: roots GetCACert lacks */
 	unsigned int min_cipher;	/* enum scep_alg_rank */
 	unsigned int min_digest;
+	/*
+	 * The next CA the pinned one announced (GetNextCACert, signed by it):
+	 * taken in its place, and said so (lscd_cafetch.rolled).  NULL: none.
+	 */
+	const char *next_fingerprint;
+	/* GetNextCACert too, when GetCACaps offers it (the daemon's fetch). */
+	bool want_next;
 	/* getca only shows the CA: a missing root or weak algorithms are
 	 * said, not refused. */
 	bool show_only;
@@ -56,9 +63,16 @@ struct lscd_cafetch {
 	 * CA that answered ("" if none did), and whether one was pinned. */
 	char seen[65];
 	bool pinned;
+	/* The CA that answered is pol.next_fingerprint, not the pinned one. */
+	bool rolled;
+	/* GetNextCACert's answer, verified against the CA that answered (the
+	 * caller takes it), and its fingerprint; NULL and "" if none. */
+	struct scep_ca *next;
+	char next_fp[65];
 	bool trace;
 	bool busy;			/* a transfer is on the multi handle */
 	bool cert_step;			/* GetCACert, after GetCACaps */
+	bool next_step;			/* GetNextCACert, after GetCACert */
 };
 
 int lscd_cafetch_start(struct lscd_cafetch *f, CURLM *multi, const char *url,
@@ -66,7 +80,8 @@ int lscd_cafetch_start(struct lscd_cafetch *f, CURLM *multi, const char *url,
 		       const struct lsc_http_cfg *http, bool trace);
 bool lscd_cafetch_owns(const struct lscd_cafetch *f, CURL *easy);
 int lscd_cafetch_done(struct lscd_cafetch *f, CURLcode code, struct scep_ca **out);
-/* Stops a fetch in progress, if any, and frees what it holds. */
+/* Stops a fetch in progress, if any, and frees what it holds (f->next
+ * included). */
 void lscd_cafetch_cancel(struct lscd_cafetch *f);
 
 /* The trace line of a CA operation, on stderr when trace is set. */

@@ -44,6 +44,7 @@ void lscd_config_defaults(struct lscd_config *c)
 	c->retry_initial_ms = 500;
 	c->retry_max_ms = 8000;
 	c->ca_retry_ms = 30000;
+	c->ca_refresh_ms = 86400 * 1000;
 	c->renew_days = 30;
 	c->renew_stagger_days = 7;
 	c->renew_check_ms = 3600 * 1000;
@@ -274,6 +275,8 @@ int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
 	if (!strcmp(key, "ca_retry_interval"))
 		return lsc_parse_secs(v, 86400, &c->ca_retry_ms) || !c->ca_retry_ms ?
 		       -EINVAL : 0;
+	if (!strcmp(key, "ca_refresh_interval"))
+		return lsc_parse_secs(v, 30 * 86400, &c->ca_refresh_ms);
 	if (!strcmp(key, "renew_days"))
 		return set_uint(&c->renew_days, v, 0, 3650);
 	if (!strcmp(key, "renew_stagger_days"))

@@ -51,6 +51,8 @@ struct lscd_config {
 	unsigned int retry_initial_ms;
 	unsigned int retry_max_ms;
 	unsigned int ca_retry_ms;	/* next GetCACert after a failed one */
+	/* GetCACert (and GetNextCACert) again while a CA is in use; 0: never */
+	unsigned int ca_refresh_ms;
 	unsigned int renew_days;
 	unsigned int renew_stagger_days;
 	unsigned int renew_check_ms;

@@ -77,7 +77,8 @@ static int check_attributes(X509_REQ *req, const struct lscd_csr_policy *p,
 			    char *why, size_t size)
 {
 	STACK_OF(X509_EXTENSION) *exts;
-	int i, n;
+	int i, n, ext_attrs = 0;
+	bool one_value = true;
 
 	for (i = 0; i < X509_REQ_get_attr_count(req); i++) {
 		X509_ATTRIBUTE *a = X509_REQ_get_attr(req, i);
@@ -85,14 +86,27 @@ static int check_attributes(X509_REQ *req, const struct lscd_csr_policy *p,
 
 		if (nid == NID_pkcs9_challengePassword)
 			continue;
-		if (nid == NID_ext_req || nid == NID_ms_ext_req)
+		if (nid == NID_ext_req || nid == NID_ms_ext_req) {
+			ext_attrs++;
+			one_value &= X509_ATTRIBUTE_count(a) == 1;
 			continue;
+		}
 		snprintf(why, size, "the CSR carries the attribute %s (only challengePassword is allowed)",
 			 nid == NID_undef ? "of unknown type" : nid_name(nid));
 		return -EPERM;
 	}
 	if (p->allow_extensions)
 		return 0;
+	/*
+	 * X509_REQ_get_extensions() reads the first value of the first such
+	 * attribute only; a CA may read them all (Go's crypto/x509 does), so
+	 * an empty one in front would hide the rest from this check.
+	 */
+	if (ext_attrs > 1 || !one_value) {
+		snprintf(why, size, "the CSR carries %s extensionRequest (one, with one value, at most)",
+			 ext_attrs > 1 ? "more than one" : "a multi-valued");
+		return -EPERM;
+	}
 	exts = X509_REQ_get_extensions(req);
 	n = sk_X509_EXTENSION_num(exts);
 	if (n > 0) {

@@ -169,33 +169,111 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 	d->need_accept = true;
 	if (fresh)
 		ca_back(d);
+	d->ca_refresh_ms = lsc_now_ms() + d->cfg.ca_refresh_ms;
 	return 0;
 }
 
 /*
  * The CA lscd trusts: ca_fingerprint when configured, else the one
  * recorded in the state directory (trust on first use); "" when neither.
+ * A record that exists but cannot be read is an error, never "none": that
+ * would trust whichever CA answers next and write it over the record.
  */
-static void trusted_fp(const struct lscd *d, char fp[65], const char **from)
+static int trusted_fp(const struct lscd *d, char fp[65], const char **from)
 {
+	int rc;
+
 	fp[0] = '\0';
 	*from = NULL;
 	if (d->cfg.ca_fingerprint) {
 		snprintf(fp, 65, "%s", d->cfg.ca_fingerprint);
 		*from = "ca_fingerprint";
-	} else if (!lscd_pin_load(d->cfg.state_dir, fp)) {
-		*from = LSCD_PIN_FILE;
+		return 0;
 	}
+	rc = lscd_pin_load(d->cfg.state_dir, fp);
+	if (!rc) {
+		*from = LSCD_PIN_FILE;
+		return 0;
+	}
+	fp[0] = '\0';
+	if (rc == -ENOENT)
+		return 0;
+	lsc_err("CA %s not trusted: %s/%s cannot be read (%s); run: lscd ca accept FINGERPRINT",
+		d->cfg.ca_url ? d->cfg.ca_url : "?", d->cfg.state_dir, LSCD_PIN_FILE,
+		strerror(-rc));
+	return rc;
 }
 
-static void ca_policy(const struct lscd *d, const char *fp,
-		      struct lscd_ca_policy *pol)
+/*
+ * next: the CA the recorded one announced, taken in its place (a rollover
+ * the pinned CA signed); "" when there is none, or when ca_fingerprint
+ * pins the CA: a configured pin changes only in the configuration.
+ */
+static void ca_policy(const struct lscd *d, const char *fp, const char *from,
+		      char next[65], struct lscd_ca_policy *pol)
 {
+	char by[65];
+
 	lscd_ca_policy_init(pol);
 	pol->fingerprint = *fp ? fp : NULL;
 	pol->root_file = d->cfg.ca_root;
 	pol->min_cipher = d->cfg.min_cipher;
 	pol->min_digest = d->cfg.min_digest;
+	next[0] = '\0';
+	if (from && !strcmp(from, LSCD_PIN_FILE) &&
+	    !lscd_next_load(d->cfg.state_dir, next, by) && !strcmp(by, fp))
+		pol->next_fingerprint = next;
+	else
+		next[0] = '\0';
+}
+
+/*
+ * GetNextCACert announced a next CA, signed by the current one (cur):
+ * recorded, so that lscd takes it when GetCACert returns it.
+ */
+static void note_next(struct lscd *d, const char *cur, const char *next)
+{
+	char have[65], by[65];
+	bool known;
+	int rc;
+
+	if (!strcmp(cur, next))
+		return;
+	known = !lscd_next_load(d->cfg.state_dir, have, by) &&
+		!strcmp(have, next) && !strcmp(by, cur);
+	if (!known) {
+		rc = lscd_next_save(d->cfg.state_dir, next, cur);
+		if (rc) {
+			lsc_err("CA %s announces its next CA %s, but %s/%s cannot be written: %s; lscd will refuse the next CA",
+				d->cfg.ca_url, next, d->cfg.state_dir, LSCD_NEXT_FILE,
+				strerror(-rc));
+			return;
+		}
+	}
+	if (d->cfg.ca_fingerprint && !known)
+		lsc_warn("CA %s announces its next CA %s (GetNextCACert, signed by the current CA %s); ca_fingerprint pins the current one, so lscd will refuse the next CA until ca_fingerprint is changed to %s",
+			 d->cfg.ca_url, next, cur, next);
+	else if (!known)
+		lsc_notice("CA %s announces its next CA %s (GetNextCACert, signed by the current CA %s): recorded in %s/%s; lscd will trust it when GetCACert returns it",
+			   d->cfg.ca_url, next, cur, d->cfg.state_dir, LSCD_NEXT_FILE);
+}
+
+/* The next fetch, or, on a refresh, the next check of the CA in use. */
+static void ca_retry(struct lscd *d)
+{
+	char fp[65];
+
+	if (d->ca) {
+		/* A refresh: what worked before goes on. */
+		scep_cert_fingerprint(d->ca->ca, fp);
+		lsc_warn("CA %s: check failed; the CA fetched before (%s) stays in use, next check in %u s",
+			 d->cfg.ca_url, fp, d->cfg.ca_refresh_ms / 1000);
+		d->ca_refresh_ms = lsc_now_ms() + d->cfg.ca_refresh_ms;
+		return;
+	}
+	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
+		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
+	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 }
 
 /*
@@ -206,11 +284,26 @@ static void ca_fetch_failed(struct lscd *d, int rc, bool first, const char *seen
 {
 	struct lscd_ca_policy pol;
 	struct scep_ca *ca = NULL;
-	char fp[65];
+	char fp[65], next[65], by[65];
 	const char *from;
+	bool unreadable = trusted_fp(d, fp, &from) != 0;
 
-	trusted_fp(d, fp, &from);
-	ca_policy(d, fp, &pol);
+	ca_policy(d, fp, from, next, &pol);
+	if (unreadable)
+		goto retry;
+	if (rc == -EPERM && d->cfg.ca_fingerprint &&
+	    !lscd_next_load(d->cfg.state_dir, next, by) && !strcmp(next, seen) &&
+	    !strcmp(by, fp)) {
+		lsc_err("CA %s refused: it rolled over to %s, which the previous CA %s announced (GetNextCACert, signed by it), but ca_fingerprint pins %s: change ca_fingerprint to %s and reload",
+			d->cfg.ca_url, seen, fp, fp, seen);
+		goto retry;
+	}
+	if (rc == -EPERM && d->cfg.ca_fingerprint) {
+		/* "lscd ca accept" would not help: the configuration wins. */
+		lsc_err("CA %s refused: its certificate's fingerprint %s is not the trusted %s (ca_fingerprint); if the CA changed on purpose, set ca_fingerprint = %s in %s (or --fingerprint) and reload",
+			d->cfg.ca_url, seen, fp, seen, d->config_path);
+		goto retry;
+	}
 	if (rc == -EPERM) {
 		lsc_err("CA %s refused: its certificate's fingerprint %s is not the trusted %s (%s); if the CA changed on purpose, run: lscd ca accept %s",
 			d->cfg.ca_url, seen, fp, from, seen);
@@ -229,9 +322,7 @@ static void ca_fetch_failed(struct lscd *d, int rc, bool first, const char *seen
 		scep_ca_free(ca);
 	}
 retry:
-	lsc_err("CA %s not available; AP requests wait in the kernel, next try in %u s",
-		d->cfg.ca_url, d->cfg.ca_retry_ms / 1000);
-	d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
+	ca_retry(d);
 }
 
 /*
@@ -242,19 +333,24 @@ static void try_ca(struct lscd *d, bool first)
 {
 	struct lscd_ca_policy pol;
 	const char *from;
-	char fp[65];
+	char fp[65], next[65];
 	int rc;
 
 	lscd_cafetch_cancel(&d->caf);
 	d->caf_probe = false;
+	d->caf_refresh = d->ca != NULL;
 	if (!d->cfg.ca_url) {
 		if (first)
 			lsc_err("no CA URL: set ca_url in %s or use --url", d->config_path);
 		d->ca_retry_ms = lsc_now_ms() + d->cfg.ca_retry_ms;
 		return;
 	}
-	trusted_fp(d, fp, &from);
-	ca_policy(d, fp, &pol);
+	if (trusted_fp(d, fp, &from)) {
+		ca_retry(d);
+		return;
+	}
+	ca_policy(d, fp, from, next, &pol);
+	pol.want_next = true;
 	d->caf_first = first;
 	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url, &pol,
 				&d->http, d->cfg.trace);
@@ -266,12 +362,13 @@ static void probe_ca(struct lscd *d)
 {
 	struct lscd_ca_policy pol;
 	const char *from;
-	char fp[65];
+	char fp[65], next[65];
 	int rc;
 
 	lsc_info("probing the CA %s", d->cfg.ca_url);
+	/* Any answer will do: without a readable pin, the probe takes none. */
 	trusted_fp(d, fp, &from);
-	ca_policy(d, fp, &pol);
+	ca_policy(d, fp, from, next, &pol);
 	rc = lscd_cafetch_start(&d->caf, d->multi, d->cfg.ca_url, &pol,
 				&d->http, d->cfg.trace);
 	if (rc)
@@ -284,6 +381,8 @@ static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
 {
 	struct lscd *d = arg;
 	struct scep_ca *ca = NULL;
+	const char *from;
+	char now[65] = "";
 	int rc;
 
 	if (!lscd_cafetch_owns(&d->caf, easy))
@@ -301,7 +400,32 @@ static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
 			ca_back(d);
 		return;
 	}
-	if (!rc && !d->caf.pinned) {
+	/* "lscd ca accept" may have recorded a CA while this fetch ran:
+	 * that one rules, and is not written over. */
+	if (!rc && !d->caf.pinned &&
+	    (trusted_fp(d, now, &from) || (*now && scep_ca_check_fingerprint(ca, now)))) {
+		scep_ca_free(ca);
+		ca_fetch_failed(d, -EPERM, d->caf_first, d->caf.seen);
+		return;
+	}
+	if (!rc && d->caf.rolled) {
+		char old[65];
+
+		trusted_fp(d, old, &from);
+		rc = lscd_pin_save(d->cfg.state_dir, d->caf.seen);
+		if (rc) {
+			lsc_err("CA %s rolled over to %s, but %s/%s cannot be written: %s; not using it",
+				d->cfg.ca_url, d->caf.seen, d->cfg.state_dir, LSCD_PIN_FILE,
+				strerror(-rc));
+			scep_ca_free(ca);
+			ca_fetch_failed(d, -EIO, false, d->caf.seen);
+			return;
+		}
+		lscd_next_clear(d->cfg.state_dir);
+		lsc_notice("CA %s rolled over: now %s, announced by the previous CA %s (GetNextCACert, signed by it); recorded in %s/%s",
+			   d->cfg.ca_url, d->caf.seen, old, d->cfg.state_dir, LSCD_PIN_FILE);
+	}
+	if (!rc && !d->caf.pinned && !*now) {
 		rc = lscd_pin_save(d->cfg.state_dir, d->caf.seen);
 		if (rc) {
 			/* Unrecorded, the next start would trust any CA again. */
@@ -314,10 +438,18 @@ static void on_ca_fetched(void *arg, CURL *easy, CURLcode code)
 		lsc_notice("CA %s trusted on first use: fingerprint (SHA-256) %s, recorded in %s/%s",
 			   d->cfg.ca_url, d->caf.seen, d->cfg.state_dir, LSCD_PIN_FILE);
 	}
-	if (!rc)
+	if (!rc && d->caf.next)
+		note_next(d, d->caf.seen, d->caf.next_fp);
+	if (!rc && d->caf_refresh && d->ca &&
+	    !scep_ca_check_fingerprint(d->ca, d->caf.seen)) {
+		/* The same CA: the transactions keep theirs, nothing to push. */
+		scep_ca_free(ca);
+		d->ca_refresh_ms = lsc_now_ms() + d->cfg.ca_refresh_ms;
+	} else if (!rc) {
 		install_ca(d, ca, true);
-	else
+	} else {
 		ca_fetch_failed(d, rc, d->caf_first, d->caf.seen);
+	}
 }
 
 static void on_event(uint8_t cmd, struct nlattr **attrs, void *arg)
@@ -722,6 +854,9 @@ int lscd_run(struct lscd *d)
 		if (d->ca_down && d->ca && d->cfg.ca_url && !d->caf.busy &&
 		    !d->stopping && now >= d->ca_probe_ms)
 			probe_ca(d);
+		if (d->ca && !d->ca_down && d->cfg.ca_refresh_ms && !d->caf.busy &&
+		    !d->stopping && now >= d->ca_refresh_ms)
+			try_ca(d, false);
 		if (!d->stopping && now >= d->family_check_ms) {
 			check_family(d);
 			d->family_check_ms = now + LSCD_FAMILY_CHECK_MS;
@@ -749,6 +884,9 @@ int lscd_run(struct lscd *d)
 			next = d->ca_retry_ms;
 		if (d->ca_down && d->ca && !d->caf.busy && d->ca_probe_ms < next)
 			next = d->ca_probe_ms;
+		if (d->ca && !d->ca_down && d->cfg.ca_refresh_ms && !d->caf.busy &&
+		    d->ca_refresh_ms < next)
+			next = d->ca_refresh_ms;
 		if (d->ca && d->renew_check_ms < next)
 			next = d->renew_check_ms;
 		if (d->family_check_ms < next)

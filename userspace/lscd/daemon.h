@@ -67,6 +67,8 @@ struct lscd {
 	struct lscd_cafetch caf;	/* GetCACaps/GetCACert in progress */
 	bool caf_first;			/* that fetch is the one at start */
 	bool caf_probe;			/* that fetch asks if the CA is back */
+	bool caf_refresh;		/* that fetch checks the CA in use */
+	uint64_t ca_refresh_ms;		/* next such check */
 	bool ca_down;			/* jobs held until the CA answers */
 	uint64_t ca_probe_ms;
 	unsigned int ca_probe_delay_ms;

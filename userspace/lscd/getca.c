@@ -28,8 +28,8 @@ int lscd_cmd_getca(int argc, char **argv)
 	static const struct option longopts[] = { LSCD_CA_LONGOPTS, { 0 } };
 	struct lscd_ca_opts o;
 	struct scep_ca *ca = NULL;
-	STACK_OF(X509) *next = NULL;
-	char caps[256], fp[65], err[512];
+	struct scep_ca *next = NULL;
+	char caps[256], fp[65], nfp[65], err[512];
 	int c, rc;
 
 	lscd_ca_opts_init(&o);
@@ -75,15 +75,15 @@ int lscd_cmd_getca(int argc, char **argv)
 		if (rc || x.status != 200) {
 			lsc_http_xfer_error(&x, err, sizeof(err));
 			printf("Next CA certificate: none (%s)\n", err);
-		} else if (scep_ca_parse_next(ca, x.body, x.len, &next, err,
-					      sizeof(err))) {
-			printf("Next CA certificate: rejected (%s)\n", err);
+		} else if (scep_ca_next(ca, x.body, x.len, &next, nfp, err,
+					sizeof(err))) {
+			printf("Next CA certificate: refused (%s); announced CA %s, current CA %s\n",
+			       err, nfp[0] ? nfp : "unreadable", fp);
 		} else {
-			int i;
-
-			printf("Next CA certificates: %d\n", sk_X509_num(next));
-			for (i = 0; i < sk_X509_num(next); i++)
-				scep_cert_describe(sk_X509_value(next, i), "  ", stdout);
+			printf("Next CA certificates: %d, signed by the current CA\n",
+			       sk_X509_num(next->certs));
+			scep_ca_describe(next, "  ", stdout);
+			printf("Next CA fingerprint (SHA-256): %s\n", nfp);
 		}
 		lsc_http_xfer_cleanup(&x);
 	} else {
@@ -99,9 +99,9 @@ int lscd_cmd_getca(int argc, char **argv)
 		if (!rc && ca->ra_sign != ca->ca && ca->ra_sign != ca->ra_enc)
 			rc = lscd_write_pem(o.out_dir, "ra-sign.pem", ca->ra_sign, NULL);
 		if (!rc && next)
-			rc = lscd_write_pem(o.out_dir, "next-ca.pem", NULL, next);
+			rc = lscd_write_pem(o.out_dir, "next-ca.pem", NULL, next->certs);
 	}
-	sk_X509_pop_free(next, X509_free);
+	scep_ca_free(next);
 	scep_ca_free(ca);
 	return rc ? 1 : 0;
 }

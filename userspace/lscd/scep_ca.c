@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include <openssl/bio.h>
+#include <openssl/cms.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -74,10 +75,10 @@ int scep_ca_set_certs(struct scep_ca *ca, const char *content_type,
 		      const uint8_t *body, size_t len, char *err, size_t errlen)
 {
 	STACK_OF(X509) *certs = NULL;
-	X509 *issuer = NULL, *enc = NULL, *sig = NULL, *x;
+	X509 *x;
 	bool single = content_type && !strncasecmp(content_type,
 				"application/x-x509-ca-cert", 26);
-	int i, j, rc;
+	int rc;
 
 	if (!len) {
 		scep_set_err(err, errlen, "GetCACert: empty reply");
@@ -115,6 +116,14 @@ int scep_ca_set_certs(struct scep_ca *ca, const char *content_type,
 			return rc;
 		}
 	}
+	return scep_ca_take_certs(ca, certs, "GetCACert", err, errlen);
+}
+
+int scep_ca_take_certs(struct scep_ca *ca, STACK_OF(X509) *certs,
+		       const char *op, char *err, size_t errlen)
+{
+	X509 *issuer = NULL, *enc = NULL, *sig = NULL, *x;
+	int i, j;
 
 	/* Non-CA certificates are RA certificates; their issuer is the CA. */
 	for (i = 0; i < sk_X509_num(certs); i++) {
@@ -155,15 +164,15 @@ int scep_ca_set_certs(struct scep_ca *ca, const char *content_type,
 	if (!issuer && sk_X509_num(certs) == 1)
 		issuer = sk_X509_value(certs, 0);
 	if (!issuer) {
-		scep_set_err(err, errlen, "GetCACert: no CA certificate among %d",
+		scep_set_err(err, errlen, "%s: no CA certificate among %d", op,
 			     sk_X509_num(certs));
 		sk_X509_pop_free(certs, X509_free);
 		return -ENOENT;
 	}
 	if ((enc || sig) && (!enc || !sig)) {
 		scep_set_err(err, errlen,
-			     "GetCACert: RA certificates lack an %s certificate",
-			enc ? "RA signing" : "RA encryption");
+			     "%s: RA certificates lack an %s certificate", op,
+			     enc ? "RA signing" : "RA encryption");
 		sk_X509_pop_free(certs, X509_free);
 		return -ENOENT;
 	}
@@ -173,7 +182,7 @@ int scep_ca_set_certs(struct scep_ca *ca, const char *content_type,
 			continue;
 		if (X509_verify(x, X509_get0_pubkey(issuer)) != 1) {
 			scep_set_err(err, errlen,
-				     "GetCACert: RA certificate not signed by the CA");
+				     "%s: RA certificate not signed by the CA", op);
 			sk_X509_pop_free(certs, X509_free);
 			return -EBADMSG;
 		}
@@ -353,37 +362,89 @@ char *scep_ca_url(const struct scep_ca *ca, const char *operation,
 }
 
 /*
- * GetNextCACert reply: a SignedData by the current CA (or RA) whose content
- * is a degenerate PKCS#7 with the rollover certificates (section 4.7).
+ * What a GetNextCACert reply claims, unverified: the encapsulated
+ * certificates, or those of a bare certs-only PKCS#7.  Only to name the
+ * announced CA when the reply is refused.
  */
-int scep_ca_parse_next(const struct scep_ca *ca, const uint8_t *body,
-		       size_t len, STACK_OF(X509) **certs, char *err,
-		       size_t errlen)
+static STACK_OF(X509) *claimed_certs(const uint8_t *body, size_t len)
 {
-	STACK_OF(X509) *signers = sk_X509_new_null();
+	const unsigned char *p = body;
+	CMS_ContentInfo *cms = len <= INT32_MAX ?
+		d2i_CMS_ContentInfo(NULL, &p, (long)len) : NULL;
+	ASN1_OCTET_STRING **content = cms ? CMS_get0_content(cms) : NULL;
+	STACK_OF(X509) *certs = NULL;
+
+	if (content && *content && ASN1_STRING_length(*content) > 0)
+		scep_certs_from_pkcs7(ASN1_STRING_get0_data(*content),
+				      (size_t)ASN1_STRING_length(*content), &certs);
+	if (!certs && cms)
+		certs = CMS_get1_certs(cms);
+	CMS_ContentInfo_free(cms);
+	ERR_clear_error();
+	return certs;
+}
+
+static void next_fingerprint(const struct scep_ca *cur, STACK_OF(X509) *certs,
+			     char fp[65])
+{
+	struct scep_ca *tmp = scep_ca_new(cur->url);
+	char err[128];
+
+	fp[0] = '\0';
+	if (tmp && certs && !scep_ca_take_certs(tmp, certs, "GetNextCACert", err,
+						 sizeof(err)))
+		scep_cert_fingerprint(tmp->ca, fp);
+	else
+		sk_X509_pop_free(certs, X509_free);
+	scep_ca_free(tmp);
+}
+
+int scep_ca_next(const struct scep_ca *ca, const uint8_t *body, size_t len,
+		 struct scep_ca **next, char fp[65], char *err, size_t errlen)
+{
+	STACK_OF(X509) *signers = sk_X509_new_null(), *certs = NULL;
+	struct scep_ca *n = NULL;
 	uint8_t *inner = NULL;
 	size_t inner_len = 0;
 	int rc = -ENOMEM;
 
+	fp[0] = '\0';
 	if (!signers || !sk_X509_push(signers, ca->ra_sign) ||
 	    (ca->ca != ca->ra_sign && !sk_X509_push(signers, ca->ca)))
 		goto out;
 	rc = scep_signed_content(body, len, signers, &inner, &inner_len);
 	if (rc == -EBADMSG) {
-		scep_set_err(err, errlen, "GetNextCACert: reply does not parse");
+		scep_set_err(err, errlen, "GetNextCACert: the reply is not a CMS SignedData");
 		goto out;
 	}
 	if (rc == -EKEYREJECTED) {
+		next_fingerprint(ca, claimed_certs(body, len), fp);
 		scep_set_err(err, errlen,
-			     "GetNextCACert: not signed by the current CA or RA");
+			     "GetNextCACert: the reply is not signed by the current CA (nor its RA)");
 		goto out;
 	}
 	if (rc)
 		goto out;
-	rc = scep_certs_from_pkcs7(inner, inner_len, certs);
+	rc = scep_certs_from_pkcs7(inner, inner_len, &certs);
+	if (rc) {
+		scep_set_err(err, errlen,
+			     "GetNextCACert: no certificate set inside the signed reply");
+		goto out;
+	}
+	n = scep_ca_new(ca->url);
+	if (!n) {
+		sk_X509_pop_free(certs, X509_free);
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = scep_ca_take_certs(n, certs, "GetNextCACert", err, errlen);
 	if (rc)
-		scep_set_err(err, errlen, "GetNextCACert: no certificates inside");
+		goto out;
+	scep_cert_fingerprint(n->ca, fp);
+	*next = n;
+	n = NULL;
 out:
+	scep_ca_free(n);
 	free(inner);
 	sk_X509_free(signers);
 	return rc;

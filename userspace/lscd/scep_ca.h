@@ -49,9 +49,22 @@ int scep_ca_set_certs(struct scep_ca *ca, const char *content_type,
 int scep_ca_build_chain(struct scep_ca *ca, const char *root_pem, char *err,
 			size_t errlen);
 int scep_ca_check_fingerprint(const struct scep_ca *ca, const char *hex);
-int scep_ca_parse_next(const struct scep_ca *ca, const uint8_t *body,
-		       size_t len, STACK_OF(X509) **certs, char *err,
-		       size_t errlen);
+/*
+ * The certificates' roles (CA, RA encryption, RA signing) in certs, which
+ * it takes in all cases; op names the operation in err.
+ */
+int scep_ca_take_certs(struct scep_ca *ca, STACK_OF(X509) *certs,
+		       const char *op, char *err, size_t errlen);
+/*
+ * A GetNextCACert reply (RFC 8894 section 4.7): a SignedData by the current
+ * CA or its RA signing certificate (which the CA signed) around a
+ * degenerate PKCS#7 with the next CA's certificates.  *next gets them with
+ * their roles.  -EKEYREJECTED when it is not signed so (unsigned, or by
+ * another key), -EBADMSG when it is no SignedData.  fp gets the SHA-256 of
+ * the announced issuing CA whenever it could be read, signed or not ("").
+ */
+int scep_ca_next(const struct scep_ca *ca, const uint8_t *body, size_t len,
+		 struct scep_ca **next, char fp[65], char *err, size_t errlen);
 /* URL of an operation, with the message percent-encoded when given. */
 char *scep_ca_url(const struct scep_ca *ca, const char *operation,
 		  const char *message);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "fileio.h"
@@ -27,53 +28,99 @@ int lscd_fp_normalize(const char *in, char out[65])
 	return n == 64 ? 0 : -EINVAL;
 }
 
-static char *pin_path(const char *dir)
+static char *state_path(const char *dir, const char *name)
 {
 	char *p;
 
-	return asprintf(&p, "%s/%s", dir, LSCD_PIN_FILE) < 0 ? NULL : p;
+	return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
 }
 
-int lscd_pin_load(const char *state_dir, char hex[65])
+/*
+ * n lines of one fingerprint each; a torn or edited file is refused, not
+ * half-read.
+ */
+static int fps_load(const char *state_dir, const char *name, char (*fps)[65],
+		    int n)
 {
-	char *path = pin_path(state_dir);
+	char *path = state_path(state_dir, name), *line, *nl;
 	uint8_t *data = NULL;
 	size_t len = 0;
-	int rc;
+	int i, rc;
 
 	if (!path)
 		return -ENOMEM;
-	rc = lsc_read_file(path, 256, &data, &len);
-	if (!rc) {
-		/* One line; a torn or edited file is refused, not half-read. */
-		char *nl = strchr((char *)data, '\n');
-
+	rc = lsc_read_file(path, 512, &data, &len);
+	line = (char *)data;
+	for (i = 0; !rc && i < n; i++) {
+		nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		rc = lscd_fp_normalize((char *)data, hex);
-		if (rc)
-			lsc_err("%s: not a SHA-256 fingerprint; remove it or run lscd ca accept",
-				path);
+		rc = lscd_fp_normalize(line, fps[i]);
+		line = nl ? nl + 1 : line + strlen(line);
 	}
+	if (rc && rc != -ENOENT)
+		lsc_err("%s: not %s SHA-256 fingerprint%s; remove it%s", path,
+			n > 1 ? "two lines of a" : "a", n > 1 ? " each" : "",
+			n > 1 ? "" : " or run lscd ca accept");
 	free(data);
 	free(path);
 	return rc;
 }
 
-int lscd_pin_save(const char *state_dir, const char *fp)
+static int fps_save(const char *state_dir, const char *name,
+		    const char *const *fps, int n)
 {
-	char *path = pin_path(state_dir), hex[66];
-	int rc;
+	char *path = state_path(state_dir, name), buf[2 * 65];
+	int i, rc = 0;
 
 	if (!path)
 		return -ENOMEM;
-	rc = lscd_fp_normalize(fp, hex);
-	if (!rc) {
-		hex[64] = '\n';
-		rc = lsc_write_file_atomic(path, hex, 65, 0600);
+	for (i = 0; !rc && i < n; i++) {
+		rc = lscd_fp_normalize(fps[i], buf + i * 65);
+		buf[i * 65 + 64] = '\n';
 	}
+	if (!rc)
+		rc = lsc_write_file_atomic(path, buf, (size_t)n * 65, 0600);
 	free(path);
 	return rc;
+}
+
+int lscd_pin_load(const char *state_dir, char hex[65])
+{
+	return fps_load(state_dir, LSCD_PIN_FILE, (char (*)[65])hex, 1);
+}
+
+int lscd_pin_save(const char *state_dir, const char *fp)
+{
+	return fps_save(state_dir, LSCD_PIN_FILE, &fp, 1);
+}
+
+int lscd_next_load(const char *state_dir, char next[65], char by[65])
+{
+	char fps[2][65];
+	int rc = fps_load(state_dir, LSCD_NEXT_FILE, fps, 2);
+
+	if (!rc) {
+		memcpy(next, fps[0], 65);
+		memcpy(by, fps[1], 65);
+	}
+	return rc;
+}
+
+int lscd_next_save(const char *state_dir, const char *next, const char *by)
+{
+	const char *fps[2] = { next, by };
+
+	return fps_save(state_dir, LSCD_NEXT_FILE, fps, 2);
+}
+
+void lscd_next_clear(const char *state_dir)
+{
+	char *path = state_path(state_dir, LSCD_NEXT_FILE);
+
+	if (path && unlink(path) && errno != ENOENT)
+		lsc_warn("cannot remove %s: %s", path, strerror(errno));
+	free(path);
 }
 
 static void ca_usage(FILE *f)

@@ -167,10 +167,10 @@ static int current_set(const char *dir, char *set, size_t size)
 
 	join(path, sizeof(path), dir, WTP_LSC_LINK);
 	n = readlink(path, set, size - 1);
-	if (n < 0 || strchr(set, '/'))
+	if (n < 0)
 		return -1;
 	set[n] = '\0';
-	return 0;
+	return strchr(set, '/') ? -1 : 0;
 }
 
 static STACK_OF(X509) *installed_cas(const char *dir)

@@ -6,10 +6,12 @@
 # may wait (each pins its record and CSR); the rest are refused with
 # Result Code 4 in the WTP Event Response and cost nothing (kmalloc-4k
 # active objects before and after); the waiting ones expire after
-# request_timeout_s and their APs are told why.
+# request_timeout_s and their APs are told why.  Then a request a helper
+# accepted and let go (its socket closed) expires the same way, although
+# its AP had reached enrolling.
 
 . tests/lib.sh
-plan 10
+plan 15
 
 peer=build/tools/capwap_peer
 sys=/sys/kernel/capwap_lsc
@@ -24,4 +26,8 @@ else
 fi
 checks 7 "capwap_peer flood" $peer flood 100
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
+check "modprobe capwap_lsc request_timeout_s=3" \
+	modprobe capwap_lsc request_timeout_s=3 echo_interval=2 dead_echoes=10
+checks 3 "capwap_peer released" $peer released
+check "modprobe -r capwap_lsc (released)" modprobe -r capwap_lsc
 finish

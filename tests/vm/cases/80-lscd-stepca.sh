@@ -10,9 +10,17 @@
 # No ca_fingerprint is configured: lscd trusts the first CA on first use
 # (state/ca.pin).  Restarted against another CA (scepserver) at a new URL,
 # it refuses it, naming both fingerprints, until "lscd ca accept".
+#
+# In between, a crash right after step-ca answered and before lscd
+# journaled the certificate (LSCD_TEST_EXIT_AFTER=answered; the journal
+# says "sent"): the restarted lscd asks first with CertPoll under the same
+# transactionID, but step-ca keeps no transactions (its CertPoll is "not
+# implemented"), so lscd sends the request again: step-ca issues two
+# certificates for the request, the first never delivered.  Counted from
+# step-ca's own request log: PKIOperations it answered with HTTP 200.
 
 . tests/lib.sh
-plan 7
+plan 9
 . tests/vm/cases/lscd-lib.bash
 
 STEPCA=build/step-ca
@@ -36,6 +44,7 @@ cat >"$tmp/ca.json" <<JSON
 	"address": "127.0.0.1:9443", "insecureAddress": "127.0.0.1:9080",
 	"dnsNames": ["127.0.0.1"],
 	"db": { "type": "badgerv2", "dataSource": "$tmp/db" },
+	"logger": { "format": "text" },
 	"authority": { "provisioners": [
 		{ "type": "SCEP", "name": "scep", "challenge": "sekrit", "forceCN": true } ] }
 }
@@ -78,6 +87,43 @@ else
 	not_ok "lscd_stepca: ca.pin '$(cat "$tmp/state/ca.pin" 2>&1)' / $(grep -m1 'first use' "$tmp/lscd.log")"
 fi
 lscd_stop_ok lscd_stepca
+
+stepca_answered() {
+	grep -c 'method=POST .*operation=PKIOperation.* status=200 ' "$tmp/step-ca.log"
+}
+mac=02:4c:53:76:00:02
+n0=$(stepca_answered)
+# renew_days=0: step-ca's certificates live 24 hours, and a controller
+# renewal at each start would blur the count.
+LSCD_TEST_EXIT_AFTER=answered lscd_start --url "$URL" --challenge sekrit \
+	--set ca_root="$tmp/root.crt" --set renew_days=0 ||
+	{ not_ok "lscd_stepca: lscd did not start: $(lscd_tail)"; exit 1; }
+ap_run "$mac" AP3G1 --timeout 400
+if wait_until 240 sh -c "! kill -0 $lscd_pid 2>/dev/null"; then
+	wait "$lscd_pid" 2>/dev/null
+	lscd_pid=
+	lscd_start --url "$URL" --challenge sekrit --set ca_root="$tmp/root.crt" \
+		--set renew_days=0 ||
+		{ not_ok "lscd_stepca: lscd did not restart: $(lscd_tail)"; exit 1; }
+	if wait "${ap_pids[-1]}" && [ "$(ap_attr "$mac" cert_type)" = LSC ] &&
+		grep -q "AP $mac request [0-9]*: resuming from the journal, state sent" "$tmp/lscd.log" &&
+		grep -q "AP $mac request [0-9]*: the CA does not answer CertPoll" "$tmp/lscd.log"; then
+		ok "lscd_stepca: crash after the CA answered: lscd polled, step-ca refused, lscd sent again; the AP holds its LSC"
+	else
+		not_ok "lscd_stepca: crash after the CA answered: $(ap_log "$mac") / $(lscd_tail 4)"
+	fi
+else
+	not_ok "lscd_stepca: lscd did not reach the crash point: $(lscd_tail 3)"
+	lscd_stop
+fi
+n=$(( $(stepca_answered) - n0 ))
+echo "# lscd_stepca: crash after the CA answered: step-ca issued $n certificate(s) for the request"
+if [ "$n" = 2 ]; then
+	ok "lscd_stepca: crash after the CA answered: step-ca issued 2 certificates (it keeps no transactions)"
+else
+	not_ok "lscd_stepca: crash after the CA answered: step-ca answered $n PKIOperation(s) with 200, not 2"
+fi
+lscd_stop
 
 # Another CA: refused until accepted with one command.
 ca_serve ca 8080 -allowrenew 0 || { not_ok "lscd_stepca: scepserver did not start"; exit 1; }

@@ -5,8 +5,11 @@
 # running lscd (lscd.conf, no command-line CA options, which would win):
 #   - lscd starts while its CA is down: it says so, AP requests wait in
 #     the kernel, and when the CA comes up (ca_retry_interval) they go on
-#   - ca_fingerprint: a wrong one refuses the CA (no AP is enrolled), the
-#     right one takes it
+#   - a ca.pin that cannot be read trusts no CA (not the first one seen,
+#     which would be written over it) until "lscd ca accept"
+#   - ca_fingerprint: a wrong one refuses the CA (no AP is enrolled, and
+#     the log says to change ca_fingerprint, not to run "lscd ca accept"),
+#     the right one takes it
 #   - a new CA (ca_url and ca_fingerprint of a second, RSA-4096 CA): the
 #     kernel gets it (an AP's new LSC from it passes the kernel's LSC join
 #     check), and lscctl shows its fingerprint
@@ -18,7 +21,7 @@
 #     lscd loads capwap_lsc itself
 
 . tests/lib.sh
-plan 11 900
+plan 12 900
 . tests/vm/cases/lscd-lib.bash
 
 # Module autoloading is switched off for a while below: whatever happens,
@@ -52,6 +55,7 @@ waits() { [ "$(ap_attr "$1" state)" = csr-received ]; }
 
 # --- the CA is down when lscd starts ---------------------------------------
 cp -r "$fx/ca2048" "$tmp/ca"
+printf 'not a fingerprint\n' >"$tmp/state/ca.pin"
 config ca_url=http://127.0.0.1:8080/scep ca_retry_interval=1 retries=1 retry_delay=0.2
 lscd_start --config "$conf" || { not_ok "lscd_ca: lscd did not start: $(lscd_tail)"; exit 1; }
 ap_run 02:4c:53:91:00:01 AP3G1 --daemon
@@ -62,6 +66,15 @@ else
 	not_ok "lscd_ca: CA down at start: AP state '$(ap_attr 02:4c:53:91:00:01 state)': $(lscd_tail 3)"
 fi
 ca_serve ca 8080 -allowrenew 0 || { not_ok "lscd_ca: scepserver did not start"; exit 1; }
+n=$(grep -c 'ca.pin cannot be read (Invalid argument)' "$tmp/lscd.log")
+if wait_until 60 sh -c "[ \$(grep -c 'ca.pin cannot be read (Invalid argument)' '$tmp/lscd.log') -ge $((n + 2)) ]" &&
+	[ "$(cat "$tmp/state/ca.pin")" = "not a fingerprint" ] && ! grep -q 'trusted on first use' "$tmp/lscd.log" &&
+	[ "$(ap_attr 02:4c:53:91:00:01 state)" = csr-received ]; then
+	ok "lscd_ca: an unreadable ca.pin trusts no CA and is not written over; the AP's request waits"
+else
+	not_ok "lscd_ca: unreadable ca.pin: '$(cat "$tmp/state/ca.pin")', AP $(ap_attr 02:4c:53:91:00:01 state): $(lscd_tail 3)"
+fi
+build/lscd ca accept --config /dev/null --state-dir "$tmp/state" "$(fp "$tmp/ca/ca.pem")" >/dev/null
 if wait_until 300 has_lsc_from 02:4c:53:91:00:01 "$tmp/ca/ca.pem"; then
 	ok "lscd_ca: the CA came up: lscd took it within ca_retry_interval and the AP got its LSC"
 else
@@ -74,6 +87,7 @@ wrong=$(printf '%s' "$fp_a" | tr 0-9a-f 1-9a-f0)
 reload ca_url=http://127.0.0.1:8080/scep ca_fingerprint="$wrong" ca_retry_interval=1
 ap_run 02:4c:53:91:00:02 AP3G1 --daemon
 if wait_until 60 grep -q "does not match the pinned $wrong: refusing this CA" "$tmp/lscd.log" &&
+	grep -q "(ca_fingerprint); if the CA changed on purpose, set ca_fingerprint = $fp_a in $conf" "$tmp/lscd.log" &&
 	wait_until 120 waits 02:4c:53:91:00:02; then
 	ok "lscd_ca: a wrong ca_fingerprint refuses the CA: the AP's request waits"
 else

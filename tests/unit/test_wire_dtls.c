@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Unit tests of kmod/wire_dtls.c in userspace: the CAPWAP DTLS header
+ * (RFC 5415 section 4.2), DTLS 1.2 record headers (RFC 6347 section
+ * 4.1), the AES-GCM nonce and additional data (RFC 5288 section 3, RFC
+ * 5246 section 6.2.3.3), the replay window (RFC 6347 section 4.1.2.6)
+ * and the key block (docs/PROTOCOL.md section 6.4).  The expected bytes
+ * are written out by hand from those layouts, fields separated by ':'.
+ * test_dtls_handover holds the same code to what OpenSSL does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hex.h"
+#include "tap.h"
+#include "wire_dtls.h"
+
+static u8 buf[512], want[512];
+
+static size_t unhex(const char *hex, u8 *out)
+{
+	int n = lsc_hex_decode(out, 512, hex);
+
+	if (n < 0) {
+		fprintf(stderr, "bad hex in test: %s\n", hex);
+		exit(2);
+	}
+	return n;
+}
+
+static const char *capwap_header(void)
+{
+	size_t n;
+
+	n = unhex("01:000000:16fefd", buf);
+	CHECK(capwap_dtls_parse_header(buf, n) == 4, "type 1 refused");
+	/* RFC 5415 4.2: receivers ignore the reserved bits. */
+	n = unhex("01:ffffff", buf);
+	CHECK(capwap_dtls_parse_header(buf, n) == 4, "reserved bits refused");
+	n = unhex("00:000000", buf);
+	CHECK(capwap_dtls_parse_header(buf, n) == -EPROTO,
+	      "clear-text preamble taken for DTLS");
+	n = unhex("11:000000", buf);
+	CHECK(capwap_dtls_parse_header(buf, n) == -EPROTO,
+	      "CAPWAP version 1 accepted");
+	n = unhex("01:0000", buf);
+	CHECK(capwap_dtls_parse_header(buf, n) == -EBADMSG,
+	      "3-byte header accepted");
+	memset(buf, 0xee, 8);
+	capwap_dtls_put_header(buf);
+	n = unhex("01:000000", want);
+	CHECK(!memcmp(buf, want, n) && buf[4] == 0xee,
+	      "built header is not 01 00 00 00");
+	return NULL;
+}
+
+/* Two records in one datagram, the second with a 48-bit sequence number
+ * whose every byte differs, so a swapped byte shows.
+ */
+static const char *records_two(void)
+{
+	struct capwap_dtls_record r;
+	const u8 *p = buf;
+	size_t left;
+
+	left = unhex("16:fefd:0000:000000000001:0003:aabbcc"
+		     "17:fefd:0001:a1a2a3a4a5a6:0002:ddee", buf);
+	CHECK(capwap_dtls_next_record(&p, &left, &r) == 1, "first refused");
+	CHECK(r.type == 22 && r.version == 0xfefd && r.epoch == 0 &&
+	      r.seq == 1 && r.len == 3 && r.body == buf + 13 &&
+	      r.hdr == buf && r.body[0] == 0xaa, "first record misread");
+	CHECK(capwap_dtls_next_record(&p, &left, &r) == 1, "second refused");
+	CHECK(r.type == 23 && r.epoch == 1 && r.seq == 0xa1a2a3a4a5a6ULL &&
+	      r.len == 2 && r.body == buf + 29 && r.body[1] == 0xee,
+	      "second record misread: epoch %u seq %llx len %u", r.epoch,
+	      (unsigned long long)r.seq, r.len);
+	CHECK(capwap_dtls_next_record(&p, &left, &r) == 0 && !left,
+	      "no end after two records");
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	const char *hex;
+	int err;		/* of the last record */
+} record_cases[] = {
+	{ "empty_body", "17:fefd:0001:000000000000:0000", 1 },
+	{ "body_to_the_end", "17:fefd:0001:000000000000:0001:ff", 1 },
+	{ "header_12_bytes", "17:fefd:0001:000000000000:00", -ENODATA },
+	{ "type_19", "13:fefd:0001:000000000000:0000", -EBADMSG },
+	{ "type_24", "18:fefd:0001:000000000000:0000", -EBADMSG },
+	{ "dtls10_epoch0_hello", "16:feff:0000:000000000000:0000", 1 },
+	{ "dtls10_epoch1", "17:feff:0001:000000000000:0000", -EPROTONOSUPPORT },
+	{ "tls12_version", "17:0303:0001:000000000000:0000", -EPROTONOSUPPORT },
+	{ "dtls13_version", "17:fefc:0001:000000000000:0000", -EPROTONOSUPPORT },
+	{ "length_past_end", "17:fefd:0001:000000000000:0002:ff", -EMSGSIZE },
+	{ "second_past_end", "17:fefd:0001:000000000000:0000"
+			     "17:fefd:0001:000000000001:0001", -EMSGSIZE },
+	{ "body_over_2^14+2048", "17:fefd:0001:000000000000:4801", -E2BIG },
+};
+
+static const char *records_table(void)
+{
+	struct capwap_dtls_record r;
+	const u8 *p;
+	size_t i, left;
+	int ret;
+
+	for (i = 0; i < TAP_COUNT(record_cases); i++) {
+		p = buf;
+		left = unhex(record_cases[i].hex, buf);
+		while ((ret = capwap_dtls_next_record(&p, &left, &r)) == 1 &&
+		       left)
+			;
+		CHECK(ret == record_cases[i].err, "%s: %d, not %d",
+		      record_cases[i].name, ret, record_cases[i].err);
+		/* After a refusal nothing more is read from the datagram. */
+		CHECK(ret == 1 || (!left &&
+				   !capwap_dtls_next_record(&p, &left, &r)),
+		      "%s: records after a refusal", record_cases[i].name);
+	}
+	return NULL;
+}
+
+static const char *record_build(void)
+{
+	struct capwap_dtls_record r;
+	const u8 *p = buf;
+	size_t n, left;
+
+	n = unhex("17:fefd:0001:0000deadbeef:0123", want);
+	CHECK(capwap_dtls_put_record_header(buf, 23, 1, 0xdeadbeef, 0x123) ==
+	      13 && !memcmp(buf, want, n), "built header differs");
+	CHECK(capwap_dtls_put_record_header(buf, 23, 0xffff,
+					    CAPWAP_DTLS_SEQ_MAX, 0) == 13,
+	      "highest sequence number refused");
+	left = 13;
+	CHECK(capwap_dtls_next_record(&p, &left, &r) == 1 &&
+	      r.epoch == 0xffff && r.seq == 0xffffffffffffULL,
+	      "highest sequence number misread");
+	CHECK(capwap_dtls_put_record_header(buf, 23, 1,
+					    CAPWAP_DTLS_SEQ_MAX + 1, 0) ==
+	      -ERANGE, "sequence number of 49 bits taken");
+	CHECK(capwap_dtls_put_record_header(buf, 23, 1, 0,
+					    CAPWAP_DTLS_MAX_BODY + 1) == -E2BIG,
+	      "body over 2^14+2048 taken");
+	return NULL;
+}
+
+/* RFC 5288 3: salt (client/server_write_IV) then the explicit nonce. */
+static const char *gcm_nonce(void)
+{
+	u8 salt[4], expl[8], nonce[12];
+
+	unhex("01:02:03:04", salt);
+	unhex("a0:a1:a2:a3:a4:a5:a6:a7", expl);
+	capwap_dtls_gcm_nonce(nonce, salt, expl);
+	unhex("01020304:a0a1a2a3a4a5a6a7", want);
+	CHECK(!memcmp(nonce, want, 12), "nonce is not salt || explicit");
+	return NULL;
+}
+
+/*
+ * RFC 5246 6.2.3.3: additional_data = seq_num + type + version + length,
+ * with RFC 6347's seq_num = epoch (2) || sequence_number (6), and the
+ * plaintext's length, not the record's.
+ */
+static const char *gcm_aad(void)
+{
+	struct capwap_dtls_record r;
+	const u8 *p = buf;
+	size_t left;
+	u8 aad[13];
+	int plain;
+
+	left = unhex("17:fefd:0001:a1a2a3a4a5a6:0020", buf);
+	memset(buf + left, 0x55, 0x20);
+	left += 0x20;
+	CHECK(capwap_dtls_next_record(&p, &left, &r) == 1, "record refused");
+	plain = capwap_dtls_gcm_plain_len(&r);
+	CHECK(plain == 0x20 - 24, "plaintext length %d, not 8", plain);
+	capwap_dtls_aad(aad, &r, plain);
+	unhex("0001:a1a2a3a4a5a6:17:fefd:0008", want);
+	CHECK(!memcmp(aad, want, 13), "additional data differs");
+	r.len = 23;
+	CHECK(capwap_dtls_gcm_plain_len(&r) == -EBADMSG,
+	      "body shorter than nonce and tag taken");
+	r.len = 24;
+	CHECK(capwap_dtls_gcm_plain_len(&r) == 0, "empty plaintext refused");
+	return NULL;
+}
+
+static const char *replay_fresh(void)
+{
+	struct capwap_dtls_replay w;
+
+	capwap_dtls_replay_init(&w, 0);
+	CHECK(!capwap_dtls_replay_check(&w, 0), "seq 0 refused when fresh");
+	/* A record that fails to authenticate leaves the window alone. */
+	CHECK(!capwap_dtls_replay_check(&w, 0), "check moved the window");
+	capwap_dtls_replay_update(&w, 0);
+	CHECK(capwap_dtls_replay_check(&w, 0) == -EALREADY, "0 replayed");
+	CHECK(!capwap_dtls_replay_check(&w, 2), "2 refused");
+	capwap_dtls_replay_update(&w, 2);
+	CHECK(!capwap_dtls_replay_check(&w, 1), "1 (reordered) refused");
+	capwap_dtls_replay_update(&w, 1);
+	CHECK(capwap_dtls_replay_check(&w, 1) == -EALREADY, "1 replayed");
+	CHECK(capwap_dtls_replay_check(&w, 2) == -EALREADY, "2 replayed");
+	return NULL;
+}
+
+static const char *replay_edges(void)
+{
+	struct capwap_dtls_replay w;
+
+	capwap_dtls_replay_init(&w, 0);
+	capwap_dtls_replay_update(&w, 100);
+	/* The window holds 100 and the 63 below it: 37..100. */
+	CHECK(capwap_dtls_replay_check(&w, 36) == -ERANGE, "36 not too old");
+	CHECK(!capwap_dtls_replay_check(&w, 37), "37 (left edge) refused");
+	capwap_dtls_replay_update(&w, 37);
+	CHECK(capwap_dtls_replay_check(&w, 37) == -EALREADY, "37 replayed");
+	/* Moving by exactly the window size forgets everything. */
+	capwap_dtls_replay_update(&w, 164);
+	CHECK(capwap_dtls_replay_check(&w, 100) == -ERANGE, "100 not old");
+	CHECK(!capwap_dtls_replay_check(&w, 101), "101 refused");
+	CHECK(!capwap_dtls_replay_check(&w, 163), "163 refused");
+	capwap_dtls_replay_update(&w, 101);
+	CHECK(capwap_dtls_replay_check(&w, 101) == -EALREADY, "101 replayed");
+	/* Far ahead is accepted (RFC 6347 4.1.2.6: right of the window). */
+	CHECK(!capwap_dtls_replay_check(&w, CAPWAP_DTLS_SEQ_MAX),
+	      "2^48-1 refused");
+	capwap_dtls_replay_update(&w, CAPWAP_DTLS_SEQ_MAX);
+	CHECK(capwap_dtls_replay_check(&w, 164) == -ERANGE, "164 not old");
+	CHECK(capwap_dtls_replay_check(&w, CAPWAP_DTLS_SEQ_MAX) == -EALREADY,
+	      "2^48-1 replayed");
+	return NULL;
+}
+
+/* After a handover everything below the first sequence number is seen. */
+static const char *replay_handover(void)
+{
+	struct capwap_dtls_replay w;
+
+	capwap_dtls_replay_init(&w, 10);
+	CHECK(capwap_dtls_replay_check(&w, 9) == -EALREADY, "9 taken");
+	CHECK(capwap_dtls_replay_check(&w, 0) == -EALREADY, "0 taken");
+	CHECK(!capwap_dtls_replay_check(&w, 10), "10 refused");
+	capwap_dtls_replay_init(&w, 1000);
+	CHECK(capwap_dtls_replay_check(&w, 998) == -EALREADY, "998 taken");
+	CHECK(capwap_dtls_replay_check(&w, 900) == -ERANGE, "900 taken");
+	CHECK(!capwap_dtls_replay_check(&w, 1000), "1000 refused");
+	return NULL;
+}
+
+static void sample_keys(struct capwap_dtls_keys *k, u8 cipher)
+{
+	int klen = capwap_dtls_cipher_key_len(cipher);
+	int mlen = capwap_dtls_cipher_mac_key_len(cipher);
+
+	memset(k, 0, sizeof(*k));
+	k->cipher = cipher;
+	k->suite = 0xc02b;
+	k->epoch = 1;
+	k->rx_seq = 0x0102030405ULL;
+	k->tx_seq = 0xa1a2a3a4a5a6ULL;
+	memset(k->rx.key, 0x11, klen);
+	memset(k->tx.key, 0x22, klen);
+	memset(k->rx.mac_key, 0x33, mlen);
+	memset(k->tx.mac_key, 0x44, mlen);
+	if (!mlen) {
+		unhex("c1c2c3c4", k->rx.salt);
+		unhex("d1d2d3d4", k->tx.salt);
+	}
+}
+
+/* docs/PROTOCOL.md 6.4, written out for AES-128-GCM. */
+static const char *keys_layout(void)
+{
+	struct capwap_dtls_keys k, back;
+	size_t n;
+
+	sample_keys(&k, CAPWAP_DTLS_CIPHER_AES_128_GCM);
+	CHECK(capwap_dtls_keys_put(&k, buf, sizeof(buf)) == 192,
+	      "key block refused");
+	n = unhex("01:01:00:00:c02b:0001:0000000102030405:0000a1a2a3a4a5a6",
+		  want);
+	CHECK(n == 24 && !memcmp(buf, want, 24), "key block head differs");
+	memset(want, 0, 192);
+	memset(want + 24, 0x11, 16);
+	unhex("c1c2c3c4", want + 24 + 32);
+	memset(want + 108, 0x22, 16);
+	unhex("d1d2d3d4", want + 108 + 32);
+	CHECK(!memcmp(buf + 24, want + 24, 168), "key block keys differ");
+	CHECK(!capwap_dtls_keys_parse(buf, 192, &back) &&
+	      !memcmp(&back, &k, sizeof(k)), "key block does not read back");
+
+	sample_keys(&k, CAPWAP_DTLS_CIPHER_AES_128_CBC_SHA1);
+	k.flags = CAPWAP_DTLS_KEYS_F_ETM;
+	CHECK(capwap_dtls_keys_put(&k, buf, sizeof(buf)) == 192,
+	      "CBC key block refused");
+	memset(want, 0, 192);
+	memset(want + 108, 0x22, 16);
+	memset(want + 108 + 36, 0x44, 20);
+	CHECK(buf[1] == 3 && buf[2] == 1 && !memcmp(buf + 108, want + 108, 84),
+	      "CBC tx keys differ");
+	CHECK(!capwap_dtls_keys_parse(buf, 192, &back) &&
+	      !memcmp(&back, &k, sizeof(k)), "CBC block does not read back");
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	size_t off;
+	u8 val;
+	int err;
+} keys_cases[] = {
+	{ "format_2", 0, 2, -EOPNOTSUPP },
+	{ "cipher_0", 1, 0, -EOPNOTSUPP },
+	{ "cipher_5", 1, 5, -EOPNOTSUPP },
+	{ "unknown_flag", 2, 2, -EOPNOTSUPP },
+	{ "etm_with_gcm", 2, 1, -EINVAL },
+	{ "reserved_byte", 3, 1, -EINVAL },
+	{ "epoch_0", 7, 0, -EINVAL },
+	{ "rx_seq_49_bits", 9, 1, -EINVAL },
+	{ "tx_seq_49_bits", 17, 1, -EINVAL },
+	{ "rx_key_byte_17", 24 + 16, 1, -EINVAL },
+	{ "tx_mac_key_for_gcm", 108 + 36, 1, -EINVAL },
+};
+
+static const char *keys_refused(void)
+{
+	struct capwap_dtls_keys k, back;
+	u8 good[192];
+	size_t i;
+	int ret;
+
+	sample_keys(&k, CAPWAP_DTLS_CIPHER_AES_128_GCM);
+	CHECK(capwap_dtls_keys_put(&k, good, sizeof(good)) == 192,
+	      "key block refused");
+	for (i = 0; i < TAP_COUNT(keys_cases); i++) {
+		memcpy(buf, good, 192);
+		buf[keys_cases[i].off] = keys_cases[i].val;
+		ret = capwap_dtls_keys_parse(buf, 192, &back);
+		CHECK(ret == keys_cases[i].err, "%s: %d, not %d",
+		      keys_cases[i].name, ret, keys_cases[i].err);
+		CHECK(back.cipher == 0 && back.rx.key[0] == 0,
+		      "%s: refused keys left in the output", keys_cases[i].name);
+	}
+	CHECK(capwap_dtls_keys_parse(good, 191, &back) == -EINVAL,
+	      "191 bytes taken");
+	/* A CBC block carries no salt. */
+	sample_keys(&k, CAPWAP_DTLS_CIPHER_AES_256_CBC_SHA1);
+	k.rx.salt[3] = 1;
+	CHECK(capwap_dtls_keys_put(&k, buf, sizeof(buf)) == -EINVAL &&
+	      !buf[24], "CBC salt taken, or refused block not wiped");
+	CHECK(capwap_dtls_keys_put(&k, buf, 191) == -ENOSPC, "short buffer");
+	return NULL;
+}
+
+static const struct tap_case cases[] = {
+	{ "capwap_dtls_header", capwap_header },
+	{ "records_two_in_a_datagram", records_two },
+	{ "records_refused_and_accepted", records_table },
+	{ "record_header_build", record_build },
+	{ "gcm_nonce_salt_then_explicit", gcm_nonce },
+	{ "gcm_aad_bytes", gcm_aad },
+	{ "replay_fresh_window", replay_fresh },
+	{ "replay_window_edges", replay_edges },
+	{ "replay_after_handover", replay_handover },
+	{ "key_block_layout", keys_layout },
+	{ "key_block_refusals", keys_refused },
+};
+
+int main(void)
+{
+	tap_plan(TAP_COUNT(cases));
+	tap_run(cases, TAP_COUNT(cases));
+	return tap_exit();
+}
