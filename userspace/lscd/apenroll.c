@@ -123,6 +123,54 @@ static void keep_issued(struct lscd *d, struct lscd_job *j, const char *why)
 	unlink_job(d, j);
 }
 
+/*
+ * A certificate the module took is kept a while, in memory only: when the
+ * module is reloaded before its AP installed it, the AP asks the new one
+ * again with the same key and gets this one (take_over), not a second
+ * from the CA.  At most LSCD_DELIVERED_MAX, for LSCD_DELIVERED_KEEP_S.
+ */
+#define LSCD_DELIVERED_KEEP_S 600
+#define LSCD_DELIVERED_MAX 4096
+
+static bool delivered_expired(const struct lscd_jentry *e, time_t now)
+{
+	return e->delivered && e->delivered + LSCD_DELIVERED_KEEP_S < now;
+}
+
+static void keep_delivered(struct lscd *d, struct lscd_job *j)
+{
+	time_t now = time(NULL);
+	size_t i, n = 0, oldest = 0;
+	struct lscd_jentry *v;
+
+	lscd_journal_remove(d->jdir, &j->je);
+	for (i = 0; i < d->nresume;) {
+		struct lscd_jentry *e = &d->resume[i];
+
+		if (delivered_expired(e, now)) {
+			lscd_jentry_release(e);
+			*e = d->resume[--d->nresume];
+			continue;
+		}
+		if (e->delivered && (!n++ || e->delivered < d->resume[oldest].delivered))
+			oldest = i;
+		i++;
+	}
+	if (n >= LSCD_DELIVERED_MAX) {
+		lscd_jentry_release(&d->resume[oldest]);
+		d->resume[oldest] = d->resume[--d->nresume];
+	}
+	v = realloc(d->resume, (d->nresume + 1) * sizeof(*v));
+	if (v) {
+		d->resume = v;
+		j->je.delivered = now;
+		j->je.kgen = d->kgen;
+		d->resume[d->nresume++] = j->je;
+		memset(&j->je, 0, sizeof(j->je));
+	}
+	unlink_job(d, j);
+}
+
 /* Hands the outcome to the kernel; the journal entry goes once it took it. */
 static void finish(struct lscd *d, struct lscd_job *j)
 {
@@ -227,13 +275,17 @@ static void finish(struct lscd *d, struct lscd_job *j)
 			 j->mac, j->je.request_id, strerror(-rc));
 		rc = 0;
 	}
-	if (rc)
+	if (rc) {
 		/* Kept in the journal: the next start re-takes and completes it. */
 		lsc_err("AP %s request %" PRIu64 ": COMPLETE failed: %s%s%s", j->mac,
 			j->je.request_id, strerror(-rc), d->cmd.error_msg[0] ? ": " : "",
 			d->cmd.error_msg);
-	else
+	} else if (j->je.state == LSCD_J_ISSUED) {
+		keep_delivered(d, j);
+		return;
+	} else {
 		lscd_journal_remove(d->jdir, &j->je);
+	}
 	unlink_job(d, j);
 }
 
@@ -570,6 +622,13 @@ static bool take_over(struct lscd *d, struct lscd_request *r, const char *hash,
 	for (i = 0; i < d->nresume; i++) {
 		struct lscd_jentry *e = &d->resume[i];
 
+		/*
+		 * One the module took goes again only to a module loaded since,
+		 * and never to a renewal: that asks for a new certificate.
+		 */
+		if (e->delivered && (e->kgen == d->kgen || delivered_expired(e, time(NULL)) ||
+				     (r->flags & CAPWAP_LSC_F_RENEWAL)))
+			continue;
 		if (e->state == LSCD_J_FAILED || !same_request(e, r->mac, ident))
 			continue;
 		if (e->state == LSCD_J_ISSUED &&
@@ -581,12 +640,16 @@ static bool take_over(struct lscd *d, struct lscd_request *r, const char *hash,
 		}
 		was = e->request_id;
 		rebind(d, e, r, mac, hash);
-		if (e->state == LSCD_J_ISSUED)
+		if (e->delivered)
+			lsc_notice("AP %s request %" PRIu64 ": same key and subject as request %" PRIu64 ", whose certificate the module took before it was reloaded (transactionID %s): delivered again, the CA is not asked again",
+				   mac, r->id, was, e->transaction_id);
+		else if (e->state == LSCD_J_ISSUED)
 			lsc_notice("AP %s request %" PRIu64 ": same key and subject as request %" PRIu64 ", whose certificate was issued and never delivered (transactionID %s): delivered from the journal, the CA is not asked again",
 				   mac, r->id, was, e->transaction_id);
 		else
 			lsc_notice("AP %s request %" PRIu64 ": same key and subject as request %" PRIu64 ", sent to the CA (transactionID %s) and never answered: asking the CA for that one",
 				   mac, r->id, was, e->transaction_id);
+		e->delivered = 0;
 		*old = e;
 		return false;
 	}

@@ -54,6 +54,12 @@ struct lscd_jentry {
 	size_t cert_len;
 	time_t created;
 	time_t updated;
+	/*
+	 * In memory only: when the module took this certificate (0: not
+	 * yet), and lscd's count of module loads then.
+	 */
+	time_t delivered;
+	unsigned int kgen;
 };
 
 const char *lscd_jstate_name(enum lscd_jstate s);
