@@ -159,6 +159,46 @@ static const char *test_csr_ec(void)
 	return why;
 }
 
+/*
+ * A request asked again (its answer never came) goes with its key, so
+ * that the certificate the controller may hold for it still fits; a key
+ * that no longer fits the parameters is not reused.
+ */
+static const char *test_pending_key_reused(void)
+{
+	EVP_PKEY *pending = wtp_keygen(CAPWAP_LSC_KEY_EC, 256);
+	struct capwap_lsc_cert_params p;
+	struct wtp_keyjob job;
+
+	CHECK(pending, "key");
+	memset(&job, 0, sizeof(job));
+	params_subject(&p);
+	p.key_type = CAPWAP_LSC_KEY_EC;
+	p.key_bits = 256;
+	wtp_params_copy(&job.params, &p);
+	job.id = ap_id;
+	job.kind = WTP_JOB_KEY;
+	CHECK(EVP_PKEY_up_ref(pending), "ref");
+	job.pending = pending;
+	wtp_keyjob_run(&job);
+	CHECK(!job.err[0] && job.csr, "CSR: %s", job.err);
+	CHECK(job.key && EVP_PKEY_eq(job.key, pending) == 1,
+	      "the pending key was not reused");
+	wtp_keyjob_clear(&job);
+	p.key_bits = 384;
+	wtp_params_copy(&job.params, &p);
+	CHECK(EVP_PKEY_up_ref(pending), "ref");
+	job.pending = pending;
+	wtp_keyjob_run(&job);
+	CHECK(!job.err[0] && job.key, "CSR: %s", job.err);
+	CHECK(EVP_PKEY_get_bits(job.key) == 384 && EVP_PKEY_eq(job.key, pending) != 1,
+	      "a P-256 key was reused for P-384 parameters");
+	wtp_keyjob_clear(&job);
+	EVP_PKEY_free(pending);
+	ERR_clear_error();
+	return NULL;
+}
+
 /* The challengePassword the CSR carries, or "" without one. */
 static int csr_challenge(EVP_PKEY *key, const struct capwap_lsc_cert_params *p,
 			 char *buf, size_t size)
@@ -595,6 +635,7 @@ int main(void)
 		{ "wtp_csr_rsa_subject_and_signature", test_csr_rsa },
 		{ "wtp_csr_challenge_password", test_csr_challenge },
 		{ "wtp_csr_ec_p256_p384", test_csr_ec },
+		{ "wtp_request_asked_again_keeps_its_key", test_pending_key_reused },
 		{ "wtp_cert_accepted", test_cert_accepted },
 		{ "wtp_cert_refused_key_cn_chain", test_cert_refused },
 		{ "wtp_cert_not_yet_valid", test_cert_not_yet_valid },

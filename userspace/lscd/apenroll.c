@@ -110,6 +110,79 @@ static int new_txn(struct lscd *d, struct lscd_job *j, unsigned int flags,
 	return 0;
 }
 
+/*
+ * A certificate the CA issued that no request is left to take: kept, in
+ * the journal and in memory, for the AP's next request with the same key
+ * and subject (take_over).  Asking the CA again would make it issue a
+ * second certificate for that key.
+ */
+static void keep_issued(struct lscd *d, struct lscd_job *j, const char *why)
+{
+	struct lscd_jentry *v = realloc(d->resume, (d->nresume + 1) * sizeof(*v));
+
+	if (!v) {
+		lsc_warn("AP %s request %" PRIu64 ": %s; certificate issued, but no memory to keep it: dropped",
+			 j->mac, j->je.request_id, why);
+		lscd_journal_remove(d->jdir, &j->je);
+		unlink_job(d, j);
+		return;
+	}
+	d->resume = v;
+	lsc_notice("AP %s request %" PRIu64 ": %s; certificate issued, kept for the AP's next request (transactionID %s)",
+		   j->mac, j->je.request_id, why, j->je.transaction_id);
+	d->resume[d->nresume++] = j->je;
+	memset(&j->je, 0, sizeof(j->je));
+	unlink_job(d, j);
+}
+
+/*
+ * A certificate the module took is kept a while, in memory only: when the
+ * module is reloaded before its AP installed it, the AP asks the new one
+ * again with the same key and gets this one (take_over), not a second
+ * from the CA.  At most LSCD_DELIVERED_MAX, for LSCD_DELIVERED_KEEP_S.
+ */
+#define LSCD_DELIVERED_KEEP_S 600
+#define LSCD_DELIVERED_MAX 4096
+
+static bool delivered_expired(const struct lscd_jentry *e, time_t now)
+{
+	return e->delivered && e->delivered + LSCD_DELIVERED_KEEP_S < now;
+}
+
+static void keep_delivered(struct lscd *d, struct lscd_job *j)
+{
+	time_t now = time(NULL);
+	size_t i, n = 0, oldest = 0;
+	struct lscd_jentry *v;
+
+	lscd_journal_remove(d->jdir, &j->je);
+	for (i = 0; i < d->nresume;) {
+		struct lscd_jentry *e = &d->resume[i];
+
+		if (delivered_expired(e, now)) {
+			lscd_jentry_release(e);
+			*e = d->resume[--d->nresume];
+			continue;
+		}
+		if (e->delivered && (!n++ || e->delivered < d->resume[oldest].delivered))
+			oldest = i;
+		i++;
+	}
+	if (n >= LSCD_DELIVERED_MAX) {
+		lscd_jentry_release(&d->resume[oldest]);
+		d->resume[oldest] = d->resume[--d->nresume];
+	}
+	v = realloc(d->resume, (d->nresume + 1) * sizeof(*v));
+	if (v) {
+		d->resume = v;
+		j->je.delivered = now;
+		j->je.kgen = d->kgen;
+		d->resume[d->nresume++] = j->je;
+		memset(&j->je, 0, sizeof(j->je));
+	}
+	unlink_job(d, j);
+}
+
 /* Hands the outcome to the kernel; the journal entry goes once it took it. */
 static void finish(struct lscd *d, struct lscd_job *j)
 {
@@ -150,6 +223,10 @@ static void finish(struct lscd *d, struct lscd_job *j)
 		 * Taken from a module since unloaded: the request ids start
 		 * over in the new one, so this id may name another AP's.
 		 */
+		if (j->je.state == LSCD_J_ISSUED) {
+			keep_issued(d, j, "the module was reloaded since it was taken");
+			return;
+		}
 		lsc_warn("AP %s request %" PRIu64 ": the module was reloaded since it was taken; result (%s) dropped",
 			 j->mac, j->je.request_id, lscd_jstate_name(j->je.state));
 		lscd_journal_remove(d->jdir, &j->je);
@@ -210,19 +287,28 @@ static void finish(struct lscd *d, struct lscd_job *j)
 			d->failed++;
 		}
 	}
+	if ((rc == -ENOENT || rc == -ESTALE) && j->je.state == LSCD_J_ISSUED) {
+		keep_issued(d, j, rc == -ENOENT ? "the kernel no longer waits for it" :
+				  "the module was reloaded since it was taken");
+		return;
+	}
 	if (rc == -ENOENT || rc == -ESTALE) {
 		/* The AP went away or the module was reloaded: nobody to tell. */
 		lsc_warn("AP %s request %" PRIu64 ": the kernel no longer waits for it (%s); result dropped",
 			 j->mac, j->je.request_id, strerror(-rc));
 		rc = 0;
 	}
-	if (rc)
+	if (rc) {
 		/* Kept in the journal: the next start re-takes and completes it. */
 		lsc_err("AP %s request %" PRIu64 ": COMPLETE failed: %s%s%s", j->mac,
 			j->je.request_id, strerror(-rc), d->cmd.error_msg[0] ? ": " : "",
 			d->cmd.error_msg);
-	else
+	} else if (j->je.state == LSCD_J_ISSUED) {
+		keep_delivered(d, j);
+		return;
+	} else {
 		lscd_journal_remove(d->jdir, &j->je);
+	}
 	unlink_job(d, j);
 }
 
@@ -475,6 +561,141 @@ static struct lscd_jentry *find_resume(struct lscd *d, uint64_t id,
 	return NULL;
 }
 
+/*
+ * The request r (a new id, the same AP, key and subject) takes over what
+ * lscd holds for an earlier one that no request is left to take: the
+ * journal entry is renamed, and carries r's id, CSR and flags from now on.
+ */
+static void rebind(struct lscd *d, struct lscd_jentry *e, struct lscd_request *r,
+		   const char *mac, const char *hash)
+{
+	int rc;
+
+	if (e->state != LSCD_J_ACCEPTED)
+		lscd_journal_remove(d->jdir, e);
+	e->request_id = r->id;
+	e->renewal = r->flags & CAPWAP_LSC_F_RENEWAL;
+	free(e->csr);
+	e->csr = r->csr;
+	e->csr_len = r->csr_len;
+	r->csr = NULL;
+	strcpy(e->csr_sha256, hash);
+	if (e->state == LSCD_J_ACCEPTED)
+		return;
+	rc = lscd_journal_write(d->jdir, e);
+	if (rc)
+		lsc_err("AP %s request %" PRIu64 ": cannot journal: %s", mac, r->id,
+			strerror(-rc));
+}
+
+static bool same_request(const struct lscd_jentry *e, const uint8_t *mac,
+			 const char *ident)
+{
+	char other[65];
+
+	return !memcmp(e->mac, mac, sizeof(e->mac)) &&
+	       !lscd_csr_identity(e->csr, e->csr_len, other) &&
+	       !strcmp(ident, other);
+}
+
+/*
+ * j holds an earlier request of r's AP: taken from a module since
+ * unloaded, or one the module has replaced since.
+ */
+static bool is_earlier(const struct lscd *d, const struct lscd_job *j,
+		       const struct lscd_request *r)
+{
+	return (j->kgen != d->kgen || j->je.request_id != r->id) &&
+	       !memcmp(j->je.mac, r->mac, sizeof(j->je.mac));
+}
+
+/*
+ * The same AP asking again, under a new request id, for the same key and
+ * subject: the module was reloaded, or the AP's request went away, while
+ * the CA worked on the earlier one.  What lscd holds for that one answers
+ * the new request: asking the CA again would make it issue a second
+ * certificate for one key.  A job still with the CA takes the new request
+ * over (true: r taken and released).  A journal entry no request took
+ * (a certificate issued and never delivered, or a request sent whose
+ * answer is still to be asked for) is renamed to the new request and
+ * returned in *old, to be resumed as after a restart.
+ */
+static bool take_over(struct lscd *d, struct lscd_request *r, const char *hash,
+		      struct lscd_jentry **old)
+{
+	X509 *issuer = d->ca ? d->ca->ca : NULL;
+	char ident[65], mac[LSC_MAC_STR_LEN], why[256];
+	struct lscd_job *j = NULL;
+	struct scep_job *sj;
+	bool candidate = false;
+	uint64_t was;
+	size_t i;
+
+	*old = NULL;
+	/* Cheap first: most requests have no earlier one of the same AP. */
+	for (sj = d->jobs.head; sj && !candidate; sj = sj->next) {
+		j = container_of(sj, struct lscd_job, sj);
+		candidate = !j->controller && is_earlier(d, j, r);
+	}
+	for (i = 0; i < d->nresume && !candidate; i++)
+		candidate = d->resume[i].state != LSCD_J_FAILED &&
+			    !memcmp(d->resume[i].mac, r->mac, sizeof(r->mac));
+	/* The module's policy of today, not of when the first was taken. */
+	if (!candidate || lscd_csr_identity(r->csr, r->csr_len, ident) ||
+	    lscd_ap_check_csr(r, &d->csr_pol, why, sizeof(why)))
+		return false;
+	lsc_mac_format(mac, r->mac);
+	for (sj = d->jobs.head; sj; sj = sj->next) {
+		j = container_of(sj, struct lscd_job, sj);
+		if (j->controller || !is_earlier(d, j, r) ||
+		    !same_request(&j->je, r->mac, ident))
+			continue;
+		was = j->je.request_id;
+		rebind(d, &j->je, r, mac, hash);
+		j->kgen = d->kgen;
+		snprintf(j->sj.tag, sizeof(j->sj.tag), "AP %s request %" PRIu64, mac, r->id);
+		lsc_notice("AP %s request %" PRIu64 ": same key and subject as request %" PRIu64 ", still with the CA (transactionID %s): its answer goes to this one",
+			   mac, r->id, was, j->je.transaction_id);
+		lscd_request_release(r);
+		return true;
+	}
+	for (i = 0; i < d->nresume; i++) {
+		struct lscd_jentry *e = &d->resume[i];
+
+		/*
+		 * One the module took goes again only to a module loaded since,
+		 * and never to a renewal: that asks for a new certificate.
+		 */
+		if (e->delivered && (e->kgen == d->kgen || delivered_expired(e, time(NULL)) ||
+				     (r->flags & CAPWAP_LSC_F_RENEWAL)))
+			continue;
+		if (e->state == LSCD_J_FAILED || !same_request(e, r->mac, ident))
+			continue;
+		if (e->state == LSCD_J_ISSUED &&
+		    lscd_jentry_answers(e, r->mac, r->csr, r->csr_len, issuer,
+					time(NULL), why, sizeof(why))) {
+			lsc_info("AP %s request %" PRIu64 ": the certificate kept from request %" PRIu64 " does not answer it: %s",
+				 mac, r->id, e->request_id, why);
+			continue;
+		}
+		was = e->request_id;
+		rebind(d, e, r, mac, hash);
+		if (e->delivered)
+			lsc_notice("AP %s request %" PRIu64 ": same key and subject as request %" PRIu64 ", whose certificate the module took before it was reloaded (transactionID %s): delivered again, the CA is not asked again",
+				   mac, r->id, was, e->transaction_id);
+		else if (e->state == LSCD_J_ISSUED)
+			lsc_notice("AP %s request %" PRIu64 ": same key and subject as request %" PRIu64 ", whose certificate was issued and never delivered (transactionID %s): delivered from the journal, the CA is not asked again",
+				   mac, r->id, was, e->transaction_id);
+		else
+			lsc_notice("AP %s request %" PRIu64 ": same key and subject as request %" PRIu64 ", sent to the CA (transactionID %s) and never answered: asking the CA for that one",
+				   mac, r->id, was, e->transaction_id);
+		e->delivered = 0;
+		*old = e;
+		return false;
+	}
+	return false;
+}
+
 /* Takes ownership of r's CSR. */
 int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 {
@@ -488,12 +709,14 @@ int lscd_ap_take(struct lscd *d, struct lscd_request *r)
 	rc = lscd_csr_hash(r->csr, r->csr_len, hash);
 	if (rc)
 		return rc;
+	old = find_resume(d, r->id, hash);
+	if (!old && take_over(d, r, hash, &old))
+		return 0;
 	j = job_new(d, false);
 	if (!j)
 		return -ENOMEM;
 	lsc_mac_format(j->mac, r->mac);
 	snprintf(j->sj.tag, sizeof(j->sj.tag), "AP %s request %" PRIu64, j->mac, r->id);
-	old = find_resume(d, r->id, hash);
 	if (old) {
 		j->je = *old;
 		*old = d->resume[--d->nresume];

@@ -9,7 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "fileio.h"
 #include "hex.h"
@@ -40,6 +43,85 @@ int lscd_csr_hash(const uint8_t *csr, size_t len, char hex[65])
 		return -EIO;
 	lsc_hex_encode(hex, md, 32);
 	return 0;
+}
+
+int lscd_csr_identity(const uint8_t *csr, size_t len, char hex[65])
+{
+	const unsigned char *p = csr;
+	X509_REQ *req = d2i_X509_REQ(NULL, &p, (long)len);
+	unsigned char *key = NULL, *subj = NULL, md[32];
+	unsigned int mdlen = 0;
+	int klen = -1, slen = -1, rc = -EBADMSG;
+	EVP_MD_CTX *ctx = NULL;
+
+	if (!req)
+		goto out;
+	klen = i2d_PUBKEY(X509_REQ_get0_pubkey(req), &key);
+	slen = i2d_X509_NAME(X509_REQ_get_subject_name(req), &subj);
+	if (klen <= 0 || slen <= 0)
+		goto out;
+	rc = -EIO;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(ctx, key, (size_t)klen) ||
+	    !EVP_DigestUpdate(ctx, subj, (size_t)slen) ||
+	    !EVP_DigestFinal_ex(ctx, md, &mdlen) || mdlen != 32)
+		goto out;
+	lsc_hex_encode(hex, md, 32);
+	rc = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	OPENSSL_free(key);
+	OPENSSL_free(subj);
+	X509_REQ_free(req);
+	ERR_clear_error();
+	return rc;
+}
+
+int lscd_jentry_answers(const struct lscd_jentry *e, const uint8_t *mac,
+			const uint8_t *csr, size_t len, X509 *issuer,
+			time_t now, char *why, size_t size)
+{
+	const unsigned char *p = csr;
+	X509_REQ *req = NULL;
+	X509 *x = NULL;
+	char a[65], b[65];
+	int rc = -ENOENT;
+
+	why[0] = '\0';
+	if (e->state != LSCD_J_ISSUED || !e->cert_len ||
+	    memcmp(e->mac, mac, sizeof(e->mac)) ||
+	    lscd_csr_identity(e->csr, e->csr_len, a) ||
+	    lscd_csr_identity(csr, len, b) || strcmp(a, b)) {
+		snprintf(why, size, "not issued for this AP's key and subject");
+		goto out;
+	}
+	req = d2i_X509_REQ(NULL, &p, (long)len);
+	p = e->cert;
+	x = d2i_X509(NULL, &p, (long)e->cert_len);
+	rc = -EBADMSG;
+	if (!req || !x ||
+	    EVP_PKEY_eq(X509_get0_pubkey(x), X509_REQ_get0_pubkey(req)) != 1) {
+		snprintf(why, size, "the certificate kept does not carry the request's key");
+		goto out;
+	}
+	rc = -ESTALE;
+	if (X509_cmp_time(X509_get0_notAfter(x), &now) <= 0) {
+		snprintf(why, size, "the certificate kept has expired");
+		goto out;
+	}
+	rc = -EKEYREJECTED;
+	if (!issuer || X509_check_issued(issuer, x) != X509_V_OK ||
+	    X509_verify(x, X509_get0_pubkey(issuer)) != 1) {
+		snprintf(why, size, "the certificate kept was not issued by the current CA");
+		goto out;
+	}
+	rc = 0;
+out:
+	X509_free(x);
+	X509_REQ_free(req);
+	ERR_clear_error();
+	return rc;
 }
 
 static char *hex_of(const uint8_t *p, size_t len)

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include <linux/capwap_lsc.h>
+#include <openssl/x509.h>
 
 enum lscd_jstate {
 	LSCD_J_ACCEPTED,	/* nothing sent yet; in memory only: entries start at SENT */
@@ -53,11 +54,32 @@ struct lscd_jentry {
 	size_t cert_len;
 	time_t created;
 	time_t updated;
+	/*
+	 * In memory only: when the module took this certificate (0: not
+	 * yet), and lscd's count of module loads then.
+	 */
+	time_t delivered;
+	unsigned int kgen;
 };
 
 const char *lscd_jstate_name(enum lscd_jstate s);
 /* Hex SHA-256 of a DER CSR. */
 int lscd_csr_hash(const uint8_t *csr, size_t len, char hex[65]);
+/*
+ * Hex SHA-256 of a DER CSR's public key and subject: what makes two
+ * requests one.  Not the CSR's bytes: an AP that asks again with the same
+ * key signs a new CSR, and an ECDSA signature differs at every signing.
+ */
+int lscd_csr_identity(const uint8_t *csr, size_t len, char hex[65]);
+/*
+ * Whether the certificate e holds answers the DER request csr from the AP
+ * mac: e is ISSUED, for that AP, for the same key and subject; its
+ * certificate carries that key, is valid at now, and was issued by
+ * issuer.  0, or a negative errno and why in words.
+ */
+int lscd_jentry_answers(const struct lscd_jentry *e, const uint8_t *mac,
+			const uint8_t *csr, size_t len, X509 *issuer,
+			time_t now, char *why, size_t size);
 
 /* Text form; lscd_journal_parse is its inverse. */
 char *lscd_journal_format(const struct lscd_jentry *e);

@@ -64,7 +64,18 @@ void wtp_keyjob_run(struct wtp_keyjob *job)
 		install_run(job);
 		return;
 	}
-	job->key = pregenerated(job);
+	/*
+	 * A request never answered is asked again with its key: the
+	 * controller may hold the certificate the CA issued for it, and a new
+	 * key would make the CA issue another.
+	 */
+	if (job->pending && wtp_key_matches(job->pending, job->params.p.key_type,
+					    job->params.p.key_bits)) {
+		job->key = job->pending;
+		job->pending = NULL;
+	} else {
+		job->key = pregenerated(job);
+	}
 	job->pregenerated = job->key != NULL;
 	if (!job->key)
 		job->key = wtp_keygen(job->params.p.key_type,
@@ -89,6 +100,8 @@ void wtp_keyjob_run(struct wtp_keyjob *job)
 
 void wtp_keyjob_clear(struct wtp_keyjob *job)
 {
+	EVP_PKEY_free(job->pending);
+	job->pending = NULL;
 	EVP_PKEY_free(job->key);
 	OPENSSL_free(job->csr);
 	X509_free(job->cert);

@@ -39,6 +39,7 @@ struct wtp_keyjob {
 	struct wtp_params params;
 	struct wtp_identity id;
 	char key_file[4096];	/* pre-generated key to try first, or "" */
+	EVP_PKEY *pending;	/* key of a request never answered, or NULL */
 	bool corrupt;		/* damage the CSR's signature on purpose */
 	void (*done)(struct wtp_keyjob *job);
 	void *owner;

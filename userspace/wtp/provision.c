@@ -223,6 +223,9 @@ static int start_enroll(struct wtp_ap *ap,
 	job->corrupt = ap->corrupt;
 	job->owner = ap;
 	job->done = job_done;
+	/* Kept until an LSC installs, as the CSR it went with was never answered. */
+	if (ap->new_key && EVP_PKEY_up_ref(ap->new_key))
+		job->pending = ap->new_key;
 	job->key_file[0] = '\0';
 	if (ap->sim->keys_from[0] &&
 	    snprintf(job->key_file, sizeof(job->key_file), "%s/%04u.key",

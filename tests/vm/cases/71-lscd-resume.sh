@@ -6,11 +6,12 @@
 # scepserver issued.  lscd is killed with SIGKILL while requests are
 # PENDING, and later stopped with SIGTERM while others are; each time the
 # restarted lscd re-takes the requests the kernel queued again, matches
-# them to its journal and polls with the same transactionID.  Every AP
-# ends with its LSC, and the CA issued exactly one certificate per request.
+# them to its journal and polls with the same transactionID.  Then the
+# module is reloaded while a request is with the CA.  Every AP ends with
+# its LSC, and the CA issued exactly one certificate per AP.
 
 . tests/lib.sh
-plan 9 900
+plan 10 900
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_resume --attempts 2
@@ -95,18 +96,46 @@ done
 [ $failed = 0 ] && ok "lscd_resume: after SIGTERM and restart both APs got their LSC" ||
 	not_ok "lscd_resume: $failed AP(s) of the second batch failed: $(ap_log 02:4c:53:71:00:04)"
 
+# rmmod and modprobe while a request is with the CA: the AP asks the new
+# module again with the same key (new request id), and what lscd holds
+# for the first request (the job still PENDING, or the certificate it
+# brought back with no request left to take it) answers the second.  The
+# CA is not asked again: it issues one certificate for that AP.
+# The AP runs as a daemon: it outlives the controller's going away, and
+# joins the new module as a real AP would.
+ap_pids=()
+m3=02:4c:53:71:00:06
+ap_run "$m3" AP3G1 --daemon --retransmit-ms 1000
+if wait_until 200 grep -q "AP $m3 .*left transactionID .* PENDING" "$tmp/lscd.log"; then
+	modprobe -r capwap_lsc && modprobe capwap_lsc &&
+		$helper config --ca "$fx/ca2048/ca.pem" --key-type rsa --bits 1024 --attempts 2 \
+			>"$tmp/config3.log" 2>&1 ||
+		not_ok "lscd_resume: module reload: $(cat "$tmp/config3.log" 2>/dev/null)"
+	wait_until 400 sh -c "[ \"\$(cat $sys/aps/$m3/cert_type 2>/dev/null)\" = LSC ]"
+	kill "${ap_pids[0]}" 2>/dev/null
+	wait "${ap_pids[0]}" 2>/dev/null
+	if [ "$(ap_attr $m3 cert_type)" = LSC ] &&
+		grep -q "AP $m3 request .*: same key and subject as request" "$tmp/lscd.log"; then
+		ok "lscd_resume: module reloaded with a request at the CA: the AP's new request took what lscd held for the first"
+	else
+		not_ok "lscd_resume: module reload: $(ap_log $m3) / $(grep "$m3" "$tmp/lscd.log" | tail -n 3 | tr '\n' ' ')"
+	fi
+else
+	not_ok "lscd_resume: the request of $m3 never went PENDING: $(lscd_tail)"
+fi
+
 bad=
-for m in $macs $macs2; do
+for m in $macs $macs2 $m3; do
 	openssl verify -CAfile "$tmp/ca/ca.pem" "$tmp/ap-${m//:/}/lsc.crt" >/dev/null 2>&1 ||
 		bad="$bad $m"
 done
-[ -z "$bad" ] && ok "lscd_resume: all 5 LSCs verify against the CA" ||
+[ -z "$bad" ] && ok "lscd_resume: all 6 LSCs verify against the CA" ||
 	not_ok "lscd_resume: LSC missing or not from the CA:$bad"
 n=$(certs_issued ca)
-if [ "$n" = 6 ]; then
-	ok "lscd_resume: the CA issued exactly 6 certificates (5 APs, the controller): one per request"
+if [ "$n" = 7 ]; then
+	ok "lscd_resume: the CA issued exactly 7 certificates (6 APs, the controller): one per AP"
 else
-	not_ok "lscd_resume: the CA issued $n certificates, expected 6: $(ls "$tmp/ca" | tr '\n' ' ')"
+	not_ok "lscd_resume: the CA issued $n certificates, expected 7: $(ls "$tmp/ca" | tr '\n' ' ')"
 fi
 lscd_stop_ok "lscd_resume: final"
 journal_empty && ok "lscd_resume: journal empty at the end" ||
