@@ -15,7 +15,7 @@ plan 8 2400
 
 aps=10
 for d in $drills; do
-	out=$(DRILL_APS=$aps DRILL_OUTAGE=30 scripts/drill "$d" 2>&1)
+	out=$(DRILL_APS=$aps DRILL_OUTAGE=30 DRILL_STRICT=0 scripts/drill "$d" 2>&1)
 	rc=$?
 	verdict=$(printf '%s\n' "$out" | tail -n 1)
 	if [[ $verdict =~ ^drill\ $d:\ [0-9]+\ of\ $aps\ APs\ hold\ an\ LSC,\ [0-9]+\ fell\ back,\ [0-9]+\ duplicate\ certificates$ ]]; then
@@ -23,9 +23,10 @@ for d in $drills; do
 	else
 		not_ok "drill $d: no verdict line (status $rc): $(printf '%s' "$out" | tail -n 5 | tr '\n' ' ')"
 	fi
-	# The drill's own judgement: duplicates a kill -9 put beyond lscd's
-	# reach are counted in its verdict and listed, and pass unless
-	# DRILL_STRICT=1 (scripts/drill).
+	# The drill's own judgement, with DRILL_STRICT=0: a duplicate a kill -9
+	# put beyond lscd's reach (Debian's scepserver keeps no transactions)
+	# is counted in the verdict and listed with its evidence; any other
+	# duplicate fails.
 	lost=$(printf '%s\n' "$out" | grep "^drill $d: .* duplicate certificates were lost to a kill")
 	if [ "$rc" = 0 ] &&
 		[[ $verdict =~ ^drill\ $d:\ $aps\ of\ $aps\ APs\ hold\ an\ LSC,\ 0\ fell\ back, ]]; then
