@@ -642,7 +642,7 @@ static bool take_over(struct lscd *d, struct lscd_request *r, const char *hash,
 			    !memcmp(d->resume[i].mac, r->mac, sizeof(r->mac));
 	/* The module's policy of today, not of when the first was taken. */
 	if (!candidate || lscd_csr_identity(r->csr, r->csr_len, ident) ||
-	    lscd_ap_check_csr(r, &d->csr_pol, why, sizeof(why)))
+	    lscd_ap_check_csr(r, &d->csr_pol, why, sizeof(why), NULL))
 		return false;
 	lsc_mac_format(mac, r->mac);
 	for (sj = d->jobs.head; sj; sj = sj->next) {
