@@ -24,7 +24,7 @@ if wait_until 10 test "$(ap_attr $mac cert_type)" = LSC &&
 else
 	not_ok "wtp_one: module shows cert_type '$(ap_attr $mac cert_type)', state '$(ap_attr $mac state)'"
 fi
-if [ "$(stat -c %a "$tmp/ap/lsc.key" 2>/dev/null)" = 600 ] &&
+if [ "$(stat -L -c %a "$tmp/ap/lsc.key" 2>/dev/null)" = 600 ] &&
 	openssl verify -CAfile "$ca/ca.pem" "$tmp/ap/lsc.crt" >/dev/null 2>&1 &&
 	openssl x509 -in "$tmp/ap/lsc.crt" -noout -subject | grep -q 'CN = CAP3G1-024c53001001'; then
 	ok "wtp_one: LSC key 0600, certificate from the test CA with the AP's CN"
