@@ -8,8 +8,8 @@
 #     requests), which is told why, and the CA issues nothing
 #   - lscctl renew all: every AP with an LSC gets a new one
 #   - a renewal the operator starts again while the first is PENDING at
-#     the CA: the kernel no longer waits for the first, lscd's COMPLETE of
-#     it is refused, lscd drops that result and the AP gets the second
+#     the CA: the AP asks again with the same key, lscd gives the PENDING
+#     transaction to the new request, and the AP gets that certificate
 #   - accept_backlog = 1: while lscd holds one request, the next waits in
 #     the kernel; max_concurrent = 2: two requests at the CA at once (a
 #     front, tests/peers/scep-pending.py --hold, keeps each a while and
@@ -130,8 +130,11 @@ if wait_until 120 sh -c "[ \$(grep -c 'AP $mac request [0-9]*: the CA left trans
 	first=$(grep "AP $mac request [0-9]*: the CA left" "$tmp/lscd.log" | tail -n 1 |
 		sed 's/.*AP [^ ]* request \([0-9]*\):.*/\1/')
 	build/lscctl renew "$mac"
-	if wait_until 120 grep -q "AP $mac request $first: the kernel no longer waits for it" "$tmp/lscd.log"; then
-		ok "lscd_daemon: the first request's COMPLETE is refused, lscd drops its result: $(grep "AP $mac request $first: the kernel" "$tmp/lscd.log" | sed 's/.*(\(.*\)).*/\1/')"
+	# The AP asks again with the key of its unanswered request: lscd gives
+	# the request still PENDING at the CA to the new one, and enrolls
+	# nothing twice.
+	if wait_until 120 grep -q "AP $mac request [0-9]*: same key and subject as request $first, still with the CA" "$tmp/lscd.log"; then
+		ok "lscd_daemon: the second renew takes over the first's PENDING transaction"
 	else
 		not_ok "lscd_daemon: request $first after the second renew: $(grep "request $first" "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ')"
 	fi
