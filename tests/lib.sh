@@ -101,6 +101,29 @@ private_netns() {
 	touch "$1" && unshare --net="$1" true && nsenter --net="$1" ip link set lo up
 }
 
+# netns_scratch NAME: W, a scratch directory /tmp/lscd-NAME.*, with a
+# network namespace of its own at $W/ns that in_ns CMD... runs in.  What
+# the test starts in the background goes in pids[]: at exit it is killed
+# and reaped, the namespace unmounted and W removed.
+netns_scratch() {
+	W=$(mktemp -d "/tmp/lscd-$1.XXXXXX")
+	pids=()
+	trap netns_scratch_cleanup EXIT
+	private_netns "$W/ns" || { not_ok "$1_setup: cannot create a network namespace"; exit 1; }
+}
+netns_scratch_cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	umount "$W/ns" 2>/dev/null
+	rm -rf "$W"
+}
+in_ns() { nsenter --net="$W/ns" "$@"; }
+
 # tshark_findings CAPTURE [TSHARK_OPTION...]: tshark's expert findings of
 # warning level and worse, one section per level ("Errors (1)", "Warns
 # (2)" in tshark 4.0: any such heading counts); nothing when none.

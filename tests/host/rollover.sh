@@ -28,23 +28,7 @@ need scepserver scep
 [ -x "$LSCD" ] || { not_ok "rollover: $LSCD is not built (make userspace)"; exit 1; }
 [ "$(id -u)" = 0 ] || { not_ok "rollover: network namespaces need root"; exit 1; }
 
-W=$(mktemp -d /tmp/lscd-rollover.XXXXXX)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	umount "$W/ns" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-
-private_netns "$W/ns" || { not_ok "rollover_setup: cannot create a network namespace"; exit 1; }
-in_ns() { nsenter --net="$W/ns" "$@"; }
+netns_scratch rollover
 
 scepserver ca -init -keySize 2048 -depot "$W/a" >/dev/null 2>&1 &
 scepserver ca -init -keySize 2048 -depot "$W/b" >/dev/null 2>&1 &

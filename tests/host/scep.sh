@@ -32,25 +32,9 @@ need scepserver scep
 [ -x "$LSCD" ] || { not_ok "scep: $LSCD is not built (make userspace)"; exit 1; }
 [ "$(id -u)" = 0 ] || { not_ok "scep: network namespaces need root"; exit 1; }
 
-W=$(mktemp -d /tmp/lscd-scep.XXXXXX)
+netns_scratch scep
 # lscd enroll keeps its self-signed signer there between runs.
 export XDG_CACHE_HOME=$W/cache
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	umount "$W/ns" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-
-private_netns "$W/ns" || { not_ok "scep_setup: cannot create a network namespace"; exit 1; }
-in_ns() { nsenter --net="$W/ns" "$@"; }
 
 # serve NAME PORT ARGS...: scepserver on its own depot, inside the namespace.
 serve() {

@@ -28,23 +28,7 @@ LSCD=$PWD/build/lscd
 STEPCA=$(tests/peers/step-ca/build) ||
 	{ not_ok "stepca: cannot build step-ca (see tests/peers/step-ca/build)"; exit 1; }
 
-W=$(mktemp -d /tmp/lscd-stepca.XXXXXX)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	umount "$W/ns" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-
-private_netns "$W/ns" || { not_ok "stepca_setup: cannot create a network namespace"; exit 1; }
-in_ns() { nsenter --net="$W/ns" "$@"; }
+netns_scratch stepca
 
 # root NAME: a self-signed RSA root at $W/NAME.{crt,key}
 root() {
