@@ -899,12 +899,13 @@ int lscd_run(struct lscd *d)
 		 * A reply that came while we slept frees its slot first: the
 		 * next request leaves before a batch of new AP requests is
 		 * taken, so the CA does not idle while we parse and journal.
+		 * Draining: only what is already on the wire finishes.
 		 */
 		d->jobs.hold = d->stopping || d->ca_down;
-		if (scep_jobs_perform(&d->jobs)) {
-			rc = -EIO;
+		scep_jobs_start_due(&d->jobs);
+		rc = scep_jobs_perform(&d->jobs);
+		if (rc)
 			break;
-		}
 		if (d->ca && !d->stopping && !d->kernel_gone && !d->ca_down) {
 			if (d->need_accept)
 				accept_all(d);
@@ -913,12 +914,13 @@ int lscd_run(struct lscd *d)
 				d->renew_check_ms = now + d->cfg.renew_check_ms;
 			}
 		}
-		/* Draining: only what is already on the wire finishes. */
+		/* What the batch added, when a slot is free, leaves now. */
 		d->jobs.hold = d->stopping || d->ca_down;
-		scep_jobs_start_due(&d->jobs);
-		rc = scep_jobs_perform(&d->jobs);
-		if (rc)
-			break;
+		if (scep_jobs_start_due(&d->jobs)) {
+			rc = scep_jobs_perform(&d->jobs);
+			if (rc)
+				break;
+		}
 		scep_jobs_prebuild(&d->jobs);
 		now = lsc_now_ms();
 		next = scep_jobs_wake_ms(&d->jobs, now, next);
