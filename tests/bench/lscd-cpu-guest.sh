@@ -101,3 +101,61 @@ printf 'lscd CPU per AP enrollment: median %.1f ms; RSA-2048 private-key op: med
 	"$(median <"$work/per_ap")" "$(median <"$work/rsa")"
 printf 'lscd CPU per AP / two RSA-2048 private-key ops: median %.2f (goal <= 1.5), %d rounds\n' \
 	"$(median <"$work/ratio")" "$(wc -l <"$work/ratio")"
+
+# The same ratio in instructions, which no neighbour's load moves: one more
+# round with lscd under callgrind, counted from the controller's LSC until
+# BENCH_LSCD_CG_APS (default 10) APs hold theirs, against the instructions
+# spent inside its RSA-2048 private-key operations (RSA_private_encrypt
+# signs the PKCSReq, RSA_private_decrypt opens the CertRep: two per AP).
+# User space only: the kernel's share shows in the rounds above.
+cg_aps=${BENCH_LSCD_CG_APS:-10}
+if [ "$cg_aps" = 0 ]; then
+	exit 0
+fi
+if ! command -v valgrind >/dev/null || ! command -v callgrind_control >/dev/null; then
+	echo "lscd instructions per AP: not measured (valgrind is not installed)"
+	exit 0
+fi
+modprobe capwap_lsc
+build/lscctl config subject C=CN ST=BJ L=BJ O=Example OU=Wireless >/dev/null
+build/lscctl config key rsa 2048 >/dev/null
+build/lscctl config provision all >/dev/null
+build/lscctl config lsc enable >/dev/null
+st=$work/state-cg
+mkdir -m 0700 "$st"
+install -m 0600 "$fx/controller.key" "$st/controller.key"
+"${on0[@]}" valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
+	build/lscd --foreground --config /dev/null --state-dir "$st" \
+	--url http://127.0.0.1:8080/scep --set controller_cn=wlc-bench \
+	--set subject_org=Example >"$work/lscd-cg.log" 2>&1 &
+lscd=$!
+pids+=("$lscd")
+for _ in $(seq 1200); do
+	[ -s "$st/controller.crt" ] && break
+	sleep 0.5
+done
+callgrind_control -z "$lscd" >/dev/null 2>&1
+"${on1[@]}" build/lsc-wtp --ac 127.0.0.1:5246 --count "$cg_aps" --keys-from "$fx/keys" \
+	--state-dir "$work/aps-cg" --timeout 1800 --json </dev/null >"$work/fleet-cg.json" 2>/dev/null
+rc=$?
+callgrind_control -d "$lscd" >/dev/null 2>&1
+for _ in $(seq 100); do
+	[ -s "$work/cg.out.1" ] && break
+	sleep 0.2
+done
+kill "$lscd"
+wait "$lscd" 2>/dev/null
+modprobe -r capwap_lsc
+got=$(grep -o '"lsc": *[0-9]*' "$work/fleet-cg.json" | grep -o '[0-9]*$')
+if [ "$rc" != 0 ] || [ "${got:-0}" != "$cg_aps" ] || [ ! -s "$work/cg.out.1" ]; then
+	echo "lscd instructions per AP: the callgrind round did not finish (exit $rc, ${got:-0} of $cg_aps LSCs)"
+	exit 1
+fi
+callgrind_annotate --inclusive=yes "$work/cg.out.1" 2>/dev/null | awk -v n="$cg_aps" '
+	/PROGRAM TOTALS/ { gsub(",", "", $1); all = $1 }
+	/:RSA_private_(en|de)crypt / { gsub(",", "", $1); rsa += $1 }
+	END {
+		if (!all || !rsa) { print "lscd instructions per AP: no RSA operation counted"; exit 1 }
+		printf "lscd instructions per AP (callgrind, %d APs): %.2f M, in its two RSA-2048 private-key ops %.2f M: ratio %.2f (goal <= 1.5)\n",
+			n, all / n / 1e6, rsa / n / 1e6, all / rsa
+	}'
