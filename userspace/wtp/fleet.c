@@ -24,21 +24,24 @@ static const char *const models[] = {
 	"AP3G1", "AP3G2", "AIR-CAP2702I", "C9120AXI", "C9130AXE",
 };
 
+struct tally {
+	int joined, provisioning, lsc, failed, fallback, refused;
+	int expected, expected_lsc, terminal, waiting_failed;
+	int settled;	/* terminal, or not expected and failed once */
+	int failures;	/* all failed attempts: an AP failing again is a change */
+};
+
 struct fleet {
 	const struct wtp_opts *o;
 	struct wtp_sim sim;
 	struct wtp_ap *aps;
 	int n;
-	uint64_t t0, t_change;
-	char last_line[256];
+	uint64_t t0;
+	/* The counts as last seen and when they changed: --settle waits on that. */
+	struct tally last;
+	uint64_t t_change;
 	struct wtp_timer tick;
 	bool tty;
-};
-
-struct tally {
-	int joined, provisioning, lsc, failed, fallback, refused;
-	int expected, expected_lsc, terminal, waiting_failed;
-	int settled;	/* terminal, or not expected and failed once */
 };
 
 static struct wtp_loop *stop_loop;
@@ -65,6 +68,7 @@ static void count(const struct fleet *f, struct tally *t)
 		const struct wtp_ap *ap = &f->aps[i];
 
 		t->joined += ap->state == WTP_S_RUN;
+		t->failures += ap->failures;
 		t->expected += expected(ap);
 		t->settled += ap->lsc == WTP_L_LSC || ap->lsc == WTP_L_REFUSED ||
 			      ap->lsc == WTP_L_FALLBACK ||
@@ -98,20 +102,16 @@ static void count(const struct fleet *f, struct tally *t)
 	}
 }
 
-static void progress(struct fleet *f, const struct tally *t, bool final)
+static void progress(const struct fleet *f, const struct tally *t,
+		     uint64_t now, bool final)
 {
-	char line[256];
-
-	snprintf(line, sizeof(line),
-		 "joined %d  provisioning %d  LSC %d/%d  failed %d  fell back %d  refused %d  %.1fs",
-		 t->joined, t->provisioning, t->lsc, f->n, t->failed,
-		 t->fallback, t->refused, (lsc_now_ms() - f->t0) / 1000.0);
-	if (strcmp(line, f->last_line)) {
-		f->t_change = lsc_now_ms();
-		snprintf(f->last_line, sizeof(f->last_line), "%s", line);
-	}
-	if (f->tty)
-		fprintf(stderr, "\r\033[K%s%s", line, final ? "\n" : "");
+	if (!f->tty)
+		return;
+	fprintf(stderr,
+		"\r\033[Kjoined %d  provisioning %d  LSC %d/%d  failed %d  fell back %d  refused %d  %.1fs%s",
+		t->joined, t->provisioning, t->lsc, f->n, t->failed,
+		t->fallback, t->refused, (now - f->t0) / 1000.0,
+		final ? "\n" : "");
 }
 
 static void tick(struct wtp_timer *tm)
@@ -123,7 +123,11 @@ static void tick(struct wtp_timer *tm)
 	struct tally t;
 
 	count(f, &t);
-	progress(f, &t, false);
+	progress(f, &t, now, false);
+	if (memcmp(&t, &f->last, sizeof(t))) {
+		f->last = t;
+		f->t_change = now;
+	}
 	/*
 	 * Done when every AP reached an outcome, where a deliberately broken
 	 * one has reached it at its first failure: a controller that grants
@@ -408,7 +412,7 @@ int wtp_fleet_run(const struct wtp_opts *o)
 		goto out;
 	wtp_loop_run(&f.sim.loop);
 	summarize(&f, &s);
-	progress(&f, &s.t, true);
+	progress(&f, &s.t, lsc_now_ms(), true);
 	if (o->json)
 		print_json(&s, f.n);
 	else
