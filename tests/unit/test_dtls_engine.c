@@ -517,7 +517,8 @@ static const char *refused(const struct client_spec *s,
 		fail = tap_why;
 		goto out;
 	}
-	if (st->failed[counter] != 1 || st->completed || st->half_open)
+	if (st->failed[counter] != 1 || st->completed || st->half_open ||
+	    st->auth_fail != (lscd_dtls_refusal_is_auth_fail(want) ? 1 : 0))
 		fail = "not counted under its counter";
 out:
 	run_free(&r);

@@ -22,6 +22,7 @@
  * handover.  The read BIO is a memory BIO holding one datagram at a time.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -479,14 +480,20 @@ enum lscd_dtls_listen_result lscd_dtls_listen(struct lscd_dtls_server *s,
 }
 
 static void conn_failed(struct lscd_dtls_conn *c, enum lscd_dtls_refusal r,
-			const char *fmt, const char *detail)
+			const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void conn_failed(struct lscd_dtls_conn *c, enum lscd_dtls_refusal r,
+			const char *fmt, ...)
 {
 	struct lscd_dtls_verdict *v = &c->verdict;
+	va_list ap;
 
-	if (!v->refusal) {
-		v->refusal = r;
-		snprintf(v->why, sizeof(v->why), fmt, detail);
-	}
+	if (v->refusal)
+		return;
+	v->refusal = r;
+	va_start(ap, fmt);
+	vsnprintf(v->why, sizeof(v->why), fmt, ap);
+	va_end(ap);
 }
 
 /* Why OpenSSL ended the handshake, in the terms of dtls_peer.h. */
@@ -495,17 +502,17 @@ static void classify(struct lscd_dtls_conn *c)
 	unsigned long e = ERR_peek_last_error();
 	char text[160];
 
-	ERR_error_string_n(e, text, sizeof(text));
+	/* The verify callback's verdict says it best. */
 	if (c->verified && c->verdict.refusal)
 		return;
+	ERR_error_string_n(e, text, sizeof(text));
 	switch (ERR_GET_LIB(e) == ERR_LIB_SSL ? ERR_GET_REASON(e) : 0) {
 	case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
-		conn_failed(c, LSCD_DTLS_NO_CERT, "the peer sent no certificate%s", "");
+		conn_failed(c, LSCD_DTLS_NO_CERT, "the peer sent no certificate");
 		break;
 	case SSL_R_BAD_SIGNATURE:
 		conn_failed(c, LSCD_DTLS_KEY_PROOF,
-			    "the peer's CertificateVerify does not verify with its certificate's key: it does not hold that key%s",
-			    "");
+			    "the peer's CertificateVerify does not verify with its certificate's key: it does not hold that key");
 		break;
 	case SSL_R_UNSUPPORTED_PROTOCOL:
 	case SSL_R_VERSION_TOO_LOW:

@@ -61,6 +61,11 @@ struct lscd_dtls_server_conf {
 	uint64_t tx_gap;		/* 0: 4096 */
 };
 
+/*
+ * Every failed association is one of RFC 5415's DTLSEstablishFail events
+ * (FailedDTLSSessionCount: the sum of failed[]); auth_fail counts those
+ * that are also DTLSAuthenticateFail (FailedDTLSAuthFailCount).
+ */
 struct lscd_dtls_stats {
 	uint64_t hello_verify;		/* HelloVerifyRequests sent */
 	uint64_t cookie_refused;	/* ClientHellos with a wrong or old cookie */
