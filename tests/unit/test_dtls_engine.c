@@ -43,7 +43,8 @@
 static const uint8_t ap_mac[6] = { 0xf8, 0x66, 0xf2, 0x67, 0x57, 0x7e };
 static const char addr1[] = "192.0.2.10:5246", addr2[] = "192.0.2.11:5246";
 
-static struct tcert ca, foreign, ctl_rsa, ctl_ec, ap, ap_foreign, ap_rfc;
+static struct tcert ca, foreign, ctl_rsa, ctl_ec, ap, ap_foreign, ap_rfc,
+	ap_expired, mfg_root, mfg_inter, ap_mic;
 static struct lscd_dtls_policy *pol;
 
 static int setup(void)
@@ -60,6 +61,14 @@ static int setup(void)
 				 .to = 30 * DAY } },
 		{ &ap_rfc, { .cn = AP_CN, .by = &ca, .from = -3600,
 			     .to = 30 * DAY, .eku = "capwapWTP" } },
+		{ &ap_expired, { .cn = AP_CN, .by = &ca, .from = -30 * DAY,
+				 .to = -60 } },
+		{ &mfg_root, { .cn = "Manufacturer root", .from = -3600,
+			       .to = 365 * DAY, .ca = 1 } },
+		{ &mfg_inter, { .cn = "Manufacturer CA", .by = &mfg_root,
+				.from = -3600, .to = 365 * DAY, .ca = 1 } },
+		{ &ap_mic, { .cn = "AIR-AP1852I-E-K9-f866f267577e",
+			     .by = &mfg_inter, .from = -3600, .to = 365 * DAY } },
 	};
 	size_t i;
 
@@ -68,6 +77,7 @@ static int setup(void)
 			return -1;
 	pol = lscd_dtls_policy_new();
 	return pol && !lscd_dtls_policy_set_lsc_ca(pol, ca.cert, NULL) &&
+	       !lscd_dtls_policy_add_mic_ca(pol, mfg_root.cert) &&
 	       !pipe_method_init() ? 0 : -1;
 }
 
@@ -99,6 +109,7 @@ struct client_spec {
 	X509 *cert;
 	EVP_PKEY *key;
 	int version;		/* max; 0: DTLS 1.2 */
+	X509 *chain;		/* an intermediate sent after the certificate */
 };
 
 static struct client *client_new(const struct client_spec *s)
@@ -115,6 +126,9 @@ static struct client *client_new(const struct client_spec *s)
 	    (s->cert && (!SSL_CTX_use_certificate(c->ctx, s->cert) ||
 			 !SSL_CTX_use_PrivateKey(c->ctx, s->key))) ||
 	    !X509_STORE_add_cert(SSL_CTX_get_cert_store(c->ctx), ca.cert))
+		goto fail;
+	if (s->chain && (!X509_up_ref(s->chain) ||
+			 !SSL_CTX_add_extra_chain_cert(c->ctx, s->chain)))
 		goto fail;
 	SSL_CTX_set_options(c->ctx, SSL_OP_NO_QUERY_MTU);
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
@@ -235,6 +249,22 @@ static bool handshake(struct run *r)
 	if (ok && r->cl->ret != 1)
 		ok = client_step(r->cl);
 	return ok && r->cl->ret == 1;
+}
+
+/*
+ * Why a handshake that should have completed did not, copied: the
+ * association's verdict goes with it.
+ */
+static const char *not_done(const struct run *r)
+{
+	const char *why = r->conn ? lscd_dtls_conn_verdict(r->conn)->why : "";
+
+	if (!r->conn)
+		return "no association";
+	snprintf(tap_why, sizeof(tap_why), "%s", *why ? why :
+		 lscd_dtls_conn_state(r->conn) == LSCD_DTLS_DONE ?
+		 "the client did not complete" : "the engine did not complete");
+	return tap_why;
 }
 
 static void run_free(struct run *r)
@@ -396,6 +426,7 @@ static const struct {
 	{ "ecdhe_rsa_aes256_gcm", "ECDHE-RSA-AES256-GCM-SHA384", CAPWAP_DTLS_CIPHER_AES_256_GCM },
 	{ "ecdhe_ecdsa_aes128_gcm", "ECDHE-ECDSA-AES128-GCM-SHA256", CAPWAP_DTLS_CIPHER_AES_128_GCM },
 	{ "rfc5415_aes128_sha", "AES128-SHA", CAPWAP_DTLS_CIPHER_AES_128_CBC_SHA1 },
+	{ "rfc5415_dhe_rsa_aes128_sha", "DHE-RSA-AES128-SHA", CAPWAP_DTLS_CIPHER_AES_128_CBC_SHA1 },
 };
 
 static const char *suite_case(size_t i)
@@ -418,8 +449,7 @@ static const char *suite_case(size_t i)
 	if (fail)
 		goto out;
 	if (!handshake(&r) || lscd_dtls_conn_state(r.conn) != LSCD_DTLS_DONE) {
-		fail = r.conn ? lscd_dtls_conn_verdict(r.conn)->why :
-		       "no association";
+		fail = not_done(&r);
 		goto out;
 	}
 	v = lscd_dtls_conn_verdict(r.conn);
@@ -484,6 +514,7 @@ static const char *suite0(void) { return suite_case(0); }
 static const char *suite1(void) { return suite_case(1); }
 static const char *suite2(void) { return suite_case(2); }
 static const char *suite3(void) { return suite_case(3); }
+static const char *suite4(void) { return suite_case(4); }
 
 /* ---- Refusals -------------------------------------------------------------- */
 
@@ -615,7 +646,51 @@ static const char *capwap_wtp_eku_joins(void)
 	why = start(&r, &s);
 	if (!why && (!handshake(&r) ||
 		     lscd_dtls_conn_state(r.conn) != LSCD_DTLS_DONE))
-		why = r.conn ? lscd_dtls_conn_verdict(r.conn)->why : "no association";
+		why = not_done(&r);
+	run_free(&r);
+	return why;
+}
+
+/* The alert follows the refusal: certificate_expired for an expired LSC. */
+static const char *expired_lsc_refused_with_its_alert(void)
+{
+	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
+				 .cert = ap_expired.cert, .key = ap_expired.key };
+	const char *why;
+	struct run r;
+
+	why = start(&r, &s);
+	if (!why && handshake(&r))
+		why = "the client completed its handshake";
+	if (!why && (!r.conn ||
+		     lscd_dtls_conn_verdict(r.conn)->refusal != LSCD_DTLS_EXPIRED ||
+		     ERR_GET_REASON(ERR_peek_last_error()) !=
+		     SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED))
+		why = "not refused as expired, or the AP got another alert";
+	ERR_clear_error();
+	run_free(&r);
+	return why;
+}
+
+/* A MIC with the intermediate the AP sends: the callback sees the chain. */
+static const char *mic_with_intermediate_joins(void)
+{
+	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
+				 .cert = ap_mic.cert, .key = ap_mic.key,
+				 .chain = mfg_inter.cert };
+	const struct lscd_dtls_verdict *v;
+	const char *why;
+	struct run r;
+
+	why = start(&r, &s);
+	if (!why && (!handshake(&r) ||
+		     lscd_dtls_conn_state(r.conn) != LSCD_DTLS_DONE))
+		why = not_done(&r);
+	if (!why) {
+		v = lscd_dtls_conn_verdict(r.conn);
+		if (v->cert_type != CAPWAP_LSC_CERT_MIC || memcmp(v->mac, ap_mac, 6))
+			why = "not taken as the MIC of f8:66:f2:67:57:7e";
+	}
 	run_free(&r);
 	return why;
 }
@@ -797,11 +872,14 @@ static const struct tap_case cases[] = {
 	{ "handshake_and_handover_ecdhe_rsa_aes256_gcm", suite1 },
 	{ "handshake_and_handover_ecdhe_ecdsa_aes128_gcm", suite2 },
 	{ "handshake_and_handover_rfc5415_aes128_sha", suite3 },
+	{ "handshake_and_handover_rfc5415_dhe_rsa_aes128_sha", suite4 },
 	{ "dtls10_refused", dtls10_refused },
 	{ "no_client_certificate_refused", no_client_certificate_refused },
 	{ "foreign_ca_refused_by_verify_callback", foreign_ca_refused_by_verify_callback },
 	{ "captured_lsc_without_key_refused", captured_lsc_without_key_refused },
 	{ "capwap_wtp_eku_only_joins", capwap_wtp_eku_joins },
+	{ "expired_lsc_refused_with_its_alert", expired_lsc_refused_with_its_alert },
+	{ "mic_with_intermediate_joins", mic_with_intermediate_joins },
 	{ "lost_flight_retransmitted", lost_flight_retransmitted },
 	{ "half_open_cap", half_open_cap },
 	{ "nothing_taken_after_done", nothing_taken_after_done },
@@ -825,6 +903,10 @@ int main(void)
 	tcert_free(&ap);
 	tcert_free(&ap_foreign);
 	tcert_free(&ap_rfc);
+	tcert_free(&ap_expired);
+	tcert_free(&mfg_root);
+	tcert_free(&mfg_inter);
+	tcert_free(&ap_mic);
 	pipe_method_free();
 	return tap_exit();
 }
