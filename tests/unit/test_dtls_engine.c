@@ -44,7 +44,7 @@ static const uint8_t ap_mac[6] = { 0xf8, 0x66, 0xf2, 0x67, 0x57, 0x7e };
 static const char addr1[] = "192.0.2.10:5246", addr2[] = "192.0.2.11:5246";
 
 static struct tcert ca, foreign, ctl_rsa, ctl_ec, ap, ap_foreign, ap_rfc,
-	ap_expired, mfg_root, mfg_inter, ap_mic;
+	ap_expired, mfg_root, mfg_inter, ap_mic, ap_rsa;
 static struct lscd_dtls_policy *pol;
 
 static int setup(void)
@@ -67,6 +67,8 @@ static int setup(void)
 			       .to = 365 * DAY, .ca = 1 } },
 		{ &mfg_inter, { .cn = "Manufacturer CA", .by = &mfg_root,
 				.from = -3600, .to = 365 * DAY, .ca = 1 } },
+		{ &ap_rsa, { .cn = AP_CN, .by = &ca, .from = -3600,
+			     .to = 30 * DAY, .rsa = 1 } },
 		{ &ap_mic, { .cn = "AIR-AP1852I-E-K9-f866f267577e",
 			     .by = &mfg_inter, .from = -3600, .to = 365 * DAY } },
 	};
@@ -686,6 +688,15 @@ static const char *expired_lsc_refused_with_its_alert(void)
 	return why;
 }
 
+/* An RSA LSC, as SCEP CAs issue them to APs. */
+static const char *rsa_lsc_joins(void)
+{
+	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
+				 .cert = ap_rsa.cert, .key = ap_rsa.key };
+
+	return joins(&s, CAPWAP_LSC_CERT_LSC);
+}
+
 /* A MIC with the intermediate the AP sends: the callback sees the chain. */
 static const char *mic_with_intermediate_joins(void)
 {
@@ -880,6 +891,7 @@ static const struct tap_case cases[] = {
 	{ "captured_lsc_without_key_refused", captured_lsc_without_key_refused },
 	{ "capwap_wtp_eku_only_joins", capwap_wtp_eku_joins },
 	{ "expired_lsc_refused_with_its_alert", expired_lsc_refused_with_its_alert },
+	{ "rsa_lsc_joins", rsa_lsc_joins },
 	{ "mic_with_intermediate_joins", mic_with_intermediate_joins },
 	{ "lost_flight_retransmitted", lost_flight_retransmitted },
 	{ "half_open_cap", half_open_cap },
@@ -908,6 +920,7 @@ int main(void)
 	tcert_free(&mfg_root);
 	tcert_free(&mfg_inter);
 	tcert_free(&ap_mic);
+	tcert_free(&ap_rsa);
 	pipe_method_free();
 	return tap_exit();
 }

@@ -354,7 +354,7 @@ static void name_of(const X509_NAME *n, char *out, size_t size)
 	BIO *b = BIO_new(BIO_s_mem());
 	int len = 0;
 
-	if (b && X509_NAME_print_ex(b, n, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0)
+	if (b && X509_NAME_print_ex(b, n, 0, XN_FLAG_ONELINE) >= 0)
 		len = BIO_read(b, out, size - 1);
 	out[len > 0 ? len : 0] = 0;
 	BIO_free(b);
