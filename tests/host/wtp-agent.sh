@@ -9,7 +9,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 18
+plan 20
 
 PORT=15346
 wtp=build/lsc-wtp
@@ -187,6 +187,25 @@ if ! grep -q $'[\r\033]' "$tmp/wtp_fleet_pipe_progress.log" && [ "$lines" -ge 2 
 	ok "wtp_fleet_pipe_progress: plain progress lines off a terminal ($lines), no CR or ESC"
 else
 	not_ok "wtp_fleet_pipe_progress: $lines progress lines: $(head -c 300 "$tmp/wtp_fleet_pipe_progress.log" | cat -v)"
+fi
+# On a terminal (script(1)'s pty) the line is redrawn in place, unless
+# TERM=dumb, as on the VM's serial console.
+tty_fleet() {
+	TERM=$1 in_ns script -qec "$wtp --ac 127.0.0.1:$PORT --state-dir '$tmp/fleet' \
+		--count 2 --discovery-interval 1 --timeout 6 >/dev/null" /dev/null >"$tmp/tty-$1.log"
+}
+tty_fleet xterm
+if grep -q $'\033\[K' "$tmp/tty-xterm.log"; then
+	ok "wtp_fleet_tty_progress: redrawn in place on a terminal"
+else
+	not_ok "wtp_fleet_tty_progress: $(head -c 300 "$tmp/tty-xterm.log" | cat -v)"
+fi
+tty_fleet dumb
+lines=$(grep -c 'joined 0  provisioning 0  LSC 0/2 ' "$tmp/tty-dumb.log")
+if ! grep -q $'\033' "$tmp/tty-dumb.log" && [ "$lines" -ge 2 ]; then
+	ok "wtp_fleet_dumb_tty_progress: TERM=dumb gets plain lines ($lines), no ESC"
+else
+	not_ok "wtp_fleet_dumb_tty_progress: $lines lines: $(head -c 300 "$tmp/tty-dumb.log" | cat -v)"
 fi
 
 start_ac --refuse-lsc

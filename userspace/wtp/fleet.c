@@ -109,6 +109,17 @@ static void count(const struct fleet *f, struct tally *t)
 }
 
 /*
+ * A terminal that can redraw a line: TERM=dumb (the VM's serial console,
+ * an editor's shell) shows an erase as bytes, as a file would.
+ */
+static bool live_terminal(void)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(STDERR_FILENO) && term && *term && strcmp(term, "dumb");
+}
+
+/*
  * On a terminal the line is redrawn in place every tick; anywhere else
  * (a log, a pipe) a carriage return and an erase would pile up in the
  * file, so a plain line goes out every few seconds and at the end.
@@ -435,7 +446,7 @@ int wtp_fleet_run(const struct wtp_opts *o)
 		goto out_free;
 	f.sim.notify = fleet_notify;
 	f.sim.owner = &f;
-	f.tty = isatty(STDERR_FILENO);
+	f.tty = live_terminal();
 	if (prepare(&f))
 		goto out;
 	stop_loop = &f.sim.loop;
