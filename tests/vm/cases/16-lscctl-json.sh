@@ -8,7 +8,7 @@
 # JSON; exit status 0, 1 or 2.
 
 . tests/lib.sh
-plan 17
+plan 18
 
 lscctl=build/lscctl
 tmp=$(mktemp -d)
@@ -114,6 +114,8 @@ fails "an unknown MAC" 1 "^lscctl show: no AP with MAC 02:00:00:00:00:01$" \
 	$lscctl -j show ap 02-00-00-00-00-01
 fails "renew of an unknown MAC" 1 "^lscctl renew: no AP with MAC 02:00:00:00:00:01$" \
 	$lscctl renew 02:00:00:00:00:01
+fails "lscd renew --ap of an unknown MAC" 1 "no AP with MAC 02:00:00:00:00:01$" \
+	build/lscd renew --ap 02:00:00:00:00:01
 fails "the kernel's extack, verbatim" 1 \
 	"^lscctl config: Invalid argument: RSA 384-2048, 3072, 4096; EC 256, 384$" \
 	$lscctl config key rsa 3000
