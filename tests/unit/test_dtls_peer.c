@@ -425,6 +425,8 @@ static const struct {
 	{ "AP3G1-F866F267577E", 1 },	/* as the seed's issued LSC */
 	{ "AIR-AP1852I-E-K9-f866f267577e", 1 },	/* Cisco MIC, <PID>-<mac> */
 	{ "C9115AXI_B-f866f267577e", 1 },
+	{ "C702-f866f267577e", 1 },	/* 17 characters, not the colon form */
+	{ "AIRX-F866F267577E", 1 },
 	{ "f866f267577e", 0 },		/* no name before it */
 	{ "-f866f267577e", 0 },
 	{ "C1262-f866f267577", 0 },	/* 11 digits */

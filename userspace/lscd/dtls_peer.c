@@ -176,14 +176,17 @@ static int cn_text_mac(const char *cn, size_t len, uint8_t *mac)
 	const char *dash;
 	size_t i;
 
-	if (len == 17) {
-		/* lsc_hex_decode() skips colons anywhere: place them first. */
-		for (i = 0; i < len; i++)
-			if ((cn[i] == ':') != (i % 3 == 2))
-				return -EINVAL;
+	/*
+	 * The colon form only with its colons in place: lsc_hex_decode()
+	 * skips colons anywhere, and a 17-character CN may as well be a
+	 * name form with a 4-character name ("C702-0123456789ab").
+	 */
+	for (i = 0; len == 17 && i < len; i++)
+		if ((cn[i] == ':') != (i % 3 == 2))
+			break;
+	if (len == 17 && i == len)
 		return lsc_hex_decode(mac, CAPWAP_LSC_MAC_LEN, cn) ==
 		       CAPWAP_LSC_MAC_LEN ? 0 : -EINVAL;
-	}
 	dash = strrchr(cn, '-');
 	if (!dash || dash == cn || dash - cn > CN_NAME_MAX ||
 	    cn + len - dash - 1 != 2 * CAPWAP_LSC_MAC_LEN || strchr(dash, ':'))
