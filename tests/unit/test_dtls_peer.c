@@ -463,6 +463,27 @@ static enum lscd_dtls_refusal ssc_signed_with(const char *md,
 	return r;
 }
 
+/*
+ * A MIC refused as weak, then accepted signed with @md, or with SHA-1
+ * allowed in MICs when @md is NULL.
+ */
+static const char *weak_mic_then_accepted(struct tcert_spec *mic,
+					  STACK_OF(X509) *untrusted,
+					  const char *md)
+{
+	const char *why = expect(mic, untrusted, LSCD_DTLS_WEAK, 0, "too weak",
+				 LSCD_DTLS_CNT_POLICY);
+
+	if (why)
+		return why;
+	if (md)
+		mic->md = md;
+	else
+		lscd_dtls_policy_mic_sha1(pol, true);
+	return expect(mic, untrusted, LSCD_DTLS_ACCEPTED, CAPWAP_LSC_CERT_MIC,
+		      NULL, 0);
+}
+
 static const char *md5_signed_refused(void)
 {
 	struct tcert_spec mic = { .cn = MIC_CN, .by = &rsa_mfg, .from = -3600, .to = 3650 * DAY, .md = "MD5" };
@@ -470,12 +491,7 @@ static const char *md5_signed_refused(void)
 	enum lscd_dtls_refusal r;
 	const char *why;
 
-	why = expect(&mic, NULL, LSCD_DTLS_WEAK, 0, "too weak",
-		     LSCD_DTLS_CNT_POLICY);
-	if (why)
-		return why;
-	mic.md = "SHA256";
-	why = expect(&mic, NULL, LSCD_DTLS_ACCEPTED, CAPWAP_LSC_CERT_MIC, NULL, 0);
+	why = weak_mic_then_accepted(&mic, NULL, "SHA256");
 	if (why)
 		return why;
 	/* An SSC, listed: its self-signature is all there is to weigh. */
@@ -497,13 +513,7 @@ static const char *sha1_mic_only_by_choice(void)
 	enum lscd_dtls_refusal r;
 	const char *why;
 
-	why = expect(&mic, mic_chain, LSCD_DTLS_WEAK, 0, "too weak",
-		     LSCD_DTLS_CNT_POLICY);
-	if (why)
-		return why;
-	lscd_dtls_policy_mic_sha1(pol, true);
-	why = expect(&mic, mic_chain, LSCD_DTLS_ACCEPTED, CAPWAP_LSC_CERT_MIC,
-		     NULL, 0);
+	why = weak_mic_then_accepted(&mic, mic_chain, NULL);
 	if (!why)
 		why = expect(&lsc, NULL, LSCD_DTLS_WEAK, 0, "too weak",
 			     LSCD_DTLS_CNT_POLICY);
