@@ -1043,6 +1043,64 @@ out:
 	return why;
 }
 
+/*
+ * A resumed session completes without the verify callback: OpenSSL does
+ * not judge a certificate again.  The engine allows no resumption; this
+ * one is allowed on its context here, as a future change might, and the
+ * handover must still refuse keys for a peer never judged.
+ */
+static const char *handover_without_verdict_refused(void)
+{
+	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
+				 .cert = ap.cert, .key = ap.key };
+	struct capwap_dtls_keys k;
+	SSL_SESSION *sess = NULL;
+	const char *why = NULL;
+	SSL_CTX *ctx;
+	struct run a, b;
+	char err[256];
+	int ret;
+
+	memset(&b, 0, sizeof(b));
+	why = start(&a, &s);
+	if (why)
+		goto out;
+	ctx = lscd_dtls_server_ssl_ctx(a.srv);
+	SSL_CTX_clear_options(ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"t", 1);
+	if (!handshake(&a) ||
+	    lscd_dtls_conn_handover(a.conn, &k, err, sizeof(err))) {
+		why = not_done(&a);
+		goto out;
+	}
+	sess = SSL_get1_session(a.cl->ssl);
+	b.srv = a.srv;
+	b.addr = addr2;
+	b.cl = client_new(&s);
+	if (!sess || !b.cl || !SSL_set_session(b.cl->ssl, sess)) {
+		why = "set-up of the second client";
+		goto out;
+	}
+	if (!handshake(&b) || lscd_dtls_conn_state(b.conn) != LSCD_DTLS_DONE ||
+	    !SSL_session_reused(b.cl->ssl)) {
+		why = "the session was not resumed";
+		goto out;
+	}
+	ret = lscd_dtls_conn_handover(b.conn, &k, err, sizeof(err));
+	if (ret != -EPERM || !strstr(err, "not judged")) {
+		snprintf(tap_why, sizeof(tap_why),
+			 "keys handed over for a peer never judged: %d %s", ret,
+			 ret ? err : "");
+		why = tap_why;
+	}
+out:
+	SSL_SESSION_free(sess);
+	lscd_dtls_conn_free(b.conn);
+	client_free(b.cl);
+	run_free(&a);
+	return why;
+}
+
 /* Input after the handshake is the kernel's: the engine takes none. */
 static const char *nothing_taken_after_done(void)
 {
@@ -1119,6 +1177,7 @@ static const struct tap_case cases[] = {
 	{ "half_open_cap", half_open_cap },
 	{ "half_open_cap_per_ip", per_ip_cap },
 	{ "half_open_deadline", handshake_deadline },
+	{ "handover_without_verdict_refused", handover_without_verdict_refused },
 	{ "nothing_taken_after_done", nothing_taken_after_done },
 	{ "suites_refused_at_setup", suites_refused_at_setup },
 };

@@ -434,6 +434,11 @@ void lscd_dtls_server_free(struct lscd_dtls_server *s)
 	free(s);
 }
 
+SSL_CTX *lscd_dtls_server_ssl_ctx(struct lscd_dtls_server *s)
+{
+	return s->ctx;
+}
+
 const struct lscd_dtls_stats *lscd_dtls_server_stats(const struct lscd_dtls_server *s)
 {
 	return &s->stats;
@@ -782,6 +787,18 @@ int lscd_dtls_conn_handover(struct lscd_dtls_conn *c,
 		memset(k, 0, sizeof(*k));
 		snprintf(why, size, "the handshake has not completed");
 		return -EINVAL;
+	}
+	/*
+	 * A handshake can complete without the verify callback (a resumed
+	 * session, a PSK): the kernel gets keys only for a peer whose
+	 * certificate was judged in this handshake and named a MAC.
+	 */
+	if (!c->verified || c->verdict.refusal || !c->verdict.has_mac) {
+		memset(k, 0, sizeof(*k));
+		snprintf(why, size, "the peer's certificate was %s in this handshake",
+			 !c->verified ? "not judged" : c->verdict.refusal ?
+			 "refused" : "accepted without a MAC");
+		return -EPERM;
 	}
 	h.rx_seq = c->rx1.last_seq + 1;
 	h.tx_seq = c->tx1.last_seq + c->srv->tx_gap;

@@ -109,6 +109,12 @@ void lscd_dtls_server_free(struct lscd_dtls_server *s);
  */
 int lscd_dtls_server_rotate_cookie(struct lscd_dtls_server *s);
 const struct lscd_dtls_stats *lscd_dtls_server_stats(const struct lscd_dtls_server *s);
+/*
+ * The OpenSSL context, for settings of the caller's own (a key log while
+ * debugging; the tests' resumed sessions).  Its callbacks are the
+ * engine's and must stay.
+ */
+SSL_CTX *lscd_dtls_server_ssl_ctx(struct lscd_dtls_server *s);
 
 enum lscd_dtls_listen_result {
 	LSCD_DTLS_LISTEN_DROP,		/* nothing to send, nothing kept */
@@ -169,7 +175,9 @@ const char *lscd_dtls_conn_cipher(const struct lscd_dtls_conn *c);
 /*
  * The key block for the kernel once the handshake is DONE (dtls_keys.h),
  * with the sequence numbers read from the records that passed.  0 or
- * -errno with @why.
+ * -errno with @why; -EPERM when the handshake completed without the
+ * verify callback accepting the peer's certificate and finding a MAC in
+ * its CN (a resumed session would).
  */
 int lscd_dtls_conn_handover(struct lscd_dtls_conn *c,
 			    struct capwap_dtls_keys *k, char *why, size_t size);
