@@ -445,6 +445,29 @@ static const char *rsa512_refused(void)
 		      NULL, 0);
 }
 
+/*
+ * A sound leaf under an intermediate of RSA-1024: the chain's check at
+ * the security level finds it, the leaf's own key being fine.
+ */
+static const char *weak_intermediate_refused(void)
+{
+	struct tcert_spec is = { .cn = "Manufacturer CA 1024", .by = &rsa_mfg, .from = -3600, .to = 365 * DAY, .ca = 1, .bits = 1024 };
+	struct tcert_spec mic = { .cn = MIC_CN, .from = -3600, .to = 365 * DAY };
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	struct tcert inter = { 0 };
+	const char *why = "set-up";
+
+	if (chain && !tcert_make(&inter, &is) &&
+	    sk_X509_push(chain, inter.cert)) {
+		mic.by = &inter;
+		why = expect(&mic, chain, LSCD_DTLS_WEAK, 0, "CA certificate key too weak",
+			     LSCD_DTLS_CNT_POLICY);
+	}
+	sk_X509_free(chain);
+	tcert_free(&inter);
+	return why;
+}
+
 /* An SSC listed for its MAC, signed with @md: the verdict. */
 static enum lscd_dtls_refusal ssc_signed_with(const char *md,
 					      struct lscd_dtls_verdict *v)
@@ -658,6 +681,7 @@ static const struct tap_case cases[] = {
 	{ "eku_controller_role", eku_controller_role },
 	{ "rsa512_refused_lsc_mic_ssc", rsa512_refused },
 	{ "md5_signed_refused", md5_signed_refused },
+	{ "weak_intermediate_key_refused", weak_intermediate_refused },
 	{ "sha1_only_for_mics_by_choice", sha1_mic_only_by_choice },
 	{ "cn_mac_forms", cn_mac_forms },
 	{ "cn_without_mac_refused", cn_without_mac_refused },
