@@ -26,7 +26,7 @@ SYSTEMDUNITDIR ?= /lib/systemd/system
 DESTDIR ?=
 
 B := build
-PKGS := libnl-genl-3.0 libssl libcrypto libkmod libcurl libkeyutils
+PKGS := libnl-genl-3.0 libssl libcrypto libkmod libcurl libkeyutils json-c
 
 CC ?= cc
 CFLAGS ?= -O2 -g

@@ -284,7 +284,7 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 					 capwap_lsc_send_t send)
 {
 	struct capwap_lsc_ap *ap, *old, *fresh = NULL;
-	bool retried = false;
+	bool retried = false, move;
 	u32 slot;
 
 again:
@@ -339,18 +339,28 @@ again:
 		}
 	}
 	/*
-	 * The node goes straight into its new bucket: a reader still on it
-	 * in the old one reaches the new bucket's end marker and starts over.
+	 * Bound to this very address already (an AP that joins again without
+	 * moving), the node stays where it is: unlinked and linked again, it
+	 * would be missing for a moment to a lookup of that address, and the
+	 * AP's message in flight would be dropped.  Otherwise it goes straight
+	 * into its new bucket: a reader still on it in the old one reaches
+	 * the new bucket's end marker and starts over.  ->peer changes only
+	 * under both locks, so the table lock suffices to read it.
 	 */
-	addr_del_locked(ap);
+	move = !ap->in_addr_table || ap->peer.saddr != peer->saddr ||
+	       ap->peer.sport != peer->sport;
+	if (move)
+		addr_del_locked(ap);
 	spin_lock(&ap->lock);
 	ap->peer = *peer;
 	ap->send = send;
 	ap->binding++;
 	spin_unlock(&ap->lock);
-	slot = addr_slot(peer);
-	hlist_nulls_add_head_rcu(&ap->addr_node, &ap_by_addr[slot]);
-	ap->in_addr_table = true;
+	if (move) {
+		slot = addr_slot(peer);
+		hlist_nulls_add_head_rcu(&ap->addr_node, &ap_by_addr[slot]);
+		ap->in_addr_table = true;
+	}
 	spin_unlock_bh(&ap_table_lock);
 	if (fresh)
 		kmem_cache_free(ap_cache, fresh);

@@ -57,8 +57,11 @@ fleet_guest_init() {
 
 fleet_cleanup() {
 	local p
+	# SIGCONT as well: a drill may have left the fleet stopped, and a
+	# stopped process takes its SIGTERM only once it runs again.
 	for p in "${fleet_pids[@]}"; do
 		kill "$p" 2>/dev/null || true
+		kill -CONT "$p" 2>/dev/null || true
 	done
 	wait 2>/dev/null || true
 	modprobe -r capwap_lsc 2>/dev/null || true

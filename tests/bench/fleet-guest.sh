@@ -31,7 +31,7 @@ run() {
 		2>"$fleet_work/fleet.log" </dev/null
 	ca1=$(ticks "$ca_pid")
 	l1=$(ticks "$lscd_pid")
-	all=$(json "$fleet_work/fleet.json" lsc_expected)
+	all=$(json "$fleet_work/fleet.json" lsc_achieved)
 	wall=$(json "$fleet_work/fleet.json" time_to_all_lsc_s)
 	if [ "$all" != "$n" ] || [ "$wall" = null ] || [ -z "$wall" ]; then
 		echo "fleet $n: only ${all:-?} of $n APs hold an LSC: $(tail -n 3 "$fleet_work/fleet.log" | tr '\n' ' ')"

@@ -9,7 +9,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 16
+plan 20
 
 PORT=15346
 wtp=build/lsc-wtp
@@ -148,6 +148,14 @@ if [ $rc = 0 ] && json_is wtp_fleet_mixed lsc 32 && json_is wtp_fleet_mixed refu
 else
 	not_ok "wtp_fleet_mixed: exit $rc: $(tr -d '\n' <"$tmp/wtp_fleet_mixed.json")"
 fi
+# Of 40, 4 bridge, 2 mesh and 2 corrupt: 32 should end with an LSC.
+if json_is wtp_fleet_mixed lsc_target 32 && json_is wtp_fleet_mixed lsc_achieved 32 &&
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit("expected_lsc" in d or "lsc_expected" in d)' \
+		"$tmp/wtp_fleet_mixed.json"; then
+	ok "wtp_fleet_json_keys: lsc_target and lsc_achieved say what they hold"
+else
+	not_ok "wtp_fleet_json_keys: $(tr -d '\n' <"$tmp/wtp_fleet_mixed.json")"
+fi
 stop_ac
 
 $wtp genkeys --count 8 --type ec --bits 256 --out "$tmp/keys" >/dev/null 2>&1
@@ -171,6 +179,34 @@ else
 	not_ok "wtp_fleet_ca_fallback: exit $rc: $(tr -d '\n' <"$tmp/wtp_fleet_ca_fallback.json")"
 fi
 stop_ac
+
+# No controller: a fleet that only waits, with its progress in a file.
+fleet wtp_fleet_pipe_progress --count 2 --discovery-interval 1 --timeout 7
+lines=$(grep -c '^joined 0  provisioning 0  LSC 0/2 ' "$tmp/wtp_fleet_pipe_progress.log")
+if ! grep -q $'[\r\033]' "$tmp/wtp_fleet_pipe_progress.log" && [ "$lines" -ge 2 ]; then
+	ok "wtp_fleet_pipe_progress: plain progress lines off a terminal ($lines), no CR or ESC"
+else
+	not_ok "wtp_fleet_pipe_progress: $lines progress lines: $(head -c 300 "$tmp/wtp_fleet_pipe_progress.log" | cat -v)"
+fi
+# On a terminal (script(1)'s pty) the line is redrawn in place, unless
+# TERM=dumb, as on the VM's serial console.
+tty_fleet() {
+	TERM=$1 in_ns script -qec "$wtp --ac 127.0.0.1:$PORT --state-dir '$tmp/fleet' \
+		--count 2 --discovery-interval 1 --timeout 6 >/dev/null" /dev/null >"$tmp/tty-$1.log"
+}
+tty_fleet xterm
+if grep -q $'\033\[K' "$tmp/tty-xterm.log"; then
+	ok "wtp_fleet_tty_progress: redrawn in place on a terminal"
+else
+	not_ok "wtp_fleet_tty_progress: $(head -c 300 "$tmp/tty-xterm.log" | cat -v)"
+fi
+tty_fleet dumb
+lines=$(grep -c 'joined 0  provisioning 0  LSC 0/2 ' "$tmp/tty-dumb.log")
+if ! grep -q $'\033' "$tmp/tty-dumb.log" && [ "$lines" -ge 2 ]; then
+	ok "wtp_fleet_dumb_tty_progress: TERM=dumb gets plain lines ($lines), no ESC"
+else
+	not_ok "wtp_fleet_dumb_tty_progress: $lines lines: $(head -c 300 "$tmp/tty-dumb.log" | cat -v)"
+fi
 
 start_ac --refuse-lsc
 fleet wtp_fleet_lsc_join_fallback --count 2 --attempts 2 --discovery-interval 1

@@ -47,8 +47,9 @@
  *   capwap_peer joinlimit         Joins from one address past join_burst
  *                                 are dropped (join_rate=1 join_burst=5)
  *   capwap_peer rebind N          N times a Reset and a Join of one AP at
- *                                 once: a Join answered last keeps its
- *                                 address binding
+ *                                 once, from threads on two CPUs: both
+ *                                 are answered, and a Join the module
+ *                                 handled last keeps its address binding
  *   capwap_peer churn S           for S seconds APs join, send a CSR and
  *                                 reset (load for the unload race)
  *   capwap_peer apcsr N FILE      only an AP (MAC 02:ca + N as 32 bits):
@@ -57,6 +58,8 @@
  *                                 that comes back; lscd plays the helper
  */
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <time.h>
 #include <sys/stat.h>
@@ -2420,73 +2423,194 @@ static int cmd_churn(int secs)
 	return 0;
 }
 
+static long ns_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000000000L + b->tv_nsec - a->tv_nsec;
+}
+
+/* Busy-waits @ns: a sleep would hand the CPU to the other sender. */
+static void spin_ns(long ns)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while (ns_between(&t0, &t) < ns);
+}
+
+static int pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
 /*
- * Reset and a new Join of the same AP, from one socket, sent at the
- * same moment by two processes, @n times.  When the Join is answered
- * after the Reset, the session it opened must keep its address binding:
- * the Reset's late unbind must not take it.
+ * Gap between the two sends, in ns, of the rounds in slot @g: positive
+ * delays the Join, negative the Reset.  The slots sweep both ways across
+ * the time one message takes the module, so that one CPU handles the
+ * Join while the other is somewhere in the Reset's end of session, up to
+ * its unbind.
+ */
+#define REBIND_GAPS	21
+#define REBIND_STEP_NS	2000L
+
+static long rebind_gap(int g)
+{
+	return (g - REBIND_GAPS / 2) * REBIND_STEP_NS;
+}
+
+/* What the Reset's sender, a thread spinning on the other CPU, sends. */
+struct rebind_sender {
+	int fd;
+	int round;		/* posted by the main thread: go; -1: stop */
+	int started;		/* the last round it saw the go of */
+	int sent;		/* the last round it sent */
+	int pinned;		/* 1 once on its CPU, -1 if it cannot be */
+	long gap;
+	struct timespec seen;
+	size_t len;
+	u8 pkt[512];
+};
+
+static void *rebind_send_reset(void *arg)
+{
+	struct rebind_sender *s = arg;
+	int r, last = 0;
+
+	__atomic_store_n(&s->pinned, pin_cpu(1) ? -1 : 1, __ATOMIC_RELEASE);
+	for (;;) {
+		while ((r = __atomic_load_n(&s->round, __ATOMIC_ACQUIRE)) ==
+		       last)
+			;
+		if (r < 0)
+			return NULL;
+		clock_gettime(CLOCK_MONOTONIC, &s->seen);
+		__atomic_store_n(&s->started, r, __ATOMIC_RELEASE);
+		if (s->gap < 0)
+			spin_ns(-s->gap);
+		send(s->fd, s->pkt, s->len, 0);
+		last = r;
+		__atomic_store_n(&s->sent, r, __ATOMIC_RELEASE);
+	}
+}
+
+/*
+ * Reset and a new Join of the same AP, from one socket, @n times, sent
+ * at the same moment by two threads spinning on different CPUs (the
+ * softirq of each send runs on its sender's CPU, so the module handles
+ * the two at once).  Which one the module handled last is read from the
+ * record, not from the order the answers arrive in: each CPU delivers
+ * its own answer, in either order.  When it was the Join, the session
+ * it opened must keep its address binding: the Reset's unbind, which
+ * runs after the AP's lock is released, must not take it.
  */
 static int cmd_rebind(int n)
 {
 	struct peer_ap *ap = new_ap("127.0.60.1");
-	u8 reset[512], join[2048], go;
-	int i, rlen, jlen, second = 0, kept = 0, r, p[2];
-	bool got_reset, got_join, join_last;
-	pid_t pid;
+	int i, jlen, both = 0, join_last = 0, reset_last = 0, odd = 0;
+	int kept = 0, r, by_gap[REBIND_GAPS] = { 0 };
+	static struct rebind_sender s;
+	bool got_reset, got_join;
+	struct ap_info info;
+	u8 join[2048], rseq;
+	/* How soon the Reset's sender saw each go: how much the CPUs overlap. */
+	int lat[4] = { 0 };
+	struct timespec posted;
+	pthread_t thread;
+	long late;
 
-	for (i = 0; i < n; i++) {
+	s.fd = ap->fd;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || pin_cpu(0) ||
+	    pthread_create(&thread, NULL, rebind_send_reset, &s)) {
+		printf("not ok a Join racing a Reset keeps its address binding: needs two CPUs to pin a sender on each\n");
+		exit(1);
+	}
+	while (!__atomic_load_n(&s.pinned, __ATOMIC_ACQUIRE))
+		;
+	connect(ap->fd, (struct sockaddr *)&ap->ac, sizeof(ap->ac));
+	for (i = 0; i < n && s.pinned > 0; i++) {
 		if (peer_to_run(ap))
 			break;
-		rlen = build_request(ap, CAPWAP_MSG_RESET_REQ, reset,
-				     sizeof(reset));
+		s.len = build_request(ap, CAPWAP_MSG_RESET_REQ, s.pkt,
+				      sizeof(s.pkt));
+		rseq = ap->seq;
 		jlen = build_request(ap, CAPWAP_MSG_JOIN_REQ, join,
 				     sizeof(join));
-		if (pipe(p))
-			break;
-		pid = fork();
-		if (!pid) {
-			if (read(p[0], &go, 1) == 1)
-				send(ap->fd, reset, rlen, 0);
-			_exit(0);
-		}
-		connect(ap->fd, (struct sockaddr *)&ap->ac, sizeof(ap->ac));
-		go = 1;
-		if (write(p[1], &go, 1) != 1)
-			break;
+		s.gap = rebind_gap(i % REBIND_GAPS);
+		clock_gettime(CLOCK_MONOTONIC, &posted);
+		__atomic_store_n(&s.round, i + 1, __ATOMIC_RELEASE);
+		/*
+		 * The gap counts from the moment the sender runs: on a busy
+		 * host a vCPU may wait milliseconds for its turn, and then
+		 * the Reset would always come last.
+		 */
+		while (__atomic_load_n(&s.started, __ATOMIC_ACQUIRE) != i + 1)
+			;
+		if (s.gap > 0)
+			spin_ns(s.gap);
 		send(ap->fd, join, jlen, 0);
-		waitpid(pid, NULL, 0);
-		close(p[0]);
-		close(p[1]);
-		got_reset = got_join = join_last = false;
+		while (__atomic_load_n(&s.sent, __ATOMIC_ACQUIRE) != i + 1)
+			;
+		late = ns_between(&posted, &s.seen);
+		lat[late < 10000 ? 0 : late < 100000 ? 1 :
+		    late < 1000000 ? 2 : 3]++;
+
+		got_reset = got_join = false;
 		while ((!got_reset || !got_join) && peer_recv(ap, 3000) == 1) {
-			if (ap->msg.type == CAPWAP_MSG_RESET_RESP) {
+			if (ap->msg.type == CAPWAP_MSG_RESET_RESP &&
+			    ap->msg.seq == rseq)
 				got_reset = true;
-				join_last = false;
-			} else if (ap->msg.type == CAPWAP_MSG_JOIN_RESP) {
+			else if (ap->msg.type == CAPWAP_MSG_JOIN_RESP &&
+				 ap->msg.seq == ap->seq)
 				got_join = true;
-				join_last = true;
-			}
 		}
-		if (!got_join || !join_last)
+		both += got_reset && got_join;
+		if (!got_reset || !got_join)
+			printf("# round %d: %s unanswered\n", i,
+			       got_join ? "the Reset" : "the Join");
+		/* Both answers are out: both messages were handled. */
+		peer_get_ap(&nl, ap->mac, &info);
+		if (info.session == CAPWAP_LSC_SESSION_DOWN) {
+			reset_last++;
 			continue;
-		/* The Join came second: its session must still be there. */
-		second++;
+		}
+		if (info.session != CAPWAP_LSC_SESSION_JOIN) {
+			printf("# round %d: session %d after a Reset and a Join\n",
+			       i, info.session);
+			odd++;
+			continue;
+		}
+		/* The Join came last: its session must be reachable. */
+		join_last++;
+		by_gap[i % REBIND_GAPS]++;
 		r = peer_request(ap, CAPWAP_MSG_CONFIG_STATUS_REQ, 3000);
 		kept += r == 1;
 		if (r != 1) {
-			struct ap_info info;
-
 			peer_get_ap(&nl, ap->mac, &info);
-			printf("# round %d: Config Status unanswered, session %d\n",
-			       i, info.session);
+			printf("# round %d (gap %ld ns): Config Status unanswered, session %d\n",
+			       i, s.gap, info.session);
 		}
 		peer_request(ap, CAPWAP_MSG_RESET_REQ, 1000);
 	}
-	printf("# %d rounds, the Join answered second in %d, binding kept in %d\n",
-	       i, second, kept);
-	result(i == n && second > 0 && kept == second,
+	__atomic_store_n(&s.round, -1, __ATOMIC_RELEASE);
+	pthread_join(thread, NULL);
+	printf("# the Reset's sender started within 10 us of the Join's in %d rounds, 100 us in %d, 1 ms in %d, later in %d\n",
+	       lat[0], lat[1], lat[2], lat[3]);
+	printf("# the Join last, by gap (us, the Join later when positive):");
+	for (r = 0; r < REBIND_GAPS; r++)
+		printf(" %ld:%d", rebind_gap(r) / 1000, by_gap[r]);
+	printf("\n# %d rounds: both answered in %d; the module handled the Join last in %d, binding kept in %d; the Reset last in %d\n",
+	       i, both, join_last, kept, reset_last);
+	result(i == n && both == n, "every racing Reset and Join is answered",
+	       "rounds=%d both=%d pinned=%d", i, both, s.pinned);
+	result(i == n && join_last > 0 && kept == join_last && !odd,
 	       "a Join racing a Reset keeps its address binding",
-	       "rounds=%d second=%d kept=%d", i, second, kept);
+	       "rounds=%d join_last=%d kept=%d odd=%d", i, join_last, kept,
+	       odd);
 	free_ap(ap);
 	return 0;
 }

@@ -25,98 +25,12 @@
 #include <openssl/ssl.h>
 
 #include "dtls_keys.h"
+#include "dtls_pipe.h"
+#include "dtls_records.h"
 #include "lsc.h"
 #include "mic.h"
 #include "tap.h"
 #include "wire_dtls.h"
-
-/* ---- A datagram pipe: one BIO_write is one datagram ----------------- */
-
-#define PIPE_DEPTH	32
-#define DGRAM_MAX	2048
-
-struct pipe {
-	u8 data[PIPE_DEPTH][DGRAM_MAX];
-	size_t len[PIPE_DEPTH];
-	int head, count;
-	struct lscd_dtls_seq_watch epoch1;
-	u16 first_version;	/* of the first record */
-};
-
-static BIO_METHOD *pipe_method;
-
-static void pipe_observe(struct pipe *p, const u8 *d, size_t len)
-{
-	if (!p->first_version && len >= 3)
-		p->first_version = get_unaligned_be16(d + 1);
-	lscd_dtls_seq_watch(&p->epoch1, 1, d, len);
-}
-
-static int pipe_push(struct pipe *p, const u8 *d, size_t len)
-{
-	int i;
-
-	if (p->count == PIPE_DEPTH || len > DGRAM_MAX)
-		return -1;
-	i = (p->head + p->count++) % PIPE_DEPTH;
-	memcpy(p->data[i], d, len);
-	p->len[i] = len;
-	pipe_observe(p, d, len);
-	return len;
-}
-
-static int pipe_pop(struct pipe *p, u8 *d, size_t size)
-{
-	size_t n;
-
-	if (!p->count)
-		return -1;
-	n = p->len[p->head] < size ? p->len[p->head] : size;
-	memcpy(d, p->data[p->head], n);
-	p->head = (p->head + 1) % PIPE_DEPTH;
-	p->count--;
-	return n;
-}
-
-static int pipe_write(BIO *b, const char *d, int len)
-{
-	BIO_clear_retry_flags(b);
-	return pipe_push(BIO_get_data(b), (const u8 *)d, len);
-}
-
-static int pipe_read(BIO *b, char *d, int size)
-{
-	int n = pipe_pop(BIO_get_data(b), (u8 *)d, size);
-
-	BIO_clear_retry_flags(b);
-	if (n < 0)
-		BIO_set_retry_read(b);
-	return n;
-}
-
-static long pipe_ctrl(BIO *b, int cmd, long num, void *ptr)
-{
-	(void)b;
-	(void)num;
-	(void)ptr;
-	return cmd == BIO_CTRL_FLUSH || cmd == BIO_CTRL_DGRAM_QUERY_MTU ?
-	       (cmd == BIO_CTRL_FLUSH ? 1 : 1400) : 0;
-}
-
-static int pipe_create(BIO *b)
-{
-	BIO_set_init(b, 1);
-	return 1;
-}
-
-static BIO *pipe_bio(struct pipe *p)
-{
-	BIO *b = BIO_new(pipe_method);
-
-	if (b)
-		BIO_set_data(b, p);
-	return b;
-}
 
 /* ---- The two peers --------------------------------------------------- */
 
@@ -295,45 +209,11 @@ static const char *derive(struct peers *p, u8 cipher, u16 suite)
 
 /* ---- The kernel's record layer, as it will run ----------------------- */
 
-static const EVP_CIPHER *gcm(int key_len)
-{
-	return key_len == 32 ? EVP_aes_256_gcm() : EVP_aes_128_gcm();
-}
-
-/*
- * One received record: epoch, replay window, AEAD, and only then the
- * window moves.  Returns the plaintext length, -EALREADY or -ERANGE for
- * a replay, -EBADMSG when it does not authenticate.
- */
+/* One received record, as the kernel will take it (dtls_records.h). */
 static int open_record(struct peers *p, const struct capwap_dtls_record *r,
 		       u8 *out)
 {
-	u8 nonce[CAPWAP_DTLS_GCM_NONCE_LEN], aad[CAPWAP_DTLS_AAD_LEN];
-	const u8 *ct = r->body + CAPWAP_DTLS_GCM_EXPLICIT_LEN;
-	int plain = capwap_dtls_gcm_plain_len(r), n, ok, ret;
-	EVP_CIPHER_CTX *c;
-
-	if (plain < 0 || r->epoch != p->keys.epoch ||
-	    r->type != CAPWAP_DTLS_CT_APPLICATION_DATA)
-		return -EBADMSG;
-	ret = capwap_dtls_replay_check(&p->window, r->seq);
-	if (ret)
-		return ret;
-	capwap_dtls_gcm_nonce(nonce, p->keys.rx.salt, r->body);
-	capwap_dtls_aad(aad, r, plain);
-	c = EVP_CIPHER_CTX_new();
-	ok = c && EVP_DecryptInit_ex(c, gcm(p->key_len), NULL, p->keys.rx.key,
-				     nonce) &&
-	     EVP_DecryptUpdate(c, NULL, &n, aad, sizeof(aad)) &&
-	     EVP_DecryptUpdate(c, out, &n, ct, plain) &&
-	     EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG,
-				 CAPWAP_DTLS_GCM_TAG_LEN, (void *)(ct + plain)) &&
-	     EVP_DecryptFinal_ex(c, out + n, &n) == 1;
-	EVP_CIPHER_CTX_free(c);
-	if (!ok)
-		return -EBADMSG;
-	capwap_dtls_replay_update(&p->window, r->seq);
-	return plain;
+	return dtls_gcm_open(&p->keys, &p->window, r, out);
 }
 
 /*
@@ -373,29 +253,6 @@ static int seal_record(const struct capwap_dtls_dir_keys *dk, int key_len,
 				 CAPWAP_DTLS_GCM_TAG_LEN, ct + plain);
 	EVP_CIPHER_CTX_free(c);
 	return ok ? (int)(CAPWAP_DTLS_REC_HDR_LEN + r.len) : -1;
-}
-
-/* The one record of a datagram OpenSSL wrote, after its CAPWAP header. */
-static int take_record(struct pipe *pp, u8 *dgram,
-		       struct capwap_dtls_record *r)
-{
-	const u8 *pos;
-	size_t left;
-	int n, off;
-
-	capwap_dtls_put_header(dgram);
-	n = pipe_pop(pp, dgram + CAPWAP_DTLS_HDR_LEN,
-		     DGRAM_MAX - CAPWAP_DTLS_HDR_LEN);
-	if (n < 0)
-		return -1;
-	off = capwap_dtls_parse_header(dgram, n + CAPWAP_DTLS_HDR_LEN);
-	if (off != CAPWAP_DTLS_HDR_LEN)
-		return -1;
-	pos = dgram + off;
-	left = n;
-	if (capwap_dtls_next_record(&pos, &left, r) != 1 || left)
-		return -1;
-	return 0;
 }
 
 static const char *openssl_to_kernel(struct peers *p)
@@ -516,73 +373,6 @@ static void peers_free(struct peers *p)
 
 /* ---- CBC: keys held to a record of OpenSSL's client ---------------- */
 
-static bool hmac_sha1_ok(const u8 *key, const u8 *aad, const u8 *data,
-			 size_t len, const u8 *want)
-{
-	static u8 in[CAPWAP_DTLS_AAD_LEN + DGRAM_MAX];
-	u8 mac[EVP_MAX_MD_SIZE];
-	size_t mlen;
-
-	memcpy(in, aad, CAPWAP_DTLS_AAD_LEN);
-	memcpy(in + CAPWAP_DTLS_AAD_LEN, data, len);
-	return EVP_Q_mac(NULL, "HMAC", NULL, "SHA1", NULL, key, 20, in,
-			 CAPWAP_DTLS_AAD_LEN + len, mac, sizeof(mac), &mlen) &&
-	       mlen == 20 && !memcmp(mac, want, 20);
-}
-
-/* AES-128-CBC without padding removal; the caller checks the padding. */
-static bool cbc_decrypt(const u8 *key, const u8 *iv, const u8 *in,
-			size_t len, u8 *out)
-{
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	int n, m, ok;
-
-	ok = c && len && !(len % 16) &&
-	     EVP_DecryptInit_ex(c, EVP_aes_128_cbc(), NULL, key, iv) &&
-	     EVP_CIPHER_CTX_set_padding(c, 0) &&
-	     EVP_DecryptUpdate(c, out, &n, in, len) &&
-	     EVP_DecryptFinal_ex(c, out + n, &m);
-	EVP_CIPHER_CTX_free(c);
-	return ok;
-}
-
-/*
- * MAC-then-encrypt (RFC 5246 6.2.3.2): body = IV || CBC(plaintext ||
- * HMAC || padding), the HMAC over the additional data of 6.3 and the
- * plaintext.  Encrypt-then-MAC (RFC 7366): body = IV || CBC(plaintext ||
- * padding) || HMAC, the HMAC over the same 13 bytes with the length of
- * IV and ciphertext, then IV and ciphertext.
- */
-static const char *cbc_open(const struct capwap_dtls_keys *k,
-			    const struct capwap_dtls_record *r, bool etm,
-			    const char *msg, size_t msg_len)
-{
-	u8 plain[DGRAM_MAX], aad[CAPWAP_DTLS_AAD_LEN];
-	size_t ct_len = r->len - 16 - (etm ? 20 : 0);
-	int n, pad;
-
-	CHECK(r->len > 16 + 20, "record too short for CBC");
-	if (etm) {
-		capwap_dtls_aad(aad, r, r->len - 20);
-		CHECK(hmac_sha1_ok(k->rx.mac_key, aad, r->body, r->len - 20,
-				   r->body + r->len - 20),
-		      "encrypt-then-MAC: the HMAC differs");
-	}
-	CHECK(cbc_decrypt(k->rx.key, r->body, r->body + 16, ct_len, plain),
-	      "CBC decryption failed");
-	pad = plain[ct_len - 1];
-	n = ct_len - 1 - pad - (etm ? 0 : 20);
-	CHECK(n >= 0, "padding %d longer than the record", pad);
-	if (!etm) {
-		capwap_dtls_aad(aad, r, n);
-		CHECK(hmac_sha1_ok(k->rx.mac_key, aad, plain, n, plain + n),
-		      "MAC-then-encrypt: the HMAC differs");
-	}
-	CHECK((size_t)n == msg_len && !memcmp(plain, msg, n),
-	      "plaintext differs");
-	return NULL;
-}
-
 static const char *cbc_client_record(bool etm)
 {
 	static const char msg[] = "Join Request over AES-128-CBC";
@@ -607,7 +397,7 @@ static const char *cbc_client_record(bool etm)
 		     take_record(&p->c2s, dgram, &r)))
 		why = "no record from the client";
 	if (!why)
-		why = cbc_open(&p->keys, &r, etm, msg, sizeof(msg));
+		why = dtls_cbc_open(&p->keys, &r, etm, msg, sizeof(msg));
 	peers_free(p);
 	free(p);
 	return why;
@@ -648,13 +438,7 @@ int main(void)
 	size_t i;
 
 	tap_plan(TAP_COUNT(suites) * NSTEPS + 2);
-	pipe_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
-				   "datagram pipe");
-	if (!pipe_method || !BIO_meth_set_write(pipe_method, pipe_write) ||
-	    !BIO_meth_set_read(pipe_method, pipe_read) ||
-	    !BIO_meth_set_ctrl(pipe_method, pipe_ctrl) ||
-	    !BIO_meth_set_create(pipe_method, pipe_create) ||
-	    make_credentials()) {
+	if (pipe_method_init() || make_credentials()) {
 		fprintf(stderr, "set-up failed: %s\n", wtp_ssl_error());
 		return 1;
 	}
@@ -683,6 +467,6 @@ int main(void)
 	EVP_PKEY_free(client_key);
 	X509_free(server_cert);
 	X509_free(client_cert);
-	BIO_meth_free(pipe_method);
+	pipe_method_free();
 	return tap_exit();
 }

@@ -105,6 +105,17 @@ const char *lsc_provision_mode_text(int mode)
 	return NAME_OF(names, mode);
 }
 
+const char *lsc_provision_mode_name(int mode)
+{
+	static const char *const names[__CAPWAP_LSC_PROVISION_MAX] = {
+		[CAPWAP_LSC_PROVISION_OFF] = "off",
+		[CAPWAP_LSC_PROVISION_ALL] = "all",
+		[CAPWAP_LSC_PROVISION_LIST] = "list",
+	};
+
+	return NAME_OF(names, mode);
+}
+
 const char *lsc_msg_type_name(int type)
 {
 	if (type == CAPWAP_LSC_STATS_MSG_OTHER)

@@ -14,6 +14,8 @@ const char *lsc_cert_type_name(int type);
 const char *lsc_ap_mode_name(int mode);
 const char *lsc_key_type_name(int type);
 const char *lsc_provision_mode_text(int mode);
+/* "off", "all", "list": the words of "lscctl config provision" */
+const char *lsc_provision_mode_name(int mode);
 const char *lsc_msg_type_name(int type);
 const char *lsc_malformed_name(int why);
 

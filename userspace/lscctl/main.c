@@ -1,543 +1,211 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lscctl: configure capwap_lsc and show its state, in the words of the
- * controller's "show certificate lsc" commands.  One function per
- * subcommand; everything goes through generic netlink, whose every
- * command needs CAP_NET_ADMIN.
+ * controller's "show certificate lsc" commands, or as one JSON document
+ * (-j, as "ip -j" does).  A command line is read whole into the requests
+ * it stands for before netlink is opened, so that a usage error is told
+ * (status 2) with no module at hand; every request then goes through
+ * generic netlink, whose every command needs CAP_NET_ADMIN.
  */
 
 #include <errno.h>
-#include <inttypes.h>
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include <json-c/json.h>
 
 #include "genl.h"
-#include "hex.h"
 #include "mac.h"
 #include "names.h"
 #include "numparse.h"
+#include "show.h"
+
+/* The operator's words for an errno a request may get back. */
+struct known_error {
+	int err;
+	char text[96];
+};
+
+/* One request of a command line, sent in order. */
+struct step {
+	struct nl_msg *msg;	/* NULL once sent */
+	lsc_genl_reply_fn reply;
+	char what[48];		/* "add f8:66:f2:67:57:7e": what a failure is about */
+	struct known_error known[2];
+};
+
+struct plan {
+	struct step *steps;
+	int n;
+	struct lscctl_out out;
+	void (*finish)(struct lscctl_out *o);	/* after the last reply */
+	char why[160];			/* what is wrong with the command line */
+};
 
 struct subcommand {
 	const char *name;
-	int (*run)(struct lsc_genl *g, int argc, char **argv);
+	int (*parse)(struct plan *p, int argc, char **argv);
 	const char *usage;
 };
 
-static void print_row(const char *label, const char *value)
+/* A usage error: -EINVAL, with the reason main() prints once. */
+static int bad(struct plan *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int bad(struct plan *p, const char *fmt, ...)
 {
-	printf("%-30s %s\n", label, value);
-}
+	va_list ap;
 
-static void format_time(char *buf, size_t size, uint64_t secs)
-{
-	time_t t = (time_t)secs;
-	struct tm tm;
-
-	if (!secs || !gmtime_r(&t, &tm))
-		snprintf(buf, size, "-");
-	else
-		strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm);
-}
-
-/* An attribute's MAC as operators read it, "?" when it is not one. */
-static void format_mac(char *buf, size_t size, const struct nlattr *a)
-{
-	char mac[LSC_MAC_STR_LEN];
-
-	if (nla_len(a) != CAPWAP_LSC_MAC_LEN) {
-		snprintf(buf, size, "?");
-		return;
-	}
-	lsc_mac_format(mac, nla_data(a));
-	snprintf(buf, size, "%s", mac);
-}
-
-static void print_subject(struct nlattr *nest)
-{
-	struct nlattr *a;
-	char line[512] = "";
-	size_t used = 0;
-	int rem;
-
-	nla_for_each_nested(a, nest, rem) {
-		const char *name = lsc_subject_field_name(nla_type(a));
-
-		if (!name || used >= sizeof(line))
-			continue;
-		used += snprintf(line + used, sizeof(line) - used, "%s%s=%.*s",
-				 used ? ", " : "", name,
-				 (int)strnlen(nla_data(a), nla_len(a)),
-				 (const char *)nla_data(a));
-	}
-	print_row("LSC certificate subject", used ? line : "Not configured");
-}
-
-static void print_controller(struct nlattr *nest)
-{
-	struct nlattr *c[CAPWAP_LSC_CTRL_A_MAX + 1];
-	char buf[128];
-
-	if (nla_parse_nested(c, CAPWAP_LSC_CTRL_A_MAX, nest, NULL) < 0)
-		return;
-	print_row("CA server", c[CAPWAP_LSC_CTRL_A_CA_URL] ?
-		  nla_get_string(c[CAPWAP_LSC_CTRL_A_CA_URL]) : "Not configured");
-	print_row("CA certificate",
-		  c[CAPWAP_LSC_CTRL_A_CA_PRESENT] &&
-		  nla_get_u8(c[CAPWAP_LSC_CTRL_A_CA_PRESENT]) ?
-		  "Present" : "Not present");
-	if (c[CAPWAP_LSC_CTRL_A_CA_FINGERPRINT] &&
-	    nla_len(c[CAPWAP_LSC_CTRL_A_CA_FINGERPRINT]) == CAPWAP_LSC_SHA256_LEN) {
-		const uint8_t *fp = nla_data(c[CAPWAP_LSC_CTRL_A_CA_FINGERPRINT]);
-		size_t i;
-
-		for (i = 0; i < CAPWAP_LSC_SHA256_LEN; i++)
-			snprintf(buf + 3 * i, sizeof(buf) - 3 * i, "%02X%s",
-				 fp[i], i + 1 < CAPWAP_LSC_SHA256_LEN ? ":" : "");
-		print_row("CA fingerprint (SHA-256)", buf);
-	}
-	if (c[CAPWAP_LSC_CTRL_A_CA_EXPIRY]) {
-		format_time(buf, sizeof(buf),
-			    nla_get_u64(c[CAPWAP_LSC_CTRL_A_CA_EXPIRY]));
-		print_row("CA certificate expires", buf);
-	}
-	print_row("RA certificate",
-		  c[CAPWAP_LSC_CTRL_A_RA_PRESENT] &&
-		  nla_get_u8(c[CAPWAP_LSC_CTRL_A_RA_PRESENT]) ?
-		  "Present" : "Not present");
-	print_row("Controller LSC",
-		  c[CAPWAP_LSC_CTRL_A_CERT_PRESENT] &&
-		  nla_get_u8(c[CAPWAP_LSC_CTRL_A_CERT_PRESENT]) ?
-		  "Present" : "Not present");
-	if (c[CAPWAP_LSC_CTRL_A_CERT_EXPIRY]) {
-		format_time(buf, sizeof(buf),
-			    nla_get_u64(c[CAPWAP_LSC_CTRL_A_CERT_EXPIRY]));
-		print_row("Controller LSC expires", buf);
-	}
-}
-
-/* An aggregate the module shows in sysfs only; false when unreadable. */
-static bool sysfs_uint(const char *name, unsigned int *v)
-{
-	char path[128];
-	FILE *f;
-	bool ok;
-
-	snprintf(path, sizeof(path), "/sys/kernel/capwap_lsc/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	ok = fscanf(f, "%u", v) == 1;
-	fclose(f);
-	return ok;
-}
-
-static int show_summary_reply(struct nlattr **a, void *arg)
-{
-	unsigned int pending, max_pending;
-	char buf[64];
-
-	(void)arg;
-	if (a[CAPWAP_LSC_A_LSC_ENABLED])
-		print_row("LSC enabled",
-			  nla_get_u8(a[CAPWAP_LSC_A_LSC_ENABLED]) ? "Yes" : "No");
-	if (a[CAPWAP_LSC_A_CONTROLLER])
-		print_controller(a[CAPWAP_LSC_A_CONTROLLER]);
-	if (a[CAPWAP_LSC_A_CA_PRESENT])
-		print_row("LSC CA trusted for AP joins",
-			  nla_get_u8(a[CAPWAP_LSC_A_CA_PRESENT]) ? "Yes" : "No");
-	/* The module never hands the password itself back. */
-	if (a[CAPWAP_LSC_A_AP_CHALLENGE_SET])
-		print_row("AP challenge password",
-			  nla_get_u8(a[CAPWAP_LSC_A_AP_CHALLENGE_SET]) ?
-			  "Set" : "Not set");
-	if (a[CAPWAP_LSC_A_PROVISION_MODE])
-		print_row("AP LSC provisioning",
-			  lsc_provision_mode_text(nla_get_u8(a[CAPWAP_LSC_A_PROVISION_MODE])));
-	if (a[CAPWAP_LSC_A_PROVISION_LIST]) {
-		struct nlattr *mac;
-		int rem, n = 0;
-
-		nla_for_each_nested(mac, a[CAPWAP_LSC_A_PROVISION_LIST], rem)
-			n++;
-		if (n)
-			snprintf(buf, sizeof(buf), "%d entr%s", n, n == 1 ? "y" : "ies");
-		else
-			snprintf(buf, sizeof(buf), "Not configured");
-		print_row("Provision list", buf);
-	}
-	if (a[CAPWAP_LSC_A_SUBJECT])
-		print_subject(a[CAPWAP_LSC_A_SUBJECT]);
-	if (a[CAPWAP_LSC_A_KEY_TYPE] && a[CAPWAP_LSC_A_KEY_BITS]) {
-		snprintf(buf, sizeof(buf), "%s %u bits",
-			 lsc_key_type_name(nla_get_u8(a[CAPWAP_LSC_A_KEY_TYPE])),
-			 nla_get_u16(a[CAPWAP_LSC_A_KEY_BITS]));
-		print_row("LSC key", buf);
-	}
-	if (a[CAPWAP_LSC_A_VALIDITY_DAYS]) {
-		uint32_t days = nla_get_u32(a[CAPWAP_LSC_A_VALIDITY_DAYS]);
-
-		if (days)
-			snprintf(buf, sizeof(buf), "%u days", days);
-		else
-			snprintf(buf, sizeof(buf), "as the CA decides");
-		print_row("LSC validity", buf);
-	}
-	if (a[CAPWAP_LSC_A_MAX_ATTEMPTS]) {
-		uint8_t n = nla_get_u8(a[CAPWAP_LSC_A_MAX_ATTEMPTS]);
-
-		if (n)
-			snprintf(buf, sizeof(buf), "%u, then fall back to MIC", n);
-		else
-			snprintf(buf, sizeof(buf), "unlimited, never fall back");
-		print_row("Provisioning attempts", buf);
-	}
-	if (sysfs_uint("requests", &pending) &&
-	    sysfs_uint("max_pending_requests", &max_pending)) {
-		snprintf(buf, sizeof(buf), "%u of at most %u", pending,
-			 max_pending);
-		print_row("Certificate requests pending", buf);
-	}
-	if (a[CAPWAP_LSC_A_VERSION])
-		print_row("Module version", nla_get_string(a[CAPWAP_LSC_A_VERSION]));
-	if (a[CAPWAP_LSC_A_PORT]) {
-		snprintf(buf, sizeof(buf), "%u/udp", nla_get_u16(a[CAPWAP_LSC_A_PORT]));
-		print_row("CAPWAP control port", buf);
-	}
-	if (a[CAPWAP_LSC_A_VENDOR_ID]) {
-		snprintf(buf, sizeof(buf), "%u", nla_get_u32(a[CAPWAP_LSC_A_VENDOR_ID]));
-		print_row("LSC payload vendor id", buf);
-	}
-	return 0;
-}
-
-static int get_config(struct lsc_genl *g, lsc_genl_reply_fn fn, void *arg)
-{
-	struct nl_msg *msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_GET_CONFIG, 0);
-
-	if (!msg)
-		return -ENOMEM;
-	return lsc_genl_call(g, msg, fn, arg);
-}
-
-static int provision_list_reply(struct nlattr **a, void *arg)
-{
-	struct nlattr *mac;
-	char buf[32];
-	int rem, n = 0;
-
-	(void)arg;
-	if (a[CAPWAP_LSC_A_PROVISION_MODE])
-		print_row("AP LSC provisioning",
-			  lsc_provision_mode_text(nla_get_u8(a[CAPWAP_LSC_A_PROVISION_MODE])));
-	printf("\nLSC AP provision list (Ethernet MAC):\n");
-	if (a[CAPWAP_LSC_A_PROVISION_LIST]) {
-		nla_for_each_nested(mac, a[CAPWAP_LSC_A_PROVISION_LIST], rem) {
-			format_mac(buf, sizeof(buf), mac);
-			printf("  %s\n", buf);
-			n++;
-		}
-	}
-	if (!n)
-		printf("  (empty: every AP joined with a MIC or SSC is provisioned"
-		       " when provisioning is enabled)\n");
-	return 0;
-}
-
-struct ap_view {
-	char mac[24];
-	char addr[INET_ADDRSTRLEN + 8];
-	const char *model, *serial, *last_error;
-	uint8_t session, state, cert_type, mode, attempts, last_result;
-	uint32_t fallbacks;
-	uint64_t joined_since, cert_expiry, request_id;
-	char issuer_hash[2 * CAPWAP_LSC_SHA256_LEN + 1];
-};
-
-static int parse_ap(struct nlattr **a, struct ap_view *v)
-{
-	struct nlattr *ap[CAPWAP_LSC_AP_A_MAX + 1];
-
-	memset(v, 0, sizeof(*v));
-	if (!a[CAPWAP_LSC_A_AP] ||
-	    nla_parse_nested(ap, CAPWAP_LSC_AP_A_MAX, a[CAPWAP_LSC_A_AP], NULL) < 0 ||
-	    !ap[CAPWAP_LSC_AP_A_MAC])
-		return -EPROTO;
-	format_mac(v->mac, sizeof(v->mac), ap[CAPWAP_LSC_AP_A_MAC]);
-	snprintf(v->addr, sizeof(v->addr), "-");
-	if (ap[CAPWAP_LSC_AP_A_ADDR] &&
-	    nla_len(ap[CAPWAP_LSC_AP_A_ADDR]) >= (int)sizeof(struct sockaddr_in)) {
-		struct sockaddr_in sin;
-		char ip[INET_ADDRSTRLEN];
-
-		memcpy(&sin, nla_data(ap[CAPWAP_LSC_AP_A_ADDR]), sizeof(sin));
-		if (sin.sin_family == AF_INET &&
-		    inet_ntop(AF_INET, &sin.sin_addr, ip, sizeof(ip)))
-			snprintf(v->addr, sizeof(v->addr), "%s:%u", ip,
-				 ntohs(sin.sin_port));
-	}
-#define STR(attr) (ap[attr] ? nla_get_string(ap[attr]) : "")
-#define U8(attr) (ap[attr] ? nla_get_u8(ap[attr]) : 0)
-	v->model = STR(CAPWAP_LSC_AP_A_MODEL);
-	v->serial = STR(CAPWAP_LSC_AP_A_SERIAL);
-	v->last_error = STR(CAPWAP_LSC_AP_A_LAST_ERROR);
-	v->session = U8(CAPWAP_LSC_AP_A_SESSION);
-	v->state = U8(CAPWAP_LSC_AP_A_STATE);
-	v->cert_type = U8(CAPWAP_LSC_AP_A_CERT_TYPE);
-	v->mode = U8(CAPWAP_LSC_AP_A_MODE);
-	v->attempts = U8(CAPWAP_LSC_AP_A_ATTEMPTS);
-	v->last_result = U8(CAPWAP_LSC_AP_A_LAST_RESULT);
-#undef STR
-#undef U8
-	if (ap[CAPWAP_LSC_AP_A_FALLBACKS])
-		v->fallbacks = nla_get_u32(ap[CAPWAP_LSC_AP_A_FALLBACKS]);
-	if (ap[CAPWAP_LSC_AP_A_JOINED_SINCE])
-		v->joined_since = nla_get_u64(ap[CAPWAP_LSC_AP_A_JOINED_SINCE]);
-	if (ap[CAPWAP_LSC_AP_A_CERT_EXPIRY])
-		v->cert_expiry = nla_get_u64(ap[CAPWAP_LSC_AP_A_CERT_EXPIRY]);
-	if (ap[CAPWAP_LSC_AP_A_REQUEST_ID])
-		v->request_id = nla_get_u64(ap[CAPWAP_LSC_AP_A_REQUEST_ID]);
-	if (ap[CAPWAP_LSC_AP_A_ISSUER_HASH] &&
-	    nla_len(ap[CAPWAP_LSC_AP_A_ISSUER_HASH]) == CAPWAP_LSC_SHA256_LEN)
-		lsc_hex_encode(v->issuer_hash,
-			       nla_data(ap[CAPWAP_LSC_AP_A_ISSUER_HASH]),
-			       CAPWAP_LSC_SHA256_LEN);
-	return 0;
-}
-
-struct ap_table {
-	unsigned int count;
-	unsigned int by_cert[__CAPWAP_LSC_CERT_MAX];
-};
-
-static int ap_row_reply(struct nlattr **a, void *arg)
-{
-	struct ap_table *t = arg;
-	struct ap_view v;
-
-	if (parse_ap(a, &v))
-		return 0;
-	if (!t->count)
-		printf("%-17s %-21s %-14s %-9s %-4s %-6s %-12s %3s  %s\n",
-		       "AP MAC", "Address", "Model", "Session", "Cert", "Mode",
-		       "LSC state", "Att", "Last error");
-	printf("%-17s %-21s %-14.14s %-9s %-4s %-6s %-12s %3u  %s\n",
-	       v.mac, v.addr, v.model, lsc_session_name(v.session),
-	       lsc_cert_type_name(v.cert_type), lsc_ap_mode_name(v.mode),
-	       lsc_ap_state_name(v.state), v.attempts,
-	       v.last_error[0] ? v.last_error : "-");
-	t->count++;
-	if (v.cert_type < __CAPWAP_LSC_CERT_MAX)
-		t->by_cert[v.cert_type]++;
-	return 0;
-}
-
-static int ap_detail_reply(struct nlattr **a, void *arg)
-{
-	struct ap_view v;
-	char buf[64];
-
-	(void)arg;
-	if (parse_ap(a, &v))
-		return -EPROTO;
-	print_row("AP Ethernet MAC", v.mac);
-	print_row("Address", v.addr);
-	print_row("Model", v.model[0] ? v.model : "-");
-	print_row("Serial number", v.serial[0] ? v.serial : "-");
-	print_row("CAPWAP session", lsc_session_name(v.session));
-	format_time(buf, sizeof(buf), v.joined_since);
-	print_row("Joined since", buf);
-	print_row("Certificate type", lsc_cert_type_name(v.cert_type));
-	print_row("AP mode", lsc_ap_mode_name(v.mode));
-	print_row("LSC provisioning state", lsc_ap_state_name(v.state));
-	snprintf(buf, sizeof(buf), "%u", v.attempts);
-	print_row("Failed attempts", buf);
-	snprintf(buf, sizeof(buf), "%u", v.fallbacks);
-	print_row("Fallbacks to MIC", buf);
-	print_row("Last result", lsc_result_name(v.last_result));
-	print_row("Last error", v.last_error[0] ? v.last_error : "-");
-	format_time(buf, sizeof(buf), v.cert_expiry);
-	print_row("LSC expires", buf);
-	print_row("LSC issuer hash", v.issuer_hash[0] ? v.issuer_hash : "-");
-	if (v.request_id) {
-		snprintf(buf, sizeof(buf), "%" PRIu64, v.request_id);
-		print_row("Enrollment request", buf);
-	}
-	return 0;
-}
-
-static int show_aps(struct lsc_genl *g)
-{
-	struct ap_table t = { 0 };
-	struct nl_msg *msg;
-	int ret;
-
-	msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_GET_AP, NLM_F_DUMP);
-	if (!msg)
-		return -ENOMEM;
-	ret = lsc_genl_call(g, msg, ap_row_reply, &t);
-	if (ret)
-		return ret;
-	printf("%s%u APs: %u LSC, %u MIC, %u SSC\n", t.count ? "\n" : "",
-	       t.count, t.by_cert[CAPWAP_LSC_CERT_LSC],
-	       t.by_cert[CAPWAP_LSC_CERT_MIC], t.by_cert[CAPWAP_LSC_CERT_SSC]);
-	return 0;
-}
-
-static int show_ap(struct lsc_genl *g, const char *mac_text)
-{
-	uint8_t mac[CAPWAP_LSC_MAC_LEN];
-	struct nl_msg *msg;
-
-	if (lsc_mac_parse(mac_text, mac)) {
-		fprintf(stderr, "lscctl: '%s' is not a MAC address\n", mac_text);
-		return -EINVAL;
-	}
-	msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_GET_AP, 0);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put(msg, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN, mac) < 0) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	return lsc_genl_call(g, msg, ap_detail_reply, NULL);
-}
-
-static void print_counter_nest(const char *title, struct nlattr *nest,
-			       const char *(*name)(int))
-{
-	struct nlattr *a;
-	int rem;
-
-	printf("\n%s:\n", title);
-	nla_for_each_nested(a, nest, rem) {
-		uint64_t v = nla_get_u64(a);
-
-		if (v)
-			printf("  %-36s %" PRIu64 "\n", name(nla_type(a)), v);
-	}
-}
-
-static const char *malformed_attr_name(int type)
-{
-	return lsc_malformed_name(type - 1);
-}
-
-static int stats_reply(struct nlattr **a, void *arg)
-{
-	static const struct { int attr; const char *label; } scalars[] = {
-		{ CAPWAP_LSC_STATS_A_RX_PACKETS, "Datagrams received" },
-		{ CAPWAP_LSC_STATS_A_FRAGMENTS, "Fragments received" },
-		{ CAPWAP_LSC_STATS_A_REASSEMBLED, "Messages reassembled" },
-		{ CAPWAP_LSC_STATS_A_DROPPED, "Valid messages dropped" },
-		{ CAPWAP_LSC_STATS_A_RETRANSMITS, "Retransmissions" },
-		{ CAPWAP_LSC_STATS_A_DUPLICATES, "Duplicate requests" },
-		{ CAPWAP_LSC_STATS_A_TIMEOUTS, "Sessions timed out" },
-		{ CAPWAP_LSC_STATS_A_SILENT_SESSIONS, "  of which silent (no echo)" },
-		{ CAPWAP_LSC_STATS_A_RECORDS_EVICTED, "AP records evicted (table full)" },
-		{ CAPWAP_LSC_STATS_A_RECORDS_EXPIRED, "AP records expired (idle)" },
-		{ CAPWAP_LSC_STATS_A_JOINS_LIMITED, "Joins dropped (per-source limit)" },
-		{ CAPWAP_LSC_STATS_A_TX_ERRORS, "Transmit errors" },
-		{ CAPWAP_LSC_STATS_A_LSC_EVENTS, "LSC requests announced" },
-		{ CAPWAP_LSC_STATS_A_QUEUE_FULL, "LSC requests refused (too many pending)" },
-		{ CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED, "LSC requests expired (no helper)" },
-		{ CAPWAP_LSC_STATS_A_CERTS_DELIVERED, "Certificates delivered" },
-		{ CAPWAP_LSC_STATS_A_ENROLL_FAILURES, "Enrollment failures" },
-		{ CAPWAP_LSC_STATS_A_FALLBACKS, "Fallbacks to MIC" },
-		{ CAPWAP_LSC_STATS_A_REFUSED_BRIDGE, "Refused: bridge mode" },
-		{ CAPWAP_LSC_STATS_A_REFUSED_MESH, "Refused: mesh mode" },
-		{ CAPWAP_LSC_STATS_A_REFUSED_LSC, "Refused: LSC did not verify" },
-	};
-	struct nlattr *s[CAPWAP_LSC_STATS_A_MAX + 1];
-	size_t i;
-
-	(void)arg;
-	if (!a[CAPWAP_LSC_A_STATS] ||
-	    nla_parse_nested(s, CAPWAP_LSC_STATS_A_MAX, a[CAPWAP_LSC_A_STATS], NULL) < 0)
-		return -EPROTO;
-	if (s[CAPWAP_LSC_STATS_A_APS])
-		printf("%-38s %u\n", "APs known", nla_get_u32(s[CAPWAP_LSC_STATS_A_APS]));
-	for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++)
-		if (s[scalars[i].attr])
-			printf("%-38s %" PRIu64 "\n", scalars[i].label,
-			       nla_get_u64(s[scalars[i].attr]));
-	if (s[CAPWAP_LSC_STATS_A_RX])
-		print_counter_nest("Received by message type", s[CAPWAP_LSC_STATS_A_RX],
-				   lsc_msg_type_name);
-	if (s[CAPWAP_LSC_STATS_A_TX])
-		print_counter_nest("Sent by message type", s[CAPWAP_LSC_STATS_A_TX],
-				   lsc_msg_type_name);
-	if (s[CAPWAP_LSC_STATS_A_MALFORMED])
-		print_counter_nest("Malformed, dropped, by reason",
-				   s[CAPWAP_LSC_STATS_A_MALFORMED], malformed_attr_name);
-	return 0;
-}
-
-static int cmd_show(struct lsc_genl *g, int argc, char **argv)
-{
-	struct nl_msg *msg;
-	const char *what = argc > 1 ? argv[1] : "summary";
-
-	if (!strcmp(what, "summary") && argc <= 2)
-		return get_config(g, show_summary_reply, NULL);
-	if (!strcmp(what, "ap-provision") && argc <= 2) {
-		int ret = get_config(g, provision_list_reply, NULL);
-
-		if (ret)
-			return ret;
-		printf("\n");
-		return show_aps(g);
-	}
-	if (!strcmp(what, "aps") && argc <= 2)
-		return show_aps(g);
-	if (!strcmp(what, "ap") && argc == 3)
-		return show_ap(g, argv[2]);
-	if (!strcmp(what, "stats") && argc <= 2) {
-		msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_GET_STATS, 0);
-		if (!msg)
-			return -ENOMEM;
-		return lsc_genl_call(g, msg, stats_reply, NULL);
-	}
-	fprintf(stderr, "lscctl show: expected summary, ap-provision, aps, ap MAC or stats\n");
+	va_start(ap, fmt);
+	vsnprintf(p->why, sizeof(p->why), fmt, ap);
+	va_end(ap);
 	return -EINVAL;
 }
 
-/* Sends SET_CONFIG with the attributes add() puts in. */
-static int set_config(struct lsc_genl *g,
-		      int (*add)(struct nl_msg *msg, int argc, char **argv),
-		      int argc, char **argv)
+/*
+ * A request appended to the plan.  The family is not resolved yet (that
+ * may load the module): run() addresses each request before sending it.
+ */
+static struct nl_msg *add_step(struct plan *p, uint8_t cmd, int flags,
+			       lsc_genl_reply_fn reply)
 {
-	struct nl_msg *msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_SET_CONFIG, 0);
-	int ret;
+	struct lsc_genl unresolved = { .family = 0 };
+	struct step *s;
 
-	if (!msg)
-		return -ENOMEM;
-	ret = add(msg, argc, argv);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return lsc_genl_call(g, msg, NULL, NULL);
+	s = realloc(p->steps, (p->n + 1) * sizeof(*s));
+	if (!s)
+		return NULL;
+	p->steps = s;
+	s = &p->steps[p->n];
+	memset(s, 0, sizeof(*s));
+	s->msg = lsc_genl_msg(&unresolved, cmd, flags);
+	if (!s->msg)
+		return NULL;
+	s->reply = reply;
+	p->n++;
+	return s->msg;
 }
 
-static int add_lsc(struct nl_msg *msg, int argc, char **argv)
+static struct step *last_step(struct plan *p)
+{
+	return &p->steps[p->n - 1];
+}
+
+static void step_knows(struct step *s, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void step_knows(struct step *s, int err, const char *fmt, ...)
+{
+	struct known_error *k = !s->known[0].err ? &s->known[0] : &s->known[1];
+	va_list ap;
+
+	k->err = err;
+	va_start(ap, fmt);
+	vsnprintf(k->text, sizeof(k->text), fmt, ap);
+	va_end(ap);
+}
+
+static void plan_free(struct plan *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->steps[i].msg)
+			nlmsg_free(p->steps[i].msg);
+	free(p->steps);
+	if (p->out.doc)
+		json_object_put(p->out.doc);
+}
+
+/* The GET_AP dump, into o->aps (JSON) or as table rows. */
+static int add_ap_dump(struct plan *p)
+{
+	return add_step(p, CAPWAP_LSC_CMD_GET_AP, NLM_F_DUMP, lscctl_ap_row_reply) ?
+	       0 : -ENOMEM;
+}
+
+static int parse_show_ap(struct plan *p, const char *text)
+{
+	uint8_t mac[CAPWAP_LSC_MAC_LEN];
+	char canon[LSC_MAC_STR_LEN];
+	struct nl_msg *msg;
+
+	if (lsc_mac_parse(text, mac))
+		return bad(p, "'%s' is not a MAC address", text);
+	msg = add_step(p, CAPWAP_LSC_CMD_GET_AP, 0, lscctl_ap_detail_reply);
+	if (!msg || nla_put(msg, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN, mac) < 0)
+		return -ENOMEM;
+	lsc_mac_format(canon, mac);
+	step_knows(last_step(p), -ENOENT, "no AP with MAC %s", canon);
+	return 0;
+}
+
+static int parse_show(struct plan *p, int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "summary";
+	struct lscctl_out *o = &p->out;
+	int ret;
+
+	if (!strcmp(what, "ap")) {
+		if (argc != 3)
+			return bad(p, "show ap takes one MAC");
+		return parse_show_ap(p, argv[2]);
+	}
+	if (argc > 2)
+		return bad(p, "'%s' after show %s", argv[2], what);
+	if (!strcmp(what, "summary")) {
+		ret = lscctl_out_doc(o, false);
+		if (!ret && !add_step(p, CAPWAP_LSC_CMD_GET_CONFIG, 0, lscctl_summary_reply))
+			ret = -ENOMEM;
+		return ret;
+	}
+	if (!strcmp(what, "ap-provision")) {
+		ret = lscctl_out_doc(o, false);
+		if (ret)
+			return ret;
+		if (o->json) {
+			o->aps = json_object_new_array();
+			if (!o->aps)
+				return -ENOMEM;
+			json_object_object_add(o->doc, "aps", o->aps);
+		}
+		if (!add_step(p, CAPWAP_LSC_CMD_GET_CONFIG, 0, lscctl_provisioning_reply))
+			return -ENOMEM;
+		p->finish = lscctl_ap_totals;
+		return add_ap_dump(p);
+	}
+	if (!strcmp(what, "aps")) {
+		ret = lscctl_out_doc(o, true);
+		if (ret)
+			return ret;
+		o->aps = o->doc;
+		p->finish = lscctl_ap_totals;
+		return add_ap_dump(p);
+	}
+	if (!strcmp(what, "stats")) {
+		ret = lscctl_out_doc(o, false);
+		if (!ret && !add_step(p, CAPWAP_LSC_CMD_GET_STATS, 0, lscctl_stats_reply))
+			ret = -ENOMEM;
+		return ret;
+	}
+	return bad(p, "expected summary, ap-provision, aps, ap MAC or stats, not '%s'", what);
+}
+
+static int add_lsc(struct plan *p, struct nl_msg *msg, int argc, char **argv)
 {
 	if (argc != 2 || (strcmp(argv[1], "enable") && strcmp(argv[1], "disable")))
-		return -EINVAL;
+		return bad(p, "config lsc takes enable or disable");
 	return nla_put_u8(msg, CAPWAP_LSC_A_LSC_ENABLED,
 			  !strcmp(argv[1], "enable")) < 0 ? -ENOMEM : 0;
 }
 
-static int add_provision(struct nl_msg *msg, int argc, char **argv)
+static int add_provision(struct plan *p, struct nl_msg *msg, int argc, char **argv)
 {
 	uint8_t mode;
 
 	if (argc != 2)
-		return -EINVAL;
+		return bad(p, "config provision takes off, all or list");
 	if (!strcmp(argv[1], "off") || !strcmp(argv[1], "disable"))
 		mode = CAPWAP_LSC_PROVISION_OFF;
 	else if (!strcmp(argv[1], "all") || !strcmp(argv[1], "enable"))
@@ -545,11 +213,11 @@ static int add_provision(struct nl_msg *msg, int argc, char **argv)
 	else if (!strcmp(argv[1], "list"))
 		mode = CAPWAP_LSC_PROVISION_LIST;
 	else
-		return -EINVAL;
+		return bad(p, "config provision takes off, all or list, not '%s'", argv[1]);
 	return nla_put_u8(msg, CAPWAP_LSC_A_PROVISION_MODE, mode) < 0 ? -ENOMEM : 0;
 }
 
-static int add_subject(struct nl_msg *msg, int argc, char **argv)
+static int add_subject(struct plan *p, struct nl_msg *msg, int argc, char **argv)
 {
 	struct nlattr *nest;
 	int i;
@@ -562,15 +230,13 @@ static int add_subject(struct nl_msg *msg, int argc, char **argv)
 		int field;
 
 		if (!eq)
-			return -EINVAL;
+			return bad(p, "'%s' is not FIELD=VALUE", argv[i]);
 		*eq = '\0';
 		field = lsc_subject_field_parse(argv[i]);
 		*eq = '=';
-		if (field < 0) {
-			fprintf(stderr, "lscctl: unknown subject field in '%s' "
-				"(C, ST, L, O, OU, email)\n", argv[i]);
-			return -EINVAL;
-		}
+		if (field < 0)
+			return bad(p, "unknown subject field in '%s' (C, ST, L, O, OU, email)",
+				   argv[i]);
 		if (nla_put_string(msg, field, eq + 1) < 0)
 			return -ENOMEM;
 	}
@@ -578,146 +244,157 @@ static int add_subject(struct nl_msg *msg, int argc, char **argv)
 	return 0;
 }
 
-static int add_key(struct nl_msg *msg, int argc, char **argv)
+static int add_key(struct plan *p, struct nl_msg *msg, int argc, char **argv)
 {
 	unsigned long bits;
 	uint8_t type;
 
 	if (argc != 3 || lsc_parse_uint(argv[2], 0, 65535, &bits))
-		return -EINVAL;
+		return bad(p, "config key takes rsa|ec and a size in bits");
 	if (!strcmp(argv[1], "rsa"))
 		type = CAPWAP_LSC_KEY_RSA;
 	else if (!strcmp(argv[1], "ec"))
 		type = CAPWAP_LSC_KEY_EC;
 	else
-		return -EINVAL;
+		return bad(p, "config key takes rsa or ec, not '%s'", argv[1]);
 	if (nla_put_u8(msg, CAPWAP_LSC_A_KEY_TYPE, type) < 0 ||
 	    nla_put_u16(msg, CAPWAP_LSC_A_KEY_BITS, (uint16_t)bits) < 0)
 		return -ENOMEM;
 	return 0;
 }
 
-static int add_number(struct nl_msg *msg, int argc, char **argv)
+static int add_number(struct plan *p, struct nl_msg *msg, int argc, char **argv)
 {
+	static const struct { const char *word; int attr; unsigned long max; } nums[] = {
+		{ "validity", CAPWAP_LSC_A_VALIDITY_DAYS, UINT32_MAX },
+		{ "attempts", CAPWAP_LSC_A_MAX_ATTEMPTS, 255 },
+		{ "vendor-id", CAPWAP_LSC_A_VENDOR_ID, UINT32_MAX },
+	};
 	unsigned long v;
+	size_t i;
 
-	if (argc != 2)
-		return -EINVAL;
-	if (!strcmp(argv[0], "validity")) {
-		if (lsc_parse_uint(argv[1], 0, UINT32_MAX, &v))
-			return -EINVAL;
-		return nla_put_u32(msg, CAPWAP_LSC_A_VALIDITY_DAYS, v) < 0 ? -ENOMEM : 0;
-	}
-	if (!strcmp(argv[0], "attempts")) {
-		if (lsc_parse_uint(argv[1], 0, 255, &v))
-			return -EINVAL;
-		return nla_put_u8(msg, CAPWAP_LSC_A_MAX_ATTEMPTS, v) < 0 ? -ENOMEM : 0;
-	}
-	if (!strcmp(argv[0], "vendor-id")) {
-		if (lsc_parse_uint(argv[1], 0, UINT32_MAX, &v))
-			return -EINVAL;
-		return nla_put_u32(msg, CAPWAP_LSC_A_VENDOR_ID, v) < 0 ? -ENOMEM : 0;
-	}
-	return -EINVAL;
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		if (!strcmp(argv[0], nums[i].word))
+			break;
+	if (i == sizeof(nums) / sizeof(nums[0]))
+		return bad(p, "unknown setting '%s'", argv[0]);
+	if (argc != 2 || lsc_parse_uint(argv[1], 0, nums[i].max, &v))
+		return bad(p, "config %s takes a number from 0 to %lu", argv[0],
+			   nums[i].max);
+	if (nums[i].attr == CAPWAP_LSC_A_MAX_ATTEMPTS)
+		return nla_put_u8(msg, nums[i].attr, (uint8_t)v) < 0 ? -ENOMEM : 0;
+	return nla_put_u32(msg, nums[i].attr, (uint32_t)v) < 0 ? -ENOMEM : 0;
 }
 
-static int provision_list_change(struct lsc_genl *g, int argc, char **argv)
+static int parse_provision_list(struct plan *p, int argc, char **argv)
 {
 	uint8_t cmd, mac[CAPWAP_LSC_MAC_LEN];
+	char canon[LSC_MAC_STR_LEN];
 	struct nl_msg *msg;
-	int i, ret;
+	struct step *s;
+	bool add;
+	int i;
 
-	if (argc == 2 && !strcmp(argv[1], "flush")) {
-		msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_PROVLIST_FLUSH, 0);
-		return msg ? lsc_genl_call(g, msg, NULL, NULL) : -ENOMEM;
-	}
+	if (argc == 2 && !strcmp(argv[1], "flush"))
+		return add_step(p, CAPWAP_LSC_CMD_PROVLIST_FLUSH, 0, NULL) ? 0 : -ENOMEM;
 	if (argc < 3)
-		return -EINVAL;
-	if (!strcmp(argv[1], "add"))
+		return bad(p, "config provision-list takes add|del MAC... or flush");
+	add = !strcmp(argv[1], "add");
+	if (add)
 		cmd = CAPWAP_LSC_CMD_PROVLIST_ADD;
 	else if (!strcmp(argv[1], "del") || !strcmp(argv[1], "delete"))
 		cmd = CAPWAP_LSC_CMD_PROVLIST_DEL;
 	else
-		return -EINVAL;
+		return bad(p, "config provision-list takes add, del or flush, not '%s'",
+			   argv[1]);
 	for (i = 2; i < argc; i++) {
-		if (lsc_mac_parse(argv[i], mac)) {
-			fprintf(stderr, "lscctl: '%s' is not a MAC address\n", argv[i]);
-			return -EINVAL;
-		}
-		msg = lsc_genl_msg(g, cmd, 0);
-		if (!msg)
+		if (lsc_mac_parse(argv[i], mac))
+			return bad(p, "'%s' is not a MAC address", argv[i]);
+		msg = add_step(p, cmd, 0, NULL);
+		if (!msg || nla_put(msg, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN, mac) < 0)
 			return -ENOMEM;
-		if (nla_put(msg, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN, mac) < 0) {
-			nlmsg_free(msg);
-			return -ENOMEM;
+		lsc_mac_format(canon, mac);
+		s = last_step(p);
+		snprintf(s->what, sizeof(s->what), "provision-list %s %s", argv[1], canon);
+		if (add) {
+			step_knows(s, -EEXIST, "%s is on the provision list already", canon);
+			step_knows(s, -ENOSPC, "the provision list is full: %s not added", canon);
+		} else {
+			step_knows(s, -ENOENT, "%s is not on the provision list", canon);
 		}
-		ret = lsc_genl_call(g, msg, NULL, NULL);
-		/* main() explains a refusal for want of privilege. */
-		if (ret && ret != -EPERM)
-			fprintf(stderr, "lscctl: %s %s: %s\n", argv[1], argv[i],
-				strerror(-ret));
-		if (ret)
-			return ret;
 	}
 	return 0;
 }
 
-static int cmd_config(struct lsc_genl *g, int argc, char **argv)
+static int parse_config(struct plan *p, int argc, char **argv)
 {
+	static const struct {
+		const char *word;
+		int (*add)(struct plan *p, struct nl_msg *msg, int argc, char **argv);
+	} settings[] = {
+		{ "lsc", add_lsc },
+		{ "provision", add_provision },
+		{ "subject", add_subject },
+		{ "key", add_key },
+		{ "validity", add_number },
+		{ "attempts", add_number },
+		{ "vendor-id", add_number },
+	};
+	struct nl_msg *msg;
+	size_t i;
+
 	if (argc < 2)
-		return -EINVAL;
+		return bad(p, "config needs a setting");
 	argc--;
 	argv++;
-	if (!strcmp(argv[0], "lsc"))
-		return set_config(g, add_lsc, argc, argv);
-	if (!strcmp(argv[0], "provision"))
-		return set_config(g, add_provision, argc, argv);
 	if (!strcmp(argv[0], "provision-list"))
-		return provision_list_change(g, argc, argv);
-	if (!strcmp(argv[0], "subject"))
-		return set_config(g, add_subject, argc, argv);
-	if (!strcmp(argv[0], "key"))
-		return set_config(g, add_key, argc, argv);
-	if (!strcmp(argv[0], "validity") || !strcmp(argv[0], "attempts") ||
-	    !strcmp(argv[0], "vendor-id"))
-		return set_config(g, add_number, argc, argv);
-	return -EINVAL;
+		return parse_provision_list(p, argc, argv);
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		if (strcmp(argv[0], settings[i].word))
+			continue;
+		msg = add_step(p, CAPWAP_LSC_CMD_SET_CONFIG, 0, NULL);
+		if (!msg)
+			return -ENOMEM;
+		return settings[i].add(p, msg, argc, argv);
+	}
+	return bad(p, "unknown setting '%s'", argv[0]);
 }
 
-static int cmd_renew(struct lsc_genl *g, int argc, char **argv)
+static int parse_renew(struct plan *p, int argc, char **argv)
 {
 	uint8_t mac[CAPWAP_LSC_MAC_LEN];
+	char canon[LSC_MAC_STR_LEN];
 	struct nl_msg *msg;
+	bool all;
 
 	if (argc != 2)
-		return -EINVAL;
-	msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_RENEW, 0);
+		return bad(p, "renew takes one MAC, or all");
+	all = !strcmp(argv[1], "all");
+	if (!all && lsc_mac_parse(argv[1], mac))
+		return bad(p, "'%s' is not a MAC address, nor all", argv[1]);
+	msg = add_step(p, CAPWAP_LSC_CMD_RENEW, 0, NULL);
 	if (!msg)
 		return -ENOMEM;
-	if (!strcmp(argv[1], "all")) {
-		if (nla_put_u32(msg, CAPWAP_LSC_A_FLAGS, CAPWAP_LSC_F_ALL) < 0)
-			goto nomem;
-	} else if (!lsc_mac_parse(argv[1], mac)) {
-		if (nla_put(msg, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN, mac) < 0)
-			goto nomem;
-	} else {
-		nlmsg_free(msg);
-		return -EINVAL;
-	}
-	return lsc_genl_call(g, msg, NULL, NULL);
-nomem:
-	nlmsg_free(msg);
-	return -ENOMEM;
+	if (all)
+		return nla_put_u32(msg, CAPWAP_LSC_A_FLAGS, CAPWAP_LSC_F_ALL) < 0 ?
+		       -ENOMEM : 0;
+	if (nla_put(msg, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN, mac) < 0)
+		return -ENOMEM;
+	lsc_mac_format(canon, mac);
+	step_knows(last_step(p), -ENOENT, "no AP with MAC %s", canon);
+	step_knows(last_step(p), -EAGAIN,
+		   "AP %s is not in Run with an LSC or given up: nothing to renew", canon);
+	return 0;
 }
 
 static const struct subcommand subcommands[] = {
-	{ "show", cmd_show,
+	{ "show", parse_show,
 	  "show [summary]                       LSC settings and controller certificates\n"
 	  "  show ap-provision                    provision list and every AP's LSC state\n"
 	  "  show aps                             one line per AP\n"
 	  "  show ap MAC                          one AP in detail\n"
 	  "  show stats                           CAPWAP and LSC counters" },
-	{ "config", cmd_config,
+	{ "config", parse_config,
 	  "config lsc enable|disable\n"
 	  "  config provision off|all|list        which APs get an LSC\n"
 	  "  config provision-list add|del MAC... | flush\n"
@@ -726,7 +403,7 @@ static const struct subcommand subcommands[] = {
 	  "  config validity DAYS                 0: as the CA decides\n"
 	  "  config attempts N                    0..255, 0: never fall back to MIC\n"
 	  "  config vendor-id ID                  enterprise number of the LSC payloads" },
-	{ "renew", cmd_renew,
+	{ "renew", parse_renew,
 	  "renew MAC|all                        provision a new LSC now" },
 };
 
@@ -734,54 +411,151 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: lscctl COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(f, "usage: lscctl [-j [-p]] COMMAND [ARGS]\n\n"
+		"options:\n"
+		"  -j, --json                           show as one JSON document\n"
+		"  -p, --pretty                         indent the JSON\n\n"
+		"commands:\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %s\n", subcommands[i].usage);
 	fprintf(f, "  version                              print the version\n");
 }
 
+/* A failed request, in one line: the module's reason word for word. */
+static void explain(const char *cmd, const struct step *s, int err,
+		    const char *extack)
+{
+	const char *words = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(s->known) / sizeof(s->known[0]); i++)
+		if (s->known[i].err && s->known[i].err == err)
+			words = s->known[i].text;
+	if (err == -EPERM) {
+		/* The module answers only administrators, reading too. */
+		fprintf(stderr, "lscctl %s: %s: needs CAP_NET_ADMIN (run as root)\n",
+			cmd, strerror(-err));
+	} else if (words) {
+		fprintf(stderr, "lscctl %s: %s%s%s\n", cmd, words,
+			extack[0] ? ": " : "", extack);
+	} else {
+		fprintf(stderr, "lscctl %s: %s%s%s%s%s\n", cmd, s->what,
+			s->what[0] ? ": " : "", strerror(-err),
+			extack[0] ? ": " : "", extack);
+	}
+}
+
+static int run(struct plan *p, struct lsc_genl *g, const char *cmd, int json_flags)
+{
+	int i, ret;
+
+	for (i = 0; i < p->n; i++) {
+		struct step *s = &p->steps[i];
+		struct nl_msg *msg = s->msg;
+
+		s->msg = NULL;
+		nlmsg_hdr(msg)->nlmsg_type = g->family;
+		ret = lsc_genl_call(g, msg, s->reply, &p->out);
+		if (ret) {
+			explain(cmd, s, ret, g->error_msg);
+			return ret;
+		}
+	}
+	if (p->finish)
+		p->finish(&p->out);
+	if (p->out.json && p->out.doc)
+		printf("%s\n", json_object_to_json_string_ext(p->out.doc, json_flags));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int json_flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+	const struct subcommand *sub = NULL;
+	struct plan plan = { 0 };
 	struct lsc_genl g;
 	size_t i;
-	int ret;
+	int c, ret;
 
-	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	/* Options come before the command; what follows it is its own. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+jphV", options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			plan.out.json = true;
+			break;
+		case 'p':
+			json_flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+				     JSON_C_TO_STRING_NOSLASHESCAPE;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("lscctl %s\n", CAPWAP_LSC_VERSION);
+			return 0;
+		default:
+			if (optopt)
+				fprintf(stderr, "lscctl: unknown option '-%c'\n", optopt);
+			else
+				fprintf(stderr, "lscctl: unknown option '%s'\n",
+					argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
 	}
-	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		fprintf(stderr, "lscctl: no command\n");
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[0], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[0], "version")) {
 		printf("lscctl %s\n", CAPWAP_LSC_VERSION);
 		return 0;
 	}
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
-		if (strcmp(argv[1], subcommands[i].name))
-			continue;
-		ret = lsc_genl_open(&g);
-		if (ret) {
-			fprintf(stderr, "lscctl: cannot reach the capwap_lsc module: %s%s\n",
-				strerror(-ret),
-				ret == -ENOENT ? " (is capwap_lsc.ko installed? try: modprobe capwap_lsc)" : "");
-			return 1;
-		}
-		ret = subcommands[i].run(&g, argc - 1, argv + 1);
-		if (ret == -EINVAL && !g.error_msg[0]) {
-			fprintf(stderr, "lscctl %s: invalid arguments\nusage:\n  %s\n",
-				argv[1], subcommands[i].usage);
-			lsc_genl_close(&g);
-			return 2;
-		} else if (ret == -EPERM) {
-			/* The module answers only administrators, reading too. */
-			fprintf(stderr, "lscctl %s: %s: needs CAP_NET_ADMIN (run as root)\n",
-				argv[1], strerror(-ret));
-		} else if (ret) {
-			fprintf(stderr, "lscctl %s: %s%s%s\n", argv[1], strerror(-ret),
-				g.error_msg[0] ? ": " : "", g.error_msg);
-		}
-		lsc_genl_close(&g);
-		return ret ? 1 : 0;
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[0], subcommands[i].name))
+			sub = &subcommands[i];
+	if (!sub) {
+		fprintf(stderr, "lscctl: unknown command '%s'\n", argv[0]);
+		usage(stderr);
+		return 2;
 	}
-	fprintf(stderr, "lscctl: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return 2;
+	ret = sub->parse(&plan, argc, argv);
+	if (ret == -EINVAL) {
+		fprintf(stderr, "lscctl %s: %s\nusage:\n  %s\n", sub->name,
+			plan.why[0] ? plan.why : "invalid arguments", sub->usage);
+		plan_free(&plan);
+		return 2;
+	}
+	if (ret) {
+		fprintf(stderr, "lscctl %s: %s\n", sub->name, strerror(-ret));
+		plan_free(&plan);
+		return 1;
+	}
+	ret = lsc_genl_open(&g);
+	if (ret) {
+		fprintf(stderr, "lscctl: cannot reach the capwap_lsc module: %s%s\n",
+			strerror(-ret),
+			ret == -ENOENT ? " (is capwap_lsc.ko installed? try: modprobe capwap_lsc)" : "");
+		plan_free(&plan);
+		return 1;
+	}
+	ret = run(&plan, &g, sub->name, json_flags);
+	lsc_genl_close(&g);
+	plan_free(&plan);
+	return ret ? 1 : 0;
 }

@@ -36,7 +36,7 @@ static const struct {
 	{ NID_aes_256_cbc, NID_sha1, CAPWAP_DTLS_CIPHER_AES_256_CBC_SHA1 },
 };
 
-static int suite_cipher(const SSL_CIPHER *c)
+int lscd_dtls_suite_cipher(const SSL_CIPHER *c)
 {
 	int cnid = SSL_CIPHER_get_cipher_nid(c);
 	int mnid = SSL_CIPHER_get_digest_nid(c);
@@ -122,7 +122,7 @@ int lscd_dtls_derive_keys(SSL *ssl, const struct lscd_dtls_handover *h,
 		snprintf(why, size, "%s is not DTLS 1.2", SSL_get_version(ssl));
 		return -EPROTONOSUPPORT;
 	}
-	cipher = suite_cipher(c);
+	cipher = lscd_dtls_suite_cipher(c);
 	if (cipher < 0) {
 		snprintf(why, size, "cipher suite %s cannot be handed over",
 			 SSL_CIPHER_get_name(c));

@@ -51,6 +51,12 @@ void lscd_dtls_seq_watch(struct lscd_dtls_seq_watch *w, uint16_t epoch,
 			 const uint8_t *dgram, size_t len);
 
 /*
+ * The key block's cipher (enum capwap_dtls_cipher) for a suite whose
+ * records can be handed over, -EOPNOTSUPP for any other.
+ */
+int lscd_dtls_suite_cipher(const SSL_CIPHER *c);
+
+/*
  * Fills @k for the side @ssl plays: rx holds the peer's write keys, tx
  * its own.  AES-128/256-GCM suites and the AES-128/256-CBC-SHA suites
  * (RFC 5415's mandatory ones) are supported; anything else, a protocol

@@ -292,8 +292,16 @@ int lscd_cmd_renew(int argc, char **argv)
 		lsc_err("AP %s is not in Run with an LSC: nothing to renew", ap);
 		return 1;
 	}
+	if (rc == -ENOENT && ap) {
+		char text[LSC_MAC_STR_LEN];
+
+		lsc_mac_format(text, mac);
+		lsc_err("no AP with MAC %s", text);
+		return 1;
+	}
 	if (rc) {
-		lsc_err("RENEW: %s", rc == -ENOENT ? "no such AP" : strerror(-rc));
+		lsc_err("RENEW: %s%s%s", strerror(-rc), g.error_msg[0] ? ": " : "",
+			g.error_msg);
 		return 1;
 	}
 	printf("renewal requested for %s\n", ap ? ap : "every AP in Run with an LSC");

@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <signal.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,20 @@
 #include "store.h"
 
 #define TICK_MS 200
+/* Off a terminal (a log file, a pipe): one plain line this often. */
+#define PROGRESS_LINE_MS 5000
 
 static const char *const models[] = {
 	"AP3G1", "AP3G2", "AIR-CAP2702I", "C9120AXI", "C9130AXE",
+};
+
+struct tally {
+	int joined, provisioning, lsc, failed, fallback, refused;
+	int lsc_target;		/* APs that should end with an LSC */
+	int lsc_achieved;	/* of those, the ones that hold one */
+	int terminal, waiting_failed;
+	int settled;	/* terminal, or not expected and failed once */
+	int failures;	/* all failed attempts: an AP failing again is a change */
 };
 
 struct fleet {
@@ -29,16 +41,13 @@ struct fleet {
 	struct wtp_sim sim;
 	struct wtp_ap *aps;
 	int n;
-	uint64_t t0, t_change;
-	char last_line[256];
+	uint64_t t0;
+	/* The counts as last seen and when they changed: --settle waits on that. */
+	struct tally last;
+	uint64_t t_change;
 	struct wtp_timer tick;
 	bool tty;
-};
-
-struct tally {
-	int joined, provisioning, lsc, failed, fallback, refused;
-	int expected, expected_lsc, terminal, waiting_failed;
-	int settled;	/* terminal, or not expected and failed once */
+	uint64_t t_line;	/* the last plain progress line */
 };
 
 static struct wtp_loop *stop_loop;
@@ -65,7 +74,8 @@ static void count(const struct fleet *f, struct tally *t)
 		const struct wtp_ap *ap = &f->aps[i];
 
 		t->joined += ap->state == WTP_S_RUN;
-		t->expected += expected(ap);
+		t->failures += ap->failures;
+		t->lsc_target += expected(ap);
 		t->settled += ap->lsc == WTP_L_LSC || ap->lsc == WTP_L_REFUSED ||
 			      ap->lsc == WTP_L_FALLBACK ||
 			      (!expected(ap) && ap->failures);
@@ -78,7 +88,7 @@ static void count(const struct fleet *f, struct tally *t)
 		case WTP_L_LSC:
 			t->lsc++;
 			t->terminal++;
-			t->expected_lsc += expected(ap);
+			t->lsc_achieved += expected(ap);
 			break;
 		case WTP_L_FAILED:
 			t->failed++;
@@ -98,20 +108,34 @@ static void count(const struct fleet *f, struct tally *t)
 	}
 }
 
-static void progress(struct fleet *f, const struct tally *t, bool final)
+/*
+ * A terminal that can redraw a line: TERM=dumb (the VM's serial console,
+ * an editor's shell) shows an erase as bytes, as a file would.
+ */
+static bool live_terminal(void)
 {
-	char line[256];
+	const char *term = getenv("TERM");
 
-	snprintf(line, sizeof(line),
-		 "joined %d  provisioning %d  LSC %d/%d  failed %d  fell back %d  refused %d  %.1fs",
-		 t->joined, t->provisioning, t->lsc, f->n, t->failed,
-		 t->fallback, t->refused, (lsc_now_ms() - f->t0) / 1000.0);
-	if (strcmp(line, f->last_line)) {
-		f->t_change = lsc_now_ms();
-		snprintf(f->last_line, sizeof(f->last_line), "%s", line);
-	}
-	if (f->tty)
-		fprintf(stderr, "\r\033[K%s%s", line, final ? "\n" : "");
+	return isatty(STDERR_FILENO) && term && *term && strcmp(term, "dumb");
+}
+
+/*
+ * On a terminal the line is redrawn in place every tick; anywhere else
+ * (a log, a pipe) a carriage return and an erase would pile up in the
+ * file, so a plain line goes out every few seconds and at the end.
+ */
+static void progress(struct fleet *f, const struct tally *t, uint64_t now,
+		     bool final)
+{
+	if (!f->tty && !final && now - f->t_line < PROGRESS_LINE_MS)
+		return;
+	f->t_line = now;
+	fprintf(stderr,
+		"%sjoined %d  provisioning %d  LSC %d/%d  failed %d  fell back %d  refused %d  %.1fs%s",
+		f->tty ? "\r\033[K" : "",
+		t->joined, t->provisioning, t->lsc, f->n, t->failed,
+		t->fallback, t->refused, (now - f->t0) / 1000.0,
+		final || !f->tty ? "\n" : "");
 }
 
 static void tick(struct wtp_timer *tm)
@@ -123,7 +147,11 @@ static void tick(struct wtp_timer *tm)
 	struct tally t;
 
 	count(f, &t);
-	progress(f, &t, false);
+	progress(f, &t, now, false);
+	if (memcmp(&t, &f->last, sizeof(t))) {
+		f->last = t;
+		f->t_change = now;
+	}
 	/*
 	 * Done when every AP reached an outcome, where a deliberately broken
 	 * one has reached it at its first failure: a controller that grants
@@ -281,7 +309,7 @@ static void summarize(struct fleet *f, struct summary *s)
 		if (lat && ap->t_params)
 			lat[nl++] = ap->t_lsc - ap->t_params;
 	}
-	s->all_lsc_s = s->t.expected_lsc == s->t.expected && last ?
+	s->all_lsc_s = s->t.lsc_achieved == s->t.lsc_target && last ?
 		       (last - f->t0) / 1000.0 : NAN;
 	if (lat)
 		qsort(lat, nl, sizeof(*lat), cmp_u64);
@@ -298,49 +326,72 @@ static void summarize(struct fleet *f, struct summary *s)
 	free(lat);
 }
 
-static void json_num(const char *name, double v, bool last)
+/* Seconds and milliseconds to the millisecond; null when there is none. */
+static struct json_object *json_num(double v)
 {
+	char buf[48];
+
 	if (isnan(v))
-		printf("  \"%s\": null%s\n", name, last ? "" : ",");
-	else
-		printf("  \"%s\": %.3f%s\n", name, v, last ? "" : ",");
+		return NULL;
+	snprintf(buf, sizeof(buf), "%.3f", v);
+	return json_object_new_double_s(v, buf);
 }
 
 static void print_json(const struct summary *s, int n)
 {
-	printf("{\n  \"aps\": %d,\n  \"expected_lsc\": %d,\n  \"lsc\": %d,\n"
-	       "  \"lsc_expected\": %d,\n  \"failed\": %d,\n  \"fallback\": %d,\n"
-	       "  \"fell_back\": %d,\n"
-	       "  \"refused\": %d,\n  \"provisioning\": %d,\n  \"joined\": %d,\n",
-	       n, s->t.expected, s->t.lsc, s->t.expected_lsc, s->t.failed,
-	       s->t.fallback, s->fell_back, s->t.refused, s->t.provisioning,
-	       s->t.joined);
-	json_num("wall_s", s->wall_s, false);
-	json_num("time_to_all_lsc_s", s->all_lsc_s, false);
-	json_num("latency_p50_ms", s->p50, false);
-	json_num("latency_p90_ms", s->p90, false);
-	json_num("latency_p99_ms", s->p99, false);
-	json_num("latency_max_ms", s->max, false);
-	printf("  \"keys_made\": %d,\n  \"keys_pregenerated\": %d,\n"
-	       "  \"key_threads\": %d,\n", s->keys_made, s->keys_pregenerated,
-	       s->threads);
-	json_num("keygen_cpu_s", s->keygen_s, false);
-	json_num("keygen_mean_ms", s->keygen_mean_ms, false);
-	json_num("keygen_share", s->keygen_share, false);
-	json_num("csr_cpu_s", s->csr_s, false);
-	json_num("install_s", s->install_s, false);
-	printf("  \"retransmissions\": %llu,\n  \"duplicates\": %llu,\n"
-	       "  \"malformed\": %llu\n}\n",
-	       (unsigned long long)s->retransmits,
-	       (unsigned long long)s->duplicates,
-	       (unsigned long long)s->malformed);
+	const struct { const char *key; int v; } counts[] = {
+		{ "aps", n },
+		{ "lsc_target", s->t.lsc_target },
+		{ "lsc_achieved", s->t.lsc_achieved },
+		{ "lsc", s->t.lsc },
+		{ "failed", s->t.failed },
+		{ "fallback", s->t.fallback },
+		{ "fell_back", s->fell_back },
+		{ "refused", s->t.refused },
+		{ "provisioning", s->t.provisioning },
+		{ "joined", s->t.joined },
+	};
+	const struct { const char *key; double v; } times[] = {
+		{ "wall_s", s->wall_s },
+		{ "time_to_all_lsc_s", s->all_lsc_s },
+		{ "latency_p50_ms", s->p50 },
+		{ "latency_p90_ms", s->p90 },
+		{ "latency_p99_ms", s->p99 },
+		{ "latency_max_ms", s->max },
+		{ "keygen_cpu_s", s->keygen_s },
+		{ "keygen_mean_ms", s->keygen_mean_ms },
+		{ "keygen_share", s->keygen_share },
+		{ "csr_cpu_s", s->csr_s },
+		{ "install_s", s->install_s },
+	};
+	struct json_object *o = json_object_new_object();
+	size_t i;
+
+	if (!o) {
+		lsc_err("no memory for the JSON summary");
+		return;
+	}
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		json_object_object_add(o, counts[i].key, json_object_new_int(counts[i].v));
+	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++)
+		json_object_object_add(o, times[i].key, json_num(times[i].v));
+	json_object_object_add(o, "keys_made", json_object_new_int(s->keys_made));
+	json_object_object_add(o, "keys_pregenerated",
+			       json_object_new_int(s->keys_pregenerated));
+	json_object_object_add(o, "key_threads", json_object_new_int(s->threads));
+	json_object_object_add(o, "retransmissions", json_object_new_uint64(s->retransmits));
+	json_object_object_add(o, "duplicates", json_object_new_uint64(s->duplicates));
+	json_object_object_add(o, "malformed", json_object_new_uint64(s->malformed));
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+			JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
 }
 
 static void print_text(const struct summary *s, int n)
 {
 	fprintf(stderr,
 		"APs %d: LSC %d (%d of %d expected), failed %d, fell back %d (%d at some point), refused %d, still provisioning %d\n",
-		n, s->t.lsc, s->t.expected_lsc, s->t.expected, s->t.failed,
+		n, s->t.lsc, s->t.lsc_achieved, s->t.lsc_target, s->t.failed,
 		s->t.fallback, s->fell_back, s->t.refused, s->t.provisioning);
 	if (isnan(s->all_lsc_s))
 		fprintf(stderr, "not every expected AP holds an LSC after %.1f s\n",
@@ -395,25 +446,25 @@ int wtp_fleet_run(const struct wtp_opts *o)
 		goto out_free;
 	f.sim.notify = fleet_notify;
 	f.sim.owner = &f;
-	f.tty = isatty(STDERR_FILENO);
+	f.tty = live_terminal();
 	if (prepare(&f))
 		goto out;
 	stop_loop = &f.sim.loop;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	f.t0 = f.t_change = lsc_now_ms();
+	f.t0 = f.t_change = f.t_line = lsc_now_ms();
 	f.tick.fire = tick;
 	wtp_timer_in(&f.sim.loop, &f.tick, TICK_MS);
 	if (start_all(&f))
 		goto out;
 	wtp_loop_run(&f.sim.loop);
 	summarize(&f, &s);
-	progress(&f, &s.t, true);
+	progress(&f, &s.t, lsc_now_ms(), true);
 	if (o->json)
 		print_json(&s, f.n);
 	else
 		print_text(&s, f.n);
-	status = s.t.expected_lsc == s.t.expected ? 0 : 1;
+	status = s.t.lsc_achieved == s.t.lsc_target ? 0 : 1;
 out:
 	stop_loop = NULL;
 	for (i = 0; i < f.n; i++)

@@ -69,7 +69,7 @@ expect_fail "three-letter country refused" "Invalid argument" \
 	$lscctl config subject C=CHN
 expect_fail "bad MAC refused" "not a MAC address" $lscctl config provision-list add 00:11:22
 expect_fail "unknown subject field refused" "unknown subject field" $lscctl config subject X=1
-expect_fail "attempts 256 refused" "invalid arguments" $lscctl config attempts 256
+expect_fail "attempts 256 refused" "takes a number from 0 to 255" $lscctl config attempts 256
 check "config provision-list flush" $lscctl config provision-list flush
 expect_out "flushed list shows empty" "Provision list +Not configured" $lscctl show summary
 
@@ -110,7 +110,8 @@ checks 1 "capwap_peer mkaps" build/tools/capwap_peer mkaps 3
 expect_out "show aps lists joined APs" "^3 APs: 0 LSC, [0-9]+ MIC" $lscctl show aps
 mac=$($lscctl show aps | awk 'NR == 2 { print $1 }')
 expect_out "show ap MAC in detail" "AP Ethernet MAC +$mac" $lscctl show ap "$mac"
-expect_fail "show ap of an unknown MAC" "No such file" $lscctl show ap 02:00:00:00:00:01
+expect_fail "show ap of an unknown MAC" "^lscctl show: no AP with MAC 02:00:00:00:00:01$" \
+	$lscctl show ap 02:00:00:00:00:01
 expect_out "show stats counts Join Requests" "join-request +[1-9]" $lscctl show stats
 
 modprobe -r capwap_lsc
