@@ -1117,60 +1117,6 @@ static int setup(void)
 	return ca_id.cert && other_ca.cert && ra_id.key && ap_key && ap_key2 ? 0 : -1;
 }
 
-/*
- * The certificates of a SignedData are cut out by walking its DER: what
- * is left verifies against the signer we hold, carries no certificate,
- * and a message cut short, or one with nothing to cut, is left to CMS.
- */
-static const char *test_strip_certs(void)
-{
-	STACK_OF(X509) *signers = sk_X509_new_null(), *left = NULL;
-	BIO *data = BIO_new_mem_buf("pkiMessage content", -1);
-	CMS_ContentInfo *cms, *back = NULL;
-	unsigned char *der = NULL, *bare = NULL, *out = NULL;
-	const unsigned char *p;
-	long out_len = 0, bare_len = 0;
-	int len, n, cut = 0;
-
-	CHECK(signers && data, "set-up");
-	sk_X509_push(signers, proxy_id.cert);
-	cms = CMS_sign(proxy_id.cert, proxy_id.key, NULL, data, CMS_BINARY);
-	CHECK(cms && CMS_add1_cert(cms, ca_id.cert) == 1, "CMS_sign");
-	len = i2d_CMS_ContentInfo(cms, &der);
-	CMS_ContentInfo_free(cms);
-	CHECK(len > 0, "i2d");
-	CHECK(scep_msg_strip_certs(der, (size_t)len, &bare, &bare_len) == 1 &&
-	      bare_len < len, "the certificates were not cut (%ld of %d bytes)",
-	      bare_len, len);
-	p = bare;
-	back = d2i_CMS_ContentInfo(NULL, &p, bare_len);
-	CHECK(back && p == bare + bare_len, "what is left does not parse whole");
-	left = CMS_get1_certs(back);
-	CHECK(!left || !sk_X509_num(left), "%d certificates left", sk_X509_num(left));
-	CHECK(CMS_verify(back, signers, NULL, NULL, NULL,
-			 CMS_NOINTERN | CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) == 1,
-	      "what is left does not verify");
-	/* Nothing more to cut. */
-	CHECK(!scep_msg_strip_certs(bare, (size_t)bare_len, &out, &out_len),
-	      "a message without certificates was cut");
-	/* Every length short of the whole: never read past it. */
-	for (n = 0; n < len; n++) {
-		out = NULL;
-		if (scep_msg_strip_certs(der, (size_t)n, &out, &out_len))
-			cut++;
-		OPENSSL_free(out);
-	}
-	CHECK(!cut, "%d messages cut short were cut", cut);
-	sk_X509_pop_free(left, X509_free);
-	CMS_ContentInfo_free(back);
-	OPENSSL_free(der);
-	OPENSSL_free(bare);
-	BIO_free(data);
-	sk_X509_free(signers);
-	ERR_clear_error();
-	return NULL;
-}
-
 int main(void)
 {
 	static const struct tap_case cases[] = {
@@ -1194,7 +1140,6 @@ int main(void)
 		{ "scep_subject_reordered", test_subject_reordered },
 		{ "scep_ra_round_trip", test_ra_round_trip },
 		{ "scep_get_next_ca_cert", test_get_next_ca_cert },
-		{ "scep_strip_certs", test_strip_certs },
 	};
 
 	tap_plan(TAP_COUNT(cases));

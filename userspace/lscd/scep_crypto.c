@@ -29,6 +29,9 @@ static struct {
 	OSSL_LIB_CTX *libctx;
 	OSSL_PROVIDER *dflt;
 	OSSL_PROVIDER *legacy;
+	/* No algorithms at all: see strip_certs() in scep_msg.c. */
+	OSSL_LIB_CTX *bare;
+	OSSL_PROVIDER *null;
 	/* Fetched once, not per message; ciphers under lock (legacy loads late). */
 	EVP_CIPHER *ciphers[N_CIPHERS];
 	EVP_MD *digests[N_DIGESTS];
@@ -70,12 +73,15 @@ int scep_lib_init(void)
 		return 0;
 	secure_heap_init();
 	scep_lib.libctx = OSSL_LIB_CTX_new();
-	if (!scep_lib.libctx) {
+	scep_lib.bare = OSSL_LIB_CTX_new();
+	if (!scep_lib.libctx || !scep_lib.bare) {
 		scep_lib_exit();
 		return -ENOMEM;
 	}
 	scep_lib.dflt = OSSL_PROVIDER_load(scep_lib.libctx, "default");
-	if (!scep_lib.dflt) {
+	/* Loaded, "null" keeps OpenSSL from falling back to "default". */
+	scep_lib.null = OSSL_PROVIDER_load(scep_lib.bare, "null");
+	if (!scep_lib.dflt || !scep_lib.null) {
 		scep_lib_exit();
 		return -ENOENT;
 	}
@@ -105,15 +111,25 @@ void scep_lib_exit(void)
 		OSSL_PROVIDER_unload(scep_lib.legacy);
 	if (scep_lib.dflt)
 		OSSL_PROVIDER_unload(scep_lib.dflt);
+	if (scep_lib.null)
+		OSSL_PROVIDER_unload(scep_lib.null);
 	OSSL_LIB_CTX_free(scep_lib.libctx);
+	OSSL_LIB_CTX_free(scep_lib.bare);
 	scep_lib.legacy = NULL;
 	scep_lib.dflt = NULL;
+	scep_lib.null = NULL;
 	scep_lib.libctx = NULL;
+	scep_lib.bare = NULL;
 }
 
 OSSL_LIB_CTX *scep_libctx(void)
 {
 	return scep_lib.libctx;
+}
+
+OSSL_LIB_CTX *scep_lib_bare(void)
+{
+	return scep_lib.bare;
 }
 
 static int name_index(const char *const *names, size_t n, const char *name)

@@ -17,6 +17,8 @@
 int scep_lib_init(void);
 void scep_lib_exit(void);
 OSSL_LIB_CTX *scep_libctx(void);
+/* A library context with no algorithms at all (the "null" provider). */
+OSSL_LIB_CTX *scep_lib_bare(void);
 
 /* A digest SCEP uses, fetched at scep_lib_init(); NULL if unknown. */
 const EVP_MD *scep_lib_digest(const char *name);

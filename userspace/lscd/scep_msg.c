@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
@@ -265,95 +264,33 @@ static int get_attr_nonce(CMS_SignerInfo *si, const char *oid, uint8_t out[16])
  * is checked against the CA or RA certificates we hold, CMS_NOINTERN), yet
  * OpenSSL 3.0 decodes each one's public key through an OSSL_DECODER set
  * up afresh, about as costly as the rest of the message together (a
- * CertRep from scepserver carries two).  So they are cut out of the DER
- * before CMS reads it: only the headers on the way to SignedData's
- * certificates field are read, and nothing of what the signature covers
- * changes (CMS re-encodes the signed attributes itself to verify).
- * Parsing it as PKCS#7 to write it again without them cost a third of an
- * RSA-2048 signature per message.
+ * CertRep from scepserver carries two).  So the message is read first as
+ * PKCS#7 in a library context with no algorithms, where that decoding is
+ * skipped, and written again without them.  PKCS#7 keeps the signed
+ * attributes in their order and CMS re-encodes them itself to verify, so
+ * what verifies is unchanged.  Returns 1 with *out set, 0 when the message
+ * is to be used as is (no certificates, or not PKCS#7's to read, e.g. a
+ * signer named by key identifier).
  */
-
-/* One DER element at *p, inside [*p, end): its header is read. */
-struct der_elem {
-	const unsigned char *start, *content, *end;
-	int tag, class;
-	bool constructed;
-};
-
-static int der_next(const unsigned char **p, const unsigned char *end,
-		    struct der_elem *e)
+static int strip_certs(const uint8_t *der, size_t len, unsigned char **out,
+		       long *out_len)
 {
-	long len;
-	int r;
+	const unsigned char *p = der;
+	PKCS7 *p7 = PKCS7_new_ex(scep_lib_bare(), NULL);
+	int n = 0;
 
-	e->start = *p;
-	r = ASN1_get_object(p, &len, &e->tag, &e->class, (long)(end - *p));
-	/* 0x80: malformed or past the end; 0x01: indefinite length (BER). */
-	if (r & 0x80 || r & 0x01)
-		return -1;
-	e->constructed = r & V_ASN1_CONSTRUCTED;
-	e->content = *p;
-	e->end = *p + len;
-	*p = e->end;
-	return 0;
-}
-
-int scep_msg_strip_certs(const uint8_t *der, size_t len, unsigned char **out,
-			 long *out_len)
-{
-	const unsigned char *p = der, *end = der + len;
-	struct der_elem ci, oid, expl, sd, e, certs = { 0 };
-	long sd_len, expl_len, ci_len;
-	unsigned char *o, *w;
-	int i, total;
-
-	if (len > INT32_MAX / 2 ||
-	    der_next(&p, end, &ci) || ci.tag != V_ASN1_SEQUENCE || !ci.constructed)
-		return 0;
-	p = ci.content;
-	if (der_next(&p, ci.end, &oid) || oid.tag != V_ASN1_OBJECT ||
-	    der_next(&p, ci.end, &expl) || expl.class != V_ASN1_CONTEXT_SPECIFIC ||
-	    expl.tag != 0 || !expl.constructed)
-		return 0;
-	p = expl.content;
-	if (der_next(&p, expl.end, &sd) || sd.tag != V_ASN1_SEQUENCE || !sd.constructed)
-		return 0;
-	/* version, digestAlgorithms, encapContentInfo, then [0] certificates. */
-	p = sd.content;
-	for (i = 0; p < sd.end && i < 4; i++) {
-		if (der_next(&p, sd.end, &e))
-			return 0;
-		if (i == 3 && e.class == V_ASN1_CONTEXT_SPECIFIC && e.tag == 0 &&
-		    e.constructed)
-			certs = e;
+	if (p7 && d2i_PKCS7(&p7, &p, (long)len) && PKCS7_type_is_signed(p7) &&
+	    p7->d.sign && sk_X509_num(p7->d.sign->cert) > 0) {
+		sk_X509_pop_free(p7->d.sign->cert, X509_free);
+		p7->d.sign->cert = NULL;
+		*out = NULL;
+		n = i2d_PKCS7(p7, out);
 	}
-	if (!certs.start)
+	PKCS7_free(p7);
+	ERR_clear_error();
+	if (n <= 0)
 		return 0;
-	sd_len = (long)(sd.end - sd.content) - (long)(certs.end - certs.start);
-	expl_len = ASN1_object_size(1, sd_len, V_ASN1_SEQUENCE);
-	ci_len = (long)(oid.end - oid.start) + ASN1_object_size(1, expl_len, 0);
-	total = ASN1_object_size(1, ci_len, V_ASN1_SEQUENCE);
-	if (expl_len < 0 || total <= 0)
-		return 0;
-	o = OPENSSL_malloc((size_t)total);
-	if (!o)
-		return 0;
-	w = o;
-	ASN1_put_object(&w, 1, ci_len, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
-	memcpy(w, oid.start, (size_t)(oid.end - oid.start));
-	w += oid.end - oid.start;
-	ASN1_put_object(&w, 1, expl_len, 0, V_ASN1_CONTEXT_SPECIFIC);
-	ASN1_put_object(&w, 1, sd_len, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
-	memcpy(w, sd.content, (size_t)(certs.start - sd.content));
-	w += certs.start - sd.content;
-	memcpy(w, certs.end, (size_t)(sd.end - certs.end));
-	w += sd.end - certs.end;
-	if (w != o + total) {
-		OPENSSL_free(o);
-		return 0;
-	}
-	*out = o;
-	*out_len = total;
+	*out_len = n;
 	return 1;
 }
 
@@ -380,7 +317,7 @@ int scep_msg_parse(const uint8_t *der, size_t len, STACK_OF(X509) *signers,
 	msg->fail_info = -1;
 	if (len > INT32_MAX)
 		return -EFBIG;
-	if (scep_msg_strip_certs(der, len, &stripped, &plen))
+	if (strip_certs(der, len, &stripped, &plen))
 		p = stripped;
 	cms = CMS_ContentInfo_new_ex(scep_libctx(), NULL);
 	if (!cms) {

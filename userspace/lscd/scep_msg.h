@@ -34,15 +34,6 @@ int scep_msg_build(const struct scep_signer *signer, const char *digest,
 		   const struct scep_msg *attrs, const uint8_t *content,
 		   size_t content_len, uint8_t **out, size_t *out_len,
 		   char *err, size_t errlen);
-/*
- * A SignedData pkiMessage without its certificates field, for CMS to read
- * without decoding certificates nobody uses (see scep_msg.c).  Returns 1
- * with *out (OPENSSL_malloc'ed) and *out_len set, 0 when the message is to
- * be used as is: no certificates, or not DER this reads (BER's indefinite
- * lengths are left to CMS).
- */
-int scep_msg_strip_certs(const uint8_t *der, size_t len, unsigned char **out,
-			 long *out_len);
 int scep_msg_parse(const uint8_t *der, size_t len, STACK_OF(X509) *signers,
 		   struct scep_msg *msg, char *err, size_t errlen);
 void scep_msg_release(struct scep_msg *msg);
