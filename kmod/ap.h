@@ -160,6 +160,18 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
  */
 void capwap_lsc_ap_unbind(struct capwap_lsc_ap *ap, u16 binding);
 
+/*
+ * Whether @ap is bound to @p: true under ap->lock or the table lock for
+ * good, locklessly (a lookup) only as of the read, so a lookup's result
+ * is checked again under ap->lock.
+ */
+static inline bool capwap_lsc_ap_at(const struct capwap_lsc_ap *ap,
+				    const struct capwap_lsc_peer *p)
+{
+	return READ_ONCE(ap->peer.saddr) == p->saddr &&
+	       READ_ONCE(ap->peer.sport) == p->sport;
+}
+
 static inline u16 capwap_lsc_ap_binding(const struct capwap_lsc_ap *ap)
 {
 	return ap->session_binding;

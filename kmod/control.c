@@ -694,8 +694,13 @@ static void handle_message(const struct capwap_msg *msg,
 	ap = capwap_lsc_ap_by_addr(peer);
 	if (type == CAPWAP_MSG_JOIN_REQ) {
 		if (ap) {
+			/*
+			 * Moved since the lookup: not a repeat of the Join
+			 * that bound it, a Join from an address it left.
+			 */
 			spin_lock_bh(&ap->lock);
-			if (ap->have_rx_seq && ap->rx_seq == msg->seq &&
+			if (capwap_lsc_ap_at(ap, peer) && ap->have_rx_seq &&
+			    ap->rx_seq == msg->seq &&
 			    ap->session == CAPWAP_LSC_SESSION_JOIN) {
 				capwap_lsc_count(CAPWAP_LSC_ST_DUPLICATES);
 				if (ap->resp) {
@@ -722,6 +727,15 @@ static void handle_message(const struct capwap_msg *msg,
 		return;
 	}
 	spin_lock_bh(&ap->lock);
+	/*
+	 * The lookup was lockless: the AP may have joined from another
+	 * address since, and a late message from the one it left must not
+	 * touch the session it opened there.
+	 */
+	if (!capwap_lsc_ap_at(ap, peer)) {
+		capwap_lsc_count(CAPWAP_LSC_ST_STALE_SOURCE);
+		goto out;
+	}
 	if (ap->session != CAPWAP_LSC_SESSION_DOWN)
 		ap->last_heard = (u32)jiffies;
 	if (ap->session == CAPWAP_LSC_SESSION_DOWN || ap->join_verifying)
@@ -732,6 +746,7 @@ static void handle_message(const struct capwap_msg *msg,
 		handle_response(ap, msg);
 	if (unbind)
 		binding = capwap_lsc_ap_binding(ap);
+out:
 	spin_unlock_bh(&ap->lock);
 	if (unbind)
 		capwap_lsc_ap_unbind(ap, binding);

@@ -370,6 +370,16 @@ enum capwap_lsc_stats_attr {
 	CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED,
 	/* u64, Joins dropped by the per-source rate limit */
 	CAPWAP_LSC_STATS_A_JOINS_LIMITED,
+	/*
+	 * u64, messages dropped because their AP joined from another
+	 * address between their lookup and their handling
+	 */
+	CAPWAP_LSC_STATS_A_STALE_SOURCE,
+	/*
+	 * u64, ended sessions whose address binding stayed: the AP had
+	 * joined again meanwhile
+	 */
+	CAPWAP_LSC_STATS_A_UNBINDS_SKIPPED,
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)
