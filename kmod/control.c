@@ -694,13 +694,18 @@ static void handle_message(const struct capwap_msg *msg,
 	ap = capwap_lsc_ap_by_addr(peer);
 	if (type == CAPWAP_MSG_JOIN_REQ) {
 		if (ap) {
-			/*
-			 * Moved since the lookup: not a repeat of the Join
-			 * that bound it, a Join from an address it left.
-			 */
 			spin_lock_bh(&ap->lock);
-			if (capwap_lsc_ap_at(ap, peer) && ap->have_rx_seq &&
-			    ap->rx_seq == msg->seq &&
+			/*
+			 * Joined from elsewhere since the lookup: a Join from
+			 * the address it left, late, that would move it back.
+			 */
+			if (!capwap_lsc_ap_at(ap, peer)) {
+				capwap_lsc_count(CAPWAP_LSC_ST_STALE_SOURCE);
+				spin_unlock_bh(&ap->lock);
+				capwap_lsc_ap_put(ap);
+				return;
+			}
+			if (ap->have_rx_seq && ap->rx_seq == msg->seq &&
 			    ap->session == CAPWAP_LSC_SESSION_JOIN) {
 				capwap_lsc_count(CAPWAP_LSC_ST_DUPLICATES);
 				if (ap->resp) {

@@ -2655,7 +2655,7 @@ static int cmd_rebind(int n, bool move)
 		if (move && got_join && !got_reset) {
 			if (!rebind_reset_done(ap, old_fd, rseq, &sr,
 					       &got_reset)) {
-				printf("# round %d: the Reset from the old port neither answered nor dropped\n",
+				printf("# round %d: the Reset from the old port was neither answered there nor dropped: it was handled against the session of the new port\n",
 				       i);
 				lost++;
 			}
@@ -2738,8 +2738,8 @@ static int cmd_rebind(int n, bool move)
 		       move ? "stale_source: the Reset looked up before the move, handled after" :
 		       "unbinds_skipped: the Reset's unbind found the Join's newer binding");
 	else
-		printf("skip the module handled the two at once: not in %d rounds (%s did not move); this busy host never overlapped them, the checks above held trivially\n",
-		       i, move ? "stale_source" : "unbinds_skipped");
+		printf("skip the module handled the two at once: %s did not move in %d rounds, the host never overlapped them (a busy host may not), so the checks above never met the race\n",
+		       move ? "stale_source" : "unbinds_skipped", i);
 	fflush(stdout);
 	if (move)
 		close(join_fd);
