@@ -178,6 +178,8 @@ static void addr_evict_locked(struct capwap_lsc_ap *ap, u32 slot,
 			continue;
 		spin_lock(&old->lock);
 		capwap_lsc_control_teardown_locked(old);
+		/* Its Join still on the way to its session finds it over. */
+		old->binding++;
 		spin_unlock(&old->lock);
 		addr_del_locked(old);
 	}
@@ -311,12 +313,12 @@ static void ap_expire(struct capwap_lsc_ap *ap, u32 now, unsigned long idle)
 /*
  * The AP with @mac, now reached at @peer: an existing record moves to the
  * new address (a rebooted AP), a new one is made.  Any other AP that was
- * at that address lost its session there.  Returns a referenced AP, or
- * NULL when out of memory or records.
+ * at that address lost its session there.  Returns a referenced AP and
+ * its new @binding, or NULL when out of memory or records.
  */
 struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 					 const struct capwap_lsc_peer *peer,
-					 capwap_lsc_send_t send)
+					 capwap_lsc_send_t send, u16 *binding)
 {
 	struct capwap_lsc_ap *ap, *old, *fresh = NULL;
 	bool retried = false, move;
@@ -384,7 +386,7 @@ again:
 	spin_lock(&ap->lock);
 	ap_set_peer(ap, peer);
 	ap->send = send;
-	ap->binding++;
+	*binding = ++ap->binding;
 	spin_unlock(&ap->lock);
 	if (move) {
 		hlist_nulls_add_head_rcu(&ap->addr_node, &ap_by_addr[slot]);

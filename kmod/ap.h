@@ -151,7 +151,7 @@ struct capwap_lsc_ap *capwap_lsc_ap_by_addr(const struct capwap_lsc_peer *p);
 struct capwap_lsc_ap *capwap_lsc_ap_by_mac(const u8 *mac);
 struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 					 const struct capwap_lsc_peer *peer,
-					 capwap_lsc_send_t send);
+					 capwap_lsc_send_t send, u16 *binding);
 /*
  * Forgets the AP's address after its session ended, unless it joined
  * again since: @binding is capwap_lsc_ap_binding() read with the session's

@@ -456,10 +456,19 @@ static void handle_join(const struct capwap_msg *msg,
 			goto drop;
 	}
 
-	ap = capwap_lsc_ap_join(bd.base_mac, peer, send);
+	ap = capwap_lsc_ap_join(bd.base_mac, peer, send, &binding);
 	if (!ap)
 		goto drop;
 	spin_lock_bh(&ap->lock);
+	/*
+	 * Bound again since (a later Join of the same AP, or one of another
+	 * AP from this address): that Join opens the session, not this one.
+	 */
+	if (ap->binding != binding) {
+		spin_unlock_bh(&ap->lock);
+		capwap_lsc_ap_put(ap);
+		goto drop;
+	}
 	teardown_locked(ap, false);
 	ap->session = CAPWAP_LSC_SESSION_JOIN;
 	ap->session_binding = ap->binding;
