@@ -2503,6 +2503,33 @@ static void *rebind_send_reset(void *arg)
 	}
 }
 
+/*
+ * Round @i: the sender sends its packet and we send @pkt from @fd, apart
+ * by the round's gap.  Returns how late the sender saw the go, in ns.
+ */
+static long rebind_fire(struct rebind_sender *s, int i, int fd,
+			const u8 *pkt, int len)
+{
+	struct timespec posted;
+
+	s->gap = rebind_gap(i % REBIND_GAPS);
+	clock_gettime(CLOCK_MONOTONIC, &posted);
+	__atomic_store_n(&s->round, i + 1, __ATOMIC_RELEASE);
+	/*
+	 * The gap counts from the moment the sender runs: on a busy host a
+	 * vCPU may wait milliseconds for its turn, and then the sender's
+	 * packet would always come last.
+	 */
+	while (__atomic_load_n(&s->started, __ATOMIC_ACQUIRE) != i + 1)
+		;
+	if (s->gap > 0)
+		spin_ns(s->gap);
+	send(fd, pkt, len, 0);
+	while (__atomic_load_n(&s->sent, __ATOMIC_ACQUIRE) != i + 1)
+		;
+	return ns_between(&posted, &s->seen);
+}
+
 /* A second source port of the AP at @ap's address. */
 static int rebind_other_port(struct peer_ap *ap)
 {
@@ -2592,7 +2619,6 @@ static int cmd_rebind(int n, bool move)
 	u8 join[2048], rseq;
 	/* How soon the Reset's sender saw each go: how much the CPUs overlap. */
 	int lat[4] = { 0 };
-	struct timespec posted;
 	pthread_t thread;
 	u64 raced;
 	long late;
@@ -2621,24 +2647,9 @@ static int cmd_rebind(int n, bool move)
 		rseq = ap->seq;
 		jlen = build_request(ap, CAPWAP_MSG_JOIN_REQ, join,
 				     sizeof(join));
-		s.gap = rebind_gap(i % REBIND_GAPS);
 		if (move)
 			peer_get_stats(&nl, &sr);
-		clock_gettime(CLOCK_MONOTONIC, &posted);
-		__atomic_store_n(&s.round, i + 1, __ATOMIC_RELEASE);
-		/*
-		 * The gap counts from the moment the sender runs: on a busy
-		 * host a vCPU may wait milliseconds for its turn, and then
-		 * the Reset would always come last.
-		 */
-		while (__atomic_load_n(&s.started, __ATOMIC_ACQUIRE) != i + 1)
-			;
-		if (s.gap > 0)
-			spin_ns(s.gap);
-		send(join_fd, join, jlen, 0);
-		while (__atomic_load_n(&s.sent, __ATOMIC_ACQUIRE) != i + 1)
-			;
-		late = ns_between(&posted, &s.seen);
+		late = rebind_fire(&s, i, join_fd, join, jlen);
 		lat[late < 10000 ? 0 : late < 100000 ? 1 :
 		    late < 1000000 ? 2 : 3]++;
 
@@ -2785,16 +2796,8 @@ static int cmd_rebind_pair(int n)
 		xseq = x->seq;
 		jlen = build_request(y, CAPWAP_MSG_JOIN_REQ, join,
 				     sizeof(join));
-		s.gap = rebind_gap(i % REBIND_GAPS);
 		peer_get_stats(&nl, &sr);
-		__atomic_store_n(&s.round, i + 1, __ATOMIC_RELEASE);
-		while (__atomic_load_n(&s.started, __ATOMIC_ACQUIRE) != i + 1)
-			;
-		if (s.gap > 0)
-			spin_ns(s.gap);
-		send(x->fd, join, jlen, 0);
-		while (__atomic_load_n(&s.sent, __ATOMIC_ACQUIRE) != i + 1)
-			;
+		rebind_fire(&s, i, x->fd, join, jlen);
 		/* Each Join is answered, or dropped (counted), in time. */
 		got = 0;
 		for (r = 0; r < 30 && got < 2; r++) {
