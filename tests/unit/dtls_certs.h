@@ -27,6 +27,8 @@ struct tcert_spec {
 	const char *eku;	/* extendedKeyUsage, NULL: none */
 	const char *cn2;	/* a second CN */
 	int rsa;		/* RSA 2048 instead of P-256 */
+	int bits;		/* RSA of this size instead of P-256 */
+	const char *md;		/* the issuer's signature digest, NULL: SHA-256 */
 };
 
 static int tcert_ext(X509 *x, X509 *issuer, int nid, const char *value)
@@ -52,7 +54,9 @@ static int tcert_make(struct tcert *t, const struct tcert_spec *s)
 	int ok;
 
 	t->cert = NULL;
-	t->key = s->rsa ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048) :
+	t->key = s->rsa || s->bits ?
+		 EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+				   (size_t)(s->bits ? s->bits : 2048)) :
 		 EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	issuer = s->by ? s->by->cert : x;
 	sign_key = s->by ? s->by->key : t->key;
@@ -82,7 +86,8 @@ static int tcert_make(struct tcert *t, const struct tcert_spec *s)
 	     (!s->eku || tcert_ext(x, issuer, NID_ext_key_usage, s->eku)) &&
 	     tcert_ext(x, issuer, NID_subject_key_identifier, "hash") &&
 	     tcert_ext(x, issuer, NID_authority_key_identifier, "keyid:always") &&
-	     X509_sign(x, sign_key, EVP_sha256());
+	     X509_sign(x, sign_key, s->md ? EVP_get_digestbyname(s->md) :
+		       EVP_sha256());
 	BN_free(bn);
 	X509_NAME_free(n);
 	if (!ok) {

@@ -18,8 +18,11 @@
  *   - An LSC whose EKU is id-kp-capwapWTP alone joins (OpenSSL's
  *     default client purpose would refuse it).
  *   - The retransmission timer resends a lost flight; the half-open cap
- *     holds; suites that cannot be handed over are refused at set-up.
+ *     holds, in all and per source IP (ports aside); a half-open
+ *     association fails at its hard deadline, on a clock driven here;
+ *     suites that cannot be handed over are refused at set-up.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -83,8 +86,7 @@ static int setup(void)
 	       !pipe_method_init() ? 0 : -1;
 }
 
-static struct lscd_dtls_server *server(unsigned int max_half_open,
-				       char *why, size_t size)
+static struct lscd_dtls_server_conf conf_of(unsigned int max_half_open)
 {
 	struct lscd_dtls_server_conf conf = {
 		.policy = pol,
@@ -94,7 +96,57 @@ static struct lscd_dtls_server *server(unsigned int max_half_open,
 		.max_half_open = max_half_open,
 	};
 
+	return conf;
+}
+
+static struct lscd_dtls_server *server(unsigned int max_half_open,
+				       char *why, size_t size)
+{
+	struct lscd_dtls_server_conf conf = conf_of(max_half_open);
+
 	return lscd_dtls_server_new(&conf, why, size);
+}
+
+/*
+ * "192.0.2.10:5246" or "::ffff:192.0.2.10:5246" (the port after the last
+ * colon) as the sockaddr recvfrom() gives; 0 if it does not parse.
+ */
+static socklen_t sockaddr_of(const char *text, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	const char *colon = strrchr(text, ':');
+	char ip[64];
+
+	memset(ss, 0, sizeof(*ss));
+	if (!colon || colon - text >= (long)sizeof(ip))
+		return 0;
+	memcpy(ip, text, colon - text);
+	ip[colon - text] = 0;
+	if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(atoi(colon + 1));
+		return sizeof(*s4);
+	}
+	if (inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(atoi(colon + 1));
+		return sizeof(*s6);
+	}
+	return 0;
+}
+
+static enum lscd_dtls_listen_result listen_from(struct lscd_dtls_server *s,
+						const char *addr,
+						const u8 *d, size_t n,
+						u8 *reply, size_t *rlen,
+						struct lscd_dtls_conn **conn)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(addr, &ss);
+
+	return lscd_dtls_listen(s, (struct sockaddr *)&ss, len, d, n, reply,
+				rlen, conn);
 }
 
 /* ---- The AP: an OpenSSL DTLS client ------------------------------------ */
@@ -200,8 +252,8 @@ static void relay_one(struct run *r, const u8 *d, size_t n)
 	size_t rlen;
 
 	if (!r->conn) {
-		switch (lscd_dtls_listen(r->srv, r->addr, strlen(r->addr), d, n,
-					 reply, &rlen, &r->conn)) {
+		switch (listen_from(r->srv, r->addr, d, n, reply, &rlen,
+				    &r->conn)) {
 		case LSCD_DTLS_LISTEN_VERIFY:
 			r->verifies++;
 			to_client(r, reply, rlen);
@@ -333,9 +385,9 @@ static const char *first_clienthello_leaves_no_state(void)
 			heap = heap_in_use();
 		snprintf(spoofed, sizeof(spoofed), "198.51.100.%d:%d", i % 250,
 			 40000 + i);
-		if (lscd_dtls_listen(r.srv, spoofed, strlen(spoofed), d,
-				     n + CAPWAP_DTLS_HDR_LEN, reply, &rlen,
-				     &conn) != LSCD_DTLS_LISTEN_VERIFY || conn) {
+		if (listen_from(r.srv, spoofed, d, n + CAPWAP_DTLS_HDR_LEN,
+				reply, &rlen, &conn) != LSCD_DTLS_LISTEN_VERIFY ||
+		    conn) {
 			why = "a spoofed ClientHello was not answered statelessly";
 			goto out;
 		}
@@ -360,9 +412,8 @@ static const char *first_clienthello_leaves_no_state(void)
 	}
 	n = pipe_pop(&r.cl->c2s, d + CAPWAP_DTLS_HDR_LEN, DGRAM_MAX);
 	/* Its answer goes to addr2, not to this client. */
-	if (lscd_dtls_listen(r.srv, addr2, strlen(addr2), d,
-			     n + CAPWAP_DTLS_HDR_LEN, reply, &rlen, &conn) !=
-	    LSCD_DTLS_LISTEN_VERIFY || conn || st->cookie_refused != 1 ||
+	if (listen_from(r.srv, addr2, d, n + CAPWAP_DTLS_HDR_LEN, reply,
+			&rlen, &conn) != LSCD_DTLS_LISTEN_VERIFY || conn || st->cookie_refused != 1 ||
 	    st->started) {
 		why = "a cookie from another address was taken";
 		goto out;
@@ -821,6 +872,235 @@ out:
 	return why;
 }
 
+/* A client's ClientHello, the HelloVerifyRequest, and the cookie back. */
+static void cookie_round_trip(struct run *r)
+{
+	client_step(r->cl);
+	relay(r);
+	client_step(r->cl);
+	relay(r);
+}
+
+#define PER_IP 8
+
+/*
+ * One host with many ports takes PER_IP half-open associations (the
+ * default cap), not more, the IPv4-mapped form of its address included;
+ * another host still gets through.
+ */
+static const char *per_ip_cap(void)
+{
+	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
+				 .cert = ap.cert, .key = ap.key };
+	static const char *const more[] = {
+		"192.0.2.10:41000", "::ffff:192.0.2.10:41001", "192.0.2.11:41002",
+	};
+	struct run r[PER_IP + 3];
+	char addrs[PER_IP][32], err[256];
+	const struct lscd_dtls_stats *st;
+	struct lscd_dtls_server *srv;
+	const char *why = NULL;
+	size_t i;
+
+	memset(r, 0, sizeof(r));
+	srv = server(0, err, sizeof(err));
+	if (!srv)
+		return "set-up";
+	st = lscd_dtls_server_stats(srv);
+	for (i = 0; i < TAP_COUNT(r) && !why; i++) {
+		r[i].srv = srv;
+		if (i < PER_IP) {
+			snprintf(addrs[i], sizeof(addrs[i]), "192.0.2.10:%zu",
+				 40000 + i);
+			r[i].addr = addrs[i];
+		} else {
+			r[i].addr = more[i - PER_IP];
+		}
+		r[i].cl = client_new(&s);
+		if (!r[i].cl) {
+			why = "set-up";
+			break;
+		}
+		cookie_round_trip(&r[i]);
+		if (i < PER_IP && !r[i].conn) {
+			snprintf(tap_why, sizeof(tap_why),
+				 "half-open association %zu of one IP refused", i + 1);
+			why = tap_why;
+		} else if (i >= PER_IP && i < PER_IP + 2 &&
+			   (r[i].conn || st->busy_ip != i - PER_IP + 1)) {
+			snprintf(tap_why, sizeof(tap_why),
+				 "%s: a 9th half-open association of one IP taken (busy_ip %llu)",
+				 r[i].addr, (unsigned long long)st->busy_ip);
+			why = tap_why;
+		} else if (i == PER_IP + 2 && !r[i].conn) {
+			why = "another IP refused while the first is at its cap";
+		}
+	}
+	if (!why && (st->half_open != PER_IP + 1 || st->busy))
+		why = "half_open or busy miscounted";
+	for (i = 0; i < TAP_COUNT(r); i++) {
+		lscd_dtls_conn_free(r[i].conn);
+		client_free(r[i].cl);
+	}
+	if (!why && st->half_open)
+		why = "freed associations still counted";
+	lscd_dtls_server_free(srv);
+	return why;
+}
+
+static uint64_t fake_now(void *arg)
+{
+	return *(uint64_t *)arg;
+}
+
+/*
+ * A peer that goes silent after its cookie: its association fails at the
+ * 30 s deadline (OpenSSL would retransmit for minutes), at the caller's
+ * timeout call or, left alone, at the next lscd_dtls_listen(), which then
+ * has room for another.
+ */
+static const char *handshake_deadline(void)
+{
+	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
+				 .cert = ap.cert, .key = ap.key };
+	struct lscd_dtls_server_conf conf = conf_of(1);
+	const struct lscd_dtls_stats *st = NULL;
+	uint64_t clock_ms = 1000000;
+	const char *why = NULL;
+	u8 d[DGRAM_MAX + CAPWAP_DTLS_HDR_LEN];
+	struct timeval left;
+	struct run a, b, c;
+	int n;
+	char err[256];
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&c, 0, sizeof(c));
+	conf.clock = fake_now;
+	conf.clock_arg = &clock_ms;
+	a.srv = b.srv = c.srv = lscd_dtls_server_new(&conf, err, sizeof(err));
+	a.cl = client_new(&s);
+	b.cl = client_new(&s);
+	c.cl = client_new(&s);
+	a.addr = addr1;
+	b.addr = addr2;
+	c.addr = "192.0.2.12:5246";
+	if (!a.srv || !a.cl || !b.cl || !c.cl) {
+		why = "set-up";
+		goto out;
+	}
+	st = lscd_dtls_server_stats(a.srv);
+	cookie_round_trip(&a);
+	if (!a.conn || !lscd_dtls_conn_timeout(a.conn, &left) ||
+	    left.tv_sec > 30) {
+		why = "no association, or no deadline within 30 s";
+		goto out;
+	}
+	clock_ms += 29999;
+	if (lscd_dtls_conn_handle_timeout(a.conn) != LSCD_DTLS_HANDSHAKING ||
+	    !lscd_dtls_conn_timeout(a.conn, &left) || left.tv_sec ||
+	    left.tv_usec > 1000) {
+		why = "failed before its deadline, or the deadline not next";
+		goto out;
+	}
+	clock_ms += 1;
+	if (lscd_dtls_conn_handle_timeout(a.conn) != LSCD_DTLS_FAILED ||
+	    lscd_dtls_conn_verdict(a.conn)->refusal != LSCD_DTLS_TIMEOUT ||
+	    !strstr(lscd_dtls_conn_verdict(a.conn)->why, "within 30 s") ||
+	    st->half_open || st->failed[LSCD_DTLS_CNT_TIMEOUT] != 1) {
+		snprintf(tap_why, sizeof(tap_why), "at its deadline: %s",
+			 lscd_dtls_conn_verdict(a.conn)->why);
+		why = tap_why;
+		goto out;
+	}
+	/* B takes the only slot and goes silent; nobody calls its timeout. */
+	cookie_round_trip(&b);
+	client_step(c.cl);
+	relay(&c);
+	client_step(c.cl);
+	n = pipe_pop(&c.cl->c2s, d + CAPWAP_DTLS_HDR_LEN, DGRAM_MAX);
+	capwap_dtls_put_header(d);
+	relay_one(&c, d, n + CAPWAP_DTLS_HDR_LEN);
+	if (!b.conn || c.conn || st->busy != 1) {
+		why = "the cap of one did not hold";
+		goto out;
+	}
+	/* C's ClientHello with its cookie again, once B is overdue. */
+	clock_ms += 30000;
+	relay_one(&c, d, n + CAPWAP_DTLS_HDR_LEN);
+	if (!c.conn || lscd_dtls_conn_state(b.conn) != LSCD_DTLS_FAILED ||
+	    lscd_dtls_conn_verdict(b.conn)->refusal != LSCD_DTLS_TIMEOUT ||
+	    st->half_open != 1)
+		why = "an overdue association kept its slot";
+out:
+	lscd_dtls_conn_free(a.conn);
+	lscd_dtls_conn_free(b.conn);
+	lscd_dtls_conn_free(c.conn);
+	client_free(a.cl);
+	client_free(b.cl);
+	client_free(c.cl);
+	lscd_dtls_server_free(a.srv);
+	return why;
+}
+
+/*
+ * A resumed session completes without the verify callback: OpenSSL does
+ * not judge a certificate again.  The engine allows no resumption; this
+ * one is allowed on its context here, as a future change might, and the
+ * handover must still refuse keys for a peer never judged.
+ */
+static const char *handover_without_verdict_refused(void)
+{
+	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
+				 .cert = ap.cert, .key = ap.key };
+	struct capwap_dtls_keys k;
+	SSL_SESSION *sess = NULL;
+	const char *why = NULL;
+	SSL_CTX *ctx;
+	struct run a, b;
+	char err[256];
+	int ret;
+
+	memset(&b, 0, sizeof(b));
+	why = start(&a, &s);
+	if (why)
+		goto out;
+	ctx = lscd_dtls_server_ssl_ctx(a.srv);
+	SSL_CTX_clear_options(ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"t", 1);
+	if (!handshake(&a) ||
+	    lscd_dtls_conn_handover(a.conn, &k, err, sizeof(err))) {
+		why = not_done(&a);
+		goto out;
+	}
+	sess = SSL_get1_session(a.cl->ssl);
+	b.srv = a.srv;
+	b.addr = addr2;
+	b.cl = client_new(&s);
+	if (!sess || !b.cl || !SSL_set_session(b.cl->ssl, sess)) {
+		why = "set-up of the second client";
+		goto out;
+	}
+	if (!handshake(&b) || lscd_dtls_conn_state(b.conn) != LSCD_DTLS_DONE ||
+	    !SSL_session_reused(b.cl->ssl)) {
+		why = "the session was not resumed";
+		goto out;
+	}
+	ret = lscd_dtls_conn_handover(b.conn, &k, err, sizeof(err));
+	if (ret != -EPERM || !strstr(err, "not judged")) {
+		snprintf(tap_why, sizeof(tap_why),
+			 "keys handed over for a peer never judged: %d %s", ret,
+			 ret ? err : "");
+		why = tap_why;
+	}
+out:
+	SSL_SESSION_free(sess);
+	lscd_dtls_conn_free(b.conn);
+	client_free(b.cl);
+	run_free(&a);
+	return why;
+}
+
 /* Input after the handshake is the kernel's: the engine takes none. */
 static const char *nothing_taken_after_done(void)
 {
@@ -895,6 +1175,9 @@ static const struct tap_case cases[] = {
 	{ "mic_with_intermediate_joins", mic_with_intermediate_joins },
 	{ "lost_flight_retransmitted", lost_flight_retransmitted },
 	{ "half_open_cap", half_open_cap },
+	{ "half_open_cap_per_ip", per_ip_cap },
+	{ "half_open_deadline", handshake_deadline },
+	{ "handover_without_verdict_refused", handover_without_verdict_refused },
 	{ "nothing_taken_after_done", nothing_taken_after_done },
 	{ "suites_refused_at_setup", suites_refused_at_setup },
 };

@@ -9,6 +9,7 @@
  *   foreign CA (self-signed, configured nowhere)
  *   manufacturer root ── manufacturer intermediate ── MICs
  *   unknown manufacturer CA (not installed)
+ *   RSA manufacturer root ── MICs signed with MD5 or SHA-1
  *
  * The policy trusts the LSC CA (with its root) and the manufacturer root;
  * a MIC comes with its intermediate, as an AP sends it in its handshake.
@@ -24,7 +25,7 @@
 #include "tap.h"
 
 static struct tcert lsc_root, lsc_ca, sibling_ca, foreign_ca, mfg_root,
-	mfg_inter, unknown_mfg, old_ca;
+	mfg_inter, unknown_mfg, old_ca, rsa_mfg;
 static struct lscd_dtls_policy *pol;
 static STACK_OF(X509) *mic_chain;
 static time_t now;
@@ -44,6 +45,8 @@ static int setup(void)
 		{ &unknown_mfg, { .cn = "Manufacturer CA", .by = NULL, .from = -3600, .to = 365 * DAY, .ca = 1 } },
 		/* An LSC CA of the same root whose own validity has ended. */
 		{ &old_ca, { .cn = "Old LSC CA", .by = &lsc_root, .from = -20 * DAY, .to = -DAY, .ca = 1 } },
+		/* RSA: an MD5 signature needs an RSA key (ECDSA has none). */
+		{ &rsa_mfg, { .cn = "RSA manufacturer root", .by = NULL, .from = -3600, .to = 3650 * DAY, .ca = 1, .rsa = 1 } },
 	};
 	STACK_OF(X509) *chain = sk_X509_new_null();
 	size_t i;
@@ -57,7 +60,8 @@ static int setup(void)
 	    !sk_X509_push(chain, lsc_root.cert) ||
 	    !sk_X509_push(mic_chain, mfg_inter.cert) ||
 	    lscd_dtls_policy_set_lsc_ca(pol, lsc_ca.cert, chain) ||
-	    lscd_dtls_policy_add_mic_ca(pol, mfg_root.cert))
+	    lscd_dtls_policy_add_mic_ca(pol, mfg_root.cert) ||
+	    lscd_dtls_policy_add_mic_ca(pol, rsa_mfg.cert))
 		return -1;
 	sk_X509_free(chain);
 	now = time(NULL);
@@ -413,6 +417,138 @@ static const char *eku_controller_role(void)
 	return NULL;
 }
 
+/* ---- Strength of keys and signatures ----------------------------------- */
+
+#define MIC_CN "AIR-AP1852I-E-K9-f866f267577e"
+
+/* RSA-512 is refused whoever issued it, and an SSC's too. */
+static const char *rsa512_refused(void)
+{
+	struct tcert_spec specs[] = {
+		LSC(.bits = 512),
+		{ .cn = MIC_CN, .by = &mfg_inter, .from = -3600, .to = 3650 * DAY, .bits = 512 },
+		{ .cn = MIC_CN, .by = &rsa_mfg, .from = -3600, .to = 3650 * DAY, .bits = 512 },
+		{ .cn = AP_CN, .by = NULL, .from = -3600, .to = 3650 * DAY, .bits = 512 },
+	};
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < TAP_COUNT(specs); i++) {
+		why = expect(&specs[i], mic_chain, LSCD_DTLS_WEAK, 0,
+			     "RSA key of 512 bits", LSCD_DTLS_CNT_POLICY);
+		if (why)
+			return why;
+	}
+	/* The same certificates with 2048 bits pass that check. */
+	specs[0].bits = 2048;
+	return expect(&specs[0], NULL, LSCD_DTLS_ACCEPTED, CAPWAP_LSC_CERT_LSC,
+		      NULL, 0);
+}
+
+/*
+ * A sound leaf under an intermediate of RSA-1024: the chain's check at
+ * the security level finds it, the leaf's own key being fine.
+ */
+static const char *weak_intermediate_refused(void)
+{
+	struct tcert_spec is = { .cn = "Manufacturer CA 1024", .by = &rsa_mfg, .from = -3600, .to = 365 * DAY, .ca = 1, .bits = 1024 };
+	struct tcert_spec mic = { .cn = MIC_CN, .from = -3600, .to = 365 * DAY };
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	struct tcert inter = { 0 };
+	const char *why = "set-up";
+
+	if (chain && !tcert_make(&inter, &is) &&
+	    sk_X509_push(chain, inter.cert)) {
+		mic.by = &inter;
+		why = expect(&mic, chain, LSCD_DTLS_WEAK, 0, "CA certificate key too weak",
+			     LSCD_DTLS_CNT_POLICY);
+	}
+	sk_X509_free(chain);
+	tcert_free(&inter);
+	return why;
+}
+
+/* An SSC listed for its MAC, signed with @md: the verdict. */
+static enum lscd_dtls_refusal ssc_signed_with(const char *md,
+					      struct lscd_dtls_verdict *v)
+{
+	struct tcert_spec s = { .cn = AP_CN, .by = NULL, .from = -3600, .to = 3650 * DAY, .rsa = 1, .md = md };
+	enum lscd_dtls_refusal r = __LSCD_DTLS_REFUSAL_MAX;
+	struct tcert t;
+	uint8_t spki[32];
+
+	if (tcert_make(&t, &s))
+		return r;
+	if (!lscd_dtls_spki_sha256(t.cert, spki) &&
+	    !lscd_dtls_policy_add_ssc(pol, ap_mac, spki))
+		r = lscd_dtls_peer_verify(pol, t.cert, NULL, now, v);
+	tcert_free(&t);
+	return r;
+}
+
+/*
+ * A MIC refused as weak, then accepted signed with @md, or with SHA-1
+ * allowed in MICs when @md is NULL.
+ */
+static const char *weak_mic_then_accepted(struct tcert_spec *mic,
+					  STACK_OF(X509) *untrusted,
+					  const char *md)
+{
+	const char *why = expect(mic, untrusted, LSCD_DTLS_WEAK, 0, "too weak",
+				 LSCD_DTLS_CNT_POLICY);
+
+	if (why)
+		return why;
+	if (md)
+		mic->md = md;
+	else
+		lscd_dtls_policy_mic_sha1(pol, true);
+	return expect(mic, untrusted, LSCD_DTLS_ACCEPTED, CAPWAP_LSC_CERT_MIC,
+		      NULL, 0);
+}
+
+static const char *md5_signed_refused(void)
+{
+	struct tcert_spec mic = { .cn = MIC_CN, .by = &rsa_mfg, .from = -3600, .to = 3650 * DAY, .md = "MD5" };
+	struct lscd_dtls_verdict v;
+	enum lscd_dtls_refusal r;
+	const char *why;
+
+	why = weak_mic_then_accepted(&mic, NULL, "SHA256");
+	if (why)
+		return why;
+	/* An SSC, listed: its self-signature is all there is to weigh. */
+	r = ssc_signed_with("MD5", &v);
+	CHECK(r == LSCD_DTLS_WEAK && strstr(v.why, "self-signature (MD5)"),
+	      "an MD5 SSC: %s (%s)", lscd_dtls_refusal_name(r), v.why);
+	r = ssc_signed_with("SHA256", &v);
+	CHECK(r == LSCD_DTLS_ACCEPTED, "a SHA-256 SSC: %s (%s)",
+	      lscd_dtls_refusal_name(r), v.why);
+	return NULL;
+}
+
+/* SHA-1: refused, but for a MIC when the policy says old MICs may join. */
+static const char *sha1_mic_only_by_choice(void)
+{
+	struct tcert_spec mic = { .cn = MIC_CN, .by = &mfg_inter, .from = -3600, .to = 3650 * DAY, .md = "SHA1" };
+	struct tcert_spec lsc = LSC(.md = "SHA1");
+	struct lscd_dtls_verdict v;
+	enum lscd_dtls_refusal r;
+	const char *why;
+
+	why = weak_mic_then_accepted(&mic, mic_chain, NULL);
+	if (!why)
+		why = expect(&lsc, NULL, LSCD_DTLS_WEAK, 0, "too weak",
+			     LSCD_DTLS_CNT_POLICY);
+	r = why ? LSCD_DTLS_ACCEPTED : ssc_signed_with("SHA1", &v);
+	lscd_dtls_policy_mic_sha1(pol, false);
+	if (why)
+		return why;
+	CHECK(r == LSCD_DTLS_WEAK, "a SHA-1 SSC with old MICs allowed: %s (%s)",
+	      lscd_dtls_refusal_name(r), v.why);
+	return NULL;
+}
+
 /* ---- Identity ------------------------------------------------------------ */
 
 static const struct {
@@ -425,6 +561,8 @@ static const struct {
 	{ "AP3G1-F866F267577E", 1 },	/* as the seed's issued LSC */
 	{ "AIR-AP1852I-E-K9-f866f267577e", 1 },	/* Cisco MIC, <PID>-<mac> */
 	{ "C9115AXI_B-f866f267577e", 1 },
+	{ "C702-f866f267577e", 1 },	/* 17 characters, not the colon form */
+	{ "AIRX-F866F267577E", 1 },
 	{ "f866f267577e", 0 },		/* no name before it */
 	{ "-f866f267577e", 0 },
 	{ "C1262-f866f267577", 0 },	/* 11 digits */
@@ -541,6 +679,10 @@ static const struct tap_case cases[] = {
 	{ "key_usage_without_digital_signature_refused", key_usage_without_signature },
 	{ "eku_default_and_strict", eku_table },
 	{ "eku_controller_role", eku_controller_role },
+	{ "rsa512_refused_lsc_mic_ssc", rsa512_refused },
+	{ "md5_signed_refused", md5_signed_refused },
+	{ "weak_intermediate_key_refused", weak_intermediate_refused },
+	{ "sha1_only_for_mics_by_choice", sha1_mic_only_by_choice },
 	{ "cn_mac_forms", cn_mac_forms },
 	{ "cn_without_mac_refused", cn_without_mac_refused },
 	{ "mac_mismatch_each_cn_form_refused", mac_mismatch_each_form },
@@ -566,5 +708,6 @@ int main(void)
 	tcert_free(&mfg_inter);
 	tcert_free(&unknown_mfg);
 	tcert_free(&old_ca);
+	tcert_free(&rsa_mfg);
 	return tap_exit();
 }

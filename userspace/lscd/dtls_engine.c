@@ -14,7 +14,16 @@
  * to create that SSL before the cookie is checked.)
  *
  * The cookie is one byte naming the secret, then HMAC-SHA256(secret,
- * address).  Two secrets live at a time, the current and the one before.
+ * address), the address in the canonical form of peer_addr(): a
+ * sockaddr's padding, sin6_flowinfo or the IPv4-mapped form must not make
+ * one peer two.  Two secrets live at a time, the current and the one
+ * before.
+ *
+ * Half-open associations are capped in all and per source IP, port
+ * aside (one host has 64K ports), and each has a hard deadline: OpenSSL
+ * alone would keep retransmitting to a silent peer for minutes.  The
+ * server links them in a list, swept for overdue ones before a cap is
+ * weighed.
  *
  * OpenSSL writes one datagram per BIO_write() to the write BIO, a queue
  * of our own (a memory BIO would run datagrams together), which adds the
@@ -28,14 +37,19 @@
 #include <string.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "dtls_engine.h"
 #include "dtls_keys.h"
 
-#define ADDR_MAX	128
+/* Family, IP, port: 1 + 16 + 2. */
+#define ADDR_MAX	19
 #define SECRET_LEN	32
 #define COOKIE_LEN	(1 + 32)
 #define OUT_MAX		32	/* datagrams queued per association */
@@ -49,7 +63,9 @@ struct lscd_dtls_conn {
 	struct lscd_dtls_server *srv;
 	SSL *ssl;
 	uint8_t addr[ADDR_MAX];
-	size_t addr_len;
+	size_t addr_len, ip_len;	/* ip_len: family and IP, no port */
+	uint64_t deadline_ms;
+	struct lscd_dtls_conn *ho_prev, *ho_next;	/* while counted */
 	struct dgram out[OUT_MAX];
 	unsigned int out_head, out_count;
 	struct lscd_dtls_seq_watch rx1, tx1;	/* epoch-1 records seen */
@@ -65,7 +81,11 @@ struct lscd_dtls_server {
 	const struct lscd_dtls_policy *policy;
 	BIO_METHOD *out_method;
 	struct lscd_dtls_conn *listener;
-	unsigned int mtu, max_half_open;
+	unsigned int mtu, max_half_open, max_half_open_ip;
+	unsigned int handshake_ms;
+	uint64_t (*clock)(void *arg);
+	void *clock_arg;
+	struct lscd_dtls_conn *half_open;	/* the counted ones */
 	uint64_t tx_gap;
 	uint8_t secret[2][SECRET_LEN];
 	unsigned int gen;		/* secret[gen & 1] is the current one */
@@ -134,6 +154,55 @@ int lscd_dtls_conn_output(struct lscd_dtls_conn *c, uint8_t *buf, size_t size)
 	c->out_head = (c->out_head + 1) % OUT_MAX;
 	c->out_count--;
 	return len;
+}
+
+/* ---- Addresses and the clock -------------------------------------------- */
+
+/*
+ * @sa as family byte, IP and port in network order; an IPv4-mapped IPv6
+ * address as the IPv4 address it maps.  0, or -EAFNOSUPPORT.
+ */
+static int peer_addr(const struct sockaddr *sa, socklen_t len,
+		     struct lscd_dtls_conn *c)
+{
+	const struct sockaddr_in6 *s6 = (const void *)sa;
+	const struct sockaddr_in *s4 = (const void *)sa;
+	const void *ip;
+	size_t ip_len;
+	in_port_t port;
+
+	if (sa && sa->sa_family == AF_INET && len >= sizeof(*s4)) {
+		ip = &s4->sin_addr;
+		ip_len = 4;
+		port = s4->sin_port;
+	} else if (sa && sa->sa_family == AF_INET6 && len >= sizeof(*s6)) {
+		ip = &s6->sin6_addr;
+		ip_len = 16;
+		port = s6->sin6_port;
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			ip = s6->sin6_addr.s6_addr + 12;
+			ip_len = 4;
+		}
+	} else {
+		return -EAFNOSUPPORT;
+	}
+	c->addr[0] = ip_len == 4 ? 4 : 6;
+	memcpy(c->addr + 1, ip, ip_len);
+	memcpy(c->addr + 1 + ip_len, &port, sizeof(port));
+	c->ip_len = 1 + ip_len;
+	c->addr_len = c->ip_len + sizeof(port);
+	return 0;
+}
+
+static uint64_t now_ms(const struct lscd_dtls_server *s)
+{
+	return s->clock(s->clock_arg);
+}
+
+static uint64_t monotonic_ms(void *arg)
+{
+	(void)arg;
+	return lsc_now_ms();
 }
 
 /* ---- Cookies ----------------------------------------------------------- */
@@ -325,6 +394,12 @@ struct lscd_dtls_server *lscd_dtls_server_new(const struct lscd_dtls_server_conf
 	s->policy = conf->policy;
 	s->mtu = conf->mtu ? conf->mtu : 1400;
 	s->max_half_open = conf->max_half_open ? conf->max_half_open : 1024;
+	s->max_half_open_ip = conf->max_half_open_per_ip ?
+			      conf->max_half_open_per_ip : 8;
+	s->handshake_ms = conf->handshake_timeout_ms ?
+			  conf->handshake_timeout_ms : 30000;
+	s->clock = conf->clock ? conf->clock : monotonic_ms;
+	s->clock_arg = conf->clock_arg;
 	s->tx_gap = conf->tx_gap ? conf->tx_gap : 4096;
 	s->out_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
 				     "lscd DTLS datagrams");
@@ -357,6 +432,11 @@ void lscd_dtls_server_free(struct lscd_dtls_server *s)
 	BIO_meth_free(s->out_method);
 	OPENSSL_cleanse(s->secret, sizeof(s->secret));
 	free(s);
+}
+
+SSL_CTX *lscd_dtls_server_ssl_ctx(struct lscd_dtls_server *s)
+{
+	return s->ctx;
 }
 
 const struct lscd_dtls_stats *lscd_dtls_server_stats(const struct lscd_dtls_server *s)
@@ -392,12 +472,41 @@ static struct lscd_dtls_conn *conn_new(struct lscd_dtls_server *s)
 	return c;
 }
 
+/* Into the half-open list and count, with its deadline. */
+static void count(struct lscd_dtls_conn *c)
+{
+	struct lscd_dtls_server *s = c->srv;
+
+	c->counted = true;
+	c->deadline_ms = now_ms(s) + s->handshake_ms;
+	c->ho_prev = NULL;
+	c->ho_next = s->half_open;
+	if (s->half_open)
+		s->half_open->ho_prev = c;
+	s->half_open = c;
+	s->stats.half_open++;
+}
+
+static void uncount(struct lscd_dtls_conn *c)
+{
+	if (!c->counted)
+		return;
+	if (c->ho_prev)
+		c->ho_prev->ho_next = c->ho_next;
+	else
+		c->srv->half_open = c->ho_next;
+	if (c->ho_next)
+		c->ho_next->ho_prev = c->ho_prev;
+	c->ho_prev = c->ho_next = NULL;
+	c->counted = false;
+	c->srv->stats.half_open--;
+}
+
 void lscd_dtls_conn_free(struct lscd_dtls_conn *c)
 {
 	if (!c)
 		return;
-	if (c->counted)
-		c->srv->stats.half_open--;
+	uncount(c);
 	out_clear(c);
 	SSL_free(c->ssl);
 	OPENSSL_cleanse(c, sizeof(*c));
@@ -419,27 +528,46 @@ static int feed(struct lscd_dtls_conn *c, const uint8_t *dgram, size_t len)
 	return 0;
 }
 
+static enum lscd_dtls_state expire(struct lscd_dtls_conn *c);
+
+/* Fails the overdue; the half-open from @c's IP that are left. */
+static unsigned int sweep(struct lscd_dtls_server *s,
+			  const struct lscd_dtls_conn *c)
+{
+	struct lscd_dtls_conn *h = s->half_open, *next;
+	uint64_t now = now_ms(s);
+	unsigned int same = 0;
+
+	for (; h; h = next) {
+		next = h->ho_next;
+		if (now >= h->deadline_ms)
+			expire(h);
+		else if (h->ip_len == c->ip_len &&
+			 !memcmp(h->addr, c->addr, c->ip_len))
+			same++;
+	}
+	return same;
+}
+
 enum lscd_dtls_listen_result lscd_dtls_listen(struct lscd_dtls_server *s,
-					      const void *addr, size_t addr_len,
+					      const struct sockaddr *addr,
+					      socklen_t addr_len,
 					      const uint8_t *dgram, size_t len,
 					      uint8_t *reply, size_t *reply_len,
 					      struct lscd_dtls_conn **conn)
 {
 	struct lscd_dtls_conn *c;
+	unsigned int same_ip;
 	BIO_ADDR *peer;
 	int ret, n;
 
 	*conn = NULL;
 	*reply_len = 0;
-	if (!addr_len || addr_len > ADDR_MAX)
-		return LSCD_DTLS_LISTEN_DROP;
 	if (!s->listener)
 		s->listener = conn_new(s);
 	c = s->listener;
-	if (!c)
+	if (!c || peer_addr(addr, addr_len, c))
 		return LSCD_DTLS_LISTEN_DROP;
-	memcpy(c->addr, addr, addr_len);
-	c->addr_len = addr_len;
 	if (feed(c, dgram, len))
 		return LSCD_DTLS_LISTEN_DROP;
 	peer = BIO_ADDR_new();
@@ -462,16 +590,20 @@ enum lscd_dtls_listen_result lscd_dtls_listen(struct lscd_dtls_server *s,
 		}
 		return LSCD_DTLS_LISTEN_DROP;
 	}
-	if (s->stats.half_open >= s->max_half_open) {
-		s->stats.busy++;
+	same_ip = sweep(s, c);
+	if (s->stats.half_open >= s->max_half_open ||
+	    same_ip >= s->max_half_open_ip) {
+		if (same_ip >= s->max_half_open_ip)
+			s->stats.busy_ip++;
+		else
+			s->stats.busy++;
 		SSL_clear(c->ssl);
 		return LSCD_DTLS_LISTEN_DROP;
 	}
 	s->listener = NULL;
 	memset(&c->rx1, 0, sizeof(c->rx1));
 	memset(&c->tx1, 0, sizeof(c->tx1));
-	c->counted = true;
-	s->stats.half_open++;
+	count(c);
 	s->stats.started++;
 	/* The ClientHello is inside the SSL: no datagram to feed. */
 	lscd_dtls_conn_input(c, NULL, 0);
@@ -533,30 +665,50 @@ static void classify(struct lscd_dtls_conn *c)
 	}
 }
 
-static enum lscd_dtls_state settle(struct lscd_dtls_conn *c, int ret)
+/* The handshake is over, with the verdict set when it failed. */
+static enum lscd_dtls_state finish(struct lscd_dtls_conn *c,
+				   enum lscd_dtls_state state)
 {
 	struct lscd_dtls_stats *st = &c->srv->stats;
 
-	if (c->state != LSCD_DTLS_HANDSHAKING)
-		return c->state;
-	if (ret == 1) {
-		c->state = LSCD_DTLS_DONE;
+	c->state = state;
+	if (state == LSCD_DTLS_DONE) {
 		st->completed++;
-	} else if (SSL_get_error(c->ssl, ret) == SSL_ERROR_WANT_READ) {
-		return c->state;
 	} else {
-		classify(c);
-		c->state = LSCD_DTLS_FAILED;
 		st->failed[lscd_dtls_refusal_counter(c->verdict.refusal)]++;
 		if (lscd_dtls_refusal_is_auth_fail(c->verdict.refusal))
 			st->auth_fail++;
 	}
 	ERR_clear_error();
-	if (c->counted) {
-		c->counted = false;
-		st->half_open--;
-	}
+	uncount(c);
 	return c->state;
+}
+
+static enum lscd_dtls_state settle(struct lscd_dtls_conn *c, int ret)
+{
+	if (c->state != LSCD_DTLS_HANDSHAKING)
+		return c->state;
+	if (ret == 1)
+		return finish(c, LSCD_DTLS_DONE);
+	if (SSL_get_error(c->ssl, ret) == SSL_ERROR_WANT_READ)
+		return c->state;
+	classify(c);
+	return finish(c, LSCD_DTLS_FAILED);
+}
+
+/* Past its hard deadline, whatever OpenSSL's retransmissions. */
+static enum lscd_dtls_state expire(struct lscd_dtls_conn *c)
+{
+	conn_failed(c, LSCD_DTLS_TIMEOUT,
+		    "no handshake within %u s of the returned cookie",
+		    c->srv->handshake_ms / 1000);
+	return finish(c, LSCD_DTLS_FAILED);
+}
+
+static bool overdue(const struct lscd_dtls_conn *c)
+{
+	return c->state == LSCD_DTLS_HANDSHAKING &&
+	       now_ms(c->srv) >= c->deadline_ms;
 }
 
 enum lscd_dtls_state lscd_dtls_conn_input(struct lscd_dtls_conn *c,
@@ -569,6 +721,8 @@ enum lscd_dtls_state lscd_dtls_conn_input(struct lscd_dtls_conn *c,
 	 */
 	if (c->state != LSCD_DTLS_HANDSHAKING)
 		return c->state;
+	if (overdue(c))
+		return expire(c);
 	if (dgram && feed(c, dgram, len))
 		return c->state;
 	return settle(c, SSL_do_handshake(c->ssl));
@@ -576,8 +730,19 @@ enum lscd_dtls_state lscd_dtls_conn_input(struct lscd_dtls_conn *c,
 
 bool lscd_dtls_conn_timeout(struct lscd_dtls_conn *c, struct timeval *left)
 {
-	return c->state == LSCD_DTLS_HANDSHAKING &&
-	       DTLSv1_get_timeout(c->ssl, left) == 1;
+	uint64_t now, ms;
+	struct timeval rtx;
+
+	if (c->state != LSCD_DTLS_HANDSHAKING)
+		return false;
+	now = now_ms(c->srv);
+	ms = now < c->deadline_ms ? c->deadline_ms - now : 0;
+	if (DTLSv1_get_timeout(c->ssl, &rtx) == 1 &&
+	    (uint64_t)rtx.tv_sec * 1000 + rtx.tv_usec / 1000 < ms)
+		ms = (uint64_t)rtx.tv_sec * 1000 + rtx.tv_usec / 1000;
+	left->tv_sec = ms / 1000;
+	left->tv_usec = ms % 1000 * 1000;
+	return true;
 }
 
 enum lscd_dtls_state lscd_dtls_conn_handle_timeout(struct lscd_dtls_conn *c)
@@ -586,6 +751,8 @@ enum lscd_dtls_state lscd_dtls_conn_handle_timeout(struct lscd_dtls_conn *c)
 
 	if (c->state != LSCD_DTLS_HANDSHAKING)
 		return c->state;
+	if (overdue(c))
+		return expire(c);
 	ret = DTLSv1_handle_timeout(c->ssl);
 	if (ret < 0) {
 		ERR_raise(ERR_LIB_SSL, SSL_R_READ_TIMEOUT_EXPIRED);
@@ -620,6 +787,18 @@ int lscd_dtls_conn_handover(struct lscd_dtls_conn *c,
 		memset(k, 0, sizeof(*k));
 		snprintf(why, size, "the handshake has not completed");
 		return -EINVAL;
+	}
+	/*
+	 * A handshake can complete without the verify callback (a resumed
+	 * session, a PSK): the kernel gets keys only for a peer whose
+	 * certificate was judged in this handshake and named a MAC.
+	 */
+	if (!c->verified || c->verdict.refusal || !c->verdict.has_mac) {
+		memset(k, 0, sizeof(*k));
+		snprintf(why, size, "the peer's certificate was %s in this handshake",
+			 !c->verified ? "not judged" : c->verdict.refusal ?
+			 "refused" : "accepted without a MAC");
+		return -EPERM;
 	}
 	h.rx_seq = c->rx1.last_seq + 1;
 	h.tx_seq = c->tx1.last_seq + c->srv->tx_gap;

@@ -3,8 +3,9 @@
  * The controller's DTLS 1.2 handshake engine (docs/PROTOCOL.md section
  * 6.7): OpenSSL 3 as a server over memory BIOs, fed the CAPWAP DTLS
  * datagrams of one peer at a time and giving back the datagrams to send.
- * It does no I/O and keeps no clock of its own beyond OpenSSL's
- * retransmission timer, which the caller drives.
+ * It does no I/O; its clock (the monotonic one unless the caller gives
+ * another) times each handshake's hard deadline, and OpenSSL's
+ * retransmission timer is driven by the caller.
  *
  * A datagram from an address with no association goes to
  * lscd_dtls_listen(), which keeps nothing for it: a ClientHello without a
@@ -26,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 
 #include <openssl/ssl.h>
@@ -57,6 +59,18 @@ struct lscd_dtls_server_conf {
 	const char *suites;		/* OpenSSL's syntax; NULL: the default */
 	unsigned int mtu;		/* UDP payload; 0: 1400 */
 	unsigned int max_half_open;	/* associations in handshake; 0: 1024 */
+	/* Of those, from one IP (any port): one host must not take them all. */
+	unsigned int max_half_open_per_ip;	/* 0: 8 */
+	/*
+	 * From the cookie's return to the end of the handshake, at most;
+	 * past it the association fails (LSCD_DTLS_TIMEOUT) and leaves the
+	 * caps, whatever OpenSSL's retransmission count (12 timeouts, some
+	 * 7 minutes).
+	 */
+	unsigned int handshake_timeout_ms;	/* 0: 30000 */
+	/* Milliseconds of a monotonic clock; NULL: CLOCK_MONOTONIC. */
+	uint64_t (*clock)(void *arg);
+	void *clock_arg;
 	/* The kernel's first epoch-1 sequence number above OpenSSL's last. */
 	uint64_t tx_gap;		/* 0: 4096 */
 };
@@ -70,6 +84,7 @@ struct lscd_dtls_stats {
 	uint64_t hello_verify;		/* HelloVerifyRequests sent */
 	uint64_t cookie_refused;	/* ClientHellos with a wrong or old cookie */
 	uint64_t busy;			/* cookies that came back above the cap */
+	uint64_t busy_ip;		/* ... above the cap of their IP */
 	uint64_t started;		/* associations created */
 	uint64_t completed;
 	uint64_t failed[__LSCD_DTLS_CNT_MAX];	/* by counter of dtls_peer.h */
@@ -88,10 +103,18 @@ void lscd_dtls_server_free(struct lscd_dtls_server *s);
 /*
  * A new cookie secret.  Cookies made under the one before still verify,
  * older ones do not: rotating every T seconds keeps a cookie good for
- * T to 2T.
+ * T to 2T.  Nothing here rotates it: the caller must, on a timer of 30
+ * to 60 seconds, or a cookie, once seen, stays good for ever (RFC 6347
+ * section 4.2.1).
  */
 int lscd_dtls_server_rotate_cookie(struct lscd_dtls_server *s);
 const struct lscd_dtls_stats *lscd_dtls_server_stats(const struct lscd_dtls_server *s);
+/*
+ * The OpenSSL context, for settings of the caller's own (a key log while
+ * debugging; the tests' resumed sessions).  Its callbacks are the
+ * engine's and must stay.
+ */
+SSL_CTX *lscd_dtls_server_ssl_ctx(struct lscd_dtls_server *s);
 
 enum lscd_dtls_listen_result {
 	LSCD_DTLS_LISTEN_DROP,		/* nothing to send, nothing kept */
@@ -100,13 +123,19 @@ enum lscd_dtls_listen_result {
 };
 
 /*
- * A datagram from @addr (opaque bytes the cookie is bound to, at most
- * 128) for which the caller has no association.  @reply holds at least
- * the MTU.  On LSCD_DTLS_LISTEN_NEW the association has taken the
- * ClientHello and has its first flight ready (lscd_dtls_conn_output()).
+ * A datagram from @addr (AF_INET or AF_INET6, as recvfrom() gives it; any
+ * other is dropped) for which the caller has no association.  The cookie
+ * is bound to the family, IP and port alone, read out of the sockaddr (an
+ * IPv4-mapped IPv6 address is its IPv4 address): padding, flow label and
+ * scope are not part of it.  @reply holds at least the MTU.  On
+ * LSCD_DTLS_LISTEN_NEW the association has taken the ClientHello and has
+ * its first flight ready (lscd_dtls_conn_output()).  A returned cookie is
+ * dropped (busy) when the half-open associations are at their cap, in
+ * all or from its IP; those past their deadline are failed first.
  */
 enum lscd_dtls_listen_result lscd_dtls_listen(struct lscd_dtls_server *s,
-					      const void *addr, size_t addr_len,
+					      const struct sockaddr *addr,
+					      socklen_t addr_len,
 					      const uint8_t *dgram, size_t len,
 					      uint8_t *reply, size_t *reply_len,
 					      struct lscd_dtls_conn **conn);
@@ -125,9 +154,19 @@ enum lscd_dtls_state lscd_dtls_conn_input(struct lscd_dtls_conn *c,
  * -ENOSPC when @buf is shorter than the MTU.
  */
 int lscd_dtls_conn_output(struct lscd_dtls_conn *c, uint8_t *buf, size_t size);
-/* Time left on the retransmission timer; false when none is running. */
+/*
+ * Time left before lscd_dtls_conn_handle_timeout() is due: the
+ * retransmission timer or the hard deadline, whichever is first; false
+ * once the handshake is over.
+ */
 bool lscd_dtls_conn_timeout(struct lscd_dtls_conn *c, struct timeval *left);
-/* Retransmits the last flight if the timer expired (OpenSSL gives up after 12). */
+/*
+ * Fails the association past its deadline (LSCD_DTLS_TIMEOUT: the caller
+ * frees it); else retransmits the last flight if the timer expired
+ * (OpenSSL gives up after 12).  An association past its deadline also
+ * fails at its next datagram, and leaves the caps at the next
+ * lscd_dtls_listen() whatever the caller does.
+ */
 enum lscd_dtls_state lscd_dtls_conn_handle_timeout(struct lscd_dtls_conn *c);
 enum lscd_dtls_state lscd_dtls_conn_state(const struct lscd_dtls_conn *c);
 /* The peer's certificate: type, MAC, and on failure the reason. */
@@ -136,7 +175,9 @@ const char *lscd_dtls_conn_cipher(const struct lscd_dtls_conn *c);
 /*
  * The key block for the kernel once the handshake is DONE (dtls_keys.h),
  * with the sequence numbers read from the records that passed.  0 or
- * -errno with @why.
+ * -errno with @why; -EPERM when the handshake completed without the
+ * verify callback accepting the peer's certificate and finding a MAC in
+ * its CN (a resumed session would).
  */
 int lscd_dtls_conn_handover(struct lscd_dtls_conn *c,
 			    struct capwap_dtls_keys *k, char *why, size_t size);

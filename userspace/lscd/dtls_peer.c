@@ -35,6 +35,8 @@ struct ssc_entry {
 struct lscd_dtls_policy {
 	bool accept[__CAPWAP_LSC_CERT_MAX];
 	enum lscd_dtls_eku_mode eku;
+	int level;		/* OpenSSL's security level */
+	bool mic_sha1;
 	STACK_OF(X509) *mic_cas;
 	X509 *lsc_ca;
 	STACK_OF(X509) *lsc_chain;	/* above the LSC CA, to its root */
@@ -58,6 +60,7 @@ static const struct {
 	[LSCD_DTLS_SSC_UNLISTED] = { "SSC not authorised", LSCD_DTLS_CNT_AUTHENTICATION, true },
 	[LSCD_DTLS_EKU] = { "extended key usage", LSCD_DTLS_CNT_POLICY, true },
 	[LSCD_DTLS_KEY_USAGE] = { "key usage", LSCD_DTLS_CNT_POLICY, true },
+	[LSCD_DTLS_WEAK] = { "weak key or signature", LSCD_DTLS_CNT_POLICY, true },
 	[LSCD_DTLS_NO_MAC] = { "no MAC in the CN", LSCD_DTLS_CNT_IDENTITY, true },
 	[LSCD_DTLS_MAC_MISMATCH] = { "MAC mismatch", LSCD_DTLS_CNT_IDENTITY, true },
 	[LSCD_DTLS_KEY_PROOF] = { "key not proven", LSCD_DTLS_CNT_AUTHENTICATION, true },
@@ -176,14 +179,17 @@ static int cn_text_mac(const char *cn, size_t len, uint8_t *mac)
 	const char *dash;
 	size_t i;
 
-	if (len == 17) {
-		/* lsc_hex_decode() skips colons anywhere: place them first. */
-		for (i = 0; i < len; i++)
-			if ((cn[i] == ':') != (i % 3 == 2))
-				return -EINVAL;
+	/*
+	 * The colon form only with its colons in place: lsc_hex_decode()
+	 * skips colons anywhere, and a 17-character CN may as well be a
+	 * name form with a 4-character name ("C702-0123456789ab").
+	 */
+	for (i = 0; len == 17 && i < len; i++)
+		if ((cn[i] == ':') != (i % 3 == 2))
+			break;
+	if (len == 17 && i == len)
 		return lsc_hex_decode(mac, CAPWAP_LSC_MAC_LEN, cn) ==
 		       CAPWAP_LSC_MAC_LEN ? 0 : -EINVAL;
-	}
 	dash = strrchr(cn, '-');
 	if (!dash || dash == cn || dash - cn > CN_NAME_MAX ||
 	    cn + len - dash - 1 != 2 * CAPWAP_LSC_MAC_LEN || strchr(dash, ':'))
@@ -249,6 +255,7 @@ struct lscd_dtls_policy *lscd_dtls_policy_new(void)
 	p->accept[CAPWAP_LSC_CERT_MIC] = true;
 	p->accept[CAPWAP_LSC_CERT_SSC] = true;
 	p->accept[CAPWAP_LSC_CERT_LSC] = true;
+	p->level = 2;
 	return p;
 }
 
@@ -273,6 +280,16 @@ void lscd_dtls_policy_eku(struct lscd_dtls_policy *p,
 			  enum lscd_dtls_eku_mode mode)
 {
 	p->eku = mode;
+}
+
+void lscd_dtls_policy_security_level(struct lscd_dtls_policy *p, int level)
+{
+	p->level = level < 0 ? 0 : level > 5 ? 5 : level;
+}
+
+void lscd_dtls_policy_mic_sha1(struct lscd_dtls_policy *p, bool on)
+{
+	p->mic_sha1 = on;
 }
 
 static int push_ref(STACK_OF(X509) *sk, X509 *x)
@@ -360,17 +377,46 @@ static void name_of(const X509_NAME *n, char *out, size_t size)
 	BIO_free(b);
 }
 
-/* Of a chain that did not verify: why, and whether it was time. */
-enum chain_result { CHAIN_OK, CHAIN_UNTRUSTED, CHAIN_EXPIRED, CHAIN_NOMEM };
+/* Of a chain that did not verify: why, and whether it was time or strength. */
+enum chain_result { CHAIN_OK, CHAIN_UNTRUSTED, CHAIN_EXPIRED, CHAIN_WEAK,
+		    CHAIN_NOMEM };
+
+/* The bits of security each of OpenSSL's levels wants (ssl_security_default_callback). */
+static int level_bits(int level)
+{
+	static const int bits[] = { 0, 80, 112, 128, 192, 256 };
+
+	return bits[level < 0 ? 0 : level > 5 ? 5 : level];
+}
+
+/*
+ * lscd_dtls_policy_mic_sha1(): a signature too weak for the level is let
+ * through when it is SHA-1's, and only then.
+ */
+static int take_sha1(int ok, X509_STORE_CTX *ctx)
+{
+	int mdnid = NID_undef;
+
+	if (!ok && X509_STORE_CTX_get_error(ctx) == X509_V_ERR_CA_MD_TOO_WEAK &&
+	    X509_get_signature_info(X509_STORE_CTX_get_current_cert(ctx),
+				    &mdnid, NULL, NULL, NULL) &&
+	    mdnid == NID_sha1)
+		return 1;
+	return ok;
+}
 
 /*
  * Verifies @cert against @anchors (partial chains allowed: every anchor
- * is trusted as it is), with @untrusted and @extra as intermediates.  On
+ * is trusted as it is), with @untrusted and @extra as intermediates, at
+ * the policy's security level (a context of our own gets none from the
+ * SSL object: without it no key or digest would be too weak).  @sha1
+ * takes SHA-1 signatures.  On
  * CHAIN_OK *chain holds the verified chain (leaf first).
  */
-static enum chain_result verify_chain(X509 *cert, STACK_OF(X509) *anchors,
+static enum chain_result verify_chain(const struct lscd_dtls_policy *p,
+				      X509 *cert, STACK_OF(X509) *anchors,
 				      STACK_OF(X509) *untrusted,
-				      STACK_OF(X509) *extra, time_t now,
+				      STACK_OF(X509) *extra, bool sha1, time_t now,
 				      STACK_OF(X509) **chain, char *why,
 				      size_t size)
 {
@@ -398,6 +444,10 @@ static enum chain_result verify_chain(X509 *cert, STACK_OF(X509) *anchors,
 	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_PARTIAL_CHAIN |
 				 X509_V_FLAG_USE_CHECK_TIME);
 	X509_STORE_CTX_set_time(ctx, 0, now);
+	X509_VERIFY_PARAM_set_auth_level(X509_STORE_CTX_get0_param(ctx),
+					 p->level);
+	if (sha1)
+		X509_STORE_CTX_set_verify_cb(ctx, take_sha1);
 	if (X509_verify_cert(ctx) == 1) {
 		*chain = X509_STORE_CTX_get1_chain(ctx);
 		res = *chain ? CHAIN_OK : CHAIN_NOMEM;
@@ -406,9 +456,14 @@ static enum chain_result verify_chain(X509 *cert, STACK_OF(X509) *anchors,
 	err = X509_STORE_CTX_get_error(ctx);
 	res = err == X509_V_ERR_CERT_HAS_EXPIRED ||
 	      err == X509_V_ERR_CERT_NOT_YET_VALID ? CHAIN_EXPIRED :
-	      CHAIN_UNTRUSTED;
-	snprintf(why, size, "%s (depth %d)", X509_verify_cert_error_string(err),
-		 X509_STORE_CTX_get_error_depth(ctx));
+	      err == X509_V_ERR_EE_KEY_TOO_SMALL ||
+	      err == X509_V_ERR_CA_KEY_TOO_SMALL ||
+	      err == X509_V_ERR_CA_MD_TOO_WEAK ? CHAIN_WEAK : CHAIN_UNTRUSTED;
+	snprintf(why, size, "%s (depth %d%s)", X509_verify_cert_error_string(err),
+		 X509_STORE_CTX_get_error_depth(ctx),
+		 res == CHAIN_WEAK ? p->level == 2 ?
+		 "; security level 2 wants RSA of 2048 bits, ECC of 224, no SHA-1 or MD5" :
+		 "; below the security level" : "");
 out:
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
@@ -427,8 +482,9 @@ static X509 *lsc_root(const struct lscd_dtls_policy *p)
 
 /*
  * 1 when @cert is an LSC: it chains to the LSC CA's root through the LSC
- * CA, which issued it.  0 when it is not, -1 when it would be but its
- * chain is out of its validity (@why says which).
+ * CA, which issued it.  0 when it is not, CHAIN_EXPIRED or CHAIN_WEAK
+ * negated when it would be but its chain is out of its validity or below
+ * the security level (@why says which).
  */
 static int is_lsc(const struct lscd_dtls_policy *p, X509 *cert,
 		  STACK_OF(X509) *untrusted, time_t now, char *why,
@@ -449,9 +505,10 @@ static int is_lsc(const struct lscd_dtls_policy *p, X509 *cert,
 		goto out;
 	}
 	/* Only the root is an anchor: the LSC CA's own chain must hold. */
-	r = verify_chain(cert, anchors, untrusted, extra, now, &chain, why, size);
-	if (r == CHAIN_EXPIRED) {
-		ret = -1;
+	r = verify_chain(p, cert, anchors, untrusted, extra, false, now, &chain,
+			 why, size);
+	if (r == CHAIN_EXPIRED || r == CHAIN_WEAK) {
+		ret = -(int)r;
 	} else if (r == CHAIN_OK) {
 		/* chain[1] issued it; a sibling of the LSC CA is foreign. */
 		if (sk_X509_num(chain) > 1 &&
@@ -479,16 +536,56 @@ static int is_mic(const struct lscd_dtls_policy *p, X509 *cert,
 
 	if (!sk_X509_num(p->mic_cas))
 		return 0;
-	r = verify_chain(cert, p->mic_cas, untrusted, NULL, now, &chain, why,
-			 size);
+	r = verify_chain(p, cert, p->mic_cas, untrusted, NULL, p->mic_sha1, now,
+			 &chain, why, size);
 	sk_X509_pop_free(chain, X509_free);
-	return r == CHAIN_OK ? 1 : r == CHAIN_EXPIRED ? -1 : 0;
+	return r == CHAIN_OK ? 1 : r == CHAIN_EXPIRED || r == CHAIN_WEAK ?
+	       -(int)r : 0;
 }
 
 static bool is_self_signed(X509 *cert)
 {
 	return (X509_get_extension_flags(cert) & EXFLAG_SS) &&
 	       X509_verify(cert, X509_get0_pubkey(cert)) == 1;
+}
+
+/*
+ * The peer's own key, whatever its type: an SSC has no chain to check it,
+ * and the reason is clearer here than in a chain's error.
+ */
+static enum lscd_dtls_refusal check_key(const struct lscd_dtls_policy *p,
+					X509 *cert, const char *subject,
+					struct lscd_dtls_verdict *v)
+{
+	EVP_PKEY *key = X509_get0_pubkey(cert);
+	int bits = key ? EVP_PKEY_get_security_bits(key) : 0;
+
+	if (bits >= level_bits(p->level))
+		return LSCD_DTLS_ACCEPTED;
+	if (!key)
+		return refuse(v, LSCD_DTLS_UNTRUSTED, "%s: its public key cannot be read",
+			      subject);
+	return refuse(v, LSCD_DTLS_WEAK,
+		      "%s: its %s key of %d bits gives %d bits of security, below the %d of security level %d",
+		      subject, EVP_PKEY_get0_type_name(key), EVP_PKEY_get_bits(key),
+		      bits, level_bits(p->level), p->level);
+}
+
+/* An SSC's signature is its own: no chain check weighs its digest. */
+static enum lscd_dtls_refusal check_self_signature(const struct lscd_dtls_policy *p,
+						   X509 *cert,
+						   const char *subject,
+						   struct lscd_dtls_verdict *v)
+{
+	int mdnid = NID_undef, secbits = -1;
+
+	if (X509_get_signature_info(cert, &mdnid, NULL, &secbits, NULL) &&
+	    secbits >= level_bits(p->level))
+		return LSCD_DTLS_ACCEPTED;
+	return refuse(v, LSCD_DTLS_WEAK,
+		      "%s: its self-signature (%s) gives %d bits of security, below the %d of security level %d",
+		      subject, mdnid != NID_undef ? OBJ_nid2sn(mdnid) : "unknown digest",
+		      secbits, level_bits(p->level), p->level);
 }
 
 static enum lscd_dtls_refusal check_ssc(const struct lscd_dtls_policy *p,
@@ -539,9 +636,14 @@ enum lscd_dtls_refusal lscd_dtls_peer_verify(const struct lscd_dtls_policy *p,
 	if (X509_cmp_time(X509_get0_notBefore(cert), &now) >= 0)
 		return refuse(v, LSCD_DTLS_EXPIRED, "%s is not valid yet", subject);
 	v->has_mac = !lscd_dtls_cn_mac(cert, v->mac);
+	if (check_key(p, cert, subject, v))
+		return v->refusal;
 
 	lsc = is_lsc(p, cert, untrusted, now, lsc_why, sizeof(lsc_why));
 	mic = lsc ? 0 : is_mic(p, cert, untrusted, now, mic_why, sizeof(mic_why));
+	if (lsc == -CHAIN_WEAK || mic == -CHAIN_WEAK)
+		return refuse(v, LSCD_DTLS_WEAK, "%s: a key or signature of its chain is too weak: %s",
+			      subject, lsc < 0 ? lsc_why : mic_why);
 	if (lsc < 0 || mic < 0)
 		return refuse(v, LSCD_DTLS_EXPIRED, "%s: a CA of its chain is out of its validity: %s",
 			      subject, lsc < 0 ? lsc_why : mic_why);
@@ -549,8 +651,11 @@ enum lscd_dtls_refusal lscd_dtls_peer_verify(const struct lscd_dtls_policy *p,
 		v->cert_type = CAPWAP_LSC_CERT_LSC;
 	else if (mic)
 		v->cert_type = CAPWAP_LSC_CERT_MIC;
-	else if (is_self_signed(cert))
+	else if (is_self_signed(cert) &&
+		 !check_self_signature(p, cert, subject, v))
 		v->cert_type = CAPWAP_LSC_CERT_SSC;
+	else if (v->refusal)
+		return v->refusal;
 	else
 		return refuse(v, LSCD_DTLS_UNTRUSTED,
 			      "%s, issued by %s, chains to neither the LSC CA nor a manufacturer CA%s%s",

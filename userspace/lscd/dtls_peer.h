@@ -19,6 +19,10 @@
  *   - expired and not yet valid certificates (the peer's or a CA's in its
  *     chain) and CA certificates (basicConstraints CA:TRUE) are refused;
  *   - the extended key usage passes the policy's mode (below);
+ *   - every key and every signature in the chain (an SSC's own key and
+ *     self-signature) reaches the policy's security level (OpenSSL's
+ *     levels; 2 by default: RSA and DH of 2048 bits or more, ECC of 224,
+ *     no SHA-1 or MD5 signature), the trust anchor's own signature aside;
  *   - the CN names a MAC in one of the forms of lscd_dtls_cn_mac().
  */
 #ifndef LSCD_DTLS_PEER_H
@@ -43,6 +47,7 @@ enum lscd_dtls_refusal {
 	LSCD_DTLS_SSC_UNLISTED,	/* an SSC whose key is not listed for its MAC */
 	LSCD_DTLS_EKU,		/* extended key usage refused by the policy */
 	LSCD_DTLS_KEY_USAGE,	/* keyUsage without digitalSignature */
+	LSCD_DTLS_WEAK,		/* a key or a signature below the security level */
 	LSCD_DTLS_NO_MAC,	/* the CN names no MAC in an accepted form */
 	LSCD_DTLS_MAC_MISMATCH,	/* the certificate's MAC is not the Join's */
 	LSCD_DTLS_KEY_PROOF,	/* the peer did not prove it holds the key */
@@ -129,6 +134,18 @@ int lscd_dtls_policy_add_mic_ca(struct lscd_dtls_policy *p, X509 *ca);
  */
 int lscd_dtls_policy_set_lsc_ca(struct lscd_dtls_policy *p, X509 *ca,
 				STACK_OF(X509) *chain);
+/*
+ * The security level keys and signatures must reach (OpenSSL's 0 to 5,
+ * as SSL_CTX_set_security_level()); 2 unless set.
+ */
+void lscd_dtls_policy_security_level(struct lscd_dtls_policy *p, int level);
+/*
+ * Take SHA-1 signatures in a MIC's chain, and there only: APs made before
+ * about 2017 carry MICs that their manufacturer CA signed with SHA-1 and
+ * cannot be given others.  Off by default; keys must still reach the
+ * level, and an LSC or SSC signed with SHA-1 is still refused.
+ */
+void lscd_dtls_policy_mic_sha1(struct lscd_dtls_policy *p, bool on);
 /* An SSC's key, authorised for the AP of @mac. */
 int lscd_dtls_policy_add_ssc(struct lscd_dtls_policy *p,
 			     const uint8_t mac[CAPWAP_LSC_MAC_LEN],
