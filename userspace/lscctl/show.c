@@ -609,7 +609,7 @@ int lscctl_stats_reply(struct nlattr **a, void *arg)
 		{ CAPWAP_LSC_STATS_A_STALE_SOURCE, "stale_source",
 		  "Dropped: AP moved to another address" },
 		{ CAPWAP_LSC_STATS_A_UNBINDS_SKIPPED, "unbinds_skipped",
-		  "Ended sessions whose AP had joined again" },
+		  "Unbinds skipped (AP bound again)" },
 		{ CAPWAP_LSC_STATS_A_TX_ERRORS, "tx_errors", "Transmit errors" },
 		{ CAPWAP_LSC_STATS_A_LSC_EVENTS, "lsc_events", "LSC requests announced" },
 		{ CAPWAP_LSC_STATS_A_QUEUE_FULL, "queue_full",

@@ -376,8 +376,8 @@ enum capwap_lsc_stats_attr {
 	 */
 	CAPWAP_LSC_STATS_A_STALE_SOURCE,
 	/*
-	 * u64, ended sessions whose address binding stayed: the AP had
-	 * joined again meanwhile
+	 * u64, ended sessions whose unbind found a newer binding: the AP
+	 * had joined again, or another AP had joined from its address
 	 */
 	CAPWAP_LSC_STATS_A_UNBINDS_SKIPPED,
 	__CAPWAP_LSC_STATS_A_LAST
