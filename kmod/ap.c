@@ -116,7 +116,7 @@ struct capwap_lsc_ap *capwap_lsc_ap_by_addr(const struct capwap_lsc_peer *p)
 	rcu_read_lock();
 again:
 	hlist_nulls_for_each_entry_rcu(ap, n, &ap_by_addr[slot], addr_node) {
-		if (ap->peer.saddr == p->saddr && ap->peer.sport == p->sport &&
+		if (capwap_lsc_ap_at(ap, p) &&
 		    refcount_inc_not_zero(&ap->ref)) {
 			rcu_read_unlock();
 			return ap;
@@ -158,6 +158,43 @@ static void addr_del_locked(struct capwap_lsc_ap *ap)
 		hlist_nulls_del_rcu(&ap->addr_node);
 		ap->in_addr_table = false;
 	}
+}
+
+/*
+ * ap_table_lock held: any AP but @ap bound to @peer lost its session
+ * there.  Done under the table lock, so two Joins from one address with
+ * different MACs cannot both keep it: the second to get here ends the
+ * first's session and unbinds it.
+ */
+static void addr_evict_locked(struct capwap_lsc_ap *ap, u32 slot,
+			      const struct capwap_lsc_peer *peer)
+{
+	struct hlist_nulls_node *n;
+	struct capwap_lsc_ap *old;
+
+	/* hlist_nulls_del_rcu() leaves ->next, so the walk goes on. */
+	hlist_nulls_for_each_entry(old, n, &ap_by_addr[slot], addr_node) {
+		if (old == ap || !capwap_lsc_ap_at(old, peer))
+			continue;
+		spin_lock(&old->lock);
+		capwap_lsc_control_teardown_locked(old);
+		/* Its Join still on the way to its session finds it over. */
+		old->binding++;
+		spin_unlock(&old->lock);
+		addr_del_locked(old);
+	}
+}
+
+/*
+ * Under both locks: lockless readers compare the address and port (a
+ * lookup) and must not see either half-written.
+ */
+static void ap_set_peer(struct capwap_lsc_ap *ap,
+			const struct capwap_lsc_peer *peer)
+{
+	WRITE_ONCE(ap->peer.saddr, peer->saddr);
+	WRITE_ONCE(ap->peer.sport, peer->sport);
+	ap->peer.daddr = peer->daddr;
 }
 
 static void ap_retire_locked(struct capwap_lsc_ap *ap)
@@ -276,12 +313,12 @@ static void ap_expire(struct capwap_lsc_ap *ap, u32 now, unsigned long idle)
 /*
  * The AP with @mac, now reached at @peer: an existing record moves to the
  * new address (a rebooted AP), a new one is made.  Any other AP that was
- * at that address lost its session there.  Returns a referenced AP, or
- * NULL when out of memory or records.
+ * at that address lost its session there.  Returns a referenced AP and
+ * its new @binding, or NULL when out of memory or records.
  */
 struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 					 const struct capwap_lsc_peer *peer,
-					 capwap_lsc_send_t send)
+					 capwap_lsc_send_t send, u16 *binding)
 {
 	struct capwap_lsc_ap *ap, *old, *fresh = NULL;
 	bool retried = false, move;
@@ -302,12 +339,6 @@ again:
 		timer_setup(&fresh->rtx_timer, ap_rtx_timer, 0);
 		INIT_WORK(&fresh->work, ap_work);
 	}
-
-	old = capwap_lsc_ap_by_addr(peer);
-	if (old && old != ap)
-		capwap_lsc_control_teardown(old, false);
-	if (old)
-		capwap_lsc_ap_put(old);
 
 	spin_lock_bh(&ap_table_lock);
 	if (ap && ap->removed) {
@@ -347,17 +378,17 @@ again:
 	 * the new bucket's end marker and starts over.  ->peer changes only
 	 * under both locks, so the table lock suffices to read it.
 	 */
-	move = !ap->in_addr_table || ap->peer.saddr != peer->saddr ||
-	       ap->peer.sport != peer->sport;
+	slot = addr_slot(peer);
+	addr_evict_locked(ap, slot, peer);
+	move = !ap->in_addr_table || !capwap_lsc_ap_at(ap, peer);
 	if (move)
 		addr_del_locked(ap);
 	spin_lock(&ap->lock);
-	ap->peer = *peer;
+	ap_set_peer(ap, peer);
 	ap->send = send;
-	ap->binding++;
+	*binding = ++ap->binding;
 	spin_unlock(&ap->lock);
 	if (move) {
-		slot = addr_slot(peer);
 		hlist_nulls_add_head_rcu(&ap->addr_node, &ap_by_addr[slot]);
 		ap->in_addr_table = true;
 	}
@@ -384,8 +415,9 @@ void capwap_lsc_ap_unbind(struct capwap_lsc_ap *ap, u16 binding)
 {
 	spin_lock_bh(&ap_table_lock);
 	spin_lock(&ap->lock);
-	if (ap->binding == binding &&
-	    ap->session == CAPWAP_LSC_SESSION_DOWN)
+	if (ap->binding != binding)
+		capwap_lsc_count(CAPWAP_LSC_ST_UNBINDS_SKIPPED);
+	else if (ap->session == CAPWAP_LSC_SESSION_DOWN)
 		addr_del_locked(ap);
 	spin_unlock(&ap->lock);
 	spin_unlock_bh(&ap_table_lock);

@@ -151,7 +151,7 @@ struct capwap_lsc_ap *capwap_lsc_ap_by_addr(const struct capwap_lsc_peer *p);
 struct capwap_lsc_ap *capwap_lsc_ap_by_mac(const u8 *mac);
 struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
 					 const struct capwap_lsc_peer *peer,
-					 capwap_lsc_send_t send);
+					 capwap_lsc_send_t send, u16 *binding);
 /*
  * Forgets the AP's address after its session ended, unless it joined
  * again since: @binding is capwap_lsc_ap_binding() read with the session's
@@ -159,6 +159,18 @@ struct capwap_lsc_ap *capwap_lsc_ap_join(const u8 *mac,
  * that rebound the AP before that end keeps its binding.
  */
 void capwap_lsc_ap_unbind(struct capwap_lsc_ap *ap, u16 binding);
+
+/*
+ * Whether @ap is bound to @p: true under ap->lock or the table lock for
+ * good, locklessly (a lookup) only as of the read, so a lookup's result
+ * is checked again under ap->lock.
+ */
+static inline bool capwap_lsc_ap_at(const struct capwap_lsc_ap *ap,
+				    const struct capwap_lsc_peer *p)
+{
+	return READ_ONCE(ap->peer.saddr) == p->saddr &&
+	       READ_ONCE(ap->peer.sport) == p->sport;
+}
 
 static inline u16 capwap_lsc_ap_binding(const struct capwap_lsc_ap *ap)
 {

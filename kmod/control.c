@@ -456,10 +456,19 @@ static void handle_join(const struct capwap_msg *msg,
 			goto drop;
 	}
 
-	ap = capwap_lsc_ap_join(bd.base_mac, peer, send);
+	ap = capwap_lsc_ap_join(bd.base_mac, peer, send, &binding);
 	if (!ap)
 		goto drop;
 	spin_lock_bh(&ap->lock);
+	/*
+	 * Bound again since (a later Join of the same AP, or one of another
+	 * AP from this address): that Join opens the session, not this one.
+	 */
+	if (ap->binding != binding) {
+		spin_unlock_bh(&ap->lock);
+		capwap_lsc_ap_put(ap);
+		goto drop;
+	}
 	teardown_locked(ap, false);
 	ap->session = CAPWAP_LSC_SESSION_JOIN;
 	ap->session_binding = ap->binding;
@@ -695,6 +704,16 @@ static void handle_message(const struct capwap_msg *msg,
 	if (type == CAPWAP_MSG_JOIN_REQ) {
 		if (ap) {
 			spin_lock_bh(&ap->lock);
+			/*
+			 * Joined from elsewhere since the lookup: a Join from
+			 * the address it left, late, that would move it back.
+			 */
+			if (!capwap_lsc_ap_at(ap, peer)) {
+				capwap_lsc_count(CAPWAP_LSC_ST_STALE_SOURCE);
+				spin_unlock_bh(&ap->lock);
+				capwap_lsc_ap_put(ap);
+				return;
+			}
 			if (ap->have_rx_seq && ap->rx_seq == msg->seq &&
 			    ap->session == CAPWAP_LSC_SESSION_JOIN) {
 				capwap_lsc_count(CAPWAP_LSC_ST_DUPLICATES);
@@ -722,6 +741,15 @@ static void handle_message(const struct capwap_msg *msg,
 		return;
 	}
 	spin_lock_bh(&ap->lock);
+	/*
+	 * The lookup was lockless: the AP may have joined from another
+	 * address since, and a late message from the one it left must not
+	 * touch the session it opened there.
+	 */
+	if (!capwap_lsc_ap_at(ap, peer)) {
+		capwap_lsc_count(CAPWAP_LSC_ST_STALE_SOURCE);
+		goto out;
+	}
 	if (ap->session != CAPWAP_LSC_SESSION_DOWN)
 		ap->last_heard = (u32)jiffies;
 	if (ap->session == CAPWAP_LSC_SESSION_DOWN || ap->join_verifying)
@@ -732,6 +760,7 @@ static void handle_message(const struct capwap_msg *msg,
 		handle_response(ap, msg);
 	if (unbind)
 		binding = capwap_lsc_ap_binding(ap);
+out:
 	spin_unlock_bh(&ap->lock);
 	if (unbind)
 		capwap_lsc_ap_unbind(ap, binding);

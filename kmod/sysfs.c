@@ -114,6 +114,8 @@ static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_RECORDS_EXPIRED] = "records_expired",
 	[CAPWAP_LSC_ST_REQUESTS_EXPIRED] = "requests_expired",
 	[CAPWAP_LSC_ST_JOINS_LIMITED] = "joins_rate_limited",
+	[CAPWAP_LSC_ST_STALE_SOURCE] = "stale_source",
+	[CAPWAP_LSC_ST_UNBINDS_SKIPPED] = "unbinds_skipped",
 };
 
 struct stat_attr {

@@ -50,6 +50,11 @@
  *                                 once, from threads on two CPUs: both
  *                                 are answered, and a Join the module
  *                                 handled last keeps its address binding
+ *   capwap_peer rebind-move N     the same, the Join from another port:
+ *                                 the Reset from the port the AP left
+ *                                 never ends the session of its new one
+ *   capwap_peer rebind-pair N     two APs Join from one port at once: one
+ *                                 session there afterwards
  *   capwap_peer churn S           for S seconds APs join, send a CSR and
  *                                 reset (load for the unload race)
  *   capwap_peer apcsr N FILE      only an AP (MAC 02:ca + N as 32 bits):
@@ -2499,31 +2504,131 @@ static void *rebind_send_reset(void *arg)
 }
 
 /*
- * Reset and a new Join of the same AP, from one socket, @n times, sent
- * at the same moment by two threads spinning on different CPUs (the
- * softirq of each send runs on its sender's CPU, so the module handles
- * the two at once).  Which one the module handled last is read from the
- * record, not from the order the answers arrive in: each CPU delivers
- * its own answer, in either order.  When it was the Join, the session
+ * Round @i: the sender sends its packet and we send @pkt from @fd, apart
+ * by the round's gap.  Returns how late the sender saw the go, in ns.
+ */
+static long rebind_fire(struct rebind_sender *s, int i, int fd,
+			const u8 *pkt, int len)
+{
+	struct timespec posted;
+
+	s->gap = rebind_gap(i % REBIND_GAPS);
+	clock_gettime(CLOCK_MONOTONIC, &posted);
+	__atomic_store_n(&s->round, i + 1, __ATOMIC_RELEASE);
+	/*
+	 * The gap counts from the moment the sender runs: on a busy host a
+	 * vCPU may wait milliseconds for its turn, and then the sender's
+	 * packet would always come last.
+	 */
+	while (__atomic_load_n(&s->started, __ATOMIC_ACQUIRE) != i + 1)
+		;
+	if (s->gap > 0)
+		spin_ns(s->gap);
+	send(fd, pkt, len, 0);
+	while (__atomic_load_n(&s->sent, __ATOMIC_ACQUIRE) != i + 1)
+		;
+	return ns_between(&posted, &s->seen);
+}
+
+/* A second source port of the AP at @ap's address. */
+static int rebind_other_port(struct peer_ap *ap)
+{
+	struct sockaddr_in me;
+	socklen_t len = sizeof(me);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || getsockname(ap->fd, (struct sockaddr *)&me, &len))
+		return -1;
+	me.sin_port = 0;
+	if (bind(fd, (struct sockaddr *)&me, sizeof(me)) ||
+	    connect(fd, (struct sockaddr *)&ap->ac, sizeof(ap->ac))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static u64 stat_delta(const struct stats_ctx *a, const struct stats_ctx *b,
+		      int attr)
+{
+	return b->v[attr] - a->v[attr];
+}
+
+/*
+ * The Reset from the port the AP left, which may be answered (handled
+ * before the Join moved the AP), dropped as unbound (looked up after the
+ * move) or dropped as stale (looked up before, handled after): 1 when
+ * one of them is seen within 3 s, the Reset answered when @answered.
+ */
+static int rebind_reset_done(struct peer_ap *ap, int old_fd, u8 rseq,
+			     const struct stats_ctx *s0, bool *answered)
+{
+	int new_fd = ap->fd, i, r;
+	struct stats_ctx s1;
+
+	*answered = false;
+	for (i = 0; i < 30; i++) {
+		peer_get_stats(&nl, &s1);
+		if (stat_delta(s0, &s1, CAPWAP_LSC_STATS_A_STALE_SOURCE) +
+		    stat_delta(s0, &s1, CAPWAP_LSC_STATS_A_DROPPED))
+			return 1;
+		ap->fd = old_fd;
+		r = peer_recv(ap, 100);
+		ap->fd = new_fd;
+		if (r == 1 && ap->msg.type == CAPWAP_MSG_RESET_RESP &&
+		    ap->msg.seq == rseq) {
+			*answered = true;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Reset and a new Join of the same AP, @n times, sent at the same moment
+ * by two threads spinning on different CPUs (the softirq of each send
+ * runs on its sender's CPU, so the module may handle the two at once),
+ * from one socket, or with @move the Join from a second port of the AP.
+ *
+ * From one socket: which one the module handled last is read from the
+ * record, not from the order the answers arrive in (each CPU delivers
+ * its own answer, in either order).  When it was the Join, the session
  * it opened must keep its address binding: the Reset's unbind, which
  * runs after the AP's lock is released, must not take it.
+ *
+ * With @move, whichever the module handles first, the session the Join
+ * opens from the new port must stay: a Reset handled before the move
+ * ends the old session, one looked up after finds no AP at the old port,
+ * and one looked up before but handled after is stale and dropped.
+ *
+ * The module's own counters tell whether the two ever overlapped (the
+ * Reset's unbind found a newer binding; the Reset was looked up before
+ * the move and handled after): a busy host may never overlap them, so
+ * then the overlap check is a skip, not a failure.
  */
-static int cmd_rebind(int n)
+static int cmd_rebind(int n, bool move)
 {
-	struct peer_ap *ap = new_ap("127.0.60.1");
+	struct peer_ap *ap = new_ap(move ? "127.0.60.2" : "127.0.60.1");
 	int i, jlen, both = 0, join_last = 0, reset_last = 0, odd = 0;
 	int kept = 0, r, by_gap[REBIND_GAPS] = { 0 };
+	int old_fd, join_fd, reset_ok = 0, lost = 0;
 	static struct rebind_sender s;
 	bool got_reset, got_join;
+	struct stats_ctx st0, st1, sr;
 	struct ap_info info;
 	u8 join[2048], rseq;
 	/* How soon the Reset's sender saw each go: how much the CPUs overlap. */
 	int lat[4] = { 0 };
-	struct timespec posted;
 	pthread_t thread;
+	u64 raced;
 	long late;
 
-	s.fd = ap->fd;
+	old_fd = s.fd = ap->fd;
+	join_fd = move ? rebind_other_port(ap) : ap->fd;
+	if (join_fd < 0) {
+		perror("second port");
+		exit(2);
+	}
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || pin_cpu(0) ||
 	    pthread_create(&thread, NULL, rebind_send_reset, &s)) {
 		printf("not ok a Join racing a Reset keeps its address binding: needs two CPUs to pin a sender on each\n");
@@ -2532,7 +2637,9 @@ static int cmd_rebind(int n)
 	while (!__atomic_load_n(&s.pinned, __ATOMIC_ACQUIRE))
 		;
 	connect(ap->fd, (struct sockaddr *)&ap->ac, sizeof(ap->ac));
+	peer_get_stats(&nl, &st0);
 	for (i = 0; i < n && s.pinned > 0; i++) {
+		ap->fd = old_fd;
 		if (peer_to_run(ap))
 			break;
 		s.len = build_request(ap, CAPWAP_MSG_RESET_REQ, s.pkt,
@@ -2540,27 +2647,17 @@ static int cmd_rebind(int n)
 		rseq = ap->seq;
 		jlen = build_request(ap, CAPWAP_MSG_JOIN_REQ, join,
 				     sizeof(join));
-		s.gap = rebind_gap(i % REBIND_GAPS);
-		clock_gettime(CLOCK_MONOTONIC, &posted);
-		__atomic_store_n(&s.round, i + 1, __ATOMIC_RELEASE);
-		/*
-		 * The gap counts from the moment the sender runs: on a busy
-		 * host a vCPU may wait milliseconds for its turn, and then
-		 * the Reset would always come last.
-		 */
-		while (__atomic_load_n(&s.started, __ATOMIC_ACQUIRE) != i + 1)
-			;
-		if (s.gap > 0)
-			spin_ns(s.gap);
-		send(ap->fd, join, jlen, 0);
-		while (__atomic_load_n(&s.sent, __ATOMIC_ACQUIRE) != i + 1)
-			;
-		late = ns_between(&posted, &s.seen);
+		if (move)
+			peer_get_stats(&nl, &sr);
+		late = rebind_fire(&s, i, join_fd, join, jlen);
 		lat[late < 10000 ? 0 : late < 100000 ? 1 :
 		    late < 1000000 ? 2 : 3]++;
 
+		ap->fd = join_fd;
+		/* Moved, the Reset may be answered at either port, or not. */
 		got_reset = got_join = false;
-		while ((!got_reset || !got_join) && peer_recv(ap, 3000) == 1) {
+		while ((!got_join || (!got_reset && !move)) &&
+		       peer_recv(ap, 3000) == 1) {
 			if (ap->msg.type == CAPWAP_MSG_RESET_RESP &&
 			    ap->msg.seq == rseq)
 				got_reset = true;
@@ -2568,14 +2665,26 @@ static int cmd_rebind(int n)
 				 ap->msg.seq == ap->seq)
 				got_join = true;
 		}
-		both += got_reset && got_join;
-		if (!got_reset || !got_join)
+		if (move && got_join && !got_reset) {
+			if (!rebind_reset_done(ap, old_fd, rseq, &sr,
+					       &got_reset)) {
+				printf("# round %d: the Reset from the old port was neither answered there nor dropped: it was handled against the session of the new port\n",
+				       i);
+				lost++;
+			}
+		}
+		reset_ok += got_reset;
+		both += got_join && (got_reset || move);
+		if (!got_join || (!got_reset && !move))
 			printf("# round %d: %s unanswered\n", i,
 			       got_join ? "the Reset" : "the Join");
-		/* Both answers are out: both messages were handled. */
+		/* Both were handled: the answers are out, or the drop counted. */
 		peer_get_ap(&nl, ap->mac, &info);
 		if (info.session == CAPWAP_LSC_SESSION_DOWN) {
 			reset_last++;
+			if (move)
+				printf("# round %d (gap %ld ns): the session opened from the new port is down\n",
+				       i, s.gap);
 			continue;
 		}
 		if (info.session != CAPWAP_LSC_SESSION_JOIN) {
@@ -2598,20 +2707,143 @@ static int cmd_rebind(int n)
 	}
 	__atomic_store_n(&s.round, -1, __ATOMIC_RELEASE);
 	pthread_join(thread, NULL);
+	peer_get_stats(&nl, &st1);
 	printf("# the Reset's sender started within 10 us of the Join's in %d rounds, 100 us in %d, 1 ms in %d, later in %d\n",
 	       lat[0], lat[1], lat[2], lat[3]);
 	printf("# the Join last, by gap (us, the Join later when positive):");
 	for (r = 0; r < REBIND_GAPS; r++)
 		printf(" %ld:%d", rebind_gap(r) / 1000, by_gap[r]);
-	printf("\n# %d rounds: both answered in %d; the module handled the Join last in %d, binding kept in %d; the Reset last in %d\n",
-	       i, both, join_last, kept, reset_last);
-	result(i == n && both == n, "every racing Reset and Join is answered",
-	       "rounds=%d both=%d pinned=%d", i, both, s.pinned);
-	result(i == n && join_last > 0 && kept == join_last && !odd,
-	       "a Join racing a Reset keeps its address binding",
-	       "rounds=%d join_last=%d kept=%d odd=%d", i, join_last, kept,
-	       odd);
+	printf("\n# %d rounds: Join answered, Reset %s in %d; the module handled the Join last in %d, binding kept in %d; the Reset last in %d\n",
+	       i, move ? "answered or dropped" : "answered", both, join_last,
+	       kept, reset_last);
+	printf("# module: unbinds_skipped +%llu, stale_source +%llu, dropped +%llu; Resets answered %d\n",
+	       (unsigned long long)stat_delta(&st0, &st1,
+					      CAPWAP_LSC_STATS_A_UNBINDS_SKIPPED),
+	       (unsigned long long)stat_delta(&st0, &st1,
+					      CAPWAP_LSC_STATS_A_STALE_SOURCE),
+	       (unsigned long long)stat_delta(&st0, &st1,
+					      CAPWAP_LSC_STATS_A_DROPPED),
+	       reset_ok);
+	if (!move) {
+		result(i == n && both == n,
+		       "every racing Reset and Join is answered",
+		       "rounds=%d both=%d pinned=%d", i, both, s.pinned);
+		result(i == n && join_last > 0 && kept == join_last && !odd,
+		       "a Join racing a Reset keeps its address binding",
+		       "rounds=%d join_last=%d kept=%d odd=%d", i, join_last,
+		       kept, odd);
+	} else {
+		result(i == n && both == n && !lost,
+		       "every Join from a new port is answered, and the Reset from the old one answered or dropped",
+		       "rounds=%d both=%d lost=%d pinned=%d", i, both, lost,
+		       s.pinned);
+		result(i == n && kept == n && !reset_last && !odd,
+		       "a Reset from the port an AP left never ends the session it opened from its new one",
+		       "rounds=%d kept=%d down=%d odd=%d", i, kept,
+		       reset_last, odd);
+	}
+	raced = stat_delta(&st0, &st1, move ?
+			   CAPWAP_LSC_STATS_A_STALE_SOURCE :
+			   CAPWAP_LSC_STATS_A_UNBINDS_SKIPPED);
+	if (raced)
+		printf("ok the module handled the two at once in %llu of %d rounds (%s)\n",
+		       (unsigned long long)raced, i,
+		       move ? "stale_source: the Reset looked up before the move, handled after" :
+		       "unbinds_skipped: the Reset's unbind found the Join's newer binding");
+	else
+		printf("skip the module handled the two at once: %s did not move in %d rounds, the host never overlapped them (a busy host may not), so the checks above never met the race\n",
+		       move ? "stale_source" : "unbinds_skipped", i);
+	fflush(stdout);
+	if (move)
+		close(join_fd);
+	ap->fd = old_fd;
 	free_ap(ap);
+	return 0;
+}
+
+/*
+ * Two APs (two MACs) join from one port at the same moment, @n times,
+ * from threads on the two CPUs.  The address is bound to one record at a
+ * time: whichever Join the module bound last, that AP alone has a
+ * session afterwards and answers there; the other's session ended, or
+ * its Join, overtaken before it opened one, was dropped.
+ */
+static int cmd_rebind_pair(int n)
+{
+	struct peer_ap *x = new_ap("127.0.60.3"), *y = new_ap("127.0.60.3");
+	int i, r, up, jlen, got, one = 0, served = 0, lost = 0;
+	static struct rebind_sender s;
+	struct stats_ctx st0, st1, sr, sn;
+	struct ap_info ix, iy;
+	u8 join[2048], xseq;
+	pthread_t thread;
+	u64 dropped;
+
+	s.fd = x->fd;
+	connect(x->fd, (struct sockaddr *)&x->ac, sizeof(x->ac));
+	if (pin_cpu(0) || pthread_create(&thread, NULL, rebind_send_reset, &s)) {
+		printf("not ok two APs joining from one port at once: needs two CPUs to pin a sender on each\n");
+		exit(1);
+	}
+	while (!__atomic_load_n(&s.pinned, __ATOMIC_ACQUIRE))
+		;
+	peer_get_stats(&nl, &st0);
+	for (i = 0; i < n && s.pinned > 0; i++) {
+		/* Apart from x's, or one would pass for a repeat of the other. */
+		y->seq = x->seq + 100;
+		s.len = build_request(x, CAPWAP_MSG_JOIN_REQ, s.pkt,
+				      sizeof(s.pkt));
+		xseq = x->seq;
+		jlen = build_request(y, CAPWAP_MSG_JOIN_REQ, join,
+				     sizeof(join));
+		peer_get_stats(&nl, &sr);
+		rebind_fire(&s, i, x->fd, join, jlen);
+		/* Each Join is answered, or dropped (counted), in time. */
+		got = 0;
+		for (r = 0; r < 30 && got < 2; r++) {
+			if (peer_recv(x, 100) == 1 &&
+			    x->msg.type == CAPWAP_MSG_JOIN_RESP &&
+			    (x->msg.seq == xseq || x->msg.seq == y->seq))
+				got++;
+			peer_get_stats(&nl, &sn);
+			dropped = stat_delta(&sr, &sn, CAPWAP_LSC_STATS_A_DROPPED);
+			if (got + (int)dropped >= 2)
+				break;
+		}
+		if (r == 30) {
+			printf("# round %d: a Join neither answered nor dropped\n", i);
+			lost++;
+		}
+		peer_get_ap(&nl, x->mac, &ix);
+		peer_get_ap(&nl, y->mac, &iy);
+		up = (ix.session != CAPWAP_LSC_SESSION_DOWN) +
+		     (iy.session != CAPWAP_LSC_SESSION_DOWN);
+		one += up == 1;
+		if (up != 1)
+			printf("# round %d (gap %ld ns): %d of the two APs at one port have a session\n",
+			       i, s.gap, up);
+		/* The port's session, whoever has it, answers there. */
+		r = peer_request(x, CAPWAP_MSG_CONFIG_STATUS_REQ, 3000);
+		served += r == 1;
+	}
+	__atomic_store_n(&s.round, -1, __ATOMIC_RELEASE);
+	pthread_join(thread, NULL);
+	peer_get_stats(&nl, &st1);
+	dropped = stat_delta(&st0, &st1, CAPWAP_LSC_STATS_A_DROPPED);
+	printf("# %d rounds: one AP with a session in %d, the port answered in %d; Joins dropped (overtaken) %llu\n",
+	       i, one, served, (unsigned long long)dropped);
+	result(i == n && one == n && served == n && !lost,
+	       "two APs joining from one port at once leave one session there",
+	       "rounds=%d one=%d served=%d lost=%d", i, one, served, lost);
+	if (dropped)
+		printf("ok the module bound the two at once in %llu of %d rounds (a Join overtaken before its session opened, dropped)\n",
+		       (unsigned long long)dropped, i);
+	else
+		printf("skip the module bound the two at once: no Join overtaken in %d rounds, the host never overlapped them (a busy host may not), so the check above never met the race\n",
+		       i);
+	fflush(stdout);
+	free_ap(y);
+	free_ap(x);
 	return 0;
 }
 
@@ -2631,6 +2863,7 @@ int main(int argc, char **argv)
 		{ "radios", 1300 }, { "rekick", 1400 }, { "stale", 1600 },
 		{ "flood", 1700 }, { "blind", 0x10000 }, { "joinlimit", 3000 },
 		{ "churn", 0x20000 }, { "rebind", 3100 }, { "released", 3200 },
+		{ "rebind-move", 3300 }, { "rebind-pair", 3400 },
 	};
 	unsigned int i;
 
@@ -2690,7 +2923,11 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "released"))
 		cmd_released();
 	else if (!strcmp(cmd, "rebind") && argc > 2)
-		cmd_rebind(atoi(argv[2]));
+		cmd_rebind(atoi(argv[2]), false);
+	else if (!strcmp(cmd, "rebind-move") && argc > 2)
+		cmd_rebind(atoi(argv[2]), true);
+	else if (!strcmp(cmd, "rebind-pair") && argc > 2)
+		cmd_rebind_pair(atoi(argv[2]));
 	else if (!strcmp(cmd, "churn") && argc > 2)
 		cmd_churn(atoi(argv[2]));
 	else if (!strcmp(cmd, "mkaps") && argc > 2)

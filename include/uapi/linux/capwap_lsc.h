@@ -370,6 +370,16 @@ enum capwap_lsc_stats_attr {
 	CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED,
 	/* u64, Joins dropped by the per-source rate limit */
 	CAPWAP_LSC_STATS_A_JOINS_LIMITED,
+	/*
+	 * u64, messages dropped because their AP joined from another
+	 * address between their lookup and their handling
+	 */
+	CAPWAP_LSC_STATS_A_STALE_SOURCE,
+	/*
+	 * u64, ended sessions whose unbind found a newer binding: the AP
+	 * had joined again, or another AP had joined from its address
+	 */
+	CAPWAP_LSC_STATS_A_UNBINDS_SKIPPED,
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)
