@@ -306,17 +306,6 @@ void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap)
 	teardown_locked(ap, false);
 }
 
-void capwap_lsc_control_teardown(struct capwap_lsc_ap *ap, bool timeout)
-{
-	u16 binding;
-
-	spin_lock_bh(&ap->lock);
-	teardown_locked(ap, timeout);
-	binding = capwap_lsc_ap_binding(ap);
-	spin_unlock_bh(&ap->lock);
-	capwap_lsc_ap_unbind(ap, binding);
-}
-
 /*
  * An AP in Run sends an Echo Request every echo_interval seconds, so a
  * session silent for a few of them has lost its AP.

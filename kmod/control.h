@@ -41,8 +41,6 @@ unsigned long capwap_lsc_control_dead_interval(void);
  * bits).  Returns whether it did.
  */
 bool capwap_lsc_control_expire_silent(struct capwap_lsc_ap *ap, u32 now);
-/* Ends @ap's session and forgets its address. */
-void capwap_lsc_control_teardown(struct capwap_lsc_ap *ap, bool timeout);
 /* Ends the session, uncounted, with ap->lock held; the address stays. */
 void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap);
 void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap);

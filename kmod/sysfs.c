@@ -117,6 +117,8 @@ static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_STALE_SOURCE] = "stale_source",
 	[CAPWAP_LSC_ST_UNBINDS_SKIPPED] = "unbinds_skipped",
 };
+/* A counter added without its file name would be a NULL name at load. */
+static_assert(ARRAY_SIZE(scalar_names) == __CAPWAP_LSC_ST_MAX);
 
 struct stat_attr {
 	struct kobj_attribute ka;
