@@ -90,10 +90,10 @@ $(B)/lsc-wtp: $(call obj,$(WTP_SRCS)) $(B)/libcommon.a $(B)/libwire.a
 # Each unit test links what the programs link, minus their main()s.  Their
 # own directories come first: kmod/ has headers of the same names
 # (config.h, lsc.h) that are the module's, not the programs'.
-LIB_OBJS = $(call obj,$(filter-out %/main.c,$(LSCD_SRCS) $(WTP_SRCS)))
+LIB_OBJS = $(call obj,$(filter-out %/main.c,$(LSCD_SRCS) $(WTP_SRCS) $(LSCCTL_SRCS)))
 $(B)/tests/%: tests/unit/%.c $(B)/libcommon.a $(B)/libwire.a $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) -Itests/unit -Iuserspace/lscd -Iuserspace/wtp $(CFLAGS) $(PKG_CFLAGS) \
+	$(CC) -Itests/unit -Iuserspace/lscd -Iuserspace/wtp -Iuserspace/lscctl $(CFLAGS) $(PKG_CFLAGS) \
 		-o $@ $< $(LIB_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lpthread -lm
 
 # Single-file programs the tests drive (test peers, load generators).

@@ -8,7 +8,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 18
+plan 20
 
 lscctl=build/lscctl
 if [ ! -x $lscctl ]; then
@@ -54,6 +54,10 @@ usage "unknown option" "unknown option '--frobnicate'" --frobnicate show
 usage "unknown short option" "unknown option '-x'" -x show
 usage "show of something unknown" "expected summary, ap-provision, aps, ap MAC or stats" show frob
 usage "show aps with an extra word" "'extra' after show aps" show aps extra
+usage "-j show stats --prometheus" "--prometheus is a format of its own, not with -j" \
+	-j show stats --prometheus
+usage "show stats --prometheus with an extra word" "'extra' after show stats" \
+	show stats --prometheus extra
 usage "show ap without a MAC" "show ap takes one MAC" show ap
 usage "show ap of something not a MAC" "'not-a-mac' is not a MAC address" show ap not-a-mac
 usage "-j show ap of something not a MAC" "'00:11' is not a MAC address" -j show ap 00:11

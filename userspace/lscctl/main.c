@@ -145,14 +145,14 @@ static int parse_show(struct plan *p, int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "summary";
 	struct lscctl_out *o = &p->out;
-	int ret;
+	int i, ret;
 
 	if (!strcmp(what, "ap")) {
 		if (argc != 3)
 			return bad(p, "show ap takes one MAC");
 		return parse_show_ap(p, argv[2]);
 	}
-	if (argc > 2)
+	if (argc > 2 && strcmp(what, "stats"))
 		return bad(p, "'%s' after show %s", argv[2], what);
 	if (!strcmp(what, "summary")) {
 		ret = lscctl_out_doc(o, false);
@@ -184,6 +184,13 @@ static int parse_show(struct plan *p, int argc, char **argv)
 		return add_ap_dump(p);
 	}
 	if (!strcmp(what, "stats")) {
+		for (i = 2; i < argc; i++) {
+			if (strcmp(argv[i], "--prometheus"))
+				return bad(p, "'%s' after show stats", argv[i]);
+			o->prometheus = true;
+		}
+		if (o->prometheus && o->json)
+			return bad(p, "--prometheus is a format of its own, not with -j");
 		ret = lscctl_out_doc(o, false);
 		if (!ret && !add_step(p, CAPWAP_LSC_CMD_GET_STATS, 0, lscctl_stats_reply))
 			ret = -ENOMEM;
@@ -393,7 +400,7 @@ static const struct subcommand subcommands[] = {
 	  "  show ap-provision                    provision list and every AP's LSC state\n"
 	  "  show aps                             one line per AP\n"
 	  "  show ap MAC                          one AP in detail\n"
-	  "  show stats                           CAPWAP and LSC counters" },
+	  "  show stats [--prometheus]            CAPWAP and LSC counters" },
 	{ "config", parse_config,
 	  "config lsc enable|disable\n"
 	  "  config provision off|all|list        which APs get an LSC\n"

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
@@ -16,6 +17,7 @@
 #include "hex.h"
 #include "mac.h"
 #include "names.h"
+#include "prometheus.h"
 #include "show.h"
 
 /* A JSON document of its own for this command: an object or an array. */
@@ -588,43 +590,64 @@ static void counter_nest(struct lscctl_out *o, const char *title, const char *ke
 	}
 }
 
+/* The reply's counters into ST, for the Prometheus rendering. */
+static int stats_parse(struct nlattr **s, struct lscctl_stats *st)
+{
+	const struct {
+		int attr;
+		struct lscctl_family *f;
+		bool *have;
+		const char *(*name)(int);
+	} families[] = {
+		{ CAPWAP_LSC_STATS_A_RX, &st->rx, &st->have_rx, lsc_msg_type_name },
+		{ CAPWAP_LSC_STATS_A_TX, &st->tx, &st->have_tx, lsc_msg_type_name },
+		{ CAPWAP_LSC_STATS_A_MALFORMED, &st->malformed, &st->have_malformed,
+		  malformed_attr_name },
+	};
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	if (s[CAPWAP_LSC_STATS_A_APS]) {
+		st->have_aps = true;
+		st->aps = nla_get_u32(s[CAPWAP_LSC_STATS_A_APS]);
+	}
+	for (i = 0; i < lscctl_n_scalars; i++) {
+		struct nlattr *v = s[lscctl_scalars[i].attr];
+
+		st->have[i] = v;
+		st->scalar[i] = v ? nla_get_u64(v) : 0;
+	}
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		struct nlattr *nest = s[families[i].attr], *a;
+		int rem;
+
+		if (!nest)
+			continue;
+		*families[i].have = true;
+		nla_for_each_nested(a, nest, rem)
+			if (lscctl_family_add(families[i].f, families[i].name(nla_type(a)),
+					      nla_get_u64(a)))
+				return -EPROTO;
+	}
+	return 0;
+}
+
+static int stats_prometheus(struct nlattr **s)
+{
+	struct lscctl_stats *st = malloc(sizeof(*st));
+	int ret;
+
+	if (!st)
+		return -ENOMEM;
+	ret = stats_parse(s, st);
+	if (!ret)
+		ret = lscctl_stats_prometheus(stdout, st);
+	free(st);
+	return ret;
+}
+
 int lscctl_stats_reply(struct nlattr **a, void *arg)
 {
-	static const struct { int attr; const char *key, *label; } scalars[] = {
-		{ CAPWAP_LSC_STATS_A_RX_PACKETS, "rx_packets", "Datagrams received" },
-		{ CAPWAP_LSC_STATS_A_FRAGMENTS, "fragments", "Fragments received" },
-		{ CAPWAP_LSC_STATS_A_REASSEMBLED, "reassembled", "Messages reassembled" },
-		{ CAPWAP_LSC_STATS_A_DROPPED, "dropped", "Valid messages dropped" },
-		{ CAPWAP_LSC_STATS_A_RETRANSMITS, "retransmits", "Retransmissions" },
-		{ CAPWAP_LSC_STATS_A_DUPLICATES, "duplicates", "Duplicate requests" },
-		{ CAPWAP_LSC_STATS_A_TIMEOUTS, "timeouts", "Sessions timed out" },
-		{ CAPWAP_LSC_STATS_A_SILENT_SESSIONS, "silent_sessions",
-		  "  of which silent (no echo)" },
-		{ CAPWAP_LSC_STATS_A_RECORDS_EVICTED, "records_evicted",
-		  "AP records evicted (table full)" },
-		{ CAPWAP_LSC_STATS_A_RECORDS_EXPIRED, "records_expired",
-		  "AP records expired (idle)" },
-		{ CAPWAP_LSC_STATS_A_JOINS_LIMITED, "joins_limited",
-		  "Joins dropped (per-source limit)" },
-		{ CAPWAP_LSC_STATS_A_STALE_SOURCE, "stale_source",
-		  "Dropped: AP moved to another address" },
-		{ CAPWAP_LSC_STATS_A_UNBINDS_SKIPPED, "unbinds_skipped",
-		  "Unbinds skipped (AP bound again)" },
-		{ CAPWAP_LSC_STATS_A_TX_ERRORS, "tx_errors", "Transmit errors" },
-		{ CAPWAP_LSC_STATS_A_LSC_EVENTS, "lsc_events", "LSC requests announced" },
-		{ CAPWAP_LSC_STATS_A_QUEUE_FULL, "queue_full",
-		  "LSC requests refused (too many pending)" },
-		{ CAPWAP_LSC_STATS_A_REQUESTS_EXPIRED, "requests_expired",
-		  "LSC requests expired (no helper)" },
-		{ CAPWAP_LSC_STATS_A_CERTS_DELIVERED, "certs_delivered",
-		  "Certificates delivered" },
-		{ CAPWAP_LSC_STATS_A_ENROLL_FAILURES, "enroll_failures",
-		  "Enrollment failures" },
-		{ CAPWAP_LSC_STATS_A_FALLBACKS, "fallbacks", "Fallbacks to MIC" },
-		{ CAPWAP_LSC_STATS_A_REFUSED_BRIDGE, "refused_bridge", "Refused: bridge mode" },
-		{ CAPWAP_LSC_STATS_A_REFUSED_MESH, "refused_mesh", "Refused: mesh mode" },
-		{ CAPWAP_LSC_STATS_A_REFUSED_LSC, "refused_lsc", "Refused: LSC did not verify" },
-	};
 	struct nlattr *s[CAPWAP_LSC_STATS_A_MAX + 1];
 	struct lscctl_out *o = arg;
 	size_t i;
@@ -632,18 +655,21 @@ int lscctl_stats_reply(struct nlattr **a, void *arg)
 	if (!a[CAPWAP_LSC_A_STATS] ||
 	    nla_parse_nested(s, CAPWAP_LSC_STATS_A_MAX, a[CAPWAP_LSC_A_STATS], NULL) < 0)
 		return -EPROTO;
+	if (o->prometheus)
+		return stats_prometheus(s);
 	if (o->json)
 		j_add(o->doc, "aps", J_U32(s[CAPWAP_LSC_STATS_A_APS]));
 	else if (s[CAPWAP_LSC_STATS_A_APS])
 		printf("%-38s %u\n", "APs known", nla_get_u32(s[CAPWAP_LSC_STATS_A_APS]));
-	for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
-		struct nlattr *v = s[scalars[i].attr];
+	for (i = 0; i < lscctl_n_scalars; i++) {
+		const struct lscctl_scalar *sc = &lscctl_scalars[i];
+		struct nlattr *v = s[sc->attr];
 
 		if (o->json)
-			j_add(o->doc, scalars[i].key,
+			j_add(o->doc, sc->key,
 			      v ? json_object_new_uint64(nla_get_u64(v)) : NULL);
 		else if (v)
-			printf("%-38s %" PRIu64 "\n", scalars[i].label, nla_get_u64(v));
+			printf("%-38s %" PRIu64 "\n", sc->label, nla_get_u64(v));
 	}
 	if (s[CAPWAP_LSC_STATS_A_RX])
 		counter_nest(o, "Received by message type", "rx",

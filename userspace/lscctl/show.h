@@ -17,6 +17,7 @@
 /* What the replies are shown through: text as they come, or one document. */
 struct lscctl_out {
 	bool json;
+	bool prometheus;	/* show stats --prometheus */
 	struct json_object *doc;
 	struct json_object *aps;	/* the array AP objects go to */
 	unsigned int count;

@@ -5,10 +5,10 @@
 # document with numbers as numbers, times in RFC 3339 and the keys
 # lscctl(8) lists; a failure is one line on stderr (the kernel's extack
 # word for word, "no AP with MAC ..." for an AP it does not know) and no
-# JSON; exit status 0, 1 or 2.
+# JSON; exit status 0, 1 or 2.  show stats --prometheus passes promtool.
 
 . tests/lib.sh
-plan 18
+plan 19
 
 lscctl=build/lscctl
 tmp=$(mktemp -d)
@@ -131,6 +131,14 @@ if [ $rc = 2 ] && [ ! -s "$tmp/out" ] && [ "$(grep -c '^lscctl' "$tmp/err")" = 1
 else
 	not_ok "a usage error: exit $rc: $(cat "$tmp/err")"
 fi
+
+# The Prometheus rendering of the same counters: promtool (the host's,
+# through the shared root) parses and lints it, and the joins are in it.
+$lscctl show stats --prometheus >"$tmp/prom" 2>&1
+check "show stats --prometheus passes promtool check metrics, with the 3 joins" \
+	sh -c "promtool check metrics <'$tmp/prom' &&
+	grep -Eq '^capwap_lsc_rx_messages_total\{type=\"join-request\"\} ([3-9]|[1-9][0-9]+)\$' '$tmp/prom' &&
+	grep -q '^capwap_lsc_aps 3\$' '$tmp/prom'"
 
 modprobe -r capwap_lsc
 finish
