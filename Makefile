@@ -6,7 +6,8 @@
 # make check           unit tests on the host, then the VM suite
 # make fuzz            the wire-code fuzzer over its corpus, bounded time
 # make bench           benchmarks (ratios against named baselines)
-# make install         programs, man pages, systemd unit, modprobe.d example
+# make install         programs, man pages, systemd unit, modprobe.d example,
+#                      bash completion
 # make dkms-install    register, build and install the module through DKMS
 # make style           checkpatch.pl over the module and the UAPI header
 
@@ -23,6 +24,8 @@ SBINDIR ?= $(PREFIX)/sbin
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDUNITDIR ?= /lib/systemd/system
+BASHCOMPDIR ?= $(or $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null),\
+	/usr/share/bash-completion/completions)
 DESTDIR ?=
 
 B := build
@@ -136,6 +139,11 @@ install: userspace
 	for m in man/*.[0-9]; do \
 		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 	install -D -m 0644 dist/lscd.service $(DESTDIR)$(SYSTEMDUNITDIR)/lscd.service
+	# One script completes the three programs; bash-completion loads it
+	# by the name typed.
+	install -D -m 0644 dist/bash-completion/lscctl $(DESTDIR)$(BASHCOMPDIR)/lscctl
+	ln -sf lscctl $(DESTDIR)$(BASHCOMPDIR)/lscd
+	ln -sf lscctl $(DESTDIR)$(BASHCOMPDIR)/lsc-wtp
 	install -D -m 0644 dist/capwap-lsc.modprobe.conf \
 		$(DESTDIR)/etc/modprobe.d/capwap-lsc.conf.example
 	# Challenges and keys' whereabouts: readable by root alone.  An

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make install puts programs, man pages, the systemd unit and the
-# modprobe.d example where a Debian system expects them.
+# make install puts programs, man pages, the systemd unit, the
+# modprobe.d example and the bash completion where a Debian system expects
+# them.
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 18
+plan 20
 need systemd-analyze systemd
 
 dest=$(mktemp -d)
@@ -23,6 +24,14 @@ done
 for f in etc/capwap-lsc/lscd.conf.example etc/capwap-lsc/lscd.conf; do
 	check "installed $f, 0600" test "$(stat -c %a "$dest/$f")" = 600
 done
+# bash-completion's own directory when it is installed, else Debian's.
+comp=$(pkg-config --variable=completionsdir bash-completion 2>/dev/null)
+comp=$dest${comp:-/usr/share/bash-completion/completions}
+check "installed bash completion for lscctl, lscd and lsc-wtp in ${comp#"$dest"}" \
+	sh -c "test -s '$comp/lscctl' && test \"\$(readlink -f '$comp/lscd')\" = '$comp/lscctl' &&
+	test \"\$(readlink -f '$comp/lsc-wtp')\" = '$comp/lscctl'"
+check "the installed completion, loaded by the name lsc-wtp, completes lsc-wtp" \
+	bash --norc --noprofile -c ". '$comp/lsc-wtp' && complete -p lsc-wtp"
 check "etc/capwap-lsc is 0700" test "$(stat -c %a "$dest/etc/capwap-lsc")" = 700
 echo "ca_url = http://ca.example/scep" >"$dest/etc/capwap-lsc/lscd.conf"
 make -s install DESTDIR="$dest" >/dev/null 2>&1

@@ -421,7 +421,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: lscctl [-j [-p]] COMMAND [ARGS]\n\n"
 		"options:\n"
 		"  -j, --json                           show as one JSON document\n"
-		"  -p, --pretty                         indent the JSON\n\n"
+		"  -p, --pretty                         indent the JSON\n"
+		"  -h, --help                           print this usage\n"
+		"  -V, --version                        print the version\n\n"
 		"commands:\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %s\n", subcommands[i].usage);
