@@ -177,6 +177,16 @@ static void addr_evict_locked(struct capwap_lsc_ap *ap, u32 slot,
 		if (old == ap || !capwap_lsc_ap_at(old, peer))
 			continue;
 		spin_lock(&old->lock);
+		/*
+		 * An AP behind a NAT that reused the port, or one spoofing
+		 * another's address: either way the operator should see it.
+		 */
+		if (old->session != CAPWAP_LSC_SESSION_DOWN) {
+			capwap_lsc_count(CAPWAP_LSC_ST_SESSIONS_DISPLACED);
+			pr_info_ratelimited("AP %pM at %pI4:%u lost its session to AP %pM joining from the same address\n",
+					    old->mac, &peer->saddr,
+					    ntohs(peer->sport), ap->mac);
+		}
 		capwap_lsc_control_teardown_locked(old);
 		/* Its Join still on the way to its session finds it over. */
 		old->binding++;

@@ -410,10 +410,11 @@ static void refuse_join(const struct capwap_msg *msg,
 
 /*
  * Join (RFC 5415 section 8.1): the AP is known by the base MAC of its
- * Board Data; an AP presenting an LSC waits for the certificate check in
+ * Board Data @bd (checked valid by the caller); an AP presenting an LSC waits for the certificate check in
  * process context, everyone else is answered now.
  */
 static void handle_join(const struct capwap_msg *msg,
+			const struct capwap_board_data *bd,
 			const struct capwap_lsc_peer *peer,
 			capwap_lsc_send_t send)
 {
@@ -422,20 +423,12 @@ static void handle_join(const struct capwap_msg *msg,
 		.ap_mode = CAPWAP_LSC_MODE_LOCAL,
 	};
 	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
-	struct capwap_board_data bd;
 	struct capwap_lsc_ap *ap;
-	struct capwap_elem e;
 	bool refused = false;
 	u8 *cert = NULL;
 	u16 binding = 0;
 	int len = 0;
 
-	if (capwap_find_elem(msg, CAPWAP_ELEM_WTP_BOARD_DATA, &e) ||
-	    capwap_parse_board_data(&e, &bd) || !bd.base_mac ||
-	    !is_valid_ether_addr(bd.base_mac)) {
-		refuse_join(msg, peer, send, CAPWAP_RESULT_JOIN_INCORRECT_DATA);
-		return;
-	}
 	/* capwap_lsc_validate() passed: CERT_INFO is absent or well-formed. */
 	if (capwap_lsc_get_cert_info(msg, vendor_id, &ci) == -EINVAL)
 		goto drop;
@@ -445,7 +438,7 @@ static void handle_join(const struct capwap_msg *msg,
 			goto drop;
 	}
 
-	ap = capwap_lsc_ap_join(bd.base_mac, peer, send, &binding);
+	ap = capwap_lsc_ap_join(bd->base_mac, peer, send, &binding);
 	if (!ap)
 		goto drop;
 	spin_lock_bh(&ap->lock);
@@ -467,8 +460,8 @@ static void handle_join(const struct capwap_msg *msg,
 	ap->cert_type = ci.cert_type;
 	ap->mode = ci.ap_mode;
 	ap->joined_since = ktime_get_real_seconds();
-	copy_text(ap->model, sizeof(ap->model), bd.model, bd.model_len);
-	copy_text(ap->serial, sizeof(ap->serial), bd.serial, bd.serial_len);
+	copy_text(ap->model, sizeof(ap->model), bd->model, bd->model_len);
+	copy_text(ap->serial, sizeof(ap->serial), bd->serial, bd->serial_len);
 	ap->have_rx_seq = true;
 	ap->rx_seq = msg->seq;
 	if (cert) {
@@ -672,8 +665,10 @@ static void handle_message(const struct capwap_msg *msg,
 			   const struct capwap_lsc_peer *peer,
 			   capwap_lsc_send_t send)
 {
+	struct capwap_board_data bd = {};
 	enum capwap_lsc_malformed bad;
 	struct capwap_lsc_ap *ap;
+	struct capwap_elem e;
 	bool unbind = false;
 	u32 type = msg->type;
 	u16 binding = 0;
@@ -691,6 +686,11 @@ static void handle_message(const struct capwap_msg *msg,
 	}
 	ap = capwap_lsc_ap_by_addr(peer);
 	if (type == CAPWAP_MSG_JOIN_REQ) {
+		/* Refused below, after the per-source limit. */
+		if (capwap_find_elem(msg, CAPWAP_ELEM_WTP_BOARD_DATA, &e) ||
+		    capwap_parse_board_data(&e, &bd) ||
+		    (bd.base_mac && !is_valid_ether_addr(bd.base_mac)))
+			bd.base_mac = NULL;
 		if (ap) {
 			spin_lock_bh(&ap->lock);
 			/*
@@ -703,7 +703,15 @@ static void handle_message(const struct capwap_msg *msg,
 				capwap_lsc_ap_put(ap);
 				return;
 			}
-			if (ap->have_rx_seq && ap->rx_seq == msg->seq &&
+			/*
+			 * A repeat of the Join that opened the session comes
+			 * from the same AP: another AP's Join from this
+			 * address whose sequence number happens to match
+			 * gets its own answer, not this AP's.
+			 */
+			if (bd.base_mac &&
+			    ether_addr_equal(ap->mac, bd.base_mac) &&
+			    ap->have_rx_seq && ap->rx_seq == msg->seq &&
 			    ap->session == CAPWAP_LSC_SESSION_JOIN) {
 				capwap_lsc_count(CAPWAP_LSC_ST_DUPLICATES);
 				if (ap->resp) {
@@ -722,7 +730,12 @@ static void handle_message(const struct capwap_msg *msg,
 			capwap_lsc_count(CAPWAP_LSC_ST_JOINS_LIMITED);
 			return;
 		}
-		handle_join(msg, peer, send);
+		if (!bd.base_mac) {
+			refuse_join(msg, peer, send,
+				    CAPWAP_RESULT_JOIN_INCORRECT_DATA);
+			return;
+		}
+		handle_join(msg, &bd, peer, send);
 		return;
 	}
 	if (!ap) {

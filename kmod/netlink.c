@@ -501,6 +501,8 @@ static int put_stats(struct sk_buff *msg)
 		{ CAPWAP_LSC_STATS_A_STALE_SOURCE, CAPWAP_LSC_ST_STALE_SOURCE },
 		{ CAPWAP_LSC_STATS_A_UNBINDS_SKIPPED,
 		  CAPWAP_LSC_ST_UNBINDS_SKIPPED },
+		{ CAPWAP_LSC_STATS_A_SESSIONS_DISPLACED,
+		  CAPWAP_LSC_ST_SESSIONS_DISPLACED },
 	};
 	struct nlattr *stats, *nest;
 	unsigned int i;

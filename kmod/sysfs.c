@@ -116,6 +116,7 @@ static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_JOINS_LIMITED] = "joins_rate_limited",
 	[CAPWAP_LSC_ST_STALE_SOURCE] = "stale_source",
 	[CAPWAP_LSC_ST_UNBINDS_SKIPPED] = "unbinds_skipped",
+	[CAPWAP_LSC_ST_SESSIONS_DISPLACED] = "sessions_displaced",
 };
 /* A counter added without its file name would be a NULL name at load. */
 static_assert(ARRAY_SIZE(scalar_names) == __CAPWAP_LSC_ST_MAX);

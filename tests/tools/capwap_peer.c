@@ -55,6 +55,11 @@
  *                                 never ends the session of its new one
  *   capwap_peer rebind-pair N     two APs Join from one port at once: one
  *                                 session there afterwards
+ *   capwap_peer displace          two APs Join from one port in turn: each
+ *                                 Join ends the other's session (counted
+ *                                 and logged), and one whose sequence
+ *                                 number matches the other's last Join is
+ *                                 answered as its own
  *   capwap_peer churn S           for S seconds APs join, send a CSR and
  *                                 reset (load for the unload race)
  *   capwap_peer apcsr N FILE      only an AP (MAC 02:ca + N as 32 bits):
@@ -2847,6 +2852,90 @@ static int cmd_rebind_pair(int n)
 	return 0;
 }
 
+/* Whether a record of the kernel log (/dev/kmsg, root) contains @s. */
+static bool kmsg_has(const char *s)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	bool found = false;
+	char rec[2048];
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	while (!found) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten while we read */
+		if (n <= 0)
+			break;		/* EAGAIN: the end of the log */
+		rec[n] = 0;
+		found = strstr(rec, s);
+	}
+	close(fd);
+	return found;
+}
+
+/*
+ * Two APs (two MACs) join one after the other from one port, each to
+ * Run: the second's Join ends the first's session there, which the
+ * module counts (sessions_displaced) and logs, naming both MACs and the
+ * address.  Then A joins again, and B's Join from that port carries the
+ * sequence number of A's: not a repeat of A's Join, B's own, so B gets
+ * its own session and reaches Run (A's cached Join Response would leave
+ * B's record down and B's further requests handled as A's).
+ */
+static int cmd_displace(void)
+{
+	struct peer_ap *a = new_ap("127.0.60.4"), *b = new_ap("127.0.60.4");
+	struct stats_ctx s0, s1, s2;
+	struct sockaddr_in me;
+	socklen_t len = sizeof(me);
+	struct ap_info ia, ib;
+	int b_fd = b->fd, ra, rb;
+	u64 d1, d2;
+	char line[160];
+
+	/* B sends from A's port. */
+	b->fd = a->fd;
+	getsockname(a->fd, (struct sockaddr *)&me, &len);
+	peer_get_stats(&nl, &s0);
+	ra = peer_to_run(a);
+	rb = peer_to_run(b);
+	peer_get_stats(&nl, &s1);
+	peer_get_ap(&nl, a->mac, &ia);
+	d1 = stat_delta(&s0, &s1, CAPWAP_LSC_STATS_A_SESSIONS_DISPLACED);
+	result(!ra && !rb && ia.session == CAPWAP_LSC_SESSION_DOWN && d1 == 1,
+	       "an AP's Join from another AP's port ends that AP's session, counted once in sessions_displaced",
+	       "A to Run %d, B to Run %d, A's session %d, sessions_displaced +%llu",
+	       ra, rb, ia.session, (unsigned long long)d1);
+	snprintf(line, sizeof(line),
+		 "AP %02x:%02x:%02x:%02x:%02x:%02x at 127.0.60.4:%u lost its session to AP %02x:%02x:%02x:%02x:%02x:%02x joining from the same address",
+		 a->mac[0], a->mac[1], a->mac[2], a->mac[3], a->mac[4],
+		 a->mac[5], ntohs(me.sin_port), b->mac[0], b->mac[1],
+		 b->mac[2], b->mac[3], b->mac[4], b->mac[5]);
+	result(kmsg_has(line), "the kernel log names both APs and the address",
+	       "no line \"%s\" in /dev/kmsg", line);
+
+	/* A joins again (its session in Join), B's Join takes A's number. */
+	ra = peer_join(a, 3000);
+	b->seq = a->seq - 1;
+	rb = peer_to_run(b);
+	peer_get_stats(&nl, &s2);
+	peer_get_ap(&nl, a->mac, &ia);
+	peer_get_ap(&nl, b->mac, &ib);
+	d2 = stat_delta(&s1, &s2, CAPWAP_LSC_STATS_A_SESSIONS_DISPLACED);
+	result(!ra && !rb && ib.session == CAPWAP_LSC_SESSION_RUN &&
+	       ia.session == CAPWAP_LSC_SESSION_DOWN && d2 == 2,
+	       "a Join from another AP's port with the sequence number of that AP's last Join gets its own session, not the other's cached answer",
+	       "A's Join %d, B to Run %d, B's session %d, A's session %d, sessions_displaced +%llu (want 2)",
+	       ra, rb, ib.session, ia.session, (unsigned long long)d2);
+	fflush(stdout);
+	b->fd = b_fd;
+	free_ap(b);
+	free_ap(a);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -2864,6 +2953,7 @@ int main(int argc, char **argv)
 		{ "flood", 1700 }, { "blind", 0x10000 }, { "joinlimit", 3000 },
 		{ "churn", 0x20000 }, { "rebind", 3100 }, { "released", 3200 },
 		{ "rebind-move", 3300 }, { "rebind-pair", 3400 },
+		{ "displace", 3500 },
 	};
 	unsigned int i;
 
@@ -2928,6 +3018,8 @@ int main(int argc, char **argv)
 		cmd_rebind(atoi(argv[2]), true);
 	else if (!strcmp(cmd, "rebind-pair") && argc > 2)
 		cmd_rebind_pair(atoi(argv[2]));
+	else if (!strcmp(cmd, "displace"))
+		cmd_displace();
 	else if (!strcmp(cmd, "churn") && argc > 2)
 		cmd_churn(atoi(argv[2]));
 	else if (!strcmp(cmd, "mkaps") && argc > 2)

@@ -36,6 +36,8 @@ const struct lscctl_scalar lscctl_scalars[] = {
 	  "Dropped: AP moved to another address", NULL },
 	{ CAPWAP_LSC_STATS_A_UNBINDS_SKIPPED, "unbinds_skipped",
 	  "Unbinds skipped (AP bound again)", NULL },
+	{ CAPWAP_LSC_STATS_A_SESSIONS_DISPLACED, "sessions_displaced",
+	  "Sessions ended by another AP's Join (same address)", NULL },
 	{ CAPWAP_LSC_STATS_A_TX_ERRORS, "tx_errors", "Transmit errors", NULL },
 	{ CAPWAP_LSC_STATS_A_LSC_EVENTS, "lsc_events", "LSC requests announced", NULL },
 	{ CAPWAP_LSC_STATS_A_QUEUE_FULL, "queue_full",

@@ -380,6 +380,11 @@ enum capwap_lsc_stats_attr {
 	 * had joined again, or another AP had joined from its address
 	 */
 	CAPWAP_LSC_STATS_A_UNBINDS_SKIPPED,
+	/*
+	 * u64, sessions ended by another AP's Join from the same address
+	 * and port
+	 */
+	CAPWAP_LSC_STATS_A_SESSIONS_DISPLACED,
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)
