@@ -2794,7 +2794,7 @@ static int cmd_rebind_pair(int n)
 		;
 	peer_get_stats(&nl, &st0);
 	for (i = 0; i < n && s.pinned > 0; i++) {
-		/* Apart from x's, or one would pass for a repeat of the other. */
+		/* Apart from x's: each Join Response says whose Join it answers. */
 		y->seq = x->seq + 100;
 		s.len = build_request(x, CAPWAP_MSG_JOIN_REQ, s.pkt,
 				      sizeof(s.pkt));
