@@ -9,7 +9,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 19
+plan 21
 need python3
 
 script=dist/bash-completion/lscctl
@@ -26,8 +26,12 @@ print("\n".join(sorted(set(re.findall(r"(?<![\w/.-])--?[A-Za-z][\w-]*", sys.stdi
 # complete WORDS...: what the completion offers for the last word, sorted,
 # one line; its stderr in $tmp/stderr.  A fresh bash each time: nothing
 # one completion leaves behind helps the next.
+# COMPLETE_IN: the directory it runs in; SHOPT: a shell option it runs with.
+root=$PWD
 complete_words() {
-	PATH="$tmp/bin:$PWD/build:$PATH" bash --norc --noprofile -c '
+	(cd "${COMPLETE_IN:-$root}" &&
+	PATH="$tmp/bin:$root/build:$PATH" bash --norc --noprofile -c '
+[ -z "$SHOPT" ] || shopt -s "$SHOPT"
 . "$1"
 shift
 [ -n "$LOADED" ] && _capwap_lsc_loaded() { true; }
@@ -37,7 +41,7 @@ COMP_LINE="$*"
 COMP_POINT=${#COMP_LINE}
 fn=$(complete -p "$1" | awk "{ print \$3 }")
 "$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
-printf "%s\n" "${COMPREPLY[@]}" | sort -u | tr "\n" " "' complete "$PWD/$script" "$@" \
+printf "%s\n" "${COMPREPLY[@]}" | sort -u | tr "\n" " "' complete "$root/$script" "$@") \
 		2>"$tmp/stderr" | sed 's/ $//'
 }
 
@@ -86,6 +90,12 @@ offers "lscctl config key: rsa and ec" "ec rsa" lscctl config key ""
 offers "lsc-wtp --cou -> --count" "--count" lsc-wtp --cou
 offers "lsc-wtp --mode: the modes" "bridge local mesh" lsc-wtp --mode ""
 offers "lscd ca: show and accept" "accept show" lscd ca ""
+# The usage's bracketed words ([--prometheus], [summary]) are no globs:
+# not in a directory of one-letter files, not with nullglob.
+mkdir -p "$tmp/glob" && touch "$tmp/glob/a" "$tmp/glob/e" "$tmp/glob/p"
+COMPLETE_IN=$tmp/glob offers "lscctl show stats, among files a, e, p" "--prometheus" lscctl show stats ""
+COMPLETE_IN=$tmp/glob SHOPT=nullglob offers "lscctl show, among files a, e, p, nullglob" \
+	"ap ap-provision aps stats summary" lscctl show ""
 all_options "lscctl" 5 lscctl show stats
 all_options "lsc-wtp" 20 lsc-wtp
 all_options "lscd" 10 lscd
