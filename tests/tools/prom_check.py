@@ -4,9 +4,10 @@
 format (0.0.4) that node_exporter's textfile collector takes: the
 prometheus_client library's parser reads all of it, and every sample
 belongs to a family declared before it by exactly one # HELP and one
-# TYPE line.  Debian's python3-prometheus-client, rather than promtool,
-whose package installs and starts a Prometheus server.  Debian's own
-python3, whatever python3 comes first on PATH."""
+# TYPE line, and no series (name and labels) comes twice.  Debian's
+python3-prometheus-client, rather than promtool, whose package installs
+and starts a Prometheus server.  Debian's own python3, whatever python3
+comes first on PATH."""
 import re
 import sys
 
@@ -29,6 +30,7 @@ if not families:
     fail("no metrics")
 
 declared = {"HELP": set(), "TYPE": {}}
+samples = {}
 for n, line in enumerate(text.splitlines(), 1):
     if not line.strip():
         continue
@@ -49,6 +51,10 @@ for n, line in enumerate(text.splitlines(), 1):
         continue
     if line.startswith("#"):
         continue
+    series = re.match(r"[^\s{]+(?:\{[^}]*\})?", line)[0]
+    if series in samples:
+        fail(f"line {n}: {series} again (line {samples[series]}): the collector refuses the file")
+    samples[series] = n
     name = re.match(r"[^{\s]+", line)[0]
     if name not in declared["TYPE"]:
         fail(f"line {n}: sample {name} of no declared family")
