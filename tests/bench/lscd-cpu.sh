@@ -42,6 +42,6 @@ if [ "$have" -lt "$aps" ]; then
 	rm -rf "$fx/keys"
 	build/lsc-wtp genkeys --count "$aps" --bits 2048 --out "$fx/keys" >/dev/null
 fi
-VM_SLUB_DEBUG= exec tests/vm/run -- env BENCH_LSCD_APS="$aps" \
+VM_SLUB_DEBUG= VM_TIMEOUT=${VM_TIMEOUT:-3600} exec tests/vm/run -- env BENCH_LSCD_APS="$aps" \
 	BENCH_LSCD_ROUNDS="${BENCH_LSCD_ROUNDS:-3}" BENCH_LSCD_CG_APS="${BENCH_LSCD_CG_APS:-10}" \
 	bash tests/bench/lscd-cpu-guest.sh
