@@ -710,7 +710,7 @@ static void handle_message(const struct capwap_msg *msg,
 			 * gets its own answer, not this AP's.
 			 */
 			if (bd.base_mac &&
-			    ether_addr_equal(ap->mac, bd.base_mac) &&
+			    ether_addr_equal_unaligned(ap->mac, bd.base_mac) &&
 			    ap->have_rx_seq && ap->rx_seq == msg->seq &&
 			    ap->session == CAPWAP_LSC_SESSION_JOIN) {
 				capwap_lsc_count(CAPWAP_LSC_ST_DUPLICATES);
