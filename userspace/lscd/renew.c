@@ -122,13 +122,27 @@ static uint64_t issued_expiry(const struct lscd *d, const uint8_t *mac)
 	return v;
 }
 
+/*
+ * The APs a renewal check found due.  They are renewed once the dump is
+ * over: a request sent on the socket while the dump's messages are still
+ * being read takes one of them for its answer, and leaves its own answer
+ * for the next request (an ACCEPT then reads an AP record, no CSR).
+ */
+struct renew_due {
+	struct lscd *d;
+	struct {
+		uint8_t mac[CAPWAP_LSC_MAC_LEN];
+		uint64_t expiry;
+	} *ap;
+	size_t n, cap;
+};
+
 static void check_ap(const struct lscd_ap_info *ap, void *arg)
 {
-	struct lscd *d = arg;
+	struct renew_due *due_list = arg;
+	struct lscd *d = due_list->d;
 	struct lscd_renew_mark *m;
 	uint64_t now = (uint64_t)time(NULL), due, expiry = ap->cert_expiry;
-	char mac[LSC_MAC_STR_LEN];
-	int rc;
 
 	if (ap->cert_type != CAPWAP_LSC_CERT_LSC ||
 	    ap->session != CAPWAP_LSC_SESSION_RUN)
@@ -145,21 +159,39 @@ static void check_ap(const struct lscd_ap_info *ap, void *arg)
 	/* Once a day at most: the AP needs time to re-provision. */
 	if (!m || (m->sent && now < m->sent + 86400))
 		return;
+	if (due_list->n == due_list->cap) {
+		size_t cap = due_list->cap ? 2 * due_list->cap : 16;
+		void *p = realloc(due_list->ap, cap * sizeof(*due_list->ap));
+
+		if (!p)
+			return;
+		due_list->ap = p;
+		due_list->cap = cap;
+	}
 	m->sent = now;
-	rc = lscd_kernel_renew(&d->cmd, ap->mac);
-	lsc_mac_format(mac, ap->mac);
-	lsc_notice("AP %s: LSC expires at %" PRIu64 ", renewal %s%s", mac, expiry,
-		   rc ? "not started: " : "started", rc ? strerror(-rc) : "");
+	memcpy(due_list->ap[due_list->n].mac, ap->mac, CAPWAP_LSC_MAC_LEN);
+	due_list->ap[due_list->n++].expiry = expiry;
 }
 
 void lscd_renew_check(struct lscd *d)
 {
+	struct renew_due due_list = { .d = d };
+	char mac[LSC_MAC_STR_LEN];
 	const char *why;
+	size_t i;
 	int rc;
 
-	rc = lscd_kernel_ap_dump(&d->cmd, check_ap, d);
+	rc = lscd_kernel_ap_dump(&d->cmd, check_ap, &due_list);
 	if (rc)
 		lsc_warn("cannot list the APs for renewal: %s", strerror(-rc));
+	for (i = 0; i < due_list.n; i++) {
+		rc = lscd_kernel_renew(&d->cmd, due_list.ap[i].mac);
+		lsc_mac_format(mac, due_list.ap[i].mac);
+		lsc_notice("AP %s: LSC expires at %" PRIu64 ", renewal %s%s", mac,
+			   due_list.ap[i].expiry, rc ? "not started: " : "started",
+			   rc ? strerror(-rc) : "");
+	}
+	free(due_list.ap);
 	/* Once a day at most, as for the APs: a short-lived certificate
 	 * issued inside the window must not renew in a loop. */
 	if (d->ca && !d->ctrl_job && d->ctrl.cert &&
