@@ -16,6 +16,7 @@
 #include "ap.h"
 #include "config.h"
 #include "control.h"
+#include "event.h"
 #include "lsc.h"
 #include "netlink.h"
 #include "provlist.h"
@@ -29,12 +30,18 @@
 
 enum capwap_lsc_mcgrp {
 	CAPWAP_LSC_MCGRP_EVENTS_ID,
+	CAPWAP_LSC_MCGRP_MONITOR_ID,
 };
 
-/* Its messages name APs and the requests lscd may ACCEPT. */
+/*
+ * "events" names APs and the requests lscd may ACCEPT; "monitor" names
+ * APs, their addresses' fate and the reasons their enrollments failed.
+ */
 static const struct genl_multicast_group capwap_lsc_mcgrps[] = {
 	[CAPWAP_LSC_MCGRP_EVENTS_ID] = { .name = CAPWAP_LSC_MCGRP_EVENTS,
 					 .flags = GENL_MCAST_CAP_NET_ADMIN },
+	[CAPWAP_LSC_MCGRP_MONITOR_ID] = { .name = CAPWAP_LSC_MCGRP_MONITOR,
+					  .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static const struct nla_policy subject_policy[CAPWAP_LSC_SUBJ_A_MAX + 1] = {
@@ -343,6 +350,34 @@ static int capwap_lsc_provlist(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/*
+ * The AP's last events, copied under its lock: at most
+ * CAPWAP_LSC_HISTORY_LEN nests of at most 44 bytes, about 720 bytes in
+ * all, so an AP's message stays far below NLMSG_GOODSIZE.  Out of line:
+ * its copy of the ring would add 256 bytes to put_ap()'s frame.
+ */
+static noinline int put_history(struct sk_buff *msg, struct capwap_lsc_ap *ap)
+{
+	struct capwap_lsc_hist h[CAPWAP_LSC_HISTORY_LEN];
+	struct nlattr *list, *ev;
+	unsigned int i, n;
+
+	spin_lock_bh(&ap->lock);
+	n = capwap_lsc_history_copy(ap, h);
+	spin_unlock_bh(&ap->lock);
+	list = nla_nest_start(msg, CAPWAP_LSC_AP_A_HISTORY);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		ev = nla_nest_start(msg, CAPWAP_LSC_A_EVENT);
+		if (!ev || capwap_lsc_event_put(msg, &h[i]))
+			return -EMSGSIZE;
+		nla_nest_end(msg, ev);
+	}
+	nla_nest_end(msg, list);
+	return 0;
+}
+
 static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 {
 	char last_error[CAPWAP_LSC_MAX_REASON_LEN + 1];
@@ -385,7 +420,8 @@ static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 			       issued.expiry, CAPWAP_LSC_AP_A_PAD)) ||
 	    (have_issued && issued.have_issuer &&
 	     nla_put(msg, CAPWAP_LSC_AP_A_ISSUER_HASH,
-		     sizeof(issued.issuer_hash), issued.issuer_hash))) {
+		     sizeof(issued.issuer_hash), issued.issuer_hash)) ||
+	    put_history(msg, ap)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -595,6 +631,52 @@ int capwap_lsc_genl_announce(u64 id, const u8 *mac, gfp_t gfp)
 	genlmsg_end(msg, hdr);
 	return genlmsg_multicast(&capwap_lsc_genl_family, msg, 0,
 				 CAPWAP_LSC_MCGRP_EVENTS_ID, gfp);
+}
+
+/*
+ * An event as it happens, to whoever listens on "monitor".  Under the
+ * AP's lock, maybe in softirq: GFP_ATOMIC, and a listener whose socket is
+ * full loses the message (it reads ENOBUFS) instead of holding anyone up.
+ */
+void capwap_lsc_genl_event(const u8 *mac, const struct capwap_lsc_hist *h,
+			   const struct capwap_lsc_ev *ev)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!genl_has_listeners(&capwap_lsc_genl_family, &init_net,
+				CAPWAP_LSC_MCGRP_MONITOR_ID))
+		return;
+	/* The event's nest at most 44 bytes, the MAC, the id, the reason. */
+	msg = genlmsg_new(nla_total_size(44 + nla_total_size(CAPWAP_LSC_MAC_LEN) +
+					 nla_total_size_64bit(8) +
+					 nla_total_size(CAPWAP_LSC_MAX_REASON_LEN + 1)),
+			  GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &capwap_lsc_genl_family, 0,
+			  CAPWAP_LSC_CMD_EVENT);
+	if (!hdr)
+		goto fail;
+	nest = nla_nest_start(msg, CAPWAP_LSC_A_EVENT);
+	if (!nest || capwap_lsc_event_put(msg, h) ||
+	    nla_put(msg, CAPWAP_LSC_EV_A_MAC, CAPWAP_LSC_MAC_LEN, mac) ||
+	    (ev->request_id &&
+	     nla_put_u64_64bit(msg, CAPWAP_LSC_EV_A_REQUEST_ID,
+			       ev->request_id, CAPWAP_LSC_EV_A_PAD)) ||
+	    (ev->reason && *ev->reason &&
+	     nla_put(msg, CAPWAP_LSC_EV_A_REASON,
+		     strnlen(ev->reason, CAPWAP_LSC_MAX_REASON_LEN) + 1,
+		     ev->reason)))
+		goto fail;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&capwap_lsc_genl_family, msg, 0,
+			  CAPWAP_LSC_MCGRP_MONITOR_ID, GFP_ATOMIC);
+	return;
+fail:
+	nlmsg_free(msg);
 }
 
 static int capwap_lsc_accept(struct sk_buff *skb, struct genl_info *info)
