@@ -19,6 +19,7 @@
 
 #include "genl.h"
 #include "mac.h"
+#include "monitor.h"
 #include "names.h"
 #include "numparse.h"
 #include "show.h"
@@ -43,6 +44,8 @@ struct plan {
 	struct lscctl_out out;
 	void (*finish)(struct lscctl_out *o);	/* after the last reply */
 	char why[160];			/* what is wrong with the command line */
+	bool monitor;			/* "monitor": no requests, a stream */
+	int rcvbuf;			/* monitor --buffer, 0: the default */
 };
 
 struct subcommand {
@@ -394,6 +397,21 @@ static int parse_renew(struct plan *p, int argc, char **argv)
 	return 0;
 }
 
+static int parse_monitor(struct plan *p, int argc, char **argv)
+{
+	unsigned long v;
+
+	if (argc == 3 && !strcmp(argv[1], "--buffer")) {
+		if (lsc_parse_uint(argv[2], 1024, 1UL << 30, &v))
+			return bad(p, "--buffer takes a size in bytes from 1024 to 1073741824");
+		p->rcvbuf = (int)v;
+	} else if (argc != 1) {
+		return bad(p, "monitor takes no arguments but --buffer BYTES");
+	}
+	p->monitor = true;
+	return 0;
+}
+
 static const struct subcommand subcommands[] = {
 	{ "show", parse_show,
 	  "show [summary]                       LSC settings and controller certificates\n"
@@ -412,6 +430,8 @@ static const struct subcommand subcommands[] = {
 	  "  config vendor-id ID                  enterprise number of the LSC payloads" },
 	{ "renew", parse_renew,
 	  "renew MAC|all                        provision a new LSC now" },
+	{ "monitor", parse_monitor,
+	  "monitor [--buffer BYTES]             print the APs' events as they happen" },
 };
 
 static void usage(FILE *f)
@@ -421,6 +441,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: lscctl [-j [-p]] COMMAND [ARGS]\n\n"
 		"options:\n"
 		"  -j, --json                           show as one JSON document\n"
+		"                                       (monitor: one JSON object a line)\n"
 		"  -p, --pretty                         indent the JSON\n"
 		"  -h, --help                           print this usage\n"
 		"  -V, --version                        print the version\n\n"
@@ -563,7 +584,10 @@ int main(int argc, char **argv)
 		plan_free(&plan);
 		return 1;
 	}
-	ret = run(&plan, &g, sub->name, json_flags);
+	if (plan.monitor)
+		ret = lscctl_monitor(&g, plan.out.json, json_flags, plan.rcvbuf);
+	else
+		ret = run(&plan, &g, sub->name, json_flags);
 	lsc_genl_close(&g);
 	plan_free(&plan);
 	return ret ? 1 : 0;

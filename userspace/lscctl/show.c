@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "event.h"
 #include "hex.h"
 #include "mac.h"
 #include "names.h"
@@ -396,6 +397,7 @@ struct ap_view {
 	uint32_t fallbacks;
 	uint64_t joined_since, cert_expiry, request_id;
 	char issuer_hash[2 * CAPWAP_LSC_SHA256_LEN + 1];
+	struct nlattr *history;		/* NULL from a module without it */
 };
 
 static int parse_ap(struct nlattr **a, struct ap_view *v)
@@ -440,6 +442,7 @@ static int parse_ap(struct nlattr **a, struct ap_view *v)
 		v->cert_expiry = nla_get_u64(ap[CAPWAP_LSC_AP_A_CERT_EXPIRY]);
 	if (ap[CAPWAP_LSC_AP_A_REQUEST_ID])
 		v->request_id = nla_get_u64(ap[CAPWAP_LSC_AP_A_REQUEST_ID]);
+	v->history = ap[CAPWAP_LSC_AP_A_HISTORY];
 	if (ap[CAPWAP_LSC_AP_A_ISSUER_HASH] &&
 	    nla_len(ap[CAPWAP_LSC_AP_A_ISSUER_HASH]) == CAPWAP_LSC_SHA256_LEN)
 		lsc_hex_encode(v->issuer_hash,
@@ -520,9 +523,43 @@ void lscctl_ap_totals(struct lscctl_out *o)
 	       o->by_cert[CAPWAP_LSC_CERT_MIC], o->by_cert[CAPWAP_LSC_CERT_SSC]);
 }
 
+/* The AP's last events, oldest first: lines, or (@arr) JSON objects. */
+static int history_out(struct nlattr *list, struct json_object *arr)
+{
+	struct lscctl_event ev;
+	struct nlattr *a;
+	char line[640];
+	int rem;
+
+	if (!arr)
+		printf("\nLast events (oldest first)\n");
+	if (!list || !nla_len(list)) {
+		if (!arr)
+			printf("  (none)\n");
+		return 0;
+	}
+	nla_for_each_nested(a, list, rem) {
+		if (nla_type(a) != CAPWAP_LSC_A_EVENT)
+			continue;
+		if (lscctl_event_parse(a, &ev))
+			return -EPROTO;
+		if (arr) {
+			if (json_object_array_add(arr, lscctl_event_json(&ev)))
+				return -ENOMEM;
+			continue;
+		}
+		lscctl_event_time(line, sizeof(line), ev.time_ns);
+		printf("  %-24s ", line);
+		lscctl_event_text(line, sizeof(line), &ev);
+		printf("%s\n", line);
+	}
+	return 0;
+}
+
 int lscctl_ap_detail_reply(struct nlattr **a, void *arg)
 {
 	struct lscctl_out *o = arg;
+	struct json_object *hist;
 	struct ap_view v;
 	char buf[64];
 
@@ -532,7 +569,13 @@ int lscctl_ap_detail_reply(struct nlattr **a, void *arg)
 		if (o->doc)
 			json_object_put(o->doc);
 		o->doc = ap_json(&v);
-		return o->doc ? 0 : -ENOMEM;
+		if (!o->doc)
+			return -ENOMEM;
+		hist = json_object_new_array();
+		if (!hist)
+			return -ENOMEM;
+		j_add(o->doc, "history", hist);
+		return history_out(v.history, hist);
 	}
 	print_row("AP Ethernet MAC", v.mac);
 	format_addr(buf, sizeof(buf), &v);
@@ -558,7 +601,7 @@ int lscctl_ap_detail_reply(struct nlattr **a, void *arg)
 		snprintf(buf, sizeof(buf), "%" PRIu64, v.request_id);
 		print_row("Enrollment request", buf);
 	}
-	return 0;
+	return history_out(v.history, NULL);
 }
 
 static const char *malformed_attr_name(int type)
