@@ -5,7 +5,9 @@
  * buffer is full the kernel drops what does not fit and the next read
  * fails with ENOBUFS, which is said on a line of its own ("events lost")
  * so that nobody mistakes a gap for quiet.  Every line is flushed at
- * once, for a pipe or a file as for a terminal.
+ * once, for a pipe or a file as for a terminal.  nlctrl's notifications
+ * tell when the module is unloaded: monitor then says so and exits 1
+ * rather than wait for events that can no longer come.
  */
 
 #include <errno.h>
@@ -22,6 +24,7 @@ struct monitor {
 	int family;
 	bool json;
 	int json_flags;
+	bool gone;		/* the family was unregistered: nothing comes */
 };
 
 static void print_json(const struct monitor *m, struct json_object *o)
@@ -54,16 +57,38 @@ static void print_lost(const struct monitor *m)
 	print_json(m, o);
 }
 
+/* nlctrl's word that the module's family went away (unloaded). */
+static bool family_removed(struct nl_msg *msg)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	struct nlattr *name;
+
+	if (((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd != CTRL_CMD_DELFAMILY ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, CTRL_ATTR_MAX, NULL) < 0)
+		return false;
+	name = tb[CTRL_ATTR_FAMILY_NAME];
+	return name && nla_len(name) == sizeof(CAPWAP_LSC_GENL_NAME) &&
+	       !memcmp(nla_data(name), CAPWAP_LSC_GENL_NAME, sizeof(CAPWAP_LSC_GENL_NAME));
+}
+
 static int on_msg(struct nl_msg *msg, void *arg)
 {
-	const struct monitor *m = arg;
+	struct monitor *m = arg;
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *a[CAPWAP_LSC_A_MAX + 1];
 	struct lscctl_event ev;
 	char line[640];
 
+	/* Any local process may unicast here: only the kernel's word counts. */
+	if (nlmsg_get_src(msg)->nl_pid != 0 || !genlmsg_valid_hdr(nlh, 0))
+		return NL_SKIP;
+	if (nlh->nlmsg_type == GENL_ID_CTRL) {
+		if (!family_removed(msg))
+			return NL_SKIP;
+		m->gone = true;
+		return NL_STOP;
+	}
 	if (nlh->nlmsg_type != m->family ||
-	    !genlmsg_valid_hdr(nlh, 0) ||
 	    ((struct genlmsghdr *)nlmsg_data(nlh))->cmd != CAPWAP_LSC_CMD_EVENT)
 		return NL_SKIP;
 	if (genlmsg_parse(nlh, 0, a, CAPWAP_LSC_A_MAX, NULL) < 0 ||
@@ -101,6 +126,10 @@ int lscctl_monitor(struct lsc_genl *g, bool json, int json_flags, int rcvbuf)
 		return -EIO;
 	}
 	ret = nl_socket_add_membership(g->sock, group);
+	if (!ret) {
+		group = genl_ctrl_resolve_grp(g->sock, "nlctrl", "notify");
+		ret = group < 0 ? group : nl_socket_add_membership(g->sock, group);
+	}
 	if (ret < 0) {
 		ret = ret == -NLE_PERM ? -EPERM : -EIO;
 		fprintf(stderr, "lscctl monitor: cannot join the \"%s\" group: %s%s\n",
@@ -113,6 +142,11 @@ int lscctl_monitor(struct lsc_genl *g, bool json, int json_flags, int rcvbuf)
 	fprintf(stderr, "lscctl monitor: listening (interrupt to stop)\n");
 	for (;;) {
 		ret = nl_recvmsgs_default(g->sock);
+		if (m.gone) {
+			fprintf(stderr, "lscctl monitor: the capwap_lsc module was unloaded: "
+				"no more events\n");
+			return -ENODEV;
+		}
 		if (ret == -NLE_NOMEM) {
 			/* libnl's word for ENOBUFS: the kernel dropped some. */
 			print_lost(&m);

@@ -11,16 +11,18 @@
 #   - the capwap_lsc_join tracepoint fires (tracefs)
 #   - a monitor that does not read (stopped, with a small buffer) loses
 #     events and says so on a line of its own; nothing else waits for it
+#   - when the module is unloaded, monitor says so and exits 1
 
 . tests/lib.sh
-plan 8 600
+plan 9 600
 . tests/vm/cases/lscd-lib.bash
 
 lscctl=build/lscctl
 lscd_setup monitor --attempts 3
 
 "$lscctl" -j monitor >"$tmp/mon.json" 2>"$tmp/mon.err" &
-pids+=($!)
+mon=$!
+pids+=($mon)
 "$lscctl" monitor --buffer 1024 >"$tmp/slow.txt" 2>"$tmp/slow.err" &
 slow=$!
 pids+=($slow)
@@ -139,5 +141,18 @@ if wait_until 30 grep -q ' - events lost: ' "$tmp/slow.txt" &&
 	ok "monitor: a monitor that fell behind prints 'events lost' and goes on"
 else
 	not_ok "monitor: the stopped monitor printed: $(head -n 3 "$tmp/slow.txt" | tr '\n' '|') $(cat "$tmp/slow.err")"
+fi
+
+lscd_stop
+modprobe -r capwap_lsc
+rc=running
+if wait_until 30 sh -c "! kill -0 $mon 2>/dev/null"; then
+	wait "$mon"
+	rc=$?
+fi
+if [ $rc = 1 ] && grep -q 'module was unloaded' "$tmp/mon.err"; then
+	ok "monitor: when the module is unloaded, monitor says so and exits 1"
+else
+	not_ok "monitor: after the unload: exit $rc, $(tail -n 2 "$tmp/mon.err" | tr '\n' ' ')"
 fi
 finish
