@@ -107,6 +107,16 @@ static void start(struct scep_jobs *js, struct scep_job *j)
 				j->req.post ? j->req.body : NULL, j->req.len,
 				j->tag);
 	if (!rc) {
+		/*
+		 * A PKIOperation is not idempotent: on a kept-alive connection
+		 * that dies without an answer, libcurl sends it again by itself,
+		 * on a new connection, and the CA may issue a second
+		 * certificate; the failure it reports then says nothing of the
+		 * first transfer.  Each goes on a connection of its own, so
+		 * that lscd sees every broken transfer and can poll for it.
+		 */
+		curl_easy_setopt(j->x.easy, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(j->x.easy, CURLOPT_FORBID_REUSE, 1L);
 		curl_easy_setopt(j->x.easy, CURLOPT_PRIVATE, j);
 		if (curl_multi_add_handle(js->multi, j->x.easy) != CURLM_OK) {
 			lsc_http_xfer_cleanup(&j->x);
