@@ -402,9 +402,9 @@ static void poll_if_delivered(struct lscd_job *j)
 static void on_retrying(struct scep_jobs *js, struct scep_job *sj,
 			unsigned int delay_ms)
 {
-	poll_if_delivered(container_of(sj, struct lscd_job, sj));
 	lsc_info("%s: CA unreachable, attempt %u of %u, retrying in %u ms",
 		 sj->tag, sj->x.attempt, js->http->retries + 1, delay_ms);
+	poll_if_delivered(container_of(sj, struct lscd_job, sj));
 }
 
 static void on_settled(struct scep_jobs *js, struct scep_job *sj,
