@@ -139,16 +139,22 @@ static bool startable(const struct scep_jobs *js, const struct scep_job *j,
 	return !j->in_flight && j->due_ms <= now && !js->hold;
 }
 
-void scep_jobs_start_due(struct scep_jobs *js)
+unsigned int scep_jobs_start_due(struct scep_jobs *js)
 {
-	uint64_t now = lsc_now_ms();
+	unsigned int before = js->active;
+	uint64_t now;
 	struct scep_job *j, *n;
 
+	/* Every slot busy: nothing to start, and no clock to read. */
+	if (js->active >= js->max_active || js->hold || !js->head)
+		return 0;
+	now = lsc_now_ms();
 	for (j = js->head; j && js->active < js->max_active; j = n) {
 		n = j->next;
 		if (startable(js, j, now))
 			start(js, j);
 	}
+	return js->active > before ? js->active - before : 0;
 }
 
 /* A transfer ended: its slot is free for the next request at once. */
@@ -253,11 +259,9 @@ int scep_jobs_perform(struct scep_jobs *js)
 	do {
 		if (collect(js, ended, codes, &nended))
 			return -EIO;
-		if (nended) {
-			scep_jobs_start_due(js);
-			if (curl_multi_perform(js->multi, &running) != CURLM_OK)
-				return -EIO;
-		}
+		if (nended && scep_jobs_start_due(js) &&
+		    curl_multi_perform(js->multi, &running) != CURLM_OK)
+			return -EIO;
 		for (i = 0; i < nended; i++)
 			reply(js, ended[i], codes[i]);
 		if (nended)
