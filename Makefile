@@ -87,7 +87,8 @@ $(B)/lscd: $(call obj,$(LSCD_SRCS)) $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 $(B)/lscctl: $(call obj,$(LSCCTL_SRCS)) $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
-$(B)/lsc-wtp: $(call obj,$(WTP_SRCS)) $(B)/libcommon.a $(B)/libwire.a
+# lsc-wtp judges the controller's EKU and CN with lscd's own dtls_peer.c.
+$(B)/lsc-wtp: $(call obj,$(WTP_SRCS) userspace/lscd/dtls_peer.c) $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # Each unit test links what the programs link, minus their main()s.  Their
