@@ -20,7 +20,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 13
+plan 14
 need tshark tshark
 need dumpcap wireshark-common
 need text2pcap wireshark-common
@@ -62,6 +62,7 @@ if ca lscca "LSC CA" && ca mfg "Manufacturer CA" && ca evil "LSC CA" &&
    leaf apctl lscca CAP3G1-0011223344ff &&
    leaf lsc lscca CAP3G1-f866f267577e "extendedKeyUsage=clientAuth" &&
    leaf mic mfg AIR-AP3G1-K9-f866f267577e &&
+   leaf bigmic mfg AIR-AP3G1-K9-f866f267577e "subjectAltName=$(seq -f 'DNS:padding-%02g.example.net' -s , 1 40)" rsa &&
    mkdir -p "$T/lscap" "$T/micap" &&
    cp "$T/lsc.key" "$T/lscap/lsc.key" && cp "$T/lsc.crt" "$T/lscap/lsc.crt" &&
    cp "$T/lscca.crt" "$T/lscap/lsc-ca.pem"; then
@@ -194,6 +195,30 @@ if [ $acrc = 0 ] && grep -q "^handshake done cert=MIC mac=$MAC" "$T/ac.err" &&
 	ok "wtp_dtls_mic: $(grep '^handshake done' "$T/ac.err")"
 else
 	not_ok "wtp_dtls_mic: dtls_ac exit $acrc: $(tr '\n' ' ' <"$T/ac.err") / $(tail -n 2 "$T/wtp_dtls_mic.log" | tr '\n' ' ')"
+fi
+
+# ---- A certificate and a Join larger than the MTU ---------------------------
+# The handshake's Certificate is fragmented by DTLS, the Join (with the
+# certificate inside) by CAPWAP, one record per fragment: no datagram
+# above the 1400 bytes of the MTU.
+start_ac ctl --exit-after 1
+$bg_ns $wtp --dtls --ac 127.0.0.1:$PORT --mac $MAC --model AP3G1 --serial FTX1433K60R \
+	--state-dir "$T/bigap" --mic-key "$T/bigmic.key" --mic-cert "$T/bigmic.crt" \
+	--controller-ca "$T/lscca.crt" >"$T/wtp_dtls_mtu.log" 2>&1 &
+wpid=$!
+pids+=("$wpid")
+wait "$acpid"
+acrc=$?
+kill "$wpid" 2>/dev/null
+size=$(openssl x509 -in "$T/bigmic.crt" -outform der | wc -c)
+join=$(grep "^join inside DTLS mac=$MAC cert=MIC" "$T/ac.err")
+frags=$(sed -n 's/.* fragments=\([0-9]*\) .*/\1/p' <<<"$join")
+largest=$(sed -n 's/.* largest_datagram=\([0-9]*\).*/\1/p' <<<"$join")
+if [ $acrc = 0 ] && [ "$size" -gt 1400 ] && [ "${frags:-0}" -ge 2 ] &&
+   [ "${largest:-9999}" -le 1400 ]; then
+	ok "wtp_dtls_mtu: a $size-byte certificate, the Join in $frags fragments, largest datagram $largest"
+else
+	not_ok "wtp_dtls_mtu: dtls_ac exit $acrc, certificate $size bytes, join '$join': $(tail -n 2 "$T/wtp_dtls_mtu.log" | tr '\n' ' ')"
 fi
 
 # ---- The AP's refusals -------------------------------------------------------

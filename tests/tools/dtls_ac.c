@@ -64,6 +64,8 @@ struct peer {
 	uint64_t tx_seq;
 	uint16_t frag_id;
 	struct capwap_reasm *reasm;
+	int frags;			/* of the message being reassembled */
+	size_t largest;			/* datagram received */
 	bool run;
 };
 
@@ -211,8 +213,9 @@ static void on_join(struct peer *p, const struct capwap_msg *m)
 		fprintf(stderr, "join refused mac=%s: %s\n", mac, p->verdict.why);
 		rc = CAPWAP_RESULT_JOIN_FAILURE;
 	} else {
-		fprintf(stderr, "join inside DTLS mac=%s cert=%s\n", mac,
-			type_name(p->verdict.cert_type));
+		fprintf(stderr, "join inside DTLS mac=%s cert=%s fragments=%d largest_datagram=%zu\n",
+			mac, type_name(p->verdict.cert_type), p->frags,
+			p->largest);
 	}
 	respond(p, m, rc, true, false);
 }
@@ -283,10 +286,13 @@ static void on_capwap(struct peer *p, const uint8_t *d, size_t len,
 		capwap_reasm_init(p->reasm, (u8 *)(p->reasm + 1),
 				  CAPWAP_REASM_MAX_LEN);
 	}
+	p->frags++;
 	if (capwap_reasm_add(p->reasm, &pkt.hdr, pkt.payload, pkt.payload_len,
 			     lsc_now_ms(), &bad) == CAPWAP_REASM_DONE &&
-	    !capwap_parse_control(p->reasm->buf, p->reasm->total, &msg, &bad))
+	    !capwap_parse_control(p->reasm->buf, p->reasm->total, &msg, &bad)) {
 		on_msg(p, &msg, inside);
+		p->frags = 0;
+	}
 }
 
 /* ---- DTLS ----------------------------------------------------------------- */
@@ -637,6 +643,8 @@ int main(int argc, char **argv)
 		n = recvfrom(sock, d, sizeof(d), 0, (struct sockaddr *)&from, &fl);
 		if (n <= 0 || !(p = find_peer(&from)))
 			continue;
+		if ((size_t)n > p->largest)
+			p->largest = n;
 		if (capwap_dtls_parse_header(d, n) < 0)
 			on_capwap(p, d, n, false);
 		else if (opt.dtls10)
