@@ -39,6 +39,7 @@
 
 #include "../lscd/dtls_peer.h"
 #include "clock.h"
+#include "dgram_bio.h"
 #include "dtls.h"
 #include "log.h"
 #include "mac.h"
@@ -79,21 +80,6 @@ static int out_write(BIO *b, const char *data, int len)
 	    errno != ECONNREFUSED)
 		lsc_debug("%s: send: %s", ap->cn, strerror(errno));
 	return len;
-}
-
-static long out_ctrl(BIO *b, int cmd, long num, void *ptr)
-{
-	(void)b;
-	(void)num;
-	(void)ptr;
-	/* The MTU is set, not queried (SSL_OP_NO_QUERY_MTU). */
-	return cmd == BIO_CTRL_FLUSH ? 1 : 0;
-}
-
-static int out_create(BIO *b)
-{
-	BIO_set_init(b, 1);
-	return 1;
 }
 
 /* ---- The controller's certificate ------------------------------------ */
@@ -242,11 +228,8 @@ int wtp_dtls_setup(struct wtp_sim *sim, const struct wtp_dtls_opts *o)
 		return -1;
 	sim->dtls = d;
 	d->ctx = SSL_CTX_new(DTLS_client_method());
-	d->out = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
-			      "lsc-wtp DTLS datagrams");
-	if (!d->ctx || !d->out || !BIO_meth_set_write(d->out, out_write) ||
-	    !BIO_meth_set_ctrl(d->out, out_ctrl) ||
-	    !BIO_meth_set_create(d->out, out_create)) {
+	d->out = lsc_dgram_bio_method("lsc-wtp DTLS datagrams", out_write);
+	if (!d->ctx || !d->out) {
 		lsc_err("cannot set up DTLS: %s", wtp_ssl_error());
 		goto fail;
 	}
