@@ -20,7 +20,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 14
+plan 15
 need tshark tshark
 need dumpcap wireshark-common
 need text2pcap wireshark-common
@@ -146,6 +146,24 @@ if [ "$(stat -c %a "$T/kl.txt" 2>/dev/null)" = 600 ] &&
 	ok wtp_dtls_keylog_written_0600
 else
 	not_ok "wtp_dtls_keylog_written_0600: $(stat -c %a "$T/kl.txt" 2>&1) $(head -c 80 "$T/kl.txt" 2>/dev/null)"
+fi
+
+# A key log others can read, or a link someone planted, is not written to.
+touch "$T/open.txt"
+chmod 644 "$T/open.txt"
+ln -s "$T/open.txt" "$T/link.txt"
+out1=$(in_ns $wtp --dtls --keylog "$T/open.txt" --ac 127.0.0.1:$PORT --count 1 \
+	--state-dir "$T/kl1" --timeout 5 2>&1)
+rc1=$?
+out2=$(in_ns $wtp --dtls --keylog "$T/link.txt" --ac 127.0.0.1:$PORT --count 1 \
+	--state-dir "$T/kl2" --timeout 5 2>&1)
+rc2=$?
+if [ $rc1 != 0 ] && [[ $out1 == *"--keylog $T/open.txt: not a regular file of ours that only we can read"* ]] &&
+   [ $rc2 != 0 ] && [[ $out2 == *"--keylog $T/link.txt: Too many levels of symbolic links"* ]] &&
+   [ ! -s "$T/open.txt" ]; then
+	ok wtp_dtls_keylog_refuses_readable_file_and_link
+else
+	not_ok "wtp_dtls_keylog_refuses_readable_file_and_link: exit $rc1 '$out1', exit $rc2 '$out2'"
 fi
 
 # The records' plaintexts, as tshark decrypts them, into a capture of

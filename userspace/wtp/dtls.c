@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -208,13 +209,27 @@ static STACK_OF(X509) *read_cas(const char *path)
 	return cas;
 }
 
+/*
+ * Session secrets: readable by the owner alone.  An existing file others
+ * may read, or a symbolic link someone planted, is refused, not appended to.
+ */
 static FILE *open_keylog(const char *path)
 {
-	/* Session secrets: readable by the owner alone. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+		      0600);
+	struct stat st;
+	FILE *f;
 
-	if (fd >= 0 && !f)
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (st.st_mode & 077) ||
+	    st.st_uid != geteuid()) {
+		close(fd);
+		errno = EPERM;
+		return NULL;
+	}
+	f = fdopen(fd, "a");
+	if (!f)
 		close(fd);
 	return f;
 }
@@ -264,7 +279,9 @@ int wtp_dtls_setup(struct wtp_sim *sim, const struct wtp_dtls_opts *o)
 	if (o->keylog) {
 		d->keylog = open_keylog(o->keylog);
 		if (!d->keylog) {
-			lsc_err("--keylog %s: %s", o->keylog, strerror(errno));
+			lsc_err("--keylog %s: %s", o->keylog, errno == EPERM ?
+				"not a regular file of ours that only we can read" :
+				strerror(errno));
 			goto fail;
 		}
 		SSL_CTX_set_keylog_callback(d->ctx, keylog_line);
