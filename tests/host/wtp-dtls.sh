@@ -197,7 +197,9 @@ else
 fi
 
 # ---- A MIC, with the controller CA given for the first join ----------------
-start_ac ctl --exit-after 1
+# The AP's ClientHello is lost once: its retransmission timer
+# (DTLSv1_handle_timeout) must send it again.
+start_ac ctl --exit-after 1 --drop-dtls 1
 $bg_ns $wtp --dtls --ac 127.0.0.1:$PORT --mac $MAC --model AP3G1 --serial FTX1433K60R \
 	--state-dir "$T/micap" --mic-key "$T/mic.key" --mic-cert "$T/mic.crt" \
 	--controller-ca "$T/lscca.crt" --controller-name wlc1 >"$T/wtp_dtls_mic.log" 2>&1 &
@@ -208,9 +210,9 @@ acrc=$?
 kill "$wpid" 2>/dev/null
 if [ $acrc = 0 ] && grep -q "^handshake done cert=MIC mac=$MAC" "$T/ac.err" &&
    grep -q "^join inside DTLS mac=$MAC cert=MIC" "$T/ac.err" &&
-   grep -q "^run cert=MIC" "$T/ac.err" &&
+   grep -q "^run cert=MIC" "$T/ac.err" && grep -q "^dropped DTLS datagram 1" "$T/ac.err" &&
    grep -q "joined with its MIC" "$T/wtp_dtls_mic.log"; then
-	ok "wtp_dtls_mic: $(grep '^handshake done' "$T/ac.err")"
+	ok "wtp_dtls_mic: $(grep '^handshake done' "$T/ac.err"), its first ClientHello lost and sent again"
 else
 	not_ok "wtp_dtls_mic: dtls_ac exit $acrc: $(tr '\n' ' ' <"$T/ac.err") / $(tail -n 2 "$T/wtp_dtls_mic.log" | tr '\n' ' ')"
 fi

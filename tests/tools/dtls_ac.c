@@ -15,12 +15,15 @@
  * in clear text; any other clear-text message is refused and counted.
  *
  *   dtls_ac --port P --cert C --key K [--lsc-ca F] [--mic-ca F]
- *           [--keylog F] [--dtls10] [--exit-after N] [--timeout S]
+ *           [--keylog F] [--dtls10] [--drop-dtls N] [--exit-after N]
+ *           [--timeout S]
  *
  * --lsc-ca F     the LSC CA (then the certificates above it) for the verdict
  * --mic-ca F     the manufacturer CAs the verdict accepts MICs from
  * --dtls10       be a DTLS 1.0-only server (plain OpenSSL, @SECLEVEL=0),
  *                which a DTLS 1.2 client must refuse
+ * --drop-dtls N  drop each AP's first N DTLS datagrams, as a lossy link
+ *                would: the AP's retransmission timer must bring them again
  * --exit-after N exit 0 once N APs reached Run through DTLS
  *
  * One line on stderr per event ("listening on", "handshake", "refused",
@@ -66,11 +69,12 @@ struct peer {
 	struct capwap_reasm *reasm;
 	int frags;			/* of the message being reassembled */
 	size_t largest;			/* datagram received */
+	int dropped;			/* DTLS datagrams, of --drop-dtls */
 	bool run;
 };
 
 static struct {
-	int port, exit_after, timeout;
+	int port, exit_after, timeout, drop;
 	const char *cert, *key, *lsc_ca, *mic_ca, *keylog;
 	bool dtls10;
 } opt = { .timeout = 60 };
@@ -582,7 +586,8 @@ static int timers(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: dtls_ac --port P --cert C --key K [--lsc-ca F] [--mic-ca F]\n"
-		"               [--keylog F] [--dtls10] [--exit-after N] [--timeout S]\n");
+		"               [--keylog F] [--dtls10] [--drop-dtls N] [--exit-after N]\n"
+		"               [--timeout S]\n");
 	exit(2);
 }
 
@@ -593,7 +598,8 @@ static void parse(int argc, char **argv)
 		{ "key", 1, NULL, 'k' }, { "lsc-ca", 1, NULL, 'l' },
 		{ "mic-ca", 1, NULL, 'm' }, { "keylog", 1, NULL, 'K' },
 		{ "dtls10", 0, NULL, '0' }, { "exit-after", 1, NULL, 'x' },
-		{ "timeout", 1, NULL, 't' }, { NULL, 0, NULL, 0 },
+		{ "timeout", 1, NULL, 't' }, { "drop-dtls", 1, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -608,6 +614,7 @@ static void parse(int argc, char **argv)
 		case '0': opt.dtls10 = true; break;
 		case 'x': opt.exit_after = atoi(optarg); break;
 		case 't': opt.timeout = atoi(optarg); break;
+		case 'd': opt.drop = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -645,8 +652,12 @@ int main(int argc, char **argv)
 			continue;
 		if ((size_t)n > p->largest)
 			p->largest = n;
-		if (capwap_dtls_parse_header(d, n) < 0)
+		if (capwap_dtls_parse_header(d, n) < 0) {
 			on_capwap(p, d, n, false);
+		} else if (p->dropped < opt.drop) {
+			p->dropped++;
+			fprintf(stderr, "dropped DTLS datagram %d\n", p->dropped);
+		}
 		else if (opt.dtls10)
 			on_dtls10(p, d, n);
 		else
