@@ -270,6 +270,8 @@ int wtp_dtls_setup(struct wtp_sim *sim, const struct wtp_dtls_opts *o)
 				o->controller_ca);
 			goto fail;
 		}
+	} else {
+		lsc_warn("no --controller-ca: an AP without an LSC has nothing to verify the controller against, and its handshakes fail");
 	}
 	if (o->controller_name) {
 		d->controller_name = strdup(o->controller_name);
