@@ -278,7 +278,7 @@ struct summary {
 	int fell_back;		/* APs that fell back at least once */
 	uint64_t retransmits, duplicates, malformed;
 	/* DTLS: handshakes completed, and the AP side's CPU for each. */
-	uint64_t handshakes, clear_dropped;
+	uint64_t handshakes, dtls_failed, clear_dropped;
 	double dtls_cpu_ms_each;
 };
 
@@ -299,6 +299,7 @@ static void summarize(struct fleet *f, struct summary *s)
 		s->duplicates += ap->duplicates;
 		s->malformed += ap->malformed;
 		s->handshakes += ap->handshakes;
+		s->dtls_failed += ap->dtls_failures;
 		s->clear_dropped += ap->clear_dropped;
 		dtls_ns += ap->dtls_cpu_ns;
 		s->fell_back += ap->fallbacks > 0;
@@ -392,6 +393,7 @@ static void print_json(const struct summary *s, int n)
 	json_object_object_add(o, "duplicates", json_object_new_uint64(s->duplicates));
 	json_object_object_add(o, "malformed", json_object_new_uint64(s->malformed));
 	json_object_object_add(o, "dtls_handshakes", json_object_new_uint64(s->handshakes));
+	json_object_object_add(o, "dtls_failed", json_object_new_uint64(s->dtls_failed));
 	json_object_object_add(o, "clear_dropped", json_object_new_uint64(s->clear_dropped));
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 			JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -422,10 +424,11 @@ static void print_text(const struct summary *s, int n)
 		(unsigned long long)s->retransmits,
 		(unsigned long long)s->duplicates,
 		(unsigned long long)s->malformed);
-	if (s->handshakes || s->clear_dropped)
+	if (s->handshakes || s->dtls_failed || s->clear_dropped)
 		fprintf(stderr,
-			"DTLS: %llu handshakes, %.2f ms of AP-side CPU each; clear-text messages dropped %llu\n",
+			"DTLS: %llu handshakes, %.2f ms of AP-side CPU each, %llu failed; clear-text messages dropped %llu\n",
 			(unsigned long long)s->handshakes, s->dtls_cpu_ms_each,
+			(unsigned long long)s->dtls_failed,
 			(unsigned long long)s->clear_dropped);
 }
 

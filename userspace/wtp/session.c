@@ -510,6 +510,7 @@ void wtp_ap_dtls_done(struct wtp_ap *ap, bool ok)
 		return;
 	}
 	lsc_debug("%s: %s", ap->cn, ap->reason);
+	ap->dtls_failures++;
 	wtp_dtls_close(ap);
 	notify(ap, WTP_EV_DTLS_FAILED);
 	wtp_ap_restart(ap, (uint64_t)ap->discovery_interval * 1000);

@@ -165,6 +165,7 @@ struct wtp_ap {
 	uint64_t retransmitted, duplicates, malformed;
 	uint64_t clear_dropped;		/* clear-text control messages under DTLS */
 	uint64_t handshakes, dtls_cpu_ns;	/* completed; CPU in OpenSSL's handshake */
+	uint64_t dtls_failures;		/* handshakes that failed or timed out */
 };
 
 /* session.c */
