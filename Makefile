@@ -88,7 +88,8 @@ $(B)/lscd: $(call obj,$(LSCD_SRCS)) $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 $(B)/lscctl: $(call obj,$(LSCCTL_SRCS)) $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
-$(B)/lsc-wtp: $(call obj,$(WTP_SRCS)) $(B)/libcommon.a $(B)/libwire.a
+# lsc-wtp judges the controller's EKU and CN with lscd's own dtls_peer.c.
+$(B)/lsc-wtp: $(call obj,$(WTP_SRCS) userspace/lscd/dtls_peer.c) $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # Each unit test links what the programs link, minus their main()s.  Their
@@ -105,6 +106,13 @@ $(B)/tools/%: tests/tools/%.c $(B)/libcommon.a $(B)/libwire.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/tools -o $@ $< \
 		$(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lpthread -lm
+
+# The DTLS test controller runs lscd's real handshake engine, linked.
+DTLS_AC_OBJS = $(call obj,$(addprefix userspace/lscd/,dtls_engine.c dtls_keys.c dtls_peer.c))
+$(B)/tools/dtls_ac: tests/tools/dtls_ac.c $(DTLS_AC_OBJS) $(B)/libcommon.a $(B)/libwire.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/tools -Itests/unit -Iuserspace/lscd -o $@ $< \
+		$(DTLS_AC_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lm
 
 # lscd under AddressSanitizer, for the tests of what outlives a reload.
 ASAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer
