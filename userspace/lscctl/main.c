@@ -318,9 +318,9 @@ static bool say_kmsg;
 static void say(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(int prio, const char *fmt, ...)
 {
-	char line[512];
+	char line[512], rec[520];
 	va_list ap;
-	int fd;
+	int fd, n;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
@@ -329,10 +329,13 @@ static void say(int prio, const char *fmt, ...)
 		fprintf(stderr, "%s\n", line);
 	if (!say_kmsg)
 		return;
+	/* One write() is one record; dprintf() would seek, which kmsg refuses. */
+	n = snprintf(rec, sizeof(rec), "<%d>%s\n", prio, line);
 	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	dprintf(fd, "<%d>%s\n", prio, line);
+	if (write(fd, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1) < 0)
+		fprintf(stderr, "lscctl: /dev/kmsg: %s\n", strerror(errno));
 	close(fd);
 }
 
