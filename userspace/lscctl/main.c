@@ -42,7 +42,7 @@ struct step {
 
 struct plan {
 	struct step *steps;
-	int n;
+	int n, cap;
 	struct lscctl_out out;
 	void (*finish)(struct lscctl_out *o);	/* after the last reply */
 	char why[160];			/* what is wrong with the command line */
@@ -80,10 +80,14 @@ static struct nl_msg *add_step(struct plan *p, uint8_t cmd, int flags,
 	struct lsc_genl unresolved = { .family = 0 };
 	struct step *s;
 
-	s = realloc(p->steps, (p->n + 1) * sizeof(*s));
-	if (!s)
-		return NULL;
-	p->steps = s;
+	/* A saved provision list is thousands of steps: grow by doubling. */
+	if (p->n == p->cap) {
+		s = realloc(p->steps, (p->cap ? 2 * p->cap : 8) * sizeof(*s));
+		if (!s)
+			return NULL;
+		p->steps = s;
+		p->cap = p->cap ? 2 * p->cap : 8;
+	}
 	s = &p->steps[p->n];
 	memset(s, 0, sizeof(*s));
 	s->msg = lsc_genl_msg(&unresolved, cmd, flags);
