@@ -355,11 +355,20 @@ static int save_running(struct lsc_genl *g)
 	const char *path = lsc_saved_path();
 	unsigned int size;
 	struct nl_msg *msg;
-	int ret;
+	int lock, ret;
 
+	/* Read back under the lock: the last to write read after every change. */
+	lock = lsc_saved_lock(path);
+	if (lock < 0) {
+		fprintf(stderr, "lscctl config: in force but not saved: %s: %s\n", path,
+			strerror(-lock));
+		return lock;
+	}
 	msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_GET_CONFIG, 0);
-	if (!msg)
+	if (!msg) {
+		close(lock);
 		return -ENOMEM;
+	}
 	ret = lsc_genl_call(g, msg, config_reply, &running);
 	if (ret) {
 		fprintf(stderr, "lscctl config: the running settings could not be read to save them: %s\n",
@@ -378,6 +387,7 @@ static int save_running(struct lsc_genl *g)
 		fprintf(stderr, "lscctl config: in force but not saved: %s: %s\n", path,
 			strerror(-ret));
 out:
+	close(lock);
 	lsc_saved_free(&running);
 	return ret;
 }

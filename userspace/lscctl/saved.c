@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "mac.h"
@@ -656,26 +659,46 @@ int lsc_saved_read(const char *path, struct lsc_saved *s,
 	return ret;
 }
 
+int lsc_saved_lock(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int fd;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	/* The directory make install creates, for a system where it did not run. */
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		fd = -errno;
+		goto out;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		fd = -errno;
+		goto out;
+	}
+	if (flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		fd = -errno;
+	}
+out:
+	free(dir);
+	return fd;
+}
+
 int lsc_saved_write(const char *path, const struct lsc_saved *s)
 {
-	char *text = lsc_saved_format(s), *dir, *slash;
+	char *text = lsc_saved_format(s);
 	int ret;
 
 	if (!text)
 		return -ENOMEM;
-	/*
-	 * The directory make install creates, for a system where it did not
-	 * run; when this fails, the write below says why.
-	 */
-	dir = strdup(path);
-	if (dir) {
-		slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			(void)mkdir(dir, 0700);
-		}
-		free(dir);
-	}
 	ret = lsc_write_file_atomic(path, text, strlen(text), 0644);
 	free(text);
 	return ret;

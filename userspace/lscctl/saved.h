@@ -90,6 +90,12 @@ unsigned int lsc_saved_diff(const struct lsc_saved *a, const struct lsc_saved *b
 /* Reads path: 0, a negative errno, or the count of wrong lines. */
 int lsc_saved_read(const char *path, struct lsc_saved *s,
 		   lsc_saved_error_fn err, void *arg);
+/*
+ * Serialises savers: an exclusive flock(2) on path's directory (created
+ * 0700 when missing), so that two "lscctl config" at once cannot leave
+ * the older read-back last.  Returns the fd to close(), or a negative errno.
+ */
+int lsc_saved_lock(const char *path);
 /* Replaces path with s atomically (lsc_write_file_atomic, mode 0644). */
 int lsc_saved_write(const char *path, const struct lsc_saved *s);
 
