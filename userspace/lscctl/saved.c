@@ -109,6 +109,9 @@ static int set_provlist(struct lsc_saved *s, int argc, char **argv,
 	for (i = 2; i < argc; i++) {
 		if (lsc_mac_parse(argv[i], mac))
 			return why_is(why, size, "'%s' is not a MAC address", argv[i]);
+		/* The module's own rule, told here where the line is known. */
+		if ((mac[0] & 1) || !memcmp(mac, "\0\0\0\0\0\0", CAPWAP_LSC_MAC_LEN))
+			return why_is(why, size, "%s: not a unicast MAC", argv[i]);
 		if (has_mac(s, mac)) {
 			lsc_mac_format(canon, mac);
 			return why_is(why, size, "%s is on the provision list already", canon);
