@@ -48,6 +48,7 @@ struct plan {
 	char why[160];			/* what is wrong with the command line */
 	int done;			/* requests the module carried out */
 	bool save;			/* save the running settings afterwards */
+	bool no_kmsg;			/* apply-saved: stderr alone */
 	const char *saved_cmd;		/* "show-saved", "apply-saved", "save" */
 };
 
@@ -273,9 +274,12 @@ static int parse_config(struct plan *p, int argc, char **argv)
 	argv++;
 	if (!strcmp(argv[0], "show-saved") || !strcmp(argv[0], "apply-saved") ||
 	    !strcmp(argv[0], "save")) {
-		if (argc != 1)
-			return bad(p, "'%s' after config %s", argv[1], argv[0]);
 		p->saved_cmd = argv[0];
+		if (argc == 2 && !strcmp(argv[0], "apply-saved") &&
+		    !strcmp(argv[1], "--no-kmsg"))
+			p->no_kmsg = true;
+		else if (argc != 1)
+			return bad(p, "'%s' after config %s", argv[1], argv[0]);
 		p->save = !strcmp(argv[0], "save");
 		return 0;
 	}
@@ -431,7 +435,7 @@ static int plan_apply(struct plan *p, struct lsc_saved *s)
 	size_t i;
 	int ret;
 
-	say_kmsg = true;
+	say_kmsg = !p->no_kmsg;
 	ret = lsc_saved_read(e.path, s, file_error, &e);
 	if (ret == -ENOENT)
 		return 1;
@@ -533,7 +537,7 @@ static const struct subcommand subcommands[] = {
 	  "  config vendor-id ID                  enterprise number of the LSC payloads\n"
 	  "  config show-saved                    the saved configuration (-j: as JSON)\n"
 	  "  config save                          save the running settings\n"
-	  "  config apply-saved                   apply the saved configuration (module load)" },
+	  "  config apply-saved [--no-kmsg]       apply the saved configuration (module load)" },
 	{ "renew", parse_renew,
 	  "renew MAC|all                        provision a new LSC now" },
 };
