@@ -121,8 +121,10 @@ static const char *bad_lines_numbered(void)
 		"provision-list add 00-11-22-33-44-55\n"	/* 9: twice */
 		"provision-list del 00:11:22:33:44:77\n"	/* 10 */
 		"dtls suites all\n"		/* 11: not a setting (yet) */
-		"provision-list add 01:00:5e:00:00:01\n";	/* 12: multicast */
-	static const unsigned int want[] = { 3, 5, 6, 7, 9, 10, 11, 12 };
+		"provision-list add 01:00:5e:00:00:01\n"	/* 12: multicast */
+		"validity 30\n"
+		"subject \"O=a\\x00b\"\n";		/* 14: a NUL */
+	static const unsigned int want[] = { 3, 5, 6, 7, 9, 10, 11, 12, 14 };
 	struct errs e = { 0 };
 	struct lsc_saved s;
 	size_t i;
@@ -130,8 +132,8 @@ static const char *bad_lines_numbered(void)
 
 	ret = lsc_saved_parse(text, &s, collect, &e);
 	lsc_saved_free(&s);
-	CHECK(ret == 8 && e.n == 8, "%d wrong lines reported, %d told", ret, e.n);
-	for (i = 0; i < 8; i++)
+	CHECK(ret == 9 && e.n == 9, "%d wrong lines reported, %d told", ret, e.n);
+	for (i = 0; i < 9; i++)
 		CHECK(e.line[i] == want[i], "error %zu on line %u, not %u: %s", i, e.line[i],
 		      want[i], e.why[i]);
 	CHECK(strstr(e.why[0], "not 'sometimes'"), "line 3: %s", e.why[0]);
@@ -139,6 +141,7 @@ static const char *bad_lines_numbered(void)
 	CHECK(strstr(e.why[3], "set already, on line 2"), "line 7: %s", e.why[3]);
 	CHECK(strstr(e.why[6], "unknown setting 'dtls'"), "line 11: %s", e.why[6]);
 	CHECK(strstr(e.why[7], "not a unicast MAC"), "line 12: %s", e.why[7]);
+	CHECK(strstr(e.why[8], "NUL"), "line 14: %s", e.why[8]);
 	return NULL;
 }
 

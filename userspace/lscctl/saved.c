@@ -363,7 +363,13 @@ static char *next_token(char **pos, const char **err)
 				   strchr("0123456789abcdefABCDEF", p[2]) && p[2]) {
 				char hex[3] = { p[1], p[2], 0 };
 
-				*out++ = (char)strtoul(hex, NULL, 16);
+				*out = (char)strtoul(hex, NULL, 16);
+				/* A value is a C string: a NUL would cut it short unseen. */
+				if (!*out) {
+					*err = "\\x00 in quotes: a value cannot hold a NUL";
+					return NULL;
+				}
+				out++;
 				p += 3;
 			} else {
 				*err = "in quotes, \\ is followed by \\, \" or xHH";
