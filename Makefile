@@ -26,8 +26,9 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDUNITDIR ?= /lib/systemd/system
 MODPROBEDIR ?= /lib/modprobe.d
-BASHCOMPDIR ?= $(or $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null),\
-	/usr/share/bash-completion/completions)
+# bash-completion looks under each of XDG_DATA_DIRS (/usr/local/share
+# among them), so the completions follow PREFIX.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 B := build
