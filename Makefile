@@ -7,6 +7,7 @@
 # make fuzz            the wire-code fuzzer over its corpus, bounded time
 # make bench           benchmarks (ratios against named baselines)
 # make install         programs, man pages, systemd unit, modprobe.d example,
+#                      modprobe.d hook applying the saved configuration,
 #                      bash completion
 # make dkms-install    register, build and install the module through DKMS
 # make style           checkpatch.pl over the module and the UAPI header
@@ -24,6 +25,7 @@ SBINDIR ?= $(PREFIX)/sbin
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDUNITDIR ?= /lib/systemd/system
+MODPROBEDIR ?= /lib/modprobe.d
 # bash-completion looks under each of XDG_DATA_DIRS (/usr/local/share
 # among them), so the completions follow PREFIX.
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -155,6 +157,11 @@ install: userspace
 	ln -sf lscctl $(DESTDIR)$(BASHCOMPDIR)/lsc-wtp
 	install -D -m 0644 dist/capwap-lsc.modprobe.conf \
 		$(DESTDIR)/etc/modprobe.d/capwap-lsc.conf.example
+	# The hook that applies the saved configuration as the module loads.
+	install -d $(DESTDIR)$(MODPROBEDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|' dist/capwap-lsc-startup.modprobe.conf > \
+		$(DESTDIR)$(MODPROBEDIR)/capwap-lsc-startup.conf
+	chmod 0644 $(DESTDIR)$(MODPROBEDIR)/capwap-lsc-startup.conf
 	# Challenges and keys' whereabouts: readable by root alone.  An
 	# lscd.conf the operator has is never replaced.
 	install -d -m 0700 $(DESTDIR)/etc/capwap-lsc

@@ -105,7 +105,7 @@ mkdir -p "$tmp/glob" && touch "$tmp/glob/a" "$tmp/glob/e" "$tmp/glob/p"
 COMPLETE_IN=$tmp/glob offers "lscctl show stats, among files a, e, p" "--prometheus" lscctl show stats ""
 COMPLETE_IN=$tmp/glob SHOPT=nullglob offers "lscctl show, among files a, e, p, nullglob" \
 	"ap ap-provision aps stats summary" lscctl show ""
-all_options "lscctl" 5 lscctl show stats , monitor
+all_options "lscctl" 5 lscctl show stats , config apply-saved , monitor
 all_options "lsc-wtp" 20 lsc-wtp
 all_options "lscd" 10 lscd
 n=0

@@ -200,8 +200,7 @@ static struct json_object *controller_json(struct nlattr *nest)
 	return o;
 }
 
-/* An aggregate the module shows in sysfs only; false when unreadable. */
-static bool sysfs_uint(const char *name, unsigned int *v)
+bool lscctl_sysfs_uint(const char *name, unsigned int *v)
 {
 	char path[128];
 	FILE *f;
@@ -214,6 +213,94 @@ static bool sysfs_uint(const char *name, unsigned int *v)
 	ok = fscanf(f, "%u", v) == 1;
 	fclose(f);
 	return ok;
+}
+
+/* How the saved file stands against the running settings. */
+struct saved_view {
+	const char *path;
+	const char *state;	/* same, differs, absent, invalid, unreadable */
+	unsigned int diff;	/* 1 << enum lsc_saved_setting */
+	char error[320];	/* the first wrong line, or why it is unreadable */
+};
+
+static void first_error(void *arg, unsigned int line, const char *why)
+{
+	struct saved_view *v = arg;
+
+	if (!v->error[0])
+		snprintf(v->error, sizeof(v->error), "%s:%u: %s", v->path, line, why);
+}
+
+static void saved_compare(struct nlattr **a, struct saved_view *v)
+{
+	struct lsc_saved running, saved;
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	v->path = lsc_saved_path();
+	ret = lsc_saved_read(v->path, &saved, first_error, v);
+	if (ret == -ENOENT) {
+		v->state = "absent";
+	} else if (ret < 0) {
+		v->state = "unreadable";
+		snprintf(v->error, sizeof(v->error), "%s: %s", v->path, strerror(-ret));
+	} else if (ret > 0) {
+		v->state = "invalid";
+	} else if (lsc_saved_from_config(&running, a)) {
+		v->state = "unreadable";
+		snprintf(v->error, sizeof(v->error), "%s", strerror(ENOMEM));
+	} else {
+		v->diff = lsc_saved_diff(&running, &saved);
+		v->state = v->diff ? "differs" : "same";
+		lsc_saved_free(&running);
+	}
+	lsc_saved_free(&saved);
+}
+
+static void print_saved(struct nlattr **a)
+{
+	struct saved_view v;
+	char buf[512];
+	size_t used;
+	int i;
+
+	saved_compare(a, &v);
+	if (!strcmp(v.state, "same")) {
+		snprintf(buf, sizeof(buf), "Same as running (%s)", v.path);
+	} else if (!strcmp(v.state, "differs")) {
+		used = snprintf(buf, sizeof(buf), "Differs from running:");
+		for (i = 0; i < LSC_SAVED_N && used < sizeof(buf); i++)
+			if (v.diff & 1u << i)
+				used += snprintf(buf + used, sizeof(buf) - used, " %s",
+						 lsc_saved_name(i));
+		if (used < sizeof(buf))
+			snprintf(buf + used, sizeof(buf) - used, " (%s)", v.path);
+	} else if (!strcmp(v.state, "absent")) {
+		snprintf(buf, sizeof(buf), "None (%s)", v.path);
+	} else {
+		snprintf(buf, sizeof(buf), "Not usable: %s", v.error);
+	}
+	print_row("Saved configuration", buf);
+}
+
+static struct json_object *saved_summary_json(struct nlattr **a)
+{
+	struct json_object *o = json_object_new_object(), *d;
+	struct saved_view v;
+	int i;
+
+	if (!o)
+		return NULL;
+	saved_compare(a, &v);
+	json_object_object_add(o, "file", json_object_new_string(v.path));
+	json_object_object_add(o, "state", json_object_new_string(v.state));
+	d = json_object_new_array();
+	for (i = 0; d && i < LSC_SAVED_N; i++)
+		if (v.diff & 1u << i)
+			json_object_array_add(d, json_object_new_string(lsc_saved_name(i)));
+	json_object_object_add(o, "differs", d);
+	json_object_object_add(o, "error", v.error[0] ? json_object_new_string(v.error) : NULL);
+	return o;
 }
 
 static void summary_text(struct nlattr **a)
@@ -273,8 +360,8 @@ static void summary_text(struct nlattr **a)
 			snprintf(buf, sizeof(buf), "unlimited, never fall back");
 		print_row("Provisioning attempts", buf);
 	}
-	if (sysfs_uint("requests", &pending) &&
-	    sysfs_uint("max_pending_requests", &max_pending)) {
+	if (lscctl_sysfs_uint("requests", &pending) &&
+	    lscctl_sysfs_uint("max_pending_requests", &max_pending)) {
 		snprintf(buf, sizeof(buf), "%u of at most %u", pending,
 			 max_pending);
 		print_row("Certificate requests pending", buf);
@@ -289,6 +376,7 @@ static void summary_text(struct nlattr **a)
 		snprintf(buf, sizeof(buf), "%u", nla_get_u32(a[CAPWAP_LSC_A_VENDOR_ID]));
 		print_row("LSC payload vendor id", buf);
 	}
+	print_saved(a);
 }
 
 static struct json_object *provision_list_json(struct nlattr *list)
@@ -339,13 +427,51 @@ static void summary_json(struct json_object *o, struct nlattr **a)
 	j_add(o, "validity_days", J_U32(a[CAPWAP_LSC_A_VALIDITY_DAYS]));
 	j_add(o, "max_attempts", J_U8(a[CAPWAP_LSC_A_MAX_ATTEMPTS]));
 	j_add(o, "requests_pending",
-	      sysfs_uint("requests", &v) ? json_object_new_int64(v) : NULL);
+	      lscctl_sysfs_uint("requests", &v) ? json_object_new_int64(v) : NULL);
 	j_add(o, "max_pending_requests",
-	      sysfs_uint("max_pending_requests", &v) ? json_object_new_int64(v) : NULL);
+	      lscctl_sysfs_uint("max_pending_requests", &v) ? json_object_new_int64(v) : NULL);
 	j_add(o, "version", a[CAPWAP_LSC_A_VERSION] ?
 	      j_str(nla_get_string(a[CAPWAP_LSC_A_VERSION])) : NULL);
 	j_add(o, "port", J_U16(a[CAPWAP_LSC_A_PORT]));
 	j_add(o, "vendor_id", J_U32(a[CAPWAP_LSC_A_VENDOR_ID]));
+	j_add(o, "saved", saved_summary_json(a));
+}
+
+struct json_object *lscctl_saved_json(const struct lsc_saved *s)
+{
+	struct json_object *o = json_object_new_object(), *sub, *list;
+	char mac[LSC_MAC_STR_LEN];
+	size_t i;
+	int f;
+
+	if (!o)
+		return NULL;
+	j_add(o, "lsc_enabled", s->has & 1u << LSC_SAVED_LSC ?
+	      json_object_new_boolean(s->lsc_enabled) : NULL);
+	j_add(o, "provision_mode", s->has & 1u << LSC_SAVED_PROVISION ?
+	      json_object_new_string(lsc_provision_mode_name(s->provision_mode)) : NULL);
+	list = json_object_new_array();
+	for (i = 0; list && i < s->n_macs; i++) {
+		lsc_mac_format(mac, s->macs[i]);
+		json_object_array_add(list, json_object_new_string(mac));
+	}
+	j_add(o, "provision_list", list);
+	sub = json_object_new_object();
+	for (f = 1; sub && f <= CAPWAP_LSC_SUBJ_A_MAX; f++)
+		if (s->subject[f][0])
+			j_add(sub, lsc_subject_field_name(f), json_object_new_string(s->subject[f]));
+	j_add(o, "subject", s->has & 1u << LSC_SAVED_SUBJECT ? sub : (json_object_put(sub), NULL));
+	j_add(o, "key_type", s->has & 1u << LSC_SAVED_KEY ?
+	      json_object_new_string(lsc_key_type_name(s->key_type)) : NULL);
+	j_add(o, "key_bits", s->has & 1u << LSC_SAVED_KEY ?
+	      json_object_new_int(s->key_bits) : NULL);
+	j_add(o, "validity_days", s->has & 1u << LSC_SAVED_VALIDITY ?
+	      json_object_new_int64(s->validity_days) : NULL);
+	j_add(o, "max_attempts", s->has & 1u << LSC_SAVED_ATTEMPTS ?
+	      json_object_new_int(s->max_attempts) : NULL);
+	j_add(o, "vendor_id", s->has & 1u << LSC_SAVED_VENDOR_ID ?
+	      json_object_new_int64(s->vendor_id) : NULL);
+	return o;
 }
 
 int lscctl_summary_reply(struct nlattr **a, void *arg)
