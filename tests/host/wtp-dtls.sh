@@ -20,7 +20,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 15
+plan 21
 need tshark tshark
 need dumpcap wireshark-common
 need text2pcap wireshark-common
@@ -40,18 +40,28 @@ MAC=f8:66:f2:67:57:7e
 PORT=5246
 
 # ---- A PKI made here -------------------------------------------------------
-# ca NAME CN; leaf NAME CA CN [EXTENSION LINE] [rsa]
+# ca NAME CN; leaf NAME CA CN [EXTENSION LINE] [rsa|rsa1024|sha1]; subca NAME CA CN
 ca() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-subj "/CN=$2" -keyout "$T/$1.key" -out "$T/$1.crt" -days 30 2>/dev/null
 }
 leaf() {
 	local alg=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
+	local md=-sha256
 	[ "${5:-}" = rsa ] && alg=(-newkey rsa:2048)
+	[ "${5:-}" = rsa1024 ] && alg=(-newkey rsa:1024)
+	[ "${5:-}" = sha1 ] && md=-sha1
 	openssl req -new "${alg[@]}" -nodes -subj "/CN=$3" -keyout "$T/$1.key" \
 		-out "$T/$1.csr" 2>/dev/null &&
 	printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n%s\n' \
 		"${4:-}" >"$T/$1.ext" &&
+	openssl x509 -req -in "$T/$1.csr" -CA "$T/$2.crt" -CAkey "$T/$2.key" \
+		-CAcreateserial -days "${DAYS:-30}" $md -extfile "$T/$1.ext" -out "$T/$1.crt" 2>/dev/null
+}
+subca() {
+	DAYS=30 leaf "$1" "$2" "$3" "basicConstraints=critical,CA:TRUE
+keyUsage=critical,keyCertSign,cRLSign" &&
+	sed -i '/^basicConstraints=CA:FALSE$/d; /^keyUsage=digitalSignature/d' "$T/$1.ext" &&
 	openssl x509 -req -in "$T/$1.csr" -CA "$T/$2.crt" -CAkey "$T/$2.key" \
 		-CAcreateserial -days 30 -extfile "$T/$1.ext" -out "$T/$1.crt" 2>/dev/null
 }
@@ -60,6 +70,17 @@ if ca lscca "LSC CA" && ca mfg "Manufacturer CA" && ca evil "LSC CA" &&
    leaf ctlrsa lscca wlc1 "" rsa &&
    leaf evilctl evil wlc1 &&
    leaf apctl lscca CAP3G1-0011223344ff &&
+   leaf apdot lscca CAP.3G1-0011223344ff &&
+   leaf weak lscca wlc1 "" rsa1024 &&
+   leaf sha1 lscca wlc1 "" sha1 &&
+   ca root "Enterprise Root" && subca ica root "LSC Issuing CA" &&
+   subca sib root "Web Server CA" &&
+   leaf sibctl sib wlc1 "extendedKeyUsage=serverAuth" &&
+   leaf ctl2 ica wlc1 "extendedKeyUsage=serverAuth" &&
+   leaf lsc2 ica CAP3G1-f866f267577e "extendedKeyUsage=clientAuth" &&
+   mkdir -p "$T/lsc2ap" && cp "$T/lsc2.key" "$T/lsc2ap/lsc.key" &&
+   cp "$T/lsc2.crt" "$T/lsc2ap/lsc.crt" && cat "$T/ica.crt" "$T/root.crt" >"$T/lsc2ap/lsc-ca.pem" &&
+   cat "$T/ica.crt" "$T/root.crt" >"$T/ica-chain.pem" &&
    leaf lsc lscca CAP3G1-f866f267577e "extendedKeyUsage=clientAuth" &&
    leaf mic mfg AIR-AP3G1-K9-f866f267577e &&
    leaf bigmic mfg AIR-AP3G1-K9-f866f267577e "subjectAltName=$(seq -f 'DNS:padding-%02g.example.net' -s , 1 40)" rsa &&
@@ -78,7 +99,8 @@ start_ac() {
 	local cert=$1
 	shift
 	: >"$T/ac.err"
-	$bg_ns $ac --port $PORT --cert "$T/$cert.crt" --key "$T/$cert.key" \
+	# shellcheck disable=SC2086 # AC_ENV: VAR=VALUE words for dtls_ac alone
+	$bg_ns env ${AC_ENV:-} $ac --port $PORT --cert "$T/$cert.crt" --key "$T/$cert.key" \
 		--lsc-ca "$T/lscca.crt" --mic-ca "$T/mfg.crt" --timeout 60 "$@" \
 		2>"$T/ac.err" &
 	acpid=$!
@@ -97,14 +119,16 @@ wtp() {
 	shift 2
 	in_ns timeout 30 $wtp --dtls --ac 127.0.0.1:$PORT --mac $MAC --model AP3G1 \
 		--serial FTX1433K60R --state-dir "$T/$dir" --mic-key "$T/mic.key" \
-		--mic-cert "$T/mic.crt" "$@" >"$T/$name.log" 2>&1
+		--mic-cert "$T/mic.crt" --controller-name wlc1 "$@" >"$T/$name.log" 2>&1
 }
 
-# expect_refusal NAME CERT TEXT [ARGS...]: the AP exits 1 saying TEXT.
+# expect_refusal NAME CERT TEXT [ARGS...]: the AP exits 1 saying TEXT
+# ($AC_ARGS: words for dtls_ac).
 expect_refusal() {
 	local name=$1 cert=$2 text=$3 rc
 	shift 3
-	start_ac "$cert"
+	# shellcheck disable=SC2086
+	start_ac "$cert" ${AC_ARGS:-}
 	wtp "$name" micap "$@"
 	rc=$?
 	stop_ac
@@ -152,10 +176,10 @@ fi
 touch "$T/open.txt"
 chmod 644 "$T/open.txt"
 ln -s "$T/open.txt" "$T/link.txt"
-out1=$(in_ns $wtp --dtls --keylog "$T/open.txt" --ac 127.0.0.1:$PORT --count 1 \
+out1=$(in_ns $wtp --dtls --controller-name wlc1 --keylog "$T/open.txt" --ac 127.0.0.1:$PORT --count 1 \
 	--state-dir "$T/kl1" --timeout 5 2>&1)
 rc1=$?
-out2=$(in_ns $wtp --dtls --keylog "$T/link.txt" --ac 127.0.0.1:$PORT --count 1 \
+out2=$(in_ns $wtp --dtls --controller-name wlc1 --keylog "$T/link.txt" --ac 127.0.0.1:$PORT --count 1 \
 	--state-dir "$T/kl2" --timeout 5 2>&1)
 rc2=$?
 if [ $rc1 != 0 ] && [[ $out1 == *"--keylog $T/open.txt: not a regular file of ours that only we can read"* ]] &&
@@ -224,7 +248,7 @@ fi
 start_ac ctl --exit-after 1
 $bg_ns $wtp --dtls --ac 127.0.0.1:$PORT --mac $MAC --model AP3G1 --serial FTX1433K60R \
 	--state-dir "$T/bigap" --mic-key "$T/bigmic.key" --mic-cert "$T/bigmic.crt" \
-	--controller-ca "$T/lscca.crt" >"$T/wtp_dtls_mtu.log" 2>&1 &
+	--controller-ca "$T/lscca.crt" --controller-name wlc1 >"$T/wtp_dtls_mtu.log" 2>&1 &
 wpid=$!
 pids+=("$wpid")
 wait "$acpid"
@@ -251,8 +275,42 @@ expect_refusal wtp_dtls_wrong_name ctl "does not name the controller wlc2" \
 expect_refusal wtp_dtls_no_controller_ca ctl "was given no controller CA"
 # The LSC's CA is the anchor once the AP holds one: the controller CA
 # file given alongside does not widen it.
-expect_refusal wtp_dtls_lsc_wrong_ca evilctl "does not chain to the AP's LSC CA" \
+expect_refusal wtp_dtls_lsc_wrong_ca evilctl "does not chain to the CA that issued the AP's LSC" \
 	--controller-ca "$T/evil.crt" --state-dir "$T/lscap"
+# An AP's LSC whose model made its CN name no AP (CAP.3G1-..., no EKU):
+# the controller is named, not guessed from what the CN is not.
+expect_refusal wtp_dtls_ap_lsc_dotted_model apdot "does not name the controller wlc1" \
+	--state-dir "$T/lscap"
+# Root -> {issuing CA, sibling CA}: the LSC came with the issuing CA and
+# the root, and a controller certificate of the sibling CA is foreign.
+AC_ARGS="--chain $T/sib.crt --lsc-ca $T/ica-chain.pem" expect_refusal wtp_dtls_sibling_ca sibctl \
+	"does not chain to the CA that issued the AP's LSC" --state-dir "$T/lsc2ap"
+# Below the security level: an RSA-1024 key, a SHA-1 signature.  dtls_ac
+# is let load them (OPENSSL_CONF at level 0); the AP stays at 2.
+printf 'openssl_conf = c\n[c]\nssl_conf = s\n[s]\nsystem_default = d\n[d]\nCipherString = DEFAULT:@SECLEVEL=0\n' >"$T/level0.cnf"
+# The same hierarchy's issuing CA vouches for its own controller.
+start_ac ctl2 --chain "$T/ica.crt" --lsc-ca "$T/ica-chain.pem" --exit-after 1
+wtp wtp_dtls_issuing_ca lsc2ap
+rc=$?
+wait "$acpid"
+if [ $rc = 0 ] && grep -q "^run cert=LSC" "$T/ac.err"; then
+	ok "wtp_dtls_issuing_ca: the controller of the CA that issued the LSC is accepted"
+else
+	not_ok "wtp_dtls_issuing_ca: exit $rc: $(tail -n 2 "$T/wtp_dtls_issuing_ca.log" | tr '\n' ' ') / $(tr '\n' ' ' <"$T/ac.err")"
+fi
+# Without a controller name there is no telling the controller from an AP.
+out=$(in_ns $wtp --dtls --ac 127.0.0.1:$PORT --count 1 --state-dir "$T/noname" \
+	--timeout 5 2>&1)
+rc=$?
+if [ $rc != 0 ] && [[ $out == *"--dtls needs --controller-name"* ]]; then
+	ok "wtp_dtls_controller_name_required: exit $rc"
+else
+	not_ok "wtp_dtls_controller_name_required: exit $rc '$out'"
+fi
+AC_ENV="OPENSSL_CONF=$T/level0.cnf" expect_refusal wtp_dtls_rsa1024 weak "EE certificate key too weak" \
+	--state-dir "$T/lscap"
+AC_ENV="OPENSSL_CONF=$T/level0.cnf" expect_refusal wtp_dtls_sha1 sha1 "CA signature digest algorithm too weak" \
+	--state-dir "$T/lscap"
 
 # A DTLS 1.0-only server (RSA, so that a DTLS 1.0 suite exists): it sends
 # its DTLS 1.0 ServerHello, and the AP refuses it.
@@ -289,7 +347,7 @@ cp "$T/mfg.key" "$T/fleet/mfg-ca.key"
 cp "$T/mfg.crt" "$T/fleet/mfg-ca.crt"
 start_ac ctl --exit-after $N
 $bg_ns $wtp --dtls --ac 127.0.0.1:$PORT --count $N --state-dir "$T/fleet" \
-	--controller-ca "$T/lscca.crt" --json >"$T/fleet.json" 2>"$T/fleet.err" &
+	--controller-ca "$T/lscca.crt" --controller-name wlc1 --json >"$T/fleet.json" 2>"$T/fleet.err" &
 wpid=$!
 pids+=("$wpid")
 wait "$acpid"

@@ -14,10 +14,11 @@
  * window (kmod/wire_dtls.c) and EVP's AES-GCM.  Discovery is answered
  * in clear text; any other clear-text message is refused and counted.
  *
- *   dtls_ac --port P --cert C --key K [--lsc-ca F] [--mic-ca F]
+ *   dtls_ac --port P --cert C --key K [--chain F] [--lsc-ca F] [--mic-ca F]
  *           [--keylog F] [--dtls10] [--drop-dtls N] [--exit-after N]
  *           [--timeout S]
  *
+ * --chain F      the CA certificates sent after --cert
  * --lsc-ca F     the LSC CA (then the certificates above it) for the verdict
  * --mic-ca F     the manufacturer CAs the verdict accepts MICs from
  * --dtls10       be a DTLS 1.0-only server (plain OpenSSL, @SECLEVEL=0),
@@ -75,7 +76,7 @@ struct peer {
 
 static struct {
 	int port, exit_after, timeout, drop;
-	const char *cert, *key, *lsc_ca, *mic_ca, *keylog;
+	const char *cert, *key, *chain, *lsc_ca, *mic_ca, *keylog;
 	bool dtls10;
 } opt = { .timeout = 60 };
 
@@ -532,6 +533,8 @@ static void setup(void)
 	conf.policy = pol;
 	conf.creds[0].cert = read_cert(opt.cert);
 	conf.creds[0].key = read_key(opt.key);
+	if (opt.chain)
+		conf.creds[0].chain = read_certs(opt.chain);
 	conf.ncreds = 1;
 	conf.mtu = MTU;
 	/* Every simulated AP of a test fleet comes from 127.0.0.1. */
@@ -585,7 +588,7 @@ static int timers(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: dtls_ac --port P --cert C --key K [--lsc-ca F] [--mic-ca F]\n"
+	fprintf(stderr, "usage: dtls_ac --port P --cert C --key K [--chain F] [--lsc-ca F] [--mic-ca F]\n"
 		"               [--keylog F] [--dtls10] [--drop-dtls N] [--exit-after N]\n"
 		"               [--timeout S]\n");
 	exit(2);
@@ -599,6 +602,7 @@ static void parse(int argc, char **argv)
 		{ "mic-ca", 1, NULL, 'm' }, { "keylog", 1, NULL, 'K' },
 		{ "dtls10", 0, NULL, '0' }, { "exit-after", 1, NULL, 'x' },
 		{ "timeout", 1, NULL, 't' }, { "drop-dtls", 1, NULL, 'd' },
+		{ "chain", 1, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -608,6 +612,7 @@ static void parse(int argc, char **argv)
 		case 'p': opt.port = atoi(optarg); break;
 		case 'c': opt.cert = optarg; break;
 		case 'k': opt.key = optarg; break;
+		case 'C': opt.chain = optarg; break;
 		case 'l': opt.lsc_ca = optarg; break;
 		case 'm': opt.mic_ca = optarg; break;
 		case 'K': opt.keylog = optarg; break;

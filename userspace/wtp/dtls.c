@@ -10,18 +10,27 @@
  * the retransmission timer is the AP's own timer, set from
  * DTLSv1_get_timeout() and served by DTLSv1_handle_timeout().
  *
- * DTLS 1.2 only (RFC 8996 retired 1.0), no renegotiation, no tickets.
+ * DTLS 1.2 only (RFC 8996 retired 1.0), no renegotiation, no tickets,
+ * certificate suites only (no aNULL, no PSK: nothing skips the check).
  * The controller's certificate is judged here, not by OpenSSL's purpose
  * check (which would want serverAuth, while RFC 5415 gives the controller
  * id-kp-capwapAC):
- *   - it chains to the AP's trust anchors: the CA certificates installed
- *     with its LSC once it holds one, else the --controller-ca file;
+ *   - it chains to the AP's one trust anchor: once the AP holds an LSC,
+ *     the CA that issued that LSC (partial chain: not the root above it,
+ *     whose other CAs are foreign, docs/PROTOCOL.md 6.7); before, the
+ *     --controller-ca file's certificates;
+ *   - its chain meets the SSL security level (at least 2: no RSA-1024,
+ *     no SHA-1 signature), which a store context of our own would not
+ *     apply by itself;
  *   - it is no CA certificate, and its EKU passes lscd's own check for
  *     the AC role (lscd_dtls_eku_check(), docs/PROTOCOL.md 6.7);
- *   - its CN names no AP: the LSC CA signs every AP's LSC too, so a
- *     certificate whose CN is an AP's (a MAC in one of RFC 5415's or
- *     Cisco's forms) would let any provisioned AP pose as the controller;
- *   - with --controller-name, it names that controller (DNS SAN or CN).
+ *   - it names the controller, --controller-name, which --dtls requires
+ *     (X509_check_host(): a DNS SAN, else the CN): the LSC CA signs every
+ *     AP's LSC too, so only a positive identity tells the controller's
+ *     certificate from an AP's;
+ *   - its CN names no AP (a MAC in one of RFC 5415's or Cisco's forms),
+ *     a second line behind the name.
+ * Revocation is not checked (no CRL, no OCSP).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +61,9 @@
 	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" \
 	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
 	"AES128-SHA:DHE-RSA-AES128-SHA"
+
+/* lscd's own floor for the AP's chain (docs/PROTOCOL.md 6.7). */
+#define WTP_DTLS_MIN_LEVEL	2
 
 /* RFC 5415 section 4.7.22: WaitDTLS. */
 #define WTP_WAIT_DTLS_MS	60000
@@ -85,8 +97,9 @@ static int out_write(BIO *b, const char *data, int len)
 
 /* ---- The controller's certificate ------------------------------------ */
 
-static int chain_to(X509 *cert, STACK_OF(X509) *sent, STACK_OF(X509) *anchors,
-		    const char *what, char *why, size_t size)
+static int chain_to(SSL *ssl, X509 *cert, STACK_OF(X509) *sent,
+		    STACK_OF(X509) *anchors, const char *what, char *why,
+		    size_t size)
 {
 	X509_STORE *store = X509_STORE_new();
 	X509_STORE_CTX *xs = X509_STORE_CTX_new();
@@ -104,6 +117,9 @@ static int chain_to(X509 *cert, STACK_OF(X509) *sent, STACK_OF(X509) *anchors,
 		snprintf(why, size, "cannot check its chain");
 		goto out;
 	}
+	/* A context of our own: the SSL's security level is ours to apply. */
+	X509_VERIFY_PARAM_set_auth_level(X509_STORE_CTX_get0_param(xs),
+					 SSL_get_security_level(ssl));
 	ok = X509_verify_cert(xs) == 1;
 	if (!ok)
 		snprintf(why, size, "it does not chain to %s: %s", what,
@@ -115,8 +131,33 @@ out:
 	return ok;
 }
 
-static int judge(struct wtp_ap *ap, X509 *cert, STACK_OF(X509) *sent,
-		 char *why, size_t size)
+/*
+ * The CA that issued the AP's LSC, alone: the other certificates delivered
+ * with it (the root above it among them) are no anchors, or a sibling CA
+ * under the same root could vouch for a controller.
+ */
+static STACK_OF(X509) *lsc_issuer(struct wtp_ap *ap)
+{
+	STACK_OF(X509) *one = NULL;
+	int i;
+
+	for (i = 0; i < sk_X509_num(ap->lsc_cas); i++) {
+		X509 *ca = sk_X509_value(ap->lsc_cas, i);
+
+		if (X509_check_issued(ca, ap->lsc_cert) != X509_V_OK)
+			continue;
+		one = sk_X509_new_null();
+		if (one && !sk_X509_push(one, ca)) {
+			sk_X509_free(one);
+			one = NULL;
+		}
+		break;
+	}
+	return one;
+}
+
+static int judge(SSL *ssl, struct wtp_ap *ap, X509 *cert,
+		 STACK_OF(X509) *sent, char *why, size_t size)
 {
 	struct wtp_dtls_ctx *d = ap->sim->dtls;
 	uint8_t mac[CAPWAP_LSC_MAC_LEN];
@@ -127,11 +168,22 @@ static int judge(struct wtp_ap *ap, X509 *cert, STACK_OF(X509) *sent,
 		return 0;
 	}
 	if (ap->lsc_cert && ap->lsc_cas) {
-		if (!chain_to(cert, sent, ap->lsc_cas, "the AP's LSC CA", text,
-			      sizeof(text)))
+		STACK_OF(X509) *issuer = lsc_issuer(ap);
+		int ok;
+
+		if (!issuer) {
+			snprintf(text, sizeof(text),
+				 "the CA that issued the AP's LSC is not among the CA certificates installed with it");
+			goto refused;
+		}
+		ok = chain_to(ssl, cert, sent, issuer,
+			      "the CA that issued the AP's LSC", text,
+			      sizeof(text));
+		sk_X509_free(issuer);
+		if (!ok)
 			goto refused;
 	} else if (d->controller_cas) {
-		if (!chain_to(cert, sent, d->controller_cas,
+		if (!chain_to(ssl, cert, sent, d->controller_cas,
 			      "the controller CA file", text, sizeof(text)))
 			goto refused;
 	} else {
@@ -153,12 +205,12 @@ static int judge(struct wtp_ap *ap, X509 *cert, STACK_OF(X509) *sent,
 			 macs);
 		goto refused;
 	}
-	if (d->controller_name &&
-	    X509_check_host(cert, d->controller_name, 0, 0, NULL) != 1) {
+	if (X509_check_host(cert, d->controller_name, 0, 0, NULL) != 1) {
 		snprintf(text, sizeof(text), "it does not name the controller %s",
 			 d->controller_name);
 		goto refused;
 	}
+	ap->dtls_verified = true;
 	return 1;
 refused:
 	X509_NAME_oneline(X509_get_subject_name(cert), why, (int)size);
@@ -174,7 +226,7 @@ static int verify_controller(X509_STORE_CTX *xs, void *arg)
 	int ok;
 
 	(void)arg;
-	ok = judge(ap, X509_STORE_CTX_get0_cert(xs),
+	ok = judge(ssl, ap, X509_STORE_CTX_get0_cert(xs),
 		   X509_STORE_CTX_get0_untrusted(xs), ap->dtls_why,
 		   sizeof(ap->dtls_why));
 	X509_STORE_CTX_set_error(xs, ok ? X509_V_OK : X509_V_ERR_CERT_REJECTED);
@@ -236,9 +288,17 @@ static FILE *open_keylog(const char *path)
 
 int wtp_dtls_setup(struct wtp_sim *sim, const struct wtp_dtls_opts *o)
 {
-	struct wtp_dtls_ctx *d = calloc(1, sizeof(*d));
-	const char *suites = o->suites ? o->suites : WTP_DTLS_SUITES;
+	struct wtp_dtls_ctx *d;
 
+	/*
+	 * The LSC CA signs the APs' LSCs as well as the controller's: only
+	 * the controller's name tells its certificate from an AP's.
+	 */
+	if (!o->controller_name || !*o->controller_name) {
+		lsc_err("--dtls needs --controller-name NAME, the name (DNS SAN or CN) the controller's certificate must carry");
+		return -1;
+	}
+	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -1;
 	sim->dtls = d;
@@ -257,8 +317,11 @@ int wtp_dtls_setup(struct wtp_sim *sim, const struct wtp_dtls_opts *o)
 	SSL_CTX_set_options(d->ctx, SSL_OP_NO_RENEGOTIATION |
 			    SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET);
 	SSL_CTX_set_session_cache_mode(d->ctx, SSL_SESS_CACHE_OFF);
-	if (!SSL_CTX_set_cipher_list(d->ctx, suites)) {
-		lsc_err("no usable DTLS suite in \"%s\"", suites);
+	if (SSL_CTX_get_security_level(d->ctx) < WTP_DTLS_MIN_LEVEL)
+		SSL_CTX_set_security_level(d->ctx, WTP_DTLS_MIN_LEVEL);
+	/* Certificate suites only: "!aNULL:!PSK" keeps any from skipping it. */
+	if (!SSL_CTX_set_cipher_list(d->ctx, WTP_DTLS_SUITES ":!aNULL:!PSK")) {
+		lsc_err("no usable DTLS suite in \"%s\"", WTP_DTLS_SUITES);
 		goto fail;
 	}
 	SSL_CTX_set_verify(d->ctx, SSL_VERIFY_PEER, NULL);
@@ -273,11 +336,9 @@ int wtp_dtls_setup(struct wtp_sim *sim, const struct wtp_dtls_opts *o)
 	} else {
 		lsc_warn("no --controller-ca: an AP without an LSC has nothing to verify the controller against, and its handshakes fail");
 	}
-	if (o->controller_name) {
-		d->controller_name = strdup(o->controller_name);
-		if (!d->controller_name)
-			goto fail;
-	}
+	d->controller_name = strdup(o->controller_name);
+	if (!d->controller_name)
+		goto fail;
 	if (o->keylog) {
 		d->keylog = open_keylog(o->keylog);
 		if (!d->keylog) {
@@ -387,9 +448,21 @@ static void arm(struct wtp_ap *ap)
 static void step(struct wtp_ap *ap)
 {
 	uint64_t t0 = cpu_ns();
-	int ret = SSL_do_handshake(ap->ssl);
+	int ret;
 
+	/* SSL_get_error() reads the queue: nothing stale in it. */
+	ERR_clear_error();
+	ret = SSL_do_handshake(ap->ssl);
 	ap->dtls_cpu_ns += cpu_ns() - t0;
+	if (ret == 1 && (!ap->dtls_verified ||
+			 !SSL_get0_peer_certificate(ap->ssl))) {
+		/* No session without a controller certificate we judged. */
+		snprintf(ap->reason, sizeof(ap->reason),
+			 "DTLS: the handshake completed without a controller certificate accepted by the AP's check");
+		ERR_clear_error();
+		wtp_ap_dtls_done(ap, false);
+		return;
+	}
 	if (ret == 1) {
 		ap->dtls_up = true;
 		ap->handshakes++;
@@ -417,6 +490,7 @@ int wtp_dtls_connect(struct wtp_ap *ap)
 
 	wtp_dtls_close(ap);
 	ap->dtls_why[0] = '\0';
+	ap->dtls_verified = false;
 	wtp_lsc_pick_cert(ap, &key, &cert, &type);
 	ap->joined_with = type;
 	ap->ssl = SSL_new(d->ctx);
@@ -483,6 +557,7 @@ void wtp_dtls_input(struct wtp_ap *ap, const uint8_t *dgram, size_t len)
 	}
 	/* A datagram may carry several records: read until it is used up. */
 	while (ap->ssl == ssl) {
+		ERR_clear_error();
 		n = SSL_read(ssl, plain, sizeof(plain));
 		if (n > 0) {
 			wtp_ap_dtls_plain(ap, plain, (size_t)n);
@@ -535,19 +610,18 @@ int wtp_dtls_send(struct wtp_ap *ap, const uint8_t *data, size_t len)
 
 	if (!ap->ssl || !ap->dtls_up)
 		return -ENOTCONN;
+	ERR_clear_error();
 	n = SSL_write(ap->ssl, data, (int)len);
 	if (n == (int)len)
 		return 0;
-	lsc_debug("%s: DTLS write of %zu bytes: %s", ap->cn, len,
-		  wtp_ssl_error());
+	lsc_warn("%s: DTLS write of %zu bytes failed: %s", ap->cn, len,
+		 wtp_ssl_error());
 	return -EIO;
 }
 
 size_t wtp_dtls_data_mtu(struct wtp_ap *ap)
 {
-	size_t mtu = ap->ssl ? DTLS_get_data_mtu(ap->ssl) : 0;
-
-	return mtu ? mtu : (size_t)ap->sim->mtu;
+	return ap->ssl ? DTLS_get_data_mtu(ap->ssl) : 0;
 }
 
 void wtp_dtls_close(struct wtp_ap *ap)

@@ -17,9 +17,8 @@ struct wtp_sim;
 
 struct wtp_dtls_opts {
 	const char *controller_ca;	/* PEM: anchors before the AP has an LSC */
-	const char *controller_name;	/* NULL: no name check */
+	const char *controller_name;	/* required: the controller's identity */
 	const char *keylog;		/* NSS key log file, NULL: none */
-	const char *suites;		/* NULL: the default list */
 };
 
 /* One context for the whole process: 0, or -1 with the reason logged. */

@@ -121,6 +121,7 @@ struct wtp_ap {
 	struct wtp_io io;
 	SSL *ssl;			/* the DTLS session (dtls.c), or NULL */
 	bool dtls_up;			/* its handshake completed */
+	bool dtls_verified;		/* judge() accepted the controller */
 	char dtls_why[256];		/* why the controller's cert was refused */
 	struct wtp_timer timer;		/* discovery, retransmission, restart */
 	struct wtp_timer echo;
