@@ -53,15 +53,23 @@ static void send_pkt(struct wtp_ap *ap, const uint8_t *data, size_t len)
 	int n;
 
 	/* Under DTLS each fragment is one record, within the MTU. */
-	if (ap->ssl)
+	if (ap->ssl) {
 		mtu = wtp_dtls_data_mtu(ap);
+		if (!mtu) {
+			lsc_warn("%s: no DTLS data MTU for a %zu-byte message: not sent",
+				 ap->cn, len);
+			return;
+		}
+	}
 	if (capwap_frag_init(&f, data, len, mtu, ++ap->frag_id)) {
 		lsc_err("%s: cannot fragment a %zu-byte message", ap->cn, len);
 		return;
 	}
 	while ((n = capwap_frag_next(&f, frag, sizeof(frag))) > 0) {
 		if (ap->ssl) {
-			wtp_dtls_send(ap, frag, n);
+			/* A failed record is logged, the rest not sent. */
+			if (wtp_dtls_send(ap, frag, n))
+				return;
 			continue;
 		}
 		/* Losses are the retransmission's business, as on a real link. */
