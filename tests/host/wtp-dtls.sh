@@ -11,16 +11,20 @@
 #
 # The handshake with an LSC and with a MIC, each followed by a Join the
 # controller reads out of a record; the AP's refusals of a controller
-# certificate from the wrong CA, of an AP's certificate posing as the
-# controller, of a controller it has no CA for, and of a DTLS 1.0-only
-# server (which is shown to speak DTLS 1.0); tshark decrypting the capture
+# certificate from the wrong CA, from a sibling CA under the LSC CA's root,
+# expired, below security level 2 (RSA-1024, SHA-1), of an AP's
+# certificate posing as the controller, of a controller it has no CA for or
+# no name for, and of a DTLS 1.0-only server (which is shown to speak
+# DTLS 1.0); the fallback to the MIC when the controller refuses the LSC in
+# the handshake; forged clear text after the handshake dropped; key log
+# files it refuses (readable, link, FIFO, hard link); tshark decrypting the capture
 # with the key log and decoding the Join inside, and decoding nothing but
 # Discovery without it; clear text still the default; and a small fleet,
 # one SSL per AP, with its CPU per handshake.
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 21
+plan 25
 need tshark tshark
 need dumpcap wireshark-common
 need text2pcap wireshark-common
@@ -65,6 +69,32 @@ keyUsage=critical,keyCertSign,cRLSign" &&
 	openssl x509 -req -in "$T/$1.csr" -CA "$T/$2.crt" -CAkey "$T/$2.key" \
 		-CAcreateserial -days 30 -extfile "$T/$1.ext" -out "$T/$1.crt" 2>/dev/null
 }
+# expired NAME CA CN: a controller certificate valid in 2020 only.
+expired() {
+	python3 - "$T" "$@" <<'PY'
+import datetime, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+t, name, ca, cn = sys.argv[1:5]
+cakey = serialization.load_pem_private_key(open(f"{t}/{ca}.key", "rb").read(), None)
+cacrt = x509.load_pem_x509_certificate(open(f"{t}/{ca}.crt", "rb").read())
+key = ec.generate_private_key(ec.SECP256R1())
+crt = (x509.CertificateBuilder()
+       .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
+       .issuer_name(cacrt.subject).public_key(key.public_key())
+       .serial_number(x509.random_serial_number())
+       .not_valid_before(datetime.datetime(2020, 1, 1))
+       .not_valid_after(datetime.datetime(2020, 12, 31))
+       .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+       .sign(cakey, hashes.SHA256()))
+open(f"{t}/{name}.crt", "wb").write(crt.public_bytes(serialization.Encoding.PEM))
+open(f"{t}/{name}.key", "wb").write(key.private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+    serialization.NoEncryption()))
+PY
+}
 if ca lscca "LSC CA" && ca mfg "Manufacturer CA" && ca evil "LSC CA" &&
    leaf ctl lscca wlc1 "extendedKeyUsage=serverAuth,clientAuth" &&
    leaf ctlrsa lscca wlc1 "" rsa &&
@@ -81,6 +111,7 @@ if ca lscca "LSC CA" && ca mfg "Manufacturer CA" && ca evil "LSC CA" &&
    mkdir -p "$T/lsc2ap" && cp "$T/lsc2.key" "$T/lsc2ap/lsc.key" &&
    cp "$T/lsc2.crt" "$T/lsc2ap/lsc.crt" && cat "$T/ica.crt" "$T/root.crt" >"$T/lsc2ap/lsc-ca.pem" &&
    cat "$T/ica.crt" "$T/root.crt" >"$T/ica-chain.pem" &&
+   expired ctlold lscca wlc1 &&
    leaf lsc lscca CAP3G1-f866f267577e "extendedKeyUsage=clientAuth" &&
    leaf mic mfg AIR-AP3G1-K9-f866f267577e &&
    leaf bigmic mfg AIR-AP3G1-K9-f866f267577e "subjectAltName=$(seq -f 'DNS:padding-%02g.example.net' -s , 1 40)" rsa &&
@@ -182,12 +213,33 @@ rc1=$?
 out2=$(in_ns $wtp --dtls --controller-name wlc1 --keylog "$T/link.txt" --ac 127.0.0.1:$PORT --count 1 \
 	--state-dir "$T/kl2" --timeout 5 2>&1)
 rc2=$?
-if [ $rc1 != 0 ] && [[ $out1 == *"--keylog $T/open.txt: not a regular file of ours that only we can read"* ]] &&
+if [ $rc1 != 0 ] && [[ $out1 == *"--keylog $T/open.txt: not a regular file of ours, with one name, that only we can read"* ]] &&
    [ $rc2 != 0 ] && [[ $out2 == *"--keylog $T/link.txt: Too many levels of symbolic links"* ]] &&
    [ ! -s "$T/open.txt" ]; then
 	ok wtp_dtls_keylog_refuses_readable_file_and_link
 else
 	not_ok "wtp_dtls_keylog_refuses_readable_file_and_link: exit $rc1 '$out1', exit $rc2 '$out2'"
+fi
+
+# A FIFO does not hold the start (open() without a reader would block),
+# and a second name of a file elsewhere is not a key log of its own.
+mkfifo -m 600 "$T/kl.fifo"
+touch "$T/elsewhere.txt"
+chmod 600 "$T/elsewhere.txt"
+ln "$T/elsewhere.txt" "$T/hard.txt"
+out1=$(in_ns timeout 10 $wtp --dtls --controller-name wlc1 --keylog "$T/kl.fifo" \
+	--ac 127.0.0.1:$PORT --count 1 --state-dir "$T/kl3" --timeout 5 2>&1)
+rc1=$?
+out2=$(in_ns timeout 10 $wtp --dtls --controller-name wlc1 --keylog "$T/hard.txt" \
+	--ac 127.0.0.1:$PORT --count 1 --state-dir "$T/kl4" --timeout 5 2>&1)
+rc2=$?
+if [ $rc1 != 0 ] && [ $rc1 != 124 ] && [[ $out1 == *"--keylog $T/kl.fifo: "* ]] &&
+   [ $rc2 != 0 ] && [ $rc2 != 124 ] &&
+   [[ $out2 == *"--keylog $T/hard.txt: not a regular file of ours, with one name"* ]] &&
+   [ ! -s "$T/elsewhere.txt" ]; then
+	ok "wtp_dtls_keylog_refuses_fifo_and_hard_link: $(grep -o 'kl.fifo: .*' <<<"$out1")"
+else
+	not_ok "wtp_dtls_keylog_refuses_fifo_and_hard_link: exit $rc1 '$out1', exit $rc2 '$out2'"
 fi
 
 # The records' plaintexts, as tshark decrypts them, into a capture of
@@ -312,6 +364,23 @@ AC_ENV="OPENSSL_CONF=$T/level0.cnf" expect_refusal wtp_dtls_rsa1024 weak "EE cer
 AC_ENV="OPENSSL_CONF=$T/level0.cnf" expect_refusal wtp_dtls_sha1 sha1 "CA signature digest algorithm too weak" \
 	--state-dir "$T/lscap"
 
+expect_refusal wtp_dtls_expired ctlold "certificate has expired" --state-dir "$T/lscap"
+
+# A controller that refuses the LSC in the handshake: with --attempts 1
+# the AP falls back to its MIC at once (a copy: the fallback removes it).
+cp -r "$T/lscap" "$T/lscap2"
+start_ac ctl --refuse-lsc
+wtp wtp_dtls_lsc_refused_fallback lscap2 --attempts 1
+rc=$?
+stop_ac
+if [ $rc = 1 ] && grep -q "fell back to its factory certificate: join with the LSC failed 1 times" \
+	"$T/wtp_dtls_lsc_refused_fallback.log" && [ ! -e "$T/lscap2/lsc.crt" ] &&
+   grep -q "^handshake refused (type not accepted)" "$T/ac.err"; then
+	ok "wtp_dtls_lsc_refused_fallback: $(grep -o 'fell back.*' "$T/wtp_dtls_lsc_refused_fallback.log" | head -n 1)"
+else
+	not_ok "wtp_dtls_lsc_refused_fallback: exit $rc: $(tail -n 3 "$T/wtp_dtls_lsc_refused_fallback.log" | tr '\n' ' ') / $(tr '\n' ' ' <"$T/ac.err")"
+fi
+
 # A DTLS 1.0-only server (RSA, so that a DTLS 1.0 suite exists): it sends
 # its DTLS 1.0 ServerHello, and the AP refuses it.
 start_ac ctlrsa --dtls10
@@ -340,20 +409,29 @@ fi
 kill "$wpid" 2>/dev/null
 stop_ac
 
+# fleet_run NAME N CERT [DTLS_AC ARGS...]: N APs with MICs of their own
+# until dtls_ac exits ($acrc), then the summary in $T/NAME.json.
+fleet_run() {
+	local name=$1 n=$2 wpid
+	shift 2
+	mkdir -p "$T/$name"
+	cp "$T/mfg.key" "$T/$name/mfg-ca.key"
+	cp "$T/mfg.crt" "$T/$name/mfg-ca.crt"
+	start_ac "$@"
+	$bg_ns $wtp --dtls --ac 127.0.0.1:$PORT --count "$n" --state-dir "$T/$name" \
+		--controller-ca "$T/lscca.crt" --controller-name wlc1 --json \
+		>"$T/$name.json" 2>"$T/$name.err" &
+	wpid=$!
+	pids+=("$wpid")
+	wait "$acpid"
+	acrc=$?
+	kill -TERM "$wpid" 2>/dev/null
+	wait "$wpid" 2>/dev/null
+}
+
 # ---- A fleet: one SSL object per AP, and its CPU per handshake -------------
 N=20
-mkdir -p "$T/fleet"
-cp "$T/mfg.key" "$T/fleet/mfg-ca.key"
-cp "$T/mfg.crt" "$T/fleet/mfg-ca.crt"
-start_ac ctl --exit-after $N
-$bg_ns $wtp --dtls --ac 127.0.0.1:$PORT --count $N --state-dir "$T/fleet" \
-	--controller-ca "$T/lscca.crt" --controller-name wlc1 --json >"$T/fleet.json" 2>"$T/fleet.err" &
-wpid=$!
-pids+=("$wpid")
-wait "$acpid"
-acrc=$?
-kill -TERM "$wpid" 2>/dev/null
-wait "$wpid" 2>/dev/null
+fleet_run fleet $N ctl --exit-after $N
 hs=$(sed -n 's/.*"dtls_handshakes": \([0-9]*\).*/\1/p' "$T/fleet.json")
 cpu=$(sed -n 's/.*"dtls_cpu_ms_per_handshake": \([0-9.]*\).*/\1/p' "$T/fleet.json")
 if [ $acrc = 0 ] && [ "$(grep -c '^run cert=MIC' "$T/ac.err")" = $N ] &&
@@ -361,6 +439,21 @@ if [ $acrc = 0 ] && [ "$(grep -c '^run cert=MIC' "$T/ac.err")" = $N ] &&
 	ok "wtp_dtls_fleet: $N APs in Run over DTLS, $hs handshakes, $cpu ms AP-side CPU each"
 else
 	not_ok "wtp_dtls_fleet: dtls_ac exit $acrc, $(grep -c '^run' "$T/ac.err") in Run, handshakes '$hs': $(tail -n 3 "$T/fleet.err" | tr '\n' ' ')"
+fi
+
+# ---- Clear text after the session started ----------------------------------
+# dtls_ac forges a clear-text Reset and Configuration Update once each AP
+# is in Run; each AP's next Echo Request still comes inside DTLS, and the
+# fleet counts the two forged messages dropped, no second handshake.
+N=2
+fleet_run fleet2 $N ctl --clear-after-run --exit-after $N
+dropped=$(sed -n 's/.*"clear_dropped": \([0-9]*\).*/\1/p' "$T/fleet2.json")
+hs=$(sed -n 's/.*"dtls_handshakes": \([0-9]*\).*/\1/p' "$T/fleet2.json")
+if [ $acrc = 0 ] && [ "$(grep -c '^echo inside DTLS after the clear text' "$T/ac.err")" = $N ] &&
+   [ "${dropped:-0}" -ge $((2 * N)) ] && [ "${hs:-0}" = $N ]; then
+	ok "wtp_dtls_clear_text_after_handshake_dropped: clear_dropped $dropped, $hs handshakes for $N APs"
+else
+	not_ok "wtp_dtls_clear_text_after_handshake_dropped: dtls_ac exit $acrc, clear_dropped '$dropped', handshakes '$hs': $(tr '\n' ' ' <"$T/ac.err" | tail -c 600)"
 fi
 
 finish

@@ -16,6 +16,7 @@
  *
  *   dtls_ac --port P --cert C --key K [--chain F] [--lsc-ca F] [--mic-ca F]
  *           [--keylog F] [--dtls10] [--drop-dtls N] [--exit-after N]
+ *           [--refuse-lsc] [--clear-after-run]
  *           [--timeout S]
  *
  * --chain F      the CA certificates sent after --cert
@@ -25,6 +26,12 @@
  *                which a DTLS 1.2 client must refuse
  * --drop-dtls N  drop each AP's first N DTLS datagrams, as a lossy link
  *                would: the AP's retransmission timer must bring them again
+ * --refuse-lsc   refuse every LSC in the handshake, as a controller of
+ *                another PKI would
+ * --clear-after-run  once an AP is in Run, send it a Reset Request and a
+ *                Configuration Update Request in clear text, which it
+ *                must drop; --exit-after then counts the APs whose next
+ *                Echo Request (inside DTLS) came after them
  * --exit-after N exit 0 once N APs reached Run through DTLS
  *
  * One line on stderr per event ("listening on", "handshake", "refused",
@@ -72,12 +79,13 @@ struct peer {
 	size_t largest;			/* datagram received */
 	int dropped;			/* DTLS datagrams, of --drop-dtls */
 	bool run;
+	bool cleared;			/* --clear-after-run sent */
 };
 
 static struct {
 	int port, exit_after, timeout, drop;
 	const char *cert, *key, *chain, *lsc_ca, *mic_ca, *keylog;
-	bool dtls10;
+	bool dtls10, refuse_lsc, clear_after_run;
 } opt = { .timeout = 60 };
 
 static int sock;
@@ -184,7 +192,7 @@ static void respond(struct peer *p, const struct capwap_msg *m, int rc,
 		capwap_put_control_ipv4(&b, addr, npeers);
 	}
 	if (timers) {
-		capwap_put_timers(&b, 5, 30);
+		capwap_put_timers(&b, 5, opt.clear_after_run ? 1 : 30);
 		capwap_put_decrypt_err_period(&b, 1, 120);
 		capwap_put_idle_timeout(&b, 300);
 		capwap_put_wtp_fallback(&b, 1);
@@ -193,6 +201,21 @@ static void respond(struct peer *p, const struct capwap_msg *m, int rc,
 	if (n < 0)
 		die("cannot build a message");
 	send_msg(p, buf, n);
+}
+
+/* Forged in clear text, as anyone on the path could send them. */
+static void send_clear(struct peer *p, uint32_t type)
+{
+	static uint8_t buf[256];
+	struct capwap_builder b;
+	int n;
+
+	capwap_build_init(&b, buf, sizeof(buf), type, 200);
+	n = capwap_build_finish(&b);
+	if (n < 0)
+		die("cannot build a message");
+	send_to(p, buf, n);
+	fprintf(stderr, "clear-text message type %u sent after Run\n", type);
 }
 
 static const char *type_name(int t)
@@ -251,12 +274,31 @@ static void on_msg(struct peer *p, const struct capwap_msg *m, bool inside)
 			fprintf(stderr, "run cert=%s (%d)\n",
 				type_name(p->verdict.cert_type), nrun);
 		}
+		if (opt.clear_after_run && !p->cleared) {
+			send_clear(p, CAPWAP_MSG_RESET_REQ);
+			send_clear(p, CAPWAP_MSG_CONFIG_UPDATE_REQ);
+			p->cleared = true;
+			break;
+		}
 		if (opt.exit_after && nrun >= opt.exit_after) {
 			fflush(stderr);
 			exit(0);
 		}
 		break;
 	case CAPWAP_MSG_ECHO_REQ:
+		if (p->cleared && p->run) {
+			static int nechoed;
+
+			p->run = false;
+			fprintf(stderr, "echo inside DTLS after the clear text (%d)\n",
+				++nechoed);
+			if (opt.exit_after && nechoed >= opt.exit_after) {
+				respond(p, m, -1, false, false);
+				fflush(stderr);
+				exit(0);
+			}
+		}
+		/* fall through */
 	case CAPWAP_MSG_WTP_EVENT_REQ:
 		respond(p, m, m->type == CAPWAP_MSG_ECHO_REQ ? -1 :
 			CAPWAP_RESULT_SUCCESS, false, false);
@@ -530,6 +572,8 @@ static void setup(void)
 				die("cannot add a MIC CA");
 		sk_X509_pop_free(cas, X509_free);
 	}
+	if (opt.refuse_lsc)
+		lscd_dtls_policy_accept(pol, CAPWAP_LSC_CERT_LSC, false);
 	conf.policy = pol;
 	conf.creds[0].cert = read_cert(opt.cert);
 	conf.creds[0].key = read_key(opt.key);
@@ -590,6 +634,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: dtls_ac --port P --cert C --key K [--chain F] [--lsc-ca F] [--mic-ca F]\n"
 		"               [--keylog F] [--dtls10] [--drop-dtls N] [--exit-after N]\n"
+		"               [--refuse-lsc] [--clear-after-run]\n"
 		"               [--timeout S]\n");
 	exit(2);
 }
@@ -602,7 +647,8 @@ static void parse(int argc, char **argv)
 		{ "mic-ca", 1, NULL, 'm' }, { "keylog", 1, NULL, 'K' },
 		{ "dtls10", 0, NULL, '0' }, { "exit-after", 1, NULL, 'x' },
 		{ "timeout", 1, NULL, 't' }, { "drop-dtls", 1, NULL, 'd' },
-		{ "chain", 1, NULL, 'C' },
+		{ "chain", 1, NULL, 'C' }, { "refuse-lsc", 0, NULL, 'R' },
+		{ "clear-after-run", 0, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -613,6 +659,8 @@ static void parse(int argc, char **argv)
 		case 'c': opt.cert = optarg; break;
 		case 'k': opt.key = optarg; break;
 		case 'C': opt.chain = optarg; break;
+		case 'R': opt.refuse_lsc = true; break;
+		case 'X': opt.clear_after_run = true; break;
 		case 'l': opt.lsc_ca = optarg; break;
 		case 'm': opt.mic_ca = optarg; break;
 		case 'K': opt.keylog = optarg; break;

@@ -263,19 +263,22 @@ static STACK_OF(X509) *read_cas(const char *path)
 
 /*
  * Session secrets: readable by the owner alone.  An existing file others
- * may read, or a symbolic link someone planted, is refused, not appended to.
+ * may read, a symbolic link someone planted, a second name (hard link) of
+ * a file elsewhere, or a FIFO (opened without blocking, so none can hold
+ * the start) is refused, not appended to.
  */
 static FILE *open_keylog(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
-		      0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+		      O_NOFOLLOW | O_NONBLOCK, 0600);
 	struct stat st;
 	FILE *f;
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (st.st_mode & 077) ||
-	    st.st_uid != geteuid()) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    (st.st_mode & 077) || st.st_uid != geteuid() ||
+	    fcntl(fd, F_SETFL, O_APPEND) < 0) {
 		close(fd);
 		errno = EPERM;
 		return NULL;
@@ -343,7 +346,7 @@ int wtp_dtls_setup(struct wtp_sim *sim, const struct wtp_dtls_opts *o)
 		d->keylog = open_keylog(o->keylog);
 		if (!d->keylog) {
 			lsc_err("--keylog %s: %s", o->keylog, errno == EPERM ?
-				"not a regular file of ours that only we can read" :
+				"not a regular file of ours, with one name, that only we can read" :
 				strerror(errno));
 			goto fail;
 		}

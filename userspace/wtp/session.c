@@ -292,6 +292,9 @@ static void start_join(struct wtp_ap *ap)
 
 	if (ap->sim->dtls && !ap->dtls_up) {
 		ap->state = WTP_S_DTLS;
+		/* No clear-text fragment may complete a message inside DTLS. */
+		if (ap->reasm)
+			capwap_reasm_reset(ap->reasm);
 		if (wtp_dtls_connect(ap))
 			wtp_ap_dtls_done(ap, false);
 		return;
@@ -517,10 +520,24 @@ void wtp_ap_dtls_done(struct wtp_ap *ap, bool ok)
 		start_join(ap);
 		return;
 	}
+	/*
+	 * A handshake the controller refused, or no session within WaitDTLS,
+	 * while joining with the LSC counts towards the fallback to the
+	 * factory certificate, as a refused Join does: unauthenticated, like
+	 * a clear-text Join refusal, so it only moves the AP to a certificate
+	 * it holds anyway.  The AP's own refusal of the controller's
+	 * certificate does not count: its factory certificate would not make
+	 * that controller any more trustworthy.
+	 */
+	bool count = ap->use_lsc && ap->joined_with == CAPWAP_LSC_CERT_LSC &&
+		     !ap->dtls_why[0];
+
 	lsc_debug("%s: %s", ap->cn, ap->reason);
 	ap->dtls_failures++;
 	wtp_dtls_close(ap);
 	notify(ap, WTP_EV_DTLS_FAILED);
+	if (count)
+		wtp_lsc_join_failed(ap);
 	wtp_ap_restart(ap, (uint64_t)ap->discovery_interval * 1000);
 }
 
@@ -551,9 +568,18 @@ static void take_datagram(struct wtp_ap *ap, const uint8_t *buf, size_t len)
 		wtp_dtls_input(ap, buf, len);
 		return;
 	}
+	/*
+	 * A Discovery Response whole in one datagram: no clear-text fragment
+	 * reaches the reassembly buffer the session's messages use.
+	 */
 	if (ap->state == WTP_S_DISCOVERY) {
-		handle_datagram(ap, buf, len);
-		return;
+		struct capwap_packet pkt;
+
+		if (capwap_parse(buf, len, &pkt) == CAPWAP_PARSE_OK &&
+		    pkt.msg.type == CAPWAP_MSG_DISCOVERY_RESP) {
+			handle_msg(ap, &pkt.msg);
+			return;
+		}
 	}
 	ap->clear_dropped++;
 	lsc_debug("%s: dropped a clear-text control message in state %s (DTLS is on)",
