@@ -35,7 +35,8 @@ static void usage(FILE *f)
 "          is the default until the controller speaks DTLS)\n"
 "        --controller-ca FILE (CA certificates the controller's certificate\n"
 "          must chain to while the AP holds no LSC)\n"
-"        --controller-name NAME (the controller's certificate must name it)\n"
+"        --controller-name NAME (required with --dtls: the controller's\n"
+"          certificate must name it, DNS SAN or CN)\n"
 "        --keylog FILE (append every DTLS session's secrets, NSS key log)\n",
 		CAPWAP_LSC_DEFAULT_VENDOR_ID);
 }
