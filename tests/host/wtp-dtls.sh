@@ -24,7 +24,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 25
+plan 26
 need tshark tshark
 need dumpcap wireshark-common
 need text2pcap wireshark-common
@@ -439,6 +439,24 @@ if [ $acrc = 0 ] && [ "$(grep -c '^run cert=MIC' "$T/ac.err")" = $N ] &&
 	ok "wtp_dtls_fleet: $N APs in Run over DTLS, $hs handshakes, $cpu ms AP-side CPU each"
 else
 	not_ok "wtp_dtls_fleet: dtls_ac exit $acrc, $(grep -c '^run' "$T/ac.err") in Run, handshakes '$hs': $(tail -n 3 "$T/fleet.err" | tr '\n' ' ')"
+fi
+
+# A Discovery Response in clear-text fragments is not reassembled: only
+# a whole one is taken, so the AP never gets to a handshake.
+mkdir -p "$T/fragdisc"
+cp "$T/mfg.key" "$T/fragdisc/mfg-ca.key"
+cp "$T/mfg.crt" "$T/fragdisc/mfg-ca.crt"
+start_ac ctl --frag-discovery
+in_ns $wtp --dtls --ac 127.0.0.1:$PORT --count 1 --state-dir "$T/fragdisc" \
+	--controller-ca "$T/lscca.crt" --controller-name wlc1 --timeout 4 --json \
+	>"$T/fragdisc.json" 2>"$T/fragdisc.err"
+stop_ac
+dropped=$(sed -n 's/.*"clear_dropped": \([0-9]*\).*/\1/p' "$T/fragdisc.json")
+hs=$(sed -n 's/.*"dtls_handshakes": \([0-9]*\).*/\1/p' "$T/fragdisc.json")
+if [ "${dropped:-0}" -ge 2 ] && [ "$hs" = 0 ] && ! grep -q "^handshake" "$T/ac.err"; then
+	ok "wtp_dtls_fragmented_discovery_dropped: clear_dropped $dropped, no handshake"
+else
+	not_ok "wtp_dtls_fragmented_discovery_dropped: clear_dropped '$dropped', handshakes '$hs': $(tr '\n' ' ' <"$T/ac.err" | tail -c 400) $(tail -n 2 "$T/fragdisc.err" | tr '\n' ' ')"
 fi
 
 # ---- Clear text after the session started ----------------------------------

@@ -16,7 +16,7 @@
  *
  *   dtls_ac --port P --cert C --key K [--chain F] [--lsc-ca F] [--mic-ca F]
  *           [--keylog F] [--dtls10] [--drop-dtls N] [--exit-after N]
- *           [--refuse-lsc] [--clear-after-run]
+ *           [--refuse-lsc] [--clear-after-run] [--frag-discovery]
  *           [--timeout S]
  *
  * --chain F      the CA certificates sent after --cert
@@ -32,6 +32,8 @@
  *                Configuration Update Request in clear text, which it
  *                must drop; --exit-after then counts the APs whose next
  *                Echo Request (inside DTLS) came after them
+ * --frag-discovery  send the clear-text Discovery Response in fragments,
+ *                which an AP under DTLS must not reassemble
  * --exit-after N exit 0 once N APs reached Run through DTLS
  *
  * One line on stderr per event ("listening on", "handshake", "refused",
@@ -85,7 +87,7 @@ struct peer {
 static struct {
 	int port, exit_after, timeout, drop;
 	const char *cert, *key, *chain, *lsc_ca, *mic_ca, *keylog;
-	bool dtls10, refuse_lsc, clear_after_run;
+	bool dtls10, refuse_lsc, clear_after_run, frag_discovery;
 } opt = { .timeout = 60 };
 
 static int sock;
@@ -155,6 +157,9 @@ static void send_msg(struct peer *p, const uint8_t *data, size_t len)
 	size_t mtu = p->keyed ? MTU - CAPWAP_DTLS_HDR_LEN -
 		     CAPWAP_DTLS_REC_HDR_LEN - CAPWAP_DTLS_GCM_OVERHEAD : MTU;
 	int n;
+
+	if (!p->keyed && opt.frag_discovery)
+		mtu = 64;
 
 	if (capwap_frag_init(&f, data, len, mtu, ++p->frag_id))
 		die("cannot fragment");
@@ -634,7 +639,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: dtls_ac --port P --cert C --key K [--chain F] [--lsc-ca F] [--mic-ca F]\n"
 		"               [--keylog F] [--dtls10] [--drop-dtls N] [--exit-after N]\n"
-		"               [--refuse-lsc] [--clear-after-run]\n"
+		"               [--refuse-lsc] [--clear-after-run] [--frag-discovery]\n"
 		"               [--timeout S]\n");
 	exit(2);
 }
@@ -649,6 +654,7 @@ static void parse(int argc, char **argv)
 		{ "timeout", 1, NULL, 't' }, { "drop-dtls", 1, NULL, 'd' },
 		{ "chain", 1, NULL, 'C' }, { "refuse-lsc", 0, NULL, 'R' },
 		{ "clear-after-run", 0, NULL, 'X' },
+		{ "frag-discovery", 0, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -661,6 +667,7 @@ static void parse(int argc, char **argv)
 		case 'C': opt.chain = optarg; break;
 		case 'R': opt.refuse_lsc = true; break;
 		case 'X': opt.clear_after_run = true; break;
+		case 'F': opt.frag_discovery = true; break;
 		case 'l': opt.lsc_ca = optarg; break;
 		case 'm': opt.mic_ca = optarg; break;
 		case 'K': opt.keylog = optarg; break;
