@@ -154,10 +154,9 @@ if timeout 400 /usr/bin/lsc-wtp --ac 127.0.0.1:5246 --count 5 --keys-from "$flee
 else
 	not_ok "lsc-wtp fleet: $(tr -d '\n' <"$fleet_work/fleet.json") $(tail -n 3 "$fleet_work/fleet.log" | tr '\n' ' ') lscd: $(tail -n 3 "$fleet_work/lscd.log" | tr '\n' ' ')"
 fi
-shown=$(/usr/sbin/lscctl show ap-provision 2>&1 | grep -c ' LSC ')
 lsc=$(grep -lx LSC /sys/kernel/capwap_lsc/aps/*/cert_type 2>/dev/null | wc -l)
 if [ "$lsc" = 5 ]; then
-	ok "the module shows 5 APs with an LSC (lscctl show ap-provision: $shown)"
+	ok "the module shows 5 APs with an LSC"
 else
 	not_ok "the module shows $lsc APs with an LSC"
 fi
