@@ -57,7 +57,7 @@ PROGS := $(B)/lscd $(B)/lscctl $(B)/lsc-wtp
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all module print-kver dkms-src test-modules userspace unit-tests check fuzz bench install \
+.PHONY: check-deb all module print-kver dkms-src test-modules userspace unit-tests check fuzz bench install \
 	module-install dkms-install deb clean style print-checkpatch
 all: module userspace
 
@@ -131,6 +131,11 @@ unit-tests: $(UNIT_TESTS) $(TEST_TOOLS) $(B)/lscd-asan
 
 check: all unit-tests test-modules
 	tests/run
+
+# The Debian packages installed, run, upgraded and purged in the VM, DKMS
+# building the module there: too long for check.
+check-deb: all unit-tests test-modules
+	DEB_VM=1 tests/run deb
 
 fuzz:
 	tests/fuzz/run

@@ -11,7 +11,7 @@
 # remove keeps them, purge leaves nothing of ours.  The VM compiles the
 # module and reads dpkg's database over 9p: at a load of 8 on two cores
 # the VM half took 30 minutes (headers copied 9, DKMS build 9, each dpkg
-# run 1 to 2).
+# run 1 to 2), so it runs only with DEB_VM=1 (make check-deb).
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
@@ -56,13 +56,21 @@ else
 	not_ok "make deb DEB_VERSION=$bumped: $(tail -n 5 "$scratch/new.log" | tr '\n' ' ')"
 fi
 
-# The CA and the keys, made on the host (RSA is slow in the VM).
-if ! fleet_fixtures 5 >"$scratch/fixtures.log" 2>&1; then
-	not_ok "fixtures: $(tail -n 3 "$scratch/fixtures.log" | tr '\n' ' ')"
-	exit 1
+# The VM half compiles the module under TCG: 10 minutes on a quiet
+# machine, 30 under load, too long for make check's budget.  make
+# check-deb (DEB_VM=1) runs it; make check says it did not.
+if [ "${DEB_VM:-0}" = 1 ]; then
+	# The CA and the keys, made on the host (RSA is slow in the VM).
+	if ! fleet_fixtures 5 >"$scratch/fixtures.log" 2>&1; then
+		not_ok "fixtures: $(tail -n 3 "$scratch/fixtures.log" | tr '\n' ' ')"
+		exit 1
+	fi
+	checks 14 "deb in the VM" env VM_TIMEOUT=2700 VM_OUT="$scratch/vm" \
+		tests/vm/run -- bash tests/host/deb-guest.bash "$scratch/old" "$scratch/new"
+else
+	for i in $(seq 14); do
+		skip "deb in the VM, check $i of 14: not run by make check (DKMS compiles the module under TCG, 10 to 30 minutes); make check-deb runs it"
+	done
 fi
-
-checks 14 "deb in the VM" env VM_TIMEOUT=2700 VM_OUT="$scratch/vm" \
-	tests/vm/run -- bash tests/host/deb-guest.bash "$scratch/old" "$scratch/new"
 
 finish
