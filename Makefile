@@ -11,6 +11,8 @@
 #                      bash completion
 # make dkms-install    register, build and install the module through DKMS
 # make style           checkpatch.pl over the module and the UAPI header
+# make deb             Debian packages capwap-lsc-dkms, capwap-lsc, lsc-wtp in
+#                      build/deb (DEB_VERSION=V: built as version V)
 
 VERSION := $(shell cat VERSION)
 
@@ -55,8 +57,8 @@ PROGS := $(B)/lscd $(B)/lscctl $(B)/lsc-wtp
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all module print-kver dkms-src test-modules userspace unit-tests check fuzz bench install \
-	module-install dkms-install clean style print-checkpatch
+.PHONY: check-deb all module print-kver dkms-src test-modules userspace unit-tests check fuzz bench install \
+	module-install dkms-install deb clean style print-checkpatch
 all: module userspace
 
 module:
@@ -77,7 +79,7 @@ userspace: $(PROGS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/libwire.a: $(call obj,$(WIRE_SRCS))
 	@mkdir -p $(dir $@)
@@ -87,12 +89,12 @@ $(B)/libcommon.a: $(call obj,$(COMMON_SRCS))
 	$(AR) rcs $@ $^
 
 $(B)/lscd: $(call obj,$(LSCD_SRCS)) $(B)/libcommon.a $(B)/libwire.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 $(B)/lscctl: $(call obj,$(LSCCTL_SRCS)) $(B)/libcommon.a $(B)/libwire.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 # lsc-wtp judges the controller's EKU and CN with lscd's own dtls_peer.c.
 $(B)/lsc-wtp: $(call obj,$(WTP_SRCS) userspace/lscd/dtls_peer.c) $(B)/libcommon.a $(B)/libwire.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # Each unit test links what the programs link, minus their main()s.  Their
 # own directories come first: kmod/ has headers of the same names
@@ -129,6 +131,11 @@ unit-tests: $(UNIT_TESTS) $(TEST_TOOLS) $(B)/lscd-asan
 
 check: all unit-tests test-modules
 	tests/run
+
+# The Debian packages installed, run, upgraded and purged in the VM, DKMS
+# building the module there: too long for check.
+check-deb: all unit-tests test-modules
+	DEB_VM=1 tests/run deb
 
 fuzz:
 	tests/fuzz/run
@@ -184,6 +191,29 @@ dkms-install: dkms-src
 	dkms add -m capwap-lsc -v $(VERSION)
 	dkms build -m capwap-lsc -v $(VERSION) -k $(KVER)
 	dkms install -m capwap-lsc -v $(VERSION) -k $(KVER)
+
+# The packages are built in a copy of the tree under build/deb, so that
+# dpkg-buildpackage's output (it writes next to the source directory) and
+# debian/'s scratch files stay out of the tree: the copy holds what git
+# tracks, plus new files it does not ignore.  DEB_VERSION=V builds them as
+# version V, from a changelog entry added to the copy (an upgrade to test).
+DEB_DIR ?= $(B)/deb
+DEB_VERSION ?=
+DEB_SRC = $(DEB_DIR)/capwap-lsc-$(or $(DEB_VERSION),$(VERSION))
+deb:
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -C $(DEB_SRC) -xf -
+	test "$$(dpkg-parsechangelog -l debian/changelog -S Version)" = "$(VERSION)" || \
+		{ echo "deb: debian/changelog does not start at VERSION $(VERSION)" >&2; exit 1; }
+	$(if $(DEB_VERSION),{ printf 'capwap-lsc (%s) unstable; urgency=medium\n\n  * Built as %s.\n\n -- %s  %s\n\n' \
+		'$(DEB_VERSION)' '$(DEB_VERSION)' \
+		"$$(dpkg-parsechangelog -l debian/changelog -S Maintainer)" "$$(date -R)"; \
+		cat debian/changelog; } > $(DEB_SRC)/debian/changelog)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -Jauto
+	@ls $(DEB_DIR)/*.deb
 
 # Debian's header packages carry no checkpatch.pl; the linux-source-6.1
 # package has it inside its tarball, from which the script and the data
