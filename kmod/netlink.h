@@ -12,4 +12,13 @@ bool capwap_lsc_genl_listening(void);
 /* Multicasts CERT_REQUEST on "events"; -ESRCH when nobody listens. */
 int capwap_lsc_genl_announce(u64 id, const u8 *mac, gfp_t gfp);
 
+struct capwap_lsc_peer;
+/* Someone listens on "dtls". */
+bool capwap_lsc_genl_dtls_listening(void);
+/* Atomic context: multicasts DTLS_RELAY with @records on "dtls". */
+int capwap_lsc_genl_dtls_relay(const struct capwap_lsc_peer *peer,
+			       const u8 *records, size_t len);
+/* Atomic context: multicasts DTLS_CLOSE, the kernel ended @peer's keys. */
+void capwap_lsc_genl_dtls_closed(const struct capwap_lsc_peer *peer);
+
 #endif /* _CAPWAP_LSC_NETLINK_H */

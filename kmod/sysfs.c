@@ -117,6 +117,15 @@ static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_STALE_SOURCE] = "stale_source",
 	[CAPWAP_LSC_ST_UNBINDS_SKIPPED] = "unbinds_skipped",
 	[CAPWAP_LSC_ST_SESSIONS_DISPLACED] = "sessions_displaced",
+	[CAPWAP_LSC_ST_DTLS_RELAYED] = "dtls_relayed",
+	[CAPWAP_LSC_ST_DTLS_RELAY_LIMITED] = "dtls_relay_limited",
+	[CAPWAP_LSC_ST_DTLS_RELAY_LOST] = "dtls_relay_lost",
+	[CAPWAP_LSC_ST_DTLS_DROP_AUTH] = "dtls_drop_auth",
+	[CAPWAP_LSC_ST_DTLS_DROP_REPLAY] = "dtls_drop_replay",
+	[CAPWAP_LSC_ST_DTLS_DROP_EPOCH] = "dtls_drop_epoch",
+	[CAPWAP_LSC_ST_DTLS_CLOSED] = "dtls_closed",
+	[CAPWAP_LSC_ST_DTLS_JOIN_MISMATCH] = "dtls_join_mismatch",
+	[CAPWAP_LSC_ST_DTLS_CLEAR_REFUSED] = "dtls_clear_refused",
 };
 /* A counter added without its file name would be a NULL name at load. */
 static_assert(ARRAY_SIZE(scalar_names) == __CAPWAP_LSC_ST_MAX);
