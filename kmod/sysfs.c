@@ -15,6 +15,7 @@
 #include "ap.h"
 #include "config.h"
 #include "control.h"
+#include "dtls.h"
 #include "keys.h"
 #include "lsc.h"
 #include "provlist.h"
@@ -65,6 +66,9 @@ RO_ATTR(ap_count, "%u", capwap_lsc_ap_count());
 RO_ATTR(records_retiring, "%u", capwap_lsc_ap_retiring());
 RO_ATTR(requests, "%u", capwap_lsc_req_waiting());
 RO_ATTR(max_pending_requests, "%u", capwap_lsc_req_max());
+RO_ATTR(dtls_mode, "%s",
+	capwap_lsc_dtls_mode() == CAPWAP_LSC_DTLS_REQUIRED ? "required" :
+	capwap_lsc_dtls_mode() == CAPWAP_LSC_DTLS_ON ? "on" : "off");
 
 static struct attribute *capwap_lsc_attrs[] = {
 	&version_attr.attr,
@@ -83,6 +87,7 @@ static struct attribute *capwap_lsc_attrs[] = {
 	&records_retiring_attr.attr,
 	&requests_attr.attr,
 	&max_pending_requests_attr.attr,
+	&dtls_mode_attr.attr,
 	NULL,
 };
 

@@ -224,6 +224,19 @@ static int add_provision(struct plan *p, struct nl_msg *msg, int argc, char **ar
 	return nla_put_u8(msg, CAPWAP_LSC_A_PROVISION_MODE, mode) < 0 ? -ENOMEM : 0;
 }
 
+static int add_dtls(struct plan *p, struct nl_msg *msg, int argc, char **argv)
+{
+	int mode;
+
+	if (argc != 2)
+		return bad(p, "config dtls takes off, on or required");
+	for (mode = 0; mode < __CAPWAP_LSC_DTLS_MAX; mode++)
+		if (!strcmp(argv[1], lsc_dtls_mode_name(mode)))
+			return nla_put_u8(msg, CAPWAP_LSC_A_DTLS_MODE, (uint8_t)mode) < 0 ?
+			       -ENOMEM : 0;
+	return bad(p, "config dtls takes off, on or required, not '%s'", argv[1]);
+}
+
 static int add_subject(struct plan *p, struct nl_msg *msg, int argc, char **argv)
 {
 	struct nlattr *nest;
@@ -346,6 +359,7 @@ static int parse_config(struct plan *p, int argc, char **argv)
 		{ "validity", add_number },
 		{ "attempts", add_number },
 		{ "vendor-id", add_number },
+		{ "dtls", add_dtls },
 	};
 	struct nl_msg *msg;
 	size_t i;
@@ -409,7 +423,8 @@ static const struct subcommand subcommands[] = {
 	  "  config key rsa 2048|3072|4096|384..2048 | ec 256|384\n"
 	  "  config validity DAYS                 0: as the CA decides\n"
 	  "  config attempts N                    0..255, 0: never fall back to MIC\n"
-	  "  config vendor-id ID                  enterprise number of the LSC payloads" },
+	  "  config vendor-id ID                  enterprise number of the LSC payloads\n"
+	  "  config dtls off|on|required          DTLS on the control channel" },
 	{ "renew", parse_renew,
 	  "renew MAC|all                        provision a new LSC now" },
 };
