@@ -105,6 +105,15 @@ $(B)/tools/%: tests/tools/%.c $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/tools -o $@ $< \
 		$(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lpthread -lm
 
+# The DTLS relay test tool plays lscd's part with lscd's own engine.
+DTLS_RELAY_OBJS = $(call obj,userspace/lscd/dtls_engine.c userspace/lscd/dtls_keys.c \
+	userspace/lscd/dtls_peer.c)
+$(B)/tools/dtls_relay_peer: tests/tools/dtls_relay_peer.c $(DTLS_RELAY_OBJS) \
+		$(B)/libcommon.a $(B)/libwire.a
+	@mkdir -p $(dir $@)
+	$(CC) -Itests/tools -Itests/unit -Iuserspace/lscd $(CFLAGS) $(PKG_CFLAGS) -o $@ $< \
+		$(DTLS_RELAY_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS)
+
 # lscd under AddressSanitizer, for the tests of what outlives a reload.
 ASAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer
 asan_obj = $(patsubst %.c,$(B)/asan/%.o,$(1))
