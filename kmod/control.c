@@ -410,6 +410,26 @@ static void refuse_join(const struct capwap_msg *msg,
 }
 
 /*
+ * Whether the AP with @mac has a session a DTLS handshake authenticated:
+ * a clear-text Join, from anywhere, must not move or end it.
+ */
+static bool authenticated_session(const u8 *mac)
+{
+	u8 m[ETH_ALEN] __aligned(2);
+	struct capwap_lsc_ap *ap;
+	bool ret;
+
+	memcpy(m, mac, ETH_ALEN);
+	ap = capwap_lsc_ap_by_mac(m);
+	if (!ap)
+		return false;
+	ret = READ_ONCE(ap->authenticated) &&
+	      READ_ONCE(ap->session) != CAPWAP_LSC_SESSION_DOWN;
+	capwap_lsc_ap_put(ap);
+	return ret;
+}
+
+/*
  * Join (RFC 5415 section 8.1): the AP is known by the base MAC of its
  * Board Data @bd (checked valid by the caller); an AP presenting an LSC waits for the certificate check in
  * process context, everyone else is answered now.
@@ -448,6 +468,13 @@ static void handle_join(const struct capwap_msg *msg,
 				    CAPWAP_RESULT_JOIN_UNKNOWN_SOURCE);
 			return;
 		}
+	} else if (authenticated_session(bd->base_mac)) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_CLEAR_REFUSED);
+		pr_info_ratelimited("clear-text Join from %pI4:%u for %pM, whose session is DTLS: refused\n",
+				    &peer->saddr, ntohs(peer->sport),
+				    bd->base_mac);
+		refuse_join(msg, peer, send, CAPWAP_RESULT_JOIN_FAILURE);
+		return;
 	}
 	/* capwap_lsc_validate() passed: CERT_INFO is absent or well-formed. */
 	if (capwap_lsc_get_cert_info(msg, vendor_id, &ci) == -EINVAL)

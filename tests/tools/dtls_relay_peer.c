@@ -14,11 +14,11 @@
  *     linked in, not copied), sends the flights back with DTLS_SEND and
  *     hands the key block over with DTLS_KEYS.
  *
- * Then it checks what the module does with the records (16 checks):
+ * Then it checks what the module does with the records (17 checks):
  * a record from a peer without keys is relayed, not processed; the AP's
  * sealed Join, Configuration Status, Change State and Echo get sealed
  * answers OpenSSL reads; a Join naming another MAC than the certificate's
- * is refused; a replayed record, a record with a flipped bit, a forged
+ * is refused, and so is a clear-text Join for the AP from another port; a replayed record, a record with a flipped bit, a forged
  * one far ahead and one of another epoch are dropped, counted, and do
  * not move the window; close_notify ends the session; key blocks of the
  * CBC ciphers are refused with an extended-ack message.  The module must
@@ -280,20 +280,17 @@ static bool handshake_done(void)
 
 static u8 seq;
 
+static size_t client_hold(u32 type, const u8 *mac, u8 *d);
+
 /* Seals one control request of @type from AP @mac and sends it. */
 static int client_request(u32 type, const u8 *mac)
 {
-	struct peer_ap ap = { .seq = seq, .cert_type = CAPWAP_LSC_CERT_MIC };
-	u8 buf[2048];
-	int len;
+	u8 d[DGRAM_MAX + 4];
+	size_t n = client_hold(type, mac, d);
 
-	memcpy(ap.mac, mac, 6);
-	snprintf(ap.name, sizeof(ap.name), "dtls-ap");
-	len = build_request(&ap, type, buf, sizeof(buf));
-	seq = ap.seq;
-	if (len < 0 || SSL_write(cl.ssl, buf, len) != len)
+	if (!n)
 		return -EIO;
-	client_flush();
+	sendto(cl.fd, d, n, 0, (struct sockaddr *)&ac, sizeof(ac));
 	return 0;
 }
 
@@ -331,14 +328,14 @@ static long request(u32 type, const u8 *mac)
 	return v;
 }
 
-/* Seals a request of AP ap_mac's into @d, with its header, unsent. */
-static size_t client_hold(u32 type, u8 *d)
+/* Seals a request of AP @mac's into @d, with its header, unsent. */
+static size_t client_hold(u32 type, const u8 *mac, u8 *d)
 {
 	struct peer_ap ap = { .seq = seq, .cert_type = CAPWAP_LSC_CERT_MIC };
 	u8 buf[2048];
 	int len;
 
-	memcpy(ap.mac, ap_mac, 6);
+	memcpy(ap.mac, mac, 6);
 	snprintf(ap.name, sizeof(ap.name), "dtls-ap");
 	len = build_request(&ap, type, buf, sizeof(buf));
 	seq = ap.seq;
@@ -507,6 +504,31 @@ static void check_relay_stateless(void)
 	rl.relayed = 0;
 }
 
+/* A clear-text Join for the AP in Run over DTLS, from another port. */
+static void check_clear_join(void)
+{
+	struct ap_info info;
+	struct peer_ap pa;
+	int r = -EIO;
+
+	peer_get_stats(&stats_nl, &st0);
+	if (!peer_ap_open(&pa, "127.0.0.1", CAPWAP_LSC_DEFAULT_PORT, 0xd8)) {
+		memcpy(pa.mac, ap_mac, 6);
+		r = peer_join(&pa, 5000);
+		peer_ap_close(&pa);
+	}
+	peer_get_stats(&stats_nl, &st1);
+	peer_get_ap(&stats_nl, ap_mac, &info);
+	result(r == CAPWAP_RESULT_JOIN_FAILURE &&
+	       info.session == CAPWAP_LSC_SESSION_RUN &&
+	       st1.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED] ==
+	       st0.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED] + 1,
+	       "a clear-text Join for an AP whose session is DTLS is refused (Join Failure) and leaves the session in Run",
+	       "join %d, AP session %u, dtls_clear_refused +%llu", r, info.session,
+	       (unsigned long long)(st1.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED] -
+				    st0.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED]));
+}
+
 static void check_refused_cipher(u8 cipher)
 {
 	struct capwap_dtls_keys k = {
@@ -628,6 +650,8 @@ int main(int argc, char **argv)
 	result(r == 0, "a sealed Echo Request gets a sealed Echo Response",
 	       "result %ld", r);
 
+	check_clear_join();
+
 	peer_get_stats(&stats_nl, &st0);
 	r = request(CAPWAP_MSG_JOIN_REQ, other_mac);
 	peer_get_stats(&stats_nl, &st1);
@@ -663,7 +687,7 @@ int main(int argc, char **argv)
 	 * the record itself, which must still be taken (the forgery did not
 	 * mark its number seen).
 	 */
-	n = client_hold(CAPWAP_MSG_ECHO_REQ, held);
+	n = client_hold(CAPWAP_MSG_ECHO_REQ, ap_mac, held);
 	memcpy(d, held, n);
 	d[n - 20] ^= 0x10;
 	dv = send_raw_counted(d, n, CAPWAP_LSC_STATS_A_DTLS_DROP_AUTH);
@@ -679,7 +703,7 @@ int main(int argc, char **argv)
 	 * A forgery 1000 numbers ahead: had it moved the window, the AP's
 	 * genuine record would be left of it and dropped.
 	 */
-	n = client_hold(CAPWAP_MSG_ECHO_REQ, held);
+	n = client_hold(CAPWAP_MSG_ECHO_REQ, ap_mac, held);
 	memcpy(d, held, n);
 	pos = d + 4;
 	left = n - 4;
