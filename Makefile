@@ -24,8 +24,9 @@ SBINDIR ?= $(PREFIX)/sbin
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDUNITDIR ?= /lib/systemd/system
-BASHCOMPDIR ?= $(or $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null),\
-	/usr/share/bash-completion/completions)
+# bash-completion looks under each of XDG_DATA_DIRS (/usr/local/share
+# among them), so the completions follow PREFIX.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 B := build

@@ -28,6 +28,13 @@ answers GetCACaps with TEXT (one capability per line, or comma-separated)
 instead of the upstream's, as a man in the middle would: the client's
 downgrade refusal is tested so.
 
+--cut N closes the connection, unanswered, on the first N requests
+scepserver issued, as an outage in the middle of a transfer does, and
+keeps each of those transactions: a CertPoll for it gets SUCCESS with
+the certificate issued, as from a CA that keeps its transactions (which
+scepserver does not), while a request sent again goes to scepserver,
+which issues a second certificate.
+
 --next-ca PEM announces a CA rollover, which neither scepserver nor
 step-ca implements (RFC 8894 section 4.7): GetCACaps gains GetNextCACert,
 and GetNextCACert answers with the certificates of PEM in a certs-only
@@ -259,6 +266,18 @@ class Front(http.server.BaseHTTPRequestHandler):
             known = tid in state
         if mtype in (17, 19):
             status, ctype, body = self.upstream(query, msg)
+            issued = status == 200 and \
+                message_attrs(body).get(OID_PKI_STATUS) == b"0"
+            with self.server.lock:
+                cut = issued and self.server.cut > 0
+                if cut:
+                    self.server.cut -= 1
+                    state[tid] = {"polls": 0, "envelope": econtent(body),
+                                  "released": True}
+            if cut:
+                self.log_message("%s: issued upstream, answer cut off", tid.decode())
+                self.close_connection = True
+                return None
             if status != 200 or self.server.pending == 0:
                 return self.reply(status, ctype, body)
             if message_attrs(body).get(OID_PKI_STATUS) != b"0":
@@ -341,6 +360,7 @@ def configure(srv, a):
     srv.ca = CA(a.ca_cert, a.ca_key, a.ca_pass)
     srv.pending = a.pending
     srv.hold = a.hold
+    srv.cut = a.cut
     srv.caps = a.caps.replace(",", "\n").encode() if a.caps is not None else None
     srv.next_ca = next_ca_reply(a) if a.next_ca else None
 
@@ -354,6 +374,7 @@ def main():
     ap.add_argument("--ca-pass", default="")
     ap.add_argument("--pending", type=int, default=3)
     ap.add_argument("--hold", type=float, default=0)
+    ap.add_argument("--cut", type=int, default=0)
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
     ap.add_argument("--caps")

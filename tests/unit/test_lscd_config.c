@@ -260,6 +260,15 @@ static const char *test_challenge_file(void)
 	CHECK(!lscd_config_set(&c, "ap_challenge_file", path) &&
 	      !strcmp(c.ap_challenge, "from-a-file"), "ap_challenge_file");
 	lscd_config_free(&c);
+
+	/* Readable by its group: refused, with what to do. */
+	CHECK(!chmod(path, 0640), "chmod");
+	lscd_config_defaults(&c);
+	rc = lscd_config_set(&c, "challenge_file", path);
+	CHECK(rc == -EPERM && strstr(c.why, "mode 0640") &&
+	      strstr(c.why, "chmod 600") && !c.challenge,
+	      "a group-readable challenge file: rc %d '%s'", rc, c.why);
+	lscd_config_free(&c);
 	unlink(path);
 
 	lscd_config_defaults(&c);

@@ -101,16 +101,23 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	struct nlattr *attrs[CAPWAP_LSC_A_MAX + 1];
 	int ret;
 
+	/*
+	 * After a bad reply the call still reads the rest of its answer (a
+	 * dump's other parts, the ACK), skipped: left in the socket, the next
+	 * call would take them for its own.
+	 */
+	if (st->error)
+		return NL_SKIP;
 	ret = genlmsg_parse(nlmsg_hdr(msg), 0, attrs, CAPWAP_LSC_A_MAX, NULL);
 	if (ret < 0) {
 		st->error = -EPROTO;
-		return NL_STOP;
+		return NL_SKIP;
 	}
 	if (st->reply) {
 		ret = st->reply(attrs, st->arg);
 		if (ret < 0) {
 			st->error = ret;
-			return NL_STOP;
+			return NL_SKIP;
 		}
 	}
 	return NL_OK;
@@ -147,7 +154,8 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 
 	(void)nla;
 	keep_extack_msg(st->g, err);
-	st->error = err->error;
+	if (!st->error)
+		st->error = err->error;
 	st->done = true;
 	return NL_STOP;
 }
@@ -186,10 +194,11 @@ int lsc_genl_call(struct lsc_genl *g, struct nl_msg *msg,
 		nl_cb_put(cb);
 		return -EIO;
 	}
-	while (!st.done && !st.error) {
+	while (!st.done) {
 		ret = nl_recvmsgs(g->sock, cb);
-		if (ret < 0 && !st.error) {
-			st.error = ret == -NLE_PERM ? -EPERM : -EIO;
+		if (ret < 0) {
+			if (!st.error)
+				st.error = ret == -NLE_PERM ? -EPERM : -EIO;
 			break;
 		}
 	}

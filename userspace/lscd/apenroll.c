@@ -27,7 +27,7 @@ struct lscd_job {
 	bool controller;
 	struct lscd_jentry je;
 	char mac[LSC_MAC_STR_LEN];
-	bool fallback_ok;	/* resumed from SENT: PKCSReq if the CA forgot it */
+	bool fallback_ok;	/* polling a request that may have reached the CA */
 	uint64_t started_ms;
 	unsigned int kgen;	/* d->kgen when the kernel handed it over */
 };
@@ -381,11 +381,30 @@ static int on_sending(struct scep_jobs *js, struct scep_job *sj)
 	return 0;
 }
 
+/*
+ * A transfer that broke after the connection was made may have delivered
+ * the request, and the CA may have issued it: sent again, it would make a
+ * second certificate for the same key.  Ask for the transaction first
+ * (CertPoll), as after a crash; on_settled sends the request again only
+ * when the CA does not know it.
+ */
+static void poll_if_delivered(struct lscd_job *j)
+{
+	if (j->controller || !lsc_http_xfer_maybe_delivered(&j->sj.x) ||
+	    !scep_txn_poll_before_resend(j->sj.txn))
+		return;
+	scep_request_free(&j->sj.req);
+	j->fallback_ok = true;
+	lsc_info("%s: the request may have reached the CA: transactionID %s is asked for (CertPoll) before it is sent again",
+		 j->sj.tag, j->je.transaction_id);
+}
+
 static void on_retrying(struct scep_jobs *js, struct scep_job *sj,
 			unsigned int delay_ms)
 {
 	lsc_info("%s: CA unreachable, attempt %u of %u, retrying in %u ms",
 		 sj->tag, sj->x.attempt, js->http->retries + 1, delay_ms);
+	poll_if_delivered(container_of(sj, struct lscd_job, sj));
 }
 
 static void on_settled(struct scep_jobs *js, struct scep_job *sj,
@@ -400,9 +419,10 @@ static void on_settled(struct scep_jobs *js, struct scep_job *sj,
 		struct scep_txn_status s;
 
 		/*
-		 * Resumed after a crash between sending PKCSReq and reading
-		 * its reply, and the CA does not know the transaction: it
-		 * never got the request, so send it now.
+		 * Resumed after a crash, or held through an outage, between
+		 * sending PKCSReq and reading its reply, and the CA does not
+		 * know the transaction: it never got the request, or keeps no
+		 * transactions, so send it now.
 		 */
 		scep_txn_status(sj->txn, &s);
 		j->fallback_ok = false;
@@ -435,6 +455,7 @@ static void on_settled(struct scep_jobs *js, struct scep_job *sj,
 static bool on_unreachable(struct scep_jobs *js, struct scep_job *sj)
 {
 	struct lscd *d = container_of(js, struct lscd, jobs);
+	struct lscd_job *j = container_of(sj, struct lscd_job, sj);
 	const char *url = scep_txn_ca(sj->txn)->url;
 
 	/*
@@ -450,6 +471,7 @@ static bool on_unreachable(struct scep_jobs *js, struct scep_job *sj)
 	}
 	lsc_warn("%s: CA unreachable after %u attempts: held until it answers again",
 		 sj->tag, sj->x.attempt);
+	poll_if_delivered(j);
 	lscd_ca_down(d);
 	return true;
 }

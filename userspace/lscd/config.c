@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 
@@ -159,12 +161,29 @@ static int set_from_file(struct lscd_config *c, const char *key,
 			 const char *path)
 {
 	uint8_t *data = NULL;
+	struct stat st;
 	size_t len = 0;
 	int rc;
 
 	if (*path != '/') {
 		snprintf(c->why, sizeof(c->why), "%s: not an absolute path", path);
 		return -EINVAL;
+	}
+	/*
+	 * A challenge others can read is no secret, and one others can write
+	 * is theirs: such a file is refused, as ssh refuses such a key.
+	 */
+	if (stat(path, &st)) {
+		rc = -errno;
+		snprintf(c->why, sizeof(c->why), "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) ||
+	    (st.st_uid != 0 && st.st_uid != geteuid())) {
+		snprintf(c->why, sizeof(c->why),
+			 "%s: mode %04o, owner uid %u: a secret must be in a file only root or lscd's user owns and can read (chmod 600)",
+			 path, (unsigned int)(st.st_mode & 07777), (unsigned int)st.st_uid);
+		return -EPERM;
 	}
 	rc = lsc_read_file(path, MAX_SECRET_FILE_LEN, &data, &len);
 	if (rc) {

@@ -576,6 +576,17 @@ static void accept_all(struct lscd *d)
 		lscd_request_release(&r);
 		if (rc)
 			lsc_err("AP request %" PRIu64 ": %s", r.id, strerror(-rc));
+		/*
+		 * A storm's batch is long: between two requests, a reply
+		 * from the CA sends the next request out.  A failure of curl
+		 * itself shows again in the loop's own call.
+		 */
+		scep_jobs_perform(&d->jobs);
+		if (!d->ca || d->ca_down || d->kernel_gone) {
+			/* Taken up again once the CA or the module is back. */
+			d->need_accept = true;
+			return;
+		}
 	}
 }
 
@@ -884,6 +895,17 @@ int lscd_run(struct lscd *d)
 		}
 		if (!d->stopping)
 			maybe_ctrl(d, now);
+		/*
+		 * A reply that came while we slept frees its slot first: the
+		 * next request leaves before a batch of new AP requests is
+		 * taken, so the CA does not idle while we parse and journal.
+		 * Draining: only what is already on the wire finishes.
+		 */
+		d->jobs.hold = d->stopping || d->ca_down;
+		scep_jobs_start_due(&d->jobs);
+		rc = scep_jobs_perform(&d->jobs);
+		if (rc)
+			break;
 		if (d->ca && !d->stopping && !d->kernel_gone && !d->ca_down) {
 			if (d->need_accept)
 				accept_all(d);
@@ -892,12 +914,13 @@ int lscd_run(struct lscd *d)
 				d->renew_check_ms = now + d->cfg.renew_check_ms;
 			}
 		}
-		/* Draining: only what is already on the wire finishes. */
+		/* What the batch added, when a slot is free, leaves now. */
 		d->jobs.hold = d->stopping || d->ca_down;
-		scep_jobs_start_due(&d->jobs);
-		rc = scep_jobs_perform(&d->jobs);
-		if (rc)
-			break;
+		if (scep_jobs_start_due(&d->jobs)) {
+			rc = scep_jobs_perform(&d->jobs);
+			if (rc)
+				break;
+		}
 		scep_jobs_prebuild(&d->jobs);
 		now = lsc_now_ms();
 		next = scep_jobs_wake_ms(&d->jobs, now, next);

@@ -183,6 +183,22 @@ bool lsc_http_xfer_retryable(const struct lsc_http_xfer *x)
 	}
 }
 
+/*
+ * Whether a failed transfer may have delivered its request: only a name
+ * that did not resolve or a connection never made prove it did not.
+ */
+bool lsc_http_xfer_maybe_delivered(const struct lsc_http_xfer *x)
+{
+	switch (x->code) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* Doubling from retry_initial_ms, capped at retry_max_ms. */
 unsigned int lsc_http_retry_delay_ms(const struct lsc_http_cfg *cfg,
 				     unsigned int attempt)

@@ -50,6 +50,7 @@ void lsc_http_xfer_reset(struct lsc_http_xfer *x);
 void lsc_http_xfer_done(struct lsc_http_xfer *x, CURLcode code);
 void lsc_http_xfer_cleanup(struct lsc_http_xfer *x);
 bool lsc_http_xfer_failed(const struct lsc_http_xfer *x);
+bool lsc_http_xfer_maybe_delivered(const struct lsc_http_xfer *x);
 bool lsc_http_xfer_retryable(const struct lsc_http_xfer *x);
 unsigned int lsc_http_retry_delay_ms(const struct lsc_http_cfg *cfg,
 				     unsigned int attempt);

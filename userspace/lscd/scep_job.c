@@ -107,6 +107,16 @@ static void start(struct scep_jobs *js, struct scep_job *j)
 				j->req.post ? j->req.body : NULL, j->req.len,
 				j->tag);
 	if (!rc) {
+		/*
+		 * A PKIOperation is not idempotent: on a kept-alive connection
+		 * that dies without an answer, libcurl sends it again by itself,
+		 * on a new connection, and the CA may issue a second
+		 * certificate; the failure it reports then says nothing of the
+		 * first transfer.  Each goes on a connection of its own, so
+		 * that lscd sees every broken transfer and can poll for it.
+		 */
+		curl_easy_setopt(j->x.easy, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(j->x.easy, CURLOPT_FORBID_REUSE, 1L);
 		curl_easy_setopt(j->x.easy, CURLOPT_PRIVATE, j);
 		if (curl_multi_add_handle(js->multi, j->x.easy) != CURLM_OK) {
 			lsc_http_xfer_cleanup(&j->x);
@@ -129,16 +139,22 @@ static bool startable(const struct scep_jobs *js, const struct scep_job *j,
 	return !j->in_flight && j->due_ms <= now && !js->hold;
 }
 
-void scep_jobs_start_due(struct scep_jobs *js)
+unsigned int scep_jobs_start_due(struct scep_jobs *js)
 {
-	uint64_t now = lsc_now_ms();
+	unsigned int before = js->active;
+	uint64_t now;
 	struct scep_job *j, *n;
 
+	/* Every slot busy: nothing to start, and no clock to read. */
+	if (js->active >= js->max_active || js->hold || !js->head)
+		return 0;
+	now = lsc_now_ms();
 	for (j = js->head; j && js->active < js->max_active; j = n) {
 		n = j->next;
 		if (startable(js, j, now))
 			start(js, j);
 	}
+	return js->active > before ? js->active - before : 0;
 }
 
 /* A transfer ended: its slot is free for the next request at once. */
@@ -243,11 +259,9 @@ int scep_jobs_perform(struct scep_jobs *js)
 	do {
 		if (collect(js, ended, codes, &nended))
 			return -EIO;
-		if (nended) {
-			scep_jobs_start_due(js);
-			if (curl_multi_perform(js->multi, &running) != CURLM_OK)
-				return -EIO;
-		}
+		if (nended && scep_jobs_start_due(js) &&
+		    curl_multi_perform(js->multi, &running) != CURLM_OK)
+			return -EIO;
 		for (i = 0; i < nended; i++)
 			reply(js, ended[i], codes[i]);
 		if (nended)

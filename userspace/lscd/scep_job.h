@@ -85,7 +85,8 @@ void scep_jobs_init(struct scep_jobs *js, CURLM *multi,
 void scep_jobs_add(struct scep_jobs *js, struct scep_job *j);
 /* Takes j out (its transfer too); the owner frees j->txn and j. */
 void scep_jobs_remove(struct scep_jobs *js, struct scep_job *j);
-void scep_jobs_start_due(struct scep_jobs *js);
+/* Starts what is due while slots are free; returns how many started. */
+unsigned int scep_jobs_start_due(struct scep_jobs *js);
 /* Lets curl move and handles every reply; -EIO if curl itself fails. */
 int scep_jobs_perform(struct scep_jobs *js);
 void scep_jobs_prebuild(struct scep_jobs *js);

@@ -337,6 +337,24 @@ int scep_txn_next_request(struct scep_txn *txn, struct scep_request *req)
 	return 0;
 }
 
+/*
+ * A request whose transfer broke after it may have reached the CA: the CA
+ * may have issued it, and answering it again would make a second
+ * certificate for the same key.  Its next message is a CertPoll for the
+ * transaction instead; the caller frees the request it built before.
+ */
+bool scep_txn_poll_before_resend(struct scep_txn *t)
+{
+	if (t->state != SCEP_TXN_AWAIT_REPLY ||
+	    (t->last_sent != SCEP_MSG_PKCSREQ &&
+	     t->last_sent != SCEP_MSG_RENEWALREQ))
+		return false;
+	t->next_type = SCEP_MSG_CERTPOLL;
+	t->state = SCEP_TXN_SEND;
+	trace(t, "transfer broken: CertPoll (GetCertInitial) before sending again");
+	return true;
+}
+
 int scep_txn_ensure_request(struct scep_txn *t, struct scep_request *req)
 {
 	int rc;

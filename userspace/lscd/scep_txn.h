@@ -123,6 +123,7 @@ enum scep_txn_state scep_txn_fail(struct scep_txn *txn,
 	__attribute__((format(printf, 3, 4)));
 enum scep_txn_state scep_txn_state(const struct scep_txn *txn);
 unsigned int scep_txn_poll_delay_ms(const struct scep_txn *txn);
+bool scep_txn_poll_before_resend(struct scep_txn *txn);
 void scep_txn_status(const struct scep_txn *txn, struct scep_txn_status *st);
 X509 *scep_txn_cert(const struct scep_txn *txn);
 /* The CA this transaction talks to, and its chain for the APs. */

@@ -11,9 +11,14 @@
 # A CA that a reload replaced is not waited for: a request PENDING at it
 # when it goes away fails (its AP asks again, and gets its LSC from the CA
 # configured now) instead of holding every request, at each retry, for ever.
+#
+# A request whose answer was cut off after the CA issued it is polled for
+# (CertPoll) before it is sent again: from a CA that keeps its
+# transactions (the front plays one) the AP gets the certificate issued,
+# and the CA issues no second one.
 
 . tests/lib.sh
-plan 7 600
+plan 9 600
 . tests/vm/cases/lscd-lib.bash
 
 lscd_setup lscd_outage --attempts 4
@@ -95,4 +100,29 @@ else
 	not_ok "lscd_outage: AP $(ap_attr $m state)/$(ap_attr $m cert_type): $(lscd_tail 3)"
 fi
 lscd_stop_ok lscd_outage_replaced
+
+# --- the CA issues, and the answer is cut off ---------------------------------
+# The front closes the connection on the first request scepserver issued,
+# unanswered, and keeps that transaction for CertPoll, as a CA that keeps
+# its transactions does.  lscd must ask for it before sending the request
+# again: sent again, it would make the CA issue a second certificate.
+pending_front 8091 ca "$tmp/cut.log" --pending 0 --cut 1 ||
+	{ not_ok "lscd_outage: scep-pending.py --cut did not start: $(tail -n 3 "$tmp/cut.log")"; exit 1; }
+conf http://127.0.0.1:8091/scep
+lscd_start --config "$tmp/lscd.conf" ||
+	{ not_ok "lscd_outage: lscd did not restart: $(lscd_tail)"; exit 1; }
+before=$(certs_issued ca)
+m=02:4c:53:79:00:05
+ap_run $m AP3G1 --daemon
+has_lsc() { [ "$(ap_attr $m cert_type)" = LSC ]; }
+wait_until 240 has_lsc
+issued=$(($(certs_issued ca) - before))
+if has_lsc && grep -q 'answer cut off' "$tmp/cut.log" &&
+	grep -q "AP $m request [0-9]*: the request may have reached the CA: transactionID .* is asked for (CertPoll)" "$tmp/lscd.log" &&
+	[ "$issued" = 1 ]; then
+	ok "lscd_outage: an answer cut off after the CA issued: lscd polls the transaction and the AP gets that certificate, the only one issued"
+else
+	not_ok "lscd_outage: AP $(ap_attr $m cert_type), issued $issued, front: $(tail -n 2 "$tmp/cut.log" | tr '\n' ' ') lscd: $(lscd_tail 3)"
+fi
+lscd_stop_ok lscd_outage_cut
 finish
