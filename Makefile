@@ -111,12 +111,20 @@ $(B)/tools/%: tests/tools/%.c $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/tools -o $@ $< \
 		$(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lpthread -lm
 
-# The DTLS test controller runs lscd's real handshake engine, linked.
-DTLS_AC_OBJS = $(call obj,$(addprefix userspace/lscd/,dtls_engine.c dtls_keys.c dtls_peer.c))
+# The DTLS test peers (a controller, lscd's relay role) run lscd's real
+# handshake engine, linked.
+LSCD_DTLS_OBJS = $(call obj,$(addprefix userspace/lscd/,dtls_engine.c dtls_keys.c dtls_peer.c))
+DTLS_AC_OBJS = $(LSCD_DTLS_OBJS)
 $(B)/tools/dtls_ac: tests/tools/dtls_ac.c $(DTLS_AC_OBJS) $(B)/libcommon.a $(B)/libwire.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/tools -Itests/unit -Iuserspace/lscd -o $@ $< \
 		$(DTLS_AC_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lm
+DTLS_RELAY_OBJS = $(LSCD_DTLS_OBJS)
+$(B)/tools/dtls_relay_peer: tests/tools/dtls_relay_peer.c $(DTLS_RELAY_OBJS) \
+		$(B)/libcommon.a $(B)/libwire.a
+	@mkdir -p $(dir $@)
+	$(CC) -Itests/tools -Itests/unit -Iuserspace/lscd $(CFLAGS) $(PKG_CFLAGS) -o $@ $< \
+		$(DTLS_RELAY_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS)
 
 # lscd under AddressSanitizer, for the tests of what outlives a reload.
 ASAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer

@@ -23,6 +23,7 @@
 #include "ap.h"
 #include "config.h"
 #include "control.h"
+#include "dtls.h"
 #include "lsc.h"
 #include "srclimit.h"
 #include "stats.h"
@@ -416,6 +417,26 @@ static void refuse_join(const struct capwap_msg *msg,
 }
 
 /*
+ * Whether the AP with @mac has a session a DTLS handshake authenticated:
+ * a clear-text Join, from anywhere, must not move or end it.
+ */
+static bool authenticated_session(const u8 *mac)
+{
+	u8 m[ETH_ALEN] __aligned(2);
+	struct capwap_lsc_ap *ap;
+	bool ret;
+
+	memcpy(m, mac, ETH_ALEN);
+	ap = capwap_lsc_ap_by_mac(m);
+	if (!ap)
+		return false;
+	ret = READ_ONCE(ap->authenticated) &&
+	      READ_ONCE(ap->session) != CAPWAP_LSC_SESSION_DOWN;
+	capwap_lsc_ap_put(ap);
+	return ret;
+}
+
+/*
  * Join (RFC 5415 section 8.1): the AP is known by the base MAC of its
  * Board Data @bd (checked valid by the caller); an AP presenting an LSC waits for the certificate check in
  * process context, everyone else is answered now.
@@ -430,12 +451,38 @@ static void handle_join(const struct capwap_msg *msg,
 		.ap_mode = CAPWAP_LSC_MODE_LOCAL,
 	};
 	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
+	bool sealed = send == capwap_lsc_dtls_send;
+	u8 bound_mac[ETH_ALEN], bound_type = 0;
 	struct capwap_lsc_ap *ap;
 	bool refused = false;
 	u8 *cert = NULL;
 	u16 binding = 0;
 	int len = 0;
 
+	/*
+	 * Over DTLS the AP is who its certificate says: a Join naming
+	 * another MAC is refused and touches no record.
+	 */
+	if (sealed) {
+		if (capwap_lsc_dtls_identity(peer, bound_mac, &bound_type))
+			goto drop;
+		if (!ether_addr_equal_unaligned(bound_mac, bd->base_mac)) {
+			capwap_lsc_count(CAPWAP_LSC_ST_DTLS_JOIN_MISMATCH);
+			pr_info_ratelimited("Join over DTLS from %pI4:%u names %pM, its certificate %pM: refused\n",
+					    &peer->saddr, ntohs(peer->sport),
+					    bd->base_mac, bound_mac);
+			refuse_join(msg, peer, send,
+				    CAPWAP_RESULT_JOIN_UNKNOWN_SOURCE);
+			return;
+		}
+	} else if (authenticated_session(bd->base_mac)) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_CLEAR_REFUSED);
+		pr_info_ratelimited("clear-text Join from %pI4:%u for %pM, whose session is DTLS: refused\n",
+				    &peer->saddr, ntohs(peer->sport),
+				    bd->base_mac);
+		refuse_join(msg, peer, send, CAPWAP_RESULT_JOIN_FAILURE);
+		return;
+	}
 	/* capwap_lsc_validate() passed: CERT_INFO is absent or well-formed. */
 	if (capwap_lsc_get_cert_info(msg, vendor_id, &ci) == -EINVAL)
 		goto drop;
@@ -462,10 +509,13 @@ static void handle_join(const struct capwap_msg *msg,
 	ap->session = CAPWAP_LSC_SESSION_JOIN;
 	capwap_lsc_event3(ap, CAPWAP_LSC_EV_JOIN, ci.cert_type, 0);
 	ap->session_binding = ap->binding;
-	/* Clear text: nothing here has authenticated the AP. */
-	WRITE_ONCE(ap->authenticated, false);
+	/*
+	 * Only a DTLS handshake lscd verified authenticates the AP, and
+	 * then the type is that of the certificate it proved.
+	 */
+	WRITE_ONCE(ap->authenticated, sealed);
 	ap->last_heard = (u32)jiffies;
-	ap->cert_type = ci.cert_type;
+	ap->cert_type = sealed ? bound_type : ci.cert_type;
 	ap->mode = ci.ap_mode;
 	ap->joined_since = ktime_get_real_seconds();
 	copy_text(ap->model, sizeof(ap->model), bd->model, bd->model_len);
@@ -723,7 +773,7 @@ static void handle_message(const struct capwap_msg *msg,
 			 * address whose sequence number happens to match
 			 * gets its own answer, not this AP's.
 			 */
-			if (bd.base_mac &&
+			if (bd.base_mac && ap->send == send &&
 			    ether_addr_equal_unaligned(ap->mac, bd.base_mac) &&
 			    ap->have_rx_seq && ap->rx_seq == msg->seq &&
 			    ap->session == CAPWAP_LSC_SESSION_JOIN) {
@@ -764,6 +814,11 @@ static void handle_message(const struct capwap_msg *msg,
 	 */
 	if (!capwap_lsc_ap_at(ap, peer)) {
 		capwap_lsc_count(CAPWAP_LSC_ST_STALE_SOURCE);
+		goto out;
+	}
+	/* A session opened in clear is not continued sealed, nor the reverse. */
+	if (ap->send != send) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
 		goto out;
 	}
 	if (ap->session != CAPWAP_LSC_SESSION_DOWN)
@@ -888,17 +943,51 @@ out:
 	return len;
 }
 
-void capwap_lsc_control_input(const u8 *buf, size_t len,
-			      const struct capwap_lsc_peer *peer,
-			      capwap_lsc_send_t send)
+/*
+ * Whether a clear-text datagram may be taken: with DTLS required, or from
+ * a peer that has DTLS keys, only an unfragmented Discovery Request is (a
+ * clear fragment must not complete a sealed message either).
+ */
+static bool clear_allowed(const struct capwap_packet *pkt,
+			  enum capwap_parse_status kind,
+			  const struct capwap_lsc_peer *peer)
+{
+	if (capwap_lsc_dtls_mode() != CAPWAP_LSC_DTLS_REQUIRED &&
+	    !capwap_lsc_dtls_active(peer))
+		return true;
+	if (kind == CAPWAP_PARSE_OK &&
+	    pkt->msg.type == CAPWAP_MSG_DISCOVERY_REQ)
+		return true;
+	capwap_lsc_count(CAPWAP_LSC_ST_DTLS_CLEAR_REFUSED);
+	return false;
+}
+
+static void input(const u8 *buf, size_t len,
+		  const struct capwap_lsc_peer *peer, capwap_lsc_send_t send,
+		  bool sealed)
 {
 	enum capwap_lsc_malformed bad;
 	struct capwap_packet pkt;
 	struct capwap_msg msg;
+	enum capwap_parse_status kind;
 	u8 *out;
 
+	kind = capwap_parse(buf, len, &pkt);
+	/*
+	 * A DTLS datagram is not a control message: what it carries comes
+	 * back through capwap_lsc_control_input_sealed(), one record at a
+	 * time, and is counted then.
+	 */
+	if (kind == CAPWAP_PARSE_DTLS && !sealed &&
+	    capwap_lsc_dtls_mode() != CAPWAP_LSC_DTLS_OFF) {
+		capwap_lsc_dtls_input(buf, len, peer);
+		return;
+	}
 	capwap_lsc_count(CAPWAP_LSC_ST_RX_PACKETS);
-	switch (capwap_parse(buf, len, &pkt)) {
+	if (!sealed && kind != CAPWAP_PARSE_MALFORMED &&
+	    kind != CAPWAP_PARSE_DTLS && !clear_allowed(&pkt, kind, peer))
+		return;
+	switch (kind) {
 	case CAPWAP_PARSE_OK:
 		handle_message(&pkt.msg, peer, send);
 		return;
@@ -914,11 +1003,45 @@ void capwap_lsc_control_input(const u8 *buf, size_t len,
 		handle_message(&msg, peer, send);
 		return;
 	case CAPWAP_PARSE_DTLS:
-		/* This release keeps DTLS out of the kernel: count and drop. */
+		/* DTLS off, or DTLS inside DTLS: count and drop. */
 	case CAPWAP_PARSE_MALFORMED:
 		count_bad(pkt.bad);
 		return;
 	}
+}
+
+void capwap_lsc_control_input(const u8 *buf, size_t len,
+			      const struct capwap_lsc_peer *peer,
+			      capwap_lsc_send_t send)
+{
+	input(buf, len, peer, send, false);
+}
+
+void capwap_lsc_control_input_sealed(const u8 *buf, size_t len,
+				     const struct capwap_lsc_peer *peer)
+{
+	input(buf, len, peer, capwap_lsc_dtls_send, true);
+}
+
+void capwap_lsc_control_dtls_closed(const struct capwap_lsc_peer *peer)
+{
+	struct capwap_lsc_ap *ap = capwap_lsc_ap_by_addr(peer);
+	bool ended = false;
+	u16 binding = 0;
+
+	if (!ap)
+		return;
+	spin_lock_bh(&ap->lock);
+	if (capwap_lsc_ap_at(ap, peer) && ap->send == capwap_lsc_dtls_send &&
+	    ap->session != CAPWAP_LSC_SESSION_DOWN) {
+		teardown_locked(ap, false);
+		binding = capwap_lsc_ap_binding(ap);
+		ended = true;
+	}
+	spin_unlock_bh(&ap->lock);
+	if (ended)
+		capwap_lsc_ap_unbind(ap, binding);
+	capwap_lsc_ap_put(ap);
 }
 
 static void free_bufs(void)

@@ -18,6 +18,15 @@ void capwap_lsc_control_input(const u8 *buf, size_t len,
 			      const struct capwap_lsc_peer *peer,
 			      capwap_lsc_send_t send);
 
+/*
+ * The plaintext of one application data record that authenticated with
+ * @peer's DTLS keys; answers go out sealed.  Atomic context.
+ */
+void capwap_lsc_control_input_sealed(const u8 *buf, size_t len,
+				     const struct capwap_lsc_peer *peer);
+/* @peer's DTLS association ended: so does a session it carried. */
+void capwap_lsc_control_dtls_closed(const struct capwap_lsc_peer *peer);
+
 /* Called with ap->lock held; takes ownership of @pkt (kmalloc'd). */
 int capwap_lsc_control_request(struct capwap_lsc_ap *ap, u8 *pkt,
 			       size_t len);

@@ -13,6 +13,7 @@
 #include "ap.h"
 #include "config.h"
 #include "control.h"
+#include "dtls.h"
 #include "keys.h"
 #include "netlink.h"
 #include "provlist.h"
@@ -39,6 +40,7 @@ enum capwap_lsc_stage {
 	STAGE_KEYS,
 	STAGE_SYSFS,
 	STAGE_CONTROL,
+	STAGE_DTLS,
 	STAGE_AP,
 	STAGE_QUEUE,
 	STAGE_VERIFY,
@@ -72,6 +74,9 @@ static void capwap_lsc_down(enum capwap_lsc_stage up)
 		fallthrough;
 	case STAGE_AP:
 		capwap_lsc_ap_uninit();
+		fallthrough;
+	case STAGE_DTLS:
+		capwap_lsc_dtls_uninit();
 		fallthrough;
 	case STAGE_CONTROL:
 		capwap_lsc_control_uninit();
@@ -112,6 +117,10 @@ static int __init capwap_lsc_init(void)
 	if (ret)
 		goto err;
 	up = STAGE_CONTROL;
+	ret = capwap_lsc_dtls_init();
+	if (ret)
+		goto err;
+	up = STAGE_DTLS;
 	ret = capwap_lsc_ap_init();
 	if (ret)
 		goto err;

@@ -7,6 +7,7 @@
  */
 
 #include <linux/etherdevice.h>
+#include <linux/in.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/slab.h>
@@ -17,6 +18,7 @@
 #include "config.h"
 #include "control.h"
 #include "event.h"
+#include "dtls.h"
 #include "lsc.h"
 #include "netlink.h"
 #include "provlist.h"
@@ -31,17 +33,22 @@
 enum capwap_lsc_mcgrp {
 	CAPWAP_LSC_MCGRP_EVENTS_ID,
 	CAPWAP_LSC_MCGRP_MONITOR_ID,
+	CAPWAP_LSC_MCGRP_DTLS_ID,
 };
 
 /*
  * "events" names APs and the requests lscd may ACCEPT; "monitor" names
- * APs, their addresses' fate and the reasons their enrollments failed.
+ * APs, their addresses' fate and the reasons their enrollments failed;
+ * "dtls" carries every AP's handshake, which only the daemon that runs it
+ * may read.
  */
 static const struct genl_multicast_group capwap_lsc_mcgrps[] = {
 	[CAPWAP_LSC_MCGRP_EVENTS_ID] = { .name = CAPWAP_LSC_MCGRP_EVENTS,
 					 .flags = GENL_MCAST_CAP_NET_ADMIN },
 	[CAPWAP_LSC_MCGRP_MONITOR_ID] = { .name = CAPWAP_LSC_MCGRP_MONITOR,
 					  .flags = GENL_MCAST_CAP_NET_ADMIN },
+	[CAPWAP_LSC_MCGRP_DTLS_ID] = { .name = CAPWAP_LSC_MCGRP_DTLS,
+				       .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static const struct nla_policy subject_policy[CAPWAP_LSC_SUBJ_A_MAX + 1] = {
@@ -109,6 +116,19 @@ static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
 		NLA_POLICY_EXACT_LEN(CAPWAP_LSC_SHA256_LEN),
 	[CAPWAP_LSC_A_AP_CHALLENGE] = { .type = NLA_NUL_STRING,
 					.len = CAPWAP_LSC_MAX_CHALLENGE_LEN },
+	[CAPWAP_LSC_A_DTLS_PEER] =
+		NLA_POLICY_EXACT_LEN(sizeof(struct sockaddr_in)),
+	[CAPWAP_LSC_A_DTLS_LOCAL] =
+		NLA_POLICY_EXACT_LEN(sizeof(struct sockaddr_in)),
+	[CAPWAP_LSC_A_DTLS_RECORDS] = { .type = NLA_BINARY,
+					.len = CAPWAP_LSC_DTLS_MAX_RECORDS },
+	[CAPWAP_LSC_A_DTLS_KEYS] =
+		NLA_POLICY_EXACT_LEN(CAPWAP_LSC_DTLS_KEYS_LEN),
+	[CAPWAP_LSC_A_DTLS_CERT_TYPE] =
+		NLA_POLICY_RANGE(NLA_U8, CAPWAP_LSC_CERT_MIC,
+				 __CAPWAP_LSC_CERT_MAX - 1),
+	[CAPWAP_LSC_A_DTLS_MODE] =
+		NLA_POLICY_MAX(NLA_U8, __CAPWAP_LSC_DTLS_MAX - 1),
 };
 
 static struct genl_family capwap_lsc_genl_family;
@@ -146,7 +166,8 @@ static int put_config(struct sk_buff *msg)
 	    nla_put_u8(msg, CAPWAP_LSC_A_CA_PRESENT,
 		       capwap_lsc_verify_ca_present()) ||
 	    nla_put_u8(msg, CAPWAP_LSC_A_AP_CHALLENGE_SET,
-		       capwap_lsc_challenge_present()))
+		       capwap_lsc_challenge_present()) ||
+	    nla_put_u8(msg, CAPWAP_LSC_A_DTLS_MODE, capwap_lsc_dtls_mode()))
 		return -EMSGSIZE;
 
 	nest = nla_nest_start(msg, CAPWAP_LSC_A_SUBJECT);
@@ -316,6 +337,8 @@ static int capwap_lsc_set_config(struct sk_buff *skb, struct genl_info *info)
 		capwap_lsc_challenge_set(challenge);
 		challenge = NULL;
 	}
+	if (a[CAPWAP_LSC_A_DTLS_MODE])
+		capwap_lsc_dtls_set_mode(nla_get_u8(a[CAPWAP_LSC_A_DTLS_MODE]));
 out:
 	kfree_sensitive(challenge);
 	kfree(cfg);
@@ -511,6 +534,22 @@ static int put_stats(struct sk_buff *msg)
 		  CAPWAP_LSC_ST_UNBINDS_SKIPPED },
 		{ CAPWAP_LSC_STATS_A_SESSIONS_DISPLACED,
 		  CAPWAP_LSC_ST_SESSIONS_DISPLACED },
+		{ CAPWAP_LSC_STATS_A_DTLS_RELAYED, CAPWAP_LSC_ST_DTLS_RELAYED },
+		{ CAPWAP_LSC_STATS_A_DTLS_RELAY_LIMITED,
+		  CAPWAP_LSC_ST_DTLS_RELAY_LIMITED },
+		{ CAPWAP_LSC_STATS_A_DTLS_RELAY_LOST,
+		  CAPWAP_LSC_ST_DTLS_RELAY_LOST },
+		{ CAPWAP_LSC_STATS_A_DTLS_DROP_AUTH,
+		  CAPWAP_LSC_ST_DTLS_DROP_AUTH },
+		{ CAPWAP_LSC_STATS_A_DTLS_DROP_REPLAY,
+		  CAPWAP_LSC_ST_DTLS_DROP_REPLAY },
+		{ CAPWAP_LSC_STATS_A_DTLS_DROP_EPOCH,
+		  CAPWAP_LSC_ST_DTLS_DROP_EPOCH },
+		{ CAPWAP_LSC_STATS_A_DTLS_CLOSED, CAPWAP_LSC_ST_DTLS_CLOSED },
+		{ CAPWAP_LSC_STATS_A_DTLS_JOIN_MISMATCH,
+		  CAPWAP_LSC_ST_DTLS_JOIN_MISMATCH },
+		{ CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED,
+		  CAPWAP_LSC_ST_DTLS_CLEAR_REFUSED },
 	};
 	struct nlattr *stats, *nest;
 	unsigned int i;
@@ -662,6 +701,155 @@ lost:
 	/* Listeners read ENOBUFS, as for a full socket: a gap is never quiet. */
 	genl_set_err(&capwap_lsc_genl_family, &init_net, 0,
 		     CAPWAP_LSC_MCGRP_MONITOR_ID, -ENOBUFS);
+}
+
+bool capwap_lsc_genl_dtls_listening(void)
+{
+	return genl_has_listeners(&capwap_lsc_genl_family, &init_net,
+				  CAPWAP_LSC_MCGRP_DTLS_ID);
+}
+
+static int put_sin(struct sk_buff *msg, int type, __be32 addr, __be16 port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = port,
+		.sin_addr.s_addr = addr,
+	};
+
+	return nla_put(msg, type, sizeof(sin), &sin);
+}
+
+/* Multicasts @cmd on "dtls" for @peer, with @records when not NULL. */
+static int dtls_notify(u8 cmd, const struct capwap_lsc_peer *peer,
+		       const u8 *records, size_t len)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(len) + 2 * nla_total_size(16) + 64,
+			  GFP_ATOMIC);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &capwap_lsc_genl_family, 0, cmd);
+	if (!hdr ||
+	    put_sin(msg, CAPWAP_LSC_A_DTLS_PEER, peer->saddr, peer->sport) ||
+	    put_sin(msg, CAPWAP_LSC_A_DTLS_LOCAL, peer->daddr,
+		    htons(capwap_lsc_port)) ||
+	    (records &&
+	     nla_put(msg, CAPWAP_LSC_A_DTLS_RECORDS, len, records))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_multicast(&capwap_lsc_genl_family, msg, 0,
+				 CAPWAP_LSC_MCGRP_DTLS_ID, GFP_ATOMIC);
+}
+
+int capwap_lsc_genl_dtls_relay(const struct capwap_lsc_peer *peer,
+			       const u8 *records, size_t len)
+{
+	return dtls_notify(CAPWAP_LSC_CMD_DTLS_RELAY, peer, records, len);
+}
+
+void capwap_lsc_genl_dtls_closed(const struct capwap_lsc_peer *peer)
+{
+	if (capwap_lsc_genl_dtls_listening())
+		dtls_notify(CAPWAP_LSC_CMD_DTLS_CLOSE, peer, NULL, 0);
+}
+
+/* An IPv4 address and port from @a; the port may be 0 only if @local. */
+static int get_sin(const struct nlattr *a, bool local,
+		   __be32 *addr, __be16 *port, struct netlink_ext_ack *extack)
+{
+	struct sockaddr_in sin;
+
+	memcpy(&sin, nla_data(a), sizeof(sin));
+	if (sin.sin_family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "an IPv4 address (AF_INET)");
+		return -EAFNOSUPPORT;
+	}
+	if (!local && (!sin.sin_port || !sin.sin_addr.s_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "the peer's address and port");
+		return -EINVAL;
+	}
+	*addr = sin.sin_addr.s_addr;
+	*port = sin.sin_port;
+	return 0;
+}
+
+static int get_peer(struct genl_info *info, struct capwap_lsc_peer *peer)
+{
+	struct nlattr **a = info->attrs;
+	__be16 port;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_DTLS_PEER))
+		return -EINVAL;
+	memset(peer, 0, sizeof(*peer));
+	ret = get_sin(a[CAPWAP_LSC_A_DTLS_PEER], false, &peer->saddr,
+		      &peer->sport, info->extack);
+	if (!ret && a[CAPWAP_LSC_A_DTLS_LOCAL])
+		ret = get_sin(a[CAPWAP_LSC_A_DTLS_LOCAL], true, &peer->daddr,
+			      &port, info->extack);
+	return ret;
+}
+
+static int capwap_lsc_dtls_send_cmd(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	const struct nlattr *rec = info->attrs[CAPWAP_LSC_A_DTLS_RECORDS];
+	struct capwap_lsc_peer peer;
+	int ret;
+
+	ret = get_peer(info, &peer);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_DTLS_RECORDS))
+		return -EINVAL;
+	return capwap_lsc_dtls_send_records(&peer, nla_data(rec),
+					    nla_len(rec));
+}
+
+static int capwap_lsc_dtls_keys_cmd(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct capwap_lsc_peer peer;
+	int ret;
+
+	ret = get_peer(info, &peer);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_DTLS_KEYS) ||
+	    GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_MAC) ||
+	    GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_DTLS_CERT_TYPE))
+		return -EINVAL;
+	if (!is_valid_ether_addr(nla_data(a[CAPWAP_LSC_A_MAC]))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[CAPWAP_LSC_A_MAC],
+				    "not a unicast MAC address");
+		return -EINVAL;
+	}
+	return capwap_lsc_dtls_set_keys(&peer, nla_data(a[CAPWAP_LSC_A_DTLS_KEYS]),
+					nla_len(a[CAPWAP_LSC_A_DTLS_KEYS]),
+					nla_data(a[CAPWAP_LSC_A_MAC]),
+					nla_get_u8(a[CAPWAP_LSC_A_DTLS_CERT_TYPE]),
+					info->extack);
+}
+
+static int capwap_lsc_dtls_close_cmd(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct capwap_lsc_peer peer;
+	int ret;
+
+	ret = get_peer(info, &peer);
+	if (ret)
+		return ret;
+	ret = capwap_lsc_dtls_close(&peer);
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "no DTLS keys for that peer");
+	return ret;
 }
 
 static int capwap_lsc_accept(struct sk_buff *skb, struct genl_info *info)
@@ -897,6 +1085,12 @@ static const struct genl_small_ops capwap_lsc_genl_ops[] = {
 	{ .cmd = CAPWAP_LSC_CMD_SET_CONTROLLER,
 	  .doit = capwap_lsc_set_controller, .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_RENEW, .doit = capwap_lsc_renew_cmd,
+	  .flags = ADMIN },
+	{ .cmd = CAPWAP_LSC_CMD_DTLS_SEND, .doit = capwap_lsc_dtls_send_cmd,
+	  .flags = ADMIN },
+	{ .cmd = CAPWAP_LSC_CMD_DTLS_KEYS, .doit = capwap_lsc_dtls_keys_cmd,
+	  .flags = ADMIN },
+	{ .cmd = CAPWAP_LSC_CMD_DTLS_CLOSE, .doit = capwap_lsc_dtls_close_cmd,
 	  .flags = ADMIN },
 };
 

@@ -155,8 +155,8 @@ static void send_held(struct held_reply *h, struct sk_buff *reuse)
  * answer is held back for the received skb and the one before it, if
  * any, leaves now: datagrams still go out in the order they were sent.
  */
-static int capwap_lsc_socket_send(const struct capwap_lsc_peer *peer,
-				  const u8 *pkt, size_t len)
+int capwap_lsc_socket_send(const struct capwap_lsc_peer *peer,
+			   const u8 *pkt, size_t len)
 {
 	struct held_reply *h;
 

@@ -11,6 +11,11 @@
  * that lands on a slot held by another starts with a full bucket.  That
  * lets a sender of many addresses past the limit, which is what record
  * eviction (ap.c) is for; this holds the one address.  Runs in softirq.
+ *
+ * DTLS datagrams relayed to lscd (dtls.c) drain a table of their own,
+ * with its own rate: a handshake is a few datagrams each way, and the
+ * relay must hold a flood of spoofed ClientHellos from one address to
+ * what lscd can drop without falling behind.
  */
 
 #include <linux/module.h>
@@ -34,6 +39,16 @@ module_param(join_burst, uint, 0444);
 MODULE_PARM_DESC(join_burst,
 		 "Joins accepted at once from one source address, 1..100000 (default 400)");
 
+static unsigned int dtls_relay_rate = 200;
+module_param(dtls_relay_rate, uint, 0444);
+MODULE_PARM_DESC(dtls_relay_rate,
+		 "DTLS datagrams per second relayed to lscd from one source address, 0 for no limit (default 200)");
+
+static unsigned int dtls_relay_burst = 400;
+module_param(dtls_relay_burst, uint, 0444);
+MODULE_PARM_DESC(dtls_relay_burst,
+		 "DTLS datagrams relayed at once from one source address, 1..100000 (default 400)");
+
 struct src_bucket {
 	__be32 saddr;
 	/* tokens in units of 1/HZ of a Join, so refills need no division */
@@ -41,35 +56,55 @@ struct src_bucket {
 	unsigned long last;
 };
 
-static struct src_bucket buckets[SRC_SLOTS];
-static DEFINE_SPINLOCK(src_lock);
+struct src_table {
+	struct src_bucket buckets[SRC_SLOTS];
+	spinlock_t lock;
+};
+
+static struct src_table join_table = {
+	.lock = __SPIN_LOCK_UNLOCKED(join_table.lock),
+};
+static struct src_table relay_table = {
+	.lock = __SPIN_LOCK_UNLOCKED(relay_table.lock),
+};
 static u32 src_seed __read_mostly;
 
-bool capwap_lsc_srclimit_join(__be32 saddr)
+static bool take(struct src_table *t, __be32 saddr, unsigned int rate,
+		 unsigned int burst)
 {
-	u64 cap = (u64)join_burst * HZ, cost = HZ;
+	u64 cap = (u64)burst * HZ, cost = HZ;
 	struct src_bucket *b;
 	unsigned long now = jiffies;
 	bool ok;
 
-	if (!join_rate)
+	if (!rate)
 		return true;
-	b = &buckets[jhash_1word((__force u32)saddr, src_seed) &
-		     (SRC_SLOTS - 1)];
-	spin_lock_bh(&src_lock);
+	b = &t->buckets[jhash_1word((__force u32)saddr, src_seed) &
+			(SRC_SLOTS - 1)];
+	spin_lock_bh(&t->lock);
 	if (b->saddr != saddr || !b->last) {
 		b->saddr = saddr;
 		b->tokens = cap;
 	} else {
 		b->tokens = min_t(u64, cap, b->tokens +
-				  (u64)(now - b->last) * join_rate);
+				  (u64)(now - b->last) * rate);
 	}
 	b->last = now ?: 1;
 	ok = b->tokens >= cost;
 	if (ok)
 		b->tokens -= cost;
-	spin_unlock_bh(&src_lock);
+	spin_unlock_bh(&t->lock);
 	return ok;
+}
+
+bool capwap_lsc_srclimit_join(__be32 saddr)
+{
+	return take(&join_table, saddr, join_rate, join_burst);
+}
+
+bool capwap_lsc_srclimit_relay(__be32 saddr)
+{
+	return take(&relay_table, saddr, dtls_relay_rate, dtls_relay_burst);
 }
 
 int capwap_lsc_srclimit_init(void)
@@ -78,7 +113,12 @@ int capwap_lsc_srclimit_init(void)
 		pr_err("join_burst must be 1..100000\n");
 		return -EINVAL;
 	}
+	if (!dtls_relay_burst || dtls_relay_burst > 100000) {
+		pr_err("dtls_relay_burst must be 1..100000\n");
+		return -EINVAL;
+	}
 	src_seed = get_random_u32();
-	memset(buckets, 0, sizeof(buckets));
+	memset(join_table.buckets, 0, sizeof(join_table.buckets));
+	memset(relay_table.buckets, 0, sizeof(relay_table.buckets));
 	return 0;
 }

@@ -7,5 +7,7 @@
 int capwap_lsc_srclimit_init(void);
 /* Atomic context: whether a Join from @saddr may be handled now. */
 bool capwap_lsc_srclimit_join(__be32 saddr);
+/* Atomic context: whether a DTLS datagram from @saddr may go to lscd. */
+bool capwap_lsc_srclimit_relay(__be32 saddr);
 
 #endif /* _CAPWAP_LSC_SRCLIMIT_H */

@@ -15,6 +15,7 @@
 #include "ap.h"
 #include "config.h"
 #include "control.h"
+#include "dtls.h"
 #include "keys.h"
 #include "lsc.h"
 #include "provlist.h"
@@ -65,6 +66,9 @@ RO_ATTR(ap_count, "%u", capwap_lsc_ap_count());
 RO_ATTR(records_retiring, "%u", capwap_lsc_ap_retiring());
 RO_ATTR(requests, "%u", capwap_lsc_req_waiting());
 RO_ATTR(max_pending_requests, "%u", capwap_lsc_req_max());
+RO_ATTR(dtls_mode, "%s",
+	capwap_lsc_dtls_mode() == CAPWAP_LSC_DTLS_REQUIRED ? "required" :
+	capwap_lsc_dtls_mode() == CAPWAP_LSC_DTLS_ON ? "on" : "off");
 
 static struct attribute *capwap_lsc_attrs[] = {
 	&version_attr.attr,
@@ -83,6 +87,7 @@ static struct attribute *capwap_lsc_attrs[] = {
 	&records_retiring_attr.attr,
 	&requests_attr.attr,
 	&max_pending_requests_attr.attr,
+	&dtls_mode_attr.attr,
 	NULL,
 };
 
@@ -117,6 +122,15 @@ static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_STALE_SOURCE] = "stale_source",
 	[CAPWAP_LSC_ST_UNBINDS_SKIPPED] = "unbinds_skipped",
 	[CAPWAP_LSC_ST_SESSIONS_DISPLACED] = "sessions_displaced",
+	[CAPWAP_LSC_ST_DTLS_RELAYED] = "dtls_relayed",
+	[CAPWAP_LSC_ST_DTLS_RELAY_LIMITED] = "dtls_relay_limited",
+	[CAPWAP_LSC_ST_DTLS_RELAY_LOST] = "dtls_relay_lost",
+	[CAPWAP_LSC_ST_DTLS_DROP_AUTH] = "dtls_drop_auth",
+	[CAPWAP_LSC_ST_DTLS_DROP_REPLAY] = "dtls_drop_replay",
+	[CAPWAP_LSC_ST_DTLS_DROP_EPOCH] = "dtls_drop_epoch",
+	[CAPWAP_LSC_ST_DTLS_CLOSED] = "dtls_closed",
+	[CAPWAP_LSC_ST_DTLS_JOIN_MISMATCH] = "dtls_join_mismatch",
+	[CAPWAP_LSC_ST_DTLS_CLEAR_REFUSED] = "dtls_clear_refused",
 };
 /* A counter added without its file name would be a NULL name at load. */
 static_assert(ARRAY_SIZE(scalar_names) == __CAPWAP_LSC_ST_MAX);

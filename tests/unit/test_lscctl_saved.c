@@ -44,6 +44,7 @@ static int full(struct lsc_saved *s)
 	static const char *const lines[] = {
 		"lsc enable", "provision list",
 		"key ec 384", "validity 365", "attempts 0", "vendor-id 9",
+		"dtls required",
 	};
 	static const uint8_t m1[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x66 };
 	static const uint8_t m2[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
@@ -90,7 +91,7 @@ static const char *round_trip(void)
 	d = lsc_saved_diff(&a, &b);
 	lsc_saved_free(&a);
 	if (ret || d || !strstr(text, "\"O=Acme \\\"Wireless\\\" # 1\\\\2\"") ||
-	    !strstr(text, "\"OU=line\\x0abreak\"") ||
+	    !strstr(text, "\"OU=line\\x0abreak\"") || !strstr(text, "\ndtls required\n") ||
 	    !strstr(text, "provision-list add 00:11:22:33:44:55\n"
 			  "provision-list add 00:11:22:33:44:66\n")) {
 		snprintf(tap_why, sizeof(tap_why), "parse %d (%s), diff %#x, text:\n%s", ret,
@@ -100,7 +101,7 @@ static const char *round_trip(void)
 		return tap_why;
 	}
 	free(text);
-	CHECK(b.line[LSC_SAVED_LSC] == 4 && b.line[LSC_SAVED_PROVLIST] == 11,
+	CHECK(b.line[LSC_SAVED_LSC] == 4 && b.line[LSC_SAVED_PROVLIST] == 12,
 	      "lsc on line %u, provision-list from line %u", b.line[LSC_SAVED_LSC],
 	      b.line[LSC_SAVED_PROVLIST]);
 	lsc_saved_free(&b);
@@ -120,7 +121,7 @@ static const char *bad_lines_numbered(void)
 		"provision-list add 00:11:22:33:44:55\n"
 		"provision-list add 00-11-22-33-44-55\n"	/* 9: twice */
 		"provision-list del 00:11:22:33:44:77\n"	/* 10 */
-		"dtls suites all\n"		/* 11: not a setting (yet) */
+		"dtls suites all\n"		/* 11: dtls takes a mode */
 		"provision-list add 01:00:5e:00:00:01\n"	/* 12: multicast */
 		"validity 30\n"
 		"subject \"O=a\\x00b\"\n";		/* 14: a NUL */
@@ -139,7 +140,8 @@ static const char *bad_lines_numbered(void)
 	CHECK(strstr(e.why[0], "not 'sometimes'"), "line 3: %s", e.why[0]);
 	CHECK(strstr(e.why[2], "quote"), "line 6: %s", e.why[2]);
 	CHECK(strstr(e.why[3], "set already, on line 2"), "line 7: %s", e.why[3]);
-	CHECK(strstr(e.why[6], "unknown setting 'dtls'"), "line 11: %s", e.why[6]);
+	CHECK(strstr(e.why[6], "config dtls takes off, on or required"), "line 11: %s",
+	      e.why[6]);
 	CHECK(strstr(e.why[7], "not a unicast MAC"), "line 12: %s", e.why[7]);
 	CHECK(strstr(e.why[8], "NUL"), "line 14: %s", e.why[8]);
 	return NULL;

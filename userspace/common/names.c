@@ -149,6 +149,28 @@ const char *lsc_provision_mode_name(int mode)
 	return NAME_OF(names, mode);
 }
 
+const char *lsc_dtls_mode_name(int mode)
+{
+	static const char *const names[__CAPWAP_LSC_DTLS_MAX] = {
+		[CAPWAP_LSC_DTLS_OFF] = "off",
+		[CAPWAP_LSC_DTLS_ON] = "on",
+		[CAPWAP_LSC_DTLS_REQUIRED] = "required",
+	};
+
+	return NAME_OF(names, mode);
+}
+
+const char *lsc_dtls_mode_text(int mode)
+{
+	static const char *const names[__CAPWAP_LSC_DTLS_MAX] = {
+		[CAPWAP_LSC_DTLS_OFF] = "Off: clear text only (lab)",
+		[CAPWAP_LSC_DTLS_ON] = "On, clear text also taken (lab)",
+		[CAPWAP_LSC_DTLS_REQUIRED] = "Required: only Discovery in clear text",
+	};
+
+	return NAME_OF(names, mode);
+}
+
 const char *lsc_msg_type_name(int type)
 {
 	if (type == CAPWAP_LSC_STATS_MSG_OTHER)

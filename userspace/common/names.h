@@ -20,6 +20,9 @@ const char *lsc_key_type_name(int type);
 const char *lsc_provision_mode_text(int mode);
 /* "off", "all", "list": the words of "lscctl config provision" */
 const char *lsc_provision_mode_name(int mode);
+/* "off", "on", "required": the words of "lscctl config dtls" */
+const char *lsc_dtls_mode_name(int mode);
+const char *lsc_dtls_mode_text(int mode);
 const char *lsc_msg_type_name(int type);
 const char *lsc_malformed_name(int why);
 

@@ -556,7 +556,8 @@ static const struct subcommand subcommands[] = {
 	  "  config vendor-id ID                  enterprise number of the LSC payloads\n"
 	  "  config show-saved                    the saved configuration (-j: as JSON)\n"
 	  "  config save                          save the running settings\n"
-	  "  config apply-saved [--no-kmsg]       apply the saved configuration (module load)" },
+	  "  config apply-saved [--no-kmsg]       apply the saved configuration (module load)\n"
+	  "  config dtls off|on|required          DTLS on the control channel" },
 	{ "renew", parse_renew,
 	  "renew MAC|all                        provision a new LSC now" },
 	{ "monitor", parse_monitor,

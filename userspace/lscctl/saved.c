@@ -29,6 +29,7 @@ static const char *const setting_names[LSC_SAVED_N] = {
 	[LSC_SAVED_VALIDITY] = "validity",
 	[LSC_SAVED_ATTEMPTS] = "attempts",
 	[LSC_SAVED_VENDOR_ID] = "vendor-id",
+	[LSC_SAVED_DTLS] = "dtls",
 	[LSC_SAVED_PROVLIST] = "provision-list",
 };
 
@@ -182,6 +183,19 @@ static int set_number(struct lsc_saved *s, int which, int argc, char **argv,
 	return which;
 }
 
+static int set_dtls(struct lsc_saved *s, int argc, char **argv, char *why, size_t size)
+{
+	int mode;
+
+	for (mode = 0; argc == 2 && mode < __CAPWAP_LSC_DTLS_MAX; mode++) {
+		if (!strcmp(argv[1], lsc_dtls_mode_name(mode))) {
+			s->dtls_mode = (uint8_t)mode;
+			return LSC_SAVED_DTLS;
+		}
+	}
+	return why_is(why, size, "config dtls takes off, on or required");
+}
+
 int lsc_saved_setting(struct lsc_saved *s, int argc, char **argv,
 		      char *why, size_t why_size)
 {
@@ -220,6 +234,9 @@ int lsc_saved_setting(struct lsc_saved *s, int argc, char **argv,
 	case LSC_SAVED_ATTEMPTS:
 	case LSC_SAVED_VENDOR_ID:
 		ret = set_number(s, which, argc, argv, why, why_size);
+		break;
+	case LSC_SAVED_DTLS:
+		ret = set_dtls(s, argc, argv, why, why_size);
 		break;
 	case LSC_SAVED_PROVLIST:
 		ret = set_provlist(s, argc, argv, why, why_size);
@@ -264,6 +281,9 @@ int lsc_saved_put(struct nl_msg *msg, const struct lsc_saved *s)
 		return -ENOMEM;
 	if ((s->has & 1u << LSC_SAVED_VENDOR_ID) &&
 	    nla_put_u32(msg, CAPWAP_LSC_A_VENDOR_ID, s->vendor_id) < 0)
+		return -ENOMEM;
+	if ((s->has & 1u << LSC_SAVED_DTLS) &&
+	    nla_put_u8(msg, CAPWAP_LSC_A_DTLS_MODE, s->dtls_mode) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -311,6 +331,10 @@ int lsc_saved_from_config(struct lsc_saved *s, struct nlattr **a)
 	if (a[CAPWAP_LSC_A_VENDOR_ID]) {
 		s->vendor_id = nla_get_u32(a[CAPWAP_LSC_A_VENDOR_ID]);
 		s->has |= 1u << LSC_SAVED_VENDOR_ID;
+	}
+	if (a[CAPWAP_LSC_A_DTLS_MODE]) {
+		s->dtls_mode = nla_get_u8(a[CAPWAP_LSC_A_DTLS_MODE]);
+		s->has |= 1u << LSC_SAVED_DTLS;
 	}
 	if (a[CAPWAP_LSC_A_PROVISION_LIST]) {
 		nla_for_each_nested(n, a[CAPWAP_LSC_A_PROVISION_LIST], rem) {
@@ -582,6 +606,8 @@ char *lsc_saved_format(const struct lsc_saved *s)
 		put(&t, "attempts %u\n", s->max_attempts);
 	if (s->has & 1u << LSC_SAVED_VENDOR_ID)
 		put(&t, "vendor-id %u\n", s->vendor_id);
+	if (s->has & 1u << LSC_SAVED_DTLS)
+		put(&t, "dtls %s\n", lsc_dtls_mode_name(s->dtls_mode));
 	if (s->n_macs) {
 		macs = sorted_macs(s);
 		if (!macs)
@@ -636,6 +662,8 @@ unsigned int lsc_saved_diff(const struct lsc_saved *a, const struct lsc_saved *b
 		d |= 1u << LSC_SAVED_ATTEMPTS;
 	if ((both & 1u << LSC_SAVED_VENDOR_ID) && a->vendor_id != b->vendor_id)
 		d |= 1u << LSC_SAVED_VENDOR_ID;
+	if ((both & 1u << LSC_SAVED_DTLS) && a->dtls_mode != b->dtls_mode)
+		d |= 1u << LSC_SAVED_DTLS;
 	if ((a->n_macs || b->n_macs) && !same_macs(a, b))
 		d |= 1u << LSC_SAVED_PROVLIST;
 	return d;

@@ -35,6 +35,7 @@ enum lsc_saved_setting {
 	LSC_SAVED_VALIDITY,
 	LSC_SAVED_ATTEMPTS,
 	LSC_SAVED_VENDOR_ID,
+	LSC_SAVED_DTLS,
 	LSC_SAVED_PROVLIST,
 	LSC_SAVED_N
 };
@@ -50,6 +51,7 @@ struct lsc_saved {
 	uint32_t validity_days;
 	uint8_t max_attempts;
 	uint32_t vendor_id;
+	uint8_t dtls_mode;		/* enum capwap_lsc_dtls_mode */
 	uint8_t (*macs)[CAPWAP_LSC_MAC_LEN];	/* the provision list */
 	size_t n_macs, cap_macs;
 };

@@ -322,6 +322,9 @@ static void summary_text(struct nlattr **a)
 	if (a[CAPWAP_LSC_A_AP_CHALLENGE_SET])
 		print_row("AP challenge password",
 			  flag(a[CAPWAP_LSC_A_AP_CHALLENGE_SET]) ? "Set" : "Not set");
+	if (a[CAPWAP_LSC_A_DTLS_MODE])
+		print_row("DTLS control channel",
+			  lsc_dtls_mode_text(nla_get_u8(a[CAPWAP_LSC_A_DTLS_MODE])));
 	if (a[CAPWAP_LSC_A_PROVISION_MODE])
 		print_row("AP LSC provisioning",
 			  lsc_provision_mode_text(nla_get_u8(a[CAPWAP_LSC_A_PROVISION_MODE])));
@@ -420,6 +423,9 @@ static void summary_json(struct json_object *o, struct nlattr **a)
 	      json_object_new_boolean(flag(a[CAPWAP_LSC_A_CA_PRESENT])));
 	j_add(o, "ap_challenge_set",
 	      json_object_new_boolean(flag(a[CAPWAP_LSC_A_AP_CHALLENGE_SET])));
+	j_add(o, "dtls_mode", a[CAPWAP_LSC_A_DTLS_MODE] ?
+	      json_object_new_string(lsc_dtls_mode_name(nla_get_u8(a[CAPWAP_LSC_A_DTLS_MODE]))) :
+	      NULL);
 	provisioning_json(o, a);
 	j_add(o, "subject", a[CAPWAP_LSC_A_SUBJECT] ?
 	      subject_json(a[CAPWAP_LSC_A_SUBJECT]) : json_object_new_object());

@@ -9,9 +9,10 @@
  * "capwap_lsc", its commands, attributes and the enumerations they carry.
  *
  * Family "capwap_lsc", version CAPWAP_LSC_GENL_VERSION, multicast groups
- * "events" (work for lscd) and "monitor" (what happens, for people).  Every
- * command (doit and dump, reading ones included) and joining either group
- * require CAP_NET_ADMIN; without it they fail with EPERM.
+ * "events" (work for lscd), "monitor" (what happens, for people) and
+ * "dtls" (handshakes for lscd).  Every command (doit and dump, reading
+ * ones included) and joining any group require CAP_NET_ADMIN; without it
+ * they fail with EPERM.
  *
  * CAPWAP_LSC_CMD_GET_CONFIG (doit, admin): reply carries
  *    CAPWAP_LSC_A_VERSION: NUL-terminated string, module version
@@ -103,6 +104,45 @@
  *    Joining "monitor" requires CAP_NET_ADMIN.  The same events, minus
  *    the request id and the reason text, are kept per AP (the last
  *    CAPWAP_LSC_HISTORY_LEN) and dumped in CAPWAP_LSC_AP_A_HISTORY.
+ * DTLS (docs/PROTOCOL.md section 6).  A second multicast group, "dtls",
+ * also admin-only, carries the handshake traffic lscd runs:
+ *
+ * CAPWAP_LSC_CMD_DTLS_RELAY (multicast on "dtls", never sent to the
+ *    kernel): a datagram on the control port from a peer without kernel
+ *    keys, or a handshake record of epoch 0 from one with keys (a new
+ *    association).  CAPWAP_LSC_A_DTLS_PEER (the peer's address and port),
+ *    CAPWAP_LSC_A_DTLS_LOCAL (our address it wrote to) and
+ *    CAPWAP_LSC_A_DTLS_RECORDS (the DTLS records after the 4-byte CAPWAP
+ *    DTLS header, as received).  The kernel keeps no state for it;
+ *    datagrams past the per-source rate limit, or while nobody listens,
+ *    are dropped and counted.  Nothing is relayed while the DTLS mode is
+ *    off.
+ *
+ * CAPWAP_LSC_CMD_DTLS_SEND (doit, admin): CAPWAP_LSC_A_DTLS_PEER,
+ *    CAPWAP_LSC_A_DTLS_RECORDS (at most CAPWAP_LSC_DTLS_MAX_RECORDS bytes)
+ *    and optionally CAPWAP_LSC_A_DTLS_LOCAL (the address to send from,
+ *    else the route's).  The kernel prepends the CAPWAP DTLS header and
+ *    sends one datagram from the control port.
+ *
+ * CAPWAP_LSC_CMD_DTLS_KEYS (doit, admin): CAPWAP_LSC_A_DTLS_PEER,
+ *    CAPWAP_LSC_A_DTLS_LOCAL, CAPWAP_LSC_A_DTLS_KEYS (the key block of
+ *    docs/PROTOCOL.md section 6.5, exactly CAPWAP_LSC_DTLS_KEYS_LEN bytes),
+ *    CAPWAP_LSC_A_MAC and CAPWAP_LSC_A_DTLS_CERT_TYPE: the identity lscd's
+ *    verdict bound to the handshake.  From then on the kernel opens and
+ *    seals that peer's epoch records; a Join inside them whose Board Data
+ *    MAC is another is refused.  Replaces an earlier association of the
+ *    same peer.  Ciphers 3 and 4 (CBC) are refused with -EOPNOTSUPP, a key
+ *    block that does not parse with its error; both with an extended-ack
+ *    message.
+ *
+ * CAPWAP_LSC_CMD_DTLS_CLOSE (doit, admin): CAPWAP_LSC_A_DTLS_PEER; the
+ *    kernel forgets the peer's keys (zeroed) and ends the CAPWAP session at
+ *    that address.  -ENOENT when it has none.  Also multicast on "dtls"
+ *    with CAPWAP_LSC_A_DTLS_PEER when the kernel ends an association
+ *    itself (the peer's close_notify or fatal alert).
+ *
+ * CAPWAP_LSC_A_DTLS_MODE (u8, enum capwap_lsc_dtls_mode) is read by
+ *    GET_CONFIG and set by SET_CONFIG.
  */
 #ifndef _UAPI_LINUX_CAPWAP_LSC_H
 #define _UAPI_LINUX_CAPWAP_LSC_H
@@ -113,6 +153,7 @@
 #define CAPWAP_LSC_GENL_VERSION 1
 #define CAPWAP_LSC_MCGRP_EVENTS "events"
 #define CAPWAP_LSC_MCGRP_MONITOR "monitor"
+#define CAPWAP_LSC_MCGRP_DTLS "dtls"
 
 #define CAPWAP_LSC_DEFAULT_PORT 5246
 /* IANA's enterprise number for documentation (RFC 5612); set your own. */
@@ -137,6 +178,10 @@ enum capwap_lsc_cmd {
 	CAPWAP_LSC_CMD_SET_CONTROLLER,
 	CAPWAP_LSC_CMD_RENEW,
 	CAPWAP_LSC_CMD_EVENT,
+	CAPWAP_LSC_CMD_DTLS_RELAY,
+	CAPWAP_LSC_CMD_DTLS_SEND,
+	CAPWAP_LSC_CMD_DTLS_KEYS,
+	CAPWAP_LSC_CMD_DTLS_CLOSE,
 	__CAPWAP_LSC_CMD_MAX
 };
 #define CAPWAP_LSC_CMD_MAX (__CAPWAP_LSC_CMD_MAX - 1)
@@ -175,6 +220,12 @@ enum capwap_lsc_attr {
 	CAPWAP_LSC_A_AP_CHALLENGE,
 	CAPWAP_LSC_A_AP_CHALLENGE_SET,
 	CAPWAP_LSC_A_EVENT,
+	CAPWAP_LSC_A_DTLS_PEER,		/* binary, struct sockaddr_in */
+	CAPWAP_LSC_A_DTLS_LOCAL,	/* binary, struct sockaddr_in */
+	CAPWAP_LSC_A_DTLS_RECORDS,	/* binary, DTLS records */
+	CAPWAP_LSC_A_DTLS_KEYS,		/* binary, the key block */
+	CAPWAP_LSC_A_DTLS_CERT_TYPE,	/* u8, enum capwap_lsc_cert_type */
+	CAPWAP_LSC_A_DTLS_MODE,		/* u8, enum capwap_lsc_dtls_mode */
 	__CAPWAP_LSC_A_LAST
 };
 #define CAPWAP_LSC_A_MAX (__CAPWAP_LSC_A_LAST - 1)
@@ -186,6 +237,22 @@ enum capwap_lsc_attr {
 /* Longest subject field and reason string, without the NUL. */
 #define CAPWAP_LSC_MAX_SUBJECT_LEN 64
 #define CAPWAP_LSC_MAX_REASON_LEN 255
+/* Largest CAPWAP_LSC_A_DTLS_RECORDS, and the key block's length. */
+#define CAPWAP_LSC_DTLS_MAX_RECORDS 16384
+#define CAPWAP_LSC_DTLS_KEYS_LEN 192
+
+/*
+ * Which control messages the module takes (docs/PROTOCOL.md section 6.9):
+ * OFF drops every DTLS datagram, as releases before DTLS did; ON takes
+ * DTLS and clear text; REQUIRED takes only Discovery in clear text.
+ */
+enum capwap_lsc_dtls_mode {
+	CAPWAP_LSC_DTLS_OFF,
+	CAPWAP_LSC_DTLS_ON,
+	CAPWAP_LSC_DTLS_REQUIRED,
+	__CAPWAP_LSC_DTLS_MAX
+};
+
 /* Longest challenge password for the APs' requests, without the NUL. */
 #define CAPWAP_LSC_MAX_CHALLENGE_LEN 255
 
@@ -329,7 +396,11 @@ enum capwap_lsc_ctrl_attr {
  * RX and TX count messages by type; types outside 1..26 (and other
  * enterprises) count under CAPWAP_LSC_STATS_MSG_OTHER.  DROPPED counts
  * the well-formed messages (already in RX) that had no use, such as a
- * request from an address without a session.
+ * request from an address without a session.  With DTLS on, a DTLS
+ * datagram counts in RX_PACKETS only when it is malformed (then in
+ * MALFORMED dtls too); each record of it that authenticates counts as a
+ * datagram of its own, and the relayed and dropped ones in the DTLS_*
+ * counters.
  */
 #define CAPWAP_LSC_STATS_MSG_OTHER 27
 
@@ -400,6 +471,24 @@ enum capwap_lsc_stats_attr {
 	 * and port
 	 */
 	CAPWAP_LSC_STATS_A_SESSIONS_DISPLACED,
+	/* u64, datagrams relayed to lscd on "dtls" */
+	CAPWAP_LSC_STATS_A_DTLS_RELAYED,
+	/* u64, datagrams not relayed: the per-source limit */
+	CAPWAP_LSC_STATS_A_DTLS_RELAY_LIMITED,
+	/* u64, datagrams not relayed: nobody listening, or no memory */
+	CAPWAP_LSC_STATS_A_DTLS_RELAY_LOST,
+	/* u64, records dropped: they did not authenticate */
+	CAPWAP_LSC_STATS_A_DTLS_DROP_AUTH,
+	/* u64, records dropped: sequence number seen or left of the window */
+	CAPWAP_LSC_STATS_A_DTLS_DROP_REPLAY,
+	/* u64, records dropped: another epoch than the keys' */
+	CAPWAP_LSC_STATS_A_DTLS_DROP_EPOCH,
+	/* u64, associations the peer ended (close_notify or fatal alert) */
+	CAPWAP_LSC_STATS_A_DTLS_CLOSED,
+	/* u64, Joins over DTLS whose MAC is not the one the handshake bound */
+	CAPWAP_LSC_STATS_A_DTLS_JOIN_MISMATCH,
+	/* u64, clear-text messages dropped: DTLS required, or its AP's is */
+	CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED,
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)

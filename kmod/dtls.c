@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The DTLS 1.2 record layer of the control channel (docs/PROTOCOL.md
+ * section 6).  lscd runs every handshake; until a peer has keys here its
+ * datagrams are relayed to lscd on the "dtls" genl group, without any
+ * state kept for them, so a flood of spoofed ClientHellos costs the
+ * kernel nothing but the relay's per-source tokens.  Once lscd hands over
+ * the key block, records of that peer are opened and sealed here: AES-GCM
+ * through the kernel's AEAD API, the RFC 5288 nonce and additional data
+ * of wire_dtls.c, and a 64-entry replay window that moves only after a
+ * record authenticated.
+ *
+ * The AEAD instances are synchronous ("gcm(aes)" with CRYPTO_ALG_ASYNC
+ * masked out), allocated and keyed in process context when the keys come,
+ * and then used from softirq and from the senders that run with bottom
+ * halves off: an asynchronous instance could complete later, outside the
+ * receive path that owns the buffers.  A transform may be used by several
+ * requests at once, so only the sequence number and the window are
+ * taken under the session's lock; the cipher runs outside it.
+ *
+ * Sessions live in an RCU hash table keyed by the peer's address and
+ * port.  A session leaves the table under the table lock, and its
+ * transforms (which hold the keys) and salts are freed and zeroed after a
+ * grace period, in process context.
+ */
+
+#include <linux/crypto.h>
+#include <linux/etherdevice.h>
+#include <linux/hashtable.h>
+#include <linux/jhash.h>
+#include <linux/netlink.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <crypto/aead.h>
+
+#include "control.h"
+#include "dtls.h"
+#include "netlink.h"
+#include "socket.h"
+#include "srclimit.h"
+#include "stats.h"
+#include "wire_dtls.h"
+
+#define SESS_HASH_BITS	8
+/* Keys come from lscd only; this bounds what a runaway lscd can pin. */
+#define MAX_SESSIONS	65536
+
+/* The largest control datagram the module seals: the mtu parameter's. */
+#define TX_PLAIN_MAX	9000
+#define TX_BUF_LEN	(CAPWAP_DTLS_HDR_LEN + CAPWAP_DTLS_REC_HDR_LEN + \
+			 CAPWAP_DTLS_GCM_OVERHEAD + TX_PLAIN_MAX)
+#define RX_BUF_LEN	CAPWAP_DTLS_MAX_BODY
+
+/* TLS alerts (RFC 5246 section 7.2). */
+#define ALERT_FATAL		2
+#define ALERT_CLOSE_NOTIFY	0
+
+struct dtls_dir {
+	struct crypto_aead *aead;
+	u8 salt[CAPWAP_DTLS_GCM_SALT_LEN];
+};
+
+struct dtls_sess {
+	struct hlist_node node;
+	struct rcu_work free_work;
+	/* guards tx_seq, win and dead */
+	spinlock_t lock;
+	struct capwap_lsc_peer peer;
+	u16 epoch;
+	u16 suite;
+	u8 cipher;
+	u8 cert_type;
+	u8 mac[ETH_ALEN];
+	bool dead;
+	u64 tx_seq;
+	struct capwap_dtls_replay win;
+	struct dtls_dir rx, tx;
+};
+
+/*
+ * Work areas of the cipher: scatterlists need memory that is neither on
+ * the stack nor in the per-CPU area, so each CPU has one kmalloc'd area
+ * for receiving and one for sending (a received record's answer is
+ * sealed while its plaintext is still being read).
+ */
+struct dtls_work {
+	u8 aad[CAPWAP_DTLS_AAD_LEN];
+	u8 iv[CAPWAP_DTLS_GCM_NONCE_LEN];
+	u8 buf[];
+};
+
+static DEFINE_PER_CPU(struct dtls_work *, rx_work);
+static DEFINE_PER_CPU(struct dtls_work *, tx_work);
+
+static DEFINE_HASHTABLE(sessions, SESS_HASH_BITS);
+static DEFINE_SPINLOCK(sess_lock);
+static unsigned int n_sessions;
+static u32 sess_seed __read_mostly;
+static struct workqueue_struct *dtls_wq;
+static u8 dtls_mode = CAPWAP_LSC_DTLS_OFF;
+
+u8 capwap_lsc_dtls_mode(void)
+{
+	return READ_ONCE(dtls_mode);
+}
+
+static u32 peer_hash(const struct capwap_lsc_peer *p)
+{
+	return jhash_2words((__force u32)p->saddr, (__force u32)p->sport,
+			    sess_seed);
+}
+
+/* Under rcu_read_lock() or sess_lock. */
+static struct dtls_sess *lookup(const struct capwap_lsc_peer *p)
+{
+	struct dtls_sess *s;
+
+	hash_for_each_possible_rcu(sessions, s, node, peer_hash(p))
+		if (s->peer.saddr == p->saddr && s->peer.sport == p->sport)
+			return s;
+	return NULL;
+}
+
+static void sess_free(struct work_struct *work)
+{
+	struct dtls_sess *s = container_of(to_rcu_work(work), struct dtls_sess,
+					   free_work);
+
+	/* Freeing a transform zeroes its context, the expanded key. */
+	crypto_free_aead(s->rx.aead);
+	crypto_free_aead(s->tx.aead);
+	memzero_explicit(s, sizeof(*s));
+	kfree(s);
+}
+
+/* With sess_lock held. */
+static void sess_retire(struct dtls_sess *s)
+{
+	hash_del_rcu(&s->node);
+	n_sessions--;
+	spin_lock(&s->lock);
+	s->dead = true;
+	spin_unlock(&s->lock);
+	INIT_RCU_WORK(&s->free_work, sess_free);
+	queue_rcu_work(dtls_wq, &s->free_work);
+}
+
+/* Ends @p's association and the CAPWAP session it carried. */
+static bool sess_end(const struct capwap_lsc_peer *p)
+{
+	struct capwap_lsc_peer peer = *p;
+	struct dtls_sess *s;
+
+	spin_lock_bh(&sess_lock);
+	s = lookup(&peer);
+	if (s) {
+		peer = s->peer;
+		sess_retire(s);
+	}
+	spin_unlock_bh(&sess_lock);
+	if (s)
+		capwap_lsc_control_dtls_closed(&peer);
+	return s;
+}
+
+bool capwap_lsc_dtls_active(const struct capwap_lsc_peer *peer)
+{
+	bool ret;
+
+	if (!READ_ONCE(n_sessions))
+		return false;
+	rcu_read_lock();
+	ret = lookup(peer);
+	rcu_read_unlock();
+	return ret;
+}
+
+int capwap_lsc_dtls_identity(const struct capwap_lsc_peer *peer, u8 *mac,
+			     u8 *cert_type)
+{
+	struct dtls_sess *s;
+	int ret = -ENOENT;
+
+	rcu_read_lock();
+	s = lookup(peer);
+	if (s) {
+		ether_addr_copy(mac, s->mac);
+		*cert_type = s->cert_type;
+		ret = 0;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * One synchronous AEAD operation over @aad and @data (@len bytes of
+ * plaintext to seal, or of ciphertext and tag to open), in place.
+ */
+static int aead_run(struct crypto_aead *tfm, bool seal, struct dtls_work *w,
+		    u8 *data, unsigned int len)
+{
+	struct aead_request *req;
+	struct scatterlist sg[2];
+	int ret;
+
+	req = aead_request_alloc(tfm, GFP_ATOMIC);
+	if (!req)
+		return -ENOMEM;
+	sg_init_table(sg, 2);
+	sg_set_buf(&sg[0], w->aad, CAPWAP_DTLS_AAD_LEN);
+	sg_set_buf(&sg[1], data, len + (seal ? CAPWAP_DTLS_GCM_TAG_LEN : 0));
+	aead_request_set_callback(req, 0, NULL, NULL);
+	aead_request_set_crypt(req, sg, sg, len, w->iv);
+	aead_request_set_ad(req, CAPWAP_DTLS_AAD_LEN);
+	ret = seal ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	aead_request_free(req);
+	return ret;
+}
+
+int capwap_lsc_dtls_send(const struct capwap_lsc_peer *peer, const u8 *pkt,
+			 size_t len)
+{
+	struct capwap_dtls_record rec = {
+		.type = CAPWAP_DTLS_CT_APPLICATION_DATA,
+		.version = CAPWAP_DTLS_VERSION_1_2,
+	};
+	struct dtls_work *w = this_cpu_read(tx_work);
+	u8 *rh = w->buf + CAPWAP_DTLS_HDR_LEN;
+	u8 *body = rh + CAPWAP_DTLS_REC_HDR_LEN;
+	struct dtls_sess *s;
+	int ret = -ENOTCONN;
+
+	if (len > TX_PLAIN_MAX)
+		return -EMSGSIZE;
+	rcu_read_lock();
+	s = lookup(peer);
+	if (!s)
+		goto out;
+	spin_lock_bh(&s->lock);
+	if (s->dead || s->tx_seq > CAPWAP_DTLS_SEQ_MAX) {
+		spin_unlock_bh(&s->lock);
+		goto out;
+	}
+	rec.seq = s->tx_seq++;
+	spin_unlock_bh(&s->lock);
+	rec.epoch = s->epoch;
+
+	capwap_dtls_put_header(w->buf);
+	capwap_dtls_put_record_header(rh, rec.type, rec.epoch, rec.seq,
+				      len + CAPWAP_DTLS_GCM_OVERHEAD);
+	/* The explicit nonce is the record's epoch and sequence number. */
+	memcpy(body, rh + 3, CAPWAP_DTLS_GCM_EXPLICIT_LEN);
+	capwap_dtls_gcm_nonce(w->iv, s->tx.salt, body);
+	capwap_dtls_aad(w->aad, &rec, len);
+	memcpy(body + CAPWAP_DTLS_GCM_EXPLICIT_LEN, pkt, len);
+	ret = aead_run(s->tx.aead, true, w,
+		       body + CAPWAP_DTLS_GCM_EXPLICIT_LEN, len);
+	rcu_read_unlock();
+	if (ret)
+		return ret;
+	return capwap_lsc_socket_send(peer, w->buf,
+				      CAPWAP_DTLS_HDR_LEN +
+				      CAPWAP_DTLS_REC_HDR_LEN +
+				      CAPWAP_DTLS_GCM_OVERHEAD + len);
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+static void relay(const struct capwap_lsc_peer *peer, const u8 *records,
+		  size_t len)
+{
+	if (!capwap_lsc_genl_dtls_listening()) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_RELAY_LOST);
+		return;
+	}
+	if (!capwap_lsc_srclimit_relay(peer->saddr)) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_RELAY_LIMITED);
+		return;
+	}
+	if (capwap_lsc_genl_dtls_relay(peer, records, len))
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_RELAY_LOST);
+	else
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_RELAYED);
+}
+
+/*
+ * Opens one record of the session's epoch into this CPU's receive area;
+ * returns the plaintext's length, or -errno with the record counted.
+ */
+static int open_record(struct dtls_sess *s, const struct capwap_dtls_record *rec,
+		       struct dtls_work *w)
+{
+	int plen = capwap_dtls_gcm_plain_len(rec);
+	int ret;
+
+	if (plen < 0) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_DROP_AUTH);
+		return plen;
+	}
+	spin_lock_bh(&s->lock);
+	ret = s->dead ? -ENOTCONN : capwap_dtls_replay_check(&s->win, rec->seq);
+	spin_unlock_bh(&s->lock);
+	if (ret) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_DROP_REPLAY);
+		return ret;
+	}
+	capwap_dtls_gcm_nonce(w->iv, s->rx.salt, rec->body);
+	capwap_dtls_aad(w->aad, rec, plen);
+	memcpy(w->buf, rec->body + CAPWAP_DTLS_GCM_EXPLICIT_LEN,
+	       plen + CAPWAP_DTLS_GCM_TAG_LEN);
+	ret = aead_run(s->rx.aead, false, w, w->buf,
+		       plen + CAPWAP_DTLS_GCM_TAG_LEN);
+	if (ret) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_DROP_AUTH);
+		return ret;
+	}
+	/* Again: the same record may have been opened on another CPU since. */
+	spin_lock_bh(&s->lock);
+	ret = s->dead ? -ENOTCONN : capwap_dtls_replay_check(&s->win, rec->seq);
+	if (!ret)
+		capwap_dtls_replay_update(&s->win, rec->seq);
+	spin_unlock_bh(&s->lock);
+	if (ret) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_DROP_REPLAY);
+		return ret;
+	}
+	return plen;
+}
+
+/*
+ * A DTLS datagram counts in rx_packets only when it is malformed: then
+ * in malformed/dtls as well, so that the two still add up.  The records
+ * it carries count as datagrams of their own when they are opened.
+ */
+static void count_malformed(void)
+{
+	capwap_lsc_count(CAPWAP_LSC_ST_RX_PACKETS);
+	capwap_lsc_count(CAPWAP_LSC_ST_BAD + CAPWAP_LSC_BAD_DTLS);
+}
+
+void capwap_lsc_dtls_input(const u8 *buf, size_t len,
+			   const struct capwap_lsc_peer *peer)
+{
+	struct dtls_work *w = this_cpu_read(rx_work);
+	struct capwap_dtls_record rec;
+	const u8 *pos, *records;
+	struct dtls_sess *s;
+	bool end = false;
+	size_t left;
+	int n, plen;
+
+	if (capwap_dtls_parse_header(buf, len) < 0) {
+		count_malformed();
+		return;
+	}
+	records = buf + CAPWAP_DTLS_HDR_LEN;
+	left = len - CAPWAP_DTLS_HDR_LEN;
+	rcu_read_lock();
+	s = lookup(peer);
+	if (!s) {
+		relay(peer, records, left);
+		goto out;
+	}
+	pos = records;
+	while ((n = capwap_dtls_next_record(&pos, &left, &rec)) > 0) {
+		if (rec.epoch != s->epoch) {
+			/* A new association (RFC 6347 4.2.8): lscd's. */
+			if (!rec.epoch && rec.type == CAPWAP_DTLS_CT_HANDSHAKE) {
+				relay(peer, records,
+				      len - CAPWAP_DTLS_HDR_LEN);
+				goto out;
+			}
+			capwap_lsc_count(CAPWAP_LSC_ST_DTLS_DROP_EPOCH);
+			continue;
+		}
+		plen = open_record(s, &rec, w);
+		if (plen < 0)
+			continue;
+		if (rec.type == CAPWAP_DTLS_CT_APPLICATION_DATA) {
+			capwap_lsc_control_input_sealed(w->buf, plen, peer);
+		} else if (rec.type == CAPWAP_DTLS_CT_ALERT && plen >= 2 &&
+			   (w->buf[0] == ALERT_FATAL ||
+			    w->buf[1] == ALERT_CLOSE_NOTIFY)) {
+			end = true;
+			break;
+		}
+		/*
+		 * Other authenticated records (a Finished the peer sends
+		 * again) have no use here: lscd is done with the handshake.
+		 */
+	}
+	if (n < 0)
+		count_malformed();
+out:
+	rcu_read_unlock();
+	if (end && sess_end(peer)) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_CLOSED);
+		capwap_lsc_genl_dtls_closed(peer);
+	}
+}
+
+int capwap_lsc_dtls_send_records(const struct capwap_lsc_peer *peer,
+				 const u8 *records, size_t len)
+{
+	u8 *buf = kmalloc(CAPWAP_DTLS_HDR_LEN + len, GFP_KERNEL);
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	capwap_dtls_put_header(buf);
+	memcpy(buf + CAPWAP_DTLS_HDR_LEN, records, len);
+	local_bh_disable();
+	ret = capwap_lsc_socket_send(peer, buf, CAPWAP_DTLS_HDR_LEN + len);
+	local_bh_enable();
+	kfree(buf);
+	return ret;
+}
+
+static int dir_init(struct dtls_dir *d, const struct capwap_dtls_dir_keys *k,
+		    unsigned int key_len)
+{
+	struct crypto_aead *tfm;
+	int ret;
+
+	tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	ret = crypto_aead_setkey(tfm, k->key, key_len);
+	if (!ret)
+		ret = crypto_aead_setauthsize(tfm, CAPWAP_DTLS_GCM_TAG_LEN);
+	if (ret) {
+		crypto_free_aead(tfm);
+		return ret;
+	}
+	d->aead = tfm;
+	memcpy(d->salt, k->salt, sizeof(d->salt));
+	return 0;
+}
+
+static struct dtls_sess *sess_new(const struct capwap_lsc_peer *peer,
+				  const struct capwap_dtls_keys *k,
+				  const u8 *mac, u8 cert_type)
+{
+	int key_len = capwap_dtls_cipher_key_len(k->cipher);
+	struct dtls_sess *s;
+	int ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&s->lock);
+	s->peer = *peer;
+	s->epoch = k->epoch;
+	s->suite = k->suite;
+	s->cipher = k->cipher;
+	s->cert_type = cert_type;
+	ether_addr_copy(s->mac, mac);
+	s->tx_seq = k->tx_seq;
+	capwap_dtls_replay_init(&s->win, k->rx_seq);
+	ret = dir_init(&s->rx, &k->rx, key_len);
+	if (!ret)
+		ret = dir_init(&s->tx, &k->tx, key_len);
+	if (ret) {
+		if (s->rx.aead)
+			crypto_free_aead(s->rx.aead);
+		kfree_sensitive(s);
+		return ERR_PTR(ret);
+	}
+	return s;
+}
+
+int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
+			     const u8 *block, size_t len, const u8 *mac,
+			     u8 cert_type, struct netlink_ext_ack *extack)
+{
+	struct capwap_dtls_keys *k;
+	struct dtls_sess *s, *old;
+	int ret;
+
+	if (capwap_lsc_dtls_mode() == CAPWAP_LSC_DTLS_OFF) {
+		NL_SET_ERR_MSG(extack, "DTLS is off (lscctl config dtls on)");
+		return -EOPNOTSUPP;
+	}
+	k = kmalloc(sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return -ENOMEM;
+	ret = capwap_dtls_keys_parse(block, len, k);
+	if (ret) {
+		NL_SET_ERR_MSG(extack,
+			       "key block refused (docs/PROTOCOL.md section 6.5)");
+		goto out;
+	}
+	if (k->cipher != CAPWAP_DTLS_CIPHER_AES_128_GCM &&
+	    k->cipher != CAPWAP_DTLS_CIPHER_AES_256_GCM) {
+		NL_SET_ERR_MSG(extack,
+			       "the kernel's record layer does AES-GCM only: CBC records stay in lscd");
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	s = sess_new(peer, k, mac, cert_type);
+	if (IS_ERR(s)) {
+		ret = PTR_ERR(s);
+		NL_SET_ERR_MSG(extack, "no synchronous gcm(aes) for the keys");
+		goto out;
+	}
+	spin_lock_bh(&sess_lock);
+	old = lookup(peer);
+	if (!old && n_sessions >= MAX_SESSIONS) {
+		spin_unlock_bh(&sess_lock);
+		crypto_free_aead(s->rx.aead);
+		crypto_free_aead(s->tx.aead);
+		kfree_sensitive(s);
+		NL_SET_ERR_MSG(extack, "too many DTLS sessions");
+		ret = -ENOSPC;
+		goto out;
+	}
+	hash_add_rcu(sessions, &s->node, peer_hash(peer));
+	n_sessions++;
+	/* A new association replaces the old one once it completed. */
+	if (old)
+		sess_retire(old);
+	spin_unlock_bh(&sess_lock);
+out:
+	kfree_sensitive(k);
+	return ret;
+}
+
+int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer)
+{
+	return sess_end(peer) ? 0 : -ENOENT;
+}
+
+/* Ends every association, one at a time so each ends its session. */
+static void end_all(void)
+{
+	struct capwap_lsc_peer peer;
+	struct dtls_sess *s;
+	unsigned int bkt;
+	bool found;
+
+	do {
+		found = false;
+		spin_lock_bh(&sess_lock);
+		hash_for_each(sessions, bkt, s, node) {
+			peer = s->peer;
+			found = true;
+			break;
+		}
+		spin_unlock_bh(&sess_lock);
+		if (found)
+			sess_end(&peer);
+	} while (found);
+}
+
+void capwap_lsc_dtls_set_mode(u8 mode)
+{
+	static const char *const names[] = { "off", "on", "required" };
+	u8 was = xchg(&dtls_mode, mode);
+
+	if (was == mode)
+		return;
+	if (mode == CAPWAP_LSC_DTLS_OFF) {
+		end_all();
+		pr_warn("DTLS off: control messages travel in clear text only\n");
+	} else if (mode == CAPWAP_LSC_DTLS_ON) {
+		pr_warn("DTLS on: clear-text control messages are still taken\n");
+	} else {
+		pr_info("DTLS %s: only Discovery is taken in clear text\n",
+			names[mode]);
+	}
+}
+
+static void free_work_areas(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kfree_sensitive(per_cpu(rx_work, cpu));
+		kfree_sensitive(per_cpu(tx_work, cpu));
+		per_cpu(rx_work, cpu) = NULL;
+		per_cpu(tx_work, cpu) = NULL;
+	}
+}
+
+int capwap_lsc_dtls_init(void)
+{
+	int cpu;
+
+	sess_seed = get_random_u32();
+	dtls_wq = alloc_workqueue("capwap_lsc_dtls", 0, 0);
+	if (!dtls_wq)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		per_cpu(rx_work, cpu) = kmalloc(sizeof(struct dtls_work) +
+						RX_BUF_LEN, GFP_KERNEL);
+		per_cpu(tx_work, cpu) = kmalloc(sizeof(struct dtls_work) +
+						TX_BUF_LEN, GFP_KERNEL);
+		if (!per_cpu(rx_work, cpu) || !per_cpu(tx_work, cpu)) {
+			free_work_areas();
+			destroy_workqueue(dtls_wq);
+			return -ENOMEM;
+		}
+	}
+	pr_notice("DTLS off: control messages travel in clear text\n");
+	return 0;
+}
+
+void capwap_lsc_dtls_uninit(void)
+{
+	struct hlist_node *tmp;
+	struct dtls_sess *s;
+	unsigned int bkt;
+
+	spin_lock_bh(&sess_lock);
+	hash_for_each_safe(sessions, bkt, tmp, s, node)
+		sess_retire(s);
+	spin_unlock_bh(&sess_lock);
+	/* Each retired session's free is queued after a grace period. */
+	rcu_barrier();
+	destroy_workqueue(dtls_wq);
+	free_work_areas();
+}

@@ -1,0 +1,767 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dtls_relay_peer: the module's DTLS relay and record layer against real
+ * OpenSSL, before any real peer exists.  No AP speaks CAPWAP over DTLS
+ * yet (lsc-wtp is becoming one) and lscd does not run the relay yet, so
+ * this purpose-built tool plays both ends around the module:
+ *
+ *   - the AP: an OpenSSL DTLS 1.2 client whose datagrams get the CAPWAP
+ *     DTLS header (RFC 5415 section 4.2) and go over a real UDP socket to
+ *     the module's control port;
+ *   - lscd's relay role: it joins the "dtls" genl group, feeds the
+ *     relayed datagrams to lscd's own handshake engine
+ *     (userspace/lscd/dtls_engine.c, dtls_keys.c and dtls_peer.c are
+ *     linked in, not copied), sends the flights back with DTLS_SEND and
+ *     hands the key block over with DTLS_KEYS.
+ *
+ * Then it checks what the module does with the records (17 checks):
+ * a record from a peer without keys is relayed, not processed; the AP's
+ * sealed Join, Configuration Status, Change State and Echo get sealed
+ * answers OpenSSL reads; a Join naming another MAC than the certificate's
+ * is refused, and so is a clear-text Join for the AP from another port; a replayed record, a record with a flipped bit, a forged
+ * one far ahead and one of another epoch are dropped, counted, and do
+ * not move the window; close_notify ends the session; key blocks of the
+ * CBC ciphers are refused with an extended-ack message.  The module must
+ * be loaded with "lscctl config dtls on".
+ *
+ *   dtls_relay_peer required   with "lscctl config dtls required": a
+ *                              clear-text Join gets no answer and is
+ *                              counted, a Discovery is still answered
+ *                              (2 checks)
+ */
+#include <poll.h>
+#include <time.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "capwap_peer.h"
+#include "dtls_certs.h"
+#include "dtls_engine.h"
+#include "dtls_keys.h"
+#include "dtls_pipe.h"
+#include "genl.h"
+
+#define AP_CN	"C1262-0203a0b0c0d0"
+static const u8 ap_mac[6] = { 0x02, 0x03, 0xa0, 0xb0, 0xc0, 0xd0 };
+static const u8 other_mac[6] = { 0x02, 0x03, 0xa0, 0xb0, 0xc0, 0xd1 };
+
+static struct tcert ca, ctl, ap_cert;
+static struct lscd_dtls_policy *pol;
+static struct lscd_dtls_server *srv;
+static struct lsc_genl cmd;		/* DTLS_SEND, DTLS_KEYS, DTLS_CLOSE */
+static struct peer_nl stats_nl;
+static struct nl_sock *relay_sk;	/* joined to "dtls" */
+static struct sockaddr_in ac;
+
+/* The AP: OpenSSL over datagram pipes, the pipes over a UDP socket. */
+static struct {
+	SSL_CTX *ctx;
+	SSL *ssl;
+	struct pipe in, out;
+	int fd;
+	struct sockaddr_in me;
+	u8 last[DGRAM_MAX + 4];	/* the last datagram it sent, as sent */
+	size_t last_len;
+	bool started;		/* the handshake, once the stranger was relayed */
+} cl;
+
+/* lscd's side of the one association. */
+static struct {
+	struct lscd_dtls_conn *conn;
+	bool keyed;
+	int relayed;		/* DTLS_RELAY messages seen */
+	int closed;		/* DTLS_CLOSE messages seen */
+	u8 last[DGRAM_MAX + 4];	/* the last relayed records */
+	size_t last_len;
+	struct sockaddr_in last_peer;
+} rl;
+
+static u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sends the client's queued datagrams, each behind the CAPWAP DTLS header. */
+static void client_flush(void)
+{
+	u8 d[DGRAM_MAX + 4];
+	int n;
+
+	while ((n = pipe_pop(&cl.out, d + 4, DGRAM_MAX)) > 0) {
+		capwap_dtls_put_header(d);
+		memcpy(cl.last, d, n + 4);
+		cl.last_len = n + 4;
+		sendto(cl.fd, d, n + 4, 0, (struct sockaddr *)&ac, sizeof(ac));
+	}
+}
+
+static int client_recv(void)
+{
+	u8 d[DGRAM_MAX + 4];
+	ssize_t n = recv(cl.fd, d, sizeof(d), MSG_DONTWAIT);
+
+	if (n < 4 || capwap_dtls_parse_header(d, n) < 0)
+		return 0;
+	pipe_push(&cl.in, d + 4, n - 4);
+	return 1;
+}
+
+static int dtls_cmd(u8 c, const struct sockaddr_in *peer, int attr,
+		    const void *data, size_t len, const u8 *mac, u8 cert_type)
+{
+	struct nl_msg *m = lsc_genl_msg_sized(&cmd, c, 0, len + 512);
+	struct sockaddr_in local = { .sin_family = AF_INET };
+
+	if (!m)
+		return -ENOMEM;
+	local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (nla_put(m, CAPWAP_LSC_A_DTLS_PEER, sizeof(*peer), peer) < 0 ||
+	    nla_put(m, CAPWAP_LSC_A_DTLS_LOCAL, sizeof(local), &local) < 0 ||
+	    (data && nla_put(m, attr, len, data) < 0) ||
+	    (mac && (nla_put(m, CAPWAP_LSC_A_MAC, 6, mac) < 0 ||
+		     nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, cert_type) < 0))) {
+		nlmsg_free(m);
+		return -EMSGSIZE;
+	}
+	return lsc_genl_call(&cmd, m, NULL, NULL);
+}
+
+/* lscd's output for the peer, without the CAPWAP DTLS header, to DTLS_SEND. */
+static void relay_send(const struct sockaddr_in *peer, const u8 *d, size_t n)
+{
+	if (n > 4 && dtls_cmd(CAPWAP_LSC_CMD_DTLS_SEND, peer,
+			      CAPWAP_LSC_A_DTLS_RECORDS, d + 4, n - 4, NULL,
+			      0))
+		fprintf(stderr, "# DTLS_SEND: %s\n", cmd.error_msg);
+}
+
+static void relay_flush(const struct sockaddr_in *peer)
+{
+	u8 d[2048];
+	int n;
+
+	while (rl.conn && (n = lscd_dtls_conn_output(rl.conn, d, sizeof(d))) > 0)
+		relay_send(peer, d, n);
+}
+
+/* Done: the key block and the bound identity to the kernel, then the flight. */
+static void relay_handover(const struct sockaddr_in *peer)
+{
+	const struct lscd_dtls_verdict *v = lscd_dtls_conn_verdict(rl.conn);
+	struct capwap_dtls_keys k;
+	u8 block[CAPWAP_DTLS_KEYS_LEN];
+	char why[256];
+	int r;
+
+	r = lscd_dtls_conn_handover(rl.conn, &k, why, sizeof(why));
+	if (!r)
+		r = capwap_dtls_keys_put(&k, block, sizeof(block)) < 0 ? -EINVAL : 0;
+	if (!r)
+		r = dtls_cmd(CAPWAP_LSC_CMD_DTLS_KEYS, peer,
+			     CAPWAP_LSC_A_DTLS_KEYS, block, sizeof(block),
+			     v->mac, (u8)v->cert_type);
+	if (r)
+		fprintf(stderr, "# handover: %d %s %s\n", r, why, cmd.error_msg);
+	rl.keyed = !r;
+	OPENSSL_cleanse(&k, sizeof(k));
+	OPENSSL_cleanse(block, sizeof(block));
+	relay_flush(peer);
+}
+
+/* One DTLS_RELAY: what lscd will do with it. */
+static void relay_datagram(const struct sockaddr_in *peer, const u8 *rec,
+			   size_t len)
+{
+	u8 d[DGRAM_MAX + 4], reply[2048];
+	size_t rlen = sizeof(reply);
+	enum lscd_dtls_state st;
+
+	rl.relayed++;
+	if (len > DGRAM_MAX)
+		return;
+	memcpy(rl.last, rec, len);
+	rl.last_len = len;
+	rl.last_peer = *peer;
+	if (peer->sin_port != cl.me.sin_port || rl.keyed)
+		return;
+	capwap_dtls_put_header(d);
+	memcpy(d + 4, rec, len);
+	if (!rl.conn) {
+		switch (lscd_dtls_listen(srv, (const struct sockaddr *)peer,
+					 sizeof(*peer), d, len + 4, reply,
+					 &rlen, &rl.conn)) {
+		case LSCD_DTLS_LISTEN_VERIFY:
+			relay_send(peer, reply, rlen);
+			return;
+		case LSCD_DTLS_LISTEN_NEW:
+			relay_flush(peer);
+			return;
+		default:
+			return;
+		}
+	}
+	st = lscd_dtls_conn_input(rl.conn, d, len + 4);
+	if (st == LSCD_DTLS_DONE)
+		relay_handover(peer);
+	else if (st == LSCD_DTLS_FAILED)
+		fprintf(stderr, "# handshake failed: %s\n",
+			lscd_dtls_conn_verdict(rl.conn)->why);
+	else
+		relay_flush(peer);
+}
+
+static int relay_cb(struct nl_msg *m, void *arg)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(m));
+	struct nlattr *tb[CAPWAP_LSC_A_MAX + 1];
+	struct sockaddr_in peer;
+
+	(void)arg;
+	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, CAPWAP_LSC_A_MAX, NULL) ||
+	    !tb[CAPWAP_LSC_A_DTLS_PEER] ||
+	    nla_len(tb[CAPWAP_LSC_A_DTLS_PEER]) != sizeof(peer))
+		return NL_OK;
+	memcpy(&peer, nla_data(tb[CAPWAP_LSC_A_DTLS_PEER]), sizeof(peer));
+	if (gh->cmd == CAPWAP_LSC_CMD_DTLS_CLOSE)
+		rl.closed++;
+	else if (gh->cmd == CAPWAP_LSC_CMD_DTLS_RELAY &&
+		 tb[CAPWAP_LSC_A_DTLS_RECORDS])
+		relay_datagram(&peer, nla_data(tb[CAPWAP_LSC_A_DTLS_RECORDS]),
+			       nla_len(tb[CAPWAP_LSC_A_DTLS_RECORDS]));
+	return NL_OK;
+}
+
+/*
+ * Runs both ends for up to @ms, or until @done says so: datagrams from
+ * the module to the client, relayed ones to the engine, and both
+ * retransmission timers.
+ */
+static bool pump(int ms, bool (*done)(void))
+{
+	struct pollfd p[2] = {
+		{ .fd = cl.fd, .events = POLLIN },
+		{ .fd = nl_socket_get_fd(relay_sk), .events = POLLIN },
+	};
+	u64 end = now_ms() + ms;
+	struct timeval left;
+
+	while (!(done && done())) {
+		if (now_ms() >= end)
+			return false;
+		if (poll(p, 2, 50) < 0)
+			return false;
+		if (p[1].revents & POLLIN)
+			nl_recvmsgs_default(relay_sk);
+		while (client_recv())
+			;
+		if (cl.started && !SSL_is_init_finished(cl.ssl)) {
+			SSL_do_handshake(cl.ssl);
+			DTLSv1_handle_timeout(cl.ssl);
+		}
+		client_flush();
+		if (rl.conn && !rl.keyed &&
+		    lscd_dtls_conn_timeout(rl.conn, &left) &&
+		    !left.tv_sec && !left.tv_usec) {
+			lscd_dtls_conn_handle_timeout(rl.conn);
+			relay_flush(&rl.last_peer);
+		}
+	}
+	return true;
+}
+
+static bool handshake_done(void)
+{
+	return SSL_is_init_finished(cl.ssl) && rl.keyed;
+}
+
+static u8 seq;
+
+static size_t client_hold(u32 type, const u8 *mac, u8 *d);
+
+/* Seals one control request of @type from AP @mac and sends it. */
+static int client_request(u32 type, const u8 *mac)
+{
+	u8 d[DGRAM_MAX + 4];
+	size_t n = client_hold(type, mac, d);
+
+	if (!n)
+		return -EIO;
+	sendto(cl.fd, d, n, 0, (struct sockaddr *)&ac, sizeof(ac));
+	return 0;
+}
+
+static struct capwap_msg got;
+static u8 got_buf[4096];
+static u32 want_type;
+
+static bool got_answer(void)
+{
+	struct capwap_packet pkt;
+	int n = SSL_read(cl.ssl, got_buf, sizeof(got_buf));
+
+	if (n <= 0)
+		return false;
+	if (capwap_parse(got_buf, n, &pkt) != CAPWAP_PARSE_OK)
+		return false;
+	got = pkt.msg;
+	return got.type == want_type && got.seq == seq;
+}
+
+/*
+ * Sends a request and waits for its answer, read by OpenSSL: its Result
+ * Code, or -1 when none came.
+ */
+static long request(u32 type, const u8 *mac)
+{
+	struct capwap_elem e;
+	u32 v = 0;
+
+	want_type = type + 1;
+	if (client_request(type, mac) || !pump(30000, got_answer))
+		return -1;
+	if (!capwap_find_elem(&got, CAPWAP_ELEM_RESULT_CODE, &e))
+		capwap_elem_get_u32(&e, &v);
+	return v;
+}
+
+/* Seals a request of AP @mac's into @d, with its header, unsent. */
+static size_t client_hold(u32 type, const u8 *mac, u8 *d)
+{
+	struct peer_ap ap = { .seq = seq, .cert_type = CAPWAP_LSC_CERT_MIC };
+	u8 buf[2048];
+	int len;
+
+	memcpy(ap.mac, mac, 6);
+	snprintf(ap.name, sizeof(ap.name), "dtls-ap");
+	len = build_request(&ap, type, buf, sizeof(buf));
+	seq = ap.seq;
+	want_type = type + 1;
+	if (len < 0 || SSL_write(cl.ssl, buf, len) != len)
+		return 0;
+	len = pipe_pop(&cl.out, d + 4, DGRAM_MAX);
+	if (len <= 0)
+		return 0;
+	capwap_dtls_put_header(d);
+	memcpy(cl.last, d, len + 4);
+	cl.last_len = len + 4;
+	return len + 4;
+}
+
+/* Sends a held request and waits for its answer: its Result Code or -1. */
+static long send_held(const u8 *d, size_t n)
+{
+	struct capwap_elem e;
+	u32 v = 0;
+
+	sendto(cl.fd, d, n, 0, (struct sockaddr *)&ac, sizeof(ac));
+	if (!pump(30000, got_answer))
+		return -1;
+	if (!capwap_find_elem(&got, CAPWAP_ELEM_RESULT_CODE, &e))
+		capwap_elem_get_u32(&e, &v);
+	return v;
+}
+
+static struct stats_ctx st0, st1;
+static int stat_idx;
+static u64 stat_base;
+
+static bool stat_moved(void)
+{
+	return !peer_get_stats(&stats_nl, &st1) && st1.v[stat_idx] > stat_base;
+}
+
+/* Sends @d as it is and waits for the counter @idx to move; its delta. */
+static u64 send_raw_counted(const u8 *d, size_t n, int idx)
+{
+	peer_get_stats(&stats_nl, &st0);
+	stat_idx = idx;
+	stat_base = st0.v[idx];
+	sendto(cl.fd, d, n, 0, (struct sockaddr *)&ac, sizeof(ac));
+	if (!pump(20000, stat_moved))
+		return 0;
+	return st1.v[idx] - st0.v[idx];
+}
+
+static int setup(void)
+{
+	struct lscd_dtls_server_conf conf = { 0 };
+	char why[256];
+
+	if (tcert_make(&ca, &(struct tcert_spec){ .cn = "LSC CA", .from = -3600,
+						  .to = 365 * DAY, .ca = 1 }) ||
+	    tcert_make(&ctl, &(struct tcert_spec){ .cn = "controller", .by = &ca,
+						   .from = -3600, .to = 30 * DAY }) ||
+	    tcert_make(&ap_cert, &(struct tcert_spec){ .cn = AP_CN, .by = &ca,
+						       .from = -3600,
+						       .to = 30 * DAY }))
+		return -1;
+	pol = lscd_dtls_policy_new();
+	if (!pol || lscd_dtls_policy_set_lsc_ca(pol, ca.cert, NULL) ||
+	    pipe_method_init())
+		return -1;
+	conf.policy = pol;
+	conf.creds[0].cert = ctl.cert;
+	conf.creds[0].key = ctl.key;
+	conf.ncreds = 1;
+	conf.handshake_timeout_ms = 120000;
+	srv = lscd_dtls_server_new(&conf, why, sizeof(why));
+	if (!srv) {
+		fprintf(stderr, "# engine: %s\n", why);
+		return -1;
+	}
+
+	cl.ctx = SSL_CTX_new(DTLS_client_method());
+	if (!cl.ctx || !SSL_CTX_set_min_proto_version(cl.ctx, DTLS1_2_VERSION) ||
+	    !SSL_CTX_set_max_proto_version(cl.ctx, DTLS1_2_VERSION) ||
+	    !SSL_CTX_set_cipher_list(cl.ctx, "ECDHE-ECDSA-AES128-GCM-SHA256") ||
+	    !SSL_CTX_use_certificate(cl.ctx, ap_cert.cert) ||
+	    !SSL_CTX_use_PrivateKey(cl.ctx, ap_cert.key) ||
+	    !X509_STORE_add_cert(SSL_CTX_get_cert_store(cl.ctx), ca.cert))
+		return -1;
+	SSL_CTX_set_options(cl.ctx, SSL_OP_NO_QUERY_MTU);
+	SSL_CTX_set_verify(cl.ctx, SSL_VERIFY_PEER, NULL);
+	cl.ssl = SSL_new(cl.ctx);
+	if (!cl.ssl)
+		return -1;
+	SSL_set_bio(cl.ssl, pipe_bio(&cl.in), pipe_bio(&cl.out));
+	DTLS_set_link_mtu(cl.ssl, 1396);
+	SSL_set_connect_state(cl.ssl);
+	return 0;
+}
+
+static int open_socket(struct sockaddr_in *me)
+{
+	socklen_t sl = sizeof(*me);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memset(me, 0, sizeof(*me));
+	me->sin_family = AF_INET;
+	me->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)me, sizeof(*me)) ||
+	    getsockname(fd, (struct sockaddr *)me, &sl))
+		return -1;
+	return fd;
+}
+
+static int open_netlink(void)
+{
+	int grp;
+
+	if (lsc_genl_open(&cmd) || peer_nl_open(&stats_nl, false))
+		return -1;
+	relay_sk = nl_socket_alloc();
+	if (!relay_sk || genl_connect(relay_sk))
+		return -1;
+	nl_socket_disable_seq_check(relay_sk);
+	nl_socket_set_msg_buf_size(relay_sk, 65536);
+	nl_socket_modify_cb(relay_sk, NL_CB_VALID, NL_CB_CUSTOM, relay_cb, NULL);
+	grp = genl_ctrl_resolve_grp(relay_sk, CAPWAP_LSC_GENL_NAME,
+				    CAPWAP_LSC_MCGRP_DTLS);
+	return grp < 0 || nl_socket_add_membership(relay_sk, grp) ? -1 : 0;
+}
+
+static bool relayed_stranger(void)
+{
+	return rl.relayed > 0;
+}
+
+/* A record from a peer without keys goes to lscd as it came, unread. */
+static void check_relay_stateless(void)
+{
+	struct sockaddr_in me;
+	u8 d[4 + 13 + 40];
+	int fd = open_socket(&me);
+	bool same;
+
+	capwap_dtls_put_header(d);
+	capwap_dtls_put_record_header(d + 4, CAPWAP_DTLS_CT_APPLICATION_DATA,
+				      1, 7, 40);
+	memset(d + 17, 0x5a, 40);
+	peer_get_stats(&stats_nl, &st0);
+	sendto(fd, d, sizeof(d), 0, (struct sockaddr *)&ac, sizeof(ac));
+	pump(20000, relayed_stranger);
+	peer_get_stats(&stats_nl, &st1);
+	same = rl.last_len == sizeof(d) - 4 && !memcmp(rl.last, d + 4, rl.last_len) &&
+	       rl.last_peer.sin_port == me.sin_port &&
+	       rl.last_peer.sin_addr.s_addr == me.sin_addr.s_addr;
+	result(same && st1.v[CAPWAP_LSC_STATS_A_DTLS_RELAYED] ==
+	       st0.v[CAPWAP_LSC_STATS_A_DTLS_RELAYED] + 1 &&
+	       st1.v[CAPWAP_LSC_STATS_A_RX_PACKETS] ==
+	       st0.v[CAPWAP_LSC_STATS_A_RX_PACKETS] && st1.rx_sum == st0.rx_sum,
+	       "a record from a peer without keys is relayed to lscd as it came, and not processed",
+	       "relayed %d (same bytes and peer %d), dtls_relayed +%llu, rx_packets +%llu, messages +%llu",
+	       rl.relayed, same,
+	       (unsigned long long)(st1.v[CAPWAP_LSC_STATS_A_DTLS_RELAYED] -
+				    st0.v[CAPWAP_LSC_STATS_A_DTLS_RELAYED]),
+	       (unsigned long long)(st1.v[CAPWAP_LSC_STATS_A_RX_PACKETS] -
+				    st0.v[CAPWAP_LSC_STATS_A_RX_PACKETS]),
+	       (unsigned long long)(st1.rx_sum - st0.rx_sum));
+	close(fd);
+	rl.relayed = 0;
+}
+
+/* A clear-text Join for the AP in Run over DTLS, from another port. */
+static void check_clear_join(void)
+{
+	struct ap_info info;
+	struct peer_ap pa;
+	int r = -EIO;
+
+	peer_get_stats(&stats_nl, &st0);
+	if (!peer_ap_open(&pa, "127.0.0.1", CAPWAP_LSC_DEFAULT_PORT, 0xd8)) {
+		memcpy(pa.mac, ap_mac, 6);
+		r = peer_join(&pa, 5000);
+		peer_ap_close(&pa);
+	}
+	peer_get_stats(&stats_nl, &st1);
+	peer_get_ap(&stats_nl, ap_mac, &info);
+	result(r == CAPWAP_RESULT_JOIN_FAILURE &&
+	       info.session == CAPWAP_LSC_SESSION_RUN &&
+	       st1.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED] ==
+	       st0.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED] + 1,
+	       "a clear-text Join for an AP whose session is DTLS is refused (Join Failure) and leaves the session in Run",
+	       "join %d, AP session %u, dtls_clear_refused +%llu", r, info.session,
+	       (unsigned long long)(st1.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED] -
+				    st0.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED]));
+}
+
+static void check_refused_cipher(u8 cipher)
+{
+	struct capwap_dtls_keys k = {
+		.cipher = cipher, .epoch = 1, .rx_seq = 1, .tx_seq = 4096,
+		.suite = 0x002f,
+	};
+	struct sockaddr_in peer = { .sin_family = AF_INET,
+				    .sin_port = htons(40000 + cipher) };
+	u8 block[CAPWAP_DTLS_KEYS_LEN];
+	char name[128];
+	int r;
+
+	peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	memset(k.rx.key, 1, sizeof(k.rx.key));
+	memset(k.tx.key, 2, sizeof(k.tx.key));
+	memset(k.rx.mac_key, 3, 20);
+	memset(k.tx.mac_key, 4, 20);
+	if (cipher == CAPWAP_DTLS_CIPHER_AES_128_CBC_SHA1) {
+		memset(k.rx.key + 16, 0, 16);
+		memset(k.tx.key + 16, 0, 16);
+	}
+	r = capwap_dtls_keys_put(&k, block, sizeof(block));
+	if (r >= 0)
+		r = dtls_cmd(CAPWAP_LSC_CMD_DTLS_KEYS, &peer,
+			     CAPWAP_LSC_A_DTLS_KEYS, block, sizeof(block),
+			     ap_mac, CAPWAP_LSC_CERT_LSC);
+	snprintf(name, sizeof(name),
+		 "a key block of cipher %u (CBC) is refused with EOPNOTSUPP and a message",
+		 cipher);
+	result(r == -EOPNOTSUPP && strstr(cmd.error_msg, "AES-GCM only"), name,
+	       "DTLS_KEYS: %d (%s), message '%s'", r, strerror(-r), cmd.error_msg);
+}
+
+static int clear_text(void)
+{
+	struct stats_ctx a, b;
+	struct peer_ap ap;
+	int join, disc;
+
+	if (peer_nl_open(&stats_nl, false) ||
+	    peer_ap_open(&ap, "127.0.0.1", CAPWAP_LSC_DEFAULT_PORT, 0xd7)) {
+		printf("Bail out! netlink or socket\n");
+		return 1;
+	}
+	peer_get_stats(&stats_nl, &a);
+	join = peer_join(&ap, 2000);
+	peer_get_stats(&stats_nl, &b);
+	result(join == -ETIMEDOUT &&
+	       b.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED] >
+	       a.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED] &&
+	       b.rx[CAPWAP_MSG_JOIN_REQ] == a.rx[CAPWAP_MSG_JOIN_REQ],
+	       "DTLS required: a clear-text Join gets no answer, counted in dtls_clear_refused",
+	       "join %d, dtls_clear_refused +%llu, Joins handled +%llu", join,
+	       (unsigned long long)(b.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED] -
+				    a.v[CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED]),
+	       (unsigned long long)(b.rx[CAPWAP_MSG_JOIN_REQ] -
+				    a.rx[CAPWAP_MSG_JOIN_REQ]));
+	disc = peer_request(&ap, CAPWAP_MSG_DISCOVERY_REQ, 5000);
+	result(disc == 1, "DTLS required: a clear-text Discovery is still answered",
+	       "discovery %d", disc);
+	peer_ap_close(&ap);
+	return tests_failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct capwap_dtls_record rec;
+	struct ap_info info;
+	u8 d[DGRAM_MAX + 4], held[DGRAM_MAX + 4];
+	const u8 *pos;
+	size_t n, left;
+	long r;
+	u64 dv;
+
+	if (argc > 1 && !strcmp(argv[1], "required"))
+		return clear_text();
+	ac.sin_family = AF_INET;
+	ac.sin_port = htons(CAPWAP_LSC_DEFAULT_PORT);
+	ac.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (setup() || open_netlink() || (cl.fd = open_socket(&cl.me)) < 0) {
+		printf("Bail out! set-up: %s\n",
+		       ERR_reason_error_string(ERR_get_error()) ?: "netlink or socket");
+		return 1;
+	}
+
+	check_relay_stateless();
+
+	peer_get_stats(&stats_nl, &st0);
+	cl.started = true;
+	SSL_do_handshake(cl.ssl);
+	client_flush();
+	pump(120000, handshake_done);
+	peer_get_stats(&stats_nl, &st1);
+	result(handshake_done() && st1.rx_sum == st0.rx_sum,
+	       "the handshake goes through the relay and lscd's engine, and the keys are taken",
+	       "client done %d, keys %d, relayed %d datagrams, messages +%llu",
+	       SSL_is_init_finished(cl.ssl), rl.keyed, rl.relayed,
+	       (unsigned long long)(st1.rx_sum - st0.rx_sum));
+	if (!handshake_done()) {
+		printf("Bail out! no session\n");
+		return 1;
+	}
+
+	r = request(CAPWAP_MSG_JOIN_REQ, ap_mac);
+	peer_get_ap(&stats_nl, ap_mac, &info);
+	result(r == CAPWAP_RESULT_SUCCESS && info.found &&
+	       info.cert_type == CAPWAP_LSC_CERT_LSC,
+	       "a sealed Join gets a sealed Join Response OpenSSL reads; the AP's type is its certificate's",
+	       "result %ld, record %d, cert type %u", r, info.found,
+	       info.cert_type);
+	r = request(CAPWAP_MSG_CONFIG_STATUS_REQ, ap_mac);
+	if (r == 0)
+		r = request(CAPWAP_MSG_CHANGE_STATE_REQ, ap_mac);
+	peer_get_ap(&stats_nl, ap_mac, &info);
+	result(r == 0 && info.session == CAPWAP_LSC_SESSION_RUN,
+	       "Configuration Status and Change State over DTLS bring the AP to Run",
+	       "result %ld, session %u", r, info.session);
+	r = request(CAPWAP_MSG_ECHO_REQ, ap_mac);
+	result(r == 0, "a sealed Echo Request gets a sealed Echo Response",
+	       "result %ld", r);
+
+	check_clear_join();
+
+	peer_get_stats(&stats_nl, &st0);
+	r = request(CAPWAP_MSG_JOIN_REQ, other_mac);
+	peer_get_stats(&stats_nl, &st1);
+	memset(&info, 0, sizeof(info));
+	peer_get_ap(&stats_nl, other_mac, &info);
+	n = info.found;
+	peer_get_ap(&stats_nl, ap_mac, &info);
+	result(r == CAPWAP_RESULT_JOIN_UNKNOWN_SOURCE && !n &&
+	       info.session == CAPWAP_LSC_SESSION_RUN &&
+	       st1.v[CAPWAP_LSC_STATS_A_DTLS_JOIN_MISMATCH] ==
+	       st0.v[CAPWAP_LSC_STATS_A_DTLS_JOIN_MISMATCH] + 1,
+	       "a Join naming another MAC than the certificate's is refused (Unknown Source), counted, no record touched",
+	       "result %ld, other's record %zu, AP session %u, dtls_join_mismatch +%llu",
+	       r, n, info.session,
+	       (unsigned long long)(st1.v[CAPWAP_LSC_STATS_A_DTLS_JOIN_MISMATCH] -
+				    st0.v[CAPWAP_LSC_STATS_A_DTLS_JOIN_MISMATCH]));
+
+	/* The Echo Request just answered, as it went out: replayed. */
+	r = request(CAPWAP_MSG_ECHO_REQ, ap_mac);
+	n = cl.last_len;
+	memcpy(d, cl.last, n);
+	dv = send_raw_counted(d, n, CAPWAP_LSC_STATS_A_DTLS_DROP_REPLAY);
+	result(r == 0 && dv == 1 && st1.rx[CAPWAP_MSG_ECHO_REQ] ==
+	       st0.rx[CAPWAP_MSG_ECHO_REQ],
+	       "a replayed record is dropped and counted (dtls_drop_replay), not handled",
+	       "echo %ld, dtls_drop_replay +%llu, Echo Requests handled +%llu", r,
+	       (unsigned long long)dv,
+	       (unsigned long long)(st1.rx[CAPWAP_MSG_ECHO_REQ] -
+				    st0.rx[CAPWAP_MSG_ECHO_REQ]));
+
+	/*
+	 * The next record, held back: first a copy with a flipped bit, then
+	 * the record itself, which must still be taken (the forgery did not
+	 * mark its number seen).
+	 */
+	n = client_hold(CAPWAP_MSG_ECHO_REQ, ap_mac, held);
+	memcpy(d, held, n);
+	d[n - 20] ^= 0x10;
+	dv = send_raw_counted(d, n, CAPWAP_LSC_STATS_A_DTLS_DROP_AUTH);
+	result(dv == 1 && st1.rx[CAPWAP_MSG_ECHO_REQ] == st0.rx[CAPWAP_MSG_ECHO_REQ],
+	       "a record with a flipped bit is dropped and counted (dtls_drop_auth), not handled",
+	       "dtls_drop_auth +%llu, Echo Requests handled +%llu",
+	       (unsigned long long)dv,
+	       (unsigned long long)(st1.rx[CAPWAP_MSG_ECHO_REQ] -
+				    st0.rx[CAPWAP_MSG_ECHO_REQ]));
+	r = send_held(held, n);
+
+	/*
+	 * A forgery 1000 numbers ahead: had it moved the window, the AP's
+	 * genuine record would be left of it and dropped.
+	 */
+	n = client_hold(CAPWAP_MSG_ECHO_REQ, ap_mac, held);
+	memcpy(d, held, n);
+	pos = d + 4;
+	left = n - 4;
+	if (capwap_dtls_next_record(&pos, &left, &rec) == 1)
+		capwap_dtls_put_record_header(d + 4, rec.type, rec.epoch,
+					      rec.seq + 1000, rec.len);
+	dv = send_raw_counted(d, n, CAPWAP_LSC_STATS_A_DTLS_DROP_AUTH);
+	result(r == 0 && dv == 1 && send_held(held, n) == 0,
+	       "forged records (a flipped bit; 1000 ahead) do not move the window: the genuine ones after them are answered",
+	       "echo after the flip %ld, dtls_drop_auth +%llu", r,
+	       (unsigned long long)dv);
+
+	/* The genuine last record, its epoch made 2. */
+	n = cl.last_len;
+	memcpy(d, cl.last, n);
+	pos = d + 4;
+	left = n - 4;
+	if (capwap_dtls_next_record(&pos, &left, &rec) == 1)
+		capwap_dtls_put_record_header(d + 4, rec.type, 2, rec.seq + 1,
+					      rec.len);
+	dv = send_raw_counted(d, n, CAPWAP_LSC_STATS_A_DTLS_DROP_EPOCH);
+	result(dv == 1 && st1.rx[CAPWAP_MSG_ECHO_REQ] == st0.rx[CAPWAP_MSG_ECHO_REQ],
+	       "a record of another epoch is dropped and counted (dtls_drop_epoch)",
+	       "dtls_drop_epoch +%llu", (unsigned long long)dv);
+	r = request(CAPWAP_MSG_ECHO_REQ, ap_mac);
+	result(r == 0, "the session still answers after the drops", "echo %ld", r);
+
+	/* close_notify. */
+	peer_get_stats(&stats_nl, &st0);
+	stat_idx = CAPWAP_LSC_STATS_A_DTLS_CLOSED;
+	stat_base = st0.v[stat_idx];
+	SSL_shutdown(cl.ssl);
+	client_flush();
+	pump(20000, stat_moved);
+	pump(2000, NULL);
+	peer_get_ap(&stats_nl, ap_mac, &info);
+	result(st1.v[stat_idx] == stat_base + 1 &&
+	       info.session == CAPWAP_LSC_SESSION_DOWN && rl.closed == 1,
+	       "close_notify ends the DTLS session and the AP's, counted (dtls_closed) and told to lscd",
+	       "dtls_closed +%llu, AP session %u, DTLS_CLOSE events %d",
+	       (unsigned long long)(st1.v[stat_idx] - stat_base), info.session,
+	       rl.closed);
+	r = dtls_cmd(CAPWAP_LSC_CMD_DTLS_CLOSE, &cl.me, 0, NULL, 0, NULL, 0);
+	result(r == -ENOENT, "its keys are gone: DTLS_CLOSE answers ENOENT",
+	       "DTLS_CLOSE: %ld", r);
+	/* A record under the old keys now goes to lscd, as from a stranger. */
+	rl.relayed = 0;
+	dv = send_raw_counted(cl.last, cl.last_len,
+			      CAPWAP_LSC_STATS_A_DTLS_RELAYED);
+	result(dv == 1, "after close_notify the peer's records are relayed again",
+	       "dtls_relayed +%llu", (unsigned long long)dv);
+
+	check_refused_cipher(CAPWAP_DTLS_CIPHER_AES_128_CBC_SHA1);
+	check_refused_cipher(CAPWAP_DTLS_CIPHER_AES_256_CBC_SHA1);
+
+	lscd_dtls_conn_free(rl.conn);
+	lscd_dtls_server_free(srv);
+	SSL_free(cl.ssl);
+	SSL_CTX_free(cl.ctx);
+	return tests_failed ? 1 : 0;
+}
