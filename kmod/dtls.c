@@ -507,6 +507,19 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 		NL_SET_ERR_MSG(extack, "no synchronous gcm(aes) for the keys");
 		goto out;
 	}
+	/*
+	 * A new association replaces the old one once it completed, and
+	 * ends the CAPWAP session the old one carried (RFC 5415 section
+	 * 12.2): the new peer may hold another identity (a NAT that reused
+	 * the port, an on-path attacker with a certificate of its own), and
+	 * must Join as itself.  The old session ends before the new keys are
+	 * in the table, so that no record of the new association is ever
+	 * taken as the old AP's.  DTLS_KEYS runs under genl_mutex: no other
+	 * key block for the address comes in between.
+	 */
+	if (sess_end(peer))
+		pr_info("DTLS %pI4:%u: a new association replaced the old one; its CAPWAP session ended\n",
+			&peer->saddr, ntohs(peer->sport));
 	spin_lock_bh(&sess_lock);
 	old = lookup(peer);
 	if (!old && n_sessions >= MAX_SESSIONS) {
@@ -520,7 +533,6 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 	}
 	hash_add_rcu(sessions, &s->node, peer_hash(peer));
 	n_sessions++;
-	/* A new association replaces the old one once it completed. */
 	if (old)
 		sess_retire(old);
 	spin_unlock_bh(&sess_lock);

@@ -14,13 +14,15 @@
  *     linked in, not copied), sends the flights back with DTLS_SEND and
  *     hands the key block over with DTLS_KEYS.
  *
- * Then it checks what the module does with the records (17 checks):
+ * Then it checks what the module does with the records (18 checks):
  * a record from a peer without keys is relayed, not processed; the AP's
  * sealed Join, Configuration Status, Change State and Echo get sealed
  * answers OpenSSL reads; a Join naming another MAC than the certificate's
  * is refused, and so is a clear-text Join for the AP from another port; a replayed record, a record with a flipped bit, a forged
  * one far ahead and one of another epoch are dropped, counted, and do
- * not move the window; close_notify ends the session; key blocks of the
+ * not move the window; a second handshake at the same address and port
+ * by another certificate's holder ends the first AP's session;
+ * close_notify ends the session; key blocks of the
  * CBC ciphers are refused with an extended-ack message.  The module must
  * be loaded with "lscctl config dtls on".
  *
@@ -43,10 +45,11 @@
 #include "genl.h"
 
 #define AP_CN	"C1262-0203a0b0c0d0"
+#define OTHER_CN	"C1262-0203a0b0c0d1"
 static const u8 ap_mac[6] = { 0x02, 0x03, 0xa0, 0xb0, 0xc0, 0xd0 };
 static const u8 other_mac[6] = { 0x02, 0x03, 0xa0, 0xb0, 0xc0, 0xd1 };
 
-static struct tcert ca, ctl, ap_cert;
+static struct tcert ca, ctl, ap_cert, other_cert;
 static struct lscd_dtls_policy *pol;
 static struct lscd_dtls_server *srv;
 static struct lsc_genl cmd;		/* DTLS_SEND, DTLS_KEYS, DTLS_CLOSE */
@@ -397,7 +400,11 @@ static int setup(void)
 						   .from = -3600, .to = 30 * DAY }) ||
 	    tcert_make(&ap_cert, &(struct tcert_spec){ .cn = AP_CN, .by = &ca,
 						       .from = -3600,
-						       .to = 30 * DAY }))
+						       .to = 30 * DAY }) ||
+	    tcert_make(&other_cert, &(struct tcert_spec){ .cn = OTHER_CN,
+							  .by = &ca,
+							  .from = -3600,
+							  .to = 30 * DAY }))
 		return -1;
 	pol = lscd_dtls_policy_new();
 	if (!pol || lscd_dtls_policy_set_lsc_ca(pol, ca.cert, NULL) ||
@@ -431,6 +438,52 @@ static int setup(void)
 	DTLS_set_link_mtu(cl.ssl, 1396);
 	SSL_set_connect_state(cl.ssl);
 	return 0;
+}
+
+/*
+ * A second handshake from the same address and port, by the holder of
+ * another certificate (a NAT that gave the port to another AP, or an
+ * attacker on the path): the module must end the first AP's CAPWAP
+ * session when the new keys replace the old association, or the new
+ * peer would inherit it (its Echo answered, a CSR in its WTP Event
+ * signed for the first AP's MAC).
+ */
+static void check_replaced(void)
+{
+	struct ap_info before, after;
+	u8 d[DGRAM_MAX];
+	bool answered;
+
+	peer_get_ap(&stats_nl, ap_mac, &before);
+	SSL_free(cl.ssl);
+	while (pipe_pop(&cl.in, d, sizeof(d)) > 0 ||
+	       pipe_pop(&cl.out, d, sizeof(d)) > 0)
+		;
+	lscd_dtls_conn_free(rl.conn);
+	rl.conn = NULL;
+	rl.keyed = false;
+	cl.ssl = SSL_new(cl.ctx);
+	if (!cl.ssl || !SSL_use_certificate(cl.ssl, other_cert.cert) ||
+	    !SSL_use_PrivateKey(cl.ssl, other_cert.key)) {
+		printf("Bail out! second client\n");
+		exit(1);
+	}
+	SSL_set_bio(cl.ssl, pipe_bio(&cl.in), pipe_bio(&cl.out));
+	DTLS_set_link_mtu(cl.ssl, 1396);
+	SSL_set_connect_state(cl.ssl);
+	SSL_do_handshake(cl.ssl);
+	client_flush();
+	pump(120000, handshake_done);
+	peer_get_ap(&stats_nl, ap_mac, &after);
+	/* The new peer speaks as the first AP: it must not be its session. */
+	want_type = CAPWAP_MSG_ECHO_RESP;
+	answered = handshake_done() && !client_request(CAPWAP_MSG_ECHO_REQ, ap_mac) &&
+		   pump(3000, got_answer);
+	result(handshake_done() && before.session == CAPWAP_LSC_SESSION_RUN &&
+	       after.session == CAPWAP_LSC_SESSION_DOWN && !answered,
+	       "a second handshake at the same address and port by another certificate's holder ends the first AP's session; its Echo as that AP is not answered",
+	       "handshake %d, first AP's session %u -> %u, Echo as it answered %d",
+	       handshake_done(), before.session, after.session, answered);
 }
 
 static int open_socket(struct sockaddr_in *me)
@@ -731,6 +784,20 @@ int main(int argc, char **argv)
 	r = request(CAPWAP_MSG_ECHO_REQ, ap_mac);
 	result(r == 0, "the session still answers after the drops", "echo %ld", r);
 
+	check_replaced();
+	if (!handshake_done()) {
+		printf("Bail out! no second session\n");
+		return 1;
+	}
+	r = request(CAPWAP_MSG_JOIN_REQ, other_mac);
+	if (r == 0)
+		r = request(CAPWAP_MSG_CONFIG_STATUS_REQ, other_mac);
+	if (r == 0)
+		r = request(CAPWAP_MSG_CHANGE_STATE_REQ, other_mac);
+	peer_get_ap(&stats_nl, other_mac, &info);
+	if (r || info.session != CAPWAP_LSC_SESSION_RUN)
+		printf("# the second AP: result %ld, session %u\n", r, info.session);
+
 	/* close_notify. */
 	peer_get_stats(&stats_nl, &st0);
 	stat_idx = CAPWAP_LSC_STATS_A_DTLS_CLOSED;
@@ -739,7 +806,7 @@ int main(int argc, char **argv)
 	client_flush();
 	pump(20000, stat_moved);
 	pump(2000, NULL);
-	peer_get_ap(&stats_nl, ap_mac, &info);
+	peer_get_ap(&stats_nl, other_mac, &info);
 	result(st1.v[stat_idx] == stat_base + 1 &&
 	       info.session == CAPWAP_LSC_SESSION_DOWN && rl.closed == 1,
 	       "close_notify ends the DTLS session and the AP's, counted (dtls_closed) and told to lscd",
