@@ -479,6 +479,7 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 {
 	struct capwap_dtls_keys *k;
 	struct dtls_sess *s, *old;
+	bool same;
 	int ret;
 
 	if (capwap_lsc_dtls_mode() == CAPWAP_LSC_DTLS_OFF) {
@@ -499,6 +500,22 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 		NL_SET_ERR_MSG(extack,
 			       "the kernel's record layer does AES-GCM only: CBC records stay in lscd");
 		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	/*
+	 * The same block again would restart the sequence numbers under the
+	 * same key and salt: GCM nonces used twice.
+	 */
+	spin_lock_bh(&sess_lock);
+	old = lookup(peer);
+	same = old && old->epoch == k->epoch &&
+	       !memcmp(old->rx.salt, k->rx.salt, sizeof(old->rx.salt)) &&
+	       !memcmp(old->tx.salt, k->tx.salt, sizeof(old->tx.salt));
+	spin_unlock_bh(&sess_lock);
+	if (same) {
+		NL_SET_ERR_MSG(extack,
+			       "the peer's association already has this epoch and these salts");
+		ret = -EEXIST;
 		goto out;
 	}
 	s = sess_new(peer, k, mac, cert_type);

@@ -830,11 +830,15 @@ static int capwap_lsc_dtls_keys_cmd(struct sk_buff *skb,
 				    "not a unicast MAC address");
 		return -EINVAL;
 	}
-	return capwap_lsc_dtls_set_keys(&peer, nla_data(a[CAPWAP_LSC_A_DTLS_KEYS]),
-					nla_len(a[CAPWAP_LSC_A_DTLS_KEYS]),
-					nla_data(a[CAPWAP_LSC_A_MAC]),
-					nla_get_u8(a[CAPWAP_LSC_A_DTLS_CERT_TYPE]),
-					info->extack);
+	ret = capwap_lsc_dtls_set_keys(&peer, nla_data(a[CAPWAP_LSC_A_DTLS_KEYS]),
+				       nla_len(a[CAPWAP_LSC_A_DTLS_KEYS]),
+				       nla_data(a[CAPWAP_LSC_A_MAC]),
+				       nla_get_u8(a[CAPWAP_LSC_A_DTLS_CERT_TYPE]),
+				       info->extack);
+	/* The request's buffer goes back to the allocator: not with keys in it. */
+	memzero_explicit(nla_data(a[CAPWAP_LSC_A_DTLS_KEYS]),
+			 nla_len(a[CAPWAP_LSC_A_DTLS_KEYS]));
+	return ret;
 }
 
 static int capwap_lsc_dtls_close_cmd(struct sk_buff *skb,

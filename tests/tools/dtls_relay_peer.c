@@ -14,8 +14,9 @@
  *     linked in, not copied), sends the flights back with DTLS_SEND and
  *     hands the key block over with DTLS_KEYS.
  *
- * Then it checks what the module does with the records (18 checks):
- * a record from a peer without keys is relayed, not processed; the AP's
+ * Then it checks what the module does with the records (19 checks):
+ * a record from a peer without keys is relayed, not processed; the
+ * same key block twice is refused; the AP's
  * sealed Join, Configuration Status, Change State and Echo get sealed
  * answers OpenSSL reads; a Join naming another MAC than the certificate's
  * is refused, and so is a clear-text Join for the AP from another port; a replayed record, a record with a flipped bit, a forged
@@ -75,6 +76,8 @@ static struct {
 	bool keyed;
 	int relayed;		/* DTLS_RELAY messages seen */
 	int closed;		/* DTLS_CLOSE messages seen */
+	int again;		/* DTLS_KEYS with the same block, the first time */
+	char again_msg[256];
 	u8 last[DGRAM_MAX + 4];	/* the last relayed records */
 	size_t last_len;
 	struct sockaddr_in last_peer;
@@ -169,6 +172,14 @@ static void relay_handover(const struct sockaddr_in *peer)
 			     v->mac, (u8)v->cert_type);
 	if (r)
 		fprintf(stderr, "# handover: %d %s %s\n", r, why, cmd.error_msg);
+	else if (!rl.again) {
+		/* Taken again, it would restart tx_seq under the same key. */
+		rl.again = dtls_cmd(CAPWAP_LSC_CMD_DTLS_KEYS, peer,
+				    CAPWAP_LSC_A_DTLS_KEYS, block, sizeof(block),
+				    v->mac, (u8)v->cert_type) ?: 1;
+		snprintf(rl.again_msg, sizeof(rl.again_msg), "%s",
+			 cmd.error_msg);
+	}
 	rl.keyed = !r;
 	OPENSSL_cleanse(&k, sizeof(k));
 	OPENSSL_cleanse(block, sizeof(block));
@@ -684,6 +695,9 @@ int main(int argc, char **argv)
 		printf("Bail out! no session\n");
 		return 1;
 	}
+	result(rl.again == -EEXIST && strstr(rl.again_msg, "these salts"),
+	       "the same key block a second time is refused with EEXIST and a message",
+	       "DTLS_KEYS again: %d, message '%s'", rl.again, rl.again_msg);
 
 	r = request(CAPWAP_MSG_JOIN_REQ, ap_mac);
 	peer_get_ap(&stats_nl, ap_mac, &info);

@@ -125,15 +125,18 @@
  *    sends one datagram from the control port.
  *
  * CAPWAP_LSC_CMD_DTLS_KEYS (doit, admin): CAPWAP_LSC_A_DTLS_PEER,
- *    CAPWAP_LSC_A_DTLS_LOCAL, CAPWAP_LSC_A_DTLS_KEYS (the key block of
- *    docs/PROTOCOL.md section 6.5, exactly CAPWAP_LSC_DTLS_KEYS_LEN bytes),
- *    CAPWAP_LSC_A_MAC and CAPWAP_LSC_A_DTLS_CERT_TYPE: the identity lscd's
- *    verdict bound to the handshake.  From then on the kernel opens and
- *    seals that peer's epoch records; a Join inside them whose Board Data
- *    MAC is another is refused.  Replaces an earlier association of the
- *    same peer.  Ciphers 3 and 4 (CBC) are refused with -EOPNOTSUPP, a key
- *    block that does not parse with its error; both with an extended-ack
- *    message.
+ *    optionally CAPWAP_LSC_A_DTLS_LOCAL, CAPWAP_LSC_A_DTLS_KEYS (the key
+ *    block of docs/PROTOCOL.md section 6.5, exactly CAPWAP_LSC_DTLS_KEYS_LEN
+ *    bytes), CAPWAP_LSC_A_MAC and CAPWAP_LSC_A_DTLS_CERT_TYPE: the identity
+ *    lscd's verdict bound to the handshake.  From then on the kernel opens
+ *    and seals that peer's epoch records; a Join inside them whose Board
+ *    Data MAC is another is refused.  Replaces an earlier association of
+ *    the same peer and ends the CAPWAP session it carried; a block with the
+ *    same epoch and salts as the current one is refused with -EEXIST (its
+ *    sequence numbers would restart under the same key).  Ciphers 3 and 4
+ *    (CBC) are refused with -EOPNOTSUPP, a key block that does not parse
+ *    with its error; all with an extended-ack message.  The kernel zeroes
+ *    the key block in the request once it is taken.
  *
  * CAPWAP_LSC_CMD_DTLS_CLOSE (doit, admin): CAPWAP_LSC_A_DTLS_PEER; the
  *    kernel forgets the peer's keys (zeroed) and ends the CAPWAP session at
