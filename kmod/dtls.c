@@ -140,7 +140,7 @@ static void sess_free(struct work_struct *work)
 static void sess_retire(struct dtls_sess *s)
 {
 	hash_del_rcu(&s->node);
-	n_sessions--;
+	WRITE_ONCE(n_sessions, n_sessions - 1);
 	spin_lock(&s->lock);
 	s->dead = true;
 	spin_unlock(&s->lock);
@@ -148,14 +148,21 @@ static void sess_retire(struct dtls_sess *s)
 	queue_rcu_work(dtls_wq, &s->free_work);
 }
 
-/* Ends @p's association and the CAPWAP session it carried. */
-static bool sess_end(const struct capwap_lsc_peer *p)
+/*
+ * Ends @p's association and the CAPWAP session it carried; with @only,
+ * only if that association is still the one at @p (an alert must not end
+ * a newer association that replaced the one that sent it).
+ */
+static bool sess_end(const struct capwap_lsc_peer *p,
+		     const struct dtls_sess *only)
 {
 	struct capwap_lsc_peer peer = *p;
 	struct dtls_sess *s;
 
 	spin_lock_bh(&sess_lock);
 	s = lookup(&peer);
+	if (s && only && s != only)
+		s = NULL;
 	if (s) {
 		peer = s->peer;
 		sess_retire(s);
@@ -233,6 +240,8 @@ int capwap_lsc_dtls_send(const struct capwap_lsc_peer *peer, const u8 *pkt,
 	struct dtls_sess *s;
 	int ret = -ENOTCONN;
 
+	/* The per-CPU work area is this CPU's only with bottom halves off. */
+	lockdep_assert_in_softirq();
 	if (len > TX_PLAIN_MAX)
 		return -EMSGSIZE;
 	rcu_read_lock();
@@ -395,12 +404,13 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 	}
 	if (n < 0)
 		count_malformed();
-out:
-	rcu_read_unlock();
-	if (end && sess_end(peer)) {
+	/* Still in the read section: @s cannot have been freed and reused. */
+	if (end && sess_end(peer, s)) {
 		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_CLOSED);
 		capwap_lsc_genl_dtls_closed(peer);
 	}
+out:
+	rcu_read_unlock();
 }
 
 int capwap_lsc_dtls_send_records(const struct capwap_lsc_peer *peer,
@@ -534,7 +544,7 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 	 * taken as the old AP's.  DTLS_KEYS runs under genl_mutex: no other
 	 * key block for the address comes in between.
 	 */
-	if (sess_end(peer))
+	if (sess_end(peer, NULL))
 		pr_info("DTLS %pI4:%u: a new association replaced the old one; its CAPWAP session ended\n",
 			&peer->saddr, ntohs(peer->sport));
 	spin_lock_bh(&sess_lock);
@@ -549,7 +559,7 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 		goto out;
 	}
 	hash_add_rcu(sessions, &s->node, peer_hash(peer));
-	n_sessions++;
+	WRITE_ONCE(n_sessions, n_sessions + 1);
 	if (old)
 		sess_retire(old);
 	spin_unlock_bh(&sess_lock);
@@ -560,7 +570,7 @@ out:
 
 int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer)
 {
-	return sess_end(peer) ? 0 : -ENOENT;
+	return sess_end(peer, NULL) ? 0 : -ENOENT;
 }
 
 /* Ends every association, one at a time so each ends its session. */
@@ -581,14 +591,17 @@ static void end_all(void)
 		}
 		spin_unlock_bh(&sess_lock);
 		if (found)
-			sess_end(&peer);
+			sess_end(&peer, NULL);
 	} while (found);
 }
 
 void capwap_lsc_dtls_set_mode(u8 mode)
 {
 	static const char *const names[] = { "off", "on", "required" };
-	u8 was = xchg(&dtls_mode, mode);
+	u8 was = READ_ONCE(dtls_mode);
+
+	/* Callers hold genl_mutex or run at load: no concurrent writer. */
+	WRITE_ONCE(dtls_mode, mode);
 
 	if (was == mode)
 		return;
