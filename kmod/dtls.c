@@ -573,7 +573,10 @@ int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer)
 	return sess_end(peer, NULL) ? 0 : -ENOENT;
 }
 
-/* Ends every association, one at a time so each ends its session. */
+/*
+ * Ends every association, one at a time so each ends its session, and
+ * tells lscd of each.
+ */
 static void end_all(void)
 {
 	struct capwap_lsc_peer peer;
@@ -590,8 +593,8 @@ static void end_all(void)
 			break;
 		}
 		spin_unlock_bh(&sess_lock);
-		if (found)
-			sess_end(&peer, NULL);
+		if (found && sess_end(&peer, NULL))
+			capwap_lsc_genl_dtls_closed(&peer);
 	} while (found);
 }
 

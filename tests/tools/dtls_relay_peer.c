@@ -14,7 +14,7 @@
  *     linked in, not copied), sends the flights back with DTLS_SEND and
  *     hands the key block over with DTLS_KEYS.
  *
- * Then it checks what the module does with the records (19 checks):
+ * Then it checks what the module does with the records (20 checks):
  * a record from a peer without keys is relayed, not processed; the
  * same key block twice is refused; the AP's
  * sealed Join, Configuration Status, Change State and Echo get sealed
@@ -24,7 +24,9 @@
  * not move the window; a second handshake at the same address and port
  * by another certificate's holder ends the first AP's session;
  * close_notify ends the session; key blocks of the
- * CBC ciphers are refused with an extended-ack message.  The module must
+ * CBC ciphers are refused with an extended-ack message; "lscctl config
+ * dtls off" ends a live association and tells lscd.  It leaves one
+ * association behind for the module's unload to free.  The module must
  * be loaded with "lscctl config dtls on".
  *
  *   dtls_relay_peer required   with "lscctl config dtls required": a
@@ -76,6 +78,7 @@ static struct {
 	bool keyed;
 	int relayed;		/* DTLS_RELAY messages seen */
 	int closed;		/* DTLS_CLOSE messages seen */
+	struct sockaddr_in closed_peer;	/* the last one's */
 	int again;		/* DTLS_KEYS with the same block, the first time */
 	char again_msg[256];
 	u8 last[DGRAM_MAX + 4];	/* the last relayed records */
@@ -240,8 +243,10 @@ static int relay_cb(struct nl_msg *m, void *arg)
 	    nla_len(tb[CAPWAP_LSC_A_DTLS_PEER]) != sizeof(peer))
 		return NL_OK;
 	memcpy(&peer, nla_data(tb[CAPWAP_LSC_A_DTLS_PEER]), sizeof(peer));
-	if (gh->cmd == CAPWAP_LSC_CMD_DTLS_CLOSE)
+	if (gh->cmd == CAPWAP_LSC_CMD_DTLS_CLOSE) {
 		rl.closed++;
+		rl.closed_peer = peer;
+	}
 	else if (gh->cmd == CAPWAP_LSC_CMD_DTLS_RELAY &&
 		 tb[CAPWAP_LSC_A_DTLS_RECORDS])
 		relay_datagram(&peer, nla_data(tb[CAPWAP_LSC_A_DTLS_RECORDS]),
@@ -626,6 +631,57 @@ static void check_refused_cipher(u8 cipher)
 	       "DTLS_KEYS: %d (%s), message '%s'", r, strerror(-r), cmd.error_msg);
 }
 
+/* Keys for a peer that never shook hands: a live association, cheaply. */
+static int fake_keys(u16 port)
+{
+	struct capwap_dtls_keys k = {
+		.cipher = CAPWAP_DTLS_CIPHER_AES_128_GCM, .epoch = 1,
+		.rx_seq = 1, .tx_seq = 1, .suite = 0xc02b,
+	};
+	struct sockaddr_in peer = { .sin_family = AF_INET,
+				    .sin_port = htons(port) };
+	u8 block[CAPWAP_DTLS_KEYS_LEN];
+	int r;
+
+	peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	memset(k.rx.key, 5, 16);
+	memset(k.tx.key, 6, 16);
+	r = capwap_dtls_keys_put(&k, block, sizeof(block));
+	if (r >= 0)
+		r = dtls_cmd(CAPWAP_LSC_CMD_DTLS_KEYS, &peer,
+			     CAPWAP_LSC_A_DTLS_KEYS, block, sizeof(block),
+			     ap_mac, CAPWAP_LSC_CERT_LSC);
+	return r;
+}
+
+static u16 off_port = 40100;
+
+static bool closed_off(void)
+{
+	return rl.closed && rl.closed_peer.sin_port == htons(off_port);
+}
+
+/* DTLS off ends every association and tells lscd of each. */
+static void check_off_closes(void)
+{
+	struct sockaddr_in peer = { .sin_family = AF_INET,
+				    .sin_port = htons(off_port) };
+	int k, off, r;
+
+	peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	rl.closed = 0;
+	k = fake_keys(off_port);
+	off = system("build/lscctl config dtls off >/dev/null");
+	pump(10000, closed_off);
+	r = dtls_cmd(CAPWAP_LSC_CMD_DTLS_CLOSE, &peer, 0, NULL, 0, NULL, 0);
+	result(!k && !off && closed_off() && r == -ENOENT,
+	       "lscctl config dtls off ends a live association and multicasts DTLS_CLOSE for it",
+	       "keys %d, config off %d, DTLS_CLOSE events %d, DTLS_CLOSE after %d",
+	       k, off, rl.closed, r);
+	if (system("build/lscctl config dtls on >/dev/null"))
+		printf("# lscctl config dtls on failed\n");
+}
+
 static int clear_text(void)
 {
 	struct stats_ctx a, b;
@@ -839,6 +895,11 @@ int main(int argc, char **argv)
 
 	check_refused_cipher(CAPWAP_DTLS_CIPHER_AES_128_CBC_SHA1);
 	check_refused_cipher(CAPWAP_DTLS_CIPHER_AES_256_CBC_SHA1);
+	check_off_closes();
+	/* Left in place: the module must free it when it is unloaded. */
+	r = fake_keys(40101);
+	if (r)
+		printf("# keys left for the unload: %ld\n", r);
 
 	lscd_dtls_conn_free(rl.conn);
 	lscd_dtls_server_free(srv);
