@@ -233,7 +233,10 @@ static unsigned long first_interval(void)
 
 static int request(struct capwap_lsc_ap *ap, u8 *pkt, size_t len, bool lent)
 {
-	if (ap->pending || ap->session == CAPWAP_LSC_SESSION_DOWN) {
+	/* Under "required" nothing but Discovery travels in clear text. */
+	if (ap->pending || ap->session == CAPWAP_LSC_SESSION_DOWN ||
+	    (ap->send != capwap_lsc_dtls_send &&
+	     capwap_lsc_dtls_mode() == CAPWAP_LSC_DTLS_REQUIRED)) {
 		if (!lent)
 			kfree(pkt);
 		return -EBUSY;
@@ -1042,6 +1045,38 @@ void capwap_lsc_control_dtls_closed(const struct capwap_lsc_peer *peer)
 	if (ended)
 		capwap_lsc_ap_unbind(ap, binding);
 	capwap_lsc_ap_put(ap);
+}
+
+static int end_clear_one(struct capwap_lsc_ap *ap, void *arg)
+{
+	unsigned int *n = arg;
+	bool ended = false;
+	u16 binding = 0;
+
+	spin_lock_bh(&ap->lock);
+	if (ap->send != capwap_lsc_dtls_send &&
+	    ap->session != CAPWAP_LSC_SESSION_DOWN) {
+		teardown_locked(ap, false);
+		binding = capwap_lsc_ap_binding(ap);
+		ended = true;
+	}
+	spin_unlock_bh(&ap->lock);
+	if (ended) {
+		capwap_lsc_ap_unbind(ap, binding);
+		(*n)++;
+	}
+	return 0;
+}
+
+/* DTLS became required: no session may go on in clear text. */
+void capwap_lsc_control_end_clear(void)
+{
+	struct capwap_lsc_ap_cursor pos = { 0 };
+	unsigned int n = 0;
+
+	capwap_lsc_ap_walk(&pos, end_clear_one, &n);
+	if (n)
+		pr_warn("DTLS required: %u clear-text session(s) ended\n", n);
 }
 
 static void free_bufs(void)

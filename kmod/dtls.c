@@ -616,6 +616,7 @@ void capwap_lsc_dtls_set_mode(u8 mode)
 	} else {
 		pr_info("DTLS %s: only Discovery is taken in clear text\n",
 			names[mode]);
+		capwap_lsc_control_end_clear();
 	}
 }
 

@@ -31,8 +31,10 @@
  *
  *   dtls_relay_peer required   with "lscctl config dtls required": a
  *                              clear-text Join gets no answer and is
- *                              counted, a Discovery is still answered
- *                              (2 checks)
+ *                              counted, a Discovery is still answered;
+ *                              before them, a clear-text session in Run
+ *                              ends when the mode becomes required
+ *                              (3 checks)
  */
 #include <poll.h>
 #include <time.h>
@@ -688,9 +690,28 @@ static int clear_text(void)
 	struct peer_ap ap;
 	int join, disc;
 
+	struct ap_info info = { 0 };
+	int run, req;
+
 	if (peer_nl_open(&stats_nl, false) ||
-	    peer_ap_open(&ap, "127.0.0.1", CAPWAP_LSC_DEFAULT_PORT, 0xd7)) {
+	    peer_ap_open(&ap, "127.0.0.1", CAPWAP_LSC_DEFAULT_PORT, 0xd6)) {
 		printf("Bail out! netlink or socket\n");
+		return 1;
+	}
+	/* A clear-text session in Run, then "required": it must end. */
+	run = system("build/lscctl config dtls on >/dev/null");
+	if (!run)
+		run = peer_to_run(&ap);
+	req = system("build/lscctl config dtls required >/dev/null");
+	peer_get_ap(&stats_nl, ap.mac, &info);
+	result(!run && !req && info.found &&
+	       info.session == CAPWAP_LSC_SESSION_DOWN,
+	       "switching to DTLS required ends a clear-text session in Run",
+	       "to Run %d, config required %d, record %d, session %u", run,
+	       req, info.found, info.session);
+	peer_ap_close(&ap);
+	if (peer_ap_open(&ap, "127.0.0.1", CAPWAP_LSC_DEFAULT_PORT, 0xd7)) {
+		printf("Bail out! socket\n");
 		return 1;
 	}
 	peer_get_stats(&stats_nl, &a);

@@ -13,7 +13,7 @@
 # (slub_debug and panic_on_warn watch the frees).
 
 . tests/lib.sh
-plan 30
+plan 31
 
 tool=build/tools/dtls_relay_peer
 sys=/sys/kernel/capwap_lsc
@@ -56,6 +56,6 @@ fi
 
 # DTLS required: a clear-text Join is dropped and counted.
 check "lscctl config dtls required" build/lscctl config dtls required
-checks 2 "dtls_relay_peer required" $tool required
+checks 3 "dtls_relay_peer required" $tool required
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
 finish
