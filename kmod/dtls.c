@@ -3,8 +3,9 @@
  * The DTLS 1.2 record layer of the control channel (docs/PROTOCOL.md
  * section 6).  lscd runs every handshake; until a peer has keys here its
  * datagrams are relayed to lscd on the "dtls" genl group, without any
- * state kept for them, so a flood of spoofed ClientHellos costs the
- * kernel nothing but the relay's per-source tokens.  Once lscd hands over
+ * state kept for them: a flood of spoofed ClientHellos creates no
+ * kernel state, and srclimit.c holds what reaches lscd, per source
+ * address and for all sources together.  Once lscd hands over
  * the key block, records of that peer are opened and sealed here: AES-GCM
  * through the kernel's AEAD API, the RFC 5288 nonce and additional data
  * of wire_dtls.c, and a 64-entry replay window that moves only after a

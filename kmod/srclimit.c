@@ -15,7 +15,11 @@
  * DTLS datagrams relayed to lscd (dtls.c) drain a table of their own,
  * with its own rate: a handshake is a few datagrams each way, and the
  * relay must hold a flood of spoofed ClientHellos from one address to
- * what lscd can drop without falling behind.
+ * what lscd can drop without falling behind.  There an address that
+ * takes over a slot inherits its tokens rather than a full bucket, and
+ * every relayed datagram also drains one bucket for all sources
+ * (dtls_relay_total_rate): a sender of more addresses than there are
+ * slots is held to that.
  */
 
 #include <linux/module.h>
@@ -49,6 +53,11 @@ module_param(dtls_relay_burst, uint, 0444);
 MODULE_PARM_DESC(dtls_relay_burst,
 		 "DTLS datagrams relayed at once from one source address, 1..100000 (default 400)");
 
+static unsigned int dtls_relay_total_rate = 2000;
+module_param(dtls_relay_total_rate, uint, 0444);
+MODULE_PARM_DESC(dtls_relay_total_rate,
+		 "DTLS datagrams per second relayed to lscd from all sources together (as many at once), 0 for no limit (default 2000)");
+
 struct src_bucket {
 	__be32 saddr;
 	/* tokens in units of 1/HZ of a Join, so refills need no division */
@@ -67,10 +76,16 @@ static struct src_table join_table = {
 static struct src_table relay_table = {
 	.lock = __SPIN_LOCK_UNLOCKED(relay_table.lock),
 };
+static struct src_bucket relay_total;
+static DEFINE_SPINLOCK(relay_total_lock);
 static u32 src_seed __read_mostly;
 
+/*
+ * With @inherit, an address taking over a slot from another keeps the
+ * slot's tokens, refilled as if it had held it.
+ */
 static bool take(struct src_table *t, __be32 saddr, unsigned int rate,
-		 unsigned int burst)
+		 unsigned int burst, bool inherit)
 {
 	u64 cap = (u64)burst * HZ, cost = HZ;
 	struct src_bucket *b;
@@ -82,10 +97,11 @@ static bool take(struct src_table *t, __be32 saddr, unsigned int rate,
 	b = &t->buckets[jhash_1word((__force u32)saddr, src_seed) &
 			(SRC_SLOTS - 1)];
 	spin_lock_bh(&t->lock);
-	if (b->saddr != saddr || !b->last) {
+	if (!b->last || (b->saddr != saddr && !inherit)) {
 		b->saddr = saddr;
 		b->tokens = cap;
 	} else {
+		b->saddr = saddr;
 		b->tokens = min_t(u64, cap, b->tokens +
 				  (u64)(now - b->last) * rate);
 	}
@@ -99,12 +115,33 @@ static bool take(struct src_table *t, __be32 saddr, unsigned int rate,
 
 bool capwap_lsc_srclimit_join(__be32 saddr)
 {
-	return take(&join_table, saddr, join_rate, join_burst);
+	return take(&join_table, saddr, join_rate, join_burst, false);
 }
 
 bool capwap_lsc_srclimit_relay(__be32 saddr)
 {
-	return take(&relay_table, saddr, dtls_relay_rate, dtls_relay_burst);
+	unsigned int rate = dtls_relay_total_rate;
+	u64 cap = (u64)rate * HZ;
+	unsigned long now = jiffies;
+	bool ok;
+
+	if (!take(&relay_table, saddr, dtls_relay_rate, dtls_relay_burst,
+		  true))
+		return false;
+	if (!rate)
+		return true;
+	spin_lock_bh(&relay_total_lock);
+	if (!relay_total.last)
+		relay_total.tokens = cap;
+	else
+		relay_total.tokens = min_t(u64, cap, relay_total.tokens +
+					   (u64)(now - relay_total.last) * rate);
+	relay_total.last = now ?: 1;
+	ok = relay_total.tokens >= HZ;
+	if (ok)
+		relay_total.tokens -= HZ;
+	spin_unlock_bh(&relay_total_lock);
+	return ok;
 }
 
 int capwap_lsc_srclimit_init(void)
@@ -120,5 +157,6 @@ int capwap_lsc_srclimit_init(void)
 	src_seed = get_random_u32();
 	memset(join_table.buckets, 0, sizeof(join_table.buckets));
 	memset(relay_table.buckets, 0, sizeof(relay_table.buckets));
+	memset(&relay_total, 0, sizeof(relay_total));
 	return 0;
 }
