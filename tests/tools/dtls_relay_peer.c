@@ -14,7 +14,7 @@
  *     linked in, not copied), sends the flights back with DTLS_SEND and
  *     hands the key block over with DTLS_KEYS.
  *
- * Then it checks what the module does with the records (20 checks):
+ * Then it checks what the module does with the records (21 checks):
  * a record from a peer without keys is relayed, not processed; the
  * same key block twice is refused; the AP's
  * sealed Join, Configuration Status, Change State and Echo get sealed
@@ -874,6 +874,20 @@ int main(int argc, char **argv)
 	       "dtls_drop_epoch +%llu", (unsigned long long)dv);
 	r = request(CAPWAP_MSG_ECHO_REQ, ap_mac);
 	result(r == 0, "the session still answers after the drops", "echo %ld", r);
+
+	/* Anyone can send a clear-text alert from the AP's address. */
+	capwap_dtls_put_header(d);
+	capwap_dtls_put_record_header(d + 4, CAPWAP_DTLS_CT_ALERT, 0, 0, 2);
+	d[4 + CAPWAP_DTLS_REC_HDR_LEN] = 2;	/* fatal */
+	d[4 + CAPWAP_DTLS_REC_HDR_LEN + 1] = 0;	/* close_notify */
+	dv = send_raw_counted(d, 4 + CAPWAP_DTLS_REC_HDR_LEN + 2,
+			      CAPWAP_LSC_STATS_A_DTLS_DROP_EPOCH);
+	r = request(CAPWAP_MSG_ECHO_REQ, ap_mac);
+	peer_get_ap(&stats_nl, ap_mac, &info);
+	result(dv == 1 && r == 0 && info.session == CAPWAP_LSC_SESSION_RUN,
+	       "a clear-text (epoch 0) fatal close_notify from the AP's address is dropped; the keyed session stays in Run",
+	       "dtls_drop_epoch +%llu, echo after %ld, session %u",
+	       (unsigned long long)dv, r, info.session);
 
 	check_replaced();
 	if (!handshake_done()) {
