@@ -112,6 +112,9 @@ static int set_provlist(struct lsc_saved *s, int argc, char **argv,
 		/* The module's own rule, told here where the line is known. */
 		if ((mac[0] & 1) || !memcmp(mac, "\0\0\0\0\0\0", CAPWAP_LSC_MAC_LEN))
 			return why_is(why, size, "%s: not a unicast MAC", argv[i]);
+		if (s->n_macs >= CAPWAP_LSC_MAX_PROVLIST)
+			return why_is(why, size, "more than %d MACs: the module keeps no more",
+				      CAPWAP_LSC_MAX_PROVLIST);
 		if (has_mac(s, mac)) {
 			lsc_mac_format(canon, mac);
 			return why_is(why, size, "%s is on the provision list already", canon);
@@ -401,6 +404,53 @@ static void report(lsc_saved_error_fn err, void *arg, unsigned int line,
 		err(arg, line, why);
 }
 
+/* The sizes the module takes (its key_size_valid()). */
+static bool key_size_valid(uint8_t type, unsigned int bits)
+{
+	if (type == CAPWAP_LSC_KEY_RSA)
+		return (bits >= CAPWAP_LSC_RSA_MIN_BITS &&
+			bits <= CAPWAP_LSC_RSA_RANGE_MAX_BITS) ||
+		       bits == 3072 || bits == CAPWAP_LSC_RSA_MAX_BITS;
+	return bits == 256 || bits == 384;
+}
+
+/*
+ * What the module would refuse, refused on the file's line: apply-saved
+ * flushes the provision list before the settings go in, so a setting the
+ * module refuses there would leave the list replaced and the rest not.
+ * A command line is left to the module, whose reason is the one to tell.
+ */
+static int module_refuses(const struct lsc_saved *s, int which, char *why, size_t size)
+{
+	const char *c = s->subject[CAPWAP_LSC_SUBJ_A_COUNTRY];
+
+	switch (which) {
+	case LSC_SAVED_SUBJECT:
+		if (*c && strlen(c) != CAPWAP_LSC_COUNTRY_LEN)
+			return why_is(why, size, "subject C: the country is %d letters",
+				      CAPWAP_LSC_COUNTRY_LEN);
+		break;
+	case LSC_SAVED_KEY:
+		if (!key_size_valid(s->key_type, s->key_bits))
+			return why_is(why, size,
+				      "key %s %u: RSA takes %d-%d, 3072 or %d bits; EC 256 or 384",
+				      s->key_type == CAPWAP_LSC_KEY_EC ? "ec" : "rsa",
+				      s->key_bits, CAPWAP_LSC_RSA_MIN_BITS,
+				      CAPWAP_LSC_RSA_RANGE_MAX_BITS, CAPWAP_LSC_RSA_MAX_BITS);
+		break;
+	case LSC_SAVED_VALIDITY:
+		if (s->validity_days > CAPWAP_LSC_MAX_VALIDITY_DAYS)
+			return why_is(why, size, "validity takes 0 to %d days",
+				      CAPWAP_LSC_MAX_VALIDITY_DAYS);
+		break;
+	case LSC_SAVED_VENDOR_ID:
+		if (!s->vendor_id)
+			return why_is(why, size, "vendor-id 0 names no enterprise: 1 or more");
+		break;
+	}
+	return 0;
+}
+
 /* One line; 0, 1 when it is wrong (told to err), or -ENOMEM. */
 static int parse_line(char *text, unsigned int no, struct lsc_saved *s,
 		      lsc_saved_error_fn err, void *arg)
@@ -431,6 +481,10 @@ static int parse_line(char *text, unsigned int no, struct lsc_saved *s,
 	ret = lsc_saved_setting(s, argc, argv, why, sizeof(why));
 	if (ret == -ENOMEM)
 		return ret;
+	if (ret >= 0 && module_refuses(s, ret, why, sizeof(why))) {
+		s->has &= ~(1u << ret);
+		ret = -EINVAL;
+	}
 	if (ret < 0) {
 		report(err, arg, no, "%s", why);
 		return 1;

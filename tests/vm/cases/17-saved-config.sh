@@ -99,10 +99,12 @@ check "nothing of a wrong file is applied" \
 check "show summary says the saved file is not usable, and where" sh -c \
 	"$lscctl show summary | grep -q '^Saved configuration .*Not usable: $saved:3: '"
 
-# A file the module refuses (a key size it does not take): logged too.
-printf 'lsc enable\nkey rsa 3000\n' >"$saved"
+# A value the module would refuse (a key size it does not take) is a
+# wrong line too: nothing of the file applied, not even its list.
+printf 'lsc enable\nprovision-list add 02:00:00:00:00:09\nkey rsa 3000\n' >"$saved"
 rmmod capwap_lsc
 modprobe capwap_lsc
-check "a setting the module refuses is logged with the file's lines" \
-	sh -c "dmesg | grep -q 'lscctl config: $saved:1-2: the module refused these settings: Invalid argument: RSA 384-2048'"
+check "a value the module refuses is a wrong line, logged with its number" \
+	sh -c "dmesg | grep -q 'lscctl: $saved:3: key rsa 3000: RSA takes 384-2048, 3072 or 4096 bits' &&
+	test \"\$(cat /sys/kernel/capwap_lsc/lsc_enabled)/\$(cat /sys/kernel/capwap_lsc/provision_list_size)\" = 0/0"
 finish
