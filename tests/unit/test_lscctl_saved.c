@@ -176,6 +176,31 @@ static const char *module_limits_are_wrong_lines(void)
 	return NULL;
 }
 
+/* File text in a message carries no control byte; a raw one is a wrong line. */
+static const char *control_bytes_escaped(void)
+{
+	static const char text[] =
+		"subject \"X=\\x0a<0>forged\\x1b[2J\"\n"	/* 1: quoted, escaped */
+		"lsc \x1b[2Jenable\n"			/* 2: raw ESC */
+		"provision \x7f\n";				/* 3: raw DEL */
+	struct errs e = { 0 };
+	struct lsc_saved s;
+	const char *p;
+	int ret, i;
+
+	ret = lsc_saved_parse(text, &s, collect, &e);
+	lsc_saved_free(&s);
+	CHECK(ret == 3 && e.n == 3, "%d wrong lines, %d told", ret, e.n);
+	for (i = 0; i < 3; i++)
+		for (p = e.why[i]; *p; p++)
+			CHECK((unsigned char)*p >= ' ' && *p != 0x7f,
+			      "line %u: a control byte %#x in the message", e.line[i], *p);
+	CHECK(strstr(e.why[0], "X=\\x0a<0>forged\\x1b[2J"), "line 1: %s", e.why[0]);
+	CHECK(strstr(e.why[1], "control character") && strstr(e.why[2], "control character"),
+	      "lines 2, 3: %.200s / %.200s", e.why[1], e.why[2]);
+	return NULL;
+}
+
 /* A list the module cannot hold is a wrong line, not a flush and a failure. */
 static const char *provlist_limit(void)
 {
@@ -349,6 +374,8 @@ int main(void)
 		{ "saved: a NUL byte is told with its line", nul_byte_numbered },
 		{ "saved: a value the module refuses is a wrong line",
 		  module_limits_are_wrong_lines },
+		{ "saved: control bytes are escaped in messages, refused outside quotes",
+		  control_bytes_escaped },
 		{ "saved: a provision list over the module's 65536 is a wrong line",
 		  provlist_limit },
 		{ "saved: diff names the settings that differ, list order aside",

@@ -345,6 +345,11 @@ static char *next_token(char **pos, const char **err)
 	}
 	start = out = p;
 	while (*p && *p != ' ' && *p != '\t' && *p != '\r') {
+		/* Unseen in an editor, an escape sequence on a terminal. */
+		if ((unsigned char)*p < ' ' || *p == 0x7f) {
+			*err = "a control character outside quotes (write it as \"\\xHH\")";
+			return NULL;
+		}
 		if (*p != '"') {
 			*out++ = *p++;
 			continue;
@@ -394,14 +399,27 @@ static void report(lsc_saved_error_fn err, void *arg, unsigned int line,
 static void report(lsc_saved_error_fn err, void *arg, unsigned int line,
 		   const char *fmt, ...)
 {
-	char why[256];
+	char why[256], shown[4 * sizeof(why)];
+	const unsigned char *p;
+	size_t n = 0;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	/*
+	 * The file's text goes to the kernel log, stderr and show summary:
+	 * a newline there would forge a log record, an ESC drive a terminal.
+	 */
+	for (p = (const unsigned char *)why; *p; p++) {
+		if (*p < ' ' || *p == 0x7f)
+			n += (size_t)snprintf(shown + n, sizeof(shown) - n, "\\x%02x", *p);
+		else
+			shown[n++] = (char)*p;
+	}
+	shown[n] = '\0';
 	if (err)
-		err(arg, line, why);
+		err(arg, line, shown);
 }
 
 /* The sizes the module takes (its key_size_valid()). */
