@@ -459,7 +459,8 @@ static int plan_apply(struct plan *p, struct lsc_saved *s)
 	if (ret == -ENOENT)
 		return 1;
 	if (ret < 0) {
-		say(3, "lscctl: saved configuration %s not applied: %s", e.path, strerror(-ret));
+		say(3, "lscctl: saved configuration %s not applied: %s", e.path,
+		    lsc_file_strerror(-ret));
 		return -EINVAL;
 	}
 	if (ret > 0) {
@@ -517,7 +518,7 @@ static int show_saved(struct plan *p, int json_flags)
 		json_object_object_add(doc, "present", json_object_new_boolean(ret != -ENOENT));
 		json_object_object_add(doc, "read_error",
 				       ret < 0 && ret != -ENOENT ?
-				       json_object_new_string(strerror(-ret)) : NULL);
+				       json_object_new_string(lsc_file_strerror(-ret)) : NULL);
 		json_object_object_add(doc, "errors", e.list);
 		json_object_object_add(doc, "settings", ret ? NULL : lscctl_saved_json(&s));
 		printf("%s\n", json_object_to_json_string_ext(doc, json_flags));
@@ -525,9 +526,9 @@ static int show_saved(struct plan *p, int json_flags)
 		lsc_saved_free(&s);
 		return ret ? 1 : 0;
 	}
-	ret = lsc_read_file(e.path, LSC_SAVED_MAX_SIZE, &text, &len);
+	ret = lsc_read_regular_file(e.path, LSC_SAVED_MAX_SIZE, &text, &len);
 	if (ret) {
-		fprintf(stderr, "lscctl config show-saved: %s: %s%s\n", e.path, strerror(-ret),
+		fprintf(stderr, "lscctl config show-saved: %s: %s%s\n", e.path, lsc_file_strerror(-ret),
 			ret == -ENOENT ? " (nothing saved yet: every \"lscctl config\" saves)" : "");
 		return 1;
 	}

@@ -721,7 +721,7 @@ int lsc_saved_read(const char *path, struct lsc_saved *s,
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	ret = lsc_read_file(path, LSC_SAVED_MAX_SIZE, &data, &len);
+	ret = lsc_read_regular_file(path, LSC_SAVED_MAX_SIZE, &data, &len);
 	if (ret)
 		return ret;
 	if (strlen((char *)data) != len) {

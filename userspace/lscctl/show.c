@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 
 #include "event.h"
+#include "fileio.h"
 #include "hex.h"
 #include "mac.h"
 #include "names.h"
@@ -243,7 +244,7 @@ static void saved_compare(struct nlattr **a, struct saved_view *v)
 		v->state = "absent";
 	} else if (ret < 0) {
 		v->state = "unreadable";
-		snprintf(v->error, sizeof(v->error), "%s: %s", v->path, strerror(-ret));
+		snprintf(v->error, sizeof(v->error), "%s: %s", v->path, lsc_file_strerror(-ret));
 	} else if (ret > 0) {
 		v->state = "invalid";
 	} else if (lsc_saved_from_config(&running, a)) {
