@@ -11,7 +11,7 @@
 # file never stops the load; the kernel log names its line.
 
 . tests/lib.sh
-plan 17
+plan 21
 
 lscctl=$PWD/build/lscctl
 saved=/etc/capwap-lsc/startup.conf
@@ -107,4 +107,40 @@ modprobe capwap_lsc
 check "a value the module refuses is a wrong line, logged with its number" \
 	sh -c "dmesg | grep -q 'lscctl: $saved:3: key rsa 3000: RSA takes 384-2048, 3072 or 4096 bits' &&
 	test \"\$(cat /sys/kernel/capwap_lsc/lsc_enabled)/\$(cat /sys/kernel/capwap_lsc/provision_list_size)\" = 0/0"
+
+# A change while the saved file is wrong: in force, the file kept, exit 1.
+cp "$saved" "$tmp/wrong"
+$lscctl config validity 90 >/dev/null 2>"$tmp/change.err"
+echo $? >"$tmp/change.rc"
+check "a change over a wrong saved file: exit 1, in force, the file kept, its line and config save told" \
+	sh -c "test \"\$(cat $tmp/change.rc)/\$(cat /sys/kernel/capwap_lsc/validity_days)\" = 1/90 &&
+	cmp -s $saved $tmp/wrong &&
+	grep -q '^lscctl config: in force but not saved: $saved:3: key rsa 3000' $tmp/change.err &&
+	grep -q 'lscctl config save' $tmp/change.err"
+check "config save replaces the wrong file with the running settings" \
+	sh -c "$lscctl config save && grep -qx 'validity 90' $saved && $lscctl config show-saved >/dev/null"
+setpriv --reuid=65534 --regid=65534 --clear-groups $lscctl config save 2>"$tmp/nobody.err"
+check "config save without root: 'not saved', not 'in force'" \
+	sh -c "grep -q '^lscctl config save: not saved' $tmp/nobody.err && ! grep -q 'in force' $tmp/nobody.err"
+
+# apply-saved waits for the savers' lock (a saver meanwhile would read a
+# half-applied module back): with the lock held it blocks in flock, shown
+# in /proc/locks as a waiter, and applies once it is let go.
+printf 'validity 45\n' >"$saved"
+exec 9<"${saved%/*}"
+flock 9
+$lscctl config apply-saved --no-kmsg 9<&- &
+pid=$!
+for i in $(seq 300); do
+	grep -q -- '-> FLOCK' /proc/locks && break
+	sleep 0.1
+done
+waited=$(grep -c -- '-> FLOCK' /proc/locks)
+during=$(cat /sys/kernel/capwap_lsc/validity_days)
+flock -u 9
+exec 9<&-
+wait $pid
+rc=$?
+check "apply-saved waits for the lock, then applies (waiter/during/exit/after)" \
+	test "$waited/$during/$rc/$(cat /sys/kernel/capwap_lsc/validity_days)" = 1/90/0/45
 finish
