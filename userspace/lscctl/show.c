@@ -235,6 +235,7 @@ static void first_error(void *arg, unsigned int line, const char *why)
 static void saved_compare(struct nlattr **a, struct saved_view *v)
 {
 	struct lsc_saved running, saved;
+	unsigned int size;
 	int ret;
 
 	memset(v, 0, sizeof(*v));
@@ -252,6 +253,16 @@ static void saved_compare(struct nlattr **a, struct saved_view *v)
 		snprintf(v->error, sizeof(v->error), "%s", strerror(ENOMEM));
 	} else {
 		v->diff = lsc_saved_diff(&running, &saved);
+		/*
+		 * GET_CONFIG shows part of a long list: that part matching the
+		 * file says nothing of the rest, so the list cannot be "same".
+		 */
+		if (lscctl_sysfs_uint("provision_list_size", &size) && size > running.n_macs) {
+			v->diff |= 1u << LSC_SAVED_PROVLIST;
+			snprintf(v->error, sizeof(v->error),
+				 "provision-list not compared: the module shows %zu of its %u entries",
+				 running.n_macs, size);
+		}
 		v->state = v->diff ? "differs" : "same";
 		lsc_saved_free(&running);
 	}
@@ -275,7 +286,9 @@ static void print_saved(struct nlattr **a)
 				used += snprintf(buf + used, sizeof(buf) - used, " %s",
 						 lsc_saved_name(i));
 		if (used < sizeof(buf))
-			snprintf(buf + used, sizeof(buf) - used, " (%s)", v.path);
+			used += snprintf(buf + used, sizeof(buf) - used, " (%s)", v.path);
+		if (v.error[0] && used < sizeof(buf))
+			snprintf(buf + used, sizeof(buf) - used, "; %s", v.error);
 	} else if (!strcmp(v.state, "absent")) {
 		snprintf(buf, sizeof(buf), "None (%s)", v.path);
 	} else {
