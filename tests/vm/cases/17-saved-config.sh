@@ -11,7 +11,7 @@
 # file never stops the load; the kernel log names its line.
 
 . tests/lib.sh
-plan 21
+plan 22
 
 lscctl=$PWD/build/lscctl
 saved=/etc/capwap-lsc/startup.conf
@@ -143,4 +143,18 @@ wait $pid
 rc=$?
 check "apply-saved waits for the lock, then applies (waiter/during/exit/after)" \
 	test "$waited/$during/$rc/$(cat /sys/kernel/capwap_lsc/validity_days)" = 1/90/0/45
+
+# A list longer than GET_CONFIG shows: a file holding just the part shown
+# is not "the same as running".
+for i in $(seq 0 4096); do
+	printf 'provision-list add 02:00:00:00:%02x:%02x\n' $((i >> 8)) $((i & 255))
+done >"$saved"
+$lscctl config apply-saved --no-kmsg
+$lscctl -j show summary | grep -o '"provision_list":\[[^]]*\]' |
+	grep -oE '[0-9a-f]{2}(:[0-9a-f]{2}){5}' | sed 's/^/provision-list add /' >"$tmp/shown"
+cp "$tmp/shown" "$saved"
+$lscctl show summary >"$tmp/long"
+check "a list longer than shown: size/shown, and show summary says it was not compared" \
+	sh -c "test \"\$(cat /sys/kernel/capwap_lsc/provision_list_size)/\$(wc -l <$tmp/shown)\" = 4097/4096 &&
+	grep -q '^Saved configuration .*Differs from running: provision-list .*module shows 4096 of its 4097 entries' $tmp/long"
 finish
