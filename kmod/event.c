@@ -66,6 +66,8 @@ void capwap_lsc_event(struct capwap_lsc_ap *ap, const struct capwap_lsc_ev *ev)
 {
 	struct capwap_lsc_hist *h;
 
+	/* The ring's cursors are u8. */
+	BUILD_BUG_ON(CAPWAP_LSC_HISTORY_LEN > 255);
 	lockdep_assert_held(&ap->lock);
 	h = &ap->hist[ap->hist_next];
 	h->time = ktime_get_real_ns();
@@ -97,16 +99,39 @@ void capwap_lsc_set_session(struct capwap_lsc_ap *ap, u8 session)
 		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION, session, old);
 }
 
-unsigned int capwap_lsc_history_copy(const struct capwap_lsc_ap *ap,
-				     struct capwap_lsc_hist *out)
+/*
+ * The AP's last events, oldest first, written under its lock straight
+ * into @msg (nla_put() neither sleeps nor allocates): the history and the
+ * record beside it in GET_AP are one moment's.  At most
+ * CAPWAP_LSC_HISTORY_LEN nests of at most 44 bytes, about 720 bytes in
+ * all, so an AP's message stays far below NLMSG_GOODSIZE.
+ */
+int capwap_lsc_history_put(struct sk_buff *msg, struct capwap_lsc_ap *ap,
+			   int attr)
 {
-	unsigned int i, n = ap->hist_len;
-	unsigned int first = (ap->hist_next + CAPWAP_LSC_HISTORY_LEN - n) %
-			     CAPWAP_LSC_HISTORY_LEN;
+	struct nlattr *list, *ev;
+	unsigned int i, n, first;
+	int ret = -EMSGSIZE;
 
-	for (i = 0; i < n; i++)
-		out[i] = ap->hist[(first + i) % CAPWAP_LSC_HISTORY_LEN];
-	return n;
+	spin_lock_bh(&ap->lock);
+	n = ap->hist_len;
+	first = (ap->hist_next + CAPWAP_LSC_HISTORY_LEN - n) %
+		CAPWAP_LSC_HISTORY_LEN;
+	list = nla_nest_start(msg, attr);
+	if (!list)
+		goto out;
+	for (i = 0; i < n; i++) {
+		ev = nla_nest_start(msg, CAPWAP_LSC_A_EVENT);
+		if (!ev || capwap_lsc_event_put(msg,
+				&ap->hist[(first + i) % CAPWAP_LSC_HISTORY_LEN]))
+			goto out;
+		nla_nest_end(msg, ev);
+	}
+	nla_nest_end(msg, list);
+	ret = 0;
+out:
+	spin_unlock_bh(&ap->lock);
+	return ret;
 }
 
 int capwap_lsc_event_put(struct sk_buff *msg, const struct capwap_lsc_hist *h)

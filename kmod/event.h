@@ -54,8 +54,8 @@ void capwap_lsc_set_session(struct capwap_lsc_ap *ap, u8 session);
  * @msg (the caller opened the nest).
  */
 int capwap_lsc_event_put(struct sk_buff *msg, const struct capwap_lsc_hist *h);
-/* Copies the AP's history, oldest first; ap->lock held.  Returns how many. */
-unsigned int capwap_lsc_history_copy(const struct capwap_lsc_ap *ap,
-				     struct capwap_lsc_hist *out);
+/* The AP's history, oldest first, as nest @attr of @msg; takes ap->lock. */
+int capwap_lsc_history_put(struct sk_buff *msg, struct capwap_lsc_ap *ap,
+			   int attr);
 
 #endif /* _CAPWAP_LSC_EVENT_H */

@@ -469,7 +469,11 @@ int capwap_lsc_prov_complete(struct capwap_lsc_ap *ap, u64 id,
 	}
 	ev.val = d ? CAPWAP_LSC_RESULT_SUCCESS : result;
 	ev.request_id = id;
-	ev.reason = d ? NULL : reason;
+	/*
+	 * No reason: lscd's holds the CA's own words, control characters
+	 * and all; the attempt-failed event that follows carries it made
+	 * safe to print.
+	 */
 	capwap_lsc_event(ap, &ev);
 	if (d) {
 		free_material(ap);

@@ -352,34 +352,6 @@ static int capwap_lsc_provlist(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/*
- * The AP's last events, copied under its lock: at most
- * CAPWAP_LSC_HISTORY_LEN nests of at most 44 bytes, about 720 bytes in
- * all, so an AP's message stays far below NLMSG_GOODSIZE.  Out of line:
- * its copy of the ring would add 256 bytes to put_ap()'s frame.
- */
-static noinline int put_history(struct sk_buff *msg, struct capwap_lsc_ap *ap)
-{
-	struct capwap_lsc_hist h[CAPWAP_LSC_HISTORY_LEN];
-	struct nlattr *list, *ev;
-	unsigned int i, n;
-
-	spin_lock_bh(&ap->lock);
-	n = capwap_lsc_history_copy(ap, h);
-	spin_unlock_bh(&ap->lock);
-	list = nla_nest_start(msg, CAPWAP_LSC_AP_A_HISTORY);
-	if (!list)
-		return -EMSGSIZE;
-	for (i = 0; i < n; i++) {
-		ev = nla_nest_start(msg, CAPWAP_LSC_A_EVENT);
-		if (!ev || capwap_lsc_event_put(msg, &h[i]))
-			return -EMSGSIZE;
-		nla_nest_end(msg, ev);
-	}
-	nla_nest_end(msg, list);
-	return 0;
-}
-
 static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 {
 	char last_error[CAPWAP_LSC_MAX_REASON_LEN + 1];
@@ -423,7 +395,7 @@ static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 	    (have_issued && issued.have_issuer &&
 	     nla_put(msg, CAPWAP_LSC_AP_A_ISSUER_HASH,
 		     sizeof(issued.issuer_hash), issued.issuer_hash)) ||
-	    put_history(msg, ap)) {
+	    capwap_lsc_history_put(msg, ap, CAPWAP_LSC_AP_A_HISTORY)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -604,6 +576,9 @@ static int capwap_lsc_get_stats(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* Set while the family is registered; events test it (see _uninit). */
+static bool capwap_lsc_genl_live;
+
 bool capwap_lsc_genl_listening(void)
 {
 	return genl_has_listeners(&capwap_lsc_genl_family, &init_net,
@@ -647,7 +622,13 @@ void capwap_lsc_genl_event(const u8 *mac, const struct capwap_lsc_hist *h,
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!genl_has_listeners(&capwap_lsc_genl_family, &init_net,
+	/*
+	 * Callers hold the AP's lock with bottom halves off, a read-side
+	 * section capwap_lsc_genl_uninit() waits out: no event reaches a
+	 * family being unregistered.
+	 */
+	if (!READ_ONCE(capwap_lsc_genl_live) ||
+	    !genl_has_listeners(&capwap_lsc_genl_family, &init_net,
 				CAPWAP_LSC_MCGRP_MONITOR_ID))
 		return;
 	/* The event's nest at most 44 bytes, the MAC, the id, the reason. */
@@ -656,7 +637,7 @@ void capwap_lsc_genl_event(const u8 *mac, const struct capwap_lsc_hist *h,
 					 nla_total_size(CAPWAP_LSC_MAX_REASON_LEN + 1)),
 			  GFP_ATOMIC);
 	if (!msg)
-		return;
+		goto lost;
 	hdr = genlmsg_put(msg, 0, 0, &capwap_lsc_genl_family, 0,
 			  CAPWAP_LSC_CMD_EVENT);
 	if (!hdr)
@@ -679,6 +660,10 @@ void capwap_lsc_genl_event(const u8 *mac, const struct capwap_lsc_hist *h,
 	return;
 fail:
 	nlmsg_free(msg);
+lost:
+	/* Listeners read ENOBUFS, as for a full socket: a gap is never quiet. */
+	genl_set_err(&capwap_lsc_genl_family, &init_net, 0,
+		     CAPWAP_LSC_MCGRP_MONITOR_ID, -ENOBUFS);
 }
 
 static int capwap_lsc_accept(struct sk_buff *skb, struct genl_info *info)
@@ -940,11 +925,20 @@ int capwap_lsc_genl_init(void)
 	ret = genl_register_family(&capwap_lsc_genl_family);
 	if (ret)
 		netlink_unregister_notifier(&capwap_lsc_netlink_nb);
+	else
+		WRITE_ONCE(capwap_lsc_genl_live, true);
 	return ret;
 }
 
 void capwap_lsc_genl_uninit(void)
 {
+	/*
+	 * A verification still queued can end a session, with its event,
+	 * after this: the family is marked gone and every event already
+	 * under way finishes before it is unregistered.
+	 */
+	WRITE_ONCE(capwap_lsc_genl_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&capwap_lsc_genl_family);
 	netlink_unregister_notifier(&capwap_lsc_netlink_nb);
 }

@@ -23,14 +23,19 @@ DECLARE_EVENT_CLASS(capwap_lsc_ap_event,
 		__field(u8, val)
 		__field(u8, aux)
 		__field(u64, request_id)
-		__string(reason, reason ?: "")
+		/*
+		 * A dynamic array, not __string(): __assign_str() changed its
+		 * arguments in 6.10, and DKMS builds this for newer kernels.
+		 */
+		__dynamic_array(char, reason, strlen(reason ?: "") + 1)
 	),
 	TP_fast_assign(
 		memcpy(__entry->mac, mac, CAPWAP_LSC_MAC_LEN);
 		__entry->val = val;
 		__entry->aux = aux;
 		__entry->request_id = request_id;
-		__assign_str(reason, reason ?: "");
+		memcpy(__get_dynamic_array(reason), reason ?: "",
+		       __get_dynamic_array_len(reason));
 	),
 	TP_printk("ap=%pM val=%u aux=%u request=%llu reason=\"%s\"",
 		  __entry->mac, __entry->val, __entry->aux,

@@ -199,6 +199,28 @@ static const char *no_type_refused(void)
 	return NULL;
 }
 
+/*
+ * A reason is printed as text only made safe for a terminal: an escape
+ * sequence (retitle, clear) and a right-to-left override become '?'; the
+ * JSON keeps it whole, escaped by json-c.
+ */
+static const char *reason_terminal_safe(void)
+{
+	struct lscctl_event ev;
+
+	begin(CAPWAP_LSC_EV_ATTEMPT_FAILED);
+	nla_put(msg, CAPWAP_LSC_EV_A_MAC, CAPWAP_LSC_MAC_LEN, mac);
+	nla_put_u8(msg, CAPWAP_LSC_EV_A_RESULT, CAPWAP_LSC_RESULT_ERROR);
+	nla_put_u8(msg, CAPWAP_LSC_EV_A_ATTEMPT, 1);
+	nla_put_string(msg, CAPWAP_LSC_EV_A_REASON,
+		       "\x1b]0;x\x07\x1b[2Jno \xe2\x80\xaeRTL\xc2\x9b");
+	CHECK(!parse(&ev), "parse");
+	lscctl_event_line(text, sizeof(text), &ev);
+	CHECK(strstr(text, ": ?]0;x??[2Jno ?RTL?") && !strchr(text, 0x1b) &&
+	      !strstr(text, "\xe2\x80\xae"), "text line: %.400s", text);
+	return NULL;
+}
+
 /* A reason without its NUL is refused, not read on past its end. */
 static const char *reason_unterminated(void)
 {
@@ -226,6 +248,7 @@ int main(void)
 		{ "event: an empty u8 is refused", empty_u8_refused },
 		{ "event: no type is refused", no_type_refused },
 		{ "event: an unterminated reason is refused", reason_unterminated },
+		{ "event: a reason's control characters and bidi overrides become '?' in text", reason_terminal_safe },
 	};
 
 	tap_plan(TAP_COUNT(cases));

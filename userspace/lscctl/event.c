@@ -15,6 +15,7 @@
 #include "event.h"
 #include "mac.h"
 #include "names.h"
+#include "termsafe.h"
 
 static struct nla_policy ev_policy[CAPWAP_LSC_EV_A_MAX + 1] = {
 	[CAPWAP_LSC_EV_A_TYPE] = { .type = NLA_U8 },
@@ -136,8 +137,12 @@ void lscctl_event_text(char *buf, size_t size, const struct lscctl_event *ev)
 		add(buf, size, &used, " renewal");
 	if (ev->request_id)
 		add(buf, size, &used, " request=%" PRIu64, ev->request_id);
-	if (ev->reason[0])
-		add(buf, size, &used, ": %s", ev->reason);
+	if (ev->reason[0]) {
+		char safe[sizeof(ev->reason)];
+
+		add(buf, size, &used, ": %s",
+		    lsc_term_safe(safe, sizeof(safe), ev->reason));
+	}
 }
 
 void lscctl_event_line(char *buf, size_t size, const struct lscctl_event *ev)

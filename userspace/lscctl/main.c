@@ -789,6 +789,12 @@ int main(int argc, char **argv)
 		plan_free(&plan);
 		return 2;
 	}
+	/* One object a line is what a reader of the stream splits on. */
+	if (plan.monitor && (json_flags & JSON_C_TO_STRING_PRETTY)) {
+		fprintf(stderr, "lscctl monitor: -p does not apply: -j prints one JSON object a line\n");
+		plan_free(&plan);
+		return 2;
+	}
 	if (!ret && plan.saved_cmd && !strcmp(plan.saved_cmd, "show-saved")) {
 		ret = show_saved(&plan, json_flags);
 		plan_free(&plan);

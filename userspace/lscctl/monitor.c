@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
 
@@ -120,9 +121,14 @@ int lscctl_monitor(struct lsc_genl *g, bool json, int json_flags, int rcvbuf)
 			nl_geterror(group));
 		return -ENOENT;
 	}
-	if (rcvbuf && nl_socket_set_buffer_size(g->sock, rcvbuf, 0) < 0) {
-		fprintf(stderr, "lscctl monitor: cannot set the receive buffer to %d bytes\n",
-			rcvbuf);
+	/*
+	 * SO_RCVBUFFORCE: plain SO_RCVBUF is capped at net.core.rmem_max
+	 * without a word, and a monitor holds CAP_NET_ADMIN anyway.
+	 */
+	if (rcvbuf && setsockopt(nl_socket_get_fd(g->sock), SOL_SOCKET,
+				 SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf))) {
+		fprintf(stderr, "lscctl monitor: cannot set the receive buffer to %d bytes: %s\n",
+			rcvbuf, strerror(errno));
 		return -EIO;
 	}
 	ret = nl_socket_add_membership(g->sock, group);

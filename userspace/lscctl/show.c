@@ -21,6 +21,7 @@
 #include "names.h"
 #include "prometheus.h"
 #include "show.h"
+#include "termsafe.h"
 
 /* A JSON document of its own for this command: an object or an array. */
 int lscctl_out_doc(struct lscctl_out *o, bool array)
@@ -33,7 +34,9 @@ int lscctl_out_doc(struct lscctl_out *o, bool array)
 
 static void print_row(const char *label, const char *value)
 {
-	printf("%-30s %s\n", label, value);
+	char safe[512];
+
+	printf("%-30s %s\n", label, lsc_term_safe(safe, sizeof(safe), value));
 }
 
 static void format_time(char *buf, size_t size, uint64_t secs)
@@ -629,7 +632,8 @@ int lscctl_ap_row_reply(struct nlattr **a, void *arg)
 {
 	struct lscctl_out *o = arg;
 	struct ap_view v;
-	char addr[INET_ADDRSTRLEN + 8];
+	char addr[INET_ADDRSTRLEN + 8], model[128];
+	char last_error[CAPWAP_LSC_MAX_REASON_LEN + 1];
 
 	if (parse_ap(a, &v))
 		return 0;
@@ -646,10 +650,12 @@ int lscctl_ap_row_reply(struct nlattr **a, void *arg)
 		       "LSC state", "Att", "Last error");
 	format_addr(addr, sizeof(addr), &v);
 	printf("%-17s %-21s %-14.14s %-9s %-4s %-6s %-12s %3u  %s\n",
-	       v.mac, addr, v.model, lsc_session_name(v.session),
+	       v.mac, addr, lsc_term_safe(model, sizeof(model), v.model),
+	       lsc_session_name(v.session),
 	       lsc_cert_type_name(v.cert_type), lsc_ap_mode_name(v.mode),
 	       lsc_ap_state_name(v.state), v.attempts,
-	       v.last_error[0] ? v.last_error : "-");
+	       v.last_error[0] ? lsc_term_safe(last_error, sizeof(last_error),
+					       v.last_error) : "-");
 	o->count++;
 	return 0;
 }
