@@ -103,7 +103,7 @@ check "show summary says the saved file is not usable, and where" sh -c \
 # wrong line too: nothing of the file applied, not even its list.
 printf 'lsc enable\nprovision-list add 02:00:00:00:00:09\nkey rsa 3000\n' >"$saved"
 rmmod capwap_lsc
-modprobe capwap_lsc
+modprobe capwap_lsc 2>/dev/null
 check "a value the module refuses is a wrong line, logged with its number" \
 	sh -c "dmesg | grep -q 'lscctl: $saved:3: key rsa 3000: RSA takes 384-2048, 3072 or 4096 bits' &&
 	test \"\$(cat /sys/kernel/capwap_lsc/lsc_enabled)/\$(cat /sys/kernel/capwap_lsc/provision_list_size)\" = 0/0"
@@ -144,17 +144,28 @@ rc=$?
 check "apply-saved waits for the lock, then applies (waiter/during/exit/after)" \
 	test "$waited/$during/$rc/$(cat /sys/kernel/capwap_lsc/validity_days)" = 1/90/0/45
 
-# A list longer than GET_CONFIG shows: a file holding just the part shown
-# is not "the same as running".
-for i in $(seq 0 4096); do
-	printf 'provision-list add 02:00:00:00:%02x:%02x\n' $((i >> 8)) $((i & 255))
-done >"$saved"
+# A list longer than GET_CONFIG shows: a file holding the running
+# settings and just the part of the list shown is not "the same as
+# running" (the flush saves the settings; the list is only in the file).
+$lscctl config provision-list flush
+grep -v '^provision-list' "$saved" >"$tmp/base"
+{
+	cat "$tmp/base"
+	for i in $(seq 0 4096); do
+		printf 'provision-list add 02:00:00:00:%02x:%02x\n' $((i >> 8)) $((i & 255))
+	done
+} >"$saved"
 $lscctl config apply-saved --no-kmsg
 $lscctl -j show summary | grep -o '"provision_list":\[[^]]*\]' |
 	grep -oE '[0-9a-f]{2}(:[0-9a-f]{2}){5}' | sed 's/^/provision-list add /' >"$tmp/shown"
-cp "$tmp/shown" "$saved"
+cat "$tmp/base" "$tmp/shown" >"$saved"
 $lscctl show summary >"$tmp/long"
-check "a list longer than shown: size/shown, and show summary says it was not compared" \
-	sh -c "test \"\$(cat /sys/kernel/capwap_lsc/provision_list_size)/\$(wc -l <$tmp/shown)\" = 4097/4096 &&
-	grep -q '^Saved configuration .*Differs from running: provision-list .*module shows 4096 of its 4097 entries' $tmp/long"
+size=$(cat /sys/kernel/capwap_lsc/provision_list_size)
+shown=$(wc -l <"$tmp/shown")
+if [ "$size" = 4097 ] && [ "$shown" -gt 0 ] && [ "$shown" -lt 4097 ] &&
+   grep -q "^Saved configuration .*Differs from running: provision-list (.*module shows $shown of its 4097 entries" "$tmp/long"; then
+	ok "a list longer than shown: show summary says it differs, not compared"
+else
+	not_ok "a list longer than shown: $size held, $shown shown: $(grep -i saved "$tmp/long")"
+fi
 finish
