@@ -51,6 +51,7 @@ void lscd_config_defaults(struct lscd_config *c)
 	c->renew_stagger_days = 7;
 	c->renew_check_ms = 3600 * 1000;
 	c->drain_timeout_ms = 30000;
+	c->dtls_security_level = 2;
 	c->dtls_accept = 1u << CAPWAP_LSC_CERT_MIC | 1u << CAPWAP_LSC_CERT_SSC |
 			 1u << CAPWAP_LSC_CERT_LSC;
 	c->state_dir = strdup(LSCD_DEFAULT_STATE_DIR);
@@ -77,6 +78,8 @@ void lscd_config_free(struct lscd_config *c)
 	free(c->mic_ca_file);
 	free(c->ssc_allow_file);
 	free(c->dtls_suites);
+	free(c->dtls_cert_file);
+	free(c->dtls_key_file);
 	free(c->ca_bundle);
 	free(c->ca_pinned_pubkey);
 	free(c->challenge);
@@ -275,6 +278,16 @@ int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
 		return *v && *v != '/' ? -EINVAL : set_str(&c->mic_ca_file, v);
 	if (!strcmp(key, "ssc_allow_file"))
 		return *v && *v != '/' ? -EINVAL : set_str(&c->ssc_allow_file, v);
+	if (!strcmp(key, "dtls_cert_file"))
+		return *v && *v != '/' ? -EINVAL : set_str(&c->dtls_cert_file, v);
+	if (!strcmp(key, "dtls_key_file"))
+		return *v && *v != '/' ? -EINVAL : set_str(&c->dtls_key_file, v);
+	if (!strcmp(key, "dtls_security_level")) {
+		if (strlen(v) != 1 || *v < '0' || *v > '5')
+			return -EINVAL;
+		c->dtls_security_level = *v - '0';
+		return 0;
+	}
 	if (!strcmp(key, "dtls_suites"))
 		return set_str(&c->dtls_suites, v);
 	if (!strcmp(key, "dtls_accept"))

@@ -45,6 +45,10 @@ struct lscd_config {
 	char *dtls_suites;		/* OpenSSL syntax; NULL: AES-GCM ones */
 	unsigned int dtls_accept;	/* bit per enum capwap_lsc_cert_type */
 	bool dtls_eku_strict;
+	int dtls_security_level;	/* OpenSSL's 0 to 5 */
+	/* The controller's DTLS certificate in place of its LSC, when set. */
+	char *dtls_cert_file;
+	char *dtls_key_file;
 	char *ca_root;			/* PEM root(s) when GetCACert lacks it */
 	unsigned int min_cipher;	/* enum scep_alg_rank */
 	unsigned int min_digest;	/* enum scep_alg_rank */

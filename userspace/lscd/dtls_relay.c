@@ -48,6 +48,7 @@ struct lscd_dtls_relay {
 	struct lsc_genl sk;		/* joined to "dtls" */
 	struct lscd_dtls_policy *pol;
 	struct lscd_dtls_server *srv;
+	struct scep_signer own;		/* dtls_cert_file and dtls_key_file */
 	bool stale;			/* rebuild srv when no conn is left */
 	bool no_server;			/* the last build failed: logged once */
 	struct relay_conn *conns;
@@ -141,6 +142,7 @@ static struct lscd_dtls_policy *build_policy(struct lscd *d)
 		lscd_dtls_policy_accept(p, t, d->cfg.dtls_accept & 1u << t);
 	lscd_dtls_policy_eku(p, d->cfg.dtls_eku_strict ? LSCD_DTLS_EKU_STRICT :
 			     LSCD_DTLS_EKU_DEFAULT);
+	lscd_dtls_policy_security_level(p, d->cfg.dtls_security_level);
 	if (d->ca && d->ca->ca) {
 		/* The certificates above the LSC CA: its chain less itself. */
 		up = sk_X509_new_null();
@@ -185,6 +187,7 @@ static void drop_server(struct lscd_dtls_relay *r)
 	}
 	lscd_dtls_policy_free(r->pol);
 	r->pol = NULL;
+	scep_signer_release(&r->own);
 }
 
 /* The engine, with the controller's certificate of the moment. */
@@ -199,7 +202,22 @@ static int build_server(struct lscd *d)
 	unsigned int mdlen = sizeof(md);
 
 	drop_server(r);
-	if (!cert && d->ctrl.signer) {
+	if (d->cfg.dtls_cert_file && d->cfg.dtls_key_file) {
+		int err = scep_signer_load(&r->own, d->cfg.dtls_key_file,
+					   d->cfg.dtls_cert_file);
+
+		if (err) {
+			if (!r->no_server)
+				lsc_err("DTLS: dtls_cert_file %s with dtls_key_file %s: %s",
+					d->cfg.dtls_cert_file, d->cfg.dtls_key_file,
+					err == -EINVAL ? "the key is not the certificate's" :
+					"unreadable");
+			r->no_server = true;
+			return err;
+		}
+		cert = r->own.cert;
+		key = r->own.key;
+	} else if (!cert && d->ctrl.signer) {
 		/* No LSC yet: the self-signed certificate lscd signs requests with. */
 		cert = d->ctrl.signer->cert;
 		key = d->ctrl.signer->key;
@@ -216,7 +234,9 @@ static int build_server(struct lscd *d)
 	conf.policy = r->pol;
 	conf.creds[0].cert = cert;
 	conf.creds[0].key = key;
-	conf.creds[0].chain = cert == d->ctrl.cert && d->ca ? d->ca->chain : NULL;
+	/* The LSC CA up to its root after an LSC; a self-signed one alone. */
+	conf.creds[0].chain = (cert == r->own.cert || cert == d->ctrl.cert) && d->ca ?
+			      d->ca->chain : NULL;
 	conf.ncreds = 1;
 	conf.suites = d->cfg.dtls_suites ? d->cfg.dtls_suites : RELAY_DEFAULT_SUITES;
 	r->srv = lscd_dtls_server_new(&conf, why, sizeof(why));
@@ -228,12 +248,18 @@ static int build_server(struct lscd *d)
 		r->pol = NULL;
 		return -EINVAL;
 	}
+	if (lscd_dtls_eku_check(cert, LSCD_DTLS_ROLE_AC,
+				d->cfg.dtls_eku_strict ? LSCD_DTLS_EKU_STRICT :
+				LSCD_DTLS_EKU_DEFAULT, why, sizeof(why)))
+		lsc_warn("DTLS: APs that check the controller's extended key usage (RFC 5415 section 2.4.4.3) will refuse its certificate: %s; set dtls_cert_file and dtls_key_file to one for the controller's role",
+			 why);
 	r->no_server = false;
 	r->stale = false;
 	r->rotate_ms = lsc_now_ms() + RELAY_COOKIE_ROTATE_MS;
 	X509_digest(cert, EVP_sha256(), md, &mdlen);
 	lsc_hex_encode(fp, md, 32);
 	lsc_notice("DTLS: answering handshakes as %s (%s, SHA-256 %s), suites %s",
+		   cert == r->own.cert ? "dtls_cert_file" :
 		   cert == d->ctrl.cert ? "the controller's LSC" :
 		   "the controller's self-signed certificate",
 		   X509_NAME_oneline(X509_get_subject_name(cert), why, sizeof(why)),
