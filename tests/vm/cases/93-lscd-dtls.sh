@@ -36,7 +36,7 @@ lscca=$tmp/ca/ca.pem
 printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n' \
 	>"$tmp/ctl.ext"
 openssl req -new -key "$tmp/state/controller.key" -subj "/CN=wlc-test" -out "$tmp/ctl.csr" 2>/dev/null &&
-	openssl x509 -req -in "$tmp/ctl.csr" -CA "$lscca" -CAkey "$tmp/ca/ca.key" -CAcreateserial \
+	openssl x509 -req -in "$tmp/ctl.csr" -CA "$lscca" -CAkey "$tmp/ca/ca.key" -passin pass: -CAcreateserial \
 		-days 30 -extfile "$tmp/ctl.ext" -out "$tmp/ctl.crt" 2>/dev/null ||
 	{ not_ok "dtls: cannot issue the controller's certificate"; exit 1; }
 # The fleet's manufacturer CA, made here so that lscd can be told of it.
