@@ -331,6 +331,17 @@ static int open_record(struct dtls_sess *s, const struct capwap_dtls_record *rec
 	return plen;
 }
 
+/*
+ * A DTLS datagram counts in rx_packets only when it is malformed: then
+ * in malformed/dtls as well, so that the two still add up.  The records
+ * it carries count as datagrams of their own when they are opened.
+ */
+static void count_malformed(void)
+{
+	capwap_lsc_count(CAPWAP_LSC_ST_RX_PACKETS);
+	capwap_lsc_count(CAPWAP_LSC_ST_BAD + CAPWAP_LSC_BAD_DTLS);
+}
+
 void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 			   const struct capwap_lsc_peer *peer)
 {
@@ -343,7 +354,7 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 	int n, plen;
 
 	if (capwap_dtls_parse_header(buf, len) < 0) {
-		capwap_lsc_count(CAPWAP_LSC_ST_BAD + CAPWAP_LSC_BAD_DTLS);
+		count_malformed();
 		return;
 	}
 	records = buf + CAPWAP_DTLS_HDR_LEN;
@@ -383,7 +394,7 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 		 */
 	}
 	if (n < 0)
-		capwap_lsc_count(CAPWAP_LSC_ST_BAD + CAPWAP_LSC_BAD_DTLS);
+		count_malformed();
 out:
 	rcu_read_unlock();
 	if (end && sess_end(peer)) {

@@ -382,7 +382,11 @@ enum capwap_lsc_ctrl_attr {
  * RX and TX count messages by type; types outside 1..26 (and other
  * enterprises) count under CAPWAP_LSC_STATS_MSG_OTHER.  DROPPED counts
  * the well-formed messages (already in RX) that had no use, such as a
- * request from an address without a session.
+ * request from an address without a session.  With DTLS on, a DTLS
+ * datagram counts in RX_PACKETS only when it is malformed (then in
+ * MALFORMED dtls too); each record of it that authenticates counts as a
+ * datagram of its own, and the relayed and dropped ones in the DTLS_*
+ * counters.
  */
 #define CAPWAP_LSC_STATS_MSG_OTHER 27
 
