@@ -7,9 +7,12 @@
 # make fuzz            the wire-code fuzzer over its corpus, bounded time
 # make bench           benchmarks (ratios against named baselines)
 # make install         programs, man pages, systemd unit, modprobe.d example,
+#                      modprobe.d hook applying the saved configuration,
 #                      bash completion
 # make dkms-install    register, build and install the module through DKMS
 # make style           checkpatch.pl over the module and the UAPI header
+# make deb             Debian packages capwap-lsc-dkms, capwap-lsc, lsc-wtp in
+#                      build/deb (DEB_VERSION=V: built as version V)
 
 VERSION := $(shell cat VERSION)
 
@@ -24,6 +27,7 @@ SBINDIR ?= $(PREFIX)/sbin
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDUNITDIR ?= /lib/systemd/system
+MODPROBEDIR ?= /lib/modprobe.d
 # bash-completion looks under each of XDG_DATA_DIRS (/usr/local/share
 # among them), so the completions follow PREFIX.
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -53,8 +57,8 @@ PROGS := $(B)/lscd $(B)/lscctl $(B)/lsc-wtp
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all module print-kver dkms-src test-modules userspace unit-tests check fuzz bench install \
-	module-install dkms-install clean style print-checkpatch
+.PHONY: check-deb all module print-kver dkms-src test-modules userspace unit-tests check fuzz bench install \
+	module-install dkms-install deb clean style print-checkpatch
 all: module userspace
 
 module:
@@ -75,7 +79,7 @@ userspace: $(PROGS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/libwire.a: $(call obj,$(WIRE_SRCS))
 	@mkdir -p $(dir $@)
@@ -85,11 +89,12 @@ $(B)/libcommon.a: $(call obj,$(COMMON_SRCS))
 	$(AR) rcs $@ $^
 
 $(B)/lscd: $(call obj,$(LSCD_SRCS)) $(B)/libcommon.a $(B)/libwire.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 $(B)/lscctl: $(call obj,$(LSCCTL_SRCS)) $(B)/libcommon.a $(B)/libwire.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
-$(B)/lsc-wtp: $(call obj,$(WTP_SRCS)) $(B)/libcommon.a $(B)/libwire.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# lsc-wtp judges the controller's EKU and CN with lscd's own dtls_peer.c.
+$(B)/lsc-wtp: $(call obj,$(WTP_SRCS) userspace/lscd/dtls_peer.c) $(B)/libcommon.a $(B)/libwire.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # Each unit test links what the programs link, minus their main()s.  Their
 # own directories come first: kmod/ has headers of the same names
@@ -106,9 +111,15 @@ $(B)/tools/%: tests/tools/%.c $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/tools -o $@ $< \
 		$(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lpthread -lm
 
-# The DTLS relay test tool plays lscd's part with lscd's own engine.
-DTLS_RELAY_OBJS = $(call obj,userspace/lscd/dtls_engine.c userspace/lscd/dtls_keys.c \
-	userspace/lscd/dtls_peer.c)
+# The DTLS test peers (a controller, lscd's relay role) run lscd's real
+# handshake engine, linked.
+LSCD_DTLS_OBJS = $(call obj,$(addprefix userspace/lscd/,dtls_engine.c dtls_keys.c dtls_peer.c))
+DTLS_AC_OBJS = $(LSCD_DTLS_OBJS)
+$(B)/tools/dtls_ac: tests/tools/dtls_ac.c $(DTLS_AC_OBJS) $(B)/libcommon.a $(B)/libwire.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/tools -Itests/unit -Iuserspace/lscd -o $@ $< \
+		$(DTLS_AC_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS) -lm
+DTLS_RELAY_OBJS = $(LSCD_DTLS_OBJS)
 $(B)/tools/dtls_relay_peer: tests/tools/dtls_relay_peer.c $(DTLS_RELAY_OBJS) \
 		$(B)/libcommon.a $(B)/libwire.a
 	@mkdir -p $(dir $@)
@@ -128,6 +139,11 @@ unit-tests: $(UNIT_TESTS) $(TEST_TOOLS) $(B)/lscd-asan
 
 check: all unit-tests test-modules
 	tests/run
+
+# The Debian packages installed, run, upgraded and purged in the VM, DKMS
+# building the module there: too long for check.
+check-deb: all unit-tests test-modules
+	DEB_VM=1 tests/run deb
 
 fuzz:
 	tests/fuzz/run
@@ -156,6 +172,11 @@ install: userspace
 	ln -sf lscctl $(DESTDIR)$(BASHCOMPDIR)/lsc-wtp
 	install -D -m 0644 dist/capwap-lsc.modprobe.conf \
 		$(DESTDIR)/etc/modprobe.d/capwap-lsc.conf.example
+	# The hook that applies the saved configuration as the module loads.
+	install -d $(DESTDIR)$(MODPROBEDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|' dist/capwap-lsc-startup.modprobe.conf > \
+		$(DESTDIR)$(MODPROBEDIR)/capwap-lsc-startup.conf
+	chmod 0644 $(DESTDIR)$(MODPROBEDIR)/capwap-lsc-startup.conf
 	# Challenges and keys' whereabouts: readable by root alone.  An
 	# lscd.conf the operator has is never replaced.
 	install -d -m 0700 $(DESTDIR)/etc/capwap-lsc
@@ -178,6 +199,29 @@ dkms-install: dkms-src
 	dkms add -m capwap-lsc -v $(VERSION)
 	dkms build -m capwap-lsc -v $(VERSION) -k $(KVER)
 	dkms install -m capwap-lsc -v $(VERSION) -k $(KVER)
+
+# The packages are built in a copy of the tree under build/deb, so that
+# dpkg-buildpackage's output (it writes next to the source directory) and
+# debian/'s scratch files stay out of the tree: the copy holds what git
+# tracks, plus new files it does not ignore.  DEB_VERSION=V builds them as
+# version V, from a changelog entry added to the copy (an upgrade to test).
+DEB_DIR ?= $(B)/deb
+DEB_VERSION ?=
+DEB_SRC = $(DEB_DIR)/capwap-lsc-$(or $(DEB_VERSION),$(VERSION))
+deb:
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -C $(DEB_SRC) -xf -
+	test "$$(dpkg-parsechangelog -l debian/changelog -S Version)" = "$(VERSION)" || \
+		{ echo "deb: debian/changelog does not start at VERSION $(VERSION)" >&2; exit 1; }
+	$(if $(DEB_VERSION),{ printf 'capwap-lsc (%s) unstable; urgency=medium\n\n  * Built as %s.\n\n -- %s  %s\n\n' \
+		'$(DEB_VERSION)' '$(DEB_VERSION)' \
+		"$$(dpkg-parsechangelog -l debian/changelog -S Maintainer)" "$$(date -R)"; \
+		cat debian/changelog; } > $(DEB_SRC)/debian/changelog)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -Jauto
+	@ls $(DEB_DIR)/*.deb
 
 # Debian's header packages carry no checkpatch.pl; the linux-source-6.1
 # package has it inside its tarball, from which the script and the data

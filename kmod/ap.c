@@ -187,7 +187,8 @@ static void addr_evict_locked(struct capwap_lsc_ap *ap, u32 slot,
 					    old->mac, &peer->saddr,
 					    ntohs(peer->sport), ap->mac);
 		}
-		capwap_lsc_control_teardown_locked(old);
+		capwap_lsc_control_teardown_locked(old,
+						   CAPWAP_LSC_END_DISPLACED);
 		/* Its Join still on the way to its session finds it over. */
 		old->binding++;
 		spin_unlock(&old->lock);
@@ -289,7 +290,8 @@ static bool ap_evict_locked(u32 now)
 	spin_lock(&victim->lock);
 	ok = ap_evictable(victim, now);
 	if (ok) {
-		capwap_lsc_control_teardown_locked(victim);
+		capwap_lsc_control_teardown_locked(victim,
+						   CAPWAP_LSC_END_EVICTED);
 		capwap_lsc_prov_forget(victim);
 	}
 	spin_unlock(&victim->lock);

@@ -11,6 +11,8 @@
 #include <linux/workqueue.h>
 #include <linux/capwap_lsc.h>
 
+#include "event.h"
+
 struct key;
 struct capwap_lsc_ap_kobj;
 struct capwap_lsc_delivery;
@@ -93,6 +95,8 @@ struct capwap_lsc_ap {
 	u16 session_binding;
 	u8 tx_seq;		/* of our outstanding request */
 	u16 frag_id;		/* of the datagrams we fragment */
+	u8 hist_next;		/* the ->hist slot the next event takes */
+	u8 hist_len;
 	u32 fallbacks;
 	u32 pending_type;
 	u32 pending_len;
@@ -123,6 +127,8 @@ struct capwap_lsc_ap {
 	char *last_error;
 	char model[CAPWAP_LSC_MODEL_LEN];
 	char serial[CAPWAP_LSC_SERIAL_LEN];
+	/* its last events, a ring of 16 * 16 bytes; under ->lock */
+	struct capwap_lsc_hist hist[CAPWAP_LSC_HISTORY_LEN];
 };
 
 int capwap_lsc_ap_init(void);

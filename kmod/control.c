@@ -285,9 +285,14 @@ static void drop_pending(struct capwap_lsc_ap *ap)
 	ap->pending_type = 0;
 }
 
-/* Called with ap->lock held; the caller unbinds the address. */
-static void teardown_locked(struct capwap_lsc_ap *ap, bool timeout)
+/*
+ * Called with ap->lock held; the caller unbinds the address.  @why is an
+ * enum capwap_lsc_end_reason, told when a session was open.
+ */
+static void teardown_locked(struct capwap_lsc_ap *ap, u8 why)
 {
+	u8 was = ap->session;
+
 	drop_pending(ap);
 	del_timer(&ap->rtx_timer);
 	kfree(ap->resp);
@@ -297,14 +302,16 @@ static void teardown_locked(struct capwap_lsc_ap *ap, bool timeout)
 	ap->have_rx_seq = false;
 	ap->session = CAPWAP_LSC_SESSION_DOWN;
 	ap->join_verifying = false;
-	if (timeout)
+	if (why == CAPWAP_LSC_END_SILENT || why == CAPWAP_LSC_END_NO_ANSWER)
 		capwap_lsc_count(CAPWAP_LSC_ST_TIMEOUTS);
+	if (was != CAPWAP_LSC_SESSION_DOWN)
+		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END, why, was);
 	capwap_lsc_prov_session_down(ap);
 }
 
-void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap)
+void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap, u8 why)
 {
-	teardown_locked(ap, false);
+	teardown_locked(ap, why);
 }
 
 /*
@@ -326,7 +333,7 @@ bool capwap_lsc_control_expire_silent(struct capwap_lsc_ap *ap, u32 now)
 	       capwap_lsc_ap_silence(ap, now) >
 	       capwap_lsc_control_dead_interval();
 	if (dead) {
-		teardown_locked(ap, true);
+		teardown_locked(ap, CAPWAP_LSC_END_SILENT);
 		binding = capwap_lsc_ap_binding(ap);
 		capwap_lsc_count(CAPWAP_LSC_ST_SILENT_SESSIONS);
 	}
@@ -345,7 +352,7 @@ void capwap_lsc_control_retransmit(struct capwap_lsc_ap *ap)
 	if (!ap->pending)
 		goto out;
 	if (ap->retries >= MAX_RETRANSMIT) {
-		teardown_locked(ap, true);
+		teardown_locked(ap, CAPWAP_LSC_END_NO_ANSWER);
 		binding = capwap_lsc_ap_binding(ap);
 		dead = true;
 		goto out;
@@ -498,8 +505,9 @@ static void handle_join(const struct capwap_msg *msg,
 		capwap_lsc_ap_put(ap);
 		goto drop;
 	}
-	teardown_locked(ap, false);
+	teardown_locked(ap, CAPWAP_LSC_END_REJOIN);
 	ap->session = CAPWAP_LSC_SESSION_JOIN;
+	capwap_lsc_event3(ap, CAPWAP_LSC_EV_JOIN, ci.cert_type, 0);
 	ap->session_binding = ap->binding;
 	/*
 	 * Only a DTLS handshake lscd verified authenticates the AP, and
@@ -542,6 +550,9 @@ static void handle_join(const struct capwap_msg *msg,
 				  CAPWAP_RESULT_SUCCESS, true, peer));
 	if (refused) {
 		ap->session = CAPWAP_LSC_SESSION_DOWN;
+		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END,
+				  CAPWAP_LSC_END_REFUSED,
+				  CAPWAP_LSC_SESSION_JOIN);
 		binding = capwap_lsc_ap_binding(ap);
 	}
 	spin_unlock_bh(&ap->lock);
@@ -606,6 +617,8 @@ void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap)
 		/* Keep the answer for a retransmitted Join, end the rest. */
 		drop_pending(ap);
 		del_timer(&ap->rtx_timer);
+		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END,
+				  CAPWAP_LSC_END_REFUSED, ap->session);
 		ap->session = CAPWAP_LSC_SESSION_DOWN;
 		capwap_lsc_prov_session_down(ap);
 		binding = capwap_lsc_ap_binding(ap);
@@ -666,7 +679,8 @@ static void handle_request(struct capwap_lsc_ap *ap,
 			break;
 		}
 		if (ap->session == CAPWAP_LSC_SESSION_JOIN)
-			ap->session = CAPWAP_LSC_SESSION_CONFIGURE;
+			capwap_lsc_set_session(ap,
+					       CAPWAP_LSC_SESSION_CONFIGURE);
 		break;
 	case CAPWAP_MSG_CHANGE_STATE_REQ:
 		if (!session_at_least(ap, CAPWAP_LSC_SESSION_CONFIGURE)) {
@@ -676,7 +690,7 @@ static void handle_request(struct capwap_lsc_ap *ap,
 		result = CAPWAP_RESULT_SUCCESS;
 		respond_simple(ap, resp_type, msg->seq, result);
 		if (ap->session != CAPWAP_LSC_SESSION_RUN) {
-			ap->session = CAPWAP_LSC_SESSION_RUN;
+			capwap_lsc_set_session(ap, CAPWAP_LSC_SESSION_RUN);
 			capwap_lsc_prov_run(ap);
 		}
 		return;
@@ -701,7 +715,7 @@ static void handle_request(struct capwap_lsc_ap *ap,
 		/* The AP announces it is about to reboot: the session ends. */
 		result = CAPWAP_RESULT_SUCCESS;
 		respond_simple(ap, resp_type, msg->seq, result);
-		teardown_locked(ap, false);
+		teardown_locked(ap, CAPWAP_LSC_END_RESET);
 		*unbind = true;
 		return;
 	default:

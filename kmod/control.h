@@ -51,7 +51,8 @@ unsigned long capwap_lsc_control_dead_interval(void);
  */
 bool capwap_lsc_control_expire_silent(struct capwap_lsc_ap *ap, u32 now);
 /* Ends the session, uncounted, with ap->lock held; the address stays. */
-void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap);
+/* @why: enum capwap_lsc_end_reason, for the AP's history. */
+void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap, u8 why);
 void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap);
 
 #endif /* _CAPWAP_LSC_CONTROL_H */

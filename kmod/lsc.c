@@ -126,6 +126,7 @@ void capwap_lsc_prov_free(struct capwap_lsc_ap *ap)
 static void fail_attempt_len(struct capwap_lsc_ap *ap, u8 result,
 			     const char *why, size_t len)
 {
+	struct capwap_lsc_ev ev = { .type = CAPWAP_LSC_EV_ATTEMPT_FAILED };
 	u8 max = capwap_lsc_config_max_attempts();
 
 	capwap_lsc_req_cancel(ap);
@@ -135,12 +136,17 @@ static void fail_attempt_len(struct capwap_lsc_ap *ap, u8 result,
 	capwap_lsc_count(CAPWAP_LSC_ST_ENROLL_FAILURES);
 	if (ap->attempts < 255)
 		ap->attempts++;
+	ev.val = result;
+	ev.aux = ap->attempts;
+	ev.reason = capwap_lsc_prov_last_error(ap);
+	capwap_lsc_event(ap, &ev);
 	if (max && ap->attempts >= max) {
-		ap->state = CAPWAP_LSC_AP_FALLBACK;
+		capwap_lsc_set_state(ap, CAPWAP_LSC_AP_FALLBACK);
+		capwap_lsc_event3(ap, CAPWAP_LSC_EV_FALLBACK, ap->attempts, 0);
 		ap->fallbacks++;
 		capwap_lsc_count(CAPWAP_LSC_ST_FALLBACKS);
 	} else {
-		ap->state = CAPWAP_LSC_AP_FAILED;
+		capwap_lsc_set_state(ap, CAPWAP_LSC_AP_FAILED);
 	}
 	ap->status_pending = true;
 }
@@ -171,7 +177,7 @@ static void send_params(struct capwap_lsc_ap *ap)
 {
 	if (capwap_lsc_send_params(ap))
 		return;
-	ap->state = CAPWAP_LSC_AP_PARAMS_SENT;
+	capwap_lsc_set_state(ap, CAPWAP_LSC_AP_PARAMS_SENT);
 	ap->radios_off = true;
 }
 
@@ -217,7 +223,7 @@ static void kick(struct capwap_lsc_ap *ap)
 			capwap_lsc_count(ap->mode == CAPWAP_LSC_MODE_BRIDGE ?
 					 CAPWAP_LSC_ST_REFUSED_BRIDGE :
 					 CAPWAP_LSC_ST_REFUSED_MESH);
-			ap->state = CAPWAP_LSC_AP_REFUSED;
+			capwap_lsc_set_state(ap, CAPWAP_LSC_AP_REFUSED);
 			set_error(ap, CAPWAP_LSC_RESULT_ERROR,
 				  ap->mode == CAPWAP_LSC_MODE_BRIDGE ?
 				  "bridge-mode APs are not provisioned" :
@@ -234,7 +240,8 @@ static void kick(struct capwap_lsc_ap *ap)
 		break;
 	case CAPWAP_LSC_AP_CERT_READY:
 		if (!capwap_lsc_delivery_send(ap, CAPWAP_LSC_DELIVER_CA)) {
-			ap->state = CAPWAP_LSC_AP_DELIVERING;
+			capwap_lsc_set_state(ap, CAPWAP_LSC_AP_DELIVERING);
+			capwap_lsc_event3(ap, CAPWAP_LSC_EV_DELIVERY, 0, 0);
 			ap->ca_sent = false;
 		}
 		break;
@@ -249,13 +256,13 @@ void capwap_lsc_prov_run(struct capwap_lsc_ap *ap)
 	switch (ap->state) {
 	case CAPWAP_LSC_AP_PARAMS_SENT:
 	case CAPWAP_LSC_AP_DELIVERING:
-		ap->state = ap->delivery ? CAPWAP_LSC_AP_CERT_READY :
-			    CAPWAP_LSC_AP_IDLE;
+		capwap_lsc_set_state(ap, ap->delivery ? CAPWAP_LSC_AP_CERT_READY :
+			    CAPWAP_LSC_AP_IDLE);
 		break;
 	case CAPWAP_LSC_AP_INSTALLED:
 		/* Installed, yet back with a MIC/SSC: it wants another. */
 		if (ap->cert_type != CAPWAP_LSC_CERT_LSC) {
-			ap->state = CAPWAP_LSC_AP_IDLE;
+			capwap_lsc_set_state(ap, CAPWAP_LSC_AP_IDLE);
 			kfree(ap->issued);
 			ap->issued = NULL;
 		}
@@ -304,6 +311,7 @@ void capwap_lsc_prov_kick(struct capwap_lsc_ap *ap)
 static int take_csr(struct capwap_lsc_ap *ap, const struct capwap_msg *msg,
 		    u32 vendor_id)
 {
+	struct capwap_lsc_ev ev = { .type = CAPWAP_LSC_EV_CERT_REQUEST };
 	u8 *buf, *csr;
 	int len, ret;
 
@@ -347,7 +355,11 @@ static int take_csr(struct capwap_lsc_ap *ap, const struct capwap_msg *msg,
 	free_material(ap);
 	ap->csr = csr;
 	ap->csr_len = len;
-	ap->state = CAPWAP_LSC_AP_CSR_RECEIVED;
+	ev.val = min(ap->attempts + 1, 255);
+	ev.aux = ap->renew;
+	ev.request_id = ap->request_id;
+	capwap_lsc_event(ap, &ev);
+	capwap_lsc_set_state(ap, CAPWAP_LSC_AP_CSR_RECEIVED);
 	return -1;
 }
 
@@ -376,6 +388,7 @@ bool capwap_lsc_prov_expire(struct capwap_lsc_ap *ap, u64 id,
 int capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 			  const struct capwap_msg *msg)
 {
+	struct capwap_lsc_ev ev = { .type = CAPWAP_LSC_EV_INSTALL };
 	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
 	struct capwap_lsc_status st;
 
@@ -387,8 +400,11 @@ int capwap_lsc_prov_event(struct capwap_lsc_ap *ap,
 			capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
 			return -1;
 		}
+		/* A failure's reason follows, cleaned, with the failed attempt. */
+		ev.val = st.result;
+		capwap_lsc_event(ap, &ev);
 		if (st.result == CAPWAP_LSC_RESULT_SUCCESS) {
-			ap->state = CAPWAP_LSC_AP_INSTALLED;
+			capwap_lsc_set_state(ap, CAPWAP_LSC_AP_INSTALLED);
 			ap->attempts = 0;
 			ap->renew = false;
 			/* What we knew of its previous LSC is now wrong. */
@@ -442,6 +458,8 @@ int capwap_lsc_prov_complete(struct capwap_lsc_ap *ap, u64 id,
 			     struct capwap_lsc_delivery *d, u8 result,
 			     const char *reason)
 {
+	struct capwap_lsc_ev ev = { .type = CAPWAP_LSC_EV_ENROLL };
+
 	spin_lock_bh(&ap->lock);
 	if (ap->request_id != id || ap->state != CAPWAP_LSC_AP_ENROLLING) {
 		/* RENEW, or the AP started over, while this was built. */
@@ -449,10 +467,18 @@ int capwap_lsc_prov_complete(struct capwap_lsc_ap *ap, u64 id,
 		capwap_lsc_delivery_free(d);
 		return -ESTALE;
 	}
+	ev.val = d ? CAPWAP_LSC_RESULT_SUCCESS : result;
+	ev.request_id = id;
+	/*
+	 * No reason: lscd's holds the CA's own words, control characters
+	 * and all; the attempt-failed event that follows carries it made
+	 * safe to print.
+	 */
+	capwap_lsc_event(ap, &ev);
 	if (d) {
 		free_material(ap);
 		ap->delivery = d;
-		ap->state = CAPWAP_LSC_AP_CERT_READY;
+		capwap_lsc_set_state(ap, CAPWAP_LSC_AP_CERT_READY);
 	} else {
 		fail_attempt(ap, result, reason);
 	}
@@ -476,7 +502,7 @@ static int renew_one(struct capwap_lsc_ap *ap, void *arg)
 		free_material(ap);
 		ap->renew = lsc;
 		ap->attempts = 0;
-		ap->state = CAPWAP_LSC_AP_IDLE;
+		capwap_lsc_set_state(ap, CAPWAP_LSC_AP_IDLE);
 		kick(ap);
 		(*(unsigned int *)arg)++;
 	}

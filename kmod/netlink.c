@@ -17,6 +17,7 @@
 #include "ap.h"
 #include "config.h"
 #include "control.h"
+#include "event.h"
 #include "dtls.h"
 #include "lsc.h"
 #include "netlink.h"
@@ -31,16 +32,21 @@
 
 enum capwap_lsc_mcgrp {
 	CAPWAP_LSC_MCGRP_EVENTS_ID,
+	CAPWAP_LSC_MCGRP_MONITOR_ID,
 	CAPWAP_LSC_MCGRP_DTLS_ID,
 };
 
 /*
- * "events" names APs and the requests lscd may ACCEPT; "dtls" carries
- * every AP's handshake, which only the daemon that runs it may read.
+ * "events" names APs and the requests lscd may ACCEPT; "monitor" names
+ * APs, their addresses' fate and the reasons their enrollments failed;
+ * "dtls" carries every AP's handshake, which only the daemon that runs it
+ * may read.
  */
 static const struct genl_multicast_group capwap_lsc_mcgrps[] = {
 	[CAPWAP_LSC_MCGRP_EVENTS_ID] = { .name = CAPWAP_LSC_MCGRP_EVENTS,
 					 .flags = GENL_MCAST_CAP_NET_ADMIN },
+	[CAPWAP_LSC_MCGRP_MONITOR_ID] = { .name = CAPWAP_LSC_MCGRP_MONITOR,
+					  .flags = GENL_MCAST_CAP_NET_ADMIN },
 	[CAPWAP_LSC_MCGRP_DTLS_ID] = { .name = CAPWAP_LSC_MCGRP_DTLS,
 				       .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
@@ -409,7 +415,8 @@ static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 			       issued.expiry, CAPWAP_LSC_AP_A_PAD)) ||
 	    (have_issued && issued.have_issuer &&
 	     nla_put(msg, CAPWAP_LSC_AP_A_ISSUER_HASH,
-		     sizeof(issued.issuer_hash), issued.issuer_hash))) {
+		     sizeof(issued.issuer_hash), issued.issuer_hash)) ||
+	    capwap_lsc_history_put(msg, ap, CAPWAP_LSC_AP_A_HISTORY)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -606,6 +613,9 @@ static int capwap_lsc_get_stats(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* Set while the family is registered; events test it (see _uninit). */
+static bool capwap_lsc_genl_live;
+
 bool capwap_lsc_genl_listening(void)
 {
 	return genl_has_listeners(&capwap_lsc_genl_family, &init_net,
@@ -635,6 +645,62 @@ int capwap_lsc_genl_announce(u64 id, const u8 *mac, gfp_t gfp)
 	genlmsg_end(msg, hdr);
 	return genlmsg_multicast(&capwap_lsc_genl_family, msg, 0,
 				 CAPWAP_LSC_MCGRP_EVENTS_ID, gfp);
+}
+
+/*
+ * An event as it happens, to whoever listens on "monitor".  Under the
+ * AP's lock, maybe in softirq: GFP_ATOMIC, and a listener whose socket is
+ * full loses the message (it reads ENOBUFS) instead of holding anyone up.
+ */
+void capwap_lsc_genl_event(const u8 *mac, const struct capwap_lsc_hist *h,
+			   const struct capwap_lsc_ev *ev)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	/*
+	 * Callers hold the AP's lock with bottom halves off, a read-side
+	 * section capwap_lsc_genl_uninit() waits out: no event reaches a
+	 * family being unregistered.
+	 */
+	if (!READ_ONCE(capwap_lsc_genl_live) ||
+	    !genl_has_listeners(&capwap_lsc_genl_family, &init_net,
+				CAPWAP_LSC_MCGRP_MONITOR_ID))
+		return;
+	/* The event's nest at most 44 bytes, the MAC, the id, the reason. */
+	msg = genlmsg_new(nla_total_size(44 + nla_total_size(CAPWAP_LSC_MAC_LEN) +
+					 nla_total_size_64bit(8) +
+					 nla_total_size(CAPWAP_LSC_MAX_REASON_LEN + 1)),
+			  GFP_ATOMIC);
+	if (!msg)
+		goto lost;
+	hdr = genlmsg_put(msg, 0, 0, &capwap_lsc_genl_family, 0,
+			  CAPWAP_LSC_CMD_EVENT);
+	if (!hdr)
+		goto fail;
+	nest = nla_nest_start(msg, CAPWAP_LSC_A_EVENT);
+	if (!nest || capwap_lsc_event_put(msg, h) ||
+	    nla_put(msg, CAPWAP_LSC_EV_A_MAC, CAPWAP_LSC_MAC_LEN, mac) ||
+	    (ev->request_id &&
+	     nla_put_u64_64bit(msg, CAPWAP_LSC_EV_A_REQUEST_ID,
+			       ev->request_id, CAPWAP_LSC_EV_A_PAD)) ||
+	    (ev->reason && *ev->reason &&
+	     nla_put(msg, CAPWAP_LSC_EV_A_REASON,
+		     strnlen(ev->reason, CAPWAP_LSC_MAX_REASON_LEN) + 1,
+		     ev->reason)))
+		goto fail;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&capwap_lsc_genl_family, msg, 0,
+			  CAPWAP_LSC_MCGRP_MONITOR_ID, GFP_ATOMIC);
+	return;
+fail:
+	nlmsg_free(msg);
+lost:
+	/* Listeners read ENOBUFS, as for a full socket: a gap is never quiet. */
+	genl_set_err(&capwap_lsc_genl_family, &init_net, 0,
+		     CAPWAP_LSC_MCGRP_MONITOR_ID, -ENOBUFS);
 }
 
 bool capwap_lsc_genl_dtls_listening(void)
@@ -1051,11 +1117,20 @@ int capwap_lsc_genl_init(void)
 	ret = genl_register_family(&capwap_lsc_genl_family);
 	if (ret)
 		netlink_unregister_notifier(&capwap_lsc_netlink_nb);
+	else
+		WRITE_ONCE(capwap_lsc_genl_live, true);
 	return ret;
 }
 
 void capwap_lsc_genl_uninit(void)
 {
+	/*
+	 * A verification still queued can end a session, with its event,
+	 * after this: the family is marked gone and every event already
+	 * under way finishes before it is unregistered.
+	 */
+	WRITE_ONCE(capwap_lsc_genl_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&capwap_lsc_genl_family);
 	netlink_unregister_notifier(&capwap_lsc_netlink_nb);
 }

@@ -12,6 +12,11 @@ bool capwap_lsc_genl_listening(void);
 /* Multicasts CERT_REQUEST on "events"; -ESRCH when nobody listens. */
 int capwap_lsc_genl_announce(u64 id, const u8 *mac, gfp_t gfp);
 
+struct capwap_lsc_hist;
+struct capwap_lsc_ev;
+/* Multicasts one event on "monitor" when someone listens; never waits. */
+void capwap_lsc_genl_event(const u8 *mac, const struct capwap_lsc_hist *h,
+			   const struct capwap_lsc_ev *ev);
 struct capwap_lsc_peer;
 /* Someone listens on "dtls". */
 bool capwap_lsc_genl_dtls_listening(void);

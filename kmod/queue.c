@@ -199,7 +199,7 @@ again:
 	memcpy(csr, ap->csr, ap->csr_len);
 	out->csr = csr;
 	out->csr_len = ap->csr_len;
-	ap->state = CAPWAP_LSC_AP_ENROLLING;
+	capwap_lsc_set_state(ap, CAPWAP_LSC_AP_ENROLLING);
 	spin_unlock_bh(&ap->lock);
 	capwap_lsc_ap_put(ap);
 	return 0;

@@ -9,7 +9,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 21
+plan 22
 need python3
 
 script=dist/bash-completion/lscctl
@@ -57,15 +57,23 @@ offers() {
 	fi
 }
 
-# all_options NAME MIN PROG [WORDS]: "PROG -" (and "PROG WORDS -", where
-# the usage puts an option after words) offers every option of
-# "PROG --help", and there are at least MIN of them.
+# all_options NAME MIN PROG [WORDS [, WORDS]...]: "PROG -" (and "PROG
+# WORDS -" for each WORDS, where the usage puts an option after words)
+# offers every option of "PROG --help", and there are at least MIN of them.
 all_options() {
-	local name=$1 min=$2 missing="" opts got o n=0
-	shift 2
-	opts=$(options_of "build/$1")
-	got=" $(complete_words "$1" -) "
-	(($# > 1)) && got+="$(complete_words "$@" -) "
+	local name=$1 min=$2 prog=$3 missing="" opts got o n=0
+	local -a words=()
+	shift 3
+	opts=$(options_of "build/$prog")
+	got=" $(complete_words "$prog" -) "
+	for o in "$@" ,; do
+		if [ "$o" != , ]; then
+			words+=("$o")
+			continue
+		fi
+		((${#words[@]})) && got+="$(complete_words "$prog" "${words[@]}" -) "
+		words=()
+	done
 	for o in $opts; do
 		n=$((n + 1))
 		[[ $got == *" $o "* ]] || missing+=" $o"
@@ -82,7 +90,8 @@ check "sourced in a non-interactive bash, it completes all three programs" \
 	bash --norc --noprofile -c ". '$script' && complete -p lscctl lscd lsc-wtp"
 
 offers "lscctl sh -> show" "show" lscctl sh
-offers "lscctl: the commands" "config renew show version" lscctl ""
+offers "lscctl: the commands" "config monitor renew show version" lscctl ""
+offers "lscctl monitor: --buffer" "--buffer" lscctl monitor ""
 offers "lscctl show: the show subcommands" "ap ap-provision aps stats summary" lscctl show ""
 offers "lscctl -j show st -> stats" "stats" lscctl -j show st
 offers "lscctl show stats: --prometheus" "--prometheus" lscctl show stats ""
@@ -96,7 +105,7 @@ mkdir -p "$tmp/glob" && touch "$tmp/glob/a" "$tmp/glob/e" "$tmp/glob/p"
 COMPLETE_IN=$tmp/glob offers "lscctl show stats, among files a, e, p" "--prometheus" lscctl show stats ""
 COMPLETE_IN=$tmp/glob SHOPT=nullglob offers "lscctl show, among files a, e, p, nullglob" \
 	"ap ap-provision aps stats summary" lscctl show ""
-all_options "lscctl" 5 lscctl show stats
+all_options "lscctl" 5 lscctl show stats , config apply-saved , monitor
 all_options "lsc-wtp" 20 lsc-wtp
 all_options "lscd" 10 lscd
 n=0

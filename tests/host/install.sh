@@ -6,7 +6,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 20
+plan 21
 need systemd-analyze systemd
 
 dest=$(mktemp -d)
@@ -32,6 +32,9 @@ check "installed bash completion for lscctl, lscd and lsc-wtp in ${comp#"$dest"}
 	test \"\$(readlink -f '$comp/lsc-wtp')\" = '$comp/lscctl'"
 check "the installed completion, loaded by the name lsc-wtp, completes lsc-wtp" \
 	bash --norc --noprofile -c ". '$comp/lsc-wtp' && complete -p lsc-wtp"
+check "installed lib/modprobe.d/capwap-lsc-startup.conf: applies the saved configuration with /usr/sbin/lscctl" \
+	grep -q '^install capwap_lsc /sbin/modprobe --ignore-install capwap_lsc \$CMDLINE_OPTS && { /usr/sbin/lscctl config apply-saved; true; }$' \
+	"$dest/lib/modprobe.d/capwap-lsc-startup.conf"
 check "etc/capwap-lsc is 0700" test "$(stat -c %a "$dest/etc/capwap-lsc")" = 700
 echo "ca_url = http://ca.example/scep" >"$dest/etc/capwap-lsc/lscd.conf"
 make -s install DESTDIR="$dest" >/dev/null 2>&1

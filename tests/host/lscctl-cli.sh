@@ -8,7 +8,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 20
+plan 23
 
 lscctl=build/lscctl
 if [ ! -x $lscctl ]; then
@@ -67,6 +67,9 @@ usage "config subject without =" "is not FIELD=VALUE" config subject C
 usage "provision-list add of a short MAC" "'00:11:22' is not a MAC address" \
 	config provision-list add f8:66:f2:67:57:7e 00:11:22
 usage "renew of something not a MAC" "is not a MAC address, nor all" renew not-a-mac
+usage "monitor with an extra word" "monitor takes no arguments but --buffer BYTES" monitor extra
+usage "monitor --buffer 10" "--buffer takes a size in bytes from 1024" monitor --buffer 10
+usage "-j -p monitor" "-p does not apply: -j prints one JSON object a line" -j -p monitor
 check "lscctl_cli: --help exits 0" $lscctl --help
 check "lscctl_cli: -j --version exits 0" $lscctl -j --version
 

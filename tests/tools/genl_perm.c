@@ -7,7 +7,7 @@
  * forgotten here.
  *
  *   genl_perm refused   run without CAP_NET_ADMIN: every command and
- *                       every group fails with EPERM (19 checks)
+ *                       every group fails with EPERM (20 checks)
  *   genl_perm allowed   run as root: no command fails with EPERM and the
  *                       groups can be joined (2 checks), which shows the
  *                       requests above fail for want of privilege only
@@ -39,7 +39,7 @@ static const struct {
 
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
-static const char *const groups[] = { CAPWAP_LSC_MCGRP_EVENTS,
+static const char *const groups[] = { CAPWAP_LSC_MCGRP_EVENTS, CAPWAP_LSC_MCGRP_MONITOR,
 				       CAPWAP_LSC_MCGRP_DTLS };
 
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -143,7 +143,7 @@ static void check_listing(const struct family_info *f, bool want_admin)
 	if (!same && !why[0])
 		snprintf(why, sizeof(why), "%u commands, %u groups", f->n_ops,
 			 f->n_groups);
-	result(same, "the controller lists exactly the family's 15 commands and its 2 groups",
+	result(same, "the controller lists exactly the family's 15 commands and its 3 groups",
 	       "%s", why);
 	if (want_admin)
 		result(!unflagged, "the controller shows every command as GENL_ADMIN_PERM",

@@ -23,6 +23,7 @@ struct csr_spec {
 	const char *ou;
 	bool two_cn;
 	const char *cn_tail;	/* after a NUL in the CN */
+	const char *cn;		/* else CAP-1-024c53000001 */
 	const char *ext;	/* "NAME:VALUE" extension requested */
 	bool extra_attr;	/* an unstructuredName attribute */
 	/* An empty extensionRequest (or msExtReq) added before ext's: the
@@ -51,7 +52,8 @@ static X509_REQ *make_csr(const struct csr_spec *s)
 					   (const unsigned char *)cn, len, -1, 0);
 	} else {
 		X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
-					   (const unsigned char *)"CAP-1-024c53000001", -1, -1, 0);
+					   (const unsigned char *)(s->cn ? s->cn :
+								   "CAP-1-024c53000001"), -1, -1, 0);
 	}
 	if (s->two_cn)
 		X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
@@ -215,15 +217,18 @@ static const char *test_hidden_extensions(void)
 }
 
 /* The whole request check, CN against the AP's model and MAC included. */
+static const char *ap_model = "AP-1";
+
 static int ap_verdict(const struct csr_spec *s, const struct lscd_csr_policy *p)
 {
 	struct lscd_request r = { .mac = { 0x02, 0x4c, 0x53, 0, 0, 1 },
-				  .model = "AP-1", .key_type = CAPWAP_LSC_KEY_RSA,
+				  .key_type = CAPWAP_LSC_KEY_RSA,
 				  .key_bits = 2048 };
 	X509_REQ *req = make_csr(s);
 	unsigned char *der = NULL;
 	int len = req ? i2d_X509_REQ(req, &der) : -1, rc;
 
+	snprintf(r.model, sizeof(r.model), "%s", ap_model);
 	X509_REQ_free(req);
 	if (len <= 0)
 		return -ENOMEM;
@@ -246,6 +251,30 @@ static const char *test_cn_with_nul(void)
 	s.cn_tail = "wlc1.example.net";
 	rc = ap_verdict(&s, &p);
 	CHECK(rc && strstr(why, "CN"), "CN with a NUL and more after it: %d %s", rc, why);
+	return NULL;
+}
+
+/*
+ * A model outside [A-Za-z0-9_-]{1,63} is refused even though the CSR's CN
+ * matches it: CAP.3G1-<mac> would parse as no AP's CN.
+ */
+static const char *test_model_charset(void)
+{
+	struct lscd_csr_policy p;
+	struct csr_spec s = { .key = rsa2048, .org = "Example",
+			      .cn = "CAP.3G1-024c53000001" };
+	int rc;
+
+	policy(&p, 2048, false);
+	ap_model = "AP.3G1";
+	rc = ap_verdict(&s, &p);
+	ap_model = "AP-1";
+	CHECK(rc && strstr(why, "model \"AP.3G1\""), "model AP.3G1: %d %s", rc, why);
+	ap_model = "AP_3G1-x";
+	s.cn = "CAP_3G1-x-024c53000001";
+	rc = ap_verdict(&s, &p);
+	ap_model = "AP-1";
+	CHECK(!rc, "model AP_3G1-x refused: %s", why);
 	return NULL;
 }
 
@@ -294,6 +323,7 @@ int main(void)
 		{ "csr_policy_hidden_extensions", test_hidden_extensions },
 		{ "csr_policy_attributes", test_attributes },
 		{ "csr_policy_cn_with_nul", test_cn_with_nul },
+		{ "csr_policy_model_charset", test_model_charset },
 		{ "csr_policy_key_sizes", test_key_sizes },
 	};
 

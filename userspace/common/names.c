@@ -29,6 +29,39 @@ const char *lsc_result_name(int result)
 	return NAME_OF(names, result);
 }
 
+const char *lsc_event_name(int type)
+{
+	static const char *const names[__CAPWAP_LSC_EV_MAX] = {
+		[CAPWAP_LSC_EV_JOIN] = "join",
+		[CAPWAP_LSC_EV_SESSION] = "session",
+		[CAPWAP_LSC_EV_STATE] = "state",
+		[CAPWAP_LSC_EV_CERT_REQUEST] = "cert-request",
+		[CAPWAP_LSC_EV_ENROLL] = "enroll",
+		[CAPWAP_LSC_EV_DELIVERY] = "delivery",
+		[CAPWAP_LSC_EV_INSTALL] = "install",
+		[CAPWAP_LSC_EV_ATTEMPT_FAILED] = "attempt-failed",
+		[CAPWAP_LSC_EV_FALLBACK] = "fallback",
+		[CAPWAP_LSC_EV_SESSION_END] = "session-end",
+	};
+
+	return NAME_OF(names, type);
+}
+
+const char *lsc_end_reason_name(int why)
+{
+	static const char *const names[__CAPWAP_LSC_END_MAX] = {
+		[CAPWAP_LSC_END_SILENT] = "silent",
+		[CAPWAP_LSC_END_NO_ANSWER] = "no-answer",
+		[CAPWAP_LSC_END_REJOIN] = "rejoin",
+		[CAPWAP_LSC_END_RESET] = "reset",
+		[CAPWAP_LSC_END_DISPLACED] = "displaced",
+		[CAPWAP_LSC_END_EVICTED] = "evicted",
+		[CAPWAP_LSC_END_REFUSED] = "refused",
+	};
+
+	return NAME_OF(names, why);
+}
+
 const char *lsc_ap_state_name(int state)
 {
 	static const char *const names[__CAPWAP_LSC_AP_STATE_MAX] = {

@@ -9,6 +9,10 @@
 
 const char *lsc_result_name(int result);
 const char *lsc_ap_state_name(int state);
+/* enum capwap_lsc_event_type: "join", "cert-request", "session-end", ... */
+const char *lsc_event_name(int type);
+/* enum capwap_lsc_end_reason: "silent", "no-answer", "rejoin", ... */
+const char *lsc_end_reason_name(int why);
 const char *lsc_session_name(int session);
 const char *lsc_cert_type_name(int type);
 const char *lsc_ap_mode_name(int mode);

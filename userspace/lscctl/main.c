@@ -9,18 +9,23 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
+#include "fileio.h"
 #include "genl.h"
 #include "mac.h"
+#include "monitor.h"
 #include "names.h"
 #include "numparse.h"
+#include "saved.h"
 #include "show.h"
 
 /* The operator's words for an errno a request may get back. */
@@ -33,16 +38,22 @@ struct known_error {
 struct step {
 	struct nl_msg *msg;	/* NULL once sent */
 	lsc_genl_reply_fn reply;
-	char what[48];		/* "add f8:66:f2:67:57:7e": what a failure is about */
+	char what[160];		/* "add f8:66:f2:67:57:7e": what a failure is about */
 	struct known_error known[2];
 };
 
 struct plan {
 	struct step *steps;
-	int n;
+	int n, cap;
 	struct lscctl_out out;
 	void (*finish)(struct lscctl_out *o);	/* after the last reply */
 	char why[160];			/* what is wrong with the command line */
+	bool monitor;			/* "monitor": no requests, a stream */
+	int rcvbuf;			/* monitor --buffer, 0: the default */
+	int done;			/* requests the module carried out */
+	bool save;			/* save the running settings afterwards */
+	bool no_kmsg;			/* apply-saved: stderr alone */
+	const char *saved_cmd;		/* "show-saved", "apply-saved", "save" */
 };
 
 struct subcommand {
@@ -74,10 +85,14 @@ static struct nl_msg *add_step(struct plan *p, uint8_t cmd, int flags,
 	struct lsc_genl unresolved = { .family = 0 };
 	struct step *s;
 
-	s = realloc(p->steps, (p->n + 1) * sizeof(*s));
-	if (!s)
-		return NULL;
-	p->steps = s;
+	/* A saved provision list is thousands of steps: grow by doubling. */
+	if (p->n == p->cap) {
+		s = realloc(p->steps, (p->cap ? 2 * p->cap : 8) * sizeof(*s));
+		if (!s)
+			return NULL;
+		p->steps = s;
+		p->cap = p->cap ? 2 * p->cap : 8;
+	}
 	s = &p->steps[p->n];
 	memset(s, 0, sizeof(*s));
 	s->msg = lsc_genl_msg(&unresolved, cmd, flags);
@@ -199,113 +214,6 @@ static int parse_show(struct plan *p, int argc, char **argv)
 	return bad(p, "expected summary, ap-provision, aps, ap MAC or stats, not '%s'", what);
 }
 
-static int add_lsc(struct plan *p, struct nl_msg *msg, int argc, char **argv)
-{
-	if (argc != 2 || (strcmp(argv[1], "enable") && strcmp(argv[1], "disable")))
-		return bad(p, "config lsc takes enable or disable");
-	return nla_put_u8(msg, CAPWAP_LSC_A_LSC_ENABLED,
-			  !strcmp(argv[1], "enable")) < 0 ? -ENOMEM : 0;
-}
-
-static int add_provision(struct plan *p, struct nl_msg *msg, int argc, char **argv)
-{
-	uint8_t mode;
-
-	if (argc != 2)
-		return bad(p, "config provision takes off, all or list");
-	if (!strcmp(argv[1], "off") || !strcmp(argv[1], "disable"))
-		mode = CAPWAP_LSC_PROVISION_OFF;
-	else if (!strcmp(argv[1], "all") || !strcmp(argv[1], "enable"))
-		mode = CAPWAP_LSC_PROVISION_ALL;
-	else if (!strcmp(argv[1], "list"))
-		mode = CAPWAP_LSC_PROVISION_LIST;
-	else
-		return bad(p, "config provision takes off, all or list, not '%s'", argv[1]);
-	return nla_put_u8(msg, CAPWAP_LSC_A_PROVISION_MODE, mode) < 0 ? -ENOMEM : 0;
-}
-
-static int add_dtls(struct plan *p, struct nl_msg *msg, int argc, char **argv)
-{
-	int mode;
-
-	if (argc != 2)
-		return bad(p, "config dtls takes off, on or required");
-	for (mode = 0; mode < __CAPWAP_LSC_DTLS_MAX; mode++)
-		if (!strcmp(argv[1], lsc_dtls_mode_name(mode)))
-			return nla_put_u8(msg, CAPWAP_LSC_A_DTLS_MODE, (uint8_t)mode) < 0 ?
-			       -ENOMEM : 0;
-	return bad(p, "config dtls takes off, on or required, not '%s'", argv[1]);
-}
-
-static int add_subject(struct plan *p, struct nl_msg *msg, int argc, char **argv)
-{
-	struct nlattr *nest;
-	int i;
-
-	nest = nla_nest_start(msg, CAPWAP_LSC_A_SUBJECT);
-	if (!nest)
-		return -ENOMEM;
-	for (i = 1; i < argc; i++) {
-		char *eq = strchr(argv[i], '=');
-		int field;
-
-		if (!eq)
-			return bad(p, "'%s' is not FIELD=VALUE", argv[i]);
-		*eq = '\0';
-		field = lsc_subject_field_parse(argv[i]);
-		*eq = '=';
-		if (field < 0)
-			return bad(p, "unknown subject field in '%s' (C, ST, L, O, OU, email)",
-				   argv[i]);
-		if (nla_put_string(msg, field, eq + 1) < 0)
-			return -ENOMEM;
-	}
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static int add_key(struct plan *p, struct nl_msg *msg, int argc, char **argv)
-{
-	unsigned long bits;
-	uint8_t type;
-
-	if (argc != 3 || lsc_parse_uint(argv[2], 0, 65535, &bits))
-		return bad(p, "config key takes rsa|ec and a size in bits");
-	if (!strcmp(argv[1], "rsa"))
-		type = CAPWAP_LSC_KEY_RSA;
-	else if (!strcmp(argv[1], "ec"))
-		type = CAPWAP_LSC_KEY_EC;
-	else
-		return bad(p, "config key takes rsa or ec, not '%s'", argv[1]);
-	if (nla_put_u8(msg, CAPWAP_LSC_A_KEY_TYPE, type) < 0 ||
-	    nla_put_u16(msg, CAPWAP_LSC_A_KEY_BITS, (uint16_t)bits) < 0)
-		return -ENOMEM;
-	return 0;
-}
-
-static int add_number(struct plan *p, struct nl_msg *msg, int argc, char **argv)
-{
-	static const struct { const char *word; int attr; unsigned long max; } nums[] = {
-		{ "validity", CAPWAP_LSC_A_VALIDITY_DAYS, UINT32_MAX },
-		{ "attempts", CAPWAP_LSC_A_MAX_ATTEMPTS, 255 },
-		{ "vendor-id", CAPWAP_LSC_A_VENDOR_ID, UINT32_MAX },
-	};
-	unsigned long v;
-	size_t i;
-
-	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
-		if (!strcmp(argv[0], nums[i].word))
-			break;
-	if (i == sizeof(nums) / sizeof(nums[0]))
-		return bad(p, "unknown setting '%s'", argv[0]);
-	if (argc != 2 || lsc_parse_uint(argv[1], 0, nums[i].max, &v))
-		return bad(p, "config %s takes a number from 0 to %lu", argv[0],
-			   nums[i].max);
-	if (nums[i].attr == CAPWAP_LSC_A_MAX_ATTEMPTS)
-		return nla_put_u8(msg, nums[i].attr, (uint8_t)v) < 0 ? -ENOMEM : 0;
-	return nla_put_u32(msg, nums[i].attr, (uint32_t)v) < 0 ? -ENOMEM : 0;
-}
-
 static int parse_provision_list(struct plan *p, int argc, char **argv)
 {
 	uint8_t cmd, mac[CAPWAP_LSC_MAC_LEN];
@@ -346,39 +254,43 @@ static int parse_provision_list(struct plan *p, int argc, char **argv)
 	return 0;
 }
 
+/* One setting of "config": a SET_CONFIG of it, saved once it is in. */
+static int parse_setting(struct plan *p, int argc, char **argv)
+{
+	struct lsc_saved one = { 0 };
+	struct nl_msg *msg;
+	int ret;
+
+	ret = lsc_saved_setting(&one, argc, argv, p->why, sizeof(p->why));
+	if (ret >= 0) {
+		msg = add_step(p, CAPWAP_LSC_CMD_SET_CONFIG, 0, NULL);
+		ret = msg ? lsc_saved_put(msg, &one) : -ENOMEM;
+	}
+	lsc_saved_free(&one);
+	return ret;
+}
+
 static int parse_config(struct plan *p, int argc, char **argv)
 {
-	static const struct {
-		const char *word;
-		int (*add)(struct plan *p, struct nl_msg *msg, int argc, char **argv);
-	} settings[] = {
-		{ "lsc", add_lsc },
-		{ "provision", add_provision },
-		{ "subject", add_subject },
-		{ "key", add_key },
-		{ "validity", add_number },
-		{ "attempts", add_number },
-		{ "vendor-id", add_number },
-		{ "dtls", add_dtls },
-	};
-	struct nl_msg *msg;
-	size_t i;
-
 	if (argc < 2)
 		return bad(p, "config needs a setting");
 	argc--;
 	argv++;
+	if (!strcmp(argv[0], "show-saved") || !strcmp(argv[0], "apply-saved") ||
+	    !strcmp(argv[0], "save")) {
+		p->saved_cmd = argv[0];
+		if (argc == 2 && !strcmp(argv[0], "apply-saved") &&
+		    !strcmp(argv[1], "--no-kmsg"))
+			p->no_kmsg = true;
+		else if (argc != 1)
+			return bad(p, "'%s' after config %s", argv[1], argv[0]);
+		p->save = !strcmp(argv[0], "save");
+		return 0;
+	}
+	p->save = true;
 	if (!strcmp(argv[0], "provision-list"))
 		return parse_provision_list(p, argc, argv);
-	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
-		if (strcmp(argv[0], settings[i].word))
-			continue;
-		msg = add_step(p, CAPWAP_LSC_CMD_SET_CONFIG, 0, NULL);
-		if (!msg)
-			return -ENOMEM;
-		return settings[i].add(p, msg, argc, argv);
-	}
-	return bad(p, "unknown setting '%s'", argv[0]);
+	return parse_setting(p, argc, argv);
 }
 
 static int parse_renew(struct plan *p, int argc, char **argv)
@@ -408,6 +320,224 @@ static int parse_renew(struct plan *p, int argc, char **argv)
 	return 0;
 }
 
+static int parse_monitor(struct plan *p, int argc, char **argv)
+{
+	unsigned long v;
+
+	if (argc == 3 && !strcmp(argv[1], "--buffer")) {
+		if (lsc_parse_uint(argv[2], 1024, 1UL << 30, &v))
+			return bad(p, "--buffer takes a size in bytes from 1024 to 1073741824");
+		p->rcvbuf = (int)v;
+	} else if (argc != 1) {
+		return bad(p, "monitor takes no arguments but --buffer BYTES");
+	}
+	p->monitor = true;
+	return 0;
+}
+
+/*
+ * Set while the saved configuration is applied as the module loads: no
+ * one may read stderr then (udev, systemd-modules-load), so every line
+ * also goes to the kernel log, and from there to the journal.
+ */
+static bool say_kmsg;
+
+static void say(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(int prio, const char *fmt, ...)
+{
+	char line[512], rec[520];
+	va_list ap;
+	int fd, n;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (prio <= 4)
+		fprintf(stderr, "%s\n", line);
+	if (!say_kmsg)
+		return;
+	/* One write() is one record; dprintf() would seek, which kmsg refuses. */
+	n = snprintf(rec, sizeof(rec), "<%d>%s\n", prio, line);
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1) < 0)
+		fprintf(stderr, "lscctl: /dev/kmsg: %s\n", strerror(errno));
+	close(fd);
+}
+
+static int config_reply(struct nlattr **a, void *arg)
+{
+	return lsc_saved_from_config(arg, a);
+}
+
+/* The running settings, read back from the module, into the saved file. */
+static int save_running(struct lsc_genl *g)
+{
+	struct lsc_saved running = { 0 };
+	const char *path = lsc_saved_path();
+	unsigned int size;
+	struct nl_msg *msg;
+	int lock, ret;
+
+	/* Read back under the lock: the last to write read after every change. */
+	lock = lsc_saved_lock(path);
+	if (lock < 0) {
+		fprintf(stderr, "lscctl config: in force but not saved: %s: %s\n", path,
+			strerror(-lock));
+		return lock;
+	}
+	msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_GET_CONFIG, 0);
+	if (!msg) {
+		close(lock);
+		return -ENOMEM;
+	}
+	ret = lsc_genl_call(g, msg, config_reply, &running);
+	if (ret) {
+		fprintf(stderr, "lscctl config: the running settings could not be read to save them: %s\n",
+			strerror(-ret));
+		goto out;
+	}
+	/* GET_CONFIG shows as much of the list as one message holds. */
+	if (lscctl_sysfs_uint("provision_list_size", &size) && size > running.n_macs) {
+		fprintf(stderr, "lscctl config: not saved to %s: the provision list has %u entries, the module shows %zu of them\n",
+			path, size, running.n_macs);
+		ret = -EFBIG;
+		goto out;
+	}
+	ret = lsc_saved_write(path, &running);
+	if (ret)
+		fprintf(stderr, "lscctl config: in force but not saved: %s: %s\n", path,
+			strerror(-ret));
+out:
+	close(lock);
+	lsc_saved_free(&running);
+	return ret;
+}
+
+struct file_errors {
+	const char *path;
+	int n;
+	struct json_object *list;	/* show-saved -j */
+};
+
+static void file_error(void *arg, unsigned int line, const char *why)
+{
+	struct file_errors *e = arg;
+	struct json_object *o;
+
+	if (e->list) {
+		o = json_object_new_object();
+		json_object_object_add(o, "line", json_object_new_int64(line));
+		json_object_object_add(o, "error", json_object_new_string(why));
+		json_object_array_add(e->list, o);
+		return;
+	}
+	/* The first ones tell what is wrong; a flood would hide the verdict. */
+	if (e->n++ < 16)
+		say(3, "lscctl: %s:%u: %s", e->path, line, why);
+}
+
+/*
+ * The saved file as requests: the provision list replaced, then every
+ * other setting in one SET_CONFIG, which the module takes whole or not at
+ * all.  A wrong line applies nothing: a half-read configuration could
+ * provision what the operator meant to keep out.  Returns 0 to apply, 1
+ * when nothing is saved, -EINVAL when the file is wrong.
+ */
+static int plan_apply(struct plan *p, struct lsc_saved *s)
+{
+	struct file_errors e = { .path = lsc_saved_path() };
+	char canon[LSC_MAC_STR_LEN];
+	struct nl_msg *msg;
+	struct step *st;
+	size_t i;
+	int ret;
+
+	say_kmsg = !p->no_kmsg;
+	ret = lsc_saved_read(e.path, s, file_error, &e);
+	if (ret == -ENOENT)
+		return 1;
+	if (ret < 0) {
+		say(3, "lscctl: saved configuration %s not applied: %s", e.path, strerror(-ret));
+		return -EINVAL;
+	}
+	if (ret > 0) {
+		say(3, "lscctl: saved configuration %s not applied: %d wrong line%s; capwap_lsc keeps its defaults",
+		    e.path, ret, ret == 1 ? "" : "s");
+		return -EINVAL;
+	}
+	if (!add_step(p, CAPWAP_LSC_CMD_PROVLIST_FLUSH, 0, NULL))
+		return -ENOMEM;
+	snprintf(last_step(p)->what, sizeof(last_step(p)->what), "%s: provision-list flush",
+		 e.path);
+	for (i = 0; i < s->n_macs; i++) {
+		msg = add_step(p, CAPWAP_LSC_CMD_PROVLIST_ADD, 0, NULL);
+		if (!msg || nla_put(msg, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN, s->macs[i]) < 0)
+			return -ENOMEM;
+		lsc_mac_format(canon, s->macs[i]);
+		st = last_step(p);
+		snprintf(st->what, sizeof(st->what), "%s: provision-list add %s", e.path, canon);
+	}
+	if (s->has & ~(1u << LSC_SAVED_PROVLIST)) {
+		unsigned int first = 0, last = 0;
+
+		for (i = 0; i < LSC_SAVED_N; i++) {
+			if (i == LSC_SAVED_PROVLIST || !s->line[i])
+				continue;
+			if (!first || s->line[i] < first)
+				first = s->line[i];
+			if (s->line[i] > last)
+				last = s->line[i];
+		}
+		msg = add_step(p, CAPWAP_LSC_CMD_SET_CONFIG, 0, NULL);
+		if (!msg || lsc_saved_put(msg, s) < 0)
+			return -ENOMEM;
+		snprintf(last_step(p)->what, sizeof(last_step(p)->what),
+			 "%s:%u-%u: the module refused these settings", e.path, first, last);
+	}
+	return 0;
+}
+
+/* config show-saved: the file as it is, and what is wrong in it. */
+static int show_saved(struct plan *p, int json_flags)
+{
+	struct file_errors e = { .path = lsc_saved_path() };
+	struct lsc_saved s = { 0 };
+	struct json_object *doc;
+	uint8_t *text;
+	size_t len;
+	int ret;
+
+	if (p->out.json) {
+		doc = json_object_new_object();
+		e.list = json_object_new_array();
+		ret = lsc_saved_read(e.path, &s, file_error, &e);
+		json_object_object_add(doc, "file", json_object_new_string(e.path));
+		json_object_object_add(doc, "present", json_object_new_boolean(ret != -ENOENT));
+		json_object_object_add(doc, "read_error",
+				       ret < 0 && ret != -ENOENT ?
+				       json_object_new_string(strerror(-ret)) : NULL);
+		json_object_object_add(doc, "errors", e.list);
+		json_object_object_add(doc, "settings", ret ? NULL : lscctl_saved_json(&s));
+		printf("%s\n", json_object_to_json_string_ext(doc, json_flags));
+		json_object_put(doc);
+		lsc_saved_free(&s);
+		return ret ? 1 : 0;
+	}
+	ret = lsc_read_file(e.path, LSC_SAVED_MAX_SIZE, &text, &len);
+	if (ret) {
+		fprintf(stderr, "lscctl config show-saved: %s: %s%s\n", e.path, strerror(-ret),
+			ret == -ENOENT ? " (nothing saved yet: every \"lscctl config\" saves)" : "");
+		return 1;
+	}
+	fwrite(text, 1, len, stdout);
+	free(text);
+	ret = lsc_saved_read(e.path, &s, file_error, &e);
+	lsc_saved_free(&s);
+	return ret ? 1 : 0;
+}
+
 static const struct subcommand subcommands[] = {
 	{ "show", parse_show,
 	  "show [summary]                       LSC settings and controller certificates\n"
@@ -424,9 +554,14 @@ static const struct subcommand subcommands[] = {
 	  "  config validity DAYS                 0: as the CA decides\n"
 	  "  config attempts N                    0..255, 0: never fall back to MIC\n"
 	  "  config vendor-id ID                  enterprise number of the LSC payloads\n"
+	  "  config show-saved                    the saved configuration (-j: as JSON)\n"
+	  "  config save                          save the running settings\n"
+	  "  config apply-saved [--no-kmsg]       apply the saved configuration (module load)\n"
 	  "  config dtls off|on|required          DTLS on the control channel" },
 	{ "renew", parse_renew,
 	  "renew MAC|all                        provision a new LSC now" },
+	{ "monitor", parse_monitor,
+	  "monitor [--buffer BYTES]             print the APs' events as they happen" },
 };
 
 static void usage(FILE *f)
@@ -436,6 +571,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: lscctl [-j [-p]] COMMAND [ARGS]\n\n"
 		"options:\n"
 		"  -j, --json                           show as one JSON document\n"
+		"                                       (monitor: one JSON object a line)\n"
 		"  -p, --pretty                         indent the JSON\n"
 		"  -h, --help                           print this usage\n"
 		"  -V, --version                        print the version\n\n"
@@ -457,15 +593,13 @@ static void explain(const char *cmd, const struct step *s, int err,
 			words = s->known[i].text;
 	if (err == -EPERM) {
 		/* The module answers only administrators, reading too. */
-		fprintf(stderr, "lscctl %s: %s: needs CAP_NET_ADMIN (run as root)\n",
-			cmd, strerror(-err));
+		say(3, "lscctl %s: %s: needs CAP_NET_ADMIN (run as root)",
+		    cmd, strerror(-err));
 	} else if (words) {
-		fprintf(stderr, "lscctl %s: %s%s%s\n", cmd, words,
-			extack[0] ? ": " : "", extack);
+		say(3, "lscctl %s: %s%s%s", cmd, words, extack[0] ? ": " : "", extack);
 	} else {
-		fprintf(stderr, "lscctl %s: %s%s%s%s%s\n", cmd, s->what,
-			s->what[0] ? ": " : "", strerror(-err),
-			extack[0] ? ": " : "", extack);
+		say(3, "lscctl %s: %s%s%s%s%s", cmd, s->what, s->what[0] ? ": " : "",
+		    strerror(-err), extack[0] ? ": " : "", extack);
 	}
 }
 
@@ -484,6 +618,7 @@ static int run(struct plan *p, struct lsc_genl *g, const char *cmd, int json_fla
 			explain(cmd, s, ret, g->error_msg);
 			return ret;
 		}
+		p->done++;
 	}
 	if (p->finish)
 		p->finish(&p->out);
@@ -503,6 +638,7 @@ int main(int argc, char **argv)
 	};
 	int json_flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
 	const struct subcommand *sub = NULL;
+	struct lsc_saved saved = { 0 };
 	struct plan plan = { 0 };
 	struct lsc_genl g;
 	size_t i;
@@ -565,21 +701,51 @@ int main(int argc, char **argv)
 		plan_free(&plan);
 		return 2;
 	}
+	/* One object a line is what a reader of the stream splits on. */
+	if (plan.monitor && (json_flags & JSON_C_TO_STRING_PRETTY)) {
+		fprintf(stderr, "lscctl monitor: -p does not apply: -j prints one JSON object a line\n");
+		plan_free(&plan);
+		return 2;
+	}
+	if (!ret && plan.saved_cmd && !strcmp(plan.saved_cmd, "show-saved")) {
+		ret = show_saved(&plan, json_flags);
+		plan_free(&plan);
+		return ret;
+	}
+	if (!ret && plan.saved_cmd && !strcmp(plan.saved_cmd, "apply-saved")) {
+		ret = plan_apply(&plan, &saved);
+		if (ret) {
+			lsc_saved_free(&saved);
+			plan_free(&plan);
+			return ret > 0 ? 0 : 1;
+		}
+	}
 	if (ret) {
 		fprintf(stderr, "lscctl %s: %s\n", sub->name, strerror(-ret));
+		lsc_saved_free(&saved);
 		plan_free(&plan);
 		return 1;
 	}
 	ret = lsc_genl_open(&g);
 	if (ret) {
-		fprintf(stderr, "lscctl: cannot reach the capwap_lsc module: %s%s\n",
-			strerror(-ret),
-			ret == -ENOENT ? " (is capwap_lsc.ko installed? try: modprobe capwap_lsc)" : "");
+		say(3, "lscctl: cannot reach the capwap_lsc module: %s%s", strerror(-ret),
+		    ret == -ENOENT ? " (is capwap_lsc.ko installed? try: modprobe capwap_lsc)" : "");
+		lsc_saved_free(&saved);
 		plan_free(&plan);
 		return 1;
 	}
-	ret = run(&plan, &g, sub->name, json_flags);
+	if (plan.monitor)
+		ret = lscctl_monitor(&g, plan.out.json, json_flags, plan.rcvbuf);
+	else
+		ret = run(&plan, &g, sub->name, json_flags);
+	/* What the module took is saved, even when a later request failed. */
+	if (plan.save && (plan.done || plan.saved_cmd) && save_running(&g) && !ret)
+		ret = -EIO;
+	if (plan.saved_cmd && !strcmp(plan.saved_cmd, "apply-saved") && !ret)
+		say(6, "lscctl: capwap_lsc: applied the saved configuration %s",
+		    lsc_saved_path());
 	lsc_genl_close(&g);
+	lsc_saved_free(&saved);
 	plan_free(&plan);
 	return ret ? 1 : 0;
 }

@@ -14,11 +14,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "event.h"
 #include "hex.h"
 #include "mac.h"
 #include "names.h"
 #include "prometheus.h"
 #include "show.h"
+#include "termsafe.h"
 
 /* A JSON document of its own for this command: an object or an array. */
 int lscctl_out_doc(struct lscctl_out *o, bool array)
@@ -31,7 +33,9 @@ int lscctl_out_doc(struct lscctl_out *o, bool array)
 
 static void print_row(const char *label, const char *value)
 {
-	printf("%-30s %s\n", label, value);
+	char safe[512];
+
+	printf("%-30s %s\n", label, lsc_term_safe(safe, sizeof(safe), value));
 }
 
 static void format_time(char *buf, size_t size, uint64_t secs)
@@ -199,8 +203,7 @@ static struct json_object *controller_json(struct nlattr *nest)
 	return o;
 }
 
-/* An aggregate the module shows in sysfs only; false when unreadable. */
-static bool sysfs_uint(const char *name, unsigned int *v)
+bool lscctl_sysfs_uint(const char *name, unsigned int *v)
 {
 	char path[128];
 	FILE *f;
@@ -213,6 +216,94 @@ static bool sysfs_uint(const char *name, unsigned int *v)
 	ok = fscanf(f, "%u", v) == 1;
 	fclose(f);
 	return ok;
+}
+
+/* How the saved file stands against the running settings. */
+struct saved_view {
+	const char *path;
+	const char *state;	/* same, differs, absent, invalid, unreadable */
+	unsigned int diff;	/* 1 << enum lsc_saved_setting */
+	char error[320];	/* the first wrong line, or why it is unreadable */
+};
+
+static void first_error(void *arg, unsigned int line, const char *why)
+{
+	struct saved_view *v = arg;
+
+	if (!v->error[0])
+		snprintf(v->error, sizeof(v->error), "%s:%u: %s", v->path, line, why);
+}
+
+static void saved_compare(struct nlattr **a, struct saved_view *v)
+{
+	struct lsc_saved running, saved;
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	v->path = lsc_saved_path();
+	ret = lsc_saved_read(v->path, &saved, first_error, v);
+	if (ret == -ENOENT) {
+		v->state = "absent";
+	} else if (ret < 0) {
+		v->state = "unreadable";
+		snprintf(v->error, sizeof(v->error), "%s: %s", v->path, strerror(-ret));
+	} else if (ret > 0) {
+		v->state = "invalid";
+	} else if (lsc_saved_from_config(&running, a)) {
+		v->state = "unreadable";
+		snprintf(v->error, sizeof(v->error), "%s", strerror(ENOMEM));
+	} else {
+		v->diff = lsc_saved_diff(&running, &saved);
+		v->state = v->diff ? "differs" : "same";
+		lsc_saved_free(&running);
+	}
+	lsc_saved_free(&saved);
+}
+
+static void print_saved(struct nlattr **a)
+{
+	struct saved_view v;
+	char buf[512];
+	size_t used;
+	int i;
+
+	saved_compare(a, &v);
+	if (!strcmp(v.state, "same")) {
+		snprintf(buf, sizeof(buf), "Same as running (%s)", v.path);
+	} else if (!strcmp(v.state, "differs")) {
+		used = snprintf(buf, sizeof(buf), "Differs from running:");
+		for (i = 0; i < LSC_SAVED_N && used < sizeof(buf); i++)
+			if (v.diff & 1u << i)
+				used += snprintf(buf + used, sizeof(buf) - used, " %s",
+						 lsc_saved_name(i));
+		if (used < sizeof(buf))
+			snprintf(buf + used, sizeof(buf) - used, " (%s)", v.path);
+	} else if (!strcmp(v.state, "absent")) {
+		snprintf(buf, sizeof(buf), "None (%s)", v.path);
+	} else {
+		snprintf(buf, sizeof(buf), "Not usable: %s", v.error);
+	}
+	print_row("Saved configuration", buf);
+}
+
+static struct json_object *saved_summary_json(struct nlattr **a)
+{
+	struct json_object *o = json_object_new_object(), *d;
+	struct saved_view v;
+	int i;
+
+	if (!o)
+		return NULL;
+	saved_compare(a, &v);
+	json_object_object_add(o, "file", json_object_new_string(v.path));
+	json_object_object_add(o, "state", json_object_new_string(v.state));
+	d = json_object_new_array();
+	for (i = 0; d && i < LSC_SAVED_N; i++)
+		if (v.diff & 1u << i)
+			json_object_array_add(d, json_object_new_string(lsc_saved_name(i)));
+	json_object_object_add(o, "differs", d);
+	json_object_object_add(o, "error", v.error[0] ? json_object_new_string(v.error) : NULL);
+	return o;
 }
 
 static void summary_text(struct nlattr **a)
@@ -275,8 +366,8 @@ static void summary_text(struct nlattr **a)
 			snprintf(buf, sizeof(buf), "unlimited, never fall back");
 		print_row("Provisioning attempts", buf);
 	}
-	if (sysfs_uint("requests", &pending) &&
-	    sysfs_uint("max_pending_requests", &max_pending)) {
+	if (lscctl_sysfs_uint("requests", &pending) &&
+	    lscctl_sysfs_uint("max_pending_requests", &max_pending)) {
 		snprintf(buf, sizeof(buf), "%u of at most %u", pending,
 			 max_pending);
 		print_row("Certificate requests pending", buf);
@@ -291,6 +382,7 @@ static void summary_text(struct nlattr **a)
 		snprintf(buf, sizeof(buf), "%u", nla_get_u32(a[CAPWAP_LSC_A_VENDOR_ID]));
 		print_row("LSC payload vendor id", buf);
 	}
+	print_saved(a);
 }
 
 static struct json_object *provision_list_json(struct nlattr *list)
@@ -344,13 +436,51 @@ static void summary_json(struct json_object *o, struct nlattr **a)
 	j_add(o, "validity_days", J_U32(a[CAPWAP_LSC_A_VALIDITY_DAYS]));
 	j_add(o, "max_attempts", J_U8(a[CAPWAP_LSC_A_MAX_ATTEMPTS]));
 	j_add(o, "requests_pending",
-	      sysfs_uint("requests", &v) ? json_object_new_int64(v) : NULL);
+	      lscctl_sysfs_uint("requests", &v) ? json_object_new_int64(v) : NULL);
 	j_add(o, "max_pending_requests",
-	      sysfs_uint("max_pending_requests", &v) ? json_object_new_int64(v) : NULL);
+	      lscctl_sysfs_uint("max_pending_requests", &v) ? json_object_new_int64(v) : NULL);
 	j_add(o, "version", a[CAPWAP_LSC_A_VERSION] ?
 	      j_str(nla_get_string(a[CAPWAP_LSC_A_VERSION])) : NULL);
 	j_add(o, "port", J_U16(a[CAPWAP_LSC_A_PORT]));
 	j_add(o, "vendor_id", J_U32(a[CAPWAP_LSC_A_VENDOR_ID]));
+	j_add(o, "saved", saved_summary_json(a));
+}
+
+struct json_object *lscctl_saved_json(const struct lsc_saved *s)
+{
+	struct json_object *o = json_object_new_object(), *sub, *list;
+	char mac[LSC_MAC_STR_LEN];
+	size_t i;
+	int f;
+
+	if (!o)
+		return NULL;
+	j_add(o, "lsc_enabled", s->has & 1u << LSC_SAVED_LSC ?
+	      json_object_new_boolean(s->lsc_enabled) : NULL);
+	j_add(o, "provision_mode", s->has & 1u << LSC_SAVED_PROVISION ?
+	      json_object_new_string(lsc_provision_mode_name(s->provision_mode)) : NULL);
+	list = json_object_new_array();
+	for (i = 0; list && i < s->n_macs; i++) {
+		lsc_mac_format(mac, s->macs[i]);
+		json_object_array_add(list, json_object_new_string(mac));
+	}
+	j_add(o, "provision_list", list);
+	sub = json_object_new_object();
+	for (f = 1; sub && f <= CAPWAP_LSC_SUBJ_A_MAX; f++)
+		if (s->subject[f][0])
+			j_add(sub, lsc_subject_field_name(f), json_object_new_string(s->subject[f]));
+	j_add(o, "subject", s->has & 1u << LSC_SAVED_SUBJECT ? sub : (json_object_put(sub), NULL));
+	j_add(o, "key_type", s->has & 1u << LSC_SAVED_KEY ?
+	      json_object_new_string(lsc_key_type_name(s->key_type)) : NULL);
+	j_add(o, "key_bits", s->has & 1u << LSC_SAVED_KEY ?
+	      json_object_new_int(s->key_bits) : NULL);
+	j_add(o, "validity_days", s->has & 1u << LSC_SAVED_VALIDITY ?
+	      json_object_new_int64(s->validity_days) : NULL);
+	j_add(o, "max_attempts", s->has & 1u << LSC_SAVED_ATTEMPTS ?
+	      json_object_new_int(s->max_attempts) : NULL);
+	j_add(o, "vendor_id", s->has & 1u << LSC_SAVED_VENDOR_ID ?
+	      json_object_new_int64(s->vendor_id) : NULL);
+	return o;
 }
 
 int lscctl_summary_reply(struct nlattr **a, void *arg)
@@ -402,6 +532,7 @@ struct ap_view {
 	uint32_t fallbacks;
 	uint64_t joined_since, cert_expiry, request_id;
 	char issuer_hash[2 * CAPWAP_LSC_SHA256_LEN + 1];
+	struct nlattr *history;		/* NULL from a module without it */
 };
 
 static int parse_ap(struct nlattr **a, struct ap_view *v)
@@ -446,6 +577,7 @@ static int parse_ap(struct nlattr **a, struct ap_view *v)
 		v->cert_expiry = nla_get_u64(ap[CAPWAP_LSC_AP_A_CERT_EXPIRY]);
 	if (ap[CAPWAP_LSC_AP_A_REQUEST_ID])
 		v->request_id = nla_get_u64(ap[CAPWAP_LSC_AP_A_REQUEST_ID]);
+	v->history = ap[CAPWAP_LSC_AP_A_HISTORY];
 	if (ap[CAPWAP_LSC_AP_A_ISSUER_HASH] &&
 	    nla_len(ap[CAPWAP_LSC_AP_A_ISSUER_HASH]) == CAPWAP_LSC_SHA256_LEN)
 		lsc_hex_encode(v->issuer_hash,
@@ -492,7 +624,8 @@ int lscctl_ap_row_reply(struct nlattr **a, void *arg)
 {
 	struct lscctl_out *o = arg;
 	struct ap_view v;
-	char addr[INET_ADDRSTRLEN + 8];
+	char addr[INET_ADDRSTRLEN + 8], model[128];
+	char last_error[CAPWAP_LSC_MAX_REASON_LEN + 1];
 
 	if (parse_ap(a, &v))
 		return 0;
@@ -509,10 +642,12 @@ int lscctl_ap_row_reply(struct nlattr **a, void *arg)
 		       "LSC state", "Att", "Last error");
 	format_addr(addr, sizeof(addr), &v);
 	printf("%-17s %-21s %-14.14s %-9s %-4s %-6s %-12s %3u  %s\n",
-	       v.mac, addr, v.model, lsc_session_name(v.session),
+	       v.mac, addr, lsc_term_safe(model, sizeof(model), v.model),
+	       lsc_session_name(v.session),
 	       lsc_cert_type_name(v.cert_type), lsc_ap_mode_name(v.mode),
 	       lsc_ap_state_name(v.state), v.attempts,
-	       v.last_error[0] ? v.last_error : "-");
+	       v.last_error[0] ? lsc_term_safe(last_error, sizeof(last_error),
+					       v.last_error) : "-");
 	o->count++;
 	return 0;
 }
@@ -526,9 +661,43 @@ void lscctl_ap_totals(struct lscctl_out *o)
 	       o->by_cert[CAPWAP_LSC_CERT_MIC], o->by_cert[CAPWAP_LSC_CERT_SSC]);
 }
 
+/* The AP's last events, oldest first: lines, or (@arr) JSON objects. */
+static int history_out(struct nlattr *list, struct json_object *arr)
+{
+	struct lscctl_event ev;
+	struct nlattr *a;
+	char line[640];
+	int rem;
+
+	if (!arr)
+		printf("\nLast events (oldest first)\n");
+	if (!list || !nla_len(list)) {
+		if (!arr)
+			printf("  (none)\n");
+		return 0;
+	}
+	nla_for_each_nested(a, list, rem) {
+		if (nla_type(a) != CAPWAP_LSC_A_EVENT)
+			continue;
+		if (lscctl_event_parse(a, &ev))
+			return -EPROTO;
+		if (arr) {
+			if (json_object_array_add(arr, lscctl_event_json(&ev)))
+				return -ENOMEM;
+			continue;
+		}
+		lscctl_event_time(line, sizeof(line), ev.time_ns);
+		printf("  %-24s ", line);
+		lscctl_event_text(line, sizeof(line), &ev);
+		printf("%s\n", line);
+	}
+	return 0;
+}
+
 int lscctl_ap_detail_reply(struct nlattr **a, void *arg)
 {
 	struct lscctl_out *o = arg;
+	struct json_object *hist;
 	struct ap_view v;
 	char buf[64];
 
@@ -538,7 +707,13 @@ int lscctl_ap_detail_reply(struct nlattr **a, void *arg)
 		if (o->doc)
 			json_object_put(o->doc);
 		o->doc = ap_json(&v);
-		return o->doc ? 0 : -ENOMEM;
+		if (!o->doc)
+			return -ENOMEM;
+		hist = json_object_new_array();
+		if (!hist)
+			return -ENOMEM;
+		j_add(o->doc, "history", hist);
+		return history_out(v.history, hist);
 	}
 	print_row("AP Ethernet MAC", v.mac);
 	format_addr(buf, sizeof(buf), &v);
@@ -564,7 +739,7 @@ int lscctl_ap_detail_reply(struct nlattr **a, void *arg)
 		snprintf(buf, sizeof(buf), "%" PRIu64, v.request_id);
 		print_row("Enrollment request", buf);
 	}
-	return 0;
+	return history_out(v.history, NULL);
 }
 
 static const char *malformed_attr_name(int type)

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "genl.h"
+#include "saved.h"
 
 /* What the replies are shown through: text as they come, or one document. */
 struct lscctl_out {
@@ -37,5 +38,9 @@ void lscctl_ap_totals(struct lscctl_out *o);
 /* One AP in detail, or as the document. */
 int lscctl_ap_detail_reply(struct nlattr **a, void *arg);
 int lscctl_stats_reply(struct nlattr **a, void *arg);
+/* An aggregate the module shows in sysfs only; false when unreadable. */
+bool lscctl_sysfs_uint(const char *name, unsigned int *v);
+/* Saved settings under the keys "show summary" gives the running ones. */
+struct json_object *lscctl_saved_json(const struct lsc_saved *s);
 
 #endif /* LSCCTL_SHOW_H */

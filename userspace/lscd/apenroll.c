@@ -508,6 +508,29 @@ static struct lscd_job *job_new(struct lscd *d, bool controller)
 	return j;
 }
 
+/*
+ * The LSC's CN is C<model>-<mac> with the model from the AP's own Board
+ * Data.  Only a model of [A-Za-z0-9_-]{1,63} keeps that CN in the form
+ * lscd_dtls_cn_mac() parses as an AP's: with any other character
+ * ("AP.3G1") the CN would name no AP, and an AP holding it could pose
+ * as the controller to the other APs, which tell the controller from an
+ * AP by that parse.
+ */
+static bool model_ok(const char *model)
+{
+	size_t i, len = strlen(model);
+
+	if (!len || len > 63)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!(model[i] >= '0' && model[i] <= '9') &&
+		    !(model[i] >= 'a' && model[i] <= 'z') &&
+		    !(model[i] >= 'A' && model[i] <= 'Z') &&
+		    model[i] != '-' && model[i] != '_')
+			return false;
+	return true;
+}
+
 static bool cn_matches(X509_REQ *req, const struct lscd_request *r,
 		       char *want, size_t size)
 {
@@ -542,6 +565,11 @@ int lscd_ap_check_csr(const struct lscd_request *r,
 	pub = X509_REQ_get0_pubkey(req);
 	if (!pub || X509_REQ_verify(req, pub) != 1) {
 		snprintf(why, size, "the CSR's signature does not verify");
+		goto out;
+	}
+	if (!model_ok(r->model)) {
+		snprintf(why, size, "the AP's model \"%.63s\" (WTP Board Data) is not 1 to 63 of A-Z a-z 0-9 - _, so the LSC's CN C<model>-<mac> would not name an AP",
+			 r->model);
 		goto out;
 	}
 	if (!cn_matches(req, r, cn, sizeof(cn))) {

@@ -45,6 +45,7 @@
 #include <openssl/rand.h>
 
 #include "clock.h"
+#include "dgram_bio.h"
 #include "dtls_engine.h"
 #include "dtls_keys.h"
 
@@ -113,21 +114,6 @@ static int out_write(BIO *b, const char *data, int len)
 	c->out_count++;
 	lscd_dtls_seq_watch(&c->tx1, 1, (const uint8_t *)data, len);
 	return len;
-}
-
-static long out_ctrl(BIO *b, int cmd, long num, void *ptr)
-{
-	(void)b;
-	(void)num;
-	(void)ptr;
-	/* Flushing is the caller's; MTU queries are off (SSL_OP_NO_QUERY_MTU). */
-	return cmd == BIO_CTRL_FLUSH ? 1 : 0;
-}
-
-static int out_create(BIO *b)
-{
-	BIO_set_init(b, 1);
-	return 1;
 }
 
 static void out_clear(struct lscd_dtls_conn *c)
@@ -401,11 +387,8 @@ struct lscd_dtls_server *lscd_dtls_server_new(const struct lscd_dtls_server_conf
 	s->clock = conf->clock ? conf->clock : monotonic_ms;
 	s->clock_arg = conf->clock_arg;
 	s->tx_gap = conf->tx_gap ? conf->tx_gap : 4096;
-	s->out_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
-				     "lscd DTLS datagrams");
-	if (!s->out_method || !BIO_meth_set_write(s->out_method, out_write) ||
-	    !BIO_meth_set_ctrl(s->out_method, out_ctrl) ||
-	    !BIO_meth_set_create(s->out_method, out_create) ||
+	s->out_method = lsc_dgram_bio_method("lscd DTLS datagrams", out_write);
+	if (!s->out_method ||
 	    RAND_priv_bytes(s->secret[0], SECRET_LEN) != 1) {
 		snprintf(why, size, "out of memory");
 		goto fail;

@@ -93,6 +93,7 @@ static void agent_notify(struct wtp_ap *ap, enum wtp_event ev)
 		finish(ap, 1, msg);
 		return;
 	case WTP_EV_JOIN_REFUSED:
+	case WTP_EV_DTLS_FAILED:
 	case WTP_EV_LOST:
 		finish(ap, 1, ap->reason);
 		return;

@@ -177,6 +177,7 @@ static void fleet_notify(struct wtp_ap *ap, enum wtp_event ev)
 	case WTP_EV_REFUSED:
 	case WTP_EV_FALLBACK:
 	case WTP_EV_INSTALL_FAILED:
+	case WTP_EV_DTLS_FAILED:
 		lsc_info("%s: %s", ap->cn, ap->reason);
 		break;
 	case WTP_EV_LSC_STATUS:
@@ -276,12 +277,15 @@ struct summary {
 	int keys_made, keys_pregenerated, threads;
 	int fell_back;		/* APs that fell back at least once */
 	uint64_t retransmits, duplicates, malformed;
+	/* DTLS: handshakes completed, and the AP side's CPU for each. */
+	uint64_t handshakes, dtls_failed, clear_dropped;
+	double dtls_cpu_ms_each;
 };
 
 static void summarize(struct fleet *f, struct summary *s)
 {
 	uint64_t *lat = calloc(f->n ? f->n : 1, sizeof(*lat)), last = 0;
-	uint64_t keygen = 0, csr = 0, inst = 0;
+	uint64_t keygen = 0, csr = 0, inst = 0, dtls_ns = 0;
 	int i, nl = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -294,6 +298,10 @@ static void summarize(struct fleet *f, struct summary *s)
 		s->retransmits += ap->retransmitted;
 		s->duplicates += ap->duplicates;
 		s->malformed += ap->malformed;
+		s->handshakes += ap->handshakes;
+		s->dtls_failed += ap->dtls_failures;
+		s->clear_dropped += ap->clear_dropped;
+		dtls_ns += ap->dtls_cpu_ns;
 		s->fell_back += ap->fallbacks > 0;
 		keygen += ap->keygen_us;
 		csr += ap->csr_us;
@@ -317,6 +325,7 @@ static void summarize(struct fleet *f, struct summary *s)
 	s->p90 = pct(lat, nl, 0.90);
 	s->p99 = pct(lat, nl, 0.99);
 	s->max = nl ? (double)lat[nl - 1] : NAN;
+	s->dtls_cpu_ms_each = s->handshakes ? dtls_ns / 1e6 / s->handshakes : 0;
 	s->keygen_s = keygen / 1e6;
 	s->csr_s = csr / 1e6;
 	s->install_s = inst / 1e6;
@@ -363,6 +372,7 @@ static void print_json(const struct summary *s, int n)
 		{ "keygen_share", s->keygen_share },
 		{ "csr_cpu_s", s->csr_s },
 		{ "install_s", s->install_s },
+		{ "dtls_cpu_ms_per_handshake", s->dtls_cpu_ms_each },
 	};
 	struct json_object *o = json_object_new_object();
 	size_t i;
@@ -382,6 +392,9 @@ static void print_json(const struct summary *s, int n)
 	json_object_object_add(o, "retransmissions", json_object_new_uint64(s->retransmits));
 	json_object_object_add(o, "duplicates", json_object_new_uint64(s->duplicates));
 	json_object_object_add(o, "malformed", json_object_new_uint64(s->malformed));
+	json_object_object_add(o, "dtls_handshakes", json_object_new_uint64(s->handshakes));
+	json_object_object_add(o, "dtls_failed", json_object_new_uint64(s->dtls_failed));
+	json_object_object_add(o, "clear_dropped", json_object_new_uint64(s->clear_dropped));
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 			JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
@@ -411,6 +424,12 @@ static void print_text(const struct summary *s, int n)
 		(unsigned long long)s->retransmits,
 		(unsigned long long)s->duplicates,
 		(unsigned long long)s->malformed);
+	if (s->handshakes || s->dtls_failed || s->clear_dropped)
+		fprintf(stderr,
+			"DTLS: %llu handshakes, %.2f ms of AP-side CPU each, %llu failed; clear-text messages dropped %llu\n",
+			(unsigned long long)s->handshakes, s->dtls_cpu_ms_each,
+			(unsigned long long)s->dtls_failed,
+			(unsigned long long)s->clear_dropped);
 }
 
 static int start_all(struct fleet *f)

@@ -30,7 +30,14 @@ static void usage(FILE *f)
 "        --vendor-id ID (LSC payload vendor id, default %u)\n"
 "        --attempts N (LSC joins before falling back, until the controller says)\n"
 "        --threads N (key workers) --retransmit-ms MS --discovery-interval S\n"
-"        --corrupt (agent: damage the CSR) -v (debug log)\n",
+"        --corrupt (agent: damage the CSR) -v (debug log)\n"
+"        --dtls (control messages after Discovery inside DTLS 1.2; clear text\n"
+"          is the default until the controller speaks DTLS)\n"
+"        --controller-ca FILE (CA certificates the controller's certificate\n"
+"          must chain to while the AP holds no LSC)\n"
+"        --controller-name NAME (required with --dtls: the controller's\n"
+"          certificate must name it, DNS SAN or CN)\n"
+"        --keylog FILE (append every DTLS session's secrets, NSS key log)\n",
 		CAPWAP_LSC_DEFAULT_VENDOR_ID);
 }
 
@@ -40,7 +47,8 @@ enum {
 	OPT_TIMEOUT, OPT_COUNT, OPT_RAMP, OPT_BRIDGE, OPT_MESH, OPT_CORRUPT_F,
 	OPT_KEYS_FROM, OPT_JSON, OPT_SETTLE, OPT_KEEP_LSC, OPT_HOLD, OPT_CERT_TYPE,
 	OPT_VENDOR, OPT_ATTEMPTS, OPT_THREADS, OPT_RETRANSMIT, OPT_DISCOVERY,
-	OPT_CORRUPT, OPT_TYPE, OPT_BITS, OPT_OUT,
+	OPT_CORRUPT, OPT_TYPE, OPT_BITS, OPT_OUT, OPT_DTLS, OPT_CONTROLLER_CA,
+	OPT_CONTROLLER_NAME, OPT_KEYLOG,
 };
 
 static const struct option options[] = {
@@ -75,6 +83,10 @@ static const struct option options[] = {
 	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "bits", required_argument, NULL, OPT_BITS },
 	{ "out", required_argument, NULL, OPT_OUT },
+	{ "dtls", no_argument, NULL, OPT_DTLS },
+	{ "controller-ca", required_argument, NULL, OPT_CONTROLLER_CA },
+	{ "controller-name", required_argument, NULL, OPT_CONTROLLER_NAME },
+	{ "keylog", required_argument, NULL, OPT_KEYLOG },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -224,6 +236,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_BITS: g.bits = num("bits", optarg, 256, 4096); break;
 		case OPT_OUT: g.out = optarg; break;
+		case OPT_DTLS: o.dtls = true; break;
+		case OPT_CONTROLLER_CA: o.dtls_opts.controller_ca = optarg; break;
+		case OPT_CONTROLLER_NAME: o.dtls_opts.controller_name = optarg; break;
+		case OPT_KEYLOG: o.dtls_opts.keylog = optarg; break;
 		case 'v': lsc_log_set_level(LSC_LOG_DEBUG); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -237,6 +253,11 @@ int main(int argc, char **argv)
 		return run_genkeys(&g);
 	if (!o.ac) {
 		lsc_err("--ac ADDR[:PORT] is required");
+		return 2;
+	}
+	if (!o.dtls && (o.dtls_opts.controller_ca || o.dtls_opts.controller_name ||
+			o.dtls_opts.keylog)) {
+		lsc_err("--controller-ca, --controller-name and --keylog need --dtls");
 		return 2;
 	}
 	if (!o.mic_key != !o.mic_cert) {

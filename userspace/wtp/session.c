@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The WTP side of a CAPWAP control session in clear text (RFC 5415
- * section 2.3): Discovery, Join, Configure, Data Check, Run.  A WTP has
+ * The WTP side of a CAPWAP control session (RFC 5415 section 2.3):
+ * Discovery, then (with DTLS on) the DTLS handshake of dtls.c, then Join,
+ * Configure, Data Check, Run.  Under DTLS only a Discovery Response is
+ * taken in clear text; every other message goes in and out as a record
+ * of the session.  A WTP has
  * at most one request outstanding: it is retransmitted RetransmitInterval
  * after sending, doubling each time, MaxRetransmit times, and when that
  * runs out the session is over and the WTP discovers again.  Requests
@@ -17,14 +20,17 @@
 #include <openssl/rand.h>
 
 #include "clock.h"
+#include "dtls.h"
 #include "log.h"
+#include "wire_dtls.h"
 #include "wtp.h"
 
 const char *wtp_state_name(enum wtp_state s)
 {
 	static const char *const names[] = {
 		[WTP_S_IDLE] = "idle", [WTP_S_DISCOVERY] = "discovery",
-		[WTP_S_SULKING] = "sulking", [WTP_S_JOIN] = "join",
+		[WTP_S_SULKING] = "sulking", [WTP_S_DTLS] = "dtls",
+		[WTP_S_JOIN] = "join",
 		[WTP_S_CONFIGURE] = "configure",
 		[WTP_S_DATA_CHECK] = "data-check", [WTP_S_RUN] = "run",
 		[WTP_S_DONE] = "done",
@@ -43,13 +49,29 @@ static void send_pkt(struct wtp_ap *ap, const uint8_t *data, size_t len)
 {
 	static uint8_t frag[WTP_PKT_MAX];
 	struct capwap_fragmenter f;
+	size_t mtu = ap->sim->mtu;
 	int n;
 
-	if (capwap_frag_init(&f, data, len, ap->sim->mtu, ++ap->frag_id)) {
+	/* Under DTLS each fragment is one record, within the MTU. */
+	if (ap->ssl) {
+		mtu = wtp_dtls_data_mtu(ap);
+		if (!mtu) {
+			lsc_warn("%s: no DTLS data MTU for a %zu-byte message: not sent",
+				 ap->cn, len);
+			return;
+		}
+	}
+	if (capwap_frag_init(&f, data, len, mtu, ++ap->frag_id)) {
 		lsc_err("%s: cannot fragment a %zu-byte message", ap->cn, len);
 		return;
 	}
 	while ((n = capwap_frag_next(&f, frag, sizeof(frag))) > 0) {
+		if (ap->ssl) {
+			/* A failed record is logged, the rest not sent. */
+			if (wtp_dtls_send(ap, frag, n))
+				return;
+			continue;
+		}
 		/* Losses are the retransmission's business, as on a real link. */
 		if (send(ap->io.fd, frag, n, 0) < 0 && errno != ECONNREFUSED)
 			lsc_debug("%s: send: %s", ap->cn, strerror(errno));
@@ -111,6 +133,7 @@ static void clear_session(struct wtp_ap *ap)
 		pkt_free(&ap->queue[--ap->nqueue]);
 	ap->have_last = false;
 	ap->reboot_after_event = false;
+	wtp_dtls_close(ap);
 	if (ap->reasm)
 		capwap_reasm_reset(ap->reasm);
 }
@@ -192,6 +215,9 @@ static void timer_fire(struct wtp_timer *t)
 	case WTP_S_DISCOVERY:
 		discover(ap);
 		return;
+	case WTP_S_DTLS:
+		wtp_dtls_timeout(ap);
+		return;
 	case WTP_S_DONE:
 		return;
 	default:
@@ -263,6 +289,16 @@ static void start_join(struct wtp_ap *ap)
 {
 	size_t len;
 	uint8_t *pkt;
+
+	if (ap->sim->dtls && !ap->dtls_up) {
+		ap->state = WTP_S_DTLS;
+		/* No clear-text fragment may complete a message inside DTLS. */
+		if (ap->reasm)
+			capwap_reasm_reset(ap->reasm);
+		if (wtp_dtls_connect(ap))
+			wtp_ap_dtls_done(ap, false);
+		return;
+	}
 
 	RAND_bytes(ap->session_id, sizeof(ap->session_id));
 	pkt = wtp_msg_join(ap, &len);
@@ -473,6 +509,83 @@ static void handle_datagram(struct wtp_ap *ap, const uint8_t *buf, size_t len)
 	handle_msg(ap, &msg);
 }
 
+void wtp_ap_dtls_plain(struct wtp_ap *ap, const uint8_t *buf, size_t len)
+{
+	handle_datagram(ap, buf, len);
+}
+
+void wtp_ap_dtls_done(struct wtp_ap *ap, bool ok)
+{
+	if (ok) {
+		start_join(ap);
+		return;
+	}
+	/*
+	 * A handshake the controller refused, or no session within WaitDTLS,
+	 * while joining with the LSC counts towards the fallback to the
+	 * factory certificate, as a refused Join does: unauthenticated, like
+	 * a clear-text Join refusal, so it only moves the AP to a certificate
+	 * it holds anyway.  The AP's own refusal of the controller's
+	 * certificate does not count: its factory certificate would not make
+	 * that controller any more trustworthy.
+	 */
+	bool count = ap->use_lsc && ap->joined_with == CAPWAP_LSC_CERT_LSC &&
+		     !ap->dtls_why[0];
+
+	lsc_debug("%s: %s", ap->cn, ap->reason);
+	ap->dtls_failures++;
+	wtp_dtls_close(ap);
+	notify(ap, WTP_EV_DTLS_FAILED);
+	if (count)
+		wtp_lsc_join_failed(ap);
+	wtp_ap_restart(ap, (uint64_t)ap->discovery_interval * 1000);
+}
+
+void wtp_ap_dtls_lost(struct wtp_ap *ap)
+{
+	enum wtp_state was = ap->state;
+
+	lsc_info("%s: %s in state %s", ap->cn, ap->reason, wtp_state_name(was));
+	if (ap->req.type == CAPWAP_MSG_WTP_EVENT_REQ && ap->req.data)
+		wtp_lsc_event_done(ap, false);
+	if (was == WTP_S_JOIN && ap->use_lsc)
+		wtp_lsc_join_failed(ap);
+	notify(ap, WTP_EV_LOST);
+	wtp_ap_restart(ap, 0);
+}
+
+/*
+ * Under DTLS: a CAPWAP DTLS datagram goes to the session; in clear text
+ * only a Discovery Response, while discovering, is taken.
+ */
+static void take_datagram(struct wtp_ap *ap, const uint8_t *buf, size_t len)
+{
+	if (!ap->sim->dtls) {
+		handle_datagram(ap, buf, len);
+		return;
+	}
+	if (capwap_dtls_parse_header(buf, len) >= 0) {
+		wtp_dtls_input(ap, buf, len);
+		return;
+	}
+	/*
+	 * A Discovery Response whole in one datagram: no clear-text fragment
+	 * reaches the reassembly buffer the session's messages use.
+	 */
+	if (ap->state == WTP_S_DISCOVERY) {
+		struct capwap_packet pkt;
+
+		if (capwap_parse(buf, len, &pkt) == CAPWAP_PARSE_OK &&
+		    pkt.msg.type == CAPWAP_MSG_DISCOVERY_RESP) {
+			handle_msg(ap, &pkt.msg);
+			return;
+		}
+	}
+	ap->clear_dropped++;
+	lsc_debug("%s: dropped a clear-text control message in state %s (DTLS is on)",
+		  ap->cn, wtp_state_name(ap->state));
+}
+
 static void io_ready(struct wtp_io *io)
 {
 	struct wtp_ap *ap = (struct wtp_ap *)((char *)io -
@@ -488,7 +601,7 @@ static void io_ready(struct wtp_io *io)
 				continue;
 			return;
 		}
-		handle_datagram(ap, buf, (size_t)n);
+		take_datagram(ap, buf, (size_t)n);
 	}
 }
 

@@ -74,11 +74,14 @@ int wtp_sim_init(struct wtp_sim *sim, const struct wtp_opts *o)
 		lsc_err("cannot start the event loop: %s", strerror(-ret));
 		return -1;
 	}
+	if (o->dtls && wtp_dtls_setup(sim, &o->dtls_opts))
+		return -1;
 	return 0;
 }
 
 void wtp_sim_free(struct wtp_sim *sim)
 {
+	wtp_dtls_teardown(sim);
 	wtp_keypool_stop(&sim->pool, &sim->loop);
 	wtp_loop_free(&sim->loop);
 }

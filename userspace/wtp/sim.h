@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "dtls.h"
 #include "mic.h"
 #include "wtp.h"
 
@@ -20,6 +21,8 @@ struct wtp_opts {
 	int threads;
 	int timeout_s;
 	bool json;
+	bool dtls;			/* control messages inside DTLS */
+	struct wtp_dtls_opts dtls_opts;
 	/* fleet */
 	int count;
 	double ramp;			/* APs per second, 0: all at once */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "keygen.h"
@@ -38,6 +39,7 @@ enum wtp_state {
 	WTP_S_IDLE,
 	WTP_S_DISCOVERY,
 	WTP_S_SULKING,
+	WTP_S_DTLS,		/* DTLS handshake with the controller */
 	WTP_S_JOIN,
 	WTP_S_CONFIGURE,	/* Configuration Status Request out */
 	WTP_S_DATA_CHECK,	/* Change State Event Request out */
@@ -70,9 +72,11 @@ enum wtp_event {
 	WTP_EV_JOIN_REFUSED,
 	WTP_EV_LOST,		/* controller stopped answering in a session */
 	WTP_EV_UNREACHABLE,	/* no Discovery Response after MaxDiscoveries */
+	WTP_EV_DTLS_FAILED,	/* no DTLS session; see ap->reason */
 };
 
 struct wtp_ap;
+struct wtp_dtls_ctx;
 
 struct wtp_sim {
 	struct wtp_loop loop;
@@ -84,6 +88,7 @@ struct wtp_sim {
 	char keys_from[PATH_MAX];	/* "" when keys are generated */
 	uint8_t discovery_interval;	/* until the controller sets it */
 	uint8_t lsc_join_attempts;	/* refused LSC joins before the MIC */
+	struct wtp_dtls_ctx *dtls;	/* NULL: control messages in clear */
 	void (*notify)(struct wtp_ap *ap, enum wtp_event ev);
 	void *owner;
 };
@@ -114,6 +119,10 @@ struct wtp_ap {
 	int joined_with;		/* enum capwap_lsc_cert_type */
 
 	struct wtp_io io;
+	SSL *ssl;			/* the DTLS session (dtls.c), or NULL */
+	bool dtls_up;			/* its handshake completed */
+	bool dtls_verified;		/* judge() accepted the controller */
+	char dtls_why[256];		/* why the controller's cert was refused */
 	struct wtp_timer timer;		/* discovery, retransmission, restart */
 	struct wtp_timer echo;
 	enum wtp_state state;
@@ -155,6 +164,9 @@ struct wtp_ap {
 	uint64_t keygen_us, csr_us, install_us;
 	bool pregenerated;
 	uint64_t retransmitted, duplicates, malformed;
+	uint64_t clear_dropped;		/* clear-text control messages under DTLS */
+	uint64_t handshakes, dtls_cpu_ns;	/* completed; CPU in OpenSSL's handshake */
+	uint64_t dtls_failures;		/* handshakes that failed or timed out */
 };
 
 /* session.c */
@@ -168,6 +180,12 @@ void wtp_ap_restart(struct wtp_ap *ap, uint64_t delay_ms);
 void wtp_ap_request(struct wtp_ap *ap, uint8_t *pkt, size_t len,
 		    uint32_t type);
 const char *wtp_state_name(enum wtp_state s);
+/* From dtls.c: the handshake ended (@ok: the session is up). */
+void wtp_ap_dtls_done(struct wtp_ap *ap, bool ok);
+/* From dtls.c: one decrypted record, a CAPWAP packet. */
+void wtp_ap_dtls_plain(struct wtp_ap *ap, const uint8_t *buf, size_t len);
+/* From dtls.c: the session ended (close_notify or an alert); ap->reason. */
+void wtp_ap_dtls_lost(struct wtp_ap *ap);
 const char *wtp_lsc_phase_name(enum wtp_lsc_phase p);
 
 /* msg.c: each returns a malloc'd packet and its length, or NULL. */

@@ -8,9 +8,10 @@
  * contract between the module and userspace: the generic netlink family
  * "capwap_lsc", its commands, attributes and the enumerations they carry.
  *
- * Family "capwap_lsc", version CAPWAP_LSC_GENL_VERSION, two multicast
- * groups, "events" and "dtls".  Every command (doit and dump, reading ones
- * included) and joining either group require CAP_NET_ADMIN; without it
+ * Family "capwap_lsc", version CAPWAP_LSC_GENL_VERSION, multicast groups
+ * "events" (work for lscd), "monitor" (what happens, for people) and
+ * "dtls" (handshakes for lscd).  Every command (doit and dump, reading
+ * ones included) and joining any group require CAP_NET_ADMIN; without it
  * they fail with EPERM.
  *
  * CAPWAP_LSC_CMD_GET_CONFIG (doit, admin): reply carries
@@ -95,6 +96,14 @@
  * CAPWAP_LSC_CMD_RENEW (doit, admin): CAPWAP_LSC_A_MAC for one AP, or
  *    CAPWAP_LSC_A_FLAGS with CAPWAP_LSC_F_ALL for every AP in Run.
  *
+ * CAPWAP_LSC_CMD_EVENT (multicast on "monitor", never sent to the kernel):
+ *    one thing that happened to an AP, as it happened: CAPWAP_LSC_A_EVENT,
+ *    nested, enum capwap_lsc_ev_attr.  Sent only while someone listens,
+ *    without waiting: a listener that reads too slowly loses messages
+ *    (its socket reports ENOBUFS) and never slows the APs down.
+ *    Joining "monitor" requires CAP_NET_ADMIN.  The same events, minus
+ *    the request id and the reason text, are kept per AP (the last
+ *    CAPWAP_LSC_HISTORY_LEN) and dumped in CAPWAP_LSC_AP_A_HISTORY.
  * DTLS (docs/PROTOCOL.md section 6).  A second multicast group, "dtls",
  * also admin-only, carries the handshake traffic lscd runs:
  *
@@ -143,6 +152,7 @@
 #define CAPWAP_LSC_GENL_NAME "capwap_lsc"
 #define CAPWAP_LSC_GENL_VERSION 1
 #define CAPWAP_LSC_MCGRP_EVENTS "events"
+#define CAPWAP_LSC_MCGRP_MONITOR "monitor"
 #define CAPWAP_LSC_MCGRP_DTLS "dtls"
 
 #define CAPWAP_LSC_DEFAULT_PORT 5246
@@ -167,6 +177,7 @@ enum capwap_lsc_cmd {
 	CAPWAP_LSC_CMD_SET_CA,
 	CAPWAP_LSC_CMD_SET_CONTROLLER,
 	CAPWAP_LSC_CMD_RENEW,
+	CAPWAP_LSC_CMD_EVENT,
 	CAPWAP_LSC_CMD_DTLS_RELAY,
 	CAPWAP_LSC_CMD_DTLS_SEND,
 	CAPWAP_LSC_CMD_DTLS_KEYS,
@@ -208,6 +219,7 @@ enum capwap_lsc_attr {
 	CAPWAP_LSC_A_ISSUER_HASH,
 	CAPWAP_LSC_A_AP_CHALLENGE,
 	CAPWAP_LSC_A_AP_CHALLENGE_SET,
+	CAPWAP_LSC_A_EVENT,
 	CAPWAP_LSC_A_DTLS_PEER,		/* binary, struct sockaddr_in */
 	CAPWAP_LSC_A_DTLS_LOCAL,	/* binary, struct sockaddr_in */
 	CAPWAP_LSC_A_DTLS_RECORDS,	/* binary, DTLS records */
@@ -356,6 +368,8 @@ enum capwap_lsc_ap_attr {
 	CAPWAP_LSC_AP_A_ISSUER_HASH,	/* binary, SHA-256 of the issuer name */
 	CAPWAP_LSC_AP_A_REQUEST_ID,	/* u64, current enrollment request */
 	CAPWAP_LSC_AP_A_PAD,
+	/* nested: CAPWAP_LSC_A_EVENT entries, oldest first */
+	CAPWAP_LSC_AP_A_HISTORY,
 	__CAPWAP_LSC_AP_A_LAST
 };
 #define CAPWAP_LSC_AP_A_MAX (__CAPWAP_LSC_AP_A_LAST - 1)
@@ -478,6 +492,71 @@ enum capwap_lsc_stats_attr {
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)
+
+/* Events an AP's record keeps, the newest replacing the oldest. */
+#define CAPWAP_LSC_HISTORY_LEN 16
+
+/*
+ * What happened to an AP (CAPWAP_LSC_EV_A_TYPE).  After each, the
+ * attributes it carries besides TYPE, TIME and MAC.
+ */
+enum capwap_lsc_event_type {
+	CAPWAP_LSC_EV_UNSPEC,
+	/* a Join opened a session: CERT_TYPE, the certificate it presented */
+	CAPWAP_LSC_EV_JOIN,
+	/* the CAPWAP session moved: SESSION, OLD_SESSION */
+	CAPWAP_LSC_EV_SESSION,
+	/* the LSC provisioning state moved: STATE, OLD_STATE */
+	CAPWAP_LSC_EV_STATE,
+	/* the AP's CSR waits for lscd: ATTEMPT, REQUEST_ID, FLAGS (RENEWAL) */
+	CAPWAP_LSC_EV_CERT_REQUEST,
+	/* lscd's COMPLETE: RESULT, REQUEST_ID, REASON on failure */
+	CAPWAP_LSC_EV_ENROLL,
+	/* the certificates went out to the AP */
+	CAPWAP_LSC_EV_DELIVERY,
+	/* the AP's INSTALL_RESULT: RESULT, REASON when the AP gave one */
+	CAPWAP_LSC_EV_INSTALL,
+	/* an attempt failed: RESULT, ATTEMPT (failed so far), REASON */
+	CAPWAP_LSC_EV_ATTEMPT_FAILED,
+	/* the AP gave up on an LSC and keeps its MIC: ATTEMPT */
+	CAPWAP_LSC_EV_FALLBACK,
+	/* the session ended: END_REASON, OLD_SESSION (where it was) */
+	CAPWAP_LSC_EV_SESSION_END,
+	__CAPWAP_LSC_EV_MAX
+};
+
+/* Why a session ended (CAPWAP_LSC_EV_A_END_REASON). */
+enum capwap_lsc_end_reason {
+	CAPWAP_LSC_END_SILENT,		/* no message for the dead interval */
+	CAPWAP_LSC_END_NO_ANSWER,	/* our request went unanswered */
+	CAPWAP_LSC_END_REJOIN,		/* the AP joined again */
+	CAPWAP_LSC_END_RESET,		/* the AP sent a Reset Request */
+	CAPWAP_LSC_END_DISPLACED,	/* another AP joined from its address */
+	CAPWAP_LSC_END_EVICTED,		/* its record made room for a Join */
+	CAPWAP_LSC_END_REFUSED,		/* its LSC Join was refused */
+	__CAPWAP_LSC_END_MAX
+};
+
+enum capwap_lsc_ev_attr {
+	CAPWAP_LSC_EV_A_UNSPEC,
+	CAPWAP_LSC_EV_A_TYPE,		/* u8, enum capwap_lsc_event_type */
+	CAPWAP_LSC_EV_A_TIME,		/* u64, ns since the epoch */
+	CAPWAP_LSC_EV_A_MAC,		/* binary, 6 bytes (not in HISTORY) */
+	CAPWAP_LSC_EV_A_CERT_TYPE,	/* u8, enum capwap_lsc_cert_type */
+	CAPWAP_LSC_EV_A_SESSION,	/* u8, enum capwap_lsc_session_state */
+	CAPWAP_LSC_EV_A_OLD_SESSION,	/* u8, enum capwap_lsc_session_state */
+	CAPWAP_LSC_EV_A_STATE,		/* u8, enum capwap_lsc_ap_state */
+	CAPWAP_LSC_EV_A_OLD_STATE,	/* u8, enum capwap_lsc_ap_state */
+	CAPWAP_LSC_EV_A_ATTEMPT,	/* u8 */
+	CAPWAP_LSC_EV_A_RESULT,		/* u8, enum capwap_lsc_result */
+	CAPWAP_LSC_EV_A_END_REASON,	/* u8, enum capwap_lsc_end_reason */
+	CAPWAP_LSC_EV_A_REQUEST_ID,	/* u64 (not in HISTORY) */
+	CAPWAP_LSC_EV_A_REASON,		/* string (not in HISTORY) */
+	CAPWAP_LSC_EV_A_FLAGS,		/* u32, enum capwap_lsc_flag */
+	CAPWAP_LSC_EV_A_PAD,
+	__CAPWAP_LSC_EV_A_LAST
+};
+#define CAPWAP_LSC_EV_A_MAX (__CAPWAP_LSC_EV_A_LAST - 1)
 
 /*
  * What keyctl read returns for a key of type "capwap_lsc_ap" in the

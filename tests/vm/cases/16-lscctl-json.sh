@@ -66,9 +66,10 @@ cases = [
      len(d) == 3 and all(set(a) == AP_KEYS and t.match(a['joined_since']) and
                          a['cert_type'] == 'MIC' and type(a['attempts']) is int and
                          type(a['port']) is int for a in d)),
-    ('ap', 'show ap MAC: the AP asked for', lambda d:
-     d['mac'] == mac and set(d) == AP_KEYS and t.match(d['joined_since']) and
-     d['lsc_expires'] is None),
+    ('ap', 'show ap MAC: the AP asked for, its history a join with its MIC', lambda d:
+     d['mac'] == mac and set(d) == AP_KEYS | {'history'} and t.match(d['joined_since']) and
+     d['lsc_expires'] is None and d['history'][0]['event'] == 'join' and
+     d['history'][0]['cert_type'] == 'MIC'),
     ('provision', 'show ap-provision: provision list and the APs', lambda d:
      d['provision_list'] == ['f8:66:f2:67:57:7e'] and len(d['aps']) == 3),
     ('stats', 'show stats: every counter, zeros included', lambda d:

@@ -70,7 +70,7 @@ wait_until 30 grep -q "Capturing on" "$tmp/dumpcap.err" ||
 	echo "# dumpcap did not start: $(cat "$tmp/dumpcap.err")"
 relayed0=$(stat dtls_relayed)
 if timeout 500 $wtp --ac 127.0.0.1:5246 --count 4 --threads 2 --state-dir "$tmp/fleet" \
-	--dtls --controller-ca "$lscca" --json --timeout 400 \
+	--dtls --controller-ca "$lscca" --controller-name wlc-test --json --timeout 400 \
 	>"$tmp/fleet.json" 2>"$tmp/fleet.log"; then
 	ok "dtls: 4 APs joined over DTLS with their MIC, got an LSC, and rejoined with it over DTLS"
 else
@@ -132,7 +132,7 @@ fi
 # An AP whose MIC a manufacturer CA lscd does not know signed (its own
 # state directory makes another CA).
 other_mac=02:4c:53:ff:00:02
-ap_run $other_mac AP3G1 --state-dir "$tmp/other" --dtls --controller-ca "$lscca" --timeout 120
+ap_run $other_mac AP3G1 --state-dir "$tmp/other" --dtls --controller-ca "$lscca" --controller-name wlc-test --timeout 120
 refusal="DTLS: handshake from 127.0.0.1:[0-9]* for $other_mac refused: untrusted"
 if wait_until 60 grep -q "$refusal" "$tmp/lscd.log" &&
 	[ ! -e "$sys/aps/$other_mac" ]; then

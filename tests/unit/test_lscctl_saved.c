@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The saved configuration file (userspace/lscctl/saved.c): what it writes
+ * reads back the same, a wrong line is told with its number, a write that
+ * fails leaves the old file whole, and the SET_CONFIG it becomes reads
+ * back as the same settings.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "fileio.h"
+#include "saved.h"
+
+struct errs {
+	unsigned int line[16];
+	char why[16][256];
+	int n;
+};
+
+static void collect(void *arg, unsigned int line, const char *why)
+{
+	struct errs *e = arg;
+
+	if (e->n < 16) {
+		e->line[e->n] = line;
+		snprintf(e->why[e->n], sizeof(e->why[0]), "%s", why);
+	}
+	e->n++;
+}
+
+/* Every setting, a subject that needs quoting, and a list out of order. */
+static int full(struct lsc_saved *s)
+{
+	static const char *const lines[] = {
+		"lsc enable", "provision list",
+		"key ec 384", "validity 365", "attempts 0", "vendor-id 9",
+		"dtls required",
+	};
+	static const uint8_t m1[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x66 };
+	static const uint8_t m2[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	char buf[64], *argv[4], why[256], *save;
+	size_t i;
+	int argc;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", lines[i]);
+		argc = 0;
+		for (argv[argc] = strtok_r(buf, " ", &save); argv[argc] && argc < 3;
+		     argv[++argc] = strtok_r(NULL, " ", &save))
+			;
+		if (lsc_saved_setting(s, argc, argv, why, sizeof(why)) < 0)
+			return -1;
+	}
+	snprintf(s->subject[CAPWAP_LSC_SUBJ_A_COUNTRY], sizeof(s->subject[0]), "DE");
+	snprintf(s->subject[CAPWAP_LSC_SUBJ_A_ORG], sizeof(s->subject[0]),
+		 "Acme \"Wireless\" # 1\\2");
+	snprintf(s->subject[CAPWAP_LSC_SUBJ_A_ORG_UNIT], sizeof(s->subject[0]), "line\nbreak");
+	s->has |= 1u << LSC_SAVED_SUBJECT | 1u << LSC_SAVED_PROVLIST;
+	s->macs = malloc(2 * sizeof(*s->macs));
+	if (!s->macs)
+		return -1;
+	memcpy(s->macs[0], m1, 6);
+	memcpy(s->macs[1], m2, 6);
+	s->n_macs = s->cap_macs = 2;
+	return 0;
+}
+
+static const char *round_trip(void)
+{
+	struct lsc_saved a, b;
+	struct errs e = { 0 };
+	unsigned int d;
+	char *text;
+	int ret;
+
+	CHECK(!full(&a), "setting up");
+	text = lsc_saved_format(&a);
+	CHECK(text, "format: out of memory");
+	ret = lsc_saved_parse(text, &b, collect, &e);
+	d = lsc_saved_diff(&a, &b);
+	lsc_saved_free(&a);
+	if (ret || d || !strstr(text, "\"O=Acme \\\"Wireless\\\" # 1\\\\2\"") ||
+	    !strstr(text, "\"OU=line\\x0abreak\"") || !strstr(text, "\ndtls required\n") ||
+	    !strstr(text, "provision-list add 00:11:22:33:44:55\n"
+			  "provision-list add 00:11:22:33:44:66\n")) {
+		snprintf(tap_why, sizeof(tap_why), "parse %d (%s), diff %#x, text:\n%s", ret,
+			 e.n ? e.why[0] : "", d, text);
+		free(text);
+		lsc_saved_free(&b);
+		return tap_why;
+	}
+	free(text);
+	CHECK(b.line[LSC_SAVED_LSC] == 4 && b.line[LSC_SAVED_PROVLIST] == 12,
+	      "lsc on line %u, provision-list from line %u", b.line[LSC_SAVED_LSC],
+	      b.line[LSC_SAVED_PROVLIST]);
+	lsc_saved_free(&b);
+	return NULL;
+}
+
+static const char *bad_lines_numbered(void)
+{
+	static const char text[] =
+		"# saved\n"
+		"lsc enable\n"
+		"provision sometimes\n"		/* 3 */
+		"\n"
+		"key rsa\n"			/* 5 */
+		"subject \"O=open\n"		/* 6 */
+		"lsc disable\n"			/* 7: twice */
+		"provision-list add 00:11:22:33:44:55\n"
+		"provision-list add 00-11-22-33-44-55\n"	/* 9: twice */
+		"provision-list del 00:11:22:33:44:77\n"	/* 10 */
+		"dtls suites all\n"		/* 11: dtls takes a mode */
+		"provision-list add 01:00:5e:00:00:01\n"	/* 12: multicast */
+		"validity 30\n"
+		"subject \"O=a\\x00b\"\n";		/* 14: a NUL */
+	static const unsigned int want[] = { 3, 5, 6, 7, 9, 10, 11, 12, 14 };
+	struct errs e = { 0 };
+	struct lsc_saved s;
+	size_t i;
+	int ret;
+
+	ret = lsc_saved_parse(text, &s, collect, &e);
+	lsc_saved_free(&s);
+	CHECK(ret == 9 && e.n == 9, "%d wrong lines reported, %d told", ret, e.n);
+	for (i = 0; i < 9; i++)
+		CHECK(e.line[i] == want[i], "error %zu on line %u, not %u: %s", i, e.line[i],
+		      want[i], e.why[i]);
+	CHECK(strstr(e.why[0], "not 'sometimes'"), "line 3: %s", e.why[0]);
+	CHECK(strstr(e.why[2], "quote"), "line 6: %s", e.why[2]);
+	CHECK(strstr(e.why[3], "set already, on line 2"), "line 7: %s", e.why[3]);
+	CHECK(strstr(e.why[6], "config dtls takes off, on or required"), "line 11: %s",
+	      e.why[6]);
+	CHECK(strstr(e.why[7], "not a unicast MAC"), "line 12: %s", e.why[7]);
+	CHECK(strstr(e.why[8], "NUL"), "line 14: %s", e.why[8]);
+	return NULL;
+}
+
+static const char *nul_byte_numbered(void)
+{
+	char path[] = "/tmp/lscctl-saved-XXXXXX";
+	static const char text[] = "lsc enable\nkey rsa 2048\nattempts\0 3\n";
+	struct errs e = { 0 };
+	struct lsc_saved s;
+	int fd, ret;
+
+	fd = mkstemp(path);
+	CHECK(fd >= 0, "mkstemp");
+	ret = write(fd, text, sizeof(text) - 1) == sizeof(text) - 1 ? 0 : -1;
+	close(fd);
+	if (!ret)
+		ret = lsc_saved_read(path, &s, collect, &e);
+	unlink(path);
+	lsc_saved_free(&s);
+	CHECK(ret == 1 && e.n == 1 && e.line[0] == 3, "read %d, %d errors, line %u",
+	      ret, e.n, e.line[0]);
+	return NULL;
+}
+
+static const char *diff_names_what_differs(void)
+{
+	struct lsc_saved a, b;
+	unsigned int d1, d2, d3;
+
+	CHECK(!full(&a) && !full(&b), "setting up");
+	/* The same list in another order is the same list. */
+	memcpy(b.macs[0], a.macs[1], 6);
+	memcpy(b.macs[1], a.macs[0], 6);
+	d1 = lsc_saved_diff(&a, &b);
+	b.key_bits = 256;
+	b.macs[1][5] ^= 1;
+	d2 = lsc_saved_diff(&a, &b);
+	b.has &= ~(1u << LSC_SAVED_VENDOR_ID);
+	d3 = lsc_saved_diff(&a, &b);
+	lsc_saved_free(&a);
+	lsc_saved_free(&b);
+	CHECK(d1 == 0, "reordered list differs: %#x", d1);
+	CHECK(d2 == (1u << LSC_SAVED_KEY | 1u << LSC_SAVED_PROVLIST), "diff %#x", d2);
+	CHECK(d3 == (d2 | 1u << LSC_SAVED_VENDOR_ID), "a missing setting: diff %#x", d3);
+	return NULL;
+}
+
+/* What lsc_saved_put sends reads back (as GET_CONFIG would) the same. */
+static const char *put_reads_back(void)
+{
+	struct nlattr *tb[CAPWAP_LSC_A_MAX + 1];
+	struct lsc_saved a, b;
+	struct nl_msg *msg;
+	unsigned int d;
+	int ret;
+
+	CHECK(!full(&a), "setting up");
+	/* The list travels in PROVLIST_ADDs, not in SET_CONFIG. */
+	a.has &= ~(1u << LSC_SAVED_PROVLIST);
+	a.n_macs = 0;
+	msg = nlmsg_alloc();
+	CHECK(msg, "nlmsg_alloc");
+	ret = lsc_saved_put(msg, &a);
+	if (!ret)
+		ret = nla_parse(tb, CAPWAP_LSC_A_MAX, nlmsg_attrdata(nlmsg_hdr(msg), 0),
+				nlmsg_attrlen(nlmsg_hdr(msg), 0), NULL);
+	if (!ret)
+		ret = lsc_saved_from_config(&b, tb);
+	nlmsg_free(msg);
+	d = ret ? 0 : lsc_saved_diff(&a, &b);
+	lsc_saved_free(&a);
+	lsc_saved_free(&b);
+	CHECK(!ret, "put/parse: %d", ret);
+	CHECK(!d, "read back differs: %#x", d);
+	return NULL;
+}
+
+static int count_entries(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/*
+ * A write cut short (here by RLIMIT_FSIZE, as a full disk would) leaves
+ * the old file as it was, and no temporary file next to it.
+ */
+static const char *failed_write_keeps_old(void)
+{
+	char dir[] = "/tmp/lscctl-saved-XXXXXX", path[64], *before;
+	struct lsc_saved big;
+	uint8_t *after = NULL;
+	size_t len, i;
+	struct stat st;
+	pid_t pid;
+	int status, ret, entries;
+
+	CHECK(mkdtemp(dir), "mkdtemp");
+	snprintf(path, sizeof(path), "%s/startup.conf", dir);
+	CHECK(!full(&big), "setting up");
+	ret = lsc_saved_write(path, &big);
+	before = lsc_saved_format(&big);
+	CHECK(!ret && before, "first write: %s", strerror(-ret));
+	CHECK(!stat(path, &st) && (st.st_mode & 07777) == 0644, "mode %o", st.st_mode & 07777);
+	for (i = 0; i < 4096; i++) {
+		uint8_t mac[6] = { 0x02, 0, 0, 0, (uint8_t)(i >> 8), (uint8_t)i };
+
+		if (big.n_macs == big.cap_macs) {
+			big.cap_macs *= 2;
+			big.macs = realloc(big.macs, big.cap_macs * sizeof(*big.macs));
+			CHECK(big.macs, "realloc");
+		}
+		memcpy(big.macs[big.n_macs++], mac, 6);
+	}
+	pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (!pid) {
+		struct rlimit rl = { .rlim_cur = 4096, .rlim_max = 4096 };
+
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		_exit(lsc_saved_write(path, &big) == -EFBIG ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	lsc_saved_free(&big);
+	ret = lsc_read_file(path, 1 << 20, &after, &len);
+	entries = count_entries(dir);
+	unlink(path);
+	rmdir(dir);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "the cut-short write did not fail with EFBIG");
+	CHECK(!ret && len == strlen(before) && !memcmp(after, before, len),
+	      "the old file changed (%zu bytes, was %zu)", len, strlen(before));
+	CHECK(entries == 1, "%d files in the directory, not 1", entries);
+	free(after);
+	free(before);
+	return NULL;
+}
+
+int main(void)
+{
+	static const struct tap_case cases[] = {
+		{ "saved: written settings (quoted subject, list) read back the same", round_trip },
+		{ "saved: every wrong line is told with its number", bad_lines_numbered },
+		{ "saved: a NUL byte is told with its line", nul_byte_numbered },
+		{ "saved: diff names the settings that differ, list order aside",
+		  diff_names_what_differs },
+		{ "saved: the SET_CONFIG of a file reads back as the same settings",
+		  put_reads_back },
+		{ "saved: a failed write leaves the old file, mode 0644, no temporary",
+		  failed_write_keeps_old },
+	};
+
+	tap_plan(TAP_COUNT(cases));
+	tap_run(cases, TAP_COUNT(cases));
+	return tap_exit();
+}
