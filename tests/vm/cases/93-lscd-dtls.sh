@@ -15,12 +15,13 @@
 #   - an AP whose MIC comes from a manufacturer CA lscd does not know is
 #     refused, and lscd logs why with the AP's address
 #   - lscd's DTLS counters are logged
+#   - after a module reload lscd joins the dtls group again
 # The controller answers with a certificate the LSC CA issued for its
 # role (dtls_cert_file): scepserver issues clientAuth-only certificates,
 # which RFC 5415 APs refuse for a controller.
 
 . tests/lib.sh
-plan 10 600
+plan 11 600
 . tests/vm/cases/lscd-lib.bash
 
 lscctl=build/lscctl
@@ -150,6 +151,14 @@ if wait_until 30 grep -Eq "DTLS counters: .* ([89]|[1-9][0-9]+) handed over, [1-
 	ok "dtls: lscd logs its DTLS counters: $(grep -o "DTLS counters: .*" "$tmp/lscd.log" | tail -n 1 | cut -c 1-200)"
 else
 	not_ok "dtls: counters: $(grep -o "DTLS counters: .*" "$tmp/lscd.log" | tail -n 1)"
+fi
+
+# A reloaded module: lscd joins its dtls group again, as it does events.
+modprobe -r capwap_lsc && modprobe capwap_lsc
+if wait_until 60 sh -c "[ \$(grep -c 'DTLS: joined the dtls group' '$tmp/lscd.log') -ge 2 ]"; then
+	ok "dtls: after a module reload lscd joins the dtls group again"
+else
+	not_ok "dtls: after a module reload: $(grep "DTLS: \|module reload" "$tmp/lscd.log" | tail -n 3 | tr '\n' ' ')"
 fi
 
 lscd_stop_ok dtls
