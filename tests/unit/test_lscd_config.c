@@ -330,6 +330,27 @@ static const char *test_dtls_keys(void)
 	return NULL;
 }
 
+/*
+ * The DTLS key and trust files: a key others can read, or a trust file
+ * others can write, is refused with its mode and what to do.
+ */
+static const char *test_file_guarded(void)
+{
+	char path[] = "/tmp/lscd-guarded-XXXXXX", why[256] = "";
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0, "scratch file");
+	CHECK(!lsc_file_guarded(fd, true, why, sizeof(why)), "0600 key: %s", why);
+	CHECK(!fchmod(fd, 0644) && lsc_file_guarded(fd, true, why, sizeof(why)) == -EPERM &&
+	      strstr(why, "mode 0644") && strstr(why, "chmod 600"), "0644 key: '%s'", why);
+	CHECK(!lsc_file_guarded(fd, false, why, sizeof(why)), "0644 trust file: %s", why);
+	CHECK(!fchmod(fd, 0664) && lsc_file_guarded(fd, false, why, sizeof(why)) == -EPERM &&
+	      strstr(why, "chmod go-w"), "0664 trust file: '%s'", why);
+	close(fd);
+	unlink(path);
+	return NULL;
+}
+
 int main(void)
 {
 	static const struct tap_case cases[] = {
@@ -340,6 +361,7 @@ int main(void)
 		{ "lscd_config_ap_challenge_defaults_to_the_cas", test_ap_challenge },
 		{ "lscd_trust_pin_spelling_and_file", test_trust },
 		{ "lscd_config_challenge_file", test_challenge_file },
+		{ "lscd_file_guarded: DTLS key and trust file modes", test_file_guarded },
 		{ "lscd_config_dtls_keys", test_dtls_keys },
 	};
 

@@ -174,3 +174,21 @@ out:
 	free(tmp);
 	return err;
 }
+
+int lsc_file_guarded(int fd, bool secret, char *why, size_t size)
+{
+	mode_t others = secret ? (S_IRWXG | S_IRWXO) : (S_IWGRP | S_IWOTH);
+	struct stat st;
+
+	if (fstat(fd, &st)) {
+		snprintf(why, size, "%s", strerror(errno));
+		return -errno;
+	}
+	if (!(st.st_mode & others) && (st.st_uid == 0 || st.st_uid == geteuid()))
+		return 0;
+	snprintf(why, size, "mode %04o, owner uid %u: %s", (unsigned int)(st.st_mode & 07777),
+		 (unsigned int)st.st_uid,
+		 secret ? "a private key must be owned by root or lscd's user and readable by no one else (chmod 600)" :
+			  "a file of trusted certificates must be owned by root or lscd's user and writable by no one else (chmod go-w)");
+	return -EPERM;
+}

@@ -2,6 +2,7 @@
 #ifndef LSC_FILEIO_H
 #define LSC_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -19,6 +20,14 @@ int lsc_read_file(const char *path, size_t max, uint8_t **data, size_t *len);
 int lsc_read_regular_file(const char *path, size_t max, uint8_t **data, size_t *len);
 /* strerror() that knows LSC_ENOTREG. */
 const char *lsc_file_strerror(int err);
+
+/*
+ * Whether the file open at @fd may hold what the daemon trusts: owned by
+ * root or by the effective user, and writable by no one else; with
+ * @secret (a private key), readable by no one else either.  Returns 0,
+ * or -EPERM with its mode and owner, and what to do, in @why.
+ */
+int lsc_file_guarded(int fd, bool secret, char *why, size_t size);
 
 /*
  * Replaces path with data so that a crash leaves either the old or the new

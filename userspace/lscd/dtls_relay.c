@@ -5,10 +5,12 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -21,6 +23,7 @@
 #include "dtls_keys.h"
 #include "dtls_peer.h"
 #include "dtls_relay.h"
+#include "fileio.h"
 #include "hex.h"
 #include "log.h"
 #include "mac.h"
@@ -63,6 +66,21 @@ struct lscd_dtls_relay {
 	uint64_t closed;		/* DTLS_CLOSE events from the module */
 };
 
+/* The controller's DTLS key: readable by no one but root or lscd. */
+static int key_file_guarded(const char *path, char *why, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int err;
+
+	if (fd < 0) {
+		snprintf(why, size, "%s", strerror(errno));
+		return -errno;
+	}
+	err = lsc_file_guarded(fd, true, why, size);
+	close(fd);
+	return err;
+}
+
 static void fmt_peer(const struct sockaddr_in *a, char *out, size_t size)
 {
 	char ip[INET_ADDRSTRLEN] = "?";
@@ -77,9 +95,19 @@ static int load_mic_cas(struct lscd_dtls_policy *p, const char *path)
 	X509 *x;
 	int n = 0;
 
+	char why[256];
+	int err;
+
 	if (!f) {
 		lsc_err("DTLS: mic_ca_file %s: %s", path, strerror(errno));
 		return -errno;
+	}
+	/* Whoever may write it decides which APs join. */
+	err = lsc_file_guarded(fileno(f), false, why, sizeof(why));
+	if (err) {
+		lsc_err("DTLS: mic_ca_file %s refused: %s", path, why);
+		fclose(f);
+		return err;
 	}
 	while ((x = PEM_read_X509(f, NULL, NULL, NULL))) {
 		if (lscd_dtls_policy_add_mic_ca(p, x) == 0)
@@ -103,9 +131,18 @@ static int load_ssc_list(struct lscd_dtls_policy *p, const char *path)
 	uint8_t mac[CAPWAP_LSC_MAC_LEN], fp[32];
 	int n = 0, lineno = 0;
 
+	char why[256];
+	int err;
+
 	if (!f) {
 		lsc_err("DTLS: ssc_allow_file %s: %s", path, strerror(errno));
 		return -errno;
+	}
+	err = lsc_file_guarded(fileno(f), false, why, sizeof(why));
+	if (err) {
+		lsc_err("DTLS: ssc_allow_file %s refused: %s", path, why);
+		fclose(f);
+		return err;
 	}
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
@@ -203,9 +240,17 @@ static int build_server(struct lscd *d)
 
 	drop_server(r);
 	if (d->cfg.dtls_cert_file && d->cfg.dtls_key_file) {
-		int err = scep_signer_load(&r->own, d->cfg.dtls_key_file,
-					   d->cfg.dtls_cert_file);
+		int err = key_file_guarded(d->cfg.dtls_key_file, why, sizeof(why));
 
+		if (err) {
+			if (!r->no_server)
+				lsc_err("DTLS: dtls_key_file %s refused: %s",
+					d->cfg.dtls_key_file, why);
+			r->no_server = true;
+			return err;
+		}
+		err = scep_signer_load(&r->own, d->cfg.dtls_key_file,
+				       d->cfg.dtls_cert_file);
 		if (err) {
 			if (!r->no_server)
 				lsc_err("DTLS: dtls_cert_file %s with dtls_key_file %s: %s",
@@ -564,8 +609,12 @@ static int on_msg(struct nl_msg *m, void *arg)
 	return NL_OK;
 }
 
+/* Reads of the relay socket per wake of the loop. */
+#define RELAY_BATCH 64
+
 void lscd_dtls_relay_process(struct lscd *d)
 {
+	unsigned int batch = 0;
 	struct nl_cb *cb;
 	int ret;
 
@@ -575,9 +624,14 @@ void lscd_dtls_relay_process(struct lscd *d)
 	if (!cb)
 		return;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_msg, d);
+	/*
+	 * A bounded batch: a flood of spoofed ClientHellos (each an HMAC and
+	 * a DTLS_SEND) must not hold the loop, its timers and its signals.
+	 * What is left wakes the loop again.
+	 */
 	do
 		ret = nl_recvmsgs(d->dtls->sk.sock, cb);
-	while (ret >= 0);
+	while (ret >= 0 && ++batch < RELAY_BATCH);
 	if (ret == -NLE_NOMEM)
 		lsc_warn("DTLS: relayed datagrams were lost (socket full); the APs will send them again");
 	nl_cb_put(cb);
