@@ -54,6 +54,7 @@ struct lscd_dtls_relay {
 	struct scep_signer own;		/* dtls_cert_file and dtls_key_file */
 	bool stale;			/* rebuild srv when no conn is left */
 	bool no_server;			/* the last build failed: logged once */
+	uint64_t retry_ms;		/* no build before this after a failure */
 	struct relay_conn *conns;
 	size_t nconns, cap;
 	uint64_t rotate_ms;
@@ -540,8 +541,20 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	}
 	if (local)
 		nc.local = *local;
-	if ((!r->srv || (r->stale && !r->nconns)) && build_server(d))
-		return;
+	if (!r->srv || (r->stale && !r->nconns)) {
+		/*
+		 * A build that failed (a key unreadable, no certificate yet)
+		 * is tried again after a change, or 10 s on: not at each
+		 * datagram of a flood, reading every file each time.
+		 */
+		if (!r->srv && !r->stale && lsc_now_ms() < r->retry_ms)
+			return;
+		if (build_server(d)) {
+			r->stale = false;
+			r->retry_ms = lsc_now_ms() + 10000;
+			return;
+		}
+	}
 	switch (lscd_dtls_listen(r->srv, (const struct sockaddr *)peer,
 				 sizeof(*peer), dg, len + CAPWAP_DTLS_HDR_LEN,
 				 reply, &rlen, &nc.c)) {
