@@ -52,7 +52,8 @@ static const struct genl_multicast_group capwap_lsc_mcgrps[] = {
 };
 
 static const struct nla_policy subject_policy[CAPWAP_LSC_SUBJ_A_MAX + 1] = {
-	[CAPWAP_LSC_SUBJ_A_COUNTRY] = { .type = NLA_NUL_STRING, .len = 2 },
+	[CAPWAP_LSC_SUBJ_A_COUNTRY] = { .type = NLA_NUL_STRING,
+					.len = CAPWAP_LSC_COUNTRY_LEN },
 	[CAPWAP_LSC_SUBJ_A_STATE] = { .type = NLA_NUL_STRING,
 				      .len = CAPWAP_LSC_MAX_SUBJECT_LEN },
 	[CAPWAP_LSC_SUBJ_A_LOCALITY] = { .type = NLA_NUL_STRING,
@@ -83,7 +84,7 @@ static const struct nla_policy chain_policy[CAPWAP_LSC_A_MAX + 1] = {
 
 /* Beyond the s16 bounds of NLA_POLICY_MAX, which would warn at runtime. */
 static struct netlink_range_validation validity_range = {
-	.max = 36500,
+	.max = CAPWAP_LSC_MAX_VALIDITY_DAYS,
 };
 
 static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
@@ -136,7 +137,8 @@ static struct genl_family capwap_lsc_genl_family;
 static bool key_size_valid(u8 type, u16 bits)
 {
 	if (type == CAPWAP_LSC_KEY_RSA)
-		return (bits >= CAPWAP_LSC_RSA_MIN_BITS && bits <= 2048) ||
+		return (bits >= CAPWAP_LSC_RSA_MIN_BITS &&
+			bits <= CAPWAP_LSC_RSA_RANGE_MAX_BITS) ||
 		       bits == 3072 || bits == 4096;
 	return type == CAPWAP_LSC_KEY_EC && (bits == 256 || bits == 384);
 }
@@ -320,7 +322,7 @@ static int capwap_lsc_set_config(struct sk_buff *skb, struct genl_info *info)
 				nla_strscpy(cfg->subject[i], sub[i],
 					    sizeof(cfg->subject[i]));
 			if (i == CAPWAP_LSC_SUBJ_A_COUNTRY && sub[i] &&
-			    strlen(cfg->subject[i]) != 2) {
+			    strlen(cfg->subject[i]) != CAPWAP_LSC_COUNTRY_LEN) {
 				NL_SET_ERR_MSG_ATTR(info->extack, sub[i],
 						    "country is two letters");
 				ret = -EINVAL;

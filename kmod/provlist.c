@@ -15,7 +15,7 @@
 
 #include "provlist.h"
 
-#define PROVLIST_MAX		65536
+#define PROVLIST_MAX		CAPWAP_LSC_MAX_PROVLIST
 #define PROVLIST_BITS		10
 
 struct prov_entry {

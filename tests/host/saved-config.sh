@@ -11,7 +11,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 8
+plan 9
 
 lscctl=build/lscctl
 if [ ! -x $lscctl ]; then
@@ -84,6 +84,19 @@ check "apply-saved of a wrong file: exit 1, the line told, the module not reache
 	grep -q ':3: config provision takes' $tmp/apply-bad.err &&
 	grep -q 'not applied: 2 wrong lines; capwap_lsc keeps its defaults' $tmp/apply-bad.err &&
 	! grep -q 'cannot reach' $tmp/apply-bad.err"
+# A FIFO at the path would hold the hook, and so the module's load, for
+# ever: refused at once (timeout only ends a hang the check reports).
+rm -f "$LSCCTL_STARTUP_CONF"
+mkfifo "$LSCCTL_STARTUP_CONF"
+timeout 20 $lscctl config apply-saved --no-kmsg >"$tmp/fifo.out" 2>"$tmp/fifo.err"
+echo $? >"$tmp/fifo.rc"
+timeout 20 $lscctl config show-saved >/dev/null 2>>"$tmp/fifo.err"
+echo $? >>"$tmp/fifo.rc"
+check "a FIFO at the path: apply-saved and show-saved refuse it at once, exit 1" \
+	sh -c "test \"\$(cat $tmp/fifo.rc | tr '\n' ' ')\" = '1 1 ' &&
+	grep -q 'saved configuration $LSCCTL_STARTUP_CONF not applied: not a regular file' $tmp/fifo.err &&
+	grep -q 'show-saved: $LSCCTL_STARTUP_CONF: not a regular file' $tmp/fifo.err"
+rm -f "$LSCCTL_STARTUP_CONF"
 run usage config show-saved extra
 check "show-saved with a word after it: a usage error (2)" rc_is usage 2
 finish

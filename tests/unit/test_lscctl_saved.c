@@ -147,6 +147,83 @@ static const char *bad_lines_numbered(void)
 	return NULL;
 }
 
+/* What the module refuses is a wrong line, each limit one line. */
+static const char *module_limits_are_wrong_lines(void)
+{
+	static const char *const text[] = {
+		"subject C=DEU\nkey rsa 3000\nvalidity 36501\nvendor-id 0\n",
+		"key ec 521\nsubject \"O=%0*d\"\n",	/* 65 bytes */
+		"key rsa 4096\nvalidity 36500\nsubject C=DE \"O=%0*d\"\n",	/* 64 */
+	};
+	static const int wrong[] = { 4, 2, 0 };
+	struct errs e;
+	struct lsc_saved s;
+	char buf[512];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < 3; i++) {
+		memset(&e, 0, sizeof(e));
+		snprintf(buf, sizeof(buf), text[i],
+			 CAPWAP_LSC_MAX_SUBJECT_LEN + (i == 1), 0);
+		ret = lsc_saved_parse(buf, &s, collect, &e);
+		lsc_saved_free(&s);
+		CHECK(ret == wrong[i] && e.n == wrong[i], "text %zu: %d wrong lines, %d told: %s",
+		      i, ret, e.n, e.n ? e.why[0] : "");
+		CHECK(i || (e.line[0] == 1 && e.line[3] == 4 &&
+			    strstr(e.why[1], "RSA takes 384-2048, 3072 or 4096") &&
+			    strstr(e.why[2], "0 to 36500")),
+		      "lines %u..%u: %.200s / %.200s", e.line[0], e.line[3], e.why[1], e.why[2]);
+	}
+	return NULL;
+}
+
+/* File text in a message carries no control byte; a raw one is a wrong line. */
+static const char *control_bytes_escaped(void)
+{
+	static const char text[] =
+		"subject \"X=\\x0a<0>forged\\x1b[2J\"\n"	/* 1: quoted, escaped */
+		"lsc \x1b[2Jenable\n"			/* 2: raw ESC */
+		"provision \x7f\n";				/* 3: raw DEL */
+	struct errs e = { 0 };
+	struct lsc_saved s;
+	const char *p;
+	int ret, i;
+
+	ret = lsc_saved_parse(text, &s, collect, &e);
+	lsc_saved_free(&s);
+	CHECK(ret == 3 && e.n == 3, "%d wrong lines, %d told", ret, e.n);
+	for (i = 0; i < 3; i++)
+		for (p = e.why[i]; *p; p++)
+			CHECK((unsigned char)*p >= ' ' && *p != 0x7f,
+			      "line %u: a control byte %#x in the message", e.line[i], *p);
+	CHECK(strstr(e.why[0], "X=\\x0a<0>forged\\x1b[2J"), "line 1: %s", e.why[0]);
+	CHECK(strstr(e.why[1], "control character") && strstr(e.why[2], "control character"),
+	      "lines 2, 3: %.200s / %.200s", e.why[1], e.why[2]);
+	return NULL;
+}
+
+/* A list the module cannot hold is a wrong line, not a flush and a failure. */
+static const char *provlist_limit(void)
+{
+	size_t n = CAPWAP_LSC_MAX_PROVLIST + 1, i, len = 0;
+	char *text = malloc(n * 40);
+	struct errs e = { 0 };
+	struct lsc_saved s;
+	int ret;
+
+	CHECK(text, "malloc");
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "provision-list add 02:00:00:%02zx:%02zx:%02zx\n",
+				       (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
+	ret = lsc_saved_parse(text, &s, collect, &e);
+	free(text);
+	lsc_saved_free(&s);
+	CHECK(ret == 1 && e.n == 1 && e.line[0] == n, "%d wrong, first on line %u: %s", ret,
+	      e.line[0], e.n ? e.why[0] : "");
+	return NULL;
+}
+
 static const char *nul_byte_numbered(void)
 {
 	char path[] = "/tmp/lscctl-saved-XXXXXX";
@@ -297,6 +374,12 @@ int main(void)
 		{ "saved: written settings (quoted subject, list) read back the same", round_trip },
 		{ "saved: every wrong line is told with its number", bad_lines_numbered },
 		{ "saved: a NUL byte is told with its line", nul_byte_numbered },
+		{ "saved: a value the module refuses is a wrong line",
+		  module_limits_are_wrong_lines },
+		{ "saved: control bytes are escaped in messages, refused outside quotes",
+		  control_bytes_escaped },
+		{ "saved: a provision list over the module's 65536 is a wrong line",
+		  provlist_limit },
 		{ "saved: diff names the settings that differ, list order aside",
 		  diff_names_what_differs },
 		{ "saved: the SET_CONFIG of a file reads back as the same settings",

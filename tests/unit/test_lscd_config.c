@@ -284,6 +284,73 @@ static const char *test_challenge_file(void)
 	return NULL;
 }
 
+static const char *test_dtls_keys(void)
+{
+	static const char text[] =
+		"mic_ca_file = /etc/capwap-lsc/mic.pem\n"
+		"ssc_allow_file = /etc/capwap-lsc/ssc.txt\n"
+		"dtls_accept = LSC, mic\n"
+		"dtls_eku = strict\n"
+		"dtls_security_level = 1\n"
+		"dtls_cert_file = /etc/capwap-lsc/d.crt\n"
+		"dtls_key_file = /etc/capwap-lsc/d.key\n"
+		"dtls_suites = ECDHE-ECDSA-AES128-GCM-SHA256\n";
+	static const char *const bad[] = {
+		"dtls_accept = lsc,foo\n", "dtls_accept = ,\n", "dtls_eku = loose\n",
+		"dtls_security_level = 6\n", "dtls_security_level = 12\n",
+		"mic_ca_file = relative.pem\n", "dtls_key_file = k\n",
+	};
+	struct lscd_config c;
+	char err[256];
+	size_t i;
+	int rc;
+
+	lscd_config_defaults(&c);
+	CHECK(c.dtls_accept == (1u << CAPWAP_LSC_CERT_MIC | 1u << CAPWAP_LSC_CERT_SSC |
+				1u << CAPWAP_LSC_CERT_LSC) &&
+	      !c.dtls_eku_strict && c.dtls_security_level == 2 && !c.mic_ca_file &&
+	      !c.dtls_suites && !c.dtls_cert_file, "DTLS defaults");
+	rc = lscd_config_parse(&c, text, err, sizeof(err));
+	CHECK(!rc, "parse: %s", err);
+	CHECK(!strcmp(c.mic_ca_file, "/etc/capwap-lsc/mic.pem") &&
+	      !strcmp(c.ssc_allow_file, "/etc/capwap-lsc/ssc.txt") &&
+	      !strcmp(c.dtls_cert_file, "/etc/capwap-lsc/d.crt") &&
+	      !strcmp(c.dtls_key_file, "/etc/capwap-lsc/d.key") &&
+	      !strcmp(c.dtls_suites, "ECDHE-ECDSA-AES128-GCM-SHA256"), "paths and suites");
+	CHECK(c.dtls_accept == (1u << CAPWAP_LSC_CERT_MIC | 1u << CAPWAP_LSC_CERT_LSC),
+	      "dtls_accept %#x", c.dtls_accept);
+	CHECK(c.dtls_eku_strict && c.dtls_security_level == 1, "eku and level");
+	lscd_config_free(&c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		lscd_config_defaults(&c);
+		rc = lscd_config_parse(&c, bad[i], err, sizeof(err));
+		CHECK(rc && strstr(err, "line 1"), "'%s' refused: %s", bad[i], err);
+		lscd_config_free(&c);
+	}
+	return NULL;
+}
+
+/*
+ * The DTLS key and trust files: a key others can read, or a trust file
+ * others can write, is refused with its mode and what to do.
+ */
+static const char *test_file_guarded(void)
+{
+	char path[] = "/tmp/lscd-guarded-XXXXXX", why[256] = "";
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0, "scratch file");
+	CHECK(!lsc_file_guarded(fd, true, why, sizeof(why)), "0600 key: %s", why);
+	CHECK(!fchmod(fd, 0644) && lsc_file_guarded(fd, true, why, sizeof(why)) == -EPERM &&
+	      strstr(why, "mode 0644") && strstr(why, "chmod 600"), "0644 key: '%s'", why);
+	CHECK(!lsc_file_guarded(fd, false, why, sizeof(why)), "0644 trust file: %s", why);
+	CHECK(!fchmod(fd, 0664) && lsc_file_guarded(fd, false, why, sizeof(why)) == -EPERM &&
+	      strstr(why, "chmod go-w"), "0664 trust file: '%s'", why);
+	close(fd);
+	unlink(path);
+	return NULL;
+}
+
 int main(void)
 {
 	static const struct tap_case cases[] = {
@@ -294,6 +361,8 @@ int main(void)
 		{ "lscd_config_ap_challenge_defaults_to_the_cas", test_ap_challenge },
 		{ "lscd_trust_pin_spelling_and_file", test_trust },
 		{ "lscd_config_challenge_file", test_challenge_file },
+		{ "lscd_file_guarded: DTLS key and trust file modes", test_file_guarded },
+		{ "lscd_config_dtls_keys", test_dtls_keys },
 	};
 
 	tap_plan(TAP_COUNT(cases));

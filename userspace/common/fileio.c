@@ -10,15 +10,51 @@
 
 #include "fileio.h"
 
+static int read_fd(int fd, size_t max, uint8_t **data, size_t *len);
+
 int lsc_read_file(const char *path, size_t max, uint8_t **data, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	return read_fd(fd, max, data, len);
+}
+
+int lsc_read_regular_file(const char *path, size_t max, uint8_t **data, size_t *len)
+{
+	struct stat st;
+	int fd;
+
+	/* A FIFO would block the open until a writer came: never wait. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -LSC_ENOTREG;
+	}
+	return read_fd(fd, max, data, len);
+}
+
+const char *lsc_file_strerror(int err)
+{
+	return err == LSC_ENOTREG ? "not a regular file" : strerror(err);
+}
+
+/* Reads fd to its end and closes it. */
+static int read_fd(int fd, size_t max, uint8_t **data, size_t *len)
 {
 	uint8_t *buf = NULL;
 	size_t n = 0, cap = 0;
-	int fd, err = 0;
+	int err = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	for (;;) {
 		ssize_t r;
 
@@ -115,15 +151,19 @@ int lsc_write_file_atomic(const char *path, const void *data, size_t len,
 		err = -errno;
 		goto out_unlink;
 	}
+	/* Until the directory is on disk, a crash may bring the old file back. */
 	dcopy = strdup(path);
-	if (dcopy) {
-		dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
+	if (!dcopy) {
+		err = -ENOMEM;
+		goto out;
 	}
-	err = 0;
+	dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		err = -errno;
+		goto out;
+	}
+	err = fsync(dfd) < 0 ? -errno : 0;
+	close(dfd);
 	goto out;
 out_unlink:
 	if (fd >= 0)
@@ -133,4 +173,22 @@ out:
 	free(dcopy);
 	free(tmp);
 	return err;
+}
+
+int lsc_file_guarded(int fd, bool secret, char *why, size_t size)
+{
+	mode_t others = secret ? (S_IRWXG | S_IRWXO) : (S_IWGRP | S_IWOTH);
+	struct stat st;
+
+	if (fstat(fd, &st)) {
+		snprintf(why, size, "%s", strerror(errno));
+		return -errno;
+	}
+	if (!(st.st_mode & others) && (st.st_uid == 0 || st.st_uid == geteuid()))
+		return 0;
+	snprintf(why, size, "mode %04o, owner uid %u: %s", (unsigned int)(st.st_mode & 07777),
+		 (unsigned int)st.st_uid,
+		 secret ? "a private key must be owned by root or lscd's user and readable by no one else (chmod 600)" :
+			  "a file of trusted certificates must be owned by root or lscd's user and writable by no one else (chmod go-w)");
+	return -EPERM;
 }

@@ -29,6 +29,16 @@ int lsc_genl_open(struct lsc_genl *g)
 		ret = -EIO;
 		goto err;
 	}
+	/*
+	 * GET_CONFIG's reply holds up to 4096 MACs (~50 KB): above the 32 KB
+	 * receive buffer libnl sets, the kernel drops it (ENOBUFS here), and
+	 * above libnl's read buffer it would read truncated.
+	 */
+	if (nl_socket_set_buffer_size(g->sock, 256 * 1024, 0) < 0) {
+		ret = -EIO;
+		goto err;
+	}
+	nl_socket_enable_msg_peek(g->sock);
 	/* Ask for the kernel's reason along with its errno; best effort. */
 	setsockopt(nl_socket_get_fd(g->sock), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &(int){ 1 }, sizeof(int));

@@ -121,13 +121,20 @@ static void step_knows(struct step *s, int err, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void plan_free(struct plan *p)
+/* The requests gone, the rest of the plan kept (a saved file read anew). */
+static void plan_drop_steps(struct plan *p)
 {
 	int i;
 
 	for (i = 0; i < p->n; i++)
 		if (p->steps[i].msg)
 			nlmsg_free(p->steps[i].msg);
+	p->n = 0;
+}
+
+static void plan_free(struct plan *p)
+{
+	plan_drop_steps(p);
 	free(p->steps);
 	if (p->out.doc)
 		json_object_put(p->out.doc);
@@ -371,9 +378,54 @@ static int config_reply(struct nlattr **a, void *arg)
 	return lsc_saved_from_config(arg, a);
 }
 
-/* The running settings, read back from the module, into the saved file. */
-static int save_running(struct lsc_genl *g)
+struct first_error {
+	unsigned int line;
+	char why[256];
+};
+
+static void keep_first(void *arg, unsigned int line, const char *why)
 {
+	struct first_error *f = arg;
+
+	if (!f->line) {
+		f->line = line;
+		snprintf(f->why, sizeof(f->why), "%s", why);
+	}
+}
+
+/*
+ * Whether a change may replace the saved file: not when the file is there
+ * but wrong (a hand edit, or a file the hook could not apply), since the
+ * running settings are then the module's defaults plus this one change,
+ * not what the operator saved.  "config save" replaces it on purpose.
+ */
+static bool saved_file_usable(const char *path)
+{
+	struct first_error f = { 0 };
+	struct lsc_saved s;
+	int ret = lsc_saved_read(path, &s, keep_first, &f);
+
+	lsc_saved_free(&s);
+	if (!ret || ret == -ENOENT)
+		return true;
+	if (ret < 0)
+		fprintf(stderr, "lscctl config: in force but not saved: %s: %s\n", path,
+			lsc_file_strerror(-ret));
+	else
+		fprintf(stderr, "lscctl config: in force but not saved: %s:%u: %s\n", path,
+			f.line, f.why);
+	fprintf(stderr, "lscctl config: the saved file is kept as it is; \"lscctl config save\" replaces it with the running settings\n");
+	return false;
+}
+
+/*
+ * The running settings, read back from the module, into the saved file;
+ * explicit: "config save", which changed nothing and replaces any file.
+ */
+static int save_running(struct lsc_genl *g, bool explicit)
+{
+	const char *what = explicit ? "lscctl config save: not saved" :
+			   "lscctl config: in force but not saved";
 	struct lsc_saved running = { 0 };
 	const char *path = lsc_saved_path();
 	unsigned int size;
@@ -383,9 +435,12 @@ static int save_running(struct lsc_genl *g)
 	/* Read back under the lock: the last to write read after every change. */
 	lock = lsc_saved_lock(path);
 	if (lock < 0) {
-		fprintf(stderr, "lscctl config: in force but not saved: %s: %s\n", path,
-			strerror(-lock));
+		fprintf(stderr, "%s: %s: %s\n", what, path, strerror(-lock));
 		return lock;
+	}
+	if (!explicit && !saved_file_usable(path)) {
+		close(lock);
+		return -EINVAL;
 	}
 	msg = lsc_genl_msg(g, CAPWAP_LSC_CMD_GET_CONFIG, 0);
 	if (!msg) {
@@ -394,21 +449,20 @@ static int save_running(struct lsc_genl *g)
 	}
 	ret = lsc_genl_call(g, msg, config_reply, &running);
 	if (ret) {
-		fprintf(stderr, "lscctl config: the running settings could not be read to save them: %s\n",
+		fprintf(stderr, "%s: the running settings could not be read: %s\n", what,
 			strerror(-ret));
 		goto out;
 	}
 	/* GET_CONFIG shows as much of the list as one message holds. */
 	if (lscctl_sysfs_uint("provision_list_size", &size) && size > running.n_macs) {
-		fprintf(stderr, "lscctl config: not saved to %s: the provision list has %u entries, the module shows %zu of them\n",
-			path, size, running.n_macs);
+		fprintf(stderr, "%s to %s: the provision list has %u entries, the module shows %zu of them\n",
+			what, path, size, running.n_macs);
 		ret = -EFBIG;
 		goto out;
 	}
 	ret = lsc_saved_write(path, &running);
 	if (ret)
-		fprintf(stderr, "lscctl config: in force but not saved: %s: %s\n", path,
-			strerror(-ret));
+		fprintf(stderr, "%s: %s: %s\n", what, path, strerror(-ret));
 out:
 	close(lock);
 	lsc_saved_free(&running);
@@ -459,7 +513,8 @@ static int plan_apply(struct plan *p, struct lsc_saved *s)
 	if (ret == -ENOENT)
 		return 1;
 	if (ret < 0) {
-		say(3, "lscctl: saved configuration %s not applied: %s", e.path, strerror(-ret));
+		say(3, "lscctl: saved configuration %s not applied: %s", e.path,
+		    lsc_file_strerror(-ret));
 		return -EINVAL;
 	}
 	if (ret > 0) {
@@ -499,6 +554,39 @@ static int plan_apply(struct plan *p, struct lsc_saved *s)
 	return 0;
 }
 
+/*
+ * apply-saved holds the savers' lock for its whole run: a "config" saving
+ * meanwhile would read back a module half applied (its list flushed, MACs
+ * going in one by one) and save that.  Taken only once the module is
+ * there (lsc_genl_open): a manual apply-saved that loads it would
+ * otherwise hold the lock while the hook's apply-saved waits for it, and
+ * the load for the hook.  The file may have changed since it was first
+ * read: planned anew then.  0 to run, 1 when nothing is saved any more,
+ * a negative errno when it cannot be applied (told).
+ */
+static int lock_and_reread(struct plan *p, struct lsc_saved *s, int *lock)
+{
+	const char *path = lsc_saved_path();
+	struct lsc_saved now;
+	int ret;
+
+	*lock = lsc_saved_lock(path);
+	if (*lock < 0) {
+		say(3, "lscctl: saved configuration %s not applied: cannot lock its directory: %s",
+		    path, strerror(-*lock));
+		return *lock;
+	}
+	ret = lsc_saved_read(path, &now, NULL, NULL);
+	if (!ret && !lsc_saved_diff(&now, s)) {
+		lsc_saved_free(&now);
+		return 0;
+	}
+	lsc_saved_free(&now);
+	lsc_saved_free(s);
+	plan_drop_steps(p);
+	return plan_apply(p, s);
+}
+
 /* config show-saved: the file as it is, and what is wrong in it. */
 static int show_saved(struct plan *p, int json_flags)
 {
@@ -517,7 +605,7 @@ static int show_saved(struct plan *p, int json_flags)
 		json_object_object_add(doc, "present", json_object_new_boolean(ret != -ENOENT));
 		json_object_object_add(doc, "read_error",
 				       ret < 0 && ret != -ENOENT ?
-				       json_object_new_string(strerror(-ret)) : NULL);
+				       json_object_new_string(lsc_file_strerror(-ret)) : NULL);
 		json_object_object_add(doc, "errors", e.list);
 		json_object_object_add(doc, "settings", ret ? NULL : lscctl_saved_json(&s));
 		printf("%s\n", json_object_to_json_string_ext(doc, json_flags));
@@ -525,9 +613,9 @@ static int show_saved(struct plan *p, int json_flags)
 		lsc_saved_free(&s);
 		return ret ? 1 : 0;
 	}
-	ret = lsc_read_file(e.path, LSC_SAVED_MAX_SIZE, &text, &len);
+	ret = lsc_read_regular_file(e.path, LSC_SAVED_MAX_SIZE, &text, &len);
 	if (ret) {
-		fprintf(stderr, "lscctl config show-saved: %s: %s%s\n", e.path, strerror(-ret),
+		fprintf(stderr, "lscctl config show-saved: %s: %s%s\n", e.path, lsc_file_strerror(-ret),
 			ret == -ENOENT ? " (nothing saved yet: every \"lscctl config\" saves)" : "");
 		return 1;
 	}
@@ -640,9 +728,10 @@ int main(int argc, char **argv)
 	const struct subcommand *sub = NULL;
 	struct lsc_saved saved = { 0 };
 	struct plan plan = { 0 };
+	bool applying;
 	struct lsc_genl g;
+	int c, ret, lock = -1;
 	size_t i;
-	int c, ret;
 
 	/* Options come before the command; what follows it is its own. */
 	opterr = 0;
@@ -712,7 +801,8 @@ int main(int argc, char **argv)
 		plan_free(&plan);
 		return ret;
 	}
-	if (!ret && plan.saved_cmd && !strcmp(plan.saved_cmd, "apply-saved")) {
+	applying = !ret && plan.saved_cmd && !strcmp(plan.saved_cmd, "apply-saved");
+	if (applying) {
 		ret = plan_apply(&plan, &saved);
 		if (ret) {
 			lsc_saved_free(&saved);
@@ -734,16 +824,28 @@ int main(int argc, char **argv)
 		plan_free(&plan);
 		return 1;
 	}
+	if (applying) {
+		ret = lock_and_reread(&plan, &saved, &lock);
+		if (ret) {
+			lsc_genl_close(&g);
+			lsc_saved_free(&saved);
+			plan_free(&plan);
+			return ret > 0 ? 0 : 1;
+		}
+	}
 	if (plan.monitor)
 		ret = lscctl_monitor(&g, plan.out.json, json_flags, plan.rcvbuf);
 	else
 		ret = run(&plan, &g, sub->name, json_flags);
 	/* What the module took is saved, even when a later request failed. */
-	if (plan.save && (plan.done || plan.saved_cmd) && save_running(&g) && !ret)
+	if (plan.save && (plan.done || plan.saved_cmd) &&
+	    save_running(&g, plan.saved_cmd != NULL) && !ret)
 		ret = -EIO;
 	if (plan.saved_cmd && !strcmp(plan.saved_cmd, "apply-saved") && !ret)
 		say(6, "lscctl: capwap_lsc: applied the saved configuration %s",
 		    lsc_saved_path());
+	if (lock >= 0)
+		close(lock);
 	lsc_genl_close(&g);
 	lsc_saved_free(&saved);
 	plan_free(&plan);

@@ -113,6 +113,9 @@ static int set_provlist(struct lsc_saved *s, int argc, char **argv,
 		/* The module's own rule, told here where the line is known. */
 		if ((mac[0] & 1) || !memcmp(mac, "\0\0\0\0\0\0", CAPWAP_LSC_MAC_LEN))
 			return why_is(why, size, "%s: not a unicast MAC", argv[i]);
+		if (s->n_macs >= CAPWAP_LSC_MAX_PROVLIST)
+			return why_is(why, size, "more than %d MACs: the module keeps no more",
+				      CAPWAP_LSC_MAX_PROVLIST);
 		if (has_mac(s, mac)) {
 			lsc_mac_format(canon, mac);
 			return why_is(why, size, "%s is on the provision list already", canon);
@@ -366,6 +369,11 @@ static char *next_token(char **pos, const char **err)
 	}
 	start = out = p;
 	while (*p && *p != ' ' && *p != '\t' && *p != '\r') {
+		/* Unseen in an editor, an escape sequence on a terminal. */
+		if ((unsigned char)*p < ' ' || *p == 0x7f) {
+			*err = "a control character outside quotes (write it as \"\\xHH\")";
+			return NULL;
+		}
 		if (*p != '"') {
 			*out++ = *p++;
 			continue;
@@ -415,14 +423,74 @@ static void report(lsc_saved_error_fn err, void *arg, unsigned int line,
 static void report(lsc_saved_error_fn err, void *arg, unsigned int line,
 		   const char *fmt, ...)
 {
-	char why[256];
+	char why[256], shown[4 * sizeof(why)];
+	const unsigned char *p;
+	size_t n = 0;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	/*
+	 * The file's text goes to the kernel log, stderr and show summary:
+	 * a newline there would forge a log record, an ESC drive a terminal.
+	 */
+	for (p = (const unsigned char *)why; *p; p++) {
+		if (*p < ' ' || *p == 0x7f)
+			n += (size_t)snprintf(shown + n, sizeof(shown) - n, "\\x%02x", *p);
+		else
+			shown[n++] = (char)*p;
+	}
+	shown[n] = '\0';
 	if (err)
-		err(arg, line, why);
+		err(arg, line, shown);
+}
+
+/* The sizes the module takes (its key_size_valid()). */
+static bool key_size_valid(uint8_t type, unsigned int bits)
+{
+	if (type == CAPWAP_LSC_KEY_RSA)
+		return (bits >= CAPWAP_LSC_RSA_MIN_BITS &&
+			bits <= CAPWAP_LSC_RSA_RANGE_MAX_BITS) ||
+		       bits == 3072 || bits == CAPWAP_LSC_RSA_MAX_BITS;
+	return bits == 256 || bits == 384;
+}
+
+/*
+ * What the module would refuse, refused on the file's line: apply-saved
+ * flushes the provision list before the settings go in, so a setting the
+ * module refuses there would leave the list replaced and the rest not.
+ * A command line is left to the module, whose reason is the one to tell.
+ */
+static int module_refuses(const struct lsc_saved *s, int which, char *why, size_t size)
+{
+	const char *c = s->subject[CAPWAP_LSC_SUBJ_A_COUNTRY];
+
+	switch (which) {
+	case LSC_SAVED_SUBJECT:
+		if (*c && strlen(c) != CAPWAP_LSC_COUNTRY_LEN)
+			return why_is(why, size, "subject C: the country is %d letters",
+				      CAPWAP_LSC_COUNTRY_LEN);
+		break;
+	case LSC_SAVED_KEY:
+		if (!key_size_valid(s->key_type, s->key_bits))
+			return why_is(why, size,
+				      "key %s %u: RSA takes %d-%d, 3072 or %d bits; EC 256 or 384",
+				      s->key_type == CAPWAP_LSC_KEY_EC ? "ec" : "rsa",
+				      s->key_bits, CAPWAP_LSC_RSA_MIN_BITS,
+				      CAPWAP_LSC_RSA_RANGE_MAX_BITS, CAPWAP_LSC_RSA_MAX_BITS);
+		break;
+	case LSC_SAVED_VALIDITY:
+		if (s->validity_days > CAPWAP_LSC_MAX_VALIDITY_DAYS)
+			return why_is(why, size, "validity takes 0 to %d days",
+				      CAPWAP_LSC_MAX_VALIDITY_DAYS);
+		break;
+	case LSC_SAVED_VENDOR_ID:
+		if (!s->vendor_id)
+			return why_is(why, size, "vendor-id 0 names no enterprise: 1 or more");
+		break;
+	}
+	return 0;
 }
 
 /* One line; 0, 1 when it is wrong (told to err), or -ENOMEM. */
@@ -455,6 +523,10 @@ static int parse_line(char *text, unsigned int no, struct lsc_saved *s,
 	ret = lsc_saved_setting(s, argc, argv, why, sizeof(why));
 	if (ret == -ENOMEM)
 		return ret;
+	if (ret >= 0 && module_refuses(s, ret, why, sizeof(why))) {
+		s->has &= ~(1u << ret);
+		ret = -EINVAL;
+	}
 	if (ret < 0) {
 		report(err, arg, no, "%s", why);
 		return 1;
@@ -677,7 +749,7 @@ int lsc_saved_read(const char *path, struct lsc_saved *s,
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	ret = lsc_read_file(path, LSC_SAVED_MAX_SIZE, &data, &len);
+	ret = lsc_read_regular_file(path, LSC_SAVED_MAX_SIZE, &data, &len);
 	if (ret)
 		return ret;
 	if (strlen((char *)data) != len) {

@@ -23,8 +23,8 @@
 #define LSC_SAVED_ENV "LSCCTL_STARTUP_CONF"
 /* Far above what a provision list GET_CONFIG can show takes. */
 #define LSC_SAVED_MAX_SIZE (4u << 20)
-/* A subject value longer than this is refused before the module sees it. */
-#define LSC_SAVED_MAX_VALUE 255
+/* The module's own limit on a subject value, told here with the line. */
+#define LSC_SAVED_MAX_VALUE CAPWAP_LSC_MAX_SUBJECT_LEN
 
 /* The settings, in the order the file lists them. */
 enum lsc_saved_setting {

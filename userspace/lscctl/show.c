@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 
 #include "event.h"
+#include "fileio.h"
 #include "hex.h"
 #include "mac.h"
 #include "names.h"
@@ -237,6 +238,7 @@ static void first_error(void *arg, unsigned int line, const char *why)
 static void saved_compare(struct nlattr **a, struct saved_view *v)
 {
 	struct lsc_saved running, saved;
+	unsigned int size;
 	int ret;
 
 	memset(v, 0, sizeof(*v));
@@ -246,7 +248,7 @@ static void saved_compare(struct nlattr **a, struct saved_view *v)
 		v->state = "absent";
 	} else if (ret < 0) {
 		v->state = "unreadable";
-		snprintf(v->error, sizeof(v->error), "%s: %s", v->path, strerror(-ret));
+		snprintf(v->error, sizeof(v->error), "%s: %s", v->path, lsc_file_strerror(-ret));
 	} else if (ret > 0) {
 		v->state = "invalid";
 	} else if (lsc_saved_from_config(&running, a)) {
@@ -254,6 +256,16 @@ static void saved_compare(struct nlattr **a, struct saved_view *v)
 		snprintf(v->error, sizeof(v->error), "%s", strerror(ENOMEM));
 	} else {
 		v->diff = lsc_saved_diff(&running, &saved);
+		/*
+		 * GET_CONFIG shows part of a long list: that part matching the
+		 * file says nothing of the rest, so the list cannot be "same".
+		 */
+		if (lscctl_sysfs_uint("provision_list_size", &size) && size > running.n_macs) {
+			v->diff |= 1u << LSC_SAVED_PROVLIST;
+			snprintf(v->error, sizeof(v->error),
+				 "provision-list not compared: the module shows %zu of its %u entries",
+				 running.n_macs, size);
+		}
 		v->state = v->diff ? "differs" : "same";
 		lsc_saved_free(&running);
 	}
@@ -277,7 +289,9 @@ static void print_saved(struct nlattr **a)
 				used += snprintf(buf + used, sizeof(buf) - used, " %s",
 						 lsc_saved_name(i));
 		if (used < sizeof(buf))
-			snprintf(buf + used, sizeof(buf) - used, " (%s)", v.path);
+			used += snprintf(buf + used, sizeof(buf) - used, " (%s)", v.path);
+		if (v.error[0] && used < sizeof(buf))
+			snprintf(buf + used, sizeof(buf) - used, "; %s", v.error);
 	} else if (!strcmp(v.state, "absent")) {
 		snprintf(buf, sizeof(buf), "None (%s)", v.path);
 	} else {

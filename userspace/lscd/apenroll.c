@@ -194,6 +194,8 @@ static void finish(struct lscd *d, struct lscd_job *j)
 
 		if (j->je.state == LSCD_J_ISSUED && cert) {
 			rc = lscd_ctrl_install(&d->ctrl, cert);
+			/* The new LSC answers the next handshakes. */
+			lscd_dtls_relay_stale(d);
 			if (rc && d->ctrl.cert == cert) {
 				d->ctrl_save_delay_ms = d->cfg.ca_retry_ms > 1000 ?
 							d->cfg.ca_retry_ms : 1000;

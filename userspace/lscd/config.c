@@ -51,6 +51,9 @@ void lscd_config_defaults(struct lscd_config *c)
 	c->renew_stagger_days = 7;
 	c->renew_check_ms = 3600 * 1000;
 	c->drain_timeout_ms = 30000;
+	c->dtls_security_level = 2;
+	c->dtls_accept = 1u << CAPWAP_LSC_CERT_MIC | 1u << CAPWAP_LSC_CERT_SSC |
+			 1u << CAPWAP_LSC_CERT_LSC;
 	c->state_dir = strdup(LSCD_DEFAULT_STATE_DIR);
 }
 
@@ -72,6 +75,11 @@ void lscd_config_free(struct lscd_config *c)
 	free(c->ca_url);
 	free(c->ca_fingerprint);
 	free(c->ca_root);
+	free(c->mic_ca_file);
+	free(c->ssc_allow_file);
+	free(c->dtls_suites);
+	free(c->dtls_cert_file);
+	free(c->dtls_key_file);
 	free(c->ca_bundle);
 	free(c->ca_pinned_pubkey);
 	free(c->challenge);
@@ -118,6 +126,40 @@ static int set_bool(bool *dst, const char *v)
 		*dst = false;
 	else
 		return -EINVAL;
+	return 0;
+}
+
+/* "mic,ssc,lsc": the certificate types a DTLS handshake may present. */
+static int set_dtls_accept(unsigned int *dst, const char *v)
+{
+	static const struct {
+		const char *name;
+		int type;
+	} types[] = {
+		{ "mic", CAPWAP_LSC_CERT_MIC },
+		{ "ssc", CAPWAP_LSC_CERT_SSC },
+		{ "lsc", CAPWAP_LSC_CERT_LSC },
+	};
+	unsigned int mask = 0, i;
+	size_t n;
+
+	while (*v) {
+		v += strspn(v, ", ");
+		n = strcspn(v, ", ");
+		if (!n)
+			break;
+		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+			if (strlen(types[i].name) == n &&
+			    !strncasecmp(v, types[i].name, n))
+				break;
+		if (i == sizeof(types) / sizeof(types[0]))
+			return -EINVAL;
+		mask |= 1u << types[i].type;
+		v += n;
+	}
+	if (!mask)
+		return -EINVAL;
+	*dst = mask;
 	return 0;
 }
 
@@ -232,6 +274,28 @@ int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
 	}
 	if (!strcmp(key, "ca_root"))
 		return *v && *v != '/' ? -EINVAL : set_str(&c->ca_root, v);
+	if (!strcmp(key, "mic_ca_file"))
+		return *v && *v != '/' ? -EINVAL : set_str(&c->mic_ca_file, v);
+	if (!strcmp(key, "ssc_allow_file"))
+		return *v && *v != '/' ? -EINVAL : set_str(&c->ssc_allow_file, v);
+	if (!strcmp(key, "dtls_cert_file"))
+		return *v && *v != '/' ? -EINVAL : set_str(&c->dtls_cert_file, v);
+	if (!strcmp(key, "dtls_key_file"))
+		return *v && *v != '/' ? -EINVAL : set_str(&c->dtls_key_file, v);
+	if (!strcmp(key, "dtls_security_level")) {
+		if (strlen(v) != 1 || *v < '0' || *v > '5')
+			return -EINVAL;
+		c->dtls_security_level = *v - '0';
+		return 0;
+	}
+	if (!strcmp(key, "dtls_suites"))
+		return set_str(&c->dtls_suites, v);
+	if (!strcmp(key, "dtls_accept"))
+		return set_dtls_accept(&c->dtls_accept, v);
+	if (!strcmp(key, "dtls_eku"))
+		return !strcmp(v, "strict") ? (c->dtls_eku_strict = true, 0) :
+		       !strcmp(v, "default") ? (c->dtls_eku_strict = false, 0) :
+		       -EINVAL;
 	if (!strcmp(key, "min_cipher"))
 		return scep_cipher_rank(v, &c->min_cipher);
 	if (!strcmp(key, "min_digest"))

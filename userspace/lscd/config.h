@@ -39,6 +39,16 @@ struct lscd_config {
 	/* RSA floor for AP keys; EC keys need P-256 unless it is below 2048 */
 	unsigned int min_ap_key_bits;
 	bool csr_allow_extensions;	/* forward an AP's extensionRequest */
+	/* DTLS (docs/PROTOCOL.md section 6): what the relay's verdict uses */
+	char *mic_ca_file;		/* PEM manufacturer CAs */
+	char *ssc_allow_file;		/* "MAC SHA-256-of-SPKI" lines */
+	char *dtls_suites;		/* OpenSSL syntax; NULL: AES-GCM ones */
+	unsigned int dtls_accept;	/* bit per enum capwap_lsc_cert_type */
+	bool dtls_eku_strict;
+	int dtls_security_level;	/* OpenSSL's 0 to 5 */
+	/* The controller's DTLS certificate in place of its LSC, when set. */
+	char *dtls_cert_file;
+	char *dtls_key_file;
 	char *ca_root;			/* PEM root(s) when GetCACert lacks it */
 	unsigned int min_cipher;	/* enum scep_alg_rank */
 	unsigned int min_digest;	/* enum scep_alg_rank */

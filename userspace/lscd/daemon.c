@@ -166,6 +166,7 @@ static int install_ca(struct lscd *d, struct scep_ca *ca, bool fresh)
 		lsc_err("SET_CA: %s%s%s", strerror(-rc), d->cmd.error_msg[0] ? ": " : "",
 			d->cmd.error_msg);
 	lscd_push_controller(d);
+	lscd_dtls_relay_stale(d);
 	d->need_accept = true;
 	if (fresh)
 		ca_back(d);
@@ -486,6 +487,7 @@ static void kernel_back(struct lscd *d)
 			CAPWAP_LSC_GENL_NAME, strerror(-rc));
 	else
 		lsc_info("module reload: joined the events group again");
+	lscd_dtls_relay_rejoin(d);
 	if (d->chain) {
 		rc = lscd_kernel_set_ca(&d->cmd, d->chain);
 		if (rc)
@@ -638,6 +640,8 @@ static void reload(struct lscd *d)
 	d->cfg = n;
 	apply_http(d);
 	push_ap_challenge(d);
+	/* mic_ca_file, ssc_allow_file, dtls_*: read again at the next handshake. */
+	lscd_dtls_relay_stale(d);
 	if (ca_changed) {
 		lsc_notice("CA settings changed: fetching the CA again");
 		retire_ca(d);
@@ -808,7 +812,7 @@ again:
 
 int lscd_run(struct lscd *d)
 {
-	struct curl_waitfd wfd[2];
+	struct curl_waitfd wfd[3];
 	sigset_t mask;
 	int rc, pid_fd = -1;
 	char *pid_path = NULL;
@@ -860,6 +864,8 @@ int lscd_run(struct lscd *d)
 			strerror(-rc));
 		goto out;
 	}
+	/* Without it lscd still provisions clear-text APs: logged, not fatal. */
+	lscd_dtls_relay_open(d);
 	lsc_notice("lscd %s started: state %s, CA %s, at most %u request(s) in flight",
 		   CAPWAP_LSC_VERSION, d->cfg.state_dir,
 		   d->cfg.ca_url ? d->cfg.ca_url : "(none)", d->cfg.max_concurrent);
@@ -942,13 +948,17 @@ int lscd_run(struct lscd *d)
 			next = d->ctrl_retry_ms;
 		if (d->ctrl.unsaved && d->ctrl_save_ms < next)
 			next = d->ctrl_save_ms;
+		next = lscd_dtls_relay_tick(d, now, next);
 		timeout = next > now ? (int)(next - now) : 0;
 		if (d->stopping && timeout > 200)
 			timeout = 200;
 		wfd[0] = (struct curl_waitfd){ .fd = d->sigfd, .events = CURL_WAIT_POLLIN };
 		wfd[1] = (struct curl_waitfd){ .fd = lsc_genl_events_fd(&d->ev),
 					       .events = CURL_WAIT_POLLIN };
-		if (curl_multi_poll(d->multi, wfd, 2, timeout, NULL) != CURLM_OK) {
+		wfd[2] = (struct curl_waitfd){ .fd = lscd_dtls_relay_fd(d),
+					       .events = CURL_WAIT_POLLIN };
+		if (curl_multi_poll(d->multi, wfd, d->dtls ? 3 : 2, timeout,
+				    NULL) != CURLM_OK) {
 			rc = -EIO;
 			break;
 		}
@@ -962,12 +972,15 @@ int lscd_run(struct lscd *d)
 				d->need_accept = true;
 			rc = 0;
 		}
+		if (d->dtls && wfd[2].revents)
+			lscd_dtls_relay_process(d);
 	}
 	lsc_notice("lscd stopping: %lu issued, %lu failed, %u enrollment(s) left in the journal",
 		   d->issued, d->failed, d->njobs);
 out:
 	lscd_cafetch_cancel(&d->caf);
 	lscd_jobs_free(d);
+	lscd_dtls_relay_close(d);
 	lsc_genl_close(&d->ev);
 	/* Closing the command socket hands what we accepted back to the queue. */
 	lsc_genl_close(&d->cmd);

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "controller.h"
 #include "csr_policy.h"
+#include "dtls_relay.h"
 #include "genl.h"
 #include "http.h"
 #include "journal.h"
@@ -38,6 +39,7 @@ struct lscd {
 	bool load_module;
 
 	struct lsc_genl cmd, ev;
+	struct lscd_dtls_relay *dtls;	/* NULL: not answering DTLS */
 	int sigfd;
 	CURLM *multi;
 	struct lsc_http_cfg http;

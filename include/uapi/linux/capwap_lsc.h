@@ -239,6 +239,8 @@ enum capwap_lsc_attr {
 #define CAPWAP_LSC_MAX_CHAIN 4
 /* Longest subject field and reason string, without the NUL. */
 #define CAPWAP_LSC_MAX_SUBJECT_LEN 64
+/* The country field is exactly this many letters. */
+#define CAPWAP_LSC_COUNTRY_LEN 2
 #define CAPWAP_LSC_MAX_REASON_LEN 255
 /* Largest CAPWAP_LSC_A_DTLS_RECORDS, and the key block's length. */
 #define CAPWAP_LSC_DTLS_MAX_RECORDS 16384
@@ -258,6 +260,10 @@ enum capwap_lsc_dtls_mode {
 
 /* Longest challenge password for the APs' requests, without the NUL. */
 #define CAPWAP_LSC_MAX_CHALLENGE_LEN 255
+/* Longest CAPWAP_LSC_A_VALIDITY_DAYS (a hundred years). */
+#define CAPWAP_LSC_MAX_VALIDITY_DAYS 36500
+/* Most MACs on the provision list. */
+#define CAPWAP_LSC_MAX_PROVLIST 65536
 
 enum capwap_lsc_flag {
 	CAPWAP_LSC_F_RENEWAL = 1U << 0,
@@ -281,6 +287,7 @@ enum capwap_lsc_key_type {
 
 /* Accepted RSA sizes: 384..2048 (the classic range), 3072 and 4096. */
 #define CAPWAP_LSC_RSA_MIN_BITS 384
+#define CAPWAP_LSC_RSA_RANGE_MAX_BITS 2048
 #define CAPWAP_LSC_RSA_MAX_BITS 4096
 /* EC key sizes name the curve: 256 is P-256, 384 is P-384. */
 

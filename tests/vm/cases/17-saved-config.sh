@@ -11,7 +11,7 @@
 # file never stops the load; the kernel log names its line.
 
 . tests/lib.sh
-plan 17
+plan 22
 
 lscctl=$PWD/build/lscctl
 saved=/etc/capwap-lsc/startup.conf
@@ -99,10 +99,73 @@ check "nothing of a wrong file is applied" \
 check "show summary says the saved file is not usable, and where" sh -c \
 	"$lscctl show summary | grep -q '^Saved configuration .*Not usable: $saved:3: '"
 
-# A file the module refuses (a key size it does not take): logged too.
-printf 'lsc enable\nkey rsa 3000\n' >"$saved"
+# A value the module would refuse (a key size it does not take) is a
+# wrong line too: nothing of the file applied, not even its list.
+printf 'lsc enable\nprovision-list add 02:00:00:00:00:09\nkey rsa 3000\n' >"$saved"
 rmmod capwap_lsc
-modprobe capwap_lsc
-check "a setting the module refuses is logged with the file's lines" \
-	sh -c "dmesg | grep -q 'lscctl config: $saved:1-2: the module refused these settings: Invalid argument: RSA 384-2048'"
+modprobe capwap_lsc 2>/dev/null
+check "a value the module refuses is a wrong line, logged with its number" \
+	sh -c "dmesg | grep -q 'lscctl: $saved:3: key rsa 3000: RSA takes 384-2048, 3072 or 4096 bits' &&
+	test \"\$(cat /sys/kernel/capwap_lsc/lsc_enabled)/\$(cat /sys/kernel/capwap_lsc/provision_list_size)\" = 0/0"
+
+# A change while the saved file is wrong: in force, the file kept, exit 1.
+cp "$saved" "$tmp/wrong"
+$lscctl config validity 90 >/dev/null 2>"$tmp/change.err"
+echo $? >"$tmp/change.rc"
+check "a change over a wrong saved file: exit 1, in force, the file kept, its line and config save told" \
+	sh -c "test \"\$(cat $tmp/change.rc)/\$(cat /sys/kernel/capwap_lsc/validity_days)\" = 1/90 &&
+	cmp -s $saved $tmp/wrong &&
+	grep -q '^lscctl config: in force but not saved: $saved:3: key rsa 3000' $tmp/change.err &&
+	grep -q 'lscctl config save' $tmp/change.err"
+check "config save replaces the wrong file with the running settings" \
+	sh -c "$lscctl config save && grep -qx 'validity 90' $saved && $lscctl config show-saved >/dev/null"
+setpriv --reuid=65534 --regid=65534 --clear-groups $lscctl config save 2>"$tmp/nobody.err"
+check "config save without root: 'not saved', not 'in force'" \
+	sh -c "grep -q '^lscctl config save: not saved' $tmp/nobody.err && ! grep -q 'in force' $tmp/nobody.err"
+
+# apply-saved waits for the savers' lock (a saver meanwhile would read a
+# half-applied module back): with the lock held it blocks in flock, shown
+# in /proc/locks as a waiter, and applies once it is let go.
+printf 'validity 45\n' >"$saved"
+exec 9<"${saved%/*}"
+flock 9
+$lscctl config apply-saved --no-kmsg 9<&- &
+pid=$!
+for i in $(seq 300); do
+	grep -q -- '-> FLOCK' /proc/locks && break
+	sleep 0.1
+done
+waited=$(grep -c -- '-> FLOCK' /proc/locks)
+during=$(cat /sys/kernel/capwap_lsc/validity_days)
+flock -u 9
+exec 9<&-
+wait $pid
+rc=$?
+check "apply-saved waits for the lock, then applies (waiter/during/exit/after)" \
+	test "$waited/$during/$rc/$(cat /sys/kernel/capwap_lsc/validity_days)" = 1/90/0/45
+
+# A list longer than GET_CONFIG shows: a file holding the running
+# settings and just the part of the list shown is not "the same as
+# running" (the flush saves the settings; the list is only in the file).
+$lscctl config provision-list flush
+grep -v '^provision-list' "$saved" >"$tmp/base"
+{
+	cat "$tmp/base"
+	for i in $(seq 0 4096); do
+		printf 'provision-list add 02:00:00:00:%02x:%02x\n' $((i >> 8)) $((i & 255))
+	done
+} >"$saved"
+$lscctl config apply-saved --no-kmsg
+$lscctl -j show summary | grep -o '"provision_list":\[[^]]*\]' |
+	grep -oE '[0-9a-f]{2}(:[0-9a-f]{2}){5}' | sed 's/^/provision-list add /' >"$tmp/shown"
+cat "$tmp/base" "$tmp/shown" >"$saved"
+$lscctl show summary >"$tmp/long"
+size=$(cat /sys/kernel/capwap_lsc/provision_list_size)
+shown=$(wc -l <"$tmp/shown")
+if [ "$size" = 4097 ] && [ "$shown" -gt 0 ] && [ "$shown" -lt 4097 ] &&
+   grep -q "^Saved configuration .*Differs from running: provision-list (.*module shows $shown of its 4097 entries" "$tmp/long"; then
+	ok "a list longer than shown: show summary says it differs, not compared"
+else
+	not_ok "a list longer than shown: $size held, $shown shown: $(grep -i saved "$tmp/long")"
+fi
 finish

@@ -1,0 +1,166 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# CAPWAP over DTLS end to end (issue 10, docs/PROTOCOL.md section 6), with
+# the module in "dtls required", the real lscd answering the handshakes
+# the module relays, and a real scepserver:
+#   - 4 lsc-wtp APs (a fleet, --dtls --controller-ca <the LSC CA>) join
+#     with their MIC, which lscd verifies against the manufacturer CA of
+#     mic_ca_file, get their LSC inside DTLS, and rejoin with the LSC over
+#     DTLS; lscd logs each AP authenticated by its MIC, then by its LSC
+#   - a capture of the control port shows no clear-text control message
+#     but Discovery
+#   - an AP in clear text is refused (dtls_clear_refused) and gets no
+#     AP record
+#   - an AP whose MIC comes from a manufacturer CA lscd does not know is
+#     refused, and lscd logs why with the AP's address
+#   - lscd's DTLS counters are logged
+#   - after a module reload lscd joins the dtls group again
+# The controller answers with a certificate the LSC CA issued for its
+# role (dtls_cert_file): scepserver issues clientAuth-only certificates,
+# which RFC 5415 APs refuse for a controller.
+
+. tests/lib.sh
+plan 11 600
+. tests/vm/cases/lscd-lib.bash
+
+lscctl=build/lscctl
+stat() { cat "$sys/stats/$1"; }
+# AP keys of 2048 bits: the verdict's security level 2 refuses less.
+lscd_setup dtls --attempts 3 --bits 2048
+need dumpcap wireshark-common
+need tshark tshark
+
+ca_serve ca 8080 || { not_ok "dtls: scepserver did not start"; exit 1; }
+lscca=$tmp/ca/ca.pem
+# The controller's DTLS certificate, from the LSC CA, for the AC role.
+printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n' \
+	>"$tmp/ctl.ext"
+openssl req -new -key "$tmp/state/controller.key" -subj "/CN=wlc-test" -out "$tmp/ctl.csr" 2>/dev/null &&
+	openssl x509 -req -in "$tmp/ctl.csr" -CA "$lscca" -CAkey "$tmp/ca/ca.key" -passin pass: -CAcreateserial \
+		-days 30 -extfile "$tmp/ctl.ext" -out "$tmp/ctl.crt" 2>/dev/null ||
+	{ not_ok "dtls: cannot issue the controller's certificate"; exit 1; }
+# The fleet's manufacturer CA, made here so that lscd can be told of it.
+mkdir -p "$tmp/fleet" "$tmp/other"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-subj "/O=capwap-lsc simulated AP maker/CN=Simulated Manufacturing CA" \
+	-keyout "$tmp/fleet/mfg-ca.key" -out "$tmp/fleet/mfg-ca.crt" -days 3650 2>/dev/null ||
+	{ not_ok "dtls: cannot make the manufacturer CA"; exit 1; }
+
+if $lscctl config dtls required >"$tmp/mode.log" 2>&1 && [ "$(cat $sys/dtls_mode)" = required ]; then
+	ok "dtls: lscctl config dtls required"
+else
+	not_ok "dtls: mode $(cat $sys/dtls_mode): $(cat "$tmp/mode.log")"
+fi
+
+lscd_start --url http://127.0.0.1:8080/scep --set mic_ca_file="$tmp/fleet/mfg-ca.crt" \
+	--set dtls_cert_file="$tmp/ctl.crt" --set dtls_key_file="$tmp/state/controller.key" ||
+	{ not_ok "dtls: lscd did not start: $(lscd_tail)"; exit 1; }
+if grep -q "DTLS: joined the dtls group" "$tmp/lscd.log"; then
+	ok "dtls: lscd joined the module's dtls group"
+else
+	not_ok "dtls: lscd did not join the dtls group: $(lscd_tail)"
+fi
+wait_until 120 test -s "$tmp/state/controller.crt" ||
+	{ not_ok "dtls: the controller got no LSC: $(lscd_tail)"; exit 1; }
+
+dumpcap -q -i lo -f "udp port 5246" -w "$tmp/cap.pcapng" 2>"$tmp/dumpcap.err" &
+dcpid=$!
+pids+=($dcpid)
+wait_until 30 grep -q "Capturing on" "$tmp/dumpcap.err" ||
+	echo "# dumpcap did not start: $(cat "$tmp/dumpcap.err")"
+relayed0=$(stat dtls_relayed)
+if timeout 500 $wtp --ac 127.0.0.1:5246 --count 4 --threads 2 --state-dir "$tmp/fleet" \
+	--dtls --controller-ca "$lscca" --controller-name wlc-test --json --timeout 400 \
+	>"$tmp/fleet.json" 2>"$tmp/fleet.log"; then
+	ok "dtls: 4 APs joined over DTLS with their MIC, got an LSC, and rejoined with it over DTLS"
+else
+	not_ok "dtls: fleet: $(tr -d '\n' <"$tmp/fleet.json") $(tail -n 3 "$tmp/fleet.log" | tr '\n' ' ') / $(lscd_tail 3)"
+fi
+# dumpcap drops what it has not read when stopped: a last datagram marks
+# the end, and it stops once that is in the file.
+echo capture-end >/dev/udp/127.0.0.1/5246
+wait_until 20 grep -q capture-end "$tmp/cap.pcapng" ||
+	echo "# the end of the capture never reached the file"
+kill -TERM $dcpid 2>/dev/null
+wait $dcpid 2>/dev/null
+
+# Every fleet AP: authenticated by lscd with its MIC, then with its LSC,
+# and its LSC installed.
+bad=
+macs=
+for i in 1 2 3 4; do
+	m=02:4c:53:00:00:0$((i - 1))
+	macs="$macs $m"
+	mic=$(grep -n "authenticated as $m by its MIC" "$tmp/lscd.log" | head -n 1 | cut -d: -f1)
+	lsc=$(grep -n "authenticated as $m by its LSC" "$tmp/lscd.log" | tail -n 1 | cut -d: -f1)
+	if [ -z "$mic" ] || [ -z "$lsc" ] || [ "$mic" -ge "$lsc" ]; then
+		bad="$bad $m:mic@${mic:-none},lsc@${lsc:-none}"
+	fi
+	[ "$(ap_attr "$m" cert_type)" = LSC ] || bad="$bad $m:cert_type=$(ap_attr "$m" cert_type)"
+	[ "$(ap_attr "$m" state)" = installed ] || bad="$bad $m:state=$(ap_attr "$m" state)"
+done
+if [ -z "$bad" ] && [ "$(stat dtls_relayed)" -gt "$relayed0" ]; then
+	ok "dtls: lscd authenticated each AP by its MIC, then by its LSC; each with its LSC installed ($(( $(stat dtls_relayed) - relayed0 )) datagrams relayed)"
+else
+	not_ok "dtls: $bad; relayed $relayed0 -> $(stat dtls_relayed); $(grep -c authenticated "$tmp/lscd.log") authenticated lines"
+fi
+
+# Without keys nothing decrypts: in clear text only Discovery (1, 2).
+# One tshark run (it takes long to start in the guest): per datagram its
+# clear-text message type and its DTLS record types.
+tshark -n -r "$tmp/cap.pcapng" -T fields -e capwap.control.header.message_type \
+	-e dtls.record.content_type >"$tmp/cap.txt" 2>/dev/null
+clear=$(cut -f1 "$tmp/cap.txt" | grep . | sort -u | tr '\n' ' ')
+dtls=$(cut -f2 "$tmp/cap.txt" | grep -c .)
+if [ "$clear" = "1 2 " ] && [ "$dtls" -gt 0 ]; then
+	ok "dtls: the capture holds $dtls DTLS datagrams and no clear-text control message but Discovery"
+else
+	not_ok "dtls: clear-text message types '$clear', DTLS datagrams $dtls"
+fi
+
+# An AP in clear text: its Join is refused, it gets no AP record.
+clear_mac=02:4c:53:ff:00:01
+refused0=$(stat dtls_clear_refused)
+ap_run $clear_mac AP3G1 --timeout 120
+if wait_until 60 sh -c "[ \$(cat $sys/stats/dtls_clear_refused) -gt $refused0 ]" &&
+	[ ! -e "$sys/aps/$clear_mac" ]; then
+	ok "dtls: a clear-text AP is refused in required mode (dtls_clear_refused $refused0 -> $(stat dtls_clear_refused)), and has no AP record"
+else
+	not_ok "dtls: clear-text AP: dtls_clear_refused $refused0 -> $(stat dtls_clear_refused), state '$(ap_attr $clear_mac state)': $(ap_log $clear_mac)"
+fi
+
+# An AP whose MIC a manufacturer CA lscd does not know signed (its own
+# state directory makes another CA).
+other_mac=02:4c:53:ff:00:02
+ap_run $other_mac AP3G1 --state-dir "$tmp/other" --dtls --controller-ca "$lscca" --controller-name wlc-test --timeout 120
+refusal="DTLS: handshake from 127.0.0.1:[0-9]* for $other_mac refused: untrusted"
+if wait_until 60 grep -q "$refusal" "$tmp/lscd.log" &&
+	[ ! -e "$sys/aps/$other_mac" ]; then
+	ok "dtls: a MIC from an unknown CA is refused: $(grep -o "$refusal.*" "$tmp/lscd.log" | head -n 1 | cut -c 7-150)"
+else
+	not_ok "dtls: unknown MIC: $(grep "DTLS: handshake" "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ') state '$(ap_attr $other_mac state)': $(ap_log $other_mac)"
+fi
+for p in "${ap_pids[@]}"; do
+	kill "$p" 2>/dev/null
+done
+
+# The counters' line: 8 handshakes handed over (4 with a MIC, 4 with an
+# LSC), the unknown MIC among the failures.
+if wait_until 30 grep -Eq "DTLS counters: .* ([89]|[1-9][0-9]+) handed over, [1-9][0-9]* failed \(.*untrusted [1-9]" "$tmp/lscd.log"; then
+	ok "dtls: lscd logs its DTLS counters: $(grep -o "DTLS counters: .*" "$tmp/lscd.log" | tail -n 1 | cut -c 1-200)"
+else
+	not_ok "dtls: counters: $(grep -o "DTLS counters: .*" "$tmp/lscd.log" | tail -n 1)"
+fi
+
+# A reloaded module: lscd joins its dtls group again, as it does events.
+modprobe -r capwap_lsc && modprobe capwap_lsc
+if wait_until 60 sh -c "[ \$(grep -c 'DTLS: joined the dtls group' '$tmp/lscd.log') -ge 2 ]"; then
+	ok "dtls: after a module reload lscd joins the dtls group again"
+else
+	not_ok "dtls: after a module reload: $(grep "DTLS: \|module reload" "$tmp/lscd.log" | tail -n 3 | tr '\n' ' ')"
+fi
+
+lscd_stop_ok dtls
+check "dtls: modprobe -r capwap_lsc" modprobe -r capwap_lsc
+finish
