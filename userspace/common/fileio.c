@@ -188,7 +188,7 @@ int lsc_file_guarded(int fd, bool secret, char *why, size_t size)
 		return 0;
 	snprintf(why, size, "mode %04o, owner uid %u: %s", (unsigned int)(st.st_mode & 07777),
 		 (unsigned int)st.st_uid,
-		 secret ? "a private key must be owned by root or lscd's user and readable by no one else (chmod 600)" :
+		 secret ? "a secret must be owned by root or lscd's user and readable by no one else (chmod 600)" :
 			  "a file of trusted certificates must be owned by root or lscd's user and writable by no one else (chmod go-w)");
 	return -EPERM;
 }

@@ -24,7 +24,7 @@ const char *lsc_file_strerror(int err);
 /*
  * Whether the file open at @fd may hold what the daemon trusts: owned by
  * root or by the effective user, and writable by no one else; with
- * @secret (a private key), readable by no one else either.  Returns 0,
+ * @secret (a key, a challenge), readable by no one else either.  Returns 0,
  * or -EPERM with its mode and owner, and what to do, in @why.
  */
 int lsc_file_guarded(int fd, bool secret, char *why, size_t size);

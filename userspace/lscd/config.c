@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 
@@ -203,9 +203,9 @@ static int set_from_file(struct lscd_config *c, const char *key,
 			 const char *path)
 {
 	uint8_t *data = NULL;
-	struct stat st;
+	char guard[200];
 	size_t len = 0;
-	int rc;
+	int fd, rc;
 
 	if (*path != '/') {
 		snprintf(c->why, sizeof(c->why), "%s: not an absolute path", path);
@@ -215,17 +215,17 @@ static int set_from_file(struct lscd_config *c, const char *key,
 	 * A challenge others can read is no secret, and one others can write
 	 * is theirs: such a file is refused, as ssh refuses such a key.
 	 */
-	if (stat(path, &st)) {
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		rc = -errno;
 		snprintf(c->why, sizeof(c->why), "%s: %s", path, strerror(-rc));
 		return rc;
 	}
-	if ((st.st_mode & (S_IRWXG | S_IRWXO)) ||
-	    (st.st_uid != 0 && st.st_uid != geteuid())) {
-		snprintf(c->why, sizeof(c->why),
-			 "%s: mode %04o, owner uid %u: a secret must be in a file only root or lscd's user owns and can read (chmod 600)",
-			 path, (unsigned int)(st.st_mode & 07777), (unsigned int)st.st_uid);
-		return -EPERM;
+	rc = lsc_file_guarded(fd, true, guard, sizeof(guard));
+	close(fd);
+	if (rc) {
+		snprintf(c->why, sizeof(c->why), "%s: %.150s", path, guard);
+		return rc;
 	}
 	rc = lsc_read_file(path, MAX_SECRET_FILE_LEN, &data, &len);
 	if (rc) {
