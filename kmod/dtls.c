@@ -32,6 +32,7 @@
 #include <linux/netlink.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -101,7 +102,12 @@ static DEFINE_SPINLOCK(sess_lock);
 static unsigned int n_sessions;
 static u32 sess_seed __read_mostly;
 static struct workqueue_struct *dtls_wq;
-static u8 dtls_mode = CAPWAP_LSC_DTLS_OFF;
+/*
+ * Required from the load on: clear text (off, or on beside DTLS) is a lab
+ * mode an operator sets on purpose with "lscctl config dtls off", and each
+ * switch to it is logged below.
+ */
+static u8 dtls_mode = CAPWAP_LSC_DTLS_REQUIRED;
 
 u8 capwap_lsc_dtls_mode(void)
 {
@@ -494,7 +500,7 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 	int ret;
 
 	if (capwap_lsc_dtls_mode() == CAPWAP_LSC_DTLS_OFF) {
-		NL_SET_ERR_MSG(extack, "DTLS is off (lscctl config dtls on)");
+		NL_SET_ERR_MSG(extack, "DTLS is off (lscctl config dtls required)");
 		return -EOPNOTSUPP;
 	}
 	k = kmalloc(sizeof(*k), GFP_KERNEL);
@@ -609,11 +615,14 @@ void capwap_lsc_dtls_set_mode(u8 mode)
 
 	if (was == mode)
 		return;
+	/* Once per change, with who made it: a lab mode left on is found. */
 	if (mode == CAPWAP_LSC_DTLS_OFF) {
 		end_all();
-		pr_warn("DTLS off: control messages travel in clear text only\n");
+		pr_warn("DTLS off (lab mode), set by %s[%d]: every control message travels in clear text, unauthenticated; 'lscctl config dtls required' turns DTLS back on\n",
+			current->comm, task_pid_nr(current));
 	} else if (mode == CAPWAP_LSC_DTLS_ON) {
-		pr_warn("DTLS on: clear-text control messages are still taken\n");
+		pr_warn("DTLS on (lab mode), set by %s[%d]: clear-text control messages are still taken; 'lscctl config dtls required' refuses them\n",
+			current->comm, task_pid_nr(current));
 	} else {
 		pr_info("DTLS %s: only Discovery is taken in clear text\n",
 			names[mode]);
@@ -652,7 +661,7 @@ int capwap_lsc_dtls_init(void)
 			return -ENOMEM;
 		}
 	}
-	pr_notice("DTLS off: control messages travel in clear text\n");
+	pr_info("DTLS required: only Discovery is taken in clear text\n");
 	return 0;
 }
 
