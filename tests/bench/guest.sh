@@ -3,6 +3,8 @@
 # The guest half of tests/bench/run (runs inside the VM).
 
 set -u
+# lab_cleartext: the responders compared here speak clear-text CAPWAP.
+. tests/lib.sh
 tools=build/tools
 runs=${BENCH_RUNS:-5}
 secs=${BENCH_SECONDS:-3}
@@ -12,7 +14,7 @@ median() {
 	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-modprobe capwap_lsc || exit 1
+lab_modprobe || exit 1
 # Loopback would run the receiving softirq in the sender's system call,
 # on the load generator's CPU, leaving the kernel responder one CPU
 # while a userspace responder gets its own.  Steer received packets to
@@ -82,7 +84,7 @@ slab_bytes() {
 
 # mem_per_ap MODPROBE_ARGS...: joins $naps APs and prints the slab growth.
 mem_per_ap() {
-	modprobe capwap_lsc "$@"
+	lab_modprobe "$@"
 	slab_list > /tmp/slab0
 	read -r plain0 real0 < <(slab_bytes /tmp/slab0)
 	$tools/capwap_peer mkaps "$naps" | grep -v '^ok'

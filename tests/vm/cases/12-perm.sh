@@ -20,7 +20,7 @@ sys=/sys/kernel/capwap_lsc
 n=1500
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
-check "modprobe capwap_lsc" modprobe capwap_lsc
+check "modprobe capwap_lsc, lab mode (clear text)" lab_modprobe
 checks 1 "capwap_peer mkaps" $peer mkaps $n
 if [ "$(cat $sys/ap_count)" = $n ]; then
 	ok "ap_count is $n"

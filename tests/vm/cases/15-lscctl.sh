@@ -106,6 +106,7 @@ expect_status "a change without CAP_NET_ADMIN" 1 nobody $lscctl config lsc disab
 expect_status "show without CAP_NET_ADMIN" 1 nobody $lscctl show
 
 check "config provision off" $lscctl config provision off
+lab_cleartext
 checks 1 "capwap_peer mkaps" build/tools/capwap_peer mkaps 3
 expect_out "show aps lists joined APs" "^3 APs: 0 LSC, [0-9]+ MIC" $lscctl show aps
 mac=$($lscctl show aps | awk 'NR == 2 { print $1 }')

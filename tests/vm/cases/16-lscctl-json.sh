@@ -15,7 +15,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
-check "modprobe capwap_lsc" modprobe capwap_lsc
+check "modprobe capwap_lsc, lab mode (clear text)" lab_modprobe
 check "configure" sh -c "$lscctl config lsc enable && $lscctl config provision list &&
 	$lscctl config provision-list add f8:66:f2:67:57:7e &&
 	$lscctl config subject C=CN O=Example && $lscctl config key rsa 3072 &&

@@ -11,7 +11,7 @@
 # file never stops the load; the kernel log names its line.
 
 . tests/lib.sh
-plan 22
+plan 24
 
 lscctl=$PWD/build/lscctl
 saved=/etc/capwap-lsc/startup.conf
@@ -36,17 +36,19 @@ has() {
 rm -f "$saved"
 install_hook
 check "modprobe with the hook and no saved file" modprobe capwap_lsc
+check "DTLS is required by default" test "$(cat /sys/kernel/capwap_lsc/dtls_mode)" = required
 
 check "configure" sh -c "$lscctl config lsc enable && $lscctl config provision list &&
 	$lscctl config subject C=DE 'O=Acme Wireless' OU='Lab \"2\"' &&
 	$lscctl config key ec 384 && $lscctl config validity 90 &&
 	$lscctl config attempts 2 && $lscctl config vendor-id 4242 &&
+	$lscctl config dtls off &&
 	$lscctl config provision-list add f8:66:f2:67:57:7e 00:11:22:33:44:55 02:00:00:00:00:01 &&
 	$lscctl config provision-list del 00:11:22:33:44:55"
 check "startup.conf written, mode 0644" test "$(stat -c %a "$saved" 2>&1)" = 644
 check "config show-saved prints every setting" sh -c "$lscctl config show-saved >$tmp/shown &&
 	grep -qx 'key ec 384' $tmp/shown && grep -qx 'vendor-id 4242' $tmp/shown &&
-	grep -qx 'provision-list add 02:00:00:00:00:01' $tmp/shown &&
+	grep -qx 'provision-list add 02:00:00:00:00:01' $tmp/shown && grep -qx 'dtls off' $tmp/shown &&
 	grep -qxF 'subject C=DE \"O=Acme Wireless\" \"OU=Lab \\\"2\\\"\"' $tmp/shown &&
 	! grep -q 00:11:22:33:44:55 $tmp/shown"
 
@@ -55,6 +57,8 @@ check "show summary before: saved and running are the same" has "$tmp/before" \
 	'"lsc_enabled":true,' '"key_bits":384,' \
 	"\"saved\":{\"file\":\"$saved\",\"state\":\"same\",\"differs\":[],\"error\":null}"
 
+lab_logged() { dmesg | grep -c 'capwap_lsc: DTLS off (lab mode), set by lscctl\['; }
+logged=$(lab_logged)
 check "rmmod, modprobe" reload
 $lscctl -j show summary >"$tmp/after"
 if cmp -s "$tmp/before" "$tmp/after"; then
@@ -62,6 +66,9 @@ if cmp -s "$tmp/before" "$tmp/after"; then
 else
 	not_ok "show summary changed across the reload: $(diff "$tmp/before" "$tmp/after" | head -c 600)"
 fi
+# The lab mode, not the default: the hook applies it, and it is logged.
+check "the saved lab mode (dtls off) is applied at the load, and logged once" \
+	test "$(cat /sys/kernel/capwap_lsc/dtls_mode)/$(lab_logged)" = "off/$((logged + 1))"
 check "the kernel log says the saved configuration was applied" \
 	sh -c "dmesg | grep -q 'lscctl: capwap_lsc: applied the saved configuration $saved'"
 
@@ -79,7 +86,8 @@ rm -f "$hook"
 check "rmmod, modprobe without the hook" reload
 $lscctl -j show summary >"$tmp/nohook"
 check "without the hook the reload loses them, and show summary names what differs" \
-	has "$tmp/nohook" '"lsc_enabled":false,' '"state":"differs","differs":["lsc","provision","subject","key","validity","attempts","vendor-id","provision-list"]' 
+	has "$tmp/nohook" '"lsc_enabled":false,' '"state":"differs","differs":["lsc","provision","subject","key","validity","attempts","vendor-id","dtls","provision-list"]' \
+	'"dtls_mode":"required",' 
 check "show summary (text) lists what differs" sh -c \
 	"$lscctl show summary | grep -Eq '^Saved configuration +Differs from running: lsc provision .*provision-list \($saved\)$'"
 

@@ -15,7 +15,7 @@ if [ ! -x $peer ]; then
 	exit 1
 fi
 
-modprobe capwap_lsc rtx_ms=100 mtu=576 || { not_ok "modprobe capwap_lsc"; exit 1; }
+lab_modprobe rtx_ms=100 mtu=576 || { not_ok "modprobe capwap_lsc"; exit 1; }
 
 checks 17 "capwap_peer fastpath" $peer fastpath
 checks 9 "capwap_peer config" $peer config

@@ -18,7 +18,7 @@ plan 64 900
 peer=build/tools/capwap_peer
 fix=$(lsc_fixtures) || { not_ok "lsc: cannot make certificate fixtures"; exit 1; }
 
-modprobe capwap_lsc rtx_ms=200 mtu=576 || { not_ok "modprobe capwap_lsc"; exit 1; }
+lab_modprobe rtx_ms=200 mtu=576 || { not_ok "modprobe capwap_lsc"; exit 1; }
 
 out=${VM_RESULT_DIR:-$(mktemp -d)}
 pcap=$out/lsc-sent.pcap

@@ -10,7 +10,7 @@
 plan 12
 
 peer=build/tools/capwap_peer
-modprobe capwap_lsc rtx_ms=100 || { not_ok "modprobe capwap_lsc"; exit 1; }
+lab_modprobe rtx_ms=100 || { not_ok "modprobe capwap_lsc"; exit 1; }
 
 checks 3 "capwap_peer rtx" $peer rtx
 checks 5 "capwap_peer queue" $peer queue

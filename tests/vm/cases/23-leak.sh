@@ -32,7 +32,7 @@ after=$(mktemp)
 slab_snapshot > "$before"
 keys_before=$(wc -l < /proc/keys)
 
-check "modprobe capwap_lsc rtx_ms=100" modprobe capwap_lsc rtx_ms=100
+check "modprobe capwap_lsc rtx_ms=100, lab mode" lab_modprobe rtx_ms=100
 checks 1 "capwap_peer mkaps" $peer mkaps $n
 checks 3 "capwap_peer rtx" $peer rtx
 checks 5 "capwap_peer queue" $peer queue

@@ -13,7 +13,7 @@ plan 28
 
 peer=build/tools/capwap_peer
 
-modprobe capwap_lsc echo_interval=1 dead_echoes=2 ||
+lab_modprobe echo_interval=1 dead_echoes=2 ||
 	{ not_ok "modprobe capwap_lsc echo_interval=1 dead_echoes=2"; exit 1; }
 checks 7 "capwap_peer silent" $peer silent 1
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
@@ -22,7 +22,7 @@ sys=/sys/kernel/capwap_lsc
 ap_dirs() { ls $sys/aps | wc -l; }
 ap_keys() { grep -c ' capwap_ls ' /proc/keys; }
 
-modprobe capwap_lsc max_aps=8 || { not_ok "modprobe capwap_lsc max_aps=8"; exit 1; }
+lab_modprobe max_aps=8 || { not_ok "modprobe capwap_lsc max_aps=8"; exit 1; }
 checks 6 "capwap_peer evict" $peer evict 8
 if wait_until 20 sh -c "[ \$(ls $sys/aps | wc -l) = 8 ] && [ \$(grep -c ' capwap_ls ' /proc/keys) = 8 ]"; then
 	ok "evicted records take their sysfs directory and key with them"
@@ -36,7 +36,7 @@ else
 fi
 check "modprobe -r capwap_lsc after evictions" modprobe -r capwap_lsc
 
-modprobe capwap_lsc echo_interval=1 dead_echoes=2 record_idle_s=1 ||
+lab_modprobe echo_interval=1 dead_echoes=2 record_idle_s=1 ||
 	{ not_ok "modprobe capwap_lsc record_idle_s=1"; exit 1; }
 checks 5 "capwap_peer expire" $peer expire
 check "modprobe -r capwap_lsc after expiry" modprobe -r capwap_lsc

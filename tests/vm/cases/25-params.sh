@@ -15,7 +15,7 @@ plan 8
 peer=build/tools/capwap_peer
 
 # --- vendor_id ------------------------------------------------------------
-check "modprobe capwap_lsc vendor_id=9" modprobe capwap_lsc vendor_id=9
+check "modprobe capwap_lsc vendor_id=9, lab mode" lab_modprobe vendor_id=9
 ca=$(wtp_ca) || { not_ok "params: cannot make the test CA"; exit 1; }
 if [ "$(cat $sys/vendor_id)" = 9 ] &&
 	build/lscctl show summary | grep -Eq "LSC payload vendor id +9$"; then
@@ -40,7 +40,7 @@ helper_pid=
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
 
 # --- ap_sysfs=0 -------------------------------------------------------------
-check "modprobe capwap_lsc ap_sysfs=0" modprobe capwap_lsc ap_sysfs=0
+check "modprobe capwap_lsc ap_sysfs=0, lab mode" lab_modprobe ap_sysfs=0
 checks 1 "capwap_peer mkaps" $peer mkaps 5
 # aps/ itself is there (a missing one would be empty too), and empty.
 if [ -d $sys/aps ] && [ -z "$(ls -A $sys/aps)" ] &&

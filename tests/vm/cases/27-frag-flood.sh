@@ -15,7 +15,7 @@ if [ ! -x $flood ]; then
 	not_ok "$flood missing (make build/tools/capwap_flood)"
 	exit 1
 fi
-modprobe capwap_lsc || { not_ok "modprobe capwap_lsc"; exit 1; }
+lab_modprobe || { not_ok "modprobe capwap_lsc, lab mode"; exit 1; }
 
 checks 6 "capwap_flood frags" $flood frags
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc

@@ -16,8 +16,8 @@ plan 15
 peer=build/tools/capwap_peer
 sys=/sys/kernel/capwap_lsc
 
-check "modprobe capwap_lsc max_pending_requests=16 request_timeout_s=60" \
-	modprobe capwap_lsc max_pending_requests=16 request_timeout_s=60 \
+check "modprobe capwap_lsc max_pending_requests=16 request_timeout_s=60, lab mode" \
+	lab_modprobe max_pending_requests=16 request_timeout_s=60 \
 	echo_interval=2 dead_echoes=10
 if [ "$(cat $sys/max_pending_requests 2>/dev/null)" = 16 ]; then
 	ok "sysfs max_pending_requests"
@@ -26,8 +26,8 @@ else
 fi
 checks 7 "capwap_peer flood" $peer flood 100
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
-check "modprobe capwap_lsc request_timeout_s=3" \
-	modprobe capwap_lsc request_timeout_s=3 echo_interval=2 dead_echoes=10
+check "modprobe capwap_lsc request_timeout_s=3, lab mode" \
+	lab_modprobe request_timeout_s=3 echo_interval=2 dead_echoes=10
 checks 3 "capwap_peer released" $peer released
 check "modprobe -r capwap_lsc (released)" modprobe -r capwap_lsc
 finish

@@ -16,7 +16,7 @@ peer=build/tools/capwap_peer
 sys=/sys/kernel/capwap_lsc
 
 for i in $(seq 1 $rounds); do
-	if ! modprobe capwap_lsc echo_interval=1 dead_echoes=2 record_idle_s=1 \
+	if ! lab_modprobe echo_interval=1 dead_echoes=2 record_idle_s=1 \
 			request_timeout_s=1; then
 		not_ok "round $i: modprobe capwap_lsc"
 		not_ok "round $i: unload while the sweep expires records and requests"

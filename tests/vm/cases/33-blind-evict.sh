@@ -16,12 +16,12 @@ plan 15
 peer=build/tools/capwap_peer
 flood=build/tools/capwap_flood
 
-check "modprobe capwap_lsc max_aps=64" modprobe capwap_lsc max_aps=64
+check "modprobe capwap_lsc max_aps=64, lab mode" lab_modprobe max_aps=64
 checks 3 "capwap_peer blind" $peer blind 64
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
 
-check "modprobe capwap_lsc join_rate=1 join_burst=5" \
-	modprobe capwap_lsc join_rate=1 join_burst=5
+check "modprobe capwap_lsc join_rate=1 join_burst=5, lab mode" \
+	lab_modprobe join_rate=1 join_burst=5
 checks 2 "capwap_peer joinlimit" $peer joinlimit
 if [ "$(cat /sys/kernel/capwap_lsc/stats/joins_rate_limited 2>/dev/null)" -gt 0 ] 2>/dev/null; then
 	ok "sysfs stats/joins_rate_limited"
@@ -30,8 +30,8 @@ else
 fi
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
 
-check "modprobe capwap_lsc max_aps=16 join_rate=0" \
-	modprobe capwap_lsc max_aps=16 join_rate=0
+check "modprobe capwap_lsc max_aps=16 join_rate=0, lab mode" \
+	lab_modprobe max_aps=16 join_rate=0
 checks 2 "capwap_flood evict" $flood evict 40000
 check "modprobe -r capwap_lsc (evict flood)" modprobe -r capwap_lsc
 if modprobe capwap_lsc join_burst=0 2>/dev/null; then

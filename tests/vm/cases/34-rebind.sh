@@ -32,7 +32,7 @@ plan 13
 
 # 300 rounds are some 600 Joins from one address, past the per-source
 # Join burst (400) when the guest is fast: the limiter (case 33) is off.
-check "modprobe capwap_lsc join_rate=0" modprobe capwap_lsc join_rate=0
+check "modprobe capwap_lsc join_rate=0, lab mode" lab_modprobe join_rate=0
 checks 3 "capwap_peer displace" build/tools/capwap_peer displace
 checks 3 "capwap_peer rebind" build/tools/capwap_peer rebind 300
 checks 3 "capwap_peer rebind-move" build/tools/capwap_peer rebind-move 300

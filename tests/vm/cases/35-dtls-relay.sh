@@ -7,24 +7,36 @@
 # lscd's own handshake engine, and checks the relay, the record layer
 # (sealed answers, replay, forgery, epoch, a replacing association,
 # close_notify) and the refusal
-# of CBC key blocks (21 checks).  Around it: the mode shows in sysfs and
-# lscctl, DTLS off drops DTLS datagrams as before, DTLS required drops a
+# of CBC key blocks (21 checks).  Around it: the mode is required by
+# default, shows in sysfs and lscctl; the lab mode (off) is logged once
+# per change and drops DTLS datagrams as before; DTLS required drops a
 # clear-text Join, and the module unloads with no session left behind
 # (slub_debug and panic_on_warn watch the frees).
 
 . tests/lib.sh
-plan 32
+plan 34
 
 tool=build/tools/dtls_relay_peer
 sys=/sys/kernel/capwap_lsc
 stat() { cat "$sys/stats/$1"; }
 
 check "modprobe capwap_lsc" modprobe capwap_lsc
-if [ "$(cat $sys/dtls_mode)" = off ] &&
-	build/lscctl show summary | grep -Eq "DTLS control channel +Off"; then
-	ok "DTLS is off by default, in sysfs and lscctl show summary"
+if [ "$(cat $sys/dtls_mode)" = required ] &&
+	build/lscctl show summary | grep -Eq "DTLS control channel +Required"; then
+	ok "DTLS is required by default, in sysfs and lscctl show summary"
 else
 	not_ok "dtls_mode '$(cat $sys/dtls_mode)': $(build/lscctl show summary | grep -i dtls)"
+fi
+# The lab's clear-text mode: one explicit setting, shown, and logged once
+# per change with the process that set it.
+check "lscctl config dtls off (the lab mode)" build/lscctl config dtls off
+build/lscctl config dtls off >/dev/null 2>&1
+logged=$(dmesg | grep -c "capwap_lsc: DTLS off (lab mode), set by lscctl\[[0-9]*\]: every control message travels in clear text")
+if [ "$(cat $sys/dtls_mode)" = off ] && [ "$logged" = 1 ] &&
+	build/lscctl show summary | grep -Eq "DTLS control channel +Off: clear text only \(lab\)"; then
+	ok "dtls off: sysfs and lscctl show it, the kernel logs it once for two settings"
+else
+	not_ok "dtls off: sysfs '$(cat $sys/dtls_mode)', logged $logged times: $(build/lscctl show summary | grep -i dtls)"
 fi
 # DTLS off: a DTLS datagram is dropped as malformed, as before, not relayed.
 before=$(stat malformed/dtls)

@@ -107,7 +107,7 @@ ap_pids=()
 m3=02:4c:53:71:00:06
 ap_run "$m3" AP3G1 --daemon --retransmit-ms 1000
 if wait_until 200 grep -q "AP $m3 .*left transactionID .* PENDING" "$tmp/lscd.log"; then
-	modprobe -r capwap_lsc && modprobe capwap_lsc &&
+	modprobe -r capwap_lsc && lab_modprobe &&
 		$helper config --ca "$fx/ca2048/ca.pem" --key-type rsa --bits 1024 --attempts 2 \
 			>"$tmp/config3.log" 2>&1 ||
 		not_ok "lscd_resume: module reload: $(cat "$tmp/config3.log" 2>/dev/null)"

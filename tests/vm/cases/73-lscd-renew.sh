@@ -34,6 +34,7 @@ else
 	exit 1
 fi
 wait_until 60 test -s "$tmp/state/controller.crt"
+lab_cleartext
 $helper config --ca "$tmp/ca/ca.pem" --key-type rsa --bits 1024 --attempts 3 >"$tmp/config.log" 2>&1 ||
 	{ not_ok "lscd_renew: configuring the module: $(cat "$tmp/config.log")"; exit 1; }
 kill -HUP "$lscd_pid"	# SET_CA again: the helper replaced it with the same CA

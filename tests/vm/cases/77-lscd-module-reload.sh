@@ -64,6 +64,7 @@ else
 	not_ok "lscd_reload: summary: $(tr '\n' ' ' <"$tmp/summary")"
 fi
 
+lab_cleartext
 $helper config --key-type rsa --bits 1024 --attempts 1 >"$tmp/config2.log" 2>&1 ||
 	not_ok "lscd_reload: configuring the new module: $(cat "$tmp/config2.log")"
 mac=02:4c:53:77:00:01

@@ -41,7 +41,8 @@ wtp_setup() {
 		not_ok "$name: build $wtp and $helper first"
 		exit 1
 	fi
-	modprobe capwap_lsc || { not_ok "$name: modprobe capwap_lsc"; exit 1; }
+	# lsc_test_helper plays lscd without its DTLS relay: the lab mode.
+	lab_modprobe || { not_ok "$name: modprobe capwap_lsc, lab mode"; exit 1; }
 	ca=$(wtp_ca) || { not_ok "$name: cannot make the test CA"; exit 1; }
 	if ! $helper config --ca "$ca/ca.pem" "$@" >"$tmp/config.log" 2>&1; then
 		not_ok "$name: configuring the module: $(cat "$tmp/config.log")"
