@@ -20,7 +20,9 @@ fleet_ca_url=http://127.0.0.1:8080/scep
 # --- on the host ------------------------------------------------------------
 
 # fleet_fixtures APS [NAME...]: the CA's depot ($fleet_fx/ca, and one
-# more CA per NAME), the controller's key and APS AP keys.  Made once and
+# more CA per NAME), the controller's key, APS AP keys, and the simulated
+# APs' manufacturer CA ($fleet_fx/mfg: the MICs chain to it, and lscd is
+# told of it as an operator installs a vendor's MIC roots).  Made once and
 # kept, on the host: RSA key generation is some thirty times slower in
 # the VM.
 fleet_fixtures() {
@@ -33,6 +35,13 @@ fleet_fixtures() {
 	done
 	[ -s "$fleet_fx/controller.key" ] ||
 		openssl genrsa -out "$fleet_fx/controller.key" 2048 2>/dev/null
+	if [ ! -s "$fleet_fx/mfg/mfg-ca.crt" ]; then
+		mkdir -p "$fleet_fx/mfg"
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-subj "/O=capwap-lsc simulated AP maker/CN=Simulated Manufacturing CA" \
+			-keyout "$fleet_fx/mfg/mfg-ca.key" -out "$fleet_fx/mfg/mfg-ca.crt" \
+			-days 3650 2>/dev/null
+	fi
 	[ ! -d "$fleet_fx/keys" ] || have=$(find "$fleet_fx/keys" -name '*.key' | wc -l)
 	if [ "$have" -lt "$aps" ]; then
 		echo "generating $aps AP keys (RSA-2048) on the host"
@@ -47,6 +56,8 @@ fleet_work=
 fleet_pids=()
 ca_pid=
 lscd_pid=
+# More lscd settings (--set KEY=VALUE...), for lscd_start.
+fleet_lscd_args=()
 
 # fleet_guest_init: a work directory, and everything started here goes
 # (the module too) when the script exits.
@@ -110,7 +121,7 @@ lscd_start() {
 	[ ! -f "$fleet_work/lscd.log" ] || n=$(grep -c "lscd .* started" "$fleet_work/lscd.log" || true)
 	"$@" build/lscd --foreground --config /dev/null --state-dir "$fleet_work/state" \
 		--url "$fleet_ca_url" --set controller_cn=wlc-demo \
-		--set subject_org=Example >>"$fleet_work/lscd.log" 2>&1 &
+		--set subject_org=Example "${fleet_lscd_args[@]}" >>"$fleet_work/lscd.log" 2>&1 &
 	lscd_pid=$!
 	fleet_pids+=("$lscd_pid")
 	wait_until 120 sh -c "[ \$(grep -c 'lscd .* started' '$fleet_work/lscd.log') -gt $n ]"
@@ -136,4 +147,75 @@ fleet_argv() {
 # fleet_ap_dir INDEX: the state directory of the fleet's AP INDEX.
 fleet_ap_dir() {
 	printf '%s/aps/ap/%04d' "$fleet_work" "$1"
+}
+
+# --- on the host, after the VM --------------------------------------------------
+
+# capture_check DIR APS: DIR/capwap.pcap (the control port) holds no
+# clear-text control message but Discovery; in every DTLS handshake (one
+# per server random, per UDP stream) both the AP and the controller send
+# a Certificate; with DIR/keylog.txt tshark decrypts the control messages,
+# a Join Request at least for each of APS APs' two joins (MIC, then LSC).
+# Says what it found; returns non-zero when any of it fails.
+capture_check() {
+	local dir=$1 aps=$2 fields bad=0 line
+	fields=$(mktemp)
+	tshark -n -r "$dir/capwap.pcap" -T fields -E occurrence=a -E aggregator=, \
+		-e udp.stream -e udp.srcport -e capwap.control.header.message_type \
+		-e dtls.handshake.type -e dtls.handshake.random >"$fields" 2>/dev/null
+	# Per stream, the current handshake is the last server random seen.
+	line=$(awk -F'\t' '
+		{ n++ }
+		$3 != "" { k = split($3, t, ","); for (i = 1; i <= k; i++) clear[t[i]]++ }
+		$4 != "" {
+			k = split($4, t, ","); server = ($2 == 5246)
+			for (i = 1; i <= k; i++) {
+				if (t[i] == 2 && server) {
+					split($5, r, ","); cur[$1] = r[1]
+					if (!(($1, r[1]) in hs)) { hs[$1, r[1]] = 1; nhs++ }
+				}
+				if (t[i] == 11) {
+					if (cur[$1] == "") orphan++
+					else if (server) scert[$1, cur[$1]] = 1
+					else ccert[$1, cur[$1]] = 1
+				}
+			}
+		}
+		END {
+			for (m in clear) if (m != 1 && m != 2) other = other " " m
+			for (h in hs) { if (!(h in scert)) ns++; if (!(h in ccert)) nc++; split(h, p, SUBSEP); st[p[1]] = 1 }
+			for (s in st) nst++
+			printf "%d %d %d %d %d %d %d %d|%s\n", n, clear[1], clear[2], nhs, nst, ns, nc, orphan, other
+		}' "$fields")
+	rm -f "$fields"
+	local counts=${line%%|*} other=${line#*|}
+	local n disc_req disc_resp hs streams no_scert no_ccert orphan
+	read -r n disc_req disc_resp hs streams no_scert no_ccert orphan <<<"$counts"
+	echo "capwap.pcap: $n datagrams on the control port"
+	if [ -z "$other" ] && [ "$n" -gt 0 ]; then
+		echo "ok: no clear-text control message but Discovery ($disc_req requests, $disc_resp responses)"
+	else
+		echo "FAILED: clear-text control message types other than Discovery:$other"
+		bad=1
+	fi
+	if [ "$hs" -ge $((2 * aps)) ] && [ "$no_scert" -eq 0 ] && [ "$no_ccert" -eq 0 ] &&
+		[ "$orphan" -eq 0 ]; then
+		echo "ok: $hs DTLS handshakes in $streams UDP streams, each with a Certificate from the AP and from the controller"
+	else
+		echo "FAILED: $hs handshakes (at least $((2 * aps)) expected), $no_scert without the controller's Certificate, $no_ccert without the AP's, $orphan Certificates outside a handshake"
+		bad=1
+	fi
+	local decrypted joins
+	decrypted=$(tshark -n -r "$dir/capwap.pcap" -o "tls.keylog_file:$dir/keylog.txt" \
+		-T fields -E occurrence=a -E aggregator=, -e capwap.control.header.message_type \
+		2>/dev/null | tr ',' '\n' | grep -Ev '^(|1|2)$' | sort -n | uniq -c |
+		awk '{ printf "%s%s x%s", NR > 1 ? ", " : "", $2, $1 } END { print "" }')
+	joins=$(printf '%s\n' "$decrypted" | grep -oE '(^|, )3 x[0-9]+' | grep -oE '[0-9]+$' || echo 0)
+	if [ "${joins:-0}" -ge $((2 * aps)) ]; then
+		echo "ok: with keylog.txt tshark decrypts the control messages (type x count: $decrypted)"
+	else
+		echo "FAILED: with keylog.txt, ${joins:-0} Join Requests decrypted (at least $((2 * aps)) expected): ${decrypted:-none}"
+		bad=1
+	fi
+	return "$bad"
 }
