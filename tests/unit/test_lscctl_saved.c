@@ -298,6 +298,67 @@ static const char *put_reads_back(void)
 	return NULL;
 }
 
+/*
+ * The lab mode is the mode whose value is 0: written, read back and sent
+ * all the same; a file without a dtls line sends no mode, so the module
+ * keeps its default, required.
+ */
+static const char *dtls_off_round_trips(void)
+{
+	struct nlattr *tb[CAPWAP_LSC_A_MAX + 1];
+	char word0[] = "dtls", word1[] = "off", why[256], *argv[] = { word0, word1 };
+	struct lsc_saved a, b, c;
+	struct errs e = { 0 };
+	struct nl_msg *msg;
+	int ret, sent_mode = -1, sent_without = 0;
+	unsigned int d;
+	char *text;
+
+	CHECK(!full(&a), "setting up");
+	CHECK(lsc_saved_setting(&a, 2, argv, why, sizeof(why)) == LSC_SAVED_DTLS, "%s", why);
+	text = lsc_saved_format(&a);
+	CHECK(text, "format: out of memory");
+	ret = lsc_saved_parse(text, &b, collect, &e);
+	d = lsc_saved_diff(&a, &b);
+	if (ret || d || !strstr(text, "\ndtls off\n") || b.dtls_mode != CAPWAP_LSC_DTLS_OFF) {
+		snprintf(tap_why, sizeof(tap_why), "parse %d, diff %#x, mode %u, text:\n%s",
+			 ret, d, b.dtls_mode, text);
+		free(text);
+		lsc_saved_free(&a);
+		lsc_saved_free(&b);
+		return tap_why;
+	}
+	free(text);
+	lsc_saved_free(&b);
+	msg = nlmsg_alloc();
+	CHECK(msg, "nlmsg_alloc");
+	ret = lsc_saved_put(msg, &a);
+	if (!ret)
+		ret = nla_parse(tb, CAPWAP_LSC_A_MAX, nlmsg_attrdata(nlmsg_hdr(msg), 0),
+				nlmsg_attrlen(nlmsg_hdr(msg), 0), NULL);
+	if (!ret && tb[CAPWAP_LSC_A_DTLS_MODE])
+		sent_mode = nla_get_u8(tb[CAPWAP_LSC_A_DTLS_MODE]);
+	nlmsg_free(msg);
+	lsc_saved_free(&a);
+	CHECK(!ret && sent_mode == CAPWAP_LSC_DTLS_OFF, "put %d, mode sent %d", ret, sent_mode);
+
+	ret = lsc_saved_parse("lsc enable\n", &c, collect, &e);
+	msg = nlmsg_alloc();
+	CHECK(msg, "nlmsg_alloc");
+	if (!ret)
+		ret = lsc_saved_put(msg, &c);
+	if (!ret)
+		ret = nla_parse(tb, CAPWAP_LSC_A_MAX, nlmsg_attrdata(nlmsg_hdr(msg), 0),
+				nlmsg_attrlen(nlmsg_hdr(msg), 0), NULL);
+	if (!ret)
+		sent_without = tb[CAPWAP_LSC_A_DTLS_MODE] != NULL;
+	nlmsg_free(msg);
+	lsc_saved_free(&c);
+	CHECK(!ret && !sent_without, "without a dtls line: put %d, a mode sent %d", ret,
+	      sent_without);
+	return NULL;
+}
+
 static int count_entries(const char *dir)
 {
 	struct dirent *de;
@@ -382,6 +443,8 @@ int main(void)
 		  provlist_limit },
 		{ "saved: diff names the settings that differ, list order aside",
 		  diff_names_what_differs },
+		{ "saved: dtls off (the lab mode, value 0) round-trips; no dtls line sends no mode",
+		  dtls_off_round_trips },
 		{ "saved: the SET_CONFIG of a file reads back as the same settings",
 		  put_reads_back },
 		{ "saved: a failed write leaves the old file, mode 0644, no temporary",
