@@ -268,6 +268,17 @@ static const char *diff_names_what_differs(void)
 	return NULL;
 }
 
+/* s as lsc_saved_put() puts it in msg, parsed into tb. */
+static int put_parse(const struct lsc_saved *s, struct nl_msg *msg, struct nlattr **tb)
+{
+	int ret = lsc_saved_put(msg, s);
+
+	if (!ret)
+		ret = nla_parse(tb, CAPWAP_LSC_A_MAX, nlmsg_attrdata(nlmsg_hdr(msg), 0),
+				nlmsg_attrlen(nlmsg_hdr(msg), 0), NULL);
+	return ret;
+}
+
 /* What lsc_saved_put sends reads back (as GET_CONFIG would) the same. */
 static const char *put_reads_back(void)
 {
@@ -283,10 +294,7 @@ static const char *put_reads_back(void)
 	a.n_macs = 0;
 	msg = nlmsg_alloc();
 	CHECK(msg, "nlmsg_alloc");
-	ret = lsc_saved_put(msg, &a);
-	if (!ret)
-		ret = nla_parse(tb, CAPWAP_LSC_A_MAX, nlmsg_attrdata(nlmsg_hdr(msg), 0),
-				nlmsg_attrlen(nlmsg_hdr(msg), 0), NULL);
+	ret = put_parse(&a, msg, tb);
 	if (!ret)
 		ret = lsc_saved_from_config(&b, tb);
 	nlmsg_free(msg);
@@ -332,10 +340,7 @@ static const char *dtls_off_round_trips(void)
 	lsc_saved_free(&b);
 	msg = nlmsg_alloc();
 	CHECK(msg, "nlmsg_alloc");
-	ret = lsc_saved_put(msg, &a);
-	if (!ret)
-		ret = nla_parse(tb, CAPWAP_LSC_A_MAX, nlmsg_attrdata(nlmsg_hdr(msg), 0),
-				nlmsg_attrlen(nlmsg_hdr(msg), 0), NULL);
+	ret = put_parse(&a, msg, tb);
 	if (!ret && tb[CAPWAP_LSC_A_DTLS_MODE])
 		sent_mode = nla_get_u8(tb[CAPWAP_LSC_A_DTLS_MODE]);
 	nlmsg_free(msg);
@@ -346,10 +351,7 @@ static const char *dtls_off_round_trips(void)
 	msg = nlmsg_alloc();
 	CHECK(msg, "nlmsg_alloc");
 	if (!ret)
-		ret = lsc_saved_put(msg, &c);
-	if (!ret)
-		ret = nla_parse(tb, CAPWAP_LSC_A_MAX, nlmsg_attrdata(nlmsg_hdr(msg), 0),
-				nlmsg_attrlen(nlmsg_hdr(msg), 0), NULL);
+		ret = put_parse(&c, msg, tb);
 	if (!ret)
 		sent_without = tb[CAPWAP_LSC_A_DTLS_MODE] != NULL;
 	nlmsg_free(msg);
