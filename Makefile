@@ -151,12 +151,14 @@ fuzz:
 # Kernel fast path and memory per AP (in the VM), SCEP enrollment
 # throughput and CPU of lscd against scepserver, scepclient and certmonger,
 # the daemon's CPU per AP enrollment (in the VM), then a fleet of 100 and
-# of 500 APs against the CA (in the VM).
+# of 500 APs against the CA (in the VM), and a fleet of 200 over DTLS
+# (in the VM: tests/vm/cases/94-lscd-dtls-fleet.sh at full size).
 bench: all unit-tests
 	tests/bench/run
 	tests/bench/scep-enroll.sh
 	tests/bench/lscd-cpu.sh
 	tests/bench/fleet.sh
+	tests/bench/dtls-fleet.sh
 
 install: userspace
 	install -D -m 0755 $(B)/lscd $(DESTDIR)$(SBINDIR)/lscd

@@ -17,7 +17,9 @@
  * one, the key block, with these properties:
  *   - a DTLS 1.2 record header rebuilt from its fields is byte-identical;
  *   - a record's sequence number, once authenticated, is a replay;
- *   - a key block that parses is written back byte for byte.
+ *   - a key block that parses is written back byte for byte, and its
+ *     cipher has a key length;
+ *   - a GCM record's nonce carries its explicit part as sent.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,7 +160,9 @@ static void check_msg(const struct capwap_msg *msg, const u8 *payload,
 static void check_dtls_record(const struct capwap_dtls_record *r,
 			      struct capwap_dtls_replay *w)
 {
+	static const u8 salt[CAPWAP_DTLS_GCM_SALT_LEN] = { 1, 2, 3, 4 };
 	u8 hdr[CAPWAP_DTLS_REC_HDR_LEN], aad[CAPWAP_DTLS_AAD_LEN];
+	u8 nonce[CAPWAP_DTLS_GCM_NONCE_LEN];
 	int plain;
 
 	if (r->version == CAPWAP_DTLS_VERSION_1_2 &&
@@ -171,6 +175,11 @@ static void check_dtls_record(const struct capwap_dtls_record *r,
 		if (plain + CAPWAP_DTLS_GCM_OVERHEAD != r->len)
 			abort();
 		capwap_dtls_aad(aad, r, plain);
+		/* The explicit nonce the kernel reads off the record's body. */
+		capwap_dtls_gcm_nonce(nonce, salt, r->body);
+		if (memcmp(nonce + CAPWAP_DTLS_GCM_SALT_LEN, r->body,
+			   CAPWAP_DTLS_GCM_EXPLICIT_LEN))
+			abort();
 	}
 	if (!capwap_dtls_replay_check(w, r->seq)) {
 		capwap_dtls_replay_update(w, r->seq);
@@ -190,7 +199,7 @@ static void one_dtls(const u8 *p, size_t len)
 
 	if (len == CAPWAP_DTLS_KEYS_LEN && !capwap_dtls_keys_parse(p, len, &k) &&
 	    (capwap_dtls_keys_put(&k, back, sizeof(back)) != (int)len ||
-	     memcmp(back, p, len)))
+	     memcmp(back, p, len) || capwap_dtls_cipher_key_len(k.cipher) <= 0))
 		abort();
 	off = capwap_dtls_parse_header(p, len);
 	if (off < 0)

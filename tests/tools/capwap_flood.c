@@ -22,11 +22,26 @@
  *                                 work item has yet to take their sysfs
  *                                 directory and key down stay bounded
  *                                 (sysfs records_retiring)
+ *   capwap_flood hellos RATE ADDR [N]
+ *                                 DTLS 1.2 ClientHellos without a cookie,
+ *                                 RATE a second from ADDR (or from N
+ *                                 addresses from ADDR on, in turn) and a
+ *                                 new source port each (raw IP: nobody
+ *                                 holds those ports, as with a spoofed
+ *                                 sender), until
+ *                                 SIGTERM; "# sent N" every 1000, "sent N"
+ *                                 at the end.  The ClientHello is OpenSSL's
+ *                                 own, with a new client random each time.
  */
+#include <signal.h>
 #include <time.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <sys/wait.h>
+#include <openssl/ssl.h>
 
 #include "capwap_peer.h"
+#include "wire_dtls.h"
 
 #define AC_PORT		5246
 #define FLOOD_ELEMS	960
@@ -421,11 +436,117 @@ static int cmd_evict(int n)
 	return 0;
 }
 
+/* One ClientHello as OpenSSL's DTLS 1.2 client sends it first: no cookie. */
+static int client_hello(u8 *buf, size_t size)
+{
+	SSL_CTX *ctx = SSL_CTX_new(DTLS_client_method());
+	SSL *ssl = ctx ? SSL_new(ctx) : NULL;
+	BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+	int n = -1;
+
+	if (!ssl || !rb || !wb ||
+	    !SSL_set_min_proto_version(ssl, DTLS1_2_VERSION))
+		goto out;
+	SSL_set_options(ssl, SSL_OP_NO_QUERY_MTU);
+	DTLS_set_link_mtu(ssl, 1400);
+	SSL_set_bio(ssl, rb, wb);
+	rb = wb = NULL;
+	SSL_set_connect_state(ssl);
+	SSL_do_handshake(ssl);
+	n = BIO_read(SSL_get_wbio(ssl), buf, size);
+out:
+	BIO_free(rb);
+	BIO_free(wb);
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	return n;
+}
+
+static volatile sig_atomic_t stop_flood;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop_flood = 1;
+}
+
+/* DTLS record header, handshake header, client_version: then the random. */
+#define HELLO_RANDOM_OFF	(CAPWAP_DTLS_HDR_LEN + 13 + 12 + 2)
+
+static int cmd_hellos(int rate, const char *addr, unsigned int naddrs)
+{
+	struct {
+		struct iphdr ip;
+		struct udphdr udp;
+		u8 data[1500];
+	} __attribute__((packed)) pkt = { 0 };
+	struct sockaddr_in ac = { .sin_family = AF_INET };
+	unsigned long sent = 0, due;
+	int fd, len, one = 1, i;
+	struct in_addr base;
+	double t0;
+
+	len = client_hello(pkt.data + CAPWAP_DTLS_HDR_LEN,
+			   sizeof(pkt.data) - CAPWAP_DTLS_HDR_LEN);
+	fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (len < 13 + 12 + 2 + 32 || fd < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one))) {
+		fprintf(stderr, "hellos: no ClientHello (%d) or no raw socket: %s\n",
+			len, strerror(errno));
+		return 1;
+	}
+	capwap_dtls_put_header(pkt.data);
+	len += CAPWAP_DTLS_HDR_LEN;
+	inet_pton(AF_INET, "127.0.0.1", &ac.sin_addr);
+	pkt.ip.version = 4;
+	pkt.ip.ihl = 5;
+	pkt.ip.ttl = 64;
+	pkt.ip.protocol = IPPROTO_UDP;
+	pkt.ip.tot_len = htons(sizeof(pkt.ip) + sizeof(pkt.udp) + len);
+	pkt.ip.daddr = ac.sin_addr.s_addr;
+	if (inet_pton(AF_INET, addr, &base) != 1 || !naddrs) {
+		fprintf(stderr, "hellos: %s: not an IPv4 address\n", addr);
+		return 1;
+	}
+	pkt.udp.dest = htons(AC_PORT);
+	pkt.udp.len = htons(sizeof(pkt.udp) + len);
+	/* UDP over IPv4 may go without a checksum (0); the IP one the kernel fills. */
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	t0 = now();
+	while (!stop_flood) {
+		due = (unsigned long)((now() - t0) * rate);
+		while (sent < due && !stop_flood) {
+			/* Ports 1024..65535, then around again. */
+			pkt.udp.source = htons(1024 + sent % 64512);
+			pkt.ip.saddr = htonl(ntohl(base.s_addr) + sent % naddrs);
+			for (i = 0; i < 4; i++)
+				put_unaligned_be32((u32)(sent * 2654435761u + i),
+						   pkt.data + HELLO_RANDOM_OFF + 4 * i);
+			if (sendto(fd, &pkt, sizeof(pkt.ip) + sizeof(pkt.udp) + len, 0,
+				   (struct sockaddr *)&ac, sizeof(ac)) < 0) {
+				fprintf(stderr, "hellos: sendto: %s\n", strerror(errno));
+				return 1;
+			}
+			if (++sent % 1000 == 0)
+				printf("# sent %lu\n", sent);
+		}
+		usleep(2000);
+	}
+	printf("sent %lu\n", sent);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* A flood of raw datagrams, nothing the genl family needs. */
+	if (!strcmp(cmd, "hellos") && argc > 3)
+		return cmd_hellos(atoi(argv[2]), argv[3],
+				  argc > 4 ? atoi(argv[4]) : 1);
 	if (peer_nl_open(&nl, false)) {
 		printf("not ok %s: cannot open the capwap_lsc genl family\n", cmd);
 		return 1;

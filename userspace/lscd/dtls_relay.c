@@ -555,6 +555,12 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 			return;
 		}
 	}
+	/*
+	 * Whatever comes of it moves a counter (a cookie sent or refused, a
+	 * handshake refused as busy): a flood of ClientHellos that never
+	 * come back with their cookie shows in the counters' line too.
+	 */
+	r->dirty = true;
 	switch (lscd_dtls_listen(r->srv, (const struct sockaddr *)peer,
 				 sizeof(*peer), dg, len + CAPWAP_DTLS_HDR_LEN,
 				 reply, &rlen, &nc.c)) {
@@ -579,7 +585,6 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	}
 	r->conns[r->nconns] = nc;
 	rc = &r->conns[r->nconns++];
-	r->dirty = true;
 	flush(d, rc);
 }
 

@@ -167,3 +167,35 @@ journal_empty() {
 lscd_tail() {
 	tail -n "${1:-5}" "$tmp/lscd.log" | tr '\n' ' '
 }
+
+# lscd_dtls_start NAME: for the DTLS cases, after lscd_setup and a
+# scepserver on 8080 (ca_serve ca 8080): the controller's DTLS certificate
+# from the LSC CA for its role ($tmp/ctl.crt: scepserver issues
+# clientAuth-only certificates, which RFC 5415 APs refuse for a
+# controller), a manufacturer CA for the fleet ($tmp/fleet/mfg-ca.*,
+# where lsc-wtp --state-dir $tmp/fleet finds it), the module in "dtls
+# required", and lscd told of both, started and holding its own LSC.
+# $lscca is the LSC CA the APs get as --controller-ca.  On a failure: one
+# not_ok and exit.
+lscd_dtls_start() {
+	local name=$1
+	lscca=$tmp/ca/ca.pem
+	printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n' \
+		>"$tmp/ctl.ext"
+	openssl req -new -key "$tmp/state/controller.key" -subj "/CN=wlc-test" -out "$tmp/ctl.csr" 2>/dev/null &&
+		openssl x509 -req -in "$tmp/ctl.csr" -CA "$lscca" -CAkey "$tmp/ca/ca.key" -passin pass: \
+			-CAcreateserial -days 30 -extfile "$tmp/ctl.ext" -out "$tmp/ctl.crt" 2>/dev/null ||
+		{ not_ok "$name: cannot issue the controller's certificate"; exit 1; }
+	mkdir -p "$tmp/fleet"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-subj "/O=capwap-lsc simulated AP maker/CN=Simulated Manufacturing CA" \
+		-keyout "$tmp/fleet/mfg-ca.key" -out "$tmp/fleet/mfg-ca.crt" -days 3650 2>/dev/null ||
+		{ not_ok "$name: cannot make the manufacturer CA"; exit 1; }
+	build/lscctl config dtls required >"$tmp/mode.log" 2>&1 ||
+		{ not_ok "$name: lscctl config dtls required: $(cat "$tmp/mode.log")"; exit 1; }
+	lscd_start --url http://127.0.0.1:8080/scep --set mic_ca_file="$tmp/fleet/mfg-ca.crt" \
+		--set dtls_cert_file="$tmp/ctl.crt" --set dtls_key_file="$tmp/state/controller.key" ||
+		{ not_ok "$name: lscd did not start: $(lscd_tail)"; exit 1; }
+	wait_until 120 test -s "$tmp/state/controller.crt" ||
+		{ not_ok "$name: the controller got no LSC: $(lscd_tail)"; exit 1; }
+}

@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A flood of spoofed ClientHellos against the DTLS control channel (issue
+# 10, "A flood"), with the module in "dtls required" and the real lscd:
+#
+#   capwap_flood hellos --raw IP, 127.1.x.y:<a new port each>--> capwap_lsc.ko
+#                                               | relay (srclimit.c buckets)
+#   lsc-wtp --dtls (127.0.0.1) ---------------> lscd (cookies, DTLSv1_listen)
+#
+#   - 10,000 ClientHellos without a cookie, each from a new port of one
+#     of 4,096 addresses, leave no per-peer state: no slab cache of the
+#     guest grows by a tenth of them, the module keeps no AP record, lscd
+#     answers each one relayed with a cookie, starts no handshake, and its
+#     RSS does not grow by even 256 bytes per ClientHello it answered
+#   - 10,000 more from new ports of one address (127.0.0.2): real APs
+#     (lsc-wtp --dtls, from 127.0.0.1, with their MIC) started once it
+#     runs, and done before it ends, join over DTLS, get their LSC and
+#     rejoin with it; the relay held the flood to that address's bucket
+# With 4,096 addresses no bucket per source holds anything back: the one
+# for all sources together (dtls_relay_total_rate, 2000/s) and lscd's
+# genl socket bound what lscd sees (in the TCG guest lscd answers a few
+# hundred a second, and the socket drops the rest: dtls_relay_lost).
+# Figures printed: what the relay passed, limited and lost, lscd's cookies.
+
+. tests/lib.sh
+plan 7 600
+. tests/vm/cases/lscd-lib.bash
+
+flood=build/tools/capwap_flood
+spoofed=127.1.0.0
+naddrs=4096
+single=127.0.0.2
+rate=2000
+# RSA-2048 AP keys made on the host (tests/vm/fixtures): an LSC is a DTLS
+# credential at security level 2.
+keys=build/fixtures/demo/keys
+lscd_setup dtls_flood --attempts 3 --bits 2048
+[ -x $flood ] || { not_ok "dtls_flood: build $flood first"; exit 1; }
+[ -s "$keys/0002.key" ] || { not_ok "dtls_flood: no AP keys in $keys (tests/vm/fixtures on the host)"; exit 1; }
+
+ca_serve ca 8080 || { not_ok "dtls_flood: scepserver did not start"; exit 1; }
+lscd_dtls_start dtls_flood
+
+stat() { cat "$sys/stats/$1"; }
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$lscd_pid/status"; }
+slab_snapshot() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk 'NR > 2 { print $1, $2 }' /proc/slabinfo | sort
+}
+# counter NAME: lscd's last logged DTLS counter NAME ("started",
+# "cookies sent", ...), or nothing before its first line.
+counters() { grep -o "DTLS counters: .*" "$tmp/lscd.log" | tail -n 1; }
+counter() {
+	case $1 in
+	started) counters | sed -n 's/.*: \([0-9]*\) handshake(s) started.*/\1/p' ;;
+	cookies) counters | sed -n 's/.*cookies sent \([0-9]*\),.*/\1/p' ;;
+	esac
+}
+
+# flood_start NAME ADDR N / flood_stop: the flood from N addresses from
+# ADDR on in the background, its output in $tmp/NAME.out; flood_stop
+# returns once at least 10,000 are sent.
+flood_start() {
+	fout=$tmp/$1.out
+	$flood hellos $rate "$2" "$3" >"$fout" 2>&1 &
+	fpid=$!
+	pids+=($fpid)
+}
+flood_stop() {
+	wait_until 120 grep -q "^# sent 10000$" "$fout"
+	kill -TERM $fpid 2>/dev/null
+	wait $fpid 2>/dev/null
+	sent=$(sed -n 's/^sent //p' "$fout")
+}
+
+# ---- 10,000 ClientHellos, and what they leave --------------------------------
+aps0=$(ls $sys/aps | wc -l)
+slab_snapshot >"$tmp/slab.before"
+rss0=$(rss)
+relayed0=$(stat dtls_relayed)
+limited0=$(stat dtls_relay_limited)
+lost0=$(stat dtls_relay_lost)
+started0=$(counter started)
+cookies0=$(counter cookies)
+flood_start flood1 $spoofed $naddrs
+flood_stop
+relayed=$(($(stat dtls_relayed) - relayed0))
+limited=$(($(stat dtls_relay_limited) - limited0))
+lost=$(($(stat dtls_relay_lost) - lost0))
+# lscd logs its counters within 10 s of the last change.
+wait_until 30 sh -c "[ \"\$(grep -o 'DTLS counters: .*' '$tmp/lscd.log' | tail -n 1 | sed -n 's/.*cookies sent \([0-9]*\),.*/\1/p')\" -ge $((${cookies0:-0} + relayed)) ]"
+started=$(($(counter started) - ${started0:-0}))
+cookies=$(($(counter cookies) - ${cookies0:-0}))
+rss1=$(rss)
+slab_snapshot >"$tmp/slab.after"
+echo "# dtls_flood: ${sent:-?} ClientHellos from $naddrs addresses from $spoofed on at $rate/s: the module relayed $relayed to lscd (lost $lost) and limited $limited; lscd sent $cookies cookies and started $started handshakes; its RSS ${rss0} -> ${rss1} KiB"
+
+if [ "${sent:-0}" -ge 10000 ] && [ "$relayed" -gt 0 ] && [ "$cookies" -ge "$relayed" ] &&
+   [ "$started" = 0 ] && [ "$(ls $sys/aps | wc -l)" = "$aps0" ]; then
+	ok "dtls_flood: $sent ClientHellos: lscd answered each of the $relayed relayed with a cookie and started no handshake; no AP record"
+else
+	not_ok "dtls_flood: sent ${sent:-?}, relayed $relayed, cookies $cookies, handshakes started $started, AP records $aps0 -> $(ls $sys/aps | wc -l): $(counters)"
+fi
+grown=$(join "$tmp/slab.before" "$tmp/slab.after" | awk '$3 - $2 >= 1000 { print $1 ": " $2 " -> " $3 }')
+if [ -z "$grown" ]; then
+	ok "dtls_flood: no slab cache of the guest grew by 1,000 objects after $sent ClientHellos"
+else
+	not_ok "dtls_flood: slab caches grew: $(echo $grown)"
+fi
+# A per-peer state of even 256 bytes for what lscd answered.
+if [ $((rss1 - rss0)) -lt $((relayed / 4)) ] && [ $((relayed / 4)) -ge 256 ]; then
+	ok "dtls_flood: lscd's RSS grew by $((rss1 - rss0)) KiB after answering $relayed ClientHellos (256 B each would be $((relayed / 4)) KiB)"
+else
+	not_ok "dtls_flood: lscd's RSS ${rss0} -> ${rss1} KiB after answering $relayed ClientHellos"
+fi
+
+# ---- Real APs join during a second one -----------------------------------------
+limited0=$(stat dtls_relay_limited)
+flood_start flood2 $single 1
+wait_until 60 grep -q "^# sent 1000$" "$fout" || echo "# the second flood did not start: $(cat "$fout")"
+if timeout 500 $wtp --ac 127.0.0.1:5246 --count 3 --state-dir "$tmp/fleet" --dtls --keys-from "$keys" \
+	--controller-ca "$lscca" --controller-name wlc-test --json --timeout 400 \
+	>"$tmp/fleet.json" 2>"$tmp/fleet.log" && [ -d "/proc/$fpid" ] &&
+   ! grep -q "^sent " "$fout"; then
+	during=$(grep "^# sent" "$fout" | tail -n 1)
+	ok "dtls_flood: 3 APs joined over DTLS, got an LSC and rejoined with it while the flood from $single ran (${during#\# })"
+else
+	not_ok "dtls_flood: APs during the flood: $(tr -d '\n' <"$tmp/fleet.json" | cut -c 1-300) $(tail -n 3 "$tmp/fleet.log" | tr '\n' ' ') / flood $(tail -n 1 "$fout") / $(lscd_tail 2)"
+fi
+flood_stop
+limited=$(($(stat dtls_relay_limited) - limited0))
+if [ "${sent:-0}" -ge 10000 ] && [ "$limited" -gt 0 ]; then
+	ok "dtls_flood: the second flood sent $sent ClientHellos from $single, $limited of them held back by its address's bucket"
+else
+	not_ok "dtls_flood: the second flood sent ${sent:-none}, limited $limited: $(tail -n 2 "$fout")"
+fi
+echo "# dtls_flood: $(counters)"
+
+lscd_stop_ok dtls_flood
+check "dtls_flood: modprobe -r capwap_lsc" modprobe -r capwap_lsc
+finish
