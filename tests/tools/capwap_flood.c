@@ -504,8 +504,20 @@ static int cmd_hellos(int rate, const char *addr, unsigned int naddrs)
 	pkt.ip.protocol = IPPROTO_UDP;
 	pkt.ip.tot_len = htons(sizeof(pkt.ip) + sizeof(pkt.udp) + len);
 	pkt.ip.daddr = ac.sin_addr.s_addr;
-	if (inet_pton(AF_INET, addr, &base) != 1 || !naddrs) {
-		fprintf(stderr, "hellos: %s: not an IPv4 address\n", addr);
+	if (inet_pton(AF_INET, addr, &base) != 1 || !naddrs ||
+	    naddrs > (1u << 24) || rate <= 0) {
+		fprintf(stderr, "hellos: %s: not an IPv4 address, or no addresses or rate\n",
+			addr);
+		return 1;
+	}
+	/*
+	 * The answers (HelloVerifyRequests) go to the spoofed sources: kept
+	 * on loopback, the tool reflects nothing off a real network.
+	 */
+	if ((ntohl(base.s_addr) >> 24) != 127 ||
+	    ((ntohl(base.s_addr) + naddrs - 1) >> 24) != 127) {
+		fprintf(stderr, "hellos: %s and %u addresses on: not all in 127.0.0.0/8\n",
+			addr, naddrs);
 		return 1;
 	}
 	pkt.udp.dest = htons(AC_PORT);

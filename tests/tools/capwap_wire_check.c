@@ -24,10 +24,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "numparse.h"
 #include "wire.h"
 
 #define MAX_FLOWS	4096
@@ -119,7 +121,10 @@ static void want_type(const char *arg)
 		fail("%s: want NAME:COUNT", arg);
 		return;
 	}
-	want = strtoul(colon + 1, NULL, 10);
+	if (lsc_parse_uint(colon + 1, 1, UINT32_MAX, &want)) {
+		fail("%s: COUNT is not a number of at least 1", arg);
+		return;
+	}
 	for (i = 0; i < ntypes; i++)
 		if (!strncmp(capwap_msg_name(seen[i].type), arg, colon - arg) &&
 		    !capwap_msg_name(seen[i].type)[colon - arg])
@@ -208,7 +213,11 @@ int main(int argc, char **argv)
 		printf("not ok wire_check: %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
-	min = strtoul(argv[2], NULL, 10);
+	if (lsc_parse_uint(argv[2], 1, UINT32_MAX, &min)) {
+		printf("not ok wire_check: MIN_MESSAGES %s: not a number of at least 1\n",
+		       argv[2]);
+		return 1;
+	}
 	while (fgets(line, sizeof(line), in)) {
 		tab = strchr(line, '\t');
 		if (!tab || tab[1] == '\n' || !tab[1])
