@@ -154,7 +154,7 @@ fleet_ap_dir() {
 # capture_check DIR APS: DIR/capwap.pcap (the control port) holds no
 # clear-text control message but Discovery; in every DTLS handshake (one
 # per server random, per UDP stream) both the AP and the controller send
-# a Certificate; with DIR/keylog.txt tshark decrypts the control messages,
+# a Certificate with a non-empty list; with DIR/keylog.txt tshark decrypts the control messages,
 # a Join Request at least for each of APS APs' two joins (MIC, then LSC).
 # Says what it found; returns non-zero when any of it fails.
 capture_check() {
@@ -162,7 +162,8 @@ capture_check() {
 	fields=$(mktemp)
 	tshark -n -r "$dir/capwap.pcap" -T fields -E occurrence=a -E aggregator=, \
 		-e udp.stream -e udp.srcport -e capwap.control.header.message_type \
-		-e dtls.handshake.type -e dtls.handshake.random >"$fields" 2>/dev/null
+		-e dtls.handshake.type -e dtls.handshake.random \
+		-e dtls.handshake.certificates_length >"$fields" 2>/dev/null
 	# Per stream, the current handshake is the last server random seen.
 	line=$(awk -F'\t' '
 		{ n++ }
@@ -174,23 +175,28 @@ capture_check() {
 					split($5, r, ","); cur[$1] = r[1]
 					if (!(($1, r[1]) in hs)) { hs[$1, r[1]] = 1; nhs++ }
 				}
-				if (t[i] == 11) {
-					if (cur[$1] == "") orphan++
-					else if (server) scert[$1, cur[$1]] = 1
-					else ccert[$1, cur[$1]] = 1
-				}
+			}
+		}
+		# An empty list (a client without a certificate) is no certificate.
+		$6 != "" {
+			k = split($6, t, ",")
+			for (i = 1; i <= k; i++) {
+				if (t[i] + 0 == 0) empty++
+				else if (cur[$1] == "") orphan++
+				else if ($2 == 5246) scert[$1, cur[$1]] = 1
+				else ccert[$1, cur[$1]] = 1
 			}
 		}
 		END {
 			for (m in clear) if (m != 1 && m != 2) other = other " " m
 			for (h in hs) { if (!(h in scert)) ns++; if (!(h in ccert)) nc++; split(h, p, SUBSEP); st[p[1]] = 1 }
 			for (s in st) nst++
-			printf "%d %d %d %d %d %d %d %d|%s\n", n, clear[1], clear[2], nhs, nst, ns, nc, orphan, other
+			printf "%d %d %d %d %d %d %d %d %d|%s\n", n, clear[1], clear[2], nhs, nst, ns, nc, orphan, empty, other
 		}' "$fields")
 	rm -f "$fields"
 	local counts=${line%%|*} other=${line#*|}
-	local n disc_req disc_resp hs streams no_scert no_ccert orphan
-	read -r n disc_req disc_resp hs streams no_scert no_ccert orphan <<<"$counts"
+	local n disc_req disc_resp hs streams no_scert no_ccert orphan empty
+	read -r n disc_req disc_resp hs streams no_scert no_ccert orphan empty <<<"$counts"
 	echo "capwap.pcap: $n datagrams on the control port"
 	if [ -z "$other" ] && [ "$n" -gt 0 ]; then
 		echo "ok: no clear-text control message but Discovery ($disc_req requests, $disc_resp responses)"
@@ -199,10 +205,10 @@ capture_check() {
 		bad=1
 	fi
 	if [ "$hs" -ge $((2 * aps)) ] && [ "$no_scert" -eq 0 ] && [ "$no_ccert" -eq 0 ] &&
-		[ "$orphan" -eq 0 ]; then
-		echo "ok: $hs DTLS handshakes in $streams UDP streams, each with a Certificate from the AP and from the controller"
+		[ "$orphan" -eq 0 ] && [ "$empty" -eq 0 ]; then
+		echo "ok: $hs DTLS handshakes in $streams UDP streams, each with a non-empty certificate list from the AP and from the controller"
 	else
-		echo "FAILED: $hs handshakes (at least $((2 * aps)) expected), $no_scert without the controller's Certificate, $no_ccert without the AP's, $orphan Certificates outside a handshake"
+		echo "FAILED: $hs handshakes (at least $((2 * aps)) expected), $no_scert without the controller's certificate, $no_ccert without the AP's, $empty empty Certificate messages, $orphan Certificates outside a handshake"
 		bad=1
 	fi
 	# tshark decrypts the records but has no CAPWAP dissector under DTLS:
