@@ -25,6 +25,7 @@
  * grace period, in process context.
  */
 
+#include <linux/cred.h>
 #include <linux/crypto.h>
 #include <linux/etherdevice.h>
 #include <linux/hashtable.h>
@@ -618,11 +619,13 @@ void capwap_lsc_dtls_set_mode(u8 mode)
 	/* Once per change, with who made it: a lab mode left on is found. */
 	if (mode == CAPWAP_LSC_DTLS_OFF) {
 		end_all();
-		pr_warn("DTLS off (lab mode), set by %s[%d]: every control message travels in clear text, unauthenticated; 'lscctl config dtls required' turns DTLS back on\n",
-			current->comm, task_pid_nr(current));
+		pr_warn("DTLS off (lab mode), set by %s[%d] (uid %u): every control message travels in clear text, unauthenticated; 'lscctl config dtls required' turns DTLS back on\n",
+			current->comm, task_pid_nr(current),
+			from_kuid(&init_user_ns, current_uid()));
 	} else if (mode == CAPWAP_LSC_DTLS_ON) {
-		pr_warn("DTLS on (lab mode), set by %s[%d]: clear-text control messages are still taken; 'lscctl config dtls required' refuses them\n",
-			current->comm, task_pid_nr(current));
+		pr_warn("DTLS on (lab mode), set by %s[%d] (uid %u): clear-text control messages are still taken; 'lscctl config dtls required' refuses them\n",
+			current->comm, task_pid_nr(current),
+			from_kuid(&init_user_ns, current_uid()));
 	} else {
 		pr_info("DTLS %s: only Discovery is taken in clear text\n",
 			names[mode]);

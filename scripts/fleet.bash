@@ -151,22 +151,41 @@ fleet_ap_dir() {
 
 # --- on the host, after the VM --------------------------------------------------
 
-# capture_check DIR APS: DIR/capwap.pcap (the control port) holds no
-# clear-text control message but Discovery; in every DTLS handshake (one
+# capture_check DIR APS: DIR/capwap.pcap (the control port), read by
+# tshark without error, holds a Discovery Request and no datagram but
+# Discovery and DTLS (CAPWAP DTLS preamble), whether tshark parses it as
+# CAPWAP or not, the demo-guest's end marker aside; in every DTLS handshake (one
 # per server random, per UDP stream) both the AP and the controller send
-# a Certificate; with DIR/keylog.txt tshark decrypts the control messages,
+# a Certificate with a non-empty list; with DIR/keylog.txt tshark decrypts the control messages,
 # a Join Request at least for each of APS APs' two joins (MIC, then LSC).
 # Says what it found; returns non-zero when any of it fails.
 capture_check() {
-	local dir=$1 aps=$2 fields bad=0 line
+	local dir=$1 aps=$2 fields bad=0 line err
 	fields=$(mktemp)
-	tshark -n -r "$dir/capwap.pcap" -T fields -E occurrence=a -E aggregator=, \
+	# tshark's own warning about running as root is no failure.
+	if ! tshark -n -r "$dir/capwap.pcap" -T fields -E occurrence=a -E aggregator=, \
 		-e udp.stream -e udp.srcport -e capwap.control.header.message_type \
-		-e dtls.handshake.type -e dtls.handshake.random >"$fields" 2>/dev/null
+		-e dtls.handshake.type -e dtls.handshake.random \
+		-e dtls.handshake.certificates_length -e capwap.preamble.type \
+		-e udp.payload >"$fields" 2>"$fields.err" ||
+		grep -qv '^Running as user' "$fields.err"; then
+		err=$(grep -v '^Running as user' "$fields.err" | head -c 400)
+		echo "FAILED: tshark could not read $dir/capwap.pcap: ${err:-exit status non-zero}"
+		rm -f "$fields" "$fields.err"
+		return 1
+	fi
+	rm -f "$fields.err"
 	# Per stream, the current handshake is the last server random seen.
 	line=$(awk -F'\t' '
 		{ n++ }
 		$3 != "" { k = split($3, t, ","); for (i = 1; i <= k; i++) clear[t[i]]++ }
+		# Not DTLS (preamble type 1) and not a Discovery: clear text, parsed
+		# as CAPWAP or not; the demo-guest end marker "capture-end" aside.
+		{ split($7, pt, ",") }
+		pt[1] != "1" && !($3 == 1 || $3 == 2) {
+			if ($8 == "636170747572652d656e640a") marker++
+			else cleartext++
+		}
 		$4 != "" {
 			k = split($4, t, ","); server = ($2 == 5246)
 			for (i = 1; i <= k; i++) {
@@ -174,35 +193,40 @@ capture_check() {
 					split($5, r, ","); cur[$1] = r[1]
 					if (!(($1, r[1]) in hs)) { hs[$1, r[1]] = 1; nhs++ }
 				}
-				if (t[i] == 11) {
-					if (cur[$1] == "") orphan++
-					else if (server) scert[$1, cur[$1]] = 1
-					else ccert[$1, cur[$1]] = 1
-				}
+			}
+		}
+		# An empty list (a client without a certificate) is no certificate.
+		$6 != "" {
+			k = split($6, t, ",")
+			for (i = 1; i <= k; i++) {
+				if (t[i] + 0 == 0) empty++
+				else if (cur[$1] == "") orphan++
+				else if ($2 == 5246) scert[$1, cur[$1]] = 1
+				else ccert[$1, cur[$1]] = 1
 			}
 		}
 		END {
 			for (m in clear) if (m != 1 && m != 2) other = other " " m
 			for (h in hs) { if (!(h in scert)) ns++; if (!(h in ccert)) nc++; split(h, p, SUBSEP); st[p[1]] = 1 }
 			for (s in st) nst++
-			printf "%d %d %d %d %d %d %d %d|%s\n", n, clear[1], clear[2], nhs, nst, ns, nc, orphan, other
+			printf "%d %d %d %d %d %d %d %d %d %d|%s\n", n, clear[1], clear[2], nhs, nst, ns, nc, orphan, empty, cleartext, other
 		}' "$fields")
 	rm -f "$fields"
 	local counts=${line%%|*} other=${line#*|}
-	local n disc_req disc_resp hs streams no_scert no_ccert orphan
-	read -r n disc_req disc_resp hs streams no_scert no_ccert orphan <<<"$counts"
+	local n disc_req disc_resp hs streams no_scert no_ccert orphan empty cleartext
+	read -r n disc_req disc_resp hs streams no_scert no_ccert orphan empty cleartext <<<"$counts"
 	echo "capwap.pcap: $n datagrams on the control port"
-	if [ -z "$other" ] && [ "$n" -gt 0 ]; then
+	if [ -z "$other" ] && [ "$cleartext" -eq 0 ] && [ "$disc_req" -gt 0 ]; then
 		echo "ok: no clear-text control message but Discovery ($disc_req requests, $disc_resp responses)"
 	else
-		echo "FAILED: clear-text control message types other than Discovery:$other"
+		echo "FAILED: $disc_req Discovery Requests (1 at least); $cleartext clear-text datagrams neither DTLS nor Discovery; clear-text control message types other than Discovery:${other:- none}"
 		bad=1
 	fi
-	if [ "$hs" -ge $((2 * aps)) ] && [ "$no_scert" -eq 0 ] && [ "$no_ccert" -eq 0 ] &&
-		[ "$orphan" -eq 0 ]; then
-		echo "ok: $hs DTLS handshakes in $streams UDP streams, each with a Certificate from the AP and from the controller"
+	if [ "$hs" -gt 0 ] && [ "$hs" -ge $((2 * aps)) ] && [ "$no_scert" -eq 0 ] && [ "$no_ccert" -eq 0 ] &&
+		[ "$orphan" -eq 0 ] && [ "$empty" -eq 0 ]; then
+		echo "ok: $hs DTLS handshakes in $streams UDP streams, each with a non-empty certificate list from the AP and from the controller"
 	else
-		echo "FAILED: $hs handshakes (at least $((2 * aps)) expected), $no_scert without the controller's Certificate, $no_ccert without the AP's, $orphan Certificates outside a handshake"
+		echo "FAILED: $hs handshakes (at least $((2 * aps)) expected), $no_scert without the controller's certificate, $no_ccert without the AP's, $empty empty Certificate messages, $orphan Certificates outside a handshake"
 		bad=1
 	fi
 	# tshark decrypts the records but has no CAPWAP dissector under DTLS:

@@ -44,7 +44,7 @@ static int full(struct lsc_saved *s)
 	static const char *const lines[] = {
 		"lsc enable", "provision list",
 		"key ec 384", "validity 365", "attempts 0", "vendor-id 9",
-		"dtls required",
+		"dtls on",
 	};
 	static const uint8_t m1[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x66 };
 	static const uint8_t m2[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
@@ -91,7 +91,8 @@ static const char *round_trip(void)
 	d = lsc_saved_diff(&a, &b);
 	lsc_saved_free(&a);
 	if (ret || d || !strstr(text, "\"O=Acme \\\"Wireless\\\" # 1\\\\2\"") ||
-	    !strstr(text, "\"OU=line\\x0abreak\"") || !strstr(text, "\ndtls required\n") ||
+	    !strstr(text, "\"OU=line\\x0abreak\"") || !strstr(text, "\ndtls on\n") ||
+	    !strstr(text, "\nformat 2\n") ||
 	    !strstr(text, "provision-list add 00:11:22:33:44:55\n"
 			  "provision-list add 00:11:22:33:44:66\n")) {
 		snprintf(tap_why, sizeof(tap_why), "parse %d (%s), diff %#x, text:\n%s", ret,
@@ -101,7 +102,7 @@ static const char *round_trip(void)
 		return tap_why;
 	}
 	free(text);
-	CHECK(b.line[LSC_SAVED_LSC] == 4 && b.line[LSC_SAVED_PROVLIST] == 12,
+	CHECK(b.line[LSC_SAVED_LSC] == 5 && b.line[LSC_SAVED_PROVLIST] == 13,
 	      "lsc on line %u, provision-list from line %u", b.line[LSC_SAVED_LSC],
 	      b.line[LSC_SAVED_PROVLIST]);
 	lsc_saved_free(&b);
@@ -361,6 +362,69 @@ static const char *dtls_off_round_trips(void)
 	return NULL;
 }
 
+/* Parse TEXT and put it as apply-saved would: the mode sent, -1 for none. */
+static int mode_sent(const char *text, struct lsc_saved *s, struct errs *e)
+{
+	struct nlattr *tb[CAPWAP_LSC_A_MAX + 1];
+	struct nl_msg *msg = nlmsg_alloc();
+	int ret, mode = -1;
+
+	ret = lsc_saved_parse(text, s, collect, e);
+	if (ret || !msg) {
+		nlmsg_free(msg);
+		return -2;
+	}
+	if (put_parse(s, msg, tb))
+		mode = -2;
+	else if (tb[CAPWAP_LSC_A_DTLS_MODE])
+		mode = nla_get_u8(tb[CAPWAP_LSC_A_DTLS_MODE]);
+	nlmsg_free(msg);
+	return mode;
+}
+
+/*
+ * A file of 0.1.0 (no format line) holds "dtls off" from when off was the
+ * default: ignored, the line told, no mode sent.  The same line in a file
+ * this lscctl wrote is the operator's lab mode and is sent; required is
+ * not written at all.
+ */
+static const char *old_file_dtls_ignored(void)
+{
+	static const char old[] = "# saved\nlsc enable\ndtls off\nvalidity 30\n";
+	static const char cur[] = "format 2\nlsc enable\ndtls off\n";
+	struct lsc_saved s, req;
+	struct errs e = { 0 };
+	int m_old, m_cur, m_on;
+	unsigned int ignored;
+	char *text;
+
+	m_old = mode_sent(old, &s, &e);
+	ignored = s.dtls_ignored;
+	lsc_saved_free(&s);
+	CHECK(m_old == -1 && ignored == 3 && !e.n, "old file: mode sent %d, ignored line %u, %d errors",
+	      m_old, ignored, e.n);
+	m_on = mode_sent("dtls on\n", &s, &e);
+	lsc_saved_free(&s);
+	CHECK(m_on == -1, "old file, dtls on: mode sent %d", m_on);
+	m_cur = mode_sent(cur, &s, &e);
+	ignored = s.dtls_ignored;
+	lsc_saved_free(&s);
+	CHECK(m_cur == CAPWAP_LSC_DTLS_OFF && !ignored && !e.n,
+	      "format 2 file: mode sent %d, ignored line %u, %d errors", m_cur, ignored, e.n);
+	CHECK(lsc_saved_parse("format 3\n", &s, collect, &e) == 1 &&
+	      strstr(e.why[0], "reads format 2"), "format 3: %s", e.n ? e.why[0] : "accepted");
+	lsc_saved_free(&s);
+	memset(&req, 0, sizeof(req));
+	req.has = 1u << LSC_SAVED_DTLS;
+	req.dtls_mode = CAPWAP_LSC_DTLS_REQUIRED;
+	text = lsc_saved_format(&req);
+	CHECK(text, "format: out of memory");
+	m_cur = !strstr(text, "dtls") && strstr(text, "\nformat 2\n");
+	free(text);
+	CHECK(m_cur, "required written, or no format line");
+	return NULL;
+}
+
 static int count_entries(const char *dir)
 {
 	struct dirent *de;
@@ -447,6 +511,8 @@ int main(void)
 		  diff_names_what_differs },
 		{ "saved: dtls off (the lab mode, value 0) round-trips; no dtls line sends no mode",
 		  dtls_off_round_trips },
+		{ "saved: a 0.1.0 file's dtls off is ignored and told; a format 2 file's is sent",
+		  old_file_dtls_ignored },
 		{ "saved: the SET_CONFIG of a file reads back as the same settings",
 		  put_reads_back },
 		{ "saved: a failed write leaves the old file, mode 0644, no temporary",

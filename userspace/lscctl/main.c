@@ -522,6 +522,8 @@ static int plan_apply(struct plan *p, struct lsc_saved *s)
 		    e.path, ret, ret == 1 ? "" : "s");
 		return -EINVAL;
 	}
+	if (s->dtls_ignored)
+		say(4, "lscctl: %s:%u: " LSC_SAVED_DTLS_IGNORED, e.path, s->dtls_ignored);
 	if (!add_step(p, CAPWAP_LSC_CMD_PROVLIST_FLUSH, 0, NULL))
 		return -ENOMEM;
 	snprintf(last_step(p)->what, sizeof(last_step(p)->what), "%s: provision-list flush",
@@ -622,6 +624,9 @@ static int show_saved(struct plan *p, int json_flags)
 	fwrite(text, 1, len, stdout);
 	free(text);
 	ret = lsc_saved_read(e.path, &s, file_error, &e);
+	if (!ret && s.dtls_ignored)
+		fprintf(stderr, "lscctl: %s:%u: " LSC_SAVED_DTLS_IGNORED "\n", e.path,
+			s.dtls_ignored);
 	lsc_saved_free(&s);
 	return ret ? 1 : 0;
 }

@@ -514,6 +514,19 @@ static int parse_line(char *text, unsigned int no, struct lsc_saved *s,
 	}
 	if (!argc)
 		return 0;
+	if (!strcmp(argv[0], "format")) {
+		if (s->format) {
+			report(err, arg, no, "format is set already");
+			return 1;
+		}
+		if (argc != 2 || strcmp(argv[1], LSC_SAVED_FORMAT_WORD)) {
+			report(err, arg, no, "format %s: this lscctl reads format %d",
+			       argc > 1 ? argv[1] : "", LSC_SAVED_FORMAT);
+			return 1;
+		}
+		s->format = LSC_SAVED_FORMAT;
+		return 0;
+	}
 	which = setting_of(argv[0]);
 	if (which >= 0 && which != LSC_SAVED_PROVLIST && (s->has & 1u << which)) {
 		report(err, arg, no, "%s is set already, on line %u", argv[0],
@@ -558,6 +571,12 @@ int lsc_saved_parse(const char *text, struct lsc_saved *s,
 		bad += ret;
 	}
 	free(copy);
+	if (!s->format && (s->has & 1u << LSC_SAVED_DTLS) &&
+	    s->dtls_mode != CAPWAP_LSC_DTLS_REQUIRED) {
+		s->has &= ~(1u << LSC_SAVED_DTLS);
+		s->dtls_ignored = s->line[LSC_SAVED_DTLS];
+		s->line[LSC_SAVED_DTLS] = 0;
+	}
 	return bad;
 }
 
@@ -653,7 +672,8 @@ char *lsc_saved_format(const struct lsc_saved *s)
 	t.buf[0] = '\0';
 	put(&t, "# capwap-lsc saved configuration: lscctl(8) writes it after every\n"
 		"# \"lscctl config\" and applies it when capwap_lsc loads.  Each line is\n"
-		"# an \"lscctl config\" command without the word config.\n");
+		"# an \"lscctl config\" command without the word config.\n"
+		"format " LSC_SAVED_FORMAT_WORD "\n");
 	if (s->has & 1u << LSC_SAVED_LSC)
 		put(&t, "lsc %s\n", s->lsc_enabled ? "enable" : "disable");
 	if (s->has & 1u << LSC_SAVED_PROVISION)
@@ -678,7 +698,8 @@ char *lsc_saved_format(const struct lsc_saved *s)
 		put(&t, "attempts %u\n", s->max_attempts);
 	if (s->has & 1u << LSC_SAVED_VENDOR_ID)
 		put(&t, "vendor-id %u\n", s->vendor_id);
-	if (s->has & 1u << LSC_SAVED_DTLS)
+	/* required is the module's default: a file without a dtls line keeps it. */
+	if ((s->has & 1u << LSC_SAVED_DTLS) && s->dtls_mode != CAPWAP_LSC_DTLS_REQUIRED)
 		put(&t, "dtls %s\n", lsc_dtls_mode_name(s->dtls_mode));
 	if (s->n_macs) {
 		macs = sorted_macs(s);
@@ -719,6 +740,10 @@ unsigned int lsc_saved_diff(const struct lsc_saved *a, const struct lsc_saved *b
 	/* A list nobody saved and an empty one are the same list. */
 	if ((d & 1u << LSC_SAVED_PROVLIST) && !a->n_macs && !b->n_macs)
 		d &= ~(1u << LSC_SAVED_PROVLIST);
+	/* No dtls line is the module's default, required (what the file writes). */
+	if ((d & 1u << LSC_SAVED_DTLS) &&
+	    ((a->has & 1u << LSC_SAVED_DTLS) ? a : b)->dtls_mode == CAPWAP_LSC_DTLS_REQUIRED)
+		d &= ~(1u << LSC_SAVED_DTLS);
 	if ((both & 1u << LSC_SAVED_LSC) && a->lsc_enabled != b->lsc_enabled)
 		d |= 1u << LSC_SAVED_LSC;
 	if ((both & 1u << LSC_SAVED_PROVISION) && a->provision_mode != b->provision_mode)

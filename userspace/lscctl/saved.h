@@ -23,6 +23,17 @@
 #define LSC_SAVED_ENV "LSCCTL_STARTUP_CONF"
 /* Far above what a provision list GET_CONFIG can show takes. */
 #define LSC_SAVED_MAX_SIZE (4u << 20)
+/*
+ * The "format" line of a file this lscctl writes.  Files of 0.1.0 have
+ * none and hold the whole configuration, "dtls off" included, from when
+ * off was the default: their dtls off|on is ignored, so an upgrade does
+ * not turn clear text back on unasked.
+ */
+#define LSC_SAVED_FORMAT 2
+#define LSC_SAVED_FORMAT_WORD "2"
+#define LSC_SAVED_DTLS_IGNORED \
+	"saved file predates DTLS required; its dtls line is ignored and the module stays in required; 'lscctl config dtls off' to keep the lab mode"
+
 /* The module's own limit on a subject value, told here with the line. */
 #define LSC_SAVED_MAX_VALUE CAPWAP_LSC_MAX_SUBJECT_LEN
 
@@ -52,6 +63,8 @@ struct lsc_saved {
 	uint8_t max_attempts;
 	uint32_t vendor_id;
 	uint8_t dtls_mode;		/* enum capwap_lsc_dtls_mode */
+	unsigned int format;		/* its "format" line, 0: none (0.1.0) */
+	unsigned int dtls_ignored;	/* the line of a dtls off|on ignored, 0: none */
 	uint8_t (*macs)[CAPWAP_LSC_MAC_LEN];	/* the provision list */
 	size_t n_macs, cap_macs;
 };

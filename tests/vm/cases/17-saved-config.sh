@@ -11,7 +11,7 @@
 # file never stops the load; the kernel log names its line.
 
 . tests/lib.sh
-plan 24
+plan 25
 
 lscctl=$PWD/build/lscctl
 saved=/etc/capwap-lsc/startup.conf
@@ -90,6 +90,17 @@ check "without the hook the reload loses them, and show summary names what diffe
 	'"dtls_mode":"required",' 
 check "show summary (text) lists what differs" sh -c \
 	"$lscctl show summary | grep -Eq '^Saved configuration +Differs from running: lsc provision .*provision-list \($saved\)$'"
+
+# A file of 0.1.0 (no format line) holds "dtls off" from when off was the
+# default: its other settings are applied, its dtls line is not, and the
+# kernel log says so with the line.
+install_hook
+printf 'lsc enable\nprovision all\ndtls off\nvalidity 30\n' >"$saved"
+rmmod capwap_lsc
+modprobe capwap_lsc 2>/dev/null
+check "a 0.1.0 file's dtls off is ignored and told; the rest applied" \
+	sh -c "test \"\$(cat /sys/kernel/capwap_lsc/dtls_mode)/\$(cat /sys/kernel/capwap_lsc/validity_days)\" = required/30 &&
+	dmesg | grep -q \"lscctl: $saved:3: saved file predates DTLS required\""
 
 # A broken file: the module loads all the same, with its defaults.
 install_hook

@@ -31,7 +31,7 @@ fi
 # per change with the process that set it.
 check "lscctl config dtls off (the lab mode)" build/lscctl config dtls off
 build/lscctl config dtls off >/dev/null 2>&1
-logged=$(dmesg | grep -c "capwap_lsc: DTLS off (lab mode), set by lscctl\[[0-9]*\]: every control message travels in clear text")
+logged=$(dmesg | grep -c "capwap_lsc: DTLS off (lab mode), set by lscctl\[[0-9]*\] (uid 0): every control message travels in clear text")
 if [ "$(cat $sys/dtls_mode)" = off ] && [ "$logged" = 1 ] &&
 	build/lscctl show summary | grep -Eq "DTLS control channel +Off: clear text only \(lab\)"; then
 	ok "dtls off: sysfs and lscctl show it, the kernel logs it once for two settings"
