@@ -309,6 +309,9 @@ static void teardown_locked(struct capwap_lsc_ap *ap, u8 why)
 		capwap_lsc_count(CAPWAP_LSC_ST_TIMEOUTS);
 	if (was != CAPWAP_LSC_SESSION_DOWN)
 		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END, why, was);
+	/* Its DTLS files in sysfs go with the session. */
+	if (was != CAPWAP_LSC_SESSION_DOWN && READ_ONCE(ap->authenticated))
+		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_SYSFS);
 	capwap_lsc_prov_session_down(ap);
 }
 
@@ -453,6 +456,7 @@ static void handle_join(const struct capwap_msg *msg,
 		.cert_type = CAPWAP_LSC_CERT_MIC,
 		.ap_mode = CAPWAP_LSC_MODE_LOCAL,
 	};
+	struct capwap_lsc_ev ev = { .type = CAPWAP_LSC_EV_JOIN };
 	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
 	bool sealed = send == capwap_lsc_dtls_send;
 	u8 bound_mac[ETH_ALEN], bound_type = 0;
@@ -510,13 +514,22 @@ static void handle_join(const struct capwap_msg *msg,
 	}
 	teardown_locked(ap, CAPWAP_LSC_END_REJOIN);
 	ap->session = CAPWAP_LSC_SESSION_JOIN;
-	capwap_lsc_event3(ap, CAPWAP_LSC_EV_JOIN, ci.cert_type, 0);
+	/*
+	 * Where the Join came from, and whether a handshake stood behind
+	 * it: a forged clear-text Join shows as one in the AP's history.
+	 */
+	ev.val = ci.cert_type;
+	ev.aux = sealed;
+	ev.addr = peer->saddr;
+	capwap_lsc_event(ap, &ev);
 	ap->session_binding = ap->binding;
 	/*
 	 * Only a DTLS handshake lscd verified authenticates the AP, and
 	 * then the type is that of the certificate it proved.
 	 */
 	WRITE_ONCE(ap->authenticated, sealed);
+	if (sealed)
+		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_SYSFS);
 	ap->last_heard = (u32)jiffies;
 	ap->cert_type = sealed ? bound_type : ci.cert_type;
 	ap->mode = ci.ap_mode;
@@ -1026,7 +1039,8 @@ void capwap_lsc_control_input_sealed(const u8 *buf, size_t len,
 	input(buf, len, peer, capwap_lsc_dtls_send, true);
 }
 
-void capwap_lsc_control_dtls_closed(const struct capwap_lsc_peer *peer)
+void capwap_lsc_control_dtls_closed(const struct capwap_lsc_peer *peer,
+				    u8 why)
 {
 	struct capwap_lsc_ap *ap = capwap_lsc_ap_by_addr(peer);
 	bool ended = false;
@@ -1037,7 +1051,7 @@ void capwap_lsc_control_dtls_closed(const struct capwap_lsc_peer *peer)
 	spin_lock_bh(&ap->lock);
 	if (capwap_lsc_ap_at(ap, peer) && ap->send == capwap_lsc_dtls_send &&
 	    ap->session != CAPWAP_LSC_SESSION_DOWN) {
-		teardown_locked(ap, false);
+		teardown_locked(ap, why);
 		binding = capwap_lsc_ap_binding(ap);
 		ended = true;
 	}
@@ -1056,7 +1070,7 @@ static int end_clear_one(struct capwap_lsc_ap *ap, void *arg)
 	spin_lock_bh(&ap->lock);
 	if (ap->send != capwap_lsc_dtls_send &&
 	    ap->session != CAPWAP_LSC_SESSION_DOWN) {
-		teardown_locked(ap, false);
+		teardown_locked(ap, CAPWAP_LSC_END_CLEAR_REFUSED);
 		binding = capwap_lsc_ap_binding(ap);
 		ended = true;
 	}
