@@ -65,6 +65,7 @@ struct lscd_dtls_relay {
 	uint64_t refusals[__LSCD_DTLS_REFUSAL_MAX];
 	uint64_t keys_refused;		/* DTLS_KEYS the module refused */
 	uint64_t closed;		/* DTLS_CLOSE events from the module */
+	bool no_report;			/* the module has no DTLS_HANDSHAKE */
 };
 
 /* The controller's DTLS key: readable by no one but root or lscd. */
@@ -381,11 +382,56 @@ static int dtls_cmd(struct lscd *d, uint8_t c, const struct relay_conn *rc,
 	     nla_put(m, CAPWAP_LSC_A_DTLS_LOCAL, sizeof(rc->local), &rc->local) < 0) ||
 	    (data && nla_put(m, attr, len, data) < 0) ||
 	    (v && (nla_put(m, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN, v->mac) < 0 ||
-		   nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, (uint8_t)v->cert_type) < 0))) {
+		   nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, (uint8_t)v->cert_type) < 0 ||
+		   lscd_dtls_ident_put(m, lscd_dtls_conn_peer_cert(rc->c),
+				       lscd_dtls_conn_cipher(rc->c)) < 0))) {
 		nlmsg_free(m);
 		return -EMSGSIZE;
 	}
 	return lsc_genl_call(&d->cmd, m, NULL, NULL);
+}
+
+/*
+ * One handshake outcome to the module, which counts it (DTLS_HANDSHAKE):
+ * the operator reads the counters where the others are.  A module
+ * without the command (older) is told nothing more.
+ */
+static void report(struct lscd *d, uint8_t outcome, bool auth_fail)
+{
+	struct nl_msg *m;
+	int err;
+
+	if (d->dtls->no_report)
+		return;
+	m = lsc_genl_msg(&d->cmd, CAPWAP_LSC_CMD_DTLS_HANDSHAKE, 0);
+	if (!m)
+		return;
+	if (nla_put_u8(m, CAPWAP_LSC_A_DTLS_OUTCOME, outcome) < 0 ||
+	    (auth_fail && nla_put_u8(m, CAPWAP_LSC_A_DTLS_AUTH_FAIL, 1) < 0)) {
+		nlmsg_free(m);
+		return;
+	}
+	err = lsc_genl_call(&d->cmd, m, NULL, NULL);
+	if (err == -EOPNOTSUPP) {
+		d->dtls->no_report = true;
+		lsc_warn("DTLS: the module takes no DTLS_HANDSHAKE: its handshake counters stay at 0 (lscd's own are logged)");
+	}
+}
+
+static uint8_t outcome_of(enum lscd_dtls_refusal why)
+{
+	switch (lscd_dtls_refusal_counter(why)) {
+	case LSCD_DTLS_CNT_COOKIE:
+		return CAPWAP_LSC_DTLS_FAILED_COOKIE;
+	case LSCD_DTLS_CNT_TIMEOUT:
+		return CAPWAP_LSC_DTLS_FAILED_TIMEOUT;
+	case LSCD_DTLS_CNT_POLICY:
+		return CAPWAP_LSC_DTLS_FAILED_POLICY;
+	case LSCD_DTLS_CNT_IDENTITY:
+		return CAPWAP_LSC_DTLS_FAILED_IDENTITY;
+	default:
+		return CAPWAP_LSC_DTLS_FAILED_AUTH;
+	}
 }
 
 /* One datagram of the engine's (CAPWAP DTLS header included) to the peer. */
@@ -448,6 +494,7 @@ static void failed(struct lscd *d, struct relay_conn *rc)
 		why = LSCD_DTLS_HANDSHAKE;
 	r->refusals[why]++;
 	r->dirty = true;
+	report(d, outcome_of(why), lscd_dtls_refusal_is_auth_fail(why));
 	fmt_peer(&rc->peer, p, sizeof(p));
 	if (v->has_mac)
 		lsc_mac_format(mac, v->mac);
@@ -498,6 +545,7 @@ static void handover(struct lscd *d, struct relay_conn *rc)
 	if (err) {
 		/* Without the last flight the AP's handshake times out. */
 		r->keys_refused++;
+		report(d, CAPWAP_LSC_DTLS_FAILED_HANDOVER, false);
 		lsc_warn("DTLS: handshake from %s for %s completed but not handed over: %s",
 			 p, mac, why);
 		remove_conn(r, rc);
@@ -530,6 +578,8 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	struct relay_conn *rc = find_conn(r, peer), nc = { .peer = *peer };
 	uint8_t dg[RELAY_DGRAM_MAX + CAPWAP_DTLS_HDR_LEN], reply[RELAY_DGRAM_MAX];
 	size_t rlen = sizeof(reply);
+	enum lscd_dtls_listen_result lr;
+	uint64_t cookies;
 
 	if (len > RELAY_DGRAM_MAX)
 		return;
@@ -555,9 +605,15 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 			return;
 		}
 	}
-	switch (lscd_dtls_listen(r->srv, (const struct sockaddr *)peer,
-				 sizeof(*peer), dg, len + CAPWAP_DTLS_HDR_LEN,
-				 reply, &rlen, &nc.c)) {
+	cookies = lscd_dtls_server_stats(r->srv)->cookie_refused;
+	lr = lscd_dtls_listen(r->srv, (const struct sockaddr *)peer,
+			      sizeof(*peer), dg, len + CAPWAP_DTLS_HDR_LEN,
+			      reply, &rlen, &nc.c);
+	if (lscd_dtls_server_stats(r->srv)->cookie_refused != cookies)
+		report(d, CAPWAP_LSC_DTLS_FAILED_COOKIE, false);
+	else if (lr == LSCD_DTLS_LISTEN_NEW)
+		report(d, CAPWAP_LSC_DTLS_STARTED, false);
+	switch (lr) {
 	case LSCD_DTLS_LISTEN_VERIFY:
 		send_dgram(d, &nc, reply, rlen);
 		return;
