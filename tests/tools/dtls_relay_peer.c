@@ -14,7 +14,8 @@
  *     linked in, not copied), sends the flights back with DTLS_SEND and
  *     hands the key block over with DTLS_KEYS.
  *
- * Then it checks what the module does with the records (21 checks):
+ * Then it checks what the module does with the records (21 checks, and
+ * the 3 of $DTLS_PEER_HOOK, see check_identity()):
  * a record from a peer without keys is relayed, not processed; the
  * same key block twice is refused; the AP's
  * sealed Join, Configuration Status, Change State and Echo get sealed
@@ -37,9 +38,11 @@
  *                              (3 checks)
  */
 #include <poll.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include "capwap_peer.h"
@@ -134,7 +137,11 @@ static int dtls_cmd(u8 c, const struct sockaddr_in *peer, int attr,
 	    nla_put(m, CAPWAP_LSC_A_DTLS_LOCAL, sizeof(local), &local) < 0 ||
 	    (data && nla_put(m, attr, len, data) < 0) ||
 	    (mac && (nla_put(m, CAPWAP_LSC_A_MAC, 6, mac) < 0 ||
-		     nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, cert_type) < 0))) {
+		     nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, cert_type) < 0)) ||
+	    /* What lscd tells of the peer with its keys, by lscd's code. */
+	    (c == CAPWAP_LSC_CMD_DTLS_KEYS && rl.conn &&
+	     lscd_dtls_ident_put(m, lscd_dtls_conn_peer_cert(rl.conn),
+				 lscd_dtls_conn_cipher(rl.conn)) < 0)) {
 		nlmsg_free(m);
 		return -EMSGSIZE;
 	}
@@ -575,6 +582,35 @@ static void check_relay_stateless(void)
 	rl.relayed = 0;
 }
 
+/*
+ * While the AP is in Run over DTLS: the command in $DTLS_PEER_HOOK runs
+ * with the AP's certificate in the PEM file $DTLS_PEER_CERT and prints
+ * its own checks (3: what sysfs and lscctl show of the AP's suite and
+ * certificate against openssl's reading of that file, and the Join's
+ * history entry), counted with this tool's.
+ */
+static void check_identity(void)
+{
+	const char *hook = getenv("DTLS_PEER_HOOK");
+	const char *path = getenv("DTLS_PEER_CERT");
+	FILE *f = path ? fopen(path, "w") : NULL;
+	bool ran = false;
+	int i, r;
+
+	if (f && PEM_write_X509(f, ap_cert.cert) == 1 && !fclose(f) && hook) {
+		fflush(stdout);
+		/* A check it could not print is counted missing by the case. */
+		r = system(hook);
+		ran = r != -1 && WIFEXITED(r) && WEXITSTATUS(r) != 127;
+	} else if (f) {
+		fclose(f);
+	}
+	if (!ran)
+		for (i = 0; i < 3; i++)
+			printf("not ok DTLS identity hook %d: cannot run DTLS_PEER_HOOK '%s' with DTLS_PEER_CERT '%s'\n",
+			       i + 1, hook ?: "", path ?: "");
+}
+
 /* A clear-text Join for the AP in Run over DTLS, from another port. */
 static void check_clear_join(void)
 {
@@ -794,6 +830,7 @@ int main(int argc, char **argv)
 	result(r == 0, "a sealed Echo Request gets a sealed Echo Response",
 	       "result %ld", r);
 
+	check_identity();
 	check_clear_join();
 
 	peer_get_stats(&stats_nl, &st0);

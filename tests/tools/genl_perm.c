@@ -7,7 +7,7 @@
  * forgotten here.
  *
  *   genl_perm refused   run without CAP_NET_ADMIN: every command and
- *                       every group fails with EPERM (20 checks)
+ *                       every group fails with EPERM (21 checks)
  *   genl_perm allowed   run as root: no command fails with EPERM and the
  *                       groups can be joined (2 checks), which shows the
  *                       requests above fail for want of privilege only
@@ -35,6 +35,7 @@ static const struct {
 	{ CAPWAP_LSC_CMD_DTLS_SEND, "DTLS_SEND" },
 	{ CAPWAP_LSC_CMD_DTLS_KEYS, "DTLS_KEYS" },
 	{ CAPWAP_LSC_CMD_DTLS_CLOSE, "DTLS_CLOSE" },
+	{ CAPWAP_LSC_CMD_DTLS_HANDSHAKE, "DTLS_HANDSHAKE" },
 };
 
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -143,7 +144,7 @@ static void check_listing(const struct family_info *f, bool want_admin)
 	if (!same && !why[0])
 		snprintf(why, sizeof(why), "%u commands, %u groups", f->n_ops,
 			 f->n_groups);
-	result(same, "the controller lists exactly the family's 15 commands and its 3 groups",
+	result(same, "the controller lists exactly the family's 16 commands and its 3 groups",
 	       "%s", why);
 	if (want_admin)
 		result(!unflagged, "the controller shows every command as GENL_ADMIN_PERM",
