@@ -30,6 +30,8 @@
  * association behind for the module's unload to free.  The module must
  * be loaded with "lscctl config dtls on".
  *
+ *   dtls_relay_peer sessions N N associations without a handshake, each
+ *                              with an identity, for make bench (1 check)
  *   dtls_relay_peer required   with "lscctl config dtls required": a
  *                              clear-text Join gets no answer and is
  *                              counted, a Discovery is still answered;
@@ -692,6 +694,57 @@ static int fake_keys(u16 port)
 	return r;
 }
 
+/*
+ * dtls_relay_peer sessions N: N associations with key blocks and an
+ * identity as lscd sends it (an LSC's names and fingerprint, the suite's
+ * name), for make bench to weigh a DTLS session in kernel memory.
+ */
+static int sessions(long n)
+{
+	struct sockaddr_in peer = { .sin_family = AF_INET };
+	struct capwap_dtls_keys k = {
+		.cipher = CAPWAP_DTLS_CIPHER_AES_128_GCM, .epoch = 1,
+		.rx_seq = 1, .tx_seq = 1, .suite = 0xc02b,
+	};
+	u8 block[CAPWAP_DTLS_KEYS_LEN];
+	struct nl_msg *m;
+	long i, bad = 0;
+
+	if (lsc_genl_open(&cmd) ||
+	    tcert_make(&ca, &(struct tcert_spec){ .cn = "LSC CA", .from = -3600,
+						  .to = 365 * DAY, .ca = 1 }) ||
+	    tcert_make(&ap_cert, &(struct tcert_spec){ .cn = AP_CN, .by = &ca,
+						       .from = -3600,
+						       .to = 30 * DAY })) {
+		printf("Bail out! set-up\n");
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		peer.sin_addr.s_addr = htonl(0x7f000000 | (2 + i / 50000));
+		peer.sin_port = htons(10000 + i % 50000);
+		memset(k.rx.key, (int)i, 16);
+		memset(k.tx.key, (int)(i >> 8), 16);
+		k.rx.salt[0] = i;
+		k.tx.salt[1] = i >> 8;
+		m = lsc_genl_msg_sized(&cmd, CAPWAP_LSC_CMD_DTLS_KEYS, 0, 1024);
+		if (!m || capwap_dtls_keys_put(&k, block, sizeof(block)) < 0 ||
+		    nla_put(m, CAPWAP_LSC_A_DTLS_PEER, sizeof(peer), &peer) < 0 ||
+		    nla_put(m, CAPWAP_LSC_A_DTLS_KEYS, sizeof(block), block) < 0 ||
+		    nla_put(m, CAPWAP_LSC_A_MAC, 6, ap_mac) < 0 ||
+		    nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, CAPWAP_LSC_CERT_LSC) < 0 ||
+		    lscd_dtls_ident_put(m, ap_cert.cert,
+					"ECDHE-ECDSA-AES128-GCM-SHA256") < 0) {
+			nlmsg_free(m);
+			bad++;
+			continue;
+		}
+		if (lsc_genl_call(&cmd, m, NULL, NULL))
+			bad++;
+	}
+	printf("%s sessions: %ld of %ld keyed\n", bad ? "not ok" : "ok", n - bad, n);
+	return bad ? 1 : 0;
+}
+
 static u16 off_port = 40100;
 
 static bool closed_off(void)
@@ -782,6 +835,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "required"))
 		return clear_text();
+	if (argc > 2 && !strcmp(argv[1], "sessions"))
+		return sessions(atol(argv[2]));
 	ac.sin_family = AF_INET;
 	ac.sin_port = htons(CAPWAP_LSC_DEFAULT_PORT);
 	ac.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
