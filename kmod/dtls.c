@@ -466,10 +466,13 @@ static int dir_init(struct dtls_dir *d, const struct capwap_dtls_dir_keys *k,
 	return 0;
 }
 
-/* The three strings of @id into @dst (sized by names_len()). */
+/*
+ * The three strings of @id into @dst, one after the other; with @dst
+ * NULL, only the length they take.
+ */
 static size_t names_put(char *dst, const struct capwap_lsc_dtls_ident *id)
 {
-	const char *v[] = { id->suite_name, id->subject, id->issuer };
+	const char *const v[] = { id->suite_name, id->subject, id->issuer };
 	size_t n = 0, i, l;
 
 	for (i = 0; i < ARRAY_SIZE(v); i++) {

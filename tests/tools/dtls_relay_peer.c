@@ -597,16 +597,29 @@ static void check_identity(void)
 	const char *path = getenv("DTLS_PEER_CERT");
 	FILE *f = path ? fopen(path, "w") : NULL;
 	bool ran = false;
-	int i, r;
+	pid_t pid = -1;
+	int i, st = 0;
 
 	if (f && PEM_write_X509(f, ap_cert.cert) == 1 && !fclose(f) && hook) {
 		fflush(stdout);
-		/* A check it could not print is counted missing by the case. */
-		r = system(hook);
-		ran = r != -1 && WIFEXITED(r) && WEXITSTATUS(r) != 127;
+		pid = fork();
+		if (!pid) {
+			execl("/bin/sh", "sh", "-c", hook, (char *)NULL);
+			_exit(127);
+		}
 	} else if (f) {
 		fclose(f);
 	}
+	/*
+	 * The AP goes on with its Echo Requests while the hook reads: in a
+	 * slow guest it may take longer than the dead interval.
+	 */
+	while (pid > 0 && waitpid(pid, &st, WNOHANG) == 0) {
+		request(CAPWAP_MSG_ECHO_REQ, ap_mac);
+		pump(2000, NULL);
+	}
+	/* A check it could not print is counted missing by the case. */
+	ran = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) != 127;
 	if (!ran)
 		for (i = 0; i < 3; i++)
 			printf("not ok DTLS identity hook %d: cannot run DTLS_PEER_HOOK '%s' with DTLS_PEER_CERT '%s'\n",
