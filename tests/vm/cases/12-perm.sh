@@ -42,7 +42,7 @@ fi
 files=$(ls -d $sys/aps/*/* | wc -l)
 denied=$(nobody cat $sys/aps/*/* 2>&1 >/dev/null | grep -c 'Permission denied')
 shown=$(nobody cat $sys/aps/*/* 2>/dev/null | wc -l)
-if [ "$files" -eq $((n * 5)) ] && [ "$denied" -eq "$files" ] && [ "$shown" -eq 0 ]; then
+if [ "$files" -eq $((n * 6)) ] && [ "$denied" -eq "$files" ] && [ "$shown" -eq 0 ]; then
 	ok "uid 65534 can read none of the $files per-AP files"
 else
 	not_ok "per-AP files: $files, uid 65534 denied $denied, read $shown lines"
