@@ -17,7 +17,7 @@
 # (slub_debug and panic_on_warn watch the frees).
 
 . tests/lib.sh
-plan 38
+plan 38 900
 
 tool=build/tools/dtls_relay_peer
 sys=/sys/kernel/capwap_lsc
