@@ -289,6 +289,21 @@ static void drop_pending(struct capwap_lsc_ap *ap)
 }
 
 /*
+ * Ends the session, ap->lock held: the one place a session goes down, so
+ * its DTLS files in sysfs always go with it (a refused sealed Join had
+ * them queued to appear).  @was is the state told in the end event.
+ */
+static void session_down_locked(struct capwap_lsc_ap *ap, u8 why, u8 was)
+{
+	ap->session = CAPWAP_LSC_SESSION_DOWN;
+	if (was != CAPWAP_LSC_SESSION_DOWN)
+		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END, why, was);
+	if (was != CAPWAP_LSC_SESSION_DOWN && READ_ONCE(ap->authenticated))
+		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_SYSFS);
+	capwap_lsc_prov_session_down(ap);
+}
+
+/*
  * Called with ap->lock held; the caller unbinds the address.  @why is an
  * enum capwap_lsc_end_reason, told when a session was open.
  */
@@ -303,16 +318,10 @@ static void teardown_locked(struct capwap_lsc_ap *ap, u8 why)
 	ap->resp_len = 0;
 	ap->resp_cap = 0;
 	ap->have_rx_seq = false;
-	ap->session = CAPWAP_LSC_SESSION_DOWN;
 	ap->join_verifying = false;
 	if (why == CAPWAP_LSC_END_SILENT || why == CAPWAP_LSC_END_NO_ANSWER)
 		capwap_lsc_count(CAPWAP_LSC_ST_TIMEOUTS);
-	if (was != CAPWAP_LSC_SESSION_DOWN)
-		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END, why, was);
-	/* Its DTLS files in sysfs go with the session. */
-	if (was != CAPWAP_LSC_SESSION_DOWN && READ_ONCE(ap->authenticated))
-		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_SYSFS);
-	capwap_lsc_prov_session_down(ap);
+	session_down_locked(ap, why, was);
 }
 
 void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap, u8 why)
@@ -565,10 +574,8 @@ static void handle_join(const struct capwap_msg *msg,
 				  refused ? CAPWAP_RESULT_JOIN_FAILURE :
 				  CAPWAP_RESULT_SUCCESS, true, peer));
 	if (refused) {
-		ap->session = CAPWAP_LSC_SESSION_DOWN;
-		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END,
-				  CAPWAP_LSC_END_REFUSED,
-				  CAPWAP_LSC_SESSION_JOIN);
+		session_down_locked(ap, CAPWAP_LSC_END_REFUSED,
+				    CAPWAP_LSC_SESSION_JOIN);
 		binding = capwap_lsc_ap_binding(ap);
 	}
 	spin_unlock_bh(&ap->lock);
@@ -633,10 +640,7 @@ void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap)
 		/* Keep the answer for a retransmitted Join, end the rest. */
 		drop_pending(ap);
 		del_timer(&ap->rtx_timer);
-		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END,
-				  CAPWAP_LSC_END_REFUSED, ap->session);
-		ap->session = CAPWAP_LSC_SESSION_DOWN;
-		capwap_lsc_prov_session_down(ap);
+		session_down_locked(ap, CAPWAP_LSC_END_REFUSED, ap->session);
 		binding = capwap_lsc_ap_binding(ap);
 	}
 	spin_unlock(&ap->lock);
