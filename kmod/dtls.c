@@ -704,15 +704,16 @@ out:
 	return n;
 }
 
-void capwap_lsc_dtls_handshake(u8 outcome, bool auth_fail)
+void capwap_lsc_dtls_handshake(u8 outcome, bool auth_fail, u32 count)
 {
-	capwap_lsc_count(CAPWAP_LSC_ST_DTLS_HS + outcome);
+	capwap_lsc_count_add(CAPWAP_LSC_ST_DTLS_HS + outcome, count);
 	/* A bad cookie made no association: no session failed. */
 	if (outcome != CAPWAP_LSC_DTLS_STARTED &&
 	    outcome != CAPWAP_LSC_DTLS_FAILED_COOKIE)
-		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_FAILED_SESSIONS);
+		capwap_lsc_count_add(CAPWAP_LSC_ST_DTLS_FAILED_SESSIONS, count);
 	if (auth_fail)
-		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_FAILED_AUTH_FAILS);
+		capwap_lsc_count_add(CAPWAP_LSC_ST_DTLS_FAILED_AUTH_FAILS,
+				     count);
 }
 
 int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer)

@@ -84,6 +84,6 @@ int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer);
  * Counts one handshake outcome lscd reported (enum capwap_lsc_dtls_outcome,
  * checked by the policy); @auth_fail: also a DTLSAuthenticateFail.
  */
-void capwap_lsc_dtls_handshake(u8 outcome, bool auth_fail);
+void capwap_lsc_dtls_handshake(u8 outcome, bool auth_fail, u32 count);
 
 #endif /* _CAPWAP_LSC_DTLS_H */

@@ -87,6 +87,12 @@ static struct netlink_range_validation validity_range = {
 	.max = CAPWAP_LSC_MAX_VALIDITY_DAYS,
 };
 
+/* A refused-cookie count of a flush, bounded (lscd splits a larger one). */
+static struct netlink_range_validation dtls_count_range = {
+	.min = 1,
+	.max = CAPWAP_LSC_DTLS_MAX_COUNT,
+};
+
 static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
 	[CAPWAP_LSC_A_LSC_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[CAPWAP_LSC_A_PROVISION_MODE] =
@@ -141,6 +147,8 @@ static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
 	[CAPWAP_LSC_A_DTLS_OUTCOME] =
 		NLA_POLICY_MAX(NLA_U8, __CAPWAP_LSC_DTLS_OUTCOME_MAX - 1),
 	[CAPWAP_LSC_A_DTLS_AUTH_FAIL] = NLA_POLICY_MAX(NLA_U8, 1),
+	[CAPWAP_LSC_A_DTLS_COUNT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &dtls_count_range),
 };
 
 static struct genl_family capwap_lsc_genl_family;
@@ -893,12 +901,25 @@ static int capwap_lsc_dtls_handshake_cmd(struct sk_buff *skb,
 					 struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
+	bool auth_fail;
+	u32 count = 1;
+	u8 outcome;
 
 	if (GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_DTLS_OUTCOME))
 		return -EINVAL;
-	capwap_lsc_dtls_handshake(nla_get_u8(a[CAPWAP_LSC_A_DTLS_OUTCOME]),
-				  a[CAPWAP_LSC_A_DTLS_AUTH_FAIL] &&
-				  nla_get_u8(a[CAPWAP_LSC_A_DTLS_AUTH_FAIL]));
+	outcome = nla_get_u8(a[CAPWAP_LSC_A_DTLS_OUTCOME]);
+	auth_fail = a[CAPWAP_LSC_A_DTLS_AUTH_FAIL] &&
+		    nla_get_u8(a[CAPWAP_LSC_A_DTLS_AUTH_FAIL]);
+	/* RFC 5415's DTLSAuthenticateFail: a certificate refused, no other. */
+	if (auth_fail && outcome != CAPWAP_LSC_DTLS_FAILED_AUTH &&
+	    outcome != CAPWAP_LSC_DTLS_FAILED_POLICY) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[CAPWAP_LSC_A_DTLS_AUTH_FAIL],
+				    "AUTH_FAIL only with an authentication or policy failure");
+		return -EINVAL;
+	}
+	if (a[CAPWAP_LSC_A_DTLS_COUNT])
+		count = nla_get_u32(a[CAPWAP_LSC_A_DTLS_COUNT]);
+	capwap_lsc_dtls_handshake(outcome, auth_fail, count);
 	return 0;
 }
 

@@ -68,6 +68,11 @@ static inline void capwap_lsc_count(unsigned int idx)
 	this_cpu_inc(capwap_lsc_stats.v[idx]);
 }
 
+static inline void capwap_lsc_count_add(unsigned int idx, u32 n)
+{
+	this_cpu_add(capwap_lsc_stats.v[idx], n);
+}
+
 static inline unsigned int capwap_lsc_msg_slot(u32 type)
 {
 	return type && type < CAPWAP_LSC_STATS_MSG_OTHER ? type :

@@ -149,9 +149,12 @@
  *    itself (the peer's close_notify or fatal alert).
  *
  * CAPWAP_LSC_CMD_DTLS_HANDSHAKE (doit, admin): CAPWAP_LSC_A_DTLS_OUTCOME
- *    and optionally CAPWAP_LSC_A_DTLS_AUTH_FAIL: lscd reports one
- *    handshake it started or that failed, and the module counts it
- *    (CAPWAP_LSC_STATS_A_DTLS_HS_*).  A completed handshake is counted
+ *    and optionally CAPWAP_LSC_A_DTLS_AUTH_FAIL and CAPWAP_LSC_A_DTLS_COUNT
+ *    (1 when absent): lscd reports handshakes it started or that failed,
+ *    and the module counts them (CAPWAP_LSC_STATS_A_DTLS_HS_*).  lscd
+ *    sends refused cookies as one count with its counters' flush, not one
+ *    message per datagram.  AUTH_FAIL goes only with FAILED_AUTH or
+ *    FAILED_POLICY (-EINVAL otherwise).  A completed handshake is counted
  *    when DTLS_KEYS takes its keys.
  *
  * CAPWAP_LSC_A_DTLS_MODE (u8, enum capwap_lsc_dtls_mode) is read by
@@ -249,6 +252,8 @@ enum capwap_lsc_attr {
 	CAPWAP_LSC_A_DTLS_OUTCOME,
 	/* u8, 1: the failure is also a DTLSAuthenticateFail (RFC 5415) */
 	CAPWAP_LSC_A_DTLS_AUTH_FAIL,
+	/* u32, 1..CAPWAP_LSC_DTLS_MAX_COUNT: that many of the outcome */
+	CAPWAP_LSC_A_DTLS_COUNT,
 	__CAPWAP_LSC_A_LAST
 };
 #define CAPWAP_LSC_A_MAX (__CAPWAP_LSC_A_LAST - 1)
@@ -268,6 +273,8 @@ enum capwap_lsc_attr {
 /* Longest CAPWAP_LSC_A_DTLS_SUITE_NAME, _SUBJECT and _ISSUER, no NUL. */
 #define CAPWAP_LSC_DTLS_MAX_SUITE_LEN 63
 #define CAPWAP_LSC_DTLS_MAX_NAME_LEN 255
+/* Most outcomes one DTLS_HANDSHAKE reports (CAPWAP_LSC_A_DTLS_COUNT). */
+#define CAPWAP_LSC_DTLS_MAX_COUNT 1000000
 
 /*
  * A handshake's outcome, as lscd reports it with DTLS_HANDSHAKE (the
