@@ -857,6 +857,20 @@ static int capwap_lsc_dtls_send_cmd(struct sk_buff *skb,
 					    nla_len(rec));
 }
 
+/*
+ * An identity string is shown in sysfs, GET_AP and logs as it is: lscd
+ * escapes control bytes (RFC 2253), so one here is a fault, refused.
+ */
+static bool ident_ok(const struct nlattr *nla, struct netlink_ext_ack *extack)
+{
+	if (!nla || capwap_lsc_text_valid(nla_data(nla),
+					  strnlen(nla_data(nla), nla_len(nla))))
+		return true;
+	NL_SET_ERR_MSG_ATTR(extack, nla,
+			    "control character or bad UTF-8 in a DTLS identity string");
+	return false;
+}
+
 static int capwap_lsc_dtls_keys_cmd(struct sk_buff *skb,
 				    struct genl_info *info)
 {
@@ -868,7 +882,12 @@ static int capwap_lsc_dtls_keys_cmd(struct sk_buff *skb,
 	ret = get_peer(info, &peer);
 	if (ret)
 		return ret;
-	/* Shown to the operator as they are; lscctl makes them safe. */
+	if (!ident_ok(a[CAPWAP_LSC_A_DTLS_SUITE_NAME], info->extack) ||
+	    !ident_ok(a[CAPWAP_LSC_A_DTLS_SUBJECT], info->extack) ||
+	    !ident_ok(a[CAPWAP_LSC_A_DTLS_ISSUER], info->extack)) {
+		ret = -EINVAL;
+		goto wipe;
+	}
 	if (a[CAPWAP_LSC_A_DTLS_SUITE_NAME])
 		id.suite_name = nla_data(a[CAPWAP_LSC_A_DTLS_SUITE_NAME]);
 	if (a[CAPWAP_LSC_A_DTLS_SUBJECT])
@@ -891,9 +910,11 @@ static int capwap_lsc_dtls_keys_cmd(struct sk_buff *skb,
 				       nla_data(a[CAPWAP_LSC_A_MAC]),
 				       nla_get_u8(a[CAPWAP_LSC_A_DTLS_CERT_TYPE]),
 				       &id, info->extack);
+wipe:
 	/* The request's buffer goes back to the allocator: not with keys in it. */
-	memzero_explicit(nla_data(a[CAPWAP_LSC_A_DTLS_KEYS]),
-			 nla_len(a[CAPWAP_LSC_A_DTLS_KEYS]));
+	if (a[CAPWAP_LSC_A_DTLS_KEYS])
+		memzero_explicit(nla_data(a[CAPWAP_LSC_A_DTLS_KEYS]),
+				 nla_len(a[CAPWAP_LSC_A_DTLS_KEYS]));
 	return ret;
 }
 
