@@ -455,6 +455,14 @@ void capwap_lsc_ap_schedule(struct capwap_lsc_ap *ap, int what)
 		capwap_lsc_ap_put(ap);
 }
 
+u8 capwap_lsc_ap_dtls_state(const struct capwap_lsc_ap *ap)
+{
+	if (READ_ONCE(ap->session) == CAPWAP_LSC_SESSION_DOWN)
+		return CAPWAP_LSC_DTLS_STATE_NONE;
+	return READ_ONCE(ap->authenticated) ? CAPWAP_LSC_DTLS_STATE_DTLS :
+	       CAPWAP_LSC_DTLS_STATE_CLEAR;
+}
+
 /*
  * A retired record: its session is over and nothing arms its timer again,
  * so after del_timer_sync() no callback can still touch it.
@@ -494,6 +502,12 @@ static void ap_work(struct work_struct *work)
 			if (!ap->kobj)
 				capwap_lsc_sysfs_add_ap(ap);
 		}
+		mutex_unlock(&ap_publish_lock);
+	}
+	if (test_and_clear_bit(CAPWAP_LSC_WORK_SYSFS, &ap->work_flags)) {
+		mutex_lock(&ap_publish_lock);
+		if (!READ_ONCE(ap->removed))
+			capwap_lsc_sysfs_update_ap(ap);
 		mutex_unlock(&ap_publish_lock);
 	}
 	if (test_and_clear_bit(CAPWAP_LSC_WORK_VERIFY, &ap->work_flags))

@@ -42,6 +42,7 @@ enum {
 	CAPWAP_LSC_WORK_VERIFY,		/* check the LSC of a pending Join */
 	CAPWAP_LSC_WORK_UPDATE,		/* refresh the key's expiry view */
 	CAPWAP_LSC_WORK_REMOVE,		/* drop the key and sysfs directory */
+	CAPWAP_LSC_WORK_SYSFS,		/* show or hide its DTLS files */
 };
 
 /*
@@ -177,6 +178,12 @@ static inline bool capwap_lsc_ap_at(const struct capwap_lsc_ap *ap,
 	return READ_ONCE(ap->peer.saddr) == p->saddr &&
 	       READ_ONCE(ap->peer.sport) == p->sport;
 }
+
+/*
+ * enum capwap_lsc_dtls_state of the AP's session, under ap->lock (or as
+ * of the read).
+ */
+u8 capwap_lsc_ap_dtls_state(const struct capwap_lsc_ap *ap);
 
 static inline u16 capwap_lsc_ap_binding(const struct capwap_lsc_ap *ap)
 {

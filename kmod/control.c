@@ -289,6 +289,21 @@ static void drop_pending(struct capwap_lsc_ap *ap)
 }
 
 /*
+ * Ends the session, ap->lock held: the one place a session goes down, so
+ * its DTLS files in sysfs always go with it (a refused sealed Join had
+ * them queued to appear).  @was is the state told in the end event.
+ */
+static void session_down_locked(struct capwap_lsc_ap *ap, u8 why, u8 was)
+{
+	ap->session = CAPWAP_LSC_SESSION_DOWN;
+	if (was != CAPWAP_LSC_SESSION_DOWN)
+		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END, why, was);
+	if (was != CAPWAP_LSC_SESSION_DOWN && READ_ONCE(ap->authenticated))
+		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_SYSFS);
+	capwap_lsc_prov_session_down(ap);
+}
+
+/*
  * Called with ap->lock held; the caller unbinds the address.  @why is an
  * enum capwap_lsc_end_reason, told when a session was open.
  */
@@ -303,13 +318,10 @@ static void teardown_locked(struct capwap_lsc_ap *ap, u8 why)
 	ap->resp_len = 0;
 	ap->resp_cap = 0;
 	ap->have_rx_seq = false;
-	ap->session = CAPWAP_LSC_SESSION_DOWN;
 	ap->join_verifying = false;
 	if (why == CAPWAP_LSC_END_SILENT || why == CAPWAP_LSC_END_NO_ANSWER)
 		capwap_lsc_count(CAPWAP_LSC_ST_TIMEOUTS);
-	if (was != CAPWAP_LSC_SESSION_DOWN)
-		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END, why, was);
-	capwap_lsc_prov_session_down(ap);
+	session_down_locked(ap, why, was);
 }
 
 void capwap_lsc_control_teardown_locked(struct capwap_lsc_ap *ap, u8 why)
@@ -453,6 +465,7 @@ static void handle_join(const struct capwap_msg *msg,
 		.cert_type = CAPWAP_LSC_CERT_MIC,
 		.ap_mode = CAPWAP_LSC_MODE_LOCAL,
 	};
+	struct capwap_lsc_ev ev = { .type = CAPWAP_LSC_EV_JOIN };
 	u32 vendor_id = READ_ONCE(capwap_lsc_vendor_id);
 	bool sealed = send == capwap_lsc_dtls_send;
 	u8 bound_mac[ETH_ALEN], bound_type = 0;
@@ -510,13 +523,22 @@ static void handle_join(const struct capwap_msg *msg,
 	}
 	teardown_locked(ap, CAPWAP_LSC_END_REJOIN);
 	ap->session = CAPWAP_LSC_SESSION_JOIN;
-	capwap_lsc_event3(ap, CAPWAP_LSC_EV_JOIN, ci.cert_type, 0);
+	/*
+	 * Where the Join came from, and whether a handshake stood behind
+	 * it: a forged clear-text Join shows as one in the AP's history.
+	 */
+	ev.val = ci.cert_type;
+	ev.aux = sealed;
+	ev.addr = peer->saddr;
+	capwap_lsc_event(ap, &ev);
 	ap->session_binding = ap->binding;
 	/*
 	 * Only a DTLS handshake lscd verified authenticates the AP, and
 	 * then the type is that of the certificate it proved.
 	 */
 	WRITE_ONCE(ap->authenticated, sealed);
+	if (sealed)
+		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_SYSFS);
 	ap->last_heard = (u32)jiffies;
 	ap->cert_type = sealed ? bound_type : ci.cert_type;
 	ap->mode = ci.ap_mode;
@@ -552,10 +574,8 @@ static void handle_join(const struct capwap_msg *msg,
 				  refused ? CAPWAP_RESULT_JOIN_FAILURE :
 				  CAPWAP_RESULT_SUCCESS, true, peer));
 	if (refused) {
-		ap->session = CAPWAP_LSC_SESSION_DOWN;
-		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END,
-				  CAPWAP_LSC_END_REFUSED,
-				  CAPWAP_LSC_SESSION_JOIN);
+		session_down_locked(ap, CAPWAP_LSC_END_REFUSED,
+				    CAPWAP_LSC_SESSION_JOIN);
 		binding = capwap_lsc_ap_binding(ap);
 	}
 	spin_unlock_bh(&ap->lock);
@@ -620,10 +640,7 @@ void capwap_lsc_control_verify_join(struct capwap_lsc_ap *ap)
 		/* Keep the answer for a retransmitted Join, end the rest. */
 		drop_pending(ap);
 		del_timer(&ap->rtx_timer);
-		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END,
-				  CAPWAP_LSC_END_REFUSED, ap->session);
-		ap->session = CAPWAP_LSC_SESSION_DOWN;
-		capwap_lsc_prov_session_down(ap);
+		session_down_locked(ap, CAPWAP_LSC_END_REFUSED, ap->session);
 		binding = capwap_lsc_ap_binding(ap);
 	}
 	spin_unlock(&ap->lock);
@@ -1026,7 +1043,8 @@ void capwap_lsc_control_input_sealed(const u8 *buf, size_t len,
 	input(buf, len, peer, capwap_lsc_dtls_send, true);
 }
 
-void capwap_lsc_control_dtls_closed(const struct capwap_lsc_peer *peer)
+void capwap_lsc_control_dtls_closed(const struct capwap_lsc_peer *peer,
+				    u8 why)
 {
 	struct capwap_lsc_ap *ap = capwap_lsc_ap_by_addr(peer);
 	bool ended = false;
@@ -1037,7 +1055,7 @@ void capwap_lsc_control_dtls_closed(const struct capwap_lsc_peer *peer)
 	spin_lock_bh(&ap->lock);
 	if (capwap_lsc_ap_at(ap, peer) && ap->send == capwap_lsc_dtls_send &&
 	    ap->session != CAPWAP_LSC_SESSION_DOWN) {
-		teardown_locked(ap, false);
+		teardown_locked(ap, why);
 		binding = capwap_lsc_ap_binding(ap);
 		ended = true;
 	}
@@ -1056,7 +1074,7 @@ static int end_clear_one(struct capwap_lsc_ap *ap, void *arg)
 	spin_lock_bh(&ap->lock);
 	if (ap->send != capwap_lsc_dtls_send &&
 	    ap->session != CAPWAP_LSC_SESSION_DOWN) {
-		teardown_locked(ap, false);
+		teardown_locked(ap, CAPWAP_LSC_END_CLEAR_REFUSED);
 		binding = capwap_lsc_ap_binding(ap);
 		ended = true;
 	}

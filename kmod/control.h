@@ -25,7 +25,8 @@ void capwap_lsc_control_input(const u8 *buf, size_t len,
 void capwap_lsc_control_input_sealed(const u8 *buf, size_t len,
 				     const struct capwap_lsc_peer *peer);
 /* @peer's DTLS association ended: so does a session it carried. */
-void capwap_lsc_control_dtls_closed(const struct capwap_lsc_peer *peer);
+void capwap_lsc_control_dtls_closed(const struct capwap_lsc_peer *peer,
+				    u8 why);
 void capwap_lsc_control_end_clear(void);
 
 /* Called with ap->lock held; takes ownership of @pkt (kmalloc'd). */

@@ -36,6 +36,9 @@
 #include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <net/netlink.h>
 #include <linux/workqueue.h>
 #include <crypto/aead.h>
 
@@ -78,9 +81,17 @@ struct dtls_sess {
 	u8 cert_type;
 	u8 mac[ETH_ALEN];
 	bool dead;
+	bool have_fp;
 	u64 tx_seq;
 	struct capwap_dtls_replay win;
 	struct dtls_dir rx, tx;
+	/*
+	 * What lscd said of the peer, for the operator only: allocated with
+	 * the session, at the length it takes.  Three NUL-terminated
+	 * strings in a row: the suite's name, the subject, the issuer.
+	 */
+	u8 fp[CAPWAP_LSC_SHA256_LEN];
+	char names[];
 };
 
 /*
@@ -162,7 +173,7 @@ static void sess_retire(struct dtls_sess *s)
  * a newer association that replaced the one that sent it).
  */
 static bool sess_end(const struct capwap_lsc_peer *p,
-		     const struct dtls_sess *only)
+		     const struct dtls_sess *only, u8 why)
 {
 	struct capwap_lsc_peer peer = *p;
 	struct dtls_sess *s;
@@ -177,7 +188,7 @@ static bool sess_end(const struct capwap_lsc_peer *p,
 	}
 	spin_unlock_bh(&sess_lock);
 	if (s)
-		capwap_lsc_control_dtls_closed(&peer);
+		capwap_lsc_control_dtls_closed(&peer, why);
 	return s;
 }
 
@@ -366,7 +377,7 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 	struct capwap_dtls_record rec;
 	const u8 *pos, *records;
 	struct dtls_sess *s;
-	bool end = false;
+	u8 end = 0;
 	size_t left;
 	int n, plen;
 
@@ -402,7 +413,10 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 		} else if (rec.type == CAPWAP_DTLS_CT_ALERT && plen >= 2 &&
 			   (w->buf[0] == ALERT_FATAL ||
 			    w->buf[1] == ALERT_CLOSE_NOTIFY)) {
-			end = true;
+			/* RFC 5415 section 2.3: DTLSPeerDisconnect, DTLSAborted */
+			end = w->buf[1] == ALERT_CLOSE_NOTIFY ?
+			      CAPWAP_LSC_END_DTLS_DISCONNECT :
+			      CAPWAP_LSC_END_DTLS_ABORTED;
 			break;
 		}
 		/*
@@ -413,7 +427,7 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 	if (n < 0)
 		count_malformed();
 	/* Still in the read section: @s cannot have been freed and reused. */
-	if (end && sess_end(peer, s)) {
+	if (end && sess_end(peer, s, end)) {
 		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_CLOSED);
 		capwap_lsc_genl_dtls_closed(peer);
 	}
@@ -459,17 +473,52 @@ static int dir_init(struct dtls_dir *d, const struct capwap_dtls_dir_keys *k,
 	return 0;
 }
 
+/*
+ * The three strings of @id into @dst, one after the other; with @dst
+ * NULL, only the length they take.
+ */
+static size_t names_put(char *dst, const struct capwap_lsc_dtls_ident *id)
+{
+	const char *const v[] = { id->suite_name, id->subject, id->issuer };
+	size_t n = 0, i, l;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		l = v[i] ? strlen(v[i]) : 0;
+		if (dst)
+			memcpy(dst + n, v[i] ?: "", l + 1);
+		n += l + 1;
+	}
+	return n;
+}
+
+/* The @i-th string of @s->names (0 suite, 1 subject, 2 issuer). */
+static const char *names_get(const struct dtls_sess *s, unsigned int i)
+{
+	const char *p = s->names;
+
+	while (i--)
+		p += strlen(p) + 1;
+	return p;
+}
+
 static struct dtls_sess *sess_new(const struct capwap_lsc_peer *peer,
 				  const struct capwap_dtls_keys *k,
-				  const u8 *mac, u8 cert_type)
+				  const u8 *mac, u8 cert_type,
+				  const struct capwap_lsc_dtls_ident *id)
 {
 	int key_len = capwap_dtls_cipher_key_len(k->cipher);
+	size_t nl = names_put(NULL, id);
 	struct dtls_sess *s;
 	int ret;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(struct_size(s, names, nl), GFP_KERNEL);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
+	names_put(s->names, id);
+	if (id->fingerprint) {
+		memcpy(s->fp, id->fingerprint, sizeof(s->fp));
+		s->have_fp = true;
+	}
 	spin_lock_init(&s->lock);
 	s->peer = *peer;
 	s->epoch = k->epoch;
@@ -493,7 +542,9 @@ static struct dtls_sess *sess_new(const struct capwap_lsc_peer *peer,
 
 int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 			     const u8 *block, size_t len, const u8 *mac,
-			     u8 cert_type, struct netlink_ext_ack *extack)
+			     u8 cert_type,
+			     const struct capwap_lsc_dtls_ident *ident,
+			     struct netlink_ext_ack *extack)
 {
 	struct capwap_dtls_keys *k;
 	struct dtls_sess *s, *old;
@@ -536,7 +587,7 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 		ret = -EEXIST;
 		goto out;
 	}
-	s = sess_new(peer, k, mac, cert_type);
+	s = sess_new(peer, k, mac, cert_type, ident);
 	if (IS_ERR(s)) {
 		ret = PTR_ERR(s);
 		NL_SET_ERR_MSG(extack, "no synchronous gcm(aes) for the keys");
@@ -552,7 +603,7 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 	 * taken as the old AP's.  DTLS_KEYS runs under genl_mutex: no other
 	 * key block for the address comes in between.
 	 */
-	if (sess_end(peer, NULL))
+	if (sess_end(peer, NULL, CAPWAP_LSC_END_DTLS_CLOSED))
 		pr_info("DTLS %pI4:%u: a new association replaced the old one; its CAPWAP session ended\n",
 			&peer->saddr, ntohs(peer->sport));
 	spin_lock_bh(&sess_lock);
@@ -571,14 +622,110 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 	if (old)
 		sess_retire(old);
 	spin_unlock_bh(&sess_lock);
+	capwap_lsc_count(CAPWAP_LSC_ST_DTLS_HS_COMPLETED);
 out:
 	kfree_sensitive(k);
 	return ret;
 }
 
+const char *capwap_lsc_dtls_state_name(u8 state)
+{
+	static const char *const names[__CAPWAP_LSC_DTLS_STATE_MAX] = {
+		[CAPWAP_LSC_DTLS_STATE_NONE] = "none",
+		[CAPWAP_LSC_DTLS_STATE_CLEAR] = "clear",
+		[CAPWAP_LSC_DTLS_STATE_DTLS] = "dtls",
+	};
+
+	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
+}
+
+/* Under rcu_read_lock(): @peer's association, if bound to @mac. */
+static struct dtls_sess *lookup_bound(const struct capwap_lsc_peer *peer,
+				      const u8 *mac)
+{
+	struct dtls_sess *s = lookup(peer);
+
+	return s && ether_addr_equal(s->mac, mac) ? s : NULL;
+}
+
+int capwap_lsc_dtls_put_ap(struct sk_buff *msg,
+			   const struct capwap_lsc_peer *peer, const u8 *mac,
+			   u8 session_state)
+{
+	struct dtls_sess *s;
+	int ret = 0;
+
+	if (nla_put_u8(msg, CAPWAP_LSC_AP_A_DTLS_STATE, session_state))
+		return -EMSGSIZE;
+	if (session_state != CAPWAP_LSC_DTLS_STATE_DTLS)
+		return 0;
+	/* nla_put() neither sleeps nor allocates: all in the read section. */
+	rcu_read_lock();
+	s = lookup_bound(peer, mac);
+	if (s && (nla_put_u16(msg, CAPWAP_LSC_AP_A_DTLS_SUITE, s->suite) ||
+		  nla_put_string(msg, CAPWAP_LSC_AP_A_DTLS_SUITE_NAME,
+				 names_get(s, 0)) ||
+		  nla_put_u8(msg, CAPWAP_LSC_AP_A_DTLS_CERT_TYPE,
+			     s->cert_type) ||
+		  nla_put_string(msg, CAPWAP_LSC_AP_A_DTLS_SUBJECT,
+				 names_get(s, 1)) ||
+		  nla_put_string(msg, CAPWAP_LSC_AP_A_DTLS_ISSUER,
+				 names_get(s, 2)) ||
+		  (s->have_fp &&
+		   nla_put(msg, CAPWAP_LSC_AP_A_DTLS_FINGERPRINT,
+			   sizeof(s->fp), s->fp))))
+		ret = -EMSGSIZE;
+	rcu_read_unlock();
+	return ret;
+}
+
+ssize_t capwap_lsc_dtls_show(const struct capwap_lsc_peer *peer,
+			     const u8 *mac, enum capwap_lsc_dtls_field f,
+			     char *buf)
+{
+	struct dtls_sess *s;
+	ssize_t n = -ENOENT;
+
+	rcu_read_lock();
+	s = lookup_bound(peer, mac);
+	if (!s)
+		goto out;
+	switch (f) {
+	case CAPWAP_LSC_DTLS_F_SUITE:
+		n = sysfs_emit(buf, "%s\n", names_get(s, 0));
+		break;
+	case CAPWAP_LSC_DTLS_F_SUBJECT:
+		n = sysfs_emit(buf, "%s\n", names_get(s, 1));
+		break;
+	case CAPWAP_LSC_DTLS_F_ISSUER:
+		n = sysfs_emit(buf, "%s\n", names_get(s, 2));
+		break;
+	case CAPWAP_LSC_DTLS_F_FINGERPRINT:
+		n = s->have_fp ? sysfs_emit(buf, "%*phN\n",
+					    (int)sizeof(s->fp), s->fp) :
+				 sysfs_emit(buf, "\n");
+		break;
+	}
+out:
+	rcu_read_unlock();
+	return n;
+}
+
+void capwap_lsc_dtls_handshake(u8 outcome, bool auth_fail, u32 count)
+{
+	capwap_lsc_count_add(CAPWAP_LSC_ST_DTLS_HS + outcome, count);
+	/* A bad cookie made no association: no session failed. */
+	if (outcome != CAPWAP_LSC_DTLS_STARTED &&
+	    outcome != CAPWAP_LSC_DTLS_FAILED_COOKIE)
+		capwap_lsc_count_add(CAPWAP_LSC_ST_DTLS_FAILED_SESSIONS, count);
+	if (auth_fail)
+		capwap_lsc_count_add(CAPWAP_LSC_ST_DTLS_FAILED_AUTH_FAILS,
+				     count);
+}
+
 int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer)
 {
-	return sess_end(peer, NULL) ? 0 : -ENOENT;
+	return sess_end(peer, NULL, CAPWAP_LSC_END_DTLS_CLOSED) ? 0 : -ENOENT;
 }
 
 /*
@@ -601,7 +748,7 @@ static void end_all(void)
 			break;
 		}
 		spin_unlock_bh(&sess_lock);
-		if (found && sess_end(&peer, NULL))
+		if (found && sess_end(&peer, NULL, CAPWAP_LSC_END_DTLS_CLOSED))
 			capwap_lsc_genl_dtls_closed(&peer);
 	} while (found);
 }

@@ -7,6 +7,30 @@
 #include "ap.h"
 
 struct netlink_ext_ack;
+struct sk_buff;
+
+/*
+ * What lscd read of the peer's certificate and suite, for the operator
+ * only (GET_AP, sysfs): any of it may be NULL.  Strings are NUL-terminated
+ * and bounded by the genl policy.
+ */
+struct capwap_lsc_dtls_ident {
+	const char *suite_name;
+	const char *subject;
+	const char *issuer;
+	const u8 *fingerprint;		/* CAPWAP_LSC_SHA256_LEN bytes */
+};
+
+/* "none", "clear", "dtls": enum capwap_lsc_dtls_state. */
+const char *capwap_lsc_dtls_state_name(u8 state);
+
+/* The fields of an AP's sysfs files (capwap_lsc_dtls_show()). */
+enum capwap_lsc_dtls_field {
+	CAPWAP_LSC_DTLS_F_SUITE,
+	CAPWAP_LSC_DTLS_F_SUBJECT,
+	CAPWAP_LSC_DTLS_F_ISSUER,
+	CAPWAP_LSC_DTLS_F_FINGERPRINT,
+};
 
 int capwap_lsc_dtls_init(void);
 /* After the socket, the genl family and the AP records are gone. */
@@ -40,7 +64,26 @@ int capwap_lsc_dtls_send_records(const struct capwap_lsc_peer *peer,
 				 const u8 *records, size_t len);
 int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 			     const u8 *block, size_t len, const u8 *mac,
-			     u8 cert_type, struct netlink_ext_ack *extack);
+			     u8 cert_type,
+			     const struct capwap_lsc_dtls_ident *ident,
+			     struct netlink_ext_ack *extack);
+/*
+ * The CAPWAP_LSC_AP_A_DTLS_* attributes of an AP whose session is in
+ * @session_state (enum capwap_lsc_dtls_state): for DTLS, what the
+ * association at @peer, bound to @mac, was keyed with.
+ */
+int capwap_lsc_dtls_put_ap(struct sk_buff *msg,
+			   const struct capwap_lsc_peer *peer, const u8 *mac,
+			   u8 session_state);
+/* One field of it, for sysfs; -ENOENT without such an association. */
+ssize_t capwap_lsc_dtls_show(const struct capwap_lsc_peer *peer,
+			     const u8 *mac, enum capwap_lsc_dtls_field f,
+			     char *buf);
 int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer);
+/*
+ * Counts one handshake outcome lscd reported (enum capwap_lsc_dtls_outcome,
+ * checked by the policy); @auth_fail: also a DTLSAuthenticateFail.
+ */
+void capwap_lsc_dtls_handshake(u8 outcome, bool auth_fail, u32 count);
 
 #endif /* _CAPWAP_LSC_DTLS_H */

@@ -11,6 +11,7 @@
 
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
+#include <linux/in.h>
 #include <linux/string.h>
 #include <net/netlink.h>
 
@@ -68,12 +69,15 @@ void capwap_lsc_event(struct capwap_lsc_ap *ap, const struct capwap_lsc_ev *ev)
 
 	/* The ring's cursors are u8. */
 	BUILD_BUG_ON(CAPWAP_LSC_HISTORY_LEN > 255);
+	/* 16 of them in every AP record: the address took the padding. */
+	BUILD_BUG_ON(sizeof(struct capwap_lsc_hist) != 16);
 	lockdep_assert_held(&ap->lock);
 	h = &ap->hist[ap->hist_next];
 	h->time = ktime_get_real_ns();
 	h->type = ev->type;
 	h->val = ev->val;
 	h->aux = ev->aux;
+	h->addr = ev->addr;
 	ap->hist_next = (ap->hist_next + 1) % CAPWAP_LSC_HISTORY_LEN;
 	if (ap->hist_len < CAPWAP_LSC_HISTORY_LEN)
 		ap->hist_len++;
@@ -103,8 +107,8 @@ void capwap_lsc_set_session(struct capwap_lsc_ap *ap, u8 session)
  * The AP's last events, oldest first, written under its lock straight
  * into @msg (nla_put() neither sleeps nor allocates): the history and the
  * record beside it in GET_AP are one moment's.  At most
- * CAPWAP_LSC_HISTORY_LEN nests of at most 44 bytes, about 720 bytes in
- * all, so an AP's message stays far below NLMSG_GOODSIZE.
+ * CAPWAP_LSC_HISTORY_LEN nests of at most 64 bytes (a Join's with its
+ * address), about 1 KiB in all, so an AP's message stays far below NLMSG_GOODSIZE.
  */
 int capwap_lsc_history_put(struct sk_buff *msg, struct capwap_lsc_ap *ap,
 			   int attr)
@@ -144,9 +148,18 @@ int capwap_lsc_event_put(struct sk_buff *msg, const struct capwap_lsc_hist *h)
 		return -EMSGSIZE;
 	/* The attributes @val and @aux stand for, by type (the uapi says). */
 	switch (h->type) {
-	case CAPWAP_LSC_EV_JOIN:
+	case CAPWAP_LSC_EV_JOIN: {
+		struct sockaddr_in sin = {
+			.sin_family = AF_INET,
+			.sin_addr.s_addr = h->addr,
+		};
+
 		a = CAPWAP_LSC_EV_A_CERT_TYPE;
+		b = CAPWAP_LSC_EV_A_AUTHENTICATED;
+		if (nla_put(msg, CAPWAP_LSC_EV_A_ADDR, sizeof(sin), &sin))
+			return -EMSGSIZE;
 		break;
+	}
 	case CAPWAP_LSC_EV_SESSION:
 		a = CAPWAP_LSC_EV_A_SESSION;
 		b = CAPWAP_LSC_EV_A_OLD_SESSION;

@@ -18,6 +18,8 @@ struct capwap_lsc_hist {
 	u8 type;		/* enum capwap_lsc_event_type */
 	u8 val;
 	u8 aux;
+	/* a Join's source address (its port does not fit), else 0 */
+	__be32 addr;
 };
 
 /* What the monitor and the tracepoints get besides the kept part. */
@@ -25,6 +27,7 @@ struct capwap_lsc_ev {
 	u8 type;
 	u8 val;
 	u8 aux;
+	__be32 addr;		/* a Join's source address */
 	u64 request_id;		/* 0: none */
 	const char *reason;	/* NULL or "": none */
 };

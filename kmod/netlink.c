@@ -87,6 +87,12 @@ static struct netlink_range_validation validity_range = {
 	.max = CAPWAP_LSC_MAX_VALIDITY_DAYS,
 };
 
+/* A refused-cookie count of a flush, bounded (lscd splits a larger one). */
+static struct netlink_range_validation dtls_count_range = {
+	.min = 1,
+	.max = CAPWAP_LSC_DTLS_MAX_COUNT,
+};
+
 static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
 	[CAPWAP_LSC_A_LSC_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[CAPWAP_LSC_A_PROVISION_MODE] =
@@ -130,6 +136,19 @@ static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
 				 __CAPWAP_LSC_CERT_MAX - 1),
 	[CAPWAP_LSC_A_DTLS_MODE] =
 		NLA_POLICY_MAX(NLA_U8, __CAPWAP_LSC_DTLS_MAX - 1),
+	[CAPWAP_LSC_A_DTLS_SUITE_NAME] = {
+		.type = NLA_NUL_STRING, .len = CAPWAP_LSC_DTLS_MAX_SUITE_LEN },
+	[CAPWAP_LSC_A_DTLS_SUBJECT] = {
+		.type = NLA_NUL_STRING, .len = CAPWAP_LSC_DTLS_MAX_NAME_LEN },
+	[CAPWAP_LSC_A_DTLS_ISSUER] = {
+		.type = NLA_NUL_STRING, .len = CAPWAP_LSC_DTLS_MAX_NAME_LEN },
+	[CAPWAP_LSC_A_DTLS_FINGERPRINT] =
+		NLA_POLICY_EXACT_LEN(CAPWAP_LSC_SHA256_LEN),
+	[CAPWAP_LSC_A_DTLS_OUTCOME] =
+		NLA_POLICY_MAX(NLA_U8, __CAPWAP_LSC_DTLS_OUTCOME_MAX - 1),
+	[CAPWAP_LSC_A_DTLS_AUTH_FAIL] = NLA_POLICY_MAX(NLA_U8, 1),
+	[CAPWAP_LSC_A_DTLS_COUNT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &dtls_count_range),
 };
 
 static struct genl_family capwap_lsc_genl_family;
@@ -381,13 +400,17 @@ static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 	struct capwap_lsc_ap_record rec;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct capwap_lsc_issued issued;
+	struct capwap_lsc_peer peer;
 	struct nlattr *nest;
 	bool have_issued;
+	u8 dtls;
 
 	capwap_lsc_ap_record(ap, &rec);
 	spin_lock_bh(&ap->lock);
+	peer = ap->peer;
 	sin.sin_addr.s_addr = ap->peer.saddr;
 	sin.sin_port = ap->peer.sport;
+	dtls = capwap_lsc_ap_dtls_state(ap);
 	/* Whole: the record cuts it at 63 bytes. */
 	strscpy(last_error, capwap_lsc_prov_last_error(ap), sizeof(last_error));
 	have_issued = capwap_lsc_prov_issued(ap, &issued);
@@ -418,6 +441,7 @@ static int put_ap(struct sk_buff *msg, struct capwap_lsc_ap *ap)
 	    (have_issued && issued.have_issuer &&
 	     nla_put(msg, CAPWAP_LSC_AP_A_ISSUER_HASH,
 		     sizeof(issued.issuer_hash), issued.issuer_hash)) ||
+	    capwap_lsc_dtls_put_ap(msg, &peer, rec.mac, dtls) ||
 	    capwap_lsc_history_put(msg, ap, CAPWAP_LSC_AP_A_HISTORY)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
@@ -552,6 +576,26 @@ static int put_stats(struct sk_buff *msg)
 		  CAPWAP_LSC_ST_DTLS_JOIN_MISMATCH },
 		{ CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED,
 		  CAPWAP_LSC_ST_DTLS_CLEAR_REFUSED },
+		{ CAPWAP_LSC_STATS_A_DTLS_HS_STARTED,
+		  CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_STARTED },
+		{ CAPWAP_LSC_STATS_A_DTLS_HS_COMPLETED,
+		  CAPWAP_LSC_ST_DTLS_HS_COMPLETED },
+		{ CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_AUTH,
+		  CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_AUTH },
+		{ CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_COOKIE,
+		  CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_COOKIE },
+		{ CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_TIMEOUT,
+		  CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_TIMEOUT },
+		{ CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_POLICY,
+		  CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_POLICY },
+		{ CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_IDENTITY,
+		  CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_IDENTITY },
+		{ CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_HANDOVER,
+		  CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_HANDOVER },
+		{ CAPWAP_LSC_STATS_A_DTLS_FAILED_SESSIONS,
+		  CAPWAP_LSC_ST_DTLS_FAILED_SESSIONS },
+		{ CAPWAP_LSC_STATS_A_DTLS_FAILED_AUTH_FAILS,
+		  CAPWAP_LSC_ST_DTLS_FAILED_AUTH_FAILS },
 	};
 	struct nlattr *stats, *nest;
 	unsigned int i;
@@ -670,8 +714,8 @@ void capwap_lsc_genl_event(const u8 *mac, const struct capwap_lsc_hist *h,
 	    !genl_has_listeners(&capwap_lsc_genl_family, &init_net,
 				CAPWAP_LSC_MCGRP_MONITOR_ID))
 		return;
-	/* The event's nest at most 44 bytes, the MAC, the id, the reason. */
-	msg = genlmsg_new(nla_total_size(44 + nla_total_size(CAPWAP_LSC_MAC_LEN) +
+	/* The event's nest at most 64 bytes, the MAC, the id, the reason. */
+	msg = genlmsg_new(nla_total_size(64 + nla_total_size(CAPWAP_LSC_MAC_LEN) +
 					 nla_total_size_64bit(8) +
 					 nla_total_size(CAPWAP_LSC_MAX_REASON_LEN + 1)),
 			  GFP_ATOMIC);
@@ -813,16 +857,45 @@ static int capwap_lsc_dtls_send_cmd(struct sk_buff *skb,
 					    nla_len(rec));
 }
 
+/*
+ * An identity string is shown in sysfs, GET_AP and logs as it is: lscd
+ * escapes control bytes (RFC 2253), so one here is a fault, refused.
+ */
+static bool ident_ok(const struct nlattr *nla, struct netlink_ext_ack *extack)
+{
+	if (!nla || capwap_lsc_text_valid(nla_data(nla),
+					  strnlen(nla_data(nla), nla_len(nla))))
+		return true;
+	NL_SET_ERR_MSG_ATTR(extack, nla,
+			    "control character or bad UTF-8 in a DTLS identity string");
+	return false;
+}
+
 static int capwap_lsc_dtls_keys_cmd(struct sk_buff *skb,
 				    struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
+	struct capwap_lsc_dtls_ident id = { };
 	struct capwap_lsc_peer peer;
 	int ret;
 
 	ret = get_peer(info, &peer);
 	if (ret)
 		return ret;
+	if (!ident_ok(a[CAPWAP_LSC_A_DTLS_SUITE_NAME], info->extack) ||
+	    !ident_ok(a[CAPWAP_LSC_A_DTLS_SUBJECT], info->extack) ||
+	    !ident_ok(a[CAPWAP_LSC_A_DTLS_ISSUER], info->extack)) {
+		ret = -EINVAL;
+		goto wipe;
+	}
+	if (a[CAPWAP_LSC_A_DTLS_SUITE_NAME])
+		id.suite_name = nla_data(a[CAPWAP_LSC_A_DTLS_SUITE_NAME]);
+	if (a[CAPWAP_LSC_A_DTLS_SUBJECT])
+		id.subject = nla_data(a[CAPWAP_LSC_A_DTLS_SUBJECT]);
+	if (a[CAPWAP_LSC_A_DTLS_ISSUER])
+		id.issuer = nla_data(a[CAPWAP_LSC_A_DTLS_ISSUER]);
+	if (a[CAPWAP_LSC_A_DTLS_FINGERPRINT])
+		id.fingerprint = nla_data(a[CAPWAP_LSC_A_DTLS_FINGERPRINT]);
 	if (GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_DTLS_KEYS) ||
 	    GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_MAC) ||
 	    GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_DTLS_CERT_TYPE))
@@ -836,11 +909,39 @@ static int capwap_lsc_dtls_keys_cmd(struct sk_buff *skb,
 				       nla_len(a[CAPWAP_LSC_A_DTLS_KEYS]),
 				       nla_data(a[CAPWAP_LSC_A_MAC]),
 				       nla_get_u8(a[CAPWAP_LSC_A_DTLS_CERT_TYPE]),
-				       info->extack);
+				       &id, info->extack);
+wipe:
 	/* The request's buffer goes back to the allocator: not with keys in it. */
-	memzero_explicit(nla_data(a[CAPWAP_LSC_A_DTLS_KEYS]),
-			 nla_len(a[CAPWAP_LSC_A_DTLS_KEYS]));
+	if (a[CAPWAP_LSC_A_DTLS_KEYS])
+		memzero_explicit(nla_data(a[CAPWAP_LSC_A_DTLS_KEYS]),
+				 nla_len(a[CAPWAP_LSC_A_DTLS_KEYS]));
 	return ret;
+}
+
+static int capwap_lsc_dtls_handshake_cmd(struct sk_buff *skb,
+					 struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	bool auth_fail;
+	u32 count = 1;
+	u8 outcome;
+
+	if (GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_DTLS_OUTCOME))
+		return -EINVAL;
+	outcome = nla_get_u8(a[CAPWAP_LSC_A_DTLS_OUTCOME]);
+	auth_fail = a[CAPWAP_LSC_A_DTLS_AUTH_FAIL] &&
+		    nla_get_u8(a[CAPWAP_LSC_A_DTLS_AUTH_FAIL]);
+	/* RFC 5415's DTLSAuthenticateFail: a certificate refused, no other. */
+	if (auth_fail && outcome != CAPWAP_LSC_DTLS_FAILED_AUTH &&
+	    outcome != CAPWAP_LSC_DTLS_FAILED_POLICY) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[CAPWAP_LSC_A_DTLS_AUTH_FAIL],
+				    "AUTH_FAIL only with an authentication or policy failure");
+		return -EINVAL;
+	}
+	if (a[CAPWAP_LSC_A_DTLS_COUNT])
+		count = nla_get_u32(a[CAPWAP_LSC_A_DTLS_COUNT]);
+	capwap_lsc_dtls_handshake(outcome, auth_fail, count);
+	return 0;
 }
 
 static int capwap_lsc_dtls_close_cmd(struct sk_buff *skb,
@@ -1098,6 +1199,8 @@ static const struct genl_small_ops capwap_lsc_genl_ops[] = {
 	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_DTLS_CLOSE, .doit = capwap_lsc_dtls_close_cmd,
 	  .flags = ADMIN },
+	{ .cmd = CAPWAP_LSC_CMD_DTLS_HANDSHAKE,
+	  .doit = capwap_lsc_dtls_handshake_cmd, .flags = ADMIN },
 };
 
 static struct genl_family capwap_lsc_genl_family __ro_after_init = {

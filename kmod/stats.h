@@ -48,6 +48,12 @@ enum capwap_lsc_stat {
 	CAPWAP_LSC_ST_DTLS_CLOSED,
 	CAPWAP_LSC_ST_DTLS_JOIN_MISMATCH,
 	CAPWAP_LSC_ST_DTLS_CLEAR_REFUSED,
+	/* one per enum capwap_lsc_dtls_outcome, in its order */
+	CAPWAP_LSC_ST_DTLS_HS,
+	CAPWAP_LSC_ST_DTLS_HS_COMPLETED =
+		CAPWAP_LSC_ST_DTLS_HS + __CAPWAP_LSC_DTLS_OUTCOME_MAX,
+	CAPWAP_LSC_ST_DTLS_FAILED_SESSIONS,
+	CAPWAP_LSC_ST_DTLS_FAILED_AUTH_FAILS,
 	__CAPWAP_LSC_ST_MAX
 };
 
@@ -60,6 +66,11 @@ DECLARE_PER_CPU(struct capwap_lsc_stats, capwap_lsc_stats);
 static inline void capwap_lsc_count(unsigned int idx)
 {
 	this_cpu_inc(capwap_lsc_stats.v[idx]);
+}
+
+static inline void capwap_lsc_count_add(unsigned int idx, u32 n)
+{
+	this_cpu_add(capwap_lsc_stats.v[idx], n);
 }
 
 static inline unsigned int capwap_lsc_msg_slot(u32 type)

@@ -131,6 +131,23 @@ static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_DTLS_CLOSED] = "dtls_closed",
 	[CAPWAP_LSC_ST_DTLS_JOIN_MISMATCH] = "dtls_join_mismatch",
 	[CAPWAP_LSC_ST_DTLS_CLEAR_REFUSED] = "dtls_clear_refused",
+	[CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_STARTED] =
+		"dtls_handshakes_started",
+	[CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_AUTH] =
+		"dtls_handshakes_failed_authentication",
+	[CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_COOKIE] =
+		"dtls_handshakes_failed_cookie",
+	[CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_TIMEOUT] =
+		"dtls_handshakes_failed_timeout",
+	[CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_POLICY] =
+		"dtls_handshakes_failed_policy",
+	[CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_IDENTITY] =
+		"dtls_handshakes_failed_identity",
+	[CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_HANDOVER] =
+		"dtls_handshakes_failed_handover",
+	[CAPWAP_LSC_ST_DTLS_HS_COMPLETED] = "dtls_handshakes_completed",
+	[CAPWAP_LSC_ST_DTLS_FAILED_SESSIONS] = "failed_dtls_session_count",
+	[CAPWAP_LSC_ST_DTLS_FAILED_AUTH_FAILS] = "failed_dtls_auth_fail_count",
 };
 /* A counter added without its file name would be a NULL name at load. */
 static_assert(ARRAY_SIZE(scalar_names) == __CAPWAP_LSC_ST_MAX);
@@ -228,6 +245,14 @@ static int stats_build(void)
 
 /* ---- aps/<mac>/ --------------------------------------------------- */
 
+/* The DTLS files, by enum capwap_lsc_dtls_field. */
+static const char *const dtls_files[] = {
+	[CAPWAP_LSC_DTLS_F_SUITE] = "dtls_suite",
+	[CAPWAP_LSC_DTLS_F_SUBJECT] = "dtls_subject",
+	[CAPWAP_LSC_DTLS_F_ISSUER] = "dtls_issuer",
+	[CAPWAP_LSC_DTLS_F_FINGERPRINT] = "dtls_fingerprint",
+};
+
 struct capwap_lsc_ap_kobj {
 	struct kobject kobj;
 	struct capwap_lsc_ap *ap;
@@ -241,6 +266,8 @@ static ssize_t ap_attr_show(struct kobject *kobj, struct attribute *attr,
 						     kobj);
 	struct capwap_lsc_ap_record rec;
 	const char *name = attr->name;
+	struct capwap_lsc_peer peer;
+	unsigned int f;
 	ssize_t n;
 
 	if (!strcmp(name, "last_error")) {
@@ -249,6 +276,19 @@ static ssize_t ap_attr_show(struct kobject *kobj, struct attribute *attr,
 		n = sysfs_emit(buf, "%s\n", capwap_lsc_prov_last_error(ak->ap));
 		spin_unlock_bh(&ak->ap->lock);
 		return n;
+	}
+	if (!strcmp(name, "dtls"))
+		return sysfs_emit(buf, "%s\n",
+			capwap_lsc_dtls_state_name(capwap_lsc_ap_dtls_state(ak->ap)));
+	for (f = 0; f < ARRAY_SIZE(dtls_files); f++) {
+		if (strcmp(name, dtls_files[f]))
+			continue;
+		spin_lock_bh(&ak->ap->lock);
+		peer = ak->ap->peer;
+		spin_unlock_bh(&ak->ap->lock);
+		n = capwap_lsc_dtls_show(&peer, ak->ap->mac, f, buf);
+		/* The session ended or changed since the file was shown. */
+		return n == -ENOENT ? sysfs_emit(buf, "\n") : n;
 	}
 	capwap_lsc_ap_record(ak->ap, &rec);
 	if (!strcmp(name, "state"))
@@ -278,6 +318,11 @@ AP_ATTR(cert_type);
 AP_ATTR(attempts);
 AP_ATTR(last_error);
 AP_ATTR(joined_since);
+AP_ATTR(dtls);
+AP_ATTR(dtls_suite);
+AP_ATTR(dtls_subject);
+AP_ATTR(dtls_issuer);
+AP_ATTR(dtls_fingerprint);
 
 /*
  * What an operator looks at per AP, and no more: every file is a kernfs
@@ -286,9 +331,42 @@ AP_ATTR(joined_since);
  */
 static struct attribute *ap_attrs[] = {
 	&ap_attr_state, &ap_attr_cert_type, &ap_attr_attempts,
-	&ap_attr_last_error, &ap_attr_joined_since, NULL,
+	&ap_attr_last_error, &ap_attr_joined_since, &ap_attr_dtls, NULL,
 };
-ATTRIBUTE_GROUPS(ap);
+
+static const struct attribute_group ap_group = {
+	.attrs = ap_attrs,
+};
+
+/*
+ * The peer's suite and certificate exist only while the AP's session is
+ * inside DTLS: the files appear then (capwap_lsc_sysfs_update_ap()), so
+ * that an AP in clear text pays no kernfs node for them.
+ */
+static struct attribute *ap_dtls_attrs[] = {
+	&ap_attr_dtls_suite, &ap_attr_dtls_subject, &ap_attr_dtls_issuer,
+	&ap_attr_dtls_fingerprint, NULL,
+};
+
+static umode_t ap_dtls_visible(struct kobject *kobj, struct attribute *attr,
+			       int n)
+{
+	struct capwap_lsc_ap_kobj *ak = container_of(kobj,
+						     struct capwap_lsc_ap_kobj,
+						     kobj);
+
+	return capwap_lsc_ap_dtls_state(ak->ap) == CAPWAP_LSC_DTLS_STATE_DTLS ?
+	       attr->mode : 0;
+}
+
+static const struct attribute_group ap_dtls_group = {
+	.attrs = ap_dtls_attrs,
+	.is_visible = ap_dtls_visible,
+};
+
+static const struct attribute_group *ap_groups[] = {
+	&ap_group, &ap_dtls_group, NULL,
+};
 
 static void ap_kobj_release(struct kobject *kobj)
 {
@@ -335,6 +413,13 @@ void capwap_lsc_sysfs_add_ap(struct capwap_lsc_ap *ap)
 		return;
 	}
 	ap->kobj = ak;
+}
+
+void capwap_lsc_sysfs_update_ap(struct capwap_lsc_ap *ap)
+{
+	if (ap->kobj && sysfs_update_group(&ap->kobj->kobj, &ap_dtls_group))
+		pr_warn_ratelimited("%pM: cannot update its DTLS files in sysfs\n",
+				    ap->mac);
 }
 
 void capwap_lsc_sysfs_del_ap(struct capwap_lsc_ap *ap)

@@ -112,3 +112,25 @@ mem_per_ap() {
 
 mem_per_ap ap_sysfs=1
 mem_per_ap ap_sysfs=0
+
+# A DTLS session's share: the association lscd hands over for an AP (the
+# key block's two AES-GCM transforms, the replay state and the identity
+# shown to the operator), $ndtls of them, at object size.
+ndtls=${BENCH_DTLS_SESSIONS:-2000}
+modprobe capwap_lsc
+build/lscctl config dtls on >/dev/null
+slab_list > /tmp/slab0
+read -r plain0 real0 < <(slab_bytes /tmp/slab0)
+$tools/dtls_relay_peer sessions "$ndtls"
+slab_list > /tmp/slab1
+read -r plain1 real1 < <(slab_bytes /tmp/slab1)
+awk -v n="$ndtls" -v p=$((plain1 - plain0)) 'BEGIN {
+	printf "memory per DTLS session at %d sessions: %.0f bytes (%.2f KiB) at object size\n", n, p / n, p / n / 1024
+}'
+echo "# largest per-session shares (cache: objects added per session x object size):"
+join /tmp/slab0 /tmp/slab1 | awk -v n="$ndtls" '{
+	d = ($5 - $2) * $3 / n
+	if (d >= 16)
+		printf "#   %-24s %5.2f x %4d = %5.0f bytes\n", $1, ($5 - $2) / n, $3, d
+}' | sort -t= -k2 -nr | head -n 8
+modprobe -r capwap_lsc

@@ -14,7 +14,8 @@
  *     linked in, not copied), sends the flights back with DTLS_SEND and
  *     hands the key block over with DTLS_KEYS.
  *
- * Then it checks what the module does with the records (21 checks):
+ * Then it checks what the module does with the records (21 checks, and
+ * the 3 of $DTLS_PEER_HOOK, see check_identity()):
  * a record from a peer without keys is relayed, not processed; the
  * same key block twice is refused; the AP's
  * sealed Join, Configuration Status, Change State and Echo get sealed
@@ -29,6 +30,8 @@
  * association behind for the module's unload to free.  The module must
  * be loaded with "lscctl config dtls on".
  *
+ *   dtls_relay_peer sessions N N associations without a handshake, each
+ *                              with an identity, for make bench (1 check)
  *   dtls_relay_peer required   with "lscctl config dtls required": a
  *                              clear-text Join gets no answer and is
  *                              counted, a Discovery is still answered;
@@ -37,9 +40,11 @@
  *                              (3 checks)
  */
 #include <poll.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include "capwap_peer.h"
@@ -134,7 +139,11 @@ static int dtls_cmd(u8 c, const struct sockaddr_in *peer, int attr,
 	    nla_put(m, CAPWAP_LSC_A_DTLS_LOCAL, sizeof(local), &local) < 0 ||
 	    (data && nla_put(m, attr, len, data) < 0) ||
 	    (mac && (nla_put(m, CAPWAP_LSC_A_MAC, 6, mac) < 0 ||
-		     nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, cert_type) < 0))) {
+		     nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, cert_type) < 0)) ||
+	    /* What lscd tells of the peer with its keys, by lscd's code. */
+	    (c == CAPWAP_LSC_CMD_DTLS_KEYS && rl.conn &&
+	     lscd_dtls_ident_put(m, lscd_dtls_conn_peer_cert(rl.conn),
+				 lscd_dtls_conn_cipher(rl.conn)) < 0)) {
 		nlmsg_free(m);
 		return -EMSGSIZE;
 	}
@@ -575,6 +584,48 @@ static void check_relay_stateless(void)
 	rl.relayed = 0;
 }
 
+/*
+ * While the AP is in Run over DTLS: the command in $DTLS_PEER_HOOK runs
+ * with the AP's certificate in the PEM file $DTLS_PEER_CERT and prints
+ * its own checks (3: what sysfs and lscctl show of the AP's suite and
+ * certificate against openssl's reading of that file, and the Join's
+ * history entry), counted with this tool's.
+ */
+static void check_identity(void)
+{
+	const char *hook = getenv("DTLS_PEER_HOOK");
+	const char *path = getenv("DTLS_PEER_CERT");
+	FILE *f = path ? fopen(path, "w") : NULL;
+	bool ran = false;
+	pid_t pid = -1;
+	int i, st = 0;
+
+	if (f && PEM_write_X509(f, ap_cert.cert) == 1 && !fclose(f) && hook) {
+		fflush(stdout);
+		pid = fork();
+		if (!pid) {
+			execl("/bin/sh", "sh", "-c", hook, (char *)NULL);
+			_exit(127);
+		}
+	} else if (f) {
+		fclose(f);
+	}
+	/*
+	 * The AP goes on with its Echo Requests while the hook reads: in a
+	 * slow guest it may take longer than the dead interval.
+	 */
+	while (pid > 0 && waitpid(pid, &st, WNOHANG) == 0) {
+		request(CAPWAP_MSG_ECHO_REQ, ap_mac);
+		pump(2000, NULL);
+	}
+	/* A check it could not print is counted missing by the case. */
+	ran = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) != 127;
+	if (!ran)
+		for (i = 0; i < 3; i++)
+			printf("not ok DTLS identity hook %d: cannot run DTLS_PEER_HOOK '%s' with DTLS_PEER_CERT '%s'\n",
+			       i + 1, hook ?: "", path ?: "");
+}
+
 /* A clear-text Join for the AP in Run over DTLS, from another port. */
 static void check_clear_join(void)
 {
@@ -654,6 +705,57 @@ static int fake_keys(u16 port)
 			     CAPWAP_LSC_A_DTLS_KEYS, block, sizeof(block),
 			     ap_mac, CAPWAP_LSC_CERT_LSC);
 	return r;
+}
+
+/*
+ * dtls_relay_peer sessions N: N associations with key blocks and an
+ * identity as lscd sends it (an LSC's names and fingerprint, the suite's
+ * name), for make bench to weigh a DTLS session in kernel memory.
+ */
+static int sessions(long n)
+{
+	struct sockaddr_in peer = { .sin_family = AF_INET };
+	struct capwap_dtls_keys k = {
+		.cipher = CAPWAP_DTLS_CIPHER_AES_128_GCM, .epoch = 1,
+		.rx_seq = 1, .tx_seq = 1, .suite = 0xc02b,
+	};
+	u8 block[CAPWAP_DTLS_KEYS_LEN];
+	struct nl_msg *m;
+	long i, bad = 0;
+
+	if (lsc_genl_open(&cmd) ||
+	    tcert_make(&ca, &(struct tcert_spec){ .cn = "LSC CA", .from = -3600,
+						  .to = 365 * DAY, .ca = 1 }) ||
+	    tcert_make(&ap_cert, &(struct tcert_spec){ .cn = AP_CN, .by = &ca,
+						       .from = -3600,
+						       .to = 30 * DAY })) {
+		printf("Bail out! set-up\n");
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		peer.sin_addr.s_addr = htonl(0x7f000000 | (2 + i / 50000));
+		peer.sin_port = htons(10000 + i % 50000);
+		memset(k.rx.key, (int)i, 16);
+		memset(k.tx.key, (int)(i >> 8), 16);
+		k.rx.salt[0] = i;
+		k.tx.salt[1] = i >> 8;
+		m = lsc_genl_msg_sized(&cmd, CAPWAP_LSC_CMD_DTLS_KEYS, 0, 1024);
+		if (!m || capwap_dtls_keys_put(&k, block, sizeof(block)) < 0 ||
+		    nla_put(m, CAPWAP_LSC_A_DTLS_PEER, sizeof(peer), &peer) < 0 ||
+		    nla_put(m, CAPWAP_LSC_A_DTLS_KEYS, sizeof(block), block) < 0 ||
+		    nla_put(m, CAPWAP_LSC_A_MAC, 6, ap_mac) < 0 ||
+		    nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, CAPWAP_LSC_CERT_LSC) < 0 ||
+		    lscd_dtls_ident_put(m, ap_cert.cert,
+					"ECDHE-ECDSA-AES128-GCM-SHA256") < 0) {
+			nlmsg_free(m);
+			bad++;
+			continue;
+		}
+		if (lsc_genl_call(&cmd, m, NULL, NULL))
+			bad++;
+	}
+	printf("%s sessions: %ld of %ld keyed\n", bad ? "not ok" : "ok", n - bad, n);
+	return bad ? 1 : 0;
 }
 
 static u16 off_port = 40100;
@@ -746,6 +848,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "required"))
 		return clear_text();
+	if (argc > 2 && !strcmp(argv[1], "sessions"))
+		return sessions(atol(argv[2]));
 	ac.sin_family = AF_INET;
 	ac.sin_port = htons(CAPWAP_LSC_DEFAULT_PORT);
 	ac.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -794,6 +898,7 @@ int main(int argc, char **argv)
 	result(r == 0, "a sealed Echo Request gets a sealed Echo Response",
 	       "result %ld", r);
 
+	check_identity();
 	check_clear_join();
 
 	peer_get_stats(&stats_nl, &st0);

@@ -7,14 +7,18 @@
  * forgotten here.
  *
  *   genl_perm refused   run without CAP_NET_ADMIN: every command and
- *                       every group fails with EPERM (20 checks)
+ *                       every group fails with EPERM (21 checks)
  *   genl_perm allowed   run as root: no command fails with EPERM and the
- *                       groups can be joined (2 checks), which shows the
- *                       requests above fail for want of privilege only
+ *                       groups can be joined, which shows the requests
+ *                       above fail for want of privilege only; and root's
+ *                       malformed DTLS reports are refused with the
+ *                       kernel's reason (5 checks)
  */
+#include <arpa/inet.h>
 #include <linux/genetlink.h>
 
 #include "capwap_peer.h"
+#include "genl.h"
 
 static const struct {
 	int cmd;
@@ -35,6 +39,7 @@ static const struct {
 	{ CAPWAP_LSC_CMD_DTLS_SEND, "DTLS_SEND" },
 	{ CAPWAP_LSC_CMD_DTLS_KEYS, "DTLS_KEYS" },
 	{ CAPWAP_LSC_CMD_DTLS_CLOSE, "DTLS_CLOSE" },
+	{ CAPWAP_LSC_CMD_DTLS_HANDSHAKE, "DTLS_HANDSHAKE" },
 };
 
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -143,7 +148,7 @@ static void check_listing(const struct family_info *f, bool want_admin)
 	if (!same && !why[0])
 		snprintf(why, sizeof(why), "%u commands, %u groups", f->n_ops,
 			 f->n_groups);
-	result(same, "the controller lists exactly the family's 15 commands and its 3 groups",
+	result(same, "the controller lists exactly the family's 16 commands and its 3 groups",
 	       "%s", why);
 	if (want_admin)
 		result(!unflagged, "the controller shows every command as GENL_ADMIN_PERM",
@@ -223,6 +228,99 @@ static void allowed(struct peer_nl *nl, const struct family_info *f)
 	       why[0] ? why : "no groups");
 }
 
+/*
+ * Requests lscd never sends, which the kernel must refuse with its reason
+ * (the extended ack) before they count or store anything.
+ */
+static void malformed(void)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(5246),
+		.sin_addr.s_addr = htonl(0xc0000201),	/* 192.0.2.1 */
+	};
+	static const struct {
+		const char *name, *subject;
+	} names[] = {
+		{ "a subject with ESC", "CN=ap\x1b[31m" },
+		{ "an issuer with DEL", NULL },
+	};
+	struct lsc_genl g;
+	struct nl_msg *m;
+	unsigned int i;
+	char name[128];
+	int r;
+
+	r = lsc_genl_open(&g);
+	if (r) {
+		for (i = 0; i < 5; i++)
+			result(false, "root: a malformed DTLS request refused",
+			       "cannot open the family: %s", strerror(-r));
+		return;
+	}
+	m = lsc_genl_msg(&g, CAPWAP_LSC_CMD_DTLS_HANDSHAKE, 0);
+	if (m) {
+		nla_put_u8(m, CAPWAP_LSC_A_DTLS_OUTCOME,
+			   CAPWAP_LSC_DTLS_FAILED_HANDOVER);
+		nla_put_u8(m, CAPWAP_LSC_A_DTLS_AUTH_FAIL, 1);
+	}
+	r = m ? lsc_genl_call(&g, m, NULL, NULL) : -ENOMEM;
+	result(r == -EINVAL && strstr(g.error_msg, "AUTH_FAIL"),
+	       "root: DTLS_HANDSHAKE with AUTH_FAIL for a completed handshake refused",
+	       "%s, \"%s\"", r ? strerror(-r) : "taken", g.error_msg);
+	/* A count of 0 and one past the bound, each refused by the policy. */
+	for (i = 0; i < 2; i++) {
+		uint32_t n = i ? CAPWAP_LSC_DTLS_MAX_COUNT + 1 : 0;
+
+		m = lsc_genl_msg(&g, CAPWAP_LSC_CMD_DTLS_HANDSHAKE, 0);
+		if (m) {
+			nla_put_u8(m, CAPWAP_LSC_A_DTLS_OUTCOME,
+				   CAPWAP_LSC_DTLS_FAILED_COOKIE);
+			nla_put_u32(m, CAPWAP_LSC_A_DTLS_COUNT, n);
+		}
+		r = m ? lsc_genl_call(&g, m, NULL, NULL) : -ENOMEM;
+		snprintf(name, sizeof(name),
+			 "root: DTLS_HANDSHAKE with a count of %u refused", n);
+		result(r == -ERANGE || r == -EINVAL, name, "%s, \"%s\"",
+		       r ? strerror(-r) : "taken", g.error_msg);
+	}
+	/*
+	 * A whole DTLS_KEYS but for the string: without the string check the
+	 * kernel would answer for the peer (no association there), not this.
+	 */
+	for (i = 0; i < 2; i++) {
+		static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 1 };
+		uint8_t keys[CAPWAP_LSC_DTLS_KEYS_LEN] = { 0 };
+
+		m = lsc_genl_msg(&g, CAPWAP_LSC_CMD_DTLS_KEYS, 0);
+		if (m) {
+			nla_put(m, CAPWAP_LSC_A_DTLS_PEER, sizeof(sin), &sin);
+			nla_put(m, CAPWAP_LSC_A_DTLS_KEYS, sizeof(keys), keys);
+			nla_put(m, CAPWAP_LSC_A_MAC, sizeof(mac), mac);
+			nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE,
+				   CAPWAP_LSC_CERT_LSC);
+			nla_put_string(m, CAPWAP_LSC_A_DTLS_SUITE_NAME,
+				       "ECDHE-ECDSA-AES128-GCM-SHA256");
+			if (names[i].subject) {
+				nla_put_string(m, CAPWAP_LSC_A_DTLS_SUBJECT,
+					       names[i].subject);
+			} else {
+				nla_put_string(m, CAPWAP_LSC_A_DTLS_SUBJECT,
+					       "CN=ap");
+				nla_put_string(m, CAPWAP_LSC_A_DTLS_ISSUER,
+					       "CN=ca\x7f");
+			}
+		}
+		r = m ? lsc_genl_call(&g, m, NULL, NULL) : -ENOMEM;
+		snprintf(name, sizeof(name), "root: DTLS_KEYS with %s refused",
+			 names[i].name);
+		result(r == -EINVAL && strstr(g.error_msg, "control character"),
+		       name, "%s, \"%s\"", r ? strerror(-r) : "taken",
+		       g.error_msg);
+	}
+	lsc_genl_close(&g);
+}
+
 static struct peer_nl nl;
 
 int main(int argc, char **argv)
@@ -246,9 +344,10 @@ int main(int argc, char **argv)
 		peer_nl_close(&nl);
 		return 1;
 	}
-	if (!strcmp(mode, "allowed"))
+	if (!strcmp(mode, "allowed")) {
 		allowed(&nl, &f);
-	else
+		malformed();
+	} else
 		refused(&nl, &f);
 	peer_nl_close(&nl);
 	return tests_failed ? 1 : 0;

@@ -6,6 +6,7 @@
  * u8 with no byte, no type) is refused instead of read past its end.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +77,37 @@ static const char *join_mic(void)
 	EXPECT(&ev, "2025-12-07T02:31:00.123Z 02:4c:53:90:00:0a join cert_type=MIC",
 	       "{\"time\":\"2025-12-07T02:31:00.123Z\",\"event\":\"join\","
 	       "\"mac\":\"02:4c:53:90:00:0a\",\"cert_type\":\"MIC\"}");
+	return NULL;
+}
+
+static const char *join_clear_and_dtls(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct lscctl_event ev;
+
+	sin.sin_addr.s_addr = htonl(0xc0a80a07);
+	begin(CAPWAP_LSC_EV_JOIN);
+	nla_put_u8(msg, CAPWAP_LSC_EV_A_CERT_TYPE, CAPWAP_LSC_CERT_MIC);
+	nla_put(msg, CAPWAP_LSC_EV_A_ADDR, sizeof(sin), &sin);
+	nla_put_u8(msg, CAPWAP_LSC_EV_A_AUTHENTICATED, 0);
+	EXPECT(&ev, "2025-12-07T02:31:00.123Z - join cert_type=MIC from=192.168.10.7 clear-text-unauthenticated",
+	       "{\"time\":\"2025-12-07T02:31:00.123Z\",\"event\":\"join\","
+	       "\"cert_type\":\"MIC\",\"address\":\"192.168.10.7\","
+	       "\"authenticated\":false}");
+	begin(CAPWAP_LSC_EV_JOIN);
+	nla_put_u8(msg, CAPWAP_LSC_EV_A_CERT_TYPE, CAPWAP_LSC_CERT_LSC);
+	nla_put(msg, CAPWAP_LSC_EV_A_ADDR, sizeof(sin), &sin);
+	nla_put_u8(msg, CAPWAP_LSC_EV_A_AUTHENTICATED, 1);
+	EXPECT(&ev, "2025-12-07T02:31:00.123Z - join cert_type=LSC from=192.168.10.7 dtls-authenticated",
+	       "{\"time\":\"2025-12-07T02:31:00.123Z\",\"event\":\"join\","
+	       "\"cert_type\":\"LSC\",\"address\":\"192.168.10.7\","
+	       "\"authenticated\":true}");
+	/* A DTLS end reason by its name. */
+	begin(CAPWAP_LSC_EV_SESSION_END);
+	nla_put_u8(msg, CAPWAP_LSC_EV_A_END_REASON, CAPWAP_LSC_END_DTLS_DISCONNECT);
+	EXPECT(&ev, "2025-12-07T02:31:00.123Z - session-end dtls-peer-disconnect",
+	       "{\"time\":\"2025-12-07T02:31:00.123Z\",\"event\":\"session-end\","
+	       "\"end_reason\":\"dtls-peer-disconnect\"}");
 	return NULL;
 }
 
@@ -238,6 +270,8 @@ int main(void)
 {
 	static const struct tap_case cases[] = {
 		{ "event: join with a MIC, line and JSON", join_mic },
+		{ "event: a join's address and authentication; a DTLS end reason",
+		  join_clear_and_dtls },
 		{ "event: state move from the history (no MAC)", state_move },
 		{ "event: enrollment failed, request id and quoted reason", enroll_failed },
 		{ "event: renewal request", cert_request_renewal },

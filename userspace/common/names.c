@@ -57,9 +57,24 @@ const char *lsc_end_reason_name(int why)
 		[CAPWAP_LSC_END_DISPLACED] = "displaced",
 		[CAPWAP_LSC_END_EVICTED] = "evicted",
 		[CAPWAP_LSC_END_REFUSED] = "refused",
+		[CAPWAP_LSC_END_DTLS_DISCONNECT] = "dtls-peer-disconnect",
+		[CAPWAP_LSC_END_DTLS_ABORTED] = "dtls-aborted",
+		[CAPWAP_LSC_END_DTLS_CLOSED] = "dtls-closed",
+		[CAPWAP_LSC_END_CLEAR_REFUSED] = "clear-text-refused",
 	};
 
 	return NAME_OF(names, why);
+}
+
+const char *lsc_dtls_state_name(int state)
+{
+	static const char *const names[__CAPWAP_LSC_DTLS_STATE_MAX] = {
+		[CAPWAP_LSC_DTLS_STATE_NONE] = "none",
+		[CAPWAP_LSC_DTLS_STATE_CLEAR] = "clear",
+		[CAPWAP_LSC_DTLS_STATE_DTLS] = "dtls",
+	};
+
+	return NAME_OF(names, state);
 }
 
 const char *lsc_ap_state_name(int state)

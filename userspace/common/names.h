@@ -13,6 +13,8 @@ const char *lsc_ap_state_name(int state);
 const char *lsc_event_name(int type);
 /* enum capwap_lsc_end_reason: "silent", "no-answer", "rejoin", ... */
 const char *lsc_end_reason_name(int why);
+/* "none", "clear", "dtls": an AP session's enum capwap_lsc_dtls_state */
+const char *lsc_dtls_state_name(int state);
 const char *lsc_session_name(int session);
 const char *lsc_cert_type_name(int type);
 const char *lsc_ap_mode_name(int mode);

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "event.h"
 #include "mac.h"
 #include "names.h"
@@ -33,6 +36,9 @@ static struct nla_policy ev_policy[CAPWAP_LSC_EV_A_MAX + 1] = {
 	[CAPWAP_LSC_EV_A_REQUEST_ID] = { .type = NLA_U64 },
 	[CAPWAP_LSC_EV_A_REASON] = { .type = NLA_STRING },
 	[CAPWAP_LSC_EV_A_FLAGS] = { .type = NLA_U32 },
+	[CAPWAP_LSC_EV_A_ADDR] = { .minlen = sizeof(struct sockaddr_in),
+				   .maxlen = sizeof(struct sockaddr_in) },
+	[CAPWAP_LSC_EV_A_AUTHENTICATED] = { .type = NLA_U8 },
 };
 
 static int u8_or_none(struct nlattr **a, int attr)
@@ -63,6 +69,15 @@ int lscctl_event_parse(const struct nlattr *nest, struct lscctl_event *ev)
 	ev->attempt = u8_or_none(a, CAPWAP_LSC_EV_A_ATTEMPT);
 	ev->result = u8_or_none(a, CAPWAP_LSC_EV_A_RESULT);
 	ev->end_reason = u8_or_none(a, CAPWAP_LSC_EV_A_END_REASON);
+	ev->authenticated = u8_or_none(a, CAPWAP_LSC_EV_A_AUTHENTICATED);
+	if (a[CAPWAP_LSC_EV_A_ADDR]) {
+		struct sockaddr_in sin;
+
+		memcpy(&sin, nla_data(a[CAPWAP_LSC_EV_A_ADDR]), sizeof(sin));
+		if (sin.sin_family != AF_INET ||
+		    !inet_ntop(AF_INET, &sin.sin_addr, ev->addr, sizeof(ev->addr)))
+			ev->addr[0] = '\0';
+	}
 	if (a[CAPWAP_LSC_EV_A_REQUEST_ID])
 		ev->request_id = nla_get_u64(a[CAPWAP_LSC_EV_A_REQUEST_ID]);
 	ev->renewal = a[CAPWAP_LSC_EV_A_FLAGS] ?
@@ -119,6 +134,11 @@ void lscctl_event_text(char *buf, size_t size, const struct lscctl_event *ev)
 	add(buf, size, &used, "%s", lsc_event_name(ev->type));
 	if (ev->cert_type >= 0)
 		add(buf, size, &used, " cert_type=%s", lsc_cert_type_name(ev->cert_type));
+	if (ev->addr[0])
+		add(buf, size, &used, " from=%s", ev->addr);
+	if (ev->authenticated >= 0)
+		add(buf, size, &used, " %s", ev->authenticated ?
+		    "dtls-authenticated" : "clear-text-unauthenticated");
 	if (ev->session >= 0)
 		add(buf, size, &used, " %s", lsc_session_name(ev->session));
 	if (ev->end_reason >= 0)
@@ -188,6 +208,11 @@ struct json_object *lscctl_event_json(const struct lscctl_event *ev)
 		json_object_object_add(o, "attempt", json_object_new_int(ev->attempt));
 	if (ev->renewal >= 0)
 		json_object_object_add(o, "renewal", json_object_new_boolean(ev->renewal));
+	if (ev->addr[0])
+		json_object_object_add(o, "address", json_object_new_string(ev->addr));
+	if (ev->authenticated >= 0)
+		json_object_object_add(o, "authenticated",
+				       json_object_new_boolean(ev->authenticated));
 	if (ev->request_id)
 		json_object_object_add(o, "request_id", json_object_new_uint64(ev->request_id));
 	if (ev->reason[0])

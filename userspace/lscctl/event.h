@@ -26,6 +26,8 @@ struct lscctl_event {
 	int attempt, result, end_reason;
 	uint64_t request_id;	/* 0: none */
 	int renewal;		/* of a cert-request: 0 or 1 */
+	int authenticated;	/* of a join: 0 or 1 */
+	char addr[16];		/* of a join: its source, "" when none */
 	char reason[CAPWAP_LSC_MAX_REASON_LEN + 1];
 };
 

@@ -547,7 +547,35 @@ struct ap_view {
 	uint64_t joined_since, cert_expiry, request_id;
 	char issuer_hash[2 * CAPWAP_LSC_SHA256_LEN + 1];
 	struct nlattr *history;		/* NULL from a module without it */
+	int dtls_state;			/* -1 from a module without it */
+	int dtls_suite;			/* -1: not shown */
+	int dtls_cert_type;		/* -1: not shown */
+	/* as the kernel was told by lscd: printed only through lsc_term_safe */
+	char dtls_suite_name[CAPWAP_LSC_DTLS_MAX_SUITE_LEN + 1];
+	char dtls_subject[CAPWAP_LSC_DTLS_MAX_NAME_LEN + 1];
+	char dtls_issuer[CAPWAP_LSC_DTLS_MAX_NAME_LEN + 1];
+	char dtls_fingerprint[2 * CAPWAP_LSC_SHA256_LEN + 1];
 };
+
+/*
+ * A string attribute of the kernel's, made safe for a terminal and for
+ * JSON: its length bounded by @size, control characters replaced.
+ */
+static void safe_attr(char *out, size_t size, const struct nlattr *a)
+{
+	char raw[CAPWAP_LSC_DTLS_MAX_NAME_LEN + 1];
+	size_t n;
+
+	out[0] = '\0';
+	if (!a)
+		return;
+	n = strnlen(nla_data(a), nla_len(a));
+	if (n >= sizeof(raw))
+		n = sizeof(raw) - 1;
+	memcpy(raw, nla_data(a), n);
+	raw[n] = '\0';
+	lsc_term_safe(out, size, raw);
+}
 
 static int parse_ap(struct nlattr **a, struct ap_view *v)
 {
@@ -592,6 +620,24 @@ static int parse_ap(struct nlattr **a, struct ap_view *v)
 	if (ap[CAPWAP_LSC_AP_A_REQUEST_ID])
 		v->request_id = nla_get_u64(ap[CAPWAP_LSC_AP_A_REQUEST_ID]);
 	v->history = ap[CAPWAP_LSC_AP_A_HISTORY];
+	v->dtls_state = ap[CAPWAP_LSC_AP_A_DTLS_STATE] ?
+			nla_get_u8(ap[CAPWAP_LSC_AP_A_DTLS_STATE]) : -1;
+	v->dtls_suite = ap[CAPWAP_LSC_AP_A_DTLS_SUITE] &&
+			nla_len(ap[CAPWAP_LSC_AP_A_DTLS_SUITE]) >= 2 ?
+			nla_get_u16(ap[CAPWAP_LSC_AP_A_DTLS_SUITE]) : -1;
+	v->dtls_cert_type = ap[CAPWAP_LSC_AP_A_DTLS_CERT_TYPE] ?
+			    nla_get_u8(ap[CAPWAP_LSC_AP_A_DTLS_CERT_TYPE]) : -1;
+	safe_attr(v->dtls_suite_name, sizeof(v->dtls_suite_name),
+		  ap[CAPWAP_LSC_AP_A_DTLS_SUITE_NAME]);
+	safe_attr(v->dtls_subject, sizeof(v->dtls_subject),
+		  ap[CAPWAP_LSC_AP_A_DTLS_SUBJECT]);
+	safe_attr(v->dtls_issuer, sizeof(v->dtls_issuer),
+		  ap[CAPWAP_LSC_AP_A_DTLS_ISSUER]);
+	if (ap[CAPWAP_LSC_AP_A_DTLS_FINGERPRINT] &&
+	    nla_len(ap[CAPWAP_LSC_AP_A_DTLS_FINGERPRINT]) == CAPWAP_LSC_SHA256_LEN)
+		lsc_hex_encode(v->dtls_fingerprint,
+			       nla_data(ap[CAPWAP_LSC_AP_A_DTLS_FINGERPRINT]),
+			       CAPWAP_LSC_SHA256_LEN);
 	if (ap[CAPWAP_LSC_AP_A_ISSUER_HASH] &&
 	    nla_len(ap[CAPWAP_LSC_AP_A_ISSUER_HASH]) == CAPWAP_LSC_SHA256_LEN)
 		lsc_hex_encode(v->issuer_hash,
@@ -631,6 +677,21 @@ static struct json_object *ap_json(const struct ap_view *v)
 	j_add(o, "lsc_expires", j_time(v->cert_expiry));
 	j_add(o, "lsc_issuer_hash", j_str(v->issuer_hash));
 	j_add(o, "request_id", v->request_id ? json_object_new_uint64(v->request_id) : NULL);
+	if (v->dtls_state >= 0) {
+		struct json_object *d = json_object_new_object();
+		char suite[8];
+
+		j_add(o, "dtls", d);
+		j_add(d, "state", json_object_new_string(lsc_dtls_state_name(v->dtls_state)));
+		snprintf(suite, sizeof(suite), "0x%04x", v->dtls_suite);
+		j_add(d, "suite_id", v->dtls_suite >= 0 ? json_object_new_string(suite) : NULL);
+		j_add(d, "suite", j_str(v->dtls_suite_name));
+		j_add(d, "cert_type", v->dtls_cert_type >= 0 ?
+		      json_object_new_string(lsc_cert_type_name(v->dtls_cert_type)) : NULL);
+		j_add(d, "subject", j_str(v->dtls_subject));
+		j_add(d, "issuer", j_str(v->dtls_issuer));
+		j_add(d, "fingerprint_sha256", j_str(v->dtls_fingerprint));
+	}
 	return o;
 }
 
@@ -752,6 +813,25 @@ int lscctl_ap_detail_reply(struct nlattr **a, void *arg)
 	if (v.request_id) {
 		snprintf(buf, sizeof(buf), "%" PRIu64, v.request_id);
 		print_row("Enrollment request", buf);
+	}
+	if (v.dtls_state >= 0)
+		print_row("DTLS", lsc_dtls_state_name(v.dtls_state));
+	if (v.dtls_state == CAPWAP_LSC_DTLS_STATE_DTLS) {
+		char suite[CAPWAP_LSC_DTLS_MAX_SUITE_LEN + 16];
+
+		if (v.dtls_suite >= 0)
+			snprintf(suite, sizeof(suite), "%s (0x%04x)",
+				 v.dtls_suite_name[0] ? v.dtls_suite_name : "-",
+				 v.dtls_suite);
+		else
+			snprintf(suite, sizeof(suite), "-");
+		print_row("DTLS cipher suite", suite);
+		print_row("DTLS peer certificate type", v.dtls_cert_type >= 0 ?
+			  lsc_cert_type_name(v.dtls_cert_type) : "-");
+		print_row("DTLS peer subject", v.dtls_subject[0] ? v.dtls_subject : "-");
+		print_row("DTLS peer issuer", v.dtls_issuer[0] ? v.dtls_issuer : "-");
+		print_row("DTLS peer SHA-256",
+			  v.dtls_fingerprint[0] ? v.dtls_fingerprint : "-");
 	}
 	return history_out(v.history, NULL);
 }

@@ -759,6 +759,11 @@ const char *lscd_dtls_conn_cipher(const struct lscd_dtls_conn *c)
 	return SSL_get_cipher_name(c->ssl);
 }
 
+X509 *lscd_dtls_conn_peer_cert(const struct lscd_dtls_conn *c)
+{
+	return SSL_get0_peer_certificate(c->ssl);
+}
+
 int lscd_dtls_conn_handover(struct lscd_dtls_conn *c,
 			    struct capwap_dtls_keys *k, char *why, size_t size)
 {

@@ -172,6 +172,8 @@ enum lscd_dtls_state lscd_dtls_conn_state(const struct lscd_dtls_conn *c);
 /* The peer's certificate: type, MAC, and on failure the reason. */
 const struct lscd_dtls_verdict *lscd_dtls_conn_verdict(const struct lscd_dtls_conn *c);
 const char *lscd_dtls_conn_cipher(const struct lscd_dtls_conn *c);
+/* The certificate the peer sent, NULL when none; owned by the association. */
+X509 *lscd_dtls_conn_peer_cert(const struct lscd_dtls_conn *c);
 /*
  * The key block for the kernel once the handshake is DONE (dtls_keys.h),
  * with the sequence numbers read from the records that passed.  0 or

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <openssl/bio.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
@@ -187,4 +190,52 @@ out:
 	if (err)
 		OPENSSL_cleanse(k, sizeof(*k));
 	return err;
+}
+
+/* @name in RFC 2253 form, as "openssl x509 -nameopt RFC2253" prints it. */
+static void name_rfc2253(const X509_NAME *name, char *out, size_t size)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n = 0;
+
+	out[0] = 0;
+	if (b && name && X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253) >= 0)
+		n = BIO_read(b, out, (int)size - 1);
+	out[n > 0 ? n : 0] = 0;
+	BIO_free(b);
+}
+
+void lscd_dtls_ident_read(X509 *cert, const char *suite,
+			  struct lscd_dtls_ident *id)
+{
+	unsigned int len = sizeof(id->fingerprint);
+
+	memset(id, 0, sizeof(*id));
+	if (suite)
+		snprintf(id->suite, sizeof(id->suite), "%s", suite);
+	if (!cert)
+		return;
+	name_rfc2253(X509_get_subject_name(cert), id->subject,
+		     sizeof(id->subject));
+	name_rfc2253(X509_get_issuer_name(cert), id->issuer,
+		     sizeof(id->issuer));
+	id->has_fingerprint = X509_digest(cert, EVP_sha256(), id->fingerprint,
+					  &len) == 1 &&
+			      len == sizeof(id->fingerprint);
+}
+
+int lscd_dtls_ident_put(struct nl_msg *m, X509 *cert, const char *suite)
+{
+	struct lscd_dtls_ident id;
+
+	lscd_dtls_ident_read(cert, suite, &id);
+	if ((id.suite[0] &&
+	     nla_put_string(m, CAPWAP_LSC_A_DTLS_SUITE_NAME, id.suite) < 0) ||
+	    (cert && (nla_put_string(m, CAPWAP_LSC_A_DTLS_SUBJECT, id.subject) < 0 ||
+		      nla_put_string(m, CAPWAP_LSC_A_DTLS_ISSUER, id.issuer) < 0)) ||
+	    (id.has_fingerprint &&
+	     nla_put(m, CAPWAP_LSC_A_DTLS_FINGERPRINT, sizeof(id.fingerprint),
+		     id.fingerprint) < 0))
+		return -EMSGSIZE;
+	return 0;
 }

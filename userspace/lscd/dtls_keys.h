@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/capwap_lsc.h>
 #include <openssl/ssl.h>
 
 #include "wire_dtls.h"
@@ -65,5 +66,30 @@ int lscd_dtls_suite_cipher(const SSL_CIPHER *c);
  */
 int lscd_dtls_derive_keys(SSL *ssl, const struct lscd_dtls_handover *h,
 			  struct capwap_dtls_keys *k, char *why, size_t size);
+
+/*
+ * What the kernel keeps with the keys for the operator to see (GET_AP,
+ * sysfs; docs/PROTOCOL.md section 6.5): the suite's OpenSSL name, the
+ * peer certificate's subject and issuer in RFC 2253 form (cut at the
+ * uapi's bounds) and the SHA-256 of its DER.
+ */
+struct lscd_dtls_ident {
+	char suite[CAPWAP_LSC_DTLS_MAX_SUITE_LEN + 1];
+	char subject[CAPWAP_LSC_DTLS_MAX_NAME_LEN + 1];
+	char issuer[CAPWAP_LSC_DTLS_MAX_NAME_LEN + 1];
+	uint8_t fingerprint[CAPWAP_LSC_SHA256_LEN];
+	bool has_fingerprint;
+};
+
+/* Fills @id from @cert (may be NULL) and @suite (may be NULL). */
+void lscd_dtls_ident_read(X509 *cert, const char *suite,
+			  struct lscd_dtls_ident *id);
+
+struct nl_msg;
+/*
+ * The DTLS_KEYS attributes of @cert and @suite (CAPWAP_LSC_A_DTLS_SUITE_NAME,
+ * _SUBJECT, _ISSUER, _FINGERPRINT) into @m; 0 or -EMSGSIZE.
+ */
+int lscd_dtls_ident_put(struct nl_msg *m, X509 *cert, const char *suite);
 
 #endif /* LSCD_DTLS_KEYS_H */

@@ -40,6 +40,8 @@
 #define RELAY_COOKIE_ROTATE_MS 30000
 /* The counters' line, at most this often while they move. */
 #define RELAY_LOG_MS 10000
+/* Refused cookies go to the module at most this often, as one count. */
+#define RELAY_REPORT_MS 1000
 #define RELAY_DGRAM_MAX 2048
 
 struct relay_conn {
@@ -65,6 +67,11 @@ struct lscd_dtls_relay {
 	uint64_t refusals[__LSCD_DTLS_REFUSAL_MAX];
 	uint64_t keys_refused;		/* DTLS_KEYS the module refused */
 	uint64_t closed;		/* DTLS_CLOSE events from the module */
+	bool no_report;			/* the module has no DTLS_HANDSHAKE */
+	/* Refused cookies not yet told to the module: one report a flush. */
+	uint32_t cookies_unreported;
+	uint64_t report_ms;		/* no cookie report before this */
+	uint64_t report_warn_ms;	/* no report failure logged before */
 };
 
 /* The controller's DTLS key: readable by no one but root or lscd. */
@@ -381,11 +388,89 @@ static int dtls_cmd(struct lscd *d, uint8_t c, const struct relay_conn *rc,
 	     nla_put(m, CAPWAP_LSC_A_DTLS_LOCAL, sizeof(rc->local), &rc->local) < 0) ||
 	    (data && nla_put(m, attr, len, data) < 0) ||
 	    (v && (nla_put(m, CAPWAP_LSC_A_MAC, CAPWAP_LSC_MAC_LEN, v->mac) < 0 ||
-		   nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, (uint8_t)v->cert_type) < 0))) {
+		   nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, (uint8_t)v->cert_type) < 0 ||
+		   lscd_dtls_ident_put(m, lscd_dtls_conn_peer_cert(rc->c),
+				       lscd_dtls_conn_cipher(rc->c)) < 0))) {
 		nlmsg_free(m);
 		return -EMSGSIZE;
 	}
 	return lsc_genl_call(&d->cmd, m, NULL, NULL);
+}
+
+/*
+ * @count handshake outcomes to the module, which counts them
+ * (DTLS_HANDSHAKE): the operator reads the counters where the others are.
+ * A module without the command (older) is told nothing more.
+ */
+static void report(struct lscd *d, uint8_t outcome, bool auth_fail,
+		   uint32_t count)
+{
+	struct lscd_dtls_relay *r = d->dtls;
+	struct nl_msg *m;
+	uint64_t now;
+	int err;
+
+	if (r->no_report)
+		return;
+	m = lsc_genl_msg(&d->cmd, CAPWAP_LSC_CMD_DTLS_HANDSHAKE, 0);
+	if (!m) {
+		err = -ENOMEM;
+		goto failed;
+	}
+	if (nla_put_u8(m, CAPWAP_LSC_A_DTLS_OUTCOME, outcome) < 0 ||
+	    (auth_fail && nla_put_u8(m, CAPWAP_LSC_A_DTLS_AUTH_FAIL, 1) < 0) ||
+	    (count != 1 &&
+	     nla_put_u32(m, CAPWAP_LSC_A_DTLS_COUNT, count) < 0)) {
+		nlmsg_free(m);
+		err = -EMSGSIZE;
+		goto failed;
+	}
+	err = lsc_genl_call(&d->cmd, m, NULL, NULL);
+	if (err == -EOPNOTSUPP) {
+		r->no_report = true;
+		lsc_warn("DTLS: the module takes no DTLS_HANDSHAKE: its handshake counters stay at 0 (lscd's own are logged)");
+		return;
+	}
+	if (!err)
+		return;
+failed:
+	/* At most one line a counters' period: a flood must not fill the log. */
+	now = lsc_now_ms();
+	if (now < r->report_warn_ms)
+		return;
+	r->report_warn_ms = now + RELAY_LOG_MS;
+	lsc_warn("DTLS: the module did not take a handshake report (outcome %u, %u of them): %s; its handshake counters are short by these (lscd's own are logged)",
+		 outcome, count, strerror(-err));
+}
+
+/* The refused cookies counted since the last report, as one count. */
+static void report_cookies(struct lscd *d)
+{
+	struct lscd_dtls_relay *r = d->dtls;
+	uint32_t n = r->cookies_unreported;
+
+	if (!n)
+		return;
+	if (n > CAPWAP_LSC_DTLS_MAX_COUNT)
+		n = CAPWAP_LSC_DTLS_MAX_COUNT;
+	r->cookies_unreported -= n;
+	report(d, CAPWAP_LSC_DTLS_FAILED_COOKIE, false, n);
+}
+
+static uint8_t outcome_of(enum lscd_dtls_refusal why)
+{
+	switch (lscd_dtls_refusal_counter(why)) {
+	case LSCD_DTLS_CNT_COOKIE:
+		return CAPWAP_LSC_DTLS_FAILED_COOKIE;
+	case LSCD_DTLS_CNT_TIMEOUT:
+		return CAPWAP_LSC_DTLS_FAILED_TIMEOUT;
+	case LSCD_DTLS_CNT_POLICY:
+		return CAPWAP_LSC_DTLS_FAILED_POLICY;
+	case LSCD_DTLS_CNT_IDENTITY:
+		return CAPWAP_LSC_DTLS_FAILED_IDENTITY;
+	default:
+		return CAPWAP_LSC_DTLS_FAILED_AUTH;
+	}
 }
 
 /* One datagram of the engine's (CAPWAP DTLS header included) to the peer. */
@@ -448,6 +533,7 @@ static void failed(struct lscd *d, struct relay_conn *rc)
 		why = LSCD_DTLS_HANDSHAKE;
 	r->refusals[why]++;
 	r->dirty = true;
+	report(d, outcome_of(why), lscd_dtls_refusal_is_auth_fail(why), 1);
 	fmt_peer(&rc->peer, p, sizeof(p));
 	if (v->has_mac)
 		lsc_mac_format(mac, v->mac);
@@ -498,6 +584,7 @@ static void handover(struct lscd *d, struct relay_conn *rc)
 	if (err) {
 		/* Without the last flight the AP's handshake times out. */
 		r->keys_refused++;
+		report(d, CAPWAP_LSC_DTLS_FAILED_HANDOVER, false, 1);
 		lsc_warn("DTLS: handshake from %s for %s completed but not handed over: %s",
 			 p, mac, why);
 		remove_conn(r, rc);
@@ -530,6 +617,8 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	struct relay_conn *rc = find_conn(r, peer), nc = { .peer = *peer };
 	uint8_t dg[RELAY_DGRAM_MAX + CAPWAP_DTLS_HDR_LEN], reply[RELAY_DGRAM_MAX];
 	size_t rlen = sizeof(reply);
+	enum lscd_dtls_listen_result lr;
+	uint64_t cookies;
 
 	if (len > RELAY_DGRAM_MAX)
 		return;
@@ -561,9 +650,21 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	 * come back with their cookie shows in the counters' line too.
 	 */
 	r->dirty = true;
-	switch (lscd_dtls_listen(r->srv, (const struct sockaddr *)peer,
-				 sizeof(*peer), dg, len + CAPWAP_DTLS_HDR_LEN,
-				 reply, &rlen, &nc.c)) {
+	cookies = lscd_dtls_server_stats(r->srv)->cookie_refused;
+	lr = lscd_dtls_listen(r->srv, (const struct sockaddr *)peer,
+			      sizeof(*peer), dg, len + CAPWAP_DTLS_HDR_LEN,
+			      reply, &rlen, &nc.c);
+	/*
+	 * A refused cookie costs no genl round trip: a spoofed flood would
+	 * double lscd's work.  They go to the module as one count a flush.
+	 */
+	if (lscd_dtls_server_stats(r->srv)->cookie_refused != cookies) {
+		if (r->cookies_unreported < UINT32_MAX)
+			r->cookies_unreported++;
+	} else if (lr == LSCD_DTLS_LISTEN_NEW) {
+		report(d, CAPWAP_LSC_DTLS_STARTED, false, 1);
+	}
+	switch (lr) {
 	case LSCD_DTLS_LISTEN_VERIFY:
 		send_dgram(d, &nc, reply, rlen);
 		return;
@@ -724,6 +825,12 @@ uint64_t lscd_dtls_relay_tick(struct lscd *d, uint64_t now, uint64_t next)
 			next = due;
 		i++;
 	}
+	if (r->cookies_unreported && now >= r->report_ms) {
+		report_cookies(d);
+		r->report_ms = now + RELAY_REPORT_MS;
+	}
+	if (r->cookies_unreported && r->report_ms < next)
+		next = r->report_ms;
 	if (r->dirty && now >= r->log_ms) {
 		log_counters(r);
 		r->log_ms = now + RELAY_LOG_MS;
@@ -741,6 +848,7 @@ void lscd_dtls_relay_close(struct lscd *d)
 		return;
 	while (r->nconns)
 		remove_conn(r, &r->conns[0]);
+	report_cookies(d);
 	if (r->dirty || r->base.started || r->srv)
 		log_counters(r);
 	drop_server(r);

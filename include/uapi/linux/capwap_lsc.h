@@ -128,7 +128,11 @@
  *    optionally CAPWAP_LSC_A_DTLS_LOCAL, CAPWAP_LSC_A_DTLS_KEYS (the key
  *    block of docs/PROTOCOL.md section 6.5, exactly CAPWAP_LSC_DTLS_KEYS_LEN
  *    bytes), CAPWAP_LSC_A_MAC and CAPWAP_LSC_A_DTLS_CERT_TYPE: the identity
- *    lscd's verdict bound to the handshake.  From then on the kernel opens
+ *    lscd's verdict bound to the handshake; optionally what the operator
+ *    sees of it (CAPWAP_LSC_AP_A_DTLS_*): CAPWAP_LSC_A_DTLS_SUITE_NAME,
+ *    CAPWAP_LSC_A_DTLS_SUBJECT, CAPWAP_LSC_A_DTLS_ISSUER (NUL-terminated,
+ *    at most CAPWAP_LSC_DTLS_MAX_SUITE_LEN / _NAME_LEN bytes) and
+ *    CAPWAP_LSC_A_DTLS_FINGERPRINT (32 bytes), kept with the keys.  From then on the kernel opens
  *    and seals that peer's epoch records; a Join inside them whose Board
  *    Data MAC is another is refused.  Replaces an earlier association of
  *    the same peer and ends the CAPWAP session it carried; a block with the
@@ -143,6 +147,15 @@
  *    that address.  -ENOENT when it has none.  Also multicast on "dtls"
  *    with CAPWAP_LSC_A_DTLS_PEER when the kernel ends an association
  *    itself (the peer's close_notify or fatal alert).
+ *
+ * CAPWAP_LSC_CMD_DTLS_HANDSHAKE (doit, admin): CAPWAP_LSC_A_DTLS_OUTCOME
+ *    and optionally CAPWAP_LSC_A_DTLS_AUTH_FAIL and CAPWAP_LSC_A_DTLS_COUNT
+ *    (1 when absent): lscd reports handshakes it started or that failed,
+ *    and the module counts them (CAPWAP_LSC_STATS_A_DTLS_HS_*).  lscd
+ *    sends refused cookies as one count with its counters' flush, not one
+ *    message per datagram.  AUTH_FAIL goes only with FAILED_AUTH or
+ *    FAILED_POLICY (-EINVAL otherwise).  A completed handshake is counted
+ *    when DTLS_KEYS takes its keys.
  *
  * CAPWAP_LSC_A_DTLS_MODE (u8, enum capwap_lsc_dtls_mode) is read by
  *    GET_CONFIG and set by SET_CONFIG.
@@ -185,6 +198,7 @@ enum capwap_lsc_cmd {
 	CAPWAP_LSC_CMD_DTLS_SEND,
 	CAPWAP_LSC_CMD_DTLS_KEYS,
 	CAPWAP_LSC_CMD_DTLS_CLOSE,
+	CAPWAP_LSC_CMD_DTLS_HANDSHAKE,
 	__CAPWAP_LSC_CMD_MAX
 };
 #define CAPWAP_LSC_CMD_MAX (__CAPWAP_LSC_CMD_MAX - 1)
@@ -229,6 +243,17 @@ enum capwap_lsc_attr {
 	CAPWAP_LSC_A_DTLS_KEYS,		/* binary, the key block */
 	CAPWAP_LSC_A_DTLS_CERT_TYPE,	/* u8, enum capwap_lsc_cert_type */
 	CAPWAP_LSC_A_DTLS_MODE,		/* u8, enum capwap_lsc_dtls_mode */
+	/* of the peer, in DTLS_KEYS: what lscd read, shown, never trusted */
+	CAPWAP_LSC_A_DTLS_SUITE_NAME,	/* string, OpenSSL's suite name */
+	CAPWAP_LSC_A_DTLS_SUBJECT,	/* string, RFC 2253 subject */
+	CAPWAP_LSC_A_DTLS_ISSUER,	/* string, RFC 2253 issuer */
+	CAPWAP_LSC_A_DTLS_FINGERPRINT,	/* binary, SHA-256 of the DER */
+	/* u8, enum capwap_lsc_dtls_outcome (DTLS_HANDSHAKE) */
+	CAPWAP_LSC_A_DTLS_OUTCOME,
+	/* u8, 1: the failure is also a DTLSAuthenticateFail (RFC 5415) */
+	CAPWAP_LSC_A_DTLS_AUTH_FAIL,
+	/* u32, 1..CAPWAP_LSC_DTLS_MAX_COUNT: that many of the outcome */
+	CAPWAP_LSC_A_DTLS_COUNT,
 	__CAPWAP_LSC_A_LAST
 };
 #define CAPWAP_LSC_A_MAX (__CAPWAP_LSC_A_LAST - 1)
@@ -245,6 +270,34 @@ enum capwap_lsc_attr {
 /* Largest CAPWAP_LSC_A_DTLS_RECORDS, and the key block's length. */
 #define CAPWAP_LSC_DTLS_MAX_RECORDS 16384
 #define CAPWAP_LSC_DTLS_KEYS_LEN 192
+/* Longest CAPWAP_LSC_A_DTLS_SUITE_NAME, _SUBJECT and _ISSUER, no NUL. */
+#define CAPWAP_LSC_DTLS_MAX_SUITE_LEN 63
+#define CAPWAP_LSC_DTLS_MAX_NAME_LEN 255
+/* Most outcomes one DTLS_HANDSHAKE reports (CAPWAP_LSC_A_DTLS_COUNT). */
+#define CAPWAP_LSC_DTLS_MAX_COUNT 1000000
+
+/*
+ * A handshake's outcome, as lscd reports it with DTLS_HANDSHAKE (the
+ * FAILED_* reasons of issue 10), and a session's DTLS state in GET_AP.
+ */
+enum capwap_lsc_dtls_outcome {
+	CAPWAP_LSC_DTLS_STARTED,	/* a returned cookie made an association */
+	CAPWAP_LSC_DTLS_FAILED_AUTH,	/* the peer's certificate or key proof */
+	CAPWAP_LSC_DTLS_FAILED_COOKIE,	/* a ClientHello with a wrong cookie */
+	CAPWAP_LSC_DTLS_FAILED_TIMEOUT,	/* the peer stopped answering */
+	CAPWAP_LSC_DTLS_FAILED_POLICY,	/* type, EKU, key size, protocol */
+	CAPWAP_LSC_DTLS_FAILED_IDENTITY, /* no MAC, or not the Join's */
+	/* completed in lscd, and the module refused its key block */
+	CAPWAP_LSC_DTLS_FAILED_HANDOVER,
+	__CAPWAP_LSC_DTLS_OUTCOME_MAX
+};
+
+enum capwap_lsc_dtls_state {
+	CAPWAP_LSC_DTLS_STATE_NONE,	/* no session */
+	CAPWAP_LSC_DTLS_STATE_CLEAR,	/* the session is in clear text */
+	CAPWAP_LSC_DTLS_STATE_DTLS,	/* inside an authenticated DTLS session */
+	__CAPWAP_LSC_DTLS_STATE_MAX
+};
 
 /*
  * Which control messages the module takes (docs/PROTOCOL.md section 6.9):
@@ -380,6 +433,14 @@ enum capwap_lsc_ap_attr {
 	CAPWAP_LSC_AP_A_PAD,
 	/* nested: CAPWAP_LSC_A_EVENT entries, oldest first */
 	CAPWAP_LSC_AP_A_HISTORY,
+	/* u8, enum capwap_lsc_dtls_state; the rest only when DTLS */
+	CAPWAP_LSC_AP_A_DTLS_STATE,
+	CAPWAP_LSC_AP_A_DTLS_SUITE,	/* u16, IANA cipher suite number */
+	CAPWAP_LSC_AP_A_DTLS_SUITE_NAME, /* string */
+	CAPWAP_LSC_AP_A_DTLS_CERT_TYPE,	/* u8, the handshake's certificate */
+	CAPWAP_LSC_AP_A_DTLS_SUBJECT,	/* string */
+	CAPWAP_LSC_AP_A_DTLS_ISSUER,	/* string */
+	CAPWAP_LSC_AP_A_DTLS_FINGERPRINT, /* binary, SHA-256 */
 	__CAPWAP_LSC_AP_A_LAST
 };
 #define CAPWAP_LSC_AP_A_MAX (__CAPWAP_LSC_AP_A_LAST - 1)
@@ -499,6 +560,22 @@ enum capwap_lsc_stats_attr {
 	CAPWAP_LSC_STATS_A_DTLS_JOIN_MISMATCH,
 	/* u64, clear-text messages dropped: DTLS required, or its AP's is */
 	CAPWAP_LSC_STATS_A_DTLS_CLEAR_REFUSED,
+	/* u64 each, handshakes lscd reported (DTLS_HANDSHAKE) */
+	CAPWAP_LSC_STATS_A_DTLS_HS_STARTED,
+	/* u64, key blocks taken: handshakes completed */
+	CAPWAP_LSC_STATS_A_DTLS_HS_COMPLETED,
+	CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_AUTH,
+	CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_COOKIE,
+	CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_TIMEOUT,
+	CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_POLICY,
+	CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_IDENTITY,
+	CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_HANDOVER,
+	/*
+	 * u64, RFC 5415's FailedDTLSSessionCount (every failure but a
+	 * cookie's: no association) and FailedDTLSAuthFailCount
+	 */
+	CAPWAP_LSC_STATS_A_DTLS_FAILED_SESSIONS,
+	CAPWAP_LSC_STATS_A_DTLS_FAILED_AUTH_FAILS,
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)
@@ -512,7 +589,11 @@ enum capwap_lsc_stats_attr {
  */
 enum capwap_lsc_event_type {
 	CAPWAP_LSC_EV_UNSPEC,
-	/* a Join opened a session: CERT_TYPE, the certificate it presented */
+	/*
+	 * a Join opened a session: CERT_TYPE, the certificate it presented;
+	 * ADDR, where it came from; AUTHENTICATED, 1 when it came inside an
+	 * authenticated DTLS session (0: clear text, whoever sent it)
+	 */
 	CAPWAP_LSC_EV_JOIN,
 	/* the CAPWAP session moved: SESSION, OLD_SESSION */
 	CAPWAP_LSC_EV_SESSION,
@@ -544,6 +625,12 @@ enum capwap_lsc_end_reason {
 	CAPWAP_LSC_END_DISPLACED,	/* another AP joined from its address */
 	CAPWAP_LSC_END_EVICTED,		/* its record made room for a Join */
 	CAPWAP_LSC_END_REFUSED,		/* its LSC Join was refused */
+	/* its DTLS session ended (RFC 5415 section 2.3): */
+	CAPWAP_LSC_END_DTLS_DISCONNECT,	/* the AP's close_notify */
+	CAPWAP_LSC_END_DTLS_ABORTED,	/* the AP's fatal alert */
+	/* lscd closed it, a new association replaced it, or DTLS went off */
+	CAPWAP_LSC_END_DTLS_CLOSED,
+	CAPWAP_LSC_END_CLEAR_REFUSED,	/* clear text, and DTLS became required */
 	__CAPWAP_LSC_END_MAX
 };
 
@@ -564,6 +651,8 @@ enum capwap_lsc_ev_attr {
 	CAPWAP_LSC_EV_A_REASON,		/* string (not in HISTORY) */
 	CAPWAP_LSC_EV_A_FLAGS,		/* u32, enum capwap_lsc_flag */
 	CAPWAP_LSC_EV_A_PAD,
+	CAPWAP_LSC_EV_A_ADDR,		/* binary, struct sockaddr_in */
+	CAPWAP_LSC_EV_A_AUTHENTICATED,	/* u8, 0 or 1 */
 	__CAPWAP_LSC_EV_A_LAST
 };
 #define CAPWAP_LSC_EV_A_MAX (__CAPWAP_LSC_EV_A_LAST - 1)

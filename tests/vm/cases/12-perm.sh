@@ -11,7 +11,7 @@
 # AP exactly once.
 
 . tests/lib.sh
-plan 32
+plan 38
 
 need setpriv util-linux
 perm=build/tools/genl_perm
@@ -28,8 +28,8 @@ else
 	not_ok "ap_count is '$(cat $sys/ap_count)', $n expected"
 fi
 
-checks 20 "genl_perm refused as uid 65534" nobody $perm refused
-checks 2 "genl_perm allowed as root" $perm allowed
+checks 21 "genl_perm refused as uid 65534" nobody $perm refused
+checks 7 "genl_perm allowed as root" $perm allowed
 
 # The per-AP directories come from work items: wait for all of them.
 if wait_until 120 sh -c "[ \$(ls $sys/aps | wc -l) -eq $n ]"; then
@@ -42,7 +42,7 @@ fi
 files=$(ls -d $sys/aps/*/* | wc -l)
 denied=$(nobody cat $sys/aps/*/* 2>&1 >/dev/null | grep -c 'Permission denied')
 shown=$(nobody cat $sys/aps/*/* 2>/dev/null | wc -l)
-if [ "$files" -eq $((n * 5)) ] && [ "$denied" -eq "$files" ] && [ "$shown" -eq 0 ]; then
+if [ "$files" -eq $((n * 6)) ] && [ "$denied" -eq "$files" ] && [ "$shown" -eq 0 ]; then
 	ok "uid 65534 can read none of the $files per-AP files"
 else
 	not_ok "per-AP files: $files, uid 65534 denied $denied, read $shown lines"

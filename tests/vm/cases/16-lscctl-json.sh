@@ -52,7 +52,7 @@ tmp, mac, version = sys.argv[1:4]
 t = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
 AP_KEYS = {'mac', 'address', 'port', 'model', 'serial', 'session', 'joined_since',
            'cert_type', 'mode', 'state', 'attempts', 'fallbacks', 'last_result',
-           'last_error', 'lsc_expires', 'lsc_issuer_hash', 'request_id'}
+           'last_error', 'lsc_expires', 'lsc_issuer_hash', 'request_id', 'dtls'}
 cases = [
     ('summary', 'show summary: settings, numbers as numbers', lambda d:
      d['lsc_enabled'] is True and d['provision_mode'] == 'list' and
@@ -65,11 +65,14 @@ cases = [
     ('aps', 'show aps: an array of the 3 APs, times in RFC 3339', lambda d:
      len(d) == 3 and all(set(a) == AP_KEYS and t.match(a['joined_since']) and
                          a['cert_type'] == 'MIC' and type(a['attempts']) is int and
-                         type(a['port']) is int for a in d)),
-    ('ap', 'show ap MAC: the AP asked for, its history a join with its MIC', lambda d:
+                         type(a['port']) is int and a['dtls'] == {'state': 'clear'}
+                         for a in d)),
+    ('ap', 'show ap MAC: the AP asked for, its history a join with its MIC, from its address, in clear text', lambda d:
      d['mac'] == mac and set(d) == AP_KEYS | {'history'} and t.match(d['joined_since']) and
      d['lsc_expires'] is None and d['history'][0]['event'] == 'join' and
-     d['history'][0]['cert_type'] == 'MIC'),
+     d['history'][0]['cert_type'] == 'MIC' and
+     d['history'][0]['address'] == d['address'] and
+     d['history'][0]['authenticated'] is False),
     ('provision', 'show ap-provision: provision list and the APs', lambda d:
      d['provision_list'] == ['f8:66:f2:67:57:7e'] and len(d['aps']) == 3),
     ('stats', 'show stats: every counter, zeros included', lambda d:

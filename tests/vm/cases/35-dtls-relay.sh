@@ -7,14 +7,19 @@
 # lscd's own handshake engine, and checks the relay, the record layer
 # (sealed answers, replay, forgery, epoch, a replacing association,
 # close_notify) and the refusal
-# of CBC key blocks (21 checks).  Around it: the mode is required by
-# default, shows in sysfs and lscctl; the lab mode (off) is logged once
-# per change and drops DTLS datagrams as before; DTLS required drops a
+# of CBC key blocks (21 checks), and, while its AP is in Run over DTLS,
+# tests/vm/cases/dtls-ident.bash compares what sysfs and lscctl show of
+# the AP's suite and certificate with openssl's reading of it (3).  After
+# it: the sessions DTLS ended carry their end reasons, the handshake
+# counters moved, and a clear-text Join's history entry says so.  Around
+# it: the mode is required by default, shows in sysfs and lscctl; the lab
+# mode (off) is logged once per change and drops DTLS datagrams as
+# before; DTLS required drops a
 # clear-text Join, and the module unloads with no session left behind
 # (slub_debug and panic_on_warn watch the frees).
 
 . tests/lib.sh
-plan 34
+plan 40 900
 
 tool=build/tools/dtls_relay_peer
 sys=/sys/kernel/capwap_lsc
@@ -55,7 +60,34 @@ if [ "$(cat $sys/dtls_mode)" = on ] &&
 else
 	not_ok "dtls on: sysfs '$(cat $sys/dtls_mode)', lscctl -j: $(build/lscctl -j show summary | grep -o '"dtls_mode[^,]*')"
 fi
-checks 21 "dtls_relay_peer" $tool
+DTLS_AP_MAC=02:03:a0:b0:c0:d0 DTLS_PEER_CERT=$(mktemp) \
+	DTLS_PEER_HOOK="bash tests/vm/cases/dtls-ident.bash" \
+	checks 24 "dtls_relay_peer" $tool
+
+# The first AP's session ended when a new association replaced its own;
+# the second's with its close_notify (RFC 5415 DTLSPeerDisconnect).
+last_end() {
+	build/lscctl -j show ap "$1" | python3 -c 'import json,sys
+e = [x for x in json.load(sys.stdin)["history"] if x["event"] == "session-end"]
+print(e[-1]["end_reason"] if e else "none")'
+}
+first=$(last_end 02:03:a0:b0:c0:d0)
+second=$(last_end 02:03:a0:b0:c0:d1)
+if [ "$first" = dtls-closed ] && [ "$second" = dtls-peer-disconnect ]; then
+	ok "sessions ended by DTLS carry their reason: dtls-closed (replaced), dtls-peer-disconnect (close_notify)"
+else
+	not_ok "end reasons: replaced '$first', close_notify '$second'"
+fi
+
+# Two handshakes, and the tool's two associations without one: 4 key
+# blocks taken.  lscd reports the others (93-lscd-dtls).
+if [ "$(stat dtls_handshakes_completed)" = 4 ] &&
+	build/lscctl -j show stats | grep -Eq '"dtls_handshakes_completed": ?4' &&
+	build/lscctl show stats --prometheus | grep -q '^capwap_lsc_dtls_handshakes_completed_total 4$'; then
+	ok "dtls_handshakes_completed counts the 4 key blocks taken, in sysfs, lscctl -j and Prometheus"
+else
+	not_ok "dtls_handshakes_completed: sysfs $(stat dtls_handshakes_completed), $(build/lscctl -j show stats | grep -o '"dtls_handshakes_completed[^,]*'), $(build/lscctl show stats --prometheus | grep dtls_handshakes_completed_total)"
+fi
 
 # The counters the tool moved are in sysfs under their names.
 if [ "$(stat dtls_drop_replay)" -ge 1 ] && [ "$(stat dtls_drop_auth)" -ge 2 ] &&
@@ -69,5 +101,18 @@ fi
 # DTLS required: a clear-text Join is dropped and counted.
 check "lscctl config dtls required" build/lscctl config dtls required
 checks 3 "dtls_relay_peer required" $tool required
+# Its first AP joined in clear text, then "required" ended its session.
+clear_ap=02:ca:00:00:00:d6
+if build/lscctl -j show ap $clear_ap | python3 -c 'import json,sys
+h = json.load(sys.stdin)["history"]
+j = [e for e in h if e["event"] == "join"][-1]
+end = [e for e in h if e["event"] == "session-end"][-1]
+print("# join %s, end %s" % (j, end))
+sys.exit(0 if j.get("address") == "127.0.0.1" and j.get("authenticated") is False and
+         end.get("end_reason") == "clear-text-refused" else 1)'; then
+	ok "a clear-text Join's history entry shows its address, unauthenticated; DTLS required ended it as clear-text-refused"
+else
+	not_ok "the clear-text AP's history: $(build/lscctl show ap $clear_ap 2>&1 | tail -n 4 | tr '\n' ' ')"
+fi
 check "modprobe -r capwap_lsc" modprobe -r capwap_lsc
 finish

@@ -120,7 +120,7 @@ if history_story; then
 else
 	not_ok "monitor: show ap $mac: $(history_story 2>&1 | tail -n 1)"
 fi
-if "$lscctl" show ap "$mac" | grep -A16 'Last events' | grep -qE '^  [0-9-]{10}T[0-9:.]{12}Z +join cert_type=LSC$'; then
+if "$lscctl" show ap "$mac" | grep -A16 'Last events' | grep -qE '^  [0-9-]{10}T[0-9:.]{12}Z +join cert_type=LSC from=127\.0\.0\.1 clear-text-unauthenticated$'; then
 	ok "monitor: lscctl show ap $mac lists its last events as text"
 else
 	not_ok "monitor: show ap text: $("$lscctl" show ap "$mac" | tail -n 5 | tr '\n' '|')"

@@ -14,14 +14,19 @@
 #     AP record
 #   - an AP whose MIC comes from a manufacturer CA lscd does not know is
 #     refused, and lscd logs why with the AP's address
-#   - lscd's DTLS counters are logged
+#   - lscd's DTLS counters are logged, and the module's (lscd reports
+#     each handshake outcome) moved for the completed and refused ones
+#   - each fleet AP's history: Joins from 127.0.0.1 inside DTLS, and the
+#     session its close_notify ended (dtls-peer-disconnect)
+#   - an AP in Run over DTLS with its LSC: sysfs and lscctl -j show the
+#     suite and its certificate as openssl reads the AP's lsc.crt
 #   - after a module reload lscd joins the dtls group again
 # The controller answers with a certificate the LSC CA issued for its
 # role (dtls_cert_file): scepserver issues clientAuth-only certificates,
 # which RFC 5415 APs refuse for a controller.
 
 . tests/lib.sh
-plan 11 600
+plan 14 900
 . tests/vm/cases/lscd-lib.bash
 
 lscctl=build/lscctl
@@ -152,6 +157,78 @@ if wait_until 30 grep -Eq "DTLS counters: .* ([89]|[1-9][0-9]+) handed over, [1-
 else
 	not_ok "dtls: counters: $(grep -o "DTLS counters: .*" "$tmp/lscd.log" | tail -n 1)"
 fi
+
+# The module's counters, from lscd's reports: 8 handshakes completed and
+# the unknown MIC refused (authentication, FailedDTLSAuthFailCount).
+hs() { stat "dtls_handshakes_$1"; }
+if [ "$(hs started)" -ge 9 ] && [ "$(hs completed)" -ge 8 ] &&
+	[ "$(hs failed_authentication)" -ge 1 ] &&
+	[ "$(stat failed_dtls_session_count)" -ge 1 ] &&
+	[ "$(stat failed_dtls_auth_fail_count)" -ge 1 ] &&
+	$lscctl show stats | grep -q "FailedDTLSAuthFailCount" &&
+	$lscctl show stats --prometheus | grep -q '^capwap_lsc_dtls_handshakes_failed_authentication_total [1-9]'; then
+	ok "dtls: the module counts lscd's handshakes: started $(hs started), completed $(hs completed), failed (authentication) $(hs failed_authentication), FailedDTLSSessionCount $(stat failed_dtls_session_count), FailedDTLSAuthFailCount $(stat failed_dtls_auth_fail_count)"
+else
+	not_ok "dtls: counters: started $(hs started) completed $(hs completed) auth $(hs failed_authentication) sessions $(stat failed_dtls_session_count) authfail $(stat failed_dtls_auth_fail_count)"
+fi
+
+# Each fleet AP rebooted onto its LSC: lsc-wtp's close_notify ended its
+# MIC session, and every Join came inside DTLS from 127.0.0.1.
+bad=
+for m in $macs; do
+	$lscctl -j show ap "$m" >"$tmp/hist.json" 2>&1
+	python3 - "$tmp/hist.json" <<'EOF2' || bad="$bad $m"
+import json, sys
+h = json.load(open(sys.argv[1]))["history"]
+j = [e for e in h if e["event"] == "join"]
+ends = [e.get("end_reason") for e in h if e["event"] == "session-end"]
+sys.exit(0 if j and all(e.get("address") == "127.0.0.1" and e.get("authenticated") is True for e in j)
+         and "dtls-peer-disconnect" in ends else 1)
+EOF2
+done
+if [ -z "$bad" ]; then
+	ok "dtls: each fleet AP's history shows its Joins from 127.0.0.1 inside DTLS, and a session ended by its close_notify (dtls-peer-disconnect)"
+else
+	not_ok "dtls: history of$bad: $($lscctl show ap ${bad%% *} 2>&1 | tail -n 12 | tr '\n' ' ')"
+fi
+
+# One AP that stays in Run over DTLS with its LSC: what the module shows
+# of its session is openssl's reading of the certificate it holds.
+held=02:4c:53:ff:00:03
+mkdir -p "$tmp/held"
+cp "$tmp/fleet/mfg-ca.key" "$tmp/fleet/mfg-ca.crt" "$tmp/held/"
+ap_run $held AP3G1 --state-dir "$tmp/held" --dtls --controller-ca "$lscca" \
+	--controller-name wlc-test --daemon --timeout 300
+lsc_in_run() {
+	[ "$(ap_attr $held cert_type)" = LSC ] && [ "$(ap_attr $held state)" = installed ] &&
+		[ "$(ap_attr $held dtls)" = dtls ] && [ -r "$sys/aps/$held/dtls_fingerprint" ] &&
+		[ -n "$(find "$tmp/held" -name lsc.crt)" ]
+}
+if wait_until 240 lsc_in_run; then
+	crt=$(find "$tmp/held" -name lsc.crt | head -n 1)
+	fp=$(openssl x509 -in "$crt" -noout -fingerprint -sha256 | sed 's/^.*=//; s/://g' | tr 'A-F' 'a-f')
+	subj=$(openssl x509 -in "$crt" -noout -subject -nameopt RFC2253 | sed 's/^subject=//')
+	iss=$(openssl x509 -in "$crt" -noout -issuer -nameopt RFC2253 | sed 's/^issuer=//')
+	d=$sys/aps/$held
+	$lscctl -j show ap $held >"$tmp/held.json" 2>&1
+	if [ "$(cat $d/dtls_fingerprint)" = "$fp" ] && [ "$(cat $d/dtls_subject)" = "$subj" ] &&
+		[ "$(cat $d/dtls_issuer)" = "$iss" ] && grep -q GCM "$d/dtls_suite" &&
+		python3 - "$tmp/held.json" "$fp" "$subj" "$iss" "$(cat $d/dtls_suite)" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))["dtls"]
+sys.exit(0 if d.get("state") == "dtls" and d.get("cert_type") == "LSC" and
+         d.get("fingerprint_sha256") == sys.argv[2] and d.get("subject") == sys.argv[3] and
+         d.get("issuer") == sys.argv[4] and d.get("suite") == sys.argv[5] else 1)
+EOF2
+	then
+		ok "dtls: an AP in Run over DTLS with its LSC: sysfs and lscctl -j show $(cat $d/dtls_suite), LSC, '$subj' from '$iss', SHA-256 as openssl reads its lsc.crt"
+	else
+		not_ok "dtls: held AP: sysfs fp $(cat $d/dtls_fingerprint) subj '$(cat $d/dtls_subject)' iss '$(cat $d/dtls_issuer)' suite $(cat $d/dtls_suite); openssl fp $fp subj '$subj' iss '$iss'; json $(tr -d '\n' <"$tmp/held.json" | grep -o '"dtls":{[^}]*}')"
+	fi
+else
+	not_ok "dtls: the held AP never reached Run over DTLS with its LSC: cert_type $(ap_attr $held cert_type) state $(ap_attr $held state) dtls $(ap_attr $held dtls): $(ap_log $held)"
+fi
+kill "${ap_pids[-1]}" 2>/dev/null
 
 # A reloaded module: lscd joins its dtls group again, as it does events.
 modprobe -r capwap_lsc && modprobe capwap_lsc
