@@ -1191,7 +1191,7 @@ int main(void)
 		return 1;
 	}
 	tap_run(cases, TAP_COUNT(cases));
-	lscd_dtls_policy_free(pol);
+	lscd_dtls_policy_put(pol);
 	tcert_free(&ca);
 	tcert_free(&foreign);
 	tcert_free(&ctl_rsa);

@@ -49,10 +49,13 @@ struct relay_conn {
 
 struct lscd_dtls_relay {
 	struct lsc_genl sk;		/* joined to "dtls" */
-	struct lscd_dtls_policy *pol;
+	/*
+	 * Made at the first handshake and kept: its cookie secrets, caps and
+	 * counters outlive the reloads of its certificate and policy.
+	 */
 	struct lscd_dtls_server *srv;
-	struct scep_signer own;		/* dtls_cert_file and dtls_key_file */
-	bool stale;			/* rebuild srv when no conn is left */
+	bool ready;			/* srv answers new handshakes */
+	bool stale;			/* build srv's context again before the next */
 	bool no_server;			/* the last build failed: logged once */
 	uint64_t retry_ms;		/* no build before this after a failure */
 	struct relay_conn *conns;
@@ -223,34 +226,38 @@ static void drop_server(struct lscd_dtls_relay *r)
 		lscd_dtls_server_free(r->srv);
 		r->srv = NULL;
 	}
-	lscd_dtls_policy_free(r->pol);
-	r->pol = NULL;
-	scep_signer_release(&r->own);
+	r->ready = false;
 }
 
-/* The engine, with the controller's certificate of the moment. */
+/*
+ * The engine's certificate and policy for the new handshakes (those in
+ * progress keep theirs, dtls_engine.c).  On a failure no new handshake
+ * is answered: the previous trust must not stay in use after a change
+ * that did not build.
+ */
 static int build_server(struct lscd *d)
 {
 	struct lscd_dtls_relay *r = d->dtls;
 	struct lscd_dtls_server_conf conf = { 0 };
+	struct scep_signer own = { 0 };	/* dtls_cert_file and dtls_key_file */
 	X509 *cert = d->ctrl.cert;
 	EVP_PKEY *key = d->ctrl.key;
 	char why[256], fp[65];
 	unsigned char md[32];
 	unsigned int mdlen = sizeof(md);
+	int err = 0;
 
-	drop_server(r);
+	r->ready = false;
+	r->stale = false;
 	if (d->cfg.dtls_cert_file && d->cfg.dtls_key_file) {
-		int err = key_file_guarded(d->cfg.dtls_key_file, why, sizeof(why));
-
+		err = key_file_guarded(d->cfg.dtls_key_file, why, sizeof(why));
 		if (err) {
 			if (!r->no_server)
 				lsc_err("DTLS: dtls_key_file %s refused: %s",
 					d->cfg.dtls_key_file, why);
-			r->no_server = true;
-			return err;
+			goto fail;
 		}
-		err = scep_signer_load(&r->own, d->cfg.dtls_key_file,
+		err = scep_signer_load(&own, d->cfg.dtls_key_file,
 				       d->cfg.dtls_cert_file);
 		if (err) {
 			if (!r->no_server)
@@ -258,11 +265,10 @@ static int build_server(struct lscd *d)
 					d->cfg.dtls_cert_file, d->cfg.dtls_key_file,
 					err == -EINVAL ? "the key is not the certificate's" :
 					"unreadable");
-			r->no_server = true;
-			return err;
+			goto fail;
 		}
-		cert = r->own.cert;
-		key = r->own.key;
+		cert = own.cert;
+		key = own.key;
 	} else if (!cert && d->ctrl.signer) {
 		/* No LSC yet: the self-signed certificate lscd signs requests with. */
 		cert = d->ctrl.signer->cert;
@@ -271,46 +277,83 @@ static int build_server(struct lscd *d)
 	if (!cert || !key) {
 		if (!r->no_server)
 			lsc_err("DTLS: no controller certificate to answer handshakes with");
-		r->no_server = true;
-		return -ENOENT;
+		err = -ENOENT;
+		goto fail;
 	}
-	r->pol = build_policy(d);
-	if (!r->pol)
-		return -ENOMEM;
-	conf.policy = r->pol;
+	conf.policy = build_policy(d);
+	if (!conf.policy) {
+		err = -ENOMEM;
+		snprintf(why, sizeof(why), "out of memory");
+		goto fail_engine;
+	}
 	conf.creds[0].cert = cert;
 	conf.creds[0].key = key;
 	/* The LSC CA up to its root after an LSC; a self-signed one alone. */
-	conf.creds[0].chain = (cert == r->own.cert || cert == d->ctrl.cert) && d->ca ?
+	conf.creds[0].chain = (cert == own.cert || cert == d->ctrl.cert) && d->ca ?
 			      d->ca->chain : NULL;
 	conf.ncreds = 1;
 	conf.suites = d->cfg.dtls_suites ? d->cfg.dtls_suites : RELAY_DEFAULT_SUITES;
-	r->srv = lscd_dtls_server_new(&conf, why, sizeof(why));
-	if (!r->srv) {
-		if (!r->no_server)
-			lsc_err("DTLS: cannot set up the handshake: %s", why);
-		r->no_server = true;
-		lscd_dtls_policy_free(r->pol);
-		r->pol = NULL;
-		return -EINVAL;
+	/* The engine holds its own references to all of these. */
+	if (r->srv) {
+		err = lscd_dtls_server_reload(r->srv, &conf, why, sizeof(why));
+	} else {
+		r->srv = lscd_dtls_server_new(&conf, why, sizeof(why));
+		err = r->srv ? 0 : -EINVAL;
+		r->rotate_ms = lsc_now_ms() + RELAY_COOKIE_ROTATE_MS;
 	}
+	lscd_dtls_policy_put(conf.policy);
+	if (err)
+		goto fail_engine;
 	if (lscd_dtls_eku_check(cert, LSCD_DTLS_ROLE_AC,
 				d->cfg.dtls_eku_strict ? LSCD_DTLS_EKU_STRICT :
 				LSCD_DTLS_EKU_DEFAULT, why, sizeof(why)))
 		lsc_warn("DTLS: APs that check the controller's extended key usage (RFC 5415 section 2.4.4.3) will refuse its certificate: %s; set dtls_cert_file and dtls_key_file to one for the controller's role",
 			 why);
 	r->no_server = false;
-	r->stale = false;
-	r->rotate_ms = lsc_now_ms() + RELAY_COOKIE_ROTATE_MS;
+	r->ready = true;
 	X509_digest(cert, EVP_sha256(), md, &mdlen);
 	lsc_hex_encode(fp, md, 32);
-	lsc_notice("DTLS: answering handshakes as %s (%s, SHA-256 %s), suites %s",
-		   cert == r->own.cert ? "dtls_cert_file" :
+	lsc_notice("DTLS: answering new handshakes as %s (%s, SHA-256 %s), suites %s; %zu in progress finish under the previous settings",
+		   cert == own.cert ? "dtls_cert_file" :
 		   cert == d->ctrl.cert ? "the controller's LSC" :
 		   "the controller's self-signed certificate",
 		   X509_NAME_oneline(X509_get_subject_name(cert), why, sizeof(why)),
-		   fp, conf.suites);
+		   fp, conf.suites, r->nconns);
+	scep_signer_release(&own);
 	return 0;
+fail_engine:
+	if (!r->no_server)
+		lsc_err("DTLS: cannot set up the handshake: %s", why);
+fail:
+	if (r->srv)
+		lscd_dtls_server_reload(r->srv, NULL, why, sizeof(why));
+	if (!r->no_server && r->nconns)
+		lsc_err("DTLS: no new handshake is answered until this is fixed; %zu in progress finish under the previous settings",
+			r->nconns);
+	r->no_server = true;
+	scep_signer_release(&own);
+	return err;
+}
+
+/*
+ * Whether a new handshake can be answered, building the engine's context
+ * after a change first.  A build that failed (a key unreadable, no
+ * certificate yet) is tried again after a change, or 10 s on: not at each
+ * datagram of a flood, reading every file each time.
+ */
+static bool relay_ready(struct lscd *d)
+{
+	struct lscd_dtls_relay *r = d->dtls;
+
+	if (r->ready && !r->stale)
+		return true;
+	if (!r->stale && lsc_now_ms() < r->retry_ms)
+		return false;
+	if (build_server(d)) {
+		r->retry_ms = lsc_now_ms() + 10000;
+		return false;
+	}
+	return true;
 }
 
 int lscd_dtls_relay_open(struct lscd *d)
@@ -359,8 +402,15 @@ void lscd_dtls_relay_rejoin(struct lscd *d)
 
 void lscd_dtls_relay_stale(struct lscd *d)
 {
-	if (d->dtls)
-		d->dtls->stale = true;
+	if (!d->dtls)
+		return;
+	d->dtls->stale = true;
+	/*
+	 * Built now when handshakes are being answered, so that the change
+	 * is logged (and its errors seen) at once; else at the first one.
+	 */
+	if (d->dtls->srv)
+		relay_ready(d);
 }
 
 int lscd_dtls_relay_fd(const struct lscd *d)
@@ -431,8 +481,6 @@ static void remove_conn(struct lscd_dtls_relay *r, struct relay_conn *rc)
 {
 	lscd_dtls_conn_free(rc->c);
 	*rc = r->conns[--r->nconns];
-	if (!r->nconns && r->stale)
-		drop_server(r);
 }
 
 static void failed(struct lscd *d, struct relay_conn *rc)
@@ -541,20 +589,8 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	}
 	if (local)
 		nc.local = *local;
-	if (!r->srv || (r->stale && !r->nconns)) {
-		/*
-		 * A build that failed (a key unreadable, no certificate yet)
-		 * is tried again after a change, or 10 s on: not at each
-		 * datagram of a flood, reading every file each time.
-		 */
-		if (!r->srv && !r->stale && lsc_now_ms() < r->retry_ms)
-			return;
-		if (build_server(d)) {
-			r->stale = false;
-			r->retry_ms = lsc_now_ms() + 10000;
-			return;
-		}
-	}
+	if (!relay_ready(d))
+		return;
 	switch (lscd_dtls_listen(r->srv, (const struct sockaddr *)peer,
 				 sizeof(*peer), dg, len + CAPWAP_DTLS_HDR_LEN,
 				 reply, &rlen, &nc.c)) {
