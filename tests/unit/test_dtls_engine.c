@@ -1102,6 +1102,139 @@ out:
 }
 
 /* Input after the handshake is the kernel's: the engine takes none. */
+/*
+ * The server's last flight (ChangeCipherSpec, Finished) is lost after
+ * the handover: the client sends its final flight again, and
+ * lscd_dtls_conn_final_again() answers it with the last flight, which
+ * completes the client (RFC 6347 section 4.2.4).
+ */
+static const char *final_flight_answered_again(void)
+{
+	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
+				 .cert = ap.cert, .key = ap.key };
+	u8 d[DGRAM_MAX + CAPWAP_DTLS_HDR_LEN];
+	time_t deadline;
+	const char *why;
+	struct run r;
+	int i, n, queued = 0;
+
+	why = start(&r, &s);
+	for (i = 0; !why && i < 40 && !server_settled(&r); i++) {
+		client_step(r.cl);
+		relay(&r);
+	}
+	if (!why && (!server_settled(&r) ||
+		     lscd_dtls_conn_state(r.conn) != LSCD_DTLS_DONE))
+		why = not_done(&r);
+	if (why)
+		goto out;
+	/* Lost on the way. */
+	r.cl->s2c.count = 0;
+	if (client_step(r.cl) && r.cl->ret == 1) {
+		why = "the client completed without the server's last flight";
+		goto out;
+	}
+	/* The client's retransmission timer: 1 s, waited for, not timed. */
+	deadline = time(NULL) + 10;
+	while (!r.cl->c2s.count && time(NULL) < deadline) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		DTLSv1_handle_timeout(r.cl->ssl);
+	}
+	if (!r.cl->c2s.count) {
+		why = "the client did not send its final flight again";
+		goto out;
+	}
+	/* As before: once done, the input path takes nothing. */
+	while ((n = pipe_pop(&r.cl->c2s, d + CAPWAP_DTLS_HDR_LEN, DGRAM_MAX)) > 0) {
+		capwap_dtls_put_header(d);
+		lscd_dtls_conn_input(r.conn, d, n + CAPWAP_DTLS_HDR_LEN);
+		n = lscd_dtls_conn_final_again(r.conn, d, n + CAPWAP_DTLS_HDR_LEN);
+		if (n > 0)
+			queued += n;
+	}
+	if (!queued) {
+		why = "the final flight again queued nothing";
+		goto out;
+	}
+	drain(&r);
+	if (!client_step(r.cl) || r.cl->ret != 1)
+		why = "the client did not complete with the flight sent again";
+	else if (lscd_dtls_conn_state(r.conn) != LSCD_DTLS_DONE)
+		why = "the engine left DONE";
+out:
+	run_free(&r);
+	ERR_clear_error();
+	return why;
+}
+
+/*
+ * A reload judges the next handshake by the new policy at once, while a
+ * handshake under way finishes on the policy it started with, which only
+ * it still holds.
+ */
+static const char *reload_while_half_open(void)
+{
+	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
+				 .cert = ap.cert, .key = ap.key };
+	struct lscd_dtls_policy *old = lscd_dtls_policy_new(),
+				*lsc_off = lscd_dtls_policy_new();
+	struct lscd_dtls_server_conf conf = conf_of(0);
+	struct run a = { 0 }, b = { 0 };
+	const char *why = NULL;
+	char text[256];
+
+	CHECK(old && lsc_off && !lscd_dtls_policy_set_lsc_ca(old, ca.cert, NULL) &&
+	      !lscd_dtls_policy_set_lsc_ca(lsc_off, ca.cert, NULL), "policies");
+	lscd_dtls_policy_accept(lsc_off, CAPWAP_LSC_CERT_LSC, false);
+	conf.policy = old;
+	a.addr = addr1;
+	a.srv = lscd_dtls_server_new(&conf, text, sizeof(text));
+	/* The server holds its own reference: the caller's goes. */
+	lscd_dtls_policy_put(old);
+	a.cl = client_new(&s);
+	if (!a.srv || !a.cl) {
+		why = "server or client";
+		goto out;
+	}
+	/* A: the cookie exchange, and the server's flight; then it waits. */
+	client_step(a.cl);
+	relay(&a);
+	client_step(a.cl);
+	relay(&a);
+	if (!a.conn || lscd_dtls_conn_state(a.conn) != LSCD_DTLS_HANDSHAKING) {
+		why = "no half-open association";
+		goto out;
+	}
+	conf.policy = lsc_off;
+	if (lscd_dtls_server_reload(a.srv, &conf, text, sizeof(text))) {
+		why = "reload failed";
+		goto out;
+	}
+	/* B, from another address, on the same server: the new policy. */
+	b.srv = a.srv;
+	b.addr = addr2;
+	b.cl = client_new(&s);
+	if (!b.cl || handshake(&b) || !b.conn ||
+	    lscd_dtls_conn_verdict(b.conn)->refusal != LSCD_DTLS_TYPE_OFF) {
+		why = b.conn && lscd_dtls_conn_verdict(b.conn)->refusal ?
+		      "a new handshake refused, but not for its type" :
+		      "a new handshake was not judged by the new policy";
+		goto out;
+	}
+	/* A completes under the policy it started with. */
+	if (!handshake(&a) || lscd_dtls_conn_state(a.conn) != LSCD_DTLS_DONE)
+		why = not_done(&a);
+out:
+	lscd_dtls_conn_free(b.conn);
+	client_free(b.cl);
+	run_free(&a);
+	lscd_dtls_policy_put(lsc_off);
+	ERR_clear_error();
+	return why;
+}
+
 static const char *nothing_taken_after_done(void)
 {
 	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
@@ -1179,6 +1312,8 @@ static const struct tap_case cases[] = {
 	{ "half_open_deadline", handshake_deadline },
 	{ "handover_without_verdict_refused", handover_without_verdict_refused },
 	{ "nothing_taken_after_done", nothing_taken_after_done },
+	{ "final_flight_answered_again", final_flight_answered_again },
+	{ "reload_while_half_open", reload_while_half_open },
 	{ "suites_refused_at_setup", suites_refused_at_setup },
 };
 
