@@ -16,6 +16,7 @@
 #     refused, and lscd logs why with the AP's address
 #   - a new manufacturer CA taken at SIGHUP judges the next handshake at
 #     once, while half-open handshakes are in progress
+#   - a certificate that is no CA in mic_ca_file is refused by name
 #   - the controller's last flight lost: the AP's final flight sent
 #     again is answered, and the AP joins
 #   - lscd's DTLS counters are logged
@@ -25,7 +26,7 @@
 # which RFC 5415 APs refuse for a controller.
 
 . tests/lib.sh
-plan 13 600
+plan 14 600
 . tests/vm/cases/lscd-lib.bash
 
 lscctl=build/lscctl
@@ -159,7 +160,8 @@ halfpid=$!
 pids+=($halfpid)
 wait_until 120 grep -q "half-open" "$tmp/half.log" ||
 	echo "# no half-open handshake: $(tail -n 3 "$tmp/half.log" | tr '\n' ' ')"
-cat "$tmp/other/mfg-ca.crt" >>"$tmp/fleet/mfg-ca.crt"
+# With it, by mistake, a certificate that is no CA: the controller's own.
+cat "$tmp/other/mfg-ca.crt" "$tmp/ctl.crt" >>"$tmp/fleet/mfg-ca.crt"
 hups=$(grep -c "SIGHUP: reloading" "$tmp/lscd.log")
 kill -HUP "$lscd_pid"
 wait_until 30 sh -c "[ \$(grep -c 'SIGHUP: reloading' '$tmp/lscd.log') -gt $hups ]"
@@ -175,6 +177,12 @@ else
 	not_ok "dtls: after SIGHUP with half-open handshakes ($(grep -c half-open "$tmp/half.log") made, '${inprog:-no rebuild line}'): $(grep "DTLS: handshake\|DTLS: answering" "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ') $(ap_log $other_mac)"
 fi
 kill $halfpid 2>/dev/null
+noca="mic_ca_file $tmp/fleet/mfg-ca.crt: certificate 3 (.*CN *= *wlc-test) refused: not a CA certificate"
+if grep -q "$noca" "$tmp/lscd.log"; then
+	ok "dtls: a certificate in mic_ca_file that is no CA is refused by name: $(grep -o "certificate 3 .*" "$tmp/lscd.log" | head -n 1 | cut -c 1-160)"
+else
+	not_ok "dtls: the controller's certificate in mic_ca_file was not refused: $(grep "mic_ca_file\|manufacturer CA" "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ')"
+fi
 for p in "${ap_pids[@]}"; do
 	kill "$p" 2>/dev/null
 done
