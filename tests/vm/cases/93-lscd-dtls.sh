@@ -26,7 +26,7 @@
 # which RFC 5415 APs refuse for a controller.
 
 . tests/lib.sh
-plan 14 600
+plan 14 800
 . tests/vm/cases/lscd-lib.bash
 
 lscctl=build/lscctl
