@@ -74,7 +74,6 @@ struct wtp_dtls_ctx {
 	STACK_OF(X509) *controller_cas;
 	char *controller_name;
 	FILE *keylog;
-	bool lose_last_flight;
 };
 
 /* ---- Datagrams out -------------------------------------------------------- */
@@ -340,7 +339,6 @@ int wtp_dtls_setup(struct wtp_sim *sim, const struct wtp_dtls_opts *o)
 	} else {
 		lsc_warn("no --controller-ca: an AP without an LSC has nothing to verify the controller against, and its handshakes fail");
 	}
-	d->lose_last_flight = o->lose_last_flight;
 	d->controller_name = strdup(o->controller_name);
 	if (!d->controller_name)
 		goto fail;
@@ -542,27 +540,6 @@ static void session_over(struct wtp_ap *ap)
 	wtp_ap_dtls_lost(ap);
 }
 
-/*
- * --lose-last-flight: the controller's ChangeCipherSpec and what follows
- * under its new epoch are ignored until our retransmission timer fires,
- * as if the network had lost that flight; the AP then sends its final
- * flight again (RFC 6347 section 4.2.4).  Once per AP.
- */
-static bool lose_last_flight(struct wtp_ap *ap, const uint8_t *rec, size_t len)
-{
-	struct capwap_dtls_record h;
-
-	if (!ap->sim->dtls->lose_last_flight || ap->lose_state == 2 ||
-	    capwap_dtls_next_record(&rec, &len, &h) <= 0 ||
-	    (h.type != CAPWAP_DTLS_CT_CHANGE_CIPHER_SPEC && !h.epoch))
-		return false;
-	if (!ap->lose_state)
-		lsc_info("%s: --lose-last-flight: the controller's last flight ignored once",
-			 ap->cn);
-	ap->lose_state = 1;
-	return true;
-}
-
 void wtp_dtls_input(struct wtp_ap *ap, const uint8_t *dgram, size_t len)
 {
 	static uint8_t plain[WTP_PKT_MAX];
@@ -578,8 +555,6 @@ void wtp_dtls_input(struct wtp_ap *ap, const uint8_t *dgram, size_t len)
 	if (BIO_write(rbio, dgram + off, (int)(len - off)) != (int)(len - off))
 		return;
 	if (!ap->dtls_up) {
-		if (lose_last_flight(ap, dgram + off, len - off))
-			return;
 		step(ap);
 		return;
 	}
@@ -617,8 +592,6 @@ void wtp_dtls_timeout(struct wtp_ap *ap)
 		wtp_ap_dtls_done(ap, false);
 		return;
 	}
-	if (ap->lose_state == 1)
-		ap->lose_state = 2;
 	t0 = cpu_ns();
 	ret = DTLSv1_handle_timeout(ap->ssl);
 	ap->dtls_cpu_ns += cpu_ns() - t0;

@@ -10,7 +10,6 @@
 #define WTP_DTLS_H
 
 #include <stddef.h>
-#include <stdbool.h>
 #include <stdint.h>
 
 struct wtp_ap;
@@ -20,7 +19,6 @@ struct wtp_dtls_opts {
 	const char *controller_ca;	/* PEM: anchors before the AP has an LSC */
 	const char *controller_name;	/* required: the controller's identity */
 	const char *keylog;		/* NSS key log file, NULL: none */
-	bool lose_last_flight;		/* ignore the controller's first */
 };
 
 /* One context for the whole process: 0, or -1 with the reason logged. */

@@ -37,9 +37,7 @@ static void usage(FILE *f)
 "          must chain to while the AP holds no LSC)\n"
 "        --controller-name NAME (required with --dtls: the controller's\n"
 "          certificate must name it, DNS SAN or CN)\n"
-"        --keylog FILE (append every DTLS session's secrets, NSS key log)\n"
-"        --lose-last-flight (tests: ignore the controller's last handshake\n"
-"          flight the first time, as if the network had lost it)\n",
+"        --keylog FILE (append every DTLS session's secrets, NSS key log)\n",
 		CAPWAP_LSC_DEFAULT_VENDOR_ID);
 }
 
@@ -50,7 +48,7 @@ enum {
 	OPT_KEYS_FROM, OPT_JSON, OPT_SETTLE, OPT_KEEP_LSC, OPT_HOLD, OPT_CERT_TYPE,
 	OPT_VENDOR, OPT_ATTEMPTS, OPT_THREADS, OPT_RETRANSMIT, OPT_DISCOVERY,
 	OPT_CORRUPT, OPT_TYPE, OPT_BITS, OPT_OUT, OPT_DTLS, OPT_CONTROLLER_CA,
-	OPT_CONTROLLER_NAME, OPT_KEYLOG, OPT_LOSE_LAST_FLIGHT,
+	OPT_CONTROLLER_NAME, OPT_KEYLOG,
 };
 
 static const struct option options[] = {
@@ -89,7 +87,6 @@ static const struct option options[] = {
 	{ "controller-ca", required_argument, NULL, OPT_CONTROLLER_CA },
 	{ "controller-name", required_argument, NULL, OPT_CONTROLLER_NAME },
 	{ "keylog", required_argument, NULL, OPT_KEYLOG },
-	{ "lose-last-flight", no_argument, NULL, OPT_LOSE_LAST_FLIGHT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -243,7 +240,6 @@ int main(int argc, char **argv)
 		case OPT_CONTROLLER_CA: o.dtls_opts.controller_ca = optarg; break;
 		case OPT_CONTROLLER_NAME: o.dtls_opts.controller_name = optarg; break;
 		case OPT_KEYLOG: o.dtls_opts.keylog = optarg; break;
-		case OPT_LOSE_LAST_FLIGHT: o.dtls_opts.lose_last_flight = true; break;
 		case 'v': lsc_log_set_level(LSC_LOG_DEBUG); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

@@ -167,8 +167,6 @@ struct wtp_ap {
 	uint64_t clear_dropped;		/* clear-text control messages under DTLS */
 	uint64_t handshakes, dtls_cpu_ns;	/* completed; CPU in OpenSSL's handshake */
 	uint64_t dtls_failures;		/* handshakes that failed or timed out */
-	/* --lose-last-flight: 1 ignoring the last flight, 2 done with it */
-	int lose_state;
 };
 
 /* session.c */
