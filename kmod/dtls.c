@@ -401,16 +401,6 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 			capwap_lsc_count(CAPWAP_LSC_ST_DTLS_DROP_EPOCH);
 			continue;
 		}
-		/*
-		 * The Finished of that final flight, in a datagram of its
-		 * own under the new epoch: lscd's OpenSSL answers it with the
-		 * last flight.  Relayed unopened, so that it takes no place
-		 * in the replay window here.
-		 */
-		if (rec.type == CAPWAP_DTLS_CT_HANDSHAKE && !READ_ONCE(s->rx_app)) {
-			relay(peer, records, len - CAPWAP_DTLS_HDR_LEN);
-			goto out;
-		}
 		plen = open_record(s, &rec, w);
 		if (plen < 0)
 			continue;
@@ -424,7 +414,10 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 			end = true;
 			break;
 		}
-		/* Other authenticated records have no use here. */
+		/*
+		 * Other authenticated records (a Finished the peer sends
+		 * again) have no use here: lscd is done with the handshake.
+		 */
 	}
 	if (n < 0)
 		count_malformed();
