@@ -46,15 +46,6 @@
 #define RELAY_DGRAM_MAX 2048
 /* Lines of one kind (a refusal's reason, ...) per RELAY_LOG_MS at most. */
 #define RELAY_LOG_BURST 10
-/*
- * After the handover an association is kept this long to answer the
- * peer's final flight again when the server's last flight was lost (RFC
- * 6347 section 4.2.4): OpenSSL's client timer sends it after 1, 3 and 7
- * s.  At most RELAY_LINGER_MAX are kept (each an SSL with its session):
- * past it, the newest handovers keep none.
- */
-#define RELAY_LINGER_MS 10000
-#define RELAY_LINGER_MAX 1024
 /* A failed join of the "dtls" group: tried again from 1 s up to this. */
 #define RELAY_REJOIN_MAX_MS 60000
 
@@ -72,7 +63,6 @@ struct log_limit {
 struct relay_conn {
 	struct sockaddr_in peer, local;
 	struct lscd_dtls_conn *c;
-	uint64_t linger_until;	/* handed over: freed then */
 };
 
 struct lscd_dtls_relay {
@@ -97,8 +87,6 @@ struct lscd_dtls_relay {
 	uint64_t keys_refused;		/* DTLS_KEYS the module refused */
 	uint64_t closed;		/* DTLS_CLOSE events from the module */
 	uint64_t oversize;		/* relayed datagrams over RELAY_DGRAM_MAX */
-	uint64_t final_again;		/* last flights sent again */
-	size_t nlinger;			/* conns kept after their handover */
 	struct log_limit refusal_log[__LSCD_DTLS_REFUSAL_MAX];
 	struct log_limit oversize_log;
 	uint64_t rejoin_ms;		/* join "dtls" again then; 0: joined */
@@ -417,7 +405,7 @@ static int build_server(struct lscd *d)
 		   "the controller's self-signed certificate",
 		   file_chain ? " with the chain in it" : "",
 		   X509_NAME_oneline(X509_get_subject_name(cert), why, sizeof(why)),
-		   fp, conf.suites, r->nconns - r->nlinger);
+		   fp, conf.suites, r->nconns);
 	scep_signer_release(&own);
 	sk_X509_free(file_chain);
 	sk_X509_pop_free(file_certs, X509_free);
@@ -428,9 +416,9 @@ fail_engine:
 fail:
 	if (r->srv)
 		lscd_dtls_server_reload(r->srv, NULL, why, sizeof(why));
-	if (!r->no_server && r->nconns > r->nlinger)
+	if (!r->no_server && r->nconns)
 		lsc_err("DTLS: no new handshake is answered until this is fixed; %zu in progress finish under the previous settings",
-			r->nconns - r->nlinger);
+			r->nconns);
 	r->no_server = true;
 	scep_signer_release(&own);
 	sk_X509_free(file_chain);
@@ -606,8 +594,6 @@ static struct relay_conn *find_conn(struct lscd_dtls_relay *r,
 
 static void remove_conn(struct lscd_dtls_relay *r, struct relay_conn *rc)
 {
-	if (rc->linger_until)
-		r->nlinger--;
 	lscd_dtls_conn_free(rc->c);
 	*rc = r->conns[--r->nconns];
 }
@@ -692,41 +678,7 @@ static void handover(struct lscd *d, struct relay_conn *rc)
 		 p, mac, v->cert_type == CAPWAP_LSC_CERT_LSC ? "LSC" :
 		 v->cert_type == CAPWAP_LSC_CERT_MIC ? "MIC" : "SSC",
 		 cipher ? cipher : "?");
-	if (r->nlinger >= RELAY_LINGER_MAX) {
-		remove_conn(r, rc);
-		return;
-	}
-	rc->linger_until = lsc_now_ms() + RELAY_LINGER_MS;
-	r->nlinger++;
-}
-
-/* A datagram that opens with a ClientHello of epoch 0: a new association. */
-static bool client_hello(const uint8_t *rec, size_t len)
-{
-	struct capwap_dtls_record h;
-	const uint8_t *pos = rec;
-
-	return capwap_dtls_next_record(&pos, &len, &h) > 0 && !h.epoch &&
-	       h.type == CAPWAP_DTLS_CT_HANDSHAKE && h.len >= 1 &&
-	       h.body[0] == 1;
-}
-
-/* A handed-over peer's final flight again: the last flight again. */
-static void final_again(struct lscd *d, struct relay_conn *rc,
-			const uint8_t *dg, size_t len)
-{
-	struct lscd_dtls_relay *r = d->dtls;
-	char p[32];
-	int n = lscd_dtls_conn_final_again(rc->c, dg, len);
-
-	if (n <= 0)
-		return;
-	flush(d, rc);
-	r->final_again++;
-	r->dirty = true;
-	fmt_peer(&rc->peer, p, sizeof(p));
-	lsc_info("DTLS: %s sent its final flight again (it did not get ours): our last flight sent again",
-		 p);
+	remove_conn(r, rc);
 }
 
 static void on_state(struct lscd *d, struct relay_conn *rc,
@@ -763,15 +715,6 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	}
 	capwap_dtls_put_header(dg);
 	memcpy(dg + CAPWAP_DTLS_HDR_LEN, rec, len);
-	if (rc && rc->linger_until && client_hello(rec, len)) {
-		/* A new association: the listener's, as from a new peer. */
-		remove_conn(r, rc);
-		rc = NULL;
-	}
-	if (rc && rc->linger_until) {
-		final_again(d, rc, dg, len + CAPWAP_DTLS_HDR_LEN);
-		return;
-	}
 	if (rc) {
 		on_state(d, rc, lscd_dtls_conn_input(rc->c, dg, len + CAPWAP_DTLS_HDR_LEN));
 		return;
@@ -832,11 +775,6 @@ static int on_msg(struct nl_msg *m, void *arg)
 	if (peer.sin_family != AF_INET)
 		return NL_SKIP;
 	if (gh->cmd == CAPWAP_LSC_CMD_DTLS_CLOSE) {
-		struct relay_conn *rc = find_conn(d->dtls, &peer);
-
-		/* Its keys are gone: nothing to answer for it any more. */
-		if (rc && rc->linger_until)
-			remove_conn(d->dtls, rc);
 		d->dtls->closed++;
 		d->dtls->dirty = true;
 		fmt_peer(&peer, p, sizeof(p));
@@ -899,7 +837,7 @@ static void log_counters(struct lscd_dtls_relay *r)
 					off ? ", " : "", lscd_dtls_refusal_name(i),
 					(unsigned long long)r->refusals[i]);
 	}
-	lsc_notice("DTLS counters: %llu handshake(s) started, %llu completed, %llu handed over, %llu failed%s%s%s, %llu not handed over; FailedDTLSAuthFailCount %llu; cookies sent %llu, refused %llu; busy %llu (per IP %llu); %llu association(s) ended by the module; %llu oversized datagram(s) dropped; %llu last flight(s) sent again",
+	lsc_notice("DTLS counters: %llu handshake(s) started, %llu completed, %llu handed over, %llu failed%s%s%s, %llu not handed over; FailedDTLSAuthFailCount %llu; cookies sent %llu, refused %llu; busy %llu (per IP %llu); %llu association(s) ended by the module; %llu oversized datagram(s) dropped",
 		   (unsigned long long)s.started, (unsigned long long)s.completed,
 		   (unsigned long long)(s.completed - r->keys_refused),
 		   (unsigned long long)nfail, nfail ? " (" : "", fails,
@@ -908,8 +846,7 @@ static void log_counters(struct lscd_dtls_relay *r)
 		   (unsigned long long)s.hello_verify,
 		   (unsigned long long)s.cookie_refused,
 		   (unsigned long long)s.busy, (unsigned long long)s.busy_ip,
-		   (unsigned long long)r->closed, (unsigned long long)r->oversize,
-		   (unsigned long long)r->final_again);
+		   (unsigned long long)r->closed, (unsigned long long)r->oversize);
 	r->dirty = false;
 }
 
@@ -948,17 +885,6 @@ uint64_t lscd_dtls_relay_tick(struct lscd *d, uint64_t now, uint64_t next)
 		struct relay_conn *rc = &r->conns[i];
 		uint64_t due;
 
-		if (rc->linger_until) {
-			if (now >= rc->linger_until) {
-				/* Another takes its slot: look at it too. */
-				remove_conn(r, rc);
-				continue;
-			}
-			if (rc->linger_until < next)
-				next = rc->linger_until;
-			i++;
-			continue;
-		}
 		if (!lscd_dtls_conn_timeout(rc->c, &left)) {
 			i++;
 			continue;
