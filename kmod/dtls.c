@@ -76,11 +76,6 @@ struct dtls_sess {
 	u8 cert_type;
 	u8 mac[ETH_ALEN];
 	bool dead;
-	/*
-	 * An application data record authenticated: the peer has finished
-	 * its handshake, so it sends its final flight no more.
-	 */
-	bool rx_app;
 	u64 tx_seq;
 	struct capwap_dtls_replay win;
 	struct dtls_dir rx, tx;
@@ -383,17 +378,8 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 	pos = records;
 	while ((n = capwap_dtls_next_record(&pos, &left, &rec)) > 0) {
 		if (rec.epoch != s->epoch) {
-			/*
-			 * A new association (RFC 6347 4.2.8), or the peer's
-			 * final flight again because the server's last flight
-			 * was lost (4.2.4): lscd's.  That flight may come in
-			 * several datagrams, one starting with the
-			 * ChangeCipherSpec; those go to lscd until the peer's
-			 * first application data shows it has finished.
-			 */
-			if (!rec.epoch && (rec.type == CAPWAP_DTLS_CT_HANDSHAKE ||
-					   (rec.type == CAPWAP_DTLS_CT_CHANGE_CIPHER_SPEC &&
-					    !READ_ONCE(s->rx_app)))) {
+			/* A new association (RFC 6347 4.2.8): lscd's. */
+			if (!rec.epoch && rec.type == CAPWAP_DTLS_CT_HANDSHAKE) {
 				relay(peer, records,
 				      len - CAPWAP_DTLS_HDR_LEN);
 				goto out;
@@ -405,8 +391,6 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 		if (plen < 0)
 			continue;
 		if (rec.type == CAPWAP_DTLS_CT_APPLICATION_DATA) {
-			if (!READ_ONCE(s->rx_app))
-				WRITE_ONCE(s->rx_app, true);
 			capwap_lsc_control_input_sealed(w->buf, plen, peer);
 		} else if (rec.type == CAPWAP_DTLS_CT_ALERT && plen >= 2 &&
 			   (w->buf[0] == ALERT_FATAL ||
