@@ -749,31 +749,6 @@ enum lscd_dtls_state lscd_dtls_conn_input(struct lscd_dtls_conn *c,
 	return settle(c, SSL_do_handshake(c->ssl));
 }
 
-int lscd_dtls_conn_final_again(struct lscd_dtls_conn *c,
-			       const uint8_t *dgram, size_t len)
-{
-	uint8_t scratch[256];
-	unsigned int before;
-
-	if (c->state != LSCD_DTLS_DONE)
-		return -EINVAL;
-	if (feed(c, dgram, len))
-		return -EBADMSG;
-	before = c->out_count;
-	/*
-	 * OpenSSL drops the stale epoch-0 records, and on the peer's
-	 * Finished queues its last flight again (dtls1_read_bytes()).
-	 * Application data would be the kernel's: it is read only to be
-	 * thrown away.  A renegotiation is refused by the context's options.
-	 */
-	while (SSL_read(c->ssl, scratch, sizeof(scratch)) > 0)
-		;
-	OPENSSL_cleanse(scratch, sizeof(scratch));
-	ERR_clear_error();
-	(void)BIO_reset(SSL_get_rbio(c->ssl));
-	return c->out_count - before;
-}
-
 bool lscd_dtls_conn_timeout(struct lscd_dtls_conn *c, struct timeval *left)
 {
 	uint64_t now, ms;

@@ -163,19 +163,6 @@ enum lscd_dtls_state {
 enum lscd_dtls_state lscd_dtls_conn_input(struct lscd_dtls_conn *c,
 					  const uint8_t *dgram, size_t len);
 /*
- * Once DONE, a datagram of the peer's that may be its final flight
- * again: the server's last flight (ChangeCipherSpec and Finished) was
- * lost, and the peer retransmits its own (RFC 6347 section 4.2.4).  When
- * it holds the peer's Finished, OpenSSL's last flight is queued again
- * for lscd_dtls_conn_output(): the same messages, under new record
- * sequence numbers and OpenSSL's own GCM nonces (a random start the
- * kernel's epoch-and-sequence nonces do not meet).  Nothing else is
- * taken: application data is thrown away (it is the kernel's), a
- * renegotiation is refused.  The datagrams queued, or -errno.
- */
-int lscd_dtls_conn_final_again(struct lscd_dtls_conn *c,
-			       const uint8_t *dgram, size_t len);
-/*
  * The next datagram to send into @buf: its length, 0 when none is left,
  * -ENOSPC when @buf is shorter than the MTU.
  */
