@@ -1101,6 +1101,72 @@ out:
 	return why;
 }
 
+/*
+ * A reload judges the next handshake by the new policy at once, while a
+ * handshake under way finishes on the policy it started with, which only
+ * it still holds.
+ */
+static const char *reload_while_half_open(void)
+{
+	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
+				 .cert = ap.cert, .key = ap.key };
+	struct lscd_dtls_policy *old = lscd_dtls_policy_new(),
+				*lsc_off = lscd_dtls_policy_new();
+	struct lscd_dtls_server_conf conf = conf_of(0);
+	struct run a = { 0 }, b = { 0 };
+	const char *why = NULL;
+	char text[256];
+
+	CHECK(old && lsc_off && !lscd_dtls_policy_set_lsc_ca(old, ca.cert, NULL) &&
+	      !lscd_dtls_policy_set_lsc_ca(lsc_off, ca.cert, NULL), "policies");
+	lscd_dtls_policy_accept(lsc_off, CAPWAP_LSC_CERT_LSC, false);
+	conf.policy = old;
+	a.addr = addr1;
+	a.srv = lscd_dtls_server_new(&conf, text, sizeof(text));
+	/* The server holds its own reference: the caller's goes. */
+	lscd_dtls_policy_put(old);
+	a.cl = client_new(&s);
+	if (!a.srv || !a.cl) {
+		why = "server or client";
+		goto out;
+	}
+	/* A: the cookie exchange, and the server's flight; then it waits. */
+	client_step(a.cl);
+	relay(&a);
+	client_step(a.cl);
+	relay(&a);
+	if (!a.conn || lscd_dtls_conn_state(a.conn) != LSCD_DTLS_HANDSHAKING) {
+		why = "no half-open association";
+		goto out;
+	}
+	conf.policy = lsc_off;
+	if (lscd_dtls_server_reload(a.srv, &conf, text, sizeof(text))) {
+		why = "reload failed";
+		goto out;
+	}
+	/* B, from another address, on the same server: the new policy. */
+	b.srv = a.srv;
+	b.addr = addr2;
+	b.cl = client_new(&s);
+	if (!b.cl || handshake(&b) || !b.conn ||
+	    lscd_dtls_conn_verdict(b.conn)->refusal != LSCD_DTLS_TYPE_OFF) {
+		why = b.conn && lscd_dtls_conn_verdict(b.conn)->refusal ?
+		      "a new handshake refused, but not for its type" :
+		      "a new handshake was not judged by the new policy";
+		goto out;
+	}
+	/* A completes under the policy it started with. */
+	if (!handshake(&a) || lscd_dtls_conn_state(a.conn) != LSCD_DTLS_DONE)
+		why = not_done(&a);
+out:
+	lscd_dtls_conn_free(b.conn);
+	client_free(b.cl);
+	run_free(&a);
+	lscd_dtls_policy_put(lsc_off);
+	ERR_clear_error();
+	return why;
+}
+
 /* Input after the handshake is the kernel's: the engine takes none. */
 static const char *nothing_taken_after_done(void)
 {
@@ -1179,6 +1245,7 @@ static const struct tap_case cases[] = {
 	{ "half_open_deadline", handshake_deadline },
 	{ "handover_without_verdict_refused", handover_without_verdict_refused },
 	{ "nothing_taken_after_done", nothing_taken_after_done },
+	{ "reload_while_half_open", reload_while_half_open },
 	{ "suites_refused_at_setup", suites_refused_at_setup },
 };
 
@@ -1191,7 +1258,7 @@ int main(void)
 		return 1;
 	}
 	tap_run(cases, TAP_COUNT(cases));
-	lscd_dtls_policy_free(pol);
+	lscd_dtls_policy_put(pol);
 	tcert_free(&ca);
 	tcert_free(&foreign);
 	tcert_free(&ctl_rsa);

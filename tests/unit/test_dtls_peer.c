@@ -262,7 +262,7 @@ static const char *issuing_ca_expired(void)
 	      "policy");
 	why = expect(&s, sent, LSCD_DTLS_EXPIRED, 0, "out of its validity",
 		     LSCD_DTLS_CNT_AUTHENTICATION);
-	lscd_dtls_policy_free(pol);
+	lscd_dtls_policy_put(pol);
 	pol = saved;
 	sk_X509_free(sent);
 	sk_X509_free(chain);
@@ -698,7 +698,7 @@ int main(void)
 		return 1;
 	}
 	tap_run(cases, TAP_COUNT(cases));
-	lscd_dtls_policy_free(pol);
+	lscd_dtls_policy_put(pol);
 	sk_X509_free(mic_chain);
 	tcert_free(&lsc_root);
 	tcert_free(&lsc_ca);

@@ -25,6 +25,36 @@ static int bio_text(BIO *b, char **out, size_t *len)
 	return 0;
 }
 
+int lsc_pem_read_certs(const char *path, STACK_OF(X509) **certs)
+{
+	BIO *b = BIO_new_file(path, "r");
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	X509 *x;
+	int n;
+
+	*certs = NULL;
+	if (!b || !sk) {
+		n = b ? -ENOMEM : -errno ? -errno : -ENOENT;
+		BIO_free(b);
+		sk_X509_free(sk);
+		ERR_clear_error();
+		return n;
+	}
+	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)))
+		if (!sk_X509_push(sk, x)) {
+			X509_free(x);
+			sk_X509_pop_free(sk, X509_free);
+			sk = NULL;
+			break;
+		}
+	BIO_free(b);
+	ERR_clear_error();
+	if (!sk)
+		return -ENOMEM;
+	*certs = sk;
+	return sk_X509_num(sk);
+}
+
 int lsc_pem_certs(X509 *first, const STACK_OF(X509) *rest, char **pem,
 		  size_t *len)
 {

@@ -25,6 +25,15 @@
  * server links them in a list, swept for overdue ones before a cap is
  * weighed.
  *
+ * A reload (lscd_dtls_server_reload()) replaces the SSL_CTX and the
+ * policy at once for every new association.  An association holds a
+ * reference to both from its making (its SSL counts one on the SSL_CTX,
+ * it counts one on the policy), so the handshakes under way finish on
+ * what they started with, and the last of them frees the old ones: no
+ * stream of half-open handshakes can keep an old policy in use.  The
+ * cookie secrets, the caps, the half-open list and the counters belong
+ * to the server and live on across reloads.
+ *
  * OpenSSL writes one datagram per BIO_write() to the write BIO, a queue
  * of our own (a memory BIO would run datagrams together), which adds the
  * CAPWAP DTLS header and watches epoch-1 sequence numbers for the
@@ -62,7 +71,9 @@ struct dgram {
 
 struct lscd_dtls_conn {
 	struct lscd_dtls_server *srv;
-	SSL *ssl;
+	/* The policy of the server when it was made: its own reference. */
+	struct lscd_dtls_policy *policy;
+	SSL *ssl;	/* holds its SSL_CTX, as OpenSSL counts references */
 	uint8_t addr[ADDR_MAX];
 	size_t addr_len, ip_len;	/* ip_len: family and IP, no port */
 	uint64_t deadline_ms;
@@ -78,8 +89,9 @@ struct lscd_dtls_conn {
 };
 
 struct lscd_dtls_server {
+	/* For new associations; NULL: none is answered (a reload failed). */
 	SSL_CTX *ctx;
-	const struct lscd_dtls_policy *policy;
+	struct lscd_dtls_policy *policy;
 	BIO_METHOD *out_method;
 	struct lscd_dtls_conn *listener;
 	unsigned int mtu, max_half_open, max_half_open_ip;
@@ -275,7 +287,7 @@ static int verify_peer(X509_STORE_CTX *xs, void *arg)
 
 	(void)arg;
 	c->verified = true;
-	r = lscd_dtls_peer_verify(c->srv->policy, X509_STORE_CTX_get0_cert(xs),
+	r = lscd_dtls_peer_verify(c->policy, X509_STORE_CTX_get0_cert(xs),
 				  X509_STORE_CTX_get0_untrusted(xs),
 				  time(NULL), &c->verdict);
 	X509_STORE_CTX_set_error(xs, r ? verify_error(r) : X509_V_OK);
@@ -299,8 +311,7 @@ static int client_hello(SSL *ssl, int *alert, void *arg)
 
 /* ---- The server --------------------------------------------------------- */
 
-static SSL_CTX *make_ctx(struct lscd_dtls_server *s,
-			 const struct lscd_dtls_server_conf *conf, char *why,
+static SSL_CTX *make_ctx(const struct lscd_dtls_server_conf *conf, char *why,
 			 size_t size)
 {
 	const char *suites = conf->suites ? conf->suites : LSCD_DTLS_DEFAULT_SUITES;
@@ -313,7 +324,6 @@ static SSL_CTX *make_ctx(struct lscd_dtls_server *s,
 		snprintf(why, size, "cannot create the DTLS context");
 		return NULL;
 	}
-	SSL_CTX_set_app_data(ctx, s);
 	/* DTLS 1.0 is refused (RFC 8996), and renegotiation too. */
 	if (!SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION) ||
 	    !SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION)) {
@@ -377,7 +387,6 @@ struct lscd_dtls_server *lscd_dtls_server_new(const struct lscd_dtls_server_conf
 		snprintf(why, size, "out of memory");
 		return NULL;
 	}
-	s->policy = conf->policy;
 	s->mtu = conf->mtu ? conf->mtu : 1400;
 	s->max_half_open = conf->max_half_open ? conf->max_half_open : 1024;
 	s->max_half_open_ip = conf->max_half_open_per_ip ?
@@ -393,17 +402,40 @@ struct lscd_dtls_server *lscd_dtls_server_new(const struct lscd_dtls_server_conf
 		snprintf(why, size, "out of memory");
 		goto fail;
 	}
-	if (s->mtu < 256 || !s->policy) {
-		snprintf(why, size, "an MTU of %u or no peer policy", s->mtu);
+	if (s->mtu < 256) {
+		snprintf(why, size, "an MTU of %u", s->mtu);
 		goto fail;
 	}
-	s->ctx = make_ctx(s, conf, why, size);
-	if (!s->ctx)
+	if (lscd_dtls_server_reload(s, conf, why, size))
 		goto fail;
 	return s;
 fail:
 	lscd_dtls_server_free(s);
 	return NULL;
+}
+
+int lscd_dtls_server_reload(struct lscd_dtls_server *s,
+			    const struct lscd_dtls_server_conf *conf,
+			    char *why, size_t size)
+{
+	SSL_CTX *ctx = NULL;
+	int err = 0;
+
+	if (conf && !conf->policy) {
+		snprintf(why, size, "no peer policy");
+		err = -EINVAL;
+	} else if (conf) {
+		ctx = make_ctx(conf, why, size);
+		err = ctx ? 0 : -EINVAL;
+	}
+	/* The listener is the old context's; it holds no association. */
+	lscd_dtls_conn_free(s->listener);
+	s->listener = NULL;
+	SSL_CTX_free(s->ctx);
+	lscd_dtls_policy_put(s->policy);
+	s->ctx = ctx;
+	s->policy = ctx ? lscd_dtls_policy_get(conf->policy) : NULL;
+	return err;
 }
 
 void lscd_dtls_server_free(struct lscd_dtls_server *s)
@@ -412,6 +444,7 @@ void lscd_dtls_server_free(struct lscd_dtls_server *s)
 		return;
 	lscd_dtls_conn_free(s->listener);
 	SSL_CTX_free(s->ctx);
+	lscd_dtls_policy_put(s->policy);
 	BIO_meth_free(s->out_method);
 	OPENSSL_cleanse(s->secret, sizeof(s->secret));
 	free(s);
@@ -437,6 +470,7 @@ static struct lscd_dtls_conn *conn_new(struct lscd_dtls_server *s)
 	if (!c)
 		return NULL;
 	c->srv = s;
+	c->policy = lscd_dtls_policy_get(s->policy);
 	c->ssl = SSL_new(s->ctx);
 	rbio = BIO_new(BIO_s_mem());
 	wbio = BIO_new(s->out_method);
@@ -444,6 +478,7 @@ static struct lscd_dtls_conn *conn_new(struct lscd_dtls_server *s)
 		BIO_free(rbio);
 		BIO_free(wbio);
 		SSL_free(c->ssl);
+		lscd_dtls_policy_put(c->policy);
 		free(c);
 		return NULL;
 	}
@@ -492,6 +527,7 @@ void lscd_dtls_conn_free(struct lscd_dtls_conn *c)
 	uncount(c);
 	out_clear(c);
 	SSL_free(c->ssl);
+	lscd_dtls_policy_put(c->policy);
 	OPENSSL_cleanse(c, sizeof(*c));
 	free(c);
 }
@@ -546,6 +582,8 @@ enum lscd_dtls_listen_result lscd_dtls_listen(struct lscd_dtls_server *s,
 
 	*conn = NULL;
 	*reply_len = 0;
+	if (!s->ctx)
+		return LSCD_DTLS_LISTEN_DROP;
 	if (!s->listener)
 		s->listener = conn_new(s);
 	c = s->listener;

@@ -48,7 +48,8 @@
 #define LSCD_DTLS_MAX_CREDS 2
 
 struct lscd_dtls_server_conf {
-	const struct lscd_dtls_policy *policy;	/* kept, not copied */
+	/* A reference is taken; the caller may put its own. */
+	struct lscd_dtls_policy *policy;
 	/* The controller's certificates: one RSA and one ECDSA at most. */
 	struct {
 		X509 *cert;
@@ -98,6 +99,18 @@ struct lscd_dtls_conn;
 /* NULL with the reason in @why (a suite that cannot be handed over, ...). */
 struct lscd_dtls_server *lscd_dtls_server_new(const struct lscd_dtls_server_conf *conf,
 					      char *why, size_t size);
+/*
+ * The controller's certificates, the suites and the policy of @conf (its
+ * other fields are the server's from lscd_dtls_server_new()) for every
+ * association made from now on.  Those in progress finish on the context
+ * and the policy they started with, which the last of them frees.  On a
+ * failure (the reason in @why), or with @conf NULL, no new handshake is
+ * answered until a reload succeeds: a change that did not build must not
+ * leave the old trust in use.  0 or -errno.
+ */
+int lscd_dtls_server_reload(struct lscd_dtls_server *s,
+			    const struct lscd_dtls_server_conf *conf,
+			    char *why, size_t size);
 /* Every association must have been freed before. */
 void lscd_dtls_server_free(struct lscd_dtls_server *s);
 /*
@@ -112,7 +125,7 @@ const struct lscd_dtls_stats *lscd_dtls_server_stats(const struct lscd_dtls_serv
 /*
  * The OpenSSL context, for settings of the caller's own (a key log while
  * debugging; the tests' resumed sessions).  Its callbacks are the
- * engine's and must stay.
+ * engine's and must stay; a reload replaces it (NULL after a failed one).
  */
 SSL_CTX *lscd_dtls_server_ssl_ctx(struct lscd_dtls_server *s);
 

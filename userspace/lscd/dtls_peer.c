@@ -33,6 +33,7 @@ struct ssc_entry {
 };
 
 struct lscd_dtls_policy {
+	unsigned int refs;
 	bool accept[__CAPWAP_LSC_CERT_MAX];
 	enum lscd_dtls_eku_mode eku;
 	int level;		/* OpenSSL's security level */
@@ -248,8 +249,9 @@ struct lscd_dtls_policy *lscd_dtls_policy_new(void)
 		return NULL;
 	p->mic_cas = sk_X509_new_null();
 	p->lsc_chain = sk_X509_new_null();
+	p->refs = 1;
 	if (!p->mic_cas || !p->lsc_chain) {
-		lscd_dtls_policy_free(p);
+		lscd_dtls_policy_put(p);
 		return NULL;
 	}
 	p->accept[CAPWAP_LSC_CERT_MIC] = true;
@@ -259,9 +261,16 @@ struct lscd_dtls_policy *lscd_dtls_policy_new(void)
 	return p;
 }
 
-void lscd_dtls_policy_free(struct lscd_dtls_policy *p)
+struct lscd_dtls_policy *lscd_dtls_policy_get(struct lscd_dtls_policy *p)
 {
-	if (!p)
+	if (p)
+		p->refs++;
+	return p;
+}
+
+void lscd_dtls_policy_put(struct lscd_dtls_policy *p)
+{
+	if (!p || --p->refs)
 		return;
 	sk_X509_pop_free(p->mic_cas, X509_free);
 	sk_X509_pop_free(p->lsc_chain, X509_free);

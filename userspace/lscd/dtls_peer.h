@@ -119,9 +119,19 @@ int lscd_dtls_spki_sha256(X509 *cert, uint8_t out[32]);
 
 struct lscd_dtls_policy;
 
-/* Accepts MIC, SSC and LSC, EKU DEFAULT, no CA and an empty list. */
+/*
+ * Accepts MIC, SSC and LSC, EKU DEFAULT, no CA and an empty list; one
+ * reference.  A policy is built, then only read: the handshake engine
+ * takes a reference for every association, so that a handshake under
+ * way finishes under the policy it started with while a new policy
+ * judges the new ones; the last reference frees it.  Single-threaded,
+ * as lscd is.
+ */
 struct lscd_dtls_policy *lscd_dtls_policy_new(void);
-void lscd_dtls_policy_free(struct lscd_dtls_policy *p);
+/* Another reference: @p. */
+struct lscd_dtls_policy *lscd_dtls_policy_get(struct lscd_dtls_policy *p);
+/* Drops a reference; NULL does nothing. */
+void lscd_dtls_policy_put(struct lscd_dtls_policy *p);
 /* Accept (or not) certificates of @type (enum capwap_lsc_cert_type). */
 void lscd_dtls_policy_accept(struct lscd_dtls_policy *p, int type, bool on);
 void lscd_dtls_policy_eku(struct lscd_dtls_policy *p,

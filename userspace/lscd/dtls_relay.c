@@ -15,7 +15,9 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "clock.h"
 #include "daemon.h"
@@ -27,6 +29,7 @@
 #include "hex.h"
 #include "log.h"
 #include "mac.h"
+#include "pem.h"
 
 /*
  * The kernel's record layer is AES-GCM only (it refuses CBC key blocks),
@@ -43,6 +46,21 @@
 /* Refused cookies go to the module at most this often, as one count. */
 #define RELAY_REPORT_MS 1000
 #define RELAY_DGRAM_MAX 2048
+/* Lines of one kind (a refusal's reason, ...) per RELAY_LOG_MS at most. */
+#define RELAY_LOG_BURST 10
+/* A failed join of the "dtls" group: tried again from 1 s up to this. */
+#define RELAY_REJOIN_MAX_MS 60000
+
+/*
+ * A flood of refused or oversized handshakes must not flood the log: the
+ * lines past the burst are counted, and their number logged once the
+ * period is over.
+ */
+struct log_limit {
+	uint64_t until;		/* end of the period */
+	unsigned int n;		/* lines logged in it */
+	uint64_t suppressed;	/* lines not logged in it */
+};
 
 struct relay_conn {
 	struct sockaddr_in peer, local;
@@ -51,10 +69,13 @@ struct relay_conn {
 
 struct lscd_dtls_relay {
 	struct lsc_genl sk;		/* joined to "dtls" */
-	struct lscd_dtls_policy *pol;
+	/*
+	 * Made at the first handshake and kept: its cookie secrets, caps and
+	 * counters outlive the reloads of its certificate and policy.
+	 */
 	struct lscd_dtls_server *srv;
-	struct scep_signer own;		/* dtls_cert_file and dtls_key_file */
-	bool stale;			/* rebuild srv when no conn is left */
+	bool ready;			/* srv answers new handshakes */
+	bool stale;			/* build srv's context again before the next */
 	bool no_server;			/* the last build failed: logged once */
 	uint64_t retry_ms;		/* no build before this after a failure */
 	struct relay_conn *conns;
@@ -72,7 +93,36 @@ struct lscd_dtls_relay {
 	uint32_t cookies_unreported;
 	uint64_t report_ms;		/* no cookie report before this */
 	uint64_t report_warn_ms;	/* no report failure logged before */
+	uint64_t oversize;		/* relayed datagrams over RELAY_DGRAM_MAX */
+	struct log_limit refusal_log[__LSCD_DTLS_REFUSAL_MAX];
+	struct log_limit oversize_log;
+	uint64_t rejoin_ms;		/* join "dtls" again then; 0: joined */
+	uint64_t rejoin_backoff_ms;
 };
+
+static void limit_flush(struct log_limit *l, const char *what)
+{
+	if (l->suppressed)
+		lsc_warn("DTLS: %llu more %s not logged in the last %d s",
+			 (unsigned long long)l->suppressed, what, RELAY_LOG_MS / 1000);
+	l->suppressed = 0;
+}
+
+/* Whether a line of @l's kind may be logged now; counted if not. */
+static bool limit_ok(struct log_limit *l, uint64_t now, const char *what)
+{
+	if (now >= l->until) {
+		limit_flush(l, what);
+		l->until = now + RELAY_LOG_MS;
+		l->n = 0;
+	}
+	if (l->n < RELAY_LOG_BURST) {
+		l->n++;
+		return true;
+	}
+	l->suppressed++;
+	return false;
+}
 
 /* The controller's DTLS key: readable by no one but root or lscd. */
 static int key_file_guarded(const char *path, char *why, size_t size)
@@ -101,7 +151,7 @@ static int load_mic_cas(struct lscd_dtls_policy *p, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	X509 *x;
-	int n = 0;
+	int n = 0, entry = 0;
 
 	char why[256];
 	int err;
@@ -118,13 +168,33 @@ static int load_mic_cas(struct lscd_dtls_policy *p, const char *path)
 		return err;
 	}
 	while ((x = PEM_read_X509(f, NULL, NULL, NULL))) {
-		if (lscd_dtls_policy_add_mic_ca(p, x) == 0)
+		uint32_t flags = X509_get_extension_flags(x);
+
+		entry++;
+		/*
+		 * A trust anchor for MICs must be a CA (basicConstraints
+		 * CA:TRUE, and keyCertSign when it has a keyUsage): an AP's
+		 * own certificate put here by mistake would let anyone holding
+		 * a certificate it signed, or itself, join as a MIC.
+		 */
+		if (!(flags & EXFLAG_CA) ||
+		    ((flags & EXFLAG_KUSAGE) &&
+		     !(X509_get_key_usage(x) & KU_KEY_CERT_SIGN))) {
+			lsc_err("DTLS: mic_ca_file %s: certificate %d (%s) refused: not a CA certificate (%s); put only the manufacturer's CA certificates in this file",
+				path, entry,
+				X509_NAME_oneline(X509_get_subject_name(x), why, sizeof(why)),
+				!(flags & EXFLAG_CA) ? "no basicConstraints CA:TRUE" :
+				"its keyUsage lacks keyCertSign");
+		} else if (lscd_dtls_policy_add_mic_ca(p, x) == 0) {
 			n++;
+		}
 		X509_free(x);
 	}
+	ERR_clear_error();
 	fclose(f);
 	if (!n) {
-		lsc_err("DTLS: mic_ca_file %s holds no certificate", path);
+		lsc_err("DTLS: mic_ca_file %s holds no CA certificate: no AP can join with a MIC",
+			path);
 		return -EINVAL;
 	}
 	lsc_info("DTLS: %d manufacturer CA(s) from %s", n, path);
@@ -230,34 +300,39 @@ static void drop_server(struct lscd_dtls_relay *r)
 		lscd_dtls_server_free(r->srv);
 		r->srv = NULL;
 	}
-	lscd_dtls_policy_free(r->pol);
-	r->pol = NULL;
-	scep_signer_release(&r->own);
+	r->ready = false;
 }
 
-/* The engine, with the controller's certificate of the moment. */
+/*
+ * The engine's certificate and policy for the new handshakes (those in
+ * progress keep theirs, dtls_engine.c).  On a failure no new handshake
+ * is answered: the previous trust must not stay in use after a change
+ * that did not build.
+ */
 static int build_server(struct lscd *d)
 {
 	struct lscd_dtls_relay *r = d->dtls;
 	struct lscd_dtls_server_conf conf = { 0 };
+	struct scep_signer own = { 0 };	/* dtls_cert_file and dtls_key_file */
+	STACK_OF(X509) *file_certs = NULL, *file_chain = NULL;
 	X509 *cert = d->ctrl.cert;
 	EVP_PKEY *key = d->ctrl.key;
 	char why[256], fp[65];
 	unsigned char md[32];
 	unsigned int mdlen = sizeof(md);
+	int err = 0;
 
-	drop_server(r);
+	r->ready = false;
+	r->stale = false;
 	if (d->cfg.dtls_cert_file && d->cfg.dtls_key_file) {
-		int err = key_file_guarded(d->cfg.dtls_key_file, why, sizeof(why));
-
+		err = key_file_guarded(d->cfg.dtls_key_file, why, sizeof(why));
 		if (err) {
 			if (!r->no_server)
 				lsc_err("DTLS: dtls_key_file %s refused: %s",
 					d->cfg.dtls_key_file, why);
-			r->no_server = true;
-			return err;
+			goto fail;
 		}
-		err = scep_signer_load(&r->own, d->cfg.dtls_key_file,
+		err = scep_signer_load(&own, d->cfg.dtls_key_file,
 				       d->cfg.dtls_cert_file);
 		if (err) {
 			if (!r->no_server)
@@ -265,11 +340,24 @@ static int build_server(struct lscd *d)
 					d->cfg.dtls_cert_file, d->cfg.dtls_key_file,
 					err == -EINVAL ? "the key is not the certificate's" :
 					"unreadable");
-			r->no_server = true;
-			return err;
+			goto fail;
 		}
-		cert = r->own.cert;
-		key = r->own.key;
+		/* The certificates after the first: its chain, sent with it. */
+		if (lsc_pem_read_certs(d->cfg.dtls_cert_file, &file_certs) > 1) {
+			file_chain = sk_X509_new_null();
+			for (int i = 1; file_chain && i < sk_X509_num(file_certs); i++)
+				if (!sk_X509_push(file_chain, sk_X509_value(file_certs, i))) {
+					sk_X509_free(file_chain);
+					file_chain = NULL;
+				}
+			if (!file_chain) {
+				err = -ENOMEM;
+				snprintf(why, sizeof(why), "out of memory");
+				goto fail_engine;
+			}
+		}
+		cert = own.cert;
+		key = own.key;
 	} else if (!cert && d->ctrl.signer) {
 		/* No LSC yet: the self-signed certificate lscd signs requests with. */
 		cert = d->ctrl.signer->cert;
@@ -278,46 +366,92 @@ static int build_server(struct lscd *d)
 	if (!cert || !key) {
 		if (!r->no_server)
 			lsc_err("DTLS: no controller certificate to answer handshakes with");
-		r->no_server = true;
-		return -ENOENT;
+		err = -ENOENT;
+		goto fail;
 	}
-	r->pol = build_policy(d);
-	if (!r->pol)
-		return -ENOMEM;
-	conf.policy = r->pol;
+	conf.policy = build_policy(d);
+	if (!conf.policy) {
+		err = -ENOMEM;
+		snprintf(why, sizeof(why), "out of memory");
+		goto fail_engine;
+	}
 	conf.creds[0].cert = cert;
 	conf.creds[0].key = key;
-	/* The LSC CA up to its root after an LSC; a self-signed one alone. */
-	conf.creds[0].chain = (cert == r->own.cert || cert == d->ctrl.cert) && d->ca ?
+	/*
+	 * The chain in dtls_cert_file when it holds one; else the LSC CA up
+	 * to its root after an LSC; a self-signed one alone.
+	 */
+	conf.creds[0].chain = file_chain ? file_chain :
+			      (cert == own.cert || cert == d->ctrl.cert) && d->ca ?
 			      d->ca->chain : NULL;
 	conf.ncreds = 1;
 	conf.suites = d->cfg.dtls_suites ? d->cfg.dtls_suites : RELAY_DEFAULT_SUITES;
-	r->srv = lscd_dtls_server_new(&conf, why, sizeof(why));
-	if (!r->srv) {
-		if (!r->no_server)
-			lsc_err("DTLS: cannot set up the handshake: %s", why);
-		r->no_server = true;
-		lscd_dtls_policy_free(r->pol);
-		r->pol = NULL;
-		return -EINVAL;
+	/* The engine holds its own references to all of these. */
+	if (r->srv) {
+		err = lscd_dtls_server_reload(r->srv, &conf, why, sizeof(why));
+	} else {
+		r->srv = lscd_dtls_server_new(&conf, why, sizeof(why));
+		err = r->srv ? 0 : -EINVAL;
+		r->rotate_ms = lsc_now_ms() + RELAY_COOKIE_ROTATE_MS;
 	}
+	lscd_dtls_policy_put(conf.policy);
+	if (err)
+		goto fail_engine;
 	if (lscd_dtls_eku_check(cert, LSCD_DTLS_ROLE_AC,
 				d->cfg.dtls_eku_strict ? LSCD_DTLS_EKU_STRICT :
 				LSCD_DTLS_EKU_DEFAULT, why, sizeof(why)))
 		lsc_warn("DTLS: APs that check the controller's extended key usage (RFC 5415 section 2.4.4.3) will refuse its certificate: %s; set dtls_cert_file and dtls_key_file to one for the controller's role",
 			 why);
 	r->no_server = false;
-	r->stale = false;
-	r->rotate_ms = lsc_now_ms() + RELAY_COOKIE_ROTATE_MS;
+	r->ready = true;
 	X509_digest(cert, EVP_sha256(), md, &mdlen);
 	lsc_hex_encode(fp, md, 32);
-	lsc_notice("DTLS: answering handshakes as %s (%s, SHA-256 %s), suites %s",
-		   cert == r->own.cert ? "dtls_cert_file" :
+	lsc_notice("DTLS: answering new handshakes as %s%s (%s, SHA-256 %s), suites %s; %zu in progress finish under the previous settings",
+		   cert == own.cert ? "dtls_cert_file" :
 		   cert == d->ctrl.cert ? "the controller's LSC" :
 		   "the controller's self-signed certificate",
+		   file_chain ? " with the chain in it" : "",
 		   X509_NAME_oneline(X509_get_subject_name(cert), why, sizeof(why)),
-		   fp, conf.suites);
+		   fp, conf.suites, r->nconns);
+	scep_signer_release(&own);
+	sk_X509_free(file_chain);
+	sk_X509_pop_free(file_certs, X509_free);
 	return 0;
+fail_engine:
+	if (!r->no_server)
+		lsc_err("DTLS: cannot set up the handshake: %s", why);
+fail:
+	if (r->srv)
+		lscd_dtls_server_reload(r->srv, NULL, why, sizeof(why));
+	if (!r->no_server && r->nconns)
+		lsc_err("DTLS: no new handshake is answered until this is fixed; %zu in progress finish under the previous settings",
+			r->nconns);
+	r->no_server = true;
+	scep_signer_release(&own);
+	sk_X509_free(file_chain);
+	sk_X509_pop_free(file_certs, X509_free);
+	return err;
+}
+
+/*
+ * Whether a new handshake can be answered, building the engine's context
+ * after a change first.  A build that failed (a key unreadable, no
+ * certificate yet) is tried again after a change, or 10 s on: not at each
+ * datagram of a flood, reading every file each time.
+ */
+static bool relay_ready(struct lscd *d)
+{
+	struct lscd_dtls_relay *r = d->dtls;
+
+	if (r->ready && !r->stale)
+		return true;
+	if (!r->stale && lsc_now_ms() < r->retry_ms)
+		return false;
+	if (build_server(d)) {
+		r->retry_ms = lsc_now_ms() + 10000;
+		return false;
+	}
+	return true;
 }
 
 int lscd_dtls_relay_open(struct lscd *d)
@@ -355,19 +489,35 @@ void lscd_dtls_relay_rejoin(struct lscd *d)
 	grp = genl_ctrl_resolve_grp(d->cmd.sock, CAPWAP_LSC_GENL_NAME,
 				    CAPWAP_LSC_MCGRP_DTLS);
 	if (grp < 0 || nl_socket_add_membership(r->sk.sock, grp) < 0) {
-		lsc_err("DTLS: cannot join the %s dtls group: %s; DTLS handshakes will not be answered",
+		/* The module may be loading still: 1 s, 2 s, ... up to a minute. */
+		r->rejoin_backoff_ms = r->rejoin_backoff_ms ?
+				       2 * r->rejoin_backoff_ms : 1000;
+		if (r->rejoin_backoff_ms > RELAY_REJOIN_MAX_MS)
+			r->rejoin_backoff_ms = RELAY_REJOIN_MAX_MS;
+		r->rejoin_ms = lsc_now_ms() + r->rejoin_backoff_ms;
+		lsc_err("DTLS: cannot join the %s dtls group: %s; DTLS handshakes will not be answered; trying again in %llu s (is capwap_lsc loaded?)",
 			CAPWAP_LSC_GENL_NAME,
-			grp < 0 ? "the module has no such group" : "refused");
+			grp < 0 ? "the module has no such group" : "refused",
+			(unsigned long long)r->rejoin_backoff_ms / 1000);
 		return;
 	}
+	r->rejoin_ms = 0;
+	r->rejoin_backoff_ms = 0;
 	r->sk.family = d->cmd.family;
 	lsc_info("DTLS: joined the dtls group: answering the handshakes the module relays");
 }
 
 void lscd_dtls_relay_stale(struct lscd *d)
 {
-	if (d->dtls)
-		d->dtls->stale = true;
+	if (!d->dtls)
+		return;
+	d->dtls->stale = true;
+	/*
+	 * Built now when handshakes are being answered, so that the change
+	 * is logged (and its errors seen) at once; else at the first one.
+	 */
+	if (d->dtls->srv)
+		relay_ready(d);
 }
 
 int lscd_dtls_relay_fd(const struct lscd *d)
@@ -375,11 +525,20 @@ int lscd_dtls_relay_fd(const struct lscd *d)
 	return d->dtls ? nl_socket_get_fd(d->dtls->sk.sock) : -1;
 }
 
+/* The message's whole buffer, for one that carried a key block. */
+static void wipe_msg(struct nl_msg *m)
+{
+	OPENSSL_cleanse(nlmsg_hdr(m), nlmsg_get_max_size(m));
+	nlmsg_free(m);
+}
+
+/* A DTLS_KEYS (@v set) carries keys: its buffer is wiped before it is freed. */
 static int dtls_cmd(struct lscd *d, uint8_t c, const struct relay_conn *rc,
 		    int attr, const void *data, size_t len,
 		    const struct lscd_dtls_verdict *v)
 {
 	struct nl_msg *m = lsc_genl_msg_sized(&d->cmd, c, 0, len + 512);
+	int err;
 
 	if (!m)
 		return -ENOMEM;
@@ -391,10 +550,16 @@ static int dtls_cmd(struct lscd *d, uint8_t c, const struct relay_conn *rc,
 		   nla_put_u8(m, CAPWAP_LSC_A_DTLS_CERT_TYPE, (uint8_t)v->cert_type) < 0 ||
 		   lscd_dtls_ident_put(m, lscd_dtls_conn_peer_cert(rc->c),
 				       lscd_dtls_conn_cipher(rc->c)) < 0))) {
-		nlmsg_free(m);
+		wipe_msg(m);
 		return -EMSGSIZE;
 	}
-	return lsc_genl_call(&d->cmd, m, NULL, NULL);
+	if (!v)
+		return lsc_genl_call(&d->cmd, m, NULL, NULL);
+	/* lsc_genl_call() frees the message: a reference of ours outlives it. */
+	nlmsg_get(m);
+	err = lsc_genl_call(&d->cmd, m, NULL, NULL);
+	wipe_msg(m);
+	return err;
 }
 
 /*
@@ -516,9 +681,10 @@ static void remove_conn(struct lscd_dtls_relay *r, struct relay_conn *rc)
 {
 	lscd_dtls_conn_free(rc->c);
 	*rc = r->conns[--r->nconns];
-	if (!r->nconns && r->stale)
-		drop_server(r);
 }
+
+/* "handshake refusals (expired)": what limit_flush() says it left out. */
+static char refusal_what[__LSCD_DTLS_REFUSAL_MAX][64];
 
 static void failed(struct lscd *d, struct relay_conn *rc)
 {
@@ -531,6 +697,9 @@ static void failed(struct lscd *d, struct relay_conn *rc)
 	flush(d, rc);
 	if (why == LSCD_DTLS_ACCEPTED || why >= __LSCD_DTLS_REFUSAL_MAX)
 		why = LSCD_DTLS_HANDSHAKE;
+	if (!refusal_what[why][0])
+		snprintf(refusal_what[why], sizeof(refusal_what[why]),
+			 "handshake refusals (%s)", lscd_dtls_refusal_name(why));
 	r->refusals[why]++;
 	r->dirty = true;
 	report(d, outcome_of(why), lscd_dtls_refusal_is_auth_fail(why), 1);
@@ -542,10 +711,11 @@ static void failed(struct lscd *d, struct relay_conn *rc)
 	 * close, and a peer with keys keeps its session when a new handshake
 	 * fails (RFC 5415 section 12.3).
 	 */
-	lsc_warn("DTLS: handshake from %s%s%s refused: %s (%s counter)%s%s", p,
-		 mac[0] ? " for " : "", mac, lscd_dtls_refusal_name(why),
-		 lscd_dtls_counter_name(lscd_dtls_refusal_counter(why)),
-		 v->why[0] ? ": " : "", v->why);
+	if (limit_ok(&r->refusal_log[why], lsc_now_ms(), refusal_what[why]))
+		lsc_warn("DTLS: handshake from %s%s%s refused: %s (%s counter)%s%s", p,
+			 mac[0] ? " for " : "", mac, lscd_dtls_refusal_name(why),
+			 lscd_dtls_counter_name(lscd_dtls_refusal_counter(why)),
+			 v->why[0] ? ": " : "", v->why);
 	remove_conn(r, rc);
 }
 
@@ -620,8 +790,18 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	enum lscd_dtls_listen_result lr;
 	uint64_t cookies;
 
-	if (len > RELAY_DGRAM_MAX)
+	if (len > RELAY_DGRAM_MAX) {
+		/* No DTLS 1.2 flight of an AP's comes near it at lscd's MTU. */
+		char p[32];
+
+		r->oversize++;
+		r->dirty = true;
+		fmt_peer(peer, p, sizeof(p));
+		if (limit_ok(&r->oversize_log, lsc_now_ms(), "oversized datagrams"))
+			lsc_warn("DTLS: a relayed datagram of %zu bytes from %s is over the %d lscd takes: dropped",
+				 len, p, RELAY_DGRAM_MAX);
 		return;
+	}
 	capwap_dtls_put_header(dg);
 	memcpy(dg + CAPWAP_DTLS_HDR_LEN, rec, len);
 	if (rc) {
@@ -630,20 +810,8 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	}
 	if (local)
 		nc.local = *local;
-	if (!r->srv || (r->stale && !r->nconns)) {
-		/*
-		 * A build that failed (a key unreadable, no certificate yet)
-		 * is tried again after a change, or 10 s on: not at each
-		 * datagram of a flood, reading every file each time.
-		 */
-		if (!r->srv && !r->stale && lsc_now_ms() < r->retry_ms)
-			return;
-		if (build_server(d)) {
-			r->stale = false;
-			r->retry_ms = lsc_now_ms() + 10000;
-			return;
-		}
-	}
+	if (!relay_ready(d))
+		return;
 	/*
 	 * Whatever comes of it moves a counter (a cookie sent or refused, a
 	 * handshake refused as busy): a flood of ClientHellos that never
@@ -775,7 +943,7 @@ static void log_counters(struct lscd_dtls_relay *r)
 					off ? ", " : "", lscd_dtls_refusal_name(i),
 					(unsigned long long)r->refusals[i]);
 	}
-	lsc_notice("DTLS counters: %llu handshake(s) started, %llu completed, %llu handed over, %llu failed%s%s%s, %llu not handed over; FailedDTLSAuthFailCount %llu; cookies sent %llu, refused %llu; busy %llu (per IP %llu); %llu association(s) ended by the module",
+	lsc_notice("DTLS counters: %llu handshake(s) started, %llu completed, %llu handed over, %llu failed%s%s%s, %llu not handed over; FailedDTLSAuthFailCount %llu; cookies sent %llu, refused %llu; busy %llu (per IP %llu); %llu association(s) ended by the module; %llu oversized datagram(s) dropped",
 		   (unsigned long long)s.started, (unsigned long long)s.completed,
 		   (unsigned long long)(s.completed - r->keys_refused),
 		   (unsigned long long)nfail, nfail ? " (" : "", fails,
@@ -784,7 +952,7 @@ static void log_counters(struct lscd_dtls_relay *r)
 		   (unsigned long long)s.hello_verify,
 		   (unsigned long long)s.cookie_refused,
 		   (unsigned long long)s.busy, (unsigned long long)s.busy_ip,
-		   (unsigned long long)r->closed);
+		   (unsigned long long)r->closed, (unsigned long long)r->oversize);
 	r->dirty = false;
 }
 
@@ -796,6 +964,22 @@ uint64_t lscd_dtls_relay_tick(struct lscd *d, uint64_t now, uint64_t next)
 
 	if (!r)
 		return next;
+	if (r->rejoin_ms && now >= r->rejoin_ms)
+		lscd_dtls_relay_rejoin(d);
+	if (r->rejoin_ms && r->rejoin_ms < next)
+		next = r->rejoin_ms;
+	for (i = 0; i <= __LSCD_DTLS_REFUSAL_MAX; i++) {
+		struct log_limit *l = i < __LSCD_DTLS_REFUSAL_MAX ?
+				      &r->refusal_log[i] : &r->oversize_log;
+
+		if (!l->suppressed)
+			continue;
+		if (now >= l->until)
+			limit_flush(l, i < __LSCD_DTLS_REFUSAL_MAX ?
+				    refusal_what[i] : "oversized datagrams");
+		else if (l->until < next)
+			next = l->until;
+	}
 	if (r->srv && now >= r->rotate_ms) {
 		if (lscd_dtls_server_rotate_cookie(r->srv))
 			lsc_err("DTLS: cannot draw a new cookie secret");

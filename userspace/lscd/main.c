@@ -2,9 +2,11 @@
 /*
  * lscd: the capwap_lsc helper.  A table of subcommands, one function each.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "http.h"
 #include "log.h"
@@ -40,6 +42,15 @@ int main(int argc, char **argv)
 	int rc;
 
 	lsc_log_init("lscd", LSC_LOG_INFO);
+	/*
+	 * lscd holds the controller's private key, the DTLS master secrets
+	 * and key blocks of every AP's handshake, and the AP challenge
+	 * password: no core file, and no ptrace or /proc/PID/mem access by
+	 * other processes of its user.  A failure is logged and not fatal.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		lsc_warn("cannot make lscd non-dumpable: its keys could reach a core file: %s",
+			 strerror(errno));
 	if (argc >= 2 && !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;

@@ -14,6 +14,9 @@
 #     AP record
 #   - an AP whose MIC comes from a manufacturer CA lscd does not know is
 #     refused, and lscd logs why with the AP's address
+#   - a new manufacturer CA taken at SIGHUP judges the next handshake at
+#     once, while half-open handshakes are in progress
+#   - a certificate that is no CA in mic_ca_file is refused by name
 #   - lscd's DTLS counters are logged, and the module's (lscd reports
 #     each handshake outcome) moved for the completed and refused ones
 #   - each fleet AP's history: Joins from 127.0.0.1 inside DTLS, and the
@@ -26,7 +29,7 @@
 # which RFC 5415 APs refuse for a controller.
 
 . tests/lib.sh
-plan 14 900
+plan 16 1000
 . tests/vm/cases/lscd-lib.bash
 
 lscctl=build/lscctl
@@ -145,6 +148,43 @@ if wait_until 60 grep -q "$refusal" "$tmp/lscd.log" &&
 	ok "dtls: a MIC from an unknown CA is refused: $(grep -o "$refusal.*" "$tmp/lscd.log" | head -n 1 | cut -c 7-150)"
 else
 	not_ok "dtls: unknown MIC: $(grep "DTLS: handshake" "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ') state '$(ap_attr $other_mac state)': $(ap_log $other_mac)"
+fi
+for p in "${ap_pids[@]}"; do
+	kill "$p" 2>/dev/null
+done
+
+# A policy change while handshakes are half-open: the manufacturer CA of
+# that AP goes into mic_ca_file, lscd is sent SIGHUP while a trickle of
+# half-open handshakes (tests/tools/dtls_half_open.py, real OpenSSL
+# clients that stop after the cookie) never leaves lscd without one, and
+# the AP's next handshake is judged by the new trust at once.
+/usr/bin/python3 tests/tools/dtls_half_open.py 127.0.0.1 5246 8 >"$tmp/half.log" 2>&1 &
+halfpid=$!
+pids+=($halfpid)
+wait_until 120 grep -q "half-open" "$tmp/half.log" ||
+	echo "# no half-open handshake: $(tail -n 3 "$tmp/half.log" | tr '\n' ' ')"
+# With it, by mistake, a certificate that is no CA: the controller's own.
+cat "$tmp/other/mfg-ca.crt" "$tmp/ctl.crt" >>"$tmp/fleet/mfg-ca.crt"
+hups=$(grep -c "SIGHUP: reloading" "$tmp/lscd.log")
+kill -HUP "$lscd_pid"
+wait_until 30 sh -c "[ \$(grep -c 'SIGHUP: reloading' '$tmp/lscd.log') -gt $hups ]"
+ap_run $other_mac AP3G1 --state-dir "$tmp/other" --dtls --controller-ca "$lscca" --controller-name wlc-test --timeout 120
+wait_until 90 grep -q "authenticated as $other_mac by its MIC" "$tmp/lscd.log"
+# The rebuild's line after the SIGHUP: how many handshakes were under way.
+inprog=$(sed -n "$(grep -n 'SIGHUP: reloading' "$tmp/lscd.log" | tail -n 1 | cut -d: -f1),\$p" "$tmp/lscd.log" |
+	grep -o "answering new handshakes as .*; [0-9]* in progress" | head -n 1 | grep -o "[0-9]* in progress")
+if grep -q "authenticated as $other_mac by its MIC" "$tmp/lscd.log" &&
+	[ -n "$inprog" ] && [ "${inprog%% *}" -ge 1 ]; then
+	ok "dtls: a new MIC CA is taken at SIGHUP with $inprog half-open handshake(s) in progress ($(grep -c half-open "$tmp/half.log") made): the AP it refused is authenticated"
+else
+	not_ok "dtls: after SIGHUP with half-open handshakes ($(grep -c half-open "$tmp/half.log") made, '${inprog:-no rebuild line}'): $(grep "DTLS: handshake\|DTLS: answering" "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ') $(ap_log $other_mac)"
+fi
+kill $halfpid 2>/dev/null
+noca="mic_ca_file $tmp/fleet/mfg-ca.crt: certificate 3 (.*CN *= *wlc-test) refused: not a CA certificate"
+if grep -q "$noca" "$tmp/lscd.log"; then
+	ok "dtls: a certificate in mic_ca_file that is no CA is refused by name: $(grep -o "certificate 3 .*" "$tmp/lscd.log" | head -n 1 | cut -c 1-160)"
+else
+	not_ok "dtls: the controller's certificate in mic_ca_file was not refused: $(grep "mic_ca_file\|manufacturer CA" "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ')"
 fi
 for p in "${ap_pids[@]}"; do
 	kill "$p" 2>/dev/null
