@@ -881,7 +881,7 @@ static int capwap_lsc_dtls_keys_cmd(struct sk_buff *skb,
 
 	ret = get_peer(info, &peer);
 	if (ret)
-		return ret;
+		goto wipe;
 	if (!ident_ok(a[CAPWAP_LSC_A_DTLS_SUITE_NAME], info->extack) ||
 	    !ident_ok(a[CAPWAP_LSC_A_DTLS_SUBJECT], info->extack) ||
 	    !ident_ok(a[CAPWAP_LSC_A_DTLS_ISSUER], info->extack)) {
@@ -898,12 +898,15 @@ static int capwap_lsc_dtls_keys_cmd(struct sk_buff *skb,
 		id.fingerprint = nla_data(a[CAPWAP_LSC_A_DTLS_FINGERPRINT]);
 	if (GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_DTLS_KEYS) ||
 	    GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_MAC) ||
-	    GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_DTLS_CERT_TYPE))
-		return -EINVAL;
+	    GENL_REQ_ATTR_CHECK(info, CAPWAP_LSC_A_DTLS_CERT_TYPE)) {
+		ret = -EINVAL;
+		goto wipe;
+	}
 	if (!is_valid_ether_addr(nla_data(a[CAPWAP_LSC_A_MAC]))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[CAPWAP_LSC_A_MAC],
 				    "not a unicast MAC address");
-		return -EINVAL;
+		ret = -EINVAL;
+		goto wipe;
 	}
 	ret = capwap_lsc_dtls_set_keys(&peer, nla_data(a[CAPWAP_LSC_A_DTLS_KEYS]),
 				       nla_len(a[CAPWAP_LSC_A_DTLS_KEYS]),
@@ -931,11 +934,15 @@ static int capwap_lsc_dtls_handshake_cmd(struct sk_buff *skb,
 	outcome = nla_get_u8(a[CAPWAP_LSC_A_DTLS_OUTCOME]);
 	auth_fail = a[CAPWAP_LSC_A_DTLS_AUTH_FAIL] &&
 		    nla_get_u8(a[CAPWAP_LSC_A_DTLS_AUTH_FAIL]);
-	/* RFC 5415's DTLSAuthenticateFail: a certificate refused, no other. */
+	/*
+	 * RFC 5415's DTLSAuthenticateFail: a certificate refused, whether
+	 * untrusted, against the policy or naming no or another MAC.
+	 */
 	if (auth_fail && outcome != CAPWAP_LSC_DTLS_FAILED_AUTH &&
-	    outcome != CAPWAP_LSC_DTLS_FAILED_POLICY) {
+	    outcome != CAPWAP_LSC_DTLS_FAILED_POLICY &&
+	    outcome != CAPWAP_LSC_DTLS_FAILED_IDENTITY) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[CAPWAP_LSC_A_DTLS_AUTH_FAIL],
-				    "AUTH_FAIL only with an authentication or policy failure");
+				    "AUTH_FAIL only with an authentication, policy or identity failure");
 		return -EINVAL;
 	}
 	if (a[CAPWAP_LSC_A_DTLS_COUNT])

@@ -253,7 +253,7 @@ static void malformed(void)
 
 	r = lsc_genl_open(&g);
 	if (r) {
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < 6; i++)
 			result(false, "root: a malformed DTLS request refused",
 			       "cannot open the family: %s", strerror(-r));
 		return;
@@ -268,6 +268,17 @@ static void malformed(void)
 	result(r == -EINVAL && strstr(g.error_msg, "AUTH_FAIL"),
 	       "root: DTLS_HANDSHAKE with AUTH_FAIL for a completed handshake refused",
 	       "%s, \"%s\"", r ? strerror(-r) : "taken", g.error_msg);
+	/* A certificate naming no MAC, or another, is one refused too. */
+	m = lsc_genl_msg(&g, CAPWAP_LSC_CMD_DTLS_HANDSHAKE, 0);
+	if (m) {
+		nla_put_u8(m, CAPWAP_LSC_A_DTLS_OUTCOME,
+			   CAPWAP_LSC_DTLS_FAILED_IDENTITY);
+		nla_put_u8(m, CAPWAP_LSC_A_DTLS_AUTH_FAIL, 1);
+	}
+	r = m ? lsc_genl_call(&g, m, NULL, NULL) : -ENOMEM;
+	result(r == 0,
+	       "root: DTLS_HANDSHAKE with AUTH_FAIL for an identity failure taken",
+	       "%s, \"%s\"", strerror(-r), g.error_msg);
 	/* A count of 0 and one past the bound, each refused by the policy. */
 	for (i = 0; i < 2; i++) {
 		uint32_t n = i ? CAPWAP_LSC_DTLS_MAX_COUNT + 1 : 0;

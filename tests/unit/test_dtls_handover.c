@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netlink/genl/genl.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -403,6 +404,49 @@ static const char *cbc_client_record(bool etm)
 	return why;
 }
 
+/*
+ * DTLS_KEYS is sized before the certificate is read: a subject and an
+ * issuer at their bound (255 bytes each, RFC 2253 form) must fit the room
+ * lscd_dtls_ident_room() gives, or an AP with long names could never join.
+ */
+static const char *longest_identity_fits(void)
+{
+	X509_NAME *n = X509_NAME_new();
+	struct nl_msg *m = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN +
+					    lscd_dtls_ident_room());
+	char ou[61];
+	struct nlattr *a;
+	const char *why = NULL;
+	X509 *x = NULL;
+	int i;
+
+	memset(ou, 'x', sizeof(ou) - 1);
+	ou[sizeof(ou) - 1] = 0;
+	for (i = 0; n && i < 6; i++)
+		X509_NAME_add_entry_by_txt(n, "OU", MBSTRING_UTF8,
+					   (const unsigned char *)ou, -1, -1, 0);
+	if (n)
+		x = wtp_cert_issue(NULL, client_key, client_key, n, 1, 0);
+	if (!m || !x || !genlmsg_put(m, 0, 0, 1, 0, 0, 1, 1)) {
+		why = "set-up";
+		goto out;
+	}
+	if (lscd_dtls_ident_put(m, x, "ECDHE-ECDSA-AES256-GCM-SHA384")) {
+		why = "the identity does not fit the room given for it";
+		goto out;
+	}
+	a = nla_find(genlmsg_attrdata(nlmsg_data(nlmsg_hdr(m)), 0),
+		     genlmsg_attrlen(nlmsg_data(nlmsg_hdr(m)), 0),
+		     CAPWAP_LSC_A_DTLS_ISSUER);
+	if (!a || nla_len(a) != CAPWAP_LSC_DTLS_MAX_NAME_LEN + 1)
+		why = "the issuer was not at its bound: the case proves nothing";
+out:
+	X509_free(x);
+	X509_NAME_free(n);
+	nlmsg_free(m);
+	return why;
+}
+
 /* ---- Cases -------------------------------------------------------- */
 
 static const struct {
@@ -437,7 +481,7 @@ int main(void)
 {
 	size_t i;
 
-	tap_plan(TAP_COUNT(suites) * NSTEPS + 2);
+	tap_plan(TAP_COUNT(suites) * NSTEPS + 3);
 	if (pipe_method_init() || make_credentials()) {
 		fprintf(stderr, "set-up failed: %s\n", wtp_ssl_error());
 		return 1;
@@ -462,6 +506,7 @@ int main(void)
 		   cbc_client_record(false));
 	tap_result("aes128cbc_sha1_encrypt_then_mac_record_opens",
 		   cbc_client_record(true));
+	tap_result("longest_identity_fits_dtls_keys", longest_identity_fits());
 	wtp_ca_free(&ca);
 	EVP_PKEY_free(server_key);
 	EVP_PKEY_free(client_key);

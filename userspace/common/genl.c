@@ -42,6 +42,12 @@ int lsc_genl_open(struct lsc_genl *g)
 	/* Ask for the kernel's reason along with its errno; best effort. */
 	setsockopt(nl_socket_get_fd(g->sock), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &(int){ 1 }, sizeof(int));
+	/*
+	 * An error ack without a copy of the request: a refused DTLS_KEYS
+	 * would otherwise come back with its keys in a buffer nobody wipes.
+	 */
+	setsockopt(nl_socket_get_fd(g->sock), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &(int){ 1 }, sizeof(int));
 	/* libnl's own calls on it (the family and group lookups) too. */
 	if (nl_socket_modify_cb(g->sock, NL_CB_MSG_IN, NL_CB_CUSTOM, from_kernel,
 				NULL) < 0) {

@@ -224,6 +224,13 @@ void lscd_dtls_ident_read(X509 *cert, const char *suite,
 			      len == sizeof(id->fingerprint);
 }
 
+size_t lscd_dtls_ident_room(void)
+{
+	return (size_t)nla_total_size(CAPWAP_LSC_DTLS_MAX_SUITE_LEN + 1) +
+	       2 * (size_t)nla_total_size(CAPWAP_LSC_DTLS_MAX_NAME_LEN + 1) +
+	       (size_t)nla_total_size(CAPWAP_LSC_SHA256_LEN);
+}
+
 int lscd_dtls_ident_put(struct nl_msg *m, X509 *cert, const char *suite)
 {
 	struct lscd_dtls_ident id;

@@ -92,4 +92,7 @@ struct nl_msg;
  */
 int lscd_dtls_ident_put(struct nl_msg *m, X509 *cert, const char *suite);
 
+/* The room lscd_dtls_ident_put() takes at most: every string at its bound. */
+size_t lscd_dtls_ident_room(void);
+
 #endif /* LSCD_DTLS_KEYS_H */

@@ -503,6 +503,8 @@ void lscd_dtls_relay_rejoin(struct lscd *d)
 	}
 	r->rejoin_ms = 0;
 	r->rejoin_backoff_ms = 0;
+	/* A module loaded since may take the reports an older one did not. */
+	r->no_report = false;
 	r->sk.family = d->cmd.family;
 	lsc_info("DTLS: joined the dtls group: answering the handshakes the module relays");
 }
@@ -537,7 +539,9 @@ static int dtls_cmd(struct lscd *d, uint8_t c, const struct relay_conn *rc,
 		    int attr, const void *data, size_t len,
 		    const struct lscd_dtls_verdict *v)
 {
-	struct nl_msg *m = lsc_genl_msg_sized(&d->cmd, c, 0, len + 512);
+	/* libnl does not grow a message: room for the longest identity. */
+	struct nl_msg *m = lsc_genl_msg_sized(&d->cmd, c, 0, len + 512 +
+					      (v ? lscd_dtls_ident_room() : 0));
 	int err;
 
 	if (!m)
@@ -826,12 +830,9 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	 * A refused cookie costs no genl round trip: a spoofed flood would
 	 * double lscd's work.  They go to the module as one count a flush.
 	 */
-	if (lscd_dtls_server_stats(r->srv)->cookie_refused != cookies) {
-		if (r->cookies_unreported < UINT32_MAX)
-			r->cookies_unreported++;
-	} else if (lr == LSCD_DTLS_LISTEN_NEW) {
-		report(d, CAPWAP_LSC_DTLS_STARTED, false, 1);
-	}
+	if (lscd_dtls_server_stats(r->srv)->cookie_refused != cookies &&
+	    r->cookies_unreported < UINT32_MAX)
+		r->cookies_unreported++;
 	switch (lr) {
 	case LSCD_DTLS_LISTEN_VERIFY:
 		send_dgram(d, &nc, reply, rlen);
@@ -854,6 +855,8 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	}
 	r->conns[r->nconns] = nc;
 	rc = &r->conns[r->nconns++];
+	/* Reported once kept: its outcome, whatever it is, is reported too. */
+	report(d, CAPWAP_LSC_DTLS_STARTED, false, 1);
 	flush(d, rc);
 }
 

@@ -153,8 +153,8 @@
  *    (1 when absent): lscd reports handshakes it started or that failed,
  *    and the module counts them (CAPWAP_LSC_STATS_A_DTLS_HS_*).  lscd
  *    sends refused cookies as one count with its counters' flush, not one
- *    message per datagram.  AUTH_FAIL goes only with FAILED_AUTH or
- *    FAILED_POLICY (-EINVAL otherwise).  A completed handshake is counted
+ *    message per datagram.  AUTH_FAIL goes only with FAILED_AUTH,
+ *    FAILED_POLICY or FAILED_IDENTITY (-EINVAL otherwise).  A completed handshake is counted
  *    when DTLS_KEYS takes its keys.
  *
  * CAPWAP_LSC_A_DTLS_MODE (u8, enum capwap_lsc_dtls_mode) is read by

@@ -11,7 +11,7 @@
 # AP exactly once.
 
 . tests/lib.sh
-plan 38
+plan 39
 
 need setpriv util-linux
 perm=build/tools/genl_perm
@@ -29,7 +29,7 @@ else
 fi
 
 checks 21 "genl_perm refused as uid 65534" nobody $perm refused
-checks 7 "genl_perm allowed as root" $perm allowed
+checks 8 "genl_perm allowed as root" $perm allowed
 
 # The per-AP directories come from work items: wait for all of them.
 if wait_until 120 sh -c "[ \$(ls $sys/aps | wc -l) -eq $n ]"; then
