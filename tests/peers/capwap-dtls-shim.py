@@ -7,10 +7,13 @@ it cannot put the 4-byte CAPWAP DTLS header before its records, and lsc-wtp,
 the AP the tests use otherwise, always presents a certificate and never
 speaks DTLS 1.0.  The handshakes only s_client can make (no client
 certificate, a DTLS 1.0 ClientHello) go through this shim: it listens on
-127.0.0.1:PORT for one client, adds the header to each of its datagrams and
-sends them to the controller from a socket of its own; it takes the header
-off the controller's datagrams and hands them back.  Nothing else is
-touched: the DTLS records are OpenSSL's and the controller's.
+127.0.0.1:PORT, adds the header to each client's datagrams and sends them
+to the controller from a socket of that client's own (a new source port
+for each s_client run: to the controller each is a new peer, as a new AP
+would be, and no state of one run meets the next); it takes the header off
+the controller's datagrams and hands them back to that client.  Nothing
+else is touched: the DTLS records are OpenSSL's and the controller's.
+Each first datagram of a client is logged ("client ADDR via PORT").
 
   capwap-dtls-shim.py PORT AC_HOST:AC_PORT
 
@@ -29,24 +32,32 @@ def main():
     ac = (host, int(ac_port))
     front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     front.bind(("127.0.0.1", port))
-    back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    back.bind(("127.0.0.1", 0))
-    client = None
+    backs = {}  # client address -> its socket towards the controller
+    clients = {}  # that socket -> the client address
     print("ready", flush=True)
     while True:
-        ready, _, _ = select.select([front, back], [], [])
-        # An ICMP error surfaces as an OSError on the next call: the
-        # datagram is lost, as it would be on the wire, and DTLS resends.
-        try:
-            if front in ready:
-                data, client = front.recvfrom(65535)
-                back.sendto(HEADER + data, ac)
-            if back in ready:
-                data, src = back.recvfrom(65535)
-                if src == ac and client and data[:4] == HEADER:
-                    front.sendto(data[4:], client)
-        except OSError:
-            pass
+        ready, _, _ = select.select([front] + list(clients), [], [])
+        for sock in ready:
+            # An ICMP error surfaces as an OSError on the next call: the
+            # datagram is lost, as it would be on the wire, and DTLS resends.
+            try:
+                if sock is front:
+                    data, client = front.recvfrom(65535)
+                    back = backs.get(client)
+                    if back is None:
+                        back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                        back.bind(("127.0.0.1", 0))
+                        backs[client] = back
+                        clients[back] = client
+                        print("client %s:%d via %d" % (client + back.getsockname()[1:]),
+                              flush=True)
+                    back.sendto(HEADER + data, ac)
+                else:
+                    data, src = sock.recvfrom(65535)
+                    if src == ac and data[:4] == HEADER:
+                        front.sendto(data[4:], clients[sock])
+            except OSError:
+                pass
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@
 # At the end lscd's counters line holds every reason.
 
 . tests/lib.sh
-plan 17 300
+plan 17 600
 . tests/vm/cases/lscd-lib.bash
 . tests/vm/cases/dtlsref-fixtures.bash
 
@@ -89,7 +89,7 @@ ap_dtls() {
 # A's record as the operator reads it, less what time moves.
 # (The first of each key: the AP's own, not its events'.)
 snap() {
-	$lscctl -j show ap "$A" 2>/dev/null |
+	timeout 30 $lscctl -j show ap "$A" 2>/dev/null |
 		grep -oE '"(mac|address|port|session|joined_since|cert_type|state)": ?[^,}]*' |
 		awk -F: '!seen[$1]++' | tr '\n' ' '
 	echo "sysfs $(ap_attr "$A" state) $(ap_attr "$A" cert_type) $(ap_attr "$A" joined_since)"
@@ -109,10 +109,11 @@ else
 fi
 a0=$(snap)
 
-# refused NAME MAC PATTERN: lscd refused the handshake with PATTERN (a
-# regex on the end of its line), no AP record for MAC, A's unchanged.
+# refused NAME MAC PATTERN [LOG]: lscd refused the handshake with PATTERN
+# (a regex on the end of its line), no AP record for MAC, A's unchanged.
+# On failure the client's LOG (its last lines) and lscd's say what it saw.
 refused() {
-	local name=$1 mac=$2 pat=$3 line
+	local name=$1 mac=$2 pat=$3 log=$4 line
 	if wait_until 90 grep -Eq "DTLS: handshake from 127\.0\.0\.1:[0-9]+.* refused: $pat" "$tmp/lscd.log"; then
 		line=$(grep -Eo "DTLS: handshake from 127\.0\.0\.1:[0-9]+.* refused: $pat.*" "$tmp/lscd.log" | head -n 1)
 		if [ -n "$mac" ] && grep -q "authenticated as $mac" "$tmp/lscd.log"; then
@@ -125,7 +126,7 @@ refused() {
 			ok "dtlsref: $name: ${line:0:220}"
 		fi
 	else
-		not_ok "dtlsref: $name: no refusal '$pat': $(grep 'DTLS: handshake' "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ')"
+		not_ok "dtlsref: $name: no refusal '$pat': lscd: $(grep 'DTLS' "$tmp/lscd.log" | tail -n 3 | tr '\n' ' ')${log:+ / client: $(tail -n 6 "$log" | tr '\n' ' ') / shim: $(tail -n 3 "$tmp/shim.log" | tr '\n' ' ')}"
 	fi
 }
 
@@ -162,14 +163,17 @@ fi
 # s_client behind the shim (started early: python is slow to start in
 # the guest): no certificate, then DTLS 1.0.
 wait_until 120 grep -q ready "$tmp/shim.log" || echo "# the shim did not start: $(cat "$tmp/shim.log")"
+# Each under timeout: a client that hangs is a "not ok" with its output.
 timeout 60 openssl s_client -dtls1_2 -connect 127.0.0.1:15246 -CAfile "$lscca" \
 	</dev/null >"$tmp/noca.log" 2>&1
+echo "exit $?" >>"$tmp/noca.log"
 refused "no client certificate (openssl s_client)" "" \
-	"no certificate \(authentication counter\): the peer sent no certificate"
+	"no certificate \(authentication counter\): the peer sent no certificate" "$tmp/noca.log"
 timeout 60 openssl s_client -dtls1 -cipher 'DEFAULT:@SECLEVEL=0' -connect 127.0.0.1:15246 \
 	</dev/null >"$tmp/dtls10.log" 2>&1
+echo "exit $?" >>"$tmp/dtls10.log"
 refused "a DTLS 1.0 ClientHello (openssl s_client -dtls1)" "" \
-	"protocol \(policy counter\): the peer does not offer DTLS 1.2"
+	"protocol \(policy counter\): the peer does not offer DTLS 1.2" "$tmp/dtls10.log"
 
 # A Join naming A in a DTLS session that Y's MIC authenticated.
 mm0=$(stat dtls_join_mismatch)
@@ -195,7 +199,7 @@ else
 fi
 cr1=$(stat dtls_clear_refused)
 # Reset Request (17), one Image Identifier element (25: vendor 0, "x").
-python3 -c '
+timeout 60 python3 -c '
 import socket, struct
 elem = struct.pack("!HHI", 25, 5, 0) + b"x"
 ctl = struct.pack("!IBHB", 17, 1, 3 + len(elem), 0) + elem
