@@ -222,12 +222,12 @@ hdr = bytes([0, 0x10, 0x02, 0x00, 0, 0, 0, 0])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.2", 0))
 s.sendto(hdr + ctl, ("127.0.0.1", 5246))
-' 2>&1
+' >"$tmp/reset.log" 2>&1
 if wait_until 30 sh -c "[ \$(cat $sys/stats/dtls_clear_refused) -gt $cr1 ]" &&
 	[ "$(snap)" = "$a0" ] && a_in_run; then
 	ok "dtlsref: a clear-text Reset Request from another address is refused (dtls_clear_refused $cr1 -> $(stat dtls_clear_refused)); A stays in Run, unchanged"
 else
-	not_ok "dtlsref: clear-text Reset: dtls_clear_refused $cr1 -> $(stat dtls_clear_refused), A '$a0' -> '$(snap)'"
+	not_ok "dtlsref: clear-text Reset: dtls_clear_refused $cr1 -> $(stat dtls_clear_refused), A '$a0' -> '$(snap)'; sender: $(tr '\n' ' ' <"$tmp/reset.log"); rx_packets $(stat rx_packets)"
 fi
 
 for p in "${ap_pids[@]}"; do
