@@ -2,7 +2,7 @@
 /*
  * dtls_relay_peer: the module's DTLS relay and record layer against real
  * OpenSSL, with both ends in one process.  lsc-wtp --dtls and lscd's relay
- * exist (tests/vm/cases/93-lscd-dtls.sh and 94-dtls-refusals.sh run them
+ * exist (tests/vm/cases/93-lscd-dtls.sh and 96-dtls-refusals.sh run them
  * end to end), but neither can do what this tool does here: hand the
  * module the same key block twice, replay, flip a bit, forge a record far
  * ahead or in another epoch, send a CBC key block, or reach into a live

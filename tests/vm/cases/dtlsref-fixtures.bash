@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Sourced by 94-dtls-refusals.sh and tests/vm/fixtures: the certificates
+# Sourced by 96-dtls-refusals.sh and tests/vm/fixtures: the certificates
 # and keys each refusal presents, under build/fixtures/dtlsref, issued
 # against the LSC CA of build/fixtures/lscd (ca2048, which the case's
 # scepserver serves) and the controller key there.  Made on the host when
