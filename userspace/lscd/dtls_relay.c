@@ -580,7 +580,12 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	r->conns[r->nconns] = nc;
 	rc = &r->conns[r->nconns++];
 	r->dirty = true;
-	flush(d, rc);
+	/*
+	 * The engine has run the ClientHello the cookie came back with: a
+	 * DTLS 1.0 one has already failed, its alert queued.  The peer,
+	 * told, sends nothing more to settle it later.
+	 */
+	on_state(d, rc, lscd_dtls_conn_state(rc->c));
 }
 
 static int on_msg(struct nl_msg *m, void *arg)
