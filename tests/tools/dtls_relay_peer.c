@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dtls_relay_peer: the module's DTLS relay and record layer against real
- * OpenSSL, before any real peer exists.  No AP speaks CAPWAP over DTLS
- * yet (lsc-wtp is becoming one) and lscd does not run the relay yet, so
- * this purpose-built tool plays both ends around the module:
+ * OpenSSL, with both ends in one process.  lsc-wtp --dtls and lscd's relay
+ * exist (tests/vm/cases/93-lscd-dtls.sh and 96-dtls-refusals.sh run them
+ * end to end), but neither can do what this tool does here: hand the
+ * module the same key block twice, replay, flip a bit, forge a record far
+ * ahead or in another epoch, send a CBC key block, or reach into a live
+ * session at the record level.  So this purpose-built tool plays both
+ * ends around the module:
  *
  *   - the AP: an OpenSSL DTLS 1.2 client whose datagrams get the CAPWAP
  *     DTLS header (RFC 5415 section 4.2) and go over a real UDP socket to

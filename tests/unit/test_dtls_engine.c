@@ -12,7 +12,8 @@
  *   - Handshakes complete with ECDHE-RSA and ECDHE-ECDSA AES-128-GCM,
  *     AES-256-GCM and RFC 5415's AES128-SHA; the key block lscd hands
  *     over mirrors the client's, and opens the client's first record.
- *   - Refused: DTLS 1.0, a client without a certificate, a certificate
+ *   - Refused: DTLS 1.0 (failed already when the cookie exchange hands
+ *     the association over), a client without a certificate, a certificate
  *     from a foreign CA (judged by dtls_peer.c in the verify callback),
  *     a captured LSC presented without its key.
  *   - An LSC whose EKU is id-kp-capwapWTP alone joins (OpenSSL's
@@ -616,6 +617,77 @@ static const char *dtls10_refused(void)
 				 .version = DTLS1_VERSION };
 
 	return refused(&s, LSCD_DTLS_PROTOCOL, "DTLS 1.2", LSCD_DTLS_CNT_POLICY);
+}
+
+/*
+ * A DTLS 1.0 ClientHello fails inside lscd_dtls_listen() itself, when its
+ * cookie comes back: the association it returns is already FAILED, its
+ * only output the protocol_version alert.  The peer, told, sends nothing
+ * more, so a caller that waits for its next datagram to see the failure
+ * never logs it (lscd's relay did not, until it settled the association
+ * lscd_dtls_listen() returns).
+ */
+static const char *dtls10_fails_at_the_returned_cookie(void)
+{
+	struct client_spec s = { .suites = "AES128-SHA:@SECLEVEL=0",
+				 .cert = ap.cert, .key = ap.key,
+				 .version = DTLS1_VERSION };
+	const struct lscd_dtls_verdict *v;
+	const struct lscd_dtls_stats *st;
+	u8 d[DGRAM_MAX + CAPWAP_DTLS_HDR_LEN], reply[DGRAM_MAX];
+	const u8 *rec = d + CAPWAP_DTLS_HDR_LEN;
+	const char *why;
+	struct run r;
+	size_t rlen;
+	int i, n;
+
+	why = start(&r, &s);
+	if (why)
+		goto out;
+	st = lscd_dtls_server_stats(r.srv);
+	/* The ClientHello, the HelloVerifyRequest, the ClientHello again. */
+	for (i = 0; i < 2; i++) {
+		if (!client_step(r.cl) || r.cl->c2s.count != 1) {
+			why = "the client wrote no single ClientHello";
+			goto out;
+		}
+		n = pipe_pop(&r.cl->c2s, d + CAPWAP_DTLS_HDR_LEN, DGRAM_MAX);
+		capwap_dtls_put_header(d);
+		if (i == 0)
+			relay_one(&r, d, n + CAPWAP_DTLS_HDR_LEN);
+	}
+	if (r.verifies != 1 || r.conn) {
+		why = "the first DTLS 1.0 ClientHello got no HelloVerifyRequest";
+		goto out;
+	}
+	if (listen_from(r.srv, r.addr, d, n + CAPWAP_DTLS_HDR_LEN, reply, &rlen,
+			&r.conn) != LSCD_DTLS_LISTEN_NEW || !r.conn) {
+		why = "the returned cookie created no association";
+		goto out;
+	}
+	v = lscd_dtls_conn_verdict(r.conn);
+	if (lscd_dtls_conn_state(r.conn) != LSCD_DTLS_FAILED ||
+	    v->refusal != LSCD_DTLS_PROTOCOL || !strstr(v->why, "DTLS 1.2")) {
+		snprintf(tap_why, sizeof(tap_why),
+			 "the association came back %s, refusal %s (%s)",
+			 lscd_dtls_conn_state(r.conn) == LSCD_DTLS_FAILED ?
+			 "failed" : "not failed",
+			 lscd_dtls_refusal_name(v->refusal), v->why);
+		why = tap_why;
+		goto out;
+	}
+	if (st->failed[LSCD_DTLS_CNT_POLICY] != 1 || st->half_open) {
+		why = "not counted under policy, or still half-open";
+		goto out;
+	}
+	/* One record: a fatal (2) protocol_version (70) alert (21). */
+	n = lscd_dtls_conn_output(r.conn, d, sizeof(d));
+	if (n != CAPWAP_DTLS_HDR_LEN + 13 + 2 || rec[0] != 21 || rec[13] != 2 ||
+	    rec[14] != 70 || lscd_dtls_conn_output(r.conn, d, sizeof(d)) > 0)
+		why = "the output is not one protocol_version alert";
+out:
+	run_free(&r);
+	return why;
 }
 
 static const char *no_client_certificate_refused(void)
@@ -1232,6 +1304,7 @@ static const struct tap_case cases[] = {
 	{ "handshake_and_handover_rfc5415_aes128_sha", suite3 },
 	{ "handshake_and_handover_rfc5415_dhe_rsa_aes128_sha", suite4 },
 	{ "dtls10_refused", dtls10_refused },
+	{ "dtls10_fails_at_the_returned_cookie", dtls10_fails_at_the_returned_cookie },
 	{ "no_client_certificate_refused", no_client_certificate_refused },
 	{ "foreign_ca_refused_by_verify_callback", foreign_ca_refused_by_verify_callback },
 	{ "captured_lsc_without_key_refused", captured_lsc_without_key_refused },

@@ -857,7 +857,13 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 	rc = &r->conns[r->nconns++];
 	/* Reported once kept: its outcome, whatever it is, is reported too. */
 	report(d, CAPWAP_LSC_DTLS_STARTED, false, 1);
-	flush(d, rc);
+	r->dirty = true;
+	/*
+	 * The engine has run the ClientHello the cookie came back with: a
+	 * DTLS 1.0 one has already failed, its alert queued.  The peer,
+	 * told, sends nothing more to settle it later.
+	 */
+	on_state(d, rc, lscd_dtls_conn_state(rc->c));
 }
 
 static int on_msg(struct nl_msg *m, void *arg)
