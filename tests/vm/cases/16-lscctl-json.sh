@@ -53,6 +53,8 @@ t = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
 AP_KEYS = {'mac', 'address', 'port', 'model', 'serial', 'session', 'joined_since',
            'cert_type', 'mode', 'state', 'attempts', 'fallbacks', 'last_result',
            'last_error', 'lsc_expires', 'lsc_issuer_hash', 'request_id', 'dtls'}
+DTLS_KEYS = {'state', 'suite_id', 'suite', 'cert_type', 'subject', 'issuer',
+             'fingerprint_sha256'}
 cases = [
     ('summary', 'show summary: settings, numbers as numbers', lambda d:
      d['lsc_enabled'] is True and d['provision_mode'] == 'list' and
@@ -65,7 +67,9 @@ cases = [
     ('aps', 'show aps: an array of the 3 APs, times in RFC 3339', lambda d:
      len(d) == 3 and all(set(a) == AP_KEYS and t.match(a['joined_since']) and
                          a['cert_type'] == 'MIC' and type(a['attempts']) is int and
-                         type(a['port']) is int and a['dtls'] == {'state': 'clear'}
+                         type(a['port']) is int and a['dtls']['state'] == 'clear' and
+                         set(a['dtls']) == DTLS_KEYS and
+                         all(a['dtls'][k] is None for k in DTLS_KEYS - {'state'})
                          for a in d)),
     ('ap', 'show ap MAC: the AP asked for, its history a join with its MIC, from its address, in clear text', lambda d:
      d['mac'] == mac and set(d) == AP_KEYS | {'history'} and t.match(d['joined_since']) and

@@ -33,8 +33,9 @@ if [ "$(cat $ap_dir/cert_type 2>/dev/null)" = MIC ] &&
    [ "$(cat $ap_dir/attempts 2>/dev/null)" = 0 ] &&
    [ -z "$(cat $ap_dir/last_error 2>/dev/null)" ] &&
    [ "$(cat $ap_dir/joined_since 2>/dev/null)" -gt 1000000000 ] &&
-   [ "$(ls $ap_dir | sort | tr '\n' ' ')" = "attempts cert_type joined_since last_error state " ]; then
-	ok "per-AP sysfs: state, cert_type, attempts, last_error, joined_since and nothing else"
+   [ "$(cat $ap_dir/dtls 2>/dev/null)" = none ] &&
+   [ "$(ls $ap_dir | sort | tr '\n' ' ')" = "attempts cert_type dtls joined_since last_error state " ]; then
+	ok "per-AP sysfs: state, cert_type, attempts, last_error, joined_since, dtls (none: its session is down) and nothing else"
 else
 	not_ok "per-AP sysfs: $(grep -H . $ap_dir/* 2>&1 | tr '\n' ' ')"
 fi
