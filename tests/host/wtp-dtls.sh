@@ -71,29 +71,7 @@ keyUsage=critical,keyCertSign,cRLSign" &&
 }
 # expired NAME CA CN: a controller certificate valid in 2020 only.
 expired() {
-	python3 - "$T" "$@" <<'PY'
-import datetime, sys
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-t, name, ca, cn = sys.argv[1:5]
-cakey = serialization.load_pem_private_key(open(f"{t}/{ca}.key", "rb").read(), None)
-cacrt = x509.load_pem_x509_certificate(open(f"{t}/{ca}.crt", "rb").read())
-key = ec.generate_private_key(ec.SECP256R1())
-crt = (x509.CertificateBuilder()
-       .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
-       .issuer_name(cacrt.subject).public_key(key.public_key())
-       .serial_number(x509.random_serial_number())
-       .not_valid_before(datetime.datetime(2020, 1, 1))
-       .not_valid_after(datetime.datetime(2020, 12, 31))
-       .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
-       .sign(cakey, hashes.SHA256()))
-open(f"{t}/{name}.crt", "wb").write(crt.public_bytes(serialization.Encoding.PEM))
-open(f"{t}/{name}.key", "wb").write(key.private_bytes(
-    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-    serialization.NoEncryption()))
-PY
+	python3 tests/tools/expired_cert.py "$T/$2.key" "$T/$2.crt" "$3" "$T/$1"
 }
 if ca lscca "LSC CA" && ca mfg "Manufacturer CA" && ca evil "LSC CA" &&
    leaf ctl lscca wlc1 "extendedKeyUsage=serverAuth,clientAuth" &&

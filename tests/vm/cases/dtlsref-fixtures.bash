@@ -81,30 +81,16 @@ dtlsref_make() {
 		leaf micU "$P/unknown.crt" "$P/unknown.key" "AIR-AP3G1-K9-$(hexmac $U)" &&
 		leaf lscF "$P/foreign.crt" "$P/foreign.key" "CAP3G1-$(hexmac $F)" &&
 		ssc sscS1 "CAP3G1-$(hexmac $S1)" && ssc sscS2 "CAP3G1-$(hexmac $S2)" &&
-		python3 - "$P" "AIR-AP3G1-K9-$(hexmac $E)" <<'PY' || return 1
-# An expired MIC (2020), and A's captured LSC without its key: a SEC1 key
-# holding the certificate's public point and another key's scalar.
-import base64, datetime, sys
+		python3 tests/tools/expired_cert.py "$P/mfg.key" "$P/mfg.crt" \
+			"AIR-AP3G1-K9-$(hexmac $E)" "$P/micE" &&
+		python3 - "$P" <<'PY' || return 1
+# A's captured LSC without its key: a SEC1 key holding the certificate's
+# public point and another key's scalar.
+import base64, sys
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-p, cn = sys.argv[1:3]
-ca_key = serialization.load_pem_private_key(open(f"{p}/mfg.key", "rb").read(), None)
-ca = x509.load_pem_x509_certificate(open(f"{p}/mfg.crt", "rb").read())
-key = ec.generate_private_key(ec.SECP256R1())
-crt = (x509.CertificateBuilder()
-       .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
-       .issuer_name(ca.subject).public_key(key.public_key())
-       .serial_number(x509.random_serial_number())
-       .not_valid_before(datetime.datetime(2020, 1, 1))
-       .not_valid_after(datetime.datetime(2020, 12, 31))
-       .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
-       .sign(ca_key, hashes.SHA256()))
-open(f"{p}/micE.crt", "wb").write(crt.public_bytes(serialization.Encoding.PEM))
-open(f"{p}/micE.key", "wb").write(key.private_bytes(
-    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-    serialization.NoEncryption()))
+p = sys.argv[1]
 
 
 def der(tag, body):
