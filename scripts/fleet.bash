@@ -166,7 +166,7 @@ capture_check() {
 	if ! tshark -n -r "$dir/capwap.pcap" -T fields -E occurrence=a -E aggregator=, \
 		-e udp.stream -e udp.srcport -e capwap.control.header.message_type \
 		-e dtls.handshake.type -e dtls.handshake.random \
-		-e dtls.handshake.certificates_length -e capwap.preamble.type \
+		-e dtls.handshake.length -e capwap.preamble.type \
 		-e udp.payload >"$fields" 2>"$fields.err" ||
 		grep -qv '^Running as user' "$fields.err"; then
 		err=$(grep -v '^Running as user' "$fields.err" | head -c 400)
@@ -186,23 +186,25 @@ capture_check() {
 			if ($8 == "636170747572652d656e640a") marker++
 			else cleartext++
 		}
+		# A Certificate (type 11) is the 3-byte length of its list and the
+		# list: one of 3 bytes is empty (a client without a certificate).
+		# Its length is read from the handshake header, which each fragment
+		# carries: tshark does not put together the fragments of the
+		# Certificate of a second handshake on the same UDP stream (it
+		# takes them for fragments of the first: "New fragment overlaps
+		# old data").
 		$4 != "" {
-			k = split($4, t, ","); server = ($2 == 5246)
+			k = split($4, t, ","); split($6, l, ","); server = ($2 == 5246)
 			for (i = 1; i <= k; i++) {
 				if (t[i] == 2 && server) {
 					split($5, r, ","); cur[$1] = r[1]
 					if (!(($1, r[1]) in hs)) { hs[$1, r[1]] = 1; nhs++ }
+				} else if (t[i] == 11) {
+					if (l[i] + 0 <= 3) empty++
+					else if (cur[$1] == "") orphan++
+					else if (server) scert[$1, cur[$1]] = 1
+					else ccert[$1, cur[$1]] = 1
 				}
-			}
-		}
-		# An empty list (a client without a certificate) is no certificate.
-		$6 != "" {
-			k = split($6, t, ",")
-			for (i = 1; i <= k; i++) {
-				if (t[i] + 0 == 0) empty++
-				else if (cur[$1] == "") orphan++
-				else if ($2 == 5246) scert[$1, cur[$1]] = 1
-				else ccert[$1, cur[$1]] = 1
 			}
 		}
 		END {
