@@ -18,7 +18,7 @@
  *     linked in, not copied), sends the flights back with DTLS_SEND and
  *     hands the key block over with DTLS_KEYS.
  *
- * Then it checks what the module does with the records (21 checks, and
+ * Then it checks what the module does with the records (25 checks, and
  * the 3 of $DTLS_PEER_HOOK, see check_identity()):
  * a record from a peer without keys is relayed, not processed; the
  * same key block twice is refused; the AP's
@@ -26,8 +26,13 @@
  * answers OpenSSL reads; a Join naming another MAC than the certificate's
  * is refused, and so is a clear-text Join for the AP from another port; a replayed record, a record with a flipped bit, a forged
  * one far ahead and one of another epoch are dropped, counted, and do
- * not move the window; a second handshake at the same address and port
- * by another certificate's holder ends the first AP's session;
+ * not move the window; a genuine record 10000 numbers ahead is answered
+ * and moves the window, so that an older genuine one left of it is
+ * dropped as a replay; a new handshake by the same AP keeps its old
+ * association carrying its Echo until the new keys are handed over,
+ * after which the old keys open nothing; a second handshake at the same
+ * address and port by another certificate's holder ends the first AP's
+ * session;
  * close_notify ends the session; key blocks of the
  * CBC ciphers are refused with an extended-ack message; "lscctl config
  * dtls off" ends a live association and tells lscd.  It leaves one
@@ -95,6 +100,8 @@ static struct {
 	u8 last[DGRAM_MAX + 4];	/* the last relayed records */
 	size_t last_len;
 	struct sockaddr_in last_peer;
+	bool hold;		/* a DONE handshake's keys are held back */
+	bool held;		/* and those of one are */
 } rl;
 
 static u64 now_ms(void)
@@ -218,7 +225,7 @@ static void relay_datagram(const struct sockaddr_in *peer, const u8 *rec,
 	memcpy(rl.last, rec, len);
 	rl.last_len = len;
 	rl.last_peer = *peer;
-	if (peer->sin_port != cl.me.sin_port || rl.keyed)
+	if (peer->sin_port != cl.me.sin_port || rl.keyed || rl.held)
 		return;
 	capwap_dtls_put_header(d);
 	memcpy(d + 4, rec, len);
@@ -237,7 +244,9 @@ static void relay_datagram(const struct sockaddr_in *peer, const u8 *rec,
 		}
 	}
 	st = lscd_dtls_conn_input(rl.conn, d, len + 4);
-	if (st == LSCD_DTLS_DONE)
+	if (st == LSCD_DTLS_DONE && rl.hold)
+		rl.held = true;
+	else if (st == LSCD_DTLS_DONE)
 		relay_handover(peer);
 	else if (st == LSCD_DTLS_FAILED)
 		fprintf(stderr, "# handshake failed: %s\n",
@@ -515,6 +524,206 @@ static void check_replaced(void)
 	       "a second handshake at the same address and port by another certificate's holder ends the first AP's session; its Echo as that AP is not answered",
 	       "handshake %d, first AP's session %u -> %u, Echo as it answered %d",
 	       handshake_done(), before.session, after.session, answered);
+}
+
+/* The sequence number of the first record of datagram @d, 0 if none. */
+static u64 first_seq(const u8 *d, size_t n)
+{
+	struct capwap_dtls_record rec;
+	const u8 *pos = d + 4;
+	size_t left = n > 4 ? n - 4 : 0;
+
+	return capwap_dtls_next_record(&pos, &left, &rec) == 1 ? rec.seq : 0;
+}
+
+/*
+ * OpenSSL seals @n records the module never sees: the AP's sequence
+ * numbers jump ahead, as after a burst the network lost.
+ */
+static int client_skip(unsigned int n)
+{
+	u8 d[DGRAM_MAX];
+
+	while (n--)
+		if (SSL_write(cl.ssl, "", 1) != 1 ||
+		    pipe_pop(&cl.out, d, sizeof(d)) < 0)
+			return -1;
+	return 0;
+}
+
+#define FAR_AHEAD	10000
+
+/*
+ * A genuine record 10000 numbers past the last one taken is answered
+ * (RFC 6347 section 4.1.2.6: numbers right of the window always pass),
+ * and moves the 64-entry window with it: of two genuine records sealed
+ * just before it and held back, the one 64 below it is left of the
+ * window and dropped as a replay, the one 63 below is still taken.
+ */
+static void check_far_ahead(void)
+{
+	u8 out_w[DGRAM_MAX + 4], in_w[DGRAM_MAX + 4], far[DGRAM_MAX + 4];
+	size_t n_out = 0, n_in = 0, n_far = 0;
+	u64 last = first_seq(cl.last, cl.last_len), s_out, s_in, s_far;
+	u8 seq_in = 0, seq_far;
+	long r_far = -1, r_in = -1;
+	u64 dv;
+
+	if (!client_skip(FAR_AHEAD - 65))
+		n_out = client_hold(CAPWAP_MSG_ECHO_REQ, ap_mac, out_w);
+	if (n_out)
+		n_in = client_hold(CAPWAP_MSG_ECHO_REQ, ap_mac, in_w);
+	seq_in = seq;
+	if (n_in && !client_skip(62))
+		n_far = client_hold(CAPWAP_MSG_ECHO_REQ, ap_mac, far);
+	seq_far = seq;
+	s_out = first_seq(out_w, n_out);
+	s_in = first_seq(in_w, n_in);
+	s_far = first_seq(far, n_far);
+	if (n_far)
+		r_far = send_held(far, n_far);
+	result(n_far && s_far == last + FAR_AHEAD && r_far == 0,
+	       "a genuine record 10000 numbers ahead of the last one is answered",
+	       "last record %llu, the one ahead %llu, echo %ld",
+	       (unsigned long long)last, (unsigned long long)s_far, r_far);
+
+	dv = n_out ? send_raw_counted(out_w, n_out,
+				      CAPWAP_LSC_STATS_A_DTLS_DROP_REPLAY) : 0;
+	seq = seq_in;
+	if (n_in)
+		r_in = send_held(in_w, n_in);
+	seq = seq_far;
+	result(s_far - s_out == 64 && s_far - s_in == 63 && dv == 1 &&
+	       st1.rx[CAPWAP_MSG_ECHO_REQ] == st0.rx[CAPWAP_MSG_ECHO_REQ] &&
+	       r_in == 0,
+	       "after it, a genuine record never sent, 64 below it (left of the window), is dropped as a replay (dtls_drop_replay); one 63 below is answered",
+	       "records %llu and %llu below the top, dtls_drop_replay +%llu, Echo Requests handled +%llu, echo 63 below %ld",
+	       (unsigned long long)(s_far - s_out),
+	       (unsigned long long)(s_far - s_in), (unsigned long long)dv,
+	       (unsigned long long)(st1.rx[CAPWAP_MSG_ECHO_REQ] -
+				    st0.rx[CAPWAP_MSG_ECHO_REQ]), r_in);
+}
+
+/* The AP's other association: its SSL and the pipes OpenSSL uses. */
+static struct {
+	SSL *ssl;
+	struct pipe in, out;
+} alt;
+
+/*
+ * Makes the AP's other association the one the helpers above drive: its
+ * SSL and pipes trade places with cl's, and each SSL is bound to the
+ * pipes it now owns.  Both ends share the AP's UDP socket.
+ */
+static void swap_assoc(void)
+{
+	static struct pipe t;
+	SSL *s = cl.ssl;
+
+	t = cl.in;
+	cl.in = alt.in;
+	alt.in = t;
+	t = cl.out;
+	cl.out = alt.out;
+	alt.out = t;
+	cl.ssl = alt.ssl;
+	alt.ssl = s;
+	SSL_set_bio(cl.ssl, pipe_bio(&cl.in), pipe_bio(&cl.out));
+	SSL_set_bio(alt.ssl, pipe_bio(&alt.in), pipe_bio(&alt.out));
+}
+
+static bool handover_waits(void)
+{
+	return rl.held;
+}
+
+/* Brings AP @mac to Run with a Join, Configuration Status and Change State. */
+static long to_run(const u8 *mac)
+{
+	long r = request(CAPWAP_MSG_JOIN_REQ, mac);
+
+	if (r == 0)
+		r = request(CAPWAP_MSG_CONFIG_STATUS_REQ, mac);
+	if (r == 0)
+		r = request(CAPWAP_MSG_CHANGE_STATE_REQ, mac);
+	return r;
+}
+
+/*
+ * The same AP (same certificate, address and port) starts a new
+ * handshake while it is in Run: the old association must live on until
+ * the new one completes (RFC 6347 section 4.2.8, RFC 5415 section
+ * 12.3).  lscd's side holds the new association's keys back once its
+ * handshake is done, the furthest a handshake gets before the module
+ * learns of it; the old keys must still carry the AP's Echo then.
+ * After the handover, records under the old keys no longer open, and
+ * the new association carries the AP, which Joins again: the module
+ * ends the CAPWAP session the old association carried (RFC 5415
+ * section 12.2, docs/PROTOCOL.md section 6.9).
+ */
+static void check_rehandshake(void)
+{
+	struct ap_info mid, after;
+	u8 stale[DGRAM_MAX + 4];
+	u64 relayed, dv;
+	long r_mid, r_new;
+	size_t n;
+	bool held;
+
+	alt.ssl = SSL_new(cl.ctx);
+	if (!alt.ssl) {
+		printf("Bail out! second association\n");
+		exit(1);
+	}
+	DTLS_set_link_mtu(alt.ssl, 1396);
+	SSL_set_connect_state(alt.ssl);
+	swap_assoc();
+	lscd_dtls_conn_free(rl.conn);
+	rl.conn = NULL;
+	rl.keyed = false;
+	rl.hold = true;
+	peer_get_stats(&stats_nl, &st0);
+	SSL_do_handshake(cl.ssl);
+	client_flush();
+	held = pump(120000, handover_waits);
+	peer_get_stats(&stats_nl, &st1);
+	relayed = st1.v[CAPWAP_LSC_STATS_A_DTLS_RELAYED] -
+		  st0.v[CAPWAP_LSC_STATS_A_DTLS_RELAYED];
+
+	/* The old association's turn, the new one's handshake waiting. */
+	swap_assoc();
+	r_mid = request(CAPWAP_MSG_ECHO_REQ, ap_mac);
+	n = client_hold(CAPWAP_MSG_ECHO_REQ, ap_mac, stale);
+	swap_assoc();
+	peer_get_ap(&stats_nl, ap_mac, &mid);
+	result(held && relayed >= 3 && !SSL_is_init_finished(cl.ssl) &&
+	       r_mid == 0 && mid.session == CAPWAP_LSC_SESSION_RUN,
+	       "a new handshake by the same AP at the same address and port is relayed while its old association lives: until it completes, an Echo under the old keys is answered and the AP stays in Run",
+	       "handshake done at lscd %d, dtls_relayed +%llu, AP side finished %d, echo under the old keys %ld, session %u",
+	       held, (unsigned long long)relayed,
+	       SSL_is_init_finished(cl.ssl), r_mid, mid.session);
+
+	rl.hold = false;
+	rl.held = false;
+	if (held)
+		relay_handover(&rl.last_peer);
+	pump(120000, handshake_done);
+	dv = n ? send_raw_counted(stale, n, CAPWAP_LSC_STATS_A_DTLS_DROP_AUTH) : 0;
+	peer_get_ap(&stats_nl, ap_mac, &after);
+	r_new = handshake_done() ? to_run(ap_mac) : -1;
+	if (r_new == 0)
+		r_new = request(CAPWAP_MSG_ECHO_REQ, ap_mac);
+	result(handshake_done() && dv == 1 &&
+	       st1.rx[CAPWAP_MSG_ECHO_REQ] == st0.rx[CAPWAP_MSG_ECHO_REQ] &&
+	       after.session == CAPWAP_LSC_SESSION_DOWN && r_new == 0,
+	       "once it completes, an Echo under the old keys is dropped (dtls_drop_auth); the old association's session ended, and under the new keys the AP joins again and its Echo is answered",
+	       "handshake %d, dtls_drop_auth +%llu, Echo Requests handled +%llu, session after the handover %u, join and echo under the new keys %ld",
+	       handshake_done(), (unsigned long long)dv,
+	       (unsigned long long)(st1.rx[CAPWAP_MSG_ECHO_REQ] -
+				    st0.rx[CAPWAP_MSG_ECHO_REQ]),
+	       after.session, r_new);
+	SSL_free(alt.ssl);
+	alt.ssl = NULL;
 }
 
 static int open_socket(struct sockaddr_in *me)
@@ -998,6 +1207,12 @@ int main(int argc, char **argv)
 	       "dtls_drop_epoch +%llu, echo after %ld, session %u",
 	       (unsigned long long)dv, r, info.session);
 
+	check_far_ahead();
+	check_rehandshake();
+	if (!handshake_done()) {
+		printf("Bail out! no session after the new handshake\n");
+		return 1;
+	}
 	check_replaced();
 	if (!handshake_done()) {
 		printf("Bail out! no second session\n");

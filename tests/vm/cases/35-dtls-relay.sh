@@ -5,11 +5,12 @@
 # section 6): with "lscctl config dtls on", build/tools/dtls_relay_peer
 # plays an OpenSSL DTLS 1.2 AP over UDP and lscd's relay role with
 # lscd's own handshake engine, and checks the relay, the record layer
-# (sealed answers, replay, forgery, epoch, a replacing association,
-# close_notify) and the refusal
-# of CBC key blocks (21 checks), and, while its AP is in Run over DTLS,
-# tests/vm/cases/dtls-ident.bash compares what sysfs and lscctl show of
-# the AP's suite and certificate with openssl's reading of it (3).  After
+# (sealed answers, replay, forgery, epoch, a genuine record far ahead, a
+# new handshake by the same AP, a replacing association, close_notify)
+# and the refusal of CBC key blocks (25 checks), and, while its AP is in
+# Run over DTLS, tests/vm/cases/dtls-ident.bash compares what sysfs and
+# lscctl show of the AP's suite and certificate with openssl's reading
+# of it (3).  After
 # it: the sessions DTLS ended carry their end reasons, the handshake
 # counters moved, and a clear-text Join's history entry says so.  Around
 # it: the mode is required by default, shows in sysfs and lscctl; the lab
@@ -19,7 +20,7 @@
 # (slub_debug and panic_on_warn watch the frees).
 
 . tests/lib.sh
-plan 40 900
+plan 44 900
 
 tool=build/tools/dtls_relay_peer
 sys=/sys/kernel/capwap_lsc
@@ -62,7 +63,7 @@ else
 fi
 DTLS_AP_MAC=02:03:a0:b0:c0:d0 DTLS_PEER_CERT=$(mktemp) \
 	DTLS_PEER_HOOK="bash tests/vm/cases/dtls-ident.bash" \
-	checks 24 "dtls_relay_peer" $tool
+	checks 28 "dtls_relay_peer" $tool
 
 # The first AP's session ended when a new association replaced its own;
 # the second's with its close_notify (RFC 5415 DTLSPeerDisconnect).
@@ -79,12 +80,12 @@ else
 	not_ok "end reasons: replaced '$first', close_notify '$second'"
 fi
 
-# Two handshakes, and the tool's two associations without one: 4 key
+# Three handshakes, and the tool's two associations without one: 5 key
 # blocks taken.  lscd reports the others (93-lscd-dtls).
-if [ "$(stat dtls_handshakes_completed)" = 4 ] &&
-	build/lscctl -j show stats | grep -Eq '"dtls_handshakes_completed": ?4' &&
-	build/lscctl show stats --prometheus | grep -q '^capwap_lsc_dtls_handshakes_completed_total 4$'; then
-	ok "dtls_handshakes_completed counts the 4 key blocks taken, in sysfs, lscctl -j and Prometheus"
+if [ "$(stat dtls_handshakes_completed)" = 5 ] &&
+	build/lscctl -j show stats | grep -Eq '"dtls_handshakes_completed": ?5' &&
+	build/lscctl show stats --prometheus | grep -q '^capwap_lsc_dtls_handshakes_completed_total 5$'; then
+	ok "dtls_handshakes_completed counts the 5 key blocks taken, in sysfs, lscctl -j and Prometheus"
 else
 	not_ok "dtls_handshakes_completed: sysfs $(stat dtls_handshakes_completed), $(build/lscctl -j show stats | grep -o '"dtls_handshakes_completed[^,]*'), $(build/lscctl show stats --prometheus | grep dtls_handshakes_completed_total)"
 fi
