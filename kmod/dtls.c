@@ -491,7 +491,7 @@ static size_t names_put(char *dst, const struct capwap_lsc_dtls_ident *id)
 	return n;
 }
 
-/* The @i-th string of @s->names (0 suite, 1 subject, 2 issuer). */
+/* The string of @s->names for field @i: suite, subject, issuer in turn. */
 static const char *names_get(const struct dtls_sess *s, unsigned int i)
 {
 	const char *p = s->names;
@@ -664,13 +664,13 @@ int capwap_lsc_dtls_put_ap(struct sk_buff *msg,
 	s = lookup_bound(peer, mac);
 	if (s && (nla_put_u16(msg, CAPWAP_LSC_AP_A_DTLS_SUITE, s->suite) ||
 		  nla_put_string(msg, CAPWAP_LSC_AP_A_DTLS_SUITE_NAME,
-				 names_get(s, 0)) ||
+				 names_get(s, CAPWAP_LSC_DTLS_F_SUITE)) ||
 		  nla_put_u8(msg, CAPWAP_LSC_AP_A_DTLS_CERT_TYPE,
 			     s->cert_type) ||
 		  nla_put_string(msg, CAPWAP_LSC_AP_A_DTLS_SUBJECT,
-				 names_get(s, 1)) ||
+				 names_get(s, CAPWAP_LSC_DTLS_F_SUBJECT)) ||
 		  nla_put_string(msg, CAPWAP_LSC_AP_A_DTLS_ISSUER,
-				 names_get(s, 2)) ||
+				 names_get(s, CAPWAP_LSC_DTLS_F_ISSUER)) ||
 		  (s->have_fp &&
 		   nla_put(msg, CAPWAP_LSC_AP_A_DTLS_FINGERPRINT,
 			   sizeof(s->fp), s->fp))))
@@ -690,22 +690,12 @@ ssize_t capwap_lsc_dtls_show(const struct capwap_lsc_peer *peer,
 	s = lookup_bound(peer, mac);
 	if (!s)
 		goto out;
-	switch (f) {
-	case CAPWAP_LSC_DTLS_F_SUITE:
-		n = sysfs_emit(buf, "%s\n", names_get(s, 0));
-		break;
-	case CAPWAP_LSC_DTLS_F_SUBJECT:
-		n = sysfs_emit(buf, "%s\n", names_get(s, 1));
-		break;
-	case CAPWAP_LSC_DTLS_F_ISSUER:
-		n = sysfs_emit(buf, "%s\n", names_get(s, 2));
-		break;
-	case CAPWAP_LSC_DTLS_F_FINGERPRINT:
-		n = s->have_fp ? sysfs_emit(buf, "%*phN\n",
-					    (int)sizeof(s->fp), s->fp) :
-				 sysfs_emit(buf, "\n");
-		break;
-	}
+	if (f != CAPWAP_LSC_DTLS_F_FINGERPRINT)
+		n = sysfs_emit(buf, "%s\n", names_get(s, f));
+	else if (s->have_fp)
+		n = sysfs_emit(buf, "%*phN\n", (int)sizeof(s->fp), s->fp);
+	else
+		n = sysfs_emit(buf, "\n");
 out:
 	rcu_read_unlock();
 	return n;

@@ -60,6 +60,8 @@ struct log_limit {
 	uint64_t until;		/* end of the period */
 	unsigned int n;		/* lines logged in it */
 	uint64_t suppressed;	/* lines not logged in it */
+	const char *what;	/* "handshake refusals", "oversized datagrams" */
+	const char *reason;	/* a refusal's, or NULL */
 };
 
 struct relay_conn {
@@ -100,19 +102,21 @@ struct lscd_dtls_relay {
 	uint64_t rejoin_backoff_ms;
 };
 
-static void limit_flush(struct log_limit *l, const char *what)
+static void limit_flush(struct log_limit *l)
 {
 	if (l->suppressed)
-		lsc_warn("DTLS: %llu more %s not logged in the last %d s",
-			 (unsigned long long)l->suppressed, what, RELAY_LOG_MS / 1000);
+		lsc_warn("DTLS: %llu more %s%s%s%s not logged in the last %d s",
+			 (unsigned long long)l->suppressed, l->what,
+			 l->reason ? " (" : "", l->reason ?: "",
+			 l->reason ? ")" : "", RELAY_LOG_MS / 1000);
 	l->suppressed = 0;
 }
 
 /* Whether a line of @l's kind may be logged now; counted if not. */
-static bool limit_ok(struct log_limit *l, uint64_t now, const char *what)
+static bool limit_ok(struct log_limit *l, uint64_t now)
 {
 	if (now >= l->until) {
-		limit_flush(l, what);
+		limit_flush(l);
 		l->until = now + RELAY_LOG_MS;
 		l->n = 0;
 	}
@@ -314,7 +318,7 @@ static int build_server(struct lscd *d)
 	struct lscd_dtls_relay *r = d->dtls;
 	struct lscd_dtls_server_conf conf = { 0 };
 	struct scep_signer own = { 0 };	/* dtls_cert_file and dtls_key_file */
-	STACK_OF(X509) *file_certs = NULL, *file_chain = NULL;
+	STACK_OF(X509) *file_chain = NULL;
 	X509 *cert = d->ctrl.cert;
 	EVP_PKEY *key = d->ctrl.key;
 	char why[256], fp[65];
@@ -343,18 +347,11 @@ static int build_server(struct lscd *d)
 			goto fail;
 		}
 		/* The certificates after the first: its chain, sent with it. */
-		if (lsc_pem_read_certs(d->cfg.dtls_cert_file, &file_certs) > 1) {
-			file_chain = sk_X509_new_null();
-			for (int i = 1; file_chain && i < sk_X509_num(file_certs); i++)
-				if (!sk_X509_push(file_chain, sk_X509_value(file_certs, i))) {
-					sk_X509_free(file_chain);
-					file_chain = NULL;
-				}
-			if (!file_chain) {
-				err = -ENOMEM;
-				snprintf(why, sizeof(why), "out of memory");
-				goto fail_engine;
-			}
+		if (lsc_pem_read_certs(d->cfg.dtls_cert_file, &file_chain) > 0)
+			X509_free(sk_X509_shift(file_chain));
+		if (file_chain && !sk_X509_num(file_chain)) {
+			sk_X509_free(file_chain);
+			file_chain = NULL;
 		}
 		cert = own.cert;
 		key = own.key;
@@ -414,8 +411,7 @@ static int build_server(struct lscd *d)
 		   X509_NAME_oneline(X509_get_subject_name(cert), why, sizeof(why)),
 		   fp, conf.suites, r->nconns);
 	scep_signer_release(&own);
-	sk_X509_free(file_chain);
-	sk_X509_pop_free(file_certs, X509_free);
+	sk_X509_pop_free(file_chain, X509_free);
 	return 0;
 fail_engine:
 	if (!r->no_server)
@@ -428,8 +424,7 @@ fail:
 			r->nconns);
 	r->no_server = true;
 	scep_signer_release(&own);
-	sk_X509_free(file_chain);
-	sk_X509_pop_free(file_certs, X509_free);
+	sk_X509_pop_free(file_chain, X509_free);
 	return err;
 }
 
@@ -457,10 +452,16 @@ static bool relay_ready(struct lscd *d)
 int lscd_dtls_relay_open(struct lscd *d)
 {
 	struct lscd_dtls_relay *r = calloc(1, sizeof(*r));
+	unsigned int i;
 	int rc;
 
 	if (!r)
 		return -ENOMEM;
+	for (i = 0; i < __LSCD_DTLS_REFUSAL_MAX; i++) {
+		r->refusal_log[i].what = "handshake refusals";
+		r->refusal_log[i].reason = lscd_dtls_refusal_name(i);
+	}
+	r->oversize_log.what = "oversized datagrams";
 	rc = lsc_genl_open(&r->sk);
 	if (rc) {
 		free(r);
@@ -687,9 +688,6 @@ static void remove_conn(struct lscd_dtls_relay *r, struct relay_conn *rc)
 	*rc = r->conns[--r->nconns];
 }
 
-/* "handshake refusals (expired)": what limit_flush() says it left out. */
-static char refusal_what[__LSCD_DTLS_REFUSAL_MAX][64];
-
 static void failed(struct lscd *d, struct relay_conn *rc)
 {
 	struct lscd_dtls_relay *r = d->dtls;
@@ -701,9 +699,6 @@ static void failed(struct lscd *d, struct relay_conn *rc)
 	flush(d, rc);
 	if (why == LSCD_DTLS_ACCEPTED || why >= __LSCD_DTLS_REFUSAL_MAX)
 		why = LSCD_DTLS_HANDSHAKE;
-	if (!refusal_what[why][0])
-		snprintf(refusal_what[why], sizeof(refusal_what[why]),
-			 "handshake refusals (%s)", lscd_dtls_refusal_name(why));
 	r->refusals[why]++;
 	r->dirty = true;
 	report(d, outcome_of(why), lscd_dtls_refusal_is_auth_fail(why), 1);
@@ -715,7 +710,7 @@ static void failed(struct lscd *d, struct relay_conn *rc)
 	 * close, and a peer with keys keeps its session when a new handshake
 	 * fails (RFC 5415 section 12.3).
 	 */
-	if (limit_ok(&r->refusal_log[why], lsc_now_ms(), refusal_what[why]))
+	if (limit_ok(&r->refusal_log[why], lsc_now_ms()))
 		lsc_warn("DTLS: handshake from %s%s%s refused: %s (%s counter)%s%s", p,
 			 mac[0] ? " for " : "", mac, lscd_dtls_refusal_name(why),
 			 lscd_dtls_counter_name(lscd_dtls_refusal_counter(why)),
@@ -801,7 +796,7 @@ static void relayed(struct lscd *d, const struct sockaddr_in *peer,
 		r->oversize++;
 		r->dirty = true;
 		fmt_peer(peer, p, sizeof(p));
-		if (limit_ok(&r->oversize_log, lsc_now_ms(), "oversized datagrams"))
+		if (limit_ok(&r->oversize_log, lsc_now_ms()))
 			lsc_warn("DTLS: a relayed datagram of %zu bytes from %s is over the %d lscd takes: dropped",
 				 len, p, RELAY_DGRAM_MAX);
 		return;
@@ -984,8 +979,7 @@ uint64_t lscd_dtls_relay_tick(struct lscd *d, uint64_t now, uint64_t next)
 		if (!l->suppressed)
 			continue;
 		if (now >= l->until)
-			limit_flush(l, i < __LSCD_DTLS_REFUSAL_MAX ?
-				    refusal_what[i] : "oversized datagrams");
+			limit_flush(l);
 		else if (l->until < next)
 			next = l->until;
 	}
