@@ -126,12 +126,19 @@ in_ns() { nsenter --net="$W/ns" "$@"; }
 
 # tshark_findings CAPTURE [TSHARK_OPTION...]: tshark's expert findings of
 # warning level and worse, one section per level ("Errors (1)", "Warns
-# (2)" in tshark 4.0: any such heading counts); nothing when none.
+# (2)" in tshark 4.0: any such heading counts); nothing when none.  A
+# tshark that fails (a capture cut short, an unreadable file) is a finding
+# too: its silence would otherwise read as a clean capture.
 tshark_findings() {
-	local capture=$1
+	local capture=$1 out rc=0
 	shift
-	tshark -n -r "$capture" "$@" -q -z expert,warn 2>&1 |
-		sed -n '/^[A-Z][a-z]* ([0-9][0-9]*)$/,$p'
+	out=$(tshark -n -r "$capture" "$@" -q -z expert,warn 2>&1) || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		printf 'tshark failed (exit %d): %s\n' "$rc" \
+			"$(printf '%s\n' "$out" | grep -v '^Running as user' | head -n 3 | tr '\n' ' ')"
+		return 0
+	fi
+	printf '%s\n' "$out" | sed -n '/^[A-Z][a-z]* ([0-9][0-9]*)$/,$p'
 }
 
 # wait_until SECONDS COMMAND...: poll COMMAND every 0.2 s until it succeeds.

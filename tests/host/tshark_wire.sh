@@ -10,7 +10,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 8
+plan 9
 need tshark tshark
 
 tmp=$(mktemp -d)
@@ -43,6 +43,16 @@ if printf '%s\n' "$found" | grep -q '^Warns (1)$' &&
 	ok "tshark_negative_control_warning: $(printf '%s\n' "$found" | head -n 1)"
 else
 	not_ok "tshark_negative_control_warning: a header length with 4 bytes unaccounted for went unflagged: '$found'"
+fi
+
+# A capture cut short makes tshark fail before any expert section: that
+# must read as a finding, never as a clean capture.
+head -c $(($(stat -c %s "$pcap") - 7)) "$pcap" >"$tmp/short.pcap"
+found=$(tshark_findings "$tmp/short.pcap")
+if printf '%s\n' "$found" | grep -q '^tshark failed (exit [1-9]'; then
+	ok "tshark_negative_control_cut_short: $(printf '%s' "$found" | head -c 160)"
+else
+	not_ok "tshark_negative_control_cut_short: a capture cut short read as '$found'"
 fi
 
 found=$(tshark_findings "$pcap")
