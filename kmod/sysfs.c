@@ -145,6 +145,8 @@ static const char *const scalar_names[] = {
 		"dtls_handshakes_failed_identity",
 	[CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_HANDOVER] =
 		"dtls_handshakes_failed_handover",
+	[CAPWAP_LSC_ST_DTLS_HS + CAPWAP_LSC_DTLS_FAILED_ABANDONED] =
+		"dtls_handshakes_failed_abandoned",
 	[CAPWAP_LSC_ST_DTLS_HS_COMPLETED] = "dtls_handshakes_completed",
 	[CAPWAP_LSC_ST_DTLS_FAILED_SESSIONS] = "failed_dtls_session_count",
 	[CAPWAP_LSC_ST_DTLS_FAILED_AUTH_FAILS] = "failed_dtls_auth_fail_count",

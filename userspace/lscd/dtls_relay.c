@@ -1033,6 +1033,18 @@ void lscd_dtls_relay_close(struct lscd *d)
 
 	if (!r)
 		return;
+	/*
+	 * Each half-open association was reported started; reported as
+	 * abandoned, the module's started still equals completed plus failed.
+	 */
+	if (r->nconns) {
+		lsc_info("DTLS: %zu handshake%s in progress abandoned at exit: %s peer%s must start again",
+			 r->nconns, r->nconns == 1 ? "" : "s",
+			 r->nconns == 1 ? "its" : "their", r->nconns == 1 ? "" : "s");
+		report(d, CAPWAP_LSC_DTLS_FAILED_ABANDONED, false,
+		       r->nconns > CAPWAP_LSC_DTLS_MAX_COUNT ?
+		       CAPWAP_LSC_DTLS_MAX_COUNT : (uint32_t)r->nconns);
+	}
 	while (r->nconns)
 		remove_conn(r, &r->conns[0]);
 	report_cookies(d);

@@ -289,6 +289,8 @@ enum capwap_lsc_dtls_outcome {
 	CAPWAP_LSC_DTLS_FAILED_IDENTITY, /* no MAC, or not the Join's */
 	/* completed in lscd, and the module refused its key block */
 	CAPWAP_LSC_DTLS_FAILED_HANDOVER,
+	/* still in progress when lscd stopped: the peer must start again */
+	CAPWAP_LSC_DTLS_FAILED_ABANDONED,
 	__CAPWAP_LSC_DTLS_OUTCOME_MAX
 };
 
@@ -576,6 +578,7 @@ enum capwap_lsc_stats_attr {
 	 */
 	CAPWAP_LSC_STATS_A_DTLS_FAILED_SESSIONS,
 	CAPWAP_LSC_STATS_A_DTLS_FAILED_AUTH_FAILS,
+	CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_ABANDONED,
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)

@@ -24,7 +24,7 @@
 # Figures printed: what the relay passed, limited and lost, lscd's cookies.
 
 . tests/lib.sh
-plan 7 600
+plan 8 600
 . tests/vm/cases/lscd-lib.bash
 
 flood=build/tools/capwap_flood
@@ -152,6 +152,27 @@ else
 fi
 echo "# dtls_flood: $(counters)"
 
+# lscd stops with a handshake half-open (tests/tools/dtls_half_open.py: a
+# real OpenSSL client that stops after the returned cookie): reported as
+# abandoned, so every association the module was told of has an outcome.
+/usr/bin/python3 tests/tools/dtls_half_open.py 127.0.0.1 5246 30 >"$tmp/half.log" 2>&1 &
+halfpid=$!
+pids+=($halfpid)
+wait_until 60 grep -q "^half-open 1" "$tmp/half.log" ||
+	echo "# no half-open handshake: $(tail -n 3 "$tmp/half.log" | tr '\n' ' ')"
 lscd_stop_ok dtls_flood
+kill $halfpid 2>/dev/null
+hs() { stat "dtls_handshakes_$1"; }
+ended=0
+for o in completed failed_authentication failed_timeout failed_policy failed_identity \
+	failed_handover failed_abandoned; do
+	ended=$((ended + $(hs $o)))
+done
+if [ "$(hs failed_abandoned)" -ge 1 ] && [ "$(hs started)" -eq "$ended" ] &&
+	grep -q "DTLS: [0-9]* handshakes* in progress abandoned at exit" "$tmp/lscd.log"; then
+	ok "dtls_flood: lscd stopped with $(hs failed_abandoned) handshake(s) half-open and reported them abandoned: started $(hs started) = completed $(hs completed) + failed $((ended - $(hs completed)))"
+else
+	not_ok "dtls_flood: after lscd stopped: started $(hs started), completed and failed $ended, abandoned $(hs failed_abandoned); $(grep -c "^half-open" "$tmp/half.log") half-open made; $(grep "abandoned" "$tmp/lscd.log" | tail -n 1)"
+fi
 check "dtls_flood: modprobe -r capwap_lsc" modprobe -r capwap_lsc
 finish
