@@ -118,7 +118,8 @@ static void policy(struct lscd_csr_policy *p, unsigned int min_bits, bool ext)
 static int verdict(const struct csr_spec *s, const struct lscd_csr_policy *p)
 {
 	X509_REQ *req = make_csr(s);
-	int rc = req ? lscd_csr_policy_check(req, p, why, sizeof(why)) : -ENOMEM;
+	int rc = req ? lscd_csr_policy_check(req, X509_REQ_get0_pubkey(req), p, why,
+					     sizeof(why)) : -ENOMEM;
 
 	X509_REQ_free(req);
 	return rc;

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "mac.h"
 #include "names.h"
+#include "scep_cert.h"
 #include "scep_names.h"
 
 struct lscd_job {
@@ -552,8 +553,8 @@ int lscd_ap_check_csr(const struct lscd_request *r,
 		      X509_REQ **out)
 {
 	const unsigned char *p = r->csr;
-	X509_REQ *req = d2i_X509_REQ(NULL, &p, (long)r->csr_len);
-	EVP_PKEY *pub;
+	X509_REQ *req = scep_csr_d2i(&p, (long)r->csr_len);
+	EVP_PKEY *pub = NULL;
 	char cn[128];
 	unsigned int bits;
 	int rc = -EINVAL;
@@ -562,8 +563,8 @@ int lscd_ap_check_csr(const struct lscd_request *r,
 		snprintf(why, size, "the request is not a PKCS#10 CSR");
 		goto out;
 	}
-	pub = X509_REQ_get0_pubkey(req);
-	if (!pub || X509_REQ_verify(req, pub) != 1) {
+	pub = scep_csr_pubkey(req);
+	if (!pub || X509_REQ_verify_ex(req, pub, NULL, NULL) != 1) {
 		snprintf(why, size, "the CSR's signature does not verify");
 		goto out;
 	}
@@ -590,12 +591,13 @@ int lscd_ap_check_csr(const struct lscd_request *r,
 			 bits, r->key_bits);
 		goto out;
 	}
-	rc = lscd_csr_policy_check(req, pol, why, size);
+	rc = lscd_csr_policy_check(req, pub, pol, why, size);
 	if (!rc && out) {
 		*out = req;
 		req = NULL;
 	}
 out:
+	EVP_PKEY_free(pub);
 	X509_REQ_free(req);
 	ERR_clear_error();
 	return rc;

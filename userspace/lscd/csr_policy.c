@@ -125,10 +125,9 @@ static int check_attributes(X509_REQ *req, const struct lscd_csr_policy *p,
 	return n > 0 ? -EPERM : 0;
 }
 
-static int check_key(X509_REQ *req, const struct lscd_csr_policy *p,
+static int check_key(EVP_PKEY *pub, const struct lscd_csr_policy *p,
 		     char *why, size_t size)
 {
-	EVP_PKEY *pub = X509_REQ_get0_pubkey(req);
 	unsigned int bits, want;
 
 	if (!pub) {
@@ -152,14 +151,14 @@ static int check_key(X509_REQ *req, const struct lscd_csr_policy *p,
 	return 0;
 }
 
-int lscd_csr_policy_check(X509_REQ *req, const struct lscd_csr_policy *p,
-			  char *why, size_t size)
+int lscd_csr_policy_check(X509_REQ *req, EVP_PKEY *pub,
+			  const struct lscd_csr_policy *p, char *why, size_t size)
 {
 	int rc = check_subject(req, p, why, size);
 
 	if (!rc)
 		rc = check_attributes(req, p, why, size);
 	if (!rc)
-		rc = check_key(req, p, why, size);
+		rc = check_key(pub, p, why, size);
 	return rc;
 }

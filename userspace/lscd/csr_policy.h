@@ -28,9 +28,10 @@ void lscd_csr_policy_keys(struct lscd_csr_policy *p, unsigned int min_ap_key_bit
  * 0 when req asks for nothing but the configured subject fields (each
  * with its configured value), one CN, at most one serialNumber, no
  * attribute but challengePassword (and extensionRequest only when allowed)
- * and a key no weaker than the minimum; -EPERM with why otherwise.
+ * and a key (pub, the request's) no weaker than the minimum; -EPERM with
+ * why otherwise.
  */
-int lscd_csr_policy_check(X509_REQ *req, const struct lscd_csr_policy *p,
-			  char *why, size_t size);
+int lscd_csr_policy_check(X509_REQ *req, EVP_PKEY *pub,
+			  const struct lscd_csr_policy *p, char *why, size_t size);
 
 #endif /* LSCD_CSR_POLICY_H */

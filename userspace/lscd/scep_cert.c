@@ -111,20 +111,58 @@ void scep_cert_describe(X509 *cert, const char *indent, FILE *out)
 	funlockfile(out);
 }
 
+/*
+ * Read in the library context with no algorithms, a request keeps its
+ * public key undecoded (see scep_lib_pubkey() for what decoding costs);
+ * scep_csr_pubkey() decodes it when it is wanted.
+ */
+X509_REQ *scep_csr_d2i(const unsigned char **pp, long len)
+{
+	return (X509_REQ *)ASN1_item_d2i_ex(NULL, pp, len, ASN1_ITEM_rptr(X509_REQ),
+					    scep_lib_bare(), NULL);
+}
+
+EVP_PKEY *scep_csr_pubkey(X509_REQ *req)
+{
+	unsigned char *der = NULL;
+	EVP_PKEY *key;
+	int n;
+
+	/* One parsed elsewhere comes with its key. */
+	ERR_set_mark();
+	key = X509_REQ_get0_pubkey(req);
+	ERR_pop_to_mark();
+	if (key)
+		return EVP_PKEY_up_ref(key) ? key : NULL;
+	n = i2d_X509_PUBKEY(X509_REQ_get_X509_PUBKEY(req), &der);
+	if (n <= 0)
+		return NULL;
+	key = scep_lib_pubkey(der, (size_t)n);
+	OPENSSL_free(der);
+	return key;
+}
+
 int scep_csr_load(const uint8_t *data, size_t len, X509_REQ **req)
 {
 	const unsigned char *p = data;
+	unsigned char *der = NULL;
+	long der_len = 0;
 	X509_REQ *r;
 	BIO *b;
 
 	if (len > INT32_MAX)
 		return -EFBIG;
-	r = d2i_X509_REQ(NULL, &p, (long)len);
+	r = scep_csr_d2i(&p, (long)len);
 	if (!r) {
 		b = BIO_new_mem_buf(data, (int)len);
 		if (!b)
 			return -ENOMEM;
-		r = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL);
+		if (PEM_bytes_read_bio(&der, &der_len, NULL, PEM_STRING_X509_REQ, b,
+				       NULL, NULL)) {
+			p = der;
+			r = scep_csr_d2i(&p, der_len);
+		}
+		OPENSSL_free(der);
 		BIO_free(b);
 	}
 	ERR_clear_error();

@@ -20,6 +20,9 @@ OSSL_LIB_CTX *scep_libctx(void);
 /* A library context with no algorithms at all (the "null" provider). */
 OSSL_LIB_CTX *scep_lib_bare(void);
 
+/* A DER SubjectPublicKeyInfo as a key (new reference); NULL if it is none. */
+EVP_PKEY *scep_lib_pubkey(const unsigned char *der, size_t len);
+
 /* A digest SCEP uses, fetched at scep_lib_init(); NULL if unknown. */
 const EVP_MD *scep_lib_digest(const char *name);
 /* One of the ciphers SCEP picks, fetched once; NULL if unavailable. */

@@ -494,6 +494,7 @@ static enum scep_txn_state issued(struct scep_txn *t, const struct scep_msg *m)
 	uint8_t *inner = NULL;
 	size_t inner_len = 0;
 	X509 *cert = NULL;
+	EVP_PKEY *want;
 	char err[256] = "";
 	enum capwap_lsc_result r;
 	int i, rc;
@@ -512,14 +513,15 @@ static enum scep_txn_state issued(struct scep_txn *t, const struct scep_msg *m)
 		return scep_txn_fail(t, CAPWAP_LSC_RESULT_ERROR,
 				     "CertRep: no certificate in the degenerate PKCS#7");
 	trace(t, "CertRep carries %d certificate(s)", sk_X509_num(certs));
+	want = scep_csr_pubkey(t->req);
 	for (i = 0; i < sk_X509_num(certs); i++) {
 		X509 *x = sk_X509_value(certs, i);
 
 		trace_cert(t, "found certificate", x);
-		if (!cert && EVP_PKEY_eq(X509_get0_pubkey(x),
-					 X509_REQ_get0_pubkey(t->req)) == 1)
+		if (!cert && want && EVP_PKEY_eq(X509_get0_pubkey(x), want) == 1)
 			cert = x;
 	}
+	EVP_PKEY_free(want);
 	ERR_clear_error();
 	if (!cert) {
 		sk_X509_pop_free(certs, X509_free);
