@@ -126,6 +126,12 @@ $(B)/tools/dtls_relay_peer: tests/tools/dtls_relay_peer.c $(DTLS_RELAY_OBJS) \
 	$(CC) -Itests/tools -Itests/unit -Iuserspace/lscd $(CFLAGS) $(PKG_CFLAGS) -o $@ $< \
 		$(DTLS_RELAY_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS)
 
+$(B)/tools/dtls_udp_responder: tests/tools/dtls_udp_responder.c $(LSCD_DTLS_OBJS) \
+		$(B)/libcommon.a $(B)/libwire.a
+	@mkdir -p $(dir $@)
+	$(CC) -Itests/tools -Iuserspace/lscd $(CFLAGS) $(PKG_CFLAGS) -o $@ $< \
+		$(LSCD_DTLS_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS)
+
 # lscd under AddressSanitizer, for the tests of what outlives a reload.
 ASAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer
 asan_obj = $(patsubst %.c,$(B)/asan/%.o,$(1))
