@@ -158,13 +158,16 @@ fuzz:
 # throughput and CPU of lscd against scepserver, scepclient and certmonger,
 # the daemon's CPU per AP enrollment (in the VM), then a fleet of 100 and
 # of 500 APs against the CA (in the VM), and a fleet of 200 over DTLS
-# (in the VM: tests/vm/cases/94-lscd-dtls-fleet.sh at full size).
+# (in the VM: tests/vm/cases/94-lscd-dtls-fleet.sh at full size), then the
+# DTLS control channel: Echo and handshakes against userspace baselines,
+# and kernel memory per AP in Run over DTLS (in the VM).
 bench: all unit-tests
 	tests/bench/run
 	tests/bench/scep-enroll.sh
 	tests/bench/lscd-cpu.sh
 	tests/bench/fleet.sh
 	tests/bench/dtls-fleet.sh
+	tests/bench/dtls.sh
 
 install: userspace
 	install -D -m 0755 $(B)/lscd $(DESTDIR)$(SBINDIR)/lscd
