@@ -126,6 +126,12 @@ $(B)/tools/dtls_relay_peer: tests/tools/dtls_relay_peer.c $(DTLS_RELAY_OBJS) \
 	$(CC) -Itests/tools -Itests/unit -Iuserspace/lscd $(CFLAGS) $(PKG_CFLAGS) -o $@ $< \
 		$(DTLS_RELAY_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS)
 
+$(B)/tools/dtls_udp_responder: tests/tools/dtls_udp_responder.c $(LSCD_DTLS_OBJS) \
+		$(B)/libcommon.a $(B)/libwire.a
+	@mkdir -p $(dir $@)
+	$(CC) -Itests/tools -Iuserspace/lscd $(CFLAGS) $(PKG_CFLAGS) -o $@ $< \
+		$(LSCD_DTLS_OBJS) $(B)/libcommon.a $(B)/libwire.a $(PKG_LIBS)
+
 # lscd under AddressSanitizer, for the tests of what outlives a reload.
 ASAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer
 asan_obj = $(patsubst %.c,$(B)/asan/%.o,$(1))
@@ -152,13 +158,16 @@ fuzz:
 # throughput and CPU of lscd against scepserver, scepclient and certmonger,
 # the daemon's CPU per AP enrollment (in the VM), then a fleet of 100 and
 # of 500 APs against the CA (in the VM), and a fleet of 200 over DTLS
-# (in the VM: tests/vm/cases/94-lscd-dtls-fleet.sh at full size).
+# (in the VM: tests/vm/cases/94-lscd-dtls-fleet.sh at full size), then the
+# DTLS control channel: Echo and handshakes against userspace baselines,
+# and kernel memory per AP in Run over DTLS (in the VM).
 bench: all unit-tests
 	tests/bench/run
 	tests/bench/scep-enroll.sh
 	tests/bench/lscd-cpu.sh
 	tests/bench/fleet.sh
 	tests/bench/dtls-fleet.sh
+	tests/bench/dtls.sh
 
 install: userspace
 	install -D -m 0755 $(B)/lscd $(DESTDIR)$(SBINDIR)/lscd
