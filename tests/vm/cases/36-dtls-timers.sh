@@ -3,7 +3,7 @@
 #
 # RFC 5415 section 4.7's timers on the controller's side of DTLS, and its
 # end of a session (docs/PROTOCOL.md section 6.13), with the module loaded
-# with short timers (WaitJoin 3 s; a dead interval of 2 s): build/tools/
+# with short timers (WaitJoin 6 s; a dead interval of 2 s): build/tools/
 # dtls_relay_peer timers plays an OpenSSL AP and lscd's relay role and
 # checks that a keyed peer without a Join is ended at WaitJoin with a
 # close_notify it decrypts, that records under ended keys are dropped
@@ -28,12 +28,12 @@ else
 	not_ok "wait_join_s=0: $(dmesg | grep wait_join_s | tail -n 1)"
 	modprobe -r capwap_lsc
 fi
-check "modprobe capwap_lsc wait_join_s=3 echo_interval=1 dead_echoes=2" \
-	modprobe capwap_lsc wait_join_s=3 echo_interval=1 dead_echoes=2
+check "modprobe capwap_lsc wait_join_s=6 echo_interval=1 dead_echoes=2" \
+	modprobe capwap_lsc wait_join_s=6 echo_interval=1 dead_echoes=2
 check "lscctl config dtls on" build/lscctl config dtls on
 checks 6 "dtls_relay_peer timers" $tool timers
 
-if dmesg | grep -Eq "capwap_lsc: DTLS 127\.0\.0\.1:[0-9]+ \(02:03:a0:b0:c0:d0\): no Join within WaitJoin, 3 s: session ended \(dtls-wait-join\)" &&
+if dmesg | grep -Eq "capwap_lsc: DTLS 127\.0\.0\.1:[0-9]+ \(02:03:a0:b0:c0:d0\): no Join within WaitJoin, 6 s: session ended \(dtls-wait-join\)" &&
 	[ "$(stat dtls_wait_join)" = 1 ] && [ "$(stat dtls_close_sent)" = 2 ]; then
 	ok "WaitJoin's end is logged in words (dtls-wait-join); sysfs counts dtls_wait_join 1, dtls_close_sent 2"
 else
