@@ -25,6 +25,7 @@
 
 #include "ap.h"
 #include "control.h"
+#include "dtls.h"
 #include "keys.h"
 #include "lsc.h"
 #include "queue.h"
@@ -396,6 +397,13 @@ again:
 	if (move)
 		addr_del_locked(ap);
 	spin_lock(&ap->lock);
+	/*
+	 * An AP that joins from elsewhere left its association at the old
+	 * address for good: the controller ends it, as a Join's own session.
+	 */
+	if (move && ap->session != CAPWAP_LSC_SESSION_DOWN &&
+	    ap->send == capwap_lsc_dtls_send)
+		capwap_lsc_dtls_shutdown(&ap->peer);
 	ap_set_peer(ap, peer);
 	ap->send = send;
 	*binding = ++ap->binding;

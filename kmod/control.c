@@ -289,9 +289,32 @@ static void drop_pending(struct capwap_lsc_ap *ap)
 }
 
 /*
+ * Whether the controller ends a session for a reason of its own, and so
+ * ends the DTLS session that carried it (RFC 5415 section 2.3: Run or
+ * Join to DTLS Teardown, DTLSShutdown).  Not when the peer ended it
+ * (its close_notify or fatal alert), when the association is already
+ * gone (lscd's DTLS_CLOSE, a new association in its place, DTLS off: they
+ * end it themselves), nor at a new Join, which goes on in the same
+ * association.
+ */
+static bool ends_association(u8 why)
+{
+	switch (why) {
+	case CAPWAP_LSC_END_REJOIN:
+	case CAPWAP_LSC_END_DTLS_DISCONNECT:
+	case CAPWAP_LSC_END_DTLS_ABORTED:
+	case CAPWAP_LSC_END_DTLS_CLOSED:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
  * Ends the session, ap->lock held: the one place a session goes down, so
  * its DTLS files in sysfs always go with it (a refused sealed Join had
- * them queued to appear).  @was is the state told in the end event.
+ * them queued to appear), and its association ends with it.  @was is the
+ * state told in the end event.
  */
 static void session_down_locked(struct capwap_lsc_ap *ap, u8 why, u8 was)
 {
@@ -300,6 +323,9 @@ static void session_down_locked(struct capwap_lsc_ap *ap, u8 why, u8 was)
 		capwap_lsc_event3(ap, CAPWAP_LSC_EV_SESSION_END, why, was);
 	if (was != CAPWAP_LSC_SESSION_DOWN && READ_ONCE(ap->authenticated))
 		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_SYSFS);
+	if (was != CAPWAP_LSC_SESSION_DOWN &&
+	    ap->send == capwap_lsc_dtls_send && ends_association(why))
+		capwap_lsc_dtls_shutdown(&ap->peer);
 	capwap_lsc_prov_session_down(ap);
 }
 
@@ -537,8 +563,10 @@ static void handle_join(const struct capwap_msg *msg,
 	 * then the type is that of the certificate it proved.
 	 */
 	WRITE_ONCE(ap->authenticated, sealed);
-	if (sealed)
+	if (sealed) {
+		capwap_lsc_dtls_joined(peer);
 		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_SYSFS);
+	}
 	ap->last_heard = (u32)jiffies;
 	ap->cert_type = sealed ? bound_type : ci.cert_type;
 	ap->mode = ci.ap_mode;

@@ -23,6 +23,17 @@
  * port.  A session leaves the table under the table lock, and its
  * transforms (which hold the keys) and salts are freed and zeroed after a
  * grace period, in process context.
+ *
+ * RFC 5415 section 4.7's timers run in one delayed work item, as ap.c's
+ * sweep times out silent APs, not in a timer per session: every second
+ * it ends the sessions that had no Join within WaitJoin, and takes out
+ * of the table those the controller ended DTLSSessionDelete ago.  When
+ * the controller ends a session of its own accord (section 2.3,
+ * DTLSShutdown), a close_notify sealed under the session's keys goes to
+ * the peer first; the session then stays in the table, dead, until
+ * DTLSSessionDelete is over, so that what the peer still sends under
+ * those keys (its own close_notify, a request in flight) is dropped
+ * quietly rather than relayed to lscd as a new association.
  */
 
 #include <linux/cred.h>
@@ -61,8 +72,19 @@
 #define RX_BUF_LEN	CAPWAP_DTLS_MAX_BODY
 
 /* TLS alerts (RFC 5246 section 7.2). */
+#define ALERT_WARNING		1
 #define ALERT_FATAL		2
 #define ALERT_CLOSE_NOTIFY	0
+
+/* RFC 5415 section 4.7.6: DTLSSessionDelete, 5 s by default. */
+#define SESSION_DELETE		(5 * HZ)
+#define SWEEP_PERIOD		HZ
+#define WAIT_JOIN_MAX_S		3600
+
+static unsigned int wait_join_s = 60;
+module_param(wait_join_s, uint, 0444);
+MODULE_PARM_DESC(wait_join_s,
+		 "Seconds a DTLS session may go without a Join before the controller ends it (RFC 5415 WaitJoin), 1..3600 (default 60)");
 
 struct dtls_dir {
 	struct crypto_aead *aead;
@@ -80,8 +102,14 @@ struct dtls_sess {
 	u8 cipher;
 	u8 cert_type;
 	u8 mac[ETH_ALEN];
+	/* set under sess_lock as well: either lock reads it */
 	bool dead;
 	bool have_fp;
+	/* a Join opened a CAPWAP session through it; WaitJoin is over */
+	bool joined;
+	unsigned long keyed_at;
+	/* dead and still in the table: when DTLSSessionDelete ends */
+	unsigned long delete_at;
 	u64 tx_seq;
 	struct capwap_dtls_replay win;
 	struct dtls_dir rx, tx;
@@ -114,6 +142,8 @@ static DEFINE_SPINLOCK(sess_lock);
 static unsigned int n_sessions;
 static u32 sess_seed __read_mostly;
 static struct workqueue_struct *dtls_wq;
+static void sess_sweep(struct work_struct *work);
+static DECLARE_DELAYED_WORK(sweep_work, sess_sweep);
 /*
  * Required from the load on: clear text (off, or on beside DTLS) is a lab
  * mode an operator sets on purpose with "lscctl config dtls off", and each
@@ -176,6 +206,7 @@ static bool sess_end(const struct capwap_lsc_peer *p,
 		     const struct dtls_sess *only, u8 why)
 {
 	struct capwap_lsc_peer peer = *p;
+	bool live = false;
 	struct dtls_sess *s;
 
 	spin_lock_bh(&sess_lock);
@@ -183,13 +214,15 @@ static bool sess_end(const struct capwap_lsc_peer *p,
 	if (s && only && s != only)
 		s = NULL;
 	if (s) {
+		/* One the controller ended carries no session any more. */
+		live = !s->dead;
 		peer = s->peer;
 		sess_retire(s);
 	}
 	spin_unlock_bh(&sess_lock);
-	if (s)
+	if (live)
 		capwap_lsc_control_dtls_closed(&peer, why);
-	return s;
+	return live;
 }
 
 bool capwap_lsc_dtls_active(const struct capwap_lsc_peer *peer)
@@ -246,11 +279,12 @@ static int aead_run(struct crypto_aead *tfm, bool seal, struct dtls_work *w,
 	return ret;
 }
 
-int capwap_lsc_dtls_send(const struct capwap_lsc_peer *peer, const u8 *pkt,
-			 size_t len)
+/* Seals @pkt in one record of @type under @peer's tx keys, and sends it. */
+static int seal_send(const struct capwap_lsc_peer *peer, u8 type,
+		     const u8 *pkt, size_t len)
 {
 	struct capwap_dtls_record rec = {
-		.type = CAPWAP_DTLS_CT_APPLICATION_DATA,
+		.type = type,
 		.version = CAPWAP_DTLS_VERSION_1_2,
 	};
 	struct dtls_work *w = this_cpu_read(tx_work);
@@ -405,6 +439,11 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 			capwap_lsc_count(CAPWAP_LSC_ST_DTLS_DROP_EPOCH);
 			continue;
 		}
+		/* Ended by the controller: DTLSSessionDelete, quietly. */
+		if (READ_ONCE(s->dead)) {
+			capwap_lsc_count(CAPWAP_LSC_ST_DTLS_DROP_DELETED);
+			continue;
+		}
 		plen = open_record(s, &rec, w);
 		if (plen < 0)
 			continue;
@@ -527,6 +566,7 @@ static struct dtls_sess *sess_new(const struct capwap_lsc_peer *peer,
 	s->cert_type = cert_type;
 	ether_addr_copy(s->mac, mac);
 	s->tx_seq = k->tx_seq;
+	s->keyed_at = jiffies;
 	capwap_dtls_replay_init(&s->win, k->rx_seq);
 	ret = dir_init(&s->rx, &k->rx, key_len);
 	if (!ret)
@@ -628,6 +668,102 @@ out:
 	return ret;
 }
 
+int capwap_lsc_dtls_send(const struct capwap_lsc_peer *peer, const u8 *pkt,
+			 size_t len)
+{
+	return seal_send(peer, CAPWAP_DTLS_CT_APPLICATION_DATA, pkt, len);
+}
+
+/*
+ * With sess_lock held: the controller ends @s of its own accord (RFC 5415
+ * section 2.3, DTLSShutdown).  The close_notify is sealed like any record
+ * of @s, before @s is marked dead: after that its keys seal nothing.
+ */
+static void shutdown_locked(struct dtls_sess *s)
+{
+	static const u8 close_notify[2] = { ALERT_WARNING, ALERT_CLOSE_NOTIFY };
+
+	seal_send(&s->peer, CAPWAP_DTLS_CT_ALERT, close_notify,
+		  sizeof(close_notify));
+	spin_lock(&s->lock);
+	s->dead = true;
+	spin_unlock(&s->lock);
+	s->delete_at = jiffies + SESSION_DELETE;
+	capwap_lsc_count(CAPWAP_LSC_ST_DTLS_CLOSE_SENT);
+}
+
+/* @p's live session ended with a close_notify; lscd told when @tell. */
+static bool sess_shutdown(const struct capwap_lsc_peer *p, bool tell)
+{
+	struct capwap_lsc_peer peer;
+	struct dtls_sess *s;
+
+	spin_lock_bh(&sess_lock);
+	s = lookup(p);
+	if (s && !s->dead) {
+		peer = s->peer;
+		shutdown_locked(s);
+	} else {
+		s = NULL;
+	}
+	spin_unlock_bh(&sess_lock);
+	if (s && tell)
+		capwap_lsc_genl_dtls_closed(&peer);
+	return s;
+}
+
+void capwap_lsc_dtls_shutdown(const struct capwap_lsc_peer *peer)
+{
+	sess_shutdown(peer, true);
+}
+
+void capwap_lsc_dtls_joined(const struct capwap_lsc_peer *peer)
+{
+	struct dtls_sess *s;
+
+	rcu_read_lock();
+	s = lookup(peer);
+	if (s)
+		WRITE_ONCE(s->joined, true);
+	rcu_read_unlock();
+}
+
+/*
+ * Process context, every SWEEP_PERIOD: WaitJoin (RFC 5415 section 4.7)
+ * for the sessions no Join came through, and the end of DTLSSessionDelete
+ * for those the controller ended.  One bucket at a time under the lock,
+ * so the receive path waits for one bucket's work at most.
+ */
+static void sess_sweep(struct work_struct *work)
+{
+	unsigned long wait = (unsigned long)wait_join_s * HZ;
+	struct hlist_node *tmp;
+	struct dtls_sess *s;
+	unsigned int bkt;
+
+	for (bkt = 0; bkt < HASH_SIZE(sessions); bkt++) {
+		spin_lock_bh(&sess_lock);
+		hlist_for_each_entry_safe(s, tmp, &sessions[bkt], node) {
+			if (s->dead) {
+				if (time_after_eq(jiffies, s->delete_at))
+					sess_retire(s);
+				continue;
+			}
+			if (READ_ONCE(s->joined) ||
+			    time_before(jiffies, s->keyed_at + wait))
+				continue;
+			shutdown_locked(s);
+			capwap_lsc_count(CAPWAP_LSC_ST_DTLS_WAIT_JOIN);
+			capwap_lsc_genl_dtls_closed(&s->peer);
+			pr_info_ratelimited("DTLS %pI4:%u (%pM): no Join within WaitJoin, %u s: session ended (dtls-wait-join)\n",
+					    &s->peer.saddr, ntohs(s->peer.sport),
+					    s->mac, wait_join_s);
+		}
+		spin_unlock_bh(&sess_lock);
+	}
+	queue_delayed_work(dtls_wq, &sweep_work, SWEEP_PERIOD);
+}
+
 const char *capwap_lsc_dtls_state_name(u8 state)
 {
 	static const char *const names[__CAPWAP_LSC_DTLS_STATE_MAX] = {
@@ -715,12 +851,15 @@ void capwap_lsc_dtls_handshake(u8 outcome, bool auth_fail, u32 count)
 
 int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer)
 {
-	return sess_end(peer, NULL, CAPWAP_LSC_END_DTLS_CLOSED) ? 0 : -ENOENT;
+	if (!sess_shutdown(peer, false))
+		return -ENOENT;
+	capwap_lsc_control_dtls_closed(peer, CAPWAP_LSC_END_DTLS_CLOSED);
+	return 0;
 }
 
 /*
- * Ends every association, one at a time so each ends its session, and
- * tells lscd of each.
+ * Ends every live association with its close_notify, one at a time so
+ * each ends its session, and tells lscd of each.
  */
 static void end_all(void)
 {
@@ -733,13 +872,16 @@ static void end_all(void)
 		found = false;
 		spin_lock_bh(&sess_lock);
 		hash_for_each(sessions, bkt, s, node) {
+			if (s->dead)
+				continue;
 			peer = s->peer;
 			found = true;
 			break;
 		}
 		spin_unlock_bh(&sess_lock);
-		if (found && sess_end(&peer, NULL, CAPWAP_LSC_END_DTLS_CLOSED))
-			capwap_lsc_genl_dtls_closed(&peer);
+		if (found && sess_shutdown(&peer, true))
+			capwap_lsc_control_dtls_closed(&peer,
+						       CAPWAP_LSC_END_DTLS_CLOSED);
 	} while (found);
 }
 
@@ -786,6 +928,10 @@ int capwap_lsc_dtls_init(void)
 {
 	int cpu;
 
+	if (!wait_join_s || wait_join_s > WAIT_JOIN_MAX_S) {
+		pr_err("wait_join_s must be 1..%u\n", WAIT_JOIN_MAX_S);
+		return -EINVAL;
+	}
 	sess_seed = get_random_u32();
 	dtls_wq = alloc_workqueue("capwap_lsc_dtls", 0, 0);
 	if (!dtls_wq)
@@ -801,8 +947,29 @@ int capwap_lsc_dtls_init(void)
 			return -ENOMEM;
 		}
 	}
+	queue_delayed_work(dtls_wq, &sweep_work, SWEEP_PERIOD);
 	pr_info("DTLS required: only Discovery is taken in clear text\n");
 	return 0;
+}
+
+/*
+ * At unload, while the socket is still there: every live session ends
+ * with its close_notify, as when the controller ends one for any other
+ * reason.  lscd is not told: the module is going.
+ */
+void capwap_lsc_dtls_stop(void)
+{
+	struct dtls_sess *s;
+	unsigned int bkt;
+
+	cancel_delayed_work_sync(&sweep_work);
+	for (bkt = 0; bkt < HASH_SIZE(sessions); bkt++) {
+		spin_lock_bh(&sess_lock);
+		hlist_for_each_entry(s, &sessions[bkt], node)
+			if (!s->dead)
+				shutdown_locked(s);
+		spin_unlock_bh(&sess_lock);
+	}
 }
 
 void capwap_lsc_dtls_uninit(void)
@@ -811,6 +978,7 @@ void capwap_lsc_dtls_uninit(void)
 	struct dtls_sess *s;
 	unsigned int bkt;
 
+	cancel_delayed_work_sync(&sweep_work);
 	spin_lock_bh(&sess_lock);
 	hash_for_each_safe(sessions, bkt, tmp, s, node)
 		sess_retire(s);

@@ -33,6 +33,8 @@ enum capwap_lsc_dtls_field {
 };
 
 int capwap_lsc_dtls_init(void);
+/* At unload, before the socket goes: the close_notify of every session. */
+void capwap_lsc_dtls_stop(void);
 /* After the socket, the genl family and the AP records are gone. */
 void capwap_lsc_dtls_uninit(void);
 
@@ -80,6 +82,14 @@ ssize_t capwap_lsc_dtls_show(const struct capwap_lsc_peer *peer,
 			     const u8 *mac, enum capwap_lsc_dtls_field f,
 			     char *buf);
 int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer);
+/*
+ * The controller ends @peer's association of its own accord: a sealed
+ * close_notify, then its keys open and seal nothing more, and lscd is
+ * told.  From softirq, or with bottom halves off (an AP's lock held).
+ */
+void capwap_lsc_dtls_shutdown(const struct capwap_lsc_peer *peer);
+/* A Join opened a CAPWAP session through @peer's association: no WaitJoin. */
+void capwap_lsc_dtls_joined(const struct capwap_lsc_peer *peer);
 /*
  * Counts one handshake outcome lscd reported (enum capwap_lsc_dtls_outcome,
  * checked by the policy); @auth_fail: also a DTLSAuthenticateFail.

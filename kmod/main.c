@@ -59,6 +59,7 @@ static void capwap_lsc_down(enum capwap_lsc_stage up)
 		capwap_lsc_ap_stop();
 	switch (up) {
 	case STAGE_SOCKET:
+		capwap_lsc_dtls_stop();
 		capwap_lsc_socket_uninit();
 		fallthrough;
 	case STAGE_GENL:

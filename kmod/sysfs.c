@@ -150,6 +150,9 @@ static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_DTLS_HS_COMPLETED] = "dtls_handshakes_completed",
 	[CAPWAP_LSC_ST_DTLS_FAILED_SESSIONS] = "failed_dtls_session_count",
 	[CAPWAP_LSC_ST_DTLS_FAILED_AUTH_FAILS] = "failed_dtls_auth_fail_count",
+	[CAPWAP_LSC_ST_DTLS_CLOSE_SENT] = "dtls_close_sent",
+	[CAPWAP_LSC_ST_DTLS_WAIT_JOIN] = "dtls_wait_join",
+	[CAPWAP_LSC_ST_DTLS_DROP_DELETED] = "dtls_drop_deleted",
 };
 /* A counter added without its file name would be a NULL name at load. */
 static_assert(ARRAY_SIZE(scalar_names) == __CAPWAP_LSC_ST_MAX);

@@ -41,6 +41,13 @@
  *
  *   dtls_relay_peer sessions N N associations without a handshake, each
  *                              with an identity, for make bench (1 check)
+ *   dtls_relay_peer timers     with the module loaded with wait_join_s=6
+ *                              echo_interval=1 dead_echoes=2: RFC 5415
+ *                              section 4.7's WaitJoin and
+ *                              DTLSSessionDelete, the controller's
+ *                              close_notify when it ends a session (its
+ *                              AP gone silent), none answering the AP's
+ *                              own (6 checks)
  *   dtls_relay_peer required   with "lscctl config dtls required": a
  *                              clear-text Join gets no answer and is
  *                              counted, a Discovery is still answered;
@@ -488,13 +495,11 @@ static int setup(void)
  * peer would inherit it (its Echo answered, a CSR in its WTP Event
  * signed for the first AP's MAC).
  */
-static void check_replaced(void)
+/* A new client in place of the old, and lscd's side forgets the old. */
+static bool client_renew(void)
 {
-	struct ap_info before, after;
 	u8 d[DGRAM_MAX];
-	bool answered;
 
-	peer_get_ap(&stats_nl, ap_mac, &before);
 	SSL_free(cl.ssl);
 	while (pipe_pop(&cl.in, d, sizeof(d)) > 0 ||
 	       pipe_pop(&cl.out, d, sizeof(d)) > 0)
@@ -503,14 +508,25 @@ static void check_replaced(void)
 	rl.conn = NULL;
 	rl.keyed = false;
 	cl.ssl = SSL_new(cl.ctx);
-	if (!cl.ssl || !SSL_use_certificate(cl.ssl, other_cert.cert) ||
+	if (!cl.ssl)
+		return false;
+	SSL_set_bio(cl.ssl, pipe_bio(&cl.in), pipe_bio(&cl.out));
+	DTLS_set_link_mtu(cl.ssl, 1396);
+	SSL_set_connect_state(cl.ssl);
+	return true;
+}
+
+static void check_replaced(void)
+{
+	struct ap_info before, after;
+	bool answered;
+
+	peer_get_ap(&stats_nl, ap_mac, &before);
+	if (!client_renew() || !SSL_use_certificate(cl.ssl, other_cert.cert) ||
 	    !SSL_use_PrivateKey(cl.ssl, other_cert.key)) {
 		printf("Bail out! second client\n");
 		exit(1);
 	}
-	SSL_set_bio(cl.ssl, pipe_bio(&cl.in), pipe_bio(&cl.out));
-	DTLS_set_link_mtu(cl.ssl, 1396);
-	SSL_set_connect_state(cl.ssl);
 	SSL_do_handshake(cl.ssl);
 	client_flush();
 	pump(120000, handshake_done);
@@ -1049,6 +1065,156 @@ static int clear_text(void)
 	return tests_failed ? 1 : 0;
 }
 
+/* A new AP socket and client, and a handshake through the relay. */
+static bool fresh_session(void)
+{
+	rl.closed = 0;
+	close(cl.fd);
+	cl.fd = open_socket(&cl.me);
+	if (cl.fd < 0 || !client_renew())
+		return false;
+	cl.started = true;
+	SSL_do_handshake(cl.ssl);
+	client_flush();
+	return pump(120000, handshake_done);
+}
+
+/* OpenSSL read a close_notify the controller sealed. */
+static bool got_close(void)
+{
+	u8 b[512];
+
+	return SSL_read(cl.ssl, b, sizeof(b)) <= 0 &&
+	       (SSL_get_shutdown(cl.ssl) & SSL_RECEIVED_SHUTDOWN);
+}
+
+static bool any_datagram(void)
+{
+	u8 d[DGRAM_MAX];
+
+	return pipe_pop(&cl.in, d, sizeof(d)) > 0;
+}
+
+#define DELTA(a, b, i) \
+	((unsigned long long)((b).v[CAPWAP_LSC_STATS_A_##i] - \
+			      (a).v[CAPWAP_LSC_STATS_A_##i]))
+
+/*
+ * What the ended session's keys do with @held, a record sealed under
+ * them: dropped quietly during DTLSSessionDelete (counted, not
+ * relayed, not answered), relayed to lscd as a stranger's after it.
+ */
+static void check_deleted(const u8 *held, size_t n, const char *what)
+{
+	u64 dv;
+	int i;
+
+	rl.relayed = 0;
+	dv = send_raw_counted(held, n, CAPWAP_LSC_STATS_A_DTLS_DROP_DELETED);
+	result(dv == 1 && !rl.relayed &&
+	       st1.rx[CAPWAP_MSG_ECHO_REQ] == st0.rx[CAPWAP_MSG_ECHO_REQ],
+	       what, "dtls_drop_deleted +%llu, relayed %d, Echo Requests handled +%llu",
+	       (unsigned long long)dv, rl.relayed,
+	       (unsigned long long)(st1.rx[CAPWAP_MSG_ECHO_REQ] -
+				    st0.rx[CAPWAP_MSG_ECHO_REQ]));
+	for (i = 0; i < 30 && !rl.relayed; i++) {
+		sendto(cl.fd, held, n, 0, (struct sockaddr *)&ac, sizeof(ac));
+		pump(1000, relayed_stranger);
+	}
+	peer_get_stats(&stats_nl, &st1);
+	result(rl.relayed && st1.rx[CAPWAP_MSG_ECHO_REQ] == st0.rx[CAPWAP_MSG_ECHO_REQ],
+	       "after DTLSSessionDelete the session is gone: the same record goes to lscd as a stranger's",
+	       "relayed %d after %d tries", rl.relayed, i);
+}
+
+static int timers(void)
+{
+	u8 held[DGRAM_MAX + 4];
+	struct stats_ctx a, b;
+	struct ap_info info;
+	bool closed, answered;
+	size_t n;
+	long r;
+
+	/*
+	 * WaitJoin: keys, and no Join.  The counters are read before the
+	 * keys: in a slow guest WaitJoin may be over by the time the client
+	 * has read the last flight.
+	 */
+	peer_get_stats(&stats_nl, &a);
+	if (!fresh_session()) {
+		printf("Bail out! handshake\n");
+		return 1;
+	}
+	n = client_hold(CAPWAP_MSG_ECHO_REQ, ap_mac, held);
+	closed = pump(30000, got_close);
+	peer_get_stats(&stats_nl, &b);
+	result(n && closed && DELTA(a, b, DTLS_WAIT_JOIN) == 1 &&
+	       DELTA(a, b, DTLS_CLOSE_SENT) == 1 && rl.closed == 1,
+	       "a keyed peer that sends no Join is ended at WaitJoin: it decrypts the controller's close_notify; counted (dtls_wait_join, dtls_close_sent) and told to lscd",
+	       "close_notify read %d, dtls_wait_join +%llu, dtls_close_sent +%llu, DTLS_CLOSE events %d",
+	       closed, DELTA(a, b, DTLS_WAIT_JOIN),
+	       DELTA(a, b, DTLS_CLOSE_SENT), rl.closed);
+	check_deleted(held, n,
+		      "during DTLSSessionDelete a record under the ended keys is dropped quietly (dtls_drop_deleted): not opened, not relayed");
+
+	/* An AP in Run goes silent: the controller ends its session. */
+	if (!fresh_session()) {
+		printf("Bail out! second handshake\n");
+		return 1;
+	}
+	r = to_run(ap_mac);
+	peer_get_stats(&stats_nl, &a);
+	n = client_hold(CAPWAP_MSG_ECHO_REQ, ap_mac, held);
+	closed = pump(30000, got_close);
+	peer_get_stats(&stats_nl, &b);
+	peer_get_ap(&stats_nl, ap_mac, &info);
+	result(!r && n && closed && info.session == CAPWAP_LSC_SESSION_DOWN &&
+	       DELTA(a, b, DTLS_CLOSE_SENT) == 1 &&
+	       DELTA(a, b, DTLS_WAIT_JOIN) == 0 && rl.closed == 1,
+	       "an AP in Run over DTLS that goes silent: its session ends and it decrypts the controller's close_notify; counted (dtls_close_sent) and told to lscd",
+	       "to Run %ld, close_notify read %d, session %u, dtls_close_sent +%llu, dtls_wait_join +%llu, DTLS_CLOSE events %d",
+	       r, closed, info.session, DELTA(a, b, DTLS_CLOSE_SENT),
+	       DELTA(a, b, DTLS_WAIT_JOIN), rl.closed);
+	/* Its keys open nothing more: the Echo sealed before is not answered. */
+	rl.relayed = 0;
+	want_type = CAPWAP_MSG_ECHO_RESP;
+	peer_get_stats(&stats_nl, &st0);
+	sendto(cl.fd, held, n, 0, (struct sockaddr *)&ac, sizeof(ac));
+	answered = pump(3000, got_answer);
+	peer_get_stats(&stats_nl, &st1);
+	result(!answered && !rl.relayed &&
+	       DELTA(st0, st1, DTLS_DROP_DELETED) == 1,
+	       "after the controller's close_notify the AP's keys open nothing: its Echo is dropped (dtls_drop_deleted), not answered",
+	       "answered %d, relayed %d, dtls_drop_deleted +%llu", answered,
+	       rl.relayed, DELTA(st0, st1, DTLS_DROP_DELETED));
+
+	/* The AP's own close_notify: no close_notify back. */
+	if (!fresh_session()) {
+		printf("Bail out! third handshake\n");
+		return 1;
+	}
+	r = request(CAPWAP_MSG_JOIN_REQ, ap_mac);
+	peer_get_stats(&stats_nl, &a);
+	stat_idx = CAPWAP_LSC_STATS_A_DTLS_CLOSED;
+	stat_base = a.v[stat_idx];
+	SSL_shutdown(cl.ssl);
+	client_flush();
+	closed = pump(20000, stat_moved);
+	answered = pump(3000, any_datagram);
+	peer_get_stats(&stats_nl, &b);
+	result(!r && closed && !answered && DELTA(a, b, DTLS_CLOSE_SENT) == 0,
+	       "the AP's own close_notify ends its session and gets no close_notify back (dtls_close_sent unmoved)",
+	       "join %ld, dtls_closed moved %d, a datagram back %d, dtls_close_sent +%llu",
+	       r, closed, answered, DELTA(a, b, DTLS_CLOSE_SENT));
+
+	lscd_dtls_conn_free(rl.conn);
+	lscd_dtls_server_free(srv);
+	SSL_free(cl.ssl);
+	SSL_CTX_free(cl.ctx);
+	return tests_failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct capwap_dtls_record rec;
@@ -1071,6 +1237,8 @@ int main(int argc, char **argv)
 		       ERR_reason_error_string(ERR_get_error()) ?: "netlink or socket");
 		return 1;
 	}
+	if (argc > 1 && !strcmp(argv[1], "timers"))
+		return timers();
 
 	check_relay_stateless();
 

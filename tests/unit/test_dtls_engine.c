@@ -1027,7 +1027,7 @@ static uint64_t fake_now(void *arg)
 
 /*
  * A peer that goes silent after its cookie: its association fails at the
- * 30 s deadline (OpenSSL would retransmit for minutes), at the caller's
+ * 60 s deadline, RFC 5415's WaitDTLS (OpenSSL would retransmit for minutes), at the caller's
  * timeout call or, left alone, at the next lscd_dtls_listen(), which then
  * has room for another.
  */
@@ -1064,11 +1064,11 @@ static const char *handshake_deadline(void)
 	st = lscd_dtls_server_stats(a.srv);
 	cookie_round_trip(&a);
 	if (!a.conn || !lscd_dtls_conn_timeout(a.conn, &left) ||
-	    left.tv_sec > 30) {
-		why = "no association, or no deadline within 30 s";
+	    left.tv_sec > 60) {
+		why = "no association, or no deadline within 60 s";
 		goto out;
 	}
-	clock_ms += 29999;
+	clock_ms += 59999;
 	if (lscd_dtls_conn_handle_timeout(a.conn) != LSCD_DTLS_HANDSHAKING ||
 	    !lscd_dtls_conn_timeout(a.conn, &left) || left.tv_sec ||
 	    left.tv_usec > 1000) {
@@ -1078,7 +1078,7 @@ static const char *handshake_deadline(void)
 	clock_ms += 1;
 	if (lscd_dtls_conn_handle_timeout(a.conn) != LSCD_DTLS_FAILED ||
 	    lscd_dtls_conn_verdict(a.conn)->refusal != LSCD_DTLS_TIMEOUT ||
-	    !strstr(lscd_dtls_conn_verdict(a.conn)->why, "within 30 s") ||
+	    !strstr(lscd_dtls_conn_verdict(a.conn)->why, "within 60 s") ||
 	    st->half_open || st->failed[LSCD_DTLS_CNT_TIMEOUT] != 1) {
 		snprintf(tap_why, sizeof(tap_why), "at its deadline: %s",
 			 lscd_dtls_conn_verdict(a.conn)->why);
@@ -1098,7 +1098,7 @@ static const char *handshake_deadline(void)
 		goto out;
 	}
 	/* C's ClientHello with its cookie again, once B is overdue. */
-	clock_ms += 30000;
+	clock_ms += 60000;
 	relay_one(&c, d, n + CAPWAP_DTLS_HDR_LEN);
 	if (!c.conn || lscd_dtls_conn_state(b.conn) != LSCD_DTLS_FAILED ||
 	    lscd_dtls_conn_verdict(b.conn)->refusal != LSCD_DTLS_TIMEOUT ||

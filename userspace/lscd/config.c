@@ -52,6 +52,7 @@ void lscd_config_defaults(struct lscd_config *c)
 	c->renew_check_ms = 3600 * 1000;
 	c->drain_timeout_ms = 30000;
 	c->dtls_security_level = 2;
+	c->dtls_handshake_timeout_ms = 60000;
 	c->dtls_accept = 1u << CAPWAP_LSC_CERT_MIC | 1u << CAPWAP_LSC_CERT_SSC |
 			 1u << CAPWAP_LSC_CERT_LSC;
 	c->state_dir = strdup(LSCD_DEFAULT_STATE_DIR);
@@ -288,6 +289,9 @@ int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
 		c->dtls_security_level = *v - '0';
 		return 0;
 	}
+	if (!strcmp(key, "dtls_handshake_timeout"))
+		return lsc_parse_secs(v, 3600, &c->dtls_handshake_timeout_ms) ||
+		       c->dtls_handshake_timeout_ms < 1000 ? -EINVAL : 0;
 	if (!strcmp(key, "dtls_suites"))
 		return set_str(&c->dtls_suites, v);
 	if (!strcmp(key, "dtls_accept"))

@@ -46,6 +46,8 @@ struct lscd_config {
 	unsigned int dtls_accept;	/* bit per enum capwap_lsc_cert_type */
 	bool dtls_eku_strict;
 	int dtls_security_level;	/* OpenSSL's 0 to 5 */
+	/* a handshake's deadline from its cookie: RFC 5415's WaitDTLS */
+	unsigned int dtls_handshake_timeout_ms;
 	/* The controller's DTLS certificate in place of its LSC, when set. */
 	char *dtls_cert_file;
 	char *dtls_key_file;

@@ -391,8 +391,6 @@ struct lscd_dtls_server *lscd_dtls_server_new(const struct lscd_dtls_server_conf
 	s->max_half_open = conf->max_half_open ? conf->max_half_open : 1024;
 	s->max_half_open_ip = conf->max_half_open_per_ip ?
 			      conf->max_half_open_per_ip : 8;
-	s->handshake_ms = conf->handshake_timeout_ms ?
-			  conf->handshake_timeout_ms : 30000;
 	s->clock = conf->clock ? conf->clock : monotonic_ms;
 	s->clock_arg = conf->clock_arg;
 	s->tx_gap = conf->tx_gap ? conf->tx_gap : 4096;
@@ -433,6 +431,10 @@ int lscd_dtls_server_reload(struct lscd_dtls_server *s,
 	s->listener = NULL;
 	SSL_CTX_free(s->ctx);
 	lscd_dtls_policy_put(s->policy);
+	/* Taken by each association as it starts: those under way keep theirs. */
+	if (conf)
+		s->handshake_ms = conf->handshake_timeout_ms ?
+				  conf->handshake_timeout_ms : 60000;
 	s->ctx = ctx;
 	s->policy = ctx ? lscd_dtls_policy_get(conf->policy) : NULL;
 	return err;

@@ -63,12 +63,12 @@ struct lscd_dtls_server_conf {
 	/* Of those, from one IP (any port): one host must not take them all. */
 	unsigned int max_half_open_per_ip;	/* 0: 8 */
 	/*
-	 * From the cookie's return to the end of the handshake, at most;
-	 * past it the association fails (LSCD_DTLS_TIMEOUT) and leaves the
-	 * caps, whatever OpenSSL's retransmission count (12 timeouts, some
-	 * 7 minutes).
+	 * From the cookie's return to the end of the handshake, at most
+	 * (RFC 5415 section 4.7's WaitDTLS); past it the association fails
+	 * (LSCD_DTLS_TIMEOUT) and leaves the caps, whatever OpenSSL's
+	 * retransmission count (12 timeouts, some 7 minutes).
 	 */
-	unsigned int handshake_timeout_ms;	/* 0: 30000 */
+	unsigned int handshake_timeout_ms;	/* 0: 60000 */
 	/* Milliseconds of a monotonic clock; NULL: CLOCK_MONOTONIC. */
 	uint64_t (*clock)(void *arg);
 	void *clock_arg;

@@ -382,6 +382,7 @@ static int build_server(struct lscd *d)
 			      (cert == own.cert || cert == d->ctrl.cert) && d->ca ?
 			      d->ca->chain : NULL;
 	conf.ncreds = 1;
+	conf.handshake_timeout_ms = d->cfg.dtls_handshake_timeout_ms;
 	conf.suites = d->cfg.dtls_suites ? d->cfg.dtls_suites : RELAY_DEFAULT_SUITES;
 	/* The engine holds its own references to all of these. */
 	if (r->srv) {

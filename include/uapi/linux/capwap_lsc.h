@@ -578,7 +578,14 @@ enum capwap_lsc_stats_attr {
 	 */
 	CAPWAP_LSC_STATS_A_DTLS_FAILED_SESSIONS,
 	CAPWAP_LSC_STATS_A_DTLS_FAILED_AUTH_FAILS,
+	/* u64, handshakes in progress when lscd stopped (DTLS_HANDSHAKE) */
 	CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_ABANDONED,
+	/* u64, associations the controller ended with its close_notify */
+	CAPWAP_LSC_STATS_A_DTLS_CLOSE_SENT,
+	/* u64, of those: no Join within WaitJoin (RFC 5415 section 4.7) */
+	CAPWAP_LSC_STATS_A_DTLS_WAIT_JOIN,
+	/* u64, records dropped: their association is being deleted */
+	CAPWAP_LSC_STATS_A_DTLS_DROP_DELETED,
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)

@@ -23,13 +23,15 @@
 #     session its close_notify ended (dtls-peer-disconnect)
 #   - an AP in Run over DTLS with its LSC: sysfs and lscctl -j show the
 #     suite and its certificate as openssl reads the AP's lsc.crt
+#   - dtls_handshake_timeout (WaitDTLS) set to 3 s ends a half-open
+#     handshake as a timeout, logged and counted by the module
 #   - after a module reload lscd joins the dtls group again
 # The controller answers with a certificate the LSC CA issued for its
 # role (dtls_cert_file): scepserver issues clientAuth-only certificates,
 # which RFC 5415 APs refuse for a controller.
 
 . tests/lib.sh
-plan 16 1000
+plan 17 1000
 . tests/vm/cases/lscd-lib.bash
 
 lscctl=build/lscctl
@@ -269,6 +271,27 @@ else
 	not_ok "dtls: the held AP never reached Run over DTLS with its LSC: cert_type $(ap_attr $held cert_type) state $(ap_attr $held state) dtls $(ap_attr $held dtls): $(ap_log $held)"
 fi
 kill "${ap_pids[-1]}" 2>/dev/null
+
+# WaitDTLS (RFC 5415 section 4.7) from lscd.conf: with
+# dtls_handshake_timeout at 3 s, a handshake that stops after the cookie
+# fails as a timeout long before the 60 s default would end it.
+lscd_stop
+lscd_start --url http://127.0.0.1:8080/scep --set mic_ca_file="$tmp/fleet/mfg-ca.crt" \
+	--set dtls_cert_file="$tmp/ctl.crt" --set dtls_key_file="$tmp/state/controller.key" \
+	--set dtls_handshake_timeout=3 ||
+	{ not_ok "dtls: lscd did not start again: $(lscd_tail)"; exit 1; }
+to0=$(stat dtls_handshakes_failed_timeout)
+/usr/bin/python3 tests/tools/dtls_half_open.py 127.0.0.1 5246 1000 >"$tmp/half1.log" 2>&1 &
+halfpid=$!
+pids+=($halfpid)
+waitdtls="DTLS: handshake from 127.0.0.1:[0-9]* refused: .*no handshake within 3 s of the returned cookie"
+if wait_until 30 grep -q "$waitdtls" "$tmp/lscd.log" &&
+	wait_until 20 sh -c "[ \$(cat $sys/stats/dtls_handshakes_failed_timeout) -gt $to0 ]"; then
+	ok "dtls: dtls_handshake_timeout = 3 (WaitDTLS): a half-open handshake fails as a timeout, logged and counted ($(grep -o "refused: .*within 3 s[^)]*" "$tmp/lscd.log" | head -n 1 | cut -c 1-120))"
+else
+	not_ok "dtls: WaitDTLS of 3 s: $(grep -c half-open "$tmp/half1.log") half-open, timeouts $to0 -> $(stat dtls_handshakes_failed_timeout): $(grep "DTLS: handshake" "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ')"
+fi
+kill $halfpid 2>/dev/null
 
 # A reloaded module: lscd joins its dtls group again, as it does events.
 modprobe -r capwap_lsc && modprobe capwap_lsc
