@@ -6,13 +6,18 @@
  * state kept for them: a flood of spoofed ClientHellos creates no
  * kernel state, and srclimit.c holds what reaches lscd, per source
  * address and for all sources together.  Once lscd hands over
- * the key block, records of that peer are opened and sealed here: AES-GCM
- * through the kernel's AEAD API, the RFC 5288 nonce and additional data
- * of wire_dtls.c, and a 64-entry replay window that moves only after a
- * record authenticated.
+ * the key block, records of that peer are opened and sealed here through
+ * the kernel's AEAD API: AES-GCM with the RFC 5288 nonce and additional
+ * data of wire_dtls.c, or AES-CBC with HMAC-SHA1 encrypt-then-MAC (RFC
+ * 7366) through "authenc", the template IPsec uses, which checks the MAC
+ * over the ciphertext with crypto_memneq() before it decrypts anything.
+ * MAC-then-encrypt CBC is refused: checking it without a timing oracle
+ * (Lucky 13) takes a hand-made constant-time HMAC, which the kernel's
+ * crypto API does not offer.  A 64-entry replay window moves only after
+ * a record authenticated.
  *
- * The AEAD instances are synchronous ("gcm(aes)" with CRYPTO_ALG_ASYNC
- * masked out), allocated and keyed in process context when the keys come,
+ * The AEAD instances are synchronous (CRYPTO_ALG_ASYNC masked out),
+ * allocated and keyed in process context when the keys come,
  * and then used from softirq and from the senders that run with bottom
  * halves off: an asynchronous instance could complete later, outside the
  * receive path that owns the buffers.  A transform may be used by several
@@ -51,7 +56,9 @@
 #include <linux/sysfs.h>
 #include <net/netlink.h>
 #include <linux/workqueue.h>
+#include <linux/rtnetlink.h>
 #include <crypto/aead.h>
+#include <crypto/authenc.h>
 
 #include "control.h"
 #include "dtls.h"
@@ -67,9 +74,15 @@
 
 /* The largest control datagram the module seals: the mtu parameter's. */
 #define TX_PLAIN_MAX	9000
+/* CBC's overhead counts the longest padding allowed, not the one we send. */
 #define TX_BUF_LEN	(CAPWAP_DTLS_HDR_LEN + CAPWAP_DTLS_REC_HDR_LEN + \
-			 CAPWAP_DTLS_GCM_OVERHEAD + TX_PLAIN_MAX)
+			 max(CAPWAP_DTLS_GCM_OVERHEAD, \
+			     CAPWAP_DTLS_CBC_MAX_OVERHEAD) + TX_PLAIN_MAX)
+/* A record's body, less its IV or explicit nonce, is opened here. */
 #define RX_BUF_LEN	CAPWAP_DTLS_MAX_BODY
+
+#define GCM_ALG		"gcm(aes)"
+#define CBC_ALG		"authenc(hmac(sha1),cbc(aes))"
 
 /* TLS alerts (RFC 5246 section 7.2). */
 #define ALERT_WARNING		1
@@ -88,6 +101,10 @@ MODULE_PARM_DESC(wait_join_s,
 
 struct dtls_dir {
 	struct crypto_aead *aead;
+	/*
+	 * GCM: the nonce's salt.  CBC: the first bytes of the MAC key, which
+	 * only tell a key block handed over twice (CBC has no salt).
+	 */
 	u8 salt[CAPWAP_DTLS_GCM_SALT_LEN];
 };
 
@@ -129,8 +146,9 @@ struct dtls_sess {
  * sealed while its plaintext is still being read).
  */
 struct dtls_work {
-	u8 aad[CAPWAP_DTLS_AAD_LEN];
-	u8 iv[CAPWAP_DTLS_GCM_NONCE_LEN];
+	u8 aad[CAPWAP_DTLS_CBC_AD_LEN];	/* GCM uses the first 13 bytes */
+	/* GCM's nonce, or a copy of the CBC IV (the cipher overwrites it) */
+	u8 iv[CAPWAP_DTLS_CBC_IV_LEN];
 	u8 buf[];
 };
 
@@ -255,11 +273,12 @@ int capwap_lsc_dtls_identity(const struct capwap_lsc_peer *peer, u8 *mac,
 }
 
 /*
- * One synchronous AEAD operation over @aad and @data (@len bytes of
- * plaintext to seal, or of ciphertext and tag to open), in place.
+ * One synchronous AEAD operation over @ad_len bytes of @w->aad and @data
+ * (@len bytes of plaintext to seal, or of ciphertext and tag to open), in
+ * place.
  */
 static int aead_run(struct crypto_aead *tfm, bool seal, struct dtls_work *w,
-		    u8 *data, unsigned int len)
+		    unsigned int ad_len, u8 *data, unsigned int len)
 {
 	struct aead_request *req;
 	struct scatterlist sg[2];
@@ -269,14 +288,65 @@ static int aead_run(struct crypto_aead *tfm, bool seal, struct dtls_work *w,
 	if (!req)
 		return -ENOMEM;
 	sg_init_table(sg, 2);
-	sg_set_buf(&sg[0], w->aad, CAPWAP_DTLS_AAD_LEN);
-	sg_set_buf(&sg[1], data, len + (seal ? CAPWAP_DTLS_GCM_TAG_LEN : 0));
+	sg_set_buf(&sg[0], w->aad, ad_len);
+	sg_set_buf(&sg[1], data, len + (seal ? crypto_aead_authsize(tfm) : 0));
 	aead_request_set_callback(req, 0, NULL, NULL);
 	aead_request_set_crypt(req, sg, sg, len, w->iv);
-	aead_request_set_ad(req, CAPWAP_DTLS_AAD_LEN);
+	aead_request_set_ad(req, ad_len);
 	ret = seal ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 	aead_request_free(req);
 	return ret;
+}
+
+/*
+ * Seals @len bytes of @pkt as the body of @rec at @body, under RFC 5288:
+ * the explicit nonce is the record's epoch and sequence number, unique
+ * per key.  Returns the body's length.
+ */
+static int seal_gcm(struct dtls_sess *s, const struct capwap_dtls_record *rec,
+		    struct dtls_work *w, u8 *body, const u8 *pkt, size_t len)
+{
+	int ret;
+
+	memcpy(body, rec->hdr + 3, CAPWAP_DTLS_GCM_EXPLICIT_LEN);
+	capwap_dtls_gcm_nonce(w->iv, s->tx.salt, body);
+	capwap_dtls_aad(w->aad, rec, len);
+	memcpy(body + CAPWAP_DTLS_GCM_EXPLICIT_LEN, pkt, len);
+	ret = aead_run(s->tx.aead, true, w, CAPWAP_DTLS_AAD_LEN,
+		       body + CAPWAP_DTLS_GCM_EXPLICIT_LEN, len);
+	return ret ?: len + CAPWAP_DTLS_GCM_OVERHEAD;
+}
+
+/*
+ * The same under CBC with encrypt-then-MAC: IV || CBC(pkt || padding) ||
+ * HMAC over the additional data of capwap_dtls_cbc_ad() and the
+ * ciphertext.  The IV is drawn from the kernel's CRNG for each record:
+ * it must be unpredictable before the plaintext is chosen (RFC 5246
+ * section 6.2.3.2; a predictable one gave BEAST), and the CRNG gives
+ * that without a key of our own to derive and keep per association.
+ */
+static int seal_cbc(struct dtls_sess *s, const struct capwap_dtls_record *rec,
+		    struct dtls_work *w, u8 *body, const u8 *pkt, size_t len)
+{
+	u8 *ct = body + CAPWAP_DTLS_CBC_IV_LEN;
+	int clen, ret;
+
+	get_random_bytes(body, CAPWAP_DTLS_CBC_IV_LEN);
+	memcpy(w->iv, body, CAPWAP_DTLS_CBC_IV_LEN);
+	memcpy(ct, pkt, len);
+	clen = capwap_dtls_cbc_pad(ct, len);
+	capwap_dtls_cbc_ad(w->aad, rec, body, clen);
+	ret = aead_run(s->tx.aead, true, w, CAPWAP_DTLS_CBC_AD_LEN, ct, clen);
+	return ret ?: CAPWAP_DTLS_CBC_IV_LEN + clen + CAPWAP_DTLS_CBC_MAC_LEN;
+}
+
+/* The body length of a record of @len bytes of content under @cipher. */
+static size_t body_len(u8 cipher, size_t len)
+{
+	if (!capwap_dtls_cipher_cbc(cipher))
+		return len + CAPWAP_DTLS_GCM_OVERHEAD;
+	return CAPWAP_DTLS_CBC_IV_LEN + round_down(len, CAPWAP_DTLS_CBC_BLOCK) +
+	       CAPWAP_DTLS_CBC_BLOCK + CAPWAP_DTLS_CBC_MAC_LEN;
 }
 
 /* Seals @pkt in one record of @type under @peer's tx keys, and sends it. */
@@ -309,24 +379,20 @@ static int seal_send(const struct capwap_lsc_peer *peer, u8 type,
 	rec.seq = s->tx_seq++;
 	spin_unlock_bh(&s->lock);
 	rec.epoch = s->epoch;
+	rec.hdr = rh;
 
 	capwap_dtls_put_header(w->buf);
 	capwap_dtls_put_record_header(rh, rec.type, rec.epoch, rec.seq,
-				      len + CAPWAP_DTLS_GCM_OVERHEAD);
-	/* The explicit nonce is the record's epoch and sequence number. */
-	memcpy(body, rh + 3, CAPWAP_DTLS_GCM_EXPLICIT_LEN);
-	capwap_dtls_gcm_nonce(w->iv, s->tx.salt, body);
-	capwap_dtls_aad(w->aad, &rec, len);
-	memcpy(body + CAPWAP_DTLS_GCM_EXPLICIT_LEN, pkt, len);
-	ret = aead_run(s->tx.aead, true, w,
-		       body + CAPWAP_DTLS_GCM_EXPLICIT_LEN, len);
+				      body_len(s->cipher, len));
+	if (capwap_dtls_cipher_cbc(s->cipher))
+		ret = seal_cbc(s, &rec, w, body, pkt, len);
+	else
+		ret = seal_gcm(s, &rec, w, body, pkt, len);
 	rcu_read_unlock();
-	if (ret)
+	if (ret < 0)
 		return ret;
-	return capwap_lsc_socket_send(peer, w->buf,
-				      CAPWAP_DTLS_HDR_LEN +
-				      CAPWAP_DTLS_REC_HDR_LEN +
-				      CAPWAP_DTLS_GCM_OVERHEAD + len);
+	return capwap_lsc_socket_send(peer, w->buf, CAPWAP_DTLS_HDR_LEN +
+				      CAPWAP_DTLS_REC_HDR_LEN + ret);
 out:
 	rcu_read_unlock();
 	return ret;
@@ -349,6 +415,41 @@ static void relay(const struct capwap_lsc_peer *peer, const u8 *records,
 		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_RELAYED);
 }
 
+/* GCM: @plen bytes of plaintext into @w->buf; returns @plen. */
+static int open_gcm(struct dtls_sess *s, const struct capwap_dtls_record *rec,
+		    struct dtls_work *w, int plen)
+{
+	capwap_dtls_gcm_nonce(w->iv, s->rx.salt, rec->body);
+	capwap_dtls_aad(w->aad, rec, plen);
+	memcpy(w->buf, rec->body + CAPWAP_DTLS_GCM_EXPLICIT_LEN,
+	       plen + CAPWAP_DTLS_GCM_TAG_LEN);
+	return aead_run(s->rx.aead, false, w, CAPWAP_DTLS_AAD_LEN, w->buf,
+			plen + CAPWAP_DTLS_GCM_TAG_LEN) ?: plen;
+}
+
+/*
+ * CBC with encrypt-then-MAC: authenc hashes its associated data (header
+ * fields and IV, capwap_dtls_cbc_ad()) and the @clen bytes of ciphertext,
+ * compares with the MAC that follows in constant time, and only if they
+ * match decrypts, with the IV copied out beside it.  The padding is read
+ * only then: a record whose MAC holds but whose padding is wrong was
+ * made by a holder of the key and is dropped like a forgery.  Returns
+ * the content's length in @w->buf.
+ */
+static int open_cbc(struct dtls_sess *s, const struct capwap_dtls_record *rec,
+		    struct dtls_work *w, int clen)
+{
+	int ret;
+
+	capwap_dtls_cbc_ad(w->aad, rec, rec->body, clen);
+	memcpy(w->iv, rec->body, CAPWAP_DTLS_CBC_IV_LEN);
+	memcpy(w->buf, rec->body + CAPWAP_DTLS_CBC_IV_LEN,
+	       clen + CAPWAP_DTLS_CBC_MAC_LEN);
+	ret = aead_run(s->rx.aead, false, w, CAPWAP_DTLS_CBC_AD_LEN, w->buf,
+		       clen + CAPWAP_DTLS_CBC_MAC_LEN);
+	return ret ?: capwap_dtls_cbc_unpad(w->buf, clen);
+}
+
 /*
  * Opens one record of the session's epoch into this CPU's receive area;
  * returns the plaintext's length, or -errno with the record counted.
@@ -356,12 +457,14 @@ static void relay(const struct capwap_lsc_peer *peer, const u8 *records,
 static int open_record(struct dtls_sess *s, const struct capwap_dtls_record *rec,
 		       struct dtls_work *w)
 {
-	int plen = capwap_dtls_gcm_plain_len(rec);
-	int ret;
+	bool cbc = capwap_dtls_cipher_cbc(s->cipher);
+	int n = cbc ? capwap_dtls_cbc_cipher_len(rec) :
+		      capwap_dtls_gcm_plain_len(rec);
+	int ret, plen;
 
-	if (plen < 0) {
+	if (n < 0) {
 		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_DROP_AUTH);
-		return plen;
+		return n;
 	}
 	spin_lock_bh(&s->lock);
 	ret = s->dead ? -ENOTCONN : capwap_dtls_replay_check(&s->win, rec->seq);
@@ -370,15 +473,10 @@ static int open_record(struct dtls_sess *s, const struct capwap_dtls_record *rec
 		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_DROP_REPLAY);
 		return ret;
 	}
-	capwap_dtls_gcm_nonce(w->iv, s->rx.salt, rec->body);
-	capwap_dtls_aad(w->aad, rec, plen);
-	memcpy(w->buf, rec->body + CAPWAP_DTLS_GCM_EXPLICIT_LEN,
-	       plen + CAPWAP_DTLS_GCM_TAG_LEN);
-	ret = aead_run(s->rx.aead, false, w, w->buf,
-		       plen + CAPWAP_DTLS_GCM_TAG_LEN);
-	if (ret) {
+	plen = cbc ? open_cbc(s, rec, w, n) : open_gcm(s, rec, w, n);
+	if (plen < 0) {
 		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_DROP_AUTH);
-		return ret;
+		return plen;
 	}
 	/* Again: the same record may have been opened on another CPU since. */
 	spin_lock_bh(&s->lock);
@@ -491,24 +589,58 @@ int capwap_lsc_dtls_send_records(const struct capwap_lsc_peer *peer,
 	return ret;
 }
 
-static int dir_init(struct dtls_dir *d, const struct capwap_dtls_dir_keys *k,
-		    unsigned int key_len)
+/*
+ * authenc takes its two keys in one buffer: an rtattr whose payload is
+ * struct crypto_authenc_key_param (the cipher key's length, big-endian),
+ * then the MAC key, then the cipher key (crypto_authenc_extractkeys()).
+ */
+static int authenc_setkey(struct crypto_aead *tfm,
+			  const struct capwap_dtls_dir_keys *k,
+			  unsigned int key_len, unsigned int mac_len)
 {
+	u8 buf[RTA_SPACE(sizeof(struct crypto_authenc_key_param)) +
+	       CAPWAP_DTLS_MAX_MAC_KEY_LEN + CAPWAP_DTLS_MAX_KEY_LEN]
+		__aligned(4);
+	struct rtattr *rta = (struct rtattr *)buf;
+	struct crypto_authenc_key_param *param = RTA_DATA(rta);
+	u8 *p = buf + RTA_SPACE(sizeof(*param));
+	int ret;
+
+	rta->rta_type = CRYPTO_AUTHENC_KEYA_PARAM;
+	rta->rta_len = RTA_LENGTH(sizeof(*param));
+	param->enckeylen = cpu_to_be32(key_len);
+	memcpy(p, k->mac_key, mac_len);
+	memcpy(p + mac_len, k->key, key_len);
+	ret = crypto_aead_setkey(tfm, buf, p + mac_len + key_len - buf);
+	memzero_explicit(buf, sizeof(buf));
+	return ret;
+}
+
+static int dir_init(struct dtls_dir *d, u8 cipher,
+		    const struct capwap_dtls_dir_keys *k)
+{
+	unsigned int key_len = capwap_dtls_cipher_key_len(cipher);
+	unsigned int mac_len = capwap_dtls_cipher_mac_key_len(cipher);
+	bool cbc = capwap_dtls_cipher_cbc(cipher);
 	struct crypto_aead *tfm;
 	int ret;
 
-	tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+	tfm = crypto_alloc_aead(cbc ? CBC_ALG : GCM_ALG, 0, CRYPTO_ALG_ASYNC);
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
-	ret = crypto_aead_setkey(tfm, k->key, key_len);
+	if (cbc)
+		ret = authenc_setkey(tfm, k, key_len, mac_len);
+	else
+		ret = crypto_aead_setkey(tfm, k->key, key_len);
 	if (!ret)
-		ret = crypto_aead_setauthsize(tfm, CAPWAP_DTLS_GCM_TAG_LEN);
+		ret = crypto_aead_setauthsize(tfm, cbc ? CAPWAP_DTLS_CBC_MAC_LEN :
+					      CAPWAP_DTLS_GCM_TAG_LEN);
 	if (ret) {
 		crypto_free_aead(tfm);
 		return ret;
 	}
 	d->aead = tfm;
-	memcpy(d->salt, k->salt, sizeof(d->salt));
+	memcpy(d->salt, cbc ? k->mac_key : k->salt, sizeof(d->salt));
 	return 0;
 }
 
@@ -545,7 +677,6 @@ static struct dtls_sess *sess_new(const struct capwap_lsc_peer *peer,
 				  const u8 *mac, u8 cert_type,
 				  const struct capwap_lsc_dtls_ident *id)
 {
-	int key_len = capwap_dtls_cipher_key_len(k->cipher);
 	size_t nl = names_put(NULL, id);
 	struct dtls_sess *s;
 	int ret;
@@ -568,9 +699,9 @@ static struct dtls_sess *sess_new(const struct capwap_lsc_peer *peer,
 	s->tx_seq = k->tx_seq;
 	s->keyed_at = jiffies;
 	capwap_dtls_replay_init(&s->win, k->rx_seq);
-	ret = dir_init(&s->rx, &k->rx, key_len);
+	ret = dir_init(&s->rx, k->cipher, &k->rx);
 	if (!ret)
-		ret = dir_init(&s->tx, &k->tx, key_len);
+		ret = dir_init(&s->tx, k->cipher, &k->tx);
 	if (ret) {
 		if (s->rx.aead)
 			crypto_free_aead(s->rx.aead);
@@ -578,6 +709,13 @@ static struct dtls_sess *sess_new(const struct capwap_lsc_peer *peer,
 		return ERR_PTR(ret);
 	}
 	return s;
+}
+
+/* What dir_init() keeps in a direction's salt, from @d of @k. */
+static const u8 *dir_id(const struct capwap_dtls_keys *k,
+			const struct capwap_dtls_dir_keys *d)
+{
+	return capwap_dtls_cipher_cbc(k->cipher) ? d->mac_key : d->salt;
 }
 
 int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
@@ -604,33 +742,36 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 			       "key block refused (docs/PROTOCOL.md section 6.5)");
 		goto out;
 	}
-	if (k->cipher != CAPWAP_DTLS_CIPHER_AES_128_GCM &&
-	    k->cipher != CAPWAP_DTLS_CIPHER_AES_256_GCM) {
+	if (capwap_dtls_cipher_cbc(k->cipher) &&
+	    !(k->flags & CAPWAP_DTLS_KEYS_F_ETM)) {
 		NL_SET_ERR_MSG(extack,
-			       "the kernel's record layer does AES-GCM only: CBC records stay in lscd");
+			       "CBC suite without encrypt-then-MAC (RFC 7366): not carried, its MAC-then-encrypt records need a constant-time MAC check the kernel does not have");
 		ret = -EOPNOTSUPP;
 		goto out;
 	}
 	/*
 	 * The same block again would restart the sequence numbers under the
-	 * same key and salt: GCM nonces used twice.
+	 * same keys: GCM nonces used twice, and the peer's old records
+	 * taken again.  The salts (for CBC, the MAC keys' first bytes) tell
+	 * it.
 	 */
 	spin_lock_bh(&sess_lock);
 	old = lookup(peer);
-	same = old && old->epoch == k->epoch &&
-	       !memcmp(old->rx.salt, k->rx.salt, sizeof(old->rx.salt)) &&
-	       !memcmp(old->tx.salt, k->tx.salt, sizeof(old->tx.salt));
+	same = old && old->epoch == k->epoch && old->cipher == k->cipher &&
+	       !memcmp(old->rx.salt, dir_id(k, &k->rx), sizeof(old->rx.salt)) &&
+	       !memcmp(old->tx.salt, dir_id(k, &k->tx), sizeof(old->tx.salt));
 	spin_unlock_bh(&sess_lock);
 	if (same) {
 		NL_SET_ERR_MSG(extack,
-			       "the peer's association already has this epoch and these salts");
+			       "the peer's association already has this epoch and these keys");
 		ret = -EEXIST;
 		goto out;
 	}
 	s = sess_new(peer, k, mac, cert_type, ident);
 	if (IS_ERR(s)) {
 		ret = PTR_ERR(s);
-		NL_SET_ERR_MSG(extack, "no synchronous gcm(aes) for the keys");
+		NL_SET_ERR_MSG(extack,
+			       "no synchronous " GCM_ALG " or " CBC_ALG " for the keys");
 		goto out;
 	}
 	/*

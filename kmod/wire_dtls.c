@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * CAPWAP over DTLS 1.2: framing, record headers, GCM nonce and additional
- * data, the replay window and the key block (docs/PROTOCOL.md section 6).
+ * data, CBC lengths, additional data and padding, the replay window and
+ * the key block (docs/PROTOCOL.md section 6).
  *
  * These are the bytes a record layer must get exactly right and can test
  * without a cipher, so they live here with the parser, where the unit
  * tests hold them to the RFCs' layouts and the fuzzer runs the record
  * parser and the key block parser over hostile input.  Nothing here
  * decrypts: a record that parses is still untrusted until its tag
- * verifies, and only then may capwap_dtls_replay_update() see it.
+ * verifies, and only then may capwap_dtls_replay_update() see it (or,
+ * for CBC, capwap_dtls_cbc_unpad() read its padding).
  */
 #include "wire_dtls.h"
 
@@ -156,6 +158,73 @@ int capwap_dtls_gcm_plain_len(const struct capwap_dtls_record *rec)
 }
 
 /*
+ * The length of a CBC body's ciphertext (between the IV and the MAC), or
+ * -EBADMSG: at least one block, and whole blocks, before anything of the
+ * body is read or handed to the cipher.
+ */
+int capwap_dtls_cbc_cipher_len(const struct capwap_dtls_record *rec)
+{
+	int n;
+
+	if (rec->len < CAPWAP_DTLS_CBC_MIN_BODY)
+		return -EBADMSG;
+	n = rec->len - CAPWAP_DTLS_CBC_IV_LEN - CAPWAP_DTLS_CBC_MAC_LEN;
+	if (n % CAPWAP_DTLS_CBC_BLOCK)
+		return -EBADMSG;
+	return n;
+}
+
+/*
+ * What the MAC covers ahead of the ciphertext under encrypt-then-MAC (RFC
+ * 7366 section 3): epoch and sequence, type, version, the length of IV
+ * and ciphertext (not the record's, which also counts the MAC), then the
+ * IV.  The kernel's authenc hashes its associated data and then the
+ * ciphertext, but not its IV argument, hence the IV here.
+ */
+void capwap_dtls_cbc_ad(u8 *ad, const struct capwap_dtls_record *rec,
+			const u8 *iv, u16 cipher_len)
+{
+	capwap_dtls_aad(ad, rec, CAPWAP_DTLS_CBC_IV_LEN + cipher_len);
+	memcpy(ad + CAPWAP_DTLS_AAD_LEN, iv, CAPWAP_DTLS_CBC_IV_LEN);
+}
+
+/*
+ * Pads @len bytes of content at @plain to whole blocks (RFC 5246 section
+ * 6.2.3.2): the fewest bytes, 1 to 16, each of value padding_length.
+ * Longer padding would hide lengths no better here: a CAPWAP message's
+ * type already shows in its size.  Returns the padded length.
+ */
+int capwap_dtls_cbc_pad(u8 *plain, size_t len)
+{
+	size_t pad = CAPWAP_DTLS_CBC_BLOCK - len % CAPWAP_DTLS_CBC_BLOCK;
+
+	memset(plain + len, (int)(pad - 1), pad);
+	return len + pad;
+}
+
+/*
+ * The content length of @len decrypted bytes whose MAC authenticated, or
+ * -EBADMSG when the padding is not padding_length + 1 bytes of value
+ * padding_length.  Not constant time, and need not be: with
+ * encrypt-then-MAC only the holder of the MAC key reaches this, so its
+ * timing tells an attacker nothing (RFC 7366 section 3).
+ */
+int capwap_dtls_cbc_unpad(const u8 *plain, size_t len)
+{
+	size_t pad, i;
+
+	if (!len || len % CAPWAP_DTLS_CBC_BLOCK)
+		return -EBADMSG;
+	pad = plain[len - 1];
+	if (pad + 1 > len)
+		return -EBADMSG;
+	for (i = len - 1 - pad; i < len - 1; i++)
+		if (plain[i] != pad)
+			return -EBADMSG;
+	return len - 1 - pad;
+}
+
+/*
  * A window where every number below @next_seq counts as seen: after a
  * handover the kernel cannot know which of them OpenSSL already read.
  */
@@ -246,6 +315,12 @@ int capwap_dtls_cipher_key_len(u8 cipher)
 int capwap_dtls_cipher_mac_key_len(u8 cipher)
 {
 	return cipher_known(cipher) ? ciphers[cipher].mac_key_len : -EINVAL;
+}
+
+/* Whether @cipher is one of the CBC ones (false for unknown ones too). */
+bool capwap_dtls_cipher_cbc(u8 cipher)
+{
+	return cipher_known(cipher) && !ciphers[cipher].gcm;
 }
 
 static bool all_zero(const u8 *p, size_t n)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * CAPWAP over DTLS 1.2 on the wire (RFC 5415 section 4.2, RFC 6347
- * section 4.1, RFC 5288): the CAPWAP DTLS header, the DTLS record
- * header, the AES-GCM nonce and additional data, the anti-replay window,
- * and the key block lscd hands the kernel after a handshake
- * (docs/PROTOCOL.md section 6).
+ * section 4.1, RFC 5288, RFC 7366): the CAPWAP DTLS header, the DTLS
+ * record header, the AES-GCM nonce and additional data, the lengths,
+ * additional data and padding of AES-CBC records with encrypt-then-MAC,
+ * the anti-replay window, and the key block lscd hands the kernel after
+ * a handshake (docs/PROTOCOL.md section 6).
  *
  * Like the rest of the wire code this builds in the kernel and in
  * userspace and allocates nothing: the cipher itself is the caller's
@@ -43,6 +44,27 @@ enum capwap_dtls_content_type {
 #define CAPWAP_DTLS_GCM_OVERHEAD \
 	(CAPWAP_DTLS_GCM_EXPLICIT_LEN + CAPWAP_DTLS_GCM_TAG_LEN)
 
+/*
+ * AES-CBC with HMAC-SHA1, encrypt-then-MAC (RFC 7366, RFC 5246 section
+ * 6.2.3.2): a body is IV || CBC(content || padding) || MAC.  The padding
+ * is padding_length + 1 bytes of value padding_length, so up to 256.
+ */
+#define CAPWAP_DTLS_CBC_IV_LEN		16
+#define CAPWAP_DTLS_CBC_BLOCK		16
+#define CAPWAP_DTLS_CBC_MAC_LEN		20
+#define CAPWAP_DTLS_CBC_MAX_PAD		256
+/* What the MAC covers ahead of the ciphertext: the 13 bytes of 6.3, the IV. */
+#define CAPWAP_DTLS_CBC_AD_LEN		(CAPWAP_DTLS_AAD_LEN + \
+					 CAPWAP_DTLS_CBC_IV_LEN)
+/* The most a CBC body carries besides its content. */
+#define CAPWAP_DTLS_CBC_MAX_OVERHEAD	(CAPWAP_DTLS_CBC_IV_LEN + \
+					 CAPWAP_DTLS_CBC_MAC_LEN + \
+					 CAPWAP_DTLS_CBC_MAX_PAD)
+/* The smallest CBC body: IV, one block (padding at least), MAC. */
+#define CAPWAP_DTLS_CBC_MIN_BODY	(CAPWAP_DTLS_CBC_IV_LEN + \
+					 CAPWAP_DTLS_CBC_BLOCK + \
+					 CAPWAP_DTLS_CBC_MAC_LEN)
+
 /* One record, pointing into the caller's datagram. */
 struct capwap_dtls_record {
 	u8 type;		/* enum capwap_dtls_content_type */
@@ -66,6 +88,12 @@ void capwap_dtls_gcm_nonce(u8 *nonce, const u8 *salt, const u8 *explicit);
 void capwap_dtls_aad(u8 *aad, const struct capwap_dtls_record *rec,
 		     u16 plain_len);
 int capwap_dtls_gcm_plain_len(const struct capwap_dtls_record *rec);
+
+int capwap_dtls_cbc_cipher_len(const struct capwap_dtls_record *rec);
+void capwap_dtls_cbc_ad(u8 *ad, const struct capwap_dtls_record *rec,
+			const u8 *iv, u16 cipher_len);
+int capwap_dtls_cbc_pad(u8 *plain, size_t len);
+int capwap_dtls_cbc_unpad(const u8 *plain, size_t len);
 
 /*
  * Anti-replay (RFC 6347 section 4.1.2.6): the highest sequence number
@@ -126,6 +154,7 @@ struct capwap_dtls_keys {
 
 int capwap_dtls_cipher_key_len(u8 cipher);
 int capwap_dtls_cipher_mac_key_len(u8 cipher);
+bool capwap_dtls_cipher_cbc(u8 cipher);
 int capwap_dtls_keys_put(const struct capwap_dtls_keys *k, u8 *buf,
 			 size_t size);
 int capwap_dtls_keys_parse(const u8 *buf, size_t len,

@@ -19,7 +19,11 @@
  *   - a record's sequence number, once authenticated, is a replay;
  *   - a key block that parses is written back byte for byte, and its
  *     cipher has a key length;
- *   - a GCM record's nonce carries its explicit part as sent.
+ *   - a GCM record's nonce carries its explicit part as sent;
+ *   - a CBC body that passes its length check is IV, whole blocks and
+ *     MAC, its additional data ends with its IV, and padding taken off
+ *     its bytes (as if decrypted) leaves content of the length the last
+ *     byte says.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +161,29 @@ static void check_msg(const struct capwap_msg *msg, const u8 *payload,
 	check_roundtrip(msg, payload, len);
 }
 
+static void check_cbc_record(const struct capwap_dtls_record *r)
+{
+	u8 ad[CAPWAP_DTLS_CBC_AD_LEN];
+	const u8 *ct;
+	int clen, n;
+
+	clen = capwap_dtls_cbc_cipher_len(r);
+	if (clen < 0)
+		return;
+	if (clen < CAPWAP_DTLS_CBC_BLOCK || clen % CAPWAP_DTLS_CBC_BLOCK ||
+	    clen + CAPWAP_DTLS_CBC_IV_LEN + CAPWAP_DTLS_CBC_MAC_LEN != r->len)
+		abort();
+	capwap_dtls_cbc_ad(ad, r, r->body, clen);
+	if (get_unaligned_be16(ad + 11) != clen + CAPWAP_DTLS_CBC_IV_LEN ||
+	    memcmp(ad + CAPWAP_DTLS_AAD_LEN, r->body, CAPWAP_DTLS_CBC_IV_LEN))
+		abort();
+	/* The kernel unpads decrypted bytes; hostile ones stand in here. */
+	ct = r->body + CAPWAP_DTLS_CBC_IV_LEN;
+	n = capwap_dtls_cbc_unpad(ct, clen);
+	if (n >= 0 && (n >= clen || ct[clen - 1] != clen - 1 - n))
+		abort();
+}
+
 static void check_dtls_record(const struct capwap_dtls_record *r,
 			      struct capwap_dtls_replay *w)
 {
@@ -181,6 +208,7 @@ static void check_dtls_record(const struct capwap_dtls_record *r,
 			   CAPWAP_DTLS_GCM_EXPLICIT_LEN))
 			abort();
 	}
+	check_cbc_record(r);
 	if (!capwap_dtls_replay_check(w, r->seq)) {
 		capwap_dtls_replay_update(w, r->seq);
 		if (capwap_dtls_replay_check(w, r->seq) != -EALREADY)

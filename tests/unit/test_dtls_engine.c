@@ -165,6 +165,8 @@ struct client_spec {
 	EVP_PKEY *key;
 	int version;		/* max; 0: DTLS 1.2 */
 	X509 *chain;		/* an intermediate sent after the certificate */
+	uint64_t options;	/* SSL_OP_* of the client */
+	const char *server_suites;	/* NULL: the engine's default */
 };
 
 static struct client *client_new(const struct client_spec *s)
@@ -185,7 +187,7 @@ static struct client *client_new(const struct client_spec *s)
 	if (s->chain && (!X509_up_ref(s->chain) ||
 			 !SSL_CTX_add_extra_chain_cert(c->ctx, s->chain)))
 		goto fail;
-	SSL_CTX_set_options(c->ctx, SSL_OP_NO_QUERY_MTU);
+	SSL_CTX_set_options(c->ctx, SSL_OP_NO_QUERY_MTU | s->options);
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
 	c->ssl = SSL_new(c->ctx);
 	if (!c->ssl)
@@ -331,11 +333,13 @@ static void run_free(struct run *r)
 
 static const char *start(struct run *r, const struct client_spec *s)
 {
+	struct lscd_dtls_server_conf conf = conf_of(0);
 	char why[256];
 
 	memset(r, 0, sizeof(*r));
 	r->addr = addr1;
-	r->srv = server(0, why, sizeof(why));
+	conf.suites = s->server_suites;
+	r->srv = lscd_dtls_server_new(&conf, why, sizeof(why));
 	CHECK(r->srv, "server: %s", why);
 	r->cl = client_new(s);
 	CHECK(r->cl, "client: %s",
@@ -617,6 +621,53 @@ static const char *dtls10_refused(void)
 				 .version = DTLS1_VERSION };
 
 	return refused(&s, LSCD_DTLS_PROTOCOL, "DTLS 1.2", LSCD_DTLS_CNT_POLICY);
+}
+
+/*
+ * A client that offers CBC without encrypt-then-MAC (RFC 7366) gets no
+ * CBC suite: the kernel carries only encrypt-then-MAC records.  Offering
+ * nothing else, it is refused with that reason, under policy.
+ */
+static const char *cbc_without_etm_refused(void)
+{
+	struct client_spec s = { .suites = "AES128-SHA", .cert = ap.cert,
+				 .key = ap.key,
+				 .options = SSL_OP_NO_ENCRYPT_THEN_MAC };
+
+	return refused(&s, LSCD_DTLS_NO_ETM,
+		       "CBC suite without encrypt-then-MAC (RFC 7366): not offered",
+		       LSCD_DTLS_CNT_POLICY);
+}
+
+/*
+ * With GCM also offered, it gets GCM, although the server prefers CBC;
+ * the same client with encrypt-then-MAC gets the server's CBC choice.
+ */
+static const char *cbc_without_etm_gets_gcm(void)
+{
+	static const char both[] = "AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256";
+	struct client_spec s = { .suites = both, .cert = ap.cert, .key = ap.key,
+				 .server_suites = both };
+	const char *got[2] = { NULL, NULL };
+	const char *fail = NULL;
+	struct run r;
+	int i;
+
+	for (i = 0; i < 2 && !fail; i++) {
+		s.options = i ? SSL_OP_NO_ENCRYPT_THEN_MAC : 0;
+		fail = start(&r, &s);
+		if (!fail && (!handshake(&r) ||
+			      lscd_dtls_conn_state(r.conn) != LSCD_DTLS_DONE))
+			fail = not_done(&r);
+		if (!fail)
+			got[i] = lscd_dtls_conn_cipher(r.conn);
+		run_free(&r);
+	}
+	CHECK(!fail, "%s", fail);
+	CHECK(!strcmp(got[0], "AES128-SHA") &&
+	      !strcmp(got[1], "ECDHE-RSA-AES128-GCM-SHA256"),
+	      "with encrypt-then-MAC %s, without %s", got[0], got[1]);
+	return NULL;
 }
 
 /*
@@ -1304,6 +1355,8 @@ static const struct tap_case cases[] = {
 	{ "handshake_and_handover_rfc5415_aes128_sha", suite3 },
 	{ "handshake_and_handover_rfc5415_dhe_rsa_aes128_sha", suite4 },
 	{ "dtls10_refused", dtls10_refused },
+	{ "cbc_without_etm_refused", cbc_without_etm_refused },
+	{ "cbc_without_etm_gets_gcm", cbc_without_etm_gets_gcm },
 	{ "dtls10_fails_at_the_returned_cookie", dtls10_fails_at_the_returned_cookie },
 	{ "no_client_certificate_refused", no_client_certificate_refused },
 	{ "foreign_ca_refused_by_verify_callback", foreign_ca_refused_by_verify_callback },

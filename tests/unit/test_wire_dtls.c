@@ -3,7 +3,9 @@
  * Unit tests of kmod/wire_dtls.c in userspace: the CAPWAP DTLS header
  * (RFC 5415 section 4.2), DTLS 1.2 record headers (RFC 6347 section
  * 4.1), the AES-GCM nonce and additional data (RFC 5288 section 3, RFC
- * 5246 section 6.2.3.3), the replay window (RFC 6347 section 4.1.2.6)
+ * 5246 section 6.2.3.3), the lengths, additional data and padding of
+ * AES-CBC records with encrypt-then-MAC (RFC 7366, RFC 5246 section
+ * 6.2.3.2), the replay window (RFC 6347 section 4.1.2.6)
  * and the key block (docs/PROTOCOL.md section 6.4).  The expected bytes
  * are written out by hand from those layouts, fields separated by ':'.
  * test_dtls_handover holds the same code to what OpenSSL does.
@@ -191,6 +193,138 @@ static const char *gcm_aad(void)
 	return NULL;
 }
 
+/*
+ * A CBC body is IV (16) || ciphertext || MAC (20), the ciphertext whole
+ * blocks and at least one: anything else is refused from its length
+ * alone, before a byte of it is read.
+ */
+static const struct {
+	const char *name;
+	u16 len;
+	int want;
+} cbc_len_cases[] = {
+	{ "empty", 0, -EBADMSG },
+	{ "iv_and_mac_only", 36, -EBADMSG },
+	{ "one_byte_short_of_a_block", 51, -EBADMSG },
+	{ "one_block", 52, 16 },
+	{ "one_block_and_a_byte", 53, -EBADMSG },
+	{ "two_blocks_less_a_byte", 67, -EBADMSG },
+	{ "two_blocks", 68, 32 },
+	{ "largest_body", 16 + 18384 + 20, 18384 },
+};
+
+static const char *cbc_lengths(void)
+{
+	struct capwap_dtls_record r = { 0 };
+	size_t i;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(cbc_len_cases); i++) {
+		r.len = cbc_len_cases[i].len;
+		n = capwap_dtls_cbc_cipher_len(&r);
+		CHECK(n == cbc_len_cases[i].want, "%s: body %u gives %d, not %d",
+		      cbc_len_cases[i].name, r.len, n, cbc_len_cases[i].want);
+	}
+	return NULL;
+}
+
+/*
+ * RFC 7366 section 3: MAC(seq_num + type + version + length + IV +
+ * ciphertext), the length that of IV and ciphertext (not of the MAC).
+ */
+static const char *cbc_ad(void)
+{
+	struct capwap_dtls_record r;
+	const u8 *p = buf;
+	size_t left;
+	u8 ad[CAPWAP_DTLS_CBC_AD_LEN];
+	int clen;
+
+	left = unhex("17:fefd:0001:a1a2a3a4a5a6:0044", buf);
+	unhex("000102030405060708090a0b0c0d0e0f", buf + left);
+	memset(buf + left + 16, 0x55, 0x44 - 16);
+	left += 0x44;
+	CHECK(capwap_dtls_next_record(&p, &left, &r) == 1, "record refused");
+	clen = capwap_dtls_cbc_cipher_len(&r);
+	CHECK(clen == 32, "ciphertext length %d, not 32", clen);
+	memset(ad, 0xee, sizeof(ad));
+	capwap_dtls_cbc_ad(ad, &r, r.body, clen);
+	unhex("0001:a1a2a3a4a5a6:17:fefd:0030:000102030405060708090a0b0c0d0e0f",
+	      want);
+	CHECK(!memcmp(ad, want, CAPWAP_DTLS_CBC_AD_LEN),
+	      "additional data differs");
+	return NULL;
+}
+
+/* RFC 5246 6.2.3.2: padding_length + 1 bytes of value padding_length. */
+static const char *cbc_pad(void)
+{
+	static const struct {
+		size_t len, padded;
+		u8 value;
+	} c[] = {
+		{ 0, 16, 15 }, { 1, 16, 14 }, { 15, 16, 0 }, { 16, 32, 15 },
+		{ 17, 32, 14 }, { 31, 32, 0 }, { 9000, 9008, 7 },
+	};
+	static u8 p[9100];
+	size_t i, j;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		memset(p, 0xaa, sizeof(p));
+		n = capwap_dtls_cbc_pad(p, c[i].len);
+		CHECK(n == (int)c[i].padded, "%zu bytes padded to %d, not %zu",
+		      c[i].len, n, c[i].padded);
+		for (j = c[i].len; j < c[i].padded; j++)
+			CHECK(p[j] == c[i].value, "%zu bytes: padding byte %zu is %u",
+			      c[i].len, j, p[j]);
+		CHECK(p[c[i].padded] == 0xaa, "%zu bytes: written past the padding",
+		      c[i].len);
+		CHECK(capwap_dtls_cbc_unpad(p, n) == (int)c[i].len,
+		      "%zu bytes: padding not removed", c[i].len);
+	}
+	return NULL;
+}
+
+/* Only well-formed padding comes off; everything else is -EBADMSG. */
+static const struct {
+	const char *name;
+	const char *hex;	/* the decrypted blocks */
+	int want;
+} unpad_cases[] = {
+	{ "one_byte_of_padding", "41414141414141414141414141414100", 15 },
+	{ "whole_block_of_padding", "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f", 0 },
+	{ "three_bytes", "4141414141414141414141414102:0202", 13 },
+	{ "length_past_the_start", "1010101010101010101010101010:1010", -EBADMSG },
+	{ "length_255_in_one_block", "414141414141414141414141414141ff", -EBADMSG },
+	{ "a_padding_byte_differs", "4141414141414141414141414103:0203", -EBADMSG },
+	{ "two_bytes", "4141414141414141414141414141:0101", 14 },
+	{ "padding_byte_zero_inside", "4141414141414141414141410003:0303", -EBADMSG },
+	{ "not_a_whole_block", "4141414141414141414141414141:00", -EBADMSG },
+	{ "empty", "", -EBADMSG },
+};
+
+static const char *cbc_unpad(void)
+{
+	static u8 p[512];
+	size_t i, n;
+	int got;
+
+	for (i = 0; i < ARRAY_SIZE(unpad_cases); i++) {
+		n = unhex(unpad_cases[i].hex, p);
+		got = capwap_dtls_cbc_unpad(p, n);
+		CHECK(got == unpad_cases[i].want, "%s: %d, not %d",
+		      unpad_cases[i].name, got, unpad_cases[i].want);
+	}
+	/* The longest padding there is: 256 bytes of 0xff. */
+	memset(p, 0xff, 256);
+	CHECK(capwap_dtls_cbc_unpad(p, 256) == 0, "256 bytes of 255 refused");
+	p[0] = 0xfe;
+	CHECK(capwap_dtls_cbc_unpad(p, 256) == -EBADMSG,
+	      "256 bytes of padding with its first byte wrong taken");
+	return NULL;
+}
+
 static const char *replay_fresh(void)
 {
 	struct capwap_dtls_replay w;
@@ -366,6 +500,10 @@ static const struct tap_case cases[] = {
 	{ "record_header_build", record_build },
 	{ "gcm_nonce_salt_then_explicit", gcm_nonce },
 	{ "gcm_aad_bytes", gcm_aad },
+	{ "cbc_body_lengths", cbc_lengths },
+	{ "cbc_etm_additional_data_bytes", cbc_ad },
+	{ "cbc_padding_sent", cbc_pad },
+	{ "cbc_padding_received", cbc_unpad },
 	{ "replay_fresh_window", replay_fresh },
 	{ "replay_window_edges", replay_edges },
 	{ "replay_after_handover", replay_handover },

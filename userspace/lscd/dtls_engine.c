@@ -294,18 +294,84 @@ static int verify_peer(X509_STORE_CTX *xs, void *arg)
 	return r == LSCD_DTLS_ACCEPTED;
 }
 
-/* Whether the ClientHello offered encrypt-then-MAC (no getter after). */
+static void conn_failed(struct lscd_dtls_conn *c, enum lscd_dtls_refusal r,
+			const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static bool offered(const unsigned char *ids, size_t len, uint16_t id)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		if ((ids[i] << 8 | ids[i + 1]) == id)
+			return true;
+	return false;
+}
+
+/*
+ * For a client that did not offer encrypt-then-MAC: this association's
+ * suites without the CBC ones.  Returns 0, or -1 when the client offered
+ * CBC suites of ours and nothing else of ours (the handshake then fails
+ * with that reason, not OpenSSL's "no shared cipher").
+ */
+static int withhold_cbc(SSL *ssl, struct lscd_dtls_conn *c)
+{
+	STACK_OF(SSL_CIPHER) *ours = SSL_get_ciphers(ssl);
+	const unsigned char *ids;
+	size_t nids = SSL_client_hello_get0_ciphers(ssl, &ids), off = 0;
+	bool cbc = false, other = false;
+	char list[2048];
+	int i, id;
+
+	for (i = 0; i < sk_SSL_CIPHER_num(ours); i++) {
+		const SSL_CIPHER *ci = sk_SSL_CIPHER_value(ours, i);
+		bool asked = offered(ids, nids, SSL_CIPHER_get_protocol_id(ci));
+		int n;
+
+		/* TLS 1.3 suites are not DTLS 1.2's, nor of this list. */
+		if (SSL_CIPHER_get_kx_nid(ci) == NID_kx_any)
+			continue;
+		id = lscd_dtls_suite_cipher(ci);
+		if (id > 0 && capwap_dtls_cipher_cbc(id)) {
+			cbc |= asked;
+			continue;
+		}
+		other |= asked;
+		n = snprintf(list + off, sizeof(list) - off, "%s%s",
+			     off ? ":" : "", SSL_CIPHER_get_name(ci));
+		if (n < 0 || (size_t)n >= sizeof(list) - off)
+			return -1;
+		off += n;
+	}
+	if (cbc && !other) {
+		conn_failed(c, LSCD_DTLS_NO_ETM,
+			    "CBC suite without encrypt-then-MAC (RFC 7366): not offered; the peer offered no other suite of ours, and the kernel carries CBC records only with encrypt-then-MAC");
+		return -1;
+	}
+	if (!cbc)
+		return 0;
+	return off && SSL_set_cipher_list(ssl, list) ? 0 : -1;
+}
+
+/*
+ * Whether the ClientHello offered encrypt-then-MAC (no getter after).  A
+ * client that did not gets no CBC suite: the kernel will not carry
+ * MAC-then-encrypt records, whose constant-time check would take a
+ * hand-written HMAC (OpenSSL's ssl3_cbc_digest_record()).
+ */
 static int client_hello(SSL *ssl, int *alert, void *arg)
 {
 	struct lscd_dtls_conn *c = SSL_get_app_data(ssl);
 	const unsigned char *ext;
 	size_t len;
 
-	(void)alert;
 	(void)arg;
 	c->etm_offered = SSL_client_hello_get0_ext(ssl,
 						   TLSEXT_TYPE_encrypt_then_mac,
 						   &ext, &len) == 1;
+	if (!c->etm_offered && withhold_cbc(ssl, c)) {
+		*alert = SSL_AD_HANDSHAKE_FAILURE;
+		return SSL_CLIENT_HELLO_ERROR;
+	}
 	return SSL_CLIENT_HELLO_SUCCESS;
 }
 
@@ -633,9 +699,6 @@ enum lscd_dtls_listen_result lscd_dtls_listen(struct lscd_dtls_server *s,
 	*conn = c;
 	return LSCD_DTLS_LISTEN_NEW;
 }
-
-static void conn_failed(struct lscd_dtls_conn *c, enum lscd_dtls_refusal r,
-			const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void conn_failed(struct lscd_dtls_conn *c, enum lscd_dtls_refusal r,
 			const char *fmt, ...)

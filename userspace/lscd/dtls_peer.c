@@ -68,6 +68,7 @@ static const struct {
 	[LSCD_DTLS_PROTOCOL] = { "protocol", LSCD_DTLS_CNT_POLICY, false },
 	[LSCD_DTLS_HANDSHAKE] = { "handshake", LSCD_DTLS_CNT_AUTHENTICATION, false },
 	[LSCD_DTLS_TIMEOUT] = { "timeout", LSCD_DTLS_CNT_TIMEOUT, false },
+	[LSCD_DTLS_NO_ETM] = { "CBC without encrypt-then-MAC", LSCD_DTLS_CNT_POLICY, false },
 };
 
 enum lscd_dtls_counter lscd_dtls_refusal_counter(enum lscd_dtls_refusal r)

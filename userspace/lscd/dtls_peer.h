@@ -54,6 +54,7 @@ enum lscd_dtls_refusal {
 	LSCD_DTLS_PROTOCOL,	/* DTLS 1.0, or no suite in common */
 	LSCD_DTLS_HANDSHAKE,	/* any other handshake failure */
 	LSCD_DTLS_TIMEOUT,	/* the peer stopped answering */
+	LSCD_DTLS_NO_ETM,	/* CBC suites only, without encrypt-then-MAC */
 	__LSCD_DTLS_REFUSAL_MAX
 };
 

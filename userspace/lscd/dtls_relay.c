@@ -32,9 +32,9 @@
 #include "pem.h"
 
 /*
- * The kernel's record layer is AES-GCM only (it refuses CBC key blocks),
- * so the default offers nothing else: a CBC suite would complete the
- * handshake and then find no record layer.
+ * AES-GCM by default: the CBC suites (the kernel carries them with
+ * encrypt-then-MAC only, and the engine offers them to no client without
+ * it) are the operator's to name in dtls_suites.
  */
 #define RELAY_DEFAULT_SUITES \
 	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" \

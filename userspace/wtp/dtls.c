@@ -292,6 +292,7 @@ static FILE *open_keylog(const char *path)
 int wtp_dtls_setup(struct wtp_sim *sim, const struct wtp_dtls_opts *o)
 {
 	struct wtp_dtls_ctx *d;
+	char suites[1024];
 
 	/*
 	 * The LSC CA signs the APs' LSCs as well as the controller's: only
@@ -323,8 +324,11 @@ int wtp_dtls_setup(struct wtp_sim *sim, const struct wtp_dtls_opts *o)
 	if (SSL_CTX_get_security_level(d->ctx) < WTP_DTLS_MIN_LEVEL)
 		SSL_CTX_set_security_level(d->ctx, WTP_DTLS_MIN_LEVEL);
 	/* Certificate suites only: "!aNULL:!PSK" keeps any from skipping it. */
-	if (!SSL_CTX_set_cipher_list(d->ctx, WTP_DTLS_SUITES ":!aNULL:!PSK")) {
-		lsc_err("no usable DTLS suite in \"%s\"", WTP_DTLS_SUITES);
+	snprintf(suites, sizeof(suites), "%s:!aNULL:!PSK",
+		 o->suites ? o->suites : WTP_DTLS_SUITES);
+	if (!SSL_CTX_set_cipher_list(d->ctx, suites)) {
+		lsc_err("no usable DTLS suite in \"%s\"",
+			o->suites ? o->suites : WTP_DTLS_SUITES);
 		goto fail;
 	}
 	SSL_CTX_set_verify(d->ctx, SSL_VERIFY_PEER, NULL);

@@ -19,6 +19,7 @@ struct wtp_dtls_opts {
 	const char *controller_ca;	/* PEM: anchors before the AP has an LSC */
 	const char *controller_name;	/* required: the controller's identity */
 	const char *keylog;		/* NSS key log file, NULL: none */
+	const char *suites;		/* OpenSSL cipher list, NULL: ours */
 };
 
 /* One context for the whole process: 0, or -1 with the reason logged. */

@@ -37,7 +37,9 @@ static void usage(FILE *f)
 "          must chain to while the AP holds no LSC)\n"
 "        --controller-name NAME (required with --dtls: the controller's\n"
 "          certificate must name it, DNS SAN or CN)\n"
-"        --keylog FILE (append every DTLS session's secrets, NSS key log)\n",
+"        --keylog FILE (append every DTLS session's secrets, NSS key log)\n"
+"        --dtls-suites LIST (OpenSSL cipher list offered instead of the\n"
+"          GCM, AES128-SHA and DHE-RSA-AES128-SHA suites)\n",
 		CAPWAP_LSC_DEFAULT_VENDOR_ID);
 }
 
@@ -48,7 +50,7 @@ enum {
 	OPT_KEYS_FROM, OPT_JSON, OPT_SETTLE, OPT_KEEP_LSC, OPT_HOLD, OPT_CERT_TYPE,
 	OPT_VENDOR, OPT_ATTEMPTS, OPT_THREADS, OPT_RETRANSMIT, OPT_DISCOVERY,
 	OPT_CORRUPT, OPT_TYPE, OPT_BITS, OPT_OUT, OPT_DTLS, OPT_CONTROLLER_CA,
-	OPT_CONTROLLER_NAME, OPT_KEYLOG,
+	OPT_CONTROLLER_NAME, OPT_KEYLOG, OPT_DTLS_SUITES,
 };
 
 static const struct option options[] = {
@@ -87,6 +89,7 @@ static const struct option options[] = {
 	{ "controller-ca", required_argument, NULL, OPT_CONTROLLER_CA },
 	{ "controller-name", required_argument, NULL, OPT_CONTROLLER_NAME },
 	{ "keylog", required_argument, NULL, OPT_KEYLOG },
+	{ "dtls-suites", required_argument, NULL, OPT_DTLS_SUITES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -240,6 +243,7 @@ int main(int argc, char **argv)
 		case OPT_CONTROLLER_CA: o.dtls_opts.controller_ca = optarg; break;
 		case OPT_CONTROLLER_NAME: o.dtls_opts.controller_name = optarg; break;
 		case OPT_KEYLOG: o.dtls_opts.keylog = optarg; break;
+		case OPT_DTLS_SUITES: o.dtls_opts.suites = optarg; break;
 		case 'v': lsc_log_set_level(LSC_LOG_DEBUG); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -256,8 +260,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!o.dtls && (o.dtls_opts.controller_ca || o.dtls_opts.controller_name ||
-			o.dtls_opts.keylog)) {
-		lsc_err("--controller-ca, --controller-name and --keylog need --dtls");
+			o.dtls_opts.keylog || o.dtls_opts.suites)) {
+		lsc_err("--controller-ca, --controller-name, --keylog and --dtls-suites need --dtls");
 		return 2;
 	}
 	if (!o.mic_key != !o.mic_cert) {

@@ -7,7 +7,8 @@
 # lscd's own handshake engine, and checks the relay, the record layer
 # (sealed answers, replay, forgery, epoch, a genuine record far ahead, a
 # new handshake by the same AP, a replacing association, close_notify)
-# and the refusal of CBC key blocks (25 checks), and, while its AP is in
+# and CBC key blocks, refused without encrypt-then-MAC and taken with it
+# (25 checks), and, while its AP is in
 # Run over DTLS, tests/vm/cases/dtls-ident.bash compares what sysfs and
 # lscctl show of the AP's suite and certificate with openssl's reading
 # of it (3).  After
@@ -17,10 +18,14 @@
 # mode (off) is logged once per change and drops DTLS datagrams as
 # before; DTLS required drops a
 # clear-text Join, and the module unloads with no session left behind
-# (slub_debug and panic_on_warn watch the frees).
+# (slub_debug and panic_on_warn watch the frees).  Then "dtls_relay_peer
+# suites" runs each suite the module carries (two AES-GCM, three AES-CBC
+# with encrypt-then-MAC) from a new port: key block, first records both
+# ways, replay, flipped bit, and for CBC bad padding under a valid MAC
+# (23 checks).
 
 . tests/lib.sh
-plan 44 900
+plan 67 900
 
 tool=build/tools/dtls_relay_peer
 sys=/sys/kernel/capwap_lsc
@@ -80,12 +85,13 @@ else
 	not_ok "end reasons: replaced '$first', close_notify '$second'"
 fi
 
-# Three handshakes, and the tool's two associations without one: 5 key
-# blocks taken.  lscd reports the others (93-lscd-dtls).
-if [ "$(stat dtls_handshakes_completed)" = 5 ] &&
-	build/lscctl -j show stats | grep -Eq '"dtls_handshakes_completed": ?5' &&
-	build/lscctl show stats --prometheus | grep -q '^capwap_lsc_dtls_handshakes_completed_total 5$'; then
-	ok "dtls_handshakes_completed counts the 5 key blocks taken, in sysfs, lscctl -j and Prometheus"
+# Three handshakes, and the tool's four associations without one (two of
+# them CBC with encrypt-then-MAC): 7 key blocks taken.  lscd reports the
+# others (93-lscd-dtls).
+if [ "$(stat dtls_handshakes_completed)" = 7 ] &&
+	build/lscctl -j show stats | grep -Eq '"dtls_handshakes_completed": ?7' &&
+	build/lscctl show stats --prometheus | grep -q '^capwap_lsc_dtls_handshakes_completed_total 7$'; then
+	ok "dtls_handshakes_completed counts the 7 key blocks taken, in sysfs, lscctl -j and Prometheus"
 else
 	not_ok "dtls_handshakes_completed: sysfs $(stat dtls_handshakes_completed), $(build/lscctl -j show stats | grep -o '"dtls_handshakes_completed[^,]*'), $(build/lscctl show stats --prometheus | grep dtls_handshakes_completed_total)"
 fi
@@ -98,6 +104,9 @@ if [ "$(stat dtls_drop_replay)" -ge 1 ] && [ "$(stat dtls_drop_auth)" -ge 2 ] &&
 else
 	not_ok "sysfs: replay $(stat dtls_drop_replay) auth $(stat dtls_drop_auth) epoch $(stat dtls_drop_epoch) closed $(stat dtls_closed) mismatch $(stat dtls_join_mismatch) relayed $(stat dtls_relayed)"
 fi
+
+# Each suite the module carries, both ways, with its drops counted.
+checks 23 "dtls_relay_peer suites" $tool suites
 
 # DTLS required: a clear-text Join is dropped and counted.
 check "lscctl config dtls required" build/lscctl config dtls required

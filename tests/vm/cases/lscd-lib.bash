@@ -175,10 +175,11 @@ lscd_tail() {
 # controller), a manufacturer CA for the fleet ($tmp/fleet/mfg-ca.*,
 # where lsc-wtp --state-dir $tmp/fleet finds it), the module in "dtls
 # required", and lscd told of both, started and holding its own LSC.
-# $lscca is the LSC CA the APs get as --controller-ca.  On a failure: one
-# not_ok and exit.
+# $lscca is the LSC CA the APs get as --controller-ca.  ARGS after NAME go
+# to lscd_start.  On a failure: one not_ok and exit.
 lscd_dtls_start() {
 	local name=$1
+	shift
 	lscca=$tmp/ca/ca.pem
 	printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n' \
 		>"$tmp/ctl.ext"
@@ -194,7 +195,7 @@ lscd_dtls_start() {
 	build/lscctl config dtls required >"$tmp/mode.log" 2>&1 ||
 		{ not_ok "$name: lscctl config dtls required: $(cat "$tmp/mode.log")"; exit 1; }
 	lscd_start --url http://127.0.0.1:8080/scep --set mic_ca_file="$tmp/fleet/mfg-ca.crt" \
-		--set dtls_cert_file="$tmp/ctl.crt" --set dtls_key_file="$tmp/state/controller.key" ||
+		--set dtls_cert_file="$tmp/ctl.crt" --set dtls_key_file="$tmp/state/controller.key" "$@" ||
 		{ not_ok "$name: lscd did not start: $(lscd_tail)"; exit 1; }
 	wait_until 120 test -s "$tmp/state/controller.crt" ||
 		{ not_ok "$name: the controller got no LSC: $(lscd_tail)"; exit 1; }
