@@ -89,6 +89,8 @@
 #define ALERT_FATAL		2
 #define ALERT_CLOSE_NOTIFY	0
 
+static const u8 close_notify[2] = { ALERT_WARNING, ALERT_CLOSE_NOTIFY };
+
 /* RFC 5415 section 4.7.6: DTLSSessionDelete, 5 s by default. */
 #define SESSION_DELETE		(5 * HZ)
 #define SWEEP_PERIOD		HZ
@@ -563,6 +565,14 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 	}
 	if (n < 0)
 		count_malformed();
+	/*
+	 * RFC 5246 section 7.2.1: a close_notify is answered with one before
+	 * the keys go (the record authenticated, so it is the peer's own);
+	 * a fatal alert is not.
+	 */
+	if (end == CAPWAP_LSC_END_DTLS_DISCONNECT)
+		seal_send(peer, CAPWAP_DTLS_CT_ALERT, close_notify,
+			  sizeof(close_notify));
 	/* Still in the read section: @s cannot have been freed and reused. */
 	if (end && sess_end(peer, s, end)) {
 		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_CLOSED);
@@ -822,8 +832,6 @@ int capwap_lsc_dtls_send(const struct capwap_lsc_peer *peer, const u8 *pkt,
  */
 static void shutdown_locked(struct dtls_sess *s)
 {
-	static const u8 close_notify[2] = { ALERT_WARNING, ALERT_CLOSE_NOTIFY };
-
 	seal_send(&s->peer, CAPWAP_DTLS_CT_ALERT, close_notify,
 		  sizeof(close_notify));
 	spin_lock(&s->lock);

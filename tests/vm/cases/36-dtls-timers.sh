@@ -9,7 +9,7 @@
 # close_notify it decrypts, that records under ended keys are dropped
 # quietly for DTLSSessionDelete and relayed after it, that an AP in Run
 # that goes silent gets the controller's close_notify and its keys open
-# nothing after, and that the AP's own close_notify is not answered (6
+# nothing after, and that the AP's own close_notify is answered with one (6
 # checks).  Around it: the reasons in the kernel log and the AP's
 # history, a wait_join_s out of range refused, and the module's
 # close_notify at unload to a peer still keyed.
