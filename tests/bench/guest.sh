@@ -118,8 +118,10 @@ mem_per_ap ap_sysfs=0
 # identity shown to the operator), $ndtls of them, at object size, with no
 # AP record behind them (no Join is sent).  What an AP in Run over DTLS
 # costs in all, record and session, is weighed by tests/bench/dtls.sh.
+# WaitJoin at its longest: these associations never join, and must not
+# be ended before they are weighed.
 ndtls=${BENCH_DTLS_SESSIONS:-2000}
-modprobe capwap_lsc
+modprobe capwap_lsc wait_join_s=3600
 build/lscctl config dtls on >/dev/null
 slab_list > /tmp/slab0
 read -r plain0 real0 < <(slab_bytes /tmp/slab0)
