@@ -403,7 +403,7 @@ again:
 	 */
 	if (move && ap->session != CAPWAP_LSC_SESSION_DOWN &&
 	    ap->send == capwap_lsc_dtls_send)
-		capwap_lsc_dtls_shutdown(&ap->peer);
+		capwap_lsc_dtls_shutdown(&ap->peer, ap->mac);
 	ap_set_peer(ap, peer);
 	ap->send = send;
 	*binding = ++ap->binding;

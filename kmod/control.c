@@ -325,7 +325,7 @@ static void session_down_locked(struct capwap_lsc_ap *ap, u8 why, u8 was)
 		capwap_lsc_ap_schedule(ap, CAPWAP_LSC_WORK_SYSFS);
 	if (was != CAPWAP_LSC_SESSION_DOWN &&
 	    ap->send == capwap_lsc_dtls_send && ends_association(why))
-		capwap_lsc_dtls_shutdown(&ap->peer);
+		capwap_lsc_dtls_shutdown(&ap->peer, ap->mac);
 	capwap_lsc_prov_session_down(ap);
 }
 

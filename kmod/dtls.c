@@ -211,7 +211,7 @@ static void sess_retire(struct dtls_sess *s)
 	hash_del_rcu(&s->node);
 	WRITE_ONCE(n_sessions, n_sessions - 1);
 	spin_lock(&s->lock);
-	s->dead = true;
+	WRITE_ONCE(s->dead, true);
 	spin_unlock(&s->lock);
 	INIT_RCU_WORK(&s->free_work, sess_free);
 	queue_rcu_work(dtls_wq, &s->free_work);
@@ -265,7 +265,8 @@ int capwap_lsc_dtls_identity(const struct capwap_lsc_peer *peer, u8 *mac,
 
 	rcu_read_lock();
 	s = lookup(peer);
-	if (s) {
+	/* One the controller ended carries no Join, whatever it held. */
+	if (s && !READ_ONCE(s->dead)) {
 		ether_addr_copy(mac, s->mac);
 		*cert_type = s->cert_type;
 		ret = 0;
@@ -351,9 +352,14 @@ static size_t body_len(u8 cipher, size_t len)
 	       CAPWAP_DTLS_CBC_BLOCK + CAPWAP_DTLS_CBC_MAC_LEN;
 }
 
-/* Seals @pkt in one record of @type under @peer's tx keys, and sends it. */
-static int seal_send(const struct capwap_lsc_peer *peer, u8 type,
-		     const u8 *pkt, size_t len)
+/*
+ * Seals @pkt in one record of @type under @s's own tx keys and sends it
+ * to its peer; under rcu_read_lock() or sess_lock.  With @last the record
+ * is the association's last: @s is dead from the sequence number it took,
+ * so no other CPU seals a record after it.
+ */
+static int seal_sess(struct dtls_sess *s, u8 type, const u8 *pkt,
+		     size_t len, bool last)
 {
 	struct capwap_dtls_record rec = {
 		.type = type,
@@ -362,23 +368,22 @@ static int seal_send(const struct capwap_lsc_peer *peer, u8 type,
 	struct dtls_work *w = this_cpu_read(tx_work);
 	u8 *rh = w->buf + CAPWAP_DTLS_HDR_LEN;
 	u8 *body = rh + CAPWAP_DTLS_REC_HDR_LEN;
-	struct dtls_sess *s;
-	int ret = -ENOTCONN;
+	int ret;
 
 	/* The per-CPU work area is this CPU's only with bottom halves off. */
 	lockdep_assert_in_softirq();
 	if (len > TX_PLAIN_MAX)
 		return -EMSGSIZE;
-	rcu_read_lock();
-	s = lookup(peer);
-	if (!s)
-		goto out;
 	spin_lock_bh(&s->lock);
 	if (s->dead || s->tx_seq > CAPWAP_DTLS_SEQ_MAX) {
+		if (last)
+			WRITE_ONCE(s->dead, true);
 		spin_unlock_bh(&s->lock);
-		goto out;
+		return -ENOTCONN;
 	}
 	rec.seq = s->tx_seq++;
+	if (last)
+		WRITE_ONCE(s->dead, true);
 	spin_unlock_bh(&s->lock);
 	rec.epoch = s->epoch;
 	rec.hdr = rh;
@@ -390,14 +395,10 @@ static int seal_send(const struct capwap_lsc_peer *peer, u8 type,
 		ret = seal_cbc(s, &rec, w, body, pkt, len);
 	else
 		ret = seal_gcm(s, &rec, w, body, pkt, len);
-	rcu_read_unlock();
 	if (ret < 0)
 		return ret;
-	return capwap_lsc_socket_send(peer, w->buf, CAPWAP_DTLS_HDR_LEN +
+	return capwap_lsc_socket_send(&s->peer, w->buf, CAPWAP_DTLS_HDR_LEN +
 				      CAPWAP_DTLS_REC_HDR_LEN + ret);
-out:
-	rcu_read_unlock();
-	return ret;
 }
 
 static void relay(const struct capwap_lsc_peer *peer, const u8 *records,
@@ -571,8 +572,8 @@ void capwap_lsc_dtls_input(const u8 *buf, size_t len,
 	 * a fatal alert is not.
 	 */
 	if (end == CAPWAP_LSC_END_DTLS_DISCONNECT)
-		seal_send(peer, CAPWAP_DTLS_CT_ALERT, close_notify,
-			  sizeof(close_notify));
+		seal_sess(s, CAPWAP_DTLS_CT_ALERT, close_notify,
+			  sizeof(close_notify), false);
 	/* Still in the read section: @s cannot have been freed and reused. */
 	if (end && sess_end(peer, s, end)) {
 		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_CLOSED);
@@ -822,7 +823,16 @@ out:
 int capwap_lsc_dtls_send(const struct capwap_lsc_peer *peer, const u8 *pkt,
 			 size_t len)
 {
-	return seal_send(peer, CAPWAP_DTLS_CT_APPLICATION_DATA, pkt, len);
+	struct dtls_sess *s;
+	int ret = -ENOTCONN;
+
+	rcu_read_lock();
+	s = lookup(peer);
+	if (s)
+		ret = seal_sess(s, CAPWAP_DTLS_CT_APPLICATION_DATA, pkt, len,
+				false);
+	rcu_read_unlock();
+	return ret;
 }
 
 /*
@@ -832,23 +842,28 @@ int capwap_lsc_dtls_send(const struct capwap_lsc_peer *peer, const u8 *pkt,
  */
 static void shutdown_locked(struct dtls_sess *s)
 {
-	seal_send(&s->peer, CAPWAP_DTLS_CT_ALERT, close_notify,
-		  sizeof(close_notify));
-	spin_lock(&s->lock);
-	s->dead = true;
-	spin_unlock(&s->lock);
 	s->delete_at = jiffies + SESSION_DELETE;
-	capwap_lsc_count(CAPWAP_LSC_ST_DTLS_CLOSE_SENT);
+	/* Counted when it left: a failed send (no route) told the peer nothing. */
+	if (seal_sess(s, CAPWAP_DTLS_CT_ALERT, close_notify,
+		      sizeof(close_notify), true) >= 0)
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_CLOSE_SENT);
 }
 
-/* @p's live session ended with a close_notify; lscd told when @tell. */
-static bool sess_shutdown(const struct capwap_lsc_peer *p, bool tell)
+/*
+ * @p's live session ended with a close_notify; lscd told when @tell.  With
+ * @mac, only an association whose certificate names that AP: the one at
+ * @p may already be another AP's.
+ */
+static bool sess_shutdown(const struct capwap_lsc_peer *p, const u8 *mac,
+			  bool tell)
 {
 	struct capwap_lsc_peer peer;
 	struct dtls_sess *s;
 
 	spin_lock_bh(&sess_lock);
 	s = lookup(p);
+	if (s && mac && !ether_addr_equal(s->mac, mac))
+		s = NULL;
 	if (s && !s->dead) {
 		peer = s->peer;
 		shutdown_locked(s);
@@ -861,9 +876,10 @@ static bool sess_shutdown(const struct capwap_lsc_peer *p, bool tell)
 	return s;
 }
 
-void capwap_lsc_dtls_shutdown(const struct capwap_lsc_peer *peer)
+void capwap_lsc_dtls_shutdown(const struct capwap_lsc_peer *peer,
+			       const u8 *mac)
 {
-	sess_shutdown(peer, true);
+	sess_shutdown(peer, mac, true);
 }
 
 void capwap_lsc_dtls_joined(const struct capwap_lsc_peer *peer)
@@ -1000,7 +1016,7 @@ void capwap_lsc_dtls_handshake(u8 outcome, bool auth_fail, u32 count)
 
 int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer)
 {
-	if (!sess_shutdown(peer, false))
+	if (!sess_shutdown(peer, NULL, false))
 		return -ENOENT;
 	capwap_lsc_control_dtls_closed(peer, CAPWAP_LSC_END_DTLS_CLOSED);
 	return 0;
@@ -1008,7 +1024,9 @@ int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer)
 
 /*
  * Ends every live association with its close_notify, one at a time so
- * each ends its session, and tells lscd of each.
+ * each ends its session, and tells lscd of each.  Bucket by bucket: the
+ * ended ones stay in the table, dead, for DTLSSessionDelete, and a walk
+ * from the first bucket each time would pass them all again.
  */
 static void end_all(void)
 {
@@ -1017,21 +1035,24 @@ static void end_all(void)
 	unsigned int bkt;
 	bool found;
 
-	do {
-		found = false;
-		spin_lock_bh(&sess_lock);
-		hash_for_each(sessions, bkt, s, node) {
-			if (s->dead)
-				continue;
-			peer = s->peer;
-			found = true;
-			break;
-		}
-		spin_unlock_bh(&sess_lock);
-		if (found && sess_shutdown(&peer, true))
-			capwap_lsc_control_dtls_closed(&peer,
-						       CAPWAP_LSC_END_DTLS_CLOSED);
-	} while (found);
+	for (bkt = 0; bkt < HASH_SIZE(sessions); bkt++) {
+		do {
+			found = false;
+			spin_lock_bh(&sess_lock);
+			hlist_for_each_entry(s, &sessions[bkt], node) {
+				if (s->dead)
+					continue;
+				peer = s->peer;
+				found = true;
+				break;
+			}
+			spin_unlock_bh(&sess_lock);
+			if (found && sess_shutdown(&peer, NULL, true))
+				capwap_lsc_control_dtls_closed(&peer,
+							       CAPWAP_LSC_END_DTLS_CLOSED);
+			cond_resched();
+		} while (found);
+	}
 }
 
 void capwap_lsc_dtls_set_mode(u8 mode)

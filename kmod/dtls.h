@@ -85,9 +85,11 @@ int capwap_lsc_dtls_close(const struct capwap_lsc_peer *peer);
 /*
  * The controller ends @peer's association of its own accord: a sealed
  * close_notify, then its keys open and seal nothing more, and lscd is
- * told.  From softirq, or with bottom halves off (an AP's lock held).
+ * told; only one whose certificate names @mac.  From softirq, or with
+ * bottom halves off (an AP's lock held).
  */
-void capwap_lsc_dtls_shutdown(const struct capwap_lsc_peer *peer);
+void capwap_lsc_dtls_shutdown(const struct capwap_lsc_peer *peer,
+			       const u8 *mac);
 /* A Join opened a CAPWAP session through @peer's association: no WaitJoin. */
 void capwap_lsc_dtls_joined(const struct capwap_lsc_peer *peer);
 /*

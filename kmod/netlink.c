@@ -808,7 +808,11 @@ int capwap_lsc_genl_dtls_relay(const struct capwap_lsc_peer *peer,
 
 void capwap_lsc_genl_dtls_closed(const struct capwap_lsc_peer *peer)
 {
-	if (capwap_lsc_genl_dtls_listening())
+	/*
+	 * An AP's timer may end its session after capwap_lsc_genl_uninit();
+	 * callers run with bottom halves off, which it waits out.
+	 */
+	if (READ_ONCE(capwap_lsc_genl_live) && capwap_lsc_genl_dtls_listening())
 		dtls_notify(CAPWAP_LSC_CMD_DTLS_CLOSE, peer, NULL, 0);
 }
 

@@ -289,9 +289,14 @@ int lscd_config_set(struct lscd_config *c, const char *key, const char *v)
 		c->dtls_security_level = *v - '0';
 		return 0;
 	}
-	if (!strcmp(key, "dtls_handshake_timeout"))
-		return lsc_parse_secs(v, 3600, &c->dtls_handshake_timeout_ms) ||
-		       c->dtls_handshake_timeout_ms < 1000 ? -EINVAL : 0;
+	if (!strcmp(key, "dtls_handshake_timeout")) {
+		unsigned int ms;
+
+		if (lsc_parse_secs(v, 3600, &ms) || ms < 1000)
+			return -EINVAL;
+		c->dtls_handshake_timeout_ms = ms;
+		return 0;
+	}
 	if (!strcmp(key, "dtls_suites"))
 		return set_str(&c->dtls_suites, v);
 	if (!strcmp(key, "dtls_accept"))

@@ -338,8 +338,12 @@ static int withhold_cbc(SSL *ssl, struct lscd_dtls_conn *c)
 		other |= asked;
 		n = snprintf(list + off, sizeof(list) - off, "%s%s",
 			     off ? ":" : "", SSL_CIPHER_get_name(ci));
-		if (n < 0 || (size_t)n >= sizeof(list) - off)
+		if (n < 0 || (size_t)n >= sizeof(list) - off) {
+			conn_failed(c, LSCD_DTLS_NO_ETM,
+				    "CBC suite without encrypt-then-MAC (RFC 7366): the other suites of dtls_suites are over %zu bytes, too many to offer alone",
+				    sizeof(list));
 			return -1;
+		}
 		off += n;
 	}
 	if (cbc && !other) {
@@ -349,7 +353,12 @@ static int withhold_cbc(SSL *ssl, struct lscd_dtls_conn *c)
 	}
 	if (!cbc)
 		return 0;
-	return off && SSL_set_cipher_list(ssl, list) ? 0 : -1;
+	if (off && SSL_set_cipher_list(ssl, list))
+		return 0;
+	conn_failed(c, LSCD_DTLS_NO_ETM,
+		    "CBC suite without encrypt-then-MAC (RFC 7366): OpenSSL took none of the other suites (%s)",
+		    list);
+	return -1;
 }
 
 /*
