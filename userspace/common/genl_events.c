@@ -7,16 +7,25 @@
 
 int lsc_genl_events_open(struct lsc_genl *ev)
 {
-	int ret;
+	int notify, ret;
 
 	ret = lsc_genl_open(ev);
 	if (ret)
 		return ret;
+	/*
+	 * Both groups are looked up before either is joined: once the events
+	 * group is, an event can arrive before a lookup's reply, and the
+	 * lookup reads it as its answer (a sequence mismatch).
+	 */
+	notify = genl_ctrl_resolve_grp(ev->sock, "nlctrl", "notify");
+	if (notify < 0) {
+		ret = -EIO;
+		goto err;
+	}
 	ret = lsc_genl_subscribe_events(ev);
 	if (ret)
 		goto err;
-	ret = genl_ctrl_resolve_grp(ev->sock, "nlctrl", "notify");
-	if (ret < 0 || nl_socket_add_membership(ev->sock, ret) < 0) {
+	if (nl_socket_add_membership(ev->sock, notify) < 0) {
 		ret = -EIO;
 		goto err;
 	}

@@ -110,7 +110,7 @@ int lscctl_monitor(struct lsc_genl *g, bool json, int json_flags, int rcvbuf)
 {
 	struct monitor m = { .family = g->family, .json = json,
 			     .json_flags = json_flags };
-	int group, ret;
+	int group, notify, ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	group = genl_ctrl_resolve_grp(g->sock, CAPWAP_LSC_GENL_NAME,
@@ -131,11 +131,14 @@ int lscctl_monitor(struct lsc_genl *g, bool json, int json_flags, int rcvbuf)
 			rcvbuf, strerror(errno));
 		return -EIO;
 	}
-	ret = nl_socket_add_membership(g->sock, group);
-	if (!ret) {
-		group = genl_ctrl_resolve_grp(g->sock, "nlctrl", "notify");
-		ret = group < 0 ? group : nl_socket_add_membership(g->sock, group);
-	}
+	/*
+	 * Looked up before the monitor group is joined: after it, an event
+	 * can arrive before the lookup's reply and be read as its answer.
+	 */
+	notify = genl_ctrl_resolve_grp(g->sock, "nlctrl", "notify");
+	ret = notify < 0 ? notify : nl_socket_add_membership(g->sock, group);
+	if (!ret)
+		ret = nl_socket_add_membership(g->sock, notify);
 	if (ret < 0) {
 		ret = ret == -NLE_PERM ? -EPERM : -EIO;
 		fprintf(stderr, "lscctl monitor: cannot join the \"%s\" group: %s%s\n",
