@@ -906,7 +906,8 @@ static void sess_sweep(struct work_struct *work)
 	struct dtls_sess *s;
 	unsigned int bkt;
 
-	for (bkt = 0; bkt < HASH_SIZE(sessions); bkt++) {
+	/* No association, nothing to time: no lock taken 256 times a second. */
+	for (bkt = 0; READ_ONCE(n_sessions) && bkt < HASH_SIZE(sessions); bkt++) {
 		spin_lock_bh(&sess_lock);
 		hlist_for_each_entry_safe(s, tmp, &sessions[bkt], node) {
 			if (s->dead) {
