@@ -90,7 +90,10 @@ $(B)/libcommon.a: $(call obj,$(COMMON_SRCS))
 
 $(B)/lscd: $(call obj,$(LSCD_SRCS)) $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
-$(B)/lscctl: $(call obj,$(LSCCTL_SRCS)) $(B)/libcommon.a $(B)/libwire.a
+# lscctl judges a DTLS trust setting with lscd's own parsers (dtls_trust.h).
+LSCCTL_LSCD_SRCS := $(addprefix userspace/lscd/,config.c dtls_peer.c running.c \
+	scep_crypto.c trust.c)
+$(B)/lscctl: $(call obj,$(LSCCTL_SRCS) $(LSCCTL_LSCD_SRCS)) $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 # lsc-wtp judges the controller's EKU and CN with lscd's own dtls_peer.c.
 $(B)/lsc-wtp: $(call obj,$(WTP_SRCS) userspace/lscd/dtls_peer.c) $(B)/libcommon.a $(B)/libwire.a

@@ -27,6 +27,7 @@
 #include "numparse.h"
 #include "saved.h"
 #include "show.h"
+#include "dtls_trust.h"
 
 /* The operator's words for an errno a request may get back. */
 struct known_error {
@@ -54,6 +55,10 @@ struct plan {
 	bool save;			/* save the running settings afterwards */
 	bool no_kmsg;			/* apply-saved: stderr alone */
 	const char *saved_cmd;		/* "show-saved", "apply-saved", "save" */
+	/* config mic-ca|ssc|dtls-*: lscd's files, not the module (dtls_trust.h) */
+	int trust_argc;
+	char **trust_argv;
+	bool show_trust;
 };
 
 struct subcommand {
@@ -176,6 +181,10 @@ static int parse_show(struct plan *p, int argc, char **argv)
 	}
 	if (argc > 2 && strcmp(what, "stats"))
 		return bad(p, "'%s' after show %s", argv[2], what);
+	if (!strcmp(what, "trust")) {
+		p->show_trust = true;
+		return 0;
+	}
 	if (!strcmp(what, "summary")) {
 		ret = lscctl_out_doc(o, false);
 		if (!ret && !add_step(p, CAPWAP_LSC_CMD_GET_CONFIG, 0, lscctl_summary_reply))
@@ -218,7 +227,7 @@ static int parse_show(struct plan *p, int argc, char **argv)
 			ret = -ENOMEM;
 		return ret;
 	}
-	return bad(p, "expected summary, ap-provision, aps, ap MAC or stats, not '%s'", what);
+	return bad(p, "expected summary, ap-provision, aps, ap MAC, stats or trust, not '%s'", what);
 }
 
 static int parse_provision_list(struct plan *p, int argc, char **argv)
@@ -293,6 +302,11 @@ static int parse_config(struct plan *p, int argc, char **argv)
 			return bad(p, "'%s' after config %s", argv[1], argv[0]);
 		p->save = !strcmp(argv[0], "save");
 		return 0;
+	}
+	if (lscctl_trust_word(argv[0])) {
+		p->trust_argc = argc;
+		p->trust_argv = argv;
+		return lscctl_trust_parse(argc, argv, p->why, sizeof(p->why));
 	}
 	p->save = true;
 	if (!strcmp(argv[0], "provision-list"))
@@ -637,7 +651,8 @@ static const struct subcommand subcommands[] = {
 	  "  show ap-provision                    provision list and every AP's LSC state\n"
 	  "  show aps                             one line per AP\n"
 	  "  show ap MAC                          one AP in detail\n"
-	  "  show stats [--prometheus]            CAPWAP and LSC counters" },
+	  "  show stats [--prometheus]            CAPWAP and LSC counters\n"
+	  "  show trust                           who may join: lscd's DTLS trust settings" },
 	{ "config", parse_config,
 	  "config lsc enable|disable\n"
 	  "  config provision off|all|list        which APs get an LSC\n"
@@ -650,7 +665,12 @@ static const struct subcommand subcommands[] = {
 	  "  config show-saved                    the saved configuration (-j: as JSON)\n"
 	  "  config save                          save the running settings\n"
 	  "  config apply-saved [--no-kmsg]       apply the saved configuration (module load)\n"
-	  "  config dtls off|on|required          DTLS on the control channel" },
+	  "  config dtls off|on|required          DTLS on the control channel\n"
+	  "  config mic-ca add FILE... | del SHA256...  manufacturer CAs (lscd)\n"
+	  "  config ssc add MAC SHA256|CERT | del MAC [SHA256]  self-signed APs (lscd)\n"
+	  "  config dtls-accept mic,ssc,lsc       certificate types an AP may join with (lscd)\n"
+	  "  config dtls-eku default|strict       EKU policy (lscd)\n"
+	  "  config dtls-suites LIST              cipher suites, OpenSSL syntax (lscd)" },
 	{ "renew", parse_renew,
 	  "renew MAC|all                        provision a new LSC now" },
 	{ "monitor", parse_monitor,
@@ -800,6 +820,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lscctl monitor: -p does not apply: -j prints one JSON object a line\n");
 		plan_free(&plan);
 		return 2;
+	}
+	if (!ret && (plan.trust_argv || plan.show_trust)) {
+		ret = plan.show_trust ? lscctl_trust_show(plan.out.json, json_flags) :
+		      lscctl_trust_config(plan.trust_argc, plan.trust_argv);
+		plan_free(&plan);
+		return ret;
 	}
 	if (!ret && plan.saved_cmd && !strcmp(plan.saved_cmd, "show-saved")) {
 		ret = show_saved(&plan, json_flags);

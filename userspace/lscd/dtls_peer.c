@@ -313,6 +313,17 @@ static int push_ref(STACK_OF(X509) *sk, X509 *x)
 	return 0;
 }
 
+const char *lscd_dtls_mic_ca_refusal(X509 *x)
+{
+	uint32_t flags = X509_get_extension_flags(x);
+
+	if (!(flags & EXFLAG_CA))
+		return "no basicConstraints CA:TRUE";
+	if ((flags & EXFLAG_KUSAGE) && !(X509_get_key_usage(x) & KU_KEY_CERT_SIGN))
+		return "its keyUsage lacks keyCertSign";
+	return NULL;
+}
+
 int lscd_dtls_policy_add_mic_ca(struct lscd_dtls_policy *p, X509 *ca)
 {
 	return push_ref(p->mic_cas, ca);

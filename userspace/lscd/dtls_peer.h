@@ -137,6 +137,13 @@ void lscd_dtls_policy_put(struct lscd_dtls_policy *p);
 void lscd_dtls_policy_accept(struct lscd_dtls_policy *p, int type, bool on);
 void lscd_dtls_policy_eku(struct lscd_dtls_policy *p,
 			  enum lscd_dtls_eku_mode mode);
+/*
+ * Why @x may not be a manufacturer CA, or NULL when it may: a trust anchor
+ * for MICs must be a CA (basicConstraints CA:TRUE, and keyCertSign when
+ * it has a keyUsage).  An AP's own certificate taken as one would let
+ * anyone holding it, or a certificate it signed, join as a MIC.
+ */
+const char *lscd_dtls_mic_ca_refusal(X509 *x);
 /* A manufacturer CA (root or intermediate): 0 or -errno. */
 int lscd_dtls_policy_add_mic_ca(struct lscd_dtls_policy *p, X509 *ca);
 /*

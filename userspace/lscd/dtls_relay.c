@@ -172,23 +172,14 @@ static int load_mic_cas(struct lscd_dtls_policy *p, const char *path)
 		return err;
 	}
 	while ((x = PEM_read_X509(f, NULL, NULL, NULL))) {
-		uint32_t flags = X509_get_extension_flags(x);
+		const char *refusal = lscd_dtls_mic_ca_refusal(x);
 
 		entry++;
-		/*
-		 * A trust anchor for MICs must be a CA (basicConstraints
-		 * CA:TRUE, and keyCertSign when it has a keyUsage): an AP's
-		 * own certificate put here by mistake would let anyone holding
-		 * a certificate it signed, or itself, join as a MIC.
-		 */
-		if (!(flags & EXFLAG_CA) ||
-		    ((flags & EXFLAG_KUSAGE) &&
-		     !(X509_get_key_usage(x) & KU_KEY_CERT_SIGN))) {
+		if (refusal) {
 			lsc_err("DTLS: mic_ca_file %s: certificate %d (%s) refused: not a CA certificate (%s); put only the manufacturer's CA certificates in this file",
 				path, entry,
 				X509_NAME_oneline(X509_get_subject_name(x), why, sizeof(why)),
-				!(flags & EXFLAG_CA) ? "no basicConstraints CA:TRUE" :
-				"its keyUsage lacks keyCertSign");
+				refusal);
 		} else if (lscd_dtls_policy_add_mic_ca(p, x) == 0) {
 			n++;
 		}

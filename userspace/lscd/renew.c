@@ -24,6 +24,7 @@
 #include "log.h"
 #include "lscd.h"
 #include "mac.h"
+#include "running.h"
 
 /* FNV-1a: stable across builds and hosts, unlike anything seeded. */
 static uint64_t mac_hash(const uint8_t *mac)
@@ -212,69 +213,23 @@ static void renew_usage(FILE *f)
 		"                  to renew the controller's own certificate\n");
 }
 
-/* Is PID this program?  Compared by executable, as a pid is recycled. */
-static bool is_lscd(long pid)
-{
-	char self[4096], other[4096], link[64];
-	ssize_t a, b;
-
-	snprintf(link, sizeof(link), "/proc/%ld/exe", pid);
-	a = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	b = readlink(link, other, sizeof(other) - 1);
-	if (a <= 0 || b <= 0)
-		return false;
-	self[a] = other[b] = '\0';
-	/* An upgrade replaces the file under the running daemon. */
-	if (b > 10 && !strcmp(other + b - 10, " (deleted)"))
-		other[b - 10] = '\0';
-	if (!strcmp(self, other))
-		return true;
-	return !strcmp(strrchr(other, '/') ? strrchr(other, '/') + 1 : other, "lscd");
-}
-
 static int renew_controller(const char *state_dir)
 {
-	char *path = NULL, buf[32];
+	char why[256];
 	long pid;
-	ssize_t n;
-	int fd, rc = 1;
+	int rc;
 
-	if (asprintf(&path, "%s/lscd.pid", state_dir) < 0)
+	rc = lscd_running(state_dir, &pid, why, sizeof(why));
+	if (rc <= 0) {
+		lsc_err("%s", why);
 		return 1;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		lsc_err("%s: %s (is lscd running?)", path, strerror(errno));
-		goto out;
-	}
-	/* The daemon holds the lock for its whole life; if we get it, none runs. */
-	if (!flock(fd, LOCK_SH | LOCK_NB)) {
-		lsc_err("lscd is not running: nobody holds %s (left by a daemon that was killed)",
-			path);
-		goto out;
-	}
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	buf[n > 0 ? n : 0] = '\0';
-	pid = strtol(buf, NULL, 10);
-	if (pid <= 1) {
-		lsc_err("%s: no pid in it", path);
-		goto out;
-	}
-	if (!is_lscd(pid)) {
-		lsc_err("pid %ld from %s is not lscd: not signalled", pid, path);
-		goto out;
 	}
 	if (kill((pid_t)pid, SIGUSR1)) {
-		lsc_err("cannot signal lscd (pid %ld from %s): %s", pid, path,
-			strerror(errno));
-		goto out;
+		lsc_err("cannot signal lscd (pid %ld): %s", pid, strerror(errno));
+		return 1;
 	}
 	printf("asked lscd (pid %ld) to renew the controller's certificate\n", pid);
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(path);
-	return rc;
+	return 0;
 }
 
 int lscd_cmd_renew(int argc, char **argv)

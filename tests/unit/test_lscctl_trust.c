@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "lscctl config" of lscd's DTLS trust settings (userspace/lscctl/
+ * dtls_trust.c), on files in a temporary directory: lscd.conf keeps every
+ * other line when a key is set, a refused change leaves every file as it
+ * was, and the manufacturer CA and SSC files hold what lscd then reads.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "tap.h"
+#include "config.h"
+#include "dtls_trust.h"
+#include "fileio.h"
+
+static char dir[64], conf[128], mics[128], sscs[128];
+
+static const char *test_conf_with(void)
+{
+	static const char text[] =
+		"# lscd.conf\n"
+		"#dtls_accept = mic,ssc,lsc\n"
+		"dtls_accept = mic\n"
+		"  dtls_accept_later = 1\n"
+		"ca_url = http://ca/scep\n"
+		"dtls_accept=ssc   # a second one: lscd takes the last\n"
+		"state_dir = /var/lib/x";
+	char *out;
+
+	out = lscctl_conf_with(text, "dtls_accept", "lsc");
+	CHECK(out && !strcmp(out,
+			     "# lscd.conf\n"
+			     "#dtls_accept = mic,ssc,lsc\n"
+			     "dtls_accept = lsc\n"
+			     "  dtls_accept_later = 1\n"
+			     "ca_url = http://ca/scep\n"
+			     "state_dir = /var/lib/x\n"),
+	      "set: %s", out ? out : "NULL");
+	free(out);
+	out = lscctl_conf_with(text, "dtls_eku", "strict");
+	CHECK(out && !strncmp(out, text, strlen(text)) &&
+	      !strcmp(out + strlen(text), "\ndtls_eku = strict\n"),
+	      "appended: %s", out ? out : "NULL");
+	free(out);
+	out = lscctl_conf_with("", "dtls_eku", "strict");
+	CHECK(out && !strcmp(out, "dtls_eku = strict\n"), "empty: %s", out ? out : "NULL");
+	free(out);
+	return NULL;
+}
+
+/* A self-signed certificate: a CA when ca, else an AP's. */
+static int make_cert(const char *path, bool ca, const char *cn)
+{
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	X509V3_CTX ctx;
+	X509_EXTENSION *ext;
+	FILE *f;
+	int ok;
+
+	ok = key && x && X509_set_version(x, 2) &&
+	     ASN1_INTEGER_set(X509_get_serialNumber(x), 1) &&
+	     X509_gmtime_adj(X509_getm_notBefore(x), -60) &&
+	     X509_gmtime_adj(X509_getm_notAfter(x), 86400) &&
+	     X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+					(const unsigned char *)cn, -1, -1, 0) &&
+	     X509_set_issuer_name(x, X509_get_subject_name(x)) &&
+	     X509_set_pubkey(x, key);
+	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+	ext = ok ? X509V3_EXT_conf_nid(NULL, &ctx, NID_basic_constraints,
+				       ca ? "critical,CA:TRUE" : "CA:FALSE") : NULL;
+	ok = ext && X509_add_ext(x, ext, -1) && X509_sign(x, key, EVP_sha256());
+	X509_EXTENSION_free(ext);
+	f = ok ? fopen(path, "w") : NULL;
+	ok = f && PEM_write_X509(f, x);
+	if (f)
+		fclose(f);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return ok ? 0 : -1;
+}
+
+static char *slurp(const char *path)
+{
+	uint8_t *data = NULL;
+	size_t len;
+
+	return lsc_read_file(path, 1 << 20, &data, &len) ? NULL : (char *)data;
+}
+
+static int config(int argc, ...)
+{
+	char *argv[8];
+	va_list ap;
+	int i, rc, saved, null;
+
+	va_start(ap, argc);
+	for (i = 0; i < argc; i++)
+		argv[i] = va_arg(ap, char *);
+	va_end(ap);
+	/* Its words to the operator are not TAP lines: away from stdout. */
+	fflush(stdout);
+	saved = dup(1);
+	null = open("/dev/null", O_WRONLY);
+	dup2(null, 1);
+	rc = lscctl_trust_config(argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	close(null);
+	return rc;
+}
+
+static const char *test_mic_ca(void)
+{
+	char ca[160], ap[160], *before, *after, *pem;
+	struct stat st;
+
+	snprintf(ca, sizeof(ca), "%s/mfg.pem", dir);
+	snprintf(ap, sizeof(ap), "%s/ap.pem", dir);
+	CHECK(!make_cert(ca, true, "Maker CA") && !make_cert(ap, false, "AIR-AP-0123456789ab"),
+	      "cannot make the certificates");
+	before = slurp(conf);
+	CHECK(config(3, "mic-ca", "add", ap) == 1, "an AP's certificate taken as a CA");
+	after = slurp(conf);
+	CHECK(before && after && !strcmp(before, after), "lscd.conf changed on a refusal");
+	free(after);
+	CHECK(access(mics, F_OK), "mic-cas.pem written on a refusal");
+	CHECK(config(3, "mic-ca", "add", ca) == 0, "the CA refused");
+	after = slurp(conf);
+	CHECK(after && strstr(after, "mic_ca_file = ") && strstr(after, "/mic-cas.pem\n") &&
+	      !strncmp(after, before, strlen(before)), "lscd.conf: %s", after ? after : "NULL");
+	free(after);
+	free(before);
+	CHECK(!stat(mics, &st) && (st.st_mode & 0777) == 0644, "mic-cas.pem mode %o",
+	      st.st_mode & 0777);
+	CHECK(!stat(conf, &st) && (st.st_mode & 0777) == 0600, "lscd.conf mode %o",
+	      st.st_mode & 0777);
+	pem = slurp(mics);
+	CHECK(pem && strstr(pem, "# /CN=Maker CA\n# SHA-256 ") &&
+	      strstr(pem, "-----BEGIN CERTIFICATE-----") &&
+	      !strstr(strstr(pem, "-----END CERTIFICATE-----") + 1, "-----BEGIN"),
+	      "mic-cas.pem: %s", pem ? pem : "NULL");
+	/* Twice: the same single certificate. */
+	CHECK(config(3, "mic-ca", "add", ca) == 0, "adding it again");
+	after = slurp(mics);
+	CHECK(after && !strcmp(after, pem), "adding it again changed the file");
+	free(after);
+	CHECK(config(3, "mic-ca", "del", "00") == 1, "del of a non-fingerprint");
+	CHECK(config(3, "mic-ca", "del",
+		     "0000000000000000000000000000000000000000000000000000000000000000") == 1,
+	      "del of an unknown CA");
+	{
+		char fp[65];
+
+		memcpy(fp, strstr(pem, "# SHA-256 ") + 10, 64);
+		fp[64] = '\0';
+		CHECK(config(3, "mic-ca", "del", fp) == 0, "del of the CA");
+	}
+	free(pem);
+	pem = slurp(mics);
+	CHECK(pem && !strstr(pem, "BEGIN"), "after del: %s", pem ? pem : "NULL");
+	free(pem);
+	return NULL;
+}
+
+static const char *test_ssc(void)
+{
+	static const char fp[] =
+		"aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99";
+	char *list;
+
+	CHECK(config(4, "ssc", "add", "01:23:45:67:89:ab", fp) == 0, "ssc add");
+	CHECK(config(4, "ssc", "add", "01:23:45:67:89:ab", fp) == 0, "ssc add again");
+	CHECK(config(4, "ssc", "add", "01:23:45:67:89:ac", "nothex") == 1, "not a key");
+	list = slurp(sscs);
+	CHECK(list && !strcmp(list,
+			      "01:23:45:67:89:ab aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899\n"),
+	      "list: %s", list ? list : "NULL");
+	free(list);
+	CHECK(config(3, "ssc", "del", "01:23:45:67:89:ac") == 1, "del of an unlisted MAC");
+	CHECK(config(3, "ssc", "del", "01:23:45:67:89:ab") == 0, "ssc del");
+	list = slurp(sscs);
+	CHECK(list && !*list, "after del: %s", list ? list : "NULL");
+	free(list);
+	return NULL;
+}
+
+static const char *test_scalars(void)
+{
+	char *before = slurp(conf), *after;
+
+	CHECK(config(2, "dtls-accept", "mic,foo") == 1, "a bad type taken");
+	CHECK(config(2, "dtls-eku", "loose") == 1, "a bad EKU mode taken");
+	CHECK(config(2, "dtls-suites", "NO-SUCH-SUITE") == 1, "an unknown suite taken");
+	after = slurp(conf);
+	CHECK(before && after && !strcmp(before, after), "lscd.conf changed on a refusal");
+	free(after);
+	free(before);
+	CHECK(config(2, "dtls-accept", "lsc") == 0 && config(2, "dtls-eku", "strict") == 0 &&
+	      config(2, "dtls-suites", "ECDHE-RSA-AES128-GCM-SHA256") == 0, "good values refused");
+	after = slurp(conf);
+	CHECK(after && strstr(after, "\ndtls_accept = lsc\n") &&
+	      strstr(after, "\ndtls_eku = strict\n") &&
+	      strstr(after, "\ndtls_suites = ECDHE-RSA-AES128-GCM-SHA256\n") &&
+	      strstr(after, "# the operator's comment\n"), "lscd.conf: %s", after ? after : "NULL");
+	free(after);
+	return NULL;
+}
+
+static const char *test_parse(void)
+{
+	char why[160];
+	char *bad1[] = { "dtls-suites", "A#B" };
+	char *bad2[] = { "ssc", "add", "nomac", "x" };
+	char *bad3[] = { "mic-ca", "list" };
+	char *good[] = { "ssc", "del", "01:23:45:67:89:ab" };
+
+	CHECK(lscctl_trust_parse(2, bad1, why, sizeof(why)) == -EINVAL, "'#' in a value");
+	CHECK(lscctl_trust_parse(4, bad2, why, sizeof(why)) == -EINVAL, "a bad MAC");
+	CHECK(lscctl_trust_parse(2, bad3, why, sizeof(why)) == -EINVAL, "mic-ca list");
+	CHECK(lscctl_trust_parse(3, good, why, sizeof(why)) == 0, "ssc del MAC: %s", why);
+	return NULL;
+}
+
+int main(void)
+{
+	static const struct tap_case cases[] = {
+		{ "trust: a key set in lscd.conf keeps every other line", test_conf_with },
+		{ "trust: command lines of a wrong shape are usage errors", test_parse },
+		{ "trust: mic-ca add checks the CA, writes both files, del removes it",
+		  test_mic_ca },
+		{ "trust: ssc add and del keep one line a key", test_ssc },
+		{ "trust: a refused value leaves lscd.conf as it was", test_scalars },
+	};
+	char text[256];
+	FILE *f;
+
+	tap_plan(TAP_COUNT(cases));
+	snprintf(dir, sizeof(dir), "/tmp/lscctl-trust.XXXXXX");
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(conf, sizeof(conf), "%s/lscd.conf", dir);
+	snprintf(mics, sizeof(mics), "%s/mic-cas.pem", dir);
+	snprintf(sscs, sizeof(sscs), "%s/ssc-allow.txt", dir);
+	snprintf(text, sizeof(text), "# the operator's comment\nstate_dir = %s\n", dir);
+	f = fopen(conf, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		return 1;
+	chmod(conf, 0600);
+	setenv(LSCCTL_LSCD_CONF_ENV, conf, 1);
+	tap_run(cases, TAP_COUNT(cases));
+	snprintf(text, sizeof(text), "rm -rf %s", dir);
+	if (system(text))
+		return 1;
+	return tap_exit();
+}

@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "lscctl config" of the DTLS trust settings (dtls_trust.h).  A change is
+ * judged with lscd's own parsers before anything is written: the whole
+ * lscd.conf it makes must load, each manufacturer CA must pass the test
+ * lscd puts it to, and a suite list must name suites OpenSSL knows.  Then
+ * the data file and lscd.conf are each replaced atomically, and a running
+ * lscd is sent SIGHUP: it re-reads them for its next handshake, while a
+ * handshake under way ends under the settings it began with.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <json-c/json.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "../lscd/config.h"
+#include "../lscd/dtls_peer.h"
+#include "fileio.h"
+#include "hex.h"
+#include "mac.h"
+#include "../lscd/running.h"
+#include "../lscd/trust.h"
+#include "saved.h"
+#include "dtls_trust.h"
+
+/* Far above any vendor's set of MIC roots; lscd reads the file whole. */
+#define TRUST_MAX_FILE (1u << 20)
+
+static const struct {
+	const char *word;	/* lscctl config WORD */
+	const char *key;	/* lscd.conf's */
+} scalar_words[] = {
+	{ "dtls-accept", "dtls_accept" },
+	{ "dtls-eku", "dtls_eku" },
+	{ "dtls-suites", "dtls_suites" },
+};
+
+bool lscctl_trust_word(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(scalar_words) / sizeof(scalar_words[0]); i++)
+		if (!strcmp(word, scalar_words[i].word))
+			return true;
+	return !strcmp(word, "mic-ca") || !strcmp(word, "ssc");
+}
+
+static const char *scalar_key(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(scalar_words) / sizeof(scalar_words[0]); i++)
+		if (!strcmp(word, scalar_words[i].word))
+			return scalar_words[i].key;
+	return NULL;
+}
+
+int lscctl_trust_parse(int argc, char **argv, char *why, size_t size)
+{
+	uint8_t mac[CAPWAP_LSC_MAC_LEN];
+
+	if (scalar_key(argv[0])) {
+		if (argc != 2) {
+			snprintf(why, size, "%s takes one value", argv[0]);
+			return -EINVAL;
+		}
+		/* lscd.conf has no quoting for these: '#' starts a comment. */
+		if (!*argv[1] || strpbrk(argv[1], "#\n\r\"") ||
+		    argv[1][0] == ' ' || argv[1][strlen(argv[1]) - 1] == ' ') {
+			snprintf(why, size, "%s: '%s' cannot be a value of lscd.conf",
+				 argv[0], argv[1]);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (argc < 3 || (strcmp(argv[1], "add") && strcmp(argv[1], "del"))) {
+		snprintf(why, size, "%s add|del ...", argv[0]);
+		return -EINVAL;
+	}
+	if (!strcmp(argv[0], "mic-ca"))
+		return 0;
+	if (argc > 4 || (!strcmp(argv[1], "add") && argc != 4)) {
+		snprintf(why, size, "ssc add MAC SHA256|CERT, ssc del MAC [SHA256]");
+		return -EINVAL;
+	}
+	if (lsc_mac_parse(argv[2], mac)) {
+		snprintf(why, size, "'%s' is not a MAC address", argv[2]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+char *lscctl_conf_with(const char *text, const char *key, const char *value)
+{
+	size_t keylen = strlen(key), cap = strlen(text) + strlen(key) +
+		(value ? strlen(value) : 0) + 8, n = 0;
+	const char *line, *end, *p, *q;
+	char *out = malloc(cap);
+	bool done = false;
+
+	if (!out)
+		return NULL;
+	for (line = text; *line; line = end) {
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		p = line + strspn(line, " \t");
+		q = p + keylen;
+		if (!strncmp(p, key, keylen) && q < end &&
+		    (q[strspn(q, " \t")] == '=')) {
+			/* lscd takes the last line of a key: keep one. */
+			if (!done && value)
+				n += (size_t)sprintf(out + n, "%s = %s\n", key, value);
+			done = true;
+			continue;
+		}
+		memcpy(out + n, line, (size_t)(end - line));
+		n += (size_t)(end - line);
+		if (end[-1] != '\n')
+			out[n++] = '\n';
+	}
+	if (!done && value)
+		n += (size_t)sprintf(out + n, "%s = %s\n", key, value);
+	out[n] = '\0';
+	return out;
+}
+
+/* What a change works on: lscd.conf, as text and as lscd reads it. */
+struct trust_ctx {
+	const char *conf_path;
+	char *conf;			/* its text, "" when missing */
+	mode_t conf_mode;
+	struct lscd_config cfg;
+	char *dir;			/* lscd.conf's directory */
+	char *data_path;		/* mic_ca_file or ssc_allow_file */
+	char *data;			/* the new content of data_path */
+	size_t data_len;
+	bool conf_changed;
+};
+
+static const char *conf_path(void)
+{
+	const char *p = getenv(LSCCTL_LSCD_CONF_ENV);
+
+	return p && *p ? p : LSCD_DEFAULT_CONFIG;
+}
+
+/* lscd.conf as lscd would load it: 0, or 1 with the reason told. */
+static int load_conf(struct trust_ctx *t)
+{
+	char err[256] = "";
+	struct stat st;
+	uint8_t *text;
+	size_t len;
+	char *slash;
+	int rc;
+
+	t->conf_path = conf_path();
+	rc = lsc_read_regular_file(t->conf_path, TRUST_MAX_FILE, &text, &len);
+	if (rc == -ENOENT) {
+		text = (uint8_t *)strdup("");
+		if (!text)
+			return 1;
+		/* It will hold the challenge one day: no one else reads it. */
+		t->conf_mode = 0600;
+	} else if (rc) {
+		fprintf(stderr, "lscctl config: %s: %s\n", t->conf_path,
+			lsc_file_strerror(-rc));
+		return 1;
+	} else {
+		t->conf_mode = stat(t->conf_path, &st) ? 0600 : st.st_mode & 0777;
+	}
+	t->conf = (char *)text;
+	lscd_config_defaults(&t->cfg);
+	if (lscd_config_parse(&t->cfg, t->conf, err, sizeof(err))) {
+		fprintf(stderr, "lscctl config: %s, %s: lscd cannot load it either; fix it first (nothing changed)\n",
+			t->conf_path, err);
+		return 1;
+	}
+	t->dir = strdup(t->conf_path);
+	if (!t->dir)
+		return 1;
+	slash = strrchr(t->dir, '/');
+	if (!slash)
+		strcpy(t->dir, ".");
+	else
+		*slash = '\0';
+	return 0;
+}
+
+static void free_ctx(struct trust_ctx *t)
+{
+	free(t->conf);
+	free(t->dir);
+	free(t->data_path);
+	free(t->data);
+	lscd_config_free(&t->cfg);
+}
+
+/* KEY set to VALUE in lscd.conf, if lscd can load the result. */
+static int set_key(struct trust_ctx *t, const char *key, const char *value)
+{
+	struct lscd_config check;
+	char err[256] = "";
+	char *text = lscctl_conf_with(t->conf, key, value);
+	int rc;
+
+	if (!text)
+		return 1;
+	lscd_config_defaults(&check);
+	rc = lscd_config_parse(&check, text, err, sizeof(err));
+	lscd_config_free(&check);
+	if (rc) {
+		/* The line number would be of a file the operator never saw. */
+		fprintf(stderr, "lscctl config: %s = %s refused: %s\n", key, value,
+			strchr(err, ':') ? strchr(err, ':') + 2 : err);
+		free(text);
+		return 1;
+	}
+	free(t->conf);
+	t->conf = text;
+	t->conf_changed = true;
+	return 0;
+}
+
+/* The data file lscd.conf names, or the one it will once this is saved. */
+static int data_path(struct trust_ctx *t, const char *key, const char *set,
+		     const char *name)
+{
+	if (set)
+		t->data_path = strdup(set);
+	else if (asprintf(&t->data_path, "%s/%s", t->dir, name) < 0)
+		t->data_path = NULL;
+	if (!t->data_path)
+		return 1;
+	return set ? 0 : set_key(t, key, t->data_path);
+}
+
+static void fingerprint(X509 *x, char hex[65])
+{
+	unsigned char md[32];
+	unsigned int len = 0;
+
+	if (!X509_digest(x, EVP_sha256(), md, &len) || len != sizeof(md))
+		memset(md, 0, sizeof(md));
+	lsc_hex_encode(hex, md, sizeof(md));
+}
+
+/* Every certificate of a PEM file, in order; NULL with the reason told. */
+static STACK_OF(X509) *read_certs(const char *path, bool missing_ok)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	uint8_t *text = NULL;
+	size_t len = 0;
+	BIO *bio;
+	X509 *x;
+	int rc;
+
+	if (!sk)
+		return NULL;
+	rc = lsc_read_regular_file(path, TRUST_MAX_FILE, &text, &len);
+	if (rc == -ENOENT && missing_ok)
+		return sk;
+	if (rc) {
+		fprintf(stderr, "lscctl config: %s: %s\n", path, lsc_file_strerror(-rc));
+		sk_X509_free(sk);
+		return NULL;
+	}
+	bio = BIO_new_mem_buf(text, (int)len);
+	while (bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
+		if (!sk_X509_push(sk, x))
+			X509_free(x);
+	ERR_clear_error();
+	BIO_free(bio);
+	free(text);
+	return sk;
+}
+
+static void subject(X509 *x, char *buf, size_t size)
+{
+	X509_NAME_oneline(X509_get_subject_name(x), buf, (int)size);
+}
+
+/* The manufacturer CAs as lscd reads them: PEM, a comment above each. */
+static int certs_text(struct trust_ctx *t, STACK_OF(X509) *sk)
+{
+	char name[256], fp[65];
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *mem;
+	long len;
+	int i, ok = bio != NULL;
+
+	for (i = 0; ok && i < sk_X509_num(sk); i++) {
+		X509 *x = sk_X509_value(sk, i);
+
+		subject(x, name, sizeof(name));
+		fingerprint(x, fp);
+		ok = BIO_printf(bio, "# %s\n# SHA-256 %s\n", name, fp) > 0 &&
+		     PEM_write_bio_X509(bio, x);
+	}
+	len = ok ? BIO_get_mem_data(bio, &mem) : -1;
+	if (len >= 0) {
+		t->data = malloc((size_t)len + 1);
+		if (t->data) {
+			memcpy(t->data, mem, (size_t)len);
+			t->data_len = (size_t)len;
+		}
+	}
+	BIO_free(bio);
+	return t->data ? 0 : 1;
+}
+
+static int find_cert(STACK_OF(X509) *sk, const char *fp)
+{
+	char have[65];
+	int i;
+
+	for (i = 0; i < sk_X509_num(sk); i++) {
+		fingerprint(sk_X509_value(sk, i), have);
+		if (!strcmp(have, fp))
+			return i;
+	}
+	return -1;
+}
+
+static int mic_ca(struct trust_ctx *t, int argc, char **argv)
+{
+	STACK_OF(X509) *have, *add;
+	char name[256], fp[65];
+	const char *refusal;
+	int i, j, rc = 1, changed = 0;
+
+	if (data_path(t, "mic_ca_file", t->cfg.mic_ca_file, "mic-cas.pem"))
+		return 1;
+	have = read_certs(t->data_path, true);
+	if (!have)
+		return 1;
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[1], "del")) {
+			if (lscd_fp_normalize(argv[i], fp)) {
+				fprintf(stderr, "lscctl config mic-ca del: '%s' is not a SHA-256 fingerprint (64 hex digits, colons allowed)\n",
+					argv[i]);
+				goto out;
+			}
+			j = find_cert(have, fp);
+			if (j < 0) {
+				fprintf(stderr, "lscctl config mic-ca del: no manufacturer CA with SHA-256 %s in %s (nothing changed)\n",
+					fp, t->data_path);
+				goto out;
+			}
+			X509_free(sk_X509_delete(have, j));
+			changed++;
+			continue;
+		}
+		add = read_certs(argv[i], false);
+		if (!add)
+			goto out;
+		if (!sk_X509_num(add)) {
+			fprintf(stderr, "lscctl config mic-ca add: %s holds no PEM certificate (nothing changed)\n",
+				argv[i]);
+			sk_X509_free(add);
+			goto out;
+		}
+		while (sk_X509_num(add)) {
+			X509 *x = sk_X509_shift(add);
+
+			subject(x, name, sizeof(name));
+			fingerprint(x, fp);
+			refusal = lscd_dtls_mic_ca_refusal(x);
+			if (!refusal && X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
+				refusal = "it has expired";
+			if (refusal) {
+				fprintf(stderr, "lscctl config mic-ca add: %s: %s refused: not a manufacturer CA: %s (nothing changed)\n",
+					argv[i], name, refusal);
+				X509_free(x);
+				sk_X509_pop_free(add, X509_free);
+				goto out;
+			}
+			if (find_cert(have, fp) >= 0) {
+				printf("%s (SHA-256 %s) is installed already\n", name, fp);
+				X509_free(x);
+			} else if (!sk_X509_push(have, x)) {
+				X509_free(x);
+				sk_X509_pop_free(add, X509_free);
+				goto out;
+			} else {
+				printf("manufacturer CA %s, SHA-256 %s\n", name, fp);
+				changed++;
+			}
+		}
+		sk_X509_free(add);
+	}
+	if (!changed && !t->conf_changed) {
+		rc = -EALREADY;
+		goto out;
+	}
+	if (!sk_X509_num(have))
+		fprintf(stderr, "lscctl config mic-ca: %s holds no manufacturer CA now: no AP can join with its MIC\n",
+			t->data_path);
+	rc = certs_text(t, have);
+out:
+	sk_X509_pop_free(have, X509_free);
+	return rc;
+}
+
+/* One line of the SSC list: its MAC and key hash, false for others. */
+static bool ssc_line(const char *line, size_t len, uint8_t mac[CAPWAP_LSC_MAC_LEN],
+		     char fp[65])
+{
+	char buf[256], mac_s[64], fp_s[128];
+
+	if (len >= sizeof(buf))
+		return false;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	buf[strcspn(buf, "#\r\n")] = '\0';
+	return sscanf(buf, "%63s %127s", mac_s, fp_s) == 2 &&
+	       !lsc_mac_parse(mac_s, mac) && !lscd_fp_normalize(fp_s, fp);
+}
+
+/* The SHA-256 of a key: given as hex, or of a certificate file's key. */
+static int ssc_key(const char *arg, const uint8_t mac[CAPWAP_LSC_MAC_LEN],
+		   char fp[65])
+{
+	uint8_t cn_mac[CAPWAP_LSC_MAC_LEN], md[32];
+	char a[LSC_MAC_STR_LEN], b[LSC_MAC_STR_LEN];
+	STACK_OF(X509) *sk;
+	int rc = 1;
+
+	if (!lscd_fp_normalize(arg, fp))
+		return 0;
+	if (!strchr(arg, '/') && !strchr(arg, '.')) {
+		fprintf(stderr, "lscctl config ssc add: '%s' is neither a SHA-256 (64 hex digits) nor a certificate file\n",
+			arg);
+		return 1;
+	}
+	sk = read_certs(arg, false);
+	if (!sk)
+		return 1;
+	if (sk_X509_num(sk) != 1) {
+		fprintf(stderr, "lscctl config ssc add: %s holds %d certificates, not the AP's one\n",
+			arg, sk_X509_num(sk));
+	} else if (!lscd_dtls_cn_mac(sk_X509_value(sk, 0), cn_mac) &&
+		   memcmp(cn_mac, mac, sizeof(cn_mac))) {
+		lsc_mac_format(a, cn_mac);
+		lsc_mac_format(b, mac);
+		fprintf(stderr, "lscctl config ssc add: %s names AP %s, not %s: it could not join as %s\n",
+			arg, a, b, b);
+	} else if (lscd_dtls_spki_sha256(sk_X509_value(sk, 0), md)) {
+		fprintf(stderr, "lscctl config ssc add: %s: cannot read its public key\n", arg);
+	} else {
+		lsc_hex_encode(fp, md, sizeof(md));
+		rc = 0;
+	}
+	sk_X509_pop_free(sk, X509_free);
+	return rc;
+}
+
+static int ssc(struct trust_ctx *t, int argc, char **argv)
+{
+	uint8_t mac[CAPWAP_LSC_MAC_LEN], lmac[CAPWAP_LSC_MAC_LEN];
+	char fp[65] = "", lfp[65], canon[LSC_MAC_STR_LEN];
+	bool del = !strcmp(argv[1], "del");
+	const char *line, *end;
+	uint8_t *old = NULL;
+	size_t len = 0;
+	int rc, dropped = 0;
+
+	if (lsc_mac_parse(argv[2], mac))
+		return 1;
+	lsc_mac_format(canon, mac);
+	if (argc == 4 && (del ? lscd_fp_normalize(argv[3], fp) != 0 :
+			  ssc_key(argv[3], mac, fp) != 0)) {
+		if (del)
+			fprintf(stderr, "lscctl config ssc del: '%s' is not a SHA-256 (64 hex digits)\n",
+				argv[3]);
+		return 1;
+	}
+	if (data_path(t, "ssc_allow_file", t->cfg.ssc_allow_file, "ssc-allow.txt"))
+		return 1;
+	rc = lsc_read_regular_file(t->data_path, TRUST_MAX_FILE, &old, &len);
+	if (rc && rc != -ENOENT) {
+		fprintf(stderr, "lscctl config: %s: %s\n", t->data_path, lsc_file_strerror(-rc));
+		return 1;
+	}
+	t->data = malloc(len + sizeof(canon) + sizeof(fp) + 8);
+	if (!t->data) {
+		free(old);
+		return 1;
+	}
+	for (line = old ? (char *)old : ""; *line; line = end) {
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		if (ssc_line(line, (size_t)(end - line), lmac, lfp) &&
+		    !memcmp(lmac, mac, sizeof(mac)) && (!*fp || !strcmp(lfp, fp))) {
+			dropped++;
+			if (del)
+				continue;
+		}
+		memcpy(t->data + t->data_len, line, (size_t)(end - line));
+		t->data_len += (size_t)(end - line);
+		if (end[-1] != '\n')
+			t->data[t->data_len++] = '\n';
+	}
+	free(old);
+	if (del && !dropped) {
+		fprintf(stderr, "lscctl config ssc del: no key of AP %s%s%s in %s (nothing changed)\n",
+			canon, *fp ? " with SHA-256 " : "", fp, t->data_path);
+		return 1;
+	}
+	if (!del && dropped) {
+		printf("AP %s's key %s is authorised already\n", canon, fp);
+		return t->conf_changed ? 0 : -EALREADY;
+	}
+	if (!del) {
+		t->data_len += (size_t)sprintf(t->data + t->data_len, "%s %s\n", canon, fp);
+		printf("AP %s may join with the self-signed certificate of key %s\n",
+		       canon, fp);
+	} else {
+		printf("AP %s: %d key(s) no longer authorised\n", canon, dropped);
+	}
+	return 0;
+}
+
+/* A suite list must name at least one suite this OpenSSL knows. */
+static int suites_known(const char *list)
+{
+	SSL_CTX *ctx = SSL_CTX_new(DTLS_server_method());
+	int ok = ctx && SSL_CTX_set_cipher_list(ctx, list);
+
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	if (!ok)
+		fprintf(stderr, "lscctl config dtls-suites: '%s' names no cipher suite OpenSSL knows (openssl ciphers -v lists them)\n",
+			list);
+	return !ok;
+}
+
+static void tell_lscd(const struct trust_ctx *t)
+{
+	char why[256];
+	long pid;
+	int rc;
+
+	rc = lscd_running(t->cfg.state_dir, &pid, why, sizeof(why));
+	if (rc > 0 && !kill((pid_t)pid, SIGHUP)) {
+		printf("lscd (pid %ld) reloads %s: new handshakes are judged by it\n",
+		       pid, t->conf_path);
+		return;
+	}
+	if (rc > 0)
+		snprintf(why, sizeof(why), "cannot signal lscd (pid %ld): %s", pid,
+			 strerror(errno));
+	printf("saved: lscd reads it when it starts (%s)\n", why);
+}
+
+int lscctl_trust_config(int argc, char **argv)
+{
+	struct trust_ctx t = { 0 };
+	const char *key = scalar_key(argv[0]);
+	int lock, rc;
+
+	lock = lsc_saved_lock(conf_path());
+	if (lock < 0) {
+		fprintf(stderr, "lscctl config: cannot lock %s's directory: %s\n",
+			conf_path(), strerror(-lock));
+		return 1;
+	}
+	rc = load_conf(&t);
+	if (rc)
+		goto out;
+	if (key) {
+		rc = !strcmp(argv[0], "dtls-suites") && suites_known(argv[1]);
+		if (!rc)
+			rc = set_key(&t, key, argv[1]);
+	} else if (!strcmp(argv[0], "mic-ca")) {
+		rc = mic_ca(&t, argc, argv);
+	} else {
+		rc = ssc(&t, argc, argv);
+	}
+	if (rc == -EALREADY) {
+		rc = 0;
+		goto out;
+	}
+	if (rc)
+		goto out;
+	/* The data first: lscd.conf never names a file not yet there. */
+	if (t.data_path && t.data) {
+		rc = lsc_write_file_atomic(t.data_path, t.data, t.data_len, 0644);
+		if (rc) {
+			fprintf(stderr, "lscctl config: cannot write %s: %s (nothing changed)\n",
+				t.data_path, strerror(-rc));
+			rc = 1;
+			goto out;
+		}
+	}
+	if (t.conf_changed) {
+		rc = lsc_write_file_atomic(t.conf_path, t.conf, strlen(t.conf), t.conf_mode);
+		if (rc) {
+			fprintf(stderr, "lscctl config: cannot write %s: %s\n", t.conf_path,
+				strerror(-rc));
+			rc = 1;
+			goto out;
+		}
+	}
+	tell_lscd(&t);
+out:
+	free_ctx(&t);
+	close(lock);
+	return rc ? 1 : 0;
+}
+
+static const char *const type_names[] = {
+	[CAPWAP_LSC_CERT_MIC] = "mic",
+	[CAPWAP_LSC_CERT_SSC] = "ssc",
+	[CAPWAP_LSC_CERT_LSC] = "lsc",
+};
+
+int lscctl_trust_show(bool json, int json_flags)
+{
+	struct json_object *doc, *arr, *o;
+	struct trust_ctx t = { 0 };
+	char name[256], fp[65], types[16] = "", canon[LSC_MAC_STR_LEN], why[256];
+	uint8_t mac[CAPWAP_LSC_MAC_LEN], *list = NULL;
+	STACK_OF(X509) *cas = NULL;
+	const char *line, *end;
+	size_t len = 0, i;
+	long pid = 0;
+	int running, j;
+
+	if (load_conf(&t)) {
+		free_ctx(&t);
+		return 1;
+	}
+	for (i = CAPWAP_LSC_CERT_MIC; i <= CAPWAP_LSC_CERT_LSC; i++)
+		if (t.cfg.dtls_accept & 1u << i)
+			snprintf(types + strlen(types), sizeof(types) - strlen(types),
+				 "%s%s", *types ? "," : "", type_names[i]);
+	running = lscd_running(t.cfg.state_dir, &pid, why, sizeof(why));
+	if (t.cfg.mic_ca_file)
+		cas = read_certs(t.cfg.mic_ca_file, true);
+	if (t.cfg.ssc_allow_file &&
+	    lsc_read_regular_file(t.cfg.ssc_allow_file, TRUST_MAX_FILE, &list, &len))
+		list = NULL;
+	doc = json_object_new_object();
+	json_object_object_add(doc, "config", json_object_new_string(t.conf_path));
+	json_object_object_add(doc, "lscd_pid", running > 0 ? json_object_new_int64(pid) : NULL);
+	json_object_object_add(doc, "accept", json_object_new_string(types));
+	json_object_object_add(doc, "eku", json_object_new_string(t.cfg.dtls_eku_strict ?
+								  "strict" : "default"));
+	json_object_object_add(doc, "suites", t.cfg.dtls_suites ?
+			       json_object_new_string(t.cfg.dtls_suites) : NULL);
+	json_object_object_add(doc, "mic_ca_file", t.cfg.mic_ca_file ?
+			       json_object_new_string(t.cfg.mic_ca_file) : NULL);
+	arr = json_object_new_array();
+	for (j = 0; cas && j < sk_X509_num(cas); j++) {
+		X509 *x = sk_X509_value(cas, j);
+		BIO *bio = BIO_new(BIO_s_mem());
+		char *mem = NULL;
+		long n;
+
+		o = json_object_new_object();
+		subject(x, name, sizeof(name));
+		fingerprint(x, fp);
+		json_object_object_add(o, "subject", json_object_new_string(name));
+		json_object_object_add(o, "sha256", json_object_new_string(fp));
+		if (bio && ASN1_TIME_print(bio, X509_get0_notAfter(x)) &&
+		    (n = BIO_get_mem_data(bio, &mem)) > 0)
+			json_object_object_add(o, "not_after",
+					       json_object_new_string_len(mem, (int)n));
+		BIO_free(bio);
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(doc, "mic_cas", arr);
+	json_object_object_add(doc, "ssc_allow_file", t.cfg.ssc_allow_file ?
+			       json_object_new_string(t.cfg.ssc_allow_file) : NULL);
+	arr = json_object_new_array();
+	for (line = list ? (char *)list : ""; *line; line = end) {
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		if (!ssc_line(line, (size_t)(end - line), mac, fp))
+			continue;
+		o = json_object_new_object();
+		lsc_mac_format(canon, mac);
+		json_object_object_add(o, "mac", json_object_new_string(canon));
+		json_object_object_add(o, "spki_sha256", json_object_new_string(fp));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(doc, "ssc", arr);
+	if (json) {
+		printf("%s\n", json_object_to_json_string_ext(doc, json_flags));
+	} else {
+		printf("lscd configuration ......... %s\n", t.conf_path);
+		if (running > 0)
+			printf("lscd ....................... running, pid %ld\n", pid);
+		else
+			printf("lscd ....................... %s\n", why);
+		printf("Certificate types accepted . %s\n", types);
+		printf("EKU policy ................. %s\n",
+		       t.cfg.dtls_eku_strict ? "strict (id-kp-capwapWTP)" : "default");
+		printf("Cipher suites .............. %s\n",
+		       t.cfg.dtls_suites ? t.cfg.dtls_suites : "the AES-GCM ones (default)");
+		arr = json_object_object_get(doc, "mic_cas");
+		printf("Manufacturer CAs ........... %zu, %s\n", json_object_array_length(arr),
+		       t.cfg.mic_ca_file ? t.cfg.mic_ca_file : "none configured: no AP joins with its MIC");
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			o = json_object_array_get_idx(arr, i);
+			printf("  %s\n    SHA-256 %s, expires %s\n",
+			       json_object_get_string(json_object_object_get(o, "subject")),
+			       json_object_get_string(json_object_object_get(o, "sha256")),
+			       json_object_get_string(json_object_object_get(o, "not_after")));
+		}
+		arr = json_object_object_get(doc, "ssc");
+		printf("Self-signed APs authorised . %zu, %s\n", json_object_array_length(arr),
+		       t.cfg.ssc_allow_file ? t.cfg.ssc_allow_file : "none configured");
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			o = json_object_array_get_idx(arr, i);
+			printf("  %s  %s\n",
+			       json_object_get_string(json_object_object_get(o, "mac")),
+			       json_object_get_string(json_object_object_get(o, "spki_sha256")));
+		}
+	}
+	json_object_put(doc);
+	sk_X509_pop_free(cas, X509_free);
+	free(list);
+	free_ctx(&t);
+	return 0;
+}
