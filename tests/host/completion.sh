@@ -9,7 +9,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . tests/lib.sh
-plan 22
+plan 24
 need python3
 
 script=dist/bash-completion/lscctl
@@ -92,10 +92,12 @@ check "sourced in a non-interactive bash, it completes all three programs" \
 offers "lscctl sh -> show" "show" lscctl sh
 offers "lscctl: the commands" "config monitor renew show version" lscctl ""
 offers "lscctl monitor: --buffer" "--buffer" lscctl monitor ""
-offers "lscctl show: the show subcommands" "ap ap-provision aps stats summary" lscctl show ""
+offers "lscctl show: the show subcommands" "ap ap-provision aps stats summary trust" lscctl show ""
 offers "lscctl -j show st -> stats" "stats" lscctl -j show st
 offers "lscctl show stats: --prometheus" "--prometheus" lscctl show stats ""
 offers "lscctl config key: rsa and ec" "ec rsa" lscctl config key ""
+offers "lscctl config mic-ca: add and del" "add del" lscctl config mic-ca ""
+offers "lscctl config dtls-eku: default and strict" "default strict" lscctl config dtls-eku ""
 offers "lsc-wtp --cou -> --count" "--count" lsc-wtp --cou
 offers "lsc-wtp --mode: the modes" "bridge local mesh" lsc-wtp --mode ""
 offers "lscd ca: show and accept" "accept show" lscd ca ""
@@ -104,7 +106,7 @@ offers "lscd ca: show and accept" "accept show" lscd ca ""
 mkdir -p "$tmp/glob" && touch "$tmp/glob/a" "$tmp/glob/e" "$tmp/glob/p"
 COMPLETE_IN=$tmp/glob offers "lscctl show stats, among files a, e, p" "--prometheus" lscctl show stats ""
 COMPLETE_IN=$tmp/glob SHOPT=nullglob offers "lscctl show, among files a, e, p, nullglob" \
-	"ap ap-provision aps stats summary" lscctl show ""
+	"ap ap-provision aps stats summary trust" lscctl show ""
 all_options "lscctl" 5 lscctl show stats , config apply-saved , monitor
 all_options "lsc-wtp" 20 lsc-wtp
 all_options "lscd" 10 lscd

@@ -52,7 +52,7 @@ usage "no command" "^lscctl: no command$"
 usage "unknown command" "unknown command 'frobnicate'" frobnicate
 usage "unknown option" "unknown option '--frobnicate'" --frobnicate show
 usage "unknown short option" "unknown option '-x'" -x show
-usage "show of something unknown" "expected summary, ap-provision, aps, ap MAC or stats" show frob
+usage "show of something unknown" "expected summary, ap-provision, aps, ap MAC, stats or trust" show frob
 usage "show aps with an extra word" "'extra' after show aps" show aps extra
 usage "-j show stats --prometheus" "--prometheus is a format of its own, not with -j" \
 	-j show stats --prometheus
