@@ -119,7 +119,8 @@ lscd_start() {
 		install -m 0600 "$fleet_fx/controller.key" "$fleet_work/state/controller.key"
 	fi
 	[ ! -f "$fleet_work/lscd.log" ] || n=$(grep -c "lscd .* started" "$fleet_work/lscd.log" || true)
-	"$@" build/lscd --foreground --config /dev/null --state-dir "$fleet_work/state" \
+	"$@" build/lscd --foreground --config "${fleet_lscd_config:-/dev/null}" \
+		--state-dir "$fleet_work/state" \
 		--url "$fleet_ca_url" --set controller_cn=wlc-demo \
 		--set subject_org=Example "${fleet_lscd_args[@]}" >>"$fleet_work/lscd.log" 2>&1 &
 	lscd_pid=$!
