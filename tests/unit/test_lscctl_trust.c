@@ -23,6 +23,8 @@
 #include "config.h"
 #include "dtls_trust.h"
 #include "fileio.h"
+#include "running.h"
+#include "ssc_list.h"
 
 static char dir[64], conf[128], mics[128], sscs[128];
 
@@ -224,13 +226,85 @@ static const char *test_parse(void)
 	char why[160];
 	char *bad1[] = { "dtls-suites", "A#B" };
 	char *bad2[] = { "ssc", "add", "nomac", "x" };
-	char *bad3[] = { "mic-ca", "list" };
+	char *bad3[] = { "mic-ca", "list", "x" };
 	char *good[] = { "ssc", "del", "01:23:45:67:89:ab" };
 
 	CHECK(lscctl_trust_parse(2, bad1, why, sizeof(why)) == -EINVAL, "'#' in a value");
 	CHECK(lscctl_trust_parse(4, bad2, why, sizeof(why)) == -EINVAL, "a bad MAC");
-	CHECK(lscctl_trust_parse(2, bad3, why, sizeof(why)) == -EINVAL, "mic-ca list");
+	CHECK(lscctl_trust_parse(3, bad3, why, sizeof(why)) == -EINVAL, "mic-ca list x");
 	CHECK(lscctl_trust_parse(3, good, why, sizeof(why)) == 0, "ssc del MAC: %s", why);
+	return NULL;
+}
+
+static const char *test_ssc_lines(void)
+{
+	static const char fp[] =
+		"aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899";
+	uint8_t mac[CAPWAP_LSC_MAC_LEN], md[32];
+	char line[600];
+
+	/* lscd once read 255 bytes a line: a long comment split it in two. */
+	snprintf(line, sizeof(line), "01:23:45:67:89:ab %s   # %0400d", fp, 0);
+	CHECK(lscd_ssc_line(line, strlen(line), mac, md) == 1 && mac[5] == 0xab &&
+	      md[0] == 0xaa && md[31] == 0x99, "an entry with a 400-byte comment");
+	snprintf(line, sizeof(line), "# %0300d 01:23:45:67:89:ab %s", 0, fp);
+	CHECK(lscd_ssc_line(line, strlen(line), mac, md) == 0, "a long comment is no entry");
+	snprintf(line, sizeof(line), "01:23:45:67:89:ab %s extra", fp);
+	CHECK(lscd_ssc_line(line, strlen(line), mac, md) == -EINVAL, "a third word taken");
+	snprintf(line, sizeof(line), "01:23:45:67:89:ab %.62s", fp);
+	CHECK(lscd_ssc_line(line, strlen(line), mac, md) == -EINVAL, "a short hash taken");
+	snprintf(line, sizeof(line), " \t\r");
+	CHECK(lscd_ssc_line(line, strlen(line), mac, md) == 0, "blank");
+	CHECK(lscd_ssc_list_each("a\0b\n", 4, NULL, NULL) == -EINVAL, "a NUL byte taken");
+	return NULL;
+}
+
+static const char *test_unnamed_file_not_adopted(void)
+{
+	char path[160], ca[160], *before = slurp(conf), *after;
+	FILE *f;
+
+	/* Left there, unnamed: lscd does not read it; neither is it taken over. */
+	snprintf(path, sizeof(path), "%s/mic-cas.pem", dir);
+	unlink(path);
+	f = fopen(path, "w");
+	CHECK(f && fputs("old\n", f) >= 0 && !fclose(f), "cannot write %s", path);
+	after = lscctl_conf_with(before, "mic_ca_file", NULL);
+	f = fopen(conf, "w");
+	CHECK(after && f && fputs(after, f) >= 0 && !fclose(f), "cannot write lscd.conf");
+	free(after);
+	free(before);
+	before = slurp(conf);
+	/* The CA of test_mic_ca, which lscctl would take but for the file. */
+	snprintf(ca, sizeof(ca), "%s/mfg.pem", dir);
+	CHECK(!access(ca, R_OK), "no %s", ca);
+	CHECK(config(3, "mic-ca", "add", ca) == 1, "an unnamed file adopted");
+	after = slurp(conf);
+	CHECK(before && after && !strcmp(before, after), "lscd.conf changed");
+	free(after);
+	free(before);
+	after = slurp(path);
+	CHECK(after && !strcmp(after, "old\n"), "the unnamed file changed");
+	free(after);
+	unlink(path);
+	return NULL;
+}
+
+static const char *test_running_record(void)
+{
+	static const char *const keys[] = { "state_dir", "dtls_accept" };
+	struct lscd_running_info info;
+	char *real = realpath(conf, NULL);
+	int ok;
+
+	CHECK(!lscd_running_record(dir, conf, keys, 2), "cannot record");
+	ok = !lscd_running_info(dir, &info) && real && !strcmp(info.config, real) &&
+	     info.nkeys == 2 && lscd_running_overrides(&info, "dtls_accept") &&
+	     !lscd_running_overrides(&info, "dtls_eku");
+	free(real);
+	lscd_running_unrecord(dir);
+	CHECK(ok, "read back: %.300s, %u keys", info.config, info.nkeys);
+	CHECK(lscd_running_info(dir, &info) == -ENOENT, "still there after unrecord");
 	return NULL;
 }
 
@@ -243,6 +317,11 @@ int main(void)
 		  test_mic_ca },
 		{ "trust: ssc add and del keep one line a key", test_ssc },
 		{ "trust: a refused value leaves lscd.conf as it was", test_scalars },
+		{ "trust: SSC lines parse whole, as lscd and lscctl both read them",
+		  test_ssc_lines },
+		{ "trust: a default file lscd.conf does not name is not taken over",
+		  test_unnamed_file_not_adopted },
+		{ "trust: lscd's record of what it reads reads back", test_running_record },
 	};
 	char text[256];
 	FILE *f;

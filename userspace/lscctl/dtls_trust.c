@@ -9,6 +9,7 @@
  * handshake under way ends under the settings it began with.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "../lscd/config.h"
 #include "../lscd/dtls_peer.h"
@@ -30,6 +32,7 @@
 #include "hex.h"
 #include "mac.h"
 #include "../lscd/running.h"
+#include "../lscd/ssc_list.h"
 #include "../lscd/trust.h"
 #include "saved.h"
 #include "dtls_trust.h"
@@ -114,7 +117,8 @@ char *lscctl_conf_with(const char *text, const char *key, const char *value)
 	for (line = text; *line; line = end) {
 		end = strchr(line, '\n');
 		end = end ? end + 1 : line + strlen(line);
-		p = line + strspn(line, " \t");
+		for (p = line; p < end && *p != '\n' && isspace((unsigned char)*p); p++)
+			;
 		q = p + keylen;
 		if (!strncmp(p, key, keylen) && q < end &&
 		    (q[strspn(q, " \t")] == '=')) {
@@ -166,7 +170,13 @@ static int load_conf(struct trust_ctx *t)
 	int rc;
 
 	t->conf_path = conf_path();
-	rc = lsc_read_regular_file(t->conf_path, TRUST_MAX_FILE, &text, &len);
+	rc = lsc_read_regular_file(t->conf_path, LSCD_CONFIG_MAX_LEN, &text, &len);
+	if (!rc && memchr(text, '\0', len)) {
+		fprintf(stderr, "lscctl config: %s holds a NUL byte: lscd refuses it as not a text file; fix it first (nothing changed)\n",
+			t->conf_path);
+		free(text);
+		return 1;
+	}
 	if (rc == -ENOENT) {
 		text = (uint8_t *)strdup("");
 		if (!text)
@@ -208,18 +218,50 @@ static void free_ctx(struct trust_ctx *t)
 }
 
 /* KEY set to VALUE in lscd.conf, if lscd can load the result. */
+/* KEY's value as lscd holds it, in words, to compare two parses. */
+static void held(const struct lscd_config *c, const char *key, char *buf, size_t size)
+{
+	const char *str = !strcmp(key, "mic_ca_file") ? c->mic_ca_file :
+			  !strcmp(key, "ssc_allow_file") ? c->ssc_allow_file :
+			  !strcmp(key, "dtls_suites") ? c->dtls_suites : NULL;
+
+	if (!strcmp(key, "dtls_accept"))
+		snprintf(buf, size, "%#x", c->dtls_accept);
+	else if (!strcmp(key, "dtls_eku"))
+		snprintf(buf, size, "%d", c->dtls_eku_strict);
+	else
+		snprintf(buf, size, "[%s]", str ? str : "");
+}
+
 static int set_key(struct trust_ctx *t, const char *key, const char *value)
 {
-	struct lscd_config check;
-	char err[256] = "";
+	struct lscd_config check, alone;
+	char err[512] = "", got[4200], want[4200], *line = NULL;
 	char *text = lscctl_conf_with(t->conf, key, value);
 	int rc;
 
 	if (!text)
 		return 1;
 	lscd_config_defaults(&check);
+	lscd_config_defaults(&alone);
 	rc = lscd_config_parse(&check, text, err, sizeof(err));
+	if (!rc && asprintf(&line, "%s = %s\n", key, value) > 0 &&
+	    !lscd_config_parse(&alone, line, err, sizeof(err))) {
+		/* What lscd will read must be what was asked, whatever the file holds. */
+		held(&check, key, got, sizeof(got));
+		held(&alone, key, want, sizeof(want));
+		/* A string must come back whole: '#' would start a comment. */
+		if (want[0] == '[')
+			snprintf(want, sizeof(want), "[%s]", value);
+		if (strcmp(got, want)) {
+			snprintf(err, sizeof(err), "x: lscd would read %.40s %.160s, not %.160s",
+				 key, got, value);
+			rc = -EINVAL;
+		}
+	}
+	free(line);
 	lscd_config_free(&check);
+	lscd_config_free(&alone);
 	if (rc) {
 		/* The line number would be of a file the operator never saw. */
 		fprintf(stderr, "lscctl config: %s = %s refused: %s\n", key, value,
@@ -243,7 +285,19 @@ static int data_path(struct trust_ctx *t, const char *key, const char *set,
 		t->data_path = NULL;
 	if (!t->data_path)
 		return 1;
-	return set ? 0 : set_key(t, key, t->data_path);
+	if (set)
+		return 0;
+	/*
+	 * A file there that lscd.conf does not name is one lscd does not
+	 * read (an operator turned it off, or wrote it by hand): taking it
+	 * over would trust whatever it holds, unseen.
+	 */
+	if (!access(t->data_path, F_OK)) {
+		fprintf(stderr, "lscctl config: %s exists, but %s does not name it (%s): lscd does not read it, and lscctl does not take over a file it did not check; remove it, or name it in %s after checking what it holds (nothing changed)\n",
+			t->data_path, t->conf_path, key, t->conf_path);
+		return 1;
+	}
+	return set_key(t, key, t->data_path);
 }
 
 static void fingerprint(X509 *x, char hex[65])
@@ -261,6 +315,7 @@ static STACK_OF(X509) *read_certs(const char *path, bool missing_ok)
 {
 	STACK_OF(X509) *sk = sk_X509_new_null();
 	uint8_t *text = NULL;
+	unsigned long err;
 	size_t len = 0;
 	BIO *bio;
 	X509 *x;
@@ -276,10 +331,20 @@ static STACK_OF(X509) *read_certs(const char *path, bool missing_ok)
 		sk_X509_free(sk);
 		return NULL;
 	}
+	ERR_clear_error();
 	bio = BIO_new_mem_buf(text, (int)len);
 	while (bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
 		if (!sk_X509_push(sk, x))
 			X509_free(x);
+	/* The end of the file is "no start line"; anything else is damage. */
+	err = ERR_peek_last_error();
+	if (!bio || (err && !(ERR_GET_LIB(err) == ERR_LIB_PEM &&
+			      ERR_GET_REASON(err) == PEM_R_NO_START_LINE))) {
+		fprintf(stderr, "lscctl config: %s: certificate %d cannot be read: %s\n",
+			path, sk_X509_num(sk) + 1, ERR_reason_error_string(err));
+		sk_X509_pop_free(sk, X509_free);
+		sk = NULL;
+	}
 	ERR_clear_error();
 	BIO_free(bio);
 	free(text);
@@ -320,6 +385,16 @@ static int certs_text(struct trust_ctx *t, STACK_OF(X509) *sk)
 	return t->data ? 0 : 1;
 }
 
+/* Why lscd would not take x from mic_ca_file, or NULL. */
+static const char *mic_refusal(X509 *x)
+{
+	const char *why = lscd_dtls_mic_ca_refusal(x);
+
+	if (!why && X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
+		why = "it has expired";
+	return why;
+}
+
 static int find_cert(STACK_OF(X509) *sk, const char *fp)
 {
 	char have[65];
@@ -345,6 +420,15 @@ static int mic_ca(struct trust_ctx *t, int argc, char **argv)
 	have = read_certs(t->data_path, true);
 	if (!have)
 		return 1;
+	for (i = 0; i < sk_X509_num(have); i++) {
+		refusal = mic_refusal(sk_X509_value(have, i));
+		if (!refusal)
+			continue;
+		subject(sk_X509_value(have, i), name, sizeof(name));
+		fingerprint(sk_X509_value(have, i), fp);
+		fprintf(stderr, "lscctl config mic-ca: %s: %s is no manufacturer CA lscd takes (%s): 'lscctl config mic-ca del %s' removes it\n",
+			t->data_path, name, refusal, fp);
+	}
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[1], "del")) {
 			if (lscd_fp_normalize(argv[i], fp)) {
@@ -376,9 +460,7 @@ static int mic_ca(struct trust_ctx *t, int argc, char **argv)
 
 			subject(x, name, sizeof(name));
 			fingerprint(x, fp);
-			refusal = lscd_dtls_mic_ca_refusal(x);
-			if (!refusal && X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
-				refusal = "it has expired";
+			refusal = mic_refusal(x);
 			if (refusal) {
 				fprintf(stderr, "lscctl config mic-ca add: %s: %s refused: not a manufacturer CA: %s (nothing changed)\n",
 					argv[i], name, refusal);
@@ -413,19 +495,65 @@ out:
 	return rc;
 }
 
-/* One line of the SSC list: its MAC and key hash, false for others. */
-static bool ssc_line(const char *line, size_t len, uint8_t mac[CAPWAP_LSC_MAC_LEN],
-		     char fp[65])
-{
-	char buf[256], mac_s[64], fp_s[128];
+/*
+ * The SSC list, read as lscd reads it (ssc_list.h): its lines, each
+ * entry's MAC and hash, and which lines lscd ignores as malformed.
+ */
+struct ssc_file {
+	char *text;
+	size_t len;
+	int err;			/* reading, or the list's NUL byte */
+	unsigned int bad[8], nbad;	/* lines lscd ignores, the first ones */
+};
 
-	if (len >= sizeof(buf))
-		return false;
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	buf[strcspn(buf, "#\r\n")] = '\0';
-	return sscanf(buf, "%63s %127s", mac_s, fp_s) == 2 &&
-	       !lsc_mac_parse(mac_s, mac) && !lscd_fp_normalize(fp_s, fp);
+static int ssc_note_bad(void *arg, unsigned int lineno, const char *line, size_t len)
+{
+	struct ssc_file *f = arg;
+	uint8_t mac[CAPWAP_LSC_MAC_LEN], md[32];
+
+	if (lscd_ssc_line(line, len, mac, md) < 0 && f->nbad++ < 8)
+		f->bad[f->nbad - 1] = lineno;
+	return 0;
+}
+
+static void ssc_read(const char *path, struct ssc_file *f)
+{
+	uint8_t *text = NULL;
+
+	memset(f, 0, sizeof(*f));
+	f->err = lsc_read_regular_file(path, LSCD_SSC_LIST_MAX, &text, &f->len);
+	if (f->err == -ENOENT) {
+		f->err = 0;
+		text = (uint8_t *)strdup("");
+		f->len = 0;
+	}
+	f->text = (char *)text;
+	if (!f->err && !f->text)
+		f->err = -ENOMEM;
+	if (!f->err)
+		f->err = lscd_ssc_list_each(f->text, f->len, ssc_note_bad, f);
+}
+
+/* Why lscd and lscctl could see the file differently, told; or 0. */
+static int ssc_unclear(const char *path, const struct ssc_file *f)
+{
+	char lines[80] = "";
+	unsigned int i;
+
+	if (f->err) {
+		fprintf(stderr, "lscctl config: %s: %s\n", path,
+			f->err == -EINVAL ? "a NUL byte: lscd refuses it whole" :
+			lsc_file_strerror(-f->err));
+		return 1;
+	}
+	if (!f->nbad)
+		return 0;
+	for (i = 0; i < f->nbad && i < 8; i++)
+		snprintf(lines + strlen(lines), sizeof(lines) - strlen(lines), "%s%u",
+			 i ? ", " : "", f->bad[i]);
+	fprintf(stderr, "lscctl config: %s: line(s) %s%s are not \"MAC SHA-256\": lscd ignores them; fix or remove them first (nothing changed)\n",
+		path, lines, f->nbad > 8 ? " and more" : "");
+	return 1;
 }
 
 /* The SHA-256 of a key: given as hex, or of a certificate file's key. */
@@ -450,8 +578,13 @@ static int ssc_key(const char *arg, const uint8_t mac[CAPWAP_LSC_MAC_LEN],
 	if (sk_X509_num(sk) != 1) {
 		fprintf(stderr, "lscctl config ssc add: %s holds %d certificates, not the AP's one\n",
 			arg, sk_X509_num(sk));
-	} else if (!lscd_dtls_cn_mac(sk_X509_value(sk, 0), cn_mac) &&
-		   memcmp(cn_mac, mac, sizeof(cn_mac))) {
+	} else if (!lscd_dtls_is_self_signed(sk_X509_value(sk, 0))) {
+		fprintf(stderr, "lscctl config ssc add: %s is not self-signed: lscd would not take it as an SSC\n",
+			arg);
+	} else if (lscd_dtls_cn_mac(sk_X509_value(sk, 0), cn_mac)) {
+		fprintf(stderr, "lscctl config ssc add: %s names no AP MAC in its CN (lscd(8), the forms it accepts): it could not join\n",
+			arg);
+	} else if (memcmp(cn_mac, mac, sizeof(cn_mac))) {
 		lsc_mac_format(a, cn_mac);
 		lsc_mac_format(b, mac);
 		fprintf(stderr, "lscctl config ssc add: %s names AP %s, not %s: it could not join as %s\n",
@@ -468,13 +601,12 @@ static int ssc_key(const char *arg, const uint8_t mac[CAPWAP_LSC_MAC_LEN],
 
 static int ssc(struct trust_ctx *t, int argc, char **argv)
 {
-	uint8_t mac[CAPWAP_LSC_MAC_LEN], lmac[CAPWAP_LSC_MAC_LEN];
+	uint8_t mac[CAPWAP_LSC_MAC_LEN], lmac[CAPWAP_LSC_MAC_LEN], lmd[32];
 	char fp[65] = "", lfp[65], canon[LSC_MAC_STR_LEN];
 	bool del = !strcmp(argv[1], "del");
 	const char *line, *end;
-	uint8_t *old = NULL;
-	size_t len = 0;
-	int rc, dropped = 0;
+	struct ssc_file f;
+	int dropped = 0;
 
 	if (lsc_mac_parse(argv[2], mac))
 		return 1;
@@ -488,21 +620,22 @@ static int ssc(struct trust_ctx *t, int argc, char **argv)
 	}
 	if (data_path(t, "ssc_allow_file", t->cfg.ssc_allow_file, "ssc-allow.txt"))
 		return 1;
-	rc = lsc_read_regular_file(t->data_path, TRUST_MAX_FILE, &old, &len);
-	if (rc && rc != -ENOENT) {
-		fprintf(stderr, "lscctl config: %s: %s\n", t->data_path, lsc_file_strerror(-rc));
+	ssc_read(t->data_path, &f);
+	if (ssc_unclear(t->data_path, &f)) {
+		free(f.text);
 		return 1;
 	}
-	t->data = malloc(len + sizeof(canon) + sizeof(fp) + 8);
+	t->data = malloc(f.len + sizeof(canon) + sizeof(fp) + 8);
 	if (!t->data) {
-		free(old);
+		free(f.text);
 		return 1;
 	}
-	for (line = old ? (char *)old : ""; *line; line = end) {
+	for (line = f.text; *line; line = end) {
 		end = strchr(line, '\n');
 		end = end ? end + 1 : line + strlen(line);
-		if (ssc_line(line, (size_t)(end - line), lmac, lfp) &&
-		    !memcmp(lmac, mac, sizeof(mac)) && (!*fp || !strcmp(lfp, fp))) {
+		if (lscd_ssc_line(line, (size_t)(end - line), lmac, lmd) == 1 &&
+		    !memcmp(lmac, mac, sizeof(mac)) &&
+		    (lsc_hex_encode(lfp, lmd, sizeof(lmd)), !*fp || !strcmp(lfp, fp))) {
 			dropped++;
 			if (del)
 				continue;
@@ -512,7 +645,7 @@ static int ssc(struct trust_ctx *t, int argc, char **argv)
 		if (end[-1] != '\n')
 			t->data[t->data_len++] = '\n';
 	}
-	free(old);
+	free(f.text);
 	if (del && !dropped) {
 		fprintf(stderr, "lscctl config ssc del: no key of AP %s%s%s in %s (nothing changed)\n",
 			canon, *fp ? " with SHA-256 " : "", fp, t->data_path);
@@ -546,22 +679,37 @@ static int suites_known(const char *list)
 	return !ok;
 }
 
-static void tell_lscd(const struct trust_ctx *t)
+static void tell_lscd(const struct trust_ctx *t, const char *key)
 {
-	char why[256];
+	struct lscd_running_info info;
+	char why[256], *abs;
 	long pid;
 	int rc;
 
 	rc = lscd_running(t->cfg.state_dir, &pid, why, sizeof(why));
+	if (rc > 0 && !lscd_running_info(t->cfg.state_dir, &info)) {
+		abs = realpath(t->conf_path, NULL);
+		if (strcmp(info.config, abs ? abs : t->conf_path)) {
+			printf("saved, but lscd (pid %ld) reads %s, not %s: this does not reach it\n",
+			       pid, info.config, abs ? abs : t->conf_path);
+			free(abs);
+			return;
+		}
+		free(abs);
+		if (lscd_running_overrides(&info, key))
+			printf("lscd (pid %ld) sets %s on its command line, over %s: this change waits until it starts without it\n",
+			       pid, key, t->conf_path);
+	}
 	if (rc > 0 && !kill((pid_t)pid, SIGHUP)) {
-		printf("lscd (pid %ld) reloads %s: new handshakes are judged by it\n",
+		printf("asked lscd (pid %ld) to reload %s; its log says what it took\n",
 		       pid, t->conf_path);
 		return;
 	}
 	if (rc > 0)
 		snprintf(why, sizeof(why), "cannot signal lscd (pid %ld): %s", pid,
 			 strerror(errno));
-	printf("saved: lscd reads it when it starts (%s)\n", why);
+	printf("saved: lscd reads it when it starts (%s; an lscd started with another state_dir is not found: send it SIGHUP)\n",
+	       why);
 }
 
 int lscctl_trust_config(int argc, char **argv)
@@ -594,26 +742,33 @@ int lscctl_trust_config(int argc, char **argv)
 	}
 	if (rc)
 		goto out;
-	/* The data first: lscd.conf never names a file not yet there. */
-	if (t.data_path && t.data) {
-		rc = lsc_write_file_atomic(t.data_path, t.data, t.data_len, 0644);
-		if (rc) {
-			fprintf(stderr, "lscctl config: cannot write %s: %s (nothing changed)\n",
-				t.data_path, strerror(-rc));
-			rc = 1;
-			goto out;
-		}
-	}
+	/*
+	 * lscd.conf first: should the data file then fail, lscd.conf names a
+	 * file missing or as it was, which lscd reads as no trust added (a
+	 * missing file, none at all), and the next try picks up from there.
+	 */
 	if (t.conf_changed) {
 		rc = lsc_write_file_atomic(t.conf_path, t.conf, strlen(t.conf), t.conf_mode);
 		if (rc) {
-			fprintf(stderr, "lscctl config: cannot write %s: %s\n", t.conf_path,
-				strerror(-rc));
+			fprintf(stderr, "lscctl config: cannot write %s: %s (nothing changed)\n",
+				t.conf_path, strerror(-rc));
 			rc = 1;
 			goto out;
 		}
 	}
-	tell_lscd(&t);
+	if (t.data_path && t.data) {
+		rc = lsc_write_file_atomic(t.data_path, t.data, t.data_len, 0644);
+		if (rc) {
+			fprintf(stderr, "lscctl config: cannot write %s: %s (%s)\n",
+				t.data_path, strerror(-rc), t.conf_changed ?
+				"lscd.conf names it now; lscd trusts nothing from it until this succeeds" :
+				"it is as it was");
+			rc = 1;
+			goto out;
+		}
+	}
+	tell_lscd(&t, key ? key : !strcmp(argv[0], "mic-ca") ? "mic_ca_file" :
+		  "ssc_allow_file");
 out:
 	free_ctx(&t);
 	close(lock);
@@ -631,10 +786,11 @@ int lscctl_trust_show(bool json, int json_flags)
 	struct json_object *doc, *arr, *o;
 	struct trust_ctx t = { 0 };
 	char name[256], fp[65], types[16] = "", canon[LSC_MAC_STR_LEN], why[256];
-	uint8_t mac[CAPWAP_LSC_MAC_LEN], *list = NULL;
+	uint8_t mac[CAPWAP_LSC_MAC_LEN], md[32];
+	struct ssc_file sf = { 0 };
 	STACK_OF(X509) *cas = NULL;
 	const char *line, *end;
-	size_t len = 0, i;
+	size_t i;
 	long pid = 0;
 	int running, j;
 
@@ -649,9 +805,8 @@ int lscctl_trust_show(bool json, int json_flags)
 	running = lscd_running(t.cfg.state_dir, &pid, why, sizeof(why));
 	if (t.cfg.mic_ca_file)
 		cas = read_certs(t.cfg.mic_ca_file, true);
-	if (t.cfg.ssc_allow_file &&
-	    lsc_read_regular_file(t.cfg.ssc_allow_file, TRUST_MAX_FILE, &list, &len))
-		list = NULL;
+	if (t.cfg.ssc_allow_file)
+		ssc_read(t.cfg.ssc_allow_file, &sf);
 	doc = json_object_new_object();
 	json_object_object_add(doc, "config", json_object_new_string(t.conf_path));
 	json_object_object_add(doc, "lscd_pid", running > 0 ? json_object_new_int64(pid) : NULL);
@@ -674,22 +829,26 @@ int lscctl_trust_show(bool json, int json_flags)
 		fingerprint(x, fp);
 		json_object_object_add(o, "subject", json_object_new_string(name));
 		json_object_object_add(o, "sha256", json_object_new_string(fp));
-		if (bio && ASN1_TIME_print(bio, X509_get0_notAfter(x)) &&
-		    (n = BIO_get_mem_data(bio, &mem)) > 0)
-			json_object_object_add(o, "not_after",
-					       json_object_new_string_len(mem, (int)n));
+		json_object_object_add(o, "not_after",
+				       bio && ASN1_TIME_print(bio, X509_get0_notAfter(x)) &&
+				       (n = BIO_get_mem_data(bio, &mem)) > 0 ?
+				       json_object_new_string_len(mem, (int)n) :
+				       json_object_new_string("?"));
 		BIO_free(bio);
+		json_object_object_add(o, "refused_by_lscd", mic_refusal(x) ?
+				       json_object_new_string(mic_refusal(x)) : NULL);
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(doc, "mic_cas", arr);
 	json_object_object_add(doc, "ssc_allow_file", t.cfg.ssc_allow_file ?
 			       json_object_new_string(t.cfg.ssc_allow_file) : NULL);
 	arr = json_object_new_array();
-	for (line = list ? (char *)list : ""; *line; line = end) {
+	for (line = sf.text && !sf.err ? sf.text : ""; *line; line = end) {
 		end = strchr(line, '\n');
 		end = end ? end + 1 : line + strlen(line);
-		if (!ssc_line(line, (size_t)(end - line), mac, fp))
+		if (lscd_ssc_line(line, (size_t)(end - line), mac, md) != 1)
 			continue;
+		lsc_hex_encode(fp, md, sizeof(md));
 		o = json_object_new_object();
 		lsc_mac_format(canon, mac);
 		json_object_object_add(o, "mac", json_object_new_string(canon));
@@ -697,6 +856,10 @@ int lscctl_trust_show(bool json, int json_flags)
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(doc, "ssc", arr);
+	json_object_object_add(doc, "ssc_lines_ignored", json_object_new_int((int)sf.nbad));
+	json_object_object_add(doc, "ssc_error", sf.err ? json_object_new_string(
+			       sf.err == -EINVAL ? "a NUL byte: lscd refuses it whole" :
+			       lsc_file_strerror(-sf.err)) : NULL);
 	if (json) {
 		printf("%s\n", json_object_to_json_string_ext(doc, json_flags));
 	} else {
@@ -715,10 +878,14 @@ int lscctl_trust_show(bool json, int json_flags)
 		       t.cfg.mic_ca_file ? t.cfg.mic_ca_file : "none configured: no AP joins with its MIC");
 		for (i = 0; i < json_object_array_length(arr); i++) {
 			o = json_object_array_get_idx(arr, i);
-			printf("  %s\n    SHA-256 %s, expires %s\n",
+			printf("  %s\n    SHA-256 %s, expires %s%s%s\n",
 			       json_object_get_string(json_object_object_get(o, "subject")),
 			       json_object_get_string(json_object_object_get(o, "sha256")),
-			       json_object_get_string(json_object_object_get(o, "not_after")));
+			       json_object_get_string(json_object_object_get(o, "not_after")),
+			       json_object_object_get(o, "refused_by_lscd") ?
+			       "; lscd refuses it: " : "",
+			       json_object_object_get(o, "refused_by_lscd") ?
+			       json_object_get_string(json_object_object_get(o, "refused_by_lscd")) : "");
 		}
 		arr = json_object_object_get(doc, "ssc");
 		printf("Self-signed APs authorised . %zu, %s\n", json_object_array_length(arr),
@@ -729,10 +896,15 @@ int lscctl_trust_show(bool json, int json_flags)
 			       json_object_get_string(json_object_object_get(o, "mac")),
 			       json_object_get_string(json_object_object_get(o, "spki_sha256")));
 		}
+		if (sf.err)
+			printf("  %s: lscd takes none of it\n",
+			       json_object_get_string(json_object_object_get(doc, "ssc_error")));
+		if (sf.nbad)
+			printf("  %u line(s) not \"MAC SHA-256\", which lscd ignores\n", sf.nbad);
 	}
 	json_object_put(doc);
 	sk_X509_pop_free(cas, X509_free);
-	free(list);
+	free(sf.text);
 	free_ctx(&t);
 	return 0;
 }

@@ -23,7 +23,6 @@
  */
 #define DEFAULT_CONCURRENCY 1
 #define MAX_CONCURRENCY 256
-#define MAX_CONFIG_LEN (256 * 1024)
 #define MAX_SECRET_FILE_LEN 4096
 
 void lscd_config_defaults(struct lscd_config *c)
@@ -464,7 +463,7 @@ int lscd_config_load(struct lscd_config *c, const char *path, bool missing_ok,
 	size_t len = 0;
 	int rc;
 
-	rc = lsc_read_file(path, MAX_CONFIG_LEN, &data, &len);
+	rc = lsc_read_file(path, LSCD_CONFIG_MAX_LEN, &data, &len);
 	if (rc == -ENOENT && missing_ok)
 		return lscd_config_parse(c, "", err, errlen);
 	if (rc) {

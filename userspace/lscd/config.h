@@ -18,6 +18,8 @@
 
 #define LSCD_DEFAULT_CONFIG "/etc/capwap-lsc/lscd.conf"
 #define LSCD_DEFAULT_STATE_DIR "/var/lib/capwap-lsc"
+/* lscd.conf may be no larger; lscctl, editing it, keeps to it too. */
+#define LSCD_CONFIG_MAX_LEN (256 * 1024)
 
 struct lscd_config;
 /* The challenge the APs put into their requests: "" for none. */

@@ -24,6 +24,7 @@
 #include "cafetch.h"
 #include "clock.h"
 #include "daemon.h"
+#include "running.h"
 #include "fileio.h"
 #include "genl_events.h"
 #include "log.h"
@@ -839,6 +840,11 @@ int lscd_run(struct lscd *d)
 		free(pid_path);
 		return rc;
 	}
+	/* For lscctl, which edits lscd.conf: is it this one, does --set win? */
+	rc = lscd_running_record(d->cfg.state_dir, d->config_path, d->ov_key, d->nov);
+	if (rc)
+		lsc_warn("cannot record what lscd reads for lscctl (%s/lscd.run): %s",
+			 d->cfg.state_dir, strerror(-rc));
 	rc = lscd_ctrl_load(&d->ctrl, &d->cfg);
 	if (rc)
 		goto out_pid;
@@ -986,6 +992,7 @@ out:
 	lsc_genl_close(&d->cmd);
 out_pid:
 	/* Unlinked while still locked: a new daemon cannot lock the old inode. */
+	lscd_running_unrecord(d->cfg.state_dir);
 	unlink(pid_path);
 	free(pid_path);
 	close(pid_fd);

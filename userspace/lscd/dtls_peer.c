@@ -564,7 +564,7 @@ static int is_mic(const struct lscd_dtls_policy *p, X509 *cert,
 	       -(int)r : 0;
 }
 
-static bool is_self_signed(X509 *cert)
+bool lscd_dtls_is_self_signed(X509 *cert)
 {
 	return (X509_get_extension_flags(cert) & EXFLAG_SS) &&
 	       X509_verify(cert, X509_get0_pubkey(cert)) == 1;
@@ -672,7 +672,7 @@ enum lscd_dtls_refusal lscd_dtls_peer_verify(const struct lscd_dtls_policy *p,
 		v->cert_type = CAPWAP_LSC_CERT_LSC;
 	else if (mic)
 		v->cert_type = CAPWAP_LSC_CERT_MIC;
-	else if (is_self_signed(cert) &&
+	else if (lscd_dtls_is_self_signed(cert) &&
 		 !check_self_signature(p, cert, subject, v))
 		v->cert_type = CAPWAP_LSC_CERT_SSC;
 	else if (v->refusal)

@@ -115,6 +115,9 @@ int lscd_dtls_eku_check(X509 *cert, enum lscd_dtls_role role,
  */
 int lscd_dtls_cn_mac(X509 *cert, uint8_t mac[CAPWAP_LSC_MAC_LEN]);
 
+/* Signed by its own key, as an SSC is (the test the verdict puts it to). */
+bool lscd_dtls_is_self_signed(X509 *cert);
+
 /* The SHA-256 of a certificate's DER SubjectPublicKeyInfo. */
 int lscd_dtls_spki_sha256(X509 *cert, uint8_t out[32]);
 

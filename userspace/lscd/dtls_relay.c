@@ -30,6 +30,7 @@
 #include "log.h"
 #include "mac.h"
 #include "pem.h"
+#include "ssc_list.h"
 
 /*
  * AES-GCM by default: the CBC suites (the kernel carries them with
@@ -196,15 +197,33 @@ static int load_mic_cas(struct lscd_dtls_policy *p, const char *path)
 	return 0;
 }
 
-/* "MAC sha256-hex" a line; '#' comments. */
+struct ssc_load {
+	struct lscd_dtls_policy *p;
+	const char *path;
+	int n;
+};
+
+static int ssc_entry(void *arg, unsigned int lineno, const char *line, size_t len)
+{
+	struct ssc_load *l = arg;
+	uint8_t mac[CAPWAP_LSC_MAC_LEN], fp[32];
+	int rc = lscd_ssc_line(line, len, mac, fp);
+
+	if (rc < 0)
+		lsc_err("DTLS: %s:%u: ignored: want MAC and SHA-256 (64 hex digits), nothing else",
+			l->path, lineno);
+	else if (rc && !lscd_dtls_policy_add_ssc(l->p, mac, fp))
+		l->n++;
+	return 0;
+}
+
+/* ssc_list.h's format, read whole: lscctl shows what is read here. */
 static int load_ssc_list(struct lscd_dtls_policy *p, const char *path)
 {
+	struct ssc_load l = { .p = p, .path = path };
 	FILE *f = fopen(path, "r");
-	char line[256], mac_s[64], fp_s[128];
-	uint8_t mac[CAPWAP_LSC_MAC_LEN], fp[32];
-	int n = 0, lineno = 0;
-
-	char why[256];
+	char why[256], *text;
+	size_t len;
 	int err;
 
 	if (!f) {
@@ -217,25 +236,22 @@ static int load_ssc_list(struct lscd_dtls_policy *p, const char *path)
 		fclose(f);
 		return err;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		line[strcspn(line, "#\r\n")] = 0;
-		if (sscanf(line, "%63s %127s", mac_s, fp_s) != 2) {
-			if (sscanf(line, "%63s", mac_s) == 1)
-				lsc_err("DTLS: %s:%d: want MAC and SHA-256", path, lineno);
-			continue;
-		}
-		if (lsc_mac_parse(mac_s, mac) ||
-		    lsc_hex_decode(fp, sizeof(fp), fp_s) != (int)sizeof(fp)) {
-			lsc_err("DTLS: %s:%d: want MAC and SHA-256 (64 hex digits)",
-				path, lineno);
-			continue;
-		}
-		if (!lscd_dtls_policy_add_ssc(p, mac, fp))
-			n++;
-	}
+	text = malloc(LSCD_SSC_LIST_MAX + 1);
+	len = text ? fread(text, 1, LSCD_SSC_LIST_MAX + 1, f) : 0;
+	err = !text ? -ENOMEM : ferror(f) ? -EIO : 0;
 	fclose(f);
-	lsc_info("DTLS: %d SSC key(s) authorised from %s", n, path);
+	if (!err && len > LSCD_SSC_LIST_MAX)
+		err = -EFBIG;
+	if (!err)
+		err = lscd_ssc_list_each(text, len, ssc_entry, &l);
+	free(text);
+	if (err) {
+		lsc_err("DTLS: ssc_allow_file %s refused whole: %s", path,
+			err == -EINVAL ? "a NUL byte: not a text file" :
+			err == -EFBIG ? "over 1 MiB" : strerror(-err));
+		return err;
+	}
+	lsc_info("DTLS: %d SSC key(s) authorised from %s", l.n, path);
 	return 0;
 }
 

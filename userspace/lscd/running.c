@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "running.h"
 
 /*
@@ -83,4 +84,77 @@ out:
 		close(fd);
 	free(path);
 	return rc;
+}
+
+static char *record_path(const char *state_dir)
+{
+	char *path;
+
+	return asprintf(&path, "%s/lscd.run", state_dir) < 0 ? NULL : path;
+}
+
+int lscd_running_record(const char *state_dir, const char *config_path,
+			const char *const *keys, unsigned int nkeys)
+{
+	char *path = record_path(state_dir), *abs = realpath(config_path, NULL);
+	char text[8192];
+	size_t n;
+	unsigned int i;
+	int rc;
+
+	n = (size_t)snprintf(text, sizeof(text), "config %s\n",
+			     abs ? abs : config_path);
+	for (i = 0; i < nkeys && n < sizeof(text); i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "set %s\n", keys[i]);
+	rc = !path ? -ENOMEM : n >= sizeof(text) ? -E2BIG :
+	     lsc_write_file_atomic(path, text, n, 0644);
+	free(abs);
+	free(path);
+	return rc;
+}
+
+void lscd_running_unrecord(const char *state_dir)
+{
+	char *path = record_path(state_dir);
+
+	if (path)
+		unlink(path);
+	free(path);
+}
+
+int lscd_running_info(const char *state_dir, struct lscd_running_info *info)
+{
+	char *path = record_path(state_dir), *line, *nl;
+	uint8_t *text = NULL;
+	size_t len;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	rc = path ? lsc_read_regular_file(path, 16384, &text, &len) : -ENOMEM;
+	free(path);
+	if (rc)
+		return rc;
+	for (line = (char *)text; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		if (!strncmp(line, "config ", 7))
+			snprintf(info->config, sizeof(info->config), "%s", line + 7);
+		else if (!strncmp(line, "set ", 4) && info->nkeys < LSCD_RUNNING_MAX_KEYS)
+			snprintf(info->keys[info->nkeys++], sizeof(info->keys[0]), "%s",
+				 line + 4);
+	}
+	free(text);
+	return info->config[0] ? 0 : -EINVAL;
+}
+
+int lscd_running_overrides(const struct lscd_running_info *info, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < info->nkeys; i++)
+		if (!strcmp(info->keys[i], key))
+			return 1;
+	return 0;
 }

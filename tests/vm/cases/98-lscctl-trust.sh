@@ -14,11 +14,15 @@
 #   - an SSC joins once "lscctl config ssc add MAC CERT" lists its key;
 #   - "dtls-accept lsc" refuses the MIC by policy; after lscd restarts,
 #     the module is reloaded and lscd restarts again, the settings hold
-#     ("show trust", and the MIC still refused); "dtls-accept mic,lsc"
-#     lets it join again.
+#     ("show trust", and the MIC still refused); "dtls-accept mic,ssc,lsc"
+#     lets it join again;
+#   - lscd started with --set dtls_eku: lscctl says that its dtls-eku
+#     does not reach it;
+#   - "mic-ca del" and "ssc del" on the running lscd: the MIC and the SSC
+#     are refused again.
 
 . tests/lib.sh
-plan 13 600
+plan 16 600
 . tests/vm/cases/lscd-lib.bash
 . tests/vm/cases/dtlsref-fixtures.bash
 
@@ -46,7 +50,7 @@ chmod 600 "$LSCCTL_LSCD_CONF"
 check "trust: lscctl config dtls required" $lscctl config dtls required
 # Its settings from lscd.conf; --set only what the test harness needs.
 start() {
-	lscd_start --config "$LSCCTL_LSCD_CONF" ||
+	lscd_start --config "$LSCCTL_LSCD_CONF" "$@" ||
 		{ not_ok "trust: lscd did not start: $(lscd_tail)"; exit 1; }
 }
 start
@@ -97,7 +101,7 @@ fi
 
 mark
 if $lscctl config mic-ca add "$P/mfg.crt" >"$tmp/add.log" 2>&1 &&
-	grep -q "lscd (pid $lscd_pid) reloads" "$tmp/add.log" &&
+	grep -q "asked lscd (pid $lscd_pid) to reload" "$tmp/add.log" &&
 	grep -qx "mic_ca_file = $tmp/etc/mic-cas.pem" "$LSCCTL_LSCD_CONF" &&
 	[ "$(stat -c %a "$LSCCTL_LSCD_CONF")" = 600 ] &&
 	[ "$(stat -c %a "$tmp/etc/mic-cas.pem")" = 644 ] &&
@@ -132,7 +136,8 @@ modprobe -r capwap_lsc && lab_modprobe &&
 	$helper config --ca "$fx/ca2048/ca.pem" --key-type rsa --bits 1024 --attempts 3 \
 		>"$tmp/config2.log" 2>&1 && $lscctl config dtls required >/dev/null 2>&1 ||
 	{ not_ok "trust: reloading the module: $(tr '\n' ' ' <"$tmp/config2.log")"; exit 1; }
-start
+# This time a --set of a trust key, which lscctl must not pretend to beat.
+start --set dtls_eku=default
 json=$($lscctl -j show trust 2>&1)
 mfg_fp=$(openssl x509 -in "$P/mfg.crt" -noout -fingerprint -sha256 | cut -d= -f2 | tr -d : | tr A-F a-f)
 if grep -q '"accept":"lsc"' <<<"$json" && grep -q "\"sha256\":\"$mfg_fp\"" <<<"$json" &&
@@ -145,10 +150,35 @@ mark
 try y "$Y" "$P/micY.crt" "$P/micY.key"
 outcome "after the restart the MIC is still refused by policy" \
 	"refused: type not accepted \(policy counter\)" y
-check "trust: lscctl config dtls-accept mic,lsc" $lscctl config dtls-accept mic,lsc
+check "trust: lscctl config dtls-accept mic,ssc,lsc" $lscctl config dtls-accept mic,ssc,lsc
 mark
 try y "$Y" "$P/micY.crt" "$P/micY.key"
-outcome "dtls-accept mic,lsc: the MIC joins again" "authenticated as $Y by its MIC" y
+outcome "dtls-accept mic,ssc,lsc: the MIC joins again" "authenticated as $Y by its MIC" y
+
+if $lscctl config dtls-eku strict >"$tmp/eku.log" 2>&1 &&
+	grep -q "lscd (pid $lscd_pid) sets dtls_eku on its command line" "$tmp/eku.log"; then
+	ok "trust: a setting lscd's command line overrides is told as such: $(head -n 1 "$tmp/eku.log")"
+else
+	not_ok "trust: dtls-eku under --set dtls_eku: $(tr '\n' ' ' <"$tmp/eku.log")"
+fi
+
+# Revocation, the direction that matters: the running lscd stops
+# trusting at once.
+mark
+if $lscctl config mic-ca del "$mfg_fp" >"$tmp/del.log" 2>&1; then
+	try y "$Y" "$P/micY.crt" "$P/micY.key"
+	outcome "mic-ca del: the MIC is refused again" \
+		"refused: untrusted \(authentication counter\): CN = AIR-AP3G1-K9-$(hexmac "$Y")" y
+else
+	not_ok "trust: mic-ca del: $(tr '\n' ' ' <"$tmp/del.log")"
+fi
+mark
+if $lscctl config ssc del "$S1" >"$tmp/del.log" 2>&1; then
+	try s1 "$S1" "$P/sscS1.crt" "$P/sscS1.key"
+	outcome "ssc del: the SSC is refused" "refused: SSC not authorised" s1
+else
+	not_ok "trust: ssc del: $(tr '\n' ' ' <"$tmp/del.log")"
+fi
 
 for p in "${ap_pids[@]}"; do
 	kill "$p" 2>/dev/null
