@@ -26,7 +26,8 @@
 #include "running.h"
 #include "ssc_list.h"
 
-static char dir[64], conf[128], mics[128], sscs[128];
+static char dir[64], conf[128], mics[128], sscs[128], err_path[128];
+static char *last_err;
 
 static const char *test_conf_with(void)
 {
@@ -105,23 +106,40 @@ static int config(int argc, ...)
 {
 	char *argv[8];
 	va_list ap;
-	int i, rc, saved, null;
+	int i, rc, saved, saved_err, null, err;
 
 	va_start(ap, argc);
 	for (i = 0; i < argc; i++)
 		argv[i] = va_arg(ap, char *);
 	va_end(ap);
-	/* Its words to the operator are not TAP lines: away from stdout. */
+	/* Its words to the operator are not TAP lines: away from stdout,
+	 * and what it says on stderr kept for the case to read. */
 	fflush(stdout);
+	fflush(stderr);
 	saved = dup(1);
+	saved_err = dup(2);
 	null = open("/dev/null", O_WRONLY);
+	err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	dup2(null, 1);
+	dup2(err, 2);
 	rc = lscctl_trust_config(argc, argv);
 	fflush(stdout);
+	fflush(stderr);
 	dup2(saved, 1);
+	dup2(saved_err, 2);
 	close(saved);
+	close(saved_err);
 	close(null);
+	close(err);
+	free(last_err);
+	last_err = slurp(err_path);
 	return rc;
+}
+
+/* What the last config() told on stderr contains s. */
+static bool told(const char *s)
+{
+	return last_err && strstr(last_err, s);
 }
 
 static const char *test_mic_ca(void)
@@ -278,7 +296,8 @@ static const char *test_unnamed_file_not_adopted(void)
 	/* The CA of test_mic_ca, which lscctl would take but for the file. */
 	snprintf(ca, sizeof(ca), "%s/mfg.pem", dir);
 	CHECK(!access(ca, R_OK), "no %s", ca);
-	CHECK(config(3, "mic-ca", "add", ca) == 1, "an unnamed file adopted");
+	CHECK(config(3, "mic-ca", "add", ca) == 1 && told("does not name it"),
+	      "an unnamed file adopted: %s", last_err ? last_err : "");
 	after = slurp(conf);
 	CHECK(before && after && !strcmp(before, after), "lscd.conf changed");
 	free(after);
@@ -287,6 +306,75 @@ static const char *test_unnamed_file_not_adopted(void)
 	CHECK(after && !strcmp(after, "old\n"), "the unnamed file changed");
 	free(after);
 	unlink(path);
+	return NULL;
+}
+
+static const char *test_read_back(void)
+{
+	char hashdir[160], hashconf[200], *text;
+	FILE *f;
+
+	/* lscd would read "mic_ca_file = <dir>/a" and take the rest for a comment. */
+	snprintf(hashdir, sizeof(hashdir), "%s/a#b", dir);
+	snprintf(hashconf, sizeof(hashconf), "%s/lscd.conf", hashdir);
+	CHECK(!mkdir(hashdir, 0700), "mkdir %s", hashdir);
+	f = fopen(hashconf, "w");
+	CHECK(f && fprintf(f, "state_dir = %s\n", dir) > 0 && !fclose(f), "cannot write");
+	setenv(LSCCTL_LSCD_CONF_ENV, hashconf, 1);
+	CHECK(config(4, "ssc", "add", "01:23:45:67:89:ab",
+		      "aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899") == 1 &&
+	      told("lscd would read ssc_allow_file"), "taken: %s", last_err ? last_err : "");
+	setenv(LSCCTL_LSCD_CONF_ENV, conf, 1);
+	text = slurp(hashconf);
+	CHECK(text && !strstr(text, "ssc_allow_file"), "written: %s", text ? text : "NULL");
+	free(text);
+	return NULL;
+}
+
+static const char *test_symlinked_conf(void)
+{
+	char real[160], link[160], *text;
+	struct stat st;
+	FILE *f;
+
+	snprintf(real, sizeof(real), "%s/real.conf", dir);
+	snprintf(link, sizeof(link), "%s/link.conf", dir);
+	f = fopen(real, "w");
+	CHECK(f && fprintf(f, "state_dir = %s\n", dir) > 0 && !fclose(f), "cannot write");
+	CHECK(!symlink("real.conf", link), "symlink");
+	setenv(LSCCTL_LSCD_CONF_ENV, link, 1);
+	CHECK(config(2, "dtls-eku", "strict") == 0, "refused: %s", last_err ? last_err : "");
+	setenv(LSCCTL_LSCD_CONF_ENV, conf, 1);
+	CHECK(!lstat(link, &st) && S_ISLNK(st.st_mode), "the symlink was replaced");
+	text = slurp(real);
+	CHECK(text && strstr(text, "dtls_eku = strict\n"), "the target: %s", text ? text : "NULL");
+	free(text);
+	return NULL;
+}
+
+static const char *test_ssc_list_limit(void)
+{
+	char *big = malloc(LSCD_SSC_LIST_MAX), *after;
+	size_t n = 0;
+	FILE *f;
+
+	CHECK(big, "out of memory");
+	/* Comment lines up to a few bytes short of lscd's limit. */
+	while (n + 100 < LSCD_SSC_LIST_MAX) {
+		memset(big + n, '#', 99);
+		big[n + 99] = '\n';
+		n += 100;
+	}
+	f = fopen(sscs, "w");
+	CHECK(f && fwrite(big, 1, n, f) == n && !fclose(f), "cannot write");
+	free(big);
+	CHECK(config(4, "ssc", "add", "01:23:45:67:89:ab",
+		      "aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899") == 1 &&
+	      told("past 1 MiB"), "grown past the limit: %s", last_err ? last_err : "");
+	after = slurp(sscs);
+	CHECK(after && strlen(after) == n, "the list changed");
+	free(after);
+	unlink(sscs);
 	return NULL;
 }
 
@@ -299,6 +387,7 @@ static const char *test_running_record(void)
 
 	CHECK(!lscd_running_record(dir, conf, keys, 2), "cannot record");
 	ok = !lscd_running_info(dir, &info) && real && !strcmp(info.config, real) &&
+	     info.pid == getpid() &&
 	     info.nkeys == 2 && lscd_running_overrides(&info, "dtls_accept") &&
 	     !lscd_running_overrides(&info, "dtls_eku");
 	free(real);
@@ -322,6 +411,12 @@ int main(void)
 		{ "trust: a default file lscd.conf does not name is not taken over",
 		  test_unnamed_file_not_adopted },
 		{ "trust: lscd's record of what it reads reads back", test_running_record },
+		{ "trust: a value lscd would read otherwise ('#' in a path) is refused",
+		  test_read_back },
+		{ "trust: a symlinked lscd.conf stays a symlink; its target is written",
+		  test_symlinked_conf },
+		{ "trust: ssc add does not grow the list past what lscd reads",
+		  test_ssc_list_limit },
 	};
 	char text[256];
 	FILE *f;
@@ -333,6 +428,7 @@ int main(void)
 	snprintf(conf, sizeof(conf), "%s/lscd.conf", dir);
 	snprintf(mics, sizeof(mics), "%s/mic-cas.pem", dir);
 	snprintf(sscs, sizeof(sscs), "%s/ssc-allow.txt", dir);
+	snprintf(err_path, sizeof(err_path), "%s/stderr", dir);
 	snprintf(text, sizeof(text), "# the operator's comment\nstate_dir = %s\n", dir);
 	f = fopen(conf, "w");
 	if (!f || fputs(text, f) < 0 || fclose(f))

@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +142,8 @@ char *lscctl_conf_with(const char *text, const char *key, const char *value)
 
 /* What a change works on: lscd.conf, as text and as lscd reads it. */
 struct trust_ctx {
-	const char *conf_path;
+	const char *conf_path;		/* as named: what messages say */
+	char *conf_real;		/* what is written: a symlink's target */
 	char *conf;			/* its text, "" when missing */
 	mode_t conf_mode;
 	struct lscd_config cfg;
@@ -170,6 +172,12 @@ static int load_conf(struct trust_ctx *t)
 	int rc;
 
 	t->conf_path = conf_path();
+	/* A symlink stays one: the file it names is replaced, as lscd reads it. */
+	t->conf_real = realpath(t->conf_path, NULL);
+	if (!t->conf_real && errno != ENOENT) {
+		fprintf(stderr, "lscctl config: %s: %s\n", t->conf_path, strerror(errno));
+		return 1;
+	}
 	rc = lsc_read_regular_file(t->conf_path, LSCD_CONFIG_MAX_LEN, &text, &len);
 	if (!rc && memchr(text, '\0', len)) {
 		fprintf(stderr, "lscctl config: %s holds a NUL byte: lscd refuses it as not a text file; fix it first (nothing changed)\n",
@@ -197,7 +205,7 @@ static int load_conf(struct trust_ctx *t)
 			t->conf_path, err);
 		return 1;
 	}
-	t->dir = strdup(t->conf_path);
+	t->dir = strdup(t->conf_real ? t->conf_real : t->conf_path);
 	if (!t->dir)
 		return 1;
 	slash = strrchr(t->dir, '/');
@@ -211,6 +219,7 @@ static int load_conf(struct trust_ctx *t)
 static void free_ctx(struct trust_ctx *t)
 {
 	free(t->conf);
+	free(t->conf_real);
 	free(t->dir);
 	free(t->data_path);
 	free(t->data);
@@ -655,6 +664,11 @@ static int ssc(struct trust_ctx *t, int argc, char **argv)
 		printf("AP %s's key %s is authorised already\n", canon, fp);
 		return t->conf_changed ? 0 : -EALREADY;
 	}
+	if (!del && t->data_len + strlen(canon) + strlen(fp) + 2 > LSCD_SSC_LIST_MAX) {
+		fprintf(stderr, "lscctl config ssc add: %s would grow past 1 MiB, which lscd refuses whole (nothing changed)\n",
+			t->data_path);
+		return 1;
+	}
 	if (!del) {
 		t->data_len += (size_t)sprintf(t->data + t->data_len, "%s %s\n", canon, fp);
 		printf("AP %s may join with the self-signed certificate of key %s\n",
@@ -682,27 +696,27 @@ static int suites_known(const char *list)
 static void tell_lscd(const struct trust_ctx *t, const char *key)
 {
 	struct lscd_running_info info;
-	char why[256], *abs;
+	char why[256];
 	long pid;
 	int rc;
 
+	bool overridden = false;
+
 	rc = lscd_running(t->cfg.state_dir, &pid, why, sizeof(why));
-	if (rc > 0 && !lscd_running_info(t->cfg.state_dir, &info)) {
-		abs = realpath(t->conf_path, NULL);
-		if (strcmp(info.config, abs ? abs : t->conf_path)) {
+	if (rc > 0 && !lscd_running_info(t->cfg.state_dir, &info) && info.pid == pid) {
+		if (!lscd_running_same_file(info.config, t->conf_path)) {
 			printf("saved, but lscd (pid %ld) reads %s, not %s: this does not reach it\n",
-			       pid, info.config, abs ? abs : t->conf_path);
-			free(abs);
+			       pid, info.config, t->conf_path);
 			return;
 		}
-		free(abs);
-		if (lscd_running_overrides(&info, key))
+		overridden = lscd_running_overrides(&info, key);
+		if (overridden)
 			printf("lscd (pid %ld) sets %s on its command line, over %s: this change waits until it starts without it\n",
 			       pid, key, t->conf_path);
 	}
 	if (rc > 0 && !kill((pid_t)pid, SIGHUP)) {
-		printf("asked lscd (pid %ld) to reload %s; its log says what it took\n",
-		       pid, t->conf_path);
+		printf("asked lscd (pid %ld) to reload %s%s; its log says what it took\n",
+		       pid, t->conf_path, overridden ? " (for its other settings)" : "");
 		return;
 	}
 	if (rc > 0)
@@ -748,7 +762,8 @@ int lscctl_trust_config(int argc, char **argv)
 	 * missing file, none at all), and the next try picks up from there.
 	 */
 	if (t.conf_changed) {
-		rc = lsc_write_file_atomic(t.conf_path, t.conf, strlen(t.conf), t.conf_mode);
+		rc = lsc_write_file_atomic(t.conf_real ? t.conf_real : t.conf_path, t.conf,
+					   strlen(t.conf), t.conf_mode);
 		if (rc) {
 			fprintf(stderr, "lscctl config: cannot write %s: %s (nothing changed)\n",
 				t.conf_path, strerror(-rc));
@@ -775,6 +790,23 @@ out:
 	return rc ? 1 : 0;
 }
 
+/* Why lscd refuses the whole file at path (lsc_file_guarded), or NULL. */
+static const char *file_refused(const char *path, char *why, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return errno == ENOENT ? NULL : strerror(errno);
+	rc = lsc_file_guarded(fd, false, why, size);
+	close(fd);
+	return rc ? why : NULL;
+}
+
+static const char *const trust_keys[] = {
+	"mic_ca_file", "ssc_allow_file", "dtls_accept", "dtls_eku", "dtls_suites",
+};
+
 static const char *const type_names[] = {
 	[CAPWAP_LSC_CERT_MIC] = "mic",
 	[CAPWAP_LSC_CERT_SSC] = "ssc",
@@ -787,8 +819,11 @@ int lscctl_trust_show(bool json, int json_flags)
 	struct trust_ctx t = { 0 };
 	char name[256], fp[65], types[16] = "", canon[LSC_MAC_STR_LEN], why[256];
 	uint8_t mac[CAPWAP_LSC_MAC_LEN], md[32];
+	struct lscd_running_info info;
 	struct ssc_file sf = { 0 };
 	STACK_OF(X509) *cas = NULL;
+	char refused[256];
+	struct json_object *v;
 	const char *line, *end;
 	size_t i;
 	long pid = 0;
@@ -810,6 +845,23 @@ int lscctl_trust_show(bool json, int json_flags)
 	doc = json_object_new_object();
 	json_object_object_add(doc, "config", json_object_new_string(t.conf_path));
 	json_object_object_add(doc, "lscd_pid", running > 0 ? json_object_new_int64(pid) : NULL);
+	/* What the running lscd reads instead, when it is not all this. */
+	if (running > 0 && !lscd_running_info(t.cfg.state_dir, &info) && info.pid == pid) {
+		json_object_object_add(doc, "lscd_reads_other_config",
+				       lscd_running_same_file(info.config, t.conf_path) ? NULL :
+				       json_object_new_string(info.config));
+		arr = json_object_new_array();
+		for (i = 0; i < sizeof(trust_keys) / sizeof(trust_keys[0]); i++)
+			if (lscd_running_overrides(&info, trust_keys[i]))
+				json_object_array_add(arr, json_object_new_string(trust_keys[i]));
+		json_object_object_add(doc, "lscd_command_line_sets", arr);
+	}
+	json_object_object_add(doc, "mic_ca_file_refused", t.cfg.mic_ca_file &&
+			       file_refused(t.cfg.mic_ca_file, refused, sizeof(refused)) ?
+			       json_object_new_string(refused) : NULL);
+	json_object_object_add(doc, "ssc_allow_file_refused", t.cfg.ssc_allow_file &&
+			       file_refused(t.cfg.ssc_allow_file, refused, sizeof(refused)) ?
+			       json_object_new_string(refused) : NULL);
 	json_object_object_add(doc, "accept", json_object_new_string(types));
 	json_object_object_add(doc, "eku", json_object_new_string(t.cfg.dtls_eku_strict ?
 								  "strict" : "default"));
@@ -868,6 +920,14 @@ int lscctl_trust_show(bool json, int json_flags)
 			printf("lscd ....................... running, pid %ld\n", pid);
 		else
 			printf("lscd ....................... %s\n", why);
+		v = json_object_object_get(doc, "lscd_reads_other_config");
+		if (v)
+			printf("  but it reads %s: what follows does not apply to it\n",
+			       json_object_get_string(v));
+		v = json_object_object_get(doc, "lscd_command_line_sets");
+		for (i = 0; v && i < json_object_array_length(v); i++)
+			printf("  its command line sets %s, over the value below\n",
+			       json_object_get_string(json_object_array_get_idx(v, i)));
 		printf("Certificate types accepted . %s\n", types);
 		printf("EKU policy ................. %s\n",
 		       t.cfg.dtls_eku_strict ? "strict (id-kp-capwapWTP)" : "default");
@@ -876,6 +936,9 @@ int lscctl_trust_show(bool json, int json_flags)
 		arr = json_object_object_get(doc, "mic_cas");
 		printf("Manufacturer CAs ........... %zu, %s\n", json_object_array_length(arr),
 		       t.cfg.mic_ca_file ? t.cfg.mic_ca_file : "none configured: no AP joins with its MIC");
+		v = json_object_object_get(doc, "mic_ca_file_refused");
+		if (v)
+			printf("  lscd refuses the whole file: %s\n", json_object_get_string(v));
 		for (i = 0; i < json_object_array_length(arr); i++) {
 			o = json_object_array_get_idx(arr, i);
 			printf("  %s\n    SHA-256 %s, expires %s%s%s\n",
@@ -896,6 +959,9 @@ int lscctl_trust_show(bool json, int json_flags)
 			       json_object_get_string(json_object_object_get(o, "mac")),
 			       json_object_get_string(json_object_object_get(o, "spki_sha256")));
 		}
+		v = json_object_object_get(doc, "ssc_allow_file_refused");
+		if (v)
+			printf("  lscd refuses the whole file: %s\n", json_object_get_string(v));
 		if (sf.err)
 			printf("  %s: lscd takes none of it\n",
 			       json_object_get_string(json_object_object_get(doc, "ssc_error")));

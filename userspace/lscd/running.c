@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -96,18 +97,28 @@ static char *record_path(const char *state_dir)
 int lscd_running_record(const char *state_dir, const char *config_path,
 			const char *const *keys, unsigned int nkeys)
 {
-	char *path = record_path(state_dir), *abs = realpath(config_path, NULL);
+	char *path = record_path(state_dir), *abs = NULL, *cwd;
 	char text[8192];
 	size_t n;
 	unsigned int i;
 	int rc;
 
-	n = (size_t)snprintf(text, sizeof(text), "config %s\n",
+	/* Relative names are resolved as lscd resolves them: from its cwd. */
+	if (config_path[0] != '/') {
+		cwd = getcwd(NULL, 0);
+		if (cwd && asprintf(&abs, "%s/%s", cwd, config_path) < 0)
+			abs = NULL;
+		free(cwd);
+	}
+	n = (size_t)snprintf(text, sizeof(text), "pid %d\nconfig %s\n", (int)getpid(),
 			     abs ? abs : config_path);
 	for (i = 0; i < nkeys && n < sizeof(text); i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "set %s\n", keys[i]);
 	rc = !path ? -ENOMEM : n >= sizeof(text) ? -E2BIG :
 	     lsc_write_file_atomic(path, text, n, 0644);
+	/* Better none than one of an lscd before, killed: it would mislead. */
+	if (rc && path)
+		unlink(path);
 	free(abs);
 	free(path);
 	return rc;
@@ -139,7 +150,9 @@ int lscd_running_info(const char *state_dir, struct lscd_running_info *info)
 		if (!nl)
 			break;
 		*nl = '\0';
-		if (!strncmp(line, "config ", 7))
+		if (!strncmp(line, "pid ", 4))
+			info->pid = strtol(line + 4, NULL, 10);
+		else if (!strncmp(line, "config ", 7))
 			snprintf(info->config, sizeof(info->config), "%s", line + 7);
 		else if (!strncmp(line, "set ", 4) && info->nkeys < LSCD_RUNNING_MAX_KEYS)
 			snprintf(info->keys[info->nkeys++], sizeof(info->keys[0]), "%s",
@@ -147,6 +160,15 @@ int lscd_running_info(const char *state_dir, struct lscd_running_info *info)
 	}
 	free(text);
 	return info->config[0] ? 0 : -EINVAL;
+}
+
+int lscd_running_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) || stat(b, &sb))
+		return !strcmp(a, b);
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 int lscd_running_overrides(const struct lscd_running_info *info, const char *key)
