@@ -91,7 +91,7 @@ $(B)/libcommon.a: $(call obj,$(COMMON_SRCS))
 $(B)/lscd: $(call obj,$(LSCD_SRCS)) $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 # lscctl judges a DTLS trust setting with lscd's own parsers (dtls_trust.h).
-LSCCTL_LSCD_SRCS := $(addprefix userspace/lscd/,config.c dtls_peer.c running.c ssc_list.c \
+LSCCTL_LSCD_SRCS := $(addprefix userspace/lscd/,config.c dtls_peer.c running.c scep_cert.c ssc_list.c \
 	scep_crypto.c trust.c)
 $(B)/lscctl: $(call obj,$(LSCCTL_SRCS) $(LSCCTL_LSCD_SRCS)) $(B)/libcommon.a $(B)/libwire.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -1234,11 +1234,7 @@ static void kat_suite(size_t i)
 	if (!keys)
 		return;
 
-	r = request(CAPWAP_MSG_JOIN_REQ, ap_mac);
-	if (r == 0)
-		r = request(CAPWAP_MSG_CONFIG_STATUS_REQ, ap_mac);
-	if (r == 0)
-		r = request(CAPWAP_MSG_CHANGE_STATE_REQ, ap_mac);
+	r = to_run(ap_mac);
 	if (r == 0)
 		r = request(CAPWAP_MSG_ECHO_REQ, ap_mac);
 	peer_get_ap(&stats_nl, ap_mac, &info);
@@ -1635,11 +1631,7 @@ int main(int argc, char **argv)
 		printf("Bail out! no second session\n");
 		return 1;
 	}
-	r = request(CAPWAP_MSG_JOIN_REQ, other_mac);
-	if (r == 0)
-		r = request(CAPWAP_MSG_CONFIG_STATUS_REQ, other_mac);
-	if (r == 0)
-		r = request(CAPWAP_MSG_CHANGE_STATE_REQ, other_mac);
+	r = to_run(other_mac);
 	peer_get_ap(&stats_nl, other_mac, &info);
 	if (r || info.session != CAPWAP_LSC_SESSION_RUN)
 		printf("# the second AP: result %ld, session %u\n", r, info.session);

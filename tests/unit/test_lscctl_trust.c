@@ -254,6 +254,30 @@ static const char *test_parse(void)
 	return NULL;
 }
 
+static const char *test_damaged_pem(void)
+{
+	char ca[160], bad[160], *text, *good;
+	FILE *f;
+
+	/* The maker's CA, then a block that is not one: not half a bundle. */
+	snprintf(ca, sizeof(ca), "%s/mfg.pem", dir);
+	snprintf(bad, sizeof(bad), "%s/damaged.pem", dir);
+	good = slurp(ca);
+	f = fopen(bad, "w");
+	CHECK(good && f && fputs(good, f) >= 0 &&
+	      fputs("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", f) >= 0 &&
+	      !fclose(f), "cannot write %s", bad);
+	free(good);
+	text = slurp(mics);
+	CHECK(config(3, "mic-ca", "add", bad) == 1 && told("cannot be read"),
+	      "a damaged bundle taken: %s", last_err ? last_err : "");
+	good = slurp(mics);
+	CHECK((!text && !good) || (text && good && !strcmp(text, good)), "mic-cas.pem changed");
+	free(text);
+	free(good);
+	return NULL;
+}
+
 static const char *test_ssc_lines(void)
 {
 	static const char fp[] =
@@ -405,6 +429,8 @@ int main(void)
 		{ "trust: mic-ca add checks the CA, writes both files, del removes it",
 		  test_mic_ca },
 		{ "trust: ssc add and del keep one line a key", test_ssc },
+		{ "trust: a bundle with a damaged certificate is refused whole",
+		  test_damaged_pem },
 		{ "trust: a refused value leaves lscd.conf as it was", test_scalars },
 		{ "trust: SSC lines parse whole, as lscd and lscctl both read them",
 		  test_ssc_lines },

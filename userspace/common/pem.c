@@ -29,6 +29,7 @@ int lsc_pem_read_certs(const char *path, STACK_OF(X509) **certs)
 {
 	BIO *b = BIO_new_file(path, "r");
 	STACK_OF(X509) *sk = sk_X509_new_null();
+	unsigned long err;
 	X509 *x;
 	int n;
 
@@ -40,6 +41,7 @@ int lsc_pem_read_certs(const char *path, STACK_OF(X509) **certs)
 		ERR_clear_error();
 		return n;
 	}
+	ERR_clear_error();
 	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)))
 		if (!sk_X509_push(sk, x)) {
 			X509_free(x);
@@ -47,6 +49,15 @@ int lsc_pem_read_certs(const char *path, STACK_OF(X509) **certs)
 			sk = NULL;
 			break;
 		}
+	/* The file's end reads as "no start line"; anything else is damage. */
+	err = ERR_peek_last_error();
+	if (sk && err && !(ERR_GET_LIB(err) == ERR_LIB_PEM &&
+			   ERR_GET_REASON(err) == PEM_R_NO_START_LINE)) {
+		sk_X509_pop_free(sk, X509_free);
+		BIO_free(b);
+		ERR_clear_error();
+		return -EBADMSG;
+	}
 	BIO_free(b);
 	ERR_clear_error();
 	if (!sk)

@@ -20,7 +20,8 @@ int lsc_pem_write_certs(const char *path, X509 *first,
 /*
  * Every certificate of the PEM file @path, in file order, into *@certs
  * (the caller frees it with sk_X509_pop_free).  Their number (0: none),
- * or a negative errno.
+ * or a negative errno: -EBADMSG when a PEM block cannot be read, rather
+ * than the certificates before it as though they were all.
  */
 int lsc_pem_read_certs(const char *path, STACK_OF(X509) **certs);
 /* PKCS#8 PEM, unencrypted, always 0600. */

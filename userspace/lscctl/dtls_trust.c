@@ -32,14 +32,14 @@
 #include "fileio.h"
 #include "hex.h"
 #include "mac.h"
+#include "pem.h"
 #include "../lscd/running.h"
+#include "../lscd/scep_cert.h"
 #include "../lscd/ssc_list.h"
 #include "../lscd/trust.h"
 #include "saved.h"
 #include "dtls_trust.h"
 
-/* Far above any vendor's set of MIC roots; lscd reads the file whole. */
-#define TRUST_MAX_FILE (1u << 20)
 
 static const struct {
 	const char *word;	/* lscctl config WORD */
@@ -309,55 +309,25 @@ static int data_path(struct trust_ctx *t, const char *key, const char *set,
 	return set_key(t, key, t->data_path);
 }
 
+/* Its SHA-256 as show trust and mic-ca del write it; zeros if none. */
 static void fingerprint(X509 *x, char hex[65])
 {
-	unsigned char md[32];
-	unsigned int len = 0;
-
-	if (!X509_digest(x, EVP_sha256(), md, &len) || len != sizeof(md))
-		memset(md, 0, sizeof(md));
-	lsc_hex_encode(hex, md, sizeof(md));
+	if (scep_cert_fingerprint(x, hex))
+		memset(hex, '0', 64), hex[64] = '\0';
 }
 
 /* Every certificate of a PEM file, in order; NULL with the reason told. */
 static STACK_OF(X509) *read_certs(const char *path, bool missing_ok)
 {
-	STACK_OF(X509) *sk = sk_X509_new_null();
-	uint8_t *text = NULL;
-	unsigned long err;
-	size_t len = 0;
-	BIO *bio;
-	X509 *x;
-	int rc;
+	STACK_OF(X509) *sk = NULL;
+	int rc = lsc_pem_read_certs(path, &sk);
 
-	if (!sk)
-		return NULL;
-	rc = lsc_read_regular_file(path, TRUST_MAX_FILE, &text, &len);
 	if (rc == -ENOENT && missing_ok)
-		return sk;
-	if (rc) {
-		fprintf(stderr, "lscctl config: %s: %s\n", path, lsc_file_strerror(-rc));
-		sk_X509_free(sk);
-		return NULL;
-	}
-	ERR_clear_error();
-	bio = BIO_new_mem_buf(text, (int)len);
-	while (bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
-		if (!sk_X509_push(sk, x))
-			X509_free(x);
-	/* The end of the file is "no start line"; anything else is damage. */
-	err = ERR_peek_last_error();
-	if (!bio || (err && !(ERR_GET_LIB(err) == ERR_LIB_PEM &&
-			      ERR_GET_REASON(err) == PEM_R_NO_START_LINE))) {
-		fprintf(stderr, "lscctl config: %s: certificate %d cannot be read: %s\n",
-			path, sk_X509_num(sk) + 1, ERR_reason_error_string(err));
-		sk_X509_pop_free(sk, X509_free);
-		sk = NULL;
-	}
-	ERR_clear_error();
-	BIO_free(bio);
-	free(text);
-	return sk;
+		return sk_X509_new_null();
+	if (rc < 0)
+		fprintf(stderr, "lscctl config: %s: %s\n", path,
+			rc == -EBADMSG ? "a certificate in it cannot be read" : strerror(-rc));
+	return rc < 0 ? NULL : sk;
 }
 
 static void subject(X509 *x, char *buf, size_t size)

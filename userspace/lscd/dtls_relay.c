@@ -354,8 +354,12 @@ static int build_server(struct lscd *d)
 			goto fail;
 		}
 		/* The certificates after the first: its chain, sent with it. */
-		if (lsc_pem_read_certs(d->cfg.dtls_cert_file, &file_chain) > 0)
+		err = lsc_pem_read_certs(d->cfg.dtls_cert_file, &file_chain);
+		if (err > 0)
 			X509_free(sk_X509_shift(file_chain));
+		else if (err == -EBADMSG && !r->no_server)
+			lsc_err("DTLS: dtls_cert_file %s: a certificate after the first cannot be read: its chain is not sent",
+				d->cfg.dtls_cert_file);
 		if (file_chain && !sk_X509_num(file_chain)) {
 			sk_X509_free(file_chain);
 			file_chain = NULL;

@@ -15,10 +15,14 @@
 
 int scep_cert_fingerprint(X509 *cert, char hex[65])
 {
+	const EVP_MD *sha256 = scep_lib_digest("SHA256");
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
-	if (!X509_digest(cert, scep_lib_digest("SHA256"), md, &n) || n != 32)
+	/* lscd fetches its digests once (scep_lib_init); lscctl does not. */
+	if (!sha256)
+		sha256 = EVP_sha256();
+	if (!X509_digest(cert, sha256, md, &n) || n != 32)
 		return -EINVAL;
 	lsc_hex_encode(hex, md, n);
 	return 0;

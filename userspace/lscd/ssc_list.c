@@ -23,8 +23,8 @@ int lscd_ssc_line(const char *line, size_t len, uint8_t mac[CAPWAP_LSC_MAC_LEN],
 		  uint8_t spki_sha256[32])
 {
 	const char *end = memchr(line, '#', len), *p = line, *w;
-	char mac_s[32], hex[65];
-	size_t n, i, h = 0;
+	char mac_s[32], hex[128];	/* 64 digits and colons between them fit */
+	size_t n;
 
 	if (!end)
 		end = line + len;
@@ -36,15 +36,11 @@ int lscd_ssc_line(const char *line, size_t len, uint8_t mac[CAPWAP_LSC_MAC_LEN],
 	memcpy(mac_s, w, n);
 	mac_s[n] = '\0';
 	n = word(&p, end, &w);
-	for (i = 0; i < n; i++) {
-		if (w[i] == ':')
-			continue;
-		if (h == 64)
-			return -EINVAL;
-		hex[h++] = w[i];
-	}
-	hex[h] = '\0';
-	if (h != 64 || word(&p, end, &w) || lsc_mac_parse(mac_s, mac) ||
+	if (n >= sizeof(hex))
+		return -EINVAL;
+	memcpy(hex, w, n);
+	hex[n] = '\0';
+	if (word(&p, end, &w) || lsc_mac_parse(mac_s, mac) ||
 	    lsc_hex_decode(spki_sha256, 32, hex) != 32)
 		return -EINVAL;
 	return 1;
