@@ -26,6 +26,18 @@ static void put_be48(u64 v, u8 *p)
 	put_unaligned_be32((u32)v, p + 2);
 }
 
+static u32 get_be24(const u8 *p)
+{
+	return (u32)p[0] << 16 | (u32)p[1] << 8 | p[2];
+}
+
+static void put_be24(u32 v, u8 *p)
+{
+	p[0] = v >> 16;
+	p[1] = v >> 8;
+	p[2] = v;
+}
+
 static u64 get_be64(const u8 *p)
 {
 	return (u64)get_unaligned_be32(p) << 32 | get_unaligned_be32(p + 4);
@@ -120,6 +132,102 @@ int capwap_dtls_put_record_header(u8 *buf, u8 type, u16 epoch, u64 seq,
 	put_be48(seq, buf + 5);
 	put_unaligned_be16(len, buf + 11);
 	return CAPWAP_DTLS_REC_HDR_LEN;
+}
+
+/*
+ * RFC 6347 section 4.2.2: a handshake message's 12-byte header (type,
+ * length 24, message_seq 16, fragment_offset 24, fragment_length 24).
+ * RFC 5246 section 7.4.1.2 with RFC 6347 section 4.2.1: a ClientHello
+ * opens with client_version, random (32), session_id<0..32> and
+ * cookie<0..255>.  Only a whole message in one record is taken: a peer
+ * that fragments its ClientHello is left to lscd.
+ */
+int capwap_dtls_parse_client_hello(const struct capwap_dtls_record *rec,
+				   struct capwap_dtls_hello *h)
+{
+	const u8 *b = rec->body;
+	u32 msg_len, frag_off, frag_len;
+	size_t pos, sid_len;
+
+	if (rec->type != CAPWAP_DTLS_CT_HANDSHAKE || rec->epoch ||
+	    rec->len < CAPWAP_DTLS_HS_HDR_LEN ||
+	    b[0] != CAPWAP_DTLS_HS_CLIENT_HELLO)
+		return -ENOMSG;
+	msg_len = get_be24(b + 1);
+	frag_off = get_be24(b + 6);
+	frag_len = get_be24(b + 9);
+	if (frag_off || frag_len != msg_len)
+		return -ENOMSG;
+	if (frag_len > (u32)rec->len - CAPWAP_DTLS_HS_HDR_LEN)
+		return -EBADMSG;
+	h->msg_seq = get_unaligned_be16(b + 4);
+	b += CAPWAP_DTLS_HS_HDR_LEN;
+	/* client_version, random, and the session_id's length byte */
+	pos = 2 + CAPWAP_DTLS_RANDOM_LEN;
+	if (msg_len < pos + 1)
+		return -EBADMSG;
+	h->client_version = get_unaligned_be16(b);
+	sid_len = b[pos];
+	if (sid_len > CAPWAP_DTLS_MAX_SESSION_ID)
+		return -EBADMSG;
+	pos += 1 + sid_len;
+	if (msg_len < pos + 1 || msg_len - pos - 1 < b[pos])
+		return -EBADMSG;
+	h->cookie_len = b[pos];
+	h->cookie = b + pos + 1;
+	return 0;
+}
+
+/*
+ * What a cookie is computed over, at the controller: the family (4 or 6),
+ * the IP and the port of the peer, IP and port as on the wire.  The
+ * kernel and lscd both take these bytes, so a cookie one makes the other
+ * verifies.  Returns their length, 3 + @ip_len.
+ */
+size_t capwap_dtls_cookie_addr(u8 *out, const u8 *ip, size_t ip_len,
+			       const u8 *port)
+{
+	out[0] = ip_len == 4 ? 4 : 6;
+	memcpy(out + 1, ip, ip_len);
+	memcpy(out + 1 + ip_len, port, 2);
+	return 1 + ip_len + 2;
+}
+
+/*
+ * RFC 6347 section 4.2.1: the answer to ClientHello @hello, carrying
+ * @cookie, into @buf.  The record repeats the ClientHello's epoch and
+ * sequence number so that the server keeps no state; record and
+ * server_version say DTLS 1.0, which every DTLS client takes in a
+ * HelloVerifyRequest; message_seq is 0, the server's first message.
+ * Returns the record's length, or -errno.
+ */
+int capwap_dtls_put_hello_verify(u8 *buf, size_t size,
+				 const struct capwap_dtls_record *hello,
+				 const u8 *cookie, u8 cookie_len)
+{
+	size_t body = 2 + 1 + cookie_len;
+	size_t hs = CAPWAP_DTLS_HS_HDR_LEN + body;
+	u8 *p = buf + CAPWAP_DTLS_REC_HDR_LEN;
+
+	if (size < CAPWAP_DTLS_REC_HDR_LEN + hs)
+		return -ENOSPC;
+	if (hello->seq > CAPWAP_DTLS_SEQ_MAX)
+		return -ERANGE;
+	buf[0] = CAPWAP_DTLS_CT_HANDSHAKE;
+	put_unaligned_be16(CAPWAP_DTLS_VERSION_1_0, buf + 1);
+	put_unaligned_be16(hello->epoch, buf + 3);
+	put_be48(hello->seq, buf + 5);
+	put_unaligned_be16(hs, buf + 11);
+	/* message_seq and fragment_offset stay 0: one whole message */
+	memset(p, 0, CAPWAP_DTLS_HS_HDR_LEN);
+	p[0] = CAPWAP_DTLS_HS_HELLO_VERIFY_REQUEST;
+	put_be24(body, p + 1);
+	put_be24(body, p + 9);
+	p += CAPWAP_DTLS_HS_HDR_LEN;
+	put_unaligned_be16(CAPWAP_DTLS_VERSION_1_0, p);
+	p[2] = cookie_len;
+	memcpy(p + 3, cookie, cookie_len);
+	return CAPWAP_DTLS_REC_HDR_LEN + hs;
 }
 
 /*

@@ -84,6 +84,32 @@ int capwap_dtls_next_record(const u8 **pos, size_t *left,
 int capwap_dtls_put_record_header(u8 *buf, u8 type, u16 epoch, u64 seq,
 				  u16 len);
 
+/* The handshake messages the kernel reads or writes (RFC 6347 4.2.1). */
+#define CAPWAP_DTLS_HS_HDR_LEN			12
+#define CAPWAP_DTLS_HS_CLIENT_HELLO		1
+#define CAPWAP_DTLS_HS_HELLO_VERIFY_REQUEST	3
+#define CAPWAP_DTLS_RANDOM_LEN			32
+#define CAPWAP_DTLS_MAX_SESSION_ID		32
+/* The largest HelloVerifyRequest record, with a 255-byte cookie. */
+#define CAPWAP_DTLS_HVR_MAX_LEN	(CAPWAP_DTLS_REC_HDR_LEN + \
+				 CAPWAP_DTLS_HS_HDR_LEN + 3 + 255)
+
+/* What a ClientHello says up to its cookie, pointing into its record. */
+struct capwap_dtls_hello {
+	u16 msg_seq;
+	u16 client_version;
+	u8 cookie_len;
+	const u8 *cookie;
+};
+
+int capwap_dtls_parse_client_hello(const struct capwap_dtls_record *rec,
+				   struct capwap_dtls_hello *h);
+size_t capwap_dtls_cookie_addr(u8 *out, const u8 *ip, size_t ip_len,
+			       const u8 *port);
+int capwap_dtls_put_hello_verify(u8 *buf, size_t size,
+				 const struct capwap_dtls_record *hello,
+				 const u8 *cookie, u8 cookie_len);
+
 void capwap_dtls_gcm_nonce(u8 *nonce, const u8 *salt, const u8 *explicit);
 void capwap_dtls_aad(u8 *aad, const struct capwap_dtls_record *rec,
 		     u16 plain_len);

@@ -23,7 +23,10 @@
  *   - a CBC body that passes its length check is IV, whole blocks and
  *     MAC, its additional data ends with its IV, and padding taken off
  *     its bytes (as if decrypted) leaves content of the length the last
- *     byte says.
+ *     byte says;
+ *   - a ClientHello's cookie lies inside its record, and the
+ *     HelloVerifyRequest the kernel would answer with is one record of
+ *     DTLS 1.0 whose cookie, read back, is that cookie.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +187,36 @@ static void check_cbc_record(const struct capwap_dtls_record *r)
 		abort();
 }
 
+static void check_client_hello(const struct capwap_dtls_record *r)
+{
+	u8 hvr[CAPWAP_DTLS_HVR_MAX_LEN];
+	struct capwap_dtls_record back;
+	struct capwap_dtls_hello h;
+	const u8 *p = hvr;
+	size_t left;
+	int n;
+
+	if (capwap_dtls_parse_client_hello(r, &h))
+		return;
+	if (h.cookie < r->body ||
+	    h.cookie + h.cookie_len > r->body + r->len)
+		abort();
+	n = capwap_dtls_put_hello_verify(hvr, sizeof(hvr), r, h.cookie,
+					 h.cookie_len);
+	if (n < 0)
+		abort();
+	left = n;
+	if (capwap_dtls_next_record(&p, &left, &back) != 1 || left ||
+	    back.type != CAPWAP_DTLS_CT_HANDSHAKE ||
+	    back.version != CAPWAP_DTLS_VERSION_1_0 ||
+	    back.epoch != r->epoch || back.seq != r->seq ||
+	    back.body[0] != CAPWAP_DTLS_HS_HELLO_VERIFY_REQUEST ||
+	    back.body[CAPWAP_DTLS_HS_HDR_LEN + 2] != h.cookie_len ||
+	    memcmp(back.body + CAPWAP_DTLS_HS_HDR_LEN + 3, h.cookie,
+		   h.cookie_len))
+		abort();
+}
+
 static void check_dtls_record(const struct capwap_dtls_record *r,
 			      struct capwap_dtls_replay *w)
 {
@@ -209,6 +242,7 @@ static void check_dtls_record(const struct capwap_dtls_record *r,
 			abort();
 	}
 	check_cbc_record(r);
+	check_client_hello(r);
 	if (!capwap_dtls_replay_check(w, r->seq)) {
 		capwap_dtls_replay_update(w, r->seq);
 		if (capwap_dtls_replay_check(w, r->seq) != -EALREADY)

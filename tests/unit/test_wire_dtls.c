@@ -6,7 +6,9 @@
  * 5246 section 6.2.3.3), the lengths, additional data and padding of
  * AES-CBC records with encrypt-then-MAC (RFC 7366, RFC 5246 section
  * 6.2.3.2), the replay window (RFC 6347 section 4.1.2.6)
- * and the key block (docs/PROTOCOL.md section 6.4).  The expected bytes
+ * the key block (docs/PROTOCOL.md section 6.4), and the ClientHello's
+ * cookie and HelloVerifyRequest of the cookie exchange (RFC 6347 section
+ * 4.2.1).  The expected bytes
  * are written out by hand from those layouts, fields separated by ':'.
  * test_dtls_handover holds the same code to what OpenSSL does.
  */
@@ -101,6 +103,132 @@ static const struct {
 			     "17:fefd:0001:000000000001:0001", -EMSGSIZE },
 	{ "body_over_2^14+2048", "17:fefd:0001:000000000000:4801", -E2BIG },
 };
+
+/* A ClientHello of DTLS 1.2 in one record, message_seq 1, cookie aabbcc. */
+#define HELLO_RANDOM "000102030405060708090a0b0c0d0e0f" \
+		     "101112131415161718191a1b1c1d1e1f"
+#define HELLO_RECORD(rec_len, hs, body) \
+	"16:fefd:0000:000000000005:" rec_len ":" hs ":" body
+#define HELLO_BODY(sid, cookie) \
+	"fefd:" HELLO_RANDOM ":" sid ":" cookie ":0002:c02b:01:00"
+
+static const char *client_hello(void)
+{
+	struct capwap_dtls_record r;
+	struct capwap_dtls_hello h;
+	const u8 *p = buf;
+	size_t left;
+
+	left = unhex(HELLO_RECORD("0039", "01:00002d:0001:000000:00002d",
+				  HELLO_BODY("00", "03:aabbcc")), buf);
+	CHECK(capwap_dtls_next_record(&p, &left, &r) == 1, "record refused");
+	CHECK(!capwap_dtls_parse_client_hello(&r, &h), "ClientHello refused");
+	CHECK(h.msg_seq == 1 && h.client_version == 0xfefd &&
+	      h.cookie_len == 3 && h.cookie == buf + 13 + 12 + 35 + 1 &&
+	      h.cookie[0] == 0xaa && h.cookie[2] == 0xcc,
+	      "misread: seq %u version %04x cookie %u bytes at %td", h.msg_seq,
+	      h.client_version, h.cookie_len, h.cookie - buf);
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	const char *hex;
+	int err;
+} hello_cases[] = {
+	{ "empty_cookie", HELLO_RECORD("0036", "01:00002a:0000:000000:00002a",
+				       HELLO_BODY("00", "00")), 0 },
+	{ "session_id_32", HELLO_RECORD("0059", "01:00004d:0000:000000:00004d",
+					HELLO_BODY("20:" HELLO_RANDOM, "03:aabbcc")), 0 },
+	{ "session_id_33", HELLO_RECORD("005a", "01:00004e:0000:000000:00004e",
+					HELLO_BODY("21:" HELLO_RANDOM "20", "03:aabbcc")),
+	  -EBADMSG },
+	{ "server_hello", HELLO_RECORD("0039", "02:00002d:0001:000000:00002d",
+				       HELLO_BODY("00", "03:aabbcc")), -ENOMSG },
+	{ "fragment", HELLO_RECORD("0039", "01:00002d:0001:000000:00002c",
+				   HELLO_BODY("00", "03:aabbcc")), -ENOMSG },
+	{ "second_fragment", HELLO_RECORD("0039", "01:00002d:0001:000001:00002d",
+					  HELLO_BODY("00", "03:aabbcc")), -ENOMSG },
+	{ "epoch_1", "16:fefd:0001:000000000005:000c:01:000000:0000:000000:000000",
+	  -ENOMSG },
+	{ "message_past_record", HELLO_RECORD("0039", "01:00002e:0001:000000:00002e",
+					      HELLO_BODY("00", "03:aabbcc")),
+	  -EBADMSG },
+	{ "cookie_past_message", HELLO_RECORD("0033", "01:000027:0001:000000:000027",
+					      "fefd:" HELLO_RANDOM ":00:04:aabbcc"),
+	  -EBADMSG },
+	{ "no_session_id_byte", HELLO_RECORD("002e", "01:000022:0001:000000:000022",
+					     "fefd:" HELLO_RANDOM), -EBADMSG },
+	{ "header_short", "16:fefd:0000:000000000000:000b:01:000000:0000:000000:0000",
+	  -ENOMSG },
+};
+
+static const char *client_hello_table(void)
+{
+	struct capwap_dtls_record r;
+	struct capwap_dtls_hello h;
+	const u8 *p;
+	size_t i, left;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(hello_cases); i++) {
+		p = buf;
+		left = unhex(hello_cases[i].hex, buf);
+		CHECK(capwap_dtls_next_record(&p, &left, &r) == 1,
+		      "%s: not a record", hello_cases[i].name);
+		ret = capwap_dtls_parse_client_hello(&r, &h);
+		CHECK(ret == hello_cases[i].err, "%s: got %d, want %d",
+		      hello_cases[i].name, ret, hello_cases[i].err);
+	}
+	return NULL;
+}
+
+/*
+ * RFC 6347 4.2.1: the HelloVerifyRequest repeats the ClientHello's record
+ * sequence number; record and server_version DTLS 1.0, message_seq 0.
+ */
+static const char *hello_verify_build(void)
+{
+	struct capwap_dtls_record r;
+	struct capwap_dtls_hello h;
+	const u8 *p = buf;
+	u8 out[64];
+	size_t left, n;
+	int ret;
+
+	left = unhex(HELLO_RECORD("0039", "01:00002d:0001:000000:00002d",
+				  HELLO_BODY("00", "03:aabbcc")), buf);
+	CHECK(capwap_dtls_next_record(&p, &left, &r) == 1 &&
+	      !capwap_dtls_parse_client_hello(&r, &h), "ClientHello refused");
+	memset(out, 0xee, sizeof(out));
+	ret = capwap_dtls_put_hello_verify(out, sizeof(out), &r, h.cookie,
+					   h.cookie_len);
+	n = unhex("16:feff:0000:000000000005:0012:03:000006:0000:000000:000006:"
+		  "feff:03:aabbcc", want);
+	CHECK(ret == (int)n && !memcmp(out, want, n) && out[n] == 0xee,
+	      "HelloVerifyRequest: %d bytes, want %zu", ret, n);
+	CHECK(capwap_dtls_put_hello_verify(out, n - 1, &r, h.cookie,
+					   h.cookie_len) == -ENOSPC,
+	      "a buffer one byte short taken");
+	return NULL;
+}
+
+/* What lscd and the kernel compute a cookie over. */
+static const char *cookie_addr(void)
+{
+	static const u8 ip4[4] = { 192, 0, 2, 10 }, port[2] = { 0x14, 0x7e };
+	static const u8 ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	u8 out[19];
+	size_t n;
+
+	CHECK(capwap_dtls_cookie_addr(out, ip4, 4, port) == 7, "IPv4 length");
+	n = unhex("04:c000020a:147e", want);
+	CHECK(!memcmp(out, want, n), "IPv4 bytes");
+	CHECK(capwap_dtls_cookie_addr(out, ip6, 16, port) == 19, "IPv6 length");
+	n = unhex("06:20010db8000000000000000000000001:147e", want);
+	CHECK(!memcmp(out, want, n), "IPv6 bytes");
+	return NULL;
+}
 
 static const char *records_table(void)
 {
@@ -509,6 +637,10 @@ static const struct tap_case cases[] = {
 	{ "replay_after_handover", replay_handover },
 	{ "key_block_layout", keys_layout },
 	{ "key_block_refusals", keys_refused },
+	{ "client_hello_fields", client_hello },
+	{ "client_hello_refusals", client_hello_table },
+	{ "hello_verify_request_bytes", hello_verify_build },
+	{ "cookie_address_bytes", cookie_addr },
 };
 
 int main(void)
