@@ -412,6 +412,22 @@ static void relay(const struct capwap_lsc_peer *peer, const u8 *records,
 		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_RELAY_LIMITED);
 		return;
 	}
+	/*
+	 * A peer that returned a cookie is relayed past the bucket for all
+	 * sources, which a flood from many addresses keeps empty.
+	 */
+	switch (capwap_lsc_dtls_cookie_check(peer, records, len)) {
+	case CAPWAP_LSC_COOKIE_ANSWERED:
+		return;
+	case CAPWAP_LSC_COOKIE_VALID:
+		break;
+	default:
+		if (!capwap_lsc_dtls_cookie_proven(peer) &&
+		    !capwap_lsc_srclimit_relay_total()) {
+			capwap_lsc_count(CAPWAP_LSC_ST_DTLS_RELAY_LIMITED);
+			return;
+		}
+	}
 	if (capwap_lsc_genl_dtls_relay(peer, records, len))
 		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_RELAY_LOST);
 	else
@@ -1104,6 +1120,7 @@ int capwap_lsc_dtls_init(void)
 		return -EINVAL;
 	}
 	sess_seed = get_random_u32();
+	capwap_lsc_dtls_cookie_init();
 	dtls_wq = alloc_workqueue("capwap_lsc_dtls", 0, 0);
 	if (!dtls_wq)
 		return -ENOMEM;
@@ -1158,4 +1175,5 @@ void capwap_lsc_dtls_uninit(void)
 	rcu_barrier();
 	destroy_workqueue(dtls_wq);
 	free_work_areas();
+	capwap_lsc_dtls_cookie_uninit();
 }

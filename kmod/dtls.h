@@ -98,4 +98,21 @@ void capwap_lsc_dtls_joined(const struct capwap_lsc_peer *peer);
  */
 void capwap_lsc_dtls_handshake(u8 outcome, bool auth_fail, u32 count);
 
+/* dtls_cookie.c: the cookie exchange, answered here with lscd's secrets. */
+enum capwap_lsc_cookie {
+	CAPWAP_LSC_COOKIE_NONE,		/* not a ClientHello answered here */
+	CAPWAP_LSC_COOKIE_ANSWERED,	/* a HelloVerifyRequest went back */
+	CAPWAP_LSC_COOKIE_VALID,	/* its cookie verified: relay first */
+};
+
+void capwap_lsc_dtls_cookie_init(void);
+void capwap_lsc_dtls_cookie_uninit(void);
+/* @secret NULL: forget them.  Process context. */
+int capwap_lsc_dtls_cookie_set(u8 gen, const u8 *secret, const u8 *prev);
+enum capwap_lsc_cookie capwap_lsc_dtls_cookie_check(const struct capwap_lsc_peer *peer,
+						    const u8 *records,
+						    size_t len);
+/* A cookie from @peer verified within the time a handshake may take. */
+bool capwap_lsc_dtls_cookie_proven(const struct capwap_lsc_peer *peer);
+
 #endif /* _CAPWAP_LSC_DTLS_H */

@@ -149,6 +149,11 @@ static const struct nla_policy capwap_lsc_policy[CAPWAP_LSC_A_MAX + 1] = {
 	[CAPWAP_LSC_A_DTLS_AUTH_FAIL] = NLA_POLICY_MAX(NLA_U8, 1),
 	[CAPWAP_LSC_A_DTLS_COUNT] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &dtls_count_range),
+	[CAPWAP_LSC_A_DTLS_COOKIE_GEN] = { .type = NLA_U8 },
+	[CAPWAP_LSC_A_DTLS_COOKIE_SECRET] =
+		NLA_POLICY_EXACT_LEN(CAPWAP_LSC_DTLS_SECRET_LEN),
+	[CAPWAP_LSC_A_DTLS_COOKIE_PREV] =
+		NLA_POLICY_EXACT_LEN(CAPWAP_LSC_DTLS_SECRET_LEN),
 };
 
 static struct genl_family capwap_lsc_genl_family;
@@ -604,6 +609,10 @@ static int put_stats(struct sk_buff *msg)
 		  CAPWAP_LSC_ST_DTLS_WAIT_JOIN },
 		{ CAPWAP_LSC_STATS_A_DTLS_DROP_DELETED,
 		  CAPWAP_LSC_ST_DTLS_DROP_DELETED },
+		{ CAPWAP_LSC_STATS_A_DTLS_COOKIES_SENT,
+		  CAPWAP_LSC_ST_DTLS_COOKIES_SENT },
+		{ CAPWAP_LSC_STATS_A_DTLS_COOKIES_VERIFIED,
+		  CAPWAP_LSC_ST_DTLS_COOKIES_VERIFIED },
 	};
 	struct nlattr *stats, *nest;
 	unsigned int i;
@@ -963,6 +972,34 @@ static int capwap_lsc_dtls_handshake_cmd(struct sk_buff *skb,
 	return 0;
 }
 
+/* lscd's cookie secrets, or (no SECRET) none: the kernel forgets them. */
+static int capwap_lsc_dtls_cookie_cmd(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct nlattr *secret = info->attrs[CAPWAP_LSC_A_DTLS_COOKIE_SECRET];
+	struct nlattr *prev = info->attrs[CAPWAP_LSC_A_DTLS_COOKIE_PREV];
+	struct nlattr *gen = info->attrs[CAPWAP_LSC_A_DTLS_COOKIE_GEN];
+	int ret;
+
+	if (secret && !gen) {
+		NL_SET_ERR_MSG(info->extack, "a cookie secret needs its generation");
+		ret = -EINVAL;
+	} else if (prev && !secret) {
+		NL_SET_ERR_MSG_ATTR(info->extack, prev,
+				    "the previous secret without the current one");
+		ret = -EINVAL;
+	} else {
+		ret = capwap_lsc_dtls_cookie_set(gen ? nla_get_u8(gen) : 0,
+						 secret ? nla_data(secret) : NULL,
+						 prev ? nla_data(prev) : NULL);
+	}
+	if (secret)
+		memzero_explicit(nla_data(secret), nla_len(secret));
+	if (prev)
+		memzero_explicit(nla_data(prev), nla_len(prev));
+	return ret;
+}
+
 static int capwap_lsc_dtls_close_cmd(struct sk_buff *skb,
 				     struct genl_info *info)
 {
@@ -1220,6 +1257,8 @@ static const struct genl_small_ops capwap_lsc_genl_ops[] = {
 	  .flags = ADMIN },
 	{ .cmd = CAPWAP_LSC_CMD_DTLS_HANDSHAKE,
 	  .doit = capwap_lsc_dtls_handshake_cmd, .flags = ADMIN },
+	{ .cmd = CAPWAP_LSC_CMD_DTLS_COOKIE,
+	  .doit = capwap_lsc_dtls_cookie_cmd, .flags = ADMIN },
 };
 
 static struct genl_family capwap_lsc_genl_family __ro_after_init = {

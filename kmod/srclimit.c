@@ -19,7 +19,9 @@
  * takes over a slot inherits its tokens rather than a full bucket, and
  * every relayed datagram also drains one bucket for all sources
  * (dtls_relay_total_rate): a sender of more addresses than there are
- * slots is held to that.
+ * slots is held to that.  A peer that returned a cookie (dtls_cookie.c)
+ * is spared that bucket: spoofing many addresses then costs the real APs
+ * nothing.
  */
 
 #include <linux/module.h>
@@ -120,14 +122,17 @@ bool capwap_lsc_srclimit_join(__be32 saddr)
 
 bool capwap_lsc_srclimit_relay(__be32 saddr)
 {
+	return take(&relay_table, saddr, dtls_relay_rate, dtls_relay_burst,
+		    true);
+}
+
+bool capwap_lsc_srclimit_relay_total(void)
+{
 	unsigned int rate = dtls_relay_total_rate;
 	u64 cap = (u64)rate * HZ;
 	unsigned long now = jiffies;
 	bool ok;
 
-	if (!take(&relay_table, saddr, dtls_relay_rate, dtls_relay_burst,
-		  true))
-		return false;
 	if (!rate)
 		return true;
 	spin_lock_bh(&relay_total_lock);

@@ -153,6 +153,8 @@ static const char *const scalar_names[] = {
 	[CAPWAP_LSC_ST_DTLS_CLOSE_SENT] = "dtls_close_sent",
 	[CAPWAP_LSC_ST_DTLS_WAIT_JOIN] = "dtls_wait_join",
 	[CAPWAP_LSC_ST_DTLS_DROP_DELETED] = "dtls_drop_deleted",
+	[CAPWAP_LSC_ST_DTLS_COOKIES_SENT] = "dtls_cookies_sent",
+	[CAPWAP_LSC_ST_DTLS_COOKIES_VERIFIED] = "dtls_cookies_verified",
 };
 /* A counter added without its file name would be a NULL name at load. */
 static_assert(ARRAY_SIZE(scalar_names) == __CAPWAP_LSC_ST_MAX);

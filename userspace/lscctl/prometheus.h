@@ -22,7 +22,7 @@ struct lscctl_scalar {
 };
 extern const struct lscctl_scalar lscctl_scalars[];
 extern const size_t lscctl_n_scalars;
-#define LSCCTL_SCALARS_MAX 48
+#define LSCCTL_SCALARS_MAX 56
 
 /* A counter family by one label: per message type, per malformed reason. */
 #define LSCCTL_FAMILY_MAX 64

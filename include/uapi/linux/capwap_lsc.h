@@ -157,6 +157,21 @@
  *    FAILED_POLICY or FAILED_IDENTITY (-EINVAL otherwise).  A completed handshake is counted
  *    when DTLS_KEYS takes its keys.
  *
+ * CAPWAP_LSC_CMD_DTLS_COOKIE (doit, admin): CAPWAP_LSC_A_DTLS_COOKIE_GEN
+ *    (u8) and CAPWAP_LSC_A_DTLS_COOKIE_SECRET (CAPWAP_LSC_DTLS_SECRET_LEN
+ *    bytes), optionally CAPWAP_LSC_A_DTLS_COOKIE_PREV (the secret of
+ *    generation GEN - 1): lscd's cookie secrets (docs/PROTOCOL.md section
+ *    6.14).  From then on, while lscd listens on "dtls", the kernel answers
+ *    a DTLS 1.2 ClientHello without a valid cookie with a
+ *    HelloVerifyRequest itself and relays nothing of it, and relays one
+ *    whose cookie verifies, and that peer's next handshake datagrams, past
+ *    the limit for all sources together: a flood of spoofed ClientHellos
+ *    from any number of addresses never reaches lscd nor crowds out a
+ *    peer that proved its address.  Without CAPWAP_LSC_A_DTLS_COOKIE_SECRET
+ *    the kernel forgets the secrets and relays every ClientHello again.
+ *    Both secrets replace the ones before; the kernel zeroes them in the
+ *    request once taken.
+ *
  * CAPWAP_LSC_A_DTLS_MODE (u8, enum capwap_lsc_dtls_mode) is read by
  *    GET_CONFIG and set by SET_CONFIG.
  */
@@ -199,6 +214,7 @@ enum capwap_lsc_cmd {
 	CAPWAP_LSC_CMD_DTLS_KEYS,
 	CAPWAP_LSC_CMD_DTLS_CLOSE,
 	CAPWAP_LSC_CMD_DTLS_HANDSHAKE,
+	CAPWAP_LSC_CMD_DTLS_COOKIE,
 	__CAPWAP_LSC_CMD_MAX
 };
 #define CAPWAP_LSC_CMD_MAX (__CAPWAP_LSC_CMD_MAX - 1)
@@ -254,6 +270,11 @@ enum capwap_lsc_attr {
 	CAPWAP_LSC_A_DTLS_AUTH_FAIL,
 	/* u32, 1..CAPWAP_LSC_DTLS_MAX_COUNT: that many of the outcome */
 	CAPWAP_LSC_A_DTLS_COUNT,
+	/* DTLS_COOKIE: u8, the generation byte that starts each cookie */
+	CAPWAP_LSC_A_DTLS_COOKIE_GEN,
+	/* DTLS_COOKIE: binary, the secrets of GEN and GEN - 1 */
+	CAPWAP_LSC_A_DTLS_COOKIE_SECRET,
+	CAPWAP_LSC_A_DTLS_COOKIE_PREV,
 	__CAPWAP_LSC_A_LAST
 };
 #define CAPWAP_LSC_A_MAX (__CAPWAP_LSC_A_LAST - 1)
@@ -273,6 +294,8 @@ enum capwap_lsc_attr {
 /* Longest CAPWAP_LSC_A_DTLS_SUITE_NAME, _SUBJECT and _ISSUER, no NUL. */
 #define CAPWAP_LSC_DTLS_MAX_SUITE_LEN 63
 #define CAPWAP_LSC_DTLS_MAX_NAME_LEN 255
+/* A cookie secret (CAPWAP_LSC_A_DTLS_COOKIE_SECRET, _PREV). */
+#define CAPWAP_LSC_DTLS_SECRET_LEN 32
 /* Most outcomes one DTLS_HANDSHAKE reports (CAPWAP_LSC_A_DTLS_COUNT). */
 #define CAPWAP_LSC_DTLS_MAX_COUNT 1000000
 
@@ -586,6 +609,13 @@ enum capwap_lsc_stats_attr {
 	CAPWAP_LSC_STATS_A_DTLS_WAIT_JOIN,
 	/* u64, records dropped: their association is being deleted */
 	CAPWAP_LSC_STATS_A_DTLS_DROP_DELETED,
+	/* u64, ClientHellos the kernel answered with a HelloVerifyRequest */
+	CAPWAP_LSC_STATS_A_DTLS_COOKIES_SENT,
+	/*
+	 * u64, ClientHellos whose cookie the kernel verified: relayed past
+	 * the limit for all sources
+	 */
+	CAPWAP_LSC_STATS_A_DTLS_COOKIES_VERIFIED,
 	__CAPWAP_LSC_STATS_A_LAST
 };
 #define CAPWAP_LSC_STATS_A_MAX (__CAPWAP_LSC_STATS_A_LAST - 1)

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DTLS's cookie exchange (RFC 6347 section 4.2.1) answered in the kernel,
+ * with lscd's secrets (docs/PROTOCOL.md section 6.14).
+ *
+ * A flood of spoofed ClientHellos from more addresses than srclimit.c has
+ * slots is held only by the bucket for all sources together, and with
+ * lscd answering each relayed one in userspace the real APs' handshakes
+ * queue behind the flood: a returned cookie, the one proof that a peer
+ * receives at its address, reached lscd no sooner than a spoofed hello.
+ * So once lscd hands its cookie secrets over, the kernel answers a
+ * ClientHello without a valid cookie itself, statelessly as lscd would
+ * (HMAC-SHA256 of the address, the same bytes lscd's cookie carries),
+ * and relays only the ClientHello whose cookie verifies, past the bucket
+ * for all sources.  The peer's next handshake datagrams pass that bucket
+ * too for as long as lscd gives a handshake, through a small table of
+ * proven addresses and ports.  lscd checks every cookie again: the kernel
+ * decides only what is relayed first, never what is trusted.
+ *
+ * The secrets arrive in process context (DTLS_COOKIE) and are used from
+ * softirq, so each is keyed into an "hmac(sha256)" shash at its arrival,
+ * published under RCU, and freed after a grace period; a shash keeps no
+ * state between calls, so every CPU may use one at once.
+ */
+
+#include <linux/jhash.h>
+#include <linux/jiffies.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <crypto/algapi.h>
+#include <crypto/hash.h>
+#include <crypto/sha2.h>
+
+#include "ap.h"
+#include "dtls.h"
+#include "socket.h"
+#include "stats.h"
+#include "wire_dtls.h"
+
+/* A generation byte, then the HMAC: lscd's cookie (dtls_engine.c). */
+#define COOKIE_LEN	(1 + SHA256_DIGEST_SIZE)
+/* The family byte, the IPv4 address and the port. */
+#define COOKIE_ADDR_LEN	7
+
+#define PROVEN_SLOTS	1024
+/* lscd's default dtls_handshake_timeout: no handshake outlives it. */
+#define PROVEN_TTL	(60 * HZ)
+
+struct cookie_keys {
+	u8 gen;
+	/* [0] the current secret's, [1] the one before it or NULL */
+	struct crypto_shash *hmac[2];
+};
+
+static struct cookie_keys __rcu *cookie_keys;
+static DEFINE_MUTEX(cookie_mutex);
+
+struct proven_slot {
+	__be32 saddr;
+	__be16 sport;
+	unsigned long until;
+};
+
+static struct proven_slot proven[PROVEN_SLOTS];
+static DEFINE_SPINLOCK(proven_lock);
+static u32 proven_seed;
+
+static struct proven_slot *proven_slot(const struct capwap_lsc_peer *peer)
+{
+	return &proven[jhash_2words((__force u32)peer->saddr,
+				    (__force u32)peer->sport, proven_seed) &
+		       (PROVEN_SLOTS - 1)];
+}
+
+/*
+ * A slot held by another peer whose handshake may still run is left to
+ * it: the newcomer's later datagrams then take the bucket for all sources,
+ * as every peer's did before.
+ */
+static void proven_add(const struct capwap_lsc_peer *peer)
+{
+	struct proven_slot *p = proven_slot(peer);
+	unsigned long now = jiffies;
+
+	spin_lock_bh(&proven_lock);
+	if (!p->until || time_after_eq(now, p->until) ||
+	    (p->saddr == peer->saddr && p->sport == peer->sport)) {
+		p->saddr = peer->saddr;
+		p->sport = peer->sport;
+		p->until = now + PROVEN_TTL;
+	}
+	spin_unlock_bh(&proven_lock);
+}
+
+bool capwap_lsc_dtls_cookie_proven(const struct capwap_lsc_peer *peer)
+{
+	struct proven_slot *p = proven_slot(peer);
+	bool ok;
+
+	spin_lock_bh(&proven_lock);
+	ok = p->until && time_before(jiffies, p->until) &&
+	     p->saddr == peer->saddr && p->sport == peer->sport;
+	spin_unlock_bh(&proven_lock);
+	return ok;
+}
+
+static int cookie_mac(struct crypto_shash *hmac,
+		      const struct capwap_lsc_peer *peer, u8 *out)
+{
+	SHASH_DESC_ON_STACK(desc, hmac);
+	u8 addr[COOKIE_ADDR_LEN];
+	int ret;
+
+	capwap_dtls_cookie_addr(addr, (const u8 *)&peer->saddr,
+				sizeof(peer->saddr), (const u8 *)&peer->sport);
+	desc->tfm = hmac;
+	ret = crypto_shash_digest(desc, addr, sizeof(addr), out);
+	shash_desc_zero(desc);
+	return ret;
+}
+
+/* Whether @cookie is one of lscd's for @peer, under either secret. */
+static bool cookie_valid(const struct cookie_keys *k,
+			 const struct capwap_lsc_peer *peer,
+			 const u8 *cookie, u8 len)
+{
+	u8 want[SHA256_DIGEST_SIZE];
+	struct crypto_shash *hmac;
+	bool ok;
+
+	if (len != COOKIE_LEN)
+		return false;
+	if (cookie[0] == k->gen)
+		hmac = k->hmac[0];
+	else if (cookie[0] == (u8)(k->gen - 1))
+		hmac = k->hmac[1];
+	else
+		return false;
+	if (!hmac || cookie_mac(hmac, peer, want))
+		return false;
+	ok = !crypto_memneq(want, cookie + 1, sizeof(want));
+	memzero_explicit(want, sizeof(want));
+	return ok;
+}
+
+/* The HelloVerifyRequest for @hello, with a cookie under the current secret. */
+static void answer(const struct cookie_keys *k,
+		   const struct capwap_lsc_peer *peer,
+		   const struct capwap_dtls_record *hello)
+{
+	u8 dgram[CAPWAP_DTLS_HDR_LEN + CAPWAP_DTLS_REC_HDR_LEN +
+		 CAPWAP_DTLS_HS_HDR_LEN + 3 + COOKIE_LEN];
+	u8 cookie[COOKIE_LEN];
+	int n;
+
+	cookie[0] = k->gen;
+	if (cookie_mac(k->hmac[0], peer, cookie + 1))
+		return;
+	capwap_dtls_put_header(dgram);
+	n = capwap_dtls_put_hello_verify(dgram + CAPWAP_DTLS_HDR_LEN,
+					 sizeof(dgram) - CAPWAP_DTLS_HDR_LEN,
+					 hello, cookie, sizeof(cookie));
+	if (n < 0)
+		return;
+	if (capwap_lsc_socket_send(peer, dgram, CAPWAP_DTLS_HDR_LEN + n))
+		capwap_lsc_count(CAPWAP_LSC_ST_TX_ERRORS);
+	else
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_COOKIES_SENT);
+}
+
+enum capwap_lsc_cookie capwap_lsc_dtls_cookie_check(const struct capwap_lsc_peer *peer,
+						    const u8 *records,
+						    size_t len)
+{
+	struct capwap_dtls_record rec;
+	struct capwap_dtls_hello h;
+	const struct cookie_keys *k;
+	enum capwap_lsc_cookie ret;
+	size_t left = len;
+
+	if (capwap_dtls_next_record(&records, &left, &rec) != 1 ||
+	    capwap_dtls_parse_client_hello(&rec, &h))
+		return CAPWAP_LSC_COOKIE_NONE;
+	/*
+	 * A client offering nothing newer than DTLS 1.0 goes to lscd,
+	 * which refuses it and says why (RFC 8996).
+	 */
+	if (h.client_version >> 8 != 0xfe ||
+	    h.client_version > CAPWAP_DTLS_VERSION_1_2)
+		return CAPWAP_LSC_COOKIE_NONE;
+	rcu_read_lock();
+	k = rcu_dereference(cookie_keys);
+	if (!k) {
+		ret = CAPWAP_LSC_COOKIE_NONE;
+	} else if (cookie_valid(k, peer, h.cookie, h.cookie_len)) {
+		ret = CAPWAP_LSC_COOKIE_VALID;
+	} else {
+		/* As lscd does: a wrong cookie is a failure, none is not. */
+		if (h.cookie_len)
+			capwap_lsc_count(CAPWAP_LSC_ST_DTLS_HS +
+					 CAPWAP_LSC_DTLS_FAILED_COOKIE);
+		answer(k, peer, &rec);
+		ret = CAPWAP_LSC_COOKIE_ANSWERED;
+	}
+	rcu_read_unlock();
+	if (ret == CAPWAP_LSC_COOKIE_VALID) {
+		proven_add(peer);
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_COOKIES_VERIFIED);
+	}
+	return ret;
+}
+
+static void keys_free(struct cookie_keys *k)
+{
+	if (!k)
+		return;
+	/* crypto_free_shash() zeroes the keyed state as it frees it. */
+	crypto_free_shash(k->hmac[0]);
+	crypto_free_shash(k->hmac[1]);
+	kfree(k);
+}
+
+static struct crypto_shash *hmac_new(const u8 *secret)
+{
+	struct crypto_shash *hmac;
+	int ret;
+
+	hmac = crypto_alloc_shash("hmac(sha256)", 0, 0);
+	if (IS_ERR(hmac))
+		return hmac;
+	ret = crypto_shash_setkey(hmac, secret, CAPWAP_LSC_DTLS_SECRET_LEN);
+	if (ret) {
+		crypto_free_shash(hmac);
+		return ERR_PTR(ret);
+	}
+	return hmac;
+}
+
+int capwap_lsc_dtls_cookie_set(u8 gen, const u8 *secret, const u8 *prev)
+{
+	struct cookie_keys *k = NULL, *old;
+	int ret;
+
+	if (secret) {
+		k = kzalloc(sizeof(*k), GFP_KERNEL);
+		if (!k)
+			return -ENOMEM;
+		k->gen = gen;
+		k->hmac[0] = hmac_new(secret);
+		if (IS_ERR(k->hmac[0])) {
+			ret = PTR_ERR(k->hmac[0]);
+			kfree(k);
+			return ret;
+		}
+		if (prev) {
+			k->hmac[1] = hmac_new(prev);
+			if (IS_ERR(k->hmac[1])) {
+				ret = PTR_ERR(k->hmac[1]);
+				k->hmac[1] = NULL;
+				keys_free(k);
+				return ret;
+			}
+		}
+	}
+	mutex_lock(&cookie_mutex);
+	old = rcu_replace_pointer(cookie_keys, k,
+				  lockdep_is_held(&cookie_mutex));
+	mutex_unlock(&cookie_mutex);
+	if (old) {
+		synchronize_rcu();
+		keys_free(old);
+	}
+	return 0;
+}
+
+void capwap_lsc_dtls_cookie_init(void)
+{
+	proven_seed = get_random_u32();
+	memset(proven, 0, sizeof(proven));
+}
+
+/* After the socket is gone: nothing reads the secrets any more. */
+void capwap_lsc_dtls_cookie_uninit(void)
+{
+	capwap_lsc_dtls_cookie_set(0, NULL, NULL);
+}
