@@ -9,6 +9,9 @@
  *     HelloVerifyRequest and leaves no association; neither do a
  *     thousand from spoofed addresses, nor a cookie from another
  *     address or from two secrets ago.
+ *   - The kernel's side of the cookie exchange (the wire code's
+ *     HelloVerifyRequest, with the secrets the engine hands out) is the
+ *     engine's byte for byte, and its cookie opens an association.
  *   - Handshakes complete with ECDHE-RSA and ECDHE-ECDSA AES-128-GCM,
  *     AES-256-GCM and RFC 5415's AES128-SHA; the key block lscd hands
  *     over mirrors the client's, and opens the client's first record.
@@ -470,6 +473,116 @@ static const char *cookie_secret_rotation(void)
 		}
 		run_free(&r);
 	}
+	return why;
+}
+
+/*
+ * The client's next datagram into @d, after room for the CAPWAP DTLS
+ * header, read as a ClientHello by the wire code: its length, or -1.
+ */
+static int next_client_hello(struct client *cl, u8 *d,
+			     struct capwap_dtls_record *rec,
+			     struct capwap_dtls_hello *h)
+{
+	const u8 *p = d + CAPWAP_DTLS_HDR_LEN;
+	size_t left;
+	int n;
+
+	client_step(cl);
+	n = pipe_pop(&cl->c2s, d + CAPWAP_DTLS_HDR_LEN, DGRAM_MAX);
+	left = n > 0 ? n : 0;
+	if (capwap_dtls_next_record(&p, &left, rec) != 1 ||
+	    capwap_dtls_parse_client_hello(rec, h))
+		return -1;
+	return n;
+}
+
+/*
+ * The exchange as the kernel answers it (kmod/dtls_cookie.c): its
+ * HelloVerifyRequest, made by the wire code with the secrets the engine
+ * hands out and an HMAC over the wire code's address bytes, carries the
+ * very cookie the engine's own would; OpenSSL's client takes it and
+ * returns it; the engine takes that ClientHello as a new association
+ * with no HelloVerifyRequest of its own, and the handshake completes.
+ * The secrets handed out follow a rotation, the previous one with them.
+ */
+static const char *kernel_cookie_exchange(void)
+{
+	struct client_spec s = { .suites = "ECDHE-RSA-AES128-GCM-SHA256",
+				 .cert = ap.cert, .key = ap.key };
+	u8 d[DGRAM_MAX + CAPWAP_DTLS_HDR_LEN], mine[DGRAM_MAX], lscds[DGRAM_MAX];
+	u8 secret[CAPWAP_LSC_DTLS_SECRET_LEN], prev[CAPWAP_LSC_DTLS_SECRET_LEN];
+	u8 secret2[CAPWAP_LSC_DTLS_SECRET_LEN], addr[7], cookie[33];
+	static const u8 ip[4] = { 192, 0, 2, 10 }, port[2] = { 0x14, 0x7e };
+	struct capwap_dtls_record rec, theirs;
+	struct capwap_dtls_hello h;
+	struct lscd_dtls_conn *conn = NULL;
+	const char *why = NULL;
+	size_t left, mac_len = 0, rlen = 0;
+	const u8 *p;
+	struct run r;
+	u8 gen, gen2;
+	int n;
+
+	why = start(&r, &s);
+	if (why)
+		goto out;
+	why = "no ClientHello";
+	n = next_client_hello(r.cl, d, &rec, &h);
+	if (n < 0 || h.cookie_len)
+		goto out;
+	why = "no secret handed out";
+	if (lscd_dtls_server_cookie_secrets(r.srv, &gen, secret, prev))
+		goto out;
+	cookie[0] = gen;
+	if (!EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, secret, sizeof(secret),
+		       addr, capwap_dtls_cookie_addr(addr, ip, 4, port),
+		       cookie + 1, 32, &mac_len) || mac_len != 32)
+		goto out;
+	/* The engine's answer to the same ClientHello, for its cookie. */
+	capwap_dtls_put_header(d);
+	why = "the engine did not answer with a HelloVerifyRequest";
+	if (listen_from(r.srv, r.addr, d, n + CAPWAP_DTLS_HDR_LEN, lscds, &rlen,
+			&conn) != LSCD_DTLS_LISTEN_VERIFY)
+		goto out;
+	p = lscds + CAPWAP_DTLS_HDR_LEN;
+	left = rlen - CAPWAP_DTLS_HDR_LEN;
+	why = "the kernel's cookie is not the engine's";
+	if (capwap_dtls_next_record(&p, &left, &theirs) != 1 ||
+	    theirs.len != CAPWAP_DTLS_HS_HDR_LEN + 3 + sizeof(cookie) ||
+	    memcmp(theirs.body + CAPWAP_DTLS_HS_HDR_LEN + 3, cookie,
+		   sizeof(cookie)))
+		goto out;
+	capwap_dtls_put_header(mine);
+	n = capwap_dtls_put_hello_verify(mine + CAPWAP_DTLS_HDR_LEN,
+					 sizeof(mine) - CAPWAP_DTLS_HDR_LEN,
+					 &rec, cookie, sizeof(cookie));
+	why = "the kernel's HelloVerifyRequest is not the engine's, byte for byte";
+	if (n < 0 || (size_t)n + CAPWAP_DTLS_HDR_LEN != rlen ||
+	    memcmp(mine, lscds, rlen))
+		goto out;
+	to_client(&r, mine, n + CAPWAP_DTLS_HDR_LEN);
+	why = "the client did not return the cookie";
+	n = next_client_hello(r.cl, d, &rec, &h);
+	if (n < 0 || h.cookie_len != sizeof(cookie) ||
+	    memcmp(h.cookie, cookie, h.cookie_len))
+		goto out;
+	capwap_dtls_put_header(d);
+	relay_one(&r, d, n + CAPWAP_DTLS_HDR_LEN);
+	why = "the engine refused the kernel's cookie";
+	if (!r.conn || r.verifies)
+		goto out;
+	why = NULL;
+	if (!handshake(&r))
+		why = not_done(&r);
+	else if (lscd_dtls_server_rotate_cookie(r.srv) ||
+		 !lscd_dtls_server_cookie_secrets(r.srv, &gen2, secret2, prev) ||
+		 gen2 != (u8)(gen + 1) || memcmp(prev, secret, sizeof(secret)) ||
+		 !memcmp(secret2, secret, sizeof(secret)))
+		why = "after a rotation: not the next generation with the previous secret";
+out:
+	lscd_dtls_conn_free(conn);
+	run_free(&r);
 	return why;
 }
 
@@ -1349,6 +1462,7 @@ static const char *suites_refused_at_setup(void)
 static const struct tap_case cases[] = {
 	{ "first_clienthello_leaves_no_state", first_clienthello_leaves_no_state },
 	{ "cookie_secret_rotation", cookie_secret_rotation },
+	{ "kernel_cookie_exchange", kernel_cookie_exchange },
 	{ "handshake_and_handover_ecdhe_rsa_aes128_gcm", suite0 },
 	{ "handshake_and_handover_ecdhe_rsa_aes256_gcm", suite1 },
 	{ "handshake_and_handover_ecdhe_ecdsa_aes128_gcm", suite2 },

@@ -60,7 +60,7 @@
 
 /* Family, IP, port: 1 + 16 + 2. */
 #define ADDR_MAX	19
-#define SECRET_LEN	32
+#define SECRET_LEN	CAPWAP_LSC_DTLS_SECRET_LEN
 #define COOKIE_LEN	(1 + 32)
 #define OUT_MAX		32	/* datagrams queued per association */
 
@@ -184,11 +184,10 @@ static int peer_addr(const struct sockaddr *sa, socklen_t len,
 	} else {
 		return -EAFNOSUPPORT;
 	}
-	c->addr[0] = ip_len == 4 ? 4 : 6;
-	memcpy(c->addr + 1, ip, ip_len);
-	memcpy(c->addr + 1 + ip_len, &port, sizeof(port));
+	/* The kernel's bytes too: a cookie either makes, the other takes. */
+	c->addr_len = capwap_dtls_cookie_addr(c->addr, ip, ip_len,
+					      (const u8 *)&port);
 	c->ip_len = 1 + ip_len;
-	c->addr_len = c->ip_len + sizeof(port);
 	return 0;
 }
 
@@ -247,6 +246,18 @@ static int cookie_verify(SSL *ssl, const unsigned char *cookie,
 	if (!ok && c == s->listener)
 		s->stats.cookie_refused++;
 	return ok;
+}
+
+bool lscd_dtls_server_cookie_secrets(const struct lscd_dtls_server *s,
+				     uint8_t *gen, uint8_t *secret,
+				     uint8_t *prev)
+{
+	*gen = s->gen & 0xff;
+	memcpy(secret, s->secret[s->gen & 1], SECRET_LEN);
+	if (!s->gen)
+		return false;
+	memcpy(prev, s->secret[(s->gen - 1) & 1], SECRET_LEN);
+	return true;
 }
 
 int lscd_dtls_server_rotate_cookie(struct lscd_dtls_server *s)

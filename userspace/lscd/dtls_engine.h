@@ -121,6 +121,15 @@ void lscd_dtls_server_free(struct lscd_dtls_server *s);
  * section 4.2.1).
  */
 int lscd_dtls_server_rotate_cookie(struct lscd_dtls_server *s);
+/*
+ * The cookie secrets, for the kernel to answer ClientHellos with
+ * (CAPWAP_LSC_CMD_DTLS_COOKIE): the generation byte, the current secret
+ * and, when it returns true, the one before it; each
+ * CAPWAP_LSC_DTLS_SECRET_LEN bytes.
+ */
+bool lscd_dtls_server_cookie_secrets(const struct lscd_dtls_server *s,
+				     uint8_t *gen, uint8_t *secret,
+				     uint8_t *prev);
 const struct lscd_dtls_stats *lscd_dtls_server_stats(const struct lscd_dtls_server *s);
 /*
  * The OpenSSL context, for settings of the caller's own (a key log while

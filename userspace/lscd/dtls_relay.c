@@ -92,6 +92,7 @@ struct lscd_dtls_relay {
 	uint64_t keys_refused;		/* DTLS_KEYS the module refused */
 	uint64_t closed;		/* DTLS_CLOSE events from the module */
 	bool no_report;			/* the module has no DTLS_HANDSHAKE */
+	bool no_cookie;			/* the module has no DTLS_COOKIE */
 	/* Refused cookies not yet told to the module: one report a flush. */
 	uint32_t cookies_unreported;
 	uint64_t report_ms;		/* no cookie report before this */
@@ -102,6 +103,8 @@ struct lscd_dtls_relay {
 	uint64_t rejoin_ms;		/* join "dtls" again then; 0: joined */
 	uint64_t rejoin_backoff_ms;
 };
+
+static void push_cookie(struct lscd *d);
 
 static void limit_flush(struct log_limit *l)
 {
@@ -402,6 +405,8 @@ static int build_server(struct lscd *d)
 		r->srv = lscd_dtls_server_new(&conf, why, sizeof(why));
 		err = r->srv ? 0 : -EINVAL;
 		r->rotate_ms = lsc_now_ms() + RELAY_COOKIE_ROTATE_MS;
+		if (r->srv)
+			push_cookie(d);
 	}
 	lscd_dtls_policy_put(conf.policy);
 	if (err)
@@ -519,6 +524,9 @@ void lscd_dtls_relay_rejoin(struct lscd *d)
 	/* A module loaded since may take the reports an older one did not. */
 	r->no_report = false;
 	r->sk.family = d->cmd.family;
+	r->no_cookie = false;
+	/* A reloaded module has none; one a killed lscd left must go. */
+	push_cookie(d);
 	lsc_info("DTLS: joined the dtls group: answering the handshakes the module relays");
 }
 
@@ -577,6 +585,66 @@ static int dtls_cmd(struct lscd *d, uint8_t c, const struct relay_conn *rc,
 	err = lsc_genl_call(&d->cmd, m, NULL, NULL);
 	wipe_msg(m);
 	return err;
+}
+
+/*
+ * Hands the module the engine's cookie secrets, so that it answers
+ * ClientHellos itself and relays first those that return a cookie
+ * (kmod/dtls_cookie.c); without an engine, none, so that it relays every
+ * ClientHello to lscd, whose engine then makes secrets of its own.  A
+ * module that cannot take them (an older one) relays everything, as
+ * before: said once.
+ */
+static void push_cookie(struct lscd *d)
+{
+	struct lscd_dtls_relay *r = d->dtls;
+	uint8_t secret[CAPWAP_LSC_DTLS_SECRET_LEN];
+	uint8_t prev[CAPWAP_LSC_DTLS_SECRET_LEN];
+	bool has_prev = false;
+	struct nl_msg *m;
+	uint8_t gen = 0;
+	int err;
+
+	if (r->no_cookie)
+		return;
+	m = lsc_genl_msg(&d->cmd, CAPWAP_LSC_CMD_DTLS_COOKIE, 0);
+	if (!m) {
+		err = -ENOMEM;
+		goto failed;
+	}
+	if (r->srv) {
+		has_prev = lscd_dtls_server_cookie_secrets(r->srv, &gen,
+							   secret, prev);
+		if (nla_put_u8(m, CAPWAP_LSC_A_DTLS_COOKIE_GEN, gen) < 0 ||
+		    nla_put(m, CAPWAP_LSC_A_DTLS_COOKIE_SECRET, sizeof(secret),
+			    secret) < 0 ||
+		    (has_prev && nla_put(m, CAPWAP_LSC_A_DTLS_COOKIE_PREV,
+					 sizeof(prev), prev) < 0)) {
+			wipe_msg(m);
+			err = -EMSGSIZE;
+			goto failed;
+		}
+	}
+	OPENSSL_cleanse(secret, sizeof(secret));
+	OPENSSL_cleanse(prev, sizeof(prev));
+	/* lsc_genl_call() frees the message: a reference of ours outlives it. */
+	nlmsg_get(m);
+	err = lsc_genl_call(&d->cmd, m, NULL, NULL);
+	wipe_msg(m);
+	if (err == -EOPNOTSUPP) {
+		r->no_cookie = true;
+		lsc_info("DTLS: the module answers no cookie itself (it has no DTLS_COOKIE): lscd answers every ClientHello it relays");
+		return;
+	}
+	if (!err)
+		return;
+failed:
+	OPENSSL_cleanse(secret, sizeof(secret));
+	OPENSSL_cleanse(prev, sizeof(prev));
+	lsc_warn("DTLS: the module did not take the cookie secrets: %s; %s",
+		 strerror(-err), r->srv ?
+		 "it answers ClientHellos with the previous ones, which lscd no longer takes after two rotations, so the APs' returned cookies are answered by lscd" :
+		 "it may answer ClientHellos with a stopped lscd's secrets");
 }
 
 /*
@@ -998,6 +1066,8 @@ uint64_t lscd_dtls_relay_tick(struct lscd *d, uint64_t now, uint64_t next)
 	if (r->srv && now >= r->rotate_ms) {
 		if (lscd_dtls_server_rotate_cookie(r->srv))
 			lsc_err("DTLS: cannot draw a new cookie secret");
+		else
+			push_cookie(d);
 		r->rotate_ms = now + RELAY_COOKIE_ROTATE_MS;
 	}
 	if (r->srv && r->rotate_ms < next)
@@ -1063,6 +1133,8 @@ void lscd_dtls_relay_close(struct lscd *d)
 	if (r->dirty || r->base.started || r->srv)
 		log_counters(r);
 	drop_server(r);
+	/* The module must not hand out cookies no lscd will take. */
+	push_cookie(d);
 	free(r->conns);
 	lsc_genl_close(&r->sk);
 	free(r);
