@@ -194,6 +194,22 @@ size_t capwap_dtls_cookie_addr(u8 *out, const u8 *ip, size_t ip_len,
 }
 
 /*
+ * Under which of the controller's two cookie secrets a cookie whose first
+ * byte is @cookie_gen was made, the current secret being of generation
+ * @gen (its low byte): 0 the current one, 1 the one before it (which
+ * exists only when @have_prev), -1 neither.  The kernel and lscd both
+ * ask this, so that they never take different cookies.
+ */
+int capwap_dtls_cookie_secret(u8 cookie_gen, u8 gen, bool have_prev)
+{
+	if (cookie_gen == gen)
+		return 0;
+	if (have_prev && cookie_gen == (u8)(gen - 1))
+		return 1;
+	return -1;
+}
+
+/*
  * RFC 6347 section 4.2.1: the answer to ClientHello @hello, carrying
  * @cookie, into @buf.  The record repeats the ClientHello's epoch and
  * sequence number so that the server keeps no state; record and

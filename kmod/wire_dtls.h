@@ -106,6 +106,7 @@ int capwap_dtls_parse_client_hello(const struct capwap_dtls_record *rec,
 				   struct capwap_dtls_hello *h);
 size_t capwap_dtls_cookie_addr(u8 *out, const u8 *ip, size_t ip_len,
 			       const u8 *port);
+int capwap_dtls_cookie_secret(u8 cookie_gen, u8 gen, bool have_prev);
 int capwap_dtls_put_hello_verify(u8 *buf, size_t size,
 				 const struct capwap_dtls_record *hello,
 				 const u8 *cookie, u8 cookie_len);

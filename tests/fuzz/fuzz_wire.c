@@ -198,8 +198,7 @@ static void check_client_hello(const struct capwap_dtls_record *r)
 
 	if (capwap_dtls_parse_client_hello(r, &h))
 		return;
-	if (h.cookie < r->body ||
-	    h.cookie + h.cookie_len > r->body + r->len)
+	if (h.cookie + h.cookie_len > r->body + r->len)
 		abort();
 	n = capwap_dtls_put_hello_verify(hvr, sizeof(hvr), r, h.cookie,
 					 h.cookie_len);

@@ -213,6 +213,38 @@ static const char *hello_verify_build(void)
 	return NULL;
 }
 
+/*
+ * Which secret a cookie's first byte names, as the kernel and lscd both
+ * ask: the current generation, the one before only when it exists, and
+ * across the byte's wrap from 255 to 0.
+ */
+static const char *cookie_secret_choice(void)
+{
+	static const struct {
+		u8 cookie_gen, gen;
+		bool have_prev;
+		int want;
+	} c[] = {
+		{ 5, 5, true, 0 },	{ 4, 5, true, 1 },
+		{ 4, 5, false, -1 },	{ 3, 5, true, -1 },
+		{ 6, 5, true, -1 },	{ 0, 0, false, 0 },
+		{ 255, 0, false, -1 },	{ 255, 0, true, 1 },
+		{ 0, 255, true, -1 },	{ 254, 255, true, 1 },
+	};
+	size_t i;
+	int got;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		got = capwap_dtls_cookie_secret(c[i].cookie_gen, c[i].gen,
+						c[i].have_prev);
+		CHECK(got == c[i].want, "cookie of %u, current %u%s: %d, want %d",
+		      c[i].cookie_gen, c[i].gen,
+		      c[i].have_prev ? " and the one before" : " alone", got,
+		      c[i].want);
+	}
+	return NULL;
+}
+
 /* What lscd and the kernel compute a cookie over. */
 static const char *cookie_addr(void)
 {
@@ -641,6 +673,7 @@ static const struct tap_case cases[] = {
 	{ "client_hello_refusals", client_hello_table },
 	{ "hello_verify_request_bytes", hello_verify_build },
 	{ "cookie_address_bytes", cookie_addr },
+	{ "cookie_secret_choice", cookie_secret_choice },
 };
 
 int main(void)

@@ -233,14 +233,13 @@ static int cookie_verify(SSL *ssl, const unsigned char *cookie,
 	struct lscd_dtls_conn *c = SSL_get_app_data(ssl);
 	struct lscd_dtls_server *s = c->srv;
 	uint8_t want[COOKIE_LEN];
-	unsigned int gen = s->gen;
-	int ok = 0;
+	int which = -1, ok = 0;
 
-	/* The current secret, or the one before it. */
-	if (len == COOKIE_LEN && cookie[0] != (gen & 0xff))
-		gen--;
-	if (len == COOKIE_LEN && cookie[0] == (gen & 0xff) &&
-	    (gen == s->gen || s->gen > 0) && !cookie_mac(s, gen, c, want))
+	/* The current secret, or the one before it: as the kernel takes them. */
+	if (len == COOKIE_LEN)
+		which = capwap_dtls_cookie_secret(cookie[0], s->gen & 0xff,
+						  s->gen > 0);
+	if (which >= 0 && !cookie_mac(s, s->gen - which, c, want))
 		ok = !CRYPTO_memcmp(want, cookie, COOKIE_LEN);
 	OPENSSL_cleanse(want, sizeof(want));
 	if (!ok && c == s->listener)
