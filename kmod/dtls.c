@@ -414,16 +414,23 @@ static void relay(const struct capwap_lsc_peer *peer, const u8 *records,
 	}
 	/*
 	 * A peer that returned a cookie is relayed past the bucket for all
-	 * sources, which a flood from many addresses keeps empty.
+	 * sources, which a flood from many addresses keeps empty; while the
+	 * module answers cookies, other unproven traffic has a small one.
 	 */
 	switch (capwap_lsc_dtls_cookie_check(peer, records, len)) {
 	case CAPWAP_LSC_COOKIE_ANSWERED:
 		return;
 	case CAPWAP_LSC_COOKIE_VALID:
 		break;
-	default:
+	case CAPWAP_LSC_COOKIE_OTHER:
 		if (!capwap_lsc_dtls_cookie_proven(peer) &&
-		    !capwap_lsc_srclimit_relay_total()) {
+		    !capwap_lsc_srclimit_relay_unproven()) {
+			capwap_lsc_count(CAPWAP_LSC_ST_DTLS_RELAY_LIMITED);
+			return;
+		}
+		break;
+	default:
+		if (!capwap_lsc_srclimit_relay_total()) {
 			capwap_lsc_count(CAPWAP_LSC_ST_DTLS_RELAY_LIMITED);
 			return;
 		}
@@ -830,6 +837,7 @@ int capwap_lsc_dtls_set_keys(const struct capwap_lsc_peer *peer,
 	if (old)
 		sess_retire(old);
 	spin_unlock_bh(&sess_lock);
+	capwap_lsc_dtls_cookie_forget(peer);
 	capwap_lsc_count(CAPWAP_LSC_ST_DTLS_HS_COMPLETED);
 out:
 	kfree_sensitive(k);

@@ -100,15 +100,24 @@ void capwap_lsc_dtls_handshake(u8 outcome, bool auth_fail, u32 count);
 
 /* dtls_cookie.c: the cookie exchange, answered here with lscd's secrets. */
 enum capwap_lsc_cookie {
-	CAPWAP_LSC_COOKIE_NONE,		/* not a ClientHello answered here */
-	CAPWAP_LSC_COOKIE_ANSWERED,	/* a HelloVerifyRequest went back */
+	CAPWAP_LSC_COOKIE_NONE,		/* no live secrets: relay as ever */
+	CAPWAP_LSC_COOKIE_ANSWERED,	/* answered or limited: relay nothing */
 	CAPWAP_LSC_COOKIE_VALID,	/* its cookie verified: relay first */
+	CAPWAP_LSC_COOKIE_OTHER,	/* no ClientHello: relay if proven */
 };
 
 void capwap_lsc_dtls_cookie_init(void);
 void capwap_lsc_dtls_cookie_uninit(void);
-/* @secret NULL: forget them.  Process context. */
-int capwap_lsc_dtls_cookie_set(u8 gen, const u8 *secret, const u8 *prev);
+/*
+ * The secrets of the lscd on genl socket @portid; @secret NULL: none.
+ * On a failure none are kept.  Process context.
+ */
+int capwap_lsc_dtls_cookie_set(u32 portid, u8 gen, const u8 *secret,
+			       const u8 *prev);
+/* Genl socket @portid closed.  Atomic context. */
+void capwap_lsc_dtls_cookie_release(u32 portid);
+/* @peer's keys are in: its proof is no longer needed. */
+void capwap_lsc_dtls_cookie_forget(const struct capwap_lsc_peer *peer);
 enum capwap_lsc_cookie capwap_lsc_dtls_cookie_check(const struct capwap_lsc_peer *peer,
 						    const u8 *records,
 						    size_t len);

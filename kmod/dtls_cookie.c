@@ -8,19 +8,25 @@
  * lscd answering each relayed one in userspace the real APs' handshakes
  * queue behind the flood: a returned cookie, the one proof that a peer
  * receives at its address, reached lscd no sooner than a spoofed hello.
- * So once lscd hands its cookie secrets over, the kernel answers a
+ * So once lscd hands its cookie secrets over, the kernel answers any
  * ClientHello without a valid cookie itself, statelessly as lscd would
  * (HMAC-SHA256 of the address, the same bytes lscd's cookie carries),
- * and relays only the ClientHello whose cookie verifies, past the bucket
- * for all sources.  The peer's next handshake datagrams pass that bucket
- * too for as long as lscd gives a handshake, through a small table of
- * proven addresses and ports.  lscd checks every cookie again: the kernel
- * decides only what is relayed first, never what is trusted.
+ * and relays the ClientHello whose cookie verifies past the bucket for
+ * all sources.  Every datagram from that address and port passes that
+ * bucket too for as long as lscd gives a handshake, through a small table
+ * of proofs.  What else comes from a peer without keys and without a
+ * proof (no ClientHello, or one lscd would drop: fragmented) shares a
+ * small bucket (srclimit.c), so that a flood of it cannot fill lscd's
+ * socket either; the answers share a large one.  lscd checks every
+ * cookie again: the kernel decides only what is relayed first, never
+ * what is trusted.
  *
  * The secrets arrive in process context (DTLS_COOKIE) and are used from
  * softirq, so each is keyed into an "hmac(sha256)" shash at its arrival,
  * published under RCU, and freed after a grace period; a shash keeps no
- * state between calls, so every CPU may use one at once.
+ * state between calls, so every CPU may use one at once.  They belong to
+ * the genl socket that set them: when it closes (lscd stopped, or was
+ * killed), they answer nothing more.
  */
 
 #include <linux/jhash.h>
@@ -36,6 +42,7 @@
 #include "ap.h"
 #include "dtls.h"
 #include "socket.h"
+#include "srclimit.h"
 #include "stats.h"
 #include "wire_dtls.h"
 
@@ -44,11 +51,21 @@
 /* The family byte, the IPv4 address and the port. */
 #define COOKIE_ADDR_LEN	7
 
-#define PROVEN_SLOTS	1024
+/*
+ * 1,024 proofs in sets of four: a newcomer whose set is full of other
+ * peers' live proofs is simply not remembered, and a peer's proof is
+ * dropped as soon as its keys are in (capwap_lsc_dtls_cookie_forget()).
+ */
+#define PROVEN_SETS	256
+#define PROVEN_WAYS	4
 /* lscd's default dtls_handshake_timeout: no handshake outlives it. */
 #define PROVEN_TTL	(60 * HZ)
 
 struct cookie_keys {
+	/* the genl socket of the lscd that set them */
+	u32 portid;
+	/* that socket is gone: the keys answer nothing any more */
+	bool orphaned;
 	u8 gen;
 	/* [0] the current secret's, [1] the one before it or NULL */
 	struct crypto_shash *hmac[2];
@@ -60,33 +77,52 @@ static DEFINE_MUTEX(cookie_mutex);
 struct proven_slot {
 	__be32 saddr;
 	__be16 sport;
-	unsigned long until;
+	/* 64-bit jiffies: an old deadline never comes round again */
+	u64 until;
 };
 
-static struct proven_slot proven[PROVEN_SLOTS];
+static struct proven_slot proven[PROVEN_SETS][PROVEN_WAYS];
 static DEFINE_SPINLOCK(proven_lock);
 static u32 proven_seed;
 
-static struct proven_slot *proven_slot(const struct capwap_lsc_peer *peer)
+static struct proven_slot *proven_set(const struct capwap_lsc_peer *peer)
 {
-	return &proven[jhash_2words((__force u32)peer->saddr,
-				    (__force u32)peer->sport, proven_seed) &
-		       (PROVEN_SLOTS - 1)];
+	return proven[jhash_2words((__force u32)peer->saddr,
+				   (__force u32)peer->sport, proven_seed) &
+		      (PROVEN_SETS - 1)];
 }
 
-/*
- * A slot held by another peer whose handshake may still run is left to
- * it: the newcomer's later datagrams then take the bucket for all sources,
- * as every peer's did before.
- */
+static bool is_peer(const struct proven_slot *p,
+		    const struct capwap_lsc_peer *peer)
+{
+	return p->saddr == peer->saddr && p->sport == peer->sport;
+}
+
+/* Called with proven_lock held: @peer's live proof in @set, or NULL. */
+static struct proven_slot *proven_find(struct proven_slot *set,
+				       const struct capwap_lsc_peer *peer,
+				       u64 now)
+{
+	int i;
+
+	for (i = 0; i < PROVEN_WAYS; i++)
+		if (is_peer(&set[i], peer) && time_before64(now, set[i].until))
+			return &set[i];
+	return NULL;
+}
+
 static void proven_add(const struct capwap_lsc_peer *peer)
 {
-	struct proven_slot *p = proven_slot(peer);
-	unsigned long now = jiffies;
+	struct proven_slot *set = proven_set(peer), *p;
+	u64 now = get_jiffies_64();
+	int i;
 
 	spin_lock_bh(&proven_lock);
-	if (!p->until || time_after_eq(now, p->until) ||
-	    (p->saddr == peer->saddr && p->sport == peer->sport)) {
+	p = proven_find(set, peer, now);
+	for (i = 0; !p && i < PROVEN_WAYS; i++)
+		if (!time_before64(now, set[i].until))
+			p = &set[i];
+	if (p) {
 		p->saddr = peer->saddr;
 		p->sport = peer->sport;
 		p->until = now + PROVEN_TTL;
@@ -96,18 +132,30 @@ static void proven_add(const struct capwap_lsc_peer *peer)
 
 bool capwap_lsc_dtls_cookie_proven(const struct capwap_lsc_peer *peer)
 {
-	struct proven_slot *p = proven_slot(peer);
+	struct proven_slot *set = proven_set(peer);
 	bool ok;
 
 	spin_lock_bh(&proven_lock);
-	ok = p->until && time_before(jiffies, p->until) &&
-	     p->saddr == peer->saddr && p->sport == peer->sport;
+	ok = proven_find(set, peer, get_jiffies_64());
 	spin_unlock_bh(&proven_lock);
 	return ok;
 }
 
-static int cookie_mac(struct crypto_shash *hmac,
-		      const struct capwap_lsc_peer *peer, u8 *out)
+void capwap_lsc_dtls_cookie_forget(const struct capwap_lsc_peer *peer)
+{
+	struct proven_slot *set = proven_set(peer), *p;
+
+	spin_lock_bh(&proven_lock);
+	p = proven_find(set, peer, get_jiffies_64());
+	if (p)
+		p->until = 0;
+	spin_unlock_bh(&proven_lock);
+}
+
+/* The HMAC of @peer's address: its own frame, the descriptor is large. */
+static noinline_for_stack int cookie_mac(struct crypto_shash *hmac,
+					 const struct capwap_lsc_peer *peer,
+					 u8 *out)
 {
 	SHASH_DESC_ON_STACK(desc, hmac);
 	u8 addr[COOKIE_ADDR_LEN];
@@ -127,18 +175,13 @@ static bool cookie_valid(const struct cookie_keys *k,
 			 const u8 *cookie, u8 len)
 {
 	u8 want[SHA256_DIGEST_SIZE];
-	struct crypto_shash *hmac;
+	int which;
 	bool ok;
 
 	if (len != COOKIE_LEN)
 		return false;
-	if (cookie[0] == k->gen)
-		hmac = k->hmac[0];
-	else if (cookie[0] == (u8)(k->gen - 1))
-		hmac = k->hmac[1];
-	else
-		return false;
-	if (!hmac || cookie_mac(hmac, peer, want))
+	which = capwap_dtls_cookie_secret(cookie[0], k->gen, k->hmac[1]);
+	if (which < 0 || cookie_mac(k->hmac[which], peer, want))
 		return false;
 	ok = !crypto_memneq(want, cookie + 1, sizeof(want));
 	memzero_explicit(want, sizeof(want));
@@ -153,18 +196,18 @@ static void answer(const struct cookie_keys *k,
 	u8 dgram[CAPWAP_DTLS_HDR_LEN + CAPWAP_DTLS_REC_HDR_LEN +
 		 CAPWAP_DTLS_HS_HDR_LEN + 3 + COOKIE_LEN];
 	u8 cookie[COOKIE_LEN];
-	int n;
+	int n = -EINVAL;
 
 	cookie[0] = k->gen;
-	if (cookie_mac(k->hmac[0], peer, cookie + 1))
-		return;
-	capwap_dtls_put_header(dgram);
-	n = capwap_dtls_put_hello_verify(dgram + CAPWAP_DTLS_HDR_LEN,
-					 sizeof(dgram) - CAPWAP_DTLS_HDR_LEN,
-					 hello, cookie, sizeof(cookie));
-	if (n < 0)
-		return;
-	if (capwap_lsc_socket_send(peer, dgram, CAPWAP_DTLS_HDR_LEN + n))
+	if (!cookie_mac(k->hmac[0], peer, cookie + 1)) {
+		capwap_dtls_put_header(dgram);
+		n = capwap_dtls_put_hello_verify(dgram + CAPWAP_DTLS_HDR_LEN,
+						 sizeof(dgram) -
+						 CAPWAP_DTLS_HDR_LEN,
+						 hello, cookie, sizeof(cookie));
+	}
+	if (n < 0 ||
+	    capwap_lsc_socket_send(peer, dgram, CAPWAP_DTLS_HDR_LEN + n))
 		capwap_lsc_count(CAPWAP_LSC_ST_TX_ERRORS);
 	else
 		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_COOKIES_SENT);
@@ -179,25 +222,28 @@ enum capwap_lsc_cookie capwap_lsc_dtls_cookie_check(const struct capwap_lsc_peer
 	const struct cookie_keys *k;
 	enum capwap_lsc_cookie ret;
 	size_t left = len;
+	bool hello;
 
-	if (capwap_dtls_next_record(&records, &left, &rec) != 1 ||
-	    capwap_dtls_parse_client_hello(&rec, &h))
-		return CAPWAP_LSC_COOKIE_NONE;
-	/*
-	 * A client offering nothing newer than DTLS 1.0 goes to lscd,
-	 * which refuses it and says why (RFC 8996).
-	 */
-	if (h.client_version >> 8 != 0xfe ||
-	    h.client_version > CAPWAP_DTLS_VERSION_1_2)
-		return CAPWAP_LSC_COOKIE_NONE;
+	hello = capwap_dtls_next_record(&records, &left, &rec) == 1 &&
+		!capwap_dtls_parse_client_hello(&rec, &h);
 	rcu_read_lock();
 	k = rcu_dereference(cookie_keys);
-	if (!k) {
+	if (!k || READ_ONCE(k->orphaned)) {
 		ret = CAPWAP_LSC_COOKIE_NONE;
+	} else if (!hello) {
+		ret = CAPWAP_LSC_COOKIE_OTHER;
 	} else if (cookie_valid(k, peer, h.cookie, h.cookie_len)) {
 		ret = CAPWAP_LSC_COOKIE_VALID;
+	} else if (!capwap_lsc_srclimit_answer()) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DTLS_RELAY_LIMITED);
+		ret = CAPWAP_LSC_COOKIE_ANSWERED;
 	} else {
-		/* As lscd does: a wrong cookie is a failure, none is not. */
+		/*
+		 * Whatever version it offers: lscd refuses DTLS 1.0 when
+		 * the cookie comes back, as DTLSv1_listen() answers it
+		 * first.  As lscd counts: a wrong cookie is a failure, none
+		 * is not.
+		 */
 		if (h.cookie_len)
 			capwap_lsc_count(CAPWAP_LSC_ST_DTLS_HS +
 					 CAPWAP_LSC_DTLS_FAILED_COOKIE);
@@ -238,30 +284,51 @@ static struct crypto_shash *hmac_new(const u8 *secret)
 	return hmac;
 }
 
-int capwap_lsc_dtls_cookie_set(u8 gen, const u8 *secret, const u8 *prev)
+static struct cookie_keys *keys_new(u32 portid, u8 gen, const u8 *secret,
+				    const u8 *prev)
 {
-	struct cookie_keys *k = NULL, *old;
+	struct cookie_keys *k;
 	int ret;
 
-	if (secret) {
-		k = kzalloc(sizeof(*k), GFP_KERNEL);
-		if (!k)
-			return -ENOMEM;
-		k->gen = gen;
-		k->hmac[0] = hmac_new(secret);
-		if (IS_ERR(k->hmac[0])) {
-			ret = PTR_ERR(k->hmac[0]);
-			kfree(k);
-			return ret;
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return ERR_PTR(-ENOMEM);
+	k->portid = portid;
+	k->gen = gen;
+	k->hmac[0] = hmac_new(secret);
+	if (IS_ERR(k->hmac[0])) {
+		ret = PTR_ERR(k->hmac[0]);
+		kfree(k);
+		return ERR_PTR(ret);
+	}
+	if (prev) {
+		k->hmac[1] = hmac_new(prev);
+		if (IS_ERR(k->hmac[1])) {
+			ret = PTR_ERR(k->hmac[1]);
+			k->hmac[1] = NULL;
+			keys_free(k);
+			return ERR_PTR(ret);
 		}
-		if (prev) {
-			k->hmac[1] = hmac_new(prev);
-			if (IS_ERR(k->hmac[1])) {
-				ret = PTR_ERR(k->hmac[1]);
-				k->hmac[1] = NULL;
-				keys_free(k);
-				return ret;
-			}
+	}
+	return k;
+}
+
+/*
+ * On any failure the old secrets go too: answering with secrets lscd
+ * has rotated away would send every AP round a loop of cookies lscd
+ * refuses; without any, every ClientHello goes to lscd as before.
+ */
+int capwap_lsc_dtls_cookie_set(u32 portid, u8 gen, const u8 *secret,
+			       const u8 *prev)
+{
+	struct cookie_keys *k = NULL, *old;
+	int ret = 0;
+
+	if (secret) {
+		k = keys_new(portid, gen, secret, prev);
+		if (IS_ERR(k)) {
+			ret = PTR_ERR(k);
+			k = NULL;
 		}
 	}
 	mutex_lock(&cookie_mutex);
@@ -272,7 +339,24 @@ int capwap_lsc_dtls_cookie_set(u8 gen, const u8 *secret, const u8 *prev)
 		synchronize_rcu();
 		keys_free(old);
 	}
-	return 0;
+	return ret;
+}
+
+/*
+ * The genl socket @portid is gone (atomic context): if its lscd set the
+ * secrets, they answer nothing from now on, until another lscd sets its
+ * own or the module unloads.  They are freed then, not here: freeing
+ * waits for a grace period.
+ */
+void capwap_lsc_dtls_cookie_release(u32 portid)
+{
+	struct cookie_keys *k;
+
+	rcu_read_lock();
+	k = rcu_dereference(cookie_keys);
+	if (k && k->portid == portid)
+		WRITE_ONCE(k->orphaned, true);
+	rcu_read_unlock();
 }
 
 void capwap_lsc_dtls_cookie_init(void)
@@ -284,5 +368,5 @@ void capwap_lsc_dtls_cookie_init(void)
 /* After the socket is gone: nothing reads the secrets any more. */
 void capwap_lsc_dtls_cookie_uninit(void)
 {
-	capwap_lsc_dtls_cookie_set(0, NULL, NULL);
+	capwap_lsc_dtls_cookie_set(0, 0, NULL, NULL);
 }

@@ -989,7 +989,8 @@ static int capwap_lsc_dtls_cookie_cmd(struct sk_buff *skb,
 				    "the previous secret without the current one");
 		ret = -EINVAL;
 	} else {
-		ret = capwap_lsc_dtls_cookie_set(gen ? nla_get_u8(gen) : 0,
+		ret = capwap_lsc_dtls_cookie_set(info->snd_portid,
+						 gen ? nla_get_u8(gen) : 0,
 						 secret ? nla_data(secret) : NULL,
 						 prev ? nla_data(prev) : NULL);
 	}
@@ -1205,8 +1206,10 @@ static int capwap_lsc_netlink_event(struct notifier_block *nb,
 	if (!net_eq(n->net, &init_net))
 		return NOTIFY_DONE;
 	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
-	    n->portid)
+	    n->portid) {
 		capwap_lsc_req_release(n->portid);
+		capwap_lsc_dtls_cookie_release(n->portid);
+	}
 	return NOTIFY_DONE;
 }
 

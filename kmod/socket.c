@@ -30,6 +30,7 @@
 #include "control.h"
 #include "socket.h"
 #include "stats.h"
+#include "wire_dtls.h"
 #include "wire.h"
 
 #include "capwap_lsc.h"
@@ -180,6 +181,7 @@ static int capwap_lsc_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	struct held_reply *h;
 	struct rtable *rt;
 	const u8 *buf;
+	bool to_group;
 	size_t len;
 	__be32 addr;
 
@@ -195,8 +197,9 @@ static int capwap_lsc_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	 * input route is still attached here, in the UDP receive path.
 	 */
 	rt = skb_rtable(skb);
-	if (rt && skb->dev &&
-	    (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))) {
+	to_group = rt && skb->dev &&
+		   (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST));
+	if (to_group) {
 		addr = inet_select_addr(skb->dev, peer.saddr, RT_SCOPE_UNIVERSE);
 		if (!addr)
 			goto drop;
@@ -215,6 +218,14 @@ static int capwap_lsc_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		buf = this_cpu_read(rx_buf);
 		if (skb_copy_bits(skb, sizeof(struct udphdr), (u8 *)buf, len))
 			goto drop;
+	}
+	/*
+	 * DTLS is between two unicast addresses: a cookie answered to a
+	 * datagram sent to a group would only serve reflection.
+	 */
+	if (to_group && capwap_dtls_parse_header(buf, len) >= 0) {
+		capwap_lsc_count(CAPWAP_LSC_ST_DROPPED);
+		goto drop;
 	}
 	h = this_cpu_ptr(held_replies);
 	h->receiving = true;

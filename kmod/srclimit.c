@@ -20,7 +20,9 @@
  * every relayed datagram also drains one bucket for all sources
  * (dtls_relay_total_rate): a sender of more addresses than there are
  * slots is held to that.  A peer that returned a cookie (dtls_cookie.c)
- * is spared that bucket: spoofing many addresses then costs the real APs
+ * is spared that bucket, and while the module answers cookies the
+ * ClientHellos it answers and the rest of the unproven traffic have
+ * buckets of their own: spoofing many addresses then costs the real APs
  * nothing.
  */
 
@@ -78,7 +80,8 @@ static struct src_table join_table = {
 static struct src_table relay_table = {
 	.lock = __SPIN_LOCK_UNLOCKED(relay_table.lock),
 };
-static struct src_bucket relay_total;
+/* The buckets for all sources together, under one lock. */
+static struct src_bucket relay_total, relay_unproven, answer_total;
 static DEFINE_SPINLOCK(relay_total_lock);
 static u32 src_seed __read_mostly;
 
@@ -126,9 +129,12 @@ bool capwap_lsc_srclimit_relay(__be32 saddr)
 		    true);
 }
 
-bool capwap_lsc_srclimit_relay_total(void)
+/*
+ * A bucket for all sources of @rate per second, as many at once; 0 no
+ * limit.
+ */
+static bool take_shared(struct src_bucket *b, unsigned int rate)
 {
-	unsigned int rate = dtls_relay_total_rate;
 	u64 cap = (u64)rate * HZ;
 	unsigned long now = jiffies;
 	bool ok;
@@ -136,17 +142,46 @@ bool capwap_lsc_srclimit_relay_total(void)
 	if (!rate)
 		return true;
 	spin_lock_bh(&relay_total_lock);
-	if (!relay_total.last)
-		relay_total.tokens = cap;
+	if (!b->last)
+		b->tokens = cap;
 	else
-		relay_total.tokens = min_t(u64, cap, relay_total.tokens +
-					   (u64)(now - relay_total.last) * rate);
-	relay_total.last = now ?: 1;
-	ok = relay_total.tokens >= HZ;
+		b->tokens = min_t(u64, cap, b->tokens +
+				  (u64)(now - b->last) * rate);
+	b->last = now ?: 1;
+	ok = b->tokens >= HZ;
 	if (ok)
-		relay_total.tokens -= HZ;
+		b->tokens -= HZ;
 	spin_unlock_bh(&relay_total_lock);
 	return ok;
+}
+
+bool capwap_lsc_srclimit_relay_total(void)
+{
+	return take_shared(&relay_total, dtls_relay_total_rate);
+}
+
+/*
+ * While the module answers cookies (dtls_cookie.c) an unproven peer has
+ * no use for lscd but a lost proof (its set of the table was full): a
+ * sixteenth of the rate for all sources is plenty, and a flood of it
+ * can neither fill lscd's socket nor empty the proven peers' way.
+ */
+bool capwap_lsc_srclimit_relay_unproven(void)
+{
+	unsigned int rate = dtls_relay_total_rate;
+
+	return take_shared(&relay_unproven, rate ? max(rate / 16, 1U) : 0);
+}
+
+/*
+ * HelloVerifyRequests the module sends: each costs two HMACs and a send
+ * in softirq, and goes to whatever address the ClientHello claimed, so
+ * they are bounded for all sources too, at ten times the relay's rate.
+ */
+bool capwap_lsc_srclimit_answer(void)
+{
+	return take_shared(&answer_total,
+			   min_t(u64, (u64)dtls_relay_total_rate * 10, UINT_MAX));
 }
 
 int capwap_lsc_srclimit_init(void)
@@ -163,5 +198,7 @@ int capwap_lsc_srclimit_init(void)
 	memset(join_table.buckets, 0, sizeof(join_table.buckets));
 	memset(relay_table.buckets, 0, sizeof(relay_table.buckets));
 	memset(&relay_total, 0, sizeof(relay_total));
+	memset(&relay_unproven, 0, sizeof(relay_unproven));
+	memset(&answer_total, 0, sizeof(answer_total));
 	return 0;
 }

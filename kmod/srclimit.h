@@ -8,11 +8,15 @@ int capwap_lsc_srclimit_init(void);
 /* Atomic context: whether a Join from @saddr may be handled now. */
 bool capwap_lsc_srclimit_join(__be32 saddr);
 /*
- * Atomic context: whether a DTLS datagram from @saddr may go to lscd, by
- * its address's bucket; and, for a peer that has not returned a cookie,
- * by the bucket for all sources together.
+ * Atomic context.  Whether a DTLS datagram from @saddr may be relayed to
+ * lscd or answered, by its address's bucket.  Then, for all sources
+ * together: whether a datagram may be relayed (relay_total); one from an
+ * unproven peer while the module answers cookies (relay_unproven);
+ * whether a ClientHello may be answered with a cookie (answer).
  */
 bool capwap_lsc_srclimit_relay(__be32 saddr);
 bool capwap_lsc_srclimit_relay_total(void);
+bool capwap_lsc_srclimit_relay_unproven(void);
+bool capwap_lsc_srclimit_answer(void);
 
 #endif /* _CAPWAP_LSC_SRCLIMIT_H */

@@ -161,16 +161,17 @@
  *    (u8) and CAPWAP_LSC_A_DTLS_COOKIE_SECRET (CAPWAP_LSC_DTLS_SECRET_LEN
  *    bytes), optionally CAPWAP_LSC_A_DTLS_COOKIE_PREV (the secret of
  *    generation GEN - 1): lscd's cookie secrets (docs/PROTOCOL.md section
- *    6.14).  From then on, while lscd listens on "dtls", the kernel answers
- *    a DTLS 1.2 ClientHello without a valid cookie with a
- *    HelloVerifyRequest itself and relays nothing of it, and relays one
- *    whose cookie verifies, and that peer's next handshake datagrams, past
- *    the limit for all sources together: a flood of spoofed ClientHellos
- *    from any number of addresses never reaches lscd nor crowds out a
- *    peer that proved its address.  Without CAPWAP_LSC_A_DTLS_COOKIE_SECRET
- *    the kernel forgets the secrets and relays every ClientHello again.
- *    Both secrets replace the ones before; the kernel zeroes them in the
- *    request once taken.
+ *    6.14).  From then on, while lscd listens on "dtls" and the genl socket
+ *    that sent them is open, the kernel answers a ClientHello without a
+ *    valid cookie with a HelloVerifyRequest itself and relays nothing of
+ *    it; it relays one whose cookie verifies, and for 60 s whatever else
+ *    comes from that address and port, past the limit for all sources
+ *    together; other datagrams of peers without keys share a small
+ *    bucket.  Spoofed ClientHellos, from any number of addresses, then
+ *    never reach lscd.  Without CAPWAP_LSC_A_DTLS_COOKIE_SECRET, or when
+ *    a new pair cannot be taken, the kernel forgets the secrets and
+ *    relays every ClientHello again.  Both secrets replace the ones
+ *    before; the kernel zeroes them in the request once taken.
  *
  * CAPWAP_LSC_A_DTLS_MODE (u8, enum capwap_lsc_dtls_mode) is read by
  *    GET_CONFIG and set by SET_CONFIG.
