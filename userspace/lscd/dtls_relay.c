@@ -93,6 +93,7 @@ struct lscd_dtls_relay {
 	uint64_t closed;		/* DTLS_CLOSE events from the module */
 	bool no_report;			/* the module has no DTLS_HANDSHAKE */
 	bool no_cookie;			/* the module has no DTLS_COOKIE */
+	uint64_t cookie_retry_ms;	/* push the secrets again then; 0: no */
 	/* Refused cookies not yet told to the module: one report a flush. */
 	uint32_t cookies_unreported;
 	uint64_t report_ms;		/* no cookie report before this */
@@ -595,56 +596,80 @@ static int dtls_cmd(struct lscd *d, uint8_t c, const struct relay_conn *rc,
  * module that cannot take them (an older one) relays everything, as
  * before: said once.
  */
-static void push_cookie(struct lscd *d)
+/* DTLS_COOKIE with the engine's secrets, or with none. */
+static int send_cookie(struct lscd *d, bool secrets)
 {
 	struct lscd_dtls_relay *r = d->dtls;
 	uint8_t secret[CAPWAP_LSC_DTLS_SECRET_LEN];
 	uint8_t prev[CAPWAP_LSC_DTLS_SECRET_LEN];
-	bool has_prev = false;
+	bool has_prev;
 	struct nl_msg *m;
-	uint8_t gen = 0;
-	int err;
+	uint8_t gen;
+	int err = 0;
 
-	if (r->no_cookie)
-		return;
 	m = lsc_genl_msg(&d->cmd, CAPWAP_LSC_CMD_DTLS_COOKIE, 0);
-	if (!m) {
-		err = -ENOMEM;
-		goto failed;
-	}
-	if (r->srv) {
+	if (!m)
+		return -ENOMEM;
+	if (secrets) {
 		has_prev = lscd_dtls_server_cookie_secrets(r->srv, &gen,
 							   secret, prev);
 		if (nla_put_u8(m, CAPWAP_LSC_A_DTLS_COOKIE_GEN, gen) < 0 ||
 		    nla_put(m, CAPWAP_LSC_A_DTLS_COOKIE_SECRET, sizeof(secret),
 			    secret) < 0 ||
 		    (has_prev && nla_put(m, CAPWAP_LSC_A_DTLS_COOKIE_PREV,
-					 sizeof(prev), prev) < 0)) {
-			wipe_msg(m);
+					 sizeof(prev), prev) < 0))
 			err = -EMSGSIZE;
-			goto failed;
-		}
+		OPENSSL_cleanse(secret, sizeof(secret));
+		OPENSSL_cleanse(prev, sizeof(prev));
 	}
-	OPENSSL_cleanse(secret, sizeof(secret));
-	OPENSSL_cleanse(prev, sizeof(prev));
+	if (err) {
+		wipe_msg(m);
+		return err;
+	}
 	/* lsc_genl_call() frees the message: a reference of ours outlives it. */
 	nlmsg_get(m);
 	err = lsc_genl_call(&d->cmd, m, NULL, NULL);
 	wipe_msg(m);
+	return err;
+}
+
+/*
+ * A failure leaves the module without secrets (it drops its own on a
+ * failure, and none are sent after one here), so that it relays every
+ * ClientHello to lscd rather than answer with secrets lscd rotated away;
+ * tried again a second later.  At exit (@leaving) a module already
+ * unloaded is no failure.
+ */
+static void push_cookie_as(struct lscd *d, bool leaving)
+{
+	struct lscd_dtls_relay *r = d->dtls;
+	bool retry = r->cookie_retry_ms;
+	int err;
+
+	if (r->no_cookie)
+		return;
+	r->cookie_retry_ms = 0;
+	err = send_cookie(d, r->srv);
 	if (err == -EOPNOTSUPP) {
 		r->no_cookie = true;
-		lsc_info("DTLS: the module answers no cookie itself (it has no DTLS_COOKIE): lscd answers every ClientHello it relays");
+		if (!leaving)
+			lsc_info("DTLS: the module answers no cookie itself (it has no DTLS_COOKIE): lscd answers every ClientHello it relays");
 		return;
 	}
-	if (!err)
+	if (!err || leaving)
 		return;
-failed:
-	OPENSSL_cleanse(secret, sizeof(secret));
-	OPENSSL_cleanse(prev, sizeof(prev));
-	lsc_warn("DTLS: the module did not take the cookie secrets: %s; %s",
-		 strerror(-err), r->srv ?
-		 "it answers ClientHellos with the previous ones, which lscd no longer takes after two rotations, so the APs' returned cookies are answered by lscd" :
-		 "it may answer ClientHellos with a stopped lscd's secrets");
+	if (r->srv)
+		send_cookie(d, false);
+	r->cookie_retry_ms = lsc_now_ms() + 1000;
+	if (!retry)
+		lsc_warn("DTLS: the module did not take the cookie secrets: %s%s%s; it relays every ClientHello to lscd until it does (tried again every second)",
+			 strerror(-err), d->cmd.error_msg[0] ? ": " : "",
+			 d->cmd.error_msg);
+}
+
+static void push_cookie(struct lscd *d)
+{
+	push_cookie_as(d, false);
 }
 
 /*
@@ -1072,6 +1097,11 @@ uint64_t lscd_dtls_relay_tick(struct lscd *d, uint64_t now, uint64_t next)
 	}
 	if (r->srv && r->rotate_ms < next)
 		next = r->rotate_ms;
+	/* Not while the module is away: joining again pushes them. */
+	if (r->cookie_retry_ms && !r->rejoin_ms && now >= r->cookie_retry_ms)
+		push_cookie(d);
+	if (r->cookie_retry_ms && !r->rejoin_ms && r->cookie_retry_ms < next)
+		next = r->cookie_retry_ms;
 	for (i = 0; i < r->nconns;) {
 		struct relay_conn *rc = &r->conns[i];
 		uint64_t due;
@@ -1134,7 +1164,7 @@ void lscd_dtls_relay_close(struct lscd *d)
 		log_counters(r);
 	drop_server(r);
 	/* The module must not hand out cookies no lscd will take. */
-	push_cookie(d);
+	push_cookie_as(d, true);
 	free(r->conns);
 	lsc_genl_close(&r->sk);
 	free(r);
