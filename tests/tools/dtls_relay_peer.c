@@ -66,6 +66,15 @@
  *                              close_notify when it ends a session (its
  *                              AP gone silent), none answering the AP's
  *                              own (6 checks)
+ *   dtls_relay_peer cookie     the module's side of the cookie exchange
+ *                              (kmod/dtls_cookie.c) with secrets set
+ *                              here: its HelloVerifyRequest carries the
+ *                              HMAC computed here, OpenSSL returns it
+ *                              and the module relays that ClientHello;
+ *                              the previous secret, a stale and a wrong
+ *                              cookie, a proven peer's other records,
+ *                              the secrets forgotten when the socket
+ *                              that set them closes (7 checks)
  *   dtls_relay_peer required   with "lscctl config dtls required": a
  *                              clear-text Join gets no answer and is
  *                              counted, a Discovery is still answered;
@@ -79,6 +88,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 
 #include "capwap_peer.h"
@@ -132,6 +142,8 @@ static struct {
 	bool hold;		/* a DONE handshake's keys are held back */
 	bool held;		/* and those of one are */
 	struct capwap_dtls_keys keys;	/* the last key block handed over */
+	u16 watch_port;		/* relayed datagrams from it are counted */
+	int watch_seen;
 } rl;
 
 static u64 now_ms(void)
@@ -251,6 +263,8 @@ static void relay_datagram(const struct sockaddr_in *peer, const u8 *rec,
 	enum lscd_dtls_state st;
 
 	rl.relayed++;
+	if (rl.watch_port && peer->sin_port == rl.watch_port)
+		rl.watch_seen++;
 	if (len > DGRAM_MAX)
 		return;
 	memcpy(rl.last, rec, len);
@@ -855,6 +869,8 @@ static int open_netlink(void)
 		return -1;
 	nl_socket_disable_seq_check(relay_sk);
 	nl_socket_set_msg_buf_size(relay_sk, 65536);
+	/* Room for a burst of relayed datagrams, as lscd's relay socket has. */
+	nl_socket_set_buffer_size(relay_sk, 1 << 20, 0);
 	nl_socket_modify_cb(relay_sk, NL_CB_VALID, NL_CB_CUSTOM, relay_cb, NULL);
 	grp = genl_ctrl_resolve_grp(relay_sk, CAPWAP_LSC_GENL_NAME,
 				    CAPWAP_LSC_MCGRP_DTLS);
@@ -1458,6 +1474,249 @@ static int timers(void)
 	return tests_failed ? 1 : 0;
 }
 
+/* ---- dtls_relay_peer cookie: the module's side of the cookie exchange ---- */
+
+/* A datagram from the module on @fd within 5 s: its length, or -1. */
+static int recv_within(int fd, u8 *d, size_t size)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (poll(&p, 1, 5000) != 1)
+		return -1;
+	return recv(fd, d, size, 0);
+}
+
+/* DTLS_COOKIE on @g: @secret NULL sends none, @gen < 0 no generation. */
+static int cookie_cmd(struct lsc_genl *g, int gen, const u8 *secret,
+		      const u8 *prev)
+{
+	struct nl_msg *m = lsc_genl_msg(g, CAPWAP_LSC_CMD_DTLS_COOKIE, 0);
+
+	if (!m)
+		return -ENOMEM;
+	if ((gen >= 0 && nla_put_u8(m, CAPWAP_LSC_A_DTLS_COOKIE_GEN, gen) < 0) ||
+	    (secret && nla_put(m, CAPWAP_LSC_A_DTLS_COOKIE_SECRET, 32, secret) < 0) ||
+	    (prev && nla_put(m, CAPWAP_LSC_A_DTLS_COOKIE_PREV, 32, prev) < 0)) {
+		nlmsg_free(m);
+		return -EMSGSIZE;
+	}
+	return lsc_genl_call(g, m, NULL, NULL);
+}
+
+/* The cookie lscd would give @me under @secret of generation @gen. */
+static void cookie_of(u8 *cookie, u8 gen, const u8 *secret,
+		      const struct sockaddr_in *me)
+{
+	u8 addr[7];
+	size_t n = 0;
+
+	cookie[0] = gen;
+	EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, secret, 32, addr,
+		  capwap_dtls_cookie_addr(addr, (const u8 *)&me->sin_addr, 4,
+					  (const u8 *)&me->sin_port),
+		  cookie + 1, 32, &n);
+}
+
+/*
+ * The ClientHello in @d (CAPWAP DTLS header first) with its 33-byte
+ * cookie replaced by @cookie; false when it has no such cookie.
+ */
+static bool set_cookie(u8 *d, size_t n, const u8 *cookie)
+{
+	struct capwap_dtls_record rec;
+	struct capwap_dtls_hello h;
+	const u8 *p = d + 4;
+	size_t left = n - 4;
+
+	if (capwap_dtls_next_record(&p, &left, &rec) != 1 ||
+	    capwap_dtls_parse_client_hello(&rec, &h) || h.cookie_len != 33)
+		return false;
+	memcpy((u8 *)h.cookie, cookie, 33);
+	return true;
+}
+
+static u64 stat_delta(int idx)
+{
+	return st1.v[idx] - st0.v[idx];
+}
+
+static bool relayed_one(void)
+{
+	return rl.relayed > 0;
+}
+
+/*
+ * Sends @d from @fd (bound to @me) and waits up to 2 s for it to be
+ * relayed, and for a datagram back on @fd: whether it was relayed (the
+ * last relayed datagram is it); @back holds what came back (@back_len 0
+ * if nothing).
+ */
+static bool send_and_see(int fd, const struct sockaddr_in *me, const u8 *d,
+			 size_t n, u8 *back, int *back_len)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	rl.relayed = 0;
+	peer_get_stats(&stats_nl, &st0);
+	sendto(fd, d, n, 0, (struct sockaddr *)&ac, sizeof(ac));
+	pump(2000, relayed_one);
+	*back_len = poll(&p, 1, 500) == 1 ? recv(fd, back, DGRAM_MAX + 4, 0) : 0;
+	peer_get_stats(&stats_nl, &st1);
+	return rl.relayed > 0 && rl.last_len == n - 4 &&
+	       !memcmp(rl.last, d + 4, n - 4) &&
+	       rl.last_peer.sin_port == me->sin_port;
+}
+
+static bool watched(void)
+{
+	return rl.watch_seen > 0;
+}
+
+static int cookie_mode(void)
+{
+	u8 secret[32], prev[32], old[32], want[33], hello1[DGRAM_MAX + 4];
+	u8 hello2[DGRAM_MAX + 4], back[DGRAM_MAX + 4], alert[4 + 13 + 2];
+	struct capwap_dtls_record rec;
+	struct capwap_dtls_hello h;
+	struct lsc_genl owner;
+	struct sockaddr_in me, me2;
+	int fd, other, i, n1, n2, blen, ret1, ret2;
+	bool relayed, returned;
+	u64 limited;
+	const u8 *p;
+	size_t left;
+
+	printf("1..7\n");
+	fd = open_socket(&me);
+	if (fd < 0 || lsc_genl_open(&owner) ||
+	    RAND_bytes(secret, 32) != 1 || RAND_bytes(prev, 32) != 1 ||
+	    RAND_bytes(old, 32) != 1) {
+		printf("Bail out! cookie: socket, netlink or random\n");
+		return 1;
+	}
+	ret1 = cookie_cmd(&owner, -1, secret, NULL);
+	ret2 = cookie_cmd(&owner, 7, NULL, prev);
+	result(ret1 == -EINVAL && ret2 == -EINVAL,
+	       "DTLS_COOKIE refuses a secret without its generation, and a previous secret without the current one",
+	       "no generation: %d, previous alone: %d (%s)", ret1, ret2,
+	       owner.error_msg);
+	ret1 = cookie_cmd(&owner, 7, secret, prev);
+
+	/* The AP's first ClientHello, from OpenSSL: no cookie. */
+	SSL_do_handshake(cl.ssl);
+	n1 = pipe_pop(&cl.out, hello1 + 4, DGRAM_MAX);
+	capwap_dtls_put_header(hello1);
+	relayed = n1 > 0 && send_and_see(fd, &me, hello1, n1 + 4, back, &blen);
+	cookie_of(want, 7, secret, &me);
+	p = back + 4;
+	left = blen > 4 ? blen - 4 : 0;
+	result(!ret1 && !relayed && blen == 4 + 13 + 12 + 3 + 33 &&
+	       capwap_dtls_next_record(&p, &left, &rec) == 1 &&
+	       rec.version == CAPWAP_DTLS_VERSION_1_0 && rec.body[0] == 3 &&
+	       rec.body[14] == 33 && !memcmp(rec.body + 15, want, 33) &&
+	       stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_SENT) == 1,
+	       "with lscd's secrets, the module answers a ClientHello without a cookie with a HelloVerifyRequest carrying the generation byte and HMAC-SHA256(secret, 04|address|port), and relays nothing",
+	       "DTLS_COOKIE %d, relayed %d, %d bytes back, cookie %s, dtls_cookies_sent +%llu",
+	       ret1, relayed, blen, blen >= 4 + 13 + 12 + 3 + 33 &&
+	       !memcmp(back + 4 + 13 + 12 + 3, want, 33) ? "as computed here" : "not as computed here",
+	       (unsigned long long)stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_SENT));
+
+	/* OpenSSL takes that answer and returns the cookie. */
+	if (blen > 4)
+		pipe_push(&cl.in, back + 4, blen - 4);
+	SSL_do_handshake(cl.ssl);
+	/*
+	 * Its timer ran out meanwhile: the first ClientHello sent again
+	 * comes before the one that returns the cookie.
+	 */
+	returned = false;
+	while (!returned && (n2 = pipe_pop(&cl.out, hello2 + 4, DGRAM_MAX)) > 0) {
+		p = hello2 + 4;
+		left = n2;
+		returned = capwap_dtls_next_record(&p, &left, &rec) == 1 &&
+			   !capwap_dtls_parse_client_hello(&rec, &h) &&
+			   h.cookie_len == 33 && !memcmp(h.cookie, want, 33);
+	}
+	capwap_dtls_put_header(hello2);
+	relayed = returned && send_and_see(fd, &me, hello2, n2 + 4, back, &blen);
+	result(relayed && blen == 0 &&
+	       stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_VERIFIED) == 1 &&
+	       !stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_SENT),
+	       "OpenSSL returns the module's cookie, and the module relays that ClientHello to lscd as it came, unanswered",
+	       "OpenSSL's next datagram %d bytes, %s; relayed %d, %d bytes back, dtls_cookies_verified +%llu, dtls_cookies_sent +%llu",
+	       n2, returned ? "the cookie returned" : "not a ClientHello returning the cookie",
+	       relayed, blen,
+	       (unsigned long long)stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_VERIFIED),
+	       (unsigned long long)stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_SENT));
+
+	/* A cookie under the previous secret (generation 6) is still good. */
+	cookie_of(want, 6, prev, &me);
+	relayed = n2 > 0 && set_cookie(hello2, n2 + 4, want) &&
+		  send_and_see(fd, &me, hello2, n2 + 4, back, &blen);
+	result(relayed && stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_VERIFIED) == 1,
+	       "a cookie under the previous secret is verified and relayed too",
+	       "relayed %d, dtls_cookies_verified +%llu", relayed,
+	       (unsigned long long)stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_VERIFIED));
+
+	/* One of two secrets ago, and one with the right byte but a wrong MAC. */
+	cookie_of(want, 5, old, &me);
+	relayed = n2 > 0 && set_cookie(hello2, n2 + 4, want) &&
+		  send_and_see(fd, &me, hello2, n2 + 4, back, &blen);
+	ret1 = blen;
+	cookie_of(want, 7, old, &me);
+	relayed = relayed || (set_cookie(hello2, n2 + 4, want) &&
+			      send_and_see(fd, &me, hello2, n2 + 4, back, &blen));
+	result(!relayed && ret1 > 0 && blen > 0 &&
+	       stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_SENT) == 1 &&
+	       stat_delta(CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_COOKIE) == 1,
+	       "a cookie of two secrets ago, or with a wrong MAC, is answered with a new cookie, counted as a failed cookie, and not relayed",
+	       "relayed %d, answers %d and %d bytes, last: dtls_cookies_sent +%llu, failed_cookie +%llu",
+	       relayed, ret1, blen,
+	       (unsigned long long)stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_SENT),
+	       (unsigned long long)stat_delta(CAPWAP_LSC_STATS_A_DTLS_HS_FAILED_COOKIE));
+
+	/* Anything but a ClientHello from the proven address and port. */
+	memcpy(alert, hello2, 4 + 13);
+	alert[4] = CAPWAP_DTLS_CT_ALERT;
+	put_unaligned_be16(2, alert + 4 + 11);
+	alert[4 + 13] = 2;
+	alert[4 + 14] = 40;
+	other = open_socket(&me2);
+	peer_get_stats(&stats_nl, &st0);
+	for (i = 0; other >= 0 && i < 300; i++)
+		sendto(other, alert, sizeof(alert), 0, (struct sockaddr *)&ac,
+		       sizeof(ac));
+	/* At once, while that bucket is empty. */
+	rl.watch_port = me.sin_port;
+	rl.watch_seen = 0;
+	sendto(fd, alert, sizeof(alert), 0, (struct sockaddr *)&ac, sizeof(ac));
+	pump(5000, watched);
+	peer_get_stats(&stats_nl, &st1);
+	limited = stat_delta(CAPWAP_LSC_STATS_A_DTLS_RELAY_LIMITED);
+	result(limited >= 100 && rl.watch_seen == 1,
+	       "while the module answers cookies, records that are no ClientHello share a small bucket, which the address and port that returned a cookie pass",
+	       "300 from another port, then one from the proven port: %llu held back, %llu relayed, %llu lost; the proven port's relayed %d times",
+	       (unsigned long long)limited,
+	       (unsigned long long)stat_delta(CAPWAP_LSC_STATS_A_DTLS_RELAYED),
+	       (unsigned long long)stat_delta(CAPWAP_LSC_STATS_A_DTLS_RELAY_LOST),
+	       rl.watch_seen);
+	rl.watch_port = 0;
+	if (other >= 0)
+		close(other);
+
+	/* The lscd that set the secrets is gone: nothing is answered. */
+	lsc_genl_close(&owner);
+	pump(200, NULL);
+	relayed = n1 > 0 && send_and_see(fd, &me, hello1, n1 + 4, back, &blen);
+	result(relayed && blen == 0 &&
+	       !stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_SENT),
+	       "once the genl socket that set the secrets closes, the module answers no cookie: the ClientHello goes to lscd",
+	       "relayed %d, %d bytes back, dtls_cookies_sent +%llu", relayed,
+	       blen, (unsigned long long)stat_delta(CAPWAP_LSC_STATS_A_DTLS_COOKIES_SENT));
+	close(fd);
+	return tests_failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct capwap_dtls_record rec;
@@ -1484,6 +1743,8 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "timers"))
 		return timers();
+	if (argc > 1 && !strcmp(argv[1], "cookie"))
+		return cookie_mode();
 
 	check_relay_stateless();
 

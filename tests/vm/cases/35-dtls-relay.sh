@@ -22,10 +22,13 @@
 # suites" runs each suite the module carries (two AES-GCM, three AES-CBC
 # with encrypt-then-MAC) from a new port: key block, first records both
 # ways, replay, flipped bit, and for CBC bad padding under a valid MAC
-# (23 checks).
+# (23 checks).  "dtls_relay_peer cookie" hands the module cookie secrets
+# of its own and holds the module's HelloVerifyRequest to the HMAC it
+# computes, OpenSSL's returned cookie to the relay, and the secrets to
+# the genl socket that set them (7 checks).
 
 . tests/lib.sh
-plan 67 900
+plan 74 900
 
 tool=build/tools/dtls_relay_peer
 sys=/sys/kernel/capwap_lsc
@@ -107,6 +110,9 @@ fi
 
 # Each suite the module carries, both ways, with its drops counted.
 checks 23 "dtls_relay_peer suites" $tool suites
+
+# The module's half of the cookie exchange, with secrets the tool sets.
+checks 7 "dtls_relay_peer cookie" $tool cookie
 
 # DTLS required: a clear-text Join is dropped and counted.
 check "lscctl config dtls required" build/lscctl config dtls required
