@@ -58,7 +58,9 @@
  *                              with good padding answered (23 checks)
  *
  *   dtls_relay_peer sessions N N associations without a handshake, each
- *                              with an identity, for make bench (1 check)
+ *                              with an identity, for make bench (1 check);
+ *                              AES-128-GCM, the first one's transmit key
+ *                              15 zero bytes and 't', its salt "tx\0\0"
  *   dtls_relay_peer timers     with the module loaded with wait_join_s=6
  *                              echo_interval=1 dead_echoes=2: RFC 5415
  *                              section 4.7's WaitJoin and
@@ -1081,10 +1083,20 @@ static int sessions(long n)
 	for (i = 0; i < n; i++) {
 		peer.sin_addr.s_addr = htonl(0x7f000000 | (2 + i / 50000));
 		peer.sin_port = htons(10000 + i % 50000);
+		/*
+		 * The two directions never share a key or salt: a test that
+		 * opens the module's records with the transmit ones
+		 * (36-dtls-timers.sh) then tells the receive ones used
+		 * instead.
+		 */
 		memset(k.rx.key, (int)i, 16);
 		memset(k.tx.key, (int)(i >> 8), 16);
-		k.rx.salt[0] = i;
-		k.tx.salt[1] = i >> 8;
+		k.rx.key[15] = 'r';
+		k.tx.key[15] = 't';
+		memcpy(k.rx.salt, "rx", 2);
+		memcpy(k.tx.salt, "tx", 2);
+		k.rx.salt[2] = i;
+		k.tx.salt[3] = i >> 8;
 		m = lsc_genl_msg_sized(&cmd, CAPWAP_LSC_CMD_DTLS_KEYS, 0, 1024);
 		if (!m || capwap_dtls_keys_put(&k, block, sizeof(block)) < 0 ||
 		    nla_put(m, CAPWAP_LSC_A_DTLS_PEER, sizeof(peer), &peer) < 0 ||

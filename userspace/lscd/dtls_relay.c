@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -824,6 +825,23 @@ static void failed(struct lscd *d, struct relay_conn *rc)
 }
 
 /*
+ * Fault injection for the tests of the module's AES-GCM (tests/vm/cases/
+ * 97-dtls-suites.sh): an AP in Run proves the module's nonces right only
+ * if a wrong one keeps the AP out of Run.  LSCD_TEST_WRONG_SALT=MAC hands
+ * the module that AP's key block with one bit of the salt it opens the
+ * AP's records with flipped: the module's nonce is then not the AP's.
+ */
+static void wrong_salt(struct capwap_dtls_keys *k, const char *mac)
+{
+	const char *v = getenv("LSCD_TEST_WRONG_SALT");
+
+	if (!v || strcasecmp(v, mac) || capwap_dtls_cipher_cbc(k->cipher))
+		return;
+	k->rx.salt[0] ^= 1;
+	lsc_warn("DTLS: LSCD_TEST_WRONG_SALT=%s: the module gets a wrong receive salt", v);
+}
+
+/*
  * Done: the key block and the bound identity to the module before the
  * last flight, so that the AP's first record finds the keys.
  */
@@ -840,6 +858,8 @@ static void handover(struct lscd *d, struct relay_conn *rc)
 	fmt_peer(&rc->peer, p, sizeof(p));
 	lsc_mac_format(mac, v->mac);
 	err = lscd_dtls_conn_handover(rc->c, &k, why, sizeof(why));
+	if (!err)
+		wrong_salt(&k, mac);
 	if (!err && capwap_dtls_keys_put(&k, block, sizeof(block)) < 0) {
 		err = -EINVAL;
 		snprintf(why, sizeof(why), "the key block does not build");

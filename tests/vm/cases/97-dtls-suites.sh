@@ -18,6 +18,11 @@
 #     Join, Configuration Status and Change State lsc-wtp's OpenSSL
 #     sealed, and that OpenSSL read the answers the module sealed); sysfs
 #     shows the AP's suite, and lscd logged it with the handover;
+#   - what makes the GCM checks worth their pass: an ECDHE-RSA-AES128-
+#     GCM-SHA256 AP whose key block reaches the module with one bit of
+#     its receive salt flipped (lscd's LSCD_TEST_WRONG_SALT) never
+#     reaches Run, its Join and the Join again dropped under
+#     dtls_drop_auth;
 #   - a client offering AES128-SHA without encrypt-then-MAC (openssl
 #     s_client -no_etm) is refused by lscd with its reason in words, under
 #     the policy counter, which the module counts too; lscd's counters
@@ -25,7 +30,7 @@
 # Provisioning is off: the APs stay in Run with their MIC.
 
 . tests/lib.sh
-plan 10 900
+plan 11 900
 . tests/vm/cases/lscd-lib.bash
 
 shim=tests/peers/capwap-dtls-shim.py
@@ -41,7 +46,8 @@ list=$(IFS=:; echo "${suites[*]}")
 ca_serve ca 8080 || { not_ok "dtls_suites: scepserver did not start"; exit 1; }
 python3 $shim 15246 127.0.0.1:5246 >"$tmp/shim.log" 2>&1 &
 pids+=($!)
-lscd_dtls_start dtls_suites --set dtls_suites="$list"
+bad=02:4c:53:5e:00:09
+LSCD_TEST_WRONG_SALT=$bad lscd_dtls_start dtls_suites --set dtls_suites="$list"
 check "dtls_suites: lscctl config provision off" build/lscctl config provision off
 
 # One AP a suite, all at once, each with its own state directory.
@@ -71,6 +77,14 @@ for s in "${suites[@]}"; do
 	i=$((i + 1))
 done
 
+# Started once the others are in Run, so that the drops counted from here
+# on are its own; its handshake overlaps the no-EtM client's.
+auth0=$(stat dtls_drop_auth)
+mkdir -p "$tmp/ap9"
+cp "$tmp/fleet/mfg-ca.key" "$tmp/fleet/mfg-ca.crt" "$tmp/ap9/"
+ap_run $bad AP3G1 --state-dir "$tmp/ap9" --dtls --controller-ca "$lscca" \
+	--controller-name wlc-test --dtls-suites ECDHE-RSA-AES128-GCM-SHA256 --daemon --timeout 600
+
 # CBC without encrypt-then-MAC: nothing lscd could hand the module.
 wait_until 120 grep -q ready "$tmp/shim.log" || echo "# the shim did not start: $(cat "$tmp/shim.log")"
 pol0=$(stat dtls_handshakes_failed_policy)
@@ -83,6 +97,17 @@ if wait_until 60 grep -Eq "DTLS: handshake from 127\.0\.0\.1:[0-9]+ $pat" "$tmp/
 	ok "dtls_suites: AES128-SHA without encrypt-then-MAC (s_client -no_etm) is refused, counted by lscd and the module (dtls_handshakes_failed_policy $pol0 -> $(stat dtls_handshakes_failed_policy)): $(grep -Eo "refused: CBC without.*" "$tmp/lscd.log" | head -n 1 | cut -c 1-200)"
 else
 	not_ok "dtls_suites: no-EtM client: policy $pol0 -> $(stat dtls_handshakes_failed_policy); lscd: $(grep 'DTLS: handshake' "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ') / client: $(tail -n 5 "$tmp/noetm.log" | tr '\n' ' ')"
+fi
+
+# Two drops: the Join and its retransmission, so the first had no answer.
+line="authenticated as $bad by its MIC, ECDHE-RSA-AES128-GCM-SHA256; keys handed to the module"
+if wait_until 240 grep -q "$line" "$tmp/lscd.log" &&
+	grep -q "LSCD_TEST_WRONG_SALT=$bad" "$tmp/lscd.log" &&
+	wait_until 120 sh -c "[ \$(cat $sys/stats/dtls_drop_auth) -ge $((auth0 + 2)) ]" &&
+	! in_run $bad ECDHE-RSA-AES128-GCM-SHA256; then
+	ok "dtls_suites: a wrong receive salt in the module keeps an AES128-GCM AP out of Run: dtls_drop_auth $auth0 -> $(stat dtls_drop_auth); $(build/lscctl show ap $bad 2>&1 | head -n 1)"
+else
+	not_ok "dtls_suites: wrong salt: dtls_drop_auth $auth0 -> $(stat dtls_drop_auth), suite '$(ap_attr $bad dtls_suite)': $(ap_log $bad) / $(grep -i "$bad\|WRONG_SALT" "$tmp/lscd.log" | tail -n 2 | tr '\n' ' ')"
 fi
 
 for p in "${ap_pids[@]}"; do
