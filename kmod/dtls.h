@@ -114,7 +114,7 @@ void capwap_lsc_dtls_cookie_uninit(void);
  */
 int capwap_lsc_dtls_cookie_set(u32 portid, u8 gen, const u8 *secret,
 			       const u8 *prev);
-/* Genl socket @portid closed.  Atomic context. */
+/* Genl socket @portid closed.  Process context. */
 void capwap_lsc_dtls_cookie_release(u32 portid);
 /* @peer's keys are in: its proof is no longer needed. */
 void capwap_lsc_dtls_cookie_forget(const struct capwap_lsc_peer *peer);

@@ -26,7 +26,7 @@
  * published under RCU, and freed after a grace period; a shash keeps no
  * state between calls, so every CPU may use one at once.  They belong to
  * the genl socket that set them: when it closes (lscd stopped, or was
- * killed), they answer nothing more.
+ * killed), they go.
  */
 
 #include <linux/jhash.h>
@@ -52,20 +52,20 @@
 #define COOKIE_ADDR_LEN	7
 
 /*
- * 1,024 proofs in sets of four: a newcomer whose set is full of other
- * peers' live proofs is simply not remembered, and a peer's proof is
+ * 1,024 proofs in sets of eight, a set chosen by the source address
+ * alone: one address holds at most eight, as many handshakes as lscd
+ * runs at once for one IP, however many ports it opens.  A newcomer whose
+ * set is full of live proofs is not remembered, and a peer's proof is
  * dropped as soon as its keys are in (capwap_lsc_dtls_cookie_forget()).
  */
-#define PROVEN_SETS	256
-#define PROVEN_WAYS	4
+#define PROVEN_SETS	128
+#define PROVEN_WAYS	8
 /* lscd's default dtls_handshake_timeout: no handshake outlives it. */
 #define PROVEN_TTL	(60 * HZ)
 
 struct cookie_keys {
 	/* the genl socket of the lscd that set them */
 	u32 portid;
-	/* that socket is gone: the keys answer nothing any more */
-	bool orphaned;
 	u8 gen;
 	/* [0] the current secret's, [1] the one before it or NULL */
 	struct crypto_shash *hmac[2];
@@ -87,8 +87,7 @@ static u32 proven_seed;
 
 static struct proven_slot *proven_set(const struct capwap_lsc_peer *peer)
 {
-	return proven[jhash_2words((__force u32)peer->saddr,
-				   (__force u32)peer->sport, proven_seed) &
+	return proven[jhash_1word((__force u32)peer->saddr, proven_seed) &
 		      (PROVEN_SETS - 1)];
 }
 
@@ -228,7 +227,7 @@ enum capwap_lsc_cookie capwap_lsc_dtls_cookie_check(const struct capwap_lsc_peer
 		!capwap_dtls_parse_client_hello(&rec, &h);
 	rcu_read_lock();
 	k = rcu_dereference(cookie_keys);
-	if (!k || READ_ONCE(k->orphaned)) {
+	if (!k) {
 		ret = CAPWAP_LSC_COOKIE_NONE;
 	} else if (!hello) {
 		ret = CAPWAP_LSC_COOKIE_OTHER;
@@ -343,20 +342,25 @@ int capwap_lsc_dtls_cookie_set(u32 portid, u8 gen, const u8 *secret,
 }
 
 /*
- * The genl socket @portid is gone (atomic context): if its lscd set the
- * secrets, they answer nothing from now on, until another lscd sets its
- * own or the module unloads.  They are freed then, not here: freeing
- * waits for a grace period.
+ * The genl socket @portid is gone (process context: netlink's notifier
+ * chain is a blocking one): the secrets its lscd set go with it.
  */
 void capwap_lsc_dtls_cookie_release(u32 portid)
 {
 	struct cookie_keys *k;
 
-	rcu_read_lock();
-	k = rcu_dereference(cookie_keys);
+	mutex_lock(&cookie_mutex);
+	k = rcu_dereference_protected(cookie_keys,
+				      lockdep_is_held(&cookie_mutex));
 	if (k && k->portid == portid)
-		WRITE_ONCE(k->orphaned, true);
-	rcu_read_unlock();
+		RCU_INIT_POINTER(cookie_keys, NULL);
+	else
+		k = NULL;
+	mutex_unlock(&cookie_mutex);
+	if (k) {
+		synchronize_rcu();
+		keys_free(k);
+	}
 }
 
 void capwap_lsc_dtls_cookie_init(void)

@@ -197,10 +197,10 @@ static int capwap_lsc_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	 * input route is still attached here, in the UDP receive path.
 	 */
 	rt = skb_rtable(skb);
-	to_group = rt && skb->dev &&
-		   (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST));
+	to_group = rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST));
 	if (to_group) {
-		addr = inet_select_addr(skb->dev, peer.saddr, RT_SCOPE_UNIVERSE);
+		addr = skb->dev ? inet_select_addr(skb->dev, peer.saddr,
+						   RT_SCOPE_UNIVERSE) : 0;
 		if (!addr)
 			goto drop;
 		peer.daddr = addr;

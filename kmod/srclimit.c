@@ -22,8 +22,8 @@
  * slots is held to that.  A peer that returned a cookie (dtls_cookie.c)
  * is spared that bucket, and while the module answers cookies the
  * ClientHellos it answers and the rest of the unproven traffic have
- * buckets of their own: spoofing many addresses then costs the real APs
- * nothing.
+ * buckets of their own: spoofed ClientHellos then reach lscd not at all,
+ * and delay a real AP's only once they exceed fifty times that rate.
  */
 
 #include <linux/module.h>
@@ -60,7 +60,7 @@ MODULE_PARM_DESC(dtls_relay_burst,
 static unsigned int dtls_relay_total_rate = 2000;
 module_param(dtls_relay_total_rate, uint, 0444);
 MODULE_PARM_DESC(dtls_relay_total_rate,
-		 "DTLS datagrams per second relayed to lscd from all sources together (as many at once), 0 for no limit (default 2000)");
+		 "DTLS datagrams per second relayed to lscd from all sources together (as many at once); while the module answers cookies, a sixteenth of it for peers that returned none, fifty times it for the cookies it sends; 0 for no limit (default 2000)");
 
 struct src_bucket {
 	__be32 saddr;
@@ -175,13 +175,16 @@ bool capwap_lsc_srclimit_relay_unproven(void)
 
 /*
  * HelloVerifyRequests the module sends: each costs two HMACs and a send
- * in softirq, and goes to whatever address the ClientHello claimed, so
- * they are bounded for all sources too, at ten times the relay's rate.
+ * in softirq and goes to whatever address the ClientHello claimed, no
+ * larger than it (no amplification), at most dtls_relay_rate a second to
+ * one address.  All together they are bounded too, at fifty times the
+ * relay's rate: well above what real APs need, so that a flood must be
+ * large before it delays a real AP's first ClientHello.
  */
 bool capwap_lsc_srclimit_answer(void)
 {
 	return take_shared(&answer_total,
-			   min_t(u64, (u64)dtls_relay_total_rate * 10, UINT_MAX));
+			   min_t(u64, (u64)dtls_relay_total_rate * 50, UINT_MAX));
 }
 
 int capwap_lsc_srclimit_init(void)
