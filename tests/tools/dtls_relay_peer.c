@@ -1592,7 +1592,7 @@ static int cookie_mode(void)
 	struct capwap_dtls_hello h;
 	struct lsc_genl owner;
 	struct sockaddr_in me, me2;
-	int fd, other, i, n1, n2, blen, ret1, ret2;
+	int fd, other, i, n1, n2, blen = 0, ret1, ret2;
 	bool relayed, returned;
 	u64 limited;
 	const u8 *p;
@@ -1698,20 +1698,27 @@ static int cookie_mode(void)
 	for (i = 0; other >= 0 && i < 300; i++)
 		sendto(other, alert, sizeof(alert), 0, (struct sockaddr *)&ac,
 		       sizeof(ac));
-	/* At once, while that bucket is empty. */
+	/*
+	 * At once, while that bucket is empty: the proven port's, then
+	 * another port's, which shows the bucket was still empty.
+	 */
 	rl.watch_port = me.sin_port;
 	rl.watch_seen = 0;
 	sendto(fd, alert, sizeof(alert), 0, (struct sockaddr *)&ac, sizeof(ac));
+	sendto(other, alert, sizeof(alert), 0, (struct sockaddr *)&ac, sizeof(ac));
 	pump(5000, watched);
+	pump(500, NULL);
 	peer_get_stats(&stats_nl, &st1);
 	limited = stat_delta(CAPWAP_LSC_STATS_A_DTLS_RELAY_LIMITED);
-	result(limited >= 100 && rl.watch_seen == 1,
+	result(limited >= 100 && rl.watch_seen == 1 &&
+	       rl.last_peer.sin_port != me2.sin_port,
 	       "while the module answers cookies, records that are no ClientHello share a small bucket, which the address and port that returned a cookie pass",
-	       "300 from another port, then one from the proven port: %llu held back, %llu relayed, %llu lost; the proven port's relayed %d times",
+	       "300 from another port, then one from the proven port and one more from the other: %llu held back, %llu relayed, %llu lost; the proven port's relayed %d times, the other's last %s",
 	       (unsigned long long)limited,
 	       (unsigned long long)stat_delta(CAPWAP_LSC_STATS_A_DTLS_RELAYED),
 	       (unsigned long long)stat_delta(CAPWAP_LSC_STATS_A_DTLS_RELAY_LOST),
-	       rl.watch_seen);
+	       rl.watch_seen, rl.last_peer.sin_port == me2.sin_port ?
+	       "relayed too: the bucket had refilled" : "held back");
 	rl.watch_port = 0;
 	if (other >= 0)
 		close(other);

@@ -657,6 +657,8 @@ static void push_cookie_as(struct lscd *d, bool leaving)
 			lsc_info("DTLS: the module answers no cookie itself (it has no DTLS_COOKIE): lscd answers every ClientHello it relays");
 		return;
 	}
+	if (!err && retry)
+		lsc_info("DTLS: the module took the cookie secrets: it answers ClientHellos again");
 	if (!err || leaving)
 		return;
 	if (r->srv)
