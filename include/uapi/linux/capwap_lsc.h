@@ -164,10 +164,11 @@
  *    6.14).  From then on, while lscd listens on "dtls" and the genl socket
  *    that sent them is open, the kernel answers a ClientHello without a
  *    valid cookie with a HelloVerifyRequest itself and relays nothing of
- *    it; it relays one whose cookie verifies, and for 60 s whatever else
- *    comes from that address and port, past the limit for all sources
- *    together; other datagrams of peers without keys share a small
- *    bucket.  Spoofed ClientHellos, from any number of addresses, then
+ *    it; it relays one whose cookie verifies, and (while the table of
+ *    such peers has room, for 60 s or until the peer's keys come) what
+ *    else comes from that address and port, past the limit for all
+ *    sources together; other datagrams of peers without keys share a
+ *    small bucket.  Spoofed ClientHellos, from any number of addresses, then
  *    never reach lscd.  Without CAPWAP_LSC_A_DTLS_COOKIE_SECRET, or when
  *    a new pair cannot be taken, the kernel forgets the secrets and
  *    relays every ClientHello again.  Both secrets replace the ones
