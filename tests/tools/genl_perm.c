@@ -7,7 +7,7 @@
  * forgotten here.
  *
  *   genl_perm refused   run without CAP_NET_ADMIN: every command and
- *                       every group fails with EPERM (21 checks)
+ *                       every group fails with EPERM (22 checks)
  *   genl_perm allowed   run as root: no command fails with EPERM and the
  *                       groups can be joined, which shows the requests
  *                       above fail for want of privilege only; and root's
@@ -40,6 +40,7 @@ static const struct {
 	{ CAPWAP_LSC_CMD_DTLS_KEYS, "DTLS_KEYS" },
 	{ CAPWAP_LSC_CMD_DTLS_CLOSE, "DTLS_CLOSE" },
 	{ CAPWAP_LSC_CMD_DTLS_HANDSHAKE, "DTLS_HANDSHAKE" },
+	{ CAPWAP_LSC_CMD_DTLS_COOKIE, "DTLS_COOKIE" },
 };
 
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -117,7 +118,7 @@ static void try_cmd(struct peer_nl *nl, int cmd, int *doit, int *dump)
 /* The controller's list is exactly cmds[] and groups[]. */
 static void check_listing(const struct family_info *f, bool want_admin)
 {
-	char why[512] = "";
+	char why[512] = "", name[128];
 	unsigned int i, j, unflagged = 0;
 	bool same = f->n_ops == N_CMDS && f->n_groups == N_GROUPS;
 
@@ -148,8 +149,10 @@ static void check_listing(const struct family_info *f, bool want_admin)
 	if (!same && !why[0])
 		snprintf(why, sizeof(why), "%u commands, %u groups", f->n_ops,
 			 f->n_groups);
-	result(same, "the controller lists exactly the family's 16 commands and its 3 groups",
-	       "%s", why);
+	snprintf(name, sizeof(name),
+		 "the controller lists exactly the family's %zu commands and its %zu groups",
+		 N_CMDS, N_GROUPS);
+	result(same, name, "%s", why);
 	if (want_admin)
 		result(!unflagged, "the controller shows every command as GENL_ADMIN_PERM",
 		       "%s", why);

@@ -11,7 +11,7 @@
 # AP exactly once.
 
 . tests/lib.sh
-plan 39
+plan 40
 
 need setpriv util-linux
 perm=build/tools/genl_perm
@@ -28,7 +28,7 @@ else
 	not_ok "ap_count is '$(cat $sys/ap_count)', $n expected"
 fi
 
-checks 21 "genl_perm refused as uid 65534" nobody $perm refused
+checks 22 "genl_perm refused as uid 65534" nobody $perm refused
 checks 8 "genl_perm allowed as root" $perm allowed
 
 # The per-AP directories come from work items: wait for all of them.
