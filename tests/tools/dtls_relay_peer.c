@@ -1598,7 +1598,6 @@ static int cookie_mode(void)
 	const u8 *p;
 	size_t left;
 
-	printf("1..7\n");
 	fd = open_socket(&me);
 	if (fd < 0 || lsc_genl_open(&owner) ||
 	    RAND_bytes(secret, 32) != 1 || RAND_bytes(prev, 32) != 1 ||
