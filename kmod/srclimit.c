@@ -86,15 +86,34 @@ static DEFINE_SPINLOCK(relay_total_lock);
 static u32 src_seed __read_mostly;
 
 /*
+ * Refills @b at @rate up to @cap (a fresh bucket, never used, starts
+ * full) and takes one token; the caller holds its lock.
+ */
+static bool refill_take(struct src_bucket *b, u64 cap, unsigned int rate)
+{
+	unsigned long now = jiffies;
+	bool ok;
+
+	if (!b->last)
+		b->tokens = cap;
+	else
+		b->tokens = min_t(u64, cap, b->tokens +
+				  (u64)(now - b->last) * rate);
+	b->last = now ?: 1;
+	ok = b->tokens >= HZ;
+	if (ok)
+		b->tokens -= HZ;
+	return ok;
+}
+
+/*
  * With @inherit, an address taking over a slot from another keeps the
  * slot's tokens, refilled as if it had held it.
  */
 static bool take(struct src_table *t, __be32 saddr, unsigned int rate,
 		 unsigned int burst, bool inherit)
 {
-	u64 cap = (u64)burst * HZ, cost = HZ;
 	struct src_bucket *b;
-	unsigned long now = jiffies;
 	bool ok;
 
 	if (!rate)
@@ -102,18 +121,10 @@ static bool take(struct src_table *t, __be32 saddr, unsigned int rate,
 	b = &t->buckets[jhash_1word((__force u32)saddr, src_seed) &
 			(SRC_SLOTS - 1)];
 	spin_lock_bh(&t->lock);
-	if (!b->last || (b->saddr != saddr && !inherit)) {
-		b->saddr = saddr;
-		b->tokens = cap;
-	} else {
-		b->saddr = saddr;
-		b->tokens = min_t(u64, cap, b->tokens +
-				  (u64)(now - b->last) * rate);
-	}
-	b->last = now ?: 1;
-	ok = b->tokens >= cost;
-	if (ok)
-		b->tokens -= cost;
+	if (b->saddr != saddr && !inherit)
+		b->last = 0;
+	b->saddr = saddr;
+	ok = refill_take(b, (u64)burst * HZ, rate);
 	spin_unlock_bh(&t->lock);
 	return ok;
 }
@@ -135,22 +146,12 @@ bool capwap_lsc_srclimit_relay(__be32 saddr)
  */
 static bool take_shared(struct src_bucket *b, unsigned int rate)
 {
-	u64 cap = (u64)rate * HZ;
-	unsigned long now = jiffies;
 	bool ok;
 
 	if (!rate)
 		return true;
 	spin_lock_bh(&relay_total_lock);
-	if (!b->last)
-		b->tokens = cap;
-	else
-		b->tokens = min_t(u64, cap, b->tokens +
-				  (u64)(now - b->last) * rate);
-	b->last = now ?: 1;
-	ok = b->tokens >= HZ;
-	if (ok)
-		b->tokens -= HZ;
+	ok = refill_take(b, (u64)rate * HZ, rate);
 	spin_unlock_bh(&relay_total_lock);
 	return ok;
 }
