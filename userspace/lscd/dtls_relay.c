@@ -557,6 +557,18 @@ static void wipe_msg(struct nl_msg *m)
 	nlmsg_free(m);
 }
 
+/* Sends @m, which carries keys or secrets, and wipes it after. */
+static int call_wiped(struct lscd *d, struct nl_msg *m)
+{
+	int err;
+
+	/* lsc_genl_call() frees the message: a reference of ours outlives it. */
+	nlmsg_get(m);
+	err = lsc_genl_call(&d->cmd, m, NULL, NULL);
+	wipe_msg(m);
+	return err;
+}
+
 /* A DTLS_KEYS (@v set) carries keys: its buffer is wiped before it is freed. */
 static int dtls_cmd(struct lscd *d, uint8_t c, const struct relay_conn *rc,
 		    int attr, const void *data, size_t len,
@@ -565,7 +577,6 @@ static int dtls_cmd(struct lscd *d, uint8_t c, const struct relay_conn *rc,
 	/* libnl does not grow a message: room for the longest identity. */
 	struct nl_msg *m = lsc_genl_msg_sized(&d->cmd, c, 0, len + 512 +
 					      (v ? lscd_dtls_ident_room() : 0));
-	int err;
 
 	if (!m)
 		return -ENOMEM;
@@ -582,21 +593,9 @@ static int dtls_cmd(struct lscd *d, uint8_t c, const struct relay_conn *rc,
 	}
 	if (!v)
 		return lsc_genl_call(&d->cmd, m, NULL, NULL);
-	/* lsc_genl_call() frees the message: a reference of ours outlives it. */
-	nlmsg_get(m);
-	err = lsc_genl_call(&d->cmd, m, NULL, NULL);
-	wipe_msg(m);
-	return err;
+	return call_wiped(d, m);
 }
 
-/*
- * Hands the module the engine's cookie secrets, so that it answers
- * ClientHellos itself and relays first those that return a cookie
- * (kmod/dtls_cookie.c); without an engine, none, so that it relays every
- * ClientHello to lscd, whose engine then makes secrets of its own.  A
- * module that cannot take them (an older one) relays everything, as
- * before: said once.
- */
 /* DTLS_COOKIE with the engine's secrets, or with none. */
 static int send_cookie(struct lscd *d, bool secrets)
 {
@@ -627,14 +626,17 @@ static int send_cookie(struct lscd *d, bool secrets)
 		wipe_msg(m);
 		return err;
 	}
-	/* lsc_genl_call() frees the message: a reference of ours outlives it. */
-	nlmsg_get(m);
-	err = lsc_genl_call(&d->cmd, m, NULL, NULL);
-	wipe_msg(m);
-	return err;
+	return call_wiped(d, m);
 }
 
 /*
+ * Hands the module the engine's cookie secrets, so that it answers
+ * ClientHellos itself and relays first those that return a cookie
+ * (kmod/dtls_cookie.c); without an engine, none, so that it relays every
+ * ClientHello to lscd, whose engine then makes secrets of its own.  A
+ * module that cannot take them (an older one) relays everything, as
+ * before: said once.
+ *
  * A failure leaves the module without secrets (it drops its own on a
  * failure, and none are sent after one here), so that it relays every
  * ClientHello to lscd rather than answer with secrets lscd rotated away;
