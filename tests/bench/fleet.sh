@@ -32,6 +32,7 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 . scripts/fleet.bash
+. tests/bench/pin.bash
 
 sizes=${BENCH_FLEET:-100 500}
 max=0
@@ -42,44 +43,11 @@ done
 make -s || exit 1
 fleet_fixtures "$max" || exit 1
 
-# pin_vcpus PID: pins the threads of the qemu that tests/vm/run PID starts,
-# as the header says, once qemu has made its CPUs.
-pin_vcpus() {
-	local p c q= t tid i
-
-	for ((i = 0; i < 600 && !q; i++)); do
-		sleep 0.1
-		for p in $(pgrep -P "$1"); do
-			for c in $(pgrep -P "$p"); do
-				[[ $(cat "/proc/$c/comm" 2>/dev/null) == qemu-system* ]] && q=$c
-			done
-		done
-	done
-	[ -n "$q" ] || { echo "fleet: qemu not found: its CPUs are not pinned" >&2; return 0; }
-	for ((i = 0; i < 600; i++)); do
-		grep -qx "CPU 2/TCG" /proc/"$q"/task/*/comm 2>/dev/null && break
-		sleep 0.1
-	done
-	for t in /proc/"$q"/task/*; do
-		tid=${t##*/}
-		case $(cat "$t/comm" 2>/dev/null) in
-		"CPU 1/TCG")
-			taskset -pc 1 "$tid" >/dev/null ;;
-		"CPU 2/TCG")
-			taskset -pc 0 "$tid" >/dev/null
-			renice -n 19 -p "$tid" >/dev/null ;;
-		*)
-			taskset -pc 0 "$tid" >/dev/null ;;
-		esac
-	done
-	echo "# host: the CA's CPU pinned alone on host CPU 1; lscd's, qemu's and (nice 19) the APs' on host CPU 0"
-}
-
 # Without slub_debug: the allocator as a production kernel runs it.
 VM_SLUB_DEBUG= VM_TIMEOUT=${VM_TIMEOUT:-3600} VM_CPUS=${VM_CPUS:-3} tests/vm/run -- \
 	env BENCH_FLEET="$sizes" bash tests/bench/fleet-guest.sh &
 vm=$!
 if [ "${BENCH_FLEET_PIN:-1}" != 0 ] && [ "$(nproc)" -ge 2 ] && [ "${VM_CPUS:-3}" -ge 3 ]; then
-	pin_vcpus "$vm"
+	bench_pin_vcpus "$vm" "${VM_CPUS:-3}"
 fi
 wait "$vm"
