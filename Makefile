@@ -160,8 +160,9 @@ fuzz:
 # Kernel fast path and memory per AP (in the VM), SCEP enrollment
 # throughput and CPU of lscd against scepserver, scepclient and certmonger,
 # the daemon's CPU per AP enrollment (in the VM), then a fleet of 100 and
-# of 500 APs against the CA (in the VM), and a fleet of 200 over DTLS
-# (in the VM: tests/vm/cases/94-lscd-dtls-fleet.sh at full size), then the
+# of 500 APs against the CA (in the VM), and a fleet of 500 over DTLS
+# (in the VM: tests/vm/cases/94-lscd-dtls-fleet.sh, which make check runs
+# with 200), then the
 # DTLS control channel: Echo and handshakes against userspace baselines,
 # and kernel memory per AP in Run over DTLS (in the VM).
 bench: all unit-tests

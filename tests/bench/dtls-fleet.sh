@@ -5,8 +5,9 @@
 # `make check` runs (200, issue 10's): BENCH_DTLS_FLEET APs (default 500)
 # join with their MIC over DTLS, get their LSC and rejoin with it, every
 # control message decrypted with the key log and parsed with
-# kmod/wire*.c, then the same fleet in clear text, tshark-clean.  Prints the case's checks and what the fleets cost in the guest
-# (wall time, lscd's CPU per AP); exit status 1 when a check fails.
+# kmod/wire*.c, then the same fleet in clear text, tshark-clean.  Prints
+# the case's checks and what the fleets cost in the guest (wall time,
+# lscd's CPU per AP); exit status 1 when a check fails.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 

@@ -8,14 +8,15 @@
 # measured CPU, which is what the benches divide by.
 
 # bench_pin_vcpus VM_RUN_PID CPUS: once the qemu that tests/vm/run
-# VM_RUN_PID starts has made its CPUS vCPUs, pins "CPU 1/TCG" alone on
-# host CPU 1 and every other thread of qemu on host CPU 0; with three
-# vCPUs, "CPU 2/TCG" at nice 19 there, taking only what CPU 0 leaves.
-# Says so, or says why it could not.
+# VM_RUN_PID starts has made its CPUS vCPUs, pins "CPU 1/TCG" on host
+# CPU 1 and every other thread of qemu's on host CPU 0; "CPU 2/TCG" and
+# up at nice 19 there, taking only what CPU 0 leaves.  Says what it did,
+# or why it did not pin; returns 1 then.
 bench_pin_vcpus() {
-	local p c q= t tid i last="CPU $(($2 - 1))/TCG"
+	local p c q= t tid i name bad=0 last="CPU $(($2 - 1))/TCG"
 
 	for ((i = 0; i < 600 && !q; i++)); do
+		kill -0 "$1" 2>/dev/null || return 1
 		sleep 0.1
 		for p in $(pgrep -P "$1"); do
 			for c in $(pgrep -P "$p"); do
@@ -23,22 +24,31 @@ bench_pin_vcpus() {
 			done
 		done
 	done
-	[ -n "$q" ] || { echo "# bench: qemu not found: its CPUs are not pinned" >&2; return 0; }
+	[ -n "$q" ] || { echo "# bench: qemu not found: its CPUs are not pinned" >&2; return 1; }
 	for ((i = 0; i < 600; i++)); do
 		grep -qx "$last" /proc/"$q"/task/*/comm 2>/dev/null && break
+		kill -0 "$q" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	for t in /proc/"$q"/task/*; do
 		tid=${t##*/}
-		case $(cat "$t/comm" 2>/dev/null) in
+		name=$(cat "$t/comm" 2>/dev/null) || continue
+		case $name in
 		"CPU 1/TCG")
-			taskset -pc 1 "$tid" >/dev/null ;;
-		"CPU 2/TCG")
-			taskset -pc 0 "$tid" >/dev/null
-			renice -n 19 -p "$tid" >/dev/null ;;
+			taskset -pc 1 "$tid" >/dev/null || bad=1 ;;
+		"CPU "[0-9]*"/TCG")
+			if [ "$name" = "CPU 0/TCG" ]; then
+				taskset -pc 0 "$tid" >/dev/null || bad=1
+			else
+				{ taskset -pc 0 "$tid" && renice -n 19 -p "$tid"; } >/dev/null || bad=1
+			fi ;;
 		*)
-			taskset -pc 0 "$tid" >/dev/null ;;
+			taskset -pc 0 "$tid" >/dev/null || bad=1 ;;
 		esac
 	done
-	echo "# host: the guest's CPU 1 pinned alone on host CPU 1; its CPU 0$( (($2 >= 3)) && printf ', (nice 19) CPU 2') and qemu's own threads on host CPU 0"
+	if [ "$bad" != 0 ] || ! grep -qx "$last" /proc/"$q"/task/*/comm 2>/dev/null; then
+		echo "# bench: the guest's CPUs are not all pinned (taskset failed, or qemu never made $last): the figures carry the host scheduler's moves" >&2
+		return 1
+	fi
+	echo "# host: the guest's CPU 1 pinned on host CPU 1, where no other thread of qemu's runs; its CPU 0$( (($2 >= 3)) && printf ', (nice 19) its CPUs 2 and up') and qemu's own threads on host CPU 0"
 }

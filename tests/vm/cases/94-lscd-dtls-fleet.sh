@@ -112,19 +112,21 @@ echo "# dtls_fleet: ${SECONDS}s into the case: the DTLS fleet is done"
 # of sysfs: a process per AP costs the guest some 0.2 s, minutes at the
 # fleet's size.
 fleet_settled() {
-	local i m how ct st js bad=
+	local i m how ct st js one bad= nbad=0
 	local -A seen=()
 
 	if [ "$1" = dtls ]; then
+		# An LSC counts only after a MIC: lscd's log is in time order.
 		while read -r m how; do
-			seen[$m.$how]=1
+			[ "$how" = MIC ] || [ -n "${seen[$m.MIC]:-}" ] && seen[$m.$how]=1
 		done < <(sed -n 's/.* authenticated as \([0-9a-f:]*\) by its \(MIC\|LSC\),.*/\1 \2/p' "$tmp/lscd.log")
 	fi
 	for ((i = 0; i < n; i++)); do
 		printf -v m '02:4c:53:00:%02x:%02x' $((i >> 8)) $((i & 255))
+		one=
 		if [ "$1" = dtls ]; then
-			[ -n "${seen[$m.MIC]:-}" ] || bad="$bad $m:no-MIC"
-			[ -n "${seen[$m.LSC]:-}" ] || bad="$bad $m:no-LSC"
+			[ -n "${seen[$m.MIC]:-}" ] || one="$one $m:no-MIC"
+			[ -n "${seen[$m.LSC]:-}" ] || one="$one $m:no-LSC-after-MIC"
 		fi
 		ct= st= js=
 		{
@@ -132,12 +134,13 @@ fleet_settled() {
 			read -r st <"$sys/aps/$m/state"
 			read -r js <"$sys/aps/$m/joined_since"
 		} 2>/dev/null
-		[ "$ct" = LSC ] || bad="$bad $m:cert_type=$ct"
-		[ "$st" = installed ] || bad="$bad $m:state=$st"
-		[ "${js:-0}" -ge "$2" ] || bad="$bad $m:joined_since=$js"
+		[ "$ct" = LSC ] || one="$one $m:cert_type=$ct"
+		[ "$st" = installed ] || one="$one $m:state=$st"
+		[[ ${js:-0} =~ ^[0-9]+$ ]] && [ "${js:-0}" -ge "$2" ] || one="$one $m:joined_since=$js"
+		[ -z "$one" ] || { bad="$bad$one"; nbad=$((nbad + 1)); }
 	done
 	[ -z "$bad" ] && return
-	echo $bad | cut -c 1-400
+	echo "$nbad of $n APs:$(echo $bad | cut -c 1-400)"
 	return 1
 }
 
