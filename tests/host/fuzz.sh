@@ -3,7 +3,7 @@
 #
 # A bounded pass of the wire-code fuzzer (tests/fuzz/run: libFuzzer with
 # ASan and UBSan over the same kmod/wire*.c the module runs): half a
-# minute (`make fuzz` runs a minute, FUZZ_SECONDS longer) from the seed
+# minute (`make fuzz` runs a minute; FUZZ_SECONDS sets either) from the seed
 # corpus kept in the tree, tests/fuzz/corpus/wire, with a fixed random
 # seed and nothing carried over from earlier runs, so every `make check`
 # fuzzes the same way.  A crash, a sanitizer report or a
