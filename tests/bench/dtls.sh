@@ -17,9 +17,9 @@
 # (tests/tools/dtls_load) runs on CPU 0, the side measured on CPU 1, and
 # on the host the guest's CPU 1 is pinned on a core that no other thread
 # of qemu's shares (tests/bench/pin.bash; BENCH_DTLS_PIN=0 leaves it to
-# the host scheduler).  Medians of BENCH_RUNS runs (default 5), ratios of figures
-# measured in the same boot, runs of both sides alternating.  It prints
-# numbers and never fails on them.
+# the host scheduler).  Medians of BENCH_RUNS runs (default 5), ratios
+# of figures measured in the same boot, runs of both sides alternating.
+# It prints numbers and never fails on them.
 #
 # BENCH_SECONDS (default 3) per Echo run, BENCH_DTLS_APS (default 16)
 # Echo APs, BENCH_HS_SECONDS (default 10) per handshake run,

@@ -36,12 +36,10 @@ bench_pin_vcpus() {
 		case $name in
 		"CPU 1/TCG")
 			taskset -pc 1 "$tid" >/dev/null || bad=1 ;;
-		"CPU "[0-9]*"/TCG")
-			if [ "$name" = "CPU 0/TCG" ]; then
-				taskset -pc 0 "$tid" >/dev/null || bad=1
-			else
-				{ taskset -pc 0 "$tid" && renice -n 19 -p "$tid"; } >/dev/null || bad=1
-			fi ;;
+		"CPU 0/TCG")
+			taskset -pc 0 "$tid" >/dev/null || bad=1 ;;
+		"CPU "*"/TCG")
+			{ taskset -pc 0 "$tid" && renice -n 19 -p "$tid"; } >/dev/null || bad=1 ;;
 		*)
 			taskset -pc 0 "$tid" >/dev/null || bad=1 ;;
 		esac
